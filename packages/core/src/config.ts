@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((value) => ['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'].includes(value), {
+    message: 'expects on or off (also true/false, 1/0, yes/no)',
+  })
+  .transform((value) => ['on', 'true', '1', 'yes'].includes(value));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value), {
+    message: 'expects a postgres:// or postgresql:// URL, such as postgres://user@127.0.0.1:5432/cairn',
+  });
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), {
+    message: 'expects a redis:// or rediss:// URL, such as redis://127.0.0.1:6379',
+  });
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/.+/.test(value) && URL.canParse(value), {
+    message: 'expects an http:// or https:// URL, such as http://127.0.0.1:11434/v1',
+  });
+
+const port = z
+  .string()
+  .trim()
+  .refine((value) => /^\d+$/.test(value) && Number(value) <= 65535, { message: 'expects a whole number from 0 to 65535' })
+  .transform(Number);
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+  message: 'expects one of fatal, error, warn, info, debug, trace, silent',
+});
+
+const retrievalMode = z.enum(['hybrid', 'dense', 'keyword'], { message: 'expects hybrid, dense or keyword' });
+
+/** The environment Cairn reads; every variable is optional and has a documented default. */
+const environmentSchema = z.object({
+  DATABASE_URL: postgresUrl.optional(),
+  CAIRN_DATA_DIR: z.string().trim().min(1, 'expects a directory path').default('./.cairn'),
+  REDIS_URL: redisUrl.optional(),
+  OPENAI_API_KEY: z.string().trim().min(1, 'expects a non-empty key').optional(),
+  OPENAI_BASE_URL: httpUrl.optional(),
+  CHAT_MODEL: z.string().trim().min(1, 'expects a model name').default('gpt-4o-mini'),
+  EMBEDDING_MODEL: z.string().trim().min(1, 'expects a model name').optional(),
+  HOST: z.string().trim().min(1, 'expects a host name or address').default('127.0.0.1'),
+  PORT: port.default(3000),
+  CAIRN_ADMIN_KEY: z.string().trim().min(16, 'expects a key of at least 16 characters').optional(),
+  CAIRN_STARTER_CORPUS: onOff.default(true),
+  CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
+  INGEST_ALLOW_PRIVATE_NETWORKS: z.string().trim().default('false'),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export type RetrievalMode = z.infer<typeof retrievalMode>;
+
+export interface CairnConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  chatModel: string;
+  /** The embedding model id: `local-hash-v1` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
+  embeddingModel: string;
+  host: string;
+  port: number;
+  adminKey: string | undefined;
+  starterCorpus: boolean;
+  retrievalMode: RetrievalMode;
+  allowPrivateNetworks: boolean | string[];
+  logLevel: z.infer<typeof logLevel>;
+}
+
+export const localEmbeddingModel = 'local-hash-v1';
+
+/**
+ * Reads and validates the environment once. A bad value throws a ConfigError whose
+ * message names the variable and what it expects, for the CLI to print as one line.
+ */
+export function loadConfig(environment: Record<string, string | undefined> = process.env): CairnConfig {
+  const present = Object.fromEntries(
+    Object.keys(environmentSchema.shape)
+      .map((key) => [key, environment[key]])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(present[variable])})`);
+  }
+  const values = parsed.data;
+  if (values.OPENAI_BASE_URL && !values.OPENAI_API_KEY) {
+    throw new ConfigError('OPENAI_API_KEY', 'is required when OPENAI_BASE_URL is set (any non-empty value for servers without auth)');
+  }
+  const embeddingModel = values.EMBEDDING_MODEL ?? (values.OPENAI_API_KEY ? 'text-embedding-3-small' : localEmbeddingModel);
+  if (!embeddingModel.startsWith('local-') && !values.OPENAI_API_KEY) {
+    throw new ConfigError('EMBEDDING_MODEL', `"${embeddingModel}" needs OPENAI_API_KEY; without it use ${localEmbeddingModel}`);
+  }
+  return {
+    databaseUrl: values.DATABASE_URL,
+    dataDir: values.CAIRN_DATA_DIR,
+    redisUrl: values.REDIS_URL,
+    openai: { apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL },
+    chatModel: values.CHAT_MODEL,
+    embeddingModel,
+    host: values.HOST,
+    port: values.PORT,
+    adminKey: values.CAIRN_ADMIN_KEY,
+    starterCorpus: values.CAIRN_STARTER_CORPUS,
+    retrievalMode: values.CAIRN_RETRIEVAL_MODE,
+    allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),
+    logLevel: values.LOG_LEVEL,
+  };
+}
+
+function parseAllowPrivate(value: string): boolean | string[] {
+  const lowered = value.toLowerCase();
+  if (['true', 'on', '1', 'yes'].includes(lowered)) return true;
+  if (['false', 'off', '0', 'no', ''].includes(lowered)) return false;
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './config.js';
+export * from './tokens.js';
+export * from './hash.js';
+export * from './types.js';

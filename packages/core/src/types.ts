@@ -1,0 +1,25 @@
+/** Filters that narrow a search to some sources (by name) or authors. */
+export interface SearchFilters {
+  sources?: string[] | undefined;
+  authors?: string[] | undefined;
+}
+
+/** A passage as retrieval returns it, with where it ranked in each list. */
+export interface RetrievedPassage {
+  chunkId: string;
+  documentId: string;
+  /** Where a citation links: the page and section (`url#anchor`), or for a note the original it summarises. */
+  url: string;
+  title: string;
+  author: string | null;
+  source: string;
+  /** `article` for crawled pages, `note` for the team's notes (whose url is the original they summarise). */
+  kind: 'article' | 'note';
+  heading: string;
+  headingPath: string[];
+  anchor: string | null;
+  text: string;
+  publishedAt: string | null;
+  score: number;
+  ranks: { vector: number | null; keyword: number | null };
+}

@@ -1,0 +1,26 @@
+/** Something that runs SQL: a database, a transaction or a dedicated connection. */
+export interface Queryable {
+  /** Runs one statement with parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of one or more statements without parameters. */
+  exec(sql: string): Promise<void>;
+}
+
+/** One interface over the two runtimes: PGlite (embedded) and a `pg` pool (server Postgres). */
+export interface Database extends Queryable {
+  readonly runtime: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  /** Runs `work` on one dedicated connection (session state such as advisory locks holds within it). */
+  session<T>(work: (connection: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Session settings for vector search, applied to every connection: iterative index scans
+ * keep a filtered search returning `k` rows, and ef_search covers the candidate lists.
+ */
+export const vectorSessionSettings = 'set hnsw.iterative_scan = relaxed_order; set hnsw.ef_search = 100;';
+
+/** The same settings as server start-up options of a connection. */
+export const vectorStartupOptions = '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100';

@@ -1,0 +1,201 @@
+import pgvector from 'pgvector';
+import type { Database } from './database.js';
+
+export interface DocumentInput {
+  sourceId: string;
+  locator: string;
+  url: string;
+  kind: 'article' | 'note';
+  title: string;
+  author: string | null;
+  publishedAt: Date | null;
+  topics: string[];
+  frameworks: string[];
+  etag: string | null;
+  lastModified: string | null;
+  contentHash: string;
+}
+
+export interface ChunkInput {
+  ordinal: number;
+  headingPath: string[];
+  heading: string;
+  anchor: string | null;
+  text: string;
+  tokenCount: number;
+  contentHash: string;
+}
+
+export interface StoredDocumentState {
+  id: string;
+  contentHash: string;
+  status: 'active' | 'tombstoned';
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface ReplaceResult {
+  documentId: string;
+  chunksAdded: number;
+  chunksRemoved: number;
+}
+
+/** Vectors to store with a document: model id and vectors by content hash. */
+export interface VectorsInput {
+  model: string;
+  vectors: ReadonlyMap<string, number[]>;
+}
+
+export class DocumentsRepository {
+  constructor(private readonly database: Database) {}
+
+  async findState(sourceId: string, locator: string): Promise<StoredDocumentState | undefined> {
+    const rows = await this.database.query<StoredDocumentState>(
+      `select id, content_hash as "contentHash", status, etag, last_modified as "lastModified"
+       from documents where source_id = $1 and locator = $2`,
+      [sourceId, locator],
+    );
+    return rows[0];
+  }
+
+  /** Records that an unchanged document was seen again (fresh crawl time, validators). */
+  async touch(documentId: string, validators: { etag: string | null; lastModified: string | null }): Promise<void> {
+    await this.database.query(
+      `update documents set fetched_at = now(), etag = coalesce($2, etag), last_modified = coalesce($3, last_modified),
+       status = 'active' where id = $1`,
+      [documentId, validators.etag, validators.lastModified],
+    );
+  }
+
+  /**
+   * Replaces a document, its chunks and any new vectors in one transaction, so a reader
+   * sees the old version or the new one, never a mix. Vectors of texts no chunk uses any
+   * more are deleted with it.
+   */
+  async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
+    return this.database.transaction(async (transaction) => {
+      const [row] = await transaction.query<{ id: string }>(
+        `insert into documents (source_id, locator, url, kind, title, author, published_at, topics, frameworks,
+           etag, last_modified, content_hash, status, fetched_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now())
+         on conflict (source_id, locator) do update set url = excluded.url, kind = excluded.kind, title = excluded.title,
+           author = excluded.author, published_at = excluded.published_at, topics = excluded.topics,
+           frameworks = excluded.frameworks, etag = excluded.etag, last_modified = excluded.last_modified,
+           content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now()
+         returning id`,
+        [
+          document.sourceId,
+          document.locator,
+          document.url,
+          document.kind,
+          document.title,
+          document.author,
+          document.publishedAt,
+          document.topics,
+          document.frameworks,
+          document.etag,
+          document.lastModified,
+          document.contentHash,
+        ],
+      );
+      const documentId = row!.id;
+      const previous = await transaction.query<{ contentHash: string }>(
+        'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
+        [documentId],
+      );
+      if (chunks.length > 0) {
+        await transaction.query(
+          `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash)
+           select $1, $2, x.ordinal, x.heading_path, x.heading, x.anchor, x.text, x.token_count, x.content_hash
+           from jsonb_to_recordset($3::jsonb) as x(ordinal integer, heading_path text[], heading text, anchor text,
+             text text, token_count integer, content_hash text)`,
+          [
+            documentId,
+            document.sourceId,
+            JSON.stringify(
+              chunks.map((chunk) => ({
+                ordinal: chunk.ordinal,
+                heading_path: chunk.headingPath,
+                heading: chunk.heading,
+                anchor: chunk.anchor,
+                text: chunk.text,
+                token_count: chunk.tokenCount,
+                content_hash: chunk.contentHash,
+              })),
+            ),
+          ],
+        );
+      }
+      if (vectors.vectors.size > 0) {
+        await transaction.query(
+          `insert into embeddings (model, content_hash, embedding)
+           select $1, x.content_hash, x.embedding::vector from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
+           on conflict (model, content_hash) do nothing`,
+          [vectors.model, JSON.stringify([...vectors.vectors].map(([hash, vector]) => ({ content_hash: hash, embedding: pgvector.toSql(vector) })))],
+        );
+      }
+      const previousHashes = previous.map((chunk) => chunk.contentHash);
+      await deleteOrphanEmbeddings(transaction, previousHashes);
+      const { added, removed } = diffHashes(previousHashes, chunks.map((chunk) => chunk.contentHash));
+      return { documentId, chunksAdded: added, chunksRemoved: removed };
+    });
+  }
+
+  /**
+   * Tombstones the source's active documents whose locators are not in `seen` (they
+   * vanished from a complete crawl) and removes their chunks from search.
+   * Returns the tombstoned locators.
+   */
+  async tombstoneMissing(sourceId: string, seen: readonly string[]): Promise<{ locator: string; chunksRemoved: number }[]> {
+    return this.database.transaction(async (transaction) => {
+      const gone = await transaction.query<{ id: string; locator: string }>(
+        `update documents set status = 'tombstoned', updated_at = now()
+         where source_id = $1 and status = 'active' and not (locator = any($2::text[]))
+         returning id, locator`,
+        [sourceId, [...seen]],
+      );
+      const result: { locator: string; chunksRemoved: number }[] = [];
+      for (const document of gone) {
+        const removed = await transaction.query<{ contentHash: string }>(
+          'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
+          [document.id],
+        );
+        await deleteOrphanEmbeddings(transaction, removed.map((chunk) => chunk.contentHash));
+        result.push({ locator: document.locator, chunksRemoved: removed.length });
+      }
+      return result;
+    });
+  }
+
+  async countActive(): Promise<{ documents: number; chunks: number }> {
+    const [row] = await this.database.query<{ documents: number; chunks: number }>(
+      `select (select count(*)::int from documents where status = 'active') as documents,
+              (select count(*)::int from chunks) as chunks`,
+    );
+    return row!;
+  }
+}
+
+async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  await database.query(
+    `delete from embeddings e where e.content_hash = any($1::text[])
+     and not exists (select 1 from chunks c where c.content_hash = e.content_hash)`,
+    [[...new Set(hashes)]],
+  );
+}
+
+/** Counts chunks added and removed between two versions, by content hash (as multisets). */
+export function diffHashes(before: readonly string[], after: readonly string[]): { added: number; removed: number } {
+  const remaining = new Map<string, number>();
+  for (const hash of before) remaining.set(hash, (remaining.get(hash) ?? 0) + 1);
+  let added = 0;
+  for (const hash of after) {
+    const count = remaining.get(hash) ?? 0;
+    if (count > 0) remaining.set(hash, count - 1);
+    else added += 1;
+  }
+  let removed = 0;
+  for (const count of remaining.values()) removed += count;
+  return { added, removed };
+}

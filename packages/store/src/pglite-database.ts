@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { vectorSessionSettings, type Database, type Queryable } from './database.js';
+
+/** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
+export class PgliteDatabase implements Database {
+  readonly runtime = 'pglite' as const;
+
+  private constructor(private readonly client: PGlite) {}
+
+  /** Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. */
+  static async open(dataDir: string | undefined): Promise<PgliteDatabase> {
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+    await client.exec('create extension if not exists vector;');
+    await client.exec(vectorSessionSettings);
+    return new PgliteDatabase(client);
+  }
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const result = await this.client.query<Row>(sql, params as unknown[]);
+    return result.rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.exec(sql);
+  }
+
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    return this.client.transaction((transaction) =>
+      work({
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await transaction.query<Row>(sql, params as unknown[])).rows,
+        exec: async (sql: string) => {
+          await transaction.exec(sql);
+        },
+      }),
+    );
+  }
+
+  /** PGlite has a single connection, so the session is the database itself. */
+  session<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
+    return work(this);
+  }
+
+  async close(): Promise<void> {
+    if (!this.client.closed) await this.client.close();
+  }
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { ConfigError } from '@cairn/core';
+import { vectorStartupOptions, type Database, type Queryable } from './database.js';
+import { translateDatabaseError } from './database-errors.js';
+
+export interface PostgresDatabaseOptions {
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+  /** How long to wait for a connection before failing (default 5 s). */
+  connectionTimeoutMs?: number;
+  /** Called when an idle connection fails (for example the server restarted). */
+  onIdleError?: (error: Error) => void;
+}
+
+/** The server runtime: a `pg` pool against PostgreSQL with pgvector. */
+export class PostgresDatabase implements Database {
+  readonly runtime = 'postgres' as const;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Opens a pool and checks that the server answers. An unreachable server throws a
+   * ConfigError naming DATABASE_URL (with the password masked), for a one-line exit.
+   */
+  static async open(url: string, options: PostgresDatabaseOptions = {}): Promise<PostgresDatabase> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30_000,
+      // Applied by the server to every new connection, before any query.
+      options: vectorStartupOptions,
+    });
+    // An idle client that loses its server emits 'error' on the pool; without a listener
+    // Node would crash the process. The next query gets a fresh connection instead.
+    pool.on('error', (error) => options.onIdleError?.(error));
+    const database = new PostgresDatabase(pool);
+    try {
+      await pool.query('select 1');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      const reason = error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+      throw new ConfigError('DATABASE_URL', `cannot connect to ${maskPassword(url)} (${reason})`, { cause: error });
+    }
+    return database;
+  }
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    try {
+      const result = await this.pool.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query(sql);
+  }
+
+  async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    return this.session(async (connection) => {
+      await connection.exec('begin');
+      try {
+        const result = await work(connection);
+        await connection.exec('commit');
+        return result;
+      } catch (error) {
+        await connection.exec('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async session<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+    let broken: Error | undefined;
+    const connection: Queryable = {
+      query: async <Row>(sql: string, params: readonly unknown[] = []) => {
+        try {
+          return (await client.query(sql, params as unknown[])).rows as Row[];
+        } catch (error) {
+          if (error instanceof Error && translateDatabaseError(error) !== error) broken = error;
+          throw translateDatabaseError(error);
+        }
+      },
+      exec: async (sql: string) => {
+        await connection.query(sql);
+      },
+    };
+    try {
+      return await work(connection);
+    } finally {
+      // A connection that failed is destroyed rather than returned to the pool.
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Hides the password in a connection URL for messages and logs. */
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(malformed URL)';
+  }
+}

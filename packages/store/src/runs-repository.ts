@@ -1,0 +1,91 @@
+import type { Queryable } from './database.js';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunTrigger = 'cli' | 'api' | 'schedule' | 'startup';
+
+export interface RunCounts {
+  discovered: number;
+  fetched: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  chunksAdded: number;
+  chunksRemoved: number;
+}
+
+export interface RunRecord {
+  id: string;
+  sourceId: string | null;
+  trigger: RunTrigger;
+  status: RunStatus;
+  counts: RunCounts;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface RunItemInput {
+  url: string;
+  httpStatus: number | null;
+  outcome: 'changed' | 'unchanged' | 'skipped' | 'failed' | 'tombstoned';
+  chunksAdded: number;
+  chunksRemoved: number;
+  embeddingTokens: number;
+  error: string | null;
+}
+
+const runColumns = `id, source_id as "sourceId", trigger, status, counts, error, created_at as "createdAt",
+  started_at as "startedAt", finished_at as "finishedAt"`;
+
+export class RunsRepository {
+  constructor(private readonly database: Queryable) {}
+
+  async create(sourceId: string | null, trigger: RunTrigger): Promise<RunRecord> {
+    const [row] = await this.database.query<RunRecord>(
+      `insert into ingest_runs (source_id, trigger) values ($1, $2) returning ${runColumns}`,
+      [sourceId, trigger],
+    );
+    return row!;
+  }
+
+  async start(id: string): Promise<void> {
+    await this.database.query(`update ingest_runs set status = 'running', started_at = coalesce(started_at, now()) where id = $1`, [id]);
+  }
+
+  /** Adds to the run's counts (atomically, so concurrent workers do not overwrite each other). */
+  async addCounts(id: string, delta: Partial<RunCounts>): Promise<void> {
+    await this.database.query(
+      `update ingest_runs set counts = (
+         select jsonb_object_agg(key, coalesce((counts ->> key)::int, 0) + coalesce((($2::jsonb) ->> key)::int, 0))
+         from jsonb_object_keys(counts || $2::jsonb) as key
+       ) where id = $1`,
+      [id, JSON.stringify(delta)],
+    );
+  }
+
+  async finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): Promise<void> {
+    await this.database.query(`update ingest_runs set status = $2, error = $3, finished_at = now() where id = $1`, [id, status, error]);
+  }
+
+  async addItem(runId: string, item: RunItemInput): Promise<void> {
+    await this.database.query(
+      `insert into ingest_run_items (run_id, url, http_status, outcome, chunks_added, chunks_removed, embedding_tokens, error)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [runId, item.url, item.httpStatus, item.outcome, item.chunksAdded, item.chunksRemoved, item.embeddingTokens, item.error],
+    );
+  }
+
+  async find(id: string): Promise<RunRecord | undefined> {
+    const rows = await this.database.query<RunRecord>(`select ${runColumns} from ingest_runs where id = $1`, [id]);
+    return rows[0];
+  }
+
+  async items(runId: string): Promise<(RunItemInput & { id: number })[]> {
+    return this.database.query(
+      `select id::int, url, http_status as "httpStatus", outcome, chunks_added as "chunksAdded", chunks_removed as "chunksRemoved",
+         embedding_tokens as "embeddingTokens", error from ingest_run_items where run_id = $1 order by id`,
+      [runId],
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import pgvector from 'pgvector';
+import type { SearchFilters } from '@cairn/core';
+import type { Queryable } from './database.js';
+
+/** A chunk as a search list returns it, before fusion. */
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  url: string;
+  title: string;
+  author: string | null;
+  source: string;
+  kind: 'article' | 'note';
+  heading: string;
+  headingPath: string[];
+  anchor: string | null;
+  text: string;
+  publishedAt: Date | null;
+  score: number;
+}
+
+const hitColumns = `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
+  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt"`;
+
+/** Appends the filter conditions to a where clause, numbering parameters after `params`. */
+function filterClause(filters: SearchFilters | undefined, params: unknown[]): string {
+  let clause = '';
+  if (filters?.sources?.length) {
+    params.push(filters.sources);
+    clause += ` and s.name = any($${params.length}::text[])`;
+  }
+  if (filters?.authors?.length) {
+    params.push(filters.authors.map((author) => author.toLowerCase()));
+    clause += ` and lower(d.author) = any($${params.length}::text[])`;
+  }
+  return clause;
+}
+
+/**
+ * The dense search statement: nearest chunks by cosine distance through the model's
+ * partial HNSW index, filters applied as the index is walked (iterative scans keep `limit`
+ * rows coming). Exported so that a test can EXPLAIN exactly what search runs.
+ */
+export function denseSearchQuery(
+  model: { id: string; dimensions: number },
+  vector: number[],
+  options: { limit: number; filters?: SearchFilters | undefined },
+): { sql: string; params: unknown[] } {
+  const dimensions = Math.trunc(model.dimensions);
+  const params: unknown[] = [model.id, pgvector.toSql(vector)];
+  const filters = filterClause(options.filters, params);
+  params.push(options.limit);
+  const sql = `select ${hitColumns}, 1 - (e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})) as score
+     from embeddings e
+     join chunks c on c.content_hash = e.content_hash
+     join documents d on d.id = c.document_id
+     join sources s on s.id = c.source_id
+     where e.model = $1 and d.status = 'active'${filters}
+     order by e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})
+     limit $${params.length}`;
+  return { sql, params };
+}
+
+export class SearchRepository {
+  constructor(private readonly database: Queryable) {}
+
+  /** Nearest chunks by cosine distance (see denseSearchQuery). */
+  async dense(model: { id: string; dimensions: number }, vector: number[], options: { limit: number; filters?: SearchFilters }): Promise<SearchHit[]> {
+    const { sql, params } = denseSearchQuery(model, vector, options);
+    return this.database.query<SearchHit>(sql, params);
+  }
+
+  /**
+   * Chunks matching any stemmed term of the query, ranked by cover density with headings
+   * weighted above body text. The terms are OR-ed: questions are sentences, not keyword lists.
+   */
+  async keyword(query: string, options: { limit: number; filters?: SearchFilters }): Promise<SearchHit[]> {
+    const params: unknown[] = [query];
+    const filters = filterClause(options.filters, params);
+    params.push(options.limit);
+    return this.database.query<SearchHit>(
+      `with q as (
+         select (select string_agg(quote_literal(lexeme), ' | ') from unnest(tsvector_to_array(to_tsvector('english', $1))) as lexeme)::tsquery as query
+       )
+       select ${hitColumns}, ts_rank_cd(c.search_vector, q.query, 1) as score
+       from q, chunks c
+       join documents d on d.id = c.document_id
+       join sources s on s.id = c.source_id
+       where q.query is not null and c.search_vector @@ q.query and d.status = 'active'${filters}
+       order by score desc, c.id
+       limit $${params.length}`,
+      params,
+    );
+  }
+}

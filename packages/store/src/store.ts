@@ -1,0 +1,63 @@
+import { ConversationsRepository } from './conversations-repository.js';
+import type { Database } from './database.js';
+import { DocumentsRepository } from './documents-repository.js';
+import { EmbeddingsRepository } from './embeddings-repository.js';
+import { FeedbackRepository } from './feedback-repository.js';
+import { migrate, pendingMigrations } from './migrate.js';
+import { PgliteDatabase } from './pglite-database.js';
+import { PostgresDatabase } from './postgres-database.js';
+import { RunsRepository } from './runs-repository.js';
+import { SearchRepository } from './search-repository.js';
+import { SourcesRepository } from './sources-repository.js';
+
+/** The repositories over one database. */
+export class Store {
+  readonly sources: SourcesRepository;
+  readonly documents: DocumentsRepository;
+  readonly embeddings: EmbeddingsRepository;
+  readonly search: SearchRepository;
+  readonly conversations: ConversationsRepository;
+  readonly feedback: FeedbackRepository;
+  readonly runs: RunsRepository;
+
+  constructor(readonly database: Database) {
+    this.sources = new SourcesRepository(database);
+    this.documents = new DocumentsRepository(database);
+    this.embeddings = new EmbeddingsRepository(database);
+    this.search = new SearchRepository(database);
+    this.conversations = new ConversationsRepository(database);
+    this.feedback = new FeedbackRepository(database);
+    this.runs = new RunsRepository(database);
+  }
+
+  /**
+   * Opens server Postgres when `databaseUrl` is given, PGlite under `dataDir` otherwise
+   * (in memory when neither), and applies pending migrations.
+   */
+  static async open(options: { databaseUrl?: string | undefined; dataDir?: string | undefined; log?: (line: string) => void }): Promise<Store> {
+    const database = options.databaseUrl
+      ? await PostgresDatabase.open(options.databaseUrl)
+      : await PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
+    try {
+      await migrate(database, { log: options.log });
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    return new Store(database);
+  }
+
+  /** Reachable and fully migrated. */
+  async isReady(): Promise<{ ok: boolean; reason?: string }> {
+    try {
+      const pending = await pendingMigrations(this.database);
+      return pending.length === 0 ? { ok: true } : { ok: false, reason: `migrations pending: ${pending.join(', ')}` };
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}

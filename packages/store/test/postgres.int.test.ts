@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@cairn/testing';
+import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, readMigrations } from '../src/index.js';
+import { axisVector } from './runtimes.js';
+
+describe('migrations on server Postgres', () => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+  });
+  afterAll(async () => testDatabase?.drop());
+
+  it('applies each migration exactly once when five migrators start at once', async () => {
+    const databases = await Promise.all(Array.from({ length: 5 }, () => PostgresDatabase.open(testDatabase.url)));
+    try {
+      const results = await Promise.all(databases.map((database) => migrate(database)));
+      const appliers = results.filter((result) => result.applied.length > 0);
+      expect(appliers).toHaveLength(1);
+      expect(appliers[0]!.applied).toEqual(readMigrations().map((migration) => migration.name));
+      const rows = await databases[0]!.query<{ version: number; count: number }>(
+        'select version, count(*)::int as count from schema_migrations group by version',
+      );
+      expect(rows.every((row) => row.count === 1)).toBe(true);
+      expect(rows).toHaveLength(readMigrations().length);
+    } finally {
+      await Promise.all(databases.map((database) => database.close()));
+    }
+  }, 60_000);
+});
+
+describe('vector search plan at 10,000 chunks on server Postgres', () => {
+  const dimensions = 384;
+  const model = 'plan-test-v1';
+  let testDatabase: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    store = await Store.open({ databaseUrl: testDatabase.url });
+    const { id: sourceId } = await store.sources.upsert({ name: 'bulk', kind: 'web', baseUrl: 'https://bulk.test/' });
+    const database = store.database;
+    await database.query(`insert into embedding_models (id, dimensions, status) values ($1, $2, 'active')`, [model, dimensions]);
+    await database.query(
+      `insert into documents (source_id, locator, url, title, content_hash)
+       select $1, 'doc-' || d, 'https://bulk.test/' || d, 'Doc ' || d, md5(d::text) from generate_series(1, 500) as d`,
+      [sourceId],
+    );
+    await database.query(
+      `insert into chunks (document_id, source_id, ordinal, text, token_count, content_hash)
+       select d.id, $1, n, 'chunk ' || d.locator || ' ' || n, 3, md5(d.locator || '/' || n)
+       from documents d, generate_series(1, 20) as n`,
+      [sourceId],
+    );
+    await database.query(
+      `insert into embeddings (model, content_hash, embedding)
+       select $1, c.content_hash, (select array_agg(random()::real) from generate_series(1, $2::int) where c.ordinal is not null)::vector
+       from chunks c`,
+      [model, dimensions],
+    );
+    await store.embeddings.registerModel(model, dimensions);
+    await database.exec('analyze');
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await testDatabase?.drop();
+  });
+
+  it('walks the HNSW index for a search, filtered or not', async () => {
+    expect((await store.documents.countActive()).chunks).toBe(10_000);
+    const vector = axisVector(dimensions, { 3: 1, 7: 0.5 });
+    for (const filters of [undefined, { sources: ['bulk'] }]) {
+      const { sql, params } = denseSearchQuery({ id: model, dimensions }, vector, { limit: 50, filters });
+      const rows = await store.database.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toContain(`Index Scan using ${hnswIndexName(model)}`);
+    }
+    const hits = await store.search.dense({ id: model, dimensions }, vector, { limit: 50 });
+    expect(hits).toHaveLength(50);
+  });
+});

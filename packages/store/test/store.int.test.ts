@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '@cairn/core';
+import { migrate, type ChunkInput, type DocumentInput, type Store } from '../src/index.js';
+import { axisVector, runtimes } from './runtimes.js';
+
+const dimensions = 8;
+const model = 'test-model-v1';
+
+function chunk(ordinal: number, text: string, heading = 'Section'): ChunkInput {
+  return { ordinal, headingPath: ['Doc', heading], heading: `Doc › ${heading}`, anchor: heading.toLowerCase(), text, tokenCount: text.split(' ').length, contentHash: contentHash(text) };
+}
+
+function documentInput(sourceId: string, locator: string, overrides: Partial<DocumentInput> = {}): DocumentInput {
+  return {
+    sourceId,
+    locator,
+    url: `https://example.test/${locator}`,
+    kind: 'article',
+    title: `Title of ${locator}`,
+    author: 'Will Larson',
+    publishedAt: null,
+    topics: [],
+    frameworks: [],
+    etag: null,
+    lastModified: null,
+    contentHash: contentHash(locator),
+    ...overrides,
+  };
+}
+
+describe.each(runtimes)('store contract on $name', (runtime) => {
+  let store: Store;
+  let close: () => Promise<void>;
+  let sourceA: string;
+  let sourceB: string;
+
+  beforeAll(async () => {
+    ({ store, close } = await runtime.open());
+    sourceA = (await store.sources.upsert({ name: 'alpha', kind: 'directory', baseUrl: 'file:///alpha' })).id;
+    sourceB = (await store.sources.upsert({ name: 'beta', kind: 'web', baseUrl: 'https://beta.test/' })).id;
+    await store.embeddings.registerModel(model, dimensions);
+  }, 60_000);
+
+  afterAll(async () => close?.());
+
+  it('applies migrations only once', async () => {
+    const again = await migrate(store.database);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toBeGreaterThan(0);
+  });
+
+  it('makes the first registered model active and the next one building', async () => {
+    expect((await store.embeddings.findModel(model))?.status).toBe('active');
+    const second = await store.embeddings.registerModel('test-model-v2', 4);
+    expect(second.status).toBe('building');
+    await expect(store.embeddings.registerModel(model, 16)).rejects.toThrow(/registered with 8 dimensions/);
+  });
+
+  it('stores a document with chunks and vectors, and finds it by vector and by keyword', async () => {
+    const chunks = [chunk(0, 'Staff engineers set technical direction for a team', 'Tech Lead'), chunk(1, 'Sponsorship opens doors that mentorship cannot', 'Sponsors')];
+    const vectors = new Map([
+      [chunks[0]!.contentHash, axisVector(dimensions, { 0: 1 })],
+      [chunks[1]!.contentHash, axisVector(dimensions, { 1: 1 })],
+    ]);
+    const result = await store.documents.replace(documentInput(sourceA, 'doc-1'), chunks, { model, vectors });
+    expect(result).toMatchObject({ chunksAdded: 2, chunksRemoved: 0 });
+
+    const nearest = await store.search.dense({ id: model, dimensions }, axisVector(dimensions, { 1: 1, 2: 0.1 }), { limit: 5 });
+    expect(nearest[0]).toMatchObject({ text: 'Sponsorship opens doors that mentorship cannot', source: 'alpha', anchor: 'sponsors', kind: 'article' });
+    expect(nearest[0]!.score).toBeGreaterThan(0.99);
+    expect(nearest[0]!.headingPath).toEqual(['Doc', 'Sponsors']);
+
+    const keyword = await store.search.keyword('how do staff engineers lead?', { limit: 5 });
+    expect(keyword.map((hit) => hit.text)).toEqual(['Staff engineers set technical direction for a team']);
+    expect(await store.search.keyword('the of and', { limit: 5 })).toEqual([]);
+  });
+
+  it('filters by source name and by author', async () => {
+    const text = 'Staff engineers at beta write strategy';
+    await store.documents.replace(documentInput(sourceB, 'doc-b', { author: 'Lara Hogan' }), [chunk(0, text)], {
+      model,
+      vectors: new Map([[contentHash(text), axisVector(dimensions, { 0: 1, 3: 0.2 })]]),
+    });
+    const query = axisVector(dimensions, { 0: 1 });
+    const onlyBeta = await store.search.dense({ id: model, dimensions }, query, { limit: 5, filters: { sources: ['beta'] } });
+    expect(onlyBeta.map((hit) => hit.source)).toEqual(['beta']);
+    const byAuthor = await store.search.keyword('staff engineers', { limit: 5, filters: { authors: ['lara hogan'] } });
+    expect(byAuthor.map((hit) => hit.author)).toEqual(['Lara Hogan']);
+    const both = await store.search.keyword('staff engineers', { limit: 5 });
+    expect(new Set(both.map((hit) => hit.source))).toEqual(new Set(['alpha', 'beta']));
+  });
+
+  it('replaces a document wholly and reports what changed; reuses cached vectors', async () => {
+    const kept = 'Staff engineers set technical direction for a team';
+    const added = 'Right hands extend an executive';
+    const result = await store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v2' }), [chunk(0, kept, 'Tech Lead'), chunk(1, added, 'Right Hand')], {
+      model,
+      vectors: new Map([[contentHash(added), axisVector(dimensions, { 4: 1 })]]),
+    });
+    expect(result).toMatchObject({ chunksAdded: 1, chunksRemoved: 1 });
+    const cached = await store.embeddings.findCached(model, [contentHash(kept), contentHash('Sponsorship opens doors that mentorship cannot')]);
+    expect([...cached.keys()]).toEqual([contentHash(kept)]);
+    expect(cached.get(contentHash(kept))![0]).toBeCloseTo(1, 5);
+    const state = await store.documents.findState(sourceA, 'doc-1');
+    expect(state).toMatchObject({ contentHash: 'v2', status: 'active' });
+  });
+
+  it('leaves the old version whole when a replacement fails half way', async () => {
+    const before = await store.search.keyword('right hands executive', { limit: 5 });
+    const bad = { ...chunk(2, 'this chunk breaks the insert'), text: null as unknown as string };
+    await expect(
+      store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v3', title: 'Broken' }), [chunk(0, 'new text'), bad], { model, vectors: new Map() }),
+    ).rejects.toThrow();
+    expect(await store.documents.findState(sourceA, 'doc-1')).toMatchObject({ contentHash: 'v2' });
+    expect(await store.search.keyword('right hands executive', { limit: 5 })).toEqual(before);
+  });
+
+  it('tombstones documents missing from a complete crawl and drops them from search', async () => {
+    const gone = await store.documents.tombstoneMissing(sourceB, []);
+    expect(gone).toEqual([{ locator: 'doc-b', chunksRemoved: 1 }]);
+    expect((await store.documents.findState(sourceB, 'doc-b'))?.status).toBe('tombstoned');
+    expect(await store.search.keyword('beta strategy', { limit: 5, filters: { sources: ['beta'] } })).toEqual([]);
+    expect(await store.embeddings.findCached(model, [contentHash('Staff engineers at beta write strategy')])).toEqual(new Map());
+  });
+
+  it('keeps conversations with their messages in order', async () => {
+    const id = await store.conversations.create('First');
+    await store.conversations.addMessage({ conversationId: id, role: 'user', content: 'hello', citations: [], mode: null, model: null });
+    const answer = await store.conversations.addMessage({ conversationId: id, role: 'assistant', content: 'hi [1]', citations: [{ n: 1 }], mode: 'extractive', model: 'local-hash-v1' });
+    const conversation = await store.conversations.find(id);
+    expect(conversation?.messages.map((message) => message.content)).toEqual(['hello', 'hi [1]']);
+    expect(conversation?.messages[1]).toMatchObject({ citations: [{ n: 1 }], mode: 'extractive' });
+    expect(await store.conversations.find('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(await store.conversations.find('not-a-uuid')).toBeUndefined();
+    expect(await store.conversations.messageExists(answer.id)).toBe(true);
+    const feedback = await store.feedback.add({ messageId: answer.id, rating: -1, comment: 'too vague' });
+    expect(feedback).toMatchObject({ rating: -1, comment: 'too vague' });
+  });
+
+  it('adds run counts atomically and keeps the per-URL ledger', async () => {
+    const run = await store.runs.create(sourceA, 'cli');
+    await store.runs.start(run.id);
+    await Promise.all([store.runs.addCounts(run.id, { fetched: 1, chunksAdded: 3 }), store.runs.addCounts(run.id, { fetched: 1, unchanged: 1 })]);
+    await store.runs.addItem(run.id, { url: 'file:///a.md', httpStatus: null, outcome: 'changed', chunksAdded: 3, chunksRemoved: 0, embeddingTokens: 42, error: null });
+    await store.runs.finish(run.id, 'succeeded');
+    const found = await store.runs.find(run.id);
+    expect(found).toMatchObject({ status: 'succeeded', counts: { fetched: 2, unchanged: 1, chunksAdded: 3, failed: 0 } });
+    expect(found?.finishedAt).toBeInstanceOf(Date);
+    expect(await store.runs.items(run.id)).toMatchObject([{ url: 'file:///a.md', outcome: 'changed', embeddingTokens: 42 }]);
+  });
+});
