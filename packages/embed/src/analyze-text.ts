@@ -1,0 +1,61 @@
+import { stemmer } from 'stemmer';
+
+/** English function words that carry no topic (a superset of the usual lists, with question words). */
+export const stopwords = new Set(
+  `a about above after again against all am an and any are aren't as at be because been before being below between both but by
+  can cannot could couldn't did didn't do does doesn't doing don't down during each few for from further get gets got had hadn't
+  has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if
+  in into is isn't it it's its itself just let's like me more most mustn't my myself no nor not of off on once only or other ought
+  our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some such than that that's the their
+  theirs them themselves then there there's these they they'd they'll they're they've this those through to too under until up
+  very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who who's whom why
+  why's will with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves also really want need
+  thing things way ways lot lots much many may might must shall us one's someone something anything know think`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.replaceAll("'", '')),
+);
+
+/** Spellings that mean the same thing in this domain, rewritten to one form before tokenising. */
+const equivalences: [RegExp, string][] = [
+  [/\b(?:1\s*(?::|-|on|-on-)\s*1s?|one[\s-]on[\s-]ones?|1on1s?)\b/g, ' oneonone '],
+  [/\bstaff\s*\+|\bstaff-plus\b/g, ' staff principal '],
+  [/\bems?\b/g, ' engineering manager '],
+  [/\bics?\b/g, ' individual contributor '],
+  [/\bprs?\b/g, ' pull request '],
+  [/\bmgrs?\b/g, ' manager '],
+  [/\beng\b/g, ' engineering '],
+  [/\bdevs?\b/g, ' developer '],
+  [/\borg\b/g, ' organization '],
+  [/\borgs\b/g, ' organizations '],
+  [/\bperf\b/g, ' performance '],
+  [/\binfra\b/g, ' infrastructure '],
+];
+
+/** Lower-cases, folds accents and typographic quotes, and applies the domain equivalences. */
+export function normalizeText(text: string): string {
+  let normalized = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`]/g, "'");
+  for (const [pattern, replacement] of equivalences) normalized = normalized.replace(pattern, replacement);
+  return normalized;
+}
+
+const wordPattern = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
+
+/**
+ * The content terms of a text, in order: normalised, stop words removed, Porter-stemmed.
+ * Used by the local embedder and by answer composition to compare texts lexically.
+ */
+export function analyzeText(text: string): string[] {
+  const terms: string[] = [];
+  for (const match of normalizeText(text).matchAll(wordPattern)) {
+    const word = match[0].replaceAll("'", '');
+    if (word.length < 2 && !/\d/.test(word)) continue;
+    if (stopwords.has(word)) continue;
+    terms.push(word.length > 40 ? word.slice(0, 40) : stemmer(word));
+  }
+  return terms;
+}

@@ -1,0 +1,13 @@
+import type { CairnConfig } from '@cairn/core';
+import type { Embedder } from './embedder.js';
+import { LocalHashEmbedder, localHashModel } from './local-hash-embedder.js';
+import { OpenAIEmbedder } from './openai-embedder.js';
+
+/** The embedder the configuration names: the local one by default, OpenAI with a key. */
+export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' | 'openai'>): Promise<Embedder> {
+  if (config.embeddingModel === localHashModel) return new LocalHashEmbedder();
+  if (config.embeddingModel.startsWith('local-')) {
+    throw new Error(`Unknown local embedding model ${config.embeddingModel}; the local model is ${localHashModel}`);
+  }
+  return OpenAIEmbedder.create({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.embeddingModel });
+}

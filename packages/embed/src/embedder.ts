@@ -1,0 +1,13 @@
+/**
+ * Turns texts into vectors. Implementations: the local hashing embedder (the default)
+ * and OpenAI embeddings. Each runs the same contract suite.
+ */
+export interface Embedder {
+  /** The versioned model id stored beside every vector (for example `local-hash-v1`). */
+  readonly model: string;
+  readonly dimensions: number;
+  /** Embeds passages; returns one unit-length vector per text, in order. */
+  embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
+  /** Embeds a search query. */
+  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<number[]>;
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
+import { LocalHashEmbedder, OpenAIEmbedder, type Embedder } from '../src/index.js';
+
+function cosine(a: number[], b: number[]): number {
+  return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+}
+
+let server: FakeOpenAIServer;
+beforeAll(async () => {
+  server = await startFakeOpenAIServer();
+});
+afterAll(async () => server?.close());
+
+const embedders: { name: string; create: () => Promise<Embedder> }[] = [
+  { name: 'local-hash-v1', create: async () => new LocalHashEmbedder() },
+  { name: 'openai (test server)', create: () => OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 }) },
+];
+
+describe.each(embedders)('Embedder contract: $name', ({ create }) => {
+  it('returns one unit vector of the declared size per text, in order', async () => {
+    const embedder = await create();
+    const vectors = await embedder.embedDocuments(['staff engineers lead', 'feedback needs an observation', 'hiring loops']);
+    expect(vectors).toHaveLength(3);
+    for (const vector of vectors) {
+      expect(vector).toHaveLength(embedder.dimensions);
+      expect(Math.hypot(...vector)).toBeCloseTo(1, 4);
+    }
+    expect(await embedder.embedQuery('hiring loops')).toEqual(vectors[2]);
+  });
+
+  it('is deterministic and puts texts that share words closer than texts that do not', async () => {
+    const embedder = await create();
+    const [query, near, far] = await embedder.embedDocuments([
+      'how should engineering managers give feedback',
+      'managers give feedback with an observation and its impact',
+      'sizing the database cluster for write throughput',
+    ]);
+    expect(cosine(query!, near!)).toBeGreaterThan(cosine(query!, far!));
+    expect(await embedder.embedDocuments(['how should engineering managers give feedback'])).toEqual([query]);
+  });
+
+  it('names its model with a version, so stored vectors never mix', async () => {
+    const embedder = await create();
+    expect(embedder.model).toMatch(/^(local-hash-v\d+|openai:[\w.-]+@\d+)$/);
+  });
+});
