@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export * from './fake-openai-server.js';
+export * from './test-runtimes.js';

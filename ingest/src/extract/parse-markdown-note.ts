@@ -1,0 +1,118 @@
+import { Lexer, type Token, type Tokens } from 'marked';
+import { parse as parseYaml } from 'yaml';
+import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { slugify } from './slugify.js';
+
+export class NoteParseError extends Error {
+  constructor(locator: string, reason: string) {
+    super(`${locator}: ${reason}`);
+    this.name = 'NoteParseError';
+  }
+}
+
+interface FrontMatter {
+  title?: unknown;
+  author?: unknown;
+  url?: unknown;
+  published?: unknown;
+  topics?: unknown;
+  frameworks?: unknown;
+}
+
+const frontMatterPattern = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/;
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String).filter(Boolean) : [];
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function parseDate(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value !== 'string' || !value.trim()) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Plain text of inline markdown: links keep their words, emphasis its text, images their alt. */
+function inlineText(tokens: readonly Token[] | undefined, fallback: string): string {
+  if (!tokens) return fallback;
+  return tokens
+    .map((token) => {
+      if ('tokens' in token && token.tokens?.length) return inlineText(token.tokens, '');
+      if (token.type === 'image') return (token as Tokens.Image).text;
+      if (token.type === 'br') return '\n';
+      if (token.type === 'html') return '';
+      return 'text' in token ? String(token.text) : '';
+    })
+    .join('');
+}
+
+function blockText(token: Token): string {
+  switch (token.type) {
+    case 'paragraph':
+    case 'text':
+      return inlineText((token as Tokens.Paragraph).tokens, (token as Tokens.Paragraph).text);
+    case 'list':
+      return (token as Tokens.List).items.map((item) => `- ${item.tokens.map(blockText).filter(Boolean).join(' ')}`).join('\n');
+    case 'blockquote':
+      return (token as Tokens.Blockquote).tokens.map(blockText).filter(Boolean).join('\n');
+    case 'code':
+      return (token as Tokens.Code).text;
+    case 'table': {
+      const table = token as Tokens.Table;
+      const row = (cells: Tokens.TableCell[]) => cells.map((cell) => inlineText(cell.tokens, cell.text)).join(' | ');
+      return [row(table.header), ...table.rows.map(row)].join('\n');
+    }
+    default:
+      return '';
+  }
+}
+
+/**
+ * Parses a markdown note with YAML front matter (title, author, url of the original it
+ * summarises, published, topics, frameworks) into an outline. Without a `title` in the
+ * front matter, the first heading is the title.
+ */
+export function parseMarkdownNote(markdown: string, locator: string): DocumentOutline {
+  const match = frontMatterPattern.exec(markdown);
+  let frontMatter: FrontMatter = {};
+  if (match) {
+    try {
+      frontMatter = (parseYaml(match[1]!) as FrontMatter | null) ?? {};
+    } catch (error) {
+      throw new NoteParseError(locator, `front matter is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+    }
+    if (typeof frontMatter !== 'object' || Array.isArray(frontMatter)) throw new NoteParseError(locator, 'front matter is not a mapping');
+  }
+  const body = match ? markdown.slice(match[0].length) : markdown;
+  const blocks: OutlineBlock[] = [];
+  for (const token of new Lexer().lex(body)) {
+    if (token.type === 'heading') {
+      const heading = token as Tokens.Heading;
+      const text = inlineText(heading.tokens, heading.text).trim();
+      blocks.push({ kind: 'heading', level: heading.depth, text, anchor: slugify(text) || null });
+      continue;
+    }
+    const text = blockText(token).trim();
+    if (text) blocks.push({ kind: 'text', text });
+  }
+  const firstHeading = blocks.find((block) => block.kind === 'heading');
+  const title = optionalString(frontMatter.title) ?? (firstHeading?.kind === 'heading' ? firstHeading.text : null);
+  if (!title) throw new NoteParseError(locator, 'has no title (add `title:` to the front matter or a heading)');
+  if (!blocks.some((block) => block.kind === 'text')) throw new NoteParseError(locator, 'has no text');
+  const url = optionalString(frontMatter.url);
+  if (url && !URL.canParse(url)) throw new NoteParseError(locator, `url ${JSON.stringify(url)} is not a URL`);
+  return {
+    title,
+    author: optionalString(frontMatter.author),
+    publishedAt: parseDate(frontMatter.published),
+    url: url ?? locator,
+    kind: 'note',
+    topics: stringList(frontMatter.topics),
+    frameworks: stringList(frontMatter.frameworks),
+    blocks,
+  };
+}

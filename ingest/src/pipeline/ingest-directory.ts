@@ -1,0 +1,115 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Embedder } from '@cairn/embed';
+import type { RunCounts, RunTrigger, Store } from '@cairn/store';
+import { parseHtmlNote } from '../extract/parse-html-note.js';
+import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
+import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
+
+const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
+
+export interface DirectoryProgress {
+  done: number;
+  total: number;
+  file: string;
+  outcome: 'changed' | 'unchanged' | 'failed';
+}
+
+export interface IngestDirectoryOptions {
+  directory: string;
+  /** The source's name; defaults to the directory's name. */
+  sourceName?: string;
+  trigger?: RunTrigger;
+  onProgress?: (progress: DirectoryProgress) => void;
+}
+
+export interface IngestDirectoryResult {
+  runId: string;
+  sourceId: string;
+  counts: RunCounts;
+  failures: { file: string; error: string }[];
+}
+
+/** Source names: lower case letters, digits, dot, dash and underscore. */
+export function toSourceName(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 64) || 'notes'
+  );
+}
+
+async function listNoteFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && noteExtensions.has(extname(entry.name).toLowerCase()))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Ingests a directory of markdown or HTML notes as a source: each file is a document
+ * (its path is its locator), unchanged files cost nothing, files that have disappeared
+ * are tombstoned, and a file that cannot be parsed is recorded as failed without
+ * stopping the others. The run and its per-file ledger are recorded like a crawl's.
+ */
+export async function ingestDirectory(store: Store, embedder: Embedder, options: IngestDirectoryOptions): Promise<IngestDirectoryResult> {
+  const directory = resolve(options.directory);
+  const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`Cannot read the directory ${directory} (${error.code ?? error.message})`, { cause: error });
+  });
+  await prepareEmbeddingModel(store, embedder);
+  const source = await store.sources.upsert({
+    name: toSourceName(options.sourceName ?? basename(directory)),
+    kind: 'directory',
+    baseUrl: pathToFileURL(directory).toString(),
+  });
+  const run = await store.runs.create(source.id, options.trigger ?? 'cli');
+  await store.runs.start(run.id);
+  const counts: RunCounts = { discovered: files.length, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  const failures: { file: string; error: string }[] = [];
+  const seen: string[] = [];
+  try {
+    for (const [index, file] of files.entries()) {
+      const locator = relative(directory, file).split('\\').join('/');
+      const fileUrl = pathToFileURL(file).toString();
+      let outcome: DirectoryProgress['outcome'];
+      try {
+        const text = await readFile(file, 'utf8');
+        counts.fetched += 1;
+        const outline = /\.html?$/i.test(file) ? parseHtmlNote(text, locator) : parseMarkdownNote(text, locator);
+        seen.push(locator);
+        const result = await ingestDocument(store, embedder, { sourceId: source.id, locator, outline });
+        outcome = result.outcome;
+        if (result.outcome === 'unchanged') counts.unchanged += 1;
+        counts.chunksAdded += result.chunksAdded;
+        counts.chunksRemoved += result.chunksRemoved;
+        await store.runs.addItem(run.id, { url: fileUrl, httpStatus: null, outcome: result.outcome, chunksAdded: result.chunksAdded, chunksRemoved: result.chunksRemoved, embeddingTokens: result.embeddingTokens, error: null });
+      } catch (error) {
+        // A parse failure skips this file; a failing store or embedder fails the run.
+        if (!(error instanceof Error && error.name === 'NoteParseError')) throw error;
+        outcome = 'failed';
+        counts.failed += 1;
+        failures.push({ file: locator, error: error.message });
+        await store.runs.addItem(run.id, { url: fileUrl, httpStatus: null, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: error.message });
+      }
+      options.onProgress?.({ done: index + 1, total: files.length, file: locator, outcome });
+    }
+    // Files that failed to parse keep their previous version rather than vanishing.
+    const kept = [...seen, ...failures.map((failure) => failure.file)];
+    for (const gone of await store.documents.tombstoneMissing(source.id, kept)) {
+      counts.chunksRemoved += gone.chunksRemoved;
+      await store.runs.addItem(run.id, { url: pathToFileURL(join(directory, gone.locator)).toString(), httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: null });
+    }
+    await store.runs.addCounts(run.id, counts);
+    await store.runs.finish(run.id, 'succeeded');
+  } catch (error) {
+    await store.runs.addCounts(run.id, counts).catch(() => undefined);
+    await store.runs.finish(run.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    throw error;
+  }
+  return { runId: run.id, sourceId: source.id, counts, failures };
+}

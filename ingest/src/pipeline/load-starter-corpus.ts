@@ -1,0 +1,16 @@
+import type { Embedder } from '@cairn/embed';
+import type { Store } from '@cairn/store';
+import { starterNotesDirectory } from '@cairn/starter-corpus';
+import { ingestDirectory, type IngestDirectoryResult } from './ingest-directory.js';
+
+export const starterSourceName = 'starter-notes';
+
+/**
+ * Loads the bundled starter notes into an empty database (no documents at all), so that
+ * a fresh install answers with citations at once. Returns undefined when not empty.
+ */
+export async function loadStarterCorpus(store: Store, embedder: Embedder, options: { force?: boolean } = {}): Promise<IngestDirectoryResult | undefined> {
+  const { documents } = await store.documents.countActive();
+  if (documents > 0 && !options.force) return undefined;
+  return ingestDirectory(store, embedder, { directory: starterNotesDirectory, sourceName: starterSourceName, trigger: 'startup' });
+}
