@@ -167,6 +167,15 @@ export class DocumentsRepository {
     });
   }
 
+  /** Active documents of a source by id, with their locators. */
+  async locatorsOfSource(sourceName: string): Promise<Map<string, string>> {
+    const rows = await this.database.query<{ id: string; locator: string }>(
+      `select d.id, d.locator from documents d join sources s on s.id = d.source_id where s.name = $1 and d.status = 'active'`,
+      [sourceName],
+    );
+    return new Map(rows.map((row) => [row.id, row.locator]));
+  }
+
   async countActive(): Promise<{ documents: number; chunks: number }> {
     const [row] = await this.database.query<{ documents: number; chunks: number }>(
       `select (select count(*)::int from documents where status = 'active') as documents,

@@ -71,8 +71,10 @@ export class SearchRepository {
   }
 
   /**
-   * Chunks matching any stemmed term of the query, ranked by cover density with headings
-   * weighted above body text. The terms are OR-ed: questions are sentences, not keyword lists.
+   * Chunks matching any stemmed term of the query, ranked by ts_rank (term frequency, with
+   * headings weighted above body text). The terms are OR-ed: questions are sentences, not
+   * keyword lists. Cover density (ts_rank_cd) was measured too and ranked worse on the gold
+   * set (nDCG@10 0.681 against 0.762), as it rewards terms close together.
    */
   async keyword(query: string, options: { limit: number; filters?: SearchFilters }): Promise<SearchHit[]> {
     const params: unknown[] = [query];
@@ -82,12 +84,12 @@ export class SearchRepository {
       `with q as (
          select (select string_agg(quote_literal(lexeme), ' | ') from unnest(tsvector_to_array(to_tsvector('english', $1))) as lexeme)::tsquery as query
        )
-       select ${hitColumns}, ts_rank_cd(c.search_vector, q.query, 1) as score
+       select ${hitColumns}, ts_rank(c.search_vector, q.query, 0) as score
        from q, chunks c
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id
        where q.query is not null and c.search_vector @@ q.query and d.status = 'active'${filters}
-       order by score desc, c.id
+       order by score desc, c.content_hash
        limit $${params.length}`,
       params,
     );

@@ -1,0 +1,106 @@
+import type { RetrievalMode, RetrievedPassage, SearchFilters } from '@cairn/core';
+import type { Embedder } from '@cairn/embed';
+import type { SearchHit, Store } from '@cairn/store';
+import { diversify, fuseRankings } from './fuse-rankings.js';
+
+export interface RetrieveOptions {
+  k: number;
+  filters?: SearchFilters | undefined;
+  mode?: RetrievalMode | undefined;
+  /** Candidates taken from each list before fusion (default max(50, 4k)). */
+  candidates?: number | undefined;
+  /** Most chunks of one document in the results (default 2), unless too few documents match. */
+  perDocument?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RetrieveTimings {
+  embedMs: number;
+  denseMs: number;
+  keywordMs: number;
+  totalMs: number;
+}
+
+export interface RetrieveResult {
+  results: RetrievedPassage[];
+  timings: RetrieveTimings;
+}
+
+function citationUrl(hit: SearchHit): string {
+  // A note links the original it summarises, whose sections our anchors do not name.
+  return hit.kind === 'article' && hit.anchor ? `${hit.url}#${hit.anchor}` : hit.url;
+}
+
+function toPassage(hit: SearchHit, score: number, ranks: { vector: number | null; keyword: number | null }): RetrievedPassage {
+  return {
+    chunkId: hit.chunkId,
+    documentId: hit.documentId,
+    url: citationUrl(hit),
+    title: hit.title,
+    author: hit.author,
+    source: hit.source,
+    kind: hit.kind,
+    heading: hit.heading,
+    headingPath: hit.headingPath,
+    anchor: hit.anchor,
+    text: hit.text,
+    publishedAt: hit.publishedAt ? new Date(hit.publishedAt).toISOString() : null,
+    score,
+    ranks,
+  };
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
+/**
+ * Hybrid retrieval: a dense list (pgvector HNSW, cosine) and a keyword list (full-text,
+ * cover density) fused by reciprocal rank, then diversified so that no document fills
+ * every slot. `mode` picks one list alone, for evaluation and comparison.
+ */
+export class Retriever {
+  constructor(
+    private readonly store: Store,
+    private readonly embedder: Embedder,
+    private readonly defaultMode: RetrievalMode = 'hybrid',
+  ) {}
+
+  get mode(): RetrievalMode {
+    return this.defaultMode;
+  }
+
+  async retrieve(query: string, options: RetrieveOptions): Promise<RetrieveResult> {
+    const started = performance.now();
+    const mode = options.mode ?? this.defaultMode;
+    const candidates = options.candidates ?? Math.max(50, options.k * 4);
+    const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, totalMs: 0 };
+    const searchOptions = { limit: candidates, filters: options.filters };
+
+    const dense = async (): Promise<SearchHit[]> => {
+      if (mode === 'keyword') return [];
+      const embedStarted = performance.now();
+      const vector = await this.embedder.embedQuery(query, { signal: options.signal });
+      timings.embedMs = elapsed(embedStarted);
+      const searchStarted = performance.now();
+      const hits = await this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions);
+      timings.denseMs = elapsed(searchStarted);
+      // Iterative scans return rows in relaxed order: restore exact order by score.
+      return hits.sort((a, b) => b.score - a.score);
+    };
+    const keyword = async (): Promise<SearchHit[]> => {
+      if (mode === 'dense') return [];
+      const searchStarted = performance.now();
+      const hits = await this.store.search.keyword(query, searchOptions);
+      timings.keywordMs = elapsed(searchStarted);
+      return hits;
+    };
+    const [denseHits, keywordHits] = await Promise.all([dense(), keyword()]);
+    const fused = fuseRankings([denseHits, keywordHits], (hit) => hit.chunkId);
+    const scored = fused.map(({ item, score, ranks }) => {
+      const listScore = mode === 'dense' || mode === 'keyword' ? Number(item.score) : score;
+      return toPassage(item, listScore, { vector: ranks[0] ?? null, keyword: ranks[1] ?? null });
+    });
+    const results = diversify(scored, (passage) => passage.documentId, options.k, options.perDocument ?? 2);
+    timings.totalMs = elapsed(started);
+    return { results, timings };
+  }
+}
