@@ -1,0 +1,23 @@
+/** A numbered citation: which passage backs `[n]`, and the span of it that was used. */
+export interface Citation {
+  n: number;
+  url: string;
+  title: string;
+  author: string | null;
+  source: string;
+  heading: string;
+  /** A span of the passage text, verbatim. */
+  quote: string;
+  chunkId: string;
+  /** `note` when the passage is one of the team's notes (its url is the original summarised). */
+  kind: 'article' | 'note';
+  publishedAt: string | null;
+}
+
+/** How a citation is listed under an answer: a note says it is one and links the original. */
+export function citationLine(citation: Citation): string {
+  const by = [citation.author, citation.source].filter(Boolean).join(', ');
+  return citation.kind === 'note'
+    ? `[${citation.n}] Note: "${citation.title}", summarising ${by}: ${citation.url}`
+    : `[${citation.n}] "${citation.title}", ${by}: ${citation.url}`;
+}

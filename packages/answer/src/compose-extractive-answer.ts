@@ -1,0 +1,136 @@
+import type { RetrievedPassage } from '@cairn/core';
+import { analyzeText } from '@cairn/embed';
+import { citationLine, type Citation } from './citation.js';
+import { clarifyingQuestions } from './clarifying-questions.js';
+import { detectRefusal, refusalText } from './detect-refusal.js';
+import { frameworksOf } from './persona-frameworks.js';
+import { restateQuestion } from './restate-question.js';
+import { splitSentences } from './split-sentences.js';
+
+export interface ComposedAnswer {
+  text: string;
+  citations: Citation[];
+  outcome: 'answered' | 'refused' | 'no_support';
+  clarifyingQuestions: string[];
+  frameworks: string[];
+}
+
+export interface ComposeOptions {
+  /** Most sentences under "What the sources say" (default 4). */
+  maxPoints?: number;
+  /** Most frameworks listed (default 3). */
+  maxFrameworks?: number;
+}
+
+interface ScoredSentence {
+  passageIndex: number;
+  sentence: string;
+  score: number;
+  /** Distinct content terms shared with the question. */
+  overlap: number;
+}
+
+/** Sentences about the note itself ("This note summarises …") carry no advice. */
+const metaSentence = /^this note summari[sz]es\b/i;
+
+function scoreSentences(question: string, passages: readonly RetrievedPassage[]): ScoredSentence[] {
+  const questionTerms = new Set(analyzeText(question));
+  const scored: ScoredSentence[] = [];
+  passages.forEach((passage, passageIndex) => {
+    for (const sentence of splitSentences(passage.text)) {
+      const words = sentence.split(/\s+/).length;
+      if (words < 5 || words > 80 || metaSentence.test(sentence)) continue;
+      const terms = analyzeText(sentence);
+      const overlap = new Set(terms.filter((term) => questionTerms.has(term))).size;
+      if (overlap === 0) continue;
+      // Overlap, normalised for length, nudged by the passage's retrieval rank.
+      const score = overlap / Math.sqrt(terms.length + 1) + 0.5 / (passageIndex + 1);
+      scored.push({ passageIndex, sentence, score, overlap });
+    }
+  });
+  return scored.sort((a, b) => b.score - a.score || a.passageIndex - b.passageIndex);
+}
+
+/**
+ * The extractive answer: the most relevant sentences of the retrieved passages, each
+ * followed by its `[n]`, in the persona's deterministic form: one line saying what was
+ * understood, the frameworks that apply with their citations, the supporting points,
+ * one or two clarifying questions when context is missing, and the sources. Requests to
+ * write code or review pull requests are declined politely. With no supporting passage
+ * it says so rather than inventing.
+ */
+export function composeExtractiveAnswer(question: string, passages: readonly RetrievedPassage[], options: ComposeOptions = {}): ComposedAnswer {
+  const refusal = detectRefusal(question);
+  if (refusal) return { text: refusalText(refusal), citations: [], outcome: 'refused', clarifyingQuestions: [], frameworks: [] };
+
+  const understood = `**What I understood:** ${restateQuestion(question)}`;
+  const questions = clarifyingQuestions(question);
+  const scored = scoreSentences(question, passages);
+  // One shared word is chance ("best", "team"): a point needs two, unless the question has one.
+  const minimumOverlap = Math.min(2, new Set(analyzeText(question)).size);
+  const supporting = scored.filter((entry) => entry.overlap >= minimumOverlap);
+  if (supporting.length === 0) {
+    const lines = [
+      understood,
+      '',
+      "I couldn't find anything in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them) that speaks to this, so I won't guess.",
+      '',
+      questions.length > 0 ? `**To help me look again:** ${questions.join(' ')}` : '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
+    ];
+    return { text: lines.join('\n'), citations: [], outcome: 'no_support', clarifyingQuestions: questions, frameworks: [] };
+  }
+
+  const citations: Citation[] = [];
+  const numberOf = new Map<number, number>();
+  const cite = (passageIndex: number, sentence: string): number => {
+    const existing = numberOf.get(passageIndex);
+    if (existing !== undefined) return existing;
+    const passage = passages[passageIndex]!;
+    const n = citations.length + 1;
+    numberOf.set(passageIndex, n);
+    citations.push({
+      n,
+      url: passage.url,
+      title: passage.title,
+      author: passage.author,
+      source: passage.source,
+      heading: passage.heading,
+      quote: sentence,
+      chunkId: passage.chunkId,
+      kind: passage.kind,
+      publishedAt: passage.publishedAt,
+    });
+    return n;
+  };
+
+  const used = new Set<string>();
+  const frameworkLines: string[] = [];
+  const frameworkNames: string[] = [];
+  passages.forEach((passage, passageIndex) => {
+    for (const framework of frameworksOf(passage)) {
+      if (frameworkNames.includes(framework.name) || frameworkNames.length >= (options.maxFrameworks ?? 3)) continue;
+      const best = scored.find((entry) => entry.passageIndex === passageIndex && !used.has(entry.sentence));
+      if (!best) continue;
+      used.add(best.sentence);
+      frameworkNames.push(framework.name);
+      frameworkLines.push(`- **${framework.name}** (${framework.author}): ${framework.summary}. ${best.sentence} [${cite(passageIndex, best.sentence)}]`);
+    }
+  });
+
+  const points: string[] = [];
+  const perPassage = new Map<number, number>();
+  for (const entry of supporting) {
+    if (points.length >= (options.maxPoints ?? 4)) break;
+    if (used.has(entry.sentence) || (perPassage.get(entry.passageIndex) ?? 0) >= 2) continue;
+    used.add(entry.sentence);
+    perPassage.set(entry.passageIndex, (perPassage.get(entry.passageIndex) ?? 0) + 1);
+    points.push(`- ${entry.sentence} [${cite(entry.passageIndex, entry.sentence)}]`);
+  }
+
+  const lines = [understood, ''];
+  if (frameworkLines.length > 0) lines.push('**Frameworks that apply**', ...frameworkLines, '');
+  if (points.length > 0) lines.push('**What the sources say**', ...points, '');
+  if (questions.length > 0) lines.push(`**Before I go further:** ${questions.join(' ')}`, '');
+  lines.push('**Sources**', ...citations.map(citationLine));
+  return { text: lines.join('\n'), citations, outcome: 'answered', clarifyingQuestions: questions, frameworks: frameworkNames };
+}
