@@ -5,7 +5,10 @@
 export const errorCodes = {
   invalid_request: { status: 400, description: 'The request does not match the route schema; the message names the field.' },
   question_empty: { status: 400, description: 'The question is empty or only white space.' },
-  question_too_long: { status: 400, description: 'The question is longer than the documented limit.' },
+  question_too_long: { status: 400, description: 'The question is longer than the documented limit (4,000 characters).' },
+  query_empty: { status: 400, description: 'The search query is empty or only white space.' },
+  query_too_long: { status: 400, description: 'The search query is longer than the documented limit (2,000 characters).' },
+  invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
   not_found: { status: 404, description: 'No route matches the method and path.' },
   conversation_not_found: { status: 404, description: 'No conversation has the given id.' },
   message_not_found: { status: 404, description: 'No message has the given id.' },

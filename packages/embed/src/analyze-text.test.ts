@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeText } from './analyze-text.js';
+import { analyzeText, withSpellingVariants } from './analyze-text.js';
 
 describe('analyzeText', () => {
   it('drops stop words and stems the rest', () => {
@@ -10,5 +10,12 @@ describe('analyzeText', () => {
     expect(analyzeText('1:1s')).toEqual(analyzeText('one-on-ones'));
     expect(analyzeText('my EM')).toEqual(['engin', 'manag']);
     expect(analyzeText('Café’s')).toEqual(analyzeText('cafes'));
+    expect(analyzeText('organisation behaviour')).toEqual(analyzeText('organization behavior'));
+    expect(analyzeText('our org')).toEqual(analyzeText('organization'));
+  });
+
+  it('adds the other spelling of British and American words to a query', () => {
+    expect(withSpellingVariants('organization behaviour')).toBe('organization behaviour organisation behavior');
+    expect(withSpellingVariants('team size')).toBe('team size');
   });
 });

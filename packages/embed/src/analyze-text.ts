@@ -32,7 +32,14 @@ const equivalences: [RegExp, string][] = [
   [/\binfra\b/g, ' infrastructure '],
 ];
 
-/** Lower-cases, folds accents and typographic quotes, and applies the domain equivalences. */
+/** British spellings folded to American ones (organisation → organization, behaviour → behavior). */
+const britishSpellings: [RegExp, string][] = [
+  [/\b([a-z]{3,})is(ation|ations|e|es|ed|ing|er|ers)\b/g, '$1iz$2'],
+  [/\b([a-z]{3,})iour(s?)\b/g, '$1ior$2'],
+  [/\b([a-z]{3,})tre(s?)\b/g, '$1ter$2'],
+];
+
+/** Lower-cases, folds accents, typographic quotes and spelling variants, and applies the domain equivalences. */
 export function normalizeText(text: string): string {
   let normalized = text
     .normalize('NFKD')
@@ -40,7 +47,22 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`]/g, "'");
   for (const [pattern, replacement] of equivalences) normalized = normalized.replace(pattern, replacement);
+  for (const [pattern, replacement] of britishSpellings) normalized = normalized.replace(pattern, replacement);
   return normalized;
+}
+
+/**
+ * The query with the other spelling of each word that has a British and an American
+ * form added, so that full-text search (which does not fold them) finds either.
+ */
+export function withSpellingVariants(query: string): string {
+  const variants = new Set<string>();
+  for (const word of query.toLowerCase().match(/[a-z]+/g) ?? []) {
+    const american = word.replace(/^([a-z]{3,})is(ation|ations|e|es|ed|ing|er|ers)$/, '$1iz$2').replace(/^([a-z]{3,})iour(s?)$/, '$1ior$2');
+    const british = word.replace(/^([a-z]{3,})iz(ation|ations|e|es|ed|ing|er|ers)$/, '$1is$2').replace(/^([a-z]{3,})ior(s?)$/, '$1iour$2');
+    for (const variant of [american, british]) if (variant !== word) variants.add(variant);
+  }
+  return variants.size === 0 ? query : `${query} ${[...variants].join(' ')}`;
 }
 
 const wordPattern = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;

@@ -28,3 +28,11 @@ describe('diversify', () => {
     expect(diversify(['a1', 'a2', 'a3'], groupOf, 3, 1)).toEqual(['a1', 'a2', 'a3']);
   });
 });
+
+describe('fuseRankings with weights', () => {
+  it('scales each list by its weight', () => {
+    const fused = fuseRankings([['a'], ['b']], (item) => item, { weights: [0.5, 1] });
+    expect(fused.map((entry) => entry.item)).toEqual(['b', 'a']);
+    expect(fused[1]!.score).toBeCloseTo(0.5 / 61, 12);
+  });
+});

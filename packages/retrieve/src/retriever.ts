@@ -1,5 +1,5 @@
 import type { RetrievalMode, RetrievedPassage, SearchFilters } from '@cairn/core';
-import type { Embedder } from '@cairn/embed';
+import { withSpellingVariants, type Embedder } from '@cairn/embed';
 import type { SearchHit, Store } from '@cairn/store';
 import { diversify, fuseRankings } from './fuse-rankings.js';
 
@@ -51,6 +51,18 @@ function toPassage(hit: SearchHit, score: number, ranks: { vector: number | null
   };
 }
 
+/** Rewrites the domain abbreviations full-text search would miss ("org" → "organization"). */
+function normalizeQueryForKeywords(query: string): string {
+  return query.replace(/\borgs\b/gi, 'organizations').replace(/\borg\b/gi, 'organization').replace(/\b1:1s?\b/gi, 'one-on-one');
+}
+
+/**
+ * Weights of the dense and keyword lists in the fusion. Measured on the gold set with the
+ * local embedder (nDCG@10 of hybrid at dense weight 1, 0.7, 0.5, 0.3: 0.754, 0.762, 0.760,
+ * 0.756); the dense list is a lexical hash, weaker than full-text ranking, so it counts less.
+ */
+export const fusionWeights = [0.7, 1] as const;
+
 const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;
 
 /**
@@ -90,12 +102,12 @@ export class Retriever {
     const keyword = async (): Promise<SearchHit[]> => {
       if (mode === 'dense') return [];
       const searchStarted = performance.now();
-      const hits = await this.store.search.keyword(query, searchOptions);
+      const hits = await this.store.search.keyword(withSpellingVariants(normalizeQueryForKeywords(query)), searchOptions);
       timings.keywordMs = elapsed(searchStarted);
       return hits;
     };
     const [denseHits, keywordHits] = await Promise.all([dense(), keyword()]);
-    const fused = fuseRankings([denseHits, keywordHits], (hit) => hit.chunkId);
+    const fused = fuseRankings([denseHits, keywordHits], (hit) => hit.chunkId, { weights: fusionWeights });
     const scored = fused.map(({ item, score, ranks }) => {
       const listScore = mode === 'dense' || mode === 'keyword' ? Number(item.score) : score;
       return toPassage(item, listScore, { vector: ranks[0] ?? null, keyword: ranks[1] ?? null });

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CairnConfig } from '@cairn/core';
+import type { Embedder } from '@cairn/embed';
+import type { Store } from '@cairn/store';
+import { registerErrorHandling } from './error-handler.js';
+import { askRoutes } from './routes/ask-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
+import { limits } from './schemas.js';
+import { servicesPlugin } from './services/services-plugin.js';
+
+export interface AppDependencies {
+  config: CairnConfig;
+  store: Store;
+  embedder: Embedder;
+}
+
+/**
+ * Builds the application: infrastructure (errors, OpenAPI) first, then the services,
+ * then the routes. It does not listen; `server.ts` does.
+ */
+export async function buildApp(dependencies: AppDependencies, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: limits.bodyBytes,
+    requestTimeout: 30_000,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON only: a text/plain body gets 415 rather than a confusing schema error.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cairn',
+        version: '0.1.0',
+        description: 'A thought partner for engineering leaders whose answers cite Will Larson, Lara Hogan and Jack Danger. Errors: `{error: {code, message}}` (codes in docs/errors.md).',
+      },
+      tags: [
+        { name: 'answers', description: 'Cited answers, conversations and feedback' },
+        { name: 'retrieval', description: 'Search over the indexed passages' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(servicesPlugin, dependencies);
+  await app.register(healthRoutes);
+  await app.register(searchRoutes);
+  await app.register(askRoutes);
+  await app.register(conversationRoutes);
+  return app;
+}

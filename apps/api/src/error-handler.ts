@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
+
+/** Fastify's own errors that are the client's doing, mapped to our codes. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+};
+
+export function errorBody(code: ErrorCode, message: string) {
+  return { error: { code, message } };
+}
+
+/**
+ * One error shape for every route: `{error: {code, message}}` with a stable code and the
+ * right status. A 5xx never carries internals (no SQL, no stack): those go to the log,
+ * under the request id that the response names.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof CairnError) {
+      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+      return reply.status(error.statusCode).send(errorBody(error.code, error.message));
+    }
+    if (error.validation) {
+      const first = error.validation[0];
+      const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
+      return reply.status(400).send(errorBody('invalid_request', `${where} ${first?.message ?? 'is invalid'}`));
+    }
+    const mapped = error.code ? fastifyCodes[error.code] : undefined;
+    if (mapped) return reply.status(errorCodes[mapped].status).send(errorBody(mapped, error.message));
+    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+      return reply.status(400).send(errorBody('invalid_json', 'The request body is not valid JSON.'));
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send(errorBody('invalid_request', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody('internal_error', `An unexpected error; the server log has the details under request id ${request.id}.`));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`));
+  });
+}

@@ -1,0 +1,6 @@
+export * from './app.js';
+export * from './server.js';
+export * from './runtime.js';
+export * from './schemas.js';
+export * from './services/ask-service.js';
+export * from './error-handler.js';

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Citation } from '@cairn/answer';
+import { CairnError } from '@cairn/core';
+import { ConversationResponse, errorResponses, FeedbackBody, FeedbackResponse } from '../schemas.js';
+
+export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/v1/conversations/:id',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'A conversation with its messages and their citations',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: ConversationResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const conversation = await app.cairn.store.conversations.find(request.params.id);
+      if (!conversation) throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(request.params.id)}.`);
+      return {
+        ...conversation,
+        createdAt: conversation.createdAt.toISOString(),
+        updatedAt: conversation.updatedAt.toISOString(),
+        // Citations are stored as the composer produced them.
+        messages: conversation.messages.map((message) => ({ ...message, citations: message.citations as Citation[], createdAt: message.createdAt.toISOString() })),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/feedback',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'Rate an answer (1 or -1) with an optional comment',
+        body: FeedbackBody,
+        response: { 201: FeedbackResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { messageId, rating, comment } = request.body;
+      if (!(await app.cairn.store.conversations.messageExists(messageId))) {
+        throw new CairnError('message_not_found', `No message has the id ${JSON.stringify(messageId)}; rate the messageId that /v1/ask returned.`);
+      }
+      const feedback = await app.cairn.store.feedback.add({ messageId, rating, comment: comment?.trim() || null });
+      return reply.status(201).send({ ...feedback, createdAt: feedback.createdAt.toISOString() });
+    },
+  );
+};

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ErrorResponse } from '../schemas.js';
+
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Ready to serve: the database answers and every migration is applied',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String() }) }), 503: ErrorResponse },
+      },
+    },
+    async (_request, reply) => {
+      const database = await app.cairn.store.isReady();
+      if (!database.ok) {
+        return reply.status(503).send({ error: { code: 'not_ready', message: `The database is not ready: ${database.reason ?? 'unknown'}` } });
+      }
+      return { status: 'ready' as const, checks: { database: 'ok' } };
+    },
+  );
+};

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CairnError } from '@cairn/core';
+import { errorResponses, limits, SearchBody, SearchResponse } from '../schemas.js';
+
+export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/search',
+    {
+      schema: {
+        tags: ['retrieval'],
+        summary: 'Hybrid search over the passages, with the dense and keyword rank of each result',
+        body: SearchBody,
+        response: { 200: SearchResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const query = request.body.query.trim();
+      if (!query) throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
+      if (query.length > limits.queryChars) {
+        throw new CairnError('query_too_long', `The query has ${query.length} characters; the limit is ${limits.queryChars}.`);
+      }
+      const mode = request.body.mode ?? app.cairn.retriever.mode;
+      const { results, timings } = await app.cairn.retriever.retrieve(query, { k: request.body.k ?? 10, filters: request.body.filters, mode });
+      return { results, mode, timings };
+    },
+  );
+};

@@ -1,0 +1,145 @@
+import { Type, type Static } from 'typebox';
+
+/** Documented limits of the public interface. */
+export const limits = { questionChars: 4000, queryChars: 2000, maxSearchK: 50, maxAskK: 20, bodyBytes: 256 * 1024 } as const;
+
+const nullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const ErrorResponse = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'ErrorResponse', description: 'Every error: a stable code (see docs/errors.md) and a message that says what to do.' },
+);
+
+export const Filters = Type.Object(
+  {
+    sources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, description: 'Source names' })),
+    authors: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Author names (case-insensitive)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SearchBody = Type.Object(
+  {
+    query: Type.String({ description: `What to search for (at most ${limits.queryChars} characters)` }),
+    k: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxSearchK, default: 10 })),
+    filters: Type.Optional(Filters),
+    mode: Type.Optional(Type.Union([Type.Literal('hybrid'), Type.Literal('dense'), Type.Literal('keyword')], { description: 'One list alone, or both fused (the default)' })),
+  },
+  { additionalProperties: false },
+);
+export type SearchBody = Static<typeof SearchBody>;
+
+const Ranks = Type.Object({
+  vector: Type.Union([Type.Integer(), Type.Null()], { description: '1-based rank in the dense list, null if absent' }),
+  keyword: Type.Union([Type.Integer(), Type.Null()], { description: '1-based rank in the keyword list, null if absent' }),
+});
+
+export const SearchResult = Type.Object({
+  chunkId: Type.String(),
+  documentId: Type.String(),
+  url: Type.String({ description: 'url#anchor of the section; for a note, the original it summarises' }),
+  title: Type.String(),
+  author: nullableString,
+  source: Type.String(),
+  kind: Type.Union([Type.Literal('article'), Type.Literal('note')]),
+  heading: Type.String(),
+  text: Type.String(),
+  publishedAt: nullableString,
+  score: Type.Number(),
+  ranks: Ranks,
+});
+
+export const RetrievalTimings = Type.Object({
+  embedMs: Type.Number(),
+  denseMs: Type.Number(),
+  keywordMs: Type.Number(),
+  totalMs: Type.Number(),
+});
+
+export const SearchResponse = Type.Object({
+  results: Type.Array(SearchResult),
+  mode: Type.String(),
+  timings: RetrievalTimings,
+});
+
+export const AskBody = Type.Object(
+  {
+    question: Type.String({ description: `The question (at most ${limits.questionChars} characters)` }),
+    conversationId: Type.Optional(Type.String({ description: 'Continue this conversation' })),
+    k: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxAskK, default: 6 })),
+    filters: Type.Optional(Filters),
+  },
+  { additionalProperties: false },
+);
+export type AskBody = Static<typeof AskBody>;
+
+export const CitationSchema = Type.Object({
+  n: Type.Integer(),
+  url: Type.String(),
+  title: Type.String(),
+  author: nullableString,
+  source: Type.String(),
+  heading: Type.String(),
+  quote: Type.String({ description: 'A verbatim span of the cited passage' }),
+  chunkId: Type.String(),
+  kind: Type.Union([Type.Literal('article'), Type.Literal('note')], { description: 'note: one of our notes; url links the original it summarises' }),
+  publishedAt: nullableString,
+});
+
+export const AskResponse = Type.Object({
+  answer: Type.String(),
+  citations: Type.Array(CitationSchema),
+  conversationId: Type.String(),
+  messageId: Type.String(),
+  mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive')]),
+  model: Type.String(),
+  outcome: Type.Union([Type.Literal('answered'), Type.Literal('refused'), Type.Literal('no_support')]),
+  clarifyingQuestions: Type.Array(Type.String()),
+  timings: Type.Object({ retrieveMs: Type.Number(), composeMs: Type.Number(), totalMs: Type.Number() }),
+});
+
+export const MessageSchema = Type.Object({
+  id: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.String(),
+  citations: Type.Array(CitationSchema),
+  mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive'), Type.Null()]),
+  model: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const ConversationResponse = Type.Object({
+  id: Type.String(),
+  title: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  messages: Type.Array(MessageSchema),
+});
+
+export const FeedbackBody = Type.Object(
+  {
+    messageId: Type.String(),
+    rating: Type.Union([Type.Literal(1), Type.Literal(-1)]),
+    comment: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export type FeedbackBody = Static<typeof FeedbackBody>;
+
+export const FeedbackResponse = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  rating: Type.Integer(),
+  comment: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+/** Standard error responses, for the OpenAPI document. */
+export const errorResponses = {
+  400: ErrorResponse,
+  404: ErrorResponse,
+  413: ErrorResponse,
+  415: ErrorResponse,
+  500: ErrorResponse,
+  503: ErrorResponse,
+} as const;

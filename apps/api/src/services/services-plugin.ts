@@ -1,0 +1,29 @@
+import fp from 'fastify-plugin';
+import type { CairnConfig } from '@cairn/core';
+import type { Embedder } from '@cairn/embed';
+import { Retriever } from '@cairn/retrieve';
+import type { Store } from '@cairn/store';
+import { AskService } from './ask-service.js';
+
+export interface CairnServices {
+  config: CairnConfig;
+  store: Store;
+  embedder: Embedder;
+  retriever: Retriever;
+  ask: AskService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    cairn: CairnServices;
+  }
+}
+
+/** The application's services as one decorator, built from the store and embedder it is given. */
+export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder }>(
+  async (app, { config, store, embedder }) => {
+    const retriever = new Retriever(store, embedder, config.retrievalMode);
+    app.decorate('cairn', { config, store, embedder, retriever, ask: new AskService(store, retriever) });
+  },
+  { name: 'cairn-services' },
+);

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '@cairn/core';
+import { testRuntimes } from '@cairn/testing';
+import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+
+describe.each(testRuntimes)('API on $name', (testRuntime) => {
+  let app: FastifyInstance;
+  let runtime: Runtime;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const created = await testRuntime.create();
+    drop = created.drop;
+    const config = loadConfig(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {});
+    // PGlite in memory for the embedded runtime: no files left behind by tests.
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    app = await buildApp(runtime);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await runtime?.close();
+    await drop?.();
+  });
+
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
+
+  it('answers health and readiness', async () => {
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+  });
+
+  it('searches the starter corpus with ranks from both lists', async () => {
+    const response = await post('/v1/search', { query: 'what are the staff engineer archetypes', k: 5 });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.mode).toBe('hybrid');
+    expect(body.results).toHaveLength(5);
+    expect(body.results[0]).toMatchObject({ title: expect.stringMatching(/archetypes/i), kind: 'note', source: 'starter-notes', author: 'Will Larson' });
+    expect(body.results[0].ranks.vector ?? body.results[0].ranks.keyword).toBeGreaterThanOrEqual(1);
+    expect(new Set(body.results.map((result: { documentId: string }) => result.documentId)).size).toBeGreaterThan(2);
+    expect(body.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it('filters search by author', async () => {
+    const response = await post('/v1/search', { query: 'feedback', k: 8, filters: { authors: ['Jack Danger'] } });
+    const authors = new Set(response.json().results.map((result: { author: string }) => result.author));
+    expect([...authors]).toEqual(['Jack Danger']);
+  });
+
+  it('gives a cited answer in the persona form and keeps the conversation', async () => {
+    const response = await post('/v1/ask', { question: 'How do I give feedback to an engineer who keeps interrupting others in meetings?' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ mode: 'extractive', model: 'cairn-extractive-v1', outcome: 'answered' });
+    expect(body.answer).toMatch(/^\*\*What I understood:\*\* you're asking how do you give feedback/);
+    expect(body.answer).toContain('**Feedback Equation** (Lara Hogan)');
+    const markers = new Set([...body.answer.matchAll(/\[(\d+)\]/g)].map((match: RegExpMatchArray) => Number(match[1])));
+    expect(markers.size).toBeGreaterThan(1);
+    expect([...markers].every((n) => body.citations.some((citation: { n: number }) => citation.n === n))).toBe(true);
+    for (const citation of body.citations) {
+      expect(citation.kind).toBe('note');
+      expect(citation.url).toMatch(/^https:\/\//);
+      expect(citation.quote.length).toBeGreaterThan(10);
+    }
+
+    const followUp = await post('/v1/ask', { question: 'And what if they react badly to it?', conversationId: body.conversationId });
+    expect(followUp.statusCode).toBe(200);
+    expect(followUp.json().conversationId).toBe(body.conversationId);
+    const conversation = (await app.inject(`/v1/conversations/${body.conversationId}`)).json();
+    expect(conversation.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(conversation.messages[1]).toMatchObject({ id: body.messageId, citations: body.citations, mode: 'extractive' });
+  });
+
+  it('asks clarifying questions when the advice depends on missing context', async () => {
+    const body = (await post('/v1/ask', { question: 'How should I structure my engineering org?' })).json();
+    expect(body.clarifyingQuestions).toHaveLength(2);
+    expect(body.answer).toContain('**Before I go further:** How large is the team');
+    expect(body.citations.length).toBeGreaterThan(0);
+  });
+
+  it('declines to review a pull request, politely and without citations', async () => {
+    const body = (await post('/v1/ask', { question: 'Can you review my PR? https://github.com/acme/app/pull/7' })).json();
+    expect(body).toMatchObject({ outcome: 'refused', citations: [] });
+    expect(body.answer).toMatch(/^I don't review pull requests or code/);
+  });
+
+  it('records feedback on an answer', async () => {
+    const asked = (await post('/v1/ask', { question: 'What does a staff engineer in the solver archetype do?' })).json();
+    const feedback = await post('/v1/feedback', { messageId: asked.messageId, rating: 1, comment: 'useful' });
+    expect(feedback.statusCode).toBe(201);
+    expect(feedback.json()).toMatchObject({ messageId: asked.messageId, rating: 1, comment: 'useful' });
+  });
+
+  it.each([
+    ['/v1/ask', { question: '   ' }, 400, 'question_empty'],
+    ['/v1/ask', { question: 'x'.repeat(4001) }, 400, 'question_too_long'],
+    ['/v1/ask', { question: 'hello', conversationId: '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11' }, 404, 'conversation_not_found'],
+    ['/v1/ask', { question: 'hello', conversationId: 'nope' }, 404, 'conversation_not_found'],
+    ['/v1/ask', { question: 'hello', k: 0 }, 400, 'invalid_request'],
+    ['/v1/ask', { question: 42 }, 400, 'invalid_request'],
+    ['/v1/ask', { question: 'hello', surprise: true }, 400, 'invalid_request'],
+    ['/v1/search', { query: '' }, 400, 'query_empty'],
+    ['/v1/search', { query: 'q', k: 51 }, 400, 'invalid_request'],
+    ['/v1/feedback', { messageId: '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11', rating: 1 }, 404, 'message_not_found'],
+    ['/v1/feedback', { messageId: 'x', rating: 5 }, 400, 'invalid_request'],
+  ])('rejects bad input to %s (%j) with %i %s', async (url, payload, status, code) => {
+    const response = await post(url, payload);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it('rejects malformed JSON, oversized bodies and unknown routes with codes', async () => {
+    const malformed = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'application/json' }, payload: '{"question": ' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.code).toBe('invalid_json');
+    const huge = await post('/v1/ask', { question: 'x'.repeat(300_000) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('payload_too_large');
+    const text = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'text/plain' }, payload: 'hi' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().error.code).toBe('unsupported_media_type');
+    const missing = await app.inject('/v1/nothing');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+    expect((await app.inject('/v1/conversations/unknown')).json().error.code).toBe('conversation_not_found');
+  });
+
+  it('publishes OpenAPI with request and response schemas on every route', async () => {
+    const spec = (await app.inject('/openapi.json')).json();
+    expect(spec.openapi).toBe('3.1.0');
+    for (const [path, method] of [['/v1/search', 'post'], ['/v1/ask', 'post'], ['/v1/feedback', 'post'], ['/v1/conversations/{id}', 'get'], ['/healthz', 'get'], ['/readyz', 'get']] as const) {
+      const operation = spec.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation.responses['200'] ?? operation.responses['201']).toBeDefined();
+      if (method === 'post') expect(operation.requestBody).toBeDefined();
+    }
+    const docs = await app.inject('/docs/');
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('API without a database behind it', () => {
+  it('answers 5xx with a code and no internals', async () => {
+    const runtime = await openRuntime({ ...loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), dataDir: '' });
+    const app = await buildApp(runtime);
+    await runtime.close();
+    const response = await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
+    expect(response.statusCode).toBeGreaterThanOrEqual(500);
+    const body = response.json();
+    expect(['internal_error', 'database_unavailable']).toContain(body.error.code);
+    expect(body.error.message).not.toMatch(/select|from |\bat \w+ \(|\.ts:\d+|PGlite|pg_/i);
+    expect((await app.inject('/readyz')).statusCode).toBe(503);
+    await app.close();
+  }, 30_000);
+});
