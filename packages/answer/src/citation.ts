@@ -17,7 +17,7 @@ export interface Citation {
 /** How a citation is listed under an answer: a note says it is one and links the original. */
 export function citationLine(citation: Citation): string {
   const by = [citation.author, citation.source].filter(Boolean).join(', ');
-  return citation.kind === 'note'
-    ? `[${citation.n}] Note: "${citation.title}", summarising ${by}: ${citation.url}`
-    : `[${citation.n}] "${citation.title}", ${by}: ${citation.url}`;
+  const section = citation.heading.split(' › ').slice(1).at(-1);
+  const where = section ? `"${citation.title}" (${section})` : `"${citation.title}"`;
+  return citation.kind === 'note' ? `[${citation.n}] Note: ${where}, summarising ${by}: ${citation.url}` : `[${citation.n}] ${where}, ${by}: ${citation.url}`;
 }

@@ -47,7 +47,7 @@ describe('composeExtractiveAnswer', () => {
     expect(answer.text.split('\n')[0]).toBe("**What I understood:** you're asking how should you give feedback to an engineer who interrupts people in meetings.");
     expect(answer.frameworks).toEqual(['Feedback Equation', 'BICEPS']);
     expect(answer.text).toMatch(/- \*\*Feedback Equation\*\* \(Lara Hogan\): an observation, its impact, then a question or a request\. .+ \[1\]/);
-    expect(answer.text).toContain('**Sources**\n[1] Note: "The feedback equation", summarising Lara Hogan, starter-notes: https://example.test/0');
+    expect(answer.text).toContain('**Sources**\n[1] Note: "The feedback equation" (Section), summarising Lara Hogan, starter-notes: https://example.test/0');
   });
 
   it('backs every [n] with a citation whose quote is a verbatim span of its passage', () => {

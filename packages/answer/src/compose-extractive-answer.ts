@@ -109,7 +109,9 @@ export function composeExtractiveAnswer(question: string, passages: readonly Ret
   passages.forEach((passage, passageIndex) => {
     for (const framework of frameworksOf(passage)) {
       if (frameworkNames.includes(framework.name) || frameworkNames.length >= (options.maxFrameworks ?? 3)) continue;
-      const best = scored.find((entry) => entry.passageIndex === passageIndex && !used.has(entry.sentence));
+      // Prefer the most relevant sentence that speaks of the framework itself.
+      const candidates = scored.filter((entry) => entry.passageIndex === passageIndex && !used.has(entry.sentence));
+      const best = candidates.find((entry) => framework.mentions.test(entry.sentence)) ?? candidates[0];
       if (!best) continue;
       used.add(best.sentence);
       frameworkNames.push(framework.name);

@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { loadConfig } from '@cairn/core';
+import { AskService, openRuntime } from '@cairn/api';
+import { Retriever } from '@cairn/retrieve';
+import { collect, emit } from '../output.js';
+
+export const askCommand = new Command('ask')
+  .description('Ask a question and print the cited answer')
+  .argument('<question>', 'the question, in quotes')
+  .option('--conversation <id>', 'continue a conversation (the id a previous answer printed)')
+  .option('-k, --k <n>', 'passages to retrieve (1-20)', '6')
+  .option('--source <name>', 'only this source (repeatable)', collect)
+  .option('--author <name>', 'only this author (repeatable)', collect)
+  .option('--json', 'print the whole response as JSON')
+  .action(async (question: string, options: { conversation?: string; k: string; source?: string[]; author?: string[]; json?: boolean }) => {
+    const config = loadConfig();
+    const runtime = await openRuntime(config);
+    try {
+      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.embedder, config.retrievalMode));
+      const result = await service.ask({ question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } });
+      emit(Boolean(options.json), result, () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`);
+    } finally {
+      await runtime.close();
+    }
+  });

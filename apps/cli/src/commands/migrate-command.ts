@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { loadConfig } from '@cairn/core';
+import { migrate, PgliteDatabase, PostgresDatabase } from '@cairn/store';
+import { emit } from '../output.js';
+
+export const migrateCommand = new Command('migrate')
+  .description('Apply pending database migrations (the server and other commands also do this at start)')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const config = loadConfig();
+    const database = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(`${config.dataDir}/pglite`);
+    try {
+      const result = await migrate(database);
+      emit(Boolean(options.json), result, () =>
+        result.applied.length > 0 ? `Applied ${result.applied.join(', ')}.` : `Nothing to apply: ${result.alreadyApplied} migrations already applied.`,
+      );
+    } finally {
+      await database.close();
+    }
+  });

@@ -1,0 +1,1 @@
+export * from './evaluate-starter-corpus.js';

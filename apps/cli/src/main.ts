@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { CairnError, ConfigError } from '@cairn/core';
+import { askCommand } from './commands/ask-command.js';
+import { evalCommand } from './commands/eval-command.js';
+import { ingestCommand } from './commands/ingest-command.js';
+import { migrateCommand } from './commands/migrate-command.js';
+import { searchCommand } from './commands/search-command.js';
+import { serveCommand } from './commands/serve-command.js';
+
+const program = new Command('cairn')
+  .description('Cairn: a thought partner for engineering leaders, grounded in cited sources.')
+  .version('0.1.0')
+  .addHelpText('after', '\nConfiguration comes from the environment (DATABASE_URL, CAIRN_DATA_DIR, PORT, ...): see README.md.')
+  .addCommand(serveCommand)
+  .addCommand(askCommand)
+  .addCommand(searchCommand)
+  .addCommand(ingestCommand)
+  .addCommand(evalCommand)
+  .addCommand(migrateCommand)
+  .exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Configuration and input problems are one clear line, not a stack trace.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`cairn: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  const message = error instanceof CairnError ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`cairn: ${message}\n`);
+  if (process.env.CAIRN_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@cairn/testing';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cairn(args: string[], environment: Record<string, string>): Promise<Result> {
+  const env = { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', ...environment };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the cairn command', () => {
+  let dataDir: string;
+  let testDatabase: TestDatabase;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cairn-cli-'));
+    testDatabase = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await testDatabase?.drop();
+  });
+
+  it.each(['serve', 'ask', 'search', 'ingest', 'eval', 'migrate'])('documents %s with --help', async (command) => {
+    const result = await cairn([command, '--help'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));
+  });
+
+  it('answers a question with citations on the embedded database, as JSON', async () => {
+    const result = await cairn(['ask', 'What is the difference between a sponsor and a mentor?', '--json'], { CAIRN_DATA_DIR: dataDir });
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body).toMatchObject({ mode: 'extractive', outcome: 'answered' });
+    expect(body.citations[0].url).toMatch(/^https:\/\/larahogan\.me\//);
+    expect(body.answer).toContain('**Sponsorship vs Mentorship** (Lara Hogan)');
+  }, 60_000);
+
+  it('ingests a directory on server Postgres, then finds it, and skips it unchanged next time', async () => {
+    const notes = join(dataDir, 'our-notes');
+    await mkdir(notes, { recursive: true });
+    await writeFile(join(notes, 'incident-reviews.md'), '---\ntitle: Our incident reviews\nauthor: SRE team\n---\n# Our incident reviews\n\n## Blameless format\n\nEvery incident review at Acme is blameless and names a follow-up owner within two days.\n');
+    const environment = { DATABASE_URL: testDatabase.url, CAIRN_STARTER_CORPUS: 'off' };
+    const first = await cairn(['ingest', '--dir', notes, '--json'], environment);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).counts).toMatchObject({ discovered: 1, fetched: 1, unchanged: 0, chunksAdded: 1 });
+    const second = await cairn(['ingest', '--dir', notes], environment);
+    expect(second.stdout).toMatch(/files\s+new or changed\s+unchanged/);
+    expect(second.stdout).toMatch(/\n1\s+0\s+1\s+0\s+0\s+0/);
+    const search = await cairn(['search', 'blameless incident review follow-up owner', '--json', '--source', 'our-notes'], environment);
+    const results = JSON.parse(search.stdout).results;
+    expect(results[0]).toMatchObject({ title: 'Our incident reviews', author: 'SRE team', source: 'our-notes' });
+  }, 60_000);
+
+  it('stops with one line naming the variable for a malformed setting or an unreachable database', async () => {
+    const badPort = await cairn(['serve'], { PORT: 'eighty', CAIRN_DATA_DIR: dataDir });
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toBe('cairn: configuration error: PORT: expects a whole number from 0 to 65535 (got "eighty")\n');
+    const unreachable = await cairn(['ask', 'hello'], { DATABASE_URL: 'postgres://cairn:secret@127.0.0.1:1/cairn' });
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toBe('cairn: configuration error: DATABASE_URL: cannot connect to postgres://cairn:***@127.0.0.1:1/cairn (ECONNREFUSED)\n');
+  }, 60_000);
+
+  it('migrates and reports nothing left to do the second time', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const first = await cairn(['migrate', '--json'], { DATABASE_URL: fresh.url });
+      expect(JSON.parse(first.stdout).applied).toContain('0001_create_schema.sql');
+      const second = await cairn(['migrate'], { DATABASE_URL: fresh.url });
+      expect(second.stdout).toMatch(/^Nothing to apply: \d+ migrations already applied\./);
+    } finally {
+      await fresh.drop();
+    }
+  }, 60_000);
+});
