@@ -176,6 +176,15 @@ export class DocumentsRepository {
     return new Map(rows.map((row) => [row.id, row.locator]));
   }
 
+  /**
+   * Refreshes the planner's statistics of the chunks, which keyword search reads to tell
+   * common terms from rare ones. Server Postgres also does this by itself (autovacuum);
+   * PGlite does not. Call it after an ingestion run.
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.database.exec('analyze chunks');
+  }
+
   async countActive(): Promise<{ documents: number; chunks: number }> {
     const [row] = await this.database.query<{ documents: number; chunks: number }>(
       `select (select count(*)::int from documents where status = 'active') as documents,

@@ -123,6 +123,23 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(await store.embeddings.findCached(model, [contentHash('Staff engineers at beta write strategy')])).toEqual(new Map());
   });
 
+  it('lets only discriminating terms select keyword matches, once statistics exist', async () => {
+    const { id: sourceId } = await store.sources.upsert({ name: 'gamma', kind: 'web', baseUrl: 'https://gamma.test/' });
+    for (let index = 0; index < 12; index += 1) {
+      const text = index === 0 ? 'Every team needs a zeppelin strategy' : `Every team writes notes number ${index}`;
+      await store.documents.replace(documentInput(sourceId, `gamma-${index}`), [chunk(0, text)], { model, vectors: new Map() });
+    }
+    await store.documents.refreshStatistics();
+    const filters = { sources: ['gamma'] };
+    const both = await store.search.keyword('team zeppelin', { limit: 20, filters, commonTermShare: 0.5 });
+    expect(both.map((hit) => hit.text)).toEqual(['Every team needs a zeppelin strategy']);
+    const unpruned = await store.search.keyword('team zeppelin', { limit: 20, filters, commonTermShare: 1 });
+    expect(unpruned).toHaveLength(12);
+    expect(unpruned[0]!.text).toBe('Every team needs a zeppelin strategy');
+    // A query of common words alone still finds what it can.
+    expect(await store.search.keyword('team', { limit: 20, filters, commonTermShare: 0.5 })).toHaveLength(12);
+  });
+
   it('keeps conversations with their messages in order', async () => {
     const id = await store.conversations.create('First');
     await store.conversations.addMessage({ conversationId: id, role: 'user', content: 'hello', citations: [], mode: null, model: null });

@@ -1,0 +1,30 @@
+# The image for the API and the worker (docker-compose.yml runs both from it).
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    TURBO_TELEMETRY_DISABLED=1 \
+    DO_NOT_TRACK=1 \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    CAIRN_DATA_DIR=/data
+
+# Manifests first, so that the dependency layer is rebuilt only when they change.
+COPY package.json package-lock.json .npmrc ./
+COPY apps/api/package.json apps/api/
+COPY apps/cli/package.json apps/cli/
+COPY ingest/package.json ingest/
+COPY packages/core/package.json packages/core/
+COPY packages/store/package.json packages/store/
+COPY packages/embed/package.json packages/embed/
+COPY packages/retrieve/package.json packages/retrieve/
+COPY packages/answer/package.json packages/answer/
+COPY packages/testing/package.json packages/testing/
+COPY packages/starter-corpus/package.json packages/starter-corpus/
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY . .
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+CMD ["node", "apps/cli/bin/cairn.js", "serve"]

@@ -1,0 +1,115 @@
+/**
+ * Issue 2's targets, measured and printed (not asserted: timings on shared machines are noisy).
+ *   1. `npm start` on a fresh data directory: seconds from launch to the first cited answer (target ≤ 30 s).
+ *   2. POST /v1/search over real HTTP at 10,000 chunks with the local embedder: p50 and p95
+ *      on server Postgres (target p50 < 15 ms) and on PGlite (target p50 < 30 ms).
+ * Run: npm run bench   (needs TEST_DATABASE_URL or Postgres on 127.0.0.1:5432)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '@cairn/api';
+import { contentHash, loadConfig } from '@cairn/core';
+import { LocalHashEmbedder } from '@cairn/embed';
+import { embeddingInput } from '@cairn/ingest';
+import { loadGoldSet, starterNotesDirectory } from '@cairn/starter-corpus';
+import { Store } from '@cairn/store';
+import { createTestDatabase } from '@cairn/testing';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+async function timeToFirstAnswer(): Promise<number> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-start-'));
+  const port = String(40_000 + Math.floor(Math.random() * 10_000));
+  const started = performance.now();
+  const child = spawn('npm', ['start'], { cwd: repositoryRoot, env: { ...process.env, CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  try {
+    for (;;) {
+      if (performance.now() - started > 120_000) throw new Error('no answer within 120 s');
+      const response = await fetch(`http://127.0.0.1:${port}/v1/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'How do I give feedback to a peer?' }),
+      }).catch(() => undefined);
+      if (response?.ok && ((await response.json()) as { citations: unknown[] }).citations.length > 0) return (performance.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** 10,000 realistic passages: sentences of the starter notes recombined into 500 documents of 20 chunks. */
+async function syntheticCorpus(): Promise<string[][]> {
+  const sentences: string[] = [];
+  for (const file of await readdir(starterNotesDirectory)) {
+    const text = (await readFile(join(starterNotesDirectory, file), 'utf8')).split('\n---\n')[1] ?? '';
+    sentences.push(...text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length > 40 && !sentence.startsWith('#')));
+  }
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  return Array.from({ length: 500 }, () => Array.from({ length: 20 }, () => Array.from({ length: 5 }, () => sentences[next() % sentences.length]).join(' ')));
+}
+
+async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[][]): Promise<{ p50: number; p95: number; chunks: number; loadSeconds: number }> {
+  const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
+  const store = await Store.open({ databaseUrl: testDatabase?.url });
+  const embedder = new LocalHashEmbedder();
+  const loadStarted = performance.now();
+  try {
+    await store.embeddings.registerModel(embedder.model, embedder.dimensions);
+    const { id: sourceId } = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: 'https://bench.test/' });
+    for (const [index, texts] of documents.entries()) {
+      const chunks = texts.map((text, ordinal) => {
+        const heading = `Document ${index} › Section ${ordinal}`;
+        return { ordinal, headingPath: [`Document ${index}`, `Section ${ordinal}`], heading, anchor: `section-${ordinal}`, text, tokenCount: 100, contentHash: contentHash(embeddingInput(heading, text)) };
+      });
+      const vectors = new Map(chunks.map((chunk) => [chunk.contentHash, embedder.embed(embeddingInput(chunk.heading, chunk.text))]));
+      await store.documents.replace(
+        { sourceId, locator: `doc-${index}`, url: `https://bench.test/${index}/`, kind: 'article', title: `Document ${index}`, author: 'Bench', publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: String(index) },
+        chunks,
+        { model: embedder.model, vectors },
+      );
+    }
+    await store.database.exec('analyze');
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    const app = await buildApp({ config: loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), store, embedder });
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const questions = loadGoldSet().map((question) => question.question);
+    const timings: number[] = [];
+    for (let round = 0; round < 220; round += 1) {
+      const started = performance.now();
+      const response = await fetch(`${address}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: questions[round % questions.length], k: 10 }) });
+      await response.json();
+      if (round >= 20) timings.push(performance.now() - started); // the first 20 warm up
+    }
+    await app.close();
+    timings.sort((a, b) => a - b);
+    const { chunks } = await store.documents.countActive();
+    return { p50: timings[Math.floor(timings.length * 0.5)]!, p95: timings[Math.floor(timings.length * 0.95)]!, chunks, loadSeconds };
+  } finally {
+    await store.close();
+    await testDatabase?.drop();
+  }
+}
+
+const rows: string[] = [];
+const firstAnswer = await timeToFirstAnswer();
+rows.push(`npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 30 s   ${firstAnswer <= 30 ? 'met' : 'MISSED'}`);
+const documents = await syntheticCorpus();
+for (const [runtime, target] of [['postgres', 15], ['pglite', 30]] as const) {
+  const result = await searchLatency(runtime, documents);
+  rows.push(
+    `/v1/search on ${runtime.padEnd(8)} (${result.chunks} chunks)  p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms   target p50 < ${target} ms   ${result.p50 < target ? 'met' : 'MISSED'}   (load ${result.loadSeconds.toFixed(1)} s)`,
+  );
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const header = `Cairn foundation benchmark, ${new Date().toISOString()}\nmachine: ${machine}\ncommand: npm run bench (local embedder)`;
+console.log(`${header}\n\n${rows.join('\n')}`);
+await writeFile(
+  join(repositoryRoot, 'docs/benchmarks.md'),
+  `# Benchmarks\n\nWritten by \`npm run bench\` (apps/cli/bench/foundation.bench.ts). Figures from one run on a shared machine: compare runs on the same machine.\n\n\`\`\`text\n${header}\n\n${rows.join('\n')}\n\`\`\`\n`,
+);
