@@ -122,8 +122,10 @@ create table conversations (
   updated_at timestamptz not null default now()
 );
 
+-- `sequence` orders the turns: timestamps can tie (PGlite's clock is coarse), ids are random.
 create table messages (
   id uuid primary key default gen_random_uuid(),
+  sequence bigint generated always as identity,
   conversation_id uuid not null references conversations (id) on delete cascade,
   role text not null check (role in ('user', 'assistant')),
   content text not null,
@@ -132,7 +134,7 @@ create table messages (
   model text,
   created_at timestamptz not null default clock_timestamp()
 );
-create index messages_conversation_idx on messages (conversation_id, created_at);
+create index messages_conversation_idx on messages (conversation_id, sequence);
 
 create table feedback (
   id uuid primary key default gen_random_uuid(),

@@ -50,7 +50,7 @@ export class ConversationsRepository {
     );
     if (!conversation) return undefined;
     const messages = await this.database.query<MessageRecord>(
-      `select ${messageColumns} from messages where conversation_id = $1 order by created_at, id`,
+      `select ${messageColumns} from messages where conversation_id = $1 order by sequence`,
       [id],
     );
     return { ...conversation, messages };

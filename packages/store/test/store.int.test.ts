@@ -150,6 +150,12 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(await store.conversations.find('00000000-0000-0000-0000-000000000000')).toBeUndefined();
     expect(await store.conversations.find('not-a-uuid')).toBeUndefined();
     expect(await store.conversations.messageExists(answer.id)).toBe(true);
+    // Turns written back to back (same timestamp on a coarse clock) keep their order.
+    const burst = await store.conversations.create(null);
+    for (let index = 0; index < 20; index += 1) {
+      await store.conversations.addMessage({ conversationId: burst, role: index % 2 ? 'assistant' : 'user', content: String(index), citations: [], mode: null, model: null });
+    }
+    expect((await store.conversations.find(burst))?.messages.map((message) => message.content)).toEqual(Array.from({ length: 20 }, (_, index) => String(index)));
     const feedback = await store.feedback.add({ messageId: answer.id, rating: -1, comment: 'too vague' });
     expect(feedback).toMatchObject({ rating: -1, comment: 'too vague' });
   });
