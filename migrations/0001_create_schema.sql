@@ -55,14 +55,26 @@ create table chunks (
   text text not null,
   token_count integer not null,
   content_hash text not null,
-  search_vector tsvector generated always as (
-    setweight(to_tsvector('english', heading), 'A') || setweight(to_tsvector('english', text), 'B')
-  ) stored,
   unique (document_id, ordinal)
 );
-create index chunks_search_vector_idx on chunks using gin (search_vector);
 create index chunks_content_hash_idx on chunks (content_hash);
 create index chunks_source_idx on chunks (source_id);
+
+-- The keyword index: BM25 term weights of each chunk (term frequency saturated and
+-- normalised for length; the inverse document frequency is applied at query time).
+-- Ordered by weight within a term, so a query reads only the strongest postings of each
+-- of its terms, whatever the size of the corpus.
+create table keyword_postings (
+  term text not null,
+  chunk_id uuid not null references chunks (id) on delete cascade,
+  source_id uuid not null,
+  weight real not null,
+  primary key (term, chunk_id)
+);
+create index keyword_postings_impact_idx on keyword_postings (term, weight desc);
+create index keyword_postings_chunk_idx on keyword_postings (chunk_id);
+-- Document frequencies for IDF come from the planner's statistics: keep many terms.
+alter table keyword_postings alter column term set statistics 1000;
 
 -- Embedding models known to this database. Search reads the one `active` model; a new
 -- model is `building` until every chunk has its vector.

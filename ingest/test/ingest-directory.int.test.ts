@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm, writeFile, unlink, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHashEmbedder, type Embedder } from '@cairn/embed';
+import { LocalHashEmbedder, queryTerms, type Embedder } from '@cairn/embed';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
@@ -63,7 +63,7 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     const result = await ingestDirectory(store, embedder, { directory, sourceName: 'team-notes' });
     expect(result.counts).toMatchObject({ chunksAdded: 1, chunksRemoved: 1 });
     expect(embedder.embedded - embeddedBefore).toBe(1);
-    const hits = await store.search.keyword('firefighters prevent fires', { limit: 3 });
+    const hits = await store.search.keyword(queryTerms('firefighters prevent fires'), { limit: 3 });
     expect(hits[0]).toMatchObject({ kind: 'note', url: 'https://staffeng.com/guides/staff-archetypes/', anchor: 'solver', author: 'Will Larson' });
   });
 
@@ -77,12 +77,12 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     expect(result.counts.chunksRemoved).toBeGreaterThan(0);
     const items = await store.runs.items(result.runId);
     expect(items.filter((item) => item.outcome === 'tombstoned').map((item) => item.url)).toEqual([expect.stringMatching(/trunk-and-branches\.md$/)]);
-    expect(await store.search.keyword('trunk branches', { limit: 5, filters: { sources: ['team-notes'] } }).then((hits) => hits.map((hit) => hit.title))).not.toContain(
+    expect(await store.search.keyword(queryTerms('trunk branches'), { limit: 5, filters: { sources: ['team-notes'] } }).then((hits) => hits.map((hit) => hit.title))).not.toContain(
       expect.stringMatching(/Trunk and branches/i),
     );
-    const pager = await store.search.keyword('pager rotation', { limit: 1 });
+    const pager = await store.search.keyword(queryTerms('pager rotation'), { limit: 1 });
     expect(pager[0]).toMatchObject({ title: 'Our on-call rules', author: 'Platform team', anchor: 'pager' });
-    expect(await store.search.keyword('ignore previous instructions menu', { limit: 5, filters: { sources: ['team-notes'] } }).then((hits) => hits.filter((hit) => hit.title === 'Our on-call rules'))).toEqual([]);
+    expect(await store.search.keyword(queryTerms('ignore previous instructions menu'), { limit: 5, filters: { sources: ['team-notes'] } }).then((hits) => hits.filter((hit) => hit.title === 'Our on-call rules'))).toEqual([]);
   });
 
   it('loads the starter corpus only into an empty database', async () => {
@@ -97,7 +97,7 @@ describe('starter corpus on an empty database', () => {
       const result = await loadStarterCorpus(store, new LocalHashEmbedder());
       expect(result?.failures).toEqual([]);
       expect(result!.counts.fetched).toBeGreaterThanOrEqual(30);
-      const [hit] = await store.search.keyword('BICEPS belonging improvement choice equality predictability significance', { limit: 1 });
+      const [hit] = await store.search.keyword(queryTerms('BICEPS belonging improvement choice equality predictability significance'), { limit: 1 });
       expect(hit).toMatchObject({ kind: 'note', source: 'starter-notes', author: 'Lara Hogan' });
       expect(hit!.url).toMatch(/^https:\/\/larahogan\.me\//);
     } finally {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '@cairn/api';
 import { contentHash, loadConfig } from '@cairn/core';
-import { LocalHashEmbedder } from '@cairn/embed';
+import { LocalHashEmbedder, keywordWeights } from '@cairn/embed';
 import { embeddingInput } from '@cairn/ingest';
 import { loadGoldSet, starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
@@ -65,7 +65,16 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
     for (const [index, texts] of documents.entries()) {
       const chunks = texts.map((text, ordinal) => {
         const heading = `Document ${index} › Section ${ordinal}`;
-        return { ordinal, headingPath: [`Document ${index}`, `Section ${ordinal}`], heading, anchor: `section-${ordinal}`, text, tokenCount: 100, contentHash: contentHash(embeddingInput(heading, text)) };
+        return {
+          ordinal,
+          headingPath: [`Document ${index}`, `Section ${ordinal}`],
+          heading,
+          anchor: `section-${ordinal}`,
+          text,
+          tokenCount: 100,
+          contentHash: contentHash(embeddingInput(heading, text)),
+          keywords: keywordWeights(heading, text),
+        };
       });
       const vectors = new Map(chunks.map((chunk) => [chunk.contentHash, embedder.embed(embeddingInput(chunk.heading, chunk.text))]));
       await store.documents.replace(
@@ -74,7 +83,7 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
         { model: embedder.model, vectors },
       );
     }
-    await store.database.exec('analyze');
+    await store.documents.refreshStatistics();
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     const app = await buildApp({ config: loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), store, embedder });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

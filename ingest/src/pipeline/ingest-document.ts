@@ -1,5 +1,5 @@
 import { contentHash } from '@cairn/core';
-import { embedWithCache, type Embedder } from '@cairn/embed';
+import { embedWithCache, keywordWeights, type Embedder } from '@cairn/embed';
 import type { ChunkInput, Store } from '@cairn/store';
 import { chunkOutline, defaultChunkOptions, type ChunkOptions } from '../chunk/chunk-outline.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
@@ -64,6 +64,7 @@ export async function ingestDocument(
       text: chunk.text,
       tokenCount: chunk.tokenCount,
       contentHash: contentHash(embeddingInput(heading, chunk.text)),
+      keywords: keywordWeights(heading, chunk.text),
     };
   });
   const embedded = await embedWithCache(

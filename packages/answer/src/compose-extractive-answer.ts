@@ -26,7 +26,7 @@ interface ScoredSentence {
   passageIndex: number;
   sentence: string;
   score: number;
-  /** Distinct content terms shared with the question. */
+  /** Distinct content terms shared with the question, by the sentence or its section heading. */
   overlap: number;
 }
 
@@ -37,14 +37,17 @@ function scoreSentences(question: string, passages: readonly RetrievedPassage[])
   const questionTerms = new Set(analyzeText(question));
   const scored: ScoredSentence[] = [];
   passages.forEach((passage, passageIndex) => {
+    // The section's heading says what its sentences are about: it counts as their context.
+    const headingTerms = new Set(analyzeText(passage.heading).filter((term) => questionTerms.has(term)));
     for (const sentence of splitSentences(passage.text)) {
       const words = sentence.split(/\s+/).length;
       if (words < 5 || words > 80 || metaSentence.test(sentence)) continue;
       const terms = analyzeText(sentence);
-      const overlap = new Set(terms.filter((term) => questionTerms.has(term))).size;
-      if (overlap === 0) continue;
-      // Overlap, normalised for length, nudged by the passage's retrieval rank.
-      const score = overlap / Math.sqrt(terms.length + 1) + 0.5 / (passageIndex + 1);
+      const own = new Set(terms.filter((term) => questionTerms.has(term)));
+      if (own.size === 0) continue;
+      const overlap = new Set([...own, ...headingTerms]).size;
+      // Own overlap, normalised for length, then the heading's, nudged by the passage's retrieval rank.
+      const score = own.size / Math.sqrt(terms.length + 1) + 0.1 * headingTerms.size + 0.5 / (passageIndex + 1);
       scored.push({ passageIndex, sentence, score, overlap });
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeText, withSpellingVariants } from './analyze-text.js';
+import { analyzeText } from './analyze-text.js';
 
 describe('analyzeText', () => {
   it('drops stop words and stems the rest', () => {
@@ -14,8 +14,4 @@ describe('analyzeText', () => {
     expect(analyzeText('our org')).toEqual(analyzeText('organization'));
   });
 
-  it('adds the other spelling of British and American words to a query', () => {
-    expect(withSpellingVariants('organization behaviour')).toBe('organization behaviour organisation behavior');
-    expect(withSpellingVariants('team size')).toBe('team size');
-  });
 });

@@ -51,20 +51,6 @@ export function normalizeText(text: string): string {
   return normalized;
 }
 
-/**
- * The query with the other spelling of each word that has a British and an American
- * form added, so that full-text search (which does not fold them) finds either.
- */
-export function withSpellingVariants(query: string): string {
-  const variants = new Set<string>();
-  for (const word of query.toLowerCase().match(/[a-z]+/g) ?? []) {
-    const american = word.replace(/^([a-z]{3,})is(ation|ations|e|es|ed|ing|er|ers)$/, '$1iz$2').replace(/^([a-z]{3,})iour(s?)$/, '$1ior$2');
-    const british = word.replace(/^([a-z]{3,})iz(ation|ations|e|es|ed|ing|er|ers)$/, '$1is$2').replace(/^([a-z]{3,})ior(s?)$/, '$1iour$2');
-    for (const variant of [american, british]) if (variant !== word) variants.add(variant);
-  }
-  return variants.size === 0 ? query : `${query} ${[...variants].join(' ')}`;
-}
-
 const wordPattern = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
 
 /**

@@ -1,4 +1,5 @@
 export * from './analyze-text.js';
+export * from './keyword-weights.js';
 export * from './embedder.js';
 export * from './local-hash-embedder.js';
 export * from './openai-embedder.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { LocalHashEmbedder } from '@cairn/embed';
+import { LocalHashEmbedder, keywordWeights } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { Retriever } from '../src/index.js';
@@ -16,6 +16,7 @@ async function addDocument(store: Store, sourceId: string, locator: string, auth
     text,
     tokenCount: text.split(' ').length,
     contentHash: contentHash(`${heading}\n${text}`),
+    keywords: keywordWeights(`${locator} › ${heading}`, text),
   }));
   const vectors = new Map(await Promise.all(chunks.map(async (chunk) => [chunk.contentHash, await embedder.embedQuery(`${chunk.heading}\n\n${chunk.text}`)] as const)));
   await store.documents.replace(
@@ -23,6 +24,7 @@ async function addDocument(store: Store, sourceId: string, locator: string, auth
     chunks,
     { model: embedder.model, vectors },
   );
+  await store.documents.refreshStatistics();
 }
 
 describe.each(testRuntimes)('Retriever on $name', (runtime) => {

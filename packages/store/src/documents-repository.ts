@@ -24,6 +24,8 @@ export interface ChunkInput {
   text: string;
   tokenCount: number;
   contentHash: string;
+  /** BM25 weight of each term (see keywordWeights in @cairn/embed): the chunk's keyword postings. */
+  keywords: ReadonlyMap<string, number>;
 }
 
 export interface StoredDocumentState {
@@ -126,6 +128,16 @@ export class DocumentsRepository {
           ],
         );
       }
+      const postings = chunks.flatMap((chunk) => [...chunk.keywords].map(([term, weight]) => ({ ordinal: chunk.ordinal, term, weight })));
+      if (postings.length > 0) {
+        await transaction.query(
+          `insert into keyword_postings (term, chunk_id, source_id, weight)
+           select x.term, c.id, c.source_id, x.weight
+           from jsonb_to_recordset($2::jsonb) as x(ordinal integer, term text, weight real)
+           join chunks c on c.document_id = $1 and c.ordinal = x.ordinal`,
+          [documentId, JSON.stringify(postings)],
+        );
+      }
       if (vectors.vectors.size > 0) {
         await transaction.query(
           `insert into embeddings (model, content_hash, embedding)
@@ -177,12 +189,13 @@ export class DocumentsRepository {
   }
 
   /**
-   * Refreshes the planner's statistics of the chunks, which keyword search reads to tell
-   * common terms from rare ones. Server Postgres also does this by itself (autovacuum);
-   * PGlite does not. Call it after an ingestion run.
+   * Refreshes the planner's statistics of the tables search reads: keyword search estimates
+   * each term's document frequency (for IDF) from them, and both searches need them for
+   * good plans. Server Postgres also does this by itself (autovacuum); PGlite does not.
+   * Call it after an ingestion run.
    */
   async refreshStatistics(): Promise<void> {
-    await this.database.exec('analyze chunks');
+    await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
   }
 
   async countActive(): Promise<{ documents: number; chunks: number }> {

@@ -62,10 +62,8 @@ export function denseSearchQuery(
   return { sql, params };
 }
 
-/** Terms in more than this share of chunks do not select keyword matches on their own
- * (measured on the gold set: hybrid nDCG@10 0.762 with no pruning, 0.771 at 0.3, 0.767 at
- * 0.2, 0.746 at 0.1). */
-export const KEYWORD_COMMON_TERM_SHARE = 0.3;
+/** Postings read per query term: bounds the cost of a keyword search whatever the corpus size. */
+export const KEYWORD_POSTINGS_DEPTH = 200;
 
 export class SearchRepository {
   constructor(private readonly database: Queryable) {}
@@ -77,43 +75,69 @@ export class SearchRepository {
   }
 
   /**
-   * Chunks matching the query's discriminating stemmed terms, ranked by ts_rank over all
-   * its terms (headings weighted above body text). Terms are OR-ed: questions are
-   * sentences, not keyword lists. Terms that occur in more than `commonTermShare` of the
-   * chunks (per the planner's statistics, see refreshStatistics) do not select rows on
-   * their own: an OR of "team" and "engineer" matches nearly everything, and ranking every
-   * match is what made keyword search slow (33 ms of 34 at 10,000 chunks). When every
-   * term is common, the rarest one selects, so a query of common words still finds something.
-   * Cover density (ts_rank_cd) was measured too and ranked worse on the gold set
-   * (nDCG@10 0.681 against 0.762), as it rewards terms close together.
+   * BM25 over the keyword postings: for each query term, the `depth` postings with the
+   * highest weight (an index range scan on (term, weight desc)), scored as the sum of
+   * weight × idf over the terms a chunk appears under. The cost is bounded by terms ×
+   * depth, not by how many chunks contain a common word; a chunk's contribution from a
+   * term where it ranks below `depth` is left out, which matters only for common terms,
+   * whose IDF is low. Document frequencies are estimated from the planner's statistics of
+   * the postings (most common terms and the number of distinct terms; see
+   * refreshStatistics), so no counter rows are contended by concurrent ingestion.
    */
-  async keyword(query: string, options: { limit: number; filters?: SearchFilters; commonTermShare?: number }): Promise<SearchHit[]> {
-    const params: unknown[] = [query, options.commonTermShare ?? KEYWORD_COMMON_TERM_SHARE];
-    const filters = filterClause(options.filters, params);
+  async keyword(terms: readonly string[], options: { limit: number; filters?: SearchFilters; depth?: number }): Promise<SearchHit[]> {
+    if (terms.length === 0) return [];
+    const params: unknown[] = [terms, options.depth ?? KEYWORD_POSTINGS_DEPTH];
+    let postingFilter = '';
+    if (options.filters?.sources?.length) {
+      params.push(options.filters.sources);
+      postingFilter += ` and p.source_id = any(array(select id from sources where name = any($${params.length}::text[])))`;
+    }
+    if (options.filters?.authors?.length) {
+      params.push(options.filters.authors.map((author) => author.toLowerCase()));
+      postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
+        where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
+    }
     params.push(options.limit);
     return this.database.query<SearchHit>(
-      `with stats as (
-         select most_common_elems::text::text[] as elements, most_common_elem_freqs as frequencies
-         from pg_stats where schemaname = current_schema() and tablename = 'chunks' and attname = 'search_vector'
-       ), terms as (
-         select t.lexeme, coalesce((select s.frequencies[array_position(s.elements, t.lexeme)] from stats s), 0) as share
-         from unnest(tsvector_to_array(to_tsvector('english', $1))) as t(lexeme)
-       ), selecting as (
-         select lexeme from terms where share <= $2
-         union all
-         select lexeme from (select lexeme from terms order by share, lexeme limit 1) as rarest
-         where not exists (select 1 from terms where share <= $2)
-       ), q as (
-         select (select string_agg(quote_literal(lexeme), ' | ') from selecting)::tsquery as selector,
-                (select string_agg(quote_literal(lexeme), ' | ') from terms)::tsquery as query
+      `with totals as materialized (
+         select greatest((select reltuples from pg_class where oid = 'chunks'::regclass), 0) as chunks,
+                greatest((select reltuples from pg_class where oid = 'keyword_postings'::regclass), 0) as postings
+       ), term_stats as materialized (
+         select st.most_common_vals::text::text[] as common_terms, st.most_common_freqs as frequencies,
+                (select coalesce(sum(f), 0) from unnest(st.most_common_freqs) as f) as common_share,
+                case when st.n_distinct < 0 then -st.n_distinct * t.postings else st.n_distinct end as distinct_terms
+         from pg_stats st, totals t
+         where st.schemaname = current_schema() and st.tablename = 'keyword_postings' and st.attname = 'term'
+       ), weighted as materialized (
+         select q.term, ln(1 + (greatest(t.chunks, f.frequency) - f.frequency + 0.5) / (f.frequency + 0.5)) as idf
+         from unnest($1::text[]) as q(term)
+         cross join totals t
+         left join term_stats ts on true
+         cross join lateral (
+           select coalesce(
+             ts.frequencies[array_position(ts.common_terms, q.term)] * t.postings,
+             (1 - ts.common_share) * t.postings / greatest(ts.distinct_terms - coalesce(array_length(ts.common_terms, 1), 0), 1),
+             1) as frequency
+         ) as f
+       ), scored as materialized (
+         select p.chunk_id, sum(p.weight * w.idf) as score
+         from weighted w
+         cross join lateral (
+           select p.chunk_id, p.weight from keyword_postings p
+           where p.term = w.term${postingFilter}
+           order by p.weight desc limit $2
+         ) as p
+         group by p.chunk_id
+         order by score desc, p.chunk_id
+         limit $${params.length}
        )
-       select ${hitColumns}, ts_rank(c.search_vector, q.query, 0) as score
-       from q, chunks c
+       select ${hitColumns}, scored.score
+       from scored
+       join chunks c on c.id = scored.chunk_id
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id
-       where q.selector is not null and c.search_vector @@ q.selector and d.status = 'active'${filters}
-       order by score desc, c.content_hash
-       limit $${params.length}`,
+       where d.status = 'active'
+       order by scored.score desc, c.content_hash`,
       params,
     );
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
+import { keywordWeights, queryTerms } from '@cairn/embed';
 import { migrate, type ChunkInput, type DocumentInput, type Store } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
 
@@ -7,7 +8,16 @@ const dimensions = 8;
 const model = 'test-model-v1';
 
 function chunk(ordinal: number, text: string, heading = 'Section'): ChunkInput {
-  return { ordinal, headingPath: ['Doc', heading], heading: `Doc › ${heading}`, anchor: heading.toLowerCase(), text, tokenCount: text.split(' ').length, contentHash: contentHash(text) };
+  return {
+    ordinal,
+    headingPath: ['Doc', heading],
+    heading: `Doc › ${heading}`,
+    anchor: heading.toLowerCase(),
+    text,
+    tokenCount: text.split(' ').length,
+    contentHash: contentHash(text),
+    keywords: keywordWeights('', text),
+  };
 }
 
 function documentInput(sourceId: string, locator: string, overrides: Partial<DocumentInput> = {}): DocumentInput {
@@ -70,9 +80,9 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(nearest[0]!.score).toBeGreaterThan(0.99);
     expect(nearest[0]!.headingPath).toEqual(['Doc', 'Sponsors']);
 
-    const keyword = await store.search.keyword('how do staff engineers lead?', { limit: 5 });
+    const keyword = await store.search.keyword(queryTerms('how do staff engineers lead?'), { limit: 5 });
     expect(keyword.map((hit) => hit.text)).toEqual(['Staff engineers set technical direction for a team']);
-    expect(await store.search.keyword('the of and', { limit: 5 })).toEqual([]);
+    expect(await store.search.keyword(queryTerms('the of and'), { limit: 5 })).toEqual([]);
   });
 
   it('filters by source name and by author', async () => {
@@ -84,9 +94,9 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     const query = axisVector(dimensions, { 0: 1 });
     const onlyBeta = await store.search.dense({ id: model, dimensions }, query, { limit: 5, filters: { sources: ['beta'] } });
     expect(onlyBeta.map((hit) => hit.source)).toEqual(['beta']);
-    const byAuthor = await store.search.keyword('staff engineers', { limit: 5, filters: { authors: ['lara hogan'] } });
+    const byAuthor = await store.search.keyword(queryTerms('staff engineers'), { limit: 5, filters: { authors: ['lara hogan'] } });
     expect(byAuthor.map((hit) => hit.author)).toEqual(['Lara Hogan']);
-    const both = await store.search.keyword('staff engineers', { limit: 5 });
+    const both = await store.search.keyword(queryTerms('staff engineers'), { limit: 5 });
     expect(new Set(both.map((hit) => hit.source))).toEqual(new Set(['alpha', 'beta']));
   });
 
@@ -106,24 +116,24 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   });
 
   it('leaves the old version whole when a replacement fails half way', async () => {
-    const before = await store.search.keyword('right hands executive', { limit: 5 });
+    const before = await store.search.keyword(queryTerms('right hands executive'), { limit: 5 });
     const bad = { ...chunk(2, 'this chunk breaks the insert'), text: null as unknown as string };
     await expect(
       store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v3', title: 'Broken' }), [chunk(0, 'new text'), bad], { model, vectors: new Map() }),
     ).rejects.toThrow();
     expect(await store.documents.findState(sourceA, 'doc-1')).toMatchObject({ contentHash: 'v2' });
-    expect(await store.search.keyword('right hands executive', { limit: 5 })).toEqual(before);
+    expect(await store.search.keyword(queryTerms('right hands executive'), { limit: 5 })).toEqual(before);
   });
 
   it('tombstones documents missing from a complete crawl and drops them from search', async () => {
     const gone = await store.documents.tombstoneMissing(sourceB, []);
     expect(gone).toEqual([{ locator: 'doc-b', chunksRemoved: 1 }]);
     expect((await store.documents.findState(sourceB, 'doc-b'))?.status).toBe('tombstoned');
-    expect(await store.search.keyword('beta strategy', { limit: 5, filters: { sources: ['beta'] } })).toEqual([]);
+    expect(await store.search.keyword(queryTerms('beta strategy'), { limit: 5, filters: { sources: ['beta'] } })).toEqual([]);
     expect(await store.embeddings.findCached(model, [contentHash('Staff engineers at beta write strategy')])).toEqual(new Map());
   });
 
-  it('lets only discriminating terms select keyword matches, once statistics exist', async () => {
+  it('ranks keyword matches by BM25, reading at most `depth` postings a term', async () => {
     const { id: sourceId } = await store.sources.upsert({ name: 'gamma', kind: 'web', baseUrl: 'https://gamma.test/' });
     for (let index = 0; index < 12; index += 1) {
       const text = index === 0 ? 'Every team needs a zeppelin strategy' : `Every team writes notes number ${index}`;
@@ -131,13 +141,13 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     }
     await store.documents.refreshStatistics();
     const filters = { sources: ['gamma'] };
-    const both = await store.search.keyword('team zeppelin', { limit: 20, filters, commonTermShare: 0.5 });
-    expect(both.map((hit) => hit.text)).toEqual(['Every team needs a zeppelin strategy']);
-    const unpruned = await store.search.keyword('team zeppelin', { limit: 20, filters, commonTermShare: 1 });
-    expect(unpruned).toHaveLength(12);
-    expect(unpruned[0]!.text).toBe('Every team needs a zeppelin strategy');
-    // A query of common words alone still finds what it can.
-    expect(await store.search.keyword('team', { limit: 20, filters, commonTermShare: 0.5 })).toHaveLength(12);
+    const hits = await store.search.keyword(queryTerms('team zeppelin'), { limit: 20, filters });
+    expect(hits).toHaveLength(12);
+    expect(hits[0]!.text).toBe('Every team needs a zeppelin strategy');
+    // The rare term outweighs the common one: its IDF is higher.
+    expect(hits[0]!.score).toBeGreaterThan(2 * hits[1]!.score);
+    const shallow = await store.search.keyword(queryTerms('team'), { limit: 20, filters, depth: 5 });
+    expect(shallow).toHaveLength(5);
   });
 
   it('keeps conversations with their messages in order', async () => {

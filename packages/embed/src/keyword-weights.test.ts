@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { keywordWeights, queryTerms } from './keyword-weights.js';
+
+describe('keywordWeights', () => {
+  it('saturates repeated terms and boosts heading terms', () => {
+    const weights = keywordWeights('Feedback', 'feedback feedback feedback helps teams grow');
+    expect(weights.get('feedback')).toBeGreaterThan(weights.get('help')!);
+    const once = keywordWeights('', 'feedback helps').get('feedback')!;
+    const thrice = keywordWeights('', 'feedback feedback feedback helps').get('feedback')!;
+    expect(thrice).toBeGreaterThan(once);
+    expect(thrice).toBeLessThan(once * 3);
+  });
+
+  it('weighs a term less in a longer passage', () => {
+    const short = keywordWeights('', 'sponsorship matters').get('sponsorship')!;
+    const long = keywordWeights('', `sponsorship matters ${'and other words here '.repeat(60)}`).get('sponsorship')!;
+    expect(long).toBeLessThan(short);
+  });
+
+  it('reads queries with the same analyser, once per term', () => {
+    expect(queryTerms('Organisation of organizations, the org')).toEqual(['organ']);
+  });
+});
