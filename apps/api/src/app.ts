@@ -12,12 +12,15 @@ import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { limits } from './schemas.js';
-import { servicesPlugin } from './services/services-plugin.js';
+import { servicesPlugin, type CairnServices } from './services/services-plugin.js';
+import { runRoutes } from './routes/run-routes.js';
+import { sourceRoutes } from './routes/source-routes.js';
 
 export interface AppDependencies {
   config: CairnConfig;
   store: Store;
   embedder: Embedder;
+  runner: CairnServices['runner'];
 }
 
 /**
@@ -53,6 +56,7 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
       tags: [
         { name: 'answers', description: 'Cited answers, conversations and feedback' },
         { name: 'retrieval', description: 'Search over the indexed passages' },
+        { name: 'sources', description: 'Sources, their freshness, and ingestion runs' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -65,5 +69,7 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   await app.register(searchRoutes);
   await app.register(askRoutes);
   await app.register(conversationRoutes);
+  await app.register(sourceRoutes);
+  await app.register(runRoutes);
   return app;
 }

@@ -1,12 +1,15 @@
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, type Embedder } from '@cairn/embed';
-import { loadStarterCorpus, prepareEmbeddingModel } from '@cairn/ingest';
+import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, type Crawler } from '@cairn/ingest';
 import { Store } from '@cairn/store';
 
 export interface Runtime {
   config: CairnConfig;
   store: Store;
   embedder: Embedder;
+  crawler: Crawler;
+  /** Ingestion runs, in this process (the queue takes them when REDIS_URL is set, with the worker). */
+  runner: InProcessRunner;
   close(): Promise<void>;
 }
 
@@ -24,7 +27,23 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
       const loaded = await loadStarterCorpus(store, embedder);
       if (loaded) log(`loaded the starter corpus: ${loaded.counts.fetched} notes, ${loaded.counts.chunksAdded} passages`);
     }
-    return { config, store, embedder, close: () => store.close() };
+    // The real sources are configured, not crawled: crawling is an explicit step.
+    const added = await ensureDefaultSources(store);
+    if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
+    const crawler = createCrawler({ allowance: config.allowPrivateNetworks, contact: config.ingestContact });
+    const runner = new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
+    return {
+      config,
+      store,
+      embedder,
+      crawler,
+      runner,
+      async close() {
+        await runner.close();
+        await crawler.close();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

@@ -134,10 +134,103 @@ export const FeedbackResponse = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50, description: 'Regular expressions matched against the normalised URL' });
+
+export const SourceBody = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Lower-case letters, digits, dot, dash, underscore' }),
+    baseUrl: Type.String({ pattern: '^https?://', maxLength: 2000, description: 'The site; only URLs on its host and under its path are crawled' }),
+    seeds: Type.Optional(Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'Sitemaps, feeds or start pages (default: /sitemap.xml and the base URL)' })),
+    include: Type.Optional(regexList),
+    exclude: Type.Optional(regexList),
+    maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    crawlDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    schedule: Type.Optional(Type.Union([Type.String({ pattern: '^\\S+( \\S+){4}$', description: 'cron, five fields' }), Type.Null()])),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type SourceBody = Static<typeof SourceBody>;
+
+export const SourcePatch = Type.Partial(SourceBody, { additionalProperties: false });
+export type SourcePatch = Static<typeof SourcePatch>;
+
+export const SourceResponse = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('web'), Type.Literal('directory')]),
+  baseUrl: Type.String(),
+  seeds: Type.Array(Type.String()),
+  include: Type.Array(Type.String()),
+  exclude: Type.Array(Type.String()),
+  maxPages: Type.Integer(),
+  crawlDelayMs: Type.Integer(),
+  schedule: nullableString,
+  enabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const SourceListResponse = Type.Object({
+  sources: Type.Array(
+    Type.Intersect([
+      SourceResponse,
+      Type.Object({
+        documents: Type.Integer(),
+        tombstoned: Type.Integer({ description: 'pages that vanished' }),
+        chunks: Type.Integer(),
+        oldestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        newestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      }),
+    ]),
+  ),
+});
+
+const RunCounts = Type.Object({
+  discovered: Type.Integer(),
+  fetched: Type.Integer(),
+  unchanged: Type.Integer(),
+  skipped: Type.Integer(),
+  failed: Type.Integer(),
+  chunksAdded: Type.Integer(),
+  chunksRemoved: Type.Integer(),
+});
+
+export const RunResponse = Type.Object({
+  id: Type.String(),
+  sourceId: nullableString,
+  trigger: Type.String(),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
+  counts: RunCounts,
+  createdAt: Type.String({ format: 'date-time' }),
+  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  error: Type.Optional(nullableString),
+});
+
+export const RunDetailResponse = Type.Intersect([
+  RunResponse,
+  Type.Object({
+    items: Type.Array(
+      Type.Object({
+        url: Type.String(),
+        httpStatus: Type.Union([Type.Integer(), Type.Null()]),
+        outcome: Type.String({ description: 'changed, unchanged, skipped, failed or tombstoned' }),
+        chunksAdded: Type.Integer(),
+        chunksRemoved: Type.Integer(),
+        embeddingTokens: Type.Integer(),
+        error: nullableString,
+      }),
+      { description: 'The per-URL ledger' },
+    ),
+  }),
+]);
+
 /** Standard error responses, for the OpenAPI document. */
 export const errorResponses = {
   400: ErrorResponse,
   404: ErrorResponse,
+  409: ErrorResponse,
   413: ErrorResponse,
   415: ErrorResponse,
   500: ErrorResponse,

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '@cairn/api';
 import { contentHash, loadConfig } from '@cairn/core';
 import { LocalHashEmbedder, keywordWeights } from '@cairn/embed';
-import { embeddingInput } from '@cairn/ingest';
+import { createCrawler, embeddingInput, InProcessRunner } from '@cairn/ingest';
 import { loadGoldSet, starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
@@ -85,7 +85,9 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
     }
     await store.documents.refreshStatistics();
     const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const app = await buildApp({ config: loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), store, embedder });
+    const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
+    const runner = new InProcessRunner({ store, embedder, crawler });
+    const app = await buildApp({ config: loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), store, embedder, runner });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const questions = loadGoldSet().map((question) => question.question);
     const timings: number[] = [];
@@ -96,6 +98,7 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
       if (round >= 20) timings.push(performance.now() - started); // the first 20 warm up
     }
     await app.close();
+    await crawler.close();
     timings.sort((a, b) => a - b);
     const { chunks } = await store.documents.countActive();
     return { p50: timings[Math.floor(timings.length * 0.5)]!, p95: timings[Math.floor(timings.length * 0.95)]!, chunks, loadSeconds };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@cairn/testing';
+import { createTestDatabase, startFixtureSite, type TestDatabase } from '@cairn/testing';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
@@ -65,12 +65,33 @@ describe('the cairn command', () => {
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout).counts).toMatchObject({ discovered: 1, fetched: 1, unchanged: 0, chunksAdded: 1 });
     const second = await cairn(['ingest', '--dir', notes], environment);
-    expect(second.stdout).toMatch(/files\s+new or changed\s+unchanged/);
-    expect(second.stdout).toMatch(/\n1\s+0\s+1\s+0\s+0\s+0/);
+    expect(second.stdout).toMatch(/^discovered\s+fetched\s+unchanged\s+skipped\s+failed\s+passages added\s+passages removed\n1\s+1\s+1\s+0\s+0\s+0\s+0\n/);
     const search = await cairn(['search', 'blameless incident review follow-up owner', '--json', '--source', 'our-notes'], environment);
     const results = JSON.parse(search.stdout).results;
     expect(results[0]).toMatchObject({ title: 'Our incident reviews', author: 'SRE team', source: 'our-notes' });
   }, 60_000);
+
+  it('crawls a site from a URL into a source, then re-crawls it by name, honouring robots.txt', async () => {
+    const site = await startFixtureSite();
+    const environment = { DATABASE_URL: testDatabase.url, CAIRN_STARTER_CORPUS: 'off', INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1', INGEST_CONTACT: 'mailto:ops@example.com' };
+    try {
+      const first = await cairn(['ingest', '--url', `${site.url}/sitemap.xml`, '--name', 'fixture-site', '--json'], environment);
+      expect(first.code).toBe(0);
+      const body = JSON.parse(first.stdout);
+      expect(body).toMatchObject({ sources: ['fixture-site'], complete: true, counts: { failed: 0 } });
+      expect(body.counts.fetched).toBeGreaterThanOrEqual(10);
+      expect(site.requests.every((request) => request.headers['user-agent'] === 'CairnBot/0.1 (+mailto:ops@example.com)')).toBe(true);
+      const second = await cairn(['ingest', '--source', 'fixture-site'], environment);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/^discovered\s+fetched\s+unchanged/);
+      const missing = await cairn(['ingest', '--source', 'nope'], environment);
+      expect(missing).toMatchObject({ code: 1, stderr: 'cairn: No source is named nope; `curl /v1/sources` lists them\n' });
+      const both = await cairn(['ingest', '--all', '--dir', '.'], environment);
+      expect(both.stderr).toMatch(/^cairn: Give exactly one of --dir, --source, --all or --url/);
+    } finally {
+      await site.close();
+    }
+  }, 120_000);
 
   it('stops with one line naming the variable for a malformed setting or an unreachable database', async () => {
     const badPort = await cairn(['serve'], { PORT: 'eighty', CAIRN_DATA_DIR: dataDir });

@@ -58,6 +58,11 @@ const environmentSchema = z.object({
   CAIRN_STARTER_CORPUS: onOff.default(true),
   CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
   INGEST_ALLOW_PRIVATE_NETWORKS: z.string().trim().default('false'),
+  INGEST_CONTACT: z
+    .string()
+    .trim()
+    .refine((value) => /^(https?:\/\/|mailto:)\S+$/.test(value), { message: 'expects an http(s) URL or a mailto: address where site owners can reach you' })
+    .default('https://cairn.invalid/crawler'),
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -77,6 +82,8 @@ export interface CairnConfig {
   starterCorpus: boolean;
   retrievalMode: RetrievalMode;
   allowPrivateNetworks: boolean | string[];
+  /** Where site owners can reach the operator; goes in the crawler's User-Agent. */
+  ingestContact: string;
   logLevel: z.infer<typeof logLevel>;
 }
 
@@ -119,6 +126,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     starterCorpus: values.CAIRN_STARTER_CORPUS,
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
     allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),
+    ingestContact: values.INGEST_CONTACT,
     logLevel: values.LOG_LEVEL,
   };
 }

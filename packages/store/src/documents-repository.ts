@@ -153,18 +153,27 @@ export class DocumentsRepository {
     });
   }
 
+  /** Tombstones one document (a 404 or 410 on a re-crawl) and removes its chunks from search. */
+  async tombstone(sourceId: string, locator: string): Promise<{ locator: string; chunksRemoved: number }[]> {
+    return this.tombstoneWhere(sourceId, 'locator = $2', [locator]);
+  }
+
   /**
    * Tombstones the source's active documents whose locators are not in `seen` (they
    * vanished from a complete crawl) and removes their chunks from search.
    * Returns the tombstoned locators.
    */
   async tombstoneMissing(sourceId: string, seen: readonly string[]): Promise<{ locator: string; chunksRemoved: number }[]> {
+    return this.tombstoneWhere(sourceId, 'not (locator = any($2::text[]))', [[...seen]]);
+  }
+
+  private async tombstoneWhere(sourceId: string, condition: string, params: unknown[]): Promise<{ locator: string; chunksRemoved: number }[]> {
     return this.database.transaction(async (transaction) => {
       const gone = await transaction.query<{ id: string; locator: string }>(
         `update documents set status = 'tombstoned', updated_at = now()
-         where source_id = $1 and status = 'active' and not (locator = any($2::text[]))
+         where source_id = $1 and status = 'active' and ${condition}
          returning id, locator`,
-        [sourceId, [...seen]],
+        [sourceId, ...params],
       );
       const result: { locator: string; chunksRemoved: number }[] = [];
       for (const document of gone) {

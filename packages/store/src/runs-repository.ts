@@ -76,7 +76,13 @@ export class RunsRepository {
     );
   }
 
+  /** The most recent runs, newest first. */
+  async list(limit = 50): Promise<RunRecord[]> {
+    return this.database.query<RunRecord>(`select ${runColumns} from ingest_runs order by created_at desc, id limit $1`, [limit]);
+  }
+
   async find(id: string): Promise<RunRecord | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
     const rows = await this.database.query<RunRecord>(`select ${runColumns} from ingest_runs where id = $1`, [id]);
     return rows[0];
   }

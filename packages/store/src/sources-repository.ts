@@ -19,6 +19,8 @@ export interface SourceRecord {
 export type SourceInput = Pick<SourceRecord, 'name' | 'kind' | 'baseUrl'> &
   Partial<Pick<SourceRecord, 'seeds' | 'include' | 'exclude' | 'maxPages' | 'crawlDelayMs' | 'schedule' | 'enabled'>>;
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const columns = `id, name, kind, base_url as "baseUrl", seeds, include, exclude, max_pages as "maxPages",
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
 
@@ -57,5 +59,44 @@ export class SourcesRepository {
 
   async list(): Promise<SourceRecord[]> {
     return this.database.query<SourceRecord>(`select ${columns} from sources order by name`);
+  }
+
+  async findById(id: string): Promise<SourceRecord | undefined> {
+    if (!uuidPattern.test(id)) return undefined;
+    const rows = await this.database.query<SourceRecord>(`select ${columns} from sources where id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** Changes the given settings of a source; returns undefined when there is no such source. */
+  async update(id: string, changes: Partial<Omit<SourceInput, 'kind'>>): Promise<SourceRecord | undefined> {
+    const current = await this.findById(id);
+    if (!current) return undefined;
+    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
+    const rows = await this.database.query<SourceRecord>(
+      `update sources set name = $2, base_url = $3, seeds = $4, include = $5, exclude = $6, max_pages = $7, crawl_delay_ms = $8,
+         schedule = $9, enabled = $10, updated_at = now() where id = $1 returning ${columns}`,
+      [id, next.name, next.baseUrl, next.seeds, next.include, next.exclude, next.maxPages, next.crawlDelayMs, next.schedule, next.enabled],
+    );
+    return rows[0];
+  }
+
+  /** Deletes a source with its documents, passages and keyword postings. */
+  async delete(id: string): Promise<boolean> {
+    if (!uuidPattern.test(id)) return false;
+    const rows = await this.database.query('delete from sources where id = $1 returning id', [id]);
+    return rows.length > 0;
+  }
+
+  /** Each source with its document and passage counts and the span of its crawl times. */
+  async listWithStatistics(): Promise<(SourceRecord & { documents: number; tombstoned: number; chunks: number; oldestFetch: Date | null; newestFetch: Date | null })[]> {
+    return this.database.query(
+      `select ${columns.replace(/(^|,\s*)(\w+)/g, '$1s.$2')},
+         (select count(*)::int from documents d where d.source_id = s.id and d.status = 'active') as documents,
+         (select count(*)::int from documents d where d.source_id = s.id and d.status = 'tombstoned') as tombstoned,
+         (select count(*)::int from chunks c where c.source_id = s.id) as chunks,
+         (select min(fetched_at) from documents d where d.source_id = s.id and d.status = 'active') as "oldestFetch",
+         (select max(fetched_at) from documents d where d.source_id = s.id and d.status = 'active') as "newestFetch"
+       from sources s order by s.name`,
+    );
   }
 }

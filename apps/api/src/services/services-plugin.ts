@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { CairnConfig } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
+import type { InProcessRunner } from '@cairn/ingest';
 import { Retriever } from '@cairn/retrieve';
 import type { Store } from '@cairn/store';
 import { AskService } from './ask-service.js';
@@ -11,6 +12,8 @@ export interface CairnServices {
   embedder: Embedder;
   retriever: Retriever;
   ask: AskService;
+  /** Where ingestion runs are sent. */
+  runner: Pick<InProcessRunner, 'enqueue'>;
 }
 
 declare module 'fastify' {
@@ -20,10 +23,10 @@ declare module 'fastify' {
 }
 
 /** The application's services as one decorator, built from the store and embedder it is given. */
-export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder }>(
-  async (app, { config, store, embedder }) => {
+export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder; runner: CairnServices['runner'] }>(
+  async (app, { config, store, embedder, runner }) => {
     const retriever = new Retriever(store, embedder, config.retrievalMode);
-    app.decorate('cairn', { config, store, embedder, retriever, ask: new AskService(store, retriever) });
+    app.decorate('cairn', { config, store, embedder, retriever, ask: new AskService(store, retriever), runner });
   },
   { name: 'cairn-services' },
 );

@@ -1,46 +1,101 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@cairn/core';
-import { openRuntime } from '@cairn/api';
-import { ingestDirectory } from '@cairn/ingest';
+import { openRuntime, type Runtime } from '@cairn/api';
+import { ingestDirectory, runCrawl, toSourceName } from '@cairn/ingest';
+import type { RunCounts, SourceRecord } from '@cairn/store';
 import { emit, table } from '../output.js';
 
+interface IngestOptions {
+  dir?: string;
+  source?: string;
+  all?: boolean;
+  url?: string;
+  name?: string;
+  json?: boolean;
+}
+
+function summary(counts: RunCounts, runId: string, notes: string[]): string {
+  const rows = table([
+    ['discovered', 'fetched', 'unchanged', 'skipped', 'failed', 'passages added', 'passages removed'],
+    [counts.discovered, counts.fetched, counts.unchanged, counts.skipped, counts.failed, counts.chunksAdded, counts.chunksRemoved].map(String),
+  ]);
+  return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId} (details: GET /v1/ingest/runs/${runId})`;
+}
+
+async function webSources(runtime: Runtime, options: IngestOptions): Promise<SourceRecord[]> {
+  const { store } = runtime;
+  if (options.url) {
+    const url = new URL(options.url);
+    const name = toSourceName(options.name ?? url.hostname);
+    const existing = await store.sources.findByName(name);
+    if (existing && existing.kind !== 'web') throw new Error(`The source ${name} is a ${existing.kind} source; pick another --name`);
+    return [existing ?? (await store.sources.upsert({ name, kind: 'web', baseUrl: new URL('/', url).toString(), seeds: [url.toString()] }))];
+  }
+  if (options.source) {
+    const source = await store.sources.findByName(options.source);
+    if (!source) throw new Error(`No source is named ${options.source}; \`curl /v1/sources\` lists them`);
+    if (source.kind !== 'web') throw new Error(`${options.source} is a directory source; ingest it with --dir`);
+    return [source];
+  }
+  return (await store.sources.list()).filter((source) => source.enabled && source.kind === 'web');
+}
+
 export const ingestCommand = new Command('ingest')
-  .description('Ingest sources into the index')
-  .requiredOption('--dir <path>', 'a directory of markdown (.md, with optional front matter) or HTML notes')
-  .option('--name <name>', 'the source name to file them under (default: the directory name)')
+  .description('Ingest sources into the index: crawl web sources, or read a directory of notes')
+  .option('--source <name>', 'crawl one configured source')
+  .option('--all', 'crawl every enabled web source')
+  .option('--url <url>', 'crawl a site from this URL (a page, a sitemap or a feed), as a source named --name')
+  .option('--name <name>', 'the source name for --url or --dir (default: the host or the directory name)')
+  .option('--dir <path>', 'a directory of markdown (.md, with optional front matter) or HTML notes')
   .option('--json', 'print the run summary as JSON')
-  .addHelpText('after', '\nRe-running is cheap: unchanged files are skipped, and files removed from the directory leave the index.')
-  .action(async (options: { dir: string; name?: string; json?: boolean }) => {
+  .addHelpText(
+    'after',
+    '\nRe-running is cheap: unchanged pages (304, or the same text) and files are not embedded again, and pages that\nvanish (404, 410, or missing from a complete crawl) leave the index. Crawls honour robots.txt and a delay per host.',
+  )
+  .action(async (options: IngestOptions) => {
+    const modes = [options.dir, options.source, options.all, options.url].filter(Boolean).length;
+    if (modes !== 1) throw new Error('Give exactly one of --dir, --source, --all or --url (see cairn ingest --help)');
     const config = loadConfig();
     const runtime = await openRuntime(config);
     const showBar = !options.json && process.stderr.isTTY;
-    const bar = new SingleBar({ format: 'ingesting {bar} {value}/{total} files | {file}', stream: process.stderr, hideCursor: true });
+    const bar = new SingleBar({ format: 'ingesting {bar} {value}/{total} | {item}', stream: process.stderr, hideCursor: true });
+    let started = false;
+    const progress = (done: number, total: number, item: string) => {
+      if (!showBar) return;
+      if (!started) {
+        bar.start(total, 0, { item: '' });
+        started = true;
+      }
+      bar.setTotal(Math.max(total, done));
+      bar.update(done, { item: item.length > 60 ? `…${item.slice(-59)}` : item });
+    };
     try {
-      let started = false;
-      const result = await ingestDirectory(runtime.store, runtime.embedder, {
-        directory: options.dir,
-        sourceName: options.name,
-        trigger: 'cli',
-        onProgress: (progress) => {
-          if (!showBar) return;
-          if (!started) {
-            bar.start(progress.total, 0, { file: '' });
-            started = true;
-          }
-          bar.update(progress.done, { file: progress.file });
-        },
-      });
+      if (options.dir) {
+        const result = await ingestDirectory(runtime.store, runtime.embedder, {
+          directory: options.dir,
+          sourceName: options.name,
+          trigger: 'cli',
+          onProgress: (step) => progress(step.done, step.total, step.file),
+        });
+        if (started) bar.stop();
+        emit(Boolean(options.json), result, () => summary(result.counts, result.runId, result.failures.map((failure) => `failed: ${failure.error}`)));
+        if (result.counts.failed > 0) process.exitCode = 1;
+        return;
+      }
+      const sources = await webSources(runtime, options);
+      const result = await runCrawl(
+        { store: runtime.store, embedder: runtime.embedder, ...runtime.crawler },
+        { sources, trigger: 'cli', onProgress: (step) => progress(step.done, step.discovered, step.url) },
+      );
       if (started) bar.stop();
-      emit(Boolean(options.json), result, () => {
-        const { counts } = result;
-        const summary = table([
-          ['files', 'new or changed', 'unchanged', 'failed', 'passages added', 'passages removed'],
-          [String(counts.discovered), String(counts.fetched - counts.unchanged - counts.failed), String(counts.unchanged), String(counts.failed), String(counts.chunksAdded), String(counts.chunksRemoved)],
-        ]);
-        const failures = result.failures.map((failure) => `  failed: ${failure.error}`).join('\n');
-        return `${summary}${failures ? `\n${failures}` : ''}\n\nrun ${result.runId}`;
-      });
+      const failures = (await runtime.store.runs.items(result.runId)).filter((item) => item.outcome === 'failed').slice(0, 10);
+      emit(Boolean(options.json), { ...result, sources: sources.map((source) => source.name) }, () =>
+        summary(result.counts, result.runId, [
+          ...failures.map((item) => `failed: ${item.url}: ${item.error}`),
+          ...(result.complete ? [] : ['incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned']),
+        ]),
+      );
       if (result.counts.failed > 0) process.exitCode = 1;
     } finally {
       bar.stop();

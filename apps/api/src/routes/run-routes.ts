@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CairnError } from '@cairn/core';
+import type { RunRecord } from '@cairn/store';
+import { errorResponses, RunDetailResponse, RunResponse } from '../schemas.js';
+
+const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
+const runJson = (run: RunRecord) => ({ ...run, createdAt: iso(run.createdAt)!, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt) });
+
+export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/ingest/runs',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Start an ingestion run of one source, or of every enabled web source',
+        body: Type.Object({ sourceId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ runId: Type.String() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { sourceId } = request.body ?? {};
+      if (sourceId !== undefined && !(await app.cairn.store.sources.findById(sourceId))) {
+        throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
+      }
+      const runId = await app.cairn.runner.enqueue({ sourceId, trigger: 'api' });
+      return reply.status(202).send({ runId });
+    },
+  );
+
+  app.get(
+    '/v1/ingest/runs',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Recent ingestion runs, newest first',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }),
+        response: { 200: Type.Object({ runs: Type.Array(RunResponse) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ runs: (await app.cairn.store.runs.list(request.query.limit ?? 50)).map(runJson) }),
+  );
+
+  app.get(
+    '/v1/ingest/runs/:id',
+    { schema: { tags: ['sources'], summary: 'A run with its counts and per-URL ledger', params: Type.Object({ id: Type.String() }), response: { 200: RunDetailResponse, ...errorResponses } } },
+    async (request) => {
+      const run = await app.cairn.store.runs.find(request.params.id);
+      if (!run) throw new CairnError('run_not_found', `No ingestion run has the id ${JSON.stringify(request.params.id)}.`);
+      const items = await app.cairn.store.runs.items(run.id);
+      return { ...runJson(run), items };
+    },
+  );
+};

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CairnError } from '@cairn/core';
+import type { SourceRecord } from '@cairn/store';
+import { errorResponses, SourceBody, SourceListResponse, SourcePatch, SourceResponse } from '../schemas.js';
+
+/** A regular expression that does not compile is bad input, not a crawler failure later. */
+function assertPatterns(patterns: readonly string[] | undefined): void {
+  for (const pattern of patterns ?? []) {
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      throw new CairnError('invalid_request', `body.include/exclude: ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`);
+    }
+  }
+}
+
+const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
+export const sourceJson = <Source extends SourceRecord>(source: Source) => ({ ...source, createdAt: iso(source.createdAt)!, updatedAt: iso(source.updatedAt)! });
+
+export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const params = Type.Object({ id: Type.String() });
+
+  app.get('/v1/sources', { schema: { tags: ['sources'], summary: 'Sources with their counts and crawl freshness', response: { 200: SourceListResponse, ...errorResponses } } }, async () => {
+    const sources = await app.cairn.store.sources.listWithStatistics();
+    return { sources: sources.map((source) => ({ ...sourceJson(source), oldestFetch: iso(source.oldestFetch), newestFetch: iso(source.newestFetch) })) };
+  });
+
+  app.post('/v1/sources', { schema: { tags: ['sources'], summary: 'Add a web source to crawl', body: SourceBody, response: { 201: SourceResponse, ...errorResponses } } }, async (request, reply) => {
+    assertPatterns(request.body.include);
+    assertPatterns(request.body.exclude);
+    if (await app.cairn.store.sources.findByName(request.body.name)) {
+      throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already; PATCH /v1/sources/:id changes it.`);
+    }
+    const source = await app.cairn.store.sources.upsert({ ...request.body, kind: 'web' });
+    return reply.status(201).send(sourceJson(source));
+  });
+
+  app.patch('/v1/sources/:id', { schema: { tags: ['sources'], summary: "Change a source's settings", params, body: SourcePatch, response: { 200: SourceResponse, ...errorResponses } } }, async (request) => {
+    assertPatterns(request.body.include);
+    assertPatterns(request.body.exclude);
+    if (request.body.name) {
+      const named = await app.cairn.store.sources.findByName(request.body.name);
+      if (named && named.id !== request.params.id) throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already.`);
+    }
+    const source = await app.cairn.store.sources.update(request.params.id, request.body);
+    if (!source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
+    return sourceJson(source);
+  });
+
+  app.delete('/v1/sources/:id', { schema: { tags: ['sources'], summary: 'Delete a source and everything ingested from it', params, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+    if (!(await app.cairn.store.sources.delete(request.params.id))) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
+    return reply.status(204).send(null);
+  });
+};

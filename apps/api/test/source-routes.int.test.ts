@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '@cairn/core';
+import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
+import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+
+describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
+  let app: FastifyInstance;
+  let runtime: Runtime;
+  let drop: () => Promise<void>;
+  let site: FixtureSite;
+
+  beforeAll(async () => {
+    site = await startFixtureSite();
+    const created = await testRuntime.create();
+    drop = created.drop;
+    const config = loadConfig({
+      CAIRN_STARTER_CORPUS: 'off',
+      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+      ...(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {}),
+    });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    app = await buildApp(runtime);
+  }, 60_000);
+
+  afterAll(async () => {
+    await site?.close();
+    await app?.close();
+    await runtime?.close();
+    await drop?.();
+  });
+
+  it('lists the real sources, configured but not crawled', async () => {
+    const { sources } = (await app.inject('/v1/sources')).json();
+    const byName = Object.fromEntries(sources.map((source: { name: string }) => [source.name, source]));
+    for (const name of ['lethain', 'staffeng', 'infraeng', 'larahogan', 'technical-coherence']) {
+      expect(byName[name]).toMatchObject({ kind: 'web', enabled: true, documents: 0, chunks: 0, newestFetch: null });
+    }
+    expect(byName.lethain.seeds).toContain('https://lethain.com/feeds.xml');
+    expect(byName.staffeng.seeds).toContain('https://staffeng.com/index.xml');
+    expect(byName.larahogan.seeds).toContain('https://larahogan.me/feed.xml');
+    expect(byName['technical-coherence'].seeds).toContain('https://jackdanger.com/technical-coherence/');
+    expect((await app.inject('/v1/ingest/runs')).json().runs).toEqual([]);
+  });
+
+  it('creates, changes and deletes a source, with codes for bad input', async () => {
+    const created = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'team-wiki', baseUrl: 'https://wiki.example.com/eng/', exclude: ['/drafts/'], maxPages: 50 } });
+    expect(created.statusCode).toBe(201);
+    const source = created.json();
+    expect(source).toMatchObject({ name: 'team-wiki', kind: 'web', maxPages: 50, crawlDelayMs: 1000, exclude: ['/drafts/'] });
+
+    const duplicate = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'team-wiki', baseUrl: 'https://other.example.com/' } });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().error.code).toBe('source_exists');
+    const badPattern = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'bad', baseUrl: 'https://x.example.com/', include: ['(unclosed'] } });
+    expect(badPattern.statusCode).toBe(400);
+    expect(badPattern.json().error.message).toMatch(/not a valid regular expression/);
+    const badUrl = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'bad', baseUrl: 'ftp://x.example.com/' } });
+    expect(badUrl.json().error.code).toBe('invalid_request');
+
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/sources/${source.id}`, payload: { crawlDelayMs: 5000, enabled: false } });
+    expect(patched.json()).toMatchObject({ name: 'team-wiki', crawlDelayMs: 5000, enabled: false, maxPages: 50 });
+
+    expect((await app.inject({ method: 'DELETE', url: `/v1/sources/${source.id}` })).statusCode).toBe(204);
+    for (const request of [
+      { method: 'DELETE' as const, url: `/v1/sources/${source.id}` },
+      { method: 'PATCH' as const, url: '/v1/sources/not-an-id', payload: { enabled: true } },
+      { method: 'POST' as const, url: '/v1/ingest/runs', payload: { sourceId: source.id } },
+      { method: 'GET' as const, url: '/v1/ingest/runs/6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11' },
+    ]) {
+      const response = await app.inject(request);
+      expect(response.statusCode, request.url).toBe(404);
+      expect(response.json().error.code).toMatch(/^(source|run)_not_found$/);
+    }
+  });
+
+  it('runs an ingestion of a new source in the background and reports its counts and ledger', async () => {
+    const created = (await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'fixture', baseUrl: `${site.url}/`, crawlDelayMs: 0 } })).json();
+    const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: created.id } });
+    expect(started.statusCode).toBe(202);
+    const { runId } = started.json();
+    let run = (await app.inject(`/v1/ingest/runs/${runId}`)).json();
+    expect(['queued', 'running', 'succeeded']).toContain(run.status);
+    await runtime.runner.idle();
+    run = (await app.inject(`/v1/ingest/runs/${runId}`)).json();
+    expect(run).toMatchObject({ id: runId, sourceId: created.id, trigger: 'api', status: 'succeeded', counts: { failed: 0 } });
+    expect(run.counts.fetched).toBeGreaterThanOrEqual(10);
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.items.some((item: { outcome: string; httpStatus: number }) => item.outcome === 'changed' && item.httpStatus === 200)).toBe(true);
+    const listed = (await app.inject('/v1/sources')).json().sources.find((source: { name: string }) => source.name === 'fixture');
+    // A redirect to a page already ingested is fetched again but is no new document.
+    expect(listed.documents).toBeGreaterThanOrEqual(10);
+    expect(listed.documents).toBeLessThanOrEqual(run.counts.fetched);
+    expect(listed.newestFetch).not.toBeNull();
+    expect((await app.inject('/v1/ingest/runs')).json().runs[0].id).toBe(runId);
+  }, 60_000);
+});

@@ -1,0 +1,248 @@
+import type { Embedder } from '@cairn/embed';
+import type { RunCounts, RunItemInput, RunTrigger, SourceRecord, Store } from '@cairn/store';
+import { extractArticle, ExtractionError } from '../extract/extract-article.js';
+import { normalizeUrl } from '../extract/normalize-url.js';
+import { ingestDocument, prepareEmbeddingModel } from '../pipeline/ingest-document.js';
+import { parseDiscoveryDocument } from './discover-urls.js';
+import { FetchError, type PageFetcher } from './fetch-page.js';
+import type { HostScheduler } from './host-scheduler.js';
+import type { RobotsCache } from './robots-cache.js';
+
+export interface CrawlDependencies {
+  store: Store;
+  embedder: Embedder;
+  fetcher: PageFetcher;
+  robots: RobotsCache;
+  scheduler: HostScheduler;
+}
+
+export interface CrawlProgress {
+  runId: string;
+  url: string;
+  outcome: RunItemInput['outcome'];
+  done: number;
+  discovered: number;
+}
+
+export interface CrawlOptions {
+  /** The run this crawl reports to (its ledger and counts). */
+  runId: string;
+  onProgress?: (progress: CrawlProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface CrawlResult {
+  counts: RunCounts;
+  /** False when a page limit, a cancellation or a transient failure cut the crawl short. */
+  complete: boolean;
+}
+
+const discoveryTypes = ['application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml', 'text/html', 'application/xhtml+xml'];
+
+function compile(patterns: readonly string[]): RegExp[] {
+  return patterns.map((pattern) => new RegExp(pattern));
+}
+
+/**
+ * Crawls one web source: discovery from robots.txt sitemaps and the seeds (sitemap
+ * indexes, sitemaps, RSS/Atom feeds, start pages) and from in-scope links; robots.txt on
+ * every URL and redirect hop; conditional GET with the stored validators; extraction,
+ * chunking and embedding through the cache; 404 and 410 tombstone the page, and so does
+ * absence from a complete crawl. Each URL gets a ledger entry; a failure is recorded and
+ * the crawl goes on.
+ */
+export async function crawlSource(dependencies: CrawlDependencies, source: SourceRecord, options: CrawlOptions): Promise<CrawlResult> {
+  const { store, embedder, fetcher, robots, scheduler } = dependencies;
+  const { runId } = options;
+  const counts: RunCounts = { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  const base = new URL(source.baseUrl);
+  const include = compile(source.include);
+  const exclude = compile(source.exclude);
+  const inScope = (url: string) => {
+    const parsed = new URL(url);
+    if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
+    if (!parsed.pathname.startsWith(base.pathname)) return false;
+    if (include.length > 0 && !include.some((pattern) => pattern.test(url))) return false;
+    return !exclude.some((pattern) => pattern.test(url));
+  };
+
+  // A page is known by its normalised URL (trailing slash added, as the real sites' URLs
+  // have it) but fetched as linked: a guessed slash can 404 where a redirect would not.
+  const queued = new Set<string>();
+  const frontier: { key: string; url: string }[] = [];
+  const enqueue = (url: string) => {
+    let key: string;
+    let fetchUrl: string;
+    try {
+      key = normalizeUrl(url);
+      fetchUrl = normalizeUrl(url, { trailingSlash: false });
+    } catch {
+      return;
+    }
+    if (queued.has(key) || !inScope(key)) return;
+    queued.add(key);
+    frontier.push({ key, url: fetchUrl });
+  };
+  const seen: string[] = [];
+  let done = 0;
+  let incomplete = false;
+
+  const record = async (item: RunItemInput) => {
+    if (item.outcome === 'skipped') counts.skipped += 1;
+    if (item.outcome === 'failed') counts.failed += 1;
+    counts.chunksAdded += item.chunksAdded;
+    counts.chunksRemoved += item.chunksRemoved;
+    await store.runs.addItem(runId, item);
+    done += 1;
+    options.onProgress?.({ runId, url: item.url, outcome: item.outcome, done, discovered: queued.size });
+  };
+  const politely = async <T>(url: string, task: () => Promise<T>): Promise<T> => {
+    const rules = await robots.rulesFor(url);
+    return scheduler.run(new URL(url).host, Math.max(source.crawlDelayMs, rules.crawlDelayMs ?? 0), task);
+  };
+  const refuseDisallowed = async (url: string) => {
+    const rules = await robots.rulesFor(url);
+    if (!rules.isAllowed(url)) throw new FetchError(url, 'forbidden', `robots.txt (${rules.basis}) disallows ${url}`, true);
+  };
+
+  {
+    // Discovery: the sitemaps robots.txt names, then the seeds (or the site's usual places).
+    const seeds = source.seeds.length > 0 ? source.seeds : [new URL('sitemap.xml', base).toString(), base.toString()];
+    const discovery = [...(await robots.rulesFor(base.toString())).sitemaps, ...seeds];
+    const visitedDiscovery = new Set<string>();
+    while (discovery.length > 0 && !options.signal?.aborted) {
+      const url = discovery.shift()!;
+      if (visitedDiscovery.has(url) || visitedDiscovery.size > 50) continue;
+      visitedDiscovery.add(url);
+      try {
+        await refuseDisallowed(url);
+        const result = await politely(url, () => fetcher.fetch({ url, allowedTypes: discoveryTypes, beforeRedirect: refuseDisallowed, signal: options.signal }));
+        if (result.kind !== 'ok') {
+          if (result.kind === 'http_error') await record({ url, httpStatus: result.status, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: `discovery: HTTP ${result.status}` });
+          continue;
+        }
+        const parsed = parseDiscoveryDocument(result.body, result.url);
+        if (parsed?.kind === 'sitemap-index') discovery.push(...parsed.sitemaps.map((entry) => entry.url));
+        else if (parsed) parsed.urls.forEach((entry) => enqueue(entry.url));
+        else enqueue(result.url);
+      } catch (error) {
+        if (!(error instanceof FetchError)) throw error;
+        await record({ url, httpStatus: null, outcome: error.code === 'forbidden' ? 'skipped' : 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: `discovery: ${error.message}` });
+      }
+    }
+
+    while (frontier.length > 0 && !options.signal?.aborted) {
+      if (seen.length + counts.failed >= source.maxPages) {
+        incomplete = true;
+        break;
+      }
+      const next = frontier.shift()!;
+      counts.discovered = queued.size;
+      const item = await crawlPage(next.key, next.url);
+      if (item) await record(item);
+    }
+    if (options.signal?.aborted) incomplete = true;
+
+    async function crawlPage(key: string, url: string): Promise<RunItemInput | undefined> {
+      const empty = { chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: null };
+      try {
+        await refuseDisallowed(url);
+      } catch (error) {
+        return { url, httpStatus: null, outcome: 'skipped', ...empty, error: (error as Error).message };
+      }
+      const state = await store.documents.findState(source.id, key);
+      try {
+        const result = await politely(url, () =>
+          fetcher.fetch({ url, etag: state?.etag, lastModified: state?.lastModified, beforeRedirect: refuseDisallowed, signal: options.signal }),
+        );
+        if (result.kind === 'not_modified') {
+          if (state) {
+            seen.push(key);
+            await store.documents.touch(state.id, { etag: null, lastModified: null });
+          }
+          counts.unchanged += 1;
+          return { url, httpStatus: 304, outcome: 'unchanged', ...empty };
+        }
+        if (result.kind === 'http_error') {
+          if ((result.status === 404 || result.status === 410) && state?.status === 'active') {
+            const [gone] = await store.documents.tombstone(source.id, key);
+            return { url, httpStatus: result.status, outcome: 'tombstoned', ...empty, chunksRemoved: gone?.chunksRemoved ?? 0 };
+          }
+          return { url, httpStatus: result.status, outcome: result.status === 404 || result.status === 410 ? 'skipped' : 'failed', ...empty, error: `HTTP ${result.status}` };
+        }
+        const page = extractArticle(result.body, result.url);
+        counts.fetched += 1;
+        page.links.forEach(enqueue);
+        const locator = normalizeUrl(page.canonicalUrl);
+        if (!inScope(locator)) return { url, httpStatus: result.status, outcome: 'skipped', ...empty, error: `canonical URL ${locator} is out of scope` };
+        if (locator !== url) queued.add(locator);
+        seen.push(locator);
+        const ingested = await ingestDocument(store, embedder, {
+          sourceId: source.id,
+          locator,
+          outline: { ...page.outline, url: locator },
+          validators: { etag: result.etag, lastModified: result.lastModified },
+        });
+        if (ingested.outcome === 'unchanged') counts.unchanged += 1;
+        return { url, httpStatus: result.status, outcome: ingested.outcome, chunksAdded: ingested.chunksAdded, chunksRemoved: ingested.chunksRemoved, embeddingTokens: ingested.embeddingTokens, error: null };
+      } catch (error) {
+        if (error instanceof FetchError) {
+          if (!error.permanent) incomplete = true;
+          return { url, httpStatus: null, outcome: error.code === 'forbidden' ? 'skipped' : 'failed', ...empty, error: error.message };
+        }
+        if (error instanceof ExtractionError) {
+          // A listing page holds no article, but its links lead to articles.
+          error.links.forEach(enqueue);
+          return { url, httpStatus: 200, outcome: 'skipped', ...empty, error: `not an article: ${error.reason}` };
+        }
+        throw error;
+      }
+    }
+
+    // Only a complete crawl may conclude that a page has vanished.
+    if (!incomplete && counts.failed === 0) {
+      for (const gone of await store.documents.tombstoneMissing(source.id, seen)) {
+        await record({ url: gone.locator, httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: 'missing from a complete crawl' });
+      }
+    }
+    counts.discovered = queued.size;
+    return { counts, complete: !incomplete };
+  }
+}
+
+export interface RunCrawlOptions {
+  sources: SourceRecord[];
+  trigger?: RunTrigger;
+  /** A run created beforehand (by the API, for a queued request); otherwise one is created. */
+  runId?: string;
+  onProgress?: (progress: CrawlProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * One ingestion run over one or more web sources, in order: the run record goes from
+ * running to succeeded, failed or cancelled, with the counts of all its sources.
+ */
+export async function runCrawl(dependencies: CrawlDependencies, options: RunCrawlOptions): Promise<{ runId: string; counts: RunCounts; complete: boolean }> {
+  const { store, embedder } = dependencies;
+  await prepareEmbeddingModel(store, embedder);
+  const runId = options.runId ?? (await store.runs.create(options.sources.length === 1 ? options.sources[0]!.id : null, options.trigger ?? 'cli')).id;
+  await store.runs.start(runId);
+  const total: RunCounts = { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  let complete = true;
+  try {
+    for (const source of options.sources) {
+      if (options.signal?.aborted) break;
+      const result = await crawlSource(dependencies, source, { runId, onProgress: options.onProgress, signal: options.signal });
+      for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += result.counts[key];
+      complete &&= result.complete;
+      await store.runs.addCounts(runId, result.counts);
+    }
+    if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
+    await store.runs.finish(runId, options.signal?.aborted ? 'cancelled' : 'succeeded');
+    return { runId, counts: total, complete };
+  } catch (error) {
+    await store.runs.finish(runId, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { defaultFetchPolicy, PageFetcher, type FetchPolicy } from './fetch-page.js';
+import { HostScheduler } from './host-scheduler.js';
+import { RobotsCache } from './robots-cache.js';
+import type { PrivateNetworkAllowance } from './ssrf-guard.js';
+
+/** The product token that robots.txt rules name this crawler by. */
+export const crawlerToken = 'CairnBot';
+
+/** An identifiable User-Agent: product, version, and where a site owner can reach the operator. */
+export function crawlerUserAgent(contact: string): string {
+  return `${crawlerToken}/0.1 (+${contact})`;
+}
+
+export interface Crawler {
+  fetcher: PageFetcher;
+  robots: RobotsCache;
+  scheduler: HostScheduler;
+  close(): Promise<void>;
+}
+
+/** The crawler's HTTP client, robots.txt cache and per-host scheduler, configured together. */
+export function createCrawler(options: {
+  allowance: PrivateNetworkAllowance;
+  contact: string;
+  policy?: Partial<Omit<FetchPolicy, 'userAgent' | 'allowance'>>;
+  /** Upper bound on a site's Crawl-delay (default 10 s). */
+  maxCrawlDelayMs?: number;
+}): Crawler {
+  const fetcher = new PageFetcher({ ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance });
+  return {
+    fetcher,
+    robots: new RobotsCache(fetcher, { agentToken: crawlerToken, maxCrawlDelayMs: options.maxCrawlDelayMs ?? 10_000 }),
+    scheduler: new HostScheduler(),
+    close: () => fetcher.close(),
+  };
+}

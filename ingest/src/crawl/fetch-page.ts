@@ -1,0 +1,189 @@
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type PrivateNetworkAllowance } from './ssrf-guard.js';
+
+/** Why a fetch failed; `permanent` failures are not worth a retry. */
+export class FetchError extends Error {
+  constructor(
+    readonly url: string,
+    readonly code: 'timeout' | 'too_large' | 'content_type' | 'too_many_redirects' | 'forbidden' | 'network',
+    message: string,
+    readonly permanent: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.name = 'FetchError';
+  }
+}
+
+export interface FetchPolicy {
+  userAgent: string;
+  /** Whole request, headers and body: a slow drip is cut off when it runs out. */
+  timeoutMs: number;
+  /** Bytes of the decoded body: a decompression bomb is cut off when it passes this. */
+  maxBytes: number;
+  /** Content types (without parameters) that may be read; anything else fails permanently. */
+  allowedTypes: readonly string[];
+  maxRedirects: number;
+  allowance: PrivateNetworkAllowance;
+}
+
+export const defaultFetchPolicy: Omit<FetchPolicy, 'userAgent' | 'allowance'> = {
+  timeoutMs: 20_000,
+  maxBytes: 5 * 1024 * 1024,
+  allowedTypes: ['text/html', 'application/xhtml+xml'],
+  maxRedirects: 5,
+};
+
+export type FetchResult =
+  | { kind: 'ok'; status: number; url: string; contentType: string; body: string; etag: string | null; lastModified: string | null; redirects: string[] }
+  | { kind: 'not_modified'; status: 304; url: string; redirects: string[] }
+  | { kind: 'http_error'; status: number; url: string; redirects: string[] };
+
+export interface FetchRequest {
+  url: string;
+  /** Validators from the last fetch, for a conditional GET. */
+  etag?: string | null;
+  lastModified?: string | null;
+  /** Called before each redirect hop is followed (robots, scope); throw to refuse it. */
+  beforeRedirect?: (url: string) => Promise<void> | void;
+  /** Overrides the policy's content types (robots.txt, sitemaps, feeds). */
+  allowedTypes?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * The HTTP client of the crawler: one connection pool whose every DNS answer passes the
+ * SSRF guard. Redirects are followed by hand so that each hop is checked again.
+ */
+export class PageFetcher {
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly policy: FetchPolicy) {
+    this.dispatcher = new Agent({
+      connect: { lookup: guardedLookup(policy.allowance), timeout: Math.min(policy.timeoutMs, 10_000) },
+      headersTimeout: policy.timeoutMs,
+      bodyTimeout: policy.timeoutMs,
+    });
+  }
+
+  async fetch(request: FetchRequest): Promise<FetchResult> {
+    const deadline = AbortSignal.timeout(this.policy.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+    const redirects: string[] = [];
+    let url = request.url;
+    for (;;) {
+      try {
+        assertFetchableUrl(url, this.policy.allowance);
+      } catch (error) {
+        throw new FetchError(url, 'forbidden', (error as Error).message, true, { cause: error });
+      }
+      const headers: Record<string, string> = { 'user-agent': this.policy.userAgent, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5' };
+      if (request.etag && redirects.length === 0) headers['if-none-match'] = request.etag;
+      if (request.lastModified && redirects.length === 0) headers['if-modified-since'] = request.lastModified;
+      let response: Awaited<ReturnType<typeof fetch>>;
+      try {
+        response = await fetch(url, { dispatcher: this.dispatcher, redirect: 'manual', headers, signal });
+      } catch (error) {
+        throw this.toFetchError(url, error, signal);
+      }
+      if ([301, 302, 303, 307, 308].includes(response.status)) {
+        await response.body?.cancel().catch(() => undefined);
+        const location = response.headers.get('location');
+        if (!location) return { kind: 'http_error', status: response.status, url, redirects };
+        if (redirects.length >= this.policy.maxRedirects) {
+          throw new FetchError(url, 'too_many_redirects', `More than ${this.policy.maxRedirects} redirects from ${request.url}`, true);
+        }
+        const next = new URL(location, url).toString();
+        redirects.push(next);
+        await request.beforeRedirect?.(next);
+        url = next;
+        continue;
+      }
+      if (response.status === 304) {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'not_modified', status: 304, url, redirects };
+      }
+      if (response.status >= 400) {
+        await response.body?.cancel().catch(() => undefined);
+        return { kind: 'http_error', status: response.status, url, redirects };
+      }
+      const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const allowed = request.allowedTypes ?? this.policy.allowedTypes;
+      if (!allowed.includes(contentType)) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new FetchError(url, 'content_type', `${url} is ${contentType || 'of no declared type'}, not one of ${allowed.join(', ')}`, true);
+      }
+      const body = await this.readBody(url, response, signal);
+      const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1]?.trim() ?? 'utf-8';
+      let text: string;
+      try {
+        text = new TextDecoder(charset).decode(body);
+      } catch {
+        text = new TextDecoder('utf-8').decode(body);
+      }
+      return {
+        kind: 'ok',
+        status: response.status,
+        url,
+        contentType,
+        body: text,
+        etag: response.headers.get('etag'),
+        lastModified: response.headers.get('last-modified'),
+        redirects,
+      };
+    }
+  }
+
+  /** Reads the decoded body, stopping as soon as it passes the size cap. */
+  private async readBody(url: string, response: Awaited<ReturnType<typeof fetch>>, signal: AbortSignal): Promise<Uint8Array> {
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > this.policy.maxBytes && !response.headers.get('content-encoding')) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new FetchError(url, 'too_large', `${url} declares ${declared} bytes; the limit is ${this.policy.maxBytes}`, true);
+    }
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body?.getReader();
+    if (!reader) return new Uint8Array();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > this.policy.maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new FetchError(url, 'too_large', `${url} is larger than ${this.policy.maxBytes} bytes (decoded)`, true);
+        }
+        parts.push(value);
+      }
+    } catch (error) {
+      if (error instanceof FetchError) throw error;
+      throw this.toFetchError(url, error, signal);
+    }
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const part of parts) {
+      body.set(part, offset);
+      offset += part.byteLength;
+    }
+    return body;
+  }
+
+  private toFetchError(url: string, error: unknown, signal: AbortSignal): FetchError {
+    if (signal.aborted) {
+      const reason = signal.reason as Error | undefined;
+      if (reason?.name === 'TimeoutError') return new FetchError(url, 'timeout', `${url} did not complete within ${this.policy.timeoutMs} ms`, false, { cause: error });
+      return new FetchError(url, 'network', `${url}: cancelled`, false, { cause: error });
+    }
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof ForbiddenUrlError || (cause as { code?: string } | undefined)?.code === 'ERR_FORBIDDEN_ADDRESS') {
+      return new FetchError(url, 'forbidden', (cause as Error).message, true, { cause: error });
+    }
+    const detail = cause instanceof Error ? `${(cause as NodeJS.ErrnoException).code ?? ''} ${cause.message}`.trim() : (error as Error).message;
+    return new FetchError(url, 'network', `${url}: ${detail}`, false, { cause: error });
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

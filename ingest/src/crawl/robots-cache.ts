@@ -1,0 +1,86 @@
+import robotsParser from 'robots-parser';
+import { FetchError, type PageFetcher } from './fetch-page.js';
+
+/** The rules of one origin for this crawler. */
+export interface RobotsRules {
+  isAllowed(url: string): boolean;
+  /** Crawl-delay in milliseconds, capped; undefined when the file sets none. */
+  crawlDelayMs: number | undefined;
+  sitemaps: string[];
+  /** What the rules came from, for the ledger and logs. */
+  basis: 'robots.txt' | 'unavailable (4xx): all allowed' | 'unreachable: all disallowed';
+}
+
+export interface RobotsOptions {
+  /** The product token matched against User-agent lines. */
+  agentToken: string;
+  /** How long rules are kept (RFC 9309 asks for at most 24 hours). */
+  ttlMs?: number;
+  /** Upper bound on a site's Crawl-delay. */
+  maxCrawlDelayMs?: number;
+  now?: () => number;
+}
+
+const day = 24 * 60 * 60 * 1000;
+const robotsTypes = ['text/plain', 'text/html', 'application/octet-stream', ''];
+
+/**
+ * robots.txt per RFC 9309, one fetch per origin and cache period: a 4xx means the file is
+ * unavailable and everything is allowed; a 5xx or a network error means everything is
+ * disallowed (and is retried sooner, after 5 minutes). Parsing is robots-parser's.
+ */
+export class RobotsCache {
+  private readonly cache = new Map<string, { rules: RobotsRules; expires: number }>();
+  private readonly pending = new Map<string, Promise<RobotsRules>>();
+
+  constructor(
+    private readonly fetcher: PageFetcher,
+    private readonly options: RobotsOptions,
+  ) {}
+
+  async rulesFor(url: string): Promise<RobotsRules> {
+    const origin = new URL(url).origin;
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.cache.get(origin);
+    if (cached && cached.expires > now) return cached.rules;
+    let pending = this.pending.get(origin);
+    if (!pending) {
+      pending = this.load(origin).finally(() => this.pending.delete(origin));
+      this.pending.set(origin, pending);
+    }
+    return pending;
+  }
+
+  private async load(origin: string): Promise<RobotsRules> {
+    const robotsUrl = `${origin}/robots.txt`;
+    const now = (this.options.now ?? Date.now)();
+    const ttl = Math.min(this.options.ttlMs ?? day, day);
+    let rules: RobotsRules;
+    let expires = now + ttl;
+    try {
+      const result = await this.fetcher.fetch({ url: robotsUrl, allowedTypes: robotsTypes });
+      if (result.kind === 'ok') {
+        const parsed = robotsParser(robotsUrl, result.body.slice(0, 512 * 1024));
+        const delaySeconds = parsed.getCrawlDelay(this.options.agentToken);
+        const maxDelay = this.options.maxCrawlDelayMs ?? 10_000;
+        rules = {
+          isAllowed: (target) => parsed.isAllowed(target, this.options.agentToken) !== false,
+          crawlDelayMs: delaySeconds === undefined ? undefined : Math.min(delaySeconds * 1000, maxDelay),
+          sitemaps: parsed.getSitemaps(),
+          basis: 'robots.txt',
+        };
+      } else if (result.kind === 'http_error' && result.status >= 400 && result.status < 500) {
+        rules = { isAllowed: () => true, crawlDelayMs: undefined, sitemaps: [], basis: 'unavailable (4xx): all allowed' };
+      } else {
+        rules = { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
+        expires = now + 5 * 60 * 1000;
+      }
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      rules = { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
+      expires = now + 5 * 60 * 1000;
+    }
+    this.cache.set(origin, { rules, expires });
+    return rules;
+  }
+}

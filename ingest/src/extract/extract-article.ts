@@ -1,0 +1,110 @@
+import * as cheerio from 'cheerio';
+import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import type { ArticleProfileName } from './article-profile.js';
+import { chooseArticleProfile } from './choose-article-profile.js';
+import { collectLinks, documentBaseUrl } from './collect-links.js';
+import { collapseWhitespace, elementText, measureText } from './element-text.js';
+import { ExtractionError } from './extraction-error.js';
+import { containsNode } from './html-node.js';
+import { looksLikeListing } from './looks-like-listing.js';
+import { headingAnchor, readBlocks } from './read-blocks.js';
+import { readLinkedData } from './read-linked-data.js';
+import { readPageMetadata } from './read-page-metadata.js';
+import { isPermalinkMarker, removeBoilerplate } from './remove-boilerplate.js';
+import { removeInvisibleElements } from './remove-invisible-elements.js';
+
+export { ExtractionError } from './extraction-error.js';
+
+/** What the crawler gets from one fetched article page. */
+export interface ExtractedPage {
+  /** Title, author, date, canonical URL, kind 'article', topics and the content's blocks. */
+  outline: DocumentOutline;
+  /** Absolute, without fragment: `<link rel="canonical">` resolved against the page, else the page's URL. */
+  canonicalUrl: string;
+  /** Distinct absolute http(s) URLs linked from the article's content (no menus, side bars or pagination), for link discovery. */
+  links: string[];
+  /** Which profile read the page. */
+  profile: ArticleProfileName;
+}
+
+/** Fewer characters outside links than this is no article (an empty body, a page of links). */
+const minimumArticleText = 50;
+/** Content whose text is more than this share links is a list of links, not prose. */
+const maximumLinkDensity = 0.5;
+
+function sameText(left: string, right: string): boolean {
+  return collapseWhitespace(left).toLowerCase() === collapseWhitespace(right).toLowerCase();
+}
+
+/**
+ * Extracts the article from a fetched HTML page. Pure: no I/O, and the same input gives
+ * the same output.
+ *
+ * Steps: read JSON-LD; remove everything a reader does not see (scripts, styles, hidden
+ * elements), so hidden instructions never reach an outline; choose a profile by the
+ * page's markup (`hugo-ananke`, `larahogan`, else `generic`); read the metadata; find
+ * the content element; remove its boilerplate; read its blocks in document order. The
+ * article's title heading is the first, level-1 heading: read in place when it is inside
+ * the content, put first when it is outside and reads the same as the title.
+ *
+ * @param pageUrl the absolute http(s) URL the page was fetched from; relative links and
+ *   a relative canonical link resolve against it (or against the page's `<base href>`).
+ * @throws ExtractionError when the page holds no article: no content element, a listing
+ *   of other pages, fewer than 50 characters of text outside links, or mostly links.
+ * @throws TypeError when `pageUrl` is not an absolute http(s) URL.
+ */
+export function extractArticle(html: string, pageUrl: string): ExtractedPage {
+  if (!URL.canParse(pageUrl) || !/^https?:$/.test(new URL(pageUrl).protocol)) {
+    throw new TypeError(`extractArticle needs the absolute http(s) URL the page was fetched from, got ${JSON.stringify(pageUrl)}`);
+  }
+  const $ = cheerio.load(html);
+  const linkedData = readLinkedData($);
+  removeInvisibleElements($);
+  const profile = chooseArticleProfile($);
+  const titleHeading = profile.findTitleHeading($);
+  const baseUrl = documentBaseUrl($, pageUrl);
+  const metadata = readPageMetadata($, { pageUrl, baseUrl, titleHeading, linkedData });
+
+  const content = profile.findContent($, titleHeading);
+  if (!content) throw new ExtractionError(pageUrl, `no article content found by the ${profile.name} profile`);
+  removeBoilerplate($, content, titleHeading);
+  const listingScope = profile.listingScope($, content);
+  if (looksLikeListing($, listingScope, baseUrl, pageUrl)) {
+    // The listed pages are worth discovering even though this page is not worth storing.
+    throw new ExtractionError(pageUrl, 'the page lists other pages rather than holding an article', { links: collectLinks($, listingScope, baseUrl, pageUrl) });
+  }
+  const links = collectLinks($, content, baseUrl, pageUrl);
+
+  const blocks: OutlineBlock[] = readBlocks(content, { titleHeading });
+  const title = metadata.title ?? blocks.find((block) => block.kind === 'heading')?.text ?? null;
+  if (!title) throw new ExtractionError(pageUrl, 'the page has no title (no og:title, title heading or <title>)');
+  if (titleHeading && !containsNode(content, titleHeading)) {
+    const text = elementText(titleHeading, { skip: isPermalinkMarker });
+    const alreadyRead = blocks.some((block) => block.kind === 'heading' && block.level === 1 && sameText(block.text, text));
+    if (text && sameText(text, title) && !alreadyRead) blocks.unshift({ kind: 'heading', level: 1, text, anchor: headingAnchor(titleHeading, text) });
+  }
+
+  const { textLength, linkTextLength } = measureText(content);
+  if (!blocks.some((block) => block.kind === 'text') || textLength - linkTextLength < minimumArticleText) {
+    throw new ExtractionError(pageUrl, 'the page has no article text', { links });
+  }
+  if (linkTextLength / textLength > maximumLinkDensity) {
+    throw new ExtractionError(pageUrl, `the page is mostly links (${Math.round((100 * linkTextLength) / textLength)}% of its text), not an article`, { links });
+  }
+
+  return {
+    outline: {
+      title,
+      author: metadata.author,
+      publishedAt: metadata.publishedAt,
+      url: metadata.canonicalUrl,
+      kind: 'article',
+      topics: metadata.topics,
+      frameworks: [],
+      blocks,
+    },
+    canonicalUrl: metadata.canonicalUrl,
+    links,
+    profile: profile.name,
+  };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixtureSite, type FixtureSite } from '@cairn/testing';
+import { createCrawler, FetchError, type Crawler } from '../src/index.js';
+
+let site: FixtureSite;
+let crawler: Crawler;
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  // Loopback is allowed for the fixture site alone: 10/8 and link-local stay forbidden.
+  crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', policy: { timeoutMs: 2000, maxBytes: 2 * 1024 * 1024 } });
+});
+afterAll(async () => {
+  await crawler?.close();
+  await site?.close();
+});
+
+const failure = (url: string) => crawler.fetcher.fetch({ url: `${site.url}${url}` }).then(() => undefined, (error: unknown) => error as FetchError);
+
+describe('PageFetcher over real HTTP', () => {
+  it('fetches a page with its validators, identifying itself', async () => {
+    const result = await crawler.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/` });
+    expect(result).toMatchObject({ kind: 'ok', status: 200, contentType: 'text/html' });
+    if (result.kind !== 'ok') throw new Error('expected a page');
+    expect(result.etag).toMatch(/^"/);
+    expect(result.body).toContain('<main');
+    expect(site.requests.at(-1)!.headers['user-agent']).toBe('CairnBot/0.1 (+https://cairn.invalid/tests)');
+    const again = await crawler.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/`, etag: result.etag, lastModified: result.lastModified });
+    expect(again.kind).toBe('not_modified');
+  });
+
+  it('follows redirects, checking every hop', async () => {
+    const chained = await crawler.fetcher.fetch({ url: `${site.url}/chain/1` });
+    expect(chained).toMatchObject({ kind: 'ok', url: `${site.url}/posts/running-incident-reviews/` });
+    expect(chained.redirects).toHaveLength(2);
+    expect(await failure('/loop/a')).toMatchObject({ code: 'too_many_redirects', permanent: true });
+    const metadata = await failure('/to-metadata');
+    expect(metadata).toMatchObject({ code: 'forbidden', permanent: true });
+    expect(metadata?.message).toMatch(/169\.254\.169\.254 is a linkLocal address/);
+    expect(await failure('/to-private')).toMatchObject({ code: 'forbidden' });
+    const refused: string[] = [];
+    await expect(
+      crawler.fetcher.fetch({ url: `${site.url}/old/moved-post`, beforeRedirect: (hop) => { refused.push(hop); throw new FetchError(hop, 'forbidden', 'disallowed', true); } }),
+    ).rejects.toThrow('disallowed');
+    expect(refused).toEqual([`${site.url}/posts/planning-large-migrations/`]);
+  });
+
+  it('stops a slow drip at the time limit, and a huge body or a decompression bomb at the size cap', async () => {
+    const started = Date.now();
+    expect(await failure('/slow/')).toMatchObject({ code: 'timeout', permanent: false });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(await failure('/huge/')).toMatchObject({ code: 'too_large', permanent: true });
+    const rssBefore = process.memoryUsage().rss;
+    expect(await failure('/bomb/')).toMatchObject({ code: 'too_large', permanent: true });
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
+  }, 20_000);
+
+  it('refuses content types outside the allowlist and reports HTTP errors as results', async () => {
+    expect(await failure('/file.pdf')).toMatchObject({ code: 'content_type', permanent: true });
+    expect(await failure('/no-type/')).toMatchObject({ code: 'content_type' });
+    expect(await crawler.fetcher.fetch({ url: `${site.url}/gone/` })).toMatchObject({ kind: 'http_error', status: 410 });
+    expect(await crawler.fetcher.fetch({ url: `${site.url}/nowhere` })).toMatchObject({ kind: 'http_error', status: 404 });
+  });
+
+  it('refuses private destinations unless allowed, before connecting', async () => {
+    const strict = createCrawler({ allowance: false, contact: 'https://cairn.invalid/tests' });
+    try {
+      const before = site.requests.length;
+      const error = await strict.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/` }).catch((caught: unknown) => caught as FetchError);
+      expect(error).toMatchObject({ code: 'forbidden', permanent: true });
+      expect(site.requests.length).toBe(before);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('RobotsCache', () => {
+  it('reads the rules, the crawl delay and the sitemaps, and fetches robots.txt once', async () => {
+    const rules = await crawler.robots.rulesFor(`${site.url}/posts/a/`);
+    expect(rules.basis).toBe('robots.txt');
+    expect(rules.isAllowed(`${site.url}/posts/a/`)).toBe(true);
+    expect(rules.isAllowed(`${site.url}/private/secret/`)).toBe(false);
+    expect(rules.crawlDelayMs).toBe(1000);
+    expect(rules.sitemaps).toEqual([`${site.url}/sitemap.xml`]);
+    await crawler.robots.rulesFor(`${site.url}/blog/x/`);
+    expect(site.requests.filter((request) => request.path === '/robots.txt')).toHaveLength(1);
+  });
+
+  it('allows everything when robots.txt is unavailable (4xx) and nothing when it errors (5xx) or is unreachable', async () => {
+    site.removePage('/robots.txt', 404);
+    const fresh = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests' });
+    try {
+      expect((await fresh.robots.rulesFor(`${site.url}/`)).isAllowed(`${site.url}/private/secret/`)).toBe(true);
+      const unreachable = await fresh.robots.rulesFor('http://127.0.0.1:1/page');
+      expect(unreachable).toMatchObject({ basis: 'unreachable: all disallowed' });
+      expect(unreachable.isAllowed('http://127.0.0.1:1/page')).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
