@@ -17,3 +17,6 @@ export * from './sources/default-sources.js';
 export * from './runs/in-process-runner.js';
 export * from './extract/extract-article.js';
 export * from './extract/normalize-url.js';
+export * from './queue/job-catalog.js';
+export * from './queue/queue-runner.js';
+export * from './queue/ingest-worker.js';

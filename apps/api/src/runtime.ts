@@ -1,6 +1,6 @@
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, type Embedder } from '@cairn/embed';
-import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, type Crawler } from '@cairn/ingest';
+import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, type Crawler } from '@cairn/ingest';
 import { Store } from '@cairn/store';
 
 export interface Runtime {
@@ -8,8 +8,8 @@ export interface Runtime {
   store: Store;
   embedder: Embedder;
   crawler: Crawler;
-  /** Ingestion runs, in this process (the queue takes them when REDIS_URL is set, with the worker). */
-  runner: InProcessRunner;
+  /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
+  runner: InProcessRunner | QueueRunner;
   close(): Promise<void>;
 }
 
@@ -30,8 +30,10 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
     // The real sources are configured, not crawled: crawling is an explicit step.
     const added = await ensureDefaultSources(store);
     if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
-    const crawler = createCrawler({ allowance: config.allowPrivateNetworks, contact: config.ingestContact });
-    const runner = new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
+    const crawler = createCrawler({ allowance: config.allowPrivateNetworks, contact: config.ingestContact, maxCrawlDelayMs: config.maxCrawlDelayMs });
+    const runner = config.redisUrl
+      ? new QueueRunner(store, { redisUrl: config.redisUrl, prefix: config.queuePrefix })
+      : new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
     return {
       config,
       store,

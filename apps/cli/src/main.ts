@@ -6,12 +6,14 @@ import { ingestCommand } from './commands/ingest-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 const program = new Command('cairn')
   .description('Cairn: a thought partner for engineering leaders, grounded in cited sources.')
   .version('0.1.0')
   .addHelpText('after', '\nConfiguration comes from the environment (DATABASE_URL, CAIRN_DATA_DIR, PORT, ...): see README.md.')
   .addCommand(serveCommand)
+  .addCommand(workerCommand)
   .addCommand(askCommand)
   .addCommand(searchCommand)
   .addCommand(ingestCommand)

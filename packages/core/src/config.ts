@@ -64,6 +64,13 @@ const environmentSchema = z.object({
     .refine((value) => /^(https?:\/\/|mailto:)\S+$/.test(value), { message: 'expects an http(s) URL or a mailto: address where site owners can reach you' })
     .default('https://cairn.invalid/crawler'),
   LOG_LEVEL: logLevel.default('info'),
+  INGEST_MAX_CRAWL_DELAY_MS: z
+    .string()
+    .trim()
+    .refine((value) => /^\d+$/.test(value) && Number(value) <= 600_000, { message: 'expects milliseconds from 0 to 600000' })
+    .transform(Number)
+    .default(10_000),
+  CAIRN_QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expects letters, digits, dash or underscore').default('cairn'),
 });
 
 export type RetrievalMode = z.infer<typeof retrievalMode>;
@@ -84,6 +91,10 @@ export interface CairnConfig {
   allowPrivateNetworks: boolean | string[];
   /** Where site owners can reach the operator; goes in the crawler's User-Agent. */
   ingestContact: string;
+  /** Upper bound on the Crawl-delay a robots.txt may ask for. */
+  maxCrawlDelayMs: number;
+  /** Key prefix of the BullMQ queue in Redis (separates deployments sharing one Redis). */
+  queuePrefix: string;
   logLevel: z.infer<typeof logLevel>;
 }
 
@@ -127,6 +138,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
     allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),
     ingestContact: values.INGEST_CONTACT,
+    queuePrefix: values.CAIRN_QUEUE_PREFIX,
+    maxCrawlDelayMs: values.INGEST_MAX_CRAWL_DELAY_MS,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -64,6 +64,11 @@ export class RunsRepository {
     );
   }
 
+  /** Puts an interrupted run back to queued (its job will be taken up again). */
+  async requeue(id: string): Promise<void> {
+    await this.database.query(`update ingest_runs set status = 'queued', finished_at = null where id = $1`, [id]);
+  }
+
   async finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): Promise<void> {
     await this.database.query(`update ingest_runs set status = $2, error = $3, finished_at = now() where id = $1`, [id, status, error]);
   }

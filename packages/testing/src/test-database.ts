@@ -50,3 +50,8 @@ export async function createTestDatabase(prefix = 'cairn_test'): Promise<TestDat
     },
   };
 }
+
+/** The Redis the queue suites use; like Postgres, a missing server fails the tests. */
+export function testRedisUrl(): string {
+  return process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+}

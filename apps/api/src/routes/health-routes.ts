@@ -14,8 +14,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['health'],
-        summary: 'Ready to serve: the database answers and every migration is applied',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String() }) }), 503: ErrorResponse },
+        summary: 'Ready to serve: the database answers, every migration is applied, and the queue answers when configured',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.Optional(Type.String()) }) }), 503: ErrorResponse },
       },
     },
     async (_request, reply) => {
@@ -23,7 +23,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!database.ok) {
         return reply.status(503).send({ error: { code: 'not_ready', message: `The database is not ready: ${database.reason ?? 'unknown'}` } });
       }
-      return { status: 'ready' as const, checks: { database: 'ok' } };
+      const queue = app.cairn.runner.isReady;
+      if (queue && !(await queue.call(app.cairn.runner))) {
+        return reply.status(503).send({ error: { code: 'not_ready', message: 'The ingestion queue (REDIS_URL) does not answer.' } });
+      }
+      return { status: 'ready' as const, checks: queue ? { database: 'ok', queue: 'ok' } : { database: 'ok' } };
     },
   );
 };

@@ -12,8 +12,8 @@ export interface CairnServices {
   embedder: Embedder;
   retriever: Retriever;
   ask: AskService;
-  /** Where ingestion runs are sent. */
-  runner: Pick<InProcessRunner, 'enqueue'>;
+  /** Where ingestion runs are sent; `isReady` when it is a queue that /readyz must check. */
+  runner: Pick<InProcessRunner, 'enqueue'> & { isReady?: () => Promise<boolean> };
 }
 
 declare module 'fastify' {

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalHashEmbedder } from '@cairn/embed';
+import { Store, type SourceRecord } from '@cairn/store';
+import { createTestDatabase, startFixtureSite, testRedisUrl, type FixtureSite, type TestDatabase } from '@cairn/testing';
+import { createCrawler, ingestQueueName, QueueRunner, runCrawl, startIngestWorker, type Crawler } from '../src/index.js';
+
+const cli = fileURLToPath(new URL('../../apps/cli/bin/cairn.js', import.meta.url));
+
+async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every (document, ordinal, content hash) of a source: what "no chunk lost or duplicated" compares. */
+async function chunkSignature(store: Store): Promise<string[]> {
+  const rows = await store.database.query<{ locator: string; ordinal: number; hash: string }>(
+    `select d.locator, c.ordinal, c.content_hash as hash from chunks c join documents d on d.id = c.document_id order by 1, 2`,
+  );
+  return rows.map((row) => `${row.locator}#${row.ordinal}:${row.hash}`);
+}
+
+describe('the BullMQ ingestion queue, with real Redis and server Postgres', () => {
+  let site: FixtureSite;
+  let testDatabase: TestDatabase;
+  let store: Store;
+  let crawler: Crawler;
+  let source: SourceRecord;
+  const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    site = await startFixtureSite({ syntheticPages: 300 });
+    testDatabase = await createTestDatabase();
+    store = await Store.open({ databaseUrl: testDatabase.url });
+    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
+    source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], crawlDelayMs: 0, maxPages: 400, schedule: '0 3 * * 0' });
+  }, 60_000);
+
+  afterAll(async () => {
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix });
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await crawler?.close();
+    await store?.close();
+    await testDatabase?.drop();
+    await site?.close();
+  });
+
+  it('queues a run that a worker crawls, and keeps the sources\' schedules in the queue', async () => {
+    const runner = new QueueRunner(store, { redisUrl: testRedisUrl(), prefix });
+    const worker = startIngestWorker({ store, embedder: new LocalHashEmbedder(), crawler }, { redisUrl: testRedisUrl(), prefix });
+    try {
+      expect(await runner.isReady()).toBe(true);
+      expect(await runner.syncSchedules()).toBe(1);
+      const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix });
+      expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).toEqual([`source:${source.id}`]);
+      await queue.close();
+
+      const runId = await runner.enqueue({ sourceId: source.id, trigger: 'api' });
+      expect((await store.runs.find(runId))?.status).toMatch(/queued|running/);
+      const run = await waitFor(async () => {
+        const found = await store.runs.find(runId);
+        return found?.status === 'succeeded' || found?.status === 'failed' ? found : undefined;
+      }, 120_000, 'the run to finish');
+      expect(run).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
+      expect(run.counts.fetched).toBe(300);
+    } finally {
+      await worker.close();
+      await runner.close();
+    }
+  }, 180_000);
+
+  it('finishes a run after its worker process is killed (kill -9), with no chunk lost or duplicated', async () => {
+    // The reference: the same site crawled start to finish in a database of its own.
+    const referenceDatabase = await createTestDatabase();
+    const reference = await Store.open({ databaseUrl: referenceDatabase.url });
+    try {
+      const referenceSource = await reference.sources.upsert({ ...source, name: 'bench' });
+      await runCrawl({ store: reference, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [referenceSource] });
+
+      const fresh = await createTestDatabase();
+      const crashed = await Store.open({ databaseUrl: fresh.url });
+      const environment = {
+        ...process.env,
+        DATABASE_URL: fresh.url,
+        REDIS_URL: testRedisUrl(),
+        CAIRN_QUEUE_PREFIX: `${prefix}-kill`,
+        CAIRN_STARTER_CORPUS: 'off',
+        INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+        INGEST_MAX_CRAWL_DELAY_MS: '0',
+        LOG_LEVEL: 'error',
+      };
+      const startWorker = (): ChildProcess => spawn(process.execPath, [cli, 'worker', '--lock-ms', '2000'], { env: environment, stdio: 'ignore' });
+      let worker = startWorker();
+      const runner = new QueueRunner(crashed, { redisUrl: testRedisUrl(), prefix: `${prefix}-kill` });
+      try {
+        const crashedSource = await crashed.sources.upsert({ ...source, name: 'bench' });
+        const runId = await runner.enqueue({ sourceId: crashedSource.id, trigger: 'api' });
+        await waitFor(async () => ((await crashed.runs.items(runId)).length >= 40 ? true : undefined), 60_000, 'the crawl to be under way');
+        worker.kill('SIGKILL');
+        await new Promise((resolve) => worker.once('exit', resolve));
+        const itemsAtKill = (await crashed.runs.items(runId)).length;
+        expect(itemsAtKill).toBeLessThan(300);
+        worker = startWorker();
+        const run = await waitFor(async () => {
+          const found = await crashed.runs.find(runId);
+          return found?.status === 'succeeded' ? found : undefined;
+        }, 120_000, 'the run to complete after the restart');
+        expect(run.status).toBe('succeeded');
+        expect(await chunkSignature(crashed)).toEqual(await chunkSignature(reference));
+        expect(await crashed.documents.countActive()).toEqual(await reference.documents.countActive());
+      } finally {
+        worker.kill('SIGTERM');
+        await runner.close();
+        await crashed.close();
+        await fresh.drop();
+      }
+    } finally {
+      await reference.close();
+      await referenceDatabase.drop();
+    }
+  }, 300_000);
+});
