@@ -115,6 +115,12 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
           return found?.status === 'succeeded' ? found : undefined;
         }, 120_000, 'the run to complete after the restart');
         expect(run.status).toBe('succeeded');
+        // The record describes the one complete pass: nothing counted twice. Pages stored
+        // before the kill answer 304 to the second attempt and count as unchanged.
+        const pageItems = (await crashed.runs.items(runId)).filter((item) => item.outcome !== 'skipped');
+        expect(pageItems).toHaveLength(300);
+        expect(run.counts.failed).toBe(0);
+        expect(run.counts.fetched + pageItems.filter((item) => item.httpStatus === 304).length).toBe(300);
         expect(await chunkSignature(crashed)).toEqual(await chunkSignature(reference));
         expect(await crashed.documents.countActive()).toEqual(await reference.documents.countActive());
       } finally {

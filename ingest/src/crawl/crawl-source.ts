@@ -87,6 +87,15 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
   let done = 0;
   let incomplete = false;
 
+  // Progress reaches the run record as it happens: count deltas are flushed every 20 URLs.
+  const flushed: RunCounts = { ...counts };
+  const flushCounts = async () => {
+    counts.discovered = queued.size;
+    const delta = Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, value - flushed[key as keyof RunCounts]])) as Partial<RunCounts>;
+    if (Object.values(delta).every((value) => value === 0)) return;
+    await store.runs.addCounts(runId, delta);
+    Object.assign(flushed, counts);
+  };
   const record = async (item: RunItemInput) => {
     if (item.outcome === 'skipped') counts.skipped += 1;
     if (item.outcome === 'failed') counts.failed += 1;
@@ -94,6 +103,7 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     counts.chunksRemoved += item.chunksRemoved;
     await store.runs.addItem(runId, item);
     done += 1;
+    if (done % 20 === 0) await flushCounts();
     options.onProgress?.({ runId, url: item.url, outcome: item.outcome, done, discovered: queued.size });
   };
   const politely = async <T>(url: string, task: () => Promise<T>): Promise<T> => {
@@ -205,7 +215,7 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
         await record({ url: gone.locator, httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: 'missing from a complete crawl' });
       }
     }
-    counts.discovered = queued.size;
+    await flushCounts();
     return { counts, complete: !incomplete };
   }
 }
@@ -236,7 +246,6 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
       const result = await crawlSource(dependencies, source, { runId, onProgress: options.onProgress, signal: options.signal });
       for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += result.counts[key];
       complete &&= result.complete;
-      await store.runs.addCounts(runId, result.counts);
     }
     if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
     await store.runs.finish(runId, options.signal?.aborted ? 'cancelled' : 'succeeded');

@@ -1,4 +1,4 @@
-import type { Queryable } from './database.js';
+import type { Database } from './database.js';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type RunTrigger = 'cli' | 'api' | 'schedule' | 'startup';
@@ -39,7 +39,7 @@ const runColumns = `id, source_id as "sourceId", trigger, status, counts, error,
   started_at as "startedAt", finished_at as "finishedAt"`;
 
 export class RunsRepository {
-  constructor(private readonly database: Queryable) {}
+  constructor(private readonly database: Database) {}
 
   async create(sourceId: string | null, trigger: RunTrigger): Promise<RunRecord> {
     const [row] = await this.database.query<RunRecord>(
@@ -49,8 +49,21 @@ export class RunsRepository {
     return row!;
   }
 
+  /**
+   * Marks a run running. An attempt starts from nothing: the counts and ledger of an
+   * interrupted earlier attempt (a crashed worker) are cleared, so the record describes
+   * one complete pass and nothing is counted twice.
+   */
   async start(id: string): Promise<void> {
-    await this.database.query(`update ingest_runs set status = 'running', started_at = coalesce(started_at, now()) where id = $1`, [id]);
+    await this.database.transaction(async (transaction) => {
+      await transaction.query('delete from ingest_run_items where run_id = $1', [id]);
+      await transaction.query(
+        `update ingest_runs set status = 'running', started_at = coalesce(started_at, now()), finished_at = null, error = null,
+           counts = '{"discovered":0,"fetched":0,"unchanged":0,"skipped":0,"failed":0,"chunksAdded":0,"chunksRemoved":0}'
+         where id = $1`,
+        [id],
+      );
+    });
   }
 
   /** Adds to the run's counts (atomically, so concurrent workers do not overwrite each other). */
