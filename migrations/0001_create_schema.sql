@@ -79,7 +79,7 @@ alter table keyword_postings alter column term set statistics 1000;
 -- Embedding models known to this database. Search reads the one `active` model; a new
 -- model is `building` until every chunk has its vector.
 create table embedding_models (
-  id text primary key check (id ~ '^[A-Za-z0-9._:/-]{1,100}$'),
+  id text primary key check (id ~ '^[A-Za-z0-9._:/@-]{1,100}$'),
   dimensions integer not null check (dimensions between 1 and 2000),
   status text not null check (status in ('building', 'active', 'retired')),
   created_at timestamptz not null default now(),

@@ -20,3 +20,4 @@ export * from './extract/normalize-url.js';
 export * from './queue/job-catalog.js';
 export * from './queue/queue-runner.js';
 export * from './queue/ingest-worker.js';
+export * from './reembed/reembed-chunks.js';

@@ -20,6 +20,8 @@ export interface AppDependencies {
   config: CairnConfig;
   store: Store;
   embedder: Embedder;
+  /** What search embeds queries with, when it differs from `embedder` (during a model change). */
+  searchEmbedder?: Embedder;
   runner: CairnServices['runner'];
 }
 

@@ -1,12 +1,20 @@
 import type { CairnConfig } from '@cairn/core';
-import { createEmbedder, type Embedder } from '@cairn/embed';
-import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, type Crawler } from '@cairn/ingest';
+import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
+import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, reembedChunks, type Crawler } from '@cairn/ingest';
 import { Store } from '@cairn/store';
 
 export interface Runtime {
   config: CairnConfig;
   store: Store;
+  /** The configured model: what ingestion embeds with. */
   embedder: Embedder;
+  /**
+   * What search embeds queries with: the model whose vectors are complete. After a change
+   * of EMBEDDING_MODEL it is the previous model until the new one's vectors are built.
+   */
+  searchEmbedder: SwitchingEmbedder;
+  /** Building the configured model's vectors, when it is not yet the one search reads. */
+  reembedding: Promise<void> | undefined;
   crawler: Crawler;
   /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
   runner: InProcessRunner | QueueRunner;
@@ -22,7 +30,24 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   try {
     const embedder = await createEmbedder(config);
+    const active = await store.embeddings.activeModel();
     await prepareEmbeddingModel(store, embedder);
+    const searchEmbedder = new SwitchingEmbedder(embedder);
+    const stopReembedding = new AbortController();
+    let reembedding: Promise<void> | undefined;
+    if (active && active.id !== embedder.model) {
+      // EMBEDDING_MODEL changed: search reads the old model until the new one is complete.
+      searchEmbedder.switchTo(await embedderForModel(active.id, config));
+      log(`search reads ${active.id} while ${embedder.model} is built from the stored passages`);
+      reembedding = reembedChunks(store, embedder, { signal: stopReembedding.signal }).then(
+        (result) => {
+          if (!result.activated) return;
+          searchEmbedder.switchTo(embedder);
+          log(`search switched to ${embedder.model} (${result.embedded} passages embedded)`);
+        },
+        (error: unknown) => log(`re-embedding with ${embedder.model} stopped: ${(error as Error).message}; search stays on ${active.id}`),
+      );
+    }
     if (config.starterCorpus && options.loadStarter !== false) {
       const loaded = await loadStarterCorpus(store, embedder);
       if (loaded) log(`loaded the starter corpus: ${loaded.counts.fetched} notes, ${loaded.counts.chunksAdded} passages`);
@@ -38,9 +63,13 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
       config,
       store,
       embedder,
+      searchEmbedder,
+      reembedding,
       crawler,
       runner,
       async close() {
+        stopReembedding.abort();
+        await reembedding;
         await runner.close();
         await crawler.close();
         await store.close();

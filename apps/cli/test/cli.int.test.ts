@@ -45,7 +45,7 @@ describe('the cairn command', () => {
     const result = await cairn([command, '--help'], {});
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));
-  });
+  }, 60_000);
 
   it('answers a question with citations on the embedded database, as JSON', async () => {
     const result = await cairn(['ask', 'What is the difference between a sponsor and a mentor?', '--json'], { CAIRN_DATA_DIR: dataDir });

@@ -11,3 +11,14 @@ export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' 
   }
   return OpenAIEmbedder.create({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.embeddingModel });
 }
+
+/**
+ * The embedder that produced a stored model's vectors, from its id: `local-hash-v1`, or
+ * `openai:<model>@<dimensions>` (needs the OpenAI settings of the configuration).
+ */
+export async function embedderForModel(modelId: string, config: Pick<CairnConfig, 'openai'>): Promise<Embedder> {
+  if (modelId === localHashModel) return new LocalHashEmbedder();
+  const match = /^openai:(.+)@(\d+)$/.exec(modelId);
+  if (!match || !config.openai.apiKey) throw new Error(`Cannot embed queries for the stored model ${modelId} with this configuration`);
+  return OpenAIEmbedder.create({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: match[1]!, dimensions: Number(match[2]) });
+}

@@ -6,3 +6,4 @@ export * from './openai-embedder.js';
 export * from './batch-by-tokens.js';
 export * from './embed-with-cache.js';
 export * from './create-embedder.js';
+export * from './switching-embedder.js';

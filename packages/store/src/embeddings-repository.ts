@@ -8,7 +8,7 @@ export interface EmbeddingModelRecord {
   status: 'building' | 'active' | 'retired';
 }
 
-const modelIdPattern = /^[A-Za-z0-9._:/-]{1,100}$/;
+const modelIdPattern = /^[A-Za-z0-9._:/@-]{1,100}$/;
 
 /** The name of a model's partial HNSW index. */
 export function hnswIndexName(model: string): string {
@@ -23,7 +23,7 @@ export class EmbeddingsRepository {
    * `embedding::vector(dimensions)`. The first model of a database becomes active.
    */
   async registerModel(id: string, dimensions: number): Promise<EmbeddingModelRecord> {
-    if (!modelIdPattern.test(id)) throw new Error(`Embedding model id ${JSON.stringify(id)} has characters outside [A-Za-z0-9._:/-]`);
+    if (!modelIdPattern.test(id)) throw new Error(`Embedding model id ${JSON.stringify(id)} has characters outside [A-Za-z0-9._:/@-]`);
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
       throw new Error(`Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`);
     }
@@ -59,6 +59,35 @@ export class EmbeddingsRepository {
       await transaction.query(`update embedding_models set status = 'retired' where status = 'active' and id <> $1`, [id]);
       await transaction.query(`update embedding_models set status = 'active', activated_at = now() where id = $1`, [id]);
     });
+  }
+
+  /** The model search reads. */
+  async activeModel(): Promise<EmbeddingModelRecord | undefined> {
+    const rows = await this.database.query<EmbeddingModelRecord>(`select id, dimensions, status from embedding_models where status = 'active'`);
+    return rows[0];
+  }
+
+  /** Passages (one per distinct text) that have no vector for `model` yet, with the text to embed. */
+  async missing(model: string, limit: number): Promise<{ contentHash: string; heading: string; text: string }[]> {
+    return this.database.query(
+      `select distinct on (c.content_hash) c.content_hash as "contentHash", c.heading, c.text
+       from chunks c
+       where not exists (select 1 from embeddings e where e.model = $1 and e.content_hash = c.content_hash)
+       order by c.content_hash
+       limit $2`,
+      [model, limit],
+    );
+  }
+
+  /** Stores vectors of `model` (a text already embedded is left as it is). */
+  async insert(model: string, vectors: ReadonlyMap<string, number[]>): Promise<void> {
+    if (vectors.size === 0) return;
+    await this.database.query(
+      `insert into embeddings (model, content_hash, embedding)
+       select $1, x.content_hash, x.embedding::vector from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
+       on conflict (model, content_hash) do nothing`,
+      [model, JSON.stringify([...vectors].map(([hash, vector]) => ({ content_hash: hash, embedding: pgvector.toSql(vector) })))],
+    );
   }
 
   /** The stored vectors of `model` for the given content hashes (the embedding cache). */

@@ -23,9 +23,9 @@ declare module 'fastify' {
 }
 
 /** The application's services as one decorator, built from the store and embedder it is given. */
-export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder; runner: CairnServices['runner'] }>(
-  async (app, { config, store, embedder, runner }) => {
-    const retriever = new Retriever(store, embedder, config.retrievalMode);
+export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder; searchEmbedder?: Embedder; runner: CairnServices['runner'] }>(
+  async (app, { config, store, embedder, searchEmbedder, runner }) => {
+    const retriever = new Retriever(store, searchEmbedder ?? embedder, config.retrievalMode);
     app.decorate('cairn', { config, store, embedder, retriever, ask: new AskService(store, retriever), runner });
   },
   { name: 'cairn-services' },

@@ -16,7 +16,7 @@ export const askCommand = new Command('ask')
     const config = loadConfig();
     const runtime = await openRuntime(config);
     try {
-      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.embedder, config.retrievalMode));
+      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode));
       const result = await service.ask({ question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } });
       emit(Boolean(options.json), result, () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`);
     } finally {

@@ -16,7 +16,7 @@ export const searchCommand = new Command('search')
     const config = loadConfig();
     const runtime = await openRuntime(config);
     try {
-      const retriever = new Retriever(runtime.store, runtime.embedder, config.retrievalMode);
+      const retriever = new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode);
       const result = await retriever.retrieve(query, { k: Number(options.k), mode: options.mode, filters: { sources: options.source, authors: options.author } });
       emit(Boolean(options.json), result, () => {
         const rank = (value: number | null) => (value === null ? '-' : String(value));

@@ -1,0 +1,36 @@
+import type { Embedder } from '@cairn/embed';
+import type { Store } from '@cairn/store';
+import { embeddingInput } from '../pipeline/ingest-document.js';
+
+export interface ReembedProgress {
+  model: string;
+  embedded: number;
+}
+
+/**
+ * Builds `embedder`'s vectors for every stored passage, from the text already in the
+ * database (no re-crawl), beside the vectors of the model search reads now; when every
+ * passage has one, search switches to the new model in one step. Interrupted, it leaves
+ * the new model `building` and search untouched; run again, it carries on where it stopped.
+ */
+export async function reembedChunks(
+  store: Store,
+  embedder: Embedder,
+  options: { batchSize?: number; onProgress?: (progress: ReembedProgress) => void; signal?: AbortSignal } = {},
+): Promise<{ embedded: number; activated: boolean }> {
+  await store.embeddings.registerModel(embedder.model, embedder.dimensions);
+  let embedded = 0;
+  for (;;) {
+    if (options.signal?.aborted) return { embedded, activated: false };
+    const batch = await store.embeddings.missing(embedder.model, options.batchSize ?? 256);
+    if (batch.length === 0) break;
+    const vectors = await embedder.embedDocuments(batch.map((passage) => embeddingInput(passage.heading, passage.text)));
+    await store.embeddings.insert(embedder.model, new Map(batch.map((passage, index) => [passage.contentHash, vectors[index]!])));
+    embedded += batch.length;
+    options.onProgress?.({ model: embedder.model, embedded });
+  }
+  const model = await store.embeddings.findModel(embedder.model);
+  if (model?.status === 'active') return { embedded, activated: false };
+  await store.embeddings.activate(embedder.model);
+  return { embedded, activated: true };
+}

@@ -1,0 +1,29 @@
+import type { Embedder } from './embedder.js';
+
+/**
+ * An embedder that delegates to another and can be switched in one step: search holds it
+ * while a new model's vectors are built, and switches when they are complete.
+ */
+export class SwitchingEmbedder implements Embedder {
+  constructor(private current: Embedder) {}
+
+  get model(): string {
+    return this.current.model;
+  }
+
+  get dimensions(): number {
+    return this.current.dimensions;
+  }
+
+  switchTo(embedder: Embedder): void {
+    this.current = embedder;
+  }
+
+  embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<number[][]> {
+    return this.current.embedDocuments(texts, options);
+  }
+
+  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<number[]> {
+    return this.current.embedQuery(text, options);
+  }
+}
