@@ -56,7 +56,9 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
     const added = await ensureDefaultSources(store);
     if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
     const crawler = createCrawler({ allowance: config.allowPrivateNetworks, contact: config.ingestContact, maxCrawlDelayMs: config.maxCrawlDelayMs });
-    const runner = config.redisUrl
+    // The queue needs server Postgres: workers are other processes, and PGlite is one process's.
+    if (config.redisUrl && !config.databaseUrl) log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
+    const runner = config.redisUrl && config.databaseUrl
       ? new QueueRunner(store, { redisUrl: config.redisUrl, prefix: config.queuePrefix })
       : new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
     return {

@@ -102,6 +102,13 @@ describe('the cairn command', () => {
     expect(unreachable.stderr).toBe('cairn: configuration error: DATABASE_URL: cannot connect to postgres://cairn:***@127.0.0.1:1/cairn (ECONNREFUSED)\n');
   }, 60_000);
 
+  it('refuses to start a worker without Redis or without server Postgres', async () => {
+    const noRedis = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir });
+    expect(noRedis).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs REDIS_URL/) });
+    const noPostgres = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(noPostgres).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs DATABASE_URL/) });
+  }, 60_000);
+
   it('migrates and reports nothing left to do the second time', async () => {
     const fresh = await createTestDatabase();
     try {

@@ -37,6 +37,9 @@ export interface CrawlResult {
   complete: boolean;
 }
 
+/** Pages being fetched, extracted, embedded or stored at once within one crawl. */
+const pagesInFlight = 4;
+
 const discoveryTypes = ['application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml', 'text/html', 'application/xhtml+xml'];
 
 function compile(patterns: readonly string[]): RegExp[] {
@@ -91,10 +94,12 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
   const flushed: RunCounts = { ...counts };
   const flushCounts = async () => {
     counts.discovered = queued.size;
-    const delta = Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, value - flushed[key as keyof RunCounts]])) as Partial<RunCounts>;
+    // Snapshot before writing: pages in flight go on counting while the write awaits.
+    const snapshot = { ...counts };
+    const delta = Object.fromEntries(Object.entries(snapshot).map(([key, value]) => [key, value - flushed[key as keyof RunCounts]])) as Partial<RunCounts>;
     if (Object.values(delta).every((value) => value === 0)) return;
+    Object.assign(flushed, snapshot);
     await store.runs.addCounts(runId, delta);
-    Object.assign(flushed, counts);
   };
   const record = async (item: RunItemInput) => {
     if (item.outcome === 'skipped') counts.skipped += 1;
@@ -141,15 +146,30 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
       }
     }
 
-    while (frontier.length > 0 && !options.signal?.aborted) {
-      if (seen.length + counts.failed >= source.maxPages) {
-        incomplete = true;
-        break;
+    // Several pages in flight: while one page's text is extracted, embedded and stored, the
+    // next is fetched. Requests to one host still go one at a time, with the delay
+    // (HostScheduler), so politeness does not depend on this number.
+    const inFlight = new Set<Promise<void>>();
+    let started = 0;
+    for (;;) {
+      while (frontier.length > 0 && inFlight.size < pagesInFlight && !options.signal?.aborted) {
+        if (started >= source.maxPages) {
+          incomplete = true;
+          frontier.length = 0;
+          break;
+        }
+        const next = frontier.shift()!;
+        started += 1;
+        counts.discovered = queued.size;
+        const task = crawlPage(next.key, next.url)
+          .then(async (item) => {
+            if (item) await record(item);
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
       }
-      const next = frontier.shift()!;
-      counts.discovered = queued.size;
-      const item = await crawlPage(next.key, next.url);
-      if (item) await record(item);
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
     }
     if (options.signal?.aborted) incomplete = true;
 

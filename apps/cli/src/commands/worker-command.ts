@@ -10,6 +10,8 @@ export const workerCommand = new Command('worker')
   .action(async (options: { concurrency: string; lockMs: string }) => {
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('cairn worker needs REDIS_URL (without it, runs are crawled inside the API process)');
+    // An embedded PGlite belongs to one process: a worker beside the API would corrupt it.
+    if (!config.databaseUrl) throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
     const runtime = await openRuntime(config, { loadStarter: false });
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const queue = new QueueRunner(runtime.store, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
