@@ -126,12 +126,60 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       } finally {
         worker.kill('SIGTERM');
         await runner.close();
+        const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: `${prefix}-kill` });
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await queue.close();
         await crashed.close();
         await fresh.drop();
       }
     } finally {
       await reference.close();
       await referenceDatabase.drop();
+    }
+  }, 300_000);
+
+  it('hands the run back to the queue on SIGTERM, exits cleanly, and a new worker completes it', async () => {
+    const fresh = await createTestDatabase();
+    const database = await Store.open({ databaseUrl: fresh.url });
+    const queuePrefix = `${prefix}-term`;
+    const environment = {
+      ...process.env,
+      DATABASE_URL: fresh.url,
+      REDIS_URL: testRedisUrl(),
+      CAIRN_QUEUE_PREFIX: queuePrefix,
+      CAIRN_STARTER_CORPUS: 'off',
+      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+      INGEST_MAX_CRAWL_DELAY_MS: '0',
+      LOG_LEVEL: 'error',
+    };
+    const startWorker = (): ChildProcess => spawn(process.execPath, [cli, 'worker', '--lock-ms', '2000'], { env: environment, stdio: 'ignore' });
+    const runner = new QueueRunner(database, { redisUrl: testRedisUrl(), prefix: queuePrefix });
+    let worker = startWorker();
+    try {
+      const termSource = await database.sources.upsert({ ...source, name: 'bench' });
+      const runId = await runner.enqueue({ sourceId: termSource.id, trigger: 'api' });
+      await waitFor(async () => ((await database.runs.items(runId)).length >= 40 ? true : undefined), 60_000, 'the crawl to be under way');
+      const stoppedAt = Date.now();
+      worker.kill('SIGTERM');
+      const exitCode = await new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+      expect(exitCode).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(25_000);
+      expect((await database.runs.find(runId))?.status).toBe('queued');
+      worker = startWorker();
+      const run = await waitFor(async () => {
+        const found = await database.runs.find(runId);
+        return found?.status === 'succeeded' ? found : undefined;
+      }, 120_000, 'the run to complete after the restart');
+      expect(run.counts.failed).toBe(0);
+      expect((await database.documents.countActive()).documents).toBe(300);
+    } finally {
+      worker.kill('SIGTERM');
+      await runner.close();
+      const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: queuePrefix });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await database.close();
+      await fresh.drop();
     }
   }, 300_000);
 });
