@@ -20,6 +20,21 @@ async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number
   }
 }
 
+/** A real `cairn worker` process on its own database and queue prefix, with a short lock. */
+function startWorkerProcess(databaseUrl: string, queuePrefix: string): ChildProcess {
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: testRedisUrl(),
+    CAIRN_QUEUE_PREFIX: queuePrefix,
+    CAIRN_STARTER_CORPUS: 'off',
+    INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+    INGEST_MAX_CRAWL_DELAY_MS: '0',
+    LOG_LEVEL: 'error',
+  };
+  return spawn(process.execPath, [cli, 'worker', '--lock-ms', '2000'], { env, stdio: 'ignore' });
+}
+
 /** Every (document, ordinal, content hash) of a source: what "no chunk lost or duplicated" compares. */
 async function chunkSignature(store: Store): Promise<string[]> {
   const rows = await store.database.query<{ locator: string; ordinal: number; hash: string }>(
@@ -88,17 +103,7 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
 
       const fresh = await createTestDatabase();
       const crashed = await Store.open({ databaseUrl: fresh.url });
-      const environment = {
-        ...process.env,
-        DATABASE_URL: fresh.url,
-        REDIS_URL: testRedisUrl(),
-        CAIRN_QUEUE_PREFIX: `${prefix}-kill`,
-        CAIRN_STARTER_CORPUS: 'off',
-        INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
-        INGEST_MAX_CRAWL_DELAY_MS: '0',
-        LOG_LEVEL: 'error',
-      };
-      const startWorker = (): ChildProcess => spawn(process.execPath, [cli, 'worker', '--lock-ms', '2000'], { env: environment, stdio: 'ignore' });
+      const startWorker = () => startWorkerProcess(fresh.url, `${prefix}-kill`);
       let worker = startWorker();
       const runner = new QueueRunner(crashed, { redisUrl: testRedisUrl(), prefix: `${prefix}-kill` });
       try {
@@ -142,17 +147,7 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
     const fresh = await createTestDatabase();
     const database = await Store.open({ databaseUrl: fresh.url });
     const queuePrefix = `${prefix}-term`;
-    const environment = {
-      ...process.env,
-      DATABASE_URL: fresh.url,
-      REDIS_URL: testRedisUrl(),
-      CAIRN_QUEUE_PREFIX: queuePrefix,
-      CAIRN_STARTER_CORPUS: 'off',
-      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
-      INGEST_MAX_CRAWL_DELAY_MS: '0',
-      LOG_LEVEL: 'error',
-    };
-    const startWorker = (): ChildProcess => spawn(process.execPath, [cli, 'worker', '--lock-ms', '2000'], { env: environment, stdio: 'ignore' });
+    const startWorker = () => startWorkerProcess(fresh.url, queuePrefix);
     const runner = new QueueRunner(database, { redisUrl: testRedisUrl(), prefix: queuePrefix });
     let worker = startWorker();
     try {

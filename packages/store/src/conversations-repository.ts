@@ -1,4 +1,5 @@
 import type { Queryable } from './database.js';
+import { isUuid } from './is-uuid.js';
 
 export interface MessageRecord {
   id: string;
@@ -17,13 +18,6 @@ export interface ConversationRecord {
   createdAt: Date;
   updatedAt: Date;
   messages: MessageRecord[];
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when `id` has the shape of a UUID (anything else cannot name a stored row). */
-export function isUuid(id: string): boolean {
-  return uuidPattern.test(id);
 }
 
 const messageColumns = `id, conversation_id as "conversationId", role, content, citations, mode, model, created_at as "createdAt"`;

@@ -11,3 +11,4 @@ export * from './conversations-repository.js';
 export * from './feedback-repository.js';
 export * from './runs-repository.js';
 export * from './store.js';
+export * from './is-uuid.js';

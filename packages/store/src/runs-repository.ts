@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import { isUuid } from './is-uuid.js';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type RunTrigger = 'cli' | 'api' | 'schedule' | 'startup';
@@ -100,7 +101,7 @@ export class RunsRepository {
   }
 
   async find(id: string): Promise<RunRecord | undefined> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const rows = await this.database.query<RunRecord>(`select ${runColumns} from ingest_runs where id = $1`, [id]);
     return rows[0];
   }

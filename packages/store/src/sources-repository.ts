@@ -1,4 +1,5 @@
 import type { Queryable } from './database.js';
+import { isUuid } from './is-uuid.js';
 
 export interface SourceRecord {
   id: string;
@@ -18,8 +19,6 @@ export interface SourceRecord {
 
 export type SourceInput = Pick<SourceRecord, 'name' | 'kind' | 'baseUrl'> &
   Partial<Pick<SourceRecord, 'seeds' | 'include' | 'exclude' | 'maxPages' | 'crawlDelayMs' | 'schedule' | 'enabled'>>;
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const columns = `id, name, kind, base_url as "baseUrl", seeds, include, exclude, max_pages as "maxPages",
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
@@ -62,7 +61,7 @@ export class SourcesRepository {
   }
 
   async findById(id: string): Promise<SourceRecord | undefined> {
-    if (!uuidPattern.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const rows = await this.database.query<SourceRecord>(`select ${columns} from sources where id = $1`, [id]);
     return rows[0];
   }
@@ -82,7 +81,7 @@ export class SourcesRepository {
 
   /** Deletes a source with its documents, passages and keyword postings. */
   async delete(id: string): Promise<boolean> {
-    if (!uuidPattern.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.database.query('delete from sources where id = $1 returning id', [id]);
     return rows.length > 0;
   }

@@ -10,6 +10,14 @@ import { RunsRepository } from './runs-repository.js';
 import { SearchRepository } from './search-repository.js';
 import { SourcesRepository } from './sources-repository.js';
 
+/**
+ * Server Postgres when `databaseUrl` is given, otherwise PGlite under `dataDir/pglite`
+ * (in memory when there is no `dataDir` either). Not migrated: see Store.open.
+ */
+export function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+  return options.databaseUrl ? PostgresDatabase.open(options.databaseUrl) : PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
+}
+
 /** The repositories over one database. */
 export class Store {
   readonly sources: SourcesRepository;
@@ -35,9 +43,7 @@ export class Store {
    * (in memory when neither), and applies pending migrations.
    */
   static async open(options: { databaseUrl?: string | undefined; dataDir?: string | undefined; log?: (line: string) => void }): Promise<Store> {
-    const database = options.databaseUrl
-      ? await PostgresDatabase.open(options.databaseUrl)
-      : await PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
+    const database = await openDatabase(options);
     try {
       await migrate(database, { log: options.log });
     } catch (error) {

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
 import type { RunRecord } from '@cairn/store';
+import { isoDate } from './iso-date.js';
 import { errorResponses, RunDetailResponse, RunResponse } from '../schemas.js';
 
-const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
-const runJson = (run: RunRecord) => ({ ...run, createdAt: iso(run.createdAt)!, startedAt: iso(run.startedAt), finishedAt: iso(run.finishedAt) });
+const runJson = (run: RunRecord) => ({ ...run, createdAt: isoDate(run.createdAt)!, startedAt: isoDate(run.startedAt), finishedAt: isoDate(run.finishedAt) });
 
 export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

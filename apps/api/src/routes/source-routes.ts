@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
 import type { SourceRecord } from '@cairn/store';
+import { isoDate } from './iso-date.js';
 import { errorResponses, SourceBody, SourceListResponse, SourcePatch, SourceResponse } from '../schemas.js';
 
 /** A regular expression that does not compile is bad input, not a crawler failure later. */
@@ -15,15 +16,14 @@ function assertPatterns(patterns: readonly string[] | undefined): void {
   }
 }
 
-const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
-export const sourceJson = <Source extends SourceRecord>(source: Source) => ({ ...source, createdAt: iso(source.createdAt)!, updatedAt: iso(source.updatedAt)! });
+export const sourceJson = <Source extends SourceRecord>(source: Source) => ({ ...source, createdAt: isoDate(source.createdAt)!, updatedAt: isoDate(source.updatedAt)! });
 
 export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const params = Type.Object({ id: Type.String() });
 
   app.get('/v1/sources', { schema: { tags: ['sources'], summary: 'Sources with their counts and crawl freshness', response: { 200: SourceListResponse, ...errorResponses } } }, async () => {
     const sources = await app.cairn.store.sources.listWithStatistics();
-    return { sources: sources.map((source) => ({ ...sourceJson(source), oldestFetch: iso(source.oldestFetch), newestFetch: iso(source.newestFetch) })) };
+    return { sources: sources.map((source) => ({ ...sourceJson(source), oldestFetch: isoDate(source.oldestFetch), newestFetch: isoDate(source.newestFetch) })) };
   });
 
   app.post('/v1/sources', { schema: { tags: ['sources'], summary: 'Add a web source to crawl', body: SourceBody, response: { 201: SourceResponse, ...errorResponses } } }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
-import { migrate, PgliteDatabase, PostgresDatabase } from '@cairn/store';
+import { migrate, openDatabase } from '@cairn/store';
 import { emit } from '../output.js';
 
 export const migrateCommand = new Command('migrate')
@@ -8,7 +8,7 @@ export const migrateCommand = new Command('migrate')
   .option('--json', 'print the result as JSON')
   .action(async (options: { json?: boolean }) => {
     const config = loadConfig();
-    const database = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(`${config.dataDir}/pglite`);
+    const database = await openDatabase(config);
     try {
       const result = await migrate(database);
       emit(Boolean(options.json), result, () =>
