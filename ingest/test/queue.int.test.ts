@@ -5,20 +5,10 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { Store, type SourceRecord } from '@cairn/store';
-import { createTestDatabase, startFixtureSite, testRedisUrl, type FixtureSite, type TestDatabase } from '@cairn/testing';
+import { createTestDatabase, startFixtureSite, testRedisUrl, waitFor, type FixtureSite, type TestDatabase } from '@cairn/testing';
 import { createCrawler, ingestQueueName, QueueRunner, runCrawl, startIngestWorker, type Crawler } from '../src/index.js';
 
 const cli = fileURLToPath(new URL('../../apps/cli/bin/cairn.js', import.meta.url));
-
-async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** A real `cairn worker` process on its own database and queue prefix, with a short lock. */
 function startWorkerProcess(databaseUrl: string, queuePrefix: string): ChildProcess {

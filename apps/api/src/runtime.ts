@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
 import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, reembedChunks, type Crawler } from '@cairn/ingest';
@@ -25,6 +26,15 @@ export interface Runtime {
  * Opens what every command needs: the store (migrated), the embedder (its model
  * registered) and, on an empty database, the starter corpus unless it is turned off.
  */
+/** Resolves true once `model` is the one search reads (polling the store), false if stopped first. */
+async function waitForActiveModel(store: Store, model: string, signal: AbortSignal, intervalMs = 2000): Promise<boolean> {
+  while (!signal.aborted) {
+    if ((await store.embeddings.findModel(model).catch(() => undefined))?.status === 'active') return true;
+    await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
+  }
+  return false;
+}
+
 export async function openRuntime(config: CairnConfig, options: { log?: (line: string) => void; loadStarter?: boolean } = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
@@ -33,20 +43,31 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
     const active = await store.embeddings.activeModel();
     await prepareEmbeddingModel(store, embedder);
     const searchEmbedder = new SwitchingEmbedder(embedder);
+    // The queue needs server Postgres: workers are other processes, and PGlite is one process's.
+    const queued = Boolean(config.redisUrl && config.databaseUrl);
+    if (config.redisUrl && !config.databaseUrl) log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
+    const queue = queued ? new QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix }) : undefined;
     const stopReembedding = new AbortController();
     let reembedding: Promise<void> | undefined;
     if (active && active.id !== embedder.model) {
       // EMBEDDING_MODEL changed: search reads the old model until the new one is complete.
       searchEmbedder.switchTo(await embedderForModel(active.id, config));
-      log(`search reads ${active.id} while ${embedder.model} is built from the stored passages`);
-      reembedding = reembedChunks(store, embedder, { signal: stopReembedding.signal }).then(
-        (result) => {
-          if (!result.activated) return;
-          searchEmbedder.switchTo(embedder);
-          log(`search switched to ${embedder.model} (${result.embedded} passages embedded)`);
-        },
-        (error: unknown) => log(`re-embedding with ${embedder.model} stopped: ${(error as Error).message}; search stays on ${active.id}`),
-      );
+      const switchOver = () => {
+        searchEmbedder.switchTo(embedder);
+        log(`search switched to ${embedder.model}`);
+      };
+      if (queue) {
+        // The workers build the vectors (a re-embed job); this process switches when they are complete.
+        log(`search reads ${active.id} while the workers build ${embedder.model} from the stored passages`);
+        await queue.enqueueReembed(embedder.model).catch((error: Error) => log(`could not queue the re-embedding of ${embedder.model}: ${error.message}; search stays on ${active.id}`));
+        reembedding = waitForActiveModel(store, embedder.model, stopReembedding.signal).then((activated) => (activated ? switchOver() : undefined));
+      } else {
+        log(`search reads ${active.id} while ${embedder.model} is built from the stored passages`);
+        reembedding = reembedChunks(store, embedder, { signal: stopReembedding.signal }).then(
+          (result) => (result.activated ? switchOver() : undefined),
+          (error: unknown) => log(`re-embedding with ${embedder.model} stopped: ${(error as Error).message}; search stays on ${active.id}`),
+        );
+      }
     }
     if (config.starterCorpus && options.loadStarter !== false) {
       const loaded = await loadStarterCorpus(store, embedder);
@@ -55,12 +76,14 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
     // The real sources are configured, not crawled: crawling is an explicit step.
     const added = await ensureDefaultSources(store);
     if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
-    const crawler = createCrawler({ allowance: config.allowPrivateNetworks, contact: config.ingestContact, maxCrawlDelayMs: config.maxCrawlDelayMs });
-    // The queue needs server Postgres: workers are other processes, and PGlite is one process's.
-    if (config.redisUrl && !config.databaseUrl) log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
-    const runner = config.redisUrl && config.databaseUrl
-      ? new QueueRunner(store, { redisUrl: config.redisUrl, prefix: config.queuePrefix })
-      : new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
+    const crawler = createCrawler({
+      allowance: config.allowPrivateNetworks,
+      contact: config.ingestContact,
+      maxCrawlDelayMs: config.maxCrawlDelayMs,
+      // With workers about, a crawl from this process (cairn ingest) waits its turn at each host too.
+      ...(queued ? { sharedPoliteness: { redisUrl: config.redisUrl!, prefix: config.queuePrefix } } : {}),
+    });
+    const runner = queue ?? new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
     return {
       config,
       store,

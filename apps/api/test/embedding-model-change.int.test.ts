@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Queue } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
-import { startFakeOpenAIServer } from '@cairn/testing';
+import { createTestDatabase, startFakeOpenAIServer, testRedisUrl } from '@cairn/testing';
+import { ingestQueueName, startIngestWorker } from '@cairn/ingest';
 import { openRuntime } from '../src/index.js';
 
 describe('changing EMBEDDING_MODEL', () => {
@@ -26,6 +29,42 @@ describe('changing EMBEDDING_MODEL', () => {
     } finally {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('with a queue, hands the re-embedding to the workers (a reembed job) and switches when they finish', async () => {
+    const database = await createTestDatabase();
+    const server = await startFakeOpenAIServer();
+    const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
+    const queued = { DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), CAIRN_QUEUE_PREFIX: prefix };
+    const openai = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url };
+    try {
+      const first = await openRuntime(loadConfig(queued));
+      await first.close();
+
+      const config = loadConfig({ ...queued, ...openai });
+      const api = await openRuntime(config);
+      expect(api.searchEmbedder.model).toBe('local-hash-v1');
+      const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix });
+      expect((await queue.getJobs(['wait'])).map((job) => job.name)).toEqual(['reembed']);
+      // Nothing is embedded in the API process: the passages wait for a worker.
+      expect(server.requests).toEqual([]);
+      const workerRuntime = await openRuntime(config, { loadStarter: false });
+      const worker = startIngestWorker({ ...workerRuntime }, { redisUrl: testRedisUrl(), prefix });
+      try {
+        await api.reembedding;
+        expect(api.searchEmbedder.model).toBe('openai:text-embedding-3-small@1536');
+        expect(await api.store.embeddings.missing('openai:text-embedding-3-small@1536', 5)).toEqual([]);
+      } finally {
+        await worker.close();
+        await workerRuntime.close();
+        await queue.obliterate({ force: true });
+        await queue.close();
+        await api.close();
+      }
+    } finally {
+      await server.close();
+      await database.drop();
     }
   }, 90_000);
 });

@@ -96,4 +96,31 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     expect(listed.newestFetch).not.toBeNull();
     expect((await app.inject('/v1/ingest/runs')).json().runs[0].id).toBe(runId);
   }, 60_000);
+
+  it('runs one page of a source (url), and refuses a page without its source or outside it', async () => {
+    const source = (await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'one-page', baseUrl: `${site.url}/posts/`, crawlDelayMs: 0 } })).json();
+    const url = `${site.url}/posts/running-incident-reviews/`;
+    const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id, url } });
+    expect(started.statusCode).toBe(202);
+    await (runtime.runner as InProcessRunner).idle();
+    const run = (await app.inject(`/v1/ingest/runs/${started.json().runId}`)).json();
+    expect(run).toMatchObject({ status: 'succeeded', counts: { discovered: 1, fetched: 1, failed: 0 } });
+    expect(run.items).toEqual([expect.objectContaining({ url, httpStatus: 200, outcome: 'changed' })]);
+
+    const refusals = [
+      [{ url }, /needs the sourceId/],
+      [{ sourceId: source.id, url: `${site.url}/blog/` }, /not within the source one-page/],
+      [{ sourceId: source.id, url: 'not a url' }, /url/],
+    ] as const;
+    for (const [payload, message] of refusals) {
+      const response = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(message) });
+    }
+
+    // A page that is gone: the run fails with the reason, and nothing else breaks.
+    const gone = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id, url: `${site.url}/posts/never-written/` } });
+    await (runtime.runner as InProcessRunner).idle();
+    expect((await app.inject(`/v1/ingest/runs/${gone.json().runId}`)).json()).toMatchObject({ status: 'failed', error: expect.stringMatching(/HTTP 404/) });
+  }, 60_000);
 });

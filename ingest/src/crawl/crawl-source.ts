@@ -1,20 +1,11 @@
-import type { Embedder } from '@cairn/embed';
-import type { RunCounts, RunItemInput, RunTrigger, SourceRecord, Store } from '@cairn/store';
-import { extractArticle, ExtractionError } from '../extract/extract-article.js';
+import type { RunCounts, RunItemInput, RunTrigger, SourceRecord } from '@cairn/store';
 import { normalizeUrl } from '../extract/normalize-url.js';
-import { ingestDocument, prepareEmbeddingModel } from '../pipeline/ingest-document.js';
+import { prepareEmbeddingModel } from '../pipeline/ingest-document.js';
+import { crawlPage, fetchPolitely, refuseDisallowed, type CrawlDependencies } from './crawl-page.js';
 import { parseDiscoveryDocument } from './discover-urls.js';
-import { FetchError, type PageFetcher } from './fetch-page.js';
-import type { HostScheduler } from './host-scheduler.js';
-import type { RobotsCache } from './robots-cache.js';
+import { FetchError } from './fetch-page.js';
 
-export interface CrawlDependencies {
-  store: Store;
-  embedder: Embedder;
-  fetcher: PageFetcher;
-  robots: RobotsCache;
-  scheduler: HostScheduler;
-}
+export type { CrawlDependencies } from './crawl-page.js';
 
 export interface CrawlProgress {
   runId: string;
@@ -47,6 +38,23 @@ function compile(patterns: readonly string[]): RegExp[] {
 }
 
 /**
+ * Whether a normalised URL belongs to a web source: the same host (with or without
+ * `www.`), under the base path, matching an include pattern (if any) and no exclude pattern.
+ */
+export function sourceScope(source: SourceRecord): (url: string) => boolean {
+  const base = new URL(source.baseUrl);
+  const include = compile(source.include);
+  const exclude = compile(source.exclude);
+  return (url) => {
+    const parsed = new URL(url);
+    if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
+    if (!parsed.pathname.startsWith(base.pathname)) return false;
+    if (include.length > 0 && !include.some((pattern) => pattern.test(url))) return false;
+    return !exclude.some((pattern) => pattern.test(url));
+  };
+}
+
+/**
  * Crawls one web source: discovery from robots.txt sitemaps and the seeds (sitemap
  * indexes, sitemaps, RSS/Atom feeds, start pages) and from in-scope links; robots.txt on
  * every URL and redirect hop; conditional GET with the stored validators; extraction,
@@ -55,19 +63,11 @@ function compile(patterns: readonly string[]): RegExp[] {
  * the crawl goes on.
  */
 export async function crawlSource(dependencies: CrawlDependencies, source: SourceRecord, options: CrawlOptions): Promise<CrawlResult> {
-  const { store, embedder, fetcher, robots, scheduler } = dependencies;
+  const { store, robots } = dependencies;
   const { runId } = options;
   const counts: RunCounts = { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
   const base = new URL(source.baseUrl);
-  const include = compile(source.include);
-  const exclude = compile(source.exclude);
-  const inScope = (url: string) => {
-    const parsed = new URL(url);
-    if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
-    if (!parsed.pathname.startsWith(base.pathname)) return false;
-    if (include.length > 0 && !include.some((pattern) => pattern.test(url))) return false;
-    return !exclude.some((pattern) => pattern.test(url));
-  };
+  const inScope = sourceScope(source);
 
   // A page is known by its normalised URL (trailing slash added, as the real sites' URLs
   // have it) but fetched as linked: a guessed slash can 404 where a redirect would not.
@@ -111,14 +111,6 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     if (done % 20 === 0) await flushCounts();
     options.onProgress?.({ runId, url: item.url, outcome: item.outcome, done, discovered: queued.size });
   };
-  const politely = async <T>(url: string, task: () => Promise<T>): Promise<T> => {
-    const rules = await robots.rulesFor(url);
-    return scheduler.run(new URL(url).host, Math.max(source.crawlDelayMs, rules.crawlDelayMs ?? 0), task);
-  };
-  const refuseDisallowed = async (url: string) => {
-    const rules = await robots.rulesFor(url);
-    if (!rules.isAllowed(url)) throw new FetchError(url, 'forbidden', `robots.txt (${rules.basis}) disallows ${url}`, true);
-  };
 
   {
     // Discovery: the sitemaps robots.txt names, then the seeds (or the site's usual places).
@@ -130,8 +122,8 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
       if (visitedDiscovery.has(url) || visitedDiscovery.size > 50) continue;
       visitedDiscovery.add(url);
       try {
-        await refuseDisallowed(url);
-        const result = await politely(url, () => fetcher.fetch({ url, allowedTypes: discoveryTypes, beforeRedirect: refuseDisallowed, signal: options.signal }));
+        await refuseDisallowed(robots, url);
+        const result = await fetchPolitely(dependencies, source, { url, allowedTypes: discoveryTypes, signal: options.signal });
         if (result.kind !== 'ok') {
           if (result.kind === 'http_error') await record({ url, httpStatus: result.status, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: `discovery: HTTP ${result.status}` });
           continue;
@@ -161,9 +153,17 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
         const next = frontier.shift()!;
         started += 1;
         counts.discovered = queued.size;
-        const task = crawlPage(next.key, next.url)
-          .then(async (item) => {
-            if (item) await record(item);
+        const task = crawlPage(dependencies, source, next, { inScope, signal: options.signal })
+          .then(async (page) => {
+            if (page.fetched) counts.fetched += 1;
+            if (page.unchanged) counts.unchanged += 1;
+            if (page.failure === 'transient') incomplete = true;
+            page.links.forEach(enqueue);
+            if (page.seen) {
+              queued.add(page.seen);
+              seen.push(page.seen);
+            }
+            await record(page.item);
           })
           .finally(() => inFlight.delete(task));
         inFlight.add(task);
@@ -172,62 +172,6 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
       await Promise.race(inFlight);
     }
     if (options.signal?.aborted) incomplete = true;
-
-    async function crawlPage(key: string, url: string): Promise<RunItemInput | undefined> {
-      const empty = { chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: null };
-      try {
-        await refuseDisallowed(url);
-      } catch (error) {
-        return { url, httpStatus: null, outcome: 'skipped', ...empty, error: (error as Error).message };
-      }
-      const state = await store.documents.findState(source.id, key);
-      try {
-        const result = await politely(url, () =>
-          fetcher.fetch({ url, etag: state?.etag, lastModified: state?.lastModified, beforeRedirect: refuseDisallowed, signal: options.signal }),
-        );
-        if (result.kind === 'not_modified') {
-          if (state) {
-            seen.push(key);
-            await store.documents.touch(state.id, { etag: null, lastModified: null });
-          }
-          counts.unchanged += 1;
-          return { url, httpStatus: 304, outcome: 'unchanged', ...empty };
-        }
-        if (result.kind === 'http_error') {
-          if ((result.status === 404 || result.status === 410) && state?.status === 'active') {
-            const [gone] = await store.documents.tombstone(source.id, key);
-            return { url, httpStatus: result.status, outcome: 'tombstoned', ...empty, chunksRemoved: gone?.chunksRemoved ?? 0 };
-          }
-          return { url, httpStatus: result.status, outcome: result.status === 404 || result.status === 410 ? 'skipped' : 'failed', ...empty, error: `HTTP ${result.status}` };
-        }
-        const page = extractArticle(result.body, result.url);
-        counts.fetched += 1;
-        page.links.forEach(enqueue);
-        const locator = normalizeUrl(page.canonicalUrl);
-        if (!inScope(locator)) return { url, httpStatus: result.status, outcome: 'skipped', ...empty, error: `canonical URL ${locator} is out of scope` };
-        if (locator !== url) queued.add(locator);
-        seen.push(locator);
-        const ingested = await ingestDocument(store, embedder, {
-          sourceId: source.id,
-          locator,
-          outline: { ...page.outline, url: locator },
-          validators: { etag: result.etag, lastModified: result.lastModified },
-        });
-        if (ingested.outcome === 'unchanged') counts.unchanged += 1;
-        return { url, httpStatus: result.status, outcome: ingested.outcome, chunksAdded: ingested.chunksAdded, chunksRemoved: ingested.chunksRemoved, embeddingTokens: ingested.embeddingTokens, error: null };
-      } catch (error) {
-        if (error instanceof FetchError) {
-          if (!error.permanent) incomplete = true;
-          return { url, httpStatus: null, outcome: error.code === 'forbidden' ? 'skipped' : 'failed', ...empty, error: error.message };
-        }
-        if (error instanceof ExtractionError) {
-          // A listing page holds no article, but its links lead to articles.
-          error.links.forEach(enqueue);
-          return { url, httpStatus: 200, outcome: 'skipped', ...empty, error: `not an article: ${error.reason}` };
-        }
-        throw error;
-      }
-    }
 
     // Only a complete crawl may conclude that a page has vanished.
     if (!incomplete && counts.failed === 0) {

@@ -1,6 +1,7 @@
 import { defaultFetchPolicy, PageFetcher, type FetchPolicy } from './fetch-page.js';
-import { HostScheduler } from './host-scheduler.js';
+import { HostScheduler, type HostGate } from './host-scheduler.js';
 import { RobotsCache } from './robots-cache.js';
+import { SharedHostScheduler } from './shared-host-scheduler.js';
 import type { PrivateNetworkAllowance } from './ssrf-guard.js';
 
 /** The product token that robots.txt rules name this crawler by. */
@@ -14,7 +15,7 @@ export function crawlerUserAgent(contact: string): string {
 export interface Crawler {
   fetcher: PageFetcher;
   robots: RobotsCache;
-  scheduler: HostScheduler;
+  scheduler: HostGate;
   close(): Promise<void>;
 }
 
@@ -25,12 +26,21 @@ export function createCrawler(options: {
   policy?: Partial<Omit<FetchPolicy, 'userAgent' | 'allowance'>>;
   /** Upper bound on a site's Crawl-delay (default 10 s). */
   maxCrawlDelayMs?: number;
+  /**
+   * Shares per-host politeness with every other process crawling through this Redis (the
+   * queue's workers); without it, politeness holds within this process.
+   */
+  sharedPoliteness?: { redisUrl: string; prefix: string };
 }): Crawler {
   const fetcher = new PageFetcher({ ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance });
+  const scheduler = options.sharedPoliteness ? new SharedHostScheduler(options.sharedPoliteness.redisUrl, { prefix: options.sharedPoliteness.prefix }) : new HostScheduler();
   return {
     fetcher,
-    robots: new RobotsCache(fetcher, { agentToken: crawlerToken, maxCrawlDelayMs: options.maxCrawlDelayMs ?? 10_000 }),
-    scheduler: new HostScheduler(),
-    close: () => fetcher.close(),
+    robots: new RobotsCache(fetcher, { agentToken: crawlerToken, maxCrawlDelayMs: options.maxCrawlDelayMs ?? 10_000, gate: scheduler }),
+    scheduler,
+    async close() {
+      await fetcher.close();
+      if (scheduler instanceof SharedHostScheduler) await scheduler.close();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import robotsParser from 'robots-parser';
 import { FetchError, type PageFetcher } from './fetch-page.js';
+import type { HostGate } from './host-scheduler.js';
 
 /** The rules of one origin for this crawler. */
 export interface RobotsRules {
@@ -19,6 +20,8 @@ export interface RobotsOptions {
   /** Upper bound on a site's Crawl-delay. */
   maxCrawlDelayMs?: number;
   now?: () => number;
+  /** Where robots.txt requests wait their host's turn, like every other request. */
+  gate?: HostGate;
 }
 
 const day = 24 * 60 * 60 * 1000;
@@ -38,27 +41,34 @@ export class RobotsCache {
     private readonly options: RobotsOptions,
   ) {}
 
-  async rulesFor(url: string): Promise<RobotsRules> {
+  /**
+   * The rules for `url`'s origin, fetched if not cached. The fetch waits for the host's
+   * turn at the gate, unless the caller already holds that turn (`turnHeld`: a redirect
+   * hop checked in the middle of a request to the same host).
+   */
+  async rulesFor(url: string, options: { turnHeld?: string } = {}): Promise<RobotsRules> {
     const origin = new URL(url).origin;
     const now = (this.options.now ?? Date.now)();
     const cached = this.cache.get(origin);
     if (cached && cached.expires > now) return cached.rules;
     let pending = this.pending.get(origin);
     if (!pending) {
-      pending = this.load(origin).finally(() => this.pending.delete(origin));
+      const gated = this.options.gate && options.turnHeld !== new URL(origin).host;
+      pending = this.load(origin, gated ? this.options.gate : undefined).finally(() => this.pending.delete(origin));
       this.pending.set(origin, pending);
     }
     return pending;
   }
 
-  private async load(origin: string): Promise<RobotsRules> {
+  private async load(origin: string, gate: HostGate | undefined): Promise<RobotsRules> {
     const robotsUrl = `${origin}/robots.txt`;
     const now = (this.options.now ?? Date.now)();
     const ttl = Math.min(this.options.ttlMs ?? day, day);
     let rules: RobotsRules;
     let expires = now + ttl;
     try {
-      const result = await this.fetcher.fetch({ url: robotsUrl, allowedTypes: robotsTypes });
+      const fetchRobots = () => this.fetcher.fetch({ url: robotsUrl, allowedTypes: robotsTypes });
+      const result = gate ? await gate.run(new URL(origin).host, 0, fetchRobots) : await fetchRobots();
       if (result.kind === 'ok') {
         const parsed = robotsParser(robotsUrl, result.body.slice(0, 512 * 1024));
         const delaySeconds = parsed.getCrawlDelay(this.options.agentToken);

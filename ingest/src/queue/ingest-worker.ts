@@ -3,7 +3,9 @@ import type { Embedder } from '@cairn/embed';
 import type { Store } from '@cairn/store';
 import { runCrawl } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
-import { ingestQueueName, redisConnection, type IngestJobs } from './job-catalog.js';
+import { runPage } from '../crawl/run-page.js';
+import { reembedChunks } from '../reembed/reembed-chunks.js';
+import { ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 
 export interface IngestWorkerOptions {
   redisUrl: string;
@@ -15,20 +17,37 @@ export interface IngestWorkerOptions {
   log?: (line: string) => void;
 }
 
+export interface IngestWorkerDependencies {
+  store: Store;
+  /** The configured model: what pages are embedded with. */
+  embedder: Embedder;
+  crawler: Crawler;
+  /** An embedder for a model a re-embed job names (default: only `embedder`'s own model). */
+  embedderFor?: (model: string) => Promise<Embedder>;
+}
+
+type Handler<Name extends IngestJobName> = (job: Job<IngestJobs[Name]>, signal: AbortSignal) => Promise<unknown>;
+
+/** Whether BullMQ will try this job again after the current attempt fails. */
+function hasAttemptsLeft(job: Job): boolean {
+  return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+}
+
 /**
- * A BullMQ worker for the ingestion queue. A crash (even kill -9) leaves the job's lock
- * to expire, and another worker takes the job up again: pages already stored are found
- * unchanged, so nothing is lost or stored twice. On close (SIGTERM) the crawl in progress
- * stops at the next page and its job goes back to the queue for a later attempt.
+ * A BullMQ worker for the ingestion queue and its job catalog. A crash (even kill -9)
+ * leaves the job's lock to expire, and another worker takes the job up again: pages
+ * already stored are found unchanged, so nothing is lost or stored twice. On close
+ * (SIGTERM) the job in progress stops at the next page and goes back to the queue.
  */
-export function startIngestWorker(dependencies: { store: Store; embedder: Embedder; crawler: Crawler }, options: IngestWorkerOptions) {
+export function startIngestWorker(dependencies: IngestWorkerDependencies, options: IngestWorkerOptions) {
   const { store, embedder, crawler } = dependencies;
   const log = options.log ?? (() => undefined);
   const shutdown = new AbortController();
 
-  const process = async (job: Job) => {
-    const data = job.data as IngestJobs[keyof IngestJobs];
-    const runId = job.name === 'crawl-run' ? (data as IngestJobs['crawl-run']).runId : (await store.runs.create(data.sourceId, 'schedule')).id;
+  /** Crawls one source (or all enabled web sources) into a run; a scheduled crawl creates its run. */
+  const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
+    const data = job.data;
+    const runId = 'runId' in data ? data.runId : (await store.runs.create(data.sourceId, 'schedule')).id;
     const sourceId = data.sourceId;
     const all = await store.sources.list();
     const sources = sourceId ? all.filter((source) => source.id === sourceId) : all.filter((source) => source.enabled && source.kind === 'web');
@@ -40,10 +59,10 @@ export function startIngestWorker(dependencies: { store: Store; embedder: Embedd
     const result = await runCrawl({ store, embedder, ...crawler }, {
       sources,
       runId,
-      signal: shutdown.signal,
+      signal,
       onProgress: (progress) => void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
     });
-    if (shutdown.signal.aborted) {
+    if (signal.aborted) {
       // Interrupted by shutdown, not finished: the run waits in the queue for the next worker.
       await store.runs.requeue(runId);
       throw new Error(`run ${runId} interrupted by shutdown; it will resume`);
@@ -52,20 +71,56 @@ export function startIngestWorker(dependencies: { store: Store; embedder: Embedd
     return result.counts;
   };
 
-  const worker = new Worker(ingestQueueName, process, {
-    connection: redisConnection(options.redisUrl),
-    prefix: options.prefix ?? 'cairn',
-    concurrency: options.concurrency ?? 2,
-    lockDuration: options.lockDurationMs ?? 30_000,
-    stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
-    maxStalledCount: 5,
-  });
-  worker.on('failed', (job, error) => log(`job ${job?.id ?? '?'} failed: ${error.message}`));
+  /** One page into a run of its own; permanent failures end the job at once. */
+  const fetchPage: Handler<'fetch-page'> = async (job, signal) => {
+    const { runId, sourceId, url } = job.data;
+    const source = await store.sources.findById(sourceId);
+    const result = await runPage({ store, embedder, ...crawler }, { runId, source, url, signal, final: !hasAttemptsLeft(job) });
+    if (result.status === 'succeeded') {
+      log(`run ${runId}: ${url} ${result.item.outcome}`);
+      return result.item;
+    }
+    if (result.status === 'failed' && result.permanent) throw new UnrecoverableError(result.reason);
+    throw new Error(result.status === 'retry' ? `${result.reason}; it will be tried again` : result.reason);
+  };
+
+  /** Builds a model's vectors from the stored passages; search switches when they are complete. */
+  const reembed: Handler<'reembed'> = async (job, signal) => {
+    const { model } = job.data;
+    let target: Embedder;
+    if (model === embedder.model) target = embedder;
+    else if (dependencies.embedderFor) target = await dependencies.embedderFor(model).catch((error: Error) => Promise.reject(new UnrecoverableError(`cannot embed with ${model}: ${error.message}`)));
+    else throw new UnrecoverableError(`this worker embeds with ${embedder.model}, not ${model}`);
+    const result = await reembedChunks(store, target, { signal, onProgress: (progress) => void job.updateProgress({ embedded: progress.embedded }).catch(() => undefined) });
+    if (signal.aborted) throw new Error(`re-embedding with ${model} interrupted by shutdown; it will resume`);
+    log(`re-embedded ${result.embedded} passages with ${model}${result.activated ? '; search reads it now' : ''}`);
+    return result;
+  };
+
+  const handlers: { [Name in IngestJobName]: Handler<Name> } = { 'crawl-run': crawl, 'scheduled-crawl': crawl, 'fetch-page': fetchPage, reembed };
+
+  const worker = new Worker(
+    ingestQueueName,
+    async (job: Job) => {
+      const handler = handlers[job.name as IngestJobName] as Handler<IngestJobName> | undefined;
+      if (!handler) throw new UnrecoverableError(`unknown job ${job.name}`);
+      return handler(job as Job<IngestJobs[IngestJobName]>, shutdown.signal);
+    },
+    {
+      connection: redisConnection(options.redisUrl),
+      prefix: options.prefix ?? 'cairn',
+      concurrency: options.concurrency ?? 2,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
+      maxStalledCount: 5,
+    },
+  );
+  worker.on('failed', (job, error) => log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}`));
   worker.on('error', (error) => log(`worker error: ${error.message}`));
 
   return {
     worker,
-    /** Stops taking jobs, interrupts the crawl in progress and waits for it to hand back. */
+    /** Stops taking jobs, interrupts the job in progress and waits for it to hand back. */
     async close(): Promise<void> {
       shutdown.abort();
       await worker.close();

@@ -12,6 +12,17 @@ export interface IngestJobs {
   'crawl-run': { runId: string; sourceId: string | null };
   /** A source's repeatable schedule fired: create a run and crawl the source. */
   'scheduled-crawl': { sourceId: string };
+  /**
+   * Fetch and ingest one page of a source into a run of its own (a page added or changed
+   * out of a crawl's turn). A 404, a robots.txt refusal or a page that is not an article
+   * fails at once; a timeout, a network error or a 5xx is retried with backoff.
+   */
+  'fetch-page': { runId: string; sourceId: string; url: string };
+  /**
+   * Build `model`'s vectors for every stored passage (EMBEDDING_MODEL changed); search
+   * switches to it when they are complete. One job per model: its id is the model's.
+   */
+  reembed: { model: string };
 }
 
 export type IngestJobName = keyof IngestJobs;
@@ -19,7 +30,15 @@ export type IngestJobName = keyof IngestJobs;
 export const ingestJobOptions: Record<IngestJobName, JobsOptions> = {
   'crawl-run': { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   'scheduled-crawl': { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  'fetch-page': { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  // Removed when done, so that a later change back to the same model can queue it again.
+  reembed: { attempts: 10, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: true },
 };
+
+/** A BullMQ job id from any text (ids may not hold ":"; the model ids do). */
+export function jobIdFor(name: IngestJobName, key: string): string {
+  return `${name}-${key.replace(/[^A-Za-z0-9._@-]/g, '_')}`;
+}
 
 /** BullMQ connection options from a redis:// URL (workers need maxRetriesPerRequest null). */
 export function redisConnection(redisUrl: string): { url: string; maxRetriesPerRequest: null; enableOfflineQueue: boolean } {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Store } from '@cairn/store';
 import type { RunRequest } from '../runs/in-process-runner.js';
-import { ingestJobOptions, ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
+import { ingestJobOptions, ingestQueueName, jobIdFor, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 
 /**
  * Sends ingestion runs to the BullMQ queue (when REDIS_URL is set): the run is recorded
@@ -21,12 +21,21 @@ export class QueueRunner {
   async enqueue(request: RunRequest): Promise<string> {
     const run = await this.store.runs.create(request.sourceId ?? null, request.trigger);
     try {
-      await this.add('crawl-run', { runId: run.id, sourceId: request.sourceId ?? null }, run.id);
+      if (request.url && request.sourceId) await this.add('fetch-page', { runId: run.id, sourceId: request.sourceId, url: request.url }, run.id);
+      else await this.add('crawl-run', { runId: run.id, sourceId: request.sourceId ?? null }, run.id);
     } catch (error) {
       await this.store.runs.finish(run.id, 'failed', `could not queue the run: ${(error as Error).message}`);
       throw error;
     }
     return run.id;
+  }
+
+  /**
+   * Asks the workers to build `model`'s vectors from the stored passages. One job per
+   * model at a time: asking again while it waits or runs changes nothing.
+   */
+  async enqueueReembed(model: string): Promise<void> {
+    await this.add('reembed', { model }, jobIdFor('reembed', model));
   }
 
   private add<Name extends IngestJobName>(name: Name, data: IngestJobs[Name], jobId?: string) {

@@ -2,10 +2,13 @@ import type { Embedder } from '@cairn/embed';
 import type { RunTrigger, Store } from '@cairn/store';
 import { runCrawl, type CrawlProgress } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
+import { runPage } from '../crawl/run-page.js';
 
 export interface RunRequest {
   /** One source, or every enabled web source when absent. */
   sourceId?: string | undefined;
+  /** Just this page of the source (which is then required), not a crawl. */
+  url?: string | undefined;
   trigger: RunTrigger;
 }
 
@@ -34,6 +37,11 @@ export class InProcessRunner {
   private async execute(runId: string, request: RunRequest): Promise<void> {
     const { store, embedder, crawler } = this.dependencies;
     try {
+      if (request.url && request.sourceId) {
+        const source = await store.sources.findById(request.sourceId);
+        await runPage({ store, embedder, ...crawler }, { runId, source, url: request.url, final: true, signal: this.controller.signal });
+        return;
+      }
       const all = await store.sources.list();
       const sources = request.sourceId ? all.filter((source) => source.id === request.sourceId) : all.filter((source) => source.enabled && source.kind === 'web');
       await runCrawl({ store, embedder, ...crawler }, { sources, runId, trigger: request.trigger, onProgress: this.options.onProgress, signal: this.controller.signal });

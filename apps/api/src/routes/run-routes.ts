@@ -1,11 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
+import { normalizeUrl, sourceScope } from '@cairn/ingest';
 import type { RunRecord } from '@cairn/store';
 import { isoDate } from './iso-date.js';
 import { errorResponses, RunDetailResponse, RunResponse } from '../schemas.js';
 
 const runJson = (run: RunRecord) => ({ ...run, createdAt: isoDate(run.createdAt)!, startedAt: isoDate(run.startedAt), finishedAt: isoDate(run.finishedAt) });
+
+function safeNormalize(url: string): string {
+  try {
+    return normalizeUrl(url);
+  } catch {
+    throw new CairnError('invalid_request', `url: ${JSON.stringify(url)} is not an http(s) URL.`);
+  }
+}
 
 export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -13,17 +22,28 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['sources'],
-        summary: 'Start an ingestion run of one source, or of every enabled web source',
-        body: Type.Object({ sourceId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        summary: 'Start an ingestion run of one source, of every enabled web source, or of one page of a source',
+        description: 'With `url` (and `sourceId`, required then), the run fetches and ingests just that page of the source; otherwise it crawls.',
+        body: Type.Object(
+          {
+            sourceId: Type.Optional(Type.String()),
+            url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'One page of the source to fetch now, instead of a crawl' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 202: Type.Object({ runId: Type.String() }), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { sourceId } = request.body ?? {};
-      if (sourceId !== undefined && !(await app.cairn.store.sources.findById(sourceId))) {
-        throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
+      const { sourceId, url } = request.body ?? {};
+      if (url !== undefined && sourceId === undefined) throw new CairnError('invalid_request', 'A run of one page needs the sourceId of the source it belongs to.');
+      const source = sourceId === undefined ? undefined : await app.cairn.store.sources.findById(sourceId);
+      if (sourceId !== undefined && !source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
+      if (url !== undefined && source) {
+        if (source.kind !== 'web') throw new CairnError('invalid_request', `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`);
+        if (!sourceScope(source)(safeNormalize(url))) throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
       }
-      const runId = await app.cairn.runner.enqueue({ sourceId, trigger: 'api' });
+      const runId = await app.cairn.runner.enqueue({ sourceId, url, trigger: 'api' });
       return reply.status(202).send({ runId });
     },
   );

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { openRuntime } from '@cairn/api';
+import { embedderForModel } from '@cairn/embed';
 import { QueueRunner, startIngestWorker } from '@cairn/ingest';
 
 export const workerCommand = new Command('worker')
@@ -17,7 +18,7 @@ export const workerCommand = new Command('worker')
     const queue = new QueueRunner(runtime.store, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
     log(`scheduled ${await queue.syncSchedules()} sources for re-ingestion`);
     await queue.close();
-    const worker = startIngestWorker(runtime, {
+    const worker = startIngestWorker({ ...runtime, embedderFor: (model) => embedderForModel(model, config) }, {
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
       concurrency: Number(options.concurrency),

@@ -26,6 +26,11 @@ export interface FixtureSiteRequest {
   headers: IncomingHttpHeaders;
   /** The status answered, redirects and 304s included. */
   status: number;
+  /** Other requests in progress when this one arrived (politeness: 0 for one at a time). */
+  concurrent: number;
+  /** When it arrived and when its response ended (Date.now()). */
+  receivedAt: number;
+  finishedAt: number;
 }
 
 export interface FixtureSite {
@@ -48,6 +53,8 @@ export interface FixtureSite {
 export interface FixtureSiteOptions {
   /** Adds this many generated Hugo posts at `/bench/<n>/` (1-based) and `/sitemap-bench.xml`. */
   syntheticPages?: number;
+  /** Holds every response this long before answering, so that overlapping requests show. */
+  responseDelayMs?: number;
 }
 
 type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
@@ -177,16 +184,30 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     sendErrorPage(request, response, 404);
   };
 
+  let inProgress = 0;
   const server = createServer(async (request, response) => {
+    const receivedAt = Date.now();
+    const concurrent = inProgress;
+    inProgress += 1;
     const target = request.url ?? '/';
     const { pathname, search } = splitTarget(target);
+    if (options.responseDelayMs) await new Promise((resolve) => setTimeout(resolve, options.responseDelayMs));
     try {
       await route(request, response, pathname, search);
     } catch (error) {
       if (response.headersSent) response.destroy(error as Error);
       else sendErrorPage(request, response, 500);
     }
-    requests.push({ method: request.method ?? 'GET', path: target.startsWith('/') ? target : pathname + search, headers: request.headers, status: response.statusCode });
+    inProgress -= 1;
+    requests.push({
+      method: request.method ?? 'GET',
+      path: target.startsWith('/') ? target : pathname + search,
+      headers: request.headers,
+      status: response.statusCode,
+      concurrent,
+      receivedAt,
+      finishedAt: Date.now(),
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,139 @@
+import type { Embedder } from '@cairn/embed';
+import type { RunItemInput, SourceRecord, Store } from '@cairn/store';
+import { extractArticle, ExtractionError } from '../extract/extract-article.js';
+import { normalizeUrl } from '../extract/normalize-url.js';
+import { ingestDocument } from '../pipeline/ingest-document.js';
+import { FetchError, type FetchRequest, type FetchResult, type PageFetcher } from './fetch-page.js';
+import type { HostGate } from './host-scheduler.js';
+import type { RobotsCache } from './robots-cache.js';
+
+export interface CrawlDependencies {
+  store: Store;
+  embedder: Embedder;
+  fetcher: PageFetcher;
+  robots: RobotsCache;
+  scheduler: HostGate;
+}
+
+/** What became of one page: its ledger entry, and what the crawl around it needs to know. */
+export interface PageOutcome {
+  item: RunItemInput;
+  /** A page body was fetched and read (200), whether or not its text had changed. */
+  fetched: boolean;
+  /** Nothing to do: a 304, or the same extracted text as stored. */
+  unchanged: boolean;
+  /** The normalised URL the page is stored under, when it still exists. */
+  seen: string | null;
+  /** Links found on the page (or on a listing page that holds no article). */
+  links: string[];
+  /**
+   * Why it failed, if it did: `permanent` will fail the same way again (robots.txt
+   * disallows it, 404 or 410, not an article, a body too large or of the wrong type),
+   * `transient` may not (a timeout, a network error, a 5xx).
+   */
+  failure: 'permanent' | 'transient' | null;
+}
+
+/** Fetches `url` once the host's turn comes: one request at a time per host, with the delay. */
+export async function fetchPolitely(dependencies: CrawlDependencies, source: SourceRecord, request: FetchRequest): Promise<FetchResult> {
+  const rules = await dependencies.robots.rulesFor(request.url);
+  const delayMs = Math.max(source.crawlDelayMs, rules.crawlDelayMs ?? 0);
+  const host = new URL(request.url).host;
+  return dependencies.scheduler.run(host, delayMs, () =>
+    dependencies.fetcher.fetch({ ...request, beforeRedirect: (url) => refuseDisallowed(dependencies.robots, url, host) }),
+  );
+}
+
+/**
+ * Throws a permanent FetchError when robots.txt disallows `url`; `turnHeld` is the host
+ * whose turn the caller holds (a redirect checked in the middle of a request).
+ */
+export async function refuseDisallowed(robots: RobotsCache, url: string, turnHeld?: string): Promise<void> {
+  const rules = await robots.rulesFor(url, turnHeld ? { turnHeld } : {});
+  if (!rules.isAllowed(url)) throw new FetchError(url, 'forbidden', `robots.txt (${rules.basis}) disallows ${url}`, true);
+}
+
+/**
+ * One page of a web source, end to end: robots.txt, a conditional GET with the stored
+ * validators, extraction, chunking and embedding through the cache, one transaction to
+ * store it; a 404 or 410 tombstones a stored page. Never throws for what a page can do
+ * wrong: the outcome says it (an error of the database or the embedder still throws).
+ *
+ * @param key the page's normalised URL (what it is stored under)
+ * @param url the URL to request, as linked
+ */
+export async function crawlPage(
+  dependencies: CrawlDependencies,
+  source: SourceRecord,
+  page: { key: string; url: string },
+  options: { inScope: (url: string) => boolean; signal?: AbortSignal | undefined },
+): Promise<PageOutcome> {
+  const { store, embedder, robots } = dependencies;
+  const { key, url } = page;
+  const none = { chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: null };
+  const outcome = (item: RunItemInput, rest: Partial<Omit<PageOutcome, 'item'>> = {}): PageOutcome => ({
+    item,
+    fetched: false,
+    unchanged: false,
+    seen: null,
+    links: [],
+    failure: null,
+    ...rest,
+  });
+  try {
+    await refuseDisallowed(robots, url);
+  } catch (error) {
+    return outcome({ url, httpStatus: null, outcome: 'skipped', ...none, error: (error as Error).message }, { failure: 'permanent' });
+  }
+  const state = await store.documents.findState(source.id, key);
+  try {
+    const result = await fetchPolitely(dependencies, source, { url, etag: state?.etag, lastModified: state?.lastModified, signal: options.signal });
+    if (result.kind === 'not_modified') {
+      if (state) await store.documents.touch(state.id, { etag: null, lastModified: null });
+      return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: state ? key : null });
+    }
+    if (result.kind === 'http_error') {
+      const gone = result.status === 404 || result.status === 410;
+      if (gone && state?.status === 'active') {
+        const [tombstoned] = await store.documents.tombstone(source.id, key);
+        // Not a failure: the index now says what the site says.
+        return outcome({ url, httpStatus: result.status, outcome: 'tombstoned', ...none, chunksRemoved: tombstoned?.chunksRemoved ?? 0 });
+      }
+      const transient = result.status >= 500 || result.status === 429 || result.status === 408;
+      return outcome(
+        { url, httpStatus: result.status, outcome: gone ? 'skipped' : 'failed', ...none, error: `HTTP ${result.status}` },
+        { failure: transient ? 'transient' : 'permanent' },
+      );
+    }
+    const article = extractArticle(result.body, result.url);
+    const locator = normalizeUrl(article.canonicalUrl);
+    if (!options.inScope(locator)) {
+      return outcome(
+        { url, httpStatus: result.status, outcome: 'skipped', ...none, error: `canonical URL ${locator} is out of scope` },
+        { fetched: true, links: article.links, failure: 'permanent' },
+      );
+    }
+    const ingested = await ingestDocument(store, embedder, {
+      sourceId: source.id,
+      locator,
+      outline: { ...article.outline, url: locator },
+      validators: { etag: result.etag, lastModified: result.lastModified },
+    });
+    return outcome(
+      { url, httpStatus: result.status, outcome: ingested.outcome, chunksAdded: ingested.chunksAdded, chunksRemoved: ingested.chunksRemoved, embeddingTokens: ingested.embeddingTokens, error: null },
+      { fetched: true, unchanged: ingested.outcome === 'unchanged', seen: locator, links: article.links },
+    );
+  } catch (error) {
+    if (error instanceof FetchError) {
+      return outcome(
+        { url, httpStatus: null, outcome: error.code === 'forbidden' ? 'skipped' : 'failed', ...none, error: error.message },
+        { failure: error.permanent ? 'permanent' : 'transient' },
+      );
+    }
+    if (error instanceof ExtractionError) {
+      // A listing page holds no article, but its links lead to articles.
+      return outcome({ url, httpStatus: 200, outcome: 'skipped', ...none, error: `not an article: ${error.reason}` }, { links: error.links, failure: 'permanent' });
+    }
+    throw error;
+  }
+}

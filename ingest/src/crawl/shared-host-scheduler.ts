@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { HostScheduler, type HostGate } from './host-scheduler.js';
+
+// Holds the host for `delay` more milliseconds after a request ends, if the holder is still
+// this token: the next request to the host, from any process, waits for the key to expire.
+const releaseScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then
+    return redis.call('pexpire', KEYS[1], ARGV[2])
+  end
+  return redis.call('del', KEYS[1])
+end
+return 0`;
+
+export interface SharedHostSchedulerOptions {
+  /** Key prefix in Redis (the queue prefix, so that test runs do not meet). */
+  prefix?: string;
+  /**
+   * How long a host stays held if its holder dies mid-request (the lock then expires).
+   * Longer than any request can last: the fetch policy's time limit is 20 s.
+   */
+  leaseMs?: number;
+  /** Longest wait between two attempts to take a busy host. */
+  pollMs?: number;
+}
+
+/**
+ * Per-host politeness across processes: every worker that crawls a host takes the same
+ * Redis key for the length of a request and leaves it held for the crawl delay after,
+ * so that one request at a time reaches a host, with the delay, however many workers
+ * (and crawls within them) there are. Within a process requests also queue locally, so
+ * only one of them at a time polls Redis for a host.
+ */
+export class SharedHostScheduler implements HostGate {
+  private readonly local = new HostScheduler();
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+
+  constructor(redisUrl: string, options: SharedHostSchedulerOptions = {}) {
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    this.prefix = options.prefix ?? 'cairn';
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 50;
+  }
+
+  run<T>(host: string, delayMs: number, task: () => Promise<T>): Promise<T> {
+    return this.local.run(host, 0, async () => {
+      const key = `${this.prefix}:host:${host}`;
+      const token = randomUUID();
+      for (;;) {
+        if ((await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) === 'OK') break;
+        const remaining = await this.redis.pttl(key);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(remaining, 1))));
+      }
+      try {
+        return await task();
+      } finally {
+        // Should Redis fail here, the lease runs out on its own; the request itself succeeded.
+        await this.redis.eval(releaseScript, 1, key, token, String(Math.max(0, Math.round(delayMs)))).catch(() => undefined);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
