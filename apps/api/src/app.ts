@@ -3,27 +3,18 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { CairnConfig } from '@cairn/core';
-import type { Embedder } from '@cairn/embed';
-import type { Store } from '@cairn/store';
 import { registerErrorHandling } from './error-handler.js';
 import { askRoutes } from './routes/ask-routes.js';
+import { chatCompletionsRoutes } from './routes/chat-completions-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { limits } from './schemas.js';
-import { servicesPlugin, type CairnServices } from './services/services-plugin.js';
+import { servicesPlugin, type ServiceDependencies } from './services/services-plugin.js';
 import { runRoutes } from './routes/run-routes.js';
 import { sourceRoutes } from './routes/source-routes.js';
 
-export interface AppDependencies {
-  config: CairnConfig;
-  store: Store;
-  embedder: Embedder;
-  /** What search embeds queries with, when it differs from `embedder` (during a model change). */
-  searchEmbedder?: Embedder;
-  runner: CairnServices['runner'];
-}
+export type AppDependencies = ServiceDependencies;
 
 /**
  * Builds the application: infrastructure (errors, OpenAPI) first, then the services,
@@ -70,6 +61,7 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   await app.register(healthRoutes);
   await app.register(searchRoutes);
   await app.register(askRoutes);
+  await app.register(chatCompletionsRoutes);
   await app.register(conversationRoutes);
   await app.register(sourceRoutes);
   await app.register(runRoutes);

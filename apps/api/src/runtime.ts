@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
 import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, reembedChunks, type Crawler } from '@cairn/ingest';
+import { loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
 import { Store } from '@cairn/store';
 
 export interface Runtime {
@@ -17,6 +18,10 @@ export interface Runtime {
   /** Building the configured model's vectors, when it is not yet the one search reads. */
   reembedding: Promise<void> | undefined;
   crawler: Crawler;
+  /** The chat model, when answers are generated (CAIRN_ANSWER_MODE, OPENAI_API_KEY); else answers are extractive. */
+  chatModel: ChatModel | undefined;
+  /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one). */
+  persona: string;
   /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
   runner: InProcessRunner | QueueRunner;
   close(): Promise<void>;
@@ -39,6 +44,12 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
   const log = options.log ?? (() => undefined);
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   try {
+    // A bad persona file stops the start, like any other bad setting.
+    const persona = await loadPersona(config.personaPath);
+    const chatModel =
+      config.answerMode === 'llm'
+        ? new OpenAIChatModel({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.chatModel, ...config.chat })
+        : undefined;
     const embedder = await createEmbedder(config);
     const active = await store.embeddings.activeModel();
     await prepareEmbeddingModel(store, embedder);
@@ -91,6 +102,8 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
       searchEmbedder,
       reembedding,
       crawler,
+      chatModel,
+      persona,
       runner,
       async close() {
         stopReembedding.abort();

@@ -95,7 +95,14 @@ export const AskResponse = Type.Object({
   model: Type.String(),
   outcome: Type.Union([Type.Literal('answered'), Type.Literal('refused'), Type.Literal('no_support')]),
   clarifyingQuestions: Type.Array(Type.String()),
-  timings: Type.Object({ retrieveMs: Type.Number(), composeMs: Type.Number(), totalMs: Type.Number() }),
+  standaloneQuestion: Type.String({ description: 'What retrieval searched for: the question, or a follow-up made standalone' }),
+  timings: Type.Object({
+    condenseMs: Type.Number({ description: 'making a follow-up standalone' }),
+    retrieveMs: Type.Number(),
+    composeMs: Type.Number({ description: "Cairn's own work on the answer: prompt, verification (extractive: the whole composition)" }),
+    modelMs: Type.Number({ description: "the chat model's time (0 in extractive mode)" }),
+    totalMs: Type.Number(),
+  }),
 });
 
 export const MessageSchema = Type.Object({

@@ -82,6 +82,21 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(body.citations.length).toBeGreaterThan(0);
   });
 
+  it('carries the answers to its clarifying questions into the next turn (condensed by rule, without a model)', async () => {
+    const first = (await post('/v1/ask', { question: 'How should I structure my engineering org?' })).json();
+    expect(first.clarifyingQuestions[0]).toMatch(/How large is the team/);
+    const reply = 'About 40 engineers in six teams at a series B startup; we already tried a platform team.';
+    const second = (await post('/v1/ask', { question: reply, conversationId: first.conversationId })).json();
+    expect(second.standaloneQuestion).toBe(`How should I structure my engineering org? ${reply}`);
+    // The context given is not asked for again, and the answer is about the org question.
+    expect(second.clarifyingQuestions.join(' ')).not.toMatch(/How large is the team|What stage is the company/);
+    expect(second.outcome).toBe('answered');
+    expect(second.citations.length).toBeGreaterThan(0);
+    // A question that stands alone is searched as it is.
+    const third = (await post('/v1/ask', { question: 'What are the four staff engineer archetypes in Will Larson\'s writing?', conversationId: first.conversationId })).json();
+    expect(third.standaloneQuestion).toBe("What are the four staff engineer archetypes in Will Larson's writing?");
+  });
+
   it('declines to review a pull request, politely and without citations', async () => {
     const body = (await post('/v1/ask', { question: 'Can you review my PR? https://github.com/acme/app/pull/7' })).json();
     expect(body).toMatchObject({ outcome: 'refused', citations: [] });

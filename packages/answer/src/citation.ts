@@ -1,3 +1,5 @@
+import type { RetrievedPassage } from '@cairn/core';
+
 /** A numbered citation: which passage backs `[n]`, and the span of it that was used. */
 export interface Citation {
   n: number;
@@ -20,4 +22,20 @@ export function citationLine(citation: Citation): string {
   const section = citation.heading.split(' › ').slice(1).at(-1);
   const where = section ? `"${citation.title}" (${section})` : `"${citation.title}"`;
   return citation.kind === 'note' ? `[${citation.n}] Note: ${where}, summarising ${by}: ${citation.url}` : `[${citation.n}] ${where}, ${by}: ${citation.url}`;
+}
+
+/** The citation `[n]` of a passage, quoting `quote` (a verbatim span of the passage text). */
+export function citationFor(passage: RetrievedPassage, n: number, quote: string): Citation {
+  return {
+    n,
+    url: passage.url,
+    title: passage.title,
+    author: passage.author,
+    source: passage.source,
+    heading: passage.heading,
+    quote,
+    chunkId: passage.chunkId,
+    kind: passage.kind,
+    publishedAt: passage.publishedAt,
+  };
 }

@@ -1,6 +1,6 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/embed';
-import { citationLine, type Citation } from './citation.js';
+import { citationFor, citationLine, type Citation } from './citation.js';
 import { clarifyingQuestions } from './clarifying-questions.js';
 import { detectRefusal, refusalText } from './detect-refusal.js';
 import { frameworksOf } from './persona-frameworks.js';
@@ -91,18 +91,7 @@ export function composeExtractiveAnswer(question: string, passages: readonly Ret
     const passage = passages[passageIndex]!;
     const n = citations.length + 1;
     numberOf.set(passageIndex, n);
-    citations.push({
-      n,
-      url: passage.url,
-      title: passage.title,
-      author: passage.author,
-      source: passage.source,
-      heading: passage.heading,
-      quote: sentence,
-      chunkId: passage.chunkId,
-      kind: passage.kind,
-      publishedAt: passage.publishedAt,
-    });
+    citations.push(citationFor(passage, n, sentence));
     return n;
   };
 

@@ -5,3 +5,8 @@ export * from './clarifying-questions.js';
 export * from './restate-question.js';
 export * from './split-sentences.js';
 export * from './compose-extractive-answer.js';
+export * from './verify-citations.js';
+export * from './chat-model.js';
+export * from './condense-question.js';
+export * from './prompt/load-persona.js';
+export * from './prompt/build-prompt.js';

@@ -41,6 +41,16 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
   message: 'expects one of fatal, error, warn, info, debug, trace, silent',
 });
 
+/** A whole number in [minimum, maximum], from an environment string. */
+const wholeNumber = (minimum: number, maximum: number, unit: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum, { message: `expects ${unit} from ${minimum} to ${maximum}` })
+    .transform(Number);
+
+const answerMode = z.enum(['auto', 'llm', 'extractive'], { message: 'expects auto, llm or extractive' });
+
 const retrievalMode = z.enum(['hybrid', 'dense', 'keyword'], { message: 'expects hybrid, dense or keyword' });
 
 /** The environment Cairn reads; every variable is optional and has a documented default. */
@@ -51,6 +61,13 @@ const environmentSchema = z.object({
   OPENAI_API_KEY: z.string().trim().min(1, 'expects a non-empty key').optional(),
   OPENAI_BASE_URL: httpUrl.optional(),
   CHAT_MODEL: z.string().trim().min(1, 'expects a model name').default('gpt-4o-mini'),
+  CHAT_TIMEOUT_MS: wholeNumber(1000, 600_000, 'milliseconds').default(60_000),
+  CHAT_MAX_TOKENS: wholeNumber(16, 32_000, 'tokens').default(1024),
+  CHAT_CONTEXT_TOKENS: wholeNumber(2048, 2_000_000, 'tokens').default(16_000),
+  CHAT_MAX_CONCURRENCY: wholeNumber(1, 256, 'requests').default(4),
+  CHAT_MAX_RETRIES: wholeNumber(0, 10, 'retries').default(2),
+  CAIRN_ANSWER_MODE: answerMode.default('auto'),
+  CAIRN_PERSONA_PATH: z.string().trim().min(1, 'expects a file path').optional(),
   EMBEDDING_MODEL: z.string().trim().min(1, 'expects a model name').optional(),
   HOST: z.string().trim().min(1, 'expects a host name or address').default('127.0.0.1'),
   PORT: port.default(3000),
@@ -81,6 +98,12 @@ export interface CairnConfig {
   redisUrl: string | undefined;
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   chatModel: string;
+  /** The chat model's limits: every call is bounded in time, length, retries and concurrency. */
+  chat: { timeoutMs: number; maxTokens: number; contextTokens: number; maxConcurrency: number; maxRetries: number };
+  /** `llm` answers with the chat model (needs OPENAI_API_KEY); `extractive` composes from the passages. */
+  answerMode: 'llm' | 'extractive';
+  /** A replacement for the bundled persona prompt. */
+  personaPath: string | undefined;
   /** The embedding model id: `local-hash-v1` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
   embeddingModel: string;
   host: string;
@@ -120,6 +143,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (values.OPENAI_BASE_URL && !values.OPENAI_API_KEY) {
     throw new ConfigError('OPENAI_API_KEY', 'is required when OPENAI_BASE_URL is set (any non-empty value for servers without auth)');
   }
+  if (values.CAIRN_ANSWER_MODE === 'llm' && !values.OPENAI_API_KEY) {
+    throw new ConfigError('CAIRN_ANSWER_MODE', 'llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)');
+  }
   const embeddingModel = values.EMBEDDING_MODEL ?? (values.OPENAI_API_KEY ? 'text-embedding-3-small' : localEmbeddingModel);
   if (!embeddingModel.startsWith('local-') && !values.OPENAI_API_KEY) {
     throw new ConfigError('EMBEDDING_MODEL', `"${embeddingModel}" needs OPENAI_API_KEY; without it use ${localEmbeddingModel}`);
@@ -130,6 +156,15 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     redisUrl: values.REDIS_URL,
     openai: { apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL },
     chatModel: values.CHAT_MODEL,
+    chat: {
+      timeoutMs: values.CHAT_TIMEOUT_MS,
+      maxTokens: values.CHAT_MAX_TOKENS,
+      contextTokens: values.CHAT_CONTEXT_TOKENS,
+      maxConcurrency: values.CHAT_MAX_CONCURRENCY,
+      maxRetries: values.CHAT_MAX_RETRIES,
+    },
+    answerMode: values.CAIRN_ANSWER_MODE === 'extractive' || !values.OPENAI_API_KEY ? 'extractive' : 'llm',
+    personaPath: values.CAIRN_PERSONA_PATH,
     embeddingModel,
     host: values.HOST,
     port: values.PORT,

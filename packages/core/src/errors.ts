@@ -20,6 +20,8 @@ export const errorCodes = {
   database_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   not_ready: { status: 503, description: 'The service is starting or a dependency is down; retry later.' },
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },
+  model_failed: { status: 502, description: 'The chat model failed or returned an error after its retries.' },
+  model_timeout: { status: 504, description: 'The chat model did not answer within CHAT_TIMEOUT_MS.' },
   internal_error: { status: 500, description: 'An unexpected error; the server log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -9,13 +9,50 @@ export interface RecordedRequest {
   body: unknown;
 }
 
+/** The part of a chat completions request the server reads. */
+export interface FakeChatBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  stream?: boolean;
+  max_tokens?: number;
+  stream_options?: { include_usage?: boolean };
+}
+
+export type FakeChatReply = string | ((body: FakeChatBody) => string);
+
 export interface FakeOpenAIServer {
   /** Base URL for OpenAI clients, ending in `/v1`. */
   url: string;
   requests: RecordedRequest[];
   /** Makes the next `count` requests fail with `status` (to exercise retries). */
   failNext(count: number, status?: number): void;
+  /**
+   * What chat completions answer from now on: a fixed text, or one made from the request
+   * (an adversarial model, in citation tests). Default: `defaultChatReply`.
+   */
+  setChatReply(reply: FakeChatReply): void;
+  /** Milliseconds between streamed chunks (default 0), and before a non-streamed answer. */
+  setChatDelay(milliseconds: number): void;
+  /** Chat requests whose client went away before the answer was complete (cancellation). */
+  chatAborts(): number;
   close(): Promise<void>;
+}
+
+/**
+ * A model that does what the persona prompt asks, simply: it repeats the first sentence of
+ * passage [1] of the last user message, cited, or says it has no source.
+ */
+export function defaultChatReply(body: FakeChatBody): string {
+  const last = [...(body.messages ?? [])].reverse().find((message) => message.role === 'user')?.content ?? '';
+  const passage = /<passage n="1"[^>]*>\n([\s\S]*?)\n<\/passage>/.exec(last)?.[1];
+  if (!passage) return 'I could not find anything in the sources about that. What have you tried so far?';
+  const sentence = /^[\s\S]*?[.!?](?=\s|$)/.exec(passage.trim())?.[0] ?? passage.trim();
+  return `From the sources: ${sentence} [1]`;
+}
+
+/** A chat reply in the pieces a streaming model sends: words with their trailing space. */
+function chatTokens(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
 /** A deterministic bag-of-words vector: texts that share words are close. */
@@ -51,11 +88,15 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 /**
  * A stand-in for OpenAI's API on loopback (the only fake the test suites use: the real
  * service is remote and paid). It serves `/v1/embeddings` in float and base64 encodings
- * and records every request.
+ * and `/v1/chat/completions` with and without streaming, and records every request.
  */
 export async function startFakeOpenAIServer(options: { defaultDimensions?: number } = {}): Promise<FakeOpenAIServer> {
   const requests: RecordedRequest[] = [];
   let failures = { count: 0, status: 500 };
+  let chatReply: FakeChatReply = defaultChatReply;
+  let chatDelay = 0;
+  let aborts = 0;
+  const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
   const server: Server = createServer(async (request, response) => {
     const body = await readJson(request).catch(() => undefined);
     const path = (request.url ?? '/').split('?')[0]!;
@@ -85,6 +126,40 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
       });
       return;
     }
+    if (request.method === 'POST' && path === '/v1/chat/completions') {
+      const chat = (body as FakeChatBody) ?? {};
+      const text = typeof chatReply === 'string' ? chatReply : chatReply(chat);
+      const id = `chatcmpl-fake-${requests.length}`;
+      const created = Math.floor(Date.now() / 1000);
+      const model = chat.model ?? 'fake-chat';
+      const promptTokens = JSON.stringify(chat.messages ?? []).length >> 2;
+      const usage = { prompt_tokens: promptTokens, completion_tokens: chatTokens(text).length, total_tokens: promptTokens + chatTokens(text).length };
+      let complete = false;
+      response.on('close', () => {
+        if (!complete) aborts += 1;
+      });
+      if (!chat.stream) {
+        if (chatDelay > 0) await sleep(chatDelay);
+        if (response.destroyed) return;
+        complete = true;
+        send(200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage });
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      const chunk = (delta: Record<string, string>, finish: string | null, extra: Record<string, unknown> = {}) =>
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+      response.write(chunk({ role: 'assistant', content: '' }, null));
+      for (const token of chatTokens(text)) {
+        if (chatDelay > 0) await sleep(chatDelay);
+        if (response.destroyed) return;
+        response.write(chunk({ content: token }, null));
+      }
+      response.write(chunk({}, 'stop'));
+      if (chat.stream_options?.include_usage) response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+      complete = true;
+      response.end('data: [DONE]\n\n');
+      return;
+    }
     send(404, { error: { message: `no route ${request.method} ${path}`, type: 'invalid_request_error' } });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -95,6 +170,13 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
     failNext(count, status = 500) {
       failures = { count, status };
     },
+    setChatReply(reply) {
+      chatReply = reply;
+    },
+    setChatDelay(milliseconds) {
+      chatDelay = milliseconds;
+    },
+    chatAborts: () => aborts,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,18 @@
-import { CairnError, type SearchFilters } from '@cairn/core';
-import { composeExtractiveAnswer, detectRefusal, type Citation, type ComposedAnswer } from '@cairn/answer';
+import { CairnError, type RetrievedPassage, type SearchFilters } from '@cairn/core';
+import {
+  buildChatPrompt,
+  citationFor,
+  citationLine,
+  composeExtractiveAnswer,
+  condenseQuestion,
+  detectRefusal,
+  splitSentences,
+  verifyCitations,
+  type ChatModel,
+  type Citation,
+  type ComposedAnswer,
+  type ConversationTurn,
+} from '@cairn/answer';
 import type { Retriever } from '@cairn/retrieve';
 import type { Store } from '@cairn/store';
 import { limits } from '../schemas.js';
@@ -10,6 +23,19 @@ export interface AskInput {
   k?: number | undefined;
   filters?: SearchFilters | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Earlier turns supplied by the caller (the OpenAI-compatible route), instead of a
+   * stored conversation; such an exchange is not stored.
+   */
+  history?: ConversationTurn[] | undefined;
+}
+
+/** What a streaming client hears as the answer is made. */
+export interface AskListener {
+  /** The passages the answer may cite, numbered, as soon as retrieval is done. */
+  citations?(citations: Citation[]): void;
+  /** A piece of the answer as it is written (before verification). */
+  token?(text: string): void;
 }
 
 export interface AskResult {
@@ -21,7 +47,9 @@ export interface AskResult {
   model: string;
   outcome: ComposedAnswer['outcome'];
   clarifyingQuestions: string[];
-  timings: { retrieveMs: number; composeMs: number; totalMs: number };
+  /** The query retrieval ran: the question, or a follow-up made standalone. */
+  standaloneQuestion: string;
+  timings: { condenseMs: number; retrieveMs: number; composeMs: number; modelMs: number; totalMs: number };
 }
 
 /** The id of the extractive composer, reported as `model` in extractive mode. */
@@ -39,47 +67,135 @@ export function validQuestion(question: string): string {
 
 const round = (milliseconds: number) => Math.round(milliseconds * 100) / 100;
 
-/** Question to cited answer: retrieve, compose, and keep both turns in the conversation. */
+/** The passages as numbered citations, before an answer cites them: each quotes its first sentence. */
+function candidateCitations(passages: readonly RetrievedPassage[]): Citation[] {
+  return passages.map((passage, index) => citationFor(passage, index + 1, splitSentences(passage.text)[0] ?? passage.text.slice(0, 200)));
+}
+
+/** An answer streamed in the pieces a model would send: words with their trailing space. */
+function wordsOf(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+const noSupport =
+  "I couldn't find support for an answer in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them), so I won't guess.";
+
+export interface AskServiceOptions {
+  /** The chat model; without one, answers are extractive. */
+  chatModel?: ChatModel | undefined;
+  persona?: string;
+  contextTokens?: number;
+  maxAnswerTokens?: number;
+}
+
+/**
+ * Question to cited answer: condense a follow-up, retrieve, then compose (extractive) or
+ * generate (the chat model, with the persona and the numbered fenced passages) and verify
+ * every citation; both turns are kept in the conversation.
+ */
 export class AskService {
   constructor(
     private readonly store: Store,
     private readonly retriever: Retriever,
+    private readonly options: AskServiceOptions = {},
   ) {}
 
-  async ask(input: AskInput): Promise<AskResult> {
+  get mode(): 'llm' | 'extractive' {
+    return this.options.chatModel ? 'llm' : 'extractive';
+  }
+
+  get model(): string {
+    return this.options.chatModel?.model ?? extractiveModel;
+  }
+
+  async ask(input: AskInput, listener: AskListener = {}): Promise<AskResult> {
     const started = performance.now();
     const question = validQuestion(input.question);
-    if (input.conversationId !== undefined && !(await this.store.conversations.exists(input.conversationId))) {
-      throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(input.conversationId)}; omit conversationId to start one.`);
+    const stored = input.history === undefined;
+    let history: ConversationTurn[] = input.history ?? [];
+    if (input.conversationId !== undefined) {
+      const conversation = await this.store.conversations.find(input.conversationId);
+      if (!conversation) {
+        throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(input.conversationId)}; omit conversationId to start one.`);
+      }
+      history = conversation.messages.map((message) => ({ role: message.role, content: message.content }));
     }
+    const chatModel = this.options.chatModel;
+    const refusal = detectRefusal(question);
+    // A request the persona declines is answered by rule, whatever the mode.
+    const mode = chatModel && !refusal ? 'llm' : 'extractive';
+    const model = mode === 'llm' ? chatModel!.model : extractiveModel;
+
+    const condenseStarted = performance.now();
+    const { query } = refusal ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal: input.signal });
+    const condenseMs = performance.now() - condenseStarted;
+
     const retrieveStarted = performance.now();
     // A request the persona declines needs no retrieval.
-    const passages = detectRefusal(question) ? [] : (await this.retriever.retrieve(question, { k: input.k ?? 6, filters: input.filters, signal: input.signal })).results;
+    const retrieved = refusal ? [] : (await this.retriever.retrieve(query, { k: input.k ?? 6, filters: input.filters, signal: input.signal })).results;
     const retrieveMs = performance.now() - retrieveStarted;
-    const composeStarted = performance.now();
-    const composed = composeExtractiveAnswer(question, passages);
-    const composeMs = performance.now() - composeStarted;
 
-    const conversationId = input.conversationId ?? (await this.store.conversations.create(question.slice(0, 120)));
-    await this.store.conversations.addMessage({ conversationId, role: 'user', content: question, citations: [], mode: null, model: null });
-    const message = await this.store.conversations.addMessage({
-      conversationId,
-      role: 'assistant',
-      content: composed.text,
-      citations: composed.citations,
-      mode: 'extractive',
-      model: extractiveModel,
-    });
+    let answer: string;
+    let citations: Citation[];
+    let outcome: ComposedAnswer['outcome'];
+    let clarifyingQuestions: string[];
+    let modelMs = 0;
+    const composeStarted = performance.now();
+    if (!chatModel || refusal) {
+      listener.citations?.(candidateCitations(retrieved));
+      const composed = composeExtractiveAnswer(query, retrieved);
+      for (const word of wordsOf(composed.text)) listener.token?.(word);
+      ({ text: answer, citations, outcome, clarifyingQuestions } = composed);
+    } else {
+      const prompt = buildChatPrompt({
+        persona: this.options.persona ?? '',
+        question,
+        passages: retrieved,
+        history,
+        contextTokens: this.options.contextTokens ?? 16_000,
+        maxAnswerTokens: this.options.maxAnswerTokens ?? 1024,
+      });
+      listener.citations?.(candidateCitations(prompt.passages));
+      const modelStarted = performance.now();
+      let text = '';
+      for await (const piece of chatModel.stream(prompt.messages, { signal: input.signal })) {
+        text += piece;
+        listener.token?.(piece);
+      }
+      modelMs = performance.now() - modelStarted;
+      const verified = verifyCitations(text, prompt.passages);
+      citations = verified.citations;
+      clarifyingQuestions = splitSentences(verified.text).filter((sentence) => sentence.endsWith('?')).slice(0, 2);
+      if (citations.length > 0) {
+        outcome = 'answered';
+        answer = `${verified.text.trim()}\n\n**Sources**\n${citations.map(citationLine).join('\n')}`;
+      } else {
+        // Nothing the model said is backed by a passage: say so, keep only its questions.
+        outcome = 'no_support';
+        answer = [noSupport, ...(clarifyingQuestions.length > 0 ? ['', `**To help me look again:** ${clarifyingQuestions.join(' ')}`] : [])].join('\n');
+      }
+    }
+    const composeMs = performance.now() - composeStarted - modelMs;
+
+    let conversationId = input.conversationId ?? '';
+    let messageId = '';
+    if (stored) {
+      conversationId = input.conversationId ?? (await this.store.conversations.create(question.slice(0, 120)));
+      await this.store.conversations.addMessage({ conversationId, role: 'user', content: question, citations: [], mode: null, model: null });
+      const message = await this.store.conversations.addMessage({ conversationId, role: 'assistant', content: answer, citations, mode, model });
+      messageId = message.id;
+    }
     return {
-      answer: composed.text,
-      citations: composed.citations,
+      answer,
+      citations,
       conversationId,
-      messageId: message.id,
-      mode: 'extractive',
-      model: extractiveModel,
-      outcome: composed.outcome,
-      clarifyingQuestions: composed.clarifyingQuestions,
-      timings: { retrieveMs: round(retrieveMs), composeMs: round(composeMs), totalMs: round(performance.now() - started) },
+      messageId,
+      mode,
+      model,
+      outcome,
+      clarifyingQuestions,
+      standaloneQuestion: query,
+      timings: { condenseMs: round(condenseMs), retrieveMs: round(retrieveMs), composeMs: round(composeMs), modelMs: round(modelMs), totalMs: round(performance.now() - started) },
     };
   }
 }

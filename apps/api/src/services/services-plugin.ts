@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { CairnConfig } from '@cairn/core';
+import type { ChatModel } from '@cairn/answer';
 import type { Embedder } from '@cairn/embed';
 import type { InProcessRunner } from '@cairn/ingest';
 import { Retriever } from '@cairn/retrieve';
@@ -23,10 +24,24 @@ declare module 'fastify' {
 }
 
 /** The application's services as one decorator, built from the store and embedder it is given. */
-export const servicesPlugin = fp<{ config: CairnConfig; store: Store; embedder: Embedder; searchEmbedder?: Embedder; runner: CairnServices['runner'] }>(
-  async (app, { config, store, embedder, searchEmbedder, runner }) => {
+/** What the application is built from (a Runtime has all of it). */
+export interface ServiceDependencies {
+  config: CairnConfig;
+  store: Store;
+  embedder: Embedder;
+  /** What search embeds queries with, when it differs from `embedder` (during a model change). */
+  searchEmbedder?: Embedder;
+  runner: CairnServices['runner'];
+  /** The chat model; without it answers are extractive. */
+  chatModel?: ChatModel | undefined;
+  persona?: string;
+}
+
+export const servicesPlugin = fp<ServiceDependencies>(
+  async (app, { config, store, embedder, searchEmbedder, runner, chatModel, persona }) => {
     const retriever = new Retriever(store, searchEmbedder ?? embedder, config.retrievalMode);
-    app.decorate('cairn', { config, store, embedder, retriever, ask: new AskService(store, retriever), runner });
+    const ask = new AskService(store, retriever, { chatModel, persona, contextTokens: config.chat.contextTokens, maxAnswerTokens: config.chat.maxTokens });
+    app.decorate('cairn', { config, store, embedder, retriever, ask, runner });
   },
   { name: 'cairn-services' },
 );

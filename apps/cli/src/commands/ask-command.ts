@@ -16,8 +16,19 @@ export const askCommand = new Command('ask')
     const config = loadConfig();
     const runtime = await openRuntime(config);
     try {
-      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode));
-      const result = await service.ask({ question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } });
+      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode), {
+        chatModel: runtime.chatModel,
+        persona: runtime.persona,
+        contextTokens: config.chat.contextTokens,
+        maxAnswerTokens: config.chat.maxTokens,
+      });
+      // In a terminal, the model's answer appears as it is written; the verified answer follows.
+      const live = !options.json && process.stdout.isTTY && runtime.chatModel !== undefined;
+      const result = await service.ask(
+        { question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } },
+        live ? { token: (text) => process.stderr.write(text) } : {},
+      );
+      if (live) process.stderr.write('\n\n');
       emit(Boolean(options.json), result, () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`);
     } finally {
       await runtime.close();

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import type { ConversationTurn } from '@cairn/answer';
+import { CairnError, estimateTokens } from '@cairn/core';
+import { CitationSchema, errorResponses, limits } from '../schemas.js';
+import type { AskResult } from '../services/ask-service.js';
+import { abortOnDisconnect, openEventStream, streamedError, type EventStream } from './event-stream.js';
+
+const ContentPart = Type.Object({ type: Type.String(), text: Type.Optional(Type.String()) }, { additionalProperties: true });
+
+const ChatCompletionsBody = Type.Object(
+  {
+    model: Type.Optional(Type.String({ description: 'Ignored: Cairn answers with its configured model (named in the response)' })),
+    messages: Type.Array(
+      Type.Object(
+        {
+          role: Type.String({ description: 'system, developer, user, assistant or tool; system and developer messages are ignored (the persona is Cairn\'s)' }),
+          content: Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]),
+        },
+        { additionalProperties: true },
+      ),
+      { minItems: 1, maxItems: 200 },
+    ),
+    stream: Type.Optional(Type.Boolean()),
+    stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
+  },
+  { additionalProperties: true, description: 'An OpenAI chat completions request; other fields (temperature, max_tokens, …) are accepted and ignored' },
+);
+type ChatCompletionsBody = Static<typeof ChatCompletionsBody>;
+
+const ChatCompletionResponse = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('chat.completion'),
+  created: Type.Integer(),
+  model: Type.String(),
+  choices: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      message: Type.Object({ role: Type.Literal('assistant'), content: Type.String() }),
+      finish_reason: Type.String(),
+      logprobs: Type.Null(),
+    }),
+  ),
+  usage: Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Type.Integer(), total_tokens: Type.Integer() }),
+  citations: Type.Array(CitationSchema, { description: 'The verified citations of the answer; the content ends with them as footnotes' }),
+});
+
+function textOf(content: ChatCompletionsBody['messages'][number]['content']): string {
+  if (typeof content === 'string') return content;
+  return (content ?? []).map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('');
+}
+
+/** The question (the last message, which must be the user's) and the turns before it. */
+function readMessages(messages: ChatCompletionsBody['messages']): { question: string; history: ConversationTurn[] } {
+  const turns = messages.filter((message) => message.role === 'user' || message.role === 'assistant');
+  const last = messages.at(-1)!;
+  if (last.role !== 'user') throw new CairnError('invalid_request', 'messages: the last message must be the user\'s question.');
+  const question = textOf(last.content);
+  if (question.length > limits.questionChars) {
+    throw new CairnError('question_too_long', `The question has ${question.length} characters; the limit is ${limits.questionChars}.`);
+  }
+  const history = turns.slice(0, -1).map((message) => ({ role: message.role as 'user' | 'assistant', content: textOf(message.content) }));
+  return { question, history };
+}
+
+function usage(question: string, history: readonly ConversationTurn[], answer: string) {
+  const promptTokens = estimateTokens([question, ...history.map((turn) => turn.content)].join('\n'));
+  const completionTokens = estimateTokens(answer);
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+/**
+ * OpenAI's chat completions API, so that the `openai` SDK and tools built on it can use
+ * Cairn as a model. The last user message is the question and the earlier turns its
+ * context (not stored as a conversation); the answer is the thought partner's, grounded
+ * and cited, with the citations as footnotes in the content and as a `citations` field.
+ */
+export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/v1/chat/completions',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'OpenAI-compatible chat completions (streaming and not): the thought partner as a model',
+        body: ChatCompletionsBody,
+        response: { 200: ChatCompletionResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { question, history } = readMessages(request.body.messages);
+      const controller = new AbortController();
+      abortOnDisconnect(reply, controller);
+      const id = `chatcmpl-${randomUUID()}`;
+      const created = Math.floor(Date.now() / 1000);
+      const input = { question, history, signal: controller.signal };
+      if (!request.body.stream) {
+        const result = await app.cairn.ask.ask(input);
+        return {
+          id,
+          object: 'chat.completion' as const,
+          created,
+          model: result.model,
+          choices: [{ index: 0, message: { role: 'assistant' as const, content: result.answer }, finish_reason: 'stop', logprobs: null }],
+          usage: usage(question, history, result.answer),
+          citations: result.citations,
+        };
+      }
+
+      let stream: EventStream | undefined;
+      const model = app.cairn.ask.model;
+      const chunk = (delta: Record<string, string>, finishReason: string | null, extra: Record<string, unknown> = {}) => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+        ...extra,
+      });
+      const open = () => {
+        if (!stream) {
+          stream = openEventStream(request, reply);
+          stream.send(null, chunk({ role: 'assistant', content: '' }, null));
+        }
+        return stream;
+      };
+      let streamed = '';
+      try {
+        const result: AskResult = await app.cairn.ask.ask(input, {
+          citations: () => open(),
+          token: (text) => {
+            streamed += text;
+            open().send(null, chunk({ content: text }, null));
+          },
+        });
+        // The footnotes: the verified citations, as the non-streamed content ends with them.
+        const sources = result.answer.indexOf('\n\n**Sources**\n');
+        const footnotes = sources >= 0 && !streamed.includes('**Sources**') ? result.answer.slice(sources) : '';
+        if (footnotes) open().send(null, chunk({ content: footnotes }, null));
+        open().send(null, chunk({}, 'stop', { citations: result.citations }));
+        if (request.body.stream_options?.include_usage) open().send(null, { ...chunk({}, null), choices: [], usage: usage(question, history, streamed + footnotes) });
+        open().sendData('[DONE]');
+      } catch (error) {
+        if (!stream) throw error;
+        if (!controller.signal.aborted) open().send(null, streamedError(request, error));
+      }
+      stream?.end();
+      return reply;
+    },
+  );
+};

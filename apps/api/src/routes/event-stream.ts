@@ -1,0 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CairnError, type ErrorCode } from '@cairn/core';
+
+/** Server-Sent Events on a hijacked reply. */
+export interface EventStream {
+  /** Sends one event: `event: name` (omitted for OpenAI-style data-only streams) and its JSON data. */
+  send(event: string | null, data: unknown): void;
+  /** Sends a raw data line (`data: [DONE]`). */
+  sendData(text: string): void;
+  end(): void;
+}
+
+/** Whether the client asked for Server-Sent Events. */
+export function wantsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+/**
+ * Cancels `controller` when the client goes away before the reply is complete: a closed
+ * connection stops the work done for it (the model call first of all).
+ */
+export function abortOnDisconnect(reply: FastifyReply, controller: AbortController): void {
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableEnded) controller.abort(new Error('the client disconnected'));
+  });
+}
+
+/** Starts an event stream on `reply` (from here on, Fastify's reply is bypassed). */
+export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': String(request.id),
+  });
+  const write = (text: string) => {
+    if (!reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(text);
+  };
+  return {
+    send(event, data) {
+      write(`${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+    },
+    sendData(text) {
+      write(`data: ${text}\n\n`);
+    },
+    end() {
+      if (!reply.raw.writableEnded) reply.raw.end();
+    },
+  };
+}
+
+/** An error as the `error` event carries it: a client error as it is, anything else without internals. */
+export function streamedError(request: FastifyRequest, error: unknown): { error: { code: ErrorCode; message: string } } {
+  if (error instanceof CairnError) {
+    if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+    return { error: { code: error.code, message: error.message } };
+  }
+  request.log.error({ err: error }, 'unhandled error in a stream');
+  return { error: { code: 'internal_error', message: `An unexpected error; the server log has the details under request id ${request.id}.` } };
+}

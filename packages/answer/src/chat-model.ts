@@ -1,0 +1,116 @@
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { CairnError } from '@cairn/core';
+
+/** A message of a chat prompt. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** What answers need of a chat model: its name, and its answer to a prompt, streamed. */
+export interface ChatModel {
+  readonly model: string;
+  /** The answer's text in pieces as the model writes them; aborting `signal` cancels the call. */
+  stream(messages: readonly ChatMessage[], options?: { signal?: AbortSignal | undefined }): AsyncIterable<string>;
+}
+
+export interface OpenAIChatModelOptions {
+  apiKey: string;
+  /** An OpenAI-compatible server (Ollama, vLLM, llama.cpp's server); OpenAI itself when absent. */
+  baseUrl?: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxTokens: number;
+  maxRetries: number;
+  /** Calls in flight at once from this process; the rest wait their turn. */
+  maxConcurrency: number;
+}
+
+function toLangChain(message: ChatMessage): BaseMessage {
+  if (message.role === 'system') return new SystemMessage(message.content);
+  if (message.role === 'assistant') return new AIMessage(message.content);
+  return new HumanMessage(message.content);
+}
+
+/** The text of a streamed chunk, whether the provider sends a string or content parts. */
+function chunkText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : '')).join('');
+  return '';
+}
+
+/** A provider failure as a client-facing error: a timeout, or a failed call. */
+function modelError(error: unknown, model: string, timeoutMs: number): CairnError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed? ?out|timeout/i.test(message) || (error instanceof Error && error.name === 'TimeoutError')) {
+    return new CairnError('model_timeout', `The chat model ${model} did not answer within ${timeoutMs} ms.`, { cause: error });
+  }
+  return new CairnError('model_failed', `The chat model ${model} failed: ${message.slice(0, 300)}`, { cause: error });
+}
+
+/**
+ * A chat model through LangChain's ChatOpenAI, OpenAI's or any OpenAI-compatible server's,
+ * with every bound explicit (LangChain's defaults are unbounded): a timeout per call, a
+ * cap on answer tokens, a few retries with backoff, and at most `maxConcurrency` calls at
+ * once across the process (p-limit, held for the whole stream, not only its first byte).
+ */
+export class OpenAIChatModel implements ChatModel {
+  readonly model: string;
+  private readonly client: ChatOpenAI;
+  private readonly limit: LimitFunction;
+
+  constructor(private readonly options: OpenAIChatModelOptions) {
+    this.model = options.model;
+    this.client = new ChatOpenAI({
+      apiKey: options.apiKey,
+      model: options.model,
+      maxTokens: options.maxTokens,
+      timeout: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      maxConcurrency: options.maxConcurrency,
+      streaming: true,
+      configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
+    });
+    this.limit = pLimit(options.maxConcurrency);
+  }
+
+  async *stream(messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<string> {
+    // The slot is taken before the call and given back when the stream ends, however it ends.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let acquired!: () => void;
+    const slot = new Promise<void>((resolve) => (acquired = resolve));
+    void this.limit(() => {
+      acquired();
+      return released;
+    });
+    await slot;
+    try {
+      options.signal?.throwIfAborted();
+      const stream = await this.client
+        .stream(messages.map(toLangChain), { signal: options.signal })
+        .catch((error: unknown) => {
+          throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
+        });
+      try {
+        for await (const chunk of stream) {
+          const text = chunkText(chunk.content);
+          if (text) yield text;
+        }
+      } catch (error) {
+        throw options.signal?.aborted || error instanceof CairnError ? error : modelError(error, this.model, this.options.timeoutMs);
+      }
+    } finally {
+      release();
+    }
+  }
+}
+
+/** The whole answer of a streamed call. */
+export async function completeChat(model: ChatModel, messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): Promise<string> {
+  let text = '';
+  for await (const piece of model.stream(messages, options)) text += piece;
+  return text;
+}

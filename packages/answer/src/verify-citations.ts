@@ -1,0 +1,128 @@
+import type { RetrievedPassage } from '@cairn/core';
+import { analyzeText } from '@cairn/embed';
+import { citationFor, type Citation } from './citation.js';
+import { splitSentences } from './split-sentences.js';
+
+/** Why a marker was taken out of an answer. */
+export type RemovedMarkerReason = 'out_of_range' | 'unsupported' | 'fabricated_quote';
+
+export interface VerifiedAnswer {
+  /** The answer with only the markers that hold, renumbered 1, 2, … in order of first use. */
+  text: string;
+  /** One per passage still cited, numbered as in `text`, each with a verbatim quote of the passage. */
+  citations: Citation[];
+  /** The markers taken out, and why. */
+  removed: { marker: number; sentence: string; reason: RemovedMarkerReason }[];
+}
+
+/** `[1]`, `[1, 2]` or `[1][3]`: the markers a model is asked to write. */
+const markerPattern = /\s*\[(\d+(?:\s*,\s*\d+)*)\]/g;
+/** A quotation in the model's words, long enough to be a claim about the source. */
+const quotationPattern = /["“]([^"“”]{12,})["”]/g;
+
+/**
+ * A sentence of a passage that speaks to the model rather than the reader (a prompt
+ * injection): it backs no claim and is never quoted.
+ */
+const instructionLike = /\b(ignore|disregard|forget|override)\b[^.!?]{0,60}\b(instructions?|prompts?|rules|guidelines)\b|\bsystem prompt\b|\byou are now\b|\bas an ai\b/i;
+
+/** The passage's text without sentences addressed to the model. */
+function readerText(passage: RetrievedPassage): string[] {
+  return splitSentences(passage.text).filter((sentence) => !instructionLike.test(sentence));
+}
+
+/** A share of the sentence's content terms that the passage must contain to back it. */
+const minimumSupport = 0.4;
+
+function normalizeForQuote(text: string): string {
+  return text.toLowerCase().replace(/[“”]/g, '"').replace(/[‘’]/g, "'").replace(/\s+/g, ' ').trim();
+}
+
+/** How much of `claim` (its content terms) `passageTerms` contains: shared terms and their share. */
+function support(claimTerms: readonly string[], passageTerms: ReadonlySet<string>): { shared: number; share: number } {
+  const unique = new Set(claimTerms);
+  if (unique.size === 0) return { shared: 0, share: 0 };
+  let shared = 0;
+  for (const term of unique) if (passageTerms.has(term)) shared += 1;
+  return { shared, share: shared / unique.size };
+}
+
+/**
+ * Whether a passage backs a sentence: most of the sentence's content terms appear in it
+ * (at least two, or all of a shorter sentence's). A lexical test: it lets a paraphrase
+ * through and stops a marker on a sentence that speaks of something else.
+ */
+function supports(claimTerms: readonly string[], passageTerms: ReadonlySet<string>): boolean {
+  const { shared, share } = support(claimTerms, passageTerms);
+  const needed = Math.min(2, new Set(claimTerms).size);
+  return shared >= needed && needed > 0 && share >= minimumSupport;
+}
+
+/** The passage's sentence that best backs the claims citing it: a verbatim span of the passage. */
+function bestQuote(passage: RetrievedPassage, claims: readonly string[]): string {
+  const claimTerms = claims.flatMap((claim) => analyzeText(claim));
+  let best = { sentence: '', shared: -1 };
+  for (const sentence of readerText(passage)) {
+    const { shared } = support(claimTerms, new Set(analyzeText(sentence)));
+    if (shared > best.shared && passage.text.includes(sentence)) best = { sentence, shared };
+  }
+  return best.sentence || (readerText(passage)[0] ?? passage.text.slice(0, 200));
+}
+
+/**
+ * Moves markers written after a sentence's full stop ("… clear. [1]") in front of it
+ * ("… clear [1]."), so that each marker belongs to the sentence it follows.
+ */
+function attachMarkers(text: string): string {
+  return text.replace(/([.!?])((?:[ \t]*\[\d+(?:\s*,\s*\d+)*\])+)/g, '$2$1');
+}
+
+/** Splits text into sentences and the white space between them, keeping every character. */
+function segments(text: string): string[] {
+  return text.split(/((?<=[.!?]["')\]*_]*)[ \t]+|\n+)/);
+}
+
+/**
+ * Checks every `[n]` of a model's answer against the passages it was given (`passages[i]`
+ * is `[i + 1]`): a marker outside them is removed, and so is one on a sentence the
+ * passage does not back, or on a sentence whose quotation the passage does not contain.
+ * The markers that hold are renumbered in order of first use, and each cited passage gets
+ * a citation whose quote is the passage's sentence that best backs what cites it.
+ */
+export function verifyCitations(answer: string, passages: readonly RetrievedPassage[]): VerifiedAnswer {
+  const passageTerms = passages.map((passage) => new Set(analyzeText(`${passage.heading} ${readerText(passage).join(' ')}`)));
+  const removed: VerifiedAnswer['removed'] = [];
+  const renumbered = new Map<number, number>();
+  const claimsOf = new Map<number, string[]>();
+
+  const verified = segments(attachMarkers(answer)).map((segment) => {
+    if (!segment.includes('[')) return segment;
+    const claim = segment.replace(markerPattern, '').trim();
+    const claimTerms = analyzeText(claim);
+    const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
+    return segment.replace(markerPattern, (whole: string, list: string) => {
+      const kept: number[] = [];
+      for (const marker of list.split(',').map((number) => Number(number.trim()))) {
+        const passage = passages[marker - 1];
+        let reason: RemovedMarkerReason | undefined;
+        if (!passage || !Number.isInteger(marker) || marker < 1) reason = 'out_of_range';
+        else if (quotations.some((quotation) => !normalizeForQuote(passage.text).includes(quotation))) reason = 'fabricated_quote';
+        else if (!supports(claimTerms, passageTerms[marker - 1]!)) reason = 'unsupported';
+        if (reason) {
+          removed.push({ marker, sentence: claim, reason });
+          continue;
+        }
+        if (!renumbered.has(marker)) renumbered.set(marker, renumbered.size + 1);
+        claimsOf.set(marker, [...(claimsOf.get(marker) ?? []), claim]);
+        if (!kept.includes(renumbered.get(marker)!)) kept.push(renumbered.get(marker)!);
+      }
+      return kept.length > 0 ? `${whole.match(/^\s*/)![0]}${kept.map((n) => `[${n}]`).join('')}` : '';
+    });
+  });
+
+  const citations = [...renumbered].map(([marker, n]) => {
+    const passage = passages[marker - 1]!;
+    return citationFor(passage, n, bestQuote(passage, claimsOf.get(marker) ?? []));
+  });
+  return { text: verified.join(''), citations, removed };
+}
