@@ -6,17 +6,18 @@
  * Run: npm run bench   (needs TEST_DATABASE_URL or Postgres on 127.0.0.1:5432)
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '@cairn/api';
-import { contentHash, loadConfig } from '@cairn/core';
-import { LocalHashEmbedder, keywordWeights } from '@cairn/embed';
-import { createCrawler, embeddingInput, InProcessRunner } from '@cairn/ingest';
-import { loadGoldSet, starterNotesDirectory } from '@cairn/starter-corpus';
+import { loadConfig } from '@cairn/core';
+import { LocalHashEmbedder } from '@cairn/embed';
+import { createCrawler, InProcessRunner } from '@cairn/ingest';
+import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
+import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -42,48 +43,13 @@ async function timeToFirstAnswer(): Promise<number> {
   }
 }
 
-/** 10,000 realistic passages: sentences of the starter notes recombined into 500 documents of 20 chunks. */
-async function syntheticCorpus(): Promise<string[][]> {
-  const sentences: string[] = [];
-  for (const file of await readdir(starterNotesDirectory)) {
-    const text = (await readFile(join(starterNotesDirectory, file), 'utf8')).split('\n---\n')[1] ?? '';
-    sentences.push(...text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length > 40 && !sentence.startsWith('#')));
-  }
-  let seed = 7;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-  return Array.from({ length: 500 }, () => Array.from({ length: 20 }, () => Array.from({ length: 5 }, () => sentences[next() % sentences.length]).join(' ')));
-}
-
 async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[][]): Promise<{ p50: number; p95: number; chunks: number; loadSeconds: number }> {
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
   const store = await Store.open({ databaseUrl: testDatabase?.url });
   const embedder = new LocalHashEmbedder();
   const loadStarted = performance.now();
   try {
-    await store.embeddings.registerModel(embedder.model, embedder.dimensions);
-    const { id: sourceId } = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: 'https://bench.test/' });
-    for (const [index, texts] of documents.entries()) {
-      const chunks = texts.map((text, ordinal) => {
-        const heading = `Document ${index} › Section ${ordinal}`;
-        return {
-          ordinal,
-          headingPath: [`Document ${index}`, `Section ${ordinal}`],
-          heading,
-          anchor: `section-${ordinal}`,
-          text,
-          tokenCount: 100,
-          contentHash: contentHash(embeddingInput(heading, text)),
-          keywords: keywordWeights(heading, text),
-        };
-      });
-      const vectors = new Map(chunks.map((chunk) => [chunk.contentHash, embedder.embed(embeddingInput(chunk.heading, chunk.text))]));
-      await store.documents.replace(
-        { sourceId, locator: `doc-${index}`, url: `https://bench.test/${index}/`, kind: 'article', title: `Document ${index}`, author: 'Bench', publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: String(index) },
-        chunks,
-        { model: embedder.model, vectors },
-      );
-    }
-    await store.documents.refreshStatistics();
+    await loadSyntheticCorpus(store, embedder, documents);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
     const runner = new InProcessRunner({ store, embedder, crawler });
