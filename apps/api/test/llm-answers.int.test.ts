@@ -240,5 +240,15 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(citations.length).toBeGreaterThan(0);
 
     await expect(client.chat.completions.create({ model: 'cairn', messages: [{ role: 'assistant', content: 'hello' }] })).rejects.toMatchObject({ status: 400 });
+
+    // Streamed text is verified sentence by sentence: a marker that does not hold never shows.
+    server.setChatReply((body) => `${defaultChatReply(body).replace('From the sources: ', '')} Sponsorship is about advocacy [9]. The moon is cheese [1].`);
+    const adversarial = await client.chat.completions.create({ model: 'cairn', stream: true, messages: [{ role: 'user', content: 'What is the difference between sponsorship and mentorship?' }] });
+    let shown = '';
+    for await (const chunk of adversarial) shown += chunk.choices[0]?.delta.content ?? '';
+    expect(shown).not.toContain('[9]');
+    expect(shown).toContain('The moon is cheese.');
+    expect(shown.match(/\[1\]/g)!.length).toBe(2); // once in the answer, once in the footnotes
+    expect(shown.indexOf('**Sources**')).toBe(shown.lastIndexOf('**Sources**'));
   });
 });

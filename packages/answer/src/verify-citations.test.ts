@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetrievedPassage } from '@cairn/core';
-import { verifyCitations } from './verify-citations.js';
+import { CitationStream, verifyCitations } from './verify-citations.js';
 
 function passage(n: number, text: string, heading = 'Section'): RetrievedPassage {
   return {
@@ -80,5 +80,28 @@ describe('verifyCitations', () => {
     const result = verifyCitations(answer, passages);
     expect(result.text).toBe(answer);
     expect(result.citations).toHaveLength(2);
+  });
+});
+
+describe('CitationStream', () => {
+  it('emits verified whole sentences as the answer streams, equal to verifying the whole answer', () => {
+    const answer =
+      'Sponsorship is advocating for someone in rooms they are not in. [1] Reorganise every quarter [2]. Feedback has three parts: observation, impact and a request [2].\n\n- Out of range [9]\n- Teams of five to eight engineers work well [3]';
+    const stream = new CitationStream(passages);
+    let emitted = '';
+    const pieces: string[] = [];
+    for (const piece of answer.match(/\S+\s*|\s+/g)!) {
+      const ready = stream.push(piece);
+      if (ready) pieces.push(ready);
+      emitted += ready;
+    }
+    const rest = stream.end();
+    emitted += rest.text;
+    const whole = verifyCitations(answer, passages);
+    expect(emitted).toBe(whole.text);
+    expect(rest.citations).toEqual(whole.citations);
+    // Text came out sentence by sentence, before the end.
+    expect(pieces.length).toBeGreaterThanOrEqual(3);
+    expect(pieces[0]!.startsWith('Sponsorship is advocating for someone in rooms they are not in [1]. ')).toBe(true);
   });
 });

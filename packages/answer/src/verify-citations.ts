@@ -90,39 +90,92 @@ function segments(text: string): string[] {
  * a citation whose quote is the passage's sentence that best backs what cites it.
  */
 export function verifyCitations(answer: string, passages: readonly RetrievedPassage[]): VerifiedAnswer {
-  const passageTerms = passages.map((passage) => new Set(analyzeText(`${passage.heading} ${readerText(passage).join(' ')}`)));
-  const removed: VerifiedAnswer['removed'] = [];
-  const renumbered = new Map<number, number>();
-  const claimsOf = new Map<number, string[]>();
+  const verifier = new CitationVerifier(passages);
+  const text = verifier.verify(answer);
+  return { text, ...verifier.result() };
+}
 
-  const verified = segments(attachMarkers(answer)).map((segment) => {
-    if (!segment.includes('[')) return segment;
-    const claim = segment.replace(markerPattern, '').trim();
-    const claimTerms = analyzeText(claim);
-    const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
-    return segment.replace(markerPattern, (whole: string, list: string) => {
-      const kept: number[] = [];
-      for (const marker of list.split(',').map((number) => Number(number.trim()))) {
-        const passage = passages[marker - 1];
-        let reason: RemovedMarkerReason | undefined;
-        if (!passage || !Number.isInteger(marker) || marker < 1) reason = 'out_of_range';
-        else if (quotations.some((quotation) => !normalizeForQuote(passage.text).includes(quotation))) reason = 'fabricated_quote';
-        else if (!supports(claimTerms, passageTerms[marker - 1]!)) reason = 'unsupported';
-        if (reason) {
-          removed.push({ marker, sentence: claim, reason });
-          continue;
-        }
-        if (!renumbered.has(marker)) renumbered.set(marker, renumbered.size + 1);
-        claimsOf.set(marker, [...(claimsOf.get(marker) ?? []), claim]);
-        if (!kept.includes(renumbered.get(marker)!)) kept.push(renumbered.get(marker)!);
-      }
-      return kept.length > 0 ? `${whole.match(/^\s*/)![0]}${kept.map((n) => `[${n}]`).join('')}` : '';
+/**
+ * verifyCitations over a stream: `push` each piece of the model's answer and emit what it
+ * returns, the verified text of every sentence that is complete (a sentence is complete
+ * once the next one has begun, so that a marker written after its full stop still counts
+ * for it); `end` returns the rest. The text and citations equal verifyCitations' of the
+ * whole answer, numbering included (markers are renumbered in order of first use).
+ */
+export class CitationStream {
+  private readonly verifier: CitationVerifier;
+  private pending = '';
+
+  constructor(passages: readonly RetrievedPassage[]) {
+    this.verifier = new CitationVerifier(passages);
+  }
+
+  push(piece: string): string {
+    this.pending += piece;
+    // The end of the last complete sentence: a terminator, then space, then the next sentence's first character.
+    const boundary = /[.!?]["')\]*_]*[ \t]+(?=[^\s[])|\n+(?=\S)/g;
+    let cut = -1;
+    for (const match of this.pending.matchAll(boundary)) cut = match.index + match[0].length;
+    if (cut <= 0) return '';
+    const ready = this.pending.slice(0, cut);
+    this.pending = this.pending.slice(cut);
+    return this.verifier.verify(ready);
+  }
+
+  end(): { text: string } & Omit<VerifiedAnswer, 'text'> {
+    const text = this.verifier.verify(this.pending);
+    this.pending = '';
+    return { text, ...this.verifier.result() };
+  }
+}
+
+/** The verification state of one answer: the markers kept so far, their numbers and claims. */
+class CitationVerifier {
+  private readonly passageTerms: Set<string>[];
+  private readonly removed: VerifiedAnswer['removed'] = [];
+  private readonly renumbered = new Map<number, number>();
+  private readonly claimsOf = new Map<number, string[]>();
+
+  constructor(private readonly passages: readonly RetrievedPassage[]) {
+    this.passageTerms = passages.map((passage) => new Set(analyzeText(`${passage.heading} ${readerText(passage).join(' ')}`)));
+  }
+
+  /** The verified text of `text`, a run of whole sentences following those verified before. */
+  verify(text: string): string {
+    const { passages, passageTerms, removed, renumbered, claimsOf } = this;
+    return segments(attachMarkers(text))
+      .map((segment) => {
+        if (!segment.includes('[')) return segment;
+        const claim = segment.replace(markerPattern, '').trim();
+        const claimTerms = analyzeText(claim);
+        const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
+        return segment.replace(markerPattern, (whole: string, list: string) => {
+          const kept: number[] = [];
+          for (const marker of list.split(',').map((number) => Number(number.trim()))) {
+            const passage = passages[marker - 1];
+            let reason: RemovedMarkerReason | undefined;
+            if (!passage || !Number.isInteger(marker) || marker < 1) reason = 'out_of_range';
+            else if (quotations.some((quotation) => !normalizeForQuote(passage.text).includes(quotation))) reason = 'fabricated_quote';
+            else if (!supports(claimTerms, passageTerms[marker - 1]!)) reason = 'unsupported';
+            if (reason) {
+              removed.push({ marker, sentence: claim, reason });
+              continue;
+            }
+            if (!renumbered.has(marker)) renumbered.set(marker, renumbered.size + 1);
+            claimsOf.set(marker, [...(claimsOf.get(marker) ?? []), claim]);
+            if (!kept.includes(renumbered.get(marker)!)) kept.push(renumbered.get(marker)!);
+          }
+          return kept.length > 0 ? `${whole.match(/^\s*/)![0]}${kept.map((n) => `[${n}]`).join('')}` : '';
+        });
+      })
+      .join('');
+  }
+
+  result(): Omit<VerifiedAnswer, 'text'> {
+    const citations = [...this.renumbered].map(([marker, n]) => {
+      const passage = this.passages[marker - 1]!;
+      return citationFor(passage, n, bestQuote(passage, this.claimsOf.get(marker) ?? []));
     });
-  });
-
-  const citations = [...renumbered].map(([marker, n]) => {
-    const passage = passages[marker - 1]!;
-    return citationFor(passage, n, bestQuote(passage, claimsOf.get(marker) ?? []));
-  });
-  return { text: verified.join(''), citations, removed };
+    return { citations, removed: [...this.removed] };
+  }
 }

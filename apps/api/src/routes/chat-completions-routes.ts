@@ -128,14 +128,16 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const result: AskResult = await app.cairn.ask.ask(input, {
           citations: () => open(),
-          token: (text) => {
+          // Whole sentences with their markers checked: nothing shown is taken back later.
+          verifiedText: (text) => {
             streamed += text;
             open().send(null, chunk({ content: text }, null));
           },
         });
-        // The footnotes: the verified citations, as the non-streamed content ends with them.
-        const sources = result.answer.indexOf('\n\n**Sources**\n');
-        const footnotes = sources >= 0 && !streamed.includes('**Sources**') ? result.answer.slice(sources) : '';
+        // The rest of the verified answer (the sources as footnotes; for an answer without
+        // support, the whole of it, which replaces what the model wrote).
+        const shown = streamed.trim();
+        const footnotes = result.answer.startsWith(shown) ? result.answer.slice(shown.length) : `\n\n${result.answer}`;
         if (footnotes) open().send(null, chunk({ content: footnotes }, null));
         open().send(null, chunk({}, 'stop', { citations: result.citations }));
         if (request.body.stream_options?.include_usage) open().send(null, { ...chunk({}, null), choices: [], usage: usage(question, history, streamed + footnotes) });

@@ -3,6 +3,7 @@ import {
   buildChatPrompt,
   citationFor,
   citationLine,
+  CitationStream,
   composeExtractiveAnswer,
   condenseQuestion,
   detectRefusal,
@@ -36,6 +37,11 @@ export interface AskListener {
   citations?(citations: Citation[]): void;
   /** A piece of the answer as it is written (before verification). */
   token?(text: string): void;
+  /**
+   * The answer's verified text, whole sentences at a time as they are written (markers
+   * checked and renumbered, as in the final answer; the sources list is not included).
+   */
+  verifiedText?(text: string): void;
 }
 
 export interface AskResult {
@@ -144,7 +150,10 @@ export class AskService {
     if (!chatModel || refusal) {
       listener.citations?.(candidateCitations(retrieved));
       const composed = composeExtractiveAnswer(query, retrieved);
-      for (const word of wordsOf(composed.text)) listener.token?.(word);
+      for (const word of wordsOf(composed.text)) {
+        listener.token?.(word);
+        listener.verifiedText?.(word);
+      }
       ({ text: answer, citations, outcome, clarifyingQuestions } = composed);
     } else {
       const prompt = buildChatPrompt({
@@ -158,10 +167,15 @@ export class AskService {
       listener.citations?.(candidateCitations(prompt.passages));
       const modelStarted = performance.now();
       let text = '';
+      const verifying = listener.verifiedText ? new CitationStream(prompt.passages) : undefined;
       for await (const piece of chatModel.stream(prompt.messages, { signal: input.signal })) {
         text += piece;
         listener.token?.(piece);
+        const ready = verifying?.push(piece);
+        if (ready) listener.verifiedText?.(ready);
       }
+      const rest = verifying?.end().text;
+      if (rest) listener.verifiedText?.(rest);
       modelMs = performance.now() - modelStarted;
       const verified = verifyCitations(text, prompt.passages);
       citations = verified.citations;
