@@ -106,10 +106,7 @@ export class AskService {
     private readonly options: AskServiceOptions = {},
   ) {}
 
-  get mode(): 'llm' | 'extractive' {
-    return this.options.chatModel ? 'llm' : 'extractive';
-  }
-
+  /** The model answers come from (a refused request is still answered by rule). */
   get model(): string {
     return this.options.chatModel?.model ?? extractiveModel;
   }
