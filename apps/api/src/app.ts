@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import ajvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -29,8 +30,15 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // A JSON body is taken as sent ({question: 42} is an error, not "42"); query strings and
+  // path parameters are text, so their numbers and booleans are converted.
+  const compilers = ajvCompiler();
+  const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false } as const;
+  const strict = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
+  const coercing = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: 'array' } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? strict : coercing)(route));
 
   // JSON only: a text/plain body gets 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');

@@ -84,6 +84,19 @@ export const CitationSchema = Type.Object({
   chunkId: Type.String(),
   kind: Type.Union([Type.Literal('article'), Type.Literal('note')], { description: 'note: one of our notes; url links the original it summarises' }),
   publishedAt: nullableString,
+  fetchedAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'When the cited page was last crawled' })),
+});
+
+export const RetrievedSchema = Type.Object({
+  rank: Type.Integer({ description: '1-based rank after fusion' }),
+  chunkId: Type.String(),
+  url: Type.String(),
+  title: Type.String(),
+  source: Type.String(),
+  heading: Type.String(),
+  score: Type.Number({ description: 'The fused score' }),
+  ranks: Ranks,
+  inPrompt: Type.Boolean({ description: 'Whether the passage was given to the composer or model (the context budget may leave some out)' }),
 });
 
 export const AskResponse = Type.Object({
@@ -96,6 +109,7 @@ export const AskResponse = Type.Object({
   outcome: Type.Union([Type.Literal('answered'), Type.Literal('refused'), Type.Literal('no_support')]),
   clarifyingQuestions: Type.Array(Type.String()),
   standaloneQuestion: Type.String({ description: 'What retrieval searched for: the question, or a follow-up made standalone' }),
+  retrieval: Type.Array(RetrievedSchema, { description: 'Every passage retrieval returned, with its scores and ranks (the retrieval details)' }),
   timings: Type.Object({
     condenseMs: Type.Number({ description: 'making a follow-up standalone' }),
     retrieveMs: Type.Number(),
@@ -141,6 +155,22 @@ export const FeedbackResponse = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+export const FeedbackReviewResponse = Type.Object({
+  feedback: Type.Array(
+    Type.Intersect([
+      FeedbackResponse,
+      Type.Object({
+        conversationId: Type.String(),
+        question: Type.Union([Type.String(), Type.Null()], { description: 'The user turn the rated answer replied to' }),
+        answer: Type.String(),
+        citations: Type.Array(CitationSchema),
+        mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive'), Type.Null()]),
+        model: nullableString,
+      }),
+    ]),
+  ),
+});
+
 const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50, description: 'Regular expressions matched against the normalised URL' });
 
 export const SourceBody = Type.Object(
@@ -179,12 +209,18 @@ export const SourceResponse = Type.Object({
 });
 
 export const SourceListResponse = Type.Object({
+  staleAfterDays: Type.Integer({ description: 'A page fetched longer ago than this counts as stale' }),
   sources: Type.Array(
     Type.Intersect([
       SourceResponse,
       Type.Object({
         documents: Type.Integer(),
         tombstoned: Type.Integer({ description: 'pages that vanished' }),
+        stale: Type.Integer({ description: 'active pages last fetched more than staleAfterDays ago' }),
+        lastRun: Type.Union([
+          Type.Object({ id: Type.String(), status: Type.String(), createdAt: Type.String({ format: 'date-time' }), finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+          Type.Null(),
+        ]),
         chunks: Type.Integer(),
         oldestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
         newestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

@@ -110,6 +110,42 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(feedback.json()).toMatchObject({ messageId: asked.messageId, rating: 1, comment: 'useful' });
   });
 
+  it('lists rated answers for review with their questions and citations, filtered by rating', async () => {
+    const liked = (await post('/v1/ask', { question: 'How do I run a good 1:1 with a new report?' })).json();
+    const disliked = (await post('/v1/ask', { question: 'When should a manager escalate a conflict between two teams?' })).json();
+    await post('/v1/feedback', { messageId: liked.messageId, rating: 1 });
+    await post('/v1/feedback', { messageId: disliked.messageId, rating: -1, comment: 'missed the point' });
+
+    const all = await app.inject('/v1/feedback?limit=10');
+    expect(all.statusCode).toBe(200);
+    const reviewed = all.json().feedback as { messageId: string; question: string; answer: string; rating: number; comment: string | null; citations: unknown[] }[];
+    const down = reviewed.find((item) => item.messageId === disliked.messageId)!;
+    expect(down).toMatchObject({ rating: -1, comment: 'missed the point', question: 'When should a manager escalate a conflict between two teams?', answer: disliked.answer, citations: disliked.citations });
+    // Newest first.
+    expect(reviewed.findIndex((item) => item.messageId === disliked.messageId)).toBeLessThan(reviewed.findIndex((item) => item.messageId === liked.messageId));
+
+    const onlyDown = (await app.inject('/v1/feedback?rating=-1')).json().feedback as { rating: number; messageId: string }[];
+    expect(onlyDown.length).toBeGreaterThan(0);
+    expect(onlyDown.every((item) => item.rating === -1)).toBe(true);
+    expect(onlyDown.some((item) => item.messageId === liked.messageId)).toBe(false);
+    expect((await app.inject('/v1/feedback?rating=3')).json().error.code).toBe('invalid_request');
+  });
+
+  it('returns the retrieval details of an answer: every passage with its fused rank, score and list ranks', async () => {
+    const body = (await post('/v1/ask', { question: 'What are the staff engineer archetypes?', k: 5 })).json();
+    expect(body.retrieval).toHaveLength(5);
+    expect(body.retrieval.map((passage: { rank: number }) => passage.rank)).toEqual([1, 2, 3, 4, 5]);
+    const scores = body.retrieval.map((passage: { score: number }) => passage.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const passage of body.retrieval) {
+      expect(passage.inPrompt).toBe(true);
+      expect(passage.ranks.vector ?? passage.ranks.keyword).toBeGreaterThanOrEqual(1);
+    }
+    // Every cited passage is one of them.
+    const retrieved = new Set(body.retrieval.map((passage: { chunkId: string }) => passage.chunkId));
+    expect(body.citations.every((citation: { chunkId: string }) => retrieved.has(citation.chunkId))).toBe(true);
+  });
+
   it.each([
     ['/v1/ask', { question: '   ' }, 400, 'question_empty'],
     ['/v1/ask', { question: 'x'.repeat(4001) }, 400, 'question_too_long'],

@@ -94,7 +94,28 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     expect(listed.documents).toBeGreaterThanOrEqual(10);
     expect(listed.documents).toBeLessThanOrEqual(run.counts.fetched);
     expect(listed.newestFetch).not.toBeNull();
+    expect(listed.lastRun).toMatchObject({ id: runId, status: 'succeeded', finishedAt: run.finishedAt });
+    expect(listed.stale).toBe(0);
     expect((await app.inject('/v1/ingest/runs')).json().runs[0].id).toBe(runId);
+
+    // Freshness: a page last fetched 40 days ago is stale under the default 30 days, not under 60.
+    await runtime.store.database.query(
+      `update documents set fetched_at = now() - interval '40 days'
+       where id = (select id from documents where source_id = $1 and status = 'active' order by locator limit 1)`,
+      [created.id],
+    );
+    const aged = (await app.inject('/v1/sources')).json();
+    expect(aged.staleAfterDays).toBe(30);
+    const agedSource = aged.sources.find((source: { name: string }) => source.name === 'fixture');
+    expect(agedSource.stale).toBe(1);
+    expect(Date.parse(agedSource.oldestFetch)).toBeLessThan(Date.now() - 39 * 86_400_000);
+    expect((await app.inject('/v1/sources?staleAfterDays=60')).json().sources.find((source: { name: string }) => source.name === 'fixture').stale).toBe(0);
+    expect((await app.inject('/v1/sources?staleAfterDays=0')).statusCode).toBe(400);
+
+    // A citation of a crawled page says when it was last crawled.
+    const asked = (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do staff engineers set technical direction?', filters: { sources: ['fixture'] } } })).json();
+    expect(asked.citations.length).toBeGreaterThan(0);
+    for (const citation of asked.citations) expect(Date.parse(citation.fetchedAt)).toBeGreaterThan(0);
   }, 60_000);
 
   it('runs one page of a source (url), and refuses a page without its source or outside it', async () => {

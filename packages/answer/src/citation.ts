@@ -14,6 +14,8 @@ export interface Citation {
   /** `note` when the passage is one of the team's notes (its url is the original summarised). */
   kind: 'article' | 'note';
   publishedAt: string | null;
+  /** When the cited page was last crawled. */
+  fetchedAt?: string | null;
 }
 
 /** How a citation is listed under an answer: a note says it is one and links the original. */
@@ -37,5 +39,6 @@ export function citationFor(passage: RetrievedPassage, n: number, quote: string)
     chunkId: passage.chunkId,
     kind: passage.kind,
     publishedAt: passage.publishedAt,
+    fetchedAt: passage.fetchedAt ?? null,
   };
 }

@@ -20,6 +20,8 @@ export interface RetrievedPassage {
   anchor: string | null;
   text: string;
   publishedAt: string | null;
+  /** When the page was last crawled (null for a note from a directory source never fetched). */
+  fetchedAt?: string | null;
   /** Frameworks of the persona that the document is about (from a note's front matter). */
   frameworks: string[];
   score: number;

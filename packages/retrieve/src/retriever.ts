@@ -45,6 +45,7 @@ function toPassage(hit: SearchHit, score: number, ranks: { vector: number | null
     anchor: hit.anchor,
     text: hit.text,
     publishedAt: hit.publishedAt ? new Date(hit.publishedAt).toISOString() : null,
+    fetchedAt: hit.fetchedAt ? new Date(hit.fetchedAt).toISOString() : null,
     frameworks: hit.frameworks,
     score,
     ranks,

@@ -8,6 +8,16 @@ export interface FeedbackRecord {
   createdAt: Date;
 }
 
+/** A rating with the answer it rates and the question that answer replied to. */
+export interface FeedbackReview extends FeedbackRecord {
+  conversationId: string;
+  question: string | null;
+  answer: string;
+  citations: unknown[];
+  mode: 'llm' | 'extractive' | null;
+  model: string | null;
+}
+
 export class FeedbackRepository {
   constructor(private readonly database: Queryable) {}
 
@@ -18,5 +28,19 @@ export class FeedbackRepository {
       [feedback.messageId, feedback.rating, feedback.comment],
     );
     return row!;
+  }
+
+  /** The newest ratings first, each with its answer and the question before it; `rating` keeps one kind. */
+  async review(options: { limit?: number; rating?: 1 | -1 } = {}): Promise<FeedbackReview[]> {
+    return this.database.query<FeedbackReview>(
+      `select f.id, f.message_id as "messageId", f.rating, f.comment, f.created_at as "createdAt",
+         m.conversation_id as "conversationId", m.content as answer, m.citations, m.mode, m.model,
+         (select q.content from messages q where q.conversation_id = m.conversation_id and q.role = 'user' and q.sequence < m.sequence
+           order by q.sequence desc limit 1) as question
+       from feedback f join messages m on m.id = f.message_id
+       where ($2::smallint is null or f.rating = $2)
+       order by f.created_at desc, f.id limit $1`,
+      [options.limit ?? 50, options.rating ?? null],
+    );
   }
 }

@@ -16,12 +16,13 @@ export interface SearchHit {
   anchor: string | null;
   text: string;
   publishedAt: Date | null;
+  fetchedAt: Date | null;
   frameworks: string[];
   score: number;
 }
 
 const hitColumns = `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
-  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.frameworks`;
+  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.fetched_at as "fetchedAt", d.frameworks`;
 
 /** Appends the filter conditions to a where clause, numbering parameters after `params`. */
 function filterClause(filters: SearchFilters | undefined, params: unknown[]): string {

@@ -20,6 +20,17 @@ export interface SourceRecord {
 export type SourceInput = Pick<SourceRecord, 'name' | 'kind' | 'baseUrl'> &
   Partial<Pick<SourceRecord, 'seeds' | 'include' | 'exclude' | 'maxPages' | 'crawlDelayMs' | 'schedule' | 'enabled'>>;
 
+export interface SourceWithStatistics extends SourceRecord {
+  documents: number;
+  tombstoned: number;
+  stale: number;
+  chunks: number;
+  oldestFetch: Date | null;
+  newestFetch: Date | null;
+  /** The newest run of this source (timestamps as JSON text). */
+  lastRun: { id: string; status: string; createdAt: string; finishedAt: string | null } | null;
+}
+
 const columns = `id, name, kind, base_url as "baseUrl", seeds, include, exclude, max_pages as "maxPages",
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
 
@@ -86,16 +97,24 @@ export class SourcesRepository {
     return rows.length > 0;
   }
 
-  /** Each source with its document and passage counts and the span of its crawl times. */
-  async listWithStatistics(): Promise<(SourceRecord & { documents: number; tombstoned: number; chunks: number; oldestFetch: Date | null; newestFetch: Date | null })[]> {
+  /**
+   * Each source with its document and passage counts, the span of its crawl times, how
+   * many active pages were last fetched more than `staleAfterDays` ago, and its last run.
+   */
+  async listWithStatistics(staleAfterDays = 30): Promise<SourceWithStatistics[]> {
     return this.database.query(
       `select ${columns.replace(/(^|,\s*)(\w+)/g, '$1s.$2')},
+         (select count(*)::int from documents d where d.source_id = s.id and d.status = 'active'
+            and d.fetched_at < now() - make_interval(days => $1)) as stale,
+         (select json_build_object('id', r.id, 'status', r.status, 'createdAt', r.created_at, 'finishedAt', r.finished_at)
+            from ingest_runs r where r.source_id = s.id order by r.created_at desc limit 1) as "lastRun",
          (select count(*)::int from documents d where d.source_id = s.id and d.status = 'active') as documents,
          (select count(*)::int from documents d where d.source_id = s.id and d.status = 'tombstoned') as tombstoned,
          (select count(*)::int from chunks c where c.source_id = s.id) as chunks,
          (select min(fetched_at) from documents d where d.source_id = s.id and d.status = 'active') as "oldestFetch",
          (select max(fetched_at) from documents d where d.source_id = s.id and d.status = 'active') as "newestFetch"
        from sources s order by s.name`,
+      [staleAfterDays],
     );
   }
 }

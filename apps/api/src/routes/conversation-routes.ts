@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Citation } from '@cairn/answer';
 import { CairnError } from '@cairn/core';
-import { ConversationResponse, errorResponses, FeedbackBody, FeedbackResponse } from '../schemas.js';
+import { ConversationResponse, errorResponses, FeedbackBody, FeedbackResponse, FeedbackReviewResponse } from '../schemas.js';
 
 export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -45,6 +45,25 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const feedback = await app.cairn.store.feedback.add({ messageId, rating, comment: comment?.trim() || null });
       return reply.status(201).send({ ...feedback, createdAt: feedback.createdAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/v1/feedback',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'Rated answers, newest first, with their questions and citations',
+        querystring: Type.Object({
+          rating: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(-1)], { description: 'Only thumbs up (1) or down (-1)' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+        }),
+        response: { 200: FeedbackReviewResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const rows = await app.cairn.store.feedback.review({ limit: request.query.limit ?? 50, rating: request.query.rating });
+      return { feedback: rows.map((row) => ({ ...row, citations: row.citations as Citation[], createdAt: row.createdAt.toISOString() })) };
     },
   );
 };

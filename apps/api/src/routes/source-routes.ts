@@ -21,10 +21,30 @@ export const sourceJson = <Source extends SourceRecord>(source: Source) => ({ ..
 export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const params = Type.Object({ id: Type.String() });
 
-  app.get('/v1/sources', { schema: { tags: ['sources'], summary: 'Sources with their counts and crawl freshness', response: { 200: SourceListResponse, ...errorResponses } } }, async () => {
-    const sources = await app.cairn.store.sources.listWithStatistics();
-    return { sources: sources.map((source) => ({ ...sourceJson(source), oldestFetch: isoDate(source.oldestFetch), newestFetch: isoDate(source.newestFetch) })) };
-  });
+  app.get(
+    '/v1/sources',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Sources with their counts, crawl freshness and last run',
+        querystring: Type.Object({ staleAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Pages fetched longer ago count as stale' })) }),
+        response: { 200: SourceListResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const staleAfterDays = request.query.staleAfterDays ?? 30;
+      const sources = await app.cairn.store.sources.listWithStatistics(staleAfterDays);
+      return {
+        staleAfterDays,
+        sources: sources.map((source) => ({
+          ...sourceJson(source),
+          oldestFetch: isoDate(source.oldestFetch),
+          newestFetch: isoDate(source.newestFetch),
+          lastRun: source.lastRun && { ...source.lastRun, createdAt: isoDate(new Date(source.lastRun.createdAt))!, finishedAt: source.lastRun.finishedAt && isoDate(new Date(source.lastRun.finishedAt)) },
+        })),
+      };
+    },
+  );
 
   app.post('/v1/sources', { schema: { tags: ['sources'], summary: 'Add a web source to crawl', body: SourceBody, response: { 201: SourceResponse, ...errorResponses } } }, async (request, reply) => {
     assertPatterns(request.body.include);

@@ -55,7 +55,37 @@ export interface AskResult {
   clarifyingQuestions: string[];
   /** The query retrieval ran: the question, or a follow-up made standalone. */
   standaloneQuestion: string;
+  /** Every passage retrieval returned, with its scores and ranks. */
+  retrieval: RetrievalDetail[];
   timings: { condenseMs: number; retrieveMs: number; composeMs: number; modelMs: number; totalMs: number };
+}
+
+/** A retrieved passage as the retrieval details show it. */
+export interface RetrievalDetail {
+  rank: number;
+  chunkId: string;
+  url: string;
+  title: string;
+  source: string;
+  heading: string;
+  score: number;
+  ranks: { vector: number | null; keyword: number | null };
+  inPrompt: boolean;
+}
+
+function retrievalDetails(retrieved: readonly RetrievedPassage[], given: readonly RetrievedPassage[]): RetrievalDetail[] {
+  const inPrompt = new Set(given.map((passage) => passage.chunkId));
+  return retrieved.map((passage, index) => ({
+    rank: index + 1,
+    chunkId: passage.chunkId,
+    url: passage.url,
+    title: passage.title,
+    source: passage.source,
+    heading: passage.heading,
+    score: passage.score,
+    ranks: passage.ranks,
+    inPrompt: inPrompt.has(passage.chunkId),
+  }));
 }
 
 /** The id of the extractive composer, reported as `model` in extractive mode. */
@@ -143,6 +173,7 @@ export class AskService {
     let outcome: ComposedAnswer['outcome'];
     let clarifyingQuestions: string[];
     let modelMs = 0;
+    let given: readonly RetrievedPassage[] = retrieved;
     const composeStarted = performance.now();
     if (!chatModel || refusal) {
       listener.citations?.(candidateCitations(retrieved));
@@ -161,6 +192,7 @@ export class AskService {
         contextTokens: this.options.contextTokens ?? 16_000,
         maxAnswerTokens: this.options.maxAnswerTokens ?? 1024,
       });
+      given = prompt.passages;
       listener.citations?.(candidateCitations(prompt.passages));
       const modelStarted = performance.now();
       let text = '';
@@ -206,6 +238,7 @@ export class AskService {
       outcome,
       clarifyingQuestions,
       standaloneQuestion: query,
+      retrieval: retrievalDetails(retrieved, given),
       timings: { condenseMs: round(condenseMs), retrieveMs: round(retrieveMs), composeMs: round(composeMs), modelMs: round(modelMs), totalMs: round(performance.now() - started) },
     };
   }
