@@ -1,5 +1,6 @@
 // One flat config for the whole monorepo; each workspace runs `eslint .` against it.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,4 +14,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The admin UI: the rules of hooks, and the React Compiler's checks of them.
+  { files: ['**/*.tsx'], ...reactHooks.configs.flat.recommended },
 );

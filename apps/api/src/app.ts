@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerErrorHandling } from './error-handler.js';
+import { adminUiRoutes, defaultAdminDir } from './routes/admin-ui-routes.js';
 import { askRoutes } from './routes/ask-routes.js';
 import { chatCompletionsRoutes } from './routes/chat-completions-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
@@ -21,7 +22,13 @@ export type AppDependencies = ServiceDependencies;
  * Builds the application: infrastructure (errors, OpenAPI) first, then the services,
  * then the routes. It does not listen; `server.ts` does.
  */
-export async function buildApp(dependencies: AppDependencies, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** The built admin UI to serve at /admin (default: apps/admin/dist). */
+  adminDir?: string;
+}
+
+export async function buildApp(dependencies: AppDependencies, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.bodyBytes,
@@ -73,5 +80,6 @@ export async function buildApp(dependencies: AppDependencies, options: { logger?
   await app.register(conversationRoutes);
   await app.register(sourceRoutes);
   await app.register(runRoutes);
+  await app.register(adminUiRoutes, { root: options.adminDir ?? defaultAdminDir });
   return app;
 }

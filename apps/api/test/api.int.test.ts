@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@cairn/core';
@@ -178,6 +181,45 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
     expect((await app.inject('/v1/conversations/unknown')).json().error.code).toBe('conversation_not_found');
+  });
+
+  it('serves the built admin UI at /admin: the page for client routes, cached assets, 404 for missing files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cairn-admin-'));
+    await mkdir(join(dir, 'assets'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>Cairn admin</title><div id="root"></div>');
+    await writeFile(join(dir, 'assets', 'index-abc123.js'), 'console.log("ui")');
+    const ui = await buildApp(runtime, { adminDir: dir });
+    try {
+      const bare = await ui.inject('/admin');
+      expect(bare.statusCode).toBe(308);
+      expect(bare.headers.location).toBe('/admin/');
+      for (const path of ['/admin/', '/admin/runs/6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11', '/admin/sources']) {
+        const page = await ui.inject(path);
+        expect(page.statusCode, path).toBe(200);
+        expect(page.headers['content-type']).toMatch(/^text\/html/);
+        expect(page.headers['cache-control']).toBe('no-cache');
+        expect(page.body).toContain('<title>Cairn admin</title>');
+      }
+      const asset = await ui.inject('/admin/assets/index-abc123.js');
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(asset.body).toBe('console.log("ui")');
+      const missing = await ui.inject('/admin/assets/index-gone.js');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().error.code).toBe('not_found');
+    } finally {
+      await ui.close();
+    }
+    // Not built: a 503 that says how to build it.
+    const unbuilt = await buildApp(runtime, { adminDir: join(dir, 'nowhere') });
+    try {
+      const response = await unbuilt.inject('/admin/');
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error).toMatchObject({ code: 'admin_not_built', message: expect.stringContaining('npm run build') });
+    } finally {
+      await unbuilt.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('publishes OpenAPI with request and response schemas on every route', async () => {

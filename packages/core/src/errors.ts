@@ -19,6 +19,7 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
   database_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   not_ready: { status: 503, description: 'The service is starting or a dependency is down; retry later.' },
+  admin_not_built: { status: 503, description: 'The admin UI has not been built.' },
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },
   model_failed: { status: 502, description: 'The chat model failed or returned an error after its retries.' },
   model_timeout: { status: 504, description: 'The chat model did not answer within CHAT_TIMEOUT_MS.' },

@@ -23,7 +23,6 @@ declare module 'fastify' {
   }
 }
 
-/** The application's services as one decorator, built from the store and embedder it is given. */
 /** What the application is built from (a Runtime has all of it). */
 export interface ServiceDependencies {
   config: CairnConfig;
@@ -37,6 +36,7 @@ export interface ServiceDependencies {
   persona?: string;
 }
 
+/** The application's services as one decorator, built from the store and embedder it is given. */
 export const servicesPlugin = fp<ServiceDependencies>(
   async (app, { config, store, embedder, searchEmbedder, runner, chatModel, persona }) => {
     const retriever = new Retriever(store, searchEmbedder ?? embedder, config.retrievalMode);

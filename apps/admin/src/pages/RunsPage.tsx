@@ -1,0 +1,183 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { api } from '../api/client.js';
+import type { Run, RunCounts, RunDetail, SourceList } from '../api/types.js';
+import { QueryState } from '../components/QueryState.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { dateTime, duration, timeAgo } from '../format.js';
+
+const live = (status: Run['status']) => status === 'queued' || status === 'running';
+
+/** Pages done (in any way) out of pages found so far. */
+export function progressOf(counts: RunCounts): { done: number; total: number } {
+  const done = counts.fetched + counts.unchanged + counts.skipped + counts.failed;
+  return { done, total: Math.max(counts.discovered, done) };
+}
+
+function Progress({ run }: { run: Run }) {
+  const { done, total } = progressOf(run.counts);
+  const label = `${done} of ${total} pages`;
+  if (run.status === 'queued') return <span className="muted">waiting to start</span>;
+  return (
+    <span className="progress">
+      <progress value={total === 0 ? undefined : done} max={total || undefined} aria-label={`Progress: ${label}`} /> <span>{label}</span>
+    </span>
+  );
+}
+
+function useSourceNames() {
+  const sources = useQuery({ queryKey: ['sources'], queryFn: ({ signal }) => api<SourceList>('/v1/sources', { signal }) });
+  return (id: string | null) => (id === null ? 'all sources' : (sources.data?.sources.find((source) => source.id === id)?.name ?? id.slice(0, 8)));
+}
+
+/** Recent runs, refreshed every second while one is queued or running. */
+export function RunsPage() {
+  const runs = useQuery({
+    queryKey: ['runs'],
+    queryFn: ({ signal }) => api<{ runs: Run[] }>('/v1/ingest/runs?limit=100', { signal }),
+    refetchInterval: (query) => (query.state.data?.runs.some((run) => live(run.status)) ? 1000 : false),
+  });
+  const sourceName = useSourceNames();
+  return (
+    <section aria-labelledby="runs-title">
+      <div className="page-head">
+        <h1 id="runs-title">Ingestion runs</h1>
+      </div>
+      <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty="No runs yet: start one from Sources." loadingLabel="Loading runs…">
+        {(data) => (
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Run</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Progress</th>
+                  <th scope="col">Changed</th>
+                  <th scope="col">Unchanged</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Chunks</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.runs.map((run) => (
+                  <tr key={run.id}>
+                    <td>
+                      <Link href={`/runs/${run.id}`}>
+                        <time dateTime={run.createdAt} title={dateTime(run.createdAt)}>
+                          {timeAgo(run.createdAt)}
+                        </time>
+                      </Link>{' '}
+                      <span className="muted small">{run.trigger}</span>
+                    </td>
+                    <td>{sourceName(run.sourceId)}</td>
+                    <td>
+                      <StatusBadge status={run.status} />
+                    </td>
+                    <td>
+                      <Progress run={run} />
+                    </td>
+                    <td>{run.counts.fetched}</td>
+                    <td>{run.counts.unchanged}</td>
+                    <td className={run.counts.failed > 0 ? 'warn' : undefined}>{run.counts.failed}</td>
+                    <td>
+                      +{run.counts.chunksAdded} / −{run.counts.chunksRemoved}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+    </section>
+  );
+}
+
+/** One run: live progress, counts, error and the per-URL ledger. */
+export function RunDetailPage({ id }: { id: string }) {
+  const run = useQuery({
+    queryKey: ['runs', id],
+    queryFn: ({ signal }) => api<RunDetail>(`/v1/ingest/runs/${encodeURIComponent(id)}`, { signal }),
+    refetchInterval: (query) => (query.state.data && live(query.state.data.status) ? 1000 : false),
+  });
+  const sourceName = useSourceNames();
+  return (
+    <section aria-labelledby="run-title">
+      <p>
+        <Link href="/runs">← All runs</Link>
+      </p>
+      <QueryState query={run} loadingLabel="Loading the run…">
+        {(data) => (
+          <>
+            <div className="page-head">
+              <h1 id="run-title">
+                Run of {sourceName(data.sourceId)} <StatusBadge status={data.status} />
+              </h1>
+            </div>
+            <div aria-live="polite" className="run-summary">
+              <Progress run={data} />
+              <dl className="counts">
+                {(Object.entries(data.counts) as [keyof RunCounts, number][]).map(([name, value]) => (
+                  <div key={name}>
+                    <dt>{name.replace(/([A-Z])/g, ' $1').toLowerCase()}</dt>
+                    <dd data-count={name}>{value}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="muted">
+                Started by {data.trigger} · created {dateTime(data.createdAt)}
+                {data.startedAt && data.finishedAt && <> · took {duration(Date.parse(data.finishedAt) - Date.parse(data.startedAt))}</>}
+              </p>
+            </div>
+            {data.error && (
+              <div role="alert" className="state state-error">
+                <strong>The run failed:</strong> {data.error}
+              </div>
+            )}
+            <h2>Ledger</h2>
+            {data.items.length === 0 ? (
+              <p className="state state-empty">{live(data.status) ? 'No pages yet.' : 'This run recorded no pages.'}</p>
+            ) : (
+              <div className="table-scroll">
+                <table className="ledger">
+                  <caption>Every URL the run handled, in order</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">URL</th>
+                      <th scope="col">HTTP</th>
+                      <th scope="col">Outcome</th>
+                      <th scope="col">Chunks</th>
+                      <th scope="col">Embedding tokens</th>
+                      <th scope="col">Error</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((item, index) => (
+                      <tr key={`${index}-${item.url}`} data-outcome={item.outcome}>
+                        <td className="url">
+                          <a href={item.url} target="_blank" rel="noopener noreferrer">
+                            {item.url}
+                          </a>
+                        </td>
+                        <td>{item.httpStatus ?? '—'}</td>
+                        <td>
+                          <span className={`badge outcome-${item.outcome}`}>{item.outcome}</span>
+                        </td>
+                        <td>
+                          +{item.chunksAdded} / −{item.chunksRemoved}
+                        </td>
+                        <td>{item.embeddingTokens}</td>
+                        <td className="error-text">{item.error ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </QueryState>
+    </section>
+  );
+}
