@@ -1,4 +1,12 @@
 # The image for the API and the worker (docker-compose.yml runs both from it).
+
+# The admin UI is built with Vite in a stage of its own (its packages are all build-time
+# devDependencies); only its static files reach the image.
+FROM node:20-bookworm-slim AS admin
+WORKDIR /build
+COPY . .
+RUN npm ci --no-audit --no-fund && npm run build --workspace @cairn/admin
+
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -12,6 +20,7 @@ ENV NODE_ENV=production \
 # Manifests first, so that the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
+COPY apps/admin/package.json apps/admin/
 COPY apps/cli/package.json apps/cli/
 COPY ingest/package.json ingest/
 COPY packages/core/package.json packages/core/
@@ -24,6 +33,7 @@ COPY packages/starter-corpus/package.json packages/starter-corpus/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY . .
+COPY --from=admin /build/apps/admin/dist apps/admin/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

@@ -4,3 +4,4 @@ export * from './runtime.js';
 export * from './schemas.js';
 export * from './services/ask-service.js';
 export * from './error-handler.js';
+export { defaultAdminDir } from './routes/admin-ui-routes.js';

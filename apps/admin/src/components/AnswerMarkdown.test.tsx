@@ -25,6 +25,11 @@ describe('AnswerMarkdown', () => {
     expect(onCite).toHaveBeenLastCalledWith(1);
   });
 
+  it('keeps line breaks, so the sources list under an answer is one line per source', () => {
+    const { container } = render(<AnswerMarkdown text={'Answer [1].\n\n**Sources**\n[1] "One", Lara Hogan\n[2] "Two", Will Larson'} citationNumbers={[1, 2]} />);
+    expect(container.querySelectorAll('br')).toHaveLength(2);
+  });
+
   it('shows hostile model output or crawled text as text: no HTML, no images, no script URLs', () => {
     const hostile = [
       'Hello <script>window.pwned = true</script><img src=x onerror="window.pwned = true">',

@@ -1,4 +1,5 @@
 import Markdown, { type Components } from 'react-markdown';
+import remarkBreaks from 'remark-breaks';
 
 /** Turns each `[n]` that names a citation into a link the renderer can recognise. */
 export function linkCitationMarkers(text: string, numbers: ReadonlySet<number>): string {
@@ -46,7 +47,7 @@ export function AnswerMarkdown({ text, citationNumbers, onCite, idPrefix = 'cita
   };
   return (
     <div className="markdown">
-      <Markdown skipHtml components={components}>
+      <Markdown skipHtml remarkPlugins={[remarkBreaks]} components={components}>
         {linkCitationMarkers(text, numbers)}
       </Markdown>
     </div>

@@ -26,10 +26,10 @@ export function FeedbackForm({ messageId }: { messageId: string }) {
     >
       <div role="group" aria-label="Rating" className="rating-buttons">
         <button type="button" aria-pressed={rating === 1} onClick={() => setRating(1)} title="Helpful">
-          <span aria-hidden="true">👍</span> Helpful
+          Helpful
         </button>
         <button type="button" aria-pressed={rating === -1} onClick={() => setRating(-1)} title="Not helpful">
-          <span aria-hidden="true">👎</span> Not helpful
+          Not helpful
         </button>
       </div>
       {rating !== null && (

@@ -13,7 +13,7 @@ function Rated({ item }: { item: FeedbackReview }) {
   return (
     <article className="feedback-item" aria-label={`Rated ${item.rating === 1 ? 'helpful' : 'not helpful'}: ${item.question ?? 'answer'}`}>
       <header>
-        <span className={item.rating === 1 ? 'badge rating-up' : 'badge rating-down'}>{item.rating === 1 ? '👍 helpful' : '👎 not helpful'}</span>{' '}
+        <span className={item.rating === 1 ? 'badge rating-up' : 'badge rating-down'}>{item.rating === 1 ? 'helpful' : 'not helpful'}</span>{' '}
         <time dateTime={item.createdAt} title={dateTime(item.createdAt)}>
           {timeAgo(item.createdAt)}
         </time>
