@@ -4,7 +4,12 @@ import ajvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authPlugin } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
+import { metricsPlugin } from './metrics.js';
+import { requestDeadlinePlugin } from './request-deadline.js';
+import { securityPlugin } from './security.js';
+import { keyRoutes } from './routes/key-routes.js';
 import { adminUiRoutes, defaultAdminDir } from './routes/admin-ui-routes.js';
 import { askRoutes } from './routes/ask-routes.js';
 import { chatCompletionsRoutes } from './routes/chat-completions-routes.js';
@@ -53,6 +58,11 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const { config } = dependencies;
+  await app.register(requestDeadlinePlugin, { requestTimeoutMs: config.requestTimeoutMs, answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000) });
+  await app.register(authPlugin, { config, store: dependencies.store });
+  await app.register(securityPlugin, { config });
+  await app.register(metricsPlugin, { store: dependencies.store });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -65,11 +75,15 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
         { name: 'answers', description: 'Cited answers, conversations and feedback' },
         { name: 'retrieval', description: 'Search over the indexed passages' },
         { name: 'sources', description: 'Sources, their freshness, and ingestion runs' },
-        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'health', description: 'Liveness, readiness and metrics' },
+        { name: 'keys', description: 'API keys (admin scope)' },
       ],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`cairn keys create`), once any key exists or CAIRN_ADMIN_KEY is set' } } },
+      security: [{ apiKey: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its own CSP for its static files, in place of the API's stricter one.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(servicesPlugin, dependencies);
@@ -80,6 +94,7 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   await app.register(conversationRoutes);
   await app.register(sourceRoutes);
   await app.register(runRoutes);
+  await app.register(keyRoutes);
   await app.register(adminUiRoutes, { root: options.adminDir ?? defaultAdminDir });
   return app;
 }

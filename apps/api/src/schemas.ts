@@ -272,10 +272,14 @@ export const RunDetailResponse = Type.Intersect([
 /** Standard error responses, for the OpenAPI document. */
 export const errorResponses = {
   400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
   404: ErrorResponse,
+  408: ErrorResponse,
   409: ErrorResponse,
   413: ErrorResponse,
   415: ErrorResponse,
+  429: ErrorResponse,
   500: ErrorResponse,
   503: ErrorResponse,
 } as const;

@@ -3,6 +3,7 @@ import { CairnError, ConfigError } from '@cairn/core';
 import { askCommand } from './commands/ask-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
+import { keysCommand } from './commands/keys-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -19,6 +20,7 @@ const program = new Command('cairn')
   .addCommand(ingestCommand)
   .addCommand(evalCommand)
   .addCommand(migrateCommand)
+  .addCommand(keysCommand)
   .exitOverride();
 
 try {

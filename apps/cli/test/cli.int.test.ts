@@ -41,8 +41,8 @@ describe('the cairn command', () => {
     await testDatabase?.drop();
   });
 
-  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate'])('documents %s with --help', async (command) => {
-    const result = await cairn([command, '--help'], {});
+  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke'])('documents %s with --help', async (command) => {
+    const result = await cairn([...command.split(' '), '--help'], {});
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));
   }, 60_000);
@@ -107,6 +107,26 @@ describe('the cairn command', () => {
     expect(noRedis).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs REDIS_URL/) });
     const noPostgres = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(noPostgres).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs DATABASE_URL/) });
+  }, 60_000);
+
+  it('creates, lists and revokes API keys, printing a key once and storing its hash', async () => {
+    const environment = { DATABASE_URL: testDatabase.url };
+    const created = await cairn(['keys', 'create', '--name', 'ci-bot', '--scopes', 'ask,admin', '--json'], environment);
+    expect(created.code).toBe(0);
+    const record = JSON.parse(created.stdout);
+    expect(record).toMatchObject({ name: 'ci-bot', scopes: ['ask', 'admin'], key: expect.stringMatching(/^cairn_/) });
+    const listed = await cairn(['keys', 'list'], environment);
+    expect(listed.stdout).toContain(record.prefix);
+    expect(listed.stdout).not.toContain(record.key);
+    const bad = await cairn(['keys', 'create', '--name', 'x', '--scopes', 'root'], environment);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/expects a comma-separated list of ask, admin \(not root\)/);
+    const revoked = await cairn(['keys', 'revoke', record.id], environment);
+    expect(revoked.stdout).toMatch(/^Revoked: /);
+    expect((await cairn(['keys', 'list', '--json'], environment)).stdout).toMatch(/"revokedAt": "\d{4}-/);
+    const unknown = await cairn(['keys', 'revoke', '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11'], environment);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('key_not_found');
   }, 60_000);
 
   it('migrates and reports nothing left to do the second time', async () => {

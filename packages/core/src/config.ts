@@ -72,6 +72,15 @@ const environmentSchema = z.object({
   HOST: z.string().trim().min(1, 'expects a host name or address').default('127.0.0.1'),
   PORT: port.default(3000),
   CAIRN_ADMIN_KEY: z.string().trim().min(16, 'expects a key of at least 16 characters').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .refine((value) => value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())), { message: 'expects a comma-separated list of origins such as https://tools.example.com' })
+    .optional(),
+  RATE_LIMIT_MAX: wholeNumber(1, 1_000_000, 'requests per minute').default(600),
+  RATE_LIMIT_ASK_MAX: wholeNumber(1, 1_000_000, 'requests per minute').default(60),
+  REQUEST_TIMEOUT_MS: wholeNumber(1000, 600_000, 'milliseconds').default(30_000),
+  INGEST_MAX_QUEUED_RUNS: wholeNumber(1, 100_000, 'runs').default(100),
   CAIRN_STARTER_CORPUS: onOff.default(true),
   CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
   INGEST_ALLOW_PRIVATE_NETWORKS: z.string().trim().default('false'),
@@ -109,6 +118,14 @@ export interface CairnConfig {
   host: string;
   port: number;
   adminKey: string | undefined;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
+  /** Requests per minute per key (or address): all routes, and the answer routes. */
+  rateLimit: { max: number; askMax: number };
+  /** Time limit of a request (answers get CHAT_TIMEOUT_MS plus 10 s). */
+  requestTimeoutMs: number;
+  /** Runs that may wait in the queue before new ones are refused (429). */
+  maxQueuedRuns: number;
   starterCorpus: boolean;
   retrievalMode: RetrievalMode;
   allowPrivateNetworks: boolean | string[];
@@ -169,6 +186,13 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     host: values.HOST,
     port: values.PORT,
     adminKey: values.CAIRN_ADMIN_KEY,
+    corsOrigins: (values.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    rateLimit: { max: values.RATE_LIMIT_MAX, askMax: values.RATE_LIMIT_ASK_MAX },
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    maxQueuedRuns: values.INGEST_MAX_QUEUED_RUNS,
     starterCorpus: values.CAIRN_STARTER_CORPUS,
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
     allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),

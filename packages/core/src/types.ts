@@ -27,3 +27,26 @@ export interface RetrievedPassage {
   score: number;
   ranks: { vector: number | null; keyword: number | null };
 }
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts (the work
+ * itself may go on, bounded by its own limits, but the caller stops waiting for it).
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

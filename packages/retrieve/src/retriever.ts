@@ -1,4 +1,4 @@
-import type { RetrievalMode, RetrievedPassage, SearchFilters } from '@cairn/core';
+import { abortable, type RetrievalMode, type RetrievedPassage, type SearchFilters } from '@cairn/core';
 import { queryTerms, type Embedder } from '@cairn/embed';
 import type { SearchHit, Store } from '@cairn/store';
 import { diversify, fuseRankings } from './fuse-rankings.js';
@@ -92,7 +92,7 @@ export class Retriever {
       const vector = await this.embedder.embedQuery(query, { signal: options.signal });
       timings.embedMs = elapsed(embedStarted);
       const searchStarted = performance.now();
-      const hits = await this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions);
+      const hits = await abortable(this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions), options.signal);
       timings.denseMs = elapsed(searchStarted);
       // Iterative scans return rows in relaxed order: restore exact order by score.
       return hits.sort((a, b) => b.score - a.score);
@@ -100,7 +100,7 @@ export class Retriever {
     const keyword = async (): Promise<SearchHit[]> => {
       if (mode === 'dense') return [];
       const searchStarted = performance.now();
-      const hits = await this.store.search.keyword(queryTerms(query), searchOptions);
+      const hits = await abortable(this.store.search.keyword(queryTerms(query), searchOptions), options.signal);
       timings.keywordMs = elapsed(searchStarted);
       return hits;
     };

@@ -10,5 +10,6 @@ export * from './search-repository.js';
 export * from './conversations-repository.js';
 export * from './feedback-repository.js';
 export * from './runs-repository.js';
+export * from './api-keys-repository.js';
 export * from './store.js';
 export * from './is-uuid.js';

@@ -95,6 +95,12 @@ export class RunsRepository {
     );
   }
 
+  /** Runs waiting to start. */
+  async countQueued(): Promise<number> {
+    const [row] = await this.database.query<{ count: number }>(`select count(*)::int as count from ingest_runs where status = 'queued'`);
+    return row!.count;
+  }
+
   /** The most recent runs, newest first. */
   async list(limit = 50): Promise<RunRecord[]> {
     return this.database.query<RunRecord>(`select ${runColumns} from ingest_runs order by created_at desc, id limit $1`, [limit]);

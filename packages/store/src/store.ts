@@ -1,3 +1,4 @@
+import { ApiKeysRepository } from './api-keys-repository.js';
 import { ConversationsRepository } from './conversations-repository.js';
 import type { Database } from './database.js';
 import { DocumentsRepository } from './documents-repository.js';
@@ -27,6 +28,7 @@ export class Store {
   readonly conversations: ConversationsRepository;
   readonly feedback: FeedbackRepository;
   readonly runs: RunsRepository;
+  readonly apiKeys: ApiKeysRepository;
 
   constructor(readonly database: Database) {
     this.sources = new SourcesRepository(database);
@@ -36,6 +38,7 @@ export class Store {
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);
     this.runs = new RunsRepository(database);
+    this.apiKeys = new ApiKeysRepository(database);
   }
 
   /**

@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AskResult } from '../services/ask-service.js';
 import { AskBody, AskResponse, errorResponses } from '../schemas.js';
-import { abortOnDisconnect, openEventStream, streamedError, wantsEventStream, type EventStream } from './event-stream.js';
+import { abortOnDisconnect, openEventStream, streamedError, timedOut, wantsEventStream, type EventStream } from './event-stream.js';
+
+/** Records an answer's retrieval and model time and its outcome. */
+export function recordAnswer(app: FastifyInstance, route: string, result: AskResult): void {
+  app.metrics.retrievalSeconds.observe({ route }, result.timings.retrieveMs / 1000);
+  if (result.mode === 'llm') app.metrics.modelSeconds.observe({ mode: result.mode }, result.timings.modelMs / 1000);
+  app.metrics.answers.inc({ mode: result.mode, outcome: result.outcome });
+}
 
 export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -18,7 +27,15 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const controller = new AbortController();
       abortOnDisconnect(reply, controller);
-      if (!wantsEventStream(request)) return app.cairn.ask.ask({ ...request.body, signal: controller.signal });
+      if (!wantsEventStream(request)) {
+        try {
+          const result = await app.cairn.ask.ask({ ...request.body, signal: controller.signal });
+          recordAnswer(app, '/v1/ask', result);
+          return result;
+        } catch (error) {
+          throw timedOut(controller.signal) ? controller.signal.reason : error;
+        }
+      }
       // The stream opens with the first event: an error before it (bad input) is a plain JSON error.
       let stream: EventStream | undefined;
       const open = () => (stream ??= openEventStream(request, reply));
@@ -27,10 +44,12 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...request.body, signal: controller.signal },
           { citations: (citations) => open().send('citations', { citations }), token: (text) => open().send('token', { text }) },
         );
+        recordAnswer(app, '/v1/ask', result);
         open().send('done', result);
       } catch (error) {
         if (!stream) throw error;
         if (!controller.signal.aborted) open().send('error', streamedError(request, error));
+        else if (timedOut(controller.signal)) open().send('error', streamedError(request, controller.signal.reason));
       }
       stream?.end();
       return reply;

@@ -23,7 +23,16 @@ export function abortOnDisconnect(reply: FastifyReply, controller: AbortControll
   reply.raw.on('close', () => {
     if (!reply.raw.writableEnded) controller.abort(new Error('the client disconnected'));
   });
+  // The request's time limit stops the work too.
+  const deadline = reply.request.deadline as AbortSignal | null;
+  if (deadline) {
+    if (deadline.aborted) controller.abort(deadline.reason);
+    else deadline.addEventListener('abort', () => controller.abort(deadline.reason), { once: true });
+  }
 }
+
+/** Whether an abort was the request's time limit (to be reported), not a client gone away (nobody to tell). */
+export const timedOut = (signal: AbortSignal) => signal.aborted && signal.reason instanceof CairnError;
 
 /** Starts an event stream on `reply` (from here on, Fastify's reply is bypassed). */
 export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {

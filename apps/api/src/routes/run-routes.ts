@@ -43,6 +43,10 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (source.kind !== 'web') throw new CairnError('invalid_request', `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`);
         if (!sourceScope(source)(safeNormalize(url))) throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
       }
+      const queued = await app.cairn.store.runs.countQueued();
+      if (queued >= app.cairn.config.maxQueuedRuns) {
+        throw new CairnError('ingest_queue_full', `${queued} ingestion runs are waiting already (INGEST_MAX_QUEUED_RUNS=${app.cairn.config.maxQueuedRuns}); retry when some have started.`);
+      }
       const runId = await app.cairn.runner.enqueue({ sourceId, url, trigger: 'api' });
       return reply.status(202).send({ runId });
     },

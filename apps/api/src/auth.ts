@@ -1,0 +1,116 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { CairnError, ConfigError, type CairnConfig } from '@cairn/core';
+import { sameKey, type ApiKeyScope, type Store } from '@cairn/store';
+
+/** Who is calling: a stored key, or the bootstrap key from CAIRN_ADMIN_KEY. */
+export interface Caller {
+  keyId: string;
+  name: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; null when the API runs open (no keys at all). */
+    caller: Caller | null;
+  }
+}
+
+type Access = 'public' | ApiKeyScope;
+
+/**
+ * The scope each route needs, by method and route pattern. `admin` includes `ask`, so the
+ * admin UI works with one key. A route not listed needs `admin`: new routes start closed.
+ */
+export function accessFor(method: string, route: string): Access {
+  // CORS preflights carry no credentials; @fastify/cors answers them by its own rules.
+  if (method === 'OPTIONS') return 'public';
+  if (['/healthz', '/readyz', '/openapi.json'].includes(route) || route === '/docs' || route.startsWith('/docs/') || route === '/admin' || route.startsWith('/admin/')) return 'public';
+  if (route === '/v1/feedback') return method === 'POST' ? 'ask' : 'admin';
+  if (['/v1/search', '/v1/ask', '/v1/chat/completions'].includes(route) || route.startsWith('/v1/conversations')) return 'ask';
+  return 'admin';
+}
+
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
+export const isLoopbackHost = (host: string) => loopbackHosts.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** The key a request carries: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match) return match[1];
+  }
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' && header.trim() ? header.trim() : undefined;
+}
+
+/** Whether any key exists, re-read at most every `ttlMs` (keys made by `cairn keys create` in another process count). */
+class AuthSwitch {
+  private known: { on: boolean; at: number } | undefined;
+  constructor(
+    private readonly store: Store,
+    private readonly bootstrap: boolean,
+    private readonly ttlMs = 2000,
+  ) {}
+
+  async on(): Promise<boolean> {
+    if (this.bootstrap) return true;
+    if (this.known && Date.now() - this.known.at < this.ttlMs) return this.known.on;
+    const on = (await this.store.apiKeys.countActive()) > 0;
+    this.known = { on, at: Date.now() };
+    return on;
+  }
+
+  forget(): void {
+    this.known = undefined;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Call after creating or revoking a key, so the next request sees it. */
+    authChanged(): void;
+  }
+}
+
+/**
+ * API keys: every request to a route that needs a scope must carry a key with it, as soon
+ * as any key exists (or CAIRN_ADMIN_KEY is set). Keys are compared as SHA-256 hashes in
+ * constant time and never logged. Bound beyond loopback, the API refuses to start without
+ * a key; on loopback without keys it runs open and says so.
+ */
+export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
+  async (app, { config, store }) => {
+    const authSwitch = new AuthSwitch(store, config.adminKey !== undefined);
+    const enabled = await authSwitch.on();
+    if (!enabled && !isLoopbackHost(config.host)) {
+      throw new ConfigError('HOST', `is ${config.host}, beyond loopback, and no API key exists: set CAIRN_ADMIN_KEY or create a key with \`cairn keys create --name NAME --scopes admin\` first`);
+    }
+    if (!enabled) app.log.warn('No API keys exist and CAIRN_ADMIN_KEY is not set: the API is open to anyone who can reach 127.0.0.1 (create a key with `cairn keys create` to require keys).');
+
+    app.decorate('authChanged', () => authSwitch.forget());
+    app.decorateRequest('caller', null);
+    app.addHook('onRequest', async (request) => {
+      const route = request.routeOptions.url;
+      if (route === undefined) return; // no route: the 404 handler answers
+      const access = accessFor(request.method, route);
+      if (access === 'public' || !(await authSwitch.on())) return;
+      const key = presentedKey(request);
+      if (!key) throw new CairnError('unauthorized', `${request.method} ${route} needs an API key with the ${access} scope: send \`Authorization: Bearer <key>\`.`);
+      const caller: Caller | undefined =
+        config.adminKey !== undefined && sameKey(key, config.adminKey)
+          ? { keyId: 'bootstrap', name: 'CAIRN_ADMIN_KEY', scopes: ['admin'] }
+          : await store.apiKeys.verify(key).then((record) => record && { keyId: record.id, name: record.name, scopes: record.scopes });
+      if (!caller) throw new CairnError('unauthorized', 'The API key is unknown or revoked.');
+      if (!caller.scopes.includes('admin') && !caller.scopes.includes(access)) {
+        throw new CairnError('forbidden', `The key "${caller.name}" has the scopes ${caller.scopes.join(', ')}; ${request.method} ${route} needs ${access}.`);
+      }
+      request.caller = caller;
+      request.log.debug({ keyId: caller.keyId }, 'authenticated');
+      if (caller.keyId !== 'bootstrap') void store.apiKeys.touch(caller.keyId).catch(() => undefined);
+    });
+  },
+  { name: 'cairn-auth' },
+);

@@ -1,0 +1,61 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import { CairnError, type CairnConfig } from '@cairn/core';
+import { answerRoutes } from './request-deadline.js';
+
+/**
+ * Headers, CORS and rate limits. The CSP allows only this origin's scripts, styles and
+ * connections: the admin UI (a built bundle, no inline script) runs under it. CORS is
+ * closed unless CORS_ORIGINS names origins. Rate limits count per API key (per address
+ * when the API runs open), answers apart from the rest, in Redis when REDIS_URL is set so
+ * that replicas share the counts.
+ */
+export const securityPlugin = fp<{ config: CairnConfig }>(
+  async (app, { config }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'"],
+          'connect-src': ["'self'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'self'"],
+          'form-action': ["'self'"],
+          'frame-ancestors': ["'none'"],
+        },
+      },
+      // The API is called from other origins' servers, never embedded: keep resources same-site.
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    });
+    await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false, maxAge: 600 });
+
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+      : undefined;
+    redis?.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) error'));
+    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    const bucket = (route: string | undefined) => (answerRoutes.has(route ?? '') ? 'answers' : 'all');
+    await app.register(rateLimit, {
+      global: true,
+      // After authentication (onRequest), so that the count is per key.
+      hook: 'preHandler',
+      timeWindow: 60_000,
+      max: async (request) => (bucket(request.routeOptions.url) === 'answers' ? config.rateLimit.askMax : config.rateLimit.max),
+      keyGenerator: (request) => `${request.caller?.keyId ?? `ip:${request.ip}`}|${bucket(request.routeOptions.url)}`,
+      allowList: (request) => ['/healthz', '/readyz'].includes(request.routeOptions.url ?? ''),
+      ...(redis ? { redis, nameSpace: `${config.queuePrefix}:rate-limit:` } : {}),
+      // A Redis outage must not take the API down with it: count nothing meanwhile.
+      skipOnError: true,
+      // Thrown: the error handler answers it in the one error shape, after the Retry-After header is set.
+      errorResponseBuilder: (_request, context) => new CairnError('rate_limited', `Too many requests: at most ${context.max} a minute for this key; retry in ${context.after}.`),
+    });
+  },
+  { name: 'cairn-security' },
+);

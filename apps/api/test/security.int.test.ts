@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, loadConfig } from '@cairn/core';
+import type { Embedder } from '@cairn/embed';
+import { testRedisUrl, testRuntimes } from '@cairn/testing';
+import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+
+/** Collects what the app logs, as text, to check that no secret reaches the log. */
+function logCapture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: { level: 'debug', stream }, text: () => lines.join('') };
+}
+
+const adminKey = 'bootstrap-admin-key-0123456789';
+
+describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
+  let runtime: Runtime;
+  let app: FastifyInstance;
+  let drop: () => Promise<void>;
+  const logs = logCapture();
+
+  beforeAll(async () => {
+    const created = await testRuntime.create();
+    drop = created.drop;
+    const config = loadConfig({ CAIRN_ADMIN_KEY: adminKey, ...(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {}) });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    app = await buildApp(runtime, { logger: logs.logger });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await runtime?.close();
+    await drop?.();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, key?: string, payload?: object, header: 'authorization' | 'x-api-key' = 'authorization') =>
+    app.inject({ method, url, ...(payload ? { payload } : {}), headers: key ? { [header]: header === 'authorization' ? `Bearer ${key}` : key } : {} });
+
+  it('requires a key once CAIRN_ADMIN_KEY is set, and says what is missing', async () => {
+    const none = await call('POST', '/v1/search', undefined, { query: 'feedback' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('ask scope') });
+    const wrong = await call('POST', '/v1/search', 'cairn_not-a-real-key-at-all-000000000000', { query: 'feedback' });
+    expect(wrong.statusCode).toBe(401);
+    expect((await call('POST', '/v1/search', adminKey, { query: 'feedback' })).statusCode).toBe(200);
+    // Liveness, readiness, docs and the UI need no key.
+    for (const url of ['/healthz', '/readyz', '/openapi.json', '/docs/']) expect((await call('GET', url)).statusCode, url).toBeLessThan(400);
+  });
+
+  it('creates a key shown once and stored as a hash, enforces its scopes, and revokes it', async () => {
+    const created = await call('POST', '/v1/keys', adminKey, { name: 'slack-bot', scopes: ['ask'] });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const { key, id, prefix, scopes } = created.json();
+    expect(key).toMatch(/^cairn_[A-Za-z0-9_-]{43}$/);
+    expect(prefix).toBe(key.slice(0, 12));
+    expect(scopes).toEqual(['ask']);
+
+    // Stored as its SHA-256 only; never listed again.
+    const rows = await runtime.store.database.query<Record<string, unknown>>('select * from api_keys where id = $1', [id]);
+    expect(rows[0]!.key_hash).toBe(createHash('sha256').update(key).digest('hex'));
+    expect(JSON.stringify(rows)).not.toContain(key);
+    const listed = (await call('GET', '/v1/keys', adminKey)).json().keys;
+    expect(listed.find((item: { id: string }) => item.id === id)).toMatchObject({ name: 'slack-bot', prefix, scopes: ['ask'], revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(key);
+
+    // The ask scope: search, answers, conversations, feedback, chat completions.
+    const asked = await call('POST', '/v1/ask', key, { question: 'How do I give feedback to a peer?' });
+    expect(asked.statusCode).toBe(200);
+    expect((await call('GET', `/v1/conversations/${asked.json().conversationId}`, key)).statusCode).toBe(200);
+    expect((await call('POST', '/v1/feedback', key, { messageId: asked.json().messageId, rating: 1 })).statusCode).toBe(201);
+    expect((await call('POST', '/v1/chat/completions', key, { messages: [{ role: 'user', content: 'What is a staff engineer?' }] })).statusCode).toBe(200);
+    expect((await call('POST', '/v1/search', key, { query: 'archetypes' }, 'x-api-key')).statusCode).toBe(200);
+    // ...and nothing of admin.
+    for (const [method, url] of [['GET', '/v1/sources'], ['POST', '/v1/ingest/runs'], ['GET', '/v1/ingest/runs'], ['GET', '/v1/keys'], ['GET', '/v1/feedback'], ['GET', '/metrics']] as const) {
+      const response = await call(method, url, key, method === 'POST' ? {} : undefined);
+      expect(response.statusCode, `${method} ${url}`).toBe(403);
+      expect(response.json().error.code).toBe('forbidden');
+    }
+    // An admin key may do both.
+    const admin = (await call('POST', '/v1/keys', adminKey, { name: 'ops', scopes: ['admin'] })).json().key;
+    expect((await call('GET', '/v1/sources', admin)).statusCode).toBe(200);
+    expect((await call('POST', '/v1/search', admin, { query: 'archetypes' })).statusCode).toBe(200);
+
+    const revoked = await call('DELETE', `/v1/keys/${id}`, admin);
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json().revokedAt).not.toBeNull();
+    const after = await call('POST', '/v1/search', key, { query: 'archetypes' });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.message).toMatch(/unknown or revoked/);
+    expect((await call('DELETE', '/v1/keys/6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11', admin)).json().error.code).toBe('key_not_found');
+    expect((await call('POST', '/v1/keys', admin, { name: 'x', scopes: ['root'] })).statusCode).toBe(400);
+
+    // No key or admin key reached the log; the request id did.
+    const text = logs.text();
+    expect(text).not.toContain(key);
+    expect(text).not.toContain(admin);
+    expect(text).not.toContain(adminKey);
+    expect(text).toContain('"reqId"');
+  });
+});
+
+describe('API keys from an open start, binding, limits, headers and metrics (PGlite)', () => {
+  let runtime: Runtime;
+  const apps: FastifyInstance[] = [];
+
+  beforeAll(async () => {
+    runtime = await openRuntime({ ...loadConfig({}), dataDir: '' });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await runtime?.close();
+  });
+
+  async function appWith(environment: Record<string, string>, options: { logger?: object; embedder?: Embedder } = {}) {
+    const config = loadConfig({ ...environment });
+    const app = await buildApp({ ...runtime, config, ...(options.embedder ? { embedder: options.embedder, searchEmbedder: options.embedder } : {}) }, { logger: options.logger as never });
+    apps.push(app);
+    return app;
+  }
+
+  it('runs open on loopback without keys and says so; beyond loopback it refuses to start without one', async () => {
+    const logs = logCapture();
+    const open = await appWith({}, { logger: logs.logger });
+    expect((await open.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } })).statusCode).toBe(200);
+    expect(logs.text()).toMatch(/the API is open to anyone/);
+    await expect(appWith({ HOST: '0.0.0.0' })).rejects.toThrowError(ConfigError);
+    await expect(appWith({ HOST: '0.0.0.0' })).rejects.toThrowError(/HOST.*no API key exists/);
+    const guarded = await appWith({ HOST: '0.0.0.0', CAIRN_ADMIN_KEY: adminKey });
+    expect((await guarded.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } })).statusCode).toBe(401);
+  });
+
+  it('limits requests per key a minute, answers apart, with 429, a code and Retry-After', async () => {
+    const app = await appWith({ CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '3', RATE_LIMIT_ASK_MAX: '2' });
+    const search = (key: string) => app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: { authorization: `Bearer ${key}` } });
+    const statuses = [];
+    for (let index = 0; index < 4; index += 1) statuses.push((await search(adminKey)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await search(adminKey);
+    expect(limited.json().error.code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Answers count apart from the rest.
+    const ask = () => app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do I give feedback?' }, headers: { authorization: `Bearer ${adminKey}` } });
+    expect([(await ask()).statusCode, (await ask()).statusCode, (await ask()).statusCode]).toEqual([200, 200, 429]);
+    // Health checks are never limited.
+    for (let index = 0; index < 5; index += 1) expect((await app.inject('/healthz')).statusCode).toBe(200);
+  });
+
+  it('shares the counts through Redis, so that the limit holds across replicas', async () => {
+    const environment = { CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '4', REDIS_URL: testRedisUrl(), CAIRN_QUEUE_PREFIX: `rl-test-${process.pid}-${Date.now()}` };
+    const [first, second] = [await appWith(environment), await appWith(environment)];
+    const statuses = [];
+    for (const app of [first, second, first, second, first, second]) {
+      statuses.push((await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: { authorization: `Bearer ${adminKey}` } })).statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('stops a request at its time limit with 408 and cancels the work under it', async () => {
+    let aborted = 0;
+    const slow: Embedder = {
+      ...runtime.embedder,
+      model: runtime.embedder.model,
+      dimensions: runtime.embedder.dimensions,
+      embedDocuments: (texts, options) => runtime.embedder.embedDocuments(texts, options),
+      embedQuery: (text, options) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve(runtime.embedder.embedQuery(text)), 5000);
+          options?.signal?.addEventListener('abort', () => {
+            aborted += 1;
+            clearTimeout(timer);
+            reject(options.signal!.reason);
+          });
+        }),
+    };
+    const app = await appWith({ REQUEST_TIMEOUT_MS: '1000' }, { embedder: slow });
+    const started = performance.now();
+    const response = await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
+    expect(response.statusCode).toBe(408);
+    expect(response.json().error.code).toBe('request_timeout');
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(aborted).toBe(1);
+  });
+
+  it('caps the queued ingestion work', async () => {
+    const app = await appWith({ INGEST_MAX_QUEUED_RUNS: '2' });
+    const source = (await runtime.store.sources.list())[0]!;
+    await runtime.store.runs.create(source.id, 'api');
+    await runtime.store.runs.create(source.id, 'api');
+    const refused = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id } });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe('ingest_queue_full');
+    await runtime.store.database.query(`update ingest_runs set status = 'cancelled' where status = 'queued'`);
+  });
+
+  it('sends security headers with a CSP, and keeps CORS closed unless origins are named', async () => {
+    const closed = await appWith({});
+    const response = await closed.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+
+    const opened = await appWith({ CORS_ORIGINS: 'https://tools.example.com', CAIRN_ADMIN_KEY: adminKey });
+    const preflight = await opened.inject({ method: 'OPTIONS', url: '/v1/search', headers: { origin: 'https://tools.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://tools.example.com');
+    const other = await opened.inject({ method: 'OPTIONS', url: '/v1/search', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(() => loadConfig({ CORS_ORIGINS: 'tools.example.com' })).toThrowError(/CORS_ORIGINS/);
+  });
+
+  it('exposes request, retrieval, answer and ingestion figures at /metrics', async () => {
+    const app = await appWith({});
+    await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
+    await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do I give feedback?' } });
+    await app.inject('/no/such/path');
+    const metrics = await app.inject('/metrics');
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    const text = metrics.body;
+    expect(text).toMatch(/cairn_http_requests_total\{method="POST",route="\/v1\/search",status="200"\} 1/);
+    expect(text).toMatch(/cairn_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).toMatch(/cairn_retrieval_duration_seconds_count\{route="\/v1\/search"\} 1/);
+    expect(text).toMatch(/cairn_answers_total\{mode="extractive",outcome="answered"\} 1/);
+    expect(text).toMatch(/cairn_ingest_runs\{status="succeeded"\} [1-9]/);
+    expect(text).toMatch(/cairn_index_size\{kind="chunks"\} [1-9]\d*/);
+    expect(text).toMatch(/cairn_process_resident_memory_bytes \d+/);
+  });
+});

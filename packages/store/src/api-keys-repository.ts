@@ -1,0 +1,81 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from './database.js';
+import { isUuid } from './is-uuid.js';
+
+export const apiKeyScopes = ['ask', 'admin'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/** A key as stored: its hash only, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** The first characters of the key, to tell keys apart in lists and logs. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** SHA-256 of a key, hex: what the database holds. A key has 256 random bits, so no salt or slow hash is needed. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Compares two keys in time that does not depend on where they differ. */
+export function sameKey(given: string, expected: string): boolean {
+  return timingSafeEqual(Buffer.from(hashApiKey(given), 'hex'), Buffer.from(hashApiKey(expected), 'hex'));
+}
+
+/** A new key: `cairn_` and 43 URL-safe characters (32 random bytes). */
+export function generateApiKey(): string {
+  return `cairn_${randomBytes(32).toString('base64url')}`;
+}
+
+const columns = `id, name, prefix, scopes, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"`;
+
+export class ApiKeysRepository {
+  constructor(private readonly database: Queryable) {}
+
+  /** Stores a new key's hash; the key itself is returned once, here, and kept nowhere. */
+  async create(input: { name: string; scopes: readonly ApiKeyScope[] }): Promise<{ record: ApiKeyRecord; key: string }> {
+    const key = generateApiKey();
+    const [record] = await this.database.query<ApiKeyRecord>(
+      `insert into api_keys (name, prefix, key_hash, scopes) values ($1, $2, $3, $4) returning ${columns}`,
+      [input.name, key.slice(0, 12), hashApiKey(key), [...new Set(input.scopes)]],
+    );
+    return { record: record!, key };
+  }
+
+  /** The active key that `key` is, or undefined (unknown or revoked). */
+  async verify(key: string): Promise<ApiKeyRecord | undefined> {
+    const hash = hashApiKey(key);
+    const [row] = await this.database.query<ApiKeyRecord & { keyHash: string }>(`select ${columns}, key_hash as "keyHash" from api_keys where key_hash = $1 and revoked_at is null`, [hash]);
+    // The lookup is by hash; compare it again in constant time before trusting it.
+    if (!row || !timingSafeEqual(Buffer.from(row.keyHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+    const { keyHash: _keyHash, ...record } = row;
+    return record;
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return this.database.query<ApiKeyRecord>(`select ${columns} from api_keys order by created_at, id`);
+  }
+
+  /** How many keys are not revoked: any at all turns authentication on. */
+  async countActive(): Promise<number> {
+    const [row] = await this.database.query<{ count: number }>('select count(*)::int as count from api_keys where revoked_at is null');
+    return row!.count;
+  }
+
+  /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
+  async revoke(id: string): Promise<ApiKeyRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.database.query<ApiKeyRecord>(`update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${columns}`, [id]);
+    return row;
+  }
+
+  /** Records use, at most once a minute per key (a write per request would be wasteful). */
+  async touch(id: string): Promise<void> {
+    await this.database.query(`update api_keys set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [id]);
+  }
+}
