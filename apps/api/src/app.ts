@@ -82,8 +82,13 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
       security: [{ apiKey: [] }],
     },
   });
-  // Its own CSP for its static files, in place of the API's stricter one.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // The docs page has its own CSP for its static files: Swagger UI sets inline styles,
+  // which the API's stricter policy (and the admin UI's) does not allow.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(servicesPlugin, dependencies);
