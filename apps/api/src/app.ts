@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchemaValidationError, type FastifyServerOptions } from 'fastify';
 import ajvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -50,7 +50,16 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: false } as const;
   const strict = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
   const coercing = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: 'array' } });
-  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? strict : coercing)(route));
+  app.setValidatorCompiler((route) => {
+    if (route.httpPart === 'body') return strict(route);
+    const validate = coercing(route);
+    // Coercion turns "1e309" into Infinity, which passes ajv's integer check: refuse it here.
+    return (data: unknown) => {
+      if (!validate(data)) return { error: validate.errors as FastifySchemaValidationError[] };
+      const infinite = typeof data === 'object' && data !== null && Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value));
+      return infinite ? { error: new Error(`${route.httpPart}.${infinite[0]} is not a finite number`) } : { value: data };
+    };
+  });
 
   // JSON only: a text/plain body gets 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
@@ -58,11 +67,6 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const { config } = dependencies;
-  await app.register(requestDeadlinePlugin, { requestTimeoutMs: config.requestTimeoutMs, answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000) });
-  await app.register(authPlugin, { config, store: dependencies.store });
-  await app.register(securityPlugin, { config });
-  await app.register(metricsPlugin, { store: dependencies.store });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -91,6 +95,11 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const { config } = dependencies;
+  await app.register(requestDeadlinePlugin, { requestTimeoutMs: config.requestTimeoutMs, answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000) });
+  await app.register(authPlugin, { config, store: dependencies.store });
+  await app.register(securityPlugin, { config });
+  await app.register(metricsPlugin, { store: dependencies.store });
   await app.register(servicesPlugin, dependencies);
   await app.register(healthRoutes);
   await app.register(searchRoutes);
