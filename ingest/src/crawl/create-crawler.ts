@@ -2,7 +2,7 @@ import { defaultFetchPolicy, PageFetcher, type FetchPolicy } from './fetch-page.
 import { HostScheduler, type HostGate } from './host-scheduler.js';
 import { RobotsCache } from './robots-cache.js';
 import { SharedHostScheduler } from './shared-host-scheduler.js';
-import type { PrivateNetworkAllowance } from './ssrf-guard.js';
+import type { HostResolver, PrivateNetworkAllowance } from './ssrf-guard.js';
 
 /** The product token that robots.txt rules name this crawler by. */
 export const crawlerToken = 'CairnBot';
@@ -31,8 +31,10 @@ export function createCrawler(options: {
    * queue's workers); without it, politeness holds within this process.
    */
   sharedPoliteness?: { redisUrl: string; prefix: string };
+  /** Where names are resolved before the SSRF guard checks every address (the system's by default). */
+  resolver?: HostResolver;
 }): Crawler {
-  const fetcher = new PageFetcher({ ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance });
+  const fetcher = new PageFetcher({ ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance }, options.resolver);
   const scheduler = options.sharedPoliteness ? new SharedHostScheduler(options.sharedPoliteness.redisUrl, { prefix: options.sharedPoliteness.prefix }) : new HostScheduler();
   return {
     fetcher,

@@ -1,5 +1,5 @@
 import { Agent, fetch, type Dispatcher } from 'undici';
-import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type PrivateNetworkAllowance } from './ssrf-guard.js';
+import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type HostResolver, type PrivateNetworkAllowance } from './ssrf-guard.js';
 
 /** Why a fetch failed; `permanent` failures are not worth a retry. */
 export class FetchError extends Error {
@@ -58,9 +58,13 @@ export interface FetchRequest {
 export class PageFetcher {
   private readonly dispatcher: Dispatcher;
 
-  constructor(private readonly policy: FetchPolicy) {
+  /** `resolver` answers the guard's lookups (the system's by default). */
+  constructor(
+    private readonly policy: FetchPolicy,
+    resolver?: HostResolver,
+  ) {
     this.dispatcher = new Agent({
-      connect: { lookup: guardedLookup(policy.allowance), timeout: Math.min(policy.timeoutMs, 10_000) },
+      connect: { lookup: guardedLookup(policy.allowance, resolver), timeout: Math.min(policy.timeoutMs, 10_000) },
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertFetchableUrl, forbiddenAddressReason, guardedLookup } from './ssrf-guard.js';
+import type { LookupAddress } from 'node:dns';
+import { assertFetchableUrl, forbiddenAddressReason, guardedLookup, type HostResolver } from './ssrf-guard.js';
 
 describe('assertFetchableUrl', () => {
   it.each([
@@ -23,6 +24,14 @@ describe('assertFetchableUrl', () => {
     'http://[fe80::1]/',
     'http://localhost:3000/',
     'http://api.localhost/',
+    'http://localhost./',
+    'http://LOCALHOST.:3000/',
+    'http://[::127.0.0.1]/',
+    'http://[::7f00:1]/',
+    'http://[fec0::1]/',
+    'http://[100::1]/',
+    'http://[5f00::1]/',
+    'http://[4000::1]/',
     'file:///etc/passwd',
     'gopher://example.com/',
     'http://user:secret@example.com/',
@@ -48,6 +57,13 @@ describe('forbiddenAddressReason', () => {
     expect(forbiddenAddressReason('::ffff:10.0.0.1')).toMatch(/private/);
     expect(forbiddenAddressReason('8.8.8.8')).toBeUndefined();
   });
+
+  it('refuses the IPv6 that ipaddr.js calls unicast but no public host has', () => {
+    expect(forbiddenAddressReason('::a00:1')).toMatch(/ipv4Compatible/);
+    expect(forbiddenAddressReason('e000::1')).toMatch(/nonGlobalIpv6/);
+    expect(forbiddenAddressReason('fec0::1')).toMatch(/deprecatedSiteLocal/);
+    expect(forbiddenAddressReason('2606:4700:4700::1111')).toBeUndefined();
+  });
 });
 
 describe('guardedLookup', () => {
@@ -61,5 +77,34 @@ describe('guardedLookup', () => {
     const lookup = guardedLookup(true);
     const address = await new Promise<unknown>((resolve) => lookup('localhost', {}, (_failure, result) => resolve(result)));
     expect(address).toMatch(/^(127\.0\.0\.1|::1)$/);
+  });
+
+  /** A resolver that answers every name with `addresses`. */
+  const answering =
+    (...addresses: string[]): HostResolver =>
+    (_hostname, _options, callback) =>
+      callback(
+        null,
+        addresses.map((address): LookupAddress => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
+  const lookUp = (resolver: HostResolver, options: { all?: boolean } = {}) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; result: unknown }>((resolve) =>
+      guardedLookup(false, resolver)('site.test', options, (error, result) => resolve({ error, result })),
+    );
+
+  it('checks every address the given resolver answers, not only the first', async () => {
+    const { error } = await lookUp(answering('93.184.216.34', '10.0.0.5'));
+    expect(error).toMatchObject({ code: 'ERR_FORBIDDEN_ADDRESS', message: expect.stringMatching(/site\.test: it resolves to 10\.0\.0\.5 is a private address/) });
+    expect(await lookUp(answering('93.184.216.34', '2606:4700:4700::1111'), { all: true })).toEqual({
+      error: null,
+      result: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:4700:4700::1111', family: 6 },
+      ],
+    });
+  });
+
+  it('fails a name the resolver answers with no address', async () => {
+    expect((await lookUp(answering())).error).toMatchObject({ code: 'ENOTFOUND' });
   });
 });

@@ -15,30 +15,22 @@ export class ForbiddenUrlError extends Error {
 /** Which private destinations are allowed: none (the default), all, or these addresses and CIDR ranges. */
 export type PrivateNetworkAllowance = boolean | readonly string[];
 
-/** ipaddr.js ranges that a crawler must not reach: everything but the public internet. */
-const forbiddenRanges = new Set([
-  'unspecified',
-  'broadcast',
-  'multicast',
-  'linkLocal',
-  'loopback',
-  'carrierGradeNat',
-  'private',
-  'reserved',
-  'uniqueLocal',
-  'ipv4Mapped',
-  'rfc6145',
-  'rfc6052',
-  '6to4',
-  'teredo',
-  'benchmarking',
-  'amt',
-  'as112',
-  'as112v6',
-  'deprecated',
-  'orchid2',
-  'droneRemoteIdProtocolEntityTags',
-]);
+/** Every public IPv6 address lies in global unicast space (RFC 4291); the rest is reserved. */
+const globalUnicastV6 = ipaddr.IPv6.parseCIDR('2000::/3');
+/** IPv4-compatible IPv6 (::127.0.0.1, deprecated by RFC 4291): an IPv4 address in disguise. */
+const ipv4CompatibleV6 = ipaddr.IPv6.parseCIDR('::/96');
+
+/**
+ * The range an address lies in, by ipaddr.js's names, plus two for IPv6 addresses that
+ * ipaddr.js calls plain unicast but no public host has: IPv4-compatible ones, and anything
+ * outside 2000::/3.
+ */
+function rangeOf(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  const range = address.range();
+  if (range !== 'unicast' || address.kind() === 'ipv4') return range;
+  if (address.match(ipv4CompatibleV6)) return 'ipv4Compatible';
+  return address.match(globalUnicastV6) ? range : 'nonGlobalIpv6';
+}
 
 /** Parses an address, turning IPv4-mapped IPv6 (::ffff:127.0.0.1) into the IPv4 it carries. */
 function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
@@ -70,8 +62,10 @@ function isAllowedByList(address: ipaddr.IPv4 | ipaddr.IPv6, allowance: readonly
 export function forbiddenAddressReason(address: string, allowance: PrivateNetworkAllowance = false): string | undefined {
   const parsed = parseAddress(address);
   if (!parsed) return `"${address}" is not an IP address`;
-  const range = parsed.range();
-  if (!forbiddenRanges.has(range)) return undefined;
+  // Only plain unicast is public: a list of forbidden ranges falls behind ipaddr.js, which
+  // names ranges (discard, deprecatedSiteLocal, segmentRouting) such a list did not have.
+  const range = rangeOf(parsed);
+  if (range === 'unicast') return undefined;
   if (allowance === true || (Array.isArray(allowance) && isAllowedByList(parsed, allowance))) return undefined;
   return `${parsed.toString()} is a ${range} address (set INGEST_ALLOW_PRIVATE_NETWORKS to allow it)`;
 }
@@ -95,7 +89,8 @@ export function assertFetchableUrl(url: string, allowance: PrivateNetworkAllowan
   if (ipaddr.isValid(host)) {
     const reason = forbiddenAddressReason(host, allowance);
     if (reason) throw new ForbiddenUrlError(url, reason);
-  } else if (/(^|\.)(localhost|localhost\.localdomain)$/i.test(host)) {
+  } else if (/(^|\.)(localhost|localhost\.localdomain)\.?$/i.test(host)) {
+    // The trailing dot makes a fully qualified name (`localhost.`): the same host.
     if (allowance === false) throw new ForbiddenUrlError(url, `${host} is a loopback name (set INGEST_ALLOW_PRIVATE_NETWORKS to allow it)`);
   }
   return parsed;
@@ -103,18 +98,25 @@ export function assertFetchableUrl(url: string, allowance: PrivateNetworkAllowan
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** Every address a name resolves to: what the guard asks before a connection. */
+export type HostResolver = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/** The system resolver (getaddrinfo: /etc/hosts, then DNS). */
+export const systemResolver: HostResolver = (hostname, options, callback) => dnsLookup(hostname, { ...options, all: true }, callback);
+
 /**
  * A DNS lookup for the HTTP client's connections that refuses forbidden addresses: every
- * address a name resolves to must be allowed, on every connection and redirect hop.
+ * address a name resolves to must be allowed, on every connection and redirect hop. The
+ * answer checked is the answer connected to, so a name cannot be re-pointed in between.
+ * `resolve` is where names are resolved (tests give one: there is no DNS to point at them).
  */
-export function guardedLookup(allowance: PrivateNetworkAllowance) {
+export function guardedLookup(allowance: PrivateNetworkAllowance, resolve: HostResolver = systemResolver) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, options, (error, list) => {
       if (error) {
         callback(error, []);
         return;
       }
-      const list = addresses as LookupAddress[];
       for (const entry of list) {
         const reason = forbiddenAddressReason(entry.address, allowance);
         if (reason) {
@@ -123,6 +125,10 @@ export function guardedLookup(allowance: PrivateNetworkAllowance) {
           callback(refusal, []);
           return;
         }
+      }
+      if (list.length === 0) {
+        callback(Object.assign(new Error(`${hostname} resolves to no address`), { code: 'ENOTFOUND' }), []);
+        return;
       }
       if (options.all) callback(null, list);
       else callback(null, list[0]!.address, list[0]!.family);
