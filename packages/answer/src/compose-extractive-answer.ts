@@ -5,7 +5,9 @@ import { clarifyingQuestions } from './clarifying-questions.js';
 import { detectRefusal, refusalText } from './detect-refusal.js';
 import { frameworksOf } from './persona-frameworks.js';
 import { restateQuestion } from './restate-question.js';
+import { carriesLinksOrMarkup } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
+import { isInstructionLike } from './verify-citations.js';
 
 export interface ComposedAnswer {
   text: string;
@@ -33,6 +35,15 @@ interface ScoredSentence {
 /** Sentences about the note itself ("This note summarises …") carry no advice. */
 const metaSentence = /^this note summari[sz]es\b/i;
 
+/**
+ * Whether a passage's sentence may be quoted as a point: not one about the note itself, not
+ * one addressed to a model (a crawled page's injection), and not one carrying its own
+ * links, images, HTML or citation markers, which would point where the answer cannot vouch.
+ */
+function isQuotable(sentence: string): boolean {
+  return !metaSentence.test(sentence) && !isInstructionLike(sentence) && !carriesLinksOrMarkup(sentence);
+}
+
 function scoreSentences(question: string, passages: readonly RetrievedPassage[]): ScoredSentence[] {
   const questionTerms = new Set(analyzeText(question));
   const scored: ScoredSentence[] = [];
@@ -41,7 +52,7 @@ function scoreSentences(question: string, passages: readonly RetrievedPassage[])
     const headingTerms = new Set(analyzeText(passage.heading).filter((term) => questionTerms.has(term)));
     for (const sentence of splitSentences(passage.text)) {
       const words = sentence.split(/\s+/).length;
-      if (words < 5 || words > 80 || metaSentence.test(sentence)) continue;
+      if (words < 5 || words > 80 || !isQuotable(sentence)) continue;
       const terms = analyzeText(sentence);
       const own = new Set(terms.filter((term) => questionTerms.has(term)));
       if (own.size === 0) continue;

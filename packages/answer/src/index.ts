@@ -6,6 +6,7 @@ export * from './restate-question.js';
 export * from './split-sentences.js';
 export * from './compose-extractive-answer.js';
 export * from './verify-citations.js';
+export * from './sanitize-answer.js';
 export * from './chat-model.js';
 export * from './condense-question.js';
 export * from './prompt/load-persona.js';

@@ -1,6 +1,7 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/embed';
 import { citationFor, type Citation } from './citation.js';
+import { AnswerGuard, answerSegments, type SanitizedPart } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
 
 /** Why a marker was taken out of an answer. */
@@ -13,6 +14,13 @@ export interface VerifiedAnswer {
   citations: Citation[];
   /** The markers taken out, and why. */
   removed: { marker: number; sentence: string; reason: RemovedMarkerReason }[];
+  /** Images, HTML, links to what the answer does not cite, and sentences repeating the system prompt, taken out. */
+  sanitized: SanitizedPart[];
+}
+
+export interface VerifyOptions {
+  /** The system prompt the model was given: a sentence repeating a run of it is dropped. */
+  systemPrompt?: string | undefined;
 }
 
 /** `[1]`, `[1, 2]` or `[1][3]`: the markers a model is asked to write. */
@@ -22,13 +30,33 @@ const quotationPattern = /["“]([^"“”]{12,})["”]/g;
 
 /**
  * A sentence of a passage that speaks to the model rather than the reader (a prompt
- * injection): it backs no claim and is never quoted.
+ * injection): orders to drop its rules, to reveal its prompt or to play another part.
  */
-const instructionLike = /\b(ignore|disregard|forget|override)\b[^.!?]{0,60}\b(instructions?|prompts?|rules|guidelines)\b|\bsystem prompt\b|\byou are now\b|\bas an ai\b/i;
+const instructionLike = new RegExp(
+  [
+    String.raw`\b(ignore|disregard|forget|override)\b[^.!?]{0,60}\b(instructions?|prompts?|rules|guidelines)\b`,
+    String.raw`\bsystem (prompt|message|instructions?|override)\b`,
+    String.raw`\b(reveal|repeat|print|output)\b[^.!?]{0,60}\b(prompt|instructions|rules)\b`,
+    // "You are now one of the people who…" is prose: only a new part or mode is an order.
+    String.raw`\byou are now (in \w+ mode|dan|free|no longer|unrestricted|jailbroken|an? (ai|assistant|chatbot|language model|llm))\b`,
+    String.raw`\bas an ai\b|\bfrom now on,? you\b|\bpretend (you are|to be)\b|\bstay in character\b`,
+    String.raw`\bdeveloper mode\b|\bdo anything now\b|\bnew instructions\b`,
+    String.raw`\b(ai|llm) (assistants?|agents?|models?)\b[^.!?]{0,60}\b(must|should)\b`,
+  ].join('|'),
+  'i',
+);
 
-/** The passage's text without sentences addressed to the model. */
+/**
+ * Whether a sentence is addressed to a model rather than a reader. Fullwidth letters are
+ * folded and invisible characters dropped first, since both hide the words from a pattern.
+ */
+export function isInstructionLike(sentence: string): boolean {
+  return instructionLike.test(sentence.normalize('NFKC').replace(/\p{Cf}/gu, ''));
+}
+
+/** The passage's text without sentences addressed to the model: they back no claim and are never quoted. */
 function readerText(passage: RetrievedPassage): string[] {
-  return splitSentences(passage.text).filter((sentence) => !instructionLike.test(sentence));
+  return splitSentences(passage.text).filter((sentence) => !isInstructionLike(sentence));
 }
 
 /** A share of the sentence's content terms that the passage must contain to back it. */
@@ -77,20 +105,19 @@ function attachMarkers(text: string): string {
   return text.replace(/([.!?])((?:[ \t]*\[\d+(?:\s*,\s*\d+)*\])+)/g, '$2$1');
 }
 
-/** Splits text into sentences and the white space between them, keeping every character. */
-function segments(text: string): string[] {
-  return text.split(/((?<=[.!?]["')\]*_]*)[ \t]+|\n+)/);
-}
-
 /**
  * Checks every `[n]` of a model's answer against the passages it was given (`passages[i]`
  * is `[i + 1]`): a marker outside them is removed, and so is one on a sentence the
  * passage does not back, or on a sentence whose quotation the passage does not contain.
  * The markers that hold are renumbered in order of first use, and each cited passage gets
  * a citation whose quote is the passage's sentence that best backs what cites it.
+ *
+ * The text is made safe to render as it is checked (see `AnswerGuard`): a sentence that
+ * repeats the system prompt is dropped, and images, HTML, and links or addresses other than
+ * the passages cited so far are taken out, whatever a passage told the model to write.
  */
-export function verifyCitations(answer: string, passages: readonly RetrievedPassage[]): VerifiedAnswer {
-  const verifier = new CitationVerifier(passages);
+export function verifyCitations(answer: string, passages: readonly RetrievedPassage[], options: VerifyOptions = {}): VerifiedAnswer {
+  const verifier = new CitationVerifier(passages, options);
   const text = verifier.verify(answer);
   return { text, ...verifier.result() };
 }
@@ -106,8 +133,8 @@ export class CitationStream {
   private readonly verifier: CitationVerifier;
   private pending = '';
 
-  constructor(passages: readonly RetrievedPassage[]) {
-    this.verifier = new CitationVerifier(passages);
+  constructor(passages: readonly RetrievedPassage[], options: VerifyOptions = {}) {
+    this.verifier = new CitationVerifier(passages, options);
   }
 
   push(piece: string): string {
@@ -135,40 +162,55 @@ class CitationVerifier {
   private readonly removed: VerifiedAnswer['removed'] = [];
   private readonly renumbered = new Map<number, number>();
   private readonly claimsOf = new Map<number, string[]>();
+  private readonly guard: AnswerGuard;
 
-  constructor(private readonly passages: readonly RetrievedPassage[]) {
+  constructor(
+    private readonly passages: readonly RetrievedPassage[],
+    options: VerifyOptions = {},
+  ) {
     this.passageTerms = passages.map((passage) => new Set(analyzeText(`${passage.heading} ${readerText(passage).join(' ')}`)));
+    this.guard = new AnswerGuard({ systemPrompt: options.systemPrompt, sourceTexts: passages.map((passage) => passage.text) });
   }
 
-  /** The verified text of `text`, a run of whole sentences following those verified before. */
+  /**
+   * The verified text of `text`, a run of whole sentences following those verified before:
+   * each sentence that may be shown has its markers checked, then is cleaned, linking
+   * only passages cited so far (the same whether the answer arrives whole or in pieces).
+   */
   verify(text: string): string {
-    const { passages, passageTerms, removed, renumbered, claimsOf } = this;
-    return segments(attachMarkers(text))
+    return answerSegments(attachMarkers(text))
       .map((segment) => {
-        if (!segment.includes('[')) return segment;
-        const claim = segment.replace(markerPattern, '').trim();
-        const claimTerms = analyzeText(claim);
-        const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
-        return segment.replace(markerPattern, (whole: string, list: string) => {
-          const kept: number[] = [];
-          for (const marker of list.split(',').map((number) => Number(number.trim()))) {
-            const passage = passages[marker - 1];
-            let reason: RemovedMarkerReason | undefined;
-            if (!passage || !Number.isInteger(marker) || marker < 1) reason = 'out_of_range';
-            else if (quotations.some((quotation) => !normalizeForQuote(passage.text).includes(quotation))) reason = 'fabricated_quote';
-            else if (!supports(claimTerms, passageTerms[marker - 1]!)) reason = 'unsupported';
-            if (reason) {
-              removed.push({ marker, sentence: claim, reason });
-              continue;
-            }
-            if (!renumbered.has(marker)) renumbered.set(marker, renumbered.size + 1);
-            claimsOf.set(marker, [...(claimsOf.get(marker) ?? []), claim]);
-            if (!kept.includes(renumbered.get(marker)!)) kept.push(renumbered.get(marker)!);
-          }
-          return kept.length > 0 ? `${whole.match(/^\s*/)![0]}${kept.map((n) => `[${n}]`).join('')}` : '';
-        });
+        if (!this.guard.admits(segment)) return '';
+        const checked = segment.includes('[') ? this.checkMarkers(segment) : segment;
+        return this.guard.clean(checked, [...this.renumbered.keys()].map((marker) => this.passages[marker - 1]!.url));
       })
       .join('');
+  }
+
+  /** The sentence with only the markers that hold, renumbered; the kept ones are recorded with their claims. */
+  private checkMarkers(segment: string): string {
+    const { passages, passageTerms, removed, renumbered, claimsOf } = this;
+    const claim = segment.replace(markerPattern, '').trim();
+    const claimTerms = analyzeText(claim);
+    const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
+    return segment.replace(markerPattern, (whole: string, list: string) => {
+      const kept: number[] = [];
+      for (const marker of list.split(',').map((number) => Number(number.trim()))) {
+        const passage = passages[marker - 1];
+        let reason: RemovedMarkerReason | undefined;
+        if (!passage || !Number.isInteger(marker) || marker < 1) reason = 'out_of_range';
+        else if (quotations.some((quotation) => !normalizeForQuote(passage.text).includes(quotation))) reason = 'fabricated_quote';
+        else if (!supports(claimTerms, passageTerms[marker - 1]!)) reason = 'unsupported';
+        if (reason) {
+          removed.push({ marker, sentence: claim, reason });
+          continue;
+        }
+        if (!renumbered.has(marker)) renumbered.set(marker, renumbered.size + 1);
+        claimsOf.set(marker, [...(claimsOf.get(marker) ?? []), claim]);
+        if (!kept.includes(renumbered.get(marker)!)) kept.push(renumbered.get(marker)!);
+      }
+      return kept.length > 0 ? `${whole.match(/^\s*/)![0]}${kept.map((n) => `[${n}]`).join('')}` : '';
+    });
   }
 
   result(): Omit<VerifiedAnswer, 'text'> {
@@ -176,6 +218,6 @@ class CitationVerifier {
       const passage = this.passages[marker - 1]!;
       return citationFor(passage, n, bestQuote(passage, this.claimsOf.get(marker) ?? []));
     });
-    return { citations, removed: [...this.removed] };
+    return { citations, removed: [...this.removed], sanitized: this.guard.removed };
   }
 }

@@ -7,7 +7,9 @@ import {
   composeExtractiveAnswer,
   condenseQuestion,
   detectRefusal,
+  sanitizeAnswer,
   splitSentences,
+  StreamingCleaner,
   verifyCitations,
   type ChatModel,
   type Citation,
@@ -35,7 +37,10 @@ export interface AskInput {
 export interface AskListener {
   /** The passages the answer may cite, numbered, as soon as retrieval is done. */
   citations?(citations: Citation[]): void;
-  /** A piece of the answer as it is written (before verification). */
+  /**
+   * A piece of the answer as it is written (before its citations are verified; images,
+   * HTML, links to anything but the passages and runs of the system prompt are taken out).
+   */
   token?(text: string): void;
   /**
    * The answer's verified text, whole sentences at a time as they are written (markers
@@ -113,6 +118,11 @@ function wordsOf(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
+/** The list of sources under an answer, cleaned like the answer: titles and authors come from crawled pages. */
+function sourcesList(citations: readonly Citation[]): string {
+  return sanitizeAnswer(`**Sources**\n${citations.map(citationLine).join('\n')}`, { allowedUrls: citations.map((citation) => citation.url) }).text;
+}
+
 const noSupport =
   "I couldn't find support for an answer in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them), so I won't guess.";
 
@@ -178,11 +188,17 @@ export class AskService {
     if (!chatModel || refusal) {
       listener.citations?.(candidateCitations(retrieved));
       const composed = composeExtractiveAnswer(query, retrieved);
-      for (const word of wordsOf(composed.text)) {
+      // It quotes crawled pages and their titles: cleaned as a model's answer would be.
+      answer = sanitizeAnswer(composed.text, {
+        allowedUrls: composed.citations.map((citation) => citation.url),
+        systemPrompt: this.options.persona,
+        sourceTexts: retrieved.map((passage) => passage.text),
+      }).text;
+      for (const word of wordsOf(answer)) {
         listener.token?.(word);
         listener.verifiedText?.(word);
       }
-      ({ text: answer, citations, outcome, clarifyingQuestions } = composed);
+      ({ citations, outcome, clarifyingQuestions } = composed);
     } else {
       const prompt = buildChatPrompt({
         persona: this.options.persona ?? '',
@@ -196,22 +212,33 @@ export class AskService {
       listener.citations?.(candidateCitations(prompt.passages));
       const modelStarted = performance.now();
       let text = '';
-      const verifying = listener.verifiedText ? new CitationStream(prompt.passages) : undefined;
+      const verifyOptions = { systemPrompt: this.options.persona };
+      const verifying = listener.verifiedText ? new CitationStream(prompt.passages, verifyOptions) : undefined;
+      // Unverified pieces are shown as they come, but never an image, a link off the passages or the prompt.
+      const showing = listener.token
+        ? new StreamingCleaner(
+            prompt.passages.map((passage) => passage.url),
+            { ...verifyOptions, sourceTexts: prompt.passages.map((passage) => passage.text) },
+          )
+        : undefined;
       for await (const piece of chatModel.stream(prompt.messages, { signal: input.signal })) {
         text += piece;
-        listener.token?.(piece);
+        const shown = showing?.push(piece);
+        if (shown) listener.token?.(shown);
         const ready = verifying?.push(piece);
         if (ready) listener.verifiedText?.(ready);
       }
+      const shownRest = showing?.end();
+      if (shownRest) listener.token?.(shownRest);
       const rest = verifying?.end().text;
       if (rest) listener.verifiedText?.(rest);
       modelMs = performance.now() - modelStarted;
-      const verified = verifyCitations(text, prompt.passages);
+      const verified = verifyCitations(text, prompt.passages, verifyOptions);
       citations = verified.citations;
       clarifyingQuestions = splitSentences(verified.text).filter((sentence) => sentence.endsWith('?')).slice(0, 2);
       if (citations.length > 0) {
         outcome = 'answered';
-        answer = `${verified.text.trim()}\n\n**Sources**\n${citations.map(citationLine).join('\n')}`;
+        answer = `${verified.text.trim()}\n\n${sourcesList(citations)}`;
       } else {
         // Nothing the model said is backed by a passage: say so, keep only its questions.
         outcome = 'no_support';

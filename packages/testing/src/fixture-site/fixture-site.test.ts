@@ -1,7 +1,7 @@
 import { get, type IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hugeBodyBytes, injectedPhrase, startFixtureSite, type FixtureSite } from './fixture-site.js';
+import { hugeBodyBytes, injectedPhrase, injectionPages, startFixtureSite, toTagCharacters, type FixtureSite } from './fixture-site.js';
 
 let site: FixtureSite;
 beforeAll(async () => {
@@ -182,6 +182,23 @@ describe('fixture site', () => {
       expect(html).toMatch(new RegExp(pattern.source.replace('PHRASE', injectedPhrase)));
     }
     expect(html).toContain('<p>Teams rarely fail because they pick bad projects.');
+  });
+
+  it('serves at least 30 hostile pages, every attack family, listed only in /hostile-sitemap.xml', async () => {
+    expect(injectionPages.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(injectionPages.map((page) => page.family)).size).toBe(9);
+    const listed = [...(await text('/hostile-sitemap.xml')).matchAll(/<loc>(.*?)<\/loc>/g)].map((match) => match[1]);
+    expect(listed.sort()).toEqual(injectionPages.map((page) => `${site.url}${page.post.path}`).sort());
+    // Nothing else points at them, so crawls of the rest of the site are unchanged.
+    for (const path of ['/sitemap.xml', '/sitemap-posts.xml', '/sitemap-blog.xml', '/robots.txt', '/', '/posts/writing-engineering-strategy/']) {
+      expect(await text(path), path).not.toContain('/hostile');
+    }
+    for (const page of injectionPages) {
+      const html = await text(page.post.path);
+      expect(html, page.slug).toContain(`<link rel="canonical" href="${site.url}${page.post.path}">`);
+      // A concealed marker is in the markup, as it is or (ASCII smuggling) in tag characters.
+      if (page.concealed) expect(html.includes(page.concealed) || html.includes(toTagCharacters(page.concealed)), page.slug).toBe(true);
+    }
   });
 
   it('serves distinct synthetic pages, and starts fast with a thousand of them', async () => {

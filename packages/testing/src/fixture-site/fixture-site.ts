@@ -4,6 +4,7 @@ import { blogPosts } from './blog-posts.js';
 import { toWholeSeconds } from './fixture-post.js';
 import { sendGzipBomb, sendHugeBody, sendSlowDrip } from './hostile-responses.js';
 import { hugoPosts } from './hugo-posts.js';
+import { injectionDocuments, injectionPathPrefix } from './injection-pages.js';
 import { renderAtomFeed, renderRssFeed } from './render-feeds.js';
 import { hugoSiteName, renderHugoPage } from './render-hugo-page.js';
 import { renderSitemapIndex, renderUrlSet, type SitemapEntry } from './render-sitemaps.js';
@@ -16,6 +17,7 @@ export { blogPosts } from './blog-posts.js';
 export { hiddenTextPost, injectedPhrase } from './hidden-text-post.js';
 export { gzipBombInflatedBytes, hugeBodyBytes, slowDrip } from './hostile-responses.js';
 export { hugoPosts, privateDraftPost } from './hugo-posts.js';
+export { attackerHosts, injectionPages, injectionPathPrefix, toTagCharacters, type InjectionFamily, type InjectionPage } from './injection-pages.js';
 export { syntheticPost } from './synthetic-post.js';
 
 /** One request the fixture site answered, for tests to assert on (politeness, revalidation). */
@@ -88,7 +90,8 @@ function splitTarget(target: string): { pathname: string; search: string } {
  * Serves a fixture web site on loopback for crawler tests: Hugo (ananke) posts under `/posts/`,
  * larahogan.me-shaped posts under `/blog/`, robots.txt, a sitemap index, RSS and Atom feeds,
  * conditional GET, redirects (chains, a loop, hops to private addresses) and hostile responses
- * (slow drip, 20 MiB, gzip bomb, PDF, no content type, hidden text). Every request is recorded.
+ * (slow drip, 20 MiB, gzip bomb, PDF, no content type, hidden text), and a prompt-injection
+ * corpus under `/hostile/` listed only in `/hostile-sitemap.xml`. Every request is recorded.
  */
 export async function startFixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   const syntheticPages = options.syntheticPages ?? 0;
@@ -147,6 +150,12 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       const pages = entries();
       sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
     }]),
+    // Listed in no sitemap index, robots.txt or page: only a crawl seeded with it finds the
+    // hostile pages, so crawls of the rest of the site count the same pages as before.
+    ['/hostile-sitemap.xml', (request, response) => {
+      const pages = pagesUnder(injectionPathPrefix);
+      sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
+    }],
     ['/index.xml', (request, response) => sendXml(request, response, renderRssFeed({ siteUrl, title: hugoSiteName, posts: stillServed(hugoPosts) }), 'application/rss+xml', siteBuiltAt)],
     ['/feed.xml', (request, response) => sendXml(request, response, renderAtomFeed({ siteUrl, title: 'Lara Hogan', posts: stillServed(blogPosts) }), 'application/atom+xml', siteBuiltAt)],
     // Locations mix absolute and relative forms, as real servers do.
@@ -211,7 +220,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  documents = seedDocuments(siteUrl);
+  documents = new Map([...seedDocuments(siteUrl), ...injectionDocuments(siteUrl)]);
 
   return {
     url: siteUrl,

