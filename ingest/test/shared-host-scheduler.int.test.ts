@@ -48,6 +48,32 @@ describe('SharedHostScheduler, with real Redis', () => {
     }
   });
 
+  it('keeps a host held through a request longer than the lease (renewed while it runs)', async () => {
+    const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
+    const slow = new SharedHostScheduler(testRedisUrl(), { prefix, leaseMs: 200, pollMs: 5 });
+    const other = new SharedHostScheduler(testRedisUrl(), { prefix, leaseMs: 200, pollMs: 5 });
+    try {
+      let finished = 0;
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      const first = slow.run('d.example', 0, async () => {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        finished = Date.now();
+      });
+      await holding;
+      let entered = 0;
+      await other.run('d.example', 0, async () => {
+        entered = Date.now();
+      });
+      await first;
+      expect(entered).toBeGreaterThanOrEqual(finished);
+    } finally {
+      await slow.close();
+      await other.close();
+    }
+  });
+
   it('takes a host back when its holder died mid-request (the lease runs out)', async () => {
     const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
     const dead = new SharedHostScheduler(testRedisUrl(), { prefix, leaseMs: 300, pollMs: 5 });
@@ -61,6 +87,8 @@ describe('SharedHostScheduler, with real Redis', () => {
         return new Promise(() => undefined);
       });
       await holding;
+      // The process dies: its connection goes, and with it the renewals.
+      await dead.close();
       const waitedFrom = Date.now();
       await alive.run('c.example', 0, async () => undefined);
       expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(200);

@@ -14,7 +14,8 @@ export interface RunningServer {
 
 /**
  * Opens the runtime, builds the app and listens. Closing stops accepting connections,
- * lets in-flight requests finish, then closes the database.
+ * lets in-flight requests finish (closing each connection after its response), then
+ * closes the database.
  */
 export async function startServer(config: CairnConfig): Promise<RunningServer> {
   const logger = {
@@ -27,6 +28,13 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
   const app = await buildApp(runtime, { logger });
   for (const line of lines) app.log.info(line);
   app.addHook('onClose', async () => runtime.close());
+  // While closing, each response ends its connection: a keep-alive connection that was busy
+  // when the close began would otherwise stay open, idle, for the keep-alive timeout (72 s)
+  // and hold the close (and the process) until then.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   const url = await app.listen({ host: config.host, port: config.port });
   const database = config.databaseUrl ? 'server Postgres' : `PGlite in ${config.dataDir}`;
   const answers = runtime.chatModel ? `${runtime.chatModel.model} (extractive for requests the persona declines)` : 'extractive';
@@ -35,5 +43,19 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
   );
   if (existsSync(join(defaultAdminDir, 'index.html'))) app.log.info(`Admin UI: ${url}/admin/`);
   else app.log.warn(`The admin UI is not built, so ${url}/admin/ answers 503: run \`npm run build\` (npm start builds it first).`);
-  return { app, url, close: () => app.close() };
+  return {
+    app,
+    url,
+    async close() {
+      closing = true;
+      // Responses written outside Fastify's hooks (event streams) leave their connection
+      // idle rather than closed: sweep those until the in-flight requests are done.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
+    },
+  };
 }

@@ -13,12 +13,20 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+// Extends the lease while the request runs, if the holder is still this token.
+const renewScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0`;
+
 export interface SharedHostSchedulerOptions {
   /** Key prefix in Redis (the queue prefix, so that test runs do not meet). */
   prefix?: string;
   /**
-   * How long a host stays held if its holder dies mid-request (the lock then expires).
-   * Longer than any request can last: the fetch policy's time limit is 20 s.
+   * How long a host stays held after its holder dies mid-request (killed, or cut off from
+   * Redis): a live holder renews the lease every third of it while its request runs, so
+   * the lease can be short and a dead holder blocks the host only briefly.
    */
   leaseMs?: number;
   /** Longest wait between two attempts to take a busy host. */
@@ -40,9 +48,13 @@ export class SharedHostScheduler implements HostGate {
   private readonly pollMs: number;
 
   constructor(redisUrl: string, options: SharedHostSchedulerOptions = {}) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+    // While Redis is away, commands wait for it (the crawl pauses) rather than fail the crawl;
+    // reconnect at least once a second, so that a crawl resumes soon after Redis returns.
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: (attempt) => Math.min(attempt * 100, 1000) });
+    // Connection errors are retried above; without a listener ioredis prints each one.
+    this.redis.on('error', () => undefined);
     this.prefix = options.prefix ?? 'cairn';
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 5000;
     this.pollMs = options.pollMs ?? 50;
   }
 
@@ -55,9 +67,13 @@ export class SharedHostScheduler implements HostGate {
         const remaining = await this.redis.pttl(key);
         await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(remaining, 1))));
       }
+      const renewal = setInterval(() => {
+        void this.redis.eval(renewScript, 1, key, token, String(this.leaseMs)).catch(() => undefined);
+      }, Math.max(50, Math.floor(this.leaseMs / 3)));
       try {
         return await task();
       } finally {
+        clearInterval(renewal);
         // Should Redis fail here, the lease runs out on its own; the request itself succeeded.
         await this.redis.eval(releaseScript, 1, key, token, String(Math.max(0, Math.round(delayMs)))).catch(() => undefined);
       }

@@ -6,6 +6,7 @@ import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
 import { reembedChunks } from '../reembed/reembed-chunks.js';
 import { ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
+import { notQueuedPrefix } from './queue-runner.js';
 
 export interface IngestWorkerOptions {
   redisUrl: string;
@@ -34,6 +35,27 @@ function hasAttemptsLeft(job: Job): boolean {
 }
 
 /**
+ * The store as one attempt of a crawl sees it. A crawl that fails leaves the pages it had
+ * in flight to finish on their own; once the attempt is over (`end`), their late additions
+ * to the run's ledger and counts are dropped, so that they do not mix into the record of
+ * the next attempt (which starts the ledger afresh). Their pages are stored as usual.
+ */
+function storeForAttempt(store: Store): { store: Store; end(): void } {
+  let ended = false;
+  const runs: Store['runs'] = Object.create(store.runs);
+  runs.addItem = async (...args) => (ended ? undefined : store.runs.addItem(...args));
+  runs.addCounts = async (...args) => (ended ? undefined : store.runs.addCounts(...args));
+  const view: Store = Object.create(store);
+  Object.defineProperty(view, 'runs', { value: runs });
+  return {
+    store: view,
+    end: () => {
+      ended = true;
+    },
+  };
+}
+
+/**
  * A BullMQ worker for the ingestion queue and its job catalog. A crash (even kill -9)
  * leaves the job's lock to expire, and another worker takes the job up again: pages
  * already stored are found unchanged, so nothing is lost or stored twice. On close
@@ -44,9 +66,21 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   const log = options.log ?? (() => undefined);
   const shutdown = new AbortController();
 
+  /**
+   * Whether the API refused this job's run (Redis answered only after it had given up and
+   * told the client so): such a job reached the queue late and is not run.
+   */
+  const refusedAtEnqueue = async (runId: string) => {
+    const run = await store.runs.find(runId);
+    const refused = run?.status === 'failed' && !run.startedAt && (run.error ?? '').startsWith(notQueuedPrefix);
+    if (refused) log(`run ${runId}: not run, the API refused it when it could not reach the queue`);
+    return refused;
+  };
+
   /** Crawls one source (or all enabled web sources) into a run; a scheduled crawl creates its run. */
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
+    if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
     const runId = 'runId' in data ? data.runId : (await store.runs.create(data.sourceId, 'schedule')).id;
     const sourceId = data.sourceId;
     const all = await store.sources.list();
@@ -56,12 +90,25 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
       throw new UnrecoverableError(`source ${sourceId} no longer exists`);
     }
     log(`run ${runId}: crawling ${sources.map((source) => source.name).join(', ') || 'nothing'} (attempt ${job.attemptsMade + 1})`);
-    const result = await runCrawl({ store, embedder, ...crawler }, {
-      sources,
-      runId,
-      signal,
-      onProgress: (progress) => void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
-    });
+    let result: Awaited<ReturnType<typeof runCrawl>>;
+    const attempt = storeForAttempt(store);
+    // Stops this attempt's pages still in flight when it fails (and everything on shutdown).
+    const abandoned = new AbortController();
+    try {
+      result = await runCrawl({ store: attempt.store, embedder, ...crawler }, {
+        sources,
+        runId,
+        signal: AbortSignal.any([signal, abandoned.signal]),
+        onProgress: (progress) => void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
+      });
+    } catch (error) {
+      attempt.end();
+      abandoned.abort();
+      // The attempt failed (Redis or the database went away mid-crawl, say) but BullMQ will
+      // try again: the run waits for that attempt, rather than showing a failure it will undo.
+      if (hasAttemptsLeft(job)) await store.runs.requeue(runId).catch(() => undefined);
+      throw error;
+    }
     if (signal.aborted) {
       // Interrupted by shutdown, not finished: the run waits in the queue for the next worker.
       await store.runs.requeue(runId);
@@ -74,6 +121,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   /** One page into a run of its own; permanent failures end the job at once. */
   const fetchPage: Handler<'fetch-page'> = async (job, signal) => {
     const { runId, sourceId, url } = job.data;
+    if (await refusedAtEnqueue(runId)) return { refused: true };
     const source = await store.sources.findById(sourceId);
     const result = await runPage({ store, embedder, ...crawler }, { runId, source, url, signal, final: !hasAttemptsLeft(job) });
     if (result.status === 'succeeded') {
@@ -115,8 +163,23 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
       maxStalledCount: 5,
     },
   );
-  worker.on('failed', (job, error) => log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}`));
-  worker.on('error', (error) => log(`worker error: ${error.message}`));
+  worker.on('failed', (job, error) => {
+    // Here the attempt that failed is counted already.
+    const again = job && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1);
+    log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}${again ? '; it will be tried again' : ''}`);
+  });
+  // While Redis is away every reconnection attempt (each second) fails: one line per 10 s.
+  let lastErrorLogged = 0;
+  let unlogged = 0;
+  worker.on('error', (error) => {
+    if (Date.now() - lastErrorLogged < 10_000) {
+      unlogged += 1;
+      return;
+    }
+    log(`worker error: ${error.message}${unlogged > 0 ? ` (${unlogged} more errors since the last one logged)` : ''}`);
+    lastErrorLogged = Date.now();
+    unlogged = 0;
+  });
 
   return {
     worker,

@@ -40,7 +40,23 @@ export function jobIdFor(name: IngestJobName, key: string): string {
   return `${name}-${key.replace(/[^A-Za-z0-9._@-]/g, '_')}`;
 }
 
-/** BullMQ connection options from a redis:// URL (workers need maxRetriesPerRequest null). */
-export function redisConnection(redisUrl: string): { url: string; maxRetriesPerRequest: null; enableOfflineQueue: boolean } {
-  return { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
+/**
+ * How soon to try Redis again after the connection is lost: quickly at first, then once a
+ * second, so that the queue works again within a second of Redis's return (ioredis's
+ * default, as BullMQ sets it, backs off exponentially to 20 s between attempts).
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(100 * attempt, 1000);
+}
+
+/**
+ * BullMQ connection options from a redis:// URL. Workers need maxRetriesPerRequest null
+ * and keep commands while disconnected; a producer (the API) passes `failFast`, so that a
+ * command made while Redis is down fails at once rather than waiting for its return.
+ */
+export function redisConnection(
+  redisUrl: string,
+  options: { failFast?: boolean } = {},
+): { url: string; maxRetriesPerRequest: null; enableOfflineQueue: boolean; retryStrategy: (attempt: number) => number } {
+  return { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: !options.failFast, retryStrategy: reconnectDelay };
 }

@@ -1,12 +1,37 @@
 import { Queue } from 'bullmq';
+import { CairnError } from '@cairn/core';
 import type { Store } from '@cairn/store';
 import type { RunRequest } from '../runs/in-process-runner.js';
 import { ingestJobOptions, ingestQueueName, jobIdFor, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 
+/** How a run that never reached the queue is recorded (the worker skips a job for such a run). */
+export const notQueuedPrefix = 'could not queue the run';
+
+/** How long a request waits for Redis before its run is refused (rides out a reconnection blip). */
+const enqueueWaitMs = 3000;
+
+class QueueTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, milliseconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueTimeout(`Redis did not answer within ${milliseconds} ms`)), milliseconds);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Errors that mean Redis cannot be reached now (as opposed to a bad command). */
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof QueueTimeout) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /Stream isn't writeable|enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Reached the max retries/i.test(message);
+}
+
 /**
  * Sends ingestion runs to the BullMQ queue (when REDIS_URL is set): the run is recorded
  * as queued, then a `cairn worker` process crawls it. The job id is the run id, so a
- * duplicate request for the same run is a no-op.
+ * duplicate request for the same run is a no-op. While Redis is down a run is refused
+ * within seconds (503 `not_ready`, and the run recorded as failed), never left waiting.
  */
 export class QueueRunner {
   private readonly queue: Queue;
@@ -15,16 +40,38 @@ export class QueueRunner {
     private readonly store: Store,
     options: { redisUrl: string; prefix?: string },
   ) {
-    this.queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix ?? 'cairn' });
+    this.queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl, { failFast: true }), prefix: options.prefix ?? 'cairn' });
+    // Connection errors while Redis is away surface where the queue is used (a refused run,
+    // /readyz): without a listener BullMQ prints each reconnection attempt's error.
+    this.queue.on('error', () => undefined);
   }
 
   async enqueue(request: RunRequest): Promise<string> {
     const run = await this.store.runs.create(request.sourceId ?? null, request.trigger);
     try {
-      if (request.url && request.sourceId) await this.add('fetch-page', { runId: run.id, sourceId: request.sourceId, url: request.url }, run.id);
-      else await this.add('crawl-run', { runId: run.id, sourceId: request.sourceId ?? null }, run.id);
+      const deadline = Date.now() + enqueueWaitMs;
+      for (;;) {
+        try {
+          const added =
+            request.url && request.sourceId
+              ? this.add('fetch-page', { runId: run.id, sourceId: request.sourceId, url: request.url }, run.id)
+              : this.add('crawl-run', { runId: run.id, sourceId: request.sourceId ?? null }, run.id);
+          await withTimeout(added, Math.max(deadline - Date.now(), 100));
+          break;
+        } catch (error) {
+          if (!isUnreachable(error) || Date.now() >= deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     } catch (error) {
-      await this.store.runs.finish(run.id, 'failed', `could not queue the run: ${(error as Error).message}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.store.runs.finish(run.id, 'failed', `${notQueuedPrefix}: ${reason}`);
+      if (isUnreachable(error)) {
+        throw new CairnError('not_ready', 'The ingestion queue (Redis) cannot be reached, so the run was not started; retry in a few seconds.', {
+          cause: error,
+          details: { runId: run.id },
+        });
+      }
       throw error;
     }
     return run.id;
@@ -63,8 +110,10 @@ export class QueueRunner {
 
   /** Whether the queue answers within two seconds (for /readyz). */
   async isReady(): Promise<boolean> {
-    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000).unref());
-    return Promise.race([this.queue.getJobCounts('wait').then(() => true, () => false), timeout]);
+    return withTimeout(this.queue.getJobCounts('wait'), 2000).then(
+      () => true,
+      () => false,
+    );
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import type { Database } from './database.js';
 export const defaultMigrationsDirectory = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
 /** The advisory lock every migrator takes, so that only one applies at a time. */
-const migrationLockKey = 0x63616972; // "cair"
+export const migrationLockKey = 0x63616972; // "cair"
 
 const fileNamePattern = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
@@ -52,7 +52,11 @@ export async function migrate(
 ): Promise<MigrationResult> {
   const migrations = readMigrations(options.directory);
   return database.session(async (connection) => {
-    await connection.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    const [attempt] = await connection.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [migrationLockKey]);
+    if (!attempt?.locked) {
+      options.log?.('another migrator holds the migration lock; waiting for it to finish');
+      await connection.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    }
     try {
       await connection.exec(`create table if not exists schema_migrations (
         version integer primary key,

@@ -10,7 +10,8 @@ export const migrateCommand = new Command('migrate')
     const config = loadConfig();
     const database = await openDatabase(config);
     try {
-      const result = await migrate(database);
+      // Progress goes to stderr, so that --json output stays one document on stdout.
+      const result = await migrate(database, { log: (line) => process.stderr.write(`${line}\n`) });
       emit(Boolean(options.json), result, () =>
         result.applied.length > 0 ? `Applied ${result.applied.join(', ')}.` : `Nothing to apply: ${result.alreadyApplied} migrations already applied.`,
       );
