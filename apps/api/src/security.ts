@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { once } from 'node:events';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { CairnError, type CairnConfig } from '@cairn/core';
@@ -39,8 +40,14 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
     const redis = config.redisUrl
       ? new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
       : undefined;
-    redis?.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) error'));
-    if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    if (redis) {
+      redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) error'));
+      app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+      // Commands fail rather than queue while Redis is away (the limit is skipped, the API
+      // stays up): so wait for the connection before the first request, for up to 2 s.
+      const ready = await Promise.race([once(redis, 'ready').then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref())]);
+      if (!ready) app.log.warn('The rate-limit store (REDIS_URL) is not reachable yet: requests are not counted until it is.');
+    }
     const bucket = (route: string | undefined) => (answerRoutes.has(route ?? '') ? 'answers' : 'all');
     await app.register(rateLimit, {
       global: true,

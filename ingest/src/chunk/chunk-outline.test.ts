@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '@cairn/core';
 import type { OutlineBlock } from '../outline.js';
-import { chunkOutline } from './chunk-outline.js';
+import { chunkOutline, defaultChunkOptions } from './chunk-outline.js';
 
 /** Without white space: chunk boundaries may fall inside a word cut by characters. */
 const collapse = (text: string) => text.replace(/\s+/g, '');
@@ -82,7 +82,9 @@ describe('chunkOutline', () => {
     expect(chunks[0]!.text.endsWith(chunks[1]!.text.slice(0, chunks[1]!.overlap).trim())).toBe(true);
   });
 
-  it('chunks any input faster than 1 s per MB', () => {
+  // Speed is measured by the benchmark (npm run bench: chunking MB/s on prose and on these
+  // shapes); here, that a megabyte of each pathological shape is chunked, within bounds.
+  it('chunks a megabyte of any pathological shape into bounded chunks', () => {
     fc.assert(
       fc.property(fc.constantFrom('prose', 'one-word', 'punctuation', 'tiny-paragraphs', 'random'), fc.integer({ min: 0, max: 1000 }), (shape, seed) => {
         const size = 1_000_000;
@@ -97,12 +99,14 @@ describe('chunkOutline', () => {
                   ? 'x\n\n'.repeat(size / 3)
                   : Array.from({ length: size / 10 }, (_, index) => String.fromCharCode(33 + ((index * 7919 + seed) % 90)).repeat(9) + ' ').join('');
         const blocks: OutlineBlock[] = shape === 'tiny-paragraphs' ? text.split('\n\n').map((part) => ({ kind: 'text', text: part })) : [{ kind: 'text', text }];
-        const started = performance.now();
-        chunkOutline(blocks);
-        const seconds = (performance.now() - started) / 1000;
-        expect(seconds).toBeLessThan(1);
+        const chunks = chunkOutline(blocks);
+        expect(chunks.length).toBeGreaterThan(0);
+        for (const chunk of chunks) {
+          expect(chunk.text.trim().length).toBeGreaterThan(0);
+          expect(chunk.tokenCount).toBeLessThanOrEqual(defaultChunkOptions.maxTokens);
+        }
       }),
-      { numRuns: 10 },
+      { numRuns: 5 },
     );
   });
 });
