@@ -208,6 +208,8 @@ export const SourceResponse = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+const RunStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]);
+
 export const SourceListResponse = Type.Object({
   staleAfterDays: Type.Integer({ description: 'A page fetched longer ago than this counts as stale' }),
   sources: Type.Array(
@@ -218,7 +220,7 @@ export const SourceListResponse = Type.Object({
         tombstoned: Type.Integer({ description: 'pages that vanished' }),
         stale: Type.Integer({ description: 'active pages last fetched more than staleAfterDays ago' }),
         lastRun: Type.Union([
-          Type.Object({ id: Type.String(), status: Type.String(), createdAt: Type.String({ format: 'date-time' }), finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+          Type.Object({ id: Type.String(), status: RunStatus, createdAt: Type.String({ format: 'date-time' }), finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
           Type.Null(),
         ]),
         chunks: Type.Integer(),
@@ -243,7 +245,7 @@ export const RunResponse = Type.Object({
   id: Type.String(),
   sourceId: nullableString,
   trigger: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
+  status: RunStatus,
   counts: RunCounts,
   createdAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

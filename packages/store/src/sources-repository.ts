@@ -1,4 +1,5 @@
 import type { Queryable } from './database.js';
+import type { RunStatus } from './runs-repository.js';
 import { isUuid } from './is-uuid.js';
 
 export interface SourceRecord {
@@ -28,7 +29,7 @@ export interface SourceWithStatistics extends SourceRecord {
   oldestFetch: Date | null;
   newestFetch: Date | null;
   /** The newest run of this source (timestamps as JSON text). */
-  lastRun: { id: string; status: string; createdAt: string; finishedAt: string | null } | null;
+  lastRun: { id: string; status: RunStatus; createdAt: string; finishedAt: string | null } | null;
 }
 
 const columns = `id, name, kind, base_url as "baseUrl", seeds, include, exclude, max_pages as "maxPages",
