@@ -65,7 +65,8 @@ export function chunkOutline(blocks: readonly OutlineBlock[], options: ChunkOpti
     if (!text) continue;
     const atoms = splitToAtoms(text, options.maxTokens);
     atoms[0]!.separator = section.length > 0 ? '\n\n' : '';
-    section.push(...atoms);
+    // One by one: spreading 100,000+ atoms (a megabyte of words without a full stop) overflows the call stack.
+    for (const atom of atoms) section.push(atom);
   }
   flush();
   return chunks;
