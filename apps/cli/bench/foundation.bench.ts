@@ -20,6 +20,8 @@ import { createTestDatabase } from '@cairn/testing';
 import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
 async function timeToFirstAnswer(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-start-'));
@@ -77,7 +79,7 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
 const rows: string[] = [];
 const firstAnswer = await timeToFirstAnswer();
 rows.push(`npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 30 s   ${firstAnswer <= 30 ? 'met' : 'MISSED'}`);
-const documents = await syntheticCorpus();
+const documents = (await syntheticCorpus()).slice(0, quick ? 50 : undefined);
 for (const [runtime, target] of [['postgres', 15], ['pglite', 30]] as const) {
   const result = await searchLatency(runtime, documents);
   rows.push(
@@ -87,7 +89,7 @@ for (const [runtime, target] of [['postgres', 15], ['pglite', 30]] as const) {
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const header = `Cairn foundation benchmark, ${new Date().toISOString()}\nmachine: ${machine}\ncommand: npm run bench (local embedder)`;
 console.log(`${header}\n\n${rows.join('\n')}`);
-await writeFile(
+if (!quick) await writeFile(
   join(repositoryRoot, 'docs/benchmarks.md'),
   `# Benchmarks\n\nWritten by \`npm run bench\` (apps/cli/bench/foundation.bench.ts). Figures from one run on a shared machine: compare runs on the same machine.\n\n\`\`\`text\n${header}\n\n${rows.join('\n')}\n\`\`\`\n`,
 );

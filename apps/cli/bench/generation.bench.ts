@@ -18,6 +18,8 @@ import { Store } from '@cairn/store';
 import { createTestDatabase, startFakeOpenAIServer } from '@cairn/testing';
 import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
 
+/** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const rounds = 200;
 const warmUp = 20;
 
@@ -81,8 +83,8 @@ async function measure(runtime: 'postgres' | 'pglite', documents: string[][]): P
   }
 }
 
-const documents = await syntheticCorpus();
+const documents = (await syntheticCorpus()).slice(0, quick ? 50 : undefined);
 const rows = [await measure('postgres', documents), await measure('pglite', documents)];
 const text = `Cairn generation benchmark, ${new Date().toISOString()} (streamed POST /v1/ask, ${rounds} gold-set questions after ${warmUp} to warm up, local embedder, model on loopback)\n\n${rows.join('\n')}`;
 console.log(text);
-await appendFile(fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url)), `\n\`\`\`text\n${text}\n\`\`\`\n`);
+if (!quick) await appendFile(fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url)), `\n\`\`\`text\n${text}\n\`\`\`\n`);

@@ -11,7 +11,9 @@ import { createCrawler, runCrawl } from '@cairn/ingest';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite } from '@cairn/testing';
 
-const pages = 1000;
+/** `--quick` (cairn bench --quick): 100 pages, and docs/benchmarks.md is left alone. */
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const pages = quick ? 100 : 1000;
 
 class CountingEmbedder extends LocalHashEmbedder {
   calls = 0;
@@ -62,4 +64,4 @@ async function measure(runtime: 'postgres' | 'pglite'): Promise<string> {
 const rows = [await measure('postgres'), await measure('pglite')];
 const text = `Cairn ingest benchmark, ${new Date().toISOString()} (${pages}-page fixture site on loopback, local embedder, no crawl delay)\n\n${rows.join('\n')}`;
 console.log(text);
-await appendFile(fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url)), `\n\`\`\`text\n${text}\n\`\`\`\n`);
+if (!quick) await appendFile(fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url)), `\n\`\`\`text\n${text}\n\`\`\`\n`);

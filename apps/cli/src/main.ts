@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CairnError, ConfigError } from '@cairn/core';
 import { askCommand } from './commands/ask-command.js';
+import { benchCommand } from './commands/bench-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
 import { keysCommand } from './commands/keys-command.js';
@@ -21,6 +22,7 @@ const program = new Command('cairn')
   .addCommand(evalCommand)
   .addCommand(migrateCommand)
   .addCommand(keysCommand)
+  .addCommand(benchCommand)
   .exitOverride();
 
 try {

@@ -41,7 +41,7 @@ describe('the cairn command', () => {
     await testDatabase?.drop();
   });
 
-  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke'])('documents %s with --help', async (command) => {
+  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke', 'bench'])('documents %s with --help', async (command) => {
     const result = await cairn([...command.split(' '), '--help'], {});
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));

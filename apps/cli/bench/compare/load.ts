@@ -1,0 +1,97 @@
+import { hnswIndexName, type Store } from '@cairn/store';
+import { sourceCount, sourceName, type BenchCorpus } from './corpus.js';
+import { createLangChainIndex, langchainDocuments, openLangChainStore } from './langchain.js';
+
+export interface LoadResult {
+  chunks: number;
+  seconds: number;
+  /** Seconds to build the HNSW index after the rows (0 when it was in place while they were stored). */
+  indexSeconds: number;
+}
+
+const seconds = (started: number) => (performance.now() - started) / 1000;
+
+/**
+ * Stores the corpus through Cairn's store, one document (20 chunks, with their keyword
+ * postings and vectors) per transaction, as ingestion does. `seconds` counts the store's
+ * calls only, not the making of the synthetic passages, vectors and keyword weights. With `indexAfter`, the model's
+ * HNSW index is dropped first and built once the rows are in (a bulk load); otherwise it is
+ * kept up to date row by row, as in a running service.
+ */
+export async function loadCairn(store: Store, corpus: BenchCorpus, options: { indexAfter: boolean; deadline?: number }): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
+  await store.embeddings.registerModel(corpus.model, corpus.dimensions);
+  if (options.indexAfter) await store.database.exec(`drop index if exists ${hnswIndexName(corpus.model)}`);
+  const sources = [];
+  for (let index = 0; index < sourceCount; index += 1) {
+    sources.push((await store.sources.upsert({ name: sourceName(index), kind: 'web', baseUrl: `https://${sourceName(index)}.test/` })).id);
+  }
+  let storing = 0;
+  for (let index = 0; index < corpus.documentCount; index += 1) {
+    if (options.deadline && performance.now() > options.deadline) return { stoppedAt: index * 20, seconds: storing };
+    const document = corpus.document(index);
+    const chunks = document.chunks.map((chunk) => ({ ...chunk, tokenCount: 100, keywords: corpus.keywords(chunk) }));
+    const vectors = { model: corpus.model, vectors: new Map(document.chunks.map((chunk) => [chunk.contentHash, chunk.vector])) };
+    const started = performance.now();
+    await store.documents.replace(
+      {
+        sourceId: sources[index % sourceCount]!,
+        locator: document.locator,
+        url: document.url,
+        kind: 'article',
+        title: document.title,
+        author: 'Bench',
+        publishedAt: null,
+        topics: [],
+        frameworks: [],
+        etag: null,
+        lastModified: null,
+        contentHash: String(index),
+      },
+      chunks,
+      vectors,
+    );
+    storing += seconds(started);
+  }
+  const loadSeconds = storing;
+  let indexSeconds = 0;
+  if (options.indexAfter) {
+    const indexStarted = performance.now();
+    await store.embeddings.registerModel(corpus.model, corpus.dimensions);
+    indexSeconds = seconds(indexStarted);
+  }
+  await store.documents.refreshStatistics();
+  return { chunks: corpus.size, seconds: loadSeconds, indexSeconds };
+}
+
+/**
+ * Stores the same passages and vectors in LangChain's table with PGVectorStore.addVectors,
+ * one call per document of 20 chunks (as Cairn stores them); its HNSW index (createHnswIndex)
+ * in place before the rows, or built after them with `indexAfter`.
+ */
+export async function loadLangChain(connectionString: string, corpus: BenchCorpus, options: { indexAfter: boolean; deadline?: number }): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
+  const langchain = await openLangChainStore(connectionString, corpus.dimensions, { initialize: true });
+  try {
+    if (!options.indexAfter) await createLangChainIndex(langchain.store, corpus.dimensions);
+    let storing = 0;
+    for (let index = 0; index < corpus.documentCount; index += 1) {
+      if (options.deadline && performance.now() > options.deadline) return { stoppedAt: index * 20, seconds: storing };
+      const document = corpus.document(index);
+      const vectors = document.chunks.map((chunk) => chunk.vector);
+      const documents = langchainDocuments(document);
+      const started = performance.now();
+      await langchain.store.addVectors(vectors, documents);
+      storing += seconds(started);
+    }
+    const loadSeconds = storing;
+    let indexSeconds = 0;
+    if (options.indexAfter) {
+      const indexStarted = performance.now();
+      await createLangChainIndex(langchain.store, corpus.dimensions);
+      indexSeconds = seconds(indexStarted);
+    }
+    await langchain.pool.query('analyze langchain_bench');
+    return { chunks: corpus.size, seconds: loadSeconds, indexSeconds };
+  } finally {
+    await langchain.close();
+  }
+}

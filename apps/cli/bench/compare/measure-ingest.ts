@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { LocalHashEmbedder } from '@cairn/embed';
+import { chunkOutline, createCrawler, ingestQueueName, QueueRunner, runCrawl, type OutlineBlock } from '@cairn/ingest';
+import { starterNotesDirectory } from '@cairn/starter-corpus';
+import { Store } from '@cairn/store';
+import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testing';
+import type { Runtime } from './databases.js';
+import { peakRssMiB, spawnCairn } from './processes.js';
+
+class CountingEmbedder extends LocalHashEmbedder {
+  calls = 0;
+  override async embedDocuments(texts: readonly string[]): Promise<number[][]> {
+    this.calls += 1;
+    return super.embedDocuments(texts);
+  }
+}
+
+export interface FixtureIngest {
+  pages: number;
+  passages: number;
+  firstSeconds: number;
+  secondSeconds: number;
+  reEmbeddingCalls: number;
+  unchanged: number;
+}
+
+/** The fixture site crawled into an empty database, then again unchanged (as ingest.bench.ts). */
+export async function fixtureIngest(runtime: Runtime, pages: number): Promise<FixtureIngest> {
+  const site = await startFixtureSite({ syntheticPages: pages });
+  const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
+  const store = await Store.open({ databaseUrl: testDatabase?.url });
+  const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/bench', maxCrawlDelayMs: 0 });
+  const embedder = new CountingEmbedder();
+  try {
+    const source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const crawl = async () => {
+      const started = performance.now();
+      const result = await runCrawl({ store, embedder, ...crawler }, { sources: [source] });
+      return { seconds: (performance.now() - started) / 1000, result };
+    };
+    const first = await crawl();
+    const callsAfterFirst = embedder.calls;
+    const second = await crawl();
+    return {
+      pages: first.result.counts.fetched,
+      passages: first.result.counts.chunksAdded,
+      firstSeconds: first.seconds,
+      secondSeconds: second.seconds,
+      reEmbeddingCalls: embedder.calls - callsAfterFirst,
+      unchanged: second.result.counts.unchanged,
+    };
+  } finally {
+    await crawler.close();
+    await store.close();
+    await testDatabase?.drop();
+    await site.close();
+  }
+}
+
+/** Outline blocks of a markdown note: `#` lines are headings, blank lines end paragraphs. */
+function markdownBlocks(markdown: string): OutlineBlock[] {
+  const blocks: OutlineBlock[] = [];
+  for (const paragraph of markdown.split(/\n\s*\n/)) {
+    const heading = /^(#{1,6})\s+(.*)$/.exec(paragraph.trim());
+    if (heading) blocks.push({ kind: 'heading', level: heading[1]!.length, text: heading[2]!, anchor: null });
+    else if (paragraph.trim()) blocks.push({ kind: 'text', text: paragraph });
+  }
+  return blocks;
+}
+
+const utf8Bytes = (blocks: readonly OutlineBlock[]) => blocks.reduce((sum, block) => sum + Buffer.byteLength(block.text), 0);
+
+/** MB/s of chunkOutline over `documents` (each an outline), repeated until `megabytes` have gone through. */
+function chunkingSpeed(documents: OutlineBlock[][], megabytes: number): { mbPerSecond: number; megabytes: number } {
+  const target = megabytes * 1e6;
+  let bytes = 0;
+  let elapsed = 0;
+  for (let index = 0; bytes < target; index += 1) {
+    const document = documents[index % documents.length]!;
+    const started = performance.now();
+    chunkOutline(document);
+    elapsed += performance.now() - started;
+    bytes += utf8Bytes(document);
+  }
+  return { mbPerSecond: bytes / 1e6 / (elapsed / 1000), megabytes: bytes / 1e6 };
+}
+
+/** The pathological inputs: each one document of about `bytes` bytes. */
+export function pathologicalCases(bytes: number): { name: string; blocks: OutlineBlock[] }[] {
+  const fill = (unit: string) => unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
+  const text = (value: string): OutlineBlock[] => [{ kind: 'text', text: value }];
+  return [
+    { name: 'one word, no space or punctuation', blocks: text(fill('a')) },
+    { name: 'words, no sentence end', blocks: text(fill('lorem ipsum dolor ')) },
+    { name: 'tiny sentences', blocks: text(fill('A. ')) },
+    { name: 'punctuation only', blocks: text(fill('!?.,;:')) },
+    { name: 'whitespace runs', blocks: text(fill('x \t \n  \u00a0 ')) },
+    { name: 'CJK and emoji, no spaces', blocks: text(fill('漢字かな😀')) },
+    { name: 'a heading on every line', blocks: Array.from({ length: Math.ceil(bytes / 8) }, (_, index): OutlineBlock => (index % 2 ? { kind: 'text', text: 'x.' } : { kind: 'heading', level: 1 + (index % 6), text: 'h', anchor: null })) },
+  ];
+}
+
+export async function chunkingSpeeds(options: { proseMegabytes: number; pathologicalMegabytes: number }) {
+  const notes: OutlineBlock[][] = [];
+  for (const file of (await readdir(starterNotesDirectory)).sort()) {
+    const body = (await readFile(join(starterNotesDirectory, file), 'utf8')).split('\n---\n')[1] ?? '';
+    notes.push(markdownBlocks(body));
+  }
+  chunkingSpeed(notes, 1); // warm up the JIT
+  const prose = chunkingSpeed(notes, options.proseMegabytes);
+  const pathological = pathologicalCases(options.pathologicalMegabytes * 1e6).map(({ name, blocks }) => {
+    const megabytes = utf8Bytes(blocks) / 1e6;
+    const started = performance.now();
+    try {
+      chunkOutline(blocks);
+    } catch (error) {
+      // A failure is a finding (a missed target), not the end of the run.
+      return { name, megabytes, secondsPerMegabyte: Number.POSITIVE_INFINITY, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { name, megabytes, secondsPerMegabyte: seconds / megabytes, error: undefined };
+  });
+  return { prose, pathological };
+}
+
+/**
+ * `cairn worker` as its own process on server Postgres and Redis, crawling the fixture site
+ * (first ingest); its peak RSS (VmHWM) once the run is done.
+ */
+export async function workerPeakRss(pages: number): Promise<{ peakMiB: number | undefined; pages: number; seconds: number }> {
+  const site = await startFixtureSite({ syntheticPages: pages });
+  const testDatabase = await createTestDatabase('cairn_bench');
+  const store = await Store.open({ databaseUrl: testDatabase.url });
+  const prefix = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const redisUrl = testRedisUrl();
+  const worker = spawnCairn(['worker'], {
+    DATABASE_URL: testDatabase.url,
+    REDIS_URL: redisUrl,
+    CAIRN_QUEUE_PREFIX: prefix,
+    CAIRN_STARTER_CORPUS: 'off',
+    INGEST_ALLOW_PRIVATE_NETWORKS: 'true',
+    INGEST_MAX_CRAWL_DELAY_MS: '0',
+    LOG_LEVEL: 'warn',
+  });
+  const queue = new QueueRunner(store, { redisUrl, prefix });
+  try {
+    const source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const startDeadline = performance.now() + 120_000;
+    while (!worker.output().includes('worker started')) {
+      if (worker.child.exitCode !== null || performance.now() > startDeadline) throw new Error(`cairn worker did not start:\n${worker.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const started = performance.now();
+    const runId = await queue.enqueue({ sourceId: source.id, trigger: 'cli' });
+    for (;;) {
+      const run = await store.runs.find(runId);
+      if (run?.status === 'succeeded') break;
+      if (run?.status === 'failed' || run?.status === 'cancelled') throw new Error(`the worker's run ${run.status}: ${run.error ?? ''}\n${worker.output()}`);
+      if (performance.now() - started > 30 * 60_000) throw new Error('the worker did not finish within 30 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const run = await store.runs.find(runId);
+    return { peakMiB: await peakRssMiB(worker.child.pid!), pages: run?.counts.fetched ?? 0, seconds };
+  } finally {
+    await worker.stop();
+    await queue.close();
+    const bullQueue = new Queue(ingestQueueName, { connection: { url: redisUrl }, prefix });
+    await bullQueue.obliterate({ force: true }).catch(() => undefined);
+    await bullQueue.close();
+    await store.close();
+    await testDatabase.drop();
+    await site.close();
+  }
+}

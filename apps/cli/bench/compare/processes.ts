@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const cairnMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** The process's peak resident set size (VmHWM), in MiB; undefined where /proc is not there. */
+export async function peakRssMiB(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const match = status && /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  return match ? Number(match[1]) / 1024 : undefined;
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+let spawnedCount = 0;
+
+/**
+ * Starts a process whose output goes to a file (not a pipe that this process, which also
+ * drives the load, would have to drain).
+ */
+function spawnLogged(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Spawned {
+  const logPath = join(tmpdir(), `cairn-bench-${process.pid}-${(spawnedCount += 1)}.log`);
+  const fd = openSync(logPath, 'w');
+  const child = spawn(command, args, { ...options, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => readFileSync(logPath, 'utf8').slice(-20_000),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      await rm(logPath, { force: true });
+    },
+  };
+}
+
+/** `cairn <args>` as its own process (node itself, so that its pid is the one to measure). */
+export function spawnCairn(args: string[], environment: Record<string, string>): Spawned {
+  return spawnLogged(process.execPath, ['--import', 'tsx', cairnMain, ...args], {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...environment },
+  });
+}
+
+/** A bare node:http server answering every request with /healthz's body, in its own process. */
+export function spawnBareNode(port: number): Spawned {
+  const source = `require('node:http').createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); response.end('{"status":"ok"}'); }).listen(${port}, '127.0.0.1');`;
+  return spawnLogged(process.execPath, ['-e', source], {});
+}
+
+/** Resolves once `url` answers 200, or throws with the process's output. */
+export async function waitForHttp(url: string, spawned: Spawned, timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.ok) return;
+    if (spawned.child.exitCode !== null) throw new Error(`the process exited (${spawned.child.exitCode}) before ${url} answered:\n${spawned.output()}`);
+    if (performance.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s:\n${spawned.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export const freePort = () => 41_000 + Math.floor(Math.random() * 9_000);
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  failures: number;
+}
+
+/** autocannon with 10 connections for `seconds`, cycling through `requests`. */
+export async function load(url: string, seconds: number, requests?: autocannon.Request[]): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: 10, duration: seconds, ...(requests ? { requests } : {}) });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const compareBench = fileURLToPath(new URL('../bench/compare.bench.ts', import.meta.url));
+const docs = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+
+/** Each section's rows (label stems), for each database where the issue asks for both. */
+const both = (label: string) => [`${label} · postgres`, `${label} · pglite`];
+const expectedRows = [
+  ...['search latency', 'search response bytes'].flatMap((label) => ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`))),
+  ...['recall@10 ef_search 40', 'recall@10 ef_search 100', 'exact ÷ HNSW p50'].flatMap((label) => ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`))),
+  ...['clustered-1536', 'local-512'].flatMap((kind) => both(`filtered search, k rows returned · ${kind} · 400`)),
+  ...['clustered-1536', 'local-512'].flatMap((kind) => both(`ingest chunks/s stored · ${kind} · 400`)),
+  ...both('first ingest vs re-ingest unchanged · 100 pages'),
+  'chunking · prose',
+  'chunking · pathological: ',
+  ...both('/healthz vs bare node:http'),
+  ...both('/v1/search under load'),
+  '/v1/search PGlite ÷ Postgres p50',
+  ...both('peak RSS · API under /v1/search load'),
+  'peak RSS · worker, 100-page ingest · postgres',
+];
+
+describe('the comparison benchmark, quick', () => {
+  it('completes and prints every row, leaving docs/benchmarks.md alone', async () => {
+    const before = await readFile(docs, 'utf8');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', compareBench, '--quick'], { cwd: repositoryRoot, timeout: 280_000, maxBuffer: 16 * 2 ** 20 });
+    for (const row of expectedRows) expect(stdout, row).toContain(`| ${row}`);
+    for (const section of ['1. Search', '2. Index quality', '3. Filtered search', '4. Ingest', '5. API', '6. Memory']) expect(stdout).toContain(`### ${section}`);
+    // Every row says how it stands against its target.
+    expect(stdout).not.toMatch(/\bNaN\b|undefined/);
+    expect(await readFile(docs, 'utf8')).toBe(before);
+    const written = /written to (\S+)/.exec(stdout)?.[1];
+    expect(written).toBeDefined();
+    expect(written).not.toBe(docs);
+    await rm(written!, { force: true });
+  }, 300_000);
+});
