@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api } from '../api/client.js';
-import type { Run, RunCounts, RunDetail, SourceList } from '../api/types.js';
+import { useSources } from '../api/queries.js';
+import type { Run, RunCounts, RunDetail } from '../api/types.js';
 import { QueryState } from '../components/QueryState.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { dateTime, duration, timeAgo } from '../format.js';
@@ -26,7 +27,7 @@ function Progress({ run }: { run: Run }) {
 }
 
 function useSourceNames() {
-  const sources = useQuery({ queryKey: ['sources'], queryFn: ({ signal }) => api<SourceList>('/v1/sources', { signal }) });
+  const sources = useSources();
   return (id: string | null) => (id === null ? 'all sources' : (sources.data?.sources.find((source) => source.id === id)?.name ?? id.slice(0, 8)));
 }
 

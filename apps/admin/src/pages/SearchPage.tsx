@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api } from '../api/client.js';
-import type { SearchResponse, SourceList } from '../api/types.js';
+import { useSources } from '../api/queries.js';
+import type { SearchResponse } from '../api/types.js';
 import { QueryState } from '../components/QueryState.js';
 import { RanksTable } from '../components/RanksTable.js';
 
@@ -18,7 +19,7 @@ export function SearchPage() {
   const [k, setK] = useState('10');
   const [source, setSource] = useState('');
   const [submitted, setSubmitted] = useState<SearchRequest | null>(null);
-  const sources = useQuery({ queryKey: ['sources'], queryFn: ({ signal }) => api<SourceList>('/v1/sources', { signal }) });
+  const sources = useSources();
   const search = useQuery({
     queryKey: ['search', submitted],
     enabled: submitted !== null,

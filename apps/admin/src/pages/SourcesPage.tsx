@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api/client.js';
-import type { Source, SourceList, SourceSettings } from '../api/types.js';
+import { useSources } from '../api/queries.js';
+import type { Source, SourceSettings } from '../api/types.js';
 import { ErrorNotice, QueryState } from '../components/QueryState.js';
 import { SourceForm } from '../components/SourceForm.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -32,7 +33,7 @@ export function SourcesPage() {
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [editing, setEditing] = useState<Source | 'new' | null>(null);
-  const sources = useQuery({ queryKey: ['sources'], queryFn: ({ signal }) => api<SourceList>('/v1/sources', { signal }) });
+  const sources = useSources();
 
   const save = useMutation({
     mutationFn: (settings: SourceSettings) =>
