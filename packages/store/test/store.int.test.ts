@@ -150,6 +150,30 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(shallow).toHaveLength(5);
   });
 
+  it('deletes keyword postings with their chunks, however the chunks go', async () => {
+    const postings = async (sql = 'select count(*)::int as n from keyword_postings p') =>
+      (await store.database.query<{ n: number }>(sql))[0]!.n;
+    const orphans = () => postings('select count(*)::int as n from keyword_postings p where not exists (select 1 from chunks c where c.id = p.chunk_id)');
+    const { id: sourceId } = await store.sources.upsert({ name: 'delta', kind: 'web', baseUrl: 'https://delta.test/' });
+    const before = await postings();
+    const first = [chunk(0, 'Quarterly planning with delta teams'), chunk(1, 'Delta incident reviews without blame', 'Reviews')];
+    await store.documents.replace(documentInput(sourceId, 'delta-1'), first, { model, vectors: new Map() });
+    await store.documents.replace(documentInput(sourceId, 'delta-2'), [chunk(0, 'Delta hiring loops and calibration')], { model, vectors: new Map() });
+    const stored = await postings();
+    expect(stored - before).toBe([...first, chunk(0, 'Delta hiring loops and calibration')].reduce((sum, c) => sum + c.keywords.size, 0));
+
+    // A replacement drops the old version's postings.
+    await store.documents.replace(documentInput(sourceId, 'delta-1', { contentHash: 'v2' }), [chunk(0, 'Delta roadmaps')], { model, vectors: new Map() });
+    expect(await orphans()).toBe(0);
+    expect(await store.search.keyword(queryTerms('incident blame'), { limit: 5, filters: { sources: ['delta'] } })).toEqual([]);
+    // So does a tombstone, and the cascade from deleting a source.
+    await store.documents.tombstone(sourceId, 'delta-2');
+    expect(await orphans()).toBe(0);
+    expect(await store.sources.delete(sourceId)).toBe(true);
+    expect(await orphans()).toBe(0);
+    expect(await postings()).toBe(before);
+  });
+
   it('keeps conversations with their messages in order', async () => {
     const id = await store.conversations.create('First');
     await store.conversations.addMessage({ conversationId: id, role: 'user', content: 'hello', citations: [], mode: null, model: null });
