@@ -133,6 +133,11 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     const open = await appWith({}, { logger: logs.logger });
     expect((await open.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } })).statusCode).toBe(200);
     expect(logs.text()).toMatch(/the API is open to anyone/);
+    // Requests are logged, except the probes' (called every few seconds by an orchestrator).
+    expect(logs.text()).toMatch(/"url":"\/v1\/search"/);
+    expect((await open.inject('/healthz')).statusCode).toBe(200);
+    expect((await open.inject('/readyz')).statusCode).toBe(200);
+    expect(logs.text()).not.toMatch(/"url":"\/(healthz|readyz)"/);
     await expect(appWith({ HOST: '0.0.0.0' })).rejects.toThrowError(ConfigError);
     await expect(appWith({ HOST: '0.0.0.0' })).rejects.toThrowError(/HOST.*no API key exists/);
     const guarded = await appWith({ HOST: '0.0.0.0', CAIRN_ADMIN_KEY: adminKey });

@@ -5,13 +5,15 @@ import { ErrorResponse } from '../schemas.js';
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    // Probes call these every few seconds: their requests are not logged (errors still are).
+    { logLevel: 'warn', schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Ready to serve: the database answers, every migration is applied, and the queue answers when configured',
