@@ -23,8 +23,9 @@ import { openBenchDatabase, type BenchDatabase, type Runtime } from './compare/d
 import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
 import { chunkingSpeeds, fixtureIngest, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
-import { freePort, load, peakRssMiB, repositoryRoot, spawnBareNode, spawnCairn, waitForHttp } from './compare/processes.js';
-import { count, kib, machine, ms, ratio, renderTables, statusOf, writeSection, type Row } from './compare/report.js';
+import { freePort, load, peakRssMiB, spawnBareNode, spawnCairn, waitForHttp } from './compare/processes.js';
+import { count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
+import { benchmarksPath, writeSection } from './docs-section.js';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const plan = quick
@@ -260,6 +261,6 @@ const command = quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --qui
 const header = `Cairn against LangChain and bare Postgres/Node, ${new Date().toISOString()}\nmachine: ${machine()}\ncommand: ${command}${quick ? ' (quick sizes: a harness check, not figures to quote)' : ''}\nduration: ${((performance.now() - started) / 60_000).toFixed(1)} min`;
 const section = `## Cairn side by side (compare.bench.ts)\n\n\`\`\`text\n${header}\n\`\`\`\n\n${renderTables(rows)}\n`;
 console.log(`\n${section}`);
-const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : join(repositoryRoot, 'docs/benchmarks.md');
-await writeSection(output, section);
+const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
+await writeSection(output, 'compare.bench.ts', section);
 console.log(`written to ${output}`);

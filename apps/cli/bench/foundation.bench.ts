@@ -6,8 +6,8 @@
  * Run: npm run bench   (needs TEST_DATABASE_URL or Postgres on 127.0.0.1:5432)
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '@cairn/api';
@@ -17,6 +17,7 @@ import { createCrawler, InProcessRunner } from '@cairn/ingest';
 import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
+import { benchmarksPath, machine, writeSection } from './docs-section.js';
 import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -86,10 +87,6 @@ for (const [runtime, target] of [['postgres', 15], ['pglite', 30]] as const) {
     `/v1/search on ${runtime.padEnd(8)} (${result.chunks} chunks)  p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms   target p50 < ${target} ms   ${result.p50 < target ? 'met' : 'MISSED'}   (load ${result.loadSeconds.toFixed(1)} s)`,
   );
 }
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const header = `Cairn foundation benchmark, ${new Date().toISOString()}\nmachine: ${machine}\ncommand: npm run bench (local embedder)`;
+const header = `Cairn foundation benchmark, ${new Date().toISOString()}\nmachine: ${machine()}\ncommand: npm run bench (local embedder)`;
 console.log(`${header}\n\n${rows.join('\n')}`);
-if (!quick) await writeFile(
-  join(repositoryRoot, 'docs/benchmarks.md'),
-  `# Benchmarks\n\nWritten by \`npm run bench\` (apps/cli/bench/foundation.bench.ts). Figures from one run on a shared machine: compare runs on the same machine.\n\n\`\`\`text\n${header}\n\n${rows.join('\n')}\n\`\`\`\n`,
-);
+if (!quick) await writeSection(benchmarksPath, 'foundation.bench.ts', `\`\`\`text\n${header}\n\n${rows.join('\n')}\n\`\`\``);

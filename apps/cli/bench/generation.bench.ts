@@ -4,10 +4,8 @@
  *   - Cairn's own time around the model call (the whole request less the model's time): p50 (target < 30 ms).
  * The model is the OpenAI-compatible test server on loopback (it answers at once), reached
  * through the real client (LangChain's ChatOpenAI); its time is what the service measures
- * around the stream (`timings.modelMs`). Appends its table to docs/benchmarks.md.
+ * around the stream (`timings.modelMs`). Writes its section of docs/benchmarks.md.
  */
-import { appendFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { OpenAIChatModel } from '@cairn/answer';
 import { buildApp } from '@cairn/api';
 import { loadConfig } from '@cairn/core';
@@ -16,6 +14,7 @@ import { createCrawler, InProcessRunner } from '@cairn/ingest';
 import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFakeOpenAIServer } from '@cairn/testing';
+import { benchmarksPath, machine, writeSection } from './docs-section.js';
 import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
 
 /** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
@@ -87,4 +86,4 @@ const documents = (await syntheticCorpus()).slice(0, quick ? 50 : undefined);
 const rows = [await measure('postgres', documents), await measure('pglite', documents)];
 const text = `Cairn generation benchmark, ${new Date().toISOString()} (streamed POST /v1/ask, ${rounds} gold-set questions after ${warmUp} to warm up, local embedder, model on loopback)\n\n${rows.join('\n')}`;
 console.log(text);
-if (!quick) await appendFile(fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url)), `\n\`\`\`text\n${text}\n\`\`\`\n`);
+if (!quick) await writeSection(benchmarksPath, 'generation.bench.ts', `\`\`\`text\n${text}\nmachine: ${machine()}\n\`\`\``);

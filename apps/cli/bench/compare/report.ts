@@ -1,5 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
 
 export type Status = 'met' | 'MISSED' | 'not run' | '—';
 
@@ -57,19 +55,4 @@ export function renderTables(rows: readonly Row[]): string {
   return parts.join('\n\n');
 }
 
-export function machine(): string {
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-}
-
-const startMarker = '<!-- compare.bench.ts: start -->';
-const endMarker = '<!-- compare.bench.ts: end -->';
-
-/** Puts the section into the file: in place of the previous one when there is one, else at the end. */
-export async function writeSection(path: string, section: string): Promise<void> {
-  const current = await readFile(path, 'utf8').catch(() => '# Benchmarks\n');
-  const block = `${startMarker}\n${section.trim()}\n${endMarker}\n`;
-  const start = current.indexOf(startMarker);
-  const end = current.indexOf(endMarker);
-  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + endMarker.length + 1) : `${current.trimEnd()}\n\n${block}`;
-  await writeFile(path, next);
-}
+export { machine } from '../docs-section.js';
