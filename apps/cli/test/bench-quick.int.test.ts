@@ -40,4 +40,19 @@ describe('the comparison benchmark, quick', () => {
     expect(written).not.toBe(docs);
     await rm(written!, { force: true });
   }, 300_000);
+
+  // The benches of the earlier issues: each must complete at quick sizes and print its
+  // rows with a verdict (a rate limit added later once broke the generation bench unseen).
+  it.each([
+    ['foundation.bench.ts', ['npm start → first cited answer', '/v1/search on postgres', '/v1/search on pglite']],
+    ['ingest.bench.ts', ['postgres first ingest: 100 pages', 'postgres re-ingest unchanged', 'pglite   first ingest: 100 pages', 'pglite   re-ingest unchanged']],
+    ['generation.bench.ts', ['postgres (1000 chunks) request → citations event', "pglite   (1000 chunks) Cairn's time around the model"]],
+  ])('%s completes at quick sizes and prints every row', async (file, rows) => {
+    const before = await readFile(docs, 'utf8');
+    const bench = fileURLToPath(new URL(`../bench/${file}`, import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--quick'], { cwd: repositoryRoot, timeout: 280_000, maxBuffer: 16 * 2 ** 20 });
+    for (const row of rows) expect(stdout, row).toMatch(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\b(met|MISSED)\\b`, 'm'));
+    expect(stdout).not.toMatch(/\bNaN\b|undefined/);
+    expect(await readFile(docs, 'utf8')).toBe(before);
+  }, 300_000);
 });
