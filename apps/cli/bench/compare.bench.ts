@@ -15,6 +15,7 @@
  * instead of docs/benchmarks.md. Needs Postgres with pgvector (TEST_DATABASE_URL or
  * 127.0.0.1:5432) and Redis (TEST_REDIS_URL or 127.0.0.1:6379).
  */
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGoldSet } from '@cairn/starter-corpus';
@@ -24,19 +25,27 @@ import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
 import { chunkingSpeeds, fixtureIngest, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
 import { freePort, load, peakRssMiB, spawnBareNode, spawnCairn, waitForHttp } from './compare/processes.js';
-import { count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
+import { carriedRows, count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
 import { benchmarksPath, writeSection } from './docs-section.js';
 
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const plan = quick
   ? { sizes: [400], rounds: 40, warmUp: 5, recallQueries: 20, filteredQueries: 20, pages: 100, loadSeconds: 2, proseMegabytes: 2, pathologicalMegabytes: 0.25 }
   : { sizes: [10_000, 100_000], rounds: 200, warmUp: 20, recallQueries: 100, filteredQueries: 100, pages: 1000, loadSeconds: 10, proseMegabytes: 20, pathologicalMegabytes: 1 };
-/** Past this estimate, a PGlite data set is reported as not run rather than loaded. */
-const pgliteLoadLimitMinutes = 15;
+/**
+ * Past this estimate, a PGlite data set is reported as not run rather than loaded:
+ * BENCH_PGLITE_LIMIT_MINUTES (default 15; `none` loads whatever the estimate).
+ */
+const pgliteLoadLimitMinutes = process.env.BENCH_PGLITE_LIMIT_MINUTES === 'none' ? Number.POSITIVE_INFINITY : Number(process.env.BENCH_PGLITE_LIMIT_MINUTES ?? 15);
+if (Number.isNaN(pgliteLoadLimitMinutes)) throw new Error('BENCH_PGLITE_LIMIT_MINUTES expects a number of minutes or `none`');
 const runtimes: Runtime[] = ['postgres', 'pglite'];
 const kinds: VectorKind[] = ['clustered-1536', 'local-512'];
 const largest = Math.max(...plan.sizes);
-/** Data sets to leave out (runtime/kind/size, comma-separated), to finish an interrupted run: BENCH_SKIP=postgres/local-512/100000. */
+/**
+ * Data sets to leave out (runtime/kind/size, comma-separated), to finish an interrupted run
+ * or measure one set again: BENCH_SKIP=postgres/local-512/100000. The rows this run does
+ * not measure are carried over from the section the last run wrote.
+ */
 const skipped = new Set((process.env.BENCH_SKIP ?? '').split(',').map((entry) => entry.trim()).filter(Boolean));
 const apiSize = plan.sizes[0]!;
 
@@ -125,7 +134,7 @@ for (const runtime of runtimes) {
       if (runtime === 'pglite' && indexAfter) {
         const first = firstLoads.get(`${runtime}/${kind}`);
         const estimate = first ? ((size / plan.sizes[0]!) * (first.cairn.seconds + first.langchain.seconds)) / 60 : Number.POSITIVE_INFINITY;
-        if (estimate > pgliteLoadLimitMinutes) {
+        if (estimate > pgliteLoadLimitMinutes && Number.isFinite(pgliteLoadLimitMinutes)) {
           notRun(runtime, kind, size, `loading both layouts estimated at ~${estimate.toFixed(0)} min (${size / plan.sizes[0]!} × the ${count(plan.sizes[0]!)}-chunk loads), over the ${pgliteLoadLimitMinutes} min limit`);
           add({ section: 4, label: `bulk load, index after · ${tag}`, figure: `not run: estimated ~${estimate.toFixed(0)} min`, target: '— (reported)', status: 'not run' });
           continue;
@@ -258,9 +267,17 @@ add({
 });
 
 const command = quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --quick' : 'npm run bench (apps/cli/bench/compare.bench.ts)';
-const header = `Cairn against LangChain and bare Postgres/Node, ${new Date().toISOString()}\nmachine: ${machine()}\ncommand: ${command}${quick ? ' (quick sizes: a harness check, not figures to quote)' : ''}\nduration: ${((performance.now() - started) / 60_000).toFixed(1)} min`;
+const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
+const carried = skipped.size > 0 ? carriedRows(await readFile(output, 'utf8').catch(() => ''), new Set(rows.map((row) => row.label))) : [];
+rows.push(...carried);
+const header = [
+  `Cairn against LangChain and bare Postgres/Node, ${new Date().toISOString()}`,
+  `machine: ${machine()}`,
+  `command: ${command}${quick ? ' (quick sizes: a harness check, not figures to quote)' : ''}`,
+  `duration: ${((performance.now() - started) / 60_000).toFixed(1)} min`,
+  ...(carried.length ? [`left out: BENCH_SKIP=${[...skipped].join(',')}; ${carried.length} rows not measured again are carried over from the run before, marked (earlier run)`] : []),
+].join('\n');
 const section = `## Cairn side by side (compare.bench.ts)\n\n\`\`\`text\n${header}\n\`\`\`\n\n${renderTables(rows)}\n`;
 console.log(`\n${section}`);
-const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
 await writeSection(output, 'compare.bench.ts', section);
 console.log(`written to ${output}`);

@@ -55,4 +55,26 @@ export function renderTables(rows: readonly Row[]): string {
   return parts.join('\n\n');
 }
 
+/**
+ * The rows of a section this bench wrote before (in `markdown`, the file holding it) that
+ * a partial run (BENCH_SKIP) did not measure again: every row whose label is not in
+ * `measured`, marked as from an earlier run.
+ */
+export function carriedRows(markdown: string, measured: ReadonlySet<string>): Row[] {
+  const start = markdown.indexOf('<!-- compare.bench.ts: start -->');
+  const end = markdown.indexOf('<!-- compare.bench.ts: end -->');
+  if (start < 0 || end < start) return [];
+  const rows: Row[] = [];
+  let section = 0;
+  for (const line of markdown.slice(start, end).split('\n')) {
+    const heading = /^### (\d+)\./.exec(line);
+    if (heading) section = Number(heading[1]);
+    const cells = line.startsWith('| ') ? line.slice(2, -2).split(/ (?<!\\)\| /).map((text) => text.replace(/\\\|/g, '|')) : [];
+    if (cells.length !== 4 || cells[0] === 'row' || measured.has(cells[0]!)) continue;
+    const figure = cells[1]!.endsWith('(earlier run)') ? cells[1]! : `${cells[1]} (earlier run)`;
+    rows.push({ section, label: cells[0]!, figure, target: cells[2]!, status: cells[3] as Status });
+  }
+  return rows;
+}
+
 export { machine } from '../docs-section.js';
