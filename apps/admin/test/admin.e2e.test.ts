@@ -152,8 +152,11 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
   it('is usable from the keyboard and in a narrow window', async () => {
     await page.setViewportSize({ width: 400, height: 800 });
     await open('/');
+    // React renders after the load event goto waits for: a Tab before that focuses nothing.
+    const skipLink = page.getByRole('link', { name: 'Skip to content' });
+    await skipLink.waitFor({ state: 'attached' });
     await page.keyboard.press('Tab');
-    await expectFocused(page.getByRole('link', { name: 'Skip to content' }));
+    await expectFocused(skipLink);
     // Through the brand to the navigation, then to Sources, by keyboard alone.
     let guard = 0;
     while (!(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sources' }).evaluate((link) => link === document.activeElement)) && guard++ < 10) {
