@@ -275,7 +275,7 @@ const header = [
   `machine: ${machine()}`,
   `command: ${command}${quick ? ' (quick sizes: a harness check, not figures to quote)' : ''}`,
   `duration: ${((performance.now() - started) / 60_000).toFixed(1)} min`,
-  ...(carried.length ? [`left out: BENCH_SKIP=${[...skipped].join(',')}; ${carried.length} rows not measured again are carried over from the run before, marked (earlier run)`] : []),
+  ...(carried.length ? [`left out: BENCH_SKIP=${[...skipped].join(',')}; ${carried.length} rows not measured again are carried over from the section before, each marked with the run that measured it`] : []),
 ].join('\n');
 const section = `## Cairn side by side (compare.bench.ts)\n\n\`\`\`text\n${header}\n\`\`\`\n\n${renderTables(rows)}\n`;
 console.log(`\n${section}`);

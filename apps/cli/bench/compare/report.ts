@@ -58,12 +58,14 @@ export function renderTables(rows: readonly Row[]): string {
 /**
  * The rows of a section this bench wrote before (in `markdown`, the file holding it) that
  * a partial run (BENCH_SKIP) did not measure again: every row whose label is not in
- * `measured`, marked as from an earlier run.
+ * `measured`, each marked with the run that measured it: `(run of 2026-11-24T09:46)`.
  */
 export function carriedRows(markdown: string, measured: ReadonlySet<string>): Row[] {
   const start = markdown.indexOf('<!-- compare.bench.ts: start -->');
   const end = markdown.indexOf('<!-- compare.bench.ts: end -->');
   if (start < 0 || end < start) return [];
+  // The run that wrote the section: its rows say so, and keep saying so when carried again.
+  const runDate = /Cairn against LangChain and bare Postgres\/Node, (\d{4}-\d\d-\d\dT\d\d:\d\d)/.exec(markdown.slice(start, end))?.[1] ?? 'an earlier date';
   const rows: Row[] = [];
   let section = 0;
   for (const line of markdown.slice(start, end).split('\n')) {
@@ -71,7 +73,7 @@ export function carriedRows(markdown: string, measured: ReadonlySet<string>): Ro
     if (heading) section = Number(heading[1]);
     const cells = line.startsWith('| ') ? line.slice(2, -2).split(/ (?<!\\)\| /).map((text) => text.replace(/\\\|/g, '|')) : [];
     if (cells.length !== 4 || cells[0] === 'row' || measured.has(cells[0]!)) continue;
-    const figure = cells[1]!.endsWith('(earlier run)') ? cells[1]! : `${cells[1]} (earlier run)`;
+    const figure = /\(run of [^)]*\)$/.test(cells[1]!) ? cells[1]! : `${cells[1]} (run of ${runDate})`;
     rows.push({ section, label: cells[0]!, figure, target: cells[2]!, status: cells[3] as Status });
   }
   return rows;
