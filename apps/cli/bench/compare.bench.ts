@@ -22,7 +22,7 @@ import { loadGoldSet } from '@cairn/starter-corpus';
 import { BenchCorpus, starterSentences, type VectorKind } from './compare/corpus.js';
 import { openBenchDatabase, type BenchDatabase, type Runtime } from './compare/databases.js';
 import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
-import { chunkingSpeeds, fixtureIngest, workerPeakRss } from './compare/measure-ingest.js';
+import { chunkingSpeeds, fixtureIngest, inProcessIngestPeakRss, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
 import { freePort, load, peakRssMiB, spawnBareNode, spawnCairn, waitForHttp } from './compare/processes.js';
 import { carriedRows, count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
@@ -262,6 +262,16 @@ add({
   section: 6,
   label: `peak RSS · worker, ${count(plan.pages)}-page ingest · postgres`,
   figure: worker.peakMiB === undefined ? 'not measured (no /proc)' : `${worker.peakMiB.toFixed(0)} MiB (${worker.pages} pages in ${worker.seconds.toFixed(1)} s)`,
+  target: '— (reported)',
+  status: '—',
+});
+
+log(`cairn serve on PGlite, in-process ${plan.pages}-page ingest`);
+const inProcess = await inProcessIngestPeakRss(plan.pages);
+add({
+  section: 6,
+  label: `peak RSS · API running the ingest in process, ${count(plan.pages)}-page ingest · pglite`,
+  figure: inProcess.peakMiB === undefined ? 'not measured (no /proc)' : `${inProcess.peakMiB.toFixed(0)} MiB (${inProcess.pages} pages in ${inProcess.seconds.toFixed(1)} s; PGlite has no separate worker)`,
   target: '— (reported)',
   status: '—',
 });

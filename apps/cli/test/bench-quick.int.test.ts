@@ -24,6 +24,7 @@ const expectedRows = [
   '/v1/search PGlite ÷ Postgres p50',
   ...both('peak RSS · API under /v1/search load'),
   'peak RSS · worker, 100-page ingest · postgres',
+  'peak RSS · API running the ingest in process, 100-page ingest · pglite',
 ];
 
 describe('the comparison benchmark, quick', () => {

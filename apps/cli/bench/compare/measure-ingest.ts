@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { LocalHashEmbedder } from '@cairn/embed';
@@ -8,7 +9,7 @@ import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testing';
 import type { Runtime } from './databases.js';
-import { peakRssMiB, spawnCairn } from './processes.js';
+import { freePort, peakRssMiB, spawnCairn, waitForHttp } from './processes.js';
 
 class CountingEmbedder extends LocalHashEmbedder {
   calls = 0;
@@ -173,6 +174,50 @@ export async function workerPeakRss(pages: number): Promise<{ peakMiB: number | 
     await bullQueue.close();
     await store.close();
     await testDatabase.drop();
+    await site.close();
+  }
+}
+
+/**
+ * On PGlite there is no separate worker: `cairn serve` runs ingestion in its own process
+ * (in-process jobs). Its peak RSS (VmHWM) after crawling the fixture site through the API.
+ */
+export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: number | undefined; pages: number; seconds: number }> {
+  const site = await startFixtureSite({ syntheticPages: pages });
+  const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-pglite-'));
+  const port = freePort();
+  const api = spawnCairn(['serve'], {
+    PORT: String(port),
+    CAIRN_DATA_DIR: dataDir,
+    CAIRN_STARTER_CORPUS: 'off',
+    INGEST_ALLOW_PRIVATE_NETWORKS: 'true',
+    INGEST_MAX_CRAWL_DELAY_MS: '0',
+    RATE_LIMIT_MAX: '1000000',
+    LOG_LEVEL: 'warn',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  try {
+    await waitForHttp(`${base}/healthz`, api);
+    const source = await call<{ id: string }>('POST', '/v1/sources', { name: 'bench', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const started = performance.now();
+    const { runId } = await call<{ runId: string }>('POST', '/v1/ingest/runs', { sourceId: source.id });
+    for (;;) {
+      const run = await call<{ status: string; error: string | null; counts: { fetched: number } }>('GET', `/v1/ingest/runs/${runId}`);
+      if (run.status === 'succeeded') {
+        return { peakMiB: await peakRssMiB(api.child.pid!), pages: run.counts.fetched, seconds: (performance.now() - started) / 1000 };
+      }
+      if (run.status === 'failed' || run.status === 'cancelled') throw new Error(`the run ${run.status}: ${run.error ?? ''}\n${api.output()}`);
+      if (performance.now() - started > 30 * 60_000) throw new Error('the run did not finish within 30 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await api.stop();
+    await rm(dataDir, { recursive: true, force: true });
     await site.close();
   }
 }

@@ -34,7 +34,7 @@ export const sections: Record<number, { title: string; note: string }> = {
   },
   6: {
     title: '6. Memory',
-    note: "Peak RSS (VmHWM) of the `cairn serve` process after the /healthz and /v1/search loads above, and of a `cairn worker` process (server Postgres, Redis) after crawling the fixture site.",
+    note: "Peak RSS (VmHWM) of the `cairn serve` process after the /healthz and /v1/search loads above; of a `cairn worker` process (server Postgres, Redis) after crawling the fixture site; and, on PGlite, which has no separate worker, of `cairn serve` after crawling it with its in-process jobs (started through POST /v1/ingest/runs).",
   },
 };
 
