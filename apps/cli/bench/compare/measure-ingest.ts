@@ -127,6 +127,24 @@ export async function chunkingSpeeds(options: { proseMegabytes: number; patholog
   return { prose, pathological };
 }
 
+interface RunState {
+  status: string;
+  error: string | null;
+  counts: { fetched: number };
+}
+
+/** Polls a run until it succeeds; throws with the process's output if it fails or takes over 30 minutes. */
+async function untilSucceeded<Run extends RunState>(find: () => Promise<Run | undefined>, output: () => string): Promise<Run> {
+  const started = performance.now();
+  for (;;) {
+    const run = await find();
+    if (run?.status === 'succeeded') return run;
+    if (run?.status === 'failed' || run?.status === 'cancelled') throw new Error(`the run ${run.status}: ${run.error ?? ''}\n${output()}`);
+    if (performance.now() - started > 30 * 60_000) throw new Error(`the run did not finish within 30 minutes\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * `cairn worker` as its own process on server Postgres and Redis, crawling the fixture site
  * (first ingest); its peak RSS (VmHWM) once the run is done.
@@ -156,16 +174,8 @@ export async function workerPeakRss(pages: number): Promise<{ peakMiB: number | 
     }
     const started = performance.now();
     const runId = await queue.enqueue({ sourceId: source.id, trigger: 'cli' });
-    for (;;) {
-      const run = await store.runs.find(runId);
-      if (run?.status === 'succeeded') break;
-      if (run?.status === 'failed' || run?.status === 'cancelled') throw new Error(`the worker's run ${run.status}: ${run.error ?? ''}\n${worker.output()}`);
-      if (performance.now() - started > 30 * 60_000) throw new Error('the worker did not finish within 30 minutes');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const run = await store.runs.find(runId);
-    return { peakMiB: await peakRssMiB(worker.child.pid!), pages: run?.counts.fetched ?? 0, seconds };
+    const run = await untilSucceeded(() => store.runs.find(runId), worker.output);
+    return { peakMiB: await peakRssMiB(worker.child.pid!), pages: run.counts.fetched, seconds: (performance.now() - started) / 1000 };
   } finally {
     await worker.stop();
     await queue.close();
@@ -206,15 +216,8 @@ export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: 
     const source = await call<{ id: string }>('POST', '/v1/sources', { name: 'bench', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
     const started = performance.now();
     const { runId } = await call<{ runId: string }>('POST', '/v1/ingest/runs', { sourceId: source.id });
-    for (;;) {
-      const run = await call<{ status: string; error: string | null; counts: { fetched: number } }>('GET', `/v1/ingest/runs/${runId}`);
-      if (run.status === 'succeeded') {
-        return { peakMiB: await peakRssMiB(api.child.pid!), pages: run.counts.fetched, seconds: (performance.now() - started) / 1000 };
-      }
-      if (run.status === 'failed' || run.status === 'cancelled') throw new Error(`the run ${run.status}: ${run.error ?? ''}\n${api.output()}`);
-      if (performance.now() - started > 30 * 60_000) throw new Error('the run did not finish within 30 minutes');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const run = await untilSucceeded(() => call<RunState>('GET', `/v1/ingest/runs/${runId}`), api.output);
+    return { peakMiB: await peakRssMiB(api.child.pid!), pages: run.counts.fetched, seconds: (performance.now() - started) / 1000 };
   } finally {
     await api.stop();
     await rm(dataDir, { recursive: true, force: true });
