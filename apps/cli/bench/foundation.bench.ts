@@ -43,8 +43,13 @@ async function timeToFirstAnswer(): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
+    // The server writes its PGlite directory while it shuts down: wait for it before removing it.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     process.kill(-child.pid!, 'SIGTERM');
-    await rm(dataDir, { recursive: true, force: true });
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
