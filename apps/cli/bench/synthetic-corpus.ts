@@ -43,5 +43,7 @@ export async function loadSyntheticCorpus(store: Store, embedder: LocalHashEmbed
       { model: embedder.model, vectors },
     );
   }
+  // As an ingestion run ends: vectors kept out of the HNSW index (PGlite) go into it.
+  await store.embeddings.indexPending();
   await store.documents.refreshStatistics();
 }

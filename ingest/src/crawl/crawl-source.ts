@@ -190,6 +190,8 @@ export interface RunCrawlOptions {
   /** A run created beforehand (by the API, for a queued request); otherwise one is created. */
   runId?: string;
   onProgress?: (progress: CrawlProgress) => void;
+  /** The pages are done, and this many new vectors are going into the HNSW index (deferred indexing). */
+  onIndexing?: (vectors: number) => void;
   signal?: AbortSignal;
 }
 
@@ -210,6 +212,15 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
       const result = await crawlSource(dependencies, source, { runId, onProgress: options.onProgress, signal: options.signal });
       for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += result.counts[key];
       complete &&= result.complete;
+    }
+    // Vectors kept out of the HNSW index during the run (PGlite) go into it now, before the
+    // run counts as done; after a shutdown they wait for the next run, searchable meanwhile.
+    if (!options.signal?.aborted) {
+      const unindexed = [...(await store.embeddings.countUnindexed()).values()].reduce((sum, count) => sum + count, 0);
+      if (unindexed > 0) {
+        options.onIndexing?.(unindexed);
+        await store.embeddings.indexPending();
+      }
     }
     if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
     await store.runs.finish(runId, options.signal?.aborted ? 'cancelled' : 'succeeded');

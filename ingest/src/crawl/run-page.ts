@@ -55,6 +55,7 @@ export async function runPage(
     chunksAdded: item.chunksAdded,
     chunksRemoved: item.chunksRemoved,
   });
+  await store.embeddings.indexPending();
   if (item.chunksAdded + item.chunksRemoved > 0) await store.documents.refreshStatistics();
   if (result.failure) return fail(`${url}: ${item.error}`, result.failure === 'permanent');
   await store.runs.finish(runId, 'succeeded');

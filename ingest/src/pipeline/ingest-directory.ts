@@ -104,6 +104,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       counts.chunksRemoved += gone.chunksRemoved;
       await store.runs.addItem(run.id, { url: pathToFileURL(join(directory, gone.locator)).toString(), httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: null });
     }
+    await store.embeddings.indexPending();
     if (counts.chunksAdded + counts.chunksRemoved > 0) await store.documents.refreshStatistics();
     await store.runs.addCounts(run.id, counts);
     await store.runs.finish(run.id, 'succeeded');

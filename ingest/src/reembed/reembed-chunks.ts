@@ -29,6 +29,8 @@ export async function reembedChunks(
     embedded += batch.length;
     options.onProgress?.({ model: embedder.model, embedded });
   }
+  // Deferred indexing (PGlite): the new model's index is built in one go, before search reads it.
+  await store.embeddings.indexPending();
   const model = await store.embeddings.findModel(embedder.model);
   if (model?.status === 'active') return { embedded, activated: false };
   await store.embeddings.activate(embedder.model);

@@ -1,5 +1,5 @@
-import pgvector from 'pgvector';
 import type { Database } from './database.js';
+import { defaultVectorIndexing, insertVectors, type VectorIndexing } from './embeddings-repository.js';
 
 export interface DocumentInput {
   sourceId: string;
@@ -49,7 +49,10 @@ export interface VectorsInput {
 }
 
 export class DocumentsRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly indexing: VectorIndexing = defaultVectorIndexing(database.runtime),
+  ) {}
 
   async findState(sourceId: string, locator: string): Promise<StoredDocumentState | undefined> {
     const rows = await this.database.query<StoredDocumentState>(
@@ -72,7 +75,8 @@ export class DocumentsRepository {
   /**
    * Replaces a document, its chunks and any new vectors in one transaction, so a reader
    * sees the old version or the new one, never a mix. Vectors of texts no chunk uses any
-   * more are deleted with it.
+   * more are deleted with it. Where new vectors go depends on the store's VectorIndexing;
+   * search finds them either way.
    */
   async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
     return this.database.transaction(async (transaction) => {
@@ -139,14 +143,7 @@ export class DocumentsRepository {
           [documentId, postings.map((posting) => posting.ordinal), postings.map((posting) => posting.term), postings.map((posting) => posting.weight)],
         );
       }
-      if (vectors.vectors.size > 0) {
-        await transaction.query(
-          `insert into embeddings (model, content_hash, embedding)
-           select $1, x.content_hash, x.embedding::vector from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
-           on conflict (model, content_hash) do nothing`,
-          [vectors.model, JSON.stringify([...vectors.vectors].map(([hash, vector]) => ({ content_hash: hash, embedding: pgvector.toSql(vector) })))],
-        );
-      }
+      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors);
       const previousHashes = previous.map((chunk) => chunk.contentHash);
       await deleteOrphanEmbeddings(transaction, previousHashes);
       const { added, removed } = diffHashes(previousHashes, chunks.map((chunk) => chunk.contentHash));
@@ -205,7 +202,7 @@ export class DocumentsRepository {
    * Call it after an ingestion run.
    */
   async refreshStatistics(): Promise<void> {
-    await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
+    await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings, unindexed_embeddings');
   }
 
   async countActive(): Promise<{ documents: number; chunks: number }> {
@@ -219,11 +216,13 @@ export class DocumentsRepository {
 
 async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
   if (hashes.length === 0) return;
-  await database.query(
-    `delete from embeddings e where e.content_hash = any($1::text[])
-     and not exists (select 1 from chunks c where c.content_hash = e.content_hash)`,
-    [[...new Set(hashes)]],
-  );
+  for (const table of ['embeddings', 'unindexed_embeddings']) {
+    await database.query(
+      `delete from ${table} e where e.content_hash = any($1::text[])
+       and not exists (select 1 from chunks c where c.content_hash = e.content_hash)`,
+      [[...new Set(hashes)]],
+    );
+  }
 }
 
 /** Counts chunks added and removed between two versions, by content hash (as multisets). */

@@ -41,7 +41,10 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
 /**
  * The dense search statement: nearest chunks by cosine distance through the model's
  * partial HNSW index, filters applied as the index is walked (iterative scans keep `limit`
- * rows coming). Exported so that a test can EXPLAIN exactly what search runs.
+ * rows coming), merged with an exact scan of the model's vectors not yet in the index
+ * (`unindexed_embeddings`, see VectorIndexing: empty on server Postgres, a run's new
+ * vectors on PGlite until the run ends). Exported so that a test can EXPLAIN exactly what
+ * search runs.
  */
 export function denseSearchQuery(
   model: { id: string; dimensions: number },
@@ -52,14 +55,28 @@ export function denseSearchQuery(
   const params: unknown[] = [model.id, pgvector.toSql(vector)];
   const filters = filterClause(options.filters, params);
   params.push(options.limit);
-  const sql = `select ${hitColumns}, 1 - (e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})) as score
-     from embeddings e
-     join chunks c on c.content_hash = e.content_hash
-     join documents d on d.id = c.document_id
-     join sources s on s.id = c.source_id
-     where e.model = $1 and d.status = 'active'${filters}
-     order by e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})
-     limit $${params.length}`;
+  const limit = `$${params.length}`;
+  const distance = `e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})`;
+  const nearest = (table: string) => `(select ${hitColumns}, 1 - (${distance}) as score
+       from ${table} e
+       join chunks c on c.content_hash = e.content_hash
+       join documents d on d.id = c.document_id
+       join sources s on s.id = c.source_id
+       where e.model = $1 and d.status = 'active'${filters}
+       order by ${distance}
+       limit ${limit})`;
+  // A vector is in one table or the other; `distinct on` keeps a chunk once should a
+  // concurrent writer ever have put it in both.
+  const sql = `select * from (
+       select distinct on (candidates."chunkId") * from (
+         ${nearest('embeddings')}
+         union all
+         ${nearest('unindexed_embeddings')}
+       ) as candidates
+       order by candidates."chunkId", candidates.score desc
+     ) as hits
+     order by hits.score desc, hits."chunkId"
+     limit ${limit}`;
   return { sql, params };
 }
 

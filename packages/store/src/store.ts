@@ -2,7 +2,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ConversationsRepository } from './conversations-repository.js';
 import type { Database } from './database.js';
 import { DocumentsRepository } from './documents-repository.js';
-import { EmbeddingsRepository } from './embeddings-repository.js';
+import { defaultVectorIndexing, EmbeddingsRepository, type VectorIndexing } from './embeddings-repository.js';
 import { FeedbackRepository } from './feedback-repository.js';
 import { migrate, pendingMigrations } from './migrate.js';
 import { PgliteDatabase } from './pglite-database.js';
@@ -30,10 +30,17 @@ export class Store {
   readonly runs: RunsRepository;
   readonly apiKeys: ApiKeysRepository;
 
-  constructor(readonly database: Database) {
+  /** Where new vectors go (see VectorIndexing): by default deferred on PGlite, immediate on server Postgres. */
+  readonly vectorIndexing: VectorIndexing;
+
+  constructor(
+    readonly database: Database,
+    options: { vectorIndexing?: VectorIndexing | undefined } = {},
+  ) {
+    this.vectorIndexing = options.vectorIndexing ?? defaultVectorIndexing(database.runtime);
     this.sources = new SourcesRepository(database);
-    this.documents = new DocumentsRepository(database);
-    this.embeddings = new EmbeddingsRepository(database);
+    this.documents = new DocumentsRepository(database, this.vectorIndexing);
+    this.embeddings = new EmbeddingsRepository(database, this.vectorIndexing);
     this.search = new SearchRepository(database);
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);
@@ -45,7 +52,12 @@ export class Store {
    * Opens server Postgres when `databaseUrl` is given, PGlite under `dataDir` otherwise
    * (in memory when neither), and applies pending migrations.
    */
-  static async open(options: { databaseUrl?: string | undefined; dataDir?: string | undefined; log?: (line: string) => void }): Promise<Store> {
+  static async open(options: {
+    databaseUrl?: string | undefined;
+    dataDir?: string | undefined;
+    log?: (line: string) => void;
+    vectorIndexing?: VectorIndexing | undefined;
+  }): Promise<Store> {
     const database = await openDatabase(options);
     try {
       await migrate(database, { log: options.log });
@@ -53,7 +65,7 @@ export class Store {
       await database.close();
       throw error;
     }
-    return new Store(database);
+    return new Store(database, { vectorIndexing: options.vectorIndexing });
   }
 
   /** Reachable and fully migrated. */

@@ -1,24 +1,24 @@
 import { createTestDatabase } from '@cairn/testing';
-import { PgliteDatabase, PostgresDatabase, Store, migrate, type Database } from '../src/index.js';
+import { PgliteDatabase, PostgresDatabase, Store, migrate, type Database, type VectorIndexing } from '../src/index.js';
 
 /** The two runtimes every contract suite runs against. */
 export const runtimes = [
   {
     name: 'pglite',
-    async open(): Promise<{ store: Store; close(): Promise<void> }> {
+    async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
       const database = await PgliteDatabase.open(undefined);
       await migrate(database);
-      const store = new Store(database);
+      const store = new Store(database, options);
       return { store, close: () => store.close() };
     },
   },
   {
     name: 'postgres',
-    async open(): Promise<{ store: Store; close(): Promise<void> }> {
+    async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
       const testDatabase = await createTestDatabase();
       const database: Database = await PostgresDatabase.open(testDatabase.url);
       await migrate(database);
-      const store = new Store(database);
+      const store = new Store(database, options);
       return {
         store,
         async close() {

@@ -86,7 +86,14 @@ export const ingestCommand = new Command('ingest')
       const sources = await webSources(runtime, options);
       const result = await runCrawl(
         { store: runtime.store, embedder: runtime.embedder, ...runtime.crawler },
-        { sources, trigger: 'cli', onProgress: (step) => progress(step.done, step.discovered, step.url) },
+        {
+          sources,
+          trigger: 'cli',
+          onProgress: (step) => progress(step.done, step.discovered, step.url),
+          onIndexing: (vectors) => {
+            if (started) bar.update({ item: `indexing ${vectors} new passage vectors` });
+          },
+        },
       );
       if (started) bar.stop();
       const failures = (await runtime.store.runs.items(result.runId)).filter((item) => item.outcome === 'failed').slice(0, 10);

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '@cairn/core';
+import { keywordWeights } from '@cairn/embed';
+import { hnswIndexName, REBUILD_SHARE, Store, type ChunkInput } from '../src/index.js';
+import { axisVector, runtimes } from './runtimes.js';
+
+const dimensions = 8;
+const model = 'deferred-model-v1';
+
+function chunk(ordinal: number, text: string): ChunkInput {
+  return { ordinal, headingPath: ['Doc'], heading: 'Doc', anchor: null, text, tokenCount: 3, contentHash: contentHash(text), keywords: keywordWeights('', text) };
+}
+
+function documentInput(sourceId: string, locator: string) {
+  return {
+    sourceId,
+    locator,
+    url: `https://deferred.test/${locator}`,
+    kind: 'article' as const,
+    title: locator,
+    author: null,
+    publishedAt: null,
+    topics: [],
+    frameworks: [],
+    etag: null,
+    lastModified: null,
+    contentHash: contentHash(`${locator}-${Math.random()}`),
+  };
+}
+
+/** A document of `count` chunks, chunk i on axis (offset + i) % dimensions, slightly tilted so that each vector is distinct. */
+async function storeDocument(store: Store, sourceId: string, locator: string, texts: string[], axisOf: (index: number) => number) {
+  const chunks = texts.map((text, index) => chunk(index, text));
+  const vectors = new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [axisOf(index)]: 1, [(axisOf(index) + 1) % dimensions]: 0.01 * (index + 1) })]));
+  return store.documents.replace(documentInput(sourceId, locator), chunks, { model, vectors });
+}
+
+describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
+  let store: Store;
+  let close: () => Promise<void>;
+  let sourceId: string;
+  let otherSourceId: string;
+  const search = (axes: Record<number, number>, options: { limit?: number; sources?: string[] } = {}) =>
+    store.search.dense({ id: model, dimensions }, axisVector(dimensions, axes), { limit: options.limit ?? 10, filters: options.sources ? { sources: options.sources } : undefined });
+  const indexExists = async () =>
+    (await store.database.query<{ definition: string }>('select indexdef as definition from pg_indexes where indexname = $1', [hnswIndexName(model)]))[0]?.definition ?? null;
+
+  beforeAll(async () => {
+    ({ store, close } = await runtime.open({ vectorIndexing: 'deferred' }));
+    sourceId = (await store.sources.upsert({ name: 'deferred', kind: 'web', baseUrl: 'https://deferred.test/' })).id;
+    otherSourceId = (await store.sources.upsert({ name: 'other', kind: 'web', baseUrl: 'https://other.test/' })).id;
+    await store.embeddings.registerModel(model, dimensions);
+  }, 60_000);
+
+  afterAll(async () => close?.());
+
+  it('keeps new vectors out of the index, and still finds, caches and counts them', async () => {
+    expect(store.vectorIndexing).toBe('deferred');
+    const texts = Array.from({ length: 10 }, (_, index) => `first batch passage ${index}`);
+    await storeDocument(store, sourceId, 'first', texts, (index) => index % dimensions);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 10]]));
+    const indexed = (await store.database.query<{ indexed: number }>('select count(*)::int as indexed from embeddings'))[0]!.indexed;
+    expect(indexed).toBe(0);
+
+    const hits = await search({ 3: 1 });
+    expect(hits).toHaveLength(10);
+    expect(hits[0]!.text).toBe('first batch passage 3');
+    expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
+    expect((await store.embeddings.findCached(model, [contentHash('first batch passage 3')])).size).toBe(1);
+    expect(await store.embeddings.missing(model, 100)).toEqual([]);
+  });
+
+  it('moves them into the index with one build when they are many, and search finds the same', async () => {
+    const before = await search({ 3: 1 });
+    const moved = await store.embeddings.indexPending();
+    expect(moved).toEqual([{ model, vectors: 10, rebuilt: true }]);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+    expect(await indexExists()).toMatch(/USING hnsw .*vector_cosine_ops.*WHERE \(model = 'deferred-model-v1'/);
+    const after = await search({ 3: 1 });
+    expect(after.map((hit) => hit.chunkId)).toEqual(before.map((hit) => hit.chunkId));
+    expect(await store.embeddings.indexPending()).toEqual([]);
+  });
+
+  it('inserts a few into the index one by one, and merges the indexed and the unindexed in one ranking', async () => {
+    await storeDocument(store, otherSourceId, 'late', ['a late passage near axis five'], () => 5);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 1]]));
+    const merged = await search({ 5: 1 }, { limit: 3 });
+    expect(merged[0]!.text).toBe('a late passage near axis five');
+    expect(merged.slice(1).every((hit) => hit.source === 'deferred')).toBe(true);
+    // The source filter applies to both parts.
+    expect((await search({ 5: 1 }, { sources: ['deferred'] })).some((hit) => hit.source === 'other')).toBe(false);
+    expect((await search({ 5: 1 }, { sources: ['other'] })).map((hit) => hit.text)).toEqual(['a late passage near axis five']);
+
+    expect(1).toBeLessThan(10 * REBUILD_SHARE);
+    expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 1, rebuilt: false }]);
+    expect(await indexExists()).not.toBeNull();
+    expect((await search({ 5: 1 }, { limit: 1 }))[0]!.text).toBe('a late passage near axis five');
+  });
+
+  it('never stores a vector in both tables, and deletes unindexed vectors no chunk uses', async () => {
+    // The same text again (already indexed): nothing new to keep.
+    await storeDocument(store, otherSourceId, 'copy', ['first batch passage 3'], () => 3);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+    // A text replaced before its vector was indexed: its vector goes with it.
+    await storeDocument(store, otherSourceId, 'draft', ['a draft that is soon rewritten'], () => 6);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 1]]));
+    await storeDocument(store, otherSourceId, 'draft', ['the rewritten draft'], () => 7);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 1]]));
+    expect((await store.embeddings.findCached(model, [contentHash('a draft that is soon rewritten')])).size).toBe(0);
+    await store.documents.tombstone(otherSourceId, 'draft');
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+  });
+
+  it('writes straight into the index when immediate, whatever the runtime', async () => {
+    const immediate = new Store(store.database, { vectorIndexing: 'immediate' });
+    await storeDocument(immediate, sourceId, 'direct', ['written straight into the index'], () => 2);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+    expect((await immediate.embeddings.findCached(model, [contentHash('written straight into the index')])).size).toBe(1);
+    // And a vector indexed already is not kept again by a deferred writer.
+    await storeDocument(store, otherSourceId, 'direct-copy', ['written straight into the index'], () => 2);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+  });
+});
