@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder, queryTerms, type Embedder } from '@cairn/embed';
-import { Store, type SourceRecord } from '@cairn/store';
-import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
+import { hnswIndexName, Store, type SourceInput, type SourceRecord, type VectorIndexing } from '@cairn/store';
+import { startFixtureSite, testRuntimes, type FixtureSite, type FixtureSiteOptions, type TestRuntime } from '@cairn/testing';
 import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
 
 class CountingEmbedder extends LocalHashEmbedder implements Embedder {
@@ -12,37 +12,53 @@ class CountingEmbedder extends LocalHashEmbedder implements Embedder {
   }
 }
 
+/** A fixture site on loopback, a crawler for it and a store with one source of it; `close` undoes all. */
+async function openCrawlFixture(
+  runtime: TestRuntime,
+  options: {
+    site?: FixtureSiteOptions;
+    maxCrawlDelayMs: number;
+    vectorIndexing?: VectorIndexing;
+    source: (siteUrl: string) => Omit<SourceInput, 'kind'>;
+  },
+): Promise<{ site: FixtureSite; crawler: Crawler; store: Store; source: SourceRecord; close(): Promise<void> }> {
+  const site = await startFixtureSite(options.site);
+  const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: options.maxCrawlDelayMs });
+  const created = await runtime.create();
+  const store = await Store.open({ databaseUrl: created.databaseUrl, vectorIndexing: options.vectorIndexing });
+  const source = await store.sources.upsert({ kind: 'web', crawlDelayMs: 0, ...options.source(site.url) });
+  return {
+    site,
+    crawler,
+    store,
+    source,
+    async close() {
+      await crawler.close();
+      await site.close();
+      await store.close();
+      await created.drop();
+    },
+  };
+}
+
 describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
   let site: FixtureSite;
   let crawler: Crawler;
   let store: Store;
-  let drop: () => Promise<void>;
   let source: SourceRecord;
+  let close: (() => Promise<void>) | undefined;
   const embedder = new CountingEmbedder();
   const crawl = () => runCrawl({ store, embedder, ...crawler }, { sources: [source], trigger: 'cli' });
 
   beforeAll(async () => {
-    site = await startFixtureSite();
-    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 20 });
-    const created = await runtime.create();
-    drop = created.drop;
-    store = await Store.open({ databaseUrl: created.databaseUrl });
-    // The private page is a seed, so that robots.txt (Disallow: /private/) is what keeps it out.
-    source = await store.sources.upsert({
-      name: 'fixture',
-      kind: 'web',
-      baseUrl: `${site.url}/`,
-      seeds: [`${site.url}/sitemap.xml`, `${site.url}/index.xml`, `${site.url}/private/secret/`],
-      crawlDelayMs: 0,
-    });
+    ({ site, crawler, store, source, close } = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 20,
+      // The private page is a seed, so that robots.txt (Disallow: /private/) is what keeps it out.
+      source: (url) => ({ name: 'fixture', baseUrl: `${url}/`, seeds: [`${url}/sitemap.xml`, `${url}/index.xml`, `${url}/private/secret/`] }),
+    }));
   }, 60_000);
 
-  afterAll(async () => {
-    await crawler?.close();
-    await site?.close();
-    await store?.close();
-    await drop?.();
-  });
+  afterAll(async () => close?.());
 
   it('discovers and ingests the site politely: robots.txt obeyed, one User-Agent, canonical URLs', async () => {
     const result = await crawl();
@@ -94,5 +110,77 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     expect(hit!.url.startsWith(`${site.url}${changedPath}`)).toBe(true);
     const gone = await store.search.keyword(queryTerms('one-on-ones'), { limit: 50, filters: { sources: ['fixture'] } });
     expect(gone.filter((entry) => entry.url.includes('/blog/running-one-on-ones/'))).toEqual([]);
+  });
+
+  it('brings back a vanished page that returns unchanged: no conditional GET for a tombstoned copy', async () => {
+    const path = '/posts/managing-technical-debt/';
+    const locator = `${site.url}${path}`;
+    const html = await (await fetch(locator)).text();
+    site.removePage(path, 404);
+    await crawl();
+    expect((await store.documents.findState(source.id, locator))?.status).toBe('tombstoned');
+    const requestsBefore = site.requests.length;
+    site.setPage(path, html);
+    const result = await crawl();
+    const request = site.requests.slice(requestsBefore).find((entry) => entry.path === path);
+    expect(request?.headers['if-none-match']).toBeUndefined();
+    expect((await store.runs.items(result.runId)).find((item) => item.url === locator)).toMatchObject({ outcome: 'changed', httpStatus: 200 });
+    expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
+    const hits = await store.search.keyword(queryTerms('technical debt'), { limit: 50, filters: { sources: ['fixture'] } });
+    expect(hits.some((hit) => hit.url.startsWith(locator))).toBe(true);
+  });
+});
+
+describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl on $name', (runtime) => {
+  let crawler: Crawler;
+  let store: Store;
+  let source: SourceRecord;
+  let close: (() => Promise<void>) | undefined;
+  const embedder = new LocalHashEmbedder();
+
+  beforeAll(async () => {
+    ({ crawler, store, source, close } = await openCrawlFixture(runtime, {
+      site: { syntheticPages: 30 },
+      maxCrawlDelayMs: 0,
+      // Deferred on both runtimes (PGlite's default; server Postgres writes straight into the index by default).
+      vectorIndexing: 'deferred',
+      source: (url) => ({ name: 'bench', baseUrl: `${url}/bench/`, seeds: [`${url}/sitemap-bench.xml`] }),
+    }));
+  }, 60_000);
+
+  afterAll(async () => close?.());
+
+  it('indexes a run’s vectors when it ends; a run cut short leaves them searchable, for the next run to index', async () => {
+    const controller = new AbortController();
+    const cut = await runCrawl({ store, embedder, ...crawler }, {
+      sources: [source],
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.done === 8) controller.abort();
+      },
+    });
+    expect((await store.runs.find(cut.runId))?.status).toBe('cancelled');
+    const waiting = (await store.embeddings.countUnindexed()).get(embedder.model) ?? 0;
+    expect(waiting).toBeGreaterThan(0);
+    const indexed = (await store.database.query<{ indexed: number }>('select count(*)::int as indexed from embeddings'))[0]!.indexed;
+    expect(indexed).toBe(0);
+    // Nothing is in the index yet, so these hits come from the exact scan of the unindexed vectors.
+    const model = { id: embedder.model, dimensions: embedder.dimensions };
+    const hits = await store.search.dense(model, await embedder.embedQuery('engineering strategy'), { limit: 5 });
+    expect(hits).toHaveLength(5);
+
+    const finished = await runCrawl({ store, embedder, ...crawler }, { sources: [source] });
+    expect((await store.runs.find(finished.runId))?.status).toBe('succeeded');
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+    const total = (await store.database.query<{ total: number }>('select count(distinct content_hash)::int as total from chunks'))[0]!.total;
+    const stored = (await store.database.query<{ stored: number }>('select count(*)::int as stored from embeddings'))[0]!.stored;
+    expect(stored).toBe(total);
+    const [index] = await store.database.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [hnswIndexName(embedder.model)]);
+    expect(index?.indexdef).toMatch(/USING hnsw/);
+    expect((await store.documents.countActive()).documents).toBe(30);
+    // Through the index now, over more pages: the best match can only be as close or closer.
+    const after = await store.search.dense(model, await embedder.embedQuery('engineering strategy'), { limit: 5 });
+    expect(after).toHaveLength(5);
+    expect(after[0]!.score).toBeGreaterThanOrEqual(hits[0]!.score - 1e-6);
   });
 });

@@ -3,6 +3,7 @@ import type { RunItemInput, SourceRecord, Store } from '@cairn/store';
 import { extractArticle, ExtractionError } from '../extract/extract-article.js';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument } from '../pipeline/ingest-document.js';
+import { directStates, type DocumentStates } from './document-states.js';
 import { FetchError, type FetchRequest, type FetchResult, type PageFetcher } from './fetch-page.js';
 import type { HostGate } from './host-scheduler.js';
 import type { RobotsCache } from './robots-cache.js';
@@ -66,7 +67,12 @@ export async function crawlPage(
   dependencies: CrawlDependencies,
   source: SourceRecord,
   page: { key: string; url: string },
-  options: { inScope: (url: string) => boolean; signal?: AbortSignal | undefined },
+  options: {
+    inScope: (url: string) => boolean;
+    signal?: AbortSignal | undefined;
+    /** Where stored states are read and 304s recorded (default: the store, at once). */
+    states?: DocumentStates | undefined;
+  },
 ): Promise<PageOutcome> {
   const { store, embedder, robots } = dependencies;
   const { key, url } = page;
@@ -85,16 +91,20 @@ export async function crawlPage(
   } catch (error) {
     return outcome({ url, httpStatus: null, outcome: 'skipped', ...none, error: (error as Error).message }, { failure: 'permanent' });
   }
-  const state = await store.documents.findState(source.id, key);
+  const states = options.states ?? directStates(store, source.id);
+  // Only a copy still in the index is worth revalidating: a 304 for a tombstoned page would
+  // leave it out of search although it is back.
+  const state = await states.find(key);
+  const current = state?.status === 'active' ? state : undefined;
   try {
-    const result = await fetchPolitely(dependencies, source, { url, etag: state?.etag, lastModified: state?.lastModified, signal: options.signal });
+    const result = await fetchPolitely(dependencies, source, { url, etag: current?.etag, lastModified: current?.lastModified, signal: options.signal });
     if (result.kind === 'not_modified') {
-      if (state) await store.documents.touch(state.id, { etag: null, lastModified: null });
-      return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: state ? key : null });
+      if (current) await states.seenUnchanged(current.id);
+      return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: current ? key : null });
     }
     if (result.kind === 'http_error') {
       const gone = result.status === 404 || result.status === 410;
-      if (gone && state?.status === 'active') {
+      if (gone && current) {
         const [tombstoned] = await store.documents.tombstone(source.id, key);
         // Not a failure: the index now says what the site says.
         return outcome({ url, httpStatus: result.status, outcome: 'tombstoned', ...none, chunksRemoved: tombstoned?.chunksRemoved ?? 0 });

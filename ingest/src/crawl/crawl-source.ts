@@ -3,6 +3,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { prepareEmbeddingModel } from '../pipeline/ingest-document.js';
 import { crawlPage, fetchPolitely, refuseDisallowed, type CrawlDependencies } from './crawl-page.js';
 import { parseDiscoveryDocument } from './discover-urls.js';
+import { BatchedStates } from './document-states.js';
 import { FetchError } from './fetch-page.js';
 
 export type { CrawlDependencies } from './crawl-page.js';
@@ -87,15 +88,22 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     frontier.push({ key, url: fetchUrl });
   };
   const seen: string[] = [];
+  const states = await BatchedStates.load(store, source.id);
   let done = 0;
   let incomplete = false;
 
-  // Progress reaches the run record as it happens: count deltas are flushed every 20 URLs.
+  // Progress reaches the run record as it happens: the ledger entries, the count deltas and
+  // the pages seen unchanged are written every 20 URLs (one statement each, not one a URL).
   const flushed: RunCounts = { ...counts };
-  const flushCounts = async () => {
+  let ledger: RunItemInput[] = [];
+  const flush = async () => {
     counts.discovered = queued.size;
     // Snapshot before writing: pages in flight go on counting while the write awaits.
     const snapshot = { ...counts };
+    const items = ledger;
+    ledger = [];
+    await states.flush();
+    await store.runs.addItems(runId, items);
     const delta = Object.fromEntries(Object.entries(snapshot).map(([key, value]) => [key, value - flushed[key as keyof RunCounts]])) as Partial<RunCounts>;
     if (Object.values(delta).every((value) => value === 0)) return;
     Object.assign(flushed, snapshot);
@@ -106,13 +114,13 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     if (item.outcome === 'failed') counts.failed += 1;
     counts.chunksAdded += item.chunksAdded;
     counts.chunksRemoved += item.chunksRemoved;
-    await store.runs.addItem(runId, item);
+    ledger.push(item);
     done += 1;
-    if (done % 20 === 0) await flushCounts();
+    if (done % 20 === 0) await flush();
     options.onProgress?.({ runId, url: item.url, outcome: item.outcome, done, discovered: queued.size });
   };
 
-  {
+  try {
     // Discovery: the sitemaps robots.txt names, then the seeds (or the site's usual places).
     const seeds = source.seeds.length > 0 ? source.seeds : [new URL('sitemap.xml', base).toString(), base.toString()];
     const discovery = [...(await robots.rulesFor(base.toString())).sitemaps, ...seeds];
@@ -153,7 +161,7 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
         const next = frontier.shift()!;
         started += 1;
         counts.discovered = queued.size;
-        const task = crawlPage(dependencies, source, next, { inScope, signal: options.signal })
+        const task = crawlPage(dependencies, source, next, { inScope, signal: options.signal, states })
           .then(async (page) => {
             if (page.fetched) counts.fetched += 1;
             if (page.unchanged) counts.unchanged += 1;
@@ -179,8 +187,12 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
         await record({ url: gone.locator, httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: 'missing from a complete crawl' });
       }
     }
-    await flushCounts();
+    await flush();
     return { counts, complete: !incomplete };
+  } catch (error) {
+    // The run fails, but its ledger keeps what was recorded up to the failure.
+    await flush().catch(() => undefined);
+    throw error;
   }
 }
 

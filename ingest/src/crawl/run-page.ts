@@ -45,7 +45,7 @@ export async function runPage(
     return { status: 'retry', reason: options.signal?.aborted ? 'interrupted by shutdown' : `${url}: ${result.item.error}` };
   }
   const { item } = result;
-  await store.runs.addItem(runId, item);
+  await store.runs.addItems(runId, [item]);
   await store.runs.addCounts(runId, {
     discovered: 1,
     fetched: result.fetched ? 1 : 0,

@@ -43,7 +43,7 @@ function hasAttemptsLeft(job: Job): boolean {
 function storeForAttempt(store: Store): { store: Store; end(): void } {
   let ended = false;
   const runs: Store['runs'] = Object.create(store.runs);
-  runs.addItem = async (...args) => (ended ? undefined : store.runs.addItem(...args));
+  runs.addItems = async (...args) => (ended ? undefined : store.runs.addItems(...args));
   runs.addCounts = async (...args) => (ended ? undefined : store.runs.addCounts(...args));
   const view: Store = Object.create(store);
   Object.defineProperty(view, 'runs', { value: runs });

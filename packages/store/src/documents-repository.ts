@@ -63,6 +63,22 @@ export class DocumentsRepository {
     return rows[0];
   }
 
+  /** The stored state of every document of a source, by locator (read once at the start of a crawl). */
+  async statesOfSource(sourceId: string): Promise<Map<string, StoredDocumentState>> {
+    const rows = await this.database.query<StoredDocumentState & { locator: string }>(
+      `select locator, id, content_hash as "contentHash", status, etag, last_modified as "lastModified"
+       from documents where source_id = $1`,
+      [sourceId],
+    );
+    return new Map(rows.map(({ locator, ...state }) => [locator, state]));
+  }
+
+  /** Records that documents the server called unchanged (a 304) were seen again now: one statement for many. */
+  async touchAll(documentIds: readonly string[]): Promise<void> {
+    if (documentIds.length === 0) return;
+    await this.database.query('update documents set fetched_at = now() where id = any($1::uuid[])', [[...documentIds]]);
+  }
+
   /** Records that an unchanged document was seen again (fresh crawl time, validators). */
   async touch(documentId: string, validators: { etag: string | null; lastModified: string | null }): Promise<void> {
     await this.database.query(

@@ -87,11 +87,30 @@ export class RunsRepository {
     await this.database.query(`update ingest_runs set status = $2, error = $3, finished_at = now() where id = $1`, [id, status, error]);
   }
 
-  async addItem(runId: string, item: RunItemInput): Promise<void> {
+  /** Appends entries to the run's ledger, in order (one statement however many). */
+  async addItems(runId: string, items: readonly RunItemInput[]): Promise<void> {
+    if (items.length === 0) return;
     await this.database.query(
       `insert into ingest_run_items (run_id, url, http_status, outcome, chunks_added, chunks_removed, embedding_tokens, error)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [runId, item.url, item.httpStatus, item.outcome, item.chunksAdded, item.chunksRemoved, item.embeddingTokens, item.error],
+       select $1, x.url, x.http_status, x.outcome, x.chunks_added, x.chunks_removed, x.embedding_tokens, x.error
+       from rows from (jsonb_to_recordset($2::jsonb) as (url text, http_status integer, outcome text, chunks_added integer,
+         chunks_removed integer, embedding_tokens integer, error text)) with ordinality
+         as x(url, http_status, outcome, chunks_added, chunks_removed, embedding_tokens, error, position)
+       order by x.position`,
+      [
+        runId,
+        JSON.stringify(
+          items.map((item) => ({
+            url: item.url,
+            http_status: item.httpStatus,
+            outcome: item.outcome,
+            chunks_added: item.chunksAdded,
+            chunks_removed: item.chunksRemoved,
+            embedding_tokens: item.embeddingTokens,
+            error: item.error,
+          })),
+        ),
+      ],
     );
   }
 

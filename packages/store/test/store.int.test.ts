@@ -198,11 +198,25 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     const run = await store.runs.create(sourceA, 'cli');
     await store.runs.start(run.id);
     await Promise.all([store.runs.addCounts(run.id, { fetched: 1, chunksAdded: 3 }), store.runs.addCounts(run.id, { fetched: 1, unchanged: 1 })]);
-    await store.runs.addItem(run.id, { url: 'file:///a.md', httpStatus: null, outcome: 'changed', chunksAdded: 3, chunksRemoved: 0, embeddingTokens: 42, error: null });
+    await store.runs.addItems(run.id, [{ url: 'file:///a.md', httpStatus: null, outcome: 'changed', chunksAdded: 3, chunksRemoved: 0, embeddingTokens: 42, error: null }]);
+    // A batch keeps its order in the ledger, after what came before it.
+    const batch = Array.from({ length: 30 }, (_, index) => ({
+      url: `https://beta.test/${29 - index}`,
+      httpStatus: index % 2 ? 304 : 404,
+      outcome: index % 2 ? ('unchanged' as const) : ('skipped' as const),
+      chunksAdded: 0,
+      chunksRemoved: 0,
+      embeddingTokens: 0,
+      error: index % 2 ? null : 'HTTP 404',
+    }));
+    await store.runs.addItems(run.id, batch);
+    await store.runs.addItems(run.id, []);
     await store.runs.finish(run.id, 'succeeded');
     const found = await store.runs.find(run.id);
     expect(found).toMatchObject({ status: 'succeeded', counts: { fetched: 2, unchanged: 1, chunksAdded: 3, failed: 0 } });
     expect(found?.finishedAt).toBeInstanceOf(Date);
-    expect(await store.runs.items(run.id)).toMatchObject([{ url: 'file:///a.md', outcome: 'changed', embeddingTokens: 42 }]);
+    const items = await store.runs.items(run.id);
+    expect(items[0]).toMatchObject({ url: 'file:///a.md', outcome: 'changed', embeddingTokens: 42 });
+    expect(items.slice(1).map(({ id: _id, ...item }) => item)).toEqual(batch);
   });
 });
