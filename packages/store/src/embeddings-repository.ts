@@ -140,17 +140,21 @@ export class EmbeddingsRepository {
   }
 
   /**
-   * Moves every unindexed vector into `embeddings` and so into its model's HNSW index: one
-   * transaction per model, inserted one by one when they are few, or with the index dropped
-   * and built again over all the model's vectors when they number at least REBUILD_SHARE
-   * of those indexed already (a first ingest, a re-embedding). Called when an ingestion run
-   * ends; until then search scans the unindexed vectors exactly.
+   * Moves every unindexed vector into `embeddings` and so into its model's HNSW index. When
+   * they number at least REBUILD_SHARE of the vectors indexed already (a first ingest, a
+   * re-embedding), in one transaction with the index dropped and built again over all the
+   * model's vectors; otherwise inserted into the index `batchSize` at a time, one
+   * transaction each, so that searches on PGlite's one connection get their turn between
+   * batches. Called when an ingestion run ends; until then search scans them exactly.
    */
-  async indexPending(): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
+  async indexPending(options: { batchSize?: number } = {}): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
+    const batchSize = options.batchSize ?? 100;
     const moved: { model: string; vectors: number; rebuilt: boolean }[] = [];
     for (const model of (await this.countUnindexed()).keys()) {
-      moved.push(
-        await this.database.transaction(async (transaction) => {
+      let vectors = 0;
+      let rebuilt = false;
+      for (let done = false; !done; ) {
+        const step = await this.database.transaction(async (transaction) => {
           // Locks the model's row, so two runs ending together index its vectors one after the other.
           const [record] = await transaction.query<{ dimensions: number }>('select dimensions from embedding_models where id = $1 for update', [model]);
           const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
@@ -159,19 +163,31 @@ export class EmbeddingsRepository {
             [model],
           );
           const { indexed, unindexed } = counts!;
-          const rebuilt = unindexed > 0 && unindexed >= indexed * REBUILD_SHARE;
-          if (rebuilt) await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
-          await transaction.query(
-            `with moved as (delete from unindexed_embeddings where model = $1 returning model, content_hash, embedding, created_at)
-             insert into embeddings (model, content_hash, embedding, created_at)
-             select model, content_hash, embedding, created_at from moved
-             on conflict (model, content_hash) do nothing`,
-            [model],
+          if (unindexed === 0) return { vectors: 0, rebuilt: false, done: true };
+          const rebuild = unindexed >= indexed * REBUILD_SHARE;
+          if (rebuild) await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
+          const [result] = await transaction.query<{ moved: number }>(
+            `with batch as (
+               select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
+             ), moved as (
+               delete from unindexed_embeddings u using batch b where u.model = $1 and u.content_hash = b.content_hash
+               returning u.model, u.content_hash, u.embedding, u.created_at
+             ), inserted as (
+               insert into embeddings (model, content_hash, embedding, created_at)
+               select model, content_hash, embedding, created_at from moved
+               on conflict (model, content_hash) do nothing
+             )
+             select count(*)::int as moved from moved`,
+            [model, rebuild ? unindexed : batchSize],
           );
-          if (rebuilt) await transaction.exec(createHnswIndex(model, record!.dimensions));
-          return { model, vectors: unindexed, rebuilt };
-        }),
-      );
+          if (rebuild) await transaction.exec(createHnswIndex(model, record!.dimensions));
+          return { vectors: result!.moved, rebuilt: rebuild, done: rebuild || result!.moved < batchSize };
+        });
+        vectors += step.vectors;
+        rebuilt ||= step.rebuilt;
+        done = step.done;
+      }
+      if (vectors > 0) moved.push({ model, vectors, rebuilt });
     }
     return moved;
   }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { keywordWeights } from '@cairn/embed';
 import { hnswIndexName, REBUILD_SHARE, Store, type ChunkInput } from '../src/index.js';
@@ -95,6 +95,27 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 1, rebuilt: false }]);
     expect(await indexExists()).not.toBeNull();
     expect((await search({ 5: 1 }, { limit: 1 }))[0]!.text).toBe('a late passage near axis five');
+  });
+
+  it('inserts them in batches of a transaction each', async () => {
+    await storeDocument(store, otherSourceId, 'trickle', ['trickle one', 'trickle two'], (index) => 6 + index);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 2]]));
+    expect(2).toBeLessThan(11 * REBUILD_SHARE);
+    const transactions: string[] = [];
+    const transaction = store.database.transaction.bind(store.database);
+    const spy = vi.spyOn(store.database, 'transaction').mockImplementation((work) => {
+      transactions.push('transaction');
+      return transaction(work);
+    });
+    try {
+      expect(await store.embeddings.indexPending({ batchSize: 1 })).toEqual([{ model, vectors: 2, rebuilt: false }]);
+    } finally {
+      spy.mockRestore();
+    }
+    // One a vector, and one that finds nothing left.
+    expect(transactions).toHaveLength(3);
+    expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+    expect((await search({ 7: 1 }, { limit: 1 }))[0]!.text).toBe('trickle two');
   });
 
   it('never stores a vector in both tables, and deletes unindexed vectors no chunk uses', async () => {
