@@ -89,12 +89,19 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     const before = await store.documents.countActive();
     const calls = embedder.calls;
     const requestsBefore = site.requests.length;
+    const startedAt = (await store.database.query<{ now: Date }>('select now() as now'))[0]!.now;
     const result = await crawl();
     expect(embedder.calls).toBe(calls);
     expect(result.counts).toMatchObject({ fetched: 0, chunksAdded: 0, chunksRemoved: 0 });
     expect(result.counts.unchanged).toBeGreaterThanOrEqual(10);
     expect(site.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/posts/') && request.status === 304).length).toBeGreaterThanOrEqual(6);
     expect(await store.documents.countActive()).toEqual(before);
+    // The pages the server called unchanged are recorded as seen now (fresh `fetched_at`).
+    const refreshed = (await store.database.query<{ count: number }>(
+      `select count(*)::int as count from documents where source_id = $1 and status = 'active' and fetched_at >= $2`,
+      [source.id, startedAt],
+    ))[0]!.count;
+    expect(refreshed).toBe(before.documents);
   });
 
   it('re-ingests a changed page and tombstones a page that is gone', async () => {
@@ -124,6 +131,7 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     const result = await crawl();
     const request = site.requests.slice(requestsBefore).find((entry) => entry.path === path);
     expect(request?.headers['if-none-match']).toBeUndefined();
+    expect(request?.headers['if-modified-since']).toBeUndefined();
     expect((await store.runs.items(result.runId)).find((item) => item.url === locator)).toMatchObject({ outcome: 'changed', httpStatus: 200 });
     expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
     const hits = await store.search.keyword(queryTerms('technical debt'), { limit: 50, filters: { sources: ['fixture'] } });
@@ -152,14 +160,19 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
 
   it('indexes a run’s vectors when it ends; a run cut short leaves them searchable, for the next run to index', async () => {
     const controller = new AbortController();
+    let recorded = 0;
     const cut = await runCrawl({ store, embedder, ...crawler }, {
       sources: [source],
       signal: controller.signal,
       onProgress: (progress) => {
+        recorded = progress.done;
         if (progress.done === 8) controller.abort();
       },
     });
     expect((await store.runs.find(cut.runId))?.status).toBe('cancelled');
+    // The ledger (written in batches) holds every page recorded, those that finished after the abort included.
+    expect(recorded).toBeGreaterThanOrEqual(8);
+    expect(await store.runs.items(cut.runId)).toHaveLength(recorded);
     const waiting = (await store.embeddings.countUnindexed()).get(embedder.model) ?? 0;
     expect(waiting).toBeGreaterThan(0);
     const indexed = (await store.database.query<{ indexed: number }>('select count(*)::int as indexed from embeddings'))[0]!.indexed;
@@ -182,5 +195,28 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
     const after = await store.search.dense(model, await embedder.embedQuery('engineering strategy'), { limit: 5 });
     expect(after).toHaveLength(5);
     expect(after[0]!.score).toBeGreaterThanOrEqual(hits[0]!.score - 1e-6);
+  });
+
+  it('keeps the ledger of every page recorded when the store fails in the middle of a crawl', async () => {
+    const other = await store.sources.upsert({ name: 'bench-again', kind: 'web', baseUrl: source.baseUrl, seeds: source.seeds, crawlDelayMs: 0 });
+    let calls = 0;
+    const documents: Store['documents'] = Object.create(store.documents);
+    documents.replace = async (...args) => {
+      calls += 1;
+      if (calls === 12) throw new Error('disk full');
+      return store.documents.replace(...args);
+    };
+    const failing: Store = Object.create(store);
+    Object.defineProperty(failing, 'documents', { value: documents });
+    let recorded = 0;
+    await expect(
+      runCrawl({ store: failing, embedder, ...crawler }, { sources: [other], onProgress: (progress) => (recorded = progress.done) }),
+    ).rejects.toThrow('disk full');
+    const [run] = await store.runs.list(1);
+    expect(run).toMatchObject({ sourceId: other.id, status: 'failed', error: 'disk full' });
+    // Fewer than the 20 a batch holds: nothing had been written before the failure.
+    expect(recorded).toBeGreaterThanOrEqual(11);
+    expect(recorded).toBeLessThan(20);
+    expect(await store.runs.items(run!.id)).toHaveLength(recorded);
   });
 });

@@ -84,6 +84,10 @@ export async function openRuntime(config: CairnConfig, options: { log?: (line: s
       const loaded = await loadStarterCorpus(store, embedder);
       if (loaded) log(`loaded the starter corpus: ${loaded.counts.fetched} notes, ${loaded.counts.chunksAdded} passages`);
     }
+    // Vectors a run cut short left out of the vector index (deferred indexing, PGlite) go into it now.
+    for (const { model, vectors, rebuilt } of await store.embeddings.indexPending()) {
+      log(`indexed ${vectors} vectors of ${model} that an interrupted run left unindexed${rebuilt ? ' (index rebuilt)' : ''}`);
+    }
     // The real sources are configured, not crawled: crawling is an explicit step.
     const added = await ensureDefaultSources(store);
     if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);

@@ -30,4 +30,37 @@ describe('openRuntime on the embedded database', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('indexes at start-up the vectors an interrupted ingestion run left out of the index', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-runtime-'));
+    try {
+      const config = loadConfig({ CAIRN_DATA_DIR: dataDir, CAIRN_STARTER_CORPUS: 'off' });
+      const first = await openRuntime(config);
+      const { embedder, store } = first;
+      const source = await store.sources.upsert({ name: 'interrupted', kind: 'directory', baseUrl: 'file:///interrupted' });
+      // What a crawl leaves when it is killed before its end: passages stored, their vectors not yet indexed.
+      const texts = ['Staff engineers write strategy', 'Managers run one-on-ones', 'Directors plan headcount'];
+      const vectors = await embedder.embedDocuments(texts);
+      await store.documents.replace(
+        { sourceId: source.id, locator: 'note.md', url: 'https://example.test/note', kind: 'note', title: 'Note', author: null, publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: 'v1' },
+        texts.map((text, ordinal) => ({ ordinal, headingPath: ['Note'], heading: 'Note', anchor: null, text, tokenCount: 4, contentHash: `hash-${ordinal}`, keywords: new Map([['staff', 0.5]]) })),
+        { model: embedder.model, vectors: new Map(texts.map((_, ordinal) => [`hash-${ordinal}`, vectors[ordinal]!])) },
+      );
+      expect(await store.embeddings.countUnindexed()).toEqual(new Map([[embedder.model, 3]]));
+      await first.close();
+
+      const lines: string[] = [];
+      const second = await openRuntime(config, { log: (line) => lines.push(line) });
+      try {
+        expect(await second.store.embeddings.countUnindexed()).toEqual(new Map());
+        expect(lines).toContainEqual(`indexed 3 vectors of ${embedder.model} that an interrupted run left unindexed (index rebuilt)`);
+        const hits = await second.store.search.dense({ id: embedder.model, dimensions: embedder.dimensions }, vectors[1]!, { limit: 1 });
+        expect(hits[0]?.text).toBe('Managers run one-on-ones');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -89,21 +89,26 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
   };
   const seen: string[] = [];
   const states = await BatchedStates.load(store, source.id);
+  const inFlight = new Set<Promise<void>>();
   let done = 0;
   let incomplete = false;
 
   // Progress reaches the run record as it happens: the ledger entries, the count deltas and
   // the pages seen unchanged are written every 20 URLs (one statement each, not one a URL).
   const flushed: RunCounts = { ...counts };
-  let ledger: RunItemInput[] = [];
+  const ledger: RunItemInput[] = [];
   const flush = async () => {
     counts.discovered = queued.size;
     // Snapshot before writing: pages in flight go on counting while the write awaits.
     const snapshot = { ...counts };
-    const items = ledger;
-    ledger = [];
+    const items = ledger.splice(0);
+    try {
+      await store.runs.addItems(runId, items);
+    } catch (error) {
+      ledger.unshift(...items); // for the next flush to try again
+      throw error;
+    }
     await states.flush();
-    await store.runs.addItems(runId, items);
     const delta = Object.fromEntries(Object.entries(snapshot).map(([key, value]) => [key, value - flushed[key as keyof RunCounts]])) as Partial<RunCounts>;
     if (Object.values(delta).every((value) => value === 0)) return;
     Object.assign(flushed, snapshot);
@@ -149,7 +154,6 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     // Several pages in flight: while one page's text is extracted, embedded and stored, the
     // next is fetched. Requests to one host still go one at a time, with the delay
     // (HostScheduler), so politeness does not depend on this number.
-    const inFlight = new Set<Promise<void>>();
     let started = 0;
     for (;;) {
       while (frontier.length > 0 && inFlight.size < pagesInFlight && !options.signal?.aborted) {
@@ -190,7 +194,8 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     await flush();
     return { counts, complete: !incomplete };
   } catch (error) {
-    // The run fails, but its ledger keeps what was recorded up to the failure.
+    // The run fails, but its ledger keeps every page recorded, those still in flight included.
+    await Promise.allSettled(inFlight);
     await flush().catch(() => undefined);
     throw error;
   }

@@ -21,9 +21,11 @@ export function directStates(store: Store, sourceId: string): DocumentStates {
  * For a whole crawl of a source: every state is read in one query at the start, and the
  * pages seen unchanged are recorded in batches (`flush`), not one statement a page. On a
  * re-crawl of an unchanged site those two statements a page were most of the database's
- * work. A state read at the start can only be older than the store's: then a GET is
- * unconditional where it could have been conditional, and the content hash still finds
- * the text unchanged.
+ * work. A state read at the start can be older than the store's when another run crawls
+ * the same source meanwhile: a GET is then unconditional where it could have been
+ * conditional (the content hash still finds the text unchanged), or conditional for a
+ * page the other run has just tombstoned, whose 304 leaves it tombstoned (touchAll marks
+ * only active documents) until the next crawl fetches it whole.
  */
 export class BatchedStates implements DocumentStates {
   private unchanged: string[] = [];
@@ -45,10 +47,15 @@ export class BatchedStates implements DocumentStates {
     this.unchanged.push(documentId);
   }
 
-  /** Writes the pages seen unchanged since the last flush. */
+  /** Writes the pages seen unchanged since the last flush (kept for the next one if the write fails). */
   async flush(): Promise<void> {
     const ids = this.unchanged;
     this.unchanged = [];
-    await this.store.documents.touchAll(ids);
+    try {
+      await this.store.documents.touchAll(ids);
+    } catch (error) {
+      this.unchanged.unshift(...ids);
+      throw error;
+    }
   }
 }

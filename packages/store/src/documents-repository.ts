@@ -73,10 +73,13 @@ export class DocumentsRepository {
     return new Map(rows.map(({ locator, ...state }) => [locator, state]));
   }
 
-  /** Records that documents the server called unchanged (a 304) were seen again now: one statement for many. */
+  /**
+   * Records that active documents the server called unchanged (a 304) were seen again now:
+   * one statement for many. A tombstoned one stays as it is (its chunks are gone).
+   */
   async touchAll(documentIds: readonly string[]): Promise<void> {
     if (documentIds.length === 0) return;
-    await this.database.query('update documents set fetched_at = now() where id = any($1::uuid[])', [[...documentIds]]);
+    await this.database.query(`update documents set fetched_at = now() where id = any($1::uuid[]) and status = 'active'`, [[...documentIds]]);
   }
 
   /** Records that an unchanged document was seen again (fresh crawl time, validators). */

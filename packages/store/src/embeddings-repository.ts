@@ -152,19 +152,26 @@ export class EmbeddingsRepository {
     const moved: { model: string; vectors: number; rebuilt: boolean }[] = [];
     for (const model of (await this.countUnindexed()).keys()) {
       let vectors = 0;
-      let rebuilt = false;
+      // Decided once, by the first transaction: whether to rebuild the index.
+      let rebuilt: boolean | undefined;
       for (let done = false; !done; ) {
         const step = await this.database.transaction(async (transaction) => {
-          // Locks the model's row, so two runs ending together index its vectors one after the other.
-          const [record] = await transaction.query<{ dimensions: number }>('select dimensions from embedding_models where id = $1 for update', [model]);
-          const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
-            `select (select count(*)::int from embeddings where model = $1) as indexed,
-                    (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
-            [model],
-          );
-          const { indexed, unindexed } = counts!;
-          if (unindexed === 0) return { vectors: 0, rebuilt: false, done: true };
-          const rebuild = unindexed >= indexed * REBUILD_SHARE;
+          // Two runs ending together index a model's vectors one after the other. `no key
+          // update` leaves alone the key-share locks that inserts take for their foreign key.
+          const [record] = await transaction.query<{ dimensions: number }>('select dimensions from embedding_models where id = $1 for no key update', [model]);
+          let rebuild = false;
+          let limit = batchSize;
+          if (rebuilt === undefined) {
+            const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
+              `select (select count(*)::int from embeddings where model = $1) as indexed,
+                      (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
+              [model],
+            );
+            const { indexed, unindexed } = counts!;
+            if (unindexed === 0) return { vectors: 0, rebuild: false, done: true };
+            rebuild = unindexed >= indexed * REBUILD_SHARE;
+            if (rebuild) limit = unindexed;
+          }
           if (rebuild) await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
           const [result] = await transaction.query<{ moved: number }>(
             `with batch as (
@@ -178,16 +185,16 @@ export class EmbeddingsRepository {
                on conflict (model, content_hash) do nothing
              )
              select count(*)::int as moved from moved`,
-            [model, rebuild ? unindexed : batchSize],
+            [model, limit],
           );
           if (rebuild) await transaction.exec(createHnswIndex(model, record!.dimensions));
-          return { vectors: result!.moved, rebuilt: rebuild, done: rebuild || result!.moved < batchSize };
+          return { vectors: result!.moved, rebuild, done: rebuild || result!.moved < limit };
         });
         vectors += step.vectors;
-        rebuilt ||= step.rebuilt;
+        rebuilt ??= step.rebuild;
         done = step.done;
       }
-      if (vectors > 0) moved.push({ model, vectors, rebuilt });
+      if (vectors > 0) moved.push({ model, vectors, rebuilt: rebuilt ?? false });
     }
     return moved;
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { keywordWeights } from '@cairn/embed';
-import { hnswIndexName, REBUILD_SHARE, Store, type ChunkInput } from '../src/index.js';
+import { hnswIndexName, Store, type ChunkInput } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
 
 const dimensions = 8;
@@ -91,7 +91,7 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     expect((await search({ 5: 1 }, { sources: ['deferred'] })).some((hit) => hit.source === 'other')).toBe(false);
     expect((await search({ 5: 1 }, { sources: ['other'] })).map((hit) => hit.text)).toEqual(['a late passage near axis five']);
 
-    expect(1).toBeLessThan(10 * REBUILD_SHARE);
+    // 1 new against 10 indexed: under REBUILD_SHARE, so inserted, not rebuilt.
     expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 1, rebuilt: false }]);
     expect(await indexExists()).not.toBeNull();
     expect((await search({ 5: 1 }, { limit: 1 }))[0]!.text).toBe('a late passage near axis five');
@@ -100,7 +100,7 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
   it('inserts them in batches of a transaction each', async () => {
     await storeDocument(store, otherSourceId, 'trickle', ['trickle one', 'trickle two'], (index) => 6 + index);
     expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 2]]));
-    expect(2).toBeLessThan(11 * REBUILD_SHARE);
+    // 2 new against 11 indexed: under REBUILD_SHARE again.
     const transactions: string[] = [];
     const transaction = store.database.transaction.bind(store.database);
     const spy = vi.spyOn(store.database, 'transaction').mockImplementation((work) => {
