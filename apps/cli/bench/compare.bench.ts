@@ -276,7 +276,9 @@ add({
   status: '—',
 });
 
-const command = quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --quick' : 'npm run bench (apps/cli/bench/compare.bench.ts)';
+// The settings that change what is measured, as they were given, so that the header says how to run it again.
+const settings = ['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]} `).join('');
+const command = `${settings}${quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --quick' : 'npm run bench (apps/cli/bench/compare.bench.ts)'}`;
 const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
 const carried = skipped.size > 0 ? carriedRows(await readFile(output, 'utf8').catch(() => ''), new Set(rows.map((row) => row.label))) : [];
 rows.push(...carried);

@@ -18,11 +18,9 @@ import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
 import { benchmarksPath, machine, writeSection } from './docs-section.js';
-import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
+import { loadSyntheticCorpus, syntheticCorpus, unlimitedRateLimits } from './synthetic-corpus.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-/** The bench sends more than a minute's worth of the default rate limits (RATE_LIMIT_MAX, RATE_LIMIT_ASK_MAX). */
-const unlimited = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_ASK_MAX: '1000000' };
 /** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
@@ -63,7 +61,7 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
     const runner = new InProcessRunner({ store, embedder, crawler });
-    const app = await buildApp({ config: loadConfig({ ...unlimited, CAIRN_STARTER_CORPUS: 'off' }), store, embedder, runner });
+    const app = await buildApp({ config: loadConfig({ ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off' }), store, embedder, runner });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const questions = loadGoldSet().map((question) => question.question);
     const timings: number[] = [];

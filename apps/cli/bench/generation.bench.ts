@@ -15,13 +15,11 @@ import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFakeOpenAIServer } from '@cairn/testing';
 import { benchmarksPath, machine, writeSection } from './docs-section.js';
-import { loadSyntheticCorpus, syntheticCorpus } from './synthetic-corpus.js';
+import { loadSyntheticCorpus, syntheticCorpus, unlimitedRateLimits } from './synthetic-corpus.js';
 
 /** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const rounds = 200;
-/** The bench sends more than a minute's worth of the default rate limits (RATE_LIMIT_MAX, RATE_LIMIT_ASK_MAX). */
-const unlimited = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_ASK_MAX: '1000000' };
 const warmUp = 20;
 
 const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.floor(values.length * share)]!;
@@ -34,7 +32,7 @@ async function measure(runtime: 'postgres' | 'pglite', documents: string[][]): P
   const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
   try {
     await loadSyntheticCorpus(store, embedder, documents);
-    const config = loadConfig({ ...unlimited, CAIRN_STARTER_CORPUS: 'off', OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'local-hash-v1' });
+    const config = loadConfig({ ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off', OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'local-hash-v1' });
     const chatModel = new OpenAIChatModel({ apiKey: 'sk-bench', baseUrl: server.url, model: config.chatModel, ...config.chat });
     const app = await buildApp({ config, store, embedder, runner: new InProcessRunner({ store, embedder, crawler }), chatModel, persona: 'You are a thought partner.' });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -6,6 +6,9 @@ import { embeddingInput } from '@cairn/ingest';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import type { Store } from '@cairn/store';
 
+/** The API benches over this corpus send more than a minute's worth of the default rate limits (RATE_LIMIT_MAX, RATE_LIMIT_ASK_MAX). */
+export const unlimitedRateLimits = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_ASK_MAX: '1000000' };
+
 export /** 10,000 realistic passages: sentences of the starter notes recombined into 500 documents of 20 chunks. */
 async function syntheticCorpus(): Promise<string[][]> {
   const sentences: string[] = [];
