@@ -78,4 +78,27 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
     const hits = await store.search.dense({ id: model, dimensions }, vector, { limit: 50 });
     expect(hits).toHaveLength(50);
   });
+
+  it('still walks the index with vectors waiting outside it, and ranks those among the rest', async () => {
+    // 200 chunks' vectors moved out of the index, as deferred indexing leaves a run's vectors.
+    await store.database.query(
+      `with moved as (delete from embeddings where model = $1 and content_hash in (
+         select content_hash from embeddings where model = $1 order by content_hash limit 200) returning *)
+       insert into unindexed_embeddings select * from moved`,
+      [model],
+    );
+    const [waiting] = await store.database.query<{ content_hash: string }>('select content_hash from unindexed_embeddings limit 1');
+    await store.database.exec('analyze unindexed_embeddings');
+    const vector = axisVector(dimensions, { 3: 1, 7: 0.5 });
+    const { sql, params } = denseSearchQuery({ id: model, dimensions }, vector, { limit: 50 });
+    const plan = (await store.database.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toContain(`Index Scan using ${hnswIndexName(model)}`);
+    // A waiting vector is found by its own value.
+    const [own] = await store.database.query<{ embedding: string }>('select embedding::text as embedding from unindexed_embeddings where content_hash = $1', [waiting!.content_hash]);
+    const ownVector = JSON.parse(own!.embedding) as number[];
+    const [best] = await store.search.dense({ id: model, dimensions }, ownVector, { limit: 5 });
+    const [chunk] = await store.database.query<{ id: string }>('select id from chunks where content_hash = $1', [waiting!.content_hash]);
+    expect(best).toMatchObject({ chunkId: chunk!.id });
+    expect(best!.score).toBeCloseTo(1, 5);
+  });
 });
