@@ -1,6 +1,5 @@
 export * from './app.js';
 export * from './server.js';
-export * from './runtime.js';
 export * from './schemas.js';
 export * from './services/ask-service.js';
 export * from './error-handler.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CairnConfig } from '@cairn/core';
 import { buildApp } from './app.js';
 import { defaultAdminDir } from './routes/admin-ui-routes.js';
-import { openRuntime } from './runtime.js';
+import { openRuntime } from '@cairn/runtime';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -24,7 +24,7 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
   };
   const started = performance.now();
   const lines: string[] = [];
-  const runtime = await openRuntime(config, { log: (line) => lines.push(line) });
+  const runtime = await openRuntime(config, { log: (line) => lines.push(line), answers: true });
   const app = await buildApp(runtime, { logger });
   for (const line of lines) app.log.info(line);
   app.addHook('onClose', async () => runtime.close());

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@cairn/core';
 import { testRuntimes } from '@cairn/testing';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 describe.each(testRuntimes)('API on $name', (testRuntime) => {
   let app: FastifyInstance;
@@ -17,7 +18,7 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     drop = created.drop;
     const config = loadConfig(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {});
     // PGlite in memory for the embedded runtime: no files left behind by tests.
-    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' }, { answers: true });
     app = await buildApp(runtime);
   }, 60_000);
 
@@ -239,7 +240,7 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
 
 describe('API without a database behind it', () => {
   it('answers 5xx with a code and no internals', async () => {
-    const runtime = await openRuntime({ ...loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), dataDir: '' });
+    const runtime = await openRuntime({ ...loadConfig({ CAIRN_STARTER_CORPUS: 'off' }), dataDir: '' }, { answers: true });
     const app = await buildApp(runtime);
     await runtime.close();
     const response = await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@cairn/core';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 /** The JSON Schema subset TypeBox writes into the OpenAPI document. */
 interface Schema {
@@ -140,7 +141,7 @@ describe('fuzzing every route from its schema (fast-check, PGlite)', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ CAIRN_ADMIN_KEY: adminKey, INGEST_MAX_QUEUED_RUNS: '5' });
-    runtime = await openRuntime({ ...config, dataDir: '' });
+    runtime = await openRuntime({ ...config, dataDir: '' }, { answers: true });
     app = await buildApp(runtime);
     await app.ready();
     operations = operationsOf(app.swagger() as never);

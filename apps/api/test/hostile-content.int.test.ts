@@ -12,7 +12,8 @@ import {
   type FixtureSite,
   type InjectionPage,
 } from '@cairn/testing';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 /** An answer's text as one route gave it, with the addresses it may link. */
 interface CheckedAnswer {
@@ -166,10 +167,10 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
       RATE_LIMIT_ASK_MAX: '1000000',
     });
     // PGlite in memory.
-    runtime = await openRuntime({ ...config, dataDir: '' });
+    runtime = await openRuntime({ ...config, dataDir: '' }, { answers: true });
     apps.llm = await buildApp(runtime);
     apps.extractive = await buildApp({ ...runtime, chatModel: undefined });
-    personaRuns = eightWordRuns(runtime.persona);
+    personaRuns = eightWordRuns(runtime.persona!);
 
     const created = await apps.llm.inject({
       method: 'POST',

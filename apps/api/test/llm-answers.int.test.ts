@@ -8,7 +8,8 @@ import { loadConfig } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { ingestDocument } from '@cairn/ingest';
 import { defaultChatReply, startFakeOpenAIServer, type FakeChatBody, type FakeOpenAIServer } from '@cairn/testing';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 interface StreamEvent {
   event: string;
@@ -48,7 +49,7 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     server = await startFakeOpenAIServer();
     dataDir = await mkdtemp(join(tmpdir(), 'cairn-llm-'));
     const config = loadConfig({ CAIRN_DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'local-hash-v1', CHAT_MAX_RETRIES: '0' });
-    runtime = await openRuntime(config);
+    runtime = await openRuntime(config, { answers: true });
     const source = await runtime.store.sources.upsert({ name: 'hostile', kind: 'web', baseUrl: 'https://hostile.example.com/' });
     await ingestDocument(runtime.store, new LocalHashEmbedder(), {
       sourceId: source.id,

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import { testRedisUrl, testRuntimes } from '@cairn/testing';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 /** Collects what the app logs, as text, to check that no secret reaches the log. */
 function logCapture() {
@@ -31,7 +32,7 @@ describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
     const created = await testRuntime.create();
     drop = created.drop;
     const config = loadConfig({ CAIRN_ADMIN_KEY: adminKey, ...(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {}) });
-    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' }, { answers: true });
     app = await buildApp(runtime, { logger: logs.logger });
   }, 60_000);
 
@@ -113,7 +114,7 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
   const apps: FastifyInstance[] = [];
 
   beforeAll(async () => {
-    runtime = await openRuntime({ ...loadConfig({}), dataDir: '' });
+    runtime = await openRuntime({ ...loadConfig({}), dataDir: '' }, { answers: true });
   }, 60_000);
 
   afterAll(async () => {

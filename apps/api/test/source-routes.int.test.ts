@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@cairn/core';
 import type { InProcessRunner } from '@cairn/ingest';
 import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
-import { buildApp, openRuntime, type Runtime } from '../src/index.js';
+import { openRuntime, type Runtime } from '@cairn/runtime';
+import { buildApp } from '../src/index.js';
 
 describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
   let app: FastifyInstance;
@@ -20,7 +21,7 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
       INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
       ...(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {}),
     });
-    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' }, { answers: true });
     app = await buildApp(runtime);
   }, 60_000);
 

@@ -212,3 +212,43 @@ function parseAllowPrivate(value: string): boolean | string[] {
     .map((entry) => entry.trim())
     .filter(Boolean);
 }
+
+/**
+ * The process's environment, for an entry point that passes it on (to `loadConfig` with
+ * overrides, or to a child process). This module is the one place that reads `process.env`
+ * (a lint rule holds everything else to it).
+ */
+export function processEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
+}
+
+/** CAIRN_DEBUG: the CLI prints a failing command's stack trace. Read apart from `loadConfig`, which may be what failed. */
+export function debugEnabled(environment: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(environment.CAIRN_DEBUG);
+}
+
+/** What the benchmarks read from the environment (apps/cli/bench). */
+export interface BenchSettings {
+  /** BENCH_QUICK=1 (or --quick): small sizes, tables printed, docs/benchmarks.md left alone. */
+  quick: boolean;
+  /** BENCH_SKIP: `runtime/kind/size` sets of the comparison bench not measured again, as written. */
+  skip: string[];
+  /** BENCH_PGLITE_LIMIT_MINUTES: the estimated load time past which a PGlite set is not loaded (`none`: no limit). */
+  pgliteLimitMinutes: number;
+  /** The settings as given, for the report's `command:` line. */
+  given: Record<string, string>;
+}
+
+export function loadBenchSettings(argv: readonly string[] = process.argv, environment: Record<string, string | undefined> = process.env): BenchSettings {
+  const limit = environment.BENCH_PGLITE_LIMIT_MINUTES;
+  const given = Object.fromEntries(['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => environment[name]).map((name) => [name, environment[name]!]));
+  return {
+    quick: argv.includes('--quick') || environment.BENCH_QUICK === '1',
+    skip: (environment.BENCH_SKIP ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+    pgliteLimitMinutes: limit === 'none' ? Number.POSITIVE_INFINITY : Number(limit ?? 15),
+    given,
+  };
+}

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
-import { AskService, openRuntime } from '@cairn/api';
+import { AskService } from '@cairn/api';
+import { openRuntime } from '@cairn/runtime';
 import { Retriever } from '@cairn/retrieve';
 import { collect, emit } from '../output.js';
 
@@ -14,7 +15,7 @@ export const askCommand = new Command('ask')
   .option('--json', 'print the whole response as JSON')
   .action(async (question: string, options: { conversation?: string; k: string; source?: string[]; author?: string[]; json?: boolean }) => {
     const config = loadConfig();
-    const runtime = await openRuntime(config);
+    const runtime = await openRuntime(config, { answers: true });
     try {
       const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode), {
         chatModel: runtime.chatModel,

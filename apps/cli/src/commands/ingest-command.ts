@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@cairn/core';
-import { openRuntime, type Runtime } from '@cairn/api';
+import { openRuntime, type Runtime } from '@cairn/runtime';
 import { ingestDirectory, runCrawl, toSourceName } from '@cairn/ingest';
 import type { RunCounts, SourceRecord } from '@cairn/store';
 import { emit, table } from '../output.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type RetrievalMode } from '@cairn/core';
-import { openRuntime } from '@cairn/api';
+import { openRuntime } from '@cairn/runtime';
 import { Retriever } from '@cairn/retrieve';
 import { collect, emit, table } from '../output.js';
 

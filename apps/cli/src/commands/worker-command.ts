@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
-import { openRuntime } from '@cairn/api';
+import { openRuntime } from '@cairn/runtime';
 import { embedderForModel } from '@cairn/embed';
 import { QueueRunner, startIngestWorker } from '@cairn/ingest';
 

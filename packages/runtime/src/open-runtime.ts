@@ -18,19 +18,18 @@ export interface Runtime {
   /** Building the configured model's vectors, when it is not yet the one search reads. */
   reembedding: Promise<void> | undefined;
   crawler: Crawler;
-  /** The chat model, when answers are generated (CAIRN_ANSWER_MODE, OPENAI_API_KEY); else answers are extractive. */
+  /**
+   * The chat model, when the entry point asked for answers and they are generated
+   * (CAIRN_ANSWER_MODE, OPENAI_API_KEY); else answers are extractive.
+   */
   chatModel: ChatModel | undefined;
-  /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one). */
-  persona: string;
+  /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one), when the entry point asked for answers. */
+  persona: string | undefined;
   /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
   runner: InProcessRunner | QueueRunner;
   close(): Promise<void>;
 }
 
-/**
- * Opens what every command needs: the store (migrated), the embedder (its model
- * registered) and, on an empty database, the starter corpus unless it is turned off.
- */
 /** Resolves true once `model` is the one search reads (polling the store), false if stopped first. */
 async function waitForActiveModel(store: Store, model: string, signal: AbortSignal, intervalMs = 2000): Promise<boolean> {
   while (!signal.aborted) {
@@ -40,14 +39,32 @@ async function waitForActiveModel(store: Store, model: string, signal: AbortSign
   return false;
 }
 
-export async function openRuntime(config: CairnConfig, options: { log?: (line: string) => void; loadStarter?: boolean } = {}): Promise<Runtime> {
+export interface OpenRuntimeOptions {
+  /** Where start-up lines go (the starter corpus loaded, a model change, ...). */
+  log?: (line: string) => void;
+  /** Load the starter corpus into an empty database (when CAIRN_STARTER_CORPUS is on); default true. */
+  loadStarter?: boolean;
+  /**
+   * The entry point answers questions (the API, `cairn ask`): open the chat model and load
+   * the persona. Default false: the worker, `cairn search` and `cairn ingest` need neither.
+   */
+  answers?: boolean;
+}
+
+/**
+ * Opens what every entry point needs: the store (migrated), the embedder (its model
+ * registered), the crawler, the ingestion runner (the BullMQ queue, or this process) and,
+ * on an empty database, the starter corpus unless it is turned off. The chat model and the
+ * persona only when `answers` is asked for.
+ */
+export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
   const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   try {
     // A bad persona file stops the start, like any other bad setting.
-    const persona = await loadPersona(config.personaPath);
+    const persona = options.answers ? await loadPersona(config.personaPath) : undefined;
     const chatModel =
-      config.answerMode === 'llm'
+      options.answers && config.answerMode === 'llm'
         ? new OpenAIChatModel({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.chatModel, ...config.chat })
         : undefined;
     const embedder = await createEmbedder(config);
