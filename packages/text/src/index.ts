@@ -1,1 +1,1 @@
-export {};
+export * from './split-words.js';
