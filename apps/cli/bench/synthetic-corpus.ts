@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contentHash } from '@cairn/core';
-import { keywordWeights, type LocalHashEmbedder } from '@cairn/embed';
+import type { LocalHashEmbedder } from '@cairn/embed';
 import { embeddingInput } from '@cairn/ingest';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import type { Store } from '@cairn/store';
+import { keywordWeights } from '@cairn/text';
 
 /** The API benches over this corpus send more than a minute's worth of the default rate limits (RATE_LIMIT_MAX, RATE_LIMIT_ASK_MAX). */
 export const unlimitedRateLimits = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_ASK_MAX: '1000000' };

@@ -1,6 +1,7 @@
 import { contentHash } from '@cairn/core';
-import { embedWithCache, keywordWeights, type Embedder } from '@cairn/embed';
+import { embedWithCache, type Embedder } from '@cairn/embed';
 import type { ChunkInput, Store } from '@cairn/store';
+import { keywordWeights } from '@cairn/text';
 import { chunkOutline, defaultChunkOptions, type ChunkOptions } from '../chunk/chunk-outline.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 

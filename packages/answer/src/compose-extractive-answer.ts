@@ -1,5 +1,5 @@
 import type { RetrievedPassage } from '@cairn/core';
-import { analyzeText } from '@cairn/embed';
+import { analyzeText } from '@cairn/text';
 import { citationFor, citationLine, type Citation } from './citation.js';
 import { clarifyingQuestions } from './clarifying-questions.js';
 import { detectRefusal, refusalText } from './detect-refusal.js';

@@ -1,4 +1,4 @@
-import { analyzeText } from '@cairn/embed';
+import { analyzeText } from '@cairn/text';
 import { completeChat, type ChatMessage, type ChatModel } from './chat-model.js';
 
 /** An earlier turn of a conversation. */

@@ -1,3 +1,6 @@
+import { readerWords } from '@cairn/text';
+import { citationMarkerPattern, containsCitationMarker } from './citation-marker.js';
+
 /**
  * What an answer must never carry, whatever a crawled page talked the model into: an image
  * (a client that renders it sends a request, with whatever the URL holds, to its host), a
@@ -27,8 +30,6 @@ export interface AnswerGuardOptions {
   sourceTexts?: readonly string[] | undefined;
 }
 
-/** `[1]`, `[1, 2]`: citation markers, which are not words of the text. */
-const markerPattern = /\[\d+(?:\s*,\s*\d+)*\]/g;
 /**
  * An address a markdown renderer may link by itself: a scheme and `//`, or `www.`, matched
  * anywhere (renderers differ on what may precede one, so this takes the widest view); and
@@ -50,20 +51,9 @@ const openTagPattern = /<\/?(?:img|image|picture|source|video|audio|iframe|frame
 /** Punctuation that ends the sentence around an address rather than the address itself. */
 const trailingPunctuation = /[.,;:!?*_~]+$/;
 
-/** Lower-case words, as a reader would compare them: fullwidth forms folded, invisible characters dropped. */
-function wordsOf(text: string): string[] {
-  return (
-    text
-      .normalize('NFKC')
-      .replace(/\p{Cf}/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
-
-/** The words a reader of the cleaned text would read: no markers, addresses, images or tags. */
+/** The words a reader of the cleaned text would read: no citation markers (not words of the text), addresses, images or tags. */
 function visibleWords(text: string): string[] {
-  return wordsOf(text.replace(markerPattern, ' ').replace(imagePattern, ' ').replace(tagPattern, ' ').replace(bareUrlPattern, ' '));
+  return readerWords(text.replace(citationMarkerPattern, ' ').replace(imagePattern, ' ').replace(tagPattern, ' ').replace(bareUrlPattern, ' '));
 }
 
 function runsOf(words: readonly string[]): Set<string> {
@@ -95,8 +85,8 @@ class PromptRuns {
   private tail: string[] = [];
 
   constructor(options: AnswerGuardOptions) {
-    this.runs = runsOf(wordsOf(options.systemPrompt ?? ''));
-    for (const source of options.sourceTexts ?? []) for (const run of runsOf(wordsOf(source))) this.runs.delete(run);
+    this.runs = runsOf(readerWords(options.systemPrompt ?? ''));
+    for (const source of options.sourceTexts ?? []) for (const run of runsOf(readerWords(source))) this.runs.delete(run);
   }
 
   /** Whether `words`, after those shown before, complete a run; if they do not, they count as shown. */
@@ -298,5 +288,5 @@ export class StreamingCleaner {
  * vouch for.
  */
 export function carriesLinksOrMarkup(sentence: string): boolean {
-  return new RegExp(bareUrlPattern.source, 'i').test(sentence) || /!\[|<\/?[a-z]/i.test(sentence) || new RegExp(markerPattern.source).test(sentence);
+  return new RegExp(bareUrlPattern.source, 'i').test(sentence) || /!\[|<\/?[a-z]/i.test(sentence) || containsCitationMarker(sentence);
 }

@@ -1,6 +1,7 @@
 import type { RetrievedPassage } from '@cairn/core';
-import { analyzeText } from '@cairn/embed';
+import { analyzeText } from '@cairn/text';
 import { citationFor, type Citation } from './citation.js';
+import { citationMarkerPattern, citationMarkerWithSpaceBeforePattern } from './citation-marker.js';
 import { AnswerGuard, answerSegments, type SanitizedPart } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
 
@@ -23,8 +24,8 @@ export interface VerifyOptions {
   systemPrompt?: string | undefined;
 }
 
-/** `[1]`, `[1, 2]` or `[1][3]`: the markers a model is asked to write. */
-const markerPattern = /\s*\[(\d+(?:\s*,\s*\d+)*)\]/g;
+/** A sentence's end (`.`, `!` or `?`, group 1), then one or more citation markers after spaces or tabs only (group 2). */
+const markersAfterSentenceEnd = new RegExp(String.raw`([.!?])((?:[ \t]*${citationMarkerPattern.source})+)`, 'g');
 /** A quotation in the model's words, long enough to be a claim about the source. */
 const quotationPattern = /["“]([^"“”]{12,})["”]/g;
 
@@ -102,7 +103,7 @@ function bestQuote(passage: RetrievedPassage, claims: readonly string[]): string
  * ("… clear [1]."), so that each marker belongs to the sentence it follows.
  */
 function attachMarkers(text: string): string {
-  return text.replace(/([.!?])((?:[ \t]*\[\d+(?:\s*,\s*\d+)*\])+)/g, '$2$1');
+  return text.replace(markersAfterSentenceEnd, '$2$1');
 }
 
 /**
@@ -190,10 +191,10 @@ class CitationVerifier {
   /** The sentence with only the markers that hold, renumbered; the kept ones are recorded with their claims. */
   private checkMarkers(segment: string): string {
     const { passages, passageTerms, removed, renumbered, claimsOf } = this;
-    const claim = segment.replace(markerPattern, '').trim();
+    const claim = segment.replace(citationMarkerWithSpaceBeforePattern, '').trim();
     const claimTerms = analyzeText(claim);
     const quotations = [...claim.matchAll(quotationPattern)].map((match) => normalizeForQuote(match[1]!));
-    return segment.replace(markerPattern, (whole: string, list: string) => {
+    return segment.replace(citationMarkerWithSpaceBeforePattern, (whole: string, list: string) => {
       const kept: number[] = [];
       for (const marker of list.split(',').map((number) => Number(number.trim()))) {
         const passage = passages[marker - 1];

@@ -1,4 +1,4 @@
-import type { CairnConfig } from '@cairn/core';
+import { CairnError, type CairnConfig } from '@cairn/core';
 import type { Embedder } from './embedder.js';
 import { LocalHashEmbedder, localHashModel } from './local-hash-embedder.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
@@ -7,7 +7,9 @@ import { OpenAIEmbedder } from './openai-embedder.js';
 export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' | 'openai'>): Promise<Embedder> {
   if (config.embeddingModel === localHashModel) return new LocalHashEmbedder();
   if (config.embeddingModel.startsWith('local-')) {
-    throw new Error(`Unknown local embedding model ${config.embeddingModel}; the local model is ${localHashModel}`);
+    throw new CairnError('embedding_model_unavailable', `Unknown local embedding model ${config.embeddingModel}; the local model is ${localHashModel}`, {
+      details: { model: config.embeddingModel },
+    });
   }
   return OpenAIEmbedder.create({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.embeddingModel });
 }
@@ -19,6 +21,8 @@ export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' 
 export async function embedderForModel(modelId: string, config: Pick<CairnConfig, 'openai'>): Promise<Embedder> {
   if (modelId === localHashModel) return new LocalHashEmbedder();
   const match = /^openai:(.+)@(\d+)$/.exec(modelId);
-  if (!match || !config.openai.apiKey) throw new Error(`Cannot embed queries for the stored model ${modelId} with this configuration`);
+  if (!match || !config.openai.apiKey) {
+    throw new CairnError('embedding_model_unavailable', `Cannot embed queries for the stored model ${modelId} with this configuration`, { details: { model: modelId } });
+  }
   return OpenAIEmbedder.create({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: match[1]!, dimensions: Number(match[2]) });
 }

@@ -1,6 +1,7 @@
 /**
- * Turns texts into vectors. Implementations: the local hashing embedder (the default)
- * and OpenAI embeddings. Each runs the same contract suite.
+ * Turns texts into vectors. Implementations: the local hashing embedder (the default),
+ * OpenAI embeddings, and SwitchingEmbedder (which delegates to one of them). Each runs the
+ * same contract suite (packages/embed/test/embedder.contract.int.test.ts).
  */
 export interface Embedder {
   /** The versioned model id stored beside every vector (for example `local-hash-v1`). */

@@ -1,5 +1,3 @@
-export * from './analyze-text.js';
-export * from './keyword-weights.js';
 export * from './embedder.js';
 export * from './local-hash-embedder.js';
 export * from './openai-embedder.js';

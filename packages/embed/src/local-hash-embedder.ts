@@ -1,4 +1,4 @@
-import { analyzeText } from './analyze-text.js';
+import { analyzeText } from '@cairn/text';
 import type { Embedder } from './embedder.js';
 
 /** Bump the version whenever the features change: stored vectors are keyed by it. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
-import { LocalHashEmbedder, OpenAIEmbedder, type Embedder } from '../src/index.js';
+import { LocalHashEmbedder, OpenAIEmbedder, SwitchingEmbedder, type Embedder } from '../src/index.js';
 
 function cosine(a: number[], b: number[]): number {
   return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
@@ -12,9 +12,22 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+const openAIEmbedder = () => OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
+
 const embedders: { name: string; create: () => Promise<Embedder> }[] = [
   { name: 'local-hash-v1', create: async () => new LocalHashEmbedder() },
-  { name: 'openai (test server)', create: () => OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 }) },
+  { name: 'openai (test server)', create: openAIEmbedder },
+  // Search holds one while a new model's vectors are built: it must keep the contract
+  // before a switch and after it, whatever it delegates to.
+  { name: 'switching (local-hash-v1, not switched)', create: async () => new SwitchingEmbedder(new LocalHashEmbedder()) },
+  {
+    name: 'switching (from local-hash-v1 to openai)',
+    create: async () => {
+      const switching = new SwitchingEmbedder(new LocalHashEmbedder());
+      switching.switchTo(await openAIEmbedder());
+      return switching;
+    },
+  },
 ];
 
 describe.each(embedders)('Embedder contract: $name', ({ create }) => {

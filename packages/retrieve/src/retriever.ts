@@ -1,6 +1,7 @@
 import { abortable, type RetrievalMode, type RetrievedPassage, type SearchFilters } from '@cairn/core';
-import { queryTerms, type Embedder } from '@cairn/embed';
+import type { Embedder } from '@cairn/embed';
 import type { SearchHit, Store } from '@cairn/store';
+import { queryTerms } from '@cairn/text';
 import { diversify, fuseRankings } from './fuse-rankings.js';
 
 export interface RetrieveOptions {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { LocalHashEmbedder, keywordWeights } from '@cairn/embed';
+import { LocalHashEmbedder } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
+import { keywordWeights } from '@cairn/text';
 import { Retriever } from '../src/index.js';
 
 const embedder = new LocalHashEmbedder();

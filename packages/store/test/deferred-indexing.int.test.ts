@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { keywordWeights } from '@cairn/embed';
+import { keywordWeights } from '@cairn/text';
 import { hnswIndexName, Store, type ChunkInput } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { keywordWeights, queryTerms } from '@cairn/embed';
+import { keywordWeights, queryTerms } from '@cairn/text';
 import { migrate, type ChunkInput, type DocumentInput, type Store } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
 

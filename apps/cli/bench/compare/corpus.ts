@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contentHash } from '@cairn/core';
-import { keywordWeights, LocalHashEmbedder } from '@cairn/embed';
+import { LocalHashEmbedder } from '@cairn/embed';
 import { embeddingInput } from '@cairn/ingest';
 import { loadGoldSet, starterNotesDirectory } from '@cairn/starter-corpus';
+import { keywordWeights } from '@cairn/text';
 import { gaussian, normalise, seededRandom } from './random.js';
 
 /** The two kinds of vectors the comparison runs on. */
