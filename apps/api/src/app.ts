@@ -16,7 +16,7 @@ import { chatCompletionsRoutes } from './routes/chat-completions-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
-import { limits } from './schemas.js';
+import { limits } from './routes/shared-schemas.js';
 import { servicesPlugin, type ServiceDependencies } from './services/services-plugin.js';
 import { runRoutes } from './routes/run-routes.js';
 import { sourceRoutes } from './routes/source-routes.js';

@@ -1,6 +1,11 @@
 export * from './app.js';
 export * from './server.js';
-export * from './schemas.js';
+export * from './routes/shared-schemas.js';
+export * from './routes/search-schemas.js';
+export * from './routes/ask-schemas.js';
+export * from './routes/conversation-schemas.js';
+export * from './routes/source-schemas.js';
+export * from './routes/run-schemas.js';
 export * from './services/ask-service.js';
 export * from './error-handler.js';
 export { defaultAdminDir } from './routes/admin-ui-routes.js';

@@ -1,4 +1,5 @@
 export * from './citation.js';
+export * from './citation-marker.js';
 export * from './persona-frameworks.js';
 export * from './detect-refusal.js';
 export * from './clarifying-questions.js';
@@ -11,3 +12,6 @@ export * from './chat-model.js';
 export * from './condense-question.js';
 export * from './prompt/load-persona.js';
 export * from './prompt/build-prompt.js';
+export * from './retrieval-details.js';
+export * from './answer-question.js';
+export * from './answer-in-conversation.js';

@@ -1,6 +1,6 @@
 /**
  * The shapes of the API's responses, derived from the route schemas the API validates
- * and documents (apps/api/src/schemas.ts), so that the UI cannot drift from the API.
+ * and documents (the route schemas in apps/api/src/routes), so that the UI cannot drift from the API.
  * Type-only: nothing of the server reaches the bundle.
  */
 import type { Static } from 'typebox';

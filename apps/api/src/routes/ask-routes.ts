@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AskResult } from '../services/ask-service.js';
-import { AskBody, AskResponse, errorResponses } from '../schemas.js';
+import { AskBody, AskResponse } from './ask-schemas.js';
+import { errorResponses } from './shared-schemas.js';
 import { abortOnDisconnect, openEventStream, streamedError, timedOut, wantsEventStream, type EventStream } from './event-stream.js';
 
 /** Records an answer's retrieval and model time and its outcome. */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { ConversationTurn } from '@cairn/answer';
 import { CairnError, estimateTokens } from '@cairn/core';
-import { CitationSchema, errorResponses, limits } from '../schemas.js';
+import { CitationSchema, errorResponses, limits } from './shared-schemas.js';
 import type { AskResult } from '../services/ask-service.js';
 import { abortOnDisconnect, openEventStream, streamedError, type EventStream } from './event-stream.js';
 

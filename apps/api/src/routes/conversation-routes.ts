@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Citation } from '@cairn/answer';
 import { CairnError } from '@cairn/core';
-import { ConversationResponse, errorResponses, FeedbackBody, FeedbackResponse, FeedbackReviewResponse } from '../schemas.js';
+import { ConversationResponse, FeedbackBody, FeedbackResponse, FeedbackReviewResponse } from './conversation-schemas.js';
+import { errorResponses } from './shared-schemas.js';
 
 export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
 import type { ApiKeyRecord } from '@cairn/store';
 import { isoDate } from './iso-date.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses } from './shared-schemas.js';
 
 const Scope = Type.Union([Type.Literal('ask'), Type.Literal('admin')]);
 

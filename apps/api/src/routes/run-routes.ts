@@ -4,7 +4,8 @@ import { CairnError } from '@cairn/core';
 import { normalizeUrl, sourceScope } from '@cairn/ingest';
 import type { RunRecord } from '@cairn/store';
 import { isoDate } from './iso-date.js';
-import { errorResponses, RunDetailResponse, RunResponse } from '../schemas.js';
+import { RunDetailResponse, RunResponse } from './run-schemas.js';
+import { errorResponses } from './shared-schemas.js';
 
 const runJson = (run: RunRecord) => ({ ...run, createdAt: isoDate(run.createdAt)!, startedAt: isoDate(run.startedAt), finishedAt: isoDate(run.finishedAt) });
 

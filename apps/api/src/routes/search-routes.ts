@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CairnError } from '@cairn/core';
-import { errorResponses, limits, SearchBody, SearchResponse } from '../schemas.js';
+import { SearchBody, SearchResponse } from './search-schemas.js';
+import { errorResponses, limits } from './shared-schemas.js';
 import { timedOut } from './event-stream.js';
 
 export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {

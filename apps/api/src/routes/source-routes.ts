@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
 import type { SourceRecord } from '@cairn/store';
 import { isoDate } from './iso-date.js';
-import { errorResponses, SourceBody, SourceListResponse, SourcePatch, SourceResponse } from '../schemas.js';
+import { errorResponses } from './shared-schemas.js';
+import { SourceBody, SourceListResponse, SourcePatch, SourceResponse } from './source-schemas.js';
 
 /** A regular expression that does not compile is bad input, not a crawler failure later. */
 function assertPatterns(patterns: readonly string[] | undefined): void {

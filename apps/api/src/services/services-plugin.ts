@@ -5,6 +5,7 @@ import type { Embedder } from '@cairn/embed';
 import type { InProcessRunner } from '@cairn/ingest';
 import { Retriever } from '@cairn/retrieve';
 import type { Store } from '@cairn/store';
+import { limits } from '../routes/shared-schemas.js';
 import { AskService } from './ask-service.js';
 
 export interface CairnServices {
@@ -40,7 +41,13 @@ export interface ServiceDependencies {
 export const servicesPlugin = fp<ServiceDependencies>(
   async (app, { config, store, embedder, searchEmbedder, runner, chatModel, persona }) => {
     const retriever = new Retriever(store, searchEmbedder ?? embedder, config.retrievalMode);
-    const ask = new AskService(store, retriever, { chatModel, persona, contextTokens: config.chat.contextTokens, maxAnswerTokens: config.chat.maxTokens });
+    const ask = new AskService(store, retriever, {
+      chatModel,
+      persona,
+      contextTokens: config.chat.contextTokens,
+      maxAnswerTokens: config.chat.maxTokens,
+      maxQuestionChars: limits.questionChars,
+    });
     app.decorate('cairn', { config, store, embedder, retriever, ask, runner });
   },
   { name: 'cairn-services' },

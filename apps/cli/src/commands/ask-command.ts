@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
-import { AskService } from '@cairn/api';
+import { answerInConversation, maxQuestionChars } from '@cairn/answer';
 import { openRuntime } from '@cairn/runtime';
 import { Retriever } from '@cairn/retrieve';
 import { collect, emit } from '../output.js';
@@ -17,16 +17,19 @@ export const askCommand = new Command('ask')
     const config = loadConfig();
     const runtime = await openRuntime(config, { answers: true });
     try {
-      const service = new AskService(runtime.store, new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode), {
-        chatModel: runtime.chatModel,
-        persona: runtime.persona,
-        contextTokens: config.chat.contextTokens,
-        maxAnswerTokens: config.chat.maxTokens,
-      });
       // In a terminal, the model's answer appears as it is written; the verified answer follows.
       const live = !options.json && process.stdout.isTTY && runtime.chatModel !== undefined;
-      const result = await service.ask(
+      const result = await answerInConversation(
         { question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } },
+        {
+          conversations: runtime.store.conversations,
+          retriever: new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode),
+          chatModel: runtime.chatModel,
+          persona: runtime.persona,
+          contextTokens: config.chat.contextTokens,
+          maxAnswerTokens: config.chat.maxTokens,
+          maxQuestionChars,
+        },
         live ? { token: (text) => process.stderr.write(text) } : {},
       );
       if (live) process.stderr.write('\n\n');

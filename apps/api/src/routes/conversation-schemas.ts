@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox';
+import { CitationSchema, nullableString } from './shared-schemas.js';
+
+export const MessageSchema = Type.Object({
+  id: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  content: Type.String(),
+  citations: Type.Array(CitationSchema),
+  mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive'), Type.Null()]),
+  model: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const ConversationResponse = Type.Object({
+  id: Type.String(),
+  title: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  messages: Type.Array(MessageSchema),
+});
+
+export const FeedbackBody = Type.Object(
+  {
+    messageId: Type.String(),
+    rating: Type.Union([Type.Literal(1), Type.Literal(-1)]),
+    comment: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export type FeedbackBody = Static<typeof FeedbackBody>;
+
+export const FeedbackResponse = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  rating: Type.Integer(),
+  comment: nullableString,
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const FeedbackReviewResponse = Type.Object({
+  feedback: Type.Array(
+    Type.Intersect([
+      FeedbackResponse,
+      Type.Object({
+        conversationId: Type.String(),
+        question: Type.Union([Type.String(), Type.Null()], { description: 'The user turn the rated answer replied to' }),
+        answer: Type.String(),
+        citations: Type.Array(CitationSchema),
+        mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive'), Type.Null()]),
+        model: nullableString,
+      }),
+    ]),
+  ),
+});

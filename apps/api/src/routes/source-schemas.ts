@@ -1,0 +1,61 @@
+import { Type, type Static } from 'typebox';
+import { RunStatus } from './run-schemas.js';
+import { nullableString } from './shared-schemas.js';
+
+const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50, description: 'Regular expressions matched against the normalised URL' });
+
+export const SourceBody = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Lower-case letters, digits, dot, dash, underscore' }),
+    baseUrl: Type.String({ pattern: '^https?://', maxLength: 2000, description: 'The site; only URLs on its host and under its path are crawled' }),
+    seeds: Type.Optional(Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'Sitemaps, feeds or start pages (default: /sitemap.xml and the base URL)' })),
+    include: Type.Optional(regexList),
+    exclude: Type.Optional(regexList),
+    maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    crawlDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    schedule: Type.Optional(Type.Union([Type.String({ pattern: '^\\S+( \\S+){4}$', description: 'cron, five fields' }), Type.Null()])),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type SourceBody = Static<typeof SourceBody>;
+
+export const SourcePatch = Type.Partial(SourceBody, { additionalProperties: false });
+export type SourcePatch = Static<typeof SourcePatch>;
+
+export const SourceResponse = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('web'), Type.Literal('directory')]),
+  baseUrl: Type.String(),
+  seeds: Type.Array(Type.String()),
+  include: Type.Array(Type.String()),
+  exclude: Type.Array(Type.String()),
+  maxPages: Type.Integer(),
+  crawlDelayMs: Type.Integer(),
+  schedule: nullableString,
+  enabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const SourceListResponse = Type.Object({
+  staleAfterDays: Type.Integer({ description: 'A page fetched longer ago than this counts as stale' }),
+  sources: Type.Array(
+    Type.Intersect([
+      SourceResponse,
+      Type.Object({
+        documents: Type.Integer(),
+        tombstoned: Type.Integer({ description: 'pages that vanished' }),
+        stale: Type.Integer({ description: 'active pages last fetched more than staleAfterDays ago' }),
+        lastRun: Type.Union([
+          Type.Object({ id: Type.String(), status: RunStatus, createdAt: Type.String({ format: 'date-time' }), finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+          Type.Null(),
+        ]),
+        chunks: Type.Integer(),
+        oldestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        newestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      }),
+    ]),
+  ),
+});

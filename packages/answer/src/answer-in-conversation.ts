@@ -1,0 +1,114 @@
+import { CairnError, type SearchFilters } from '@cairn/core';
+import { answerQuestion, roundMilliseconds, type AnswerListener, type AnswerQuestionOptions, type AnswerResult } from './answer-question.js';
+import type { Citation } from './citation.js';
+import type { ConversationTurn } from './condense-question.js';
+
+/** The longest question answered, in characters: the documented limit of the API and the CLI. */
+export const maxQuestionChars = 4000;
+
+/**
+ * What answering in a stored conversation needs of the store: the conversations
+ * repository of @cairn/store, typed here by shape so that answers do not depend on it.
+ */
+export interface StoredConversations {
+  find(id: string): Promise<{ messages: readonly ConversationTurn[] } | undefined>;
+  create(title: string | null): Promise<string>;
+  addMessage(message: {
+    conversationId: string;
+    role: 'user' | 'assistant';
+    content: string;
+    citations: Citation[];
+    mode: 'llm' | 'extractive' | null;
+    model: string | null;
+  }): Promise<{ id: string }>;
+}
+
+export interface ConversationQuestion {
+  question: string;
+  /** Continue this stored conversation; without it, a new one is started. */
+  conversationId?: string | undefined;
+  /** Passages to retrieve (default 6). */
+  k?: number | undefined;
+  filters?: SearchFilters | undefined;
+  signal?: AbortSignal | undefined;
+  /**
+   * Earlier turns supplied by the caller (the OpenAI-compatible route), instead of a stored
+   * conversation; such an exchange is not stored.
+   */
+  history?: ConversationTurn[] | undefined;
+}
+
+export interface ConversationAnswer extends AnswerResult {
+  /** The conversation the exchange was stored in ('' when the caller supplied the history). */
+  conversationId: string;
+  /** The stored answer's message id, which feedback refers to ('' when not stored). */
+  messageId: string;
+}
+
+export interface AnswerInConversationOptions extends AnswerQuestionOptions {
+  conversations: StoredConversations;
+  /** The longest question answered, in characters (`maxQuestionChars` is the documented one). */
+  maxQuestionChars: number;
+}
+
+/** Checks a question against the limit; returns it trimmed. */
+export function validQuestion(question: string, maxChars: number): string {
+  const trimmed = question.trim();
+  if (!trimmed) throw new CairnError('question_empty', 'The question is empty; ask something, for example "How do I give feedback to a peer?"');
+  if (trimmed.length > maxChars) {
+    throw new CairnError('question_too_long', `The question has ${trimmed.length} characters; the limit is ${maxChars}. Shorten it or split it into turns.`);
+  }
+  return trimmed;
+}
+
+/**
+ * One turn of a stored conversation, as the API and the CLI answer it: the question is
+ * checked, the conversation's earlier turns are loaded, `answerQuestion` answers, and both
+ * turns are stored (a new conversation is started when none is given). `totalMs` counts
+ * all of it, storage included.
+ */
+export async function answerInConversation(input: ConversationQuestion, options: AnswerInConversationOptions, listener: AnswerListener = {}): Promise<ConversationAnswer> {
+  const started = performance.now();
+  const question = validQuestion(input.question, options.maxQuestionChars);
+  const stored = input.history === undefined;
+  const history = input.conversationId === undefined ? (input.history ?? []) : await storedTurns(options.conversations, input.conversationId);
+  const answered = await answerQuestion({ question, history, k: input.k, filters: input.filters, signal: input.signal }, options, listener);
+  const { conversationId, messageId } = stored
+    ? await recordExchange(options.conversations, input.conversationId, question, answered)
+    : { conversationId: input.conversationId ?? '', messageId: '' };
+  return {
+    answer: answered.answer,
+    citations: answered.citations,
+    conversationId,
+    messageId,
+    mode: answered.mode,
+    model: answered.model,
+    outcome: answered.outcome,
+    clarifyingQuestions: answered.clarifyingQuestions,
+    standaloneQuestion: answered.standaloneQuestion,
+    retrieval: answered.retrieval,
+    timings: { ...answered.timings, totalMs: roundMilliseconds(performance.now() - started) },
+  };
+}
+
+/** The earlier turns of a stored conversation, oldest first. */
+async function storedTurns(conversations: StoredConversations, conversationId: string): Promise<ConversationTurn[]> {
+  const conversation = await conversations.find(conversationId);
+  if (!conversation) {
+    throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(conversationId)}; omit conversationId to start one.`);
+  }
+  return conversation.messages.map((message) => ({ role: message.role, content: message.content }));
+}
+
+/** Stores the question and its answer in the conversation, or in a new one titled by the question. */
+async function recordExchange(
+  conversations: StoredConversations,
+  conversationId: string | undefined,
+  question: string,
+  answered: AnswerResult,
+): Promise<{ conversationId: string; messageId: string }> {
+  const id = conversationId ?? (await conversations.create(question.slice(0, 120)));
+  await conversations.addMessage({ conversationId: id, role: 'user', content: question, citations: [], mode: null, model: null });
+  const message = await conversations.addMessage({ conversationId: id, role: 'assistant', content: answered.answer, citations: answered.citations, mode: answered.mode, model: answered.model });
+  return { conversationId: id, messageId: message.id };
+}

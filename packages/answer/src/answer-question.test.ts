@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { RetrievedPassage } from '@cairn/core';
+import { answerQuestion, extractiveModel, type AnswerListener, type PassageRetriever } from './answer-question.js';
+import type { ChatMessage, ChatModel } from './chat-model.js';
+
+function passage(index: number, overrides: Partial<RetrievedPassage>): RetrievedPassage {
+  return {
+    chunkId: `chunk-${index}`,
+    documentId: `doc-${index}`,
+    url: `https://example.test/${index}`,
+    title: `Title ${index}`,
+    author: 'Lara Hogan',
+    source: 'starter-notes',
+    kind: 'note',
+    heading: `Title ${index} › Section`,
+    headingPath: [`Title ${index}`, 'Section'],
+    anchor: null,
+    text: '',
+    publishedAt: null,
+    frameworks: [],
+    score: 1 / (index + 1),
+    ranks: { vector: index + 1, keyword: null },
+    ...overrides,
+  };
+}
+
+const passages = [
+  passage(0, {
+    title: 'The feedback equation',
+    frameworks: ['Feedback Equation'],
+    text: 'Feedback works best when it starts with an observation of behaviour. Then describe the impact that behaviour had on the team. Close the feedback with a question or a request.',
+  }),
+  passage(1, {
+    title: 'BICEPS',
+    frameworks: ['BICEPS'],
+    text: 'People react strongly to feedback when a core need such as significance feels threatened. Belonging and fairness matter too.',
+  }),
+];
+
+const question = 'How should I give feedback to an engineer who interrupts people in meetings?';
+
+/** A retriever that returns the same passages for every query, and remembers what it was asked. */
+function fixedRetriever(results: readonly RetrievedPassage[]) {
+  const queries: { query: string; k: number }[] = [];
+  const retriever: PassageRetriever = {
+    async retrieve(query, options) {
+      queries.push({ query, k: options.k });
+      return { results: [...results] };
+    },
+  };
+  return { retriever, queries };
+}
+
+/** A chat model that writes the same answer, in the given pieces, to every prompt. */
+class ScriptedChatModel implements ChatModel {
+  readonly model = 'scripted-model';
+  readonly prompts: (readonly ChatMessage[])[] = [];
+
+  constructor(private readonly pieces: readonly string[]) {}
+
+  async *stream(messages: readonly ChatMessage[]): AsyncIterable<string> {
+    this.prompts.push(messages);
+    for (const piece of this.pieces) yield piece;
+  }
+}
+
+type Heard = { event: 'citations'; numbers: number[] } | { event: 'token' | 'verifiedText'; text: string };
+
+/** A listener that records every event in order. */
+function recordingListener(): { listener: AnswerListener; heard: Heard[] } {
+  const heard: Heard[] = [];
+  return {
+    heard,
+    listener: {
+      citations: (citations) => heard.push({ event: 'citations', numbers: citations.map((citation) => citation.n) }),
+      token: (text) => heard.push({ event: 'token', text }),
+      verifiedText: (text) => heard.push({ event: 'verifiedText', text }),
+    },
+  };
+}
+
+const textOf = (heard: readonly Heard[], event: 'token' | 'verifiedText') =>
+  heard.flatMap((entry) => (entry.event === event ? [entry.text] : [])).join('');
+
+describe('answerQuestion, extractive', () => {
+  it('announces the numbered passages, then streams the answer word by word, as tokens and as verified text', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question, history: [] }, { retriever }, listener);
+
+    expect(queries).toEqual([{ query: question, k: 6 }]);
+    expect(result).toMatchObject({ mode: 'extractive', model: extractiveModel, outcome: 'answered', standaloneQuestion: question });
+    expect(result.citations.length).toBeGreaterThan(0);
+    expect(result.answer).toContain('**Sources**');
+
+    expect(heard[0]).toEqual({ event: 'citations', numbers: [1, 2] });
+    expect(heard.slice(1).length).toBeGreaterThan(2);
+    // Each word is heard twice in a row: first as a token, then as verified text.
+    for (let index = 1; index < heard.length; index += 2) {
+      const token = heard[index]!;
+      expect(token.event).toBe('token');
+      expect(heard[index + 1]).toEqual({ ...token, event: 'verifiedText' });
+    }
+    expect(textOf(heard, 'token')).toBe(result.answer);
+    expect(textOf(heard, 'verifiedText')).toBe(result.answer);
+  });
+
+  it('reports every retrieved passage as given, and its timings', async () => {
+    const { retriever } = fixedRetriever(passages);
+    const result = await answerQuestion({ question, history: [], k: 2 }, { retriever });
+    expect(result.retrieval).toEqual([
+      { rank: 1, chunkId: 'chunk-0', url: 'https://example.test/0', title: 'The feedback equation', source: 'starter-notes', heading: 'Title 0 › Section', score: 1, ranks: { vector: 1, keyword: null }, inPrompt: true },
+      { rank: 2, chunkId: 'chunk-1', url: 'https://example.test/1', title: 'BICEPS', source: 'starter-notes', heading: 'Title 1 › Section', score: 0.5, ranks: { vector: 2, keyword: null }, inPrompt: true },
+    ]);
+    expect(Object.keys(result.timings)).toEqual(['condenseMs', 'retrieveMs', 'composeMs', 'modelMs', 'totalMs']);
+    for (const milliseconds of Object.values(result.timings)) expect(milliseconds).toBeGreaterThanOrEqual(0);
+    expect(result.timings.modelMs).toBe(0);
+    expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.retrieveMs);
+  });
+
+  it('retrieves for a follow-up joined to the question it answers', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const history = [
+      { role: 'user' as const, content: question },
+      { role: 'assistant' as const, content: 'Before I go further: how big is the team?' },
+    ];
+    const result = await answerQuestion({ question: 'Six engineers.', history }, { retriever });
+    expect(queries[0]!.query).toBe(`${question} Six engineers.`);
+    expect(result.standaloneQuestion).toBe(queries[0]!.query);
+  });
+
+  it('answers a request to write code by rule, without retrieval or the model', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel(['Sure [1].']);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question: 'Can you write a Python function that parses our logs?', history: [] }, { retriever, chatModel }, listener);
+    expect(queries).toEqual([]);
+    expect(chatModel.prompts).toEqual([]);
+    expect(result).toMatchObject({ mode: 'extractive', model: extractiveModel, outcome: 'refused', citations: [], retrieval: [] });
+    expect(result.answer).toMatch(/^I don't write code/);
+    expect(heard[0]).toEqual({ event: 'citations', numbers: [] });
+    expect(textOf(heard, 'token')).toBe(result.answer);
+  });
+});
+
+describe('answerQuestion, with a chat model', () => {
+  it('streams the model, verifies its citations and lists the sources', async () => {
+    const { retriever } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel(['Feedback works best ', 'when it starts with an observation of behaviour [1]. ', 'Then describe the impact ', 'that behaviour had on the team [1].']);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question, history: [] }, { retriever, chatModel, persona: 'You are a thought partner.' }, listener);
+
+    expect(result).toMatchObject({ mode: 'llm', model: 'scripted-model', outcome: 'answered' });
+    expect(result.citations.map((citation) => [citation.n, citation.chunkId])).toEqual([[1, 'chunk-0']]);
+    expect(result.answer).toBe(
+      'Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].\n\n' +
+        '**Sources**\n[1] Note: "The feedback equation" (Section), summarising Lara Hogan, starter-notes: https://example.test/0',
+    );
+    // The prompt carries the persona, and the passages with the question.
+    expect(chatModel.prompts).toHaveLength(1);
+    expect(chatModel.prompts[0]![0]).toEqual({ role: 'system', content: 'You are a thought partner.' });
+    expect(chatModel.prompts[0]!.at(-1)!.content).toContain(question);
+
+    expect(heard[0]).toEqual({ event: 'citations', numbers: [1, 2] });
+    expect(heard.slice(1).every((entry) => entry.event !== 'citations')).toBe(true);
+    expect(textOf(heard, 'token')).toBe('Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].');
+    expect(textOf(heard, 'verifiedText').trim()).toBe(result.answer.split('\n\n**Sources**')[0]);
+    // Verified text comes a whole sentence at a time, after the model's pieces began to show.
+    const firstVerified = heard.findIndex((entry) => entry.event === 'verifiedText');
+    expect(heard[firstVerified]).toEqual({ event: 'verifiedText', text: 'Feedback works best when it starts with an observation of behaviour [1]. ' });
+    expect(heard.slice(1, firstVerified).some((entry) => entry.event === 'token')).toBe(true);
+    expect(result.retrieval.map((detail) => detail.inPrompt)).toEqual([true, true]);
+    expect(result.timings.modelMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says it found no support when no citation holds, keeping the model\'s questions', async () => {
+    const { retriever } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel(['Shard the database by tenant [1]. ', 'How many engineers are on the team?']);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question, history: [] }, { retriever, chatModel }, listener);
+
+    expect(result).toMatchObject({ mode: 'llm', outcome: 'no_support', citations: [], clarifyingQuestions: ['How many engineers are on the team?'] });
+    expect(result.answer).toBe(
+      "I couldn't find support for an answer in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them), so I won't guess.\n\n" +
+        '**To help me look again:** How many engineers are on the team?',
+    );
+    // What was streamed had its unsupported marker taken out.
+    expect(textOf(heard, 'verifiedText')).not.toContain('[1]');
+  });
+});
