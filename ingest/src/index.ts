@@ -18,6 +18,7 @@ export * from './crawl/shared-host-scheduler.js';
 export * from './crawl/create-crawler.js';
 export * from './sources/default-sources.js';
 export * from './runs/in-process-runner.js';
+export * from './runs/run-ledger.js';
 export * from './extract/extract-article.js';
 export * from './extract/normalize-url.js';
 export * from './queue/job-catalog.js';

@@ -1,6 +1,7 @@
 import type { RunItemInput, SourceRecord } from '@cairn/store';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { prepareEmbeddingModel } from '../pipeline/ingest-document.js';
+import { RunLedger } from '../runs/run-ledger.js';
 import { crawlPage, type CrawlDependencies } from './crawl-page.js';
 import { sourceScope } from './crawl-source.js';
 
@@ -22,9 +23,10 @@ export async function runPage(
   options: { runId: string; source: SourceRecord | undefined; url: string; final: boolean; signal?: AbortSignal | undefined },
 ): Promise<PageRunResult> {
   const { store, embedder } = dependencies;
-  const { runId, source, url } = options;
+  const { source, url } = options;
+  const ledger = new RunLedger(store.runs, options.runId);
   const fail = async (reason: string, permanent = true): Promise<PageRunResult> => {
-    await store.runs.finish(runId, 'failed', reason);
+    await ledger.finish('failed', reason);
     return { status: 'failed', permanent, reason };
   };
   if (!source) return fail('the source no longer exists');
@@ -38,15 +40,15 @@ export async function runPage(
   const inScope = sourceScope(source);
   if (!inScope(page.key)) return fail(`${page.key} is outside the source ${source.name} (${source.baseUrl})`);
   await prepareEmbeddingModel(store, embedder);
-  await store.runs.start(runId);
+  await ledger.start();
   const result = await crawlPage(dependencies, source, page, { inScope, signal: options.signal });
   if (options.signal?.aborted || (result.failure === 'transient' && !options.final)) {
-    await store.runs.requeue(runId);
+    await ledger.requeue();
     return { status: 'retry', reason: options.signal?.aborted ? 'interrupted by shutdown' : `${url}: ${result.item.error}` };
   }
   const { item } = result;
-  await store.runs.addItems(runId, [item]);
-  await store.runs.addCounts(runId, {
+  await ledger.addItems([item]);
+  await ledger.addCounts({
     discovered: 1,
     fetched: result.fetched ? 1 : 0,
     unchanged: result.unchanged ? 1 : 0,
@@ -58,6 +60,6 @@ export async function runPage(
   await store.embeddings.indexPending();
   if (item.chunksAdded + item.chunksRemoved > 0) await store.documents.refreshStatistics();
   if (result.failure) return fail(`${url}: ${item.error}`, result.failure === 'permanent');
-  await store.runs.finish(runId, 'succeeded');
+  await ledger.finish('succeeded');
   return { status: 'succeeded', item };
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { CrawlFrontier } from './crawl-frontier.js';
+
+const inScope = (url: string) => url.startsWith('https://a.test/posts/');
+
+describe('CrawlFrontier', () => {
+  it('queues each in-scope page once, known by its normalised URL but fetched as linked', () => {
+    const frontier = new CrawlFrontier(inScope);
+    frontier.add('https://a.test/posts/one');
+    frontier.add('https://a.test/posts/one/?utm_source=feed');
+    frontier.add('https://a.test/about/');
+    frontier.add('not a url');
+    frontier.add('https://A.test/posts/two/#comments');
+    expect(frontier.discovered).toBe(2);
+    expect(frontier.next()).toEqual({ key: 'https://a.test/posts/one/', url: 'https://a.test/posts/one' });
+    expect(frontier.next()).toEqual({ key: 'https://a.test/posts/two/', url: 'https://a.test/posts/two/' });
+    expect(frontier.hasWaiting).toBe(false);
+    expect(frontier.next()).toBeUndefined();
+    // Crawled pages stay known: a link back to one does not queue it again.
+    frontier.add('https://a.test/posts/one/');
+    expect(frontier.hasWaiting).toBe(false);
+  });
+
+  it('counts a page seen under its canonical URL as discovered, and never queues that URL', () => {
+    const frontier = new CrawlFrontier(inScope);
+    frontier.add('https://a.test/posts/linked/');
+    frontier.markSeen('https://a.test/posts/canonical/');
+    frontier.add('https://a.test/posts/canonical/');
+    expect(frontier.seen).toEqual(['https://a.test/posts/canonical/']);
+    expect(frontier.discovered).toBe(2);
+    expect(frontier.next()?.key).toBe('https://a.test/posts/linked/');
+    expect(frontier.hasWaiting).toBe(false);
+  });
+
+  it('drops what waits when cleared, and keeps it known', () => {
+    const frontier = new CrawlFrontier(inScope);
+    frontier.add('https://a.test/posts/one/');
+    frontier.add('https://a.test/posts/two/');
+    frontier.clear();
+    expect(frontier.hasWaiting).toBe(false);
+    expect(frontier.discovered).toBe(2);
+  });
+});

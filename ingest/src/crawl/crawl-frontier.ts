@@ -1,0 +1,62 @@
+import { normalizeUrl } from '../extract/normalize-url.js';
+
+/** A page waiting to be crawled: `key`, the normalised URL it is stored under, and `url`, the URL to request. */
+export interface FrontierPage {
+  key: string;
+  url: string;
+}
+
+/**
+ * The URLs one crawl of a source has found, in the order found, each queued once and only
+ * when in the source's scope. A page is known by its normalised URL (trailing slash added,
+ * as the real sites' URLs have it) but fetched as linked: a guessed slash can 404 where a
+ * redirect would not.
+ */
+export class CrawlFrontier {
+  private readonly known = new Set<string>();
+  private readonly waiting: FrontierPage[] = [];
+  /** The normalised URLs of the pages found to exist: what a complete crawl keeps. */
+  readonly seen: string[] = [];
+
+  constructor(readonly inScope: (url: string) => boolean) {}
+
+  /** Queues a URL from a sitemap, a feed or a page; one already known, out of scope or not a URL is ignored. */
+  add(url: string): void {
+    let key: string;
+    let fetchUrl: string;
+    try {
+      key = normalizeUrl(url);
+      fetchUrl = normalizeUrl(url, { trailingSlash: false });
+    } catch {
+      return;
+    }
+    if (this.known.has(key) || !this.inScope(key)) return;
+    this.known.add(key);
+    this.waiting.push({ key, url: fetchUrl });
+  }
+
+  /** Notes a page found to exist under `locator` (its canonical URL, which is then never queued). */
+  markSeen(locator: string): void {
+    this.known.add(locator);
+    this.seen.push(locator);
+  }
+
+  /** The next page to crawl, taken off the frontier. */
+  next(): FrontierPage | undefined {
+    return this.waiting.shift();
+  }
+
+  get hasWaiting(): boolean {
+    return this.waiting.length > 0;
+  }
+
+  /** Drops every page still waiting (the crawl has reached its page limit). */
+  clear(): void {
+    this.waiting.length = 0;
+  }
+
+  /** URLs known so far, waiting, crawled or seen: the run's `discovered` count. */
+  get discovered(): number {
+    return this.known.size;
+  }
+}
