@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHashEmbedder, queryTerms, type Embedder } from '@cairn/embed';
+import { LocalHashEmbedder, type Embedder } from '@cairn/embed';
 import { hnswIndexName, Store, type SourceInput, type SourceRecord, type VectorIndexing } from '@cairn/store';
 import { startFixtureSite, testRuntimes, type FixtureSite, type FixtureSiteOptions, type TestRuntime } from '@cairn/testing';
+import { queryTerms } from '@cairn/text';
 import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
 
 class CountingEmbedder extends LocalHashEmbedder implements Embedder {

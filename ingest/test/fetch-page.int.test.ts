@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CairnError, errorCodes } from '@cairn/core';
 import { startFixtureSite, type FixtureSite } from '@cairn/testing';
 import { createCrawler, FetchError, type Crawler } from '../src/index.js';
 
@@ -72,6 +73,14 @@ describe('PageFetcher over real HTTP', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('fails with coded errors of the error table, each with the status of its code', async () => {
+    const tooMany = await failure('/loop/a');
+    expect(tooMany).toBeInstanceOf(CairnError);
+    expect(tooMany).toMatchObject({ name: 'FetchError', code: 'too_many_redirects', statusCode: errorCodes.too_many_redirects.status, url: expect.stringContaining(`${site.url}/loop/`) });
+    expect(await failure('/to-private')).toMatchObject({ code: 'forbidden', statusCode: 403 });
+    expect(await failure('/file.pdf')).toMatchObject({ code: 'content_type', statusCode: errorCodes.content_type.status });
   });
 });
 

@@ -2,10 +2,11 @@ import { cp, mkdtemp, rm, writeFile, unlink, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHashEmbedder, queryTerms, type Embedder } from '@cairn/embed';
+import { LocalHashEmbedder, type Embedder } from '@cairn/embed';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
+import { queryTerms } from '@cairn/text';
 import { ingestDirectory, loadStarterCorpus } from '../src/index.js';
 
 /** The local embedder, counting what it is asked to embed. */

@@ -1,16 +1,26 @@
 import { Agent, fetch, type Dispatcher } from 'undici';
+import { CairnError } from '@cairn/core';
 import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type HostResolver, type PrivateNetworkAllowance } from './ssrf-guard.js';
 
-/** Why a fetch failed; `permanent` failures are not worth a retry. */
-export class FetchError extends Error {
+/** The kinds of fetch failure: each is a code of the error table (docs/errors.md). */
+export type FetchFailure = 'timeout' | 'too_large' | 'content_type' | 'too_many_redirects' | 'forbidden' | 'network';
+
+/**
+ * Why a fetch failed, coded by its kind; `permanent` failures are not worth a retry (the
+ * queue fails their job at once), `forbidden` ones (robots.txt, the address guard) are
+ * recorded as skipped.
+ */
+export class FetchError extends CairnError {
+  declare readonly code: FetchFailure;
+
   constructor(
     readonly url: string,
-    readonly code: 'timeout' | 'too_large' | 'content_type' | 'too_many_redirects' | 'forbidden' | 'network',
+    code: FetchFailure,
     message: string,
     readonly permanent: boolean,
     options: { cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(code, message, { cause: options.cause, details: { url, permanent } });
     this.name = 'FetchError';
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LookupAddress } from 'node:dns';
-import { assertFetchableUrl, forbiddenAddressReason, guardedLookup, type HostResolver } from './ssrf-guard.js';
+import { CairnError } from '@cairn/core';
+import { assertFetchableUrl, forbiddenAddressReason, ForbiddenUrlError, guardedLookup, type HostResolver } from './ssrf-guard.js';
 
 describe('assertFetchableUrl', () => {
   it.each([
@@ -42,6 +43,19 @@ describe('assertFetchableUrl', () => {
   it('accepts public addresses and names', () => {
     expect(assertFetchableUrl('https://lethain.com/staff-engineer/').hostname).toBe('lethain.com');
     expect(assertFetchableUrl('http://93.184.216.34/').hostname).toBe('93.184.216.34');
+  });
+
+  it('refuses with a coded error (forbidden) that carries the URL and the reason', () => {
+    const refusal = (() => {
+      try {
+        assertFetchableUrl('http://10.1.2.3/');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(ForbiddenUrlError);
+    expect(refusal).toBeInstanceOf(CairnError);
+    expect(refusal).toMatchObject({ code: 'forbidden', statusCode: 403, url: 'http://10.1.2.3/', reason: expect.stringMatching(/private address/) });
   });
 
   it('lets INGEST_ALLOW_PRIVATE_NETWORKS open all private space or named ranges', () => {
@@ -95,6 +109,8 @@ describe('guardedLookup', () => {
   it('checks every address the given resolver answers, not only the first', async () => {
     const { error } = await lookUp(answering('93.184.216.34', '10.0.0.5'));
     expect(error).toMatchObject({ code: 'ERR_FORBIDDEN_ADDRESS', message: expect.stringMatching(/site\.test: it resolves to 10\.0\.0\.5 is a private address/) });
+    expect(error?.cause).toBeInstanceOf(ForbiddenUrlError);
+    expect(error?.cause).toMatchObject({ code: 'forbidden', url: 'site.test' });
     expect(await lookUp(answering('93.184.216.34', '2606:4700:4700::1111'), { all: true })).toEqual({
       error: null,
       result: [

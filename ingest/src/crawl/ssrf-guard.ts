@@ -1,13 +1,14 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
+import { CairnError } from '@cairn/core';
 
-/** Why a URL may not be fetched. */
-export class ForbiddenUrlError extends Error {
+/** Why a URL may not be fetched (code `forbidden`); the message says how to allow it where it can be. */
+export class ForbiddenUrlError extends CairnError {
   constructor(
     readonly url: string,
     readonly reason: string,
   ) {
-    super(`Refused to fetch ${url}: ${reason}`);
+    super('forbidden', `Refused to fetch ${url}: ${reason}`, { details: { url, reason } });
     this.name = 'ForbiddenUrlError';
   }
 }
@@ -98,6 +99,11 @@ export function assertFetchableUrl(url: string, allowance: PrivateNetworkAllowan
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** A failed lookup as the socket layer expects one, with an errno-style `code` (as getaddrinfo's). */
+function lookupError(code: string, message: string, cause?: unknown): NodeJS.ErrnoException {
+  return Object.assign(new Error(message, { cause }), { code });
+}
+
 /** Every address a name resolves to: what the guard asks before a connection. */
 export type HostResolver = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
@@ -120,14 +126,15 @@ export function guardedLookup(allowance: PrivateNetworkAllowance, resolve: HostR
       for (const entry of list) {
         const reason = forbiddenAddressReason(entry.address, allowance);
         if (reason) {
-          const refusal = new ForbiddenUrlError(hostname, `it resolves to ${reason}`) as ForbiddenUrlError & NodeJS.ErrnoException;
-          refusal.code = 'ERR_FORBIDDEN_ADDRESS';
-          callback(refusal, []);
+          // The refusal rides as the cause of an errno-style error: its own `code` is the
+          // table's `forbidden`, and the HTTP client knows a refused lookup by ERR_FORBIDDEN_ADDRESS.
+          const refusal = new ForbiddenUrlError(hostname, `it resolves to ${reason}`);
+          callback(lookupError('ERR_FORBIDDEN_ADDRESS', refusal.message, refusal), []);
           return;
         }
       }
       if (list.length === 0) {
-        callback(Object.assign(new Error(`${hostname} resolves to no address`), { code: 'ENOTFOUND' }), []);
+        callback(lookupError('ENOTFOUND', `${hostname} resolves to no address`), []);
         return;
       }
       if (options.all) callback(null, list);

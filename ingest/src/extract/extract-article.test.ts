@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CairnError } from '@cairn/core';
 import type { OutlineBlock } from '../outline.js';
 import { extractArticle, ExtractionError, type ExtractedPage } from './extract-article.js';
 
@@ -260,6 +261,18 @@ describe('extractArticle on pages without an article', () => {
       expect((error as ExtractionError).message).toMatch(/mostly links/);
       expect((error as ExtractionError).links).toContain('http://127.0.0.1:4173/hiring-loops/');
     }
+  });
+
+  it('makes ExtractionError a coded error (page_unparseable) with its reason', () => {
+    const error = (() => {
+      try {
+        extractArticle(fixture('index-page.html'), localUrl('/archive/'));
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(CairnError);
+    expect(error).toMatchObject({ code: 'page_unparseable', statusCode: 422, reason: expect.stringMatching(/mostly links/) });
   });
 
   it.each([

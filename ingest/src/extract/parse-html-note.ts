@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
-import { NoteParseError } from './parse-markdown-note.js';
+import { NoteParseError } from './note-parse-error.js';
 import { slugify } from './slugify.js';
 
 const boilerplate = 'script, style, noscript, template, nav, aside, header, footer, form, iframe, svg, [hidden], [aria-hidden="true"]';

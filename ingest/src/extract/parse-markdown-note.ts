@@ -1,14 +1,10 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { NoteParseError } from './note-parse-error.js';
 import { slugify } from './slugify.js';
 
-export class NoteParseError extends Error {
-  constructor(locator: string, reason: string) {
-    super(`${locator}: ${reason}`);
-    this.name = 'NoteParseError';
-  }
-}
+export { NoteParseError } from './note-parse-error.js';
 
 interface FrontMatter {
   title?: unknown;

@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import type { RunCounts, RunTrigger, Store } from '@cairn/store';
 import { parseHtmlNote } from '../extract/parse-html-note.js';
+import { NoteParseError } from '../extract/note-parse-error.js';
 import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 
@@ -59,7 +61,7 @@ async function listNoteFiles(directory: string): Promise<string[]> {
 export async function ingestDirectory(store: Store, embedder: Embedder, options: IngestDirectoryOptions): Promise<IngestDirectoryResult> {
   const directory = resolve(options.directory);
   const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(`Cannot read the directory ${directory} (${error.code ?? error.message})`, { cause: error });
+    throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, { cause: error, details: { directory } });
   });
   await prepareEmbeddingModel(store, embedder);
   const source = await store.sources.upsert({
@@ -90,7 +92,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
         await store.runs.addItems(run.id, [{ url: fileUrl, httpStatus: null, outcome: result.outcome, chunksAdded: result.chunksAdded, chunksRemoved: result.chunksRemoved, embeddingTokens: result.embeddingTokens, error: null }]);
       } catch (error) {
         // A parse failure skips this file; a failing store or embedder fails the run.
-        if (!(error instanceof Error && error.name === 'NoteParseError')) throw error;
+        if (!(error instanceof NoteParseError)) throw error;
         outcome = 'failed';
         counts.failed += 1;
         failures.push({ file: locator, error: error.message });

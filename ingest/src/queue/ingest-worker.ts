@@ -1,10 +1,12 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import type { Store } from '@cairn/store';
 import { runCrawl } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
 import { reembedChunks } from '../reembed/reembed-chunks.js';
+import { RunLedger } from '../runs/run-ledger.js';
 import { ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 import { notQueuedPrefix } from './queue-runner.js';
 
@@ -35,27 +37,6 @@ function hasAttemptsLeft(job: Job): boolean {
 }
 
 /**
- * The store as one attempt of a crawl sees it. A crawl that fails leaves the pages it had
- * in flight to finish on their own; once the attempt is over (`end`), their late additions
- * to the run's ledger and counts are dropped, so that they do not mix into the record of
- * the next attempt (which starts the ledger afresh). Their pages are stored as usual.
- */
-function storeForAttempt(store: Store): { store: Store; end(): void } {
-  let ended = false;
-  const runs: Store['runs'] = Object.create(store.runs);
-  runs.addItems = async (...args) => (ended ? undefined : store.runs.addItems(...args));
-  runs.addCounts = async (...args) => (ended ? undefined : store.runs.addCounts(...args));
-  const view: Store = Object.create(store);
-  Object.defineProperty(view, 'runs', { value: runs });
-  return {
-    store: view,
-    end: () => {
-      ended = true;
-    },
-  };
-}
-
-/**
  * A BullMQ worker for the ingestion queue and its job catalog. A crash (even kill -9)
  * leaves the job's lock to expire, and another worker takes the job up again: pages
  * already stored are found unchanged, so nothing is lost or stored twice. On close
@@ -81,38 +62,40 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
     if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
-    const runId = 'runId' in data ? data.runId : (await store.runs.create(data.sourceId, 'schedule')).id;
+    const ledger = 'runId' in data ? new RunLedger(store.runs, data.runId) : await RunLedger.create(store.runs, data.sourceId, 'schedule');
+    const runId = ledger.runId;
     const sourceId = data.sourceId;
     const all = await store.sources.list();
     const sources = sourceId ? all.filter((source) => source.id === sourceId) : all.filter((source) => source.enabled && source.kind === 'web');
     if (sourceId && sources.length === 0) {
-      await store.runs.finish(runId, 'failed', `the source ${sourceId} no longer exists`);
+      await ledger.finish('failed', `the source ${sourceId} no longer exists`);
       throw new UnrecoverableError(`source ${sourceId} no longer exists`);
     }
     log(`run ${runId}: crawling ${sources.map((source) => source.name).join(', ') || 'nothing'} (attempt ${job.attemptsMade + 1})`);
     let result: Awaited<ReturnType<typeof runCrawl>>;
-    const attempt = storeForAttempt(store);
     // Stops this attempt's pages still in flight when it fails (and everything on shutdown).
     const abandoned = new AbortController();
     try {
-      result = await runCrawl({ store: attempt.store, embedder, ...crawler }, {
+      result = await runCrawl({ store, embedder, ...crawler }, {
         sources,
-        runId,
+        ledger,
         signal: AbortSignal.any([signal, abandoned.signal]),
         onProgress: (progress) => void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
       });
     } catch (error) {
-      attempt.end();
+      // Pages of this attempt that finish late are stored, but stay out of the run's record:
+      // the next attempt starts it afresh (see RunLedger.abandon).
+      ledger.abandon();
       abandoned.abort();
       // The attempt failed (Redis or the database went away mid-crawl, say) but BullMQ will
       // try again: the run waits for that attempt, rather than showing a failure it will undo.
-      if (hasAttemptsLeft(job)) await store.runs.requeue(runId).catch(() => undefined);
+      if (hasAttemptsLeft(job)) await ledger.requeue().catch(() => undefined);
       throw error;
     }
     if (signal.aborted) {
       // Interrupted by shutdown, not finished: the run waits in the queue for the next worker.
-      await store.runs.requeue(runId);
-      throw new Error(`run ${runId} interrupted by shutdown; it will resume`);
+      await ledger.requeue();
+      throw new CairnError('job_interrupted', `run ${runId} interrupted by shutdown; it will resume`);
     }
     log(`run ${runId}: ${JSON.stringify(result.counts)}`);
     return result.counts;
@@ -129,7 +112,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
       return result.item;
     }
     if (result.status === 'failed' && result.permanent) throw new UnrecoverableError(result.reason);
-    throw new Error(result.status === 'retry' ? `${result.reason}; it will be tried again` : result.reason);
+    throw new CairnError('page_failed', result.status === 'retry' ? `${result.reason}; it will be tried again` : result.reason);
   };
 
   /** Builds a model's vectors from the stored passages; search switches when they are complete. */
@@ -140,7 +123,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     else if (dependencies.embedderFor) target = await dependencies.embedderFor(model).catch((error: Error) => Promise.reject(new UnrecoverableError(`cannot embed with ${model}: ${error.message}`)));
     else throw new UnrecoverableError(`this worker embeds with ${embedder.model}, not ${model}`);
     const result = await reembedChunks(store, target, { signal, onProgress: (progress) => void job.updateProgress({ embedded: progress.embedded }).catch(() => undefined) });
-    if (signal.aborted) throw new Error(`re-embedding with ${model} interrupted by shutdown; it will resume`);
+    if (signal.aborted) throw new CairnError('job_interrupted', `re-embedding with ${model} interrupted by shutdown; it will resume`);
     log(`re-embedded ${result.embedded} passages with ${model}${result.activated ? '; search reads it now' : ''}`);
     return result;
   };

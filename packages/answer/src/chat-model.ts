@@ -9,10 +9,19 @@ export interface ChatMessage {
   content: string;
 }
 
-/** What answers need of a chat model: its name, and its answer to a prompt, streamed. */
+/**
+ * What answers need of a chat model: its name, and its answer to a prompt, streamed. Every
+ * implementation runs the contract suite in packages/answer/test/chat-model.contract.int.test.ts.
+ */
 export interface ChatModel {
+  /** The model id the provider is asked for, reported with each answer. */
   readonly model: string;
-  /** The answer's text in pieces as the model writes them; aborting `signal` cancels the call. */
+  /**
+   * The answer's text in pieces as the model writes them. Aborting `signal` cancels the
+   * call and ends the stream with the signal's reason, as it is. A provider that fails
+   * ends it with a CairnError `model_failed` (502), one that does not start answering in
+   * time with `model_timeout` (504).
+   */
   stream(messages: readonly ChatMessage[], options?: { signal?: AbortSignal | undefined }): AsyncIterable<string>;
 }
 

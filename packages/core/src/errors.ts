@@ -1,6 +1,9 @@
 /**
- * The one table of error codes. Every error a client can see has a stable `code`, an
- * HTTP status and a description; `docs/errors.md` documents each code (a test checks).
+ * The one table of error codes. Every error Cairn raises on purpose has a stable `code`,
+ * an HTTP status and a description: the errors a client of the API can see, and those of
+ * ingestion, start-up and the store, which reach run records, logs and the command line
+ * (their status is the one a route would answer with). `docs/errors.md` documents each
+ * code, and documents no other (a test checks both ways).
  */
 export const errorCodes = {
   invalid_request: { status: 400, description: 'The request does not match the route schema; the message names the field.' },
@@ -10,7 +13,7 @@ export const errorCodes = {
   query_too_long: { status: 400, description: 'The search query is longer than the documented limit (2,000 characters).' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
   unauthorized: { status: 401, description: 'The route needs an API key, and the request has none, or one that is unknown or revoked.' },
-  forbidden: { status: 403, description: "The API key lacks the scope the route needs." },
+  forbidden: { status: 403, description: 'The API key lacks the scope the route needs; in ingestion, robots.txt or the address guard refused a URL.' },
   not_found: { status: 404, description: 'No route matches the method and path.' },
   key_not_found: { status: 404, description: 'No API key has the given id.' },
   conversation_not_found: { status: 404, description: 'No conversation has the given id.' },
@@ -29,7 +32,31 @@ export const errorCodes = {
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },
   model_failed: { status: 502, description: 'The chat model failed or returned an error after its retries.' },
   model_timeout: { status: 504, description: 'The chat model did not answer within CHAT_TIMEOUT_MS.' },
+  prompt_too_large: { status: 500, description: 'The persona and the question alone do not fit the chat model\'s context (CHAT_CONTEXT_TOKENS less the answer\'s reserve).' },
   internal_error: { status: 500, description: 'An unexpected error; the server log has the details under the request id.' },
+
+  // Ingestion: recorded on a run's items and in the worker's log. A fetch failure's code
+  // is the kind of failure (FetchError); `forbidden` above is also a refused URL.
+  timeout: { status: 504, description: 'Fetching a page did not complete within the crawler\'s time limit.' },
+  network: { status: 502, description: 'Fetching a page failed on the network (DNS, connection refused or reset, a cancelled request).' },
+  too_large: { status: 502, description: 'A fetched page is larger than the crawler\'s size limit (declared or decoded).' },
+  content_type: { status: 502, description: 'A fetched page is not of a type the crawler reads (HTML, or XML for sitemaps and feeds).' },
+  too_many_redirects: { status: 502, description: 'A page redirects more times than the crawler follows.' },
+  page_unparseable: { status: 422, description: 'A fetched page holds no article the extractor can read (an index page, a page of links, no text).' },
+  note_unparseable: { status: 422, description: 'A note of a directory source has no title, no text, bad front matter or a malformed url.' },
+  directory_unreadable: { status: 400, description: 'The directory to ingest cannot be read (missing, not a directory, or not permitted).' },
+  page_failed: { status: 502, description: 'A one-page ingestion job could not store its page; a transient failure is tried again, a permanent one ends the job.' },
+  job_interrupted: { status: 503, description: 'An ingestion job stopped because its worker is shutting down; it goes back to the queue and resumes.' },
+  invalid_chunk_options: { status: 500, description: 'The chunker was given a bound it cannot keep (maxTokens below 8).' },
+
+  // Start-up, the store and the embedding models: the process stops, or a job fails.
+  invalid_config: { status: 500, description: 'A setting is malformed or a required service cannot be reached at start (ConfigError).' },
+  embedding_model_unavailable: { status: 500, description: 'This configuration cannot build an embedder for the model named (an unknown local model, or an OpenAI model without OPENAI_API_KEY).' },
+  invalid_embedding_model: { status: 500, description: 'An embedding model id is empty, longer than 100 characters or has characters outside [A-Za-z0-9._:/@-], or its dimensions are outside 1 to 2000.' },
+  embedding_dimensions_mismatch: { status: 500, description: 'An embedding model is registered already with other dimensions.' },
+  migration_invalid: { status: 500, description: 'A migration file is misnamed (not NNNN_verb_noun.sql) or shares its version with another.' },
+  migration_changed: { status: 500, description: 'A migration file changed after it was applied (migrations are forward-only).' },
+  migration_failed: { status: 500, description: 'A migration\'s SQL failed; it was rolled back.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -49,12 +76,15 @@ export class CairnError extends Error {
   }
 }
 
-/** Raised at start when a setting is malformed or a required service cannot be reached. */
-export class ConfigError extends Error {
+/**
+ * Raised at start when a setting is malformed or a required service cannot be reached
+ * (code `invalid_config`); the message starts with the variable to fix.
+ */
+export class ConfigError extends CairnError {
   readonly variable: string;
 
   constructor(variable: string, message: string, options: { cause?: unknown } = {}) {
-    super(`${variable}: ${message}`, { cause: options.cause });
+    super('invalid_config', `${variable}: ${message}`, { cause: options.cause, details: { variable } });
     this.name = 'ConfigError';
     this.variable = variable;
   }

@@ -24,7 +24,7 @@ export interface ChunkInput {
   text: string;
   tokenCount: number;
   contentHash: string;
-  /** BM25 weight of each term (see keywordWeights in @cairn/embed): the chunk's keyword postings. */
+  /** BM25 weight of each term (see keywordWeights in @cairn/text): the chunk's keyword postings. */
   keywords: ReadonlyMap<string, number>;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pgvector from 'pgvector';
+import { CairnError } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
 
 export interface EmbeddingModelRecord {
@@ -33,6 +34,9 @@ export const REBUILD_SHARE = 0.2;
 
 const modelIdPattern = /^[A-Za-z0-9._:/@-]{1,100}$/;
 
+const invalidModelId = (model: string) =>
+  new CairnError('invalid_embedding_model', `Embedding model id ${JSON.stringify(model)} has characters outside [A-Za-z0-9._:/@-]`, { details: { model } });
+
 /** The name of a model's partial HNSW index. */
 export function hnswIndexName(model: string): string {
   return `embeddings_hnsw_${createHash('sha256').update(model).digest('hex').slice(0, 16)}`;
@@ -40,7 +44,7 @@ export function hnswIndexName(model: string): string {
 
 /** Creates a model's partial HNSW index (cosine) on `embedding::vector(dimensions)`, unless it exists. */
 function createHnswIndex(model: string, dimensions: number): string {
-  if (!modelIdPattern.test(model)) throw new Error(`Embedding model id ${JSON.stringify(model)} has characters outside [A-Za-z0-9._:/@-]`);
+  if (!modelIdPattern.test(model)) throw invalidModelId(model);
   // The id is checked against modelIdPattern, so it is safe inside a literal.
   return `create index if not exists ${hnswIndexName(model)} on embeddings using hnsw ((embedding::vector(${Math.trunc(dimensions)})) vector_cosine_ops)
     where model = '${model}'`;
@@ -73,9 +77,9 @@ export class EmbeddingsRepository {
    * `embedding::vector(dimensions)`. The first model of a database becomes active.
    */
   async registerModel(id: string, dimensions: number): Promise<EmbeddingModelRecord> {
-    if (!modelIdPattern.test(id)) throw new Error(`Embedding model id ${JSON.stringify(id)} has characters outside [A-Za-z0-9._:/@-]`);
+    if (!modelIdPattern.test(id)) throw invalidModelId(id);
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
-      throw new Error(`Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`);
+      throw new CairnError('invalid_embedding_model', `Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`, { details: { model: id, dimensions } });
     }
     return this.database.transaction(async (transaction) => {
       await transaction.query(
@@ -87,7 +91,9 @@ export class EmbeddingsRepository {
       );
       const [model] = await transaction.query<EmbeddingModelRecord>('select id, dimensions, status from embedding_models where id = $1', [id]);
       if (model!.dimensions !== dimensions) {
-        throw new Error(`Embedding model ${id} is registered with ${model!.dimensions} dimensions, not ${dimensions}`);
+        throw new CairnError('embedding_dimensions_mismatch', `Embedding model ${id} is registered with ${model!.dimensions} dimensions, not ${dimensions}`, {
+          details: { model: id, registered: model!.dimensions, dimensions },
+        });
       }
       await transaction.exec(createHnswIndex(id, dimensions));
       return model!;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CairnError } from '@cairn/core';
 import type { Database } from './database.js';
 
 /** `migrations/` at the top of the repository. */
@@ -28,14 +29,14 @@ export function readMigrations(directory = defaultMigrationsDirectory): Migratio
     .filter((file) => file.endsWith('.sql'))
     .map((file) => {
       const match = fileNamePattern.exec(file);
-      if (!match) throw new Error(`Migration file ${file} is not named NNNN_verb_noun.sql`);
+      if (!match) throw new CairnError('migration_invalid', `Migration file ${file} is not named NNNN_verb_noun.sql`, { details: { file } });
       const sql = readFileSync(`${directory}/${file}`, 'utf8');
       return { version: Number(match[1]), name: file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (index > 0 && migration.version === migrations[index - 1]!.version) {
-      throw new Error(`Two migrations share version ${migration.version}`);
+      throw new CairnError('migration_invalid', `Two migrations share version ${migration.version}`, { details: { version: migration.version } });
     }
   });
   return migrations;
@@ -73,7 +74,7 @@ export async function migrate(
         const previous = applied.get(migration.version);
         if (previous) {
           if (previous.checksum !== migration.checksum) {
-            throw new Error(`Migration ${migration.name} changed after it was applied; add a new migration instead`);
+            throw new CairnError('migration_changed', `Migration ${migration.name} changed after it was applied; add a new migration instead`, { details: { migration: migration.name } });
           }
           result.alreadyApplied += 1;
           continue;
@@ -89,7 +90,10 @@ export async function migrate(
           await connection.exec('commit');
         } catch (error) {
           await connection.exec('rollback').catch(() => undefined);
-          throw new Error(`Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new CairnError('migration_failed', `Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+            details: { migration: migration.name },
+          });
         }
         options.log?.(`applied ${migration.name}`);
         result.applied.push(migration.name);

@@ -1,4 +1,4 @@
-import { estimateTokens, type RetrievedPassage } from '@cairn/core';
+import { CairnError, estimateTokens, type RetrievedPassage } from '@cairn/core';
 
 /** One earlier turn of the conversation, as stored. */
 export interface ChatTurn {
@@ -149,8 +149,10 @@ export function buildChatPrompt(input: ChatPromptInput): ChatPrompt {
   const bareQuestionTokens = messageTokens(userMessageContent([], question));
   const required = systemTokens + bareQuestionTokens;
   if (required > budget) {
-    throw new Error(
+    throw new CairnError(
+      'prompt_too_large',
       `The persona and the question alone need ${required} tokens but the prompt budget is ${budget} (context ${contextTokens} - answer ${maxAnswerTokens} - margin ${promptSafetyMarginTokens}); shorten the question or the persona, or use a model with a larger context.`,
+      { details: { requiredTokens: required, budgetTokens: budget } },
     );
   }
 
