@@ -28,6 +28,8 @@ COPY packages/store/package.json packages/store/
 COPY packages/embed/package.json packages/embed/
 COPY packages/retrieve/package.json packages/retrieve/
 COPY packages/answer/package.json packages/answer/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/text/package.json packages/text/
 COPY packages/testing/package.json packages/testing/
 COPY packages/starter-corpus/package.json packages/starter-corpus/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -37,4 +39,5 @@ COPY --from=admin /build/apps/admin/dist apps/admin/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-CMD ["node", "apps/cli/bin/cairn.js", "serve"]
+# The API's own entry point (what `npm start` and `cairn serve` run).
+CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]

@@ -14,6 +14,15 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The environment is read in one place, the configuration module (packages/core/src/config.ts):
+  // libraries take their settings as arguments; entry points pass `processEnvironment()` on.
+  {
+    files: ['apps/*/src/**/*.ts', 'apps/cli/bench/**/*.ts', 'packages/*/src/**/*.ts', 'ingest/src/**/*.ts'],
+    ignores: ['packages/core/src/config.ts', 'packages/testing/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through @cairn/core (loadConfig, processEnvironment, loadBenchSettings), not process.env.' }],
+    },
+  },
   // The admin UI: the rules of hooks, and the React Compiler's checks of them.
   { files: ['**/*.tsx'], ...reactHooks.configs.flat.recommended },
 );

@@ -1,34 +1,63 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, defaultAdminDir, openRuntime, type Runtime } from '@cairn/api';
-import { loadConfig } from '@cairn/core';
+import { fileURLToPath } from 'node:url';
+
+/** The API's entry point, what `npm start` runs; the UI is tested against it as users get it. */
+const apiMain = fileURLToPath(new URL('../../api/src/main.ts', import.meta.url));
+const adminDist = fileURLToPath(new URL('../dist', import.meta.url));
 
 export interface RunningApi {
   url: string;
-  runtime: Runtime;
-  app: Awaited<ReturnType<typeof buildApp>>;
+  /** What the server printed, for a failing test's message. */
+  output(): string;
   close(): Promise<void>;
 }
 
 /**
- * The real API over HTTP on loopback, on the embedded defaults (PGlite in memory, the
- * starter corpus, in-process runs), serving the built UI at /admin. `env` adds settings.
+ * The real API over HTTP on loopback, in its own process, on the embedded defaults (PGlite
+ * in a fresh data directory, the starter corpus, in-process runs), serving the built UI at
+ * /admin. `env` adds settings.
  */
 export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
-  if (!existsSync(join(defaultAdminDir, 'index.html'))) {
-    throw new Error(`The admin UI is not built (${defaultAdminDir}): run \`npm run build -w @cairn/admin\` (turbo builds it before this package's tests).`);
+  if (!existsSync(join(adminDist, 'index.html'))) {
+    throw new Error(`The admin UI is not built (${adminDist}): run \`npm run build -w @cairn/admin\` (turbo builds it before this package's tests).`);
   }
-  const config = loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1', ...env });
-  const runtime = await openRuntime({ ...config, dataDir: '' });
-  const app = await buildApp(runtime);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'cairn-admin-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', apiMain], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1', LOG_LEVEL: 'info', ...env, CAIRN_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the API did not listen within 90 s:\n${output}`)), 90_000);
+    const read = (data: Buffer) => {
+      output += data.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API exited (${code}) before it listened:\n${output}`));
+    });
+  });
   return {
     url,
-    runtime,
-    app,
+    output: () => output,
     async close() {
-      await app.close();
-      await runtime.close();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(force);
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

@@ -24,11 +24,13 @@ import { openBenchDatabase, type BenchDatabase, type Runtime } from './compare/d
 import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
 import { chunkingSpeeds, fixtureIngest, inProcessIngestPeakRss, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
-import { freePort, load, peakRssMiB, spawnBareNode, spawnCairn, waitForHttp } from './compare/processes.js';
+import { freePort, load, peakRssMiB, spawnApi, spawnBareNode, waitForHttp } from './compare/processes.js';
 import { carriedRows, count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
 import { benchmarksPath, writeSection } from './docs-section.js';
+import { loadBenchSettings } from '@cairn/core';
 
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const benchSettings = loadBenchSettings();
+const quick = benchSettings.quick;
 const plan = quick
   ? { sizes: [400], rounds: 40, warmUp: 5, recallQueries: 20, filteredQueries: 20, pages: 100, loadSeconds: 2, proseMegabytes: 2, pathologicalMegabytes: 0.25 }
   : { sizes: [10_000, 100_000], rounds: 200, warmUp: 20, recallQueries: 100, filteredQueries: 100, pages: 1000, loadSeconds: 10, proseMegabytes: 20, pathologicalMegabytes: 1 };
@@ -36,8 +38,7 @@ const plan = quick
  * Past this estimate, a PGlite data set is reported as not run rather than loaded:
  * BENCH_PGLITE_LIMIT_MINUTES (default 15; `none` loads whatever the estimate).
  */
-const pgliteLoadLimitMinutes = process.env.BENCH_PGLITE_LIMIT_MINUTES === 'none' ? Number.POSITIVE_INFINITY : Number(process.env.BENCH_PGLITE_LIMIT_MINUTES ?? 15);
-if (Number.isNaN(pgliteLoadLimitMinutes)) throw new Error('BENCH_PGLITE_LIMIT_MINUTES expects a number of minutes or `none`');
+const pgliteLoadLimitMinutes = benchSettings.pgliteLimitMinutes;
 const runtimes: Runtime[] = ['postgres', 'pglite'];
 const kinds: VectorKind[] = ['clustered-1536', 'local-512'];
 const largest = Math.max(...plan.sizes);
@@ -46,7 +47,7 @@ const largest = Math.max(...plan.sizes);
  * or measure one set again: BENCH_SKIP=postgres/local-512/100000. The rows this run does
  * not measure are carried over from the section the last run wrote.
  */
-const skipped = new Set((process.env.BENCH_SKIP ?? '').split(',').map((entry) => entry.trim()).filter(Boolean));
+const skipped = new Set(benchSettings.skip);
 const apiSize = plan.sizes[0]!;
 
 const rows: Row[] = [];
@@ -79,7 +80,7 @@ async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>)
   const runtime = database.runtime;
   await database.closeStore();
   const port = freePort();
-  const api = spawnCairn(['serve'], { ...database.serveEnvironment, PORT: String(port), CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
+  const api = spawnApi({ ...database.serveEnvironment, PORT: String(port), CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, api);
     const barePort = freePort();
@@ -277,7 +278,7 @@ add({
 });
 
 // The settings that change what is measured, as they were given, so that the header says how to run it again.
-const settings = ['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]} `).join('');
+const settings = Object.entries(benchSettings.given).map(([name, value]) => `${name}=${value} `).join('');
 const command = `${settings}${quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --quick' : 'npm run bench (apps/cli/bench/compare.bench.ts)'}`;
 const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
 const carried = skipped.size > 0 ? carriedRows(await readFile(output, 'utf8').catch(() => ''), new Set(rows.map((row) => row.label))) : [];

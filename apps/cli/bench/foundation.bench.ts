@@ -10,25 +10,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '@cairn/api';
-import { loadConfig } from '@cairn/core';
+import { loadBenchSettings, processEnvironment } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { createCrawler, InProcessRunner } from '@cairn/ingest';
 import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
+import { startBenchApi } from './compare/processes.js';
 import { benchmarksPath, machine, writeSection } from './docs-section.js';
 import { loadSyntheticCorpus, syntheticCorpus, unlimitedRateLimits } from './synthetic-corpus.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const quick = loadBenchSettings().quick;
 
 async function timeToFirstAnswer(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-start-'));
   const port = String(40_000 + Math.floor(Math.random() * 10_000));
   const started = performance.now();
-  const child = spawn('npm', ['start'], { cwd: repositoryRoot, env: { ...process.env, CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], { cwd: repositoryRoot, env: { ...processEnvironment(), CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
   try {
     for (;;) {
       if (performance.now() - started > 120_000) throw new Error('no answer within 120 s');
@@ -53,32 +52,39 @@ async function timeToFirstAnswer(): Promise<number> {
 
 async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[][]): Promise<{ p50: number; p95: number; chunks: number; loadSeconds: number }> {
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
-  const store = await Store.open({ databaseUrl: testDatabase?.url });
+  const dataDir = testDatabase ? undefined : await mkdtemp(join(tmpdir(), 'cairn-bench-search-'));
+  const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir });
   const embedder = new LocalHashEmbedder();
   const loadStarted = performance.now();
   try {
-    await loadSyntheticCorpus(store, embedder, documents);
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
-    const runner = new InProcessRunner({ store, embedder, crawler });
-    const app = await buildApp({ config: loadConfig({ ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off' }), store, embedder, runner });
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    const questions = loadGoldSet().map((question) => question.question);
-    const timings: number[] = [];
-    for (let round = 0; round < 220; round += 1) {
-      const started = performance.now();
-      const response = await fetch(`${address}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: questions[round % questions.length], k: 10 }) });
-      await response.json();
-      if (round >= 20) timings.push(performance.now() - started); // the first 20 warm up
+    let chunks: number;
+    let loadSeconds: number;
+    try {
+      await loadSyntheticCorpus(store, embedder, documents);
+      loadSeconds = (performance.now() - loadStarted) / 1000;
+      ({ chunks } = await store.documents.countActive());
+    } finally {
+      // The API opens the same database in its own process: PGlite's files have one owner at a time.
+      await store.close();
     }
-    await app.close();
-    await crawler.close();
-    timings.sort((a, b) => a - b);
-    const { chunks } = await store.documents.countActive();
-    return { p50: timings[Math.floor(timings.length * 0.5)]!, p95: timings[Math.floor(timings.length * 0.95)]!, chunks, loadSeconds };
+    const api = await startBenchApi({ ...(testDatabase ? { DATABASE_URL: testDatabase.url } : { CAIRN_DATA_DIR: dataDir! }), ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off' });
+    try {
+      const questions = loadGoldSet().map((question) => question.question);
+      const timings: number[] = [];
+      for (let round = 0; round < 220; round += 1) {
+        const started = performance.now();
+        const response = await fetch(`${api.url}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: questions[round % questions.length], k: 10 }) });
+        await response.json();
+        if (round >= 20) timings.push(performance.now() - started); // the first 20 warm up
+      }
+      timings.sort((a, b) => a - b);
+      return { p50: timings[Math.floor(timings.length * 0.5)]!, p95: timings[Math.floor(timings.length * 0.95)]!, chunks, loadSeconds };
+    } finally {
+      await api.stop();
+    }
   } finally {
-    await store.close();
     await testDatabase?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -6,19 +6,20 @@
  * through the real client (LangChain's ChatOpenAI); its time is what the service measures
  * around the stream (`timings.modelMs`). Writes its section of docs/benchmarks.md.
  */
-import { OpenAIChatModel } from '@cairn/answer';
-import { buildApp } from '@cairn/api';
-import { loadConfig } from '@cairn/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBenchSettings } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { createCrawler, InProcessRunner } from '@cairn/ingest';
 import { loadGoldSet } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFakeOpenAIServer } from '@cairn/testing';
+import { startBenchApi } from './compare/processes.js';
 import { benchmarksPath, machine, writeSection } from './docs-section.js';
 import { loadSyntheticCorpus, syntheticCorpus, unlimitedRateLimits } from './synthetic-corpus.js';
 
 /** `--quick` (cairn bench --quick): 1,000 chunks, and docs/benchmarks.md is left alone. */
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const quick = loadBenchSettings().quick;
 const rounds = 200;
 const warmUp = 20;
 
@@ -26,16 +27,29 @@ const percentile = (values: number[], share: number) => [...values].sort((a, b) 
 
 async function measure(runtime: 'postgres' | 'pglite', documents: string[][]): Promise<string> {
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
-  const store = await Store.open({ databaseUrl: testDatabase?.url });
+  const dataDir = testDatabase ? undefined : await mkdtemp(join(tmpdir(), 'cairn-bench-generation-'));
   const server = await startFakeOpenAIServer();
   const embedder = new LocalHashEmbedder();
-  const crawler = createCrawler({ allowance: false, contact: 'https://cairn.invalid/bench' });
+  let api: Awaited<ReturnType<typeof startBenchApi>> | undefined;
   try {
-    await loadSyntheticCorpus(store, embedder, documents);
-    const config = loadConfig({ ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off', OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'local-hash-v1' });
-    const chatModel = new OpenAIChatModel({ apiKey: 'sk-bench', baseUrl: server.url, model: config.chatModel, ...config.chat });
-    const app = await buildApp({ config, store, embedder, runner: new InProcessRunner({ store, embedder, crawler }), chatModel, persona: 'You are a thought partner.' });
-    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir });
+    let chunks: number;
+    try {
+      await loadSyntheticCorpus(store, embedder, documents);
+      ({ chunks } = await store.documents.countActive());
+    } finally {
+      // The API opens the same database in its own process: PGlite's files have one owner at a time.
+      await store.close();
+    }
+    api = await startBenchApi({
+      ...(testDatabase ? { DATABASE_URL: testDatabase.url } : { CAIRN_DATA_DIR: dataDir! }),
+      ...unlimitedRateLimits,
+      CAIRN_STARTER_CORPUS: 'off',
+      OPENAI_API_KEY: 'sk-bench',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+    });
+    const address = api.url;
     const questions = loadGoldSet().map((question) => question.question);
     const toCitations: number[] = [];
     const overhead: number[] = [];
@@ -66,8 +80,6 @@ async function measure(runtime: 'postgres' | 'pglite', documents: string[][]): P
       model.push(modelMs);
       overhead.push(total - modelMs);
     }
-    await app.close();
-    const { chunks } = await store.documents.countActive();
     const p50Citations = percentile(toCitations, 0.5);
     const p50Overhead = percentile(overhead, 0.5);
     return [
@@ -75,10 +87,10 @@ async function measure(runtime: 'postgres' | 'pglite', documents: string[][]): P
       `${runtime.padEnd(8)} (${chunks} chunks) Cairn's time around the model  p50 ${p50Overhead.toFixed(1)} ms, p95 ${percentile(overhead, 0.95).toFixed(1)} ms (model p50 ${percentile(model, 0.5).toFixed(1)} ms)   target p50 < 30 ms   ${p50Overhead < 30 ? 'met' : 'MISSED'}`,
     ].join('\n');
   } finally {
-    await crawler.close();
-    await store.close();
+    await api?.stop();
     await server.close();
     await testDatabase?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -7,9 +7,10 @@
  */
 import { fixtureIngest } from './compare/measure-ingest.js';
 import { benchmarksPath, machine, writeSection } from './docs-section.js';
+import { loadBenchSettings } from '@cairn/core';
 
 /** `--quick` (cairn bench --quick): 100 pages, and docs/benchmarks.md is left alone. */
-const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const quick = loadBenchSettings().quick;
 const pages = quick ? 100 : 1000;
 
 const rows: string[] = [];

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CairnError, ConfigError } from '@cairn/core';
+import { CairnError, ConfigError, debugEnabled } from '@cairn/core';
 import { askCommand } from './commands/ask-command.js';
 import { benchCommand } from './commands/bench-command.js';
 import { evalCommand } from './commands/eval-command.js';
@@ -36,6 +36,6 @@ try {
   }
   const message = error instanceof CairnError ? `${error.message} (${error.code})` : error instanceof Error ? error.message : String(error);
   process.stderr.write(`cairn: ${message}\n`);
-  if (process.env.CAIRN_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (debugEnabled() && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index.js';
+import { ConfigError, debugEnabled, loadBenchSettings, loadConfig } from './index.js';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults for an empty environment', () => {
@@ -31,5 +31,28 @@ describe('loadConfig', () => {
   it('reads the private-network allowance as a switch or a list', () => {
     expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: 'true' }).allowPrivateNetworks).toBe(true);
     expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1, 10.0.0.0/8' }).allowPrivateNetworks).toEqual(['127.0.0.1', '10.0.0.0/8']);
+  });
+});
+
+describe('debugEnabled', () => {
+  it('is on when CAIRN_DEBUG has a value', () => {
+    expect(debugEnabled({ CAIRN_DEBUG: '1' })).toBe(true);
+    expect(debugEnabled({})).toBe(false);
+  });
+});
+
+describe('loadBenchSettings', () => {
+  it('reads --quick or BENCH_QUICK, the sets to skip and the PGlite limit', () => {
+    expect(loadBenchSettings(['node', 'bench.ts'], {})).toEqual({ quick: false, skip: [], pgliteLimitMinutes: 15, given: {} });
+    const settings = loadBenchSettings(['node', 'bench.ts', '--quick'], { BENCH_SKIP: 'postgres/local-512/10000, pglite/local-512/10000', BENCH_PGLITE_LIMIT_MINUTES: 'none' });
+    expect(settings.quick).toBe(true);
+    expect(settings.skip).toEqual(['postgres/local-512/10000', 'pglite/local-512/10000']);
+    expect(settings.pgliteLimitMinutes).toBe(Number.POSITIVE_INFINITY);
+    expect(settings.given).toEqual({ BENCH_SKIP: 'postgres/local-512/10000, pglite/local-512/10000', BENCH_PGLITE_LIMIT_MINUTES: 'none' });
+    expect(loadBenchSettings([], { BENCH_QUICK: '1' }).quick).toBe(true);
+  });
+
+  it('refuses a PGlite limit that is not a number of minutes', () => {
+    expect(() => loadBenchSettings([], { BENCH_PGLITE_LIMIT_MINUTES: 'soon' })).toThrowError(/^BENCH_PGLITE_LIMIT_MINUTES: expects a number of minutes or none/);
   });
 });

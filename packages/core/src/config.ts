@@ -241,6 +241,8 @@ export interface BenchSettings {
 
 export function loadBenchSettings(argv: readonly string[] = process.argv, environment: Record<string, string | undefined> = process.env): BenchSettings {
   const limit = environment.BENCH_PGLITE_LIMIT_MINUTES;
+  const pgliteLimitMinutes = limit === 'none' ? Number.POSITIVE_INFINITY : Number(limit ?? 15);
+  if (Number.isNaN(pgliteLimitMinutes) || pgliteLimitMinutes < 0) throw new ConfigError('BENCH_PGLITE_LIMIT_MINUTES', `expects a number of minutes or none (got ${JSON.stringify(limit)})`);
   const given = Object.fromEntries(['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => environment[name]).map((name) => [name, environment[name]!]));
   return {
     quick: argv.includes('--quick') || environment.BENCH_QUICK === '1',
@@ -248,7 +250,7 @@ export function loadBenchSettings(argv: readonly string[] = process.argv, enviro
       .split(',')
       .map((entry) => entry.trim())
       .filter(Boolean),
-    pgliteLimitMinutes: limit === 'none' ? Number.POSITIVE_INFINITY : Number(limit ?? 15),
+    pgliteLimitMinutes,
     given,
   };
 }

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@cairn/core';
+import { ConfigError, loadConfig } from '@cairn/core';
+import { startFakeOpenAIServer } from '@cairn/testing';
 import { openRuntime } from '../src/index.js';
 
 describe('openRuntime on the embedded database', () => {
@@ -61,6 +62,38 @@ describe('openRuntime on the embedded database', () => {
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('opens the chat model and reads the persona only for an entry point that answers (the worker does neither)', async () => {
+    const server = await startFakeOpenAIServer();
+    const environment = {
+      CAIRN_STARTER_CORPUS: 'off',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+      CAIRN_ANSWER_MODE: 'llm',
+      CAIRN_PERSONA_PATH: join(tmpdir(), 'cairn-no-such-persona.md'),
+    };
+    try {
+      // A persona path that does not exist does not stop what never reads it.
+      const worker = await openRuntime({ ...loadConfig(environment), dataDir: '' }, { loadStarter: false });
+      try {
+        expect(worker.chatModel).toBeUndefined();
+        expect(worker.persona).toBeUndefined();
+      } finally {
+        await worker.close();
+      }
+      await expect(openRuntime({ ...loadConfig(environment), dataDir: '' }, { answers: true })).rejects.toThrowError(ConfigError);
+      const answering = await openRuntime({ ...loadConfig({ ...environment, CAIRN_PERSONA_PATH: '' }), dataDir: '' }, { answers: true });
+      try {
+        expect(answering.chatModel?.model).toBe(loadConfig(environment).chatModel);
+        expect(answering.persona).toMatch(/thought partner/i);
+      } finally {
+        await answering.close();
+      }
+    } finally {
+      await server.close();
     }
   }, 90_000);
 });

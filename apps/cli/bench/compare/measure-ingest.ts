@@ -9,7 +9,7 @@ import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testing';
 import type { Runtime } from './databases.js';
-import { freePort, peakRssMiB, spawnCairn, waitForHttp } from './processes.js';
+import { freePort, peakRssMiB, spawnApi, spawnCairn, waitForHttp } from './processes.js';
 
 class CountingEmbedder extends LocalHashEmbedder {
   calls = 0;
@@ -196,7 +196,7 @@ export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: 
   const site = await startFixtureSite({ syntheticPages: pages });
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-pglite-'));
   const port = freePort();
-  const api = spawnCairn(['serve'], {
+  const api = spawnApi({
     PORT: String(port),
     CAIRN_DATA_DIR: dataDir,
     CAIRN_STARTER_CORPUS: 'off',

@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { processEnvironment } from '@cairn/core';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const cairnMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The API's entry point, what `npm start` and `cairn serve` run. */
+const apiMain = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
 
 /** The process's peak resident set size (VmHWM), in MiB; undefined where /proc is not there. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
@@ -51,8 +54,33 @@ function spawnLogged(command: string, args: string[], options: { cwd?: string; e
 export function spawnCairn(args: string[], environment: Record<string, string>): Spawned {
   return spawnLogged(process.execPath, ['--import', 'tsx', cairnMain, ...args], {
     cwd: repositoryRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...environment },
+    env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
   });
+}
+
+/**
+ * The API as `npm start` runs it (its own entry point, default request logging), in its own
+ * process, so that its pid is the one to measure.
+ */
+export function spawnApi(environment: Record<string, string>): Spawned {
+  return spawnLogged(process.execPath, ['--import', 'tsx', apiMain], {
+    cwd: repositoryRoot,
+    env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
+  });
+}
+
+/** Starts the API (`spawnApi`) on a free port with `environment` and waits until /healthz answers. */
+export async function startBenchApi(environment: Record<string, string>): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
+  const port = freePort();
+  const spawned = spawnApi({ ...environment, HOST: '127.0.0.1', PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, spawned);
+  } catch (error) {
+    await spawned.stop();
+    throw error;
+  }
+  return { url, spawned, stop: () => spawned.stop() };
 }
 
 /** A bare node:http server answering every request with /healthz's body, in its own process. */

@@ -1,32 +1,26 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { loadConfig } from '@cairn/core';
-import { startServer } from '@cairn/api';
+import { loadConfig, processEnvironment } from '@cairn/core';
+
+/** The API's own entry point: `cairn serve` runs the API app, it does not import it. */
+export const apiMain = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
 
 export const serveCommand = new Command('serve')
   .description('Start the API (the starter corpus is loaded into an empty database unless CAIRN_STARTER_CORPUS=off)')
   .option('--host <host>', 'address to bind (default: HOST or 127.0.0.1)')
   .option('--port <port>', 'port to listen on (default: PORT or 3000)')
   .action(async (options: { host?: string; port?: string }) => {
-    const config = loadConfig({ ...process.env, ...(options.host ? { HOST: options.host } : {}), ...(options.port ? { PORT: options.port } : {}) });
-    const server = await startServer(config);
-    let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      server.app.log.info(`${signal}: finishing in-flight requests, then exiting`);
-      const force = setTimeout(() => {
-        server.app.log.error('shutdown took longer than 10 s; exiting now');
-        process.exit(1);
-      }, 10_000);
-      force.unref();
-      server.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          server.app.log.error({ err: error }, 'error while shutting down');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGINT', () => shutdown('SIGINT'));
+    const environment = { ...processEnvironment(), ...(options.host ? { HOST: options.host } : {}), ...(options.port ? { PORT: options.port } : {}) };
+    // A bad setting is reported here, as by every other command, before anything starts.
+    loadConfig(environment);
+    // The API runs as a child with an IPC channel: it exits with this process, however this
+    // process ends, and this process ends as the API does.
+    const child = spawn(process.execPath, ['--import', 'tsx', apiMain], { env: environment, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+    const code = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal === 'SIGTERM' || signal === 'SIGINT' ? 0 : 1)));
+    });
+    process.exit(code);
   });
