@@ -2,17 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import type { InProcessRunner } from '@cairn/ingest';
-import {
-  attackerHosts,
-  injectionPages,
-  startFakeOpenAIServer,
-  startFixtureSite,
-  type FakeChatBody,
-  type FakeOpenAIServer,
-  type FixtureSite,
-  type InjectionPage,
-} from '@cairn/testing';
+import { attackerHosts, type FakeChatBody, type FakeOpenAIServer, type FixtureSite, type InjectionPage, injectionPages, parseEventStream, startFakeOpenAIServer, startFixtureSite } from '@cairn/testing';
 import { openRuntime, type Runtime } from '@cairn/runtime';
+import { readerWords } from '@cairn/text';
 import { buildApp } from '../src/index.js';
 
 /** An answer's text as one route gave it, with the addresses it may link. */
@@ -25,14 +17,9 @@ interface CheckedAnswer {
   citationNumbers?: number[];
 }
 
-/** The words of a text as the persona check compares them: fullwidth folded, invisible characters dropped. */
-function wordsOf(text: string): string[] {
-  return text.normalize('NFKC').replace(/\p{Cf}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** Every run of eight consecutive words of a text. */
+/** Every run of eight consecutive words of a text, as a reader compares them (see readerWords). */
 function eightWordRuns(text: string): Set<string> {
-  const words = wordsOf(text);
+  const words = readerWords(text);
   return new Set(words.slice(7).map((_, index) => words.slice(index, index + 8).join(' ')));
 }
 
@@ -123,22 +110,6 @@ function obeyingModel(body: FakeChatBody): string {
     first ? `[The source](${first.url}) says so [1].` : '',
     `\n\n**Sources**\n[1] Fake source: https://attacker.test/fake-source\n[7] https://evil.test/seven`,
   ].join(' ');
-}
-
-interface StreamEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-function parseEvents(body: string): StreamEvent[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
-      return { event, data: data === '[DONE]' ? { done: true } : (JSON.parse(data) as Record<string, unknown>) };
-    });
 }
 
 type Citations = { n: number; url: string }[];
@@ -235,7 +206,7 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
         add(`${label} /v1/ask`, ask.answer, ask.citations);
         citesPage(page, ask.citations);
 
-        const streamed = parseEvents((await app.inject({ method: 'POST', url: '/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question: page.question } })).body);
+        const streamed = parseEventStream((await app.inject({ method: 'POST', url: '/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question: page.question } })).body);
         const done = streamed.find((event) => event.event === 'done')!.data as { answer: string; citations: Citations };
         const candidates = streamed.find((event) => event.event === 'citations')!.data.citations as Citations;
         const tokens = streamed.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
@@ -246,7 +217,7 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
         const completion = (await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { messages: [{ role: 'user', content: page.question }] } })).json();
         add(`${label} /v1/chat/completions`, completion.choices[0].message.content, completion.citations);
 
-        const chunks = parseEvents(
+        const chunks = parseEventStream(
           (await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { stream: true, messages: [{ role: 'user', content: page.question }] } })).body,
         ).filter((event) => !event.data.done) as unknown as { data: { choices: { delta: { content?: string } }[]; citations?: Citations } }[];
         const content = chunks.map((chunk) => chunk.data.choices[0]?.delta.content ?? '').join('');

@@ -7,26 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { ingestDocument } from '@cairn/ingest';
-import { defaultChatReply, startFakeOpenAIServer, type FakeChatBody, type FakeOpenAIServer } from '@cairn/testing';
+import { defaultChatReply, type FakeChatBody, type FakeOpenAIServer, parseEventStream, startFakeOpenAIServer } from '@cairn/testing';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { buildApp } from '../src/index.js';
-
-interface StreamEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads a whole Server-Sent Events body into its events. */
-function parseEvents(body: string): StreamEvent[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.trim())
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
-      return { event, data: data === '[DONE]' ? { done: true } : (JSON.parse(data) as Record<string, unknown>) };
-    });
-}
 
 /** The chat requests the fake model received for answers (not for condensing a follow-up). */
 function answerRequests(server: FakeOpenAIServer): FakeChatBody[] {
@@ -147,7 +130,7 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
       body: JSON.stringify({ question: 'How do I give feedback with the feedback equation?' }),
     });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = parseEvents(await response.text());
+    const events = parseEventStream(await response.text());
     const names = events.map((event) => event.event);
     expect(names[0]).toBe('citations');
     expect(names.at(-1)).toBe('done');

@@ -1,34 +1,23 @@
-import { createTestDatabase } from '@cairn/testing';
+import { testRuntimes } from '@cairn/testing';
 import { PgliteDatabase, PostgresDatabase, Store, migrate, type Database, type VectorIndexing } from '../src/index.js';
 
-/** The two runtimes every contract suite runs against. */
-export const runtimes = [
-  {
-    name: 'pglite',
-    async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
-      const database = await PgliteDatabase.open(undefined);
-      await migrate(database);
-      const store = new Store(database, options);
-      return { store, close: () => store.close() };
-    },
+/** The two runtimes every contract suite runs against (`testRuntimes`), each opened as a migrated Store. */
+export const runtimes = testRuntimes.map((runtime) => ({
+  name: runtime.name,
+  async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
+    const created = await runtime.create();
+    const database: Database = created.databaseUrl ? await PostgresDatabase.open(created.databaseUrl) : await PgliteDatabase.open(undefined);
+    await migrate(database);
+    const store = new Store(database, options);
+    return {
+      store,
+      async close() {
+        await store.close();
+        await created.drop();
+      },
+    };
   },
-  {
-    name: 'postgres',
-    async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
-      const testDatabase = await createTestDatabase();
-      const database: Database = await PostgresDatabase.open(testDatabase.url);
-      await migrate(database);
-      const store = new Store(database, options);
-      return {
-        store,
-        async close() {
-          await store.close();
-          await testDatabase.drop();
-        },
-      };
-    },
-  },
-] as const;
+}));
 
 /** A unit vector with weight on the given axes (deterministic test vectors). */
 export function axisVector(dimensions: number, axes: Record<number, number>): number[] {

@@ -5,9 +5,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const compareBench = fileURLToPath(new URL('../bench/compare.bench.ts', import.meta.url));
-const docs = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const compareBench = fileURLToPath(new URL('../compare.bench.ts', import.meta.url));
+const docs = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
 
 /** Each section's rows (label stems), for each database where the issue asks for both. */
 const both = (label: string) => [`${label} · postgres`, `${label} · pglite`];
@@ -50,7 +50,7 @@ describe('the comparison benchmark, quick', () => {
     ['generation.bench.ts', ['postgres (1000 chunks) request → citations event', "pglite   (1000 chunks) Cairn's time around the model"]],
   ])('%s completes at quick sizes and prints every row', async (file, rows) => {
     const before = await readFile(docs, 'utf8');
-    const bench = fileURLToPath(new URL(`../bench/${file}`, import.meta.url));
+    const bench = fileURLToPath(new URL(`../${file}`, import.meta.url));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--quick'], { cwd: repositoryRoot, timeout: 280_000, maxBuffer: 16 * 2 ** 20 });
     for (const row of rows) expect(stdout, row).toMatch(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\b(met|MISSED)\\b`, 'm'));
     expect(stdout).not.toMatch(/\bNaN\b|undefined/);
