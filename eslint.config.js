@@ -20,7 +20,14 @@ export default tseslint.config(
     files: ['apps/*/src/**/*.ts', 'apps/cli/bench/**/*.ts', 'packages/*/src/**/*.ts', 'ingest/src/**/*.ts'],
     ignores: ['packages/core/src/config.ts', 'packages/testing/**', '**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read settings through @cairn/core (loadConfig, processEnvironment, loadBenchSettings), not process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings through @cairn/core (loadConfig, processEnvironment, loadBenchSettings), not process.env.',
+        },
+      ],
     },
   },
   // The admin UI: the rules of hooks, and the React Compiler's checks of them.

@@ -15,7 +15,14 @@ export default defineConfig({
       // The admin UI's component tests, in jsdom as its own config runs them.
       {
         plugins: [react()],
-        test: { name: 'apps/admin', root: 'apps/admin', environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'], exclude, setupFiles: ['./test/setup-dom.ts'] },
+        test: {
+          name: 'apps/admin',
+          root: 'apps/admin',
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}'],
+          exclude,
+          setupFiles: ['./test/setup-dom.ts'],
+        },
       },
     ],
   },

@@ -1,7 +1,5 @@
 /** A document reduced to what chunking needs: headings (with anchors) and text blocks, in order. */
-export type OutlineBlock =
-  | { kind: 'heading'; level: number; text: string; anchor: string | null }
-  | { kind: 'text'; text: string };
+export type OutlineBlock = { kind: 'heading'; level: number; text: string; anchor: string | null } | { kind: 'text'; text: string };
 
 export interface DocumentOutline {
   title: string;

@@ -24,7 +24,11 @@ async function openCrawlFixture(
   },
 ): Promise<{ site: FixtureSite; crawler: Crawler; store: Store; source: SourceRecord; close(): Promise<void> }> {
   const site = await startFixtureSite(options.site);
-  const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: options.maxCrawlDelayMs });
+  const crawler = createCrawler({
+    allowance: ['127.0.0.1'],
+    contact: 'https://cairn.invalid/tests',
+    maxCrawlDelayMs: options.maxCrawlDelayMs,
+  });
   const created = await runtime.create();
   const store = await Store.open({ databaseUrl: created.databaseUrl, vectorIndexing: options.vectorIndexing });
   const source = await store.sources.upsert({ kind: 'web', crawlDelayMs: 0, ...options.source(site.url) });
@@ -55,7 +59,11 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     ({ site, crawler, store, source, close } = await openCrawlFixture(runtime, {
       maxCrawlDelayMs: 20,
       // The private page is a seed, so that robots.txt (Disallow: /private/) is what keeps it out.
-      source: (url) => ({ name: 'fixture', baseUrl: `${url}/`, seeds: [`${url}/sitemap.xml`, `${url}/index.xml`, `${url}/private/secret/`] }),
+      source: (url) => ({
+        name: 'fixture',
+        baseUrl: `${url}/`,
+        seeds: [`${url}/sitemap.xml`, `${url}/index.xml`, `${url}/private/secret/`],
+      }),
     }));
   }, 60_000);
 
@@ -69,9 +77,14 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     expect(result.counts.fetched).toBeGreaterThanOrEqual(10);
     expect(result.counts.failed).toBe(0);
     expect(site.requests.some((request) => request.path.startsWith('/private/'))).toBe(false);
-    expect(new Set(site.requests.map((request) => request.headers['user-agent']))).toEqual(new Set(['CairnBot/0.1 (+https://cairn.invalid/tests)']));
+    expect(new Set(site.requests.map((request) => request.headers['user-agent']))).toEqual(
+      new Set(['CairnBot/0.1 (+https://cairn.invalid/tests)']),
+    );
     const items = await store.runs.items(result.runId);
-    expect(items.find((item) => item.url.includes('/private/'))).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/robots\.txt/) });
+    expect(items.find((item) => item.url.includes('/private/'))).toMatchObject({
+      outcome: 'skipped',
+      error: expect.stringMatching(/robots\.txt/),
+    });
     const locators = await store.documents.locatorsOfSource('fixture');
     expect([...locators.values()]).toContain(`${site.url}/posts/managing-technical-debt/`);
     expect([...locators.values()].every((locator) => !locator.includes('utm_') && !locator.includes('#'))).toBe(true);
@@ -95,13 +108,17 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     expect(embedder.calls).toBe(calls);
     expect(result.counts).toMatchObject({ fetched: 0, chunksAdded: 0, chunksRemoved: 0 });
     expect(result.counts.unchanged).toBeGreaterThanOrEqual(10);
-    expect(site.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/posts/') && request.status === 304).length).toBeGreaterThanOrEqual(6);
+    expect(
+      site.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/posts/') && request.status === 304).length,
+    ).toBeGreaterThanOrEqual(6);
     expect(await store.documents.countActive()).toEqual(before);
     // The pages the server called unchanged are recorded as seen now (fresh `fetched_at`).
-    const refreshed = (await store.database.query<{ count: number }>(
-      `select count(*)::int as count from documents where source_id = $1 and status = 'active' and fetched_at >= $2`,
-      [source.id, startedAt],
-    ))[0]!.count;
+    const refreshed = (
+      await store.database.query<{ count: number }>(
+        `select count(*)::int as count from documents where source_id = $1 and status = 'active' and fetched_at >= $2`,
+        [source.id, startedAt],
+      )
+    )[0]!.count;
     expect(refreshed).toBe(before.documents);
   });
 
@@ -133,7 +150,10 @@ describe.each(testRuntimes)('crawling the fixture site on $name', (runtime) => {
     const request = site.requests.slice(requestsBefore).find((entry) => entry.path === path);
     expect(request?.headers['if-none-match']).toBeUndefined();
     expect(request?.headers['if-modified-since']).toBeUndefined();
-    expect((await store.runs.items(result.runId)).find((item) => item.url === locator)).toMatchObject({ outcome: 'changed', httpStatus: 200 });
+    expect((await store.runs.items(result.runId)).find((item) => item.url === locator)).toMatchObject({
+      outcome: 'changed',
+      httpStatus: 200,
+    });
     expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
     const hits = await store.search.keyword(queryTerms('technical debt'), { limit: 50, filters: { sources: ['fixture'] } });
     expect(hits.some((hit) => hit.url.startsWith(locator))).toBe(true);
@@ -162,14 +182,17 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
   it('indexes a run’s vectors when it ends; a run cut short leaves them searchable, for the next run to index', async () => {
     const controller = new AbortController();
     let recorded = 0;
-    const cut = await runCrawl({ store, embedder, ...crawler }, {
-      sources: [source],
-      signal: controller.signal,
-      onProgress: (progress) => {
-        recorded = progress.done;
-        if (progress.done === 8) controller.abort();
+    const cut = await runCrawl(
+      { store, embedder, ...crawler },
+      {
+        sources: [source],
+        signal: controller.signal,
+        onProgress: (progress) => {
+          recorded = progress.done;
+          if (progress.done === 8) controller.abort();
+        },
       },
-    });
+    );
     expect((await store.runs.find(cut.runId))?.status).toBe('cancelled');
     // The ledger (written in batches) holds every page recorded, those that finished after the abort included.
     expect(recorded).toBeGreaterThanOrEqual(8);
@@ -186,10 +209,13 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
     const finished = await runCrawl({ store, embedder, ...crawler }, { sources: [source] });
     expect((await store.runs.find(finished.runId))?.status).toBe('succeeded');
     expect(await store.embeddings.countUnindexed()).toEqual(new Map());
-    const total = (await store.database.query<{ total: number }>('select count(distinct content_hash)::int as total from chunks'))[0]!.total;
+    const total = (await store.database.query<{ total: number }>('select count(distinct content_hash)::int as total from chunks'))[0]!
+      .total;
     const stored = (await store.database.query<{ stored: number }>('select count(*)::int as stored from embeddings'))[0]!.stored;
     expect(stored).toBe(total);
-    const [index] = await store.database.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [hnswIndexName(embedder.model)]);
+    const [index] = await store.database.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [
+      hnswIndexName(embedder.model),
+    ]);
     expect(index?.indexdef).toMatch(/USING hnsw/);
     expect((await store.documents.countActive()).documents).toBe(30);
     // Through the index now, over more pages: the best match can only be as close or closer.
@@ -199,7 +225,13 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
   });
 
   it('keeps the ledger of every page recorded when the store fails in the middle of a crawl', async () => {
-    const other = await store.sources.upsert({ name: 'bench-again', kind: 'web', baseUrl: source.baseUrl, seeds: source.seeds, crawlDelayMs: 0 });
+    const other = await store.sources.upsert({
+      name: 'bench-again',
+      kind: 'web',
+      baseUrl: source.baseUrl,
+      seeds: source.seeds,
+      crawlDelayMs: 0,
+    });
     let calls = 0;
     const documents: Store['documents'] = Object.create(store.documents);
     documents.replace = async (...args) => {

@@ -9,14 +9,22 @@ let crawler: Crawler;
 beforeAll(async () => {
   site = await startFixtureSite();
   // Loopback is allowed for the fixture site alone: 10/8 and link-local stay forbidden.
-  crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', policy: { timeoutMs: 2000, maxBytes: 2 * 1024 * 1024 } });
+  crawler = createCrawler({
+    allowance: ['127.0.0.1'],
+    contact: 'https://cairn.invalid/tests',
+    policy: { timeoutMs: 2000, maxBytes: 2 * 1024 * 1024 },
+  });
 });
 afterAll(async () => {
   await crawler?.close();
   await site?.close();
 });
 
-const failure = (url: string) => crawler.fetcher.fetch({ url: `${site.url}${url}` }).then(() => undefined, (error: unknown) => error as FetchError);
+const failure = (url: string) =>
+  crawler.fetcher.fetch({ url: `${site.url}${url}` }).then(
+    () => undefined,
+    (error: unknown) => error as FetchError,
+  );
 
 describe('PageFetcher over real HTTP', () => {
   it('fetches a page with its validators, identifying itself', async () => {
@@ -26,7 +34,11 @@ describe('PageFetcher over real HTTP', () => {
     expect(result.etag).toMatch(/^"/);
     expect(result.body).toContain('<main');
     expect(site.requests.at(-1)!.headers['user-agent']).toBe('CairnBot/0.1 (+https://cairn.invalid/tests)');
-    const again = await crawler.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/`, etag: result.etag, lastModified: result.lastModified });
+    const again = await crawler.fetcher.fetch({
+      url: `${site.url}/posts/sizing-engineering-teams/`,
+      etag: result.etag,
+      lastModified: result.lastModified,
+    });
     expect(again.kind).toBe('not_modified');
   });
 
@@ -41,7 +53,13 @@ describe('PageFetcher over real HTTP', () => {
     expect(await failure('/to-private')).toMatchObject({ code: 'forbidden' });
     const refused: string[] = [];
     await expect(
-      crawler.fetcher.fetch({ url: `${site.url}/old/moved-post`, beforeRedirect: (hop) => { refused.push(hop); throw new FetchError(hop, 'forbidden', 'disallowed', true); } }),
+      crawler.fetcher.fetch({
+        url: `${site.url}/old/moved-post`,
+        beforeRedirect: (hop) => {
+          refused.push(hop);
+          throw new FetchError(hop, 'forbidden', 'disallowed', true);
+        },
+      }),
     ).rejects.toThrow('disallowed');
     expect(refused).toEqual([`${site.url}/posts/planning-large-migrations/`]);
   });
@@ -67,7 +85,9 @@ describe('PageFetcher over real HTTP', () => {
     const strict = createCrawler({ allowance: false, contact: 'https://cairn.invalid/tests' });
     try {
       const before = site.requests.length;
-      const error = await strict.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/` }).catch((caught: unknown) => caught as FetchError);
+      const error = await strict.fetcher
+        .fetch({ url: `${site.url}/posts/sizing-engineering-teams/` })
+        .catch((caught: unknown) => caught as FetchError);
       expect(error).toMatchObject({ code: 'forbidden', permanent: true });
       expect(site.requests.length).toBe(before);
     } finally {
@@ -78,7 +98,12 @@ describe('PageFetcher over real HTTP', () => {
   it('fails with coded errors of the error table, each with the status of its code', async () => {
     const tooMany = await failure('/loop/a');
     expect(tooMany).toBeInstanceOf(CairnError);
-    expect(tooMany).toMatchObject({ name: 'FetchError', code: 'too_many_redirects', statusCode: errorCodes.too_many_redirects.status, url: expect.stringContaining(`${site.url}/loop/`) });
+    expect(tooMany).toMatchObject({
+      name: 'FetchError',
+      code: 'too_many_redirects',
+      statusCode: errorCodes.too_many_redirects.status,
+      url: expect.stringContaining(`${site.url}/loop/`),
+    });
     expect(await failure('/to-private')).toMatchObject({ code: 'forbidden', statusCode: 403 });
     expect(await failure('/file.pdf')).toMatchObject({ code: 'content_type', statusCode: errorCodes.content_type.status });
   });

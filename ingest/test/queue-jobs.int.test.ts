@@ -3,17 +3,35 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder, OpenAIEmbedder } from '@cairn/embed';
 import { Store, type RunRecord, type SourceRecord } from '@cairn/store';
-import { createTestDatabase, startFakeOpenAIServer, startFixtureSite, testRedisUrl, waitFor, type FakeOpenAIServer, type FixtureSite, type TestDatabase } from '@cairn/testing';
+import {
+  createTestDatabase,
+  startFakeOpenAIServer,
+  startFixtureSite,
+  testRedisUrl,
+  waitFor,
+  type FakeOpenAIServer,
+  type FixtureSite,
+  type TestDatabase,
+} from '@cairn/testing';
 import { createCrawler, ingestQueueName, jobIdFor, loadStarterCorpus, QueueRunner, startIngestWorker, type Crawler } from '../src/index.js';
 
 const finished = (store: Store, runId: string) =>
-  waitFor(async () => {
-    const run = await store.runs.find(runId);
-    return run && ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
-  }, 60_000, `run ${runId} to finish`);
+  waitFor(
+    async () => {
+      const run = await store.runs.find(runId);
+      return run && ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+    },
+    60_000,
+    `run ${runId} to finish`,
+  );
 
 const newCrawler = (sharedPoliteness?: { redisUrl: string; prefix: string }) =>
-  createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0, ...(sharedPoliteness ? { sharedPoliteness } : {}) });
+  createCrawler({
+    allowance: ['127.0.0.1'],
+    contact: 'https://cairn.invalid/tests',
+    maxCrawlDelayMs: 0,
+    ...(sharedPoliteness ? { sharedPoliteness } : {}),
+  });
 
 describe('the job catalog: fetch-page and reembed jobs, with real Redis, BullMQ and server Postgres', () => {
   let site: FixtureSite;
@@ -40,7 +58,10 @@ describe('the job catalog: fetch-page and reembed jobs, with real Redis, BullMQ 
       if (model !== 'openai:text-embedding-3-small@1536') return Promise.reject(new Error(`unknown model ${model}`));
       return OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: openai.url, model: 'text-embedding-3-small', maxRetries: 0 });
     };
-    worker = startIngestWorker({ store, embedder: new LocalHashEmbedder(), crawler, embedderFor }, { redisUrl: testRedisUrl(), prefix, concurrency: 1 });
+    worker = startIngestWorker(
+      { store, embedder: new LocalHashEmbedder(), crawler, embedderFor },
+      { redisUrl: testRedisUrl(), prefix, concurrency: 1 },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -77,14 +98,22 @@ describe('the job catalog: fetch-page and reembed jobs, with real Redis, BullMQ 
     const run: RunRecord = await finished(store, runId);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(reason);
-    const job = await waitFor(async () => ((await queue.getJobState(runId)) === 'failed' ? queue.getJob(runId) : undefined), 10_000, 'the job to fail');
+    const job = await waitFor(
+      async () => ((await queue.getJobState(runId)) === 'failed' ? queue.getJob(runId) : undefined),
+      10_000,
+      'the job to fail',
+    );
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toMatch(reason);
   });
 
   it('retries a page job with backoff after a transient failure (a 5xx), the run queued again', async () => {
     const runId = await runner.enqueue({ sourceId: source.id, url: `${site.url}/error/`, trigger: 'api' });
-    const job = await waitFor(async () => ((await queue.getJobState(runId)) === 'delayed' ? queue.getJob(runId) : undefined), 20_000, 'the job to wait for its retry');
+    const job = await waitFor(
+      async () => ((await queue.getJobState(runId)) === 'delayed' ? queue.getJob(runId) : undefined),
+      20_000,
+      'the job to wait for its retry',
+    );
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toMatch(/HTTP 500.*tried again/);
     expect((await store.runs.find(runId))?.status).toBe('queued');
@@ -100,7 +129,11 @@ describe('the job catalog: fetch-page and reembed jobs, with real Redis, BullMQ 
     const waiting = (await queue.getJobs(['wait', 'prioritized'])).filter((job) => job.name === 'reembed');
     expect(waiting.map((job) => job.id)).toEqual([jobIdFor('reembed', model)]);
     worker.worker.resume();
-    await waitFor(async () => ((await store.embeddings.findModel(model))?.status === 'active' ? true : undefined), 60_000, 'the new model to be active');
+    await waitFor(
+      async () => ((await store.embeddings.findModel(model))?.status === 'active' ? true : undefined),
+      60_000,
+      'the new model to be active',
+    );
     expect(await store.embeddings.missing(model, 10)).toEqual([]);
     expect(openai.requests.length).toBeGreaterThan(0);
 
@@ -124,8 +157,20 @@ describe('politeness across worker processes', () => {
     testDatabase = await createTestDatabase();
     store = await Store.open({ databaseUrl: testDatabase.url });
     sources = [
-      await store.sources.upsert({ name: 'posts', kind: 'web', baseUrl: `${site.url}/posts/`, seeds: [`${site.url}/sitemap-posts.xml`], crawlDelayMs: 0 }),
-      await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], crawlDelayMs: 0 }),
+      await store.sources.upsert({
+        name: 'posts',
+        kind: 'web',
+        baseUrl: `${site.url}/posts/`,
+        seeds: [`${site.url}/sitemap-posts.xml`],
+        crawlDelayMs: 0,
+      }),
+      await store.sources.upsert({
+        name: 'bench',
+        kind: 'web',
+        baseUrl: `${site.url}/bench/`,
+        seeds: [`${site.url}/sitemap-bench.xml`],
+        crawlDelayMs: 0,
+      }),
     ];
   }, 60_000);
 
@@ -138,12 +183,20 @@ describe('politeness across worker processes', () => {
   /** Two workers, each with its own crawler (as two processes have), crawl the two sources of one host at once. */
   async function crawlWithTwoWorkers(shared: boolean) {
     const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
-    const crawlers = [newCrawler(shared ? { redisUrl: testRedisUrl(), prefix } : undefined), newCrawler(shared ? { redisUrl: testRedisUrl(), prefix } : undefined)];
-    const workers = crawlers.map((crawler) => startIngestWorker({ store, embedder: new LocalHashEmbedder(), crawler }, { redisUrl: testRedisUrl(), prefix, concurrency: 1 }));
+    const crawlers = [
+      newCrawler(shared ? { redisUrl: testRedisUrl(), prefix } : undefined),
+      newCrawler(shared ? { redisUrl: testRedisUrl(), prefix } : undefined),
+    ];
+    const workers = crawlers.map((crawler) =>
+      startIngestWorker({ store, embedder: new LocalHashEmbedder(), crawler }, { redisUrl: testRedisUrl(), prefix, concurrency: 1 }),
+    );
     const runner = new QueueRunner(store, { redisUrl: testRedisUrl(), prefix });
     try {
       site.requests.length = 0;
-      const runIds = [await runner.enqueue({ sourceId: sources[0]!.id, trigger: 'api' }), await runner.enqueue({ sourceId: sources[1]!.id, trigger: 'api' })];
+      const runIds = [
+        await runner.enqueue({ sourceId: sources[0]!.id, trigger: 'api' }),
+        await runner.enqueue({ sourceId: sources[1]!.id, trigger: 'api' }),
+      ];
       const runs = [await finished(store, runIds[0]!), await finished(store, runIds[1]!)];
       return { runs, requests: [...site.requests] };
     } finally {

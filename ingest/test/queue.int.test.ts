@@ -46,7 +46,15 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
     testDatabase = await createTestDatabase();
     store = await Store.open({ databaseUrl: testDatabase.url });
     crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
-    source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], crawlDelayMs: 0, maxPages: 400, schedule: '0 3 * * 0' });
+    source = await store.sources.upsert({
+      name: 'bench',
+      kind: 'web',
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/sitemap-bench.xml`],
+      crawlDelayMs: 0,
+      maxPages: 400,
+      schedule: '0 3 * * 0',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -59,7 +67,7 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
     await site?.close();
   });
 
-  it('queues a run that a worker crawls, and keeps the sources\' schedules in the queue', async () => {
+  it("queues a run that a worker crawls, and keeps the sources' schedules in the queue", async () => {
     const runner = new QueueRunner(store, { redisUrl: testRedisUrl(), prefix });
     const worker = startIngestWorker({ store, embedder: new LocalHashEmbedder(), crawler }, { redisUrl: testRedisUrl(), prefix });
     try {
@@ -71,10 +79,14 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
 
       const runId = await runner.enqueue({ sourceId: source.id, trigger: 'api' });
       expect((await store.runs.find(runId))?.status).toMatch(/queued|running/);
-      const run = await waitFor(async () => {
-        const found = await store.runs.find(runId);
-        return found?.status === 'succeeded' || found?.status === 'failed' ? found : undefined;
-      }, 120_000, 'the run to finish');
+      const run = await waitFor(
+        async () => {
+          const found = await store.runs.find(runId);
+          return found?.status === 'succeeded' || found?.status === 'failed' ? found : undefined;
+        },
+        120_000,
+        'the run to finish',
+      );
       expect(run).toMatchObject({ status: 'succeeded', counts: { failed: 0 } });
       expect(run.counts.fetched).toBe(300);
     } finally {
@@ -105,10 +117,14 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
         const itemsAtKill = (await crashed.runs.items(runId)).length;
         expect(itemsAtKill).toBeLessThan(300);
         worker = startWorker();
-        const run = await waitFor(async () => {
-          const found = await crashed.runs.find(runId);
-          return found?.status === 'succeeded' ? found : undefined;
-        }, 120_000, 'the run to complete after the restart');
+        const run = await waitFor(
+          async () => {
+            const found = await crashed.runs.find(runId);
+            return found?.status === 'succeeded' ? found : undefined;
+          },
+          120_000,
+          'the run to complete after the restart',
+        );
         expect(run.status).toBe('succeeded');
         // The record describes the one complete pass: nothing counted twice. Pages stored
         // before the kill answer 304 to the second attempt and count as unchanged.
@@ -151,10 +167,14 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       expect(Date.now() - stoppedAt).toBeLessThan(25_000);
       expect((await database.runs.find(runId))?.status).toBe('queued');
       worker = startWorker();
-      const run = await waitFor(async () => {
-        const found = await database.runs.find(runId);
-        return found?.status === 'succeeded' ? found : undefined;
-      }, 120_000, 'the run to complete after the restart');
+      const run = await waitFor(
+        async () => {
+          const found = await database.runs.find(runId);
+          return found?.status === 'succeeded' ? found : undefined;
+        },
+        120_000,
+        'the run to complete after the restart',
+      );
       expect(run.counts.failed).toBe(0);
       expect((await database.documents.countActive()).documents).toBe(300);
     } finally {

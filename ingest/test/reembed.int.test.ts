@@ -51,7 +51,11 @@ describe.each(testRuntimes)('re-embedding the stored passages on $name', (runtim
     expect((await store.embeddings.activeModel())?.id).toBe(next.model);
     expect((await store.embeddings.findModel('local-hash-v1'))?.status).toBe('retired');
     expect(await store.embeddings.missing(next.model, 10)).toEqual([]);
-    const hits = await store.search.dense({ id: next.model, dimensions: next.dimensions }, await next.embedQuery('staff engineer archetypes'), { limit: 5 });
+    const hits = await store.search.dense(
+      { id: next.model, dimensions: next.dimensions },
+      await next.embedQuery('staff engineer archetypes'),
+      { limit: 5 },
+    );
     expect(hits).toHaveLength(5);
     expect(server.requests.every((request) => request.path === '/v1/embeddings')).toBe(true);
 

@@ -61,7 +61,9 @@ function canaryServer(address: string, canary: LoopbackWorld['canary']): Server 
   const server = createServer((request, response) => {
     canary.requests.push({ address, method: request.method ?? '', url: request.url ?? '', host: request.headers.host ?? '' });
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', connection: 'close' });
-    response.end('<!DOCTYPE html><html><head><title>Canary</title></head><body><main><p>The crawler reached the canary.</p></main></body></html>');
+    response.end(
+      '<!DOCTYPE html><html><head><title>Canary</title></head><body><main><p>The crawler reached the canary.</p></main></body></html>',
+    );
   });
   server.on('connection', () => canary.connections.set(address, (canary.connections.get(address) ?? 0) + 1));
   return server;
@@ -85,7 +87,11 @@ function redirectorServer(redirector: LoopbackWorld['redirector']): Server {
   return createServer((request, response) => {
     const { status, location } = redirectFor(new URL(request.url ?? '/', 'http://redirector.invalid'));
     redirector.requests.push({ host: request.headers.host ?? '', url: request.url ?? '', status });
-    response.writeHead(status, { ...(location === undefined ? {} : { location }), 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    response.writeHead(status, {
+      ...(location === undefined ? {} : { location }),
+      'content-type': 'text/plain; charset=utf-8',
+      connection: 'close',
+    });
     response.end();
   });
 }
@@ -147,9 +153,9 @@ function testResolver(): { resolve: HostResolver; lookups: string[] } {
     const count = asked.get(name) ?? 0;
     asked.set(name, count + 1);
     const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
-    const answer = answers[Math.min(count, answers.length - 1)]!
-      .map((address) => ({ address, family: isIP(address) }))
-      .filter((entry) => family === 0 || entry.family === family);
+    const answer = answers[Math.min(count, answers.length - 1)]!.map((address) => ({ address, family: isIP(address) })).filter(
+      (entry) => family === 0 || entry.family === family,
+    );
     setImmediate(() => callback(null, answer));
   };
   return { resolve, lookups };
@@ -183,7 +189,12 @@ async function attempt(world: LoopbackWorld, crawler: Crawler, lookups: string[]
         ? { outcome: error.code, message: error.message, permanent: error.permanent }
         : { outcome: 'crash', message: String(error), permanent: false },
   );
-  return { entry, ...settled, redirectorHits: world.redirector.requests.length - hitsBefore, looked: lookups.slice(lookupsBefore).includes(host) };
+  return {
+    entry,
+    ...settled,
+    redirectorHits: world.redirector.requests.length - hitsBefore,
+    looked: lookups.slice(lookupsBefore).includes(host),
+  };
 }
 
 /**
@@ -201,7 +212,8 @@ function problems(result: Attempt, redirectorAllowed: boolean): string[] {
   if (result.redirectorHits !== hops) found.push(`redirector served ${result.redirectorHits} hops, expected ${hops}`);
   if (redirectorAllowed && !result.message.includes(entry.refusal)) found.push(`expected "${entry.refusal}" in: ${result.message}`);
   // A refusal by the resolved address happens at connection time: the resolver was asked.
-  if (redirectorAllowed && entry.refusal.startsWith('resolves to') && entry.hops === 0 && !result.looked) found.push('refused without resolving the name');
+  if (redirectorAllowed && entry.refusal.startsWith('resolves to') && entry.hops === 0 && !result.looked)
+    found.push('refused without resolving the name');
   return found.map((problem) => `${entry.category} / ${entry.label} / ${entry.url}: ${problem}`);
 }
 
@@ -240,7 +252,16 @@ describe('the SSRF corpus against the real crawler', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(50);
     expect(new Set(corpus.map((entry) => entry.url)).size).toBe(corpus.length);
     expect(new Set(corpus.map((entry) => entry.category))).toEqual(
-      new Set(['IPv4 literal', 'IPv6 literal', 'metadata', 'private range', 'loopback name', 'user info', 'resolved name', 'redirect chain']),
+      new Set([
+        'IPv4 literal',
+        'IPv6 literal',
+        'metadata',
+        'private range',
+        'loopback name',
+        'user info',
+        'resolved name',
+        'redirect chain',
+      ]),
     );
     for (const status of [301, 302, 307, 308]) expect(corpus.some((entry) => entry.url.includes(`statuses=${status}`))).toBe(true);
   });
@@ -275,13 +296,25 @@ describe('the SSRF corpus against the real crawler', () => {
     const crawler = crawlerFor([loopback.redirector], resolve);
     const dependencies = { store, embedder: new LocalHashEmbedder(), ...crawler };
     try {
-      const source = await store.sources.upsert({ name: 'ssrf-corpus', kind: 'web', baseUrl: `http://${loopback.redirector}:${world.port}/`, seeds: [], crawlDelayMs: 0 });
+      const source = await store.sources.upsert({
+        name: 'ssrf-corpus',
+        kind: 'web',
+        baseUrl: `http://${loopback.redirector}:${world.port}/`,
+        seeds: [],
+        crawlDelayMs: 0,
+      });
       const wrong: string[] = [];
       for (const entry of corpus) {
         // robots.txt comes first, so the ledger may name it: a refused host has no rules to read.
-        const { item, fetched, failure } = await crawlPage(dependencies, source, { key: entry.url, url: entry.url }, { inScope: () => true });
+        const { item, fetched, failure } = await crawlPage(
+          dependencies,
+          source,
+          { key: entry.url, url: entry.url },
+          { inScope: () => true },
+        );
         const clear = /^(Refused to fetch \S+: |robots\.txt \(unreachable: all disallowed\) disallows )/.test(item.error ?? '');
-        if (item.outcome !== 'skipped' || fetched || failure !== 'permanent' || !clear) wrong.push(`${entry.label} / ${entry.url}: ${item.outcome} ${item.error}`);
+        if (item.outcome !== 'skipped' || fetched || failure !== 'permanent' || !clear)
+          wrong.push(`${entry.label} / ${entry.url}: ${item.outcome} ${item.error}`);
       }
       expect(wrong).toEqual([]);
       expect(canaryTotals(world)).toEqual({ requests: 0, connections: 0 });
@@ -309,10 +342,16 @@ describe('the SSRF corpus against the real crawler', () => {
       await crawler.close();
     }
     const after = canaryTotals(world);
-    control = { urls: leading.length - missed.length, requests: after.requests - before.requests, connections: after.connections - before.connections };
+    control = {
+      urls: leading.length - missed.length,
+      requests: after.requests - before.requests,
+      connections: after.connections - before.connections,
+    };
     expect(missed).toEqual([]);
     expect(leading.length).toBeGreaterThanOrEqual(40);
     expect(control.requests).toBeGreaterThan(0);
-    expect(new Set(world.canary.requests.map((hit) => hit.address))).toEqual(new Set([...loopback.canary4, ...(world.ipv6 ? [loopback.canary6] : [])]));
+    expect(new Set(world.canary.requests.map((hit) => hit.address))).toEqual(
+      new Set([...loopback.canary4, ...(world.ipv6 ? [loopback.canary6] : [])]),
+    );
   }, 120_000);
 });

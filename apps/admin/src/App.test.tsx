@@ -5,7 +5,8 @@ import { App, createQueryClient } from './App.js';
 
 type Handler = (request: { method: string; path: string; body: unknown; headers: Record<string, string> }) => Response | Promise<Response>;
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /** Stubs fetch with `handler`, and records what was asked. */
 function stubApi(handler: Handler) {
@@ -13,7 +14,12 @@ function stubApi(handler: Handler) {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (path: string, init: RequestInit = {}) => {
-      const call = { method: init.method ?? 'GET', path, body: init.body ? JSON.parse(init.body as string) : undefined, headers: (init.headers ?? {}) as Record<string, string> };
+      const call = {
+        method: init.method ?? 'GET',
+        path,
+        body: init.body ? JSON.parse(init.body as string) : undefined,
+        headers: (init.headers ?? {}) as Record<string, string>,
+      };
       calls.push(call);
       return handler(call);
     }),
@@ -48,7 +54,12 @@ const source = {
   chunks: 40,
   oldestFetch: '2026-09-01T00:00:00.000Z',
   newestFetch: '2026-11-20T00:00:00.000Z',
-  lastRun: { id: '22222222-2222-4222-8222-222222222222', status: 'succeeded', createdAt: '2026-11-20T00:00:00.000Z', finishedAt: '2026-11-20T00:01:00.000Z' },
+  lastRun: {
+    id: '22222222-2222-4222-8222-222222222222',
+    status: 'succeeded',
+    createdAt: '2026-11-20T00:00:00.000Z',
+    finishedAt: '2026-11-20T00:01:00.000Z',
+  },
 };
 
 afterEach(() => vi.unstubAllGlobals());
@@ -80,7 +91,11 @@ describe('auth', () => {
 describe('sources', () => {
   it('shows loading, then an error with its code and a retry that works', async () => {
     let fail = true;
-    stubApi(() => (fail ? json(503, { error: { code: 'database_unavailable', message: 'The database cannot be reached.' } }) : json(200, { staleAfterDays: 30, sources: [source] })));
+    stubApi(() =>
+      fail
+        ? json(503, { error: { code: 'database_unavailable', message: 'The database cannot be reached.' } })
+        : json(200, { staleAfterDays: 30, sources: [source] }),
+    );
     renderAt('/sources');
     expect(screen.getByRole('status')).toHaveTextContent('Loading sources…');
     const alert = await screen.findByRole('alert');
@@ -88,9 +103,14 @@ describe('sources', () => {
     fail = false;
     await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     const row = await screen.findByRole('row', { name: /fixture/ });
-    const cells = within(row).getAllByRole('cell').map((cell) => cell.textContent);
+    const cells = within(row)
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent);
     expect(cells.slice(1, 5)).toEqual(['12', '40', '3', '1']);
-    expect(within(row).getByRole('link', { name: 'Last run of fixture: succeeded' })).toHaveAttribute('href', `/admin/runs/${source.lastRun.id}`);
+    expect(within(row).getByRole('link', { name: 'Last run of fixture: succeeded' })).toHaveAttribute(
+      'href',
+      `/admin/runs/${source.lastRun.id}`,
+    );
   });
 
   it('shows the empty state', async () => {
@@ -101,7 +121,9 @@ describe('sources', () => {
 
   it('sends only the changed settings when a source is edited, and shows a refusal', async () => {
     const calls = stubApi(({ method }) =>
-      method === 'PATCH' ? json(400, { error: { code: 'invalid_request', message: 'body.crawlDelayMs must be <= 60000' } }) : json(200, { staleAfterDays: 30, sources: [source] }),
+      method === 'PATCH'
+        ? json(400, { error: { code: 'invalid_request', message: 'body.crawlDelayMs must be <= 60000' } })
+        : json(200, { staleAfterDays: 30, sources: [source] }),
     );
     renderAt('/sources');
     await userEvent.click(await screen.findByRole('button', { name: 'Edit fixture' }));
@@ -134,8 +156,24 @@ describe('runs', () => {
             finishedAt: null,
             error: null,
             items: [
-              { url: 'http://127.0.0.1:4000/a/', httpStatus: 200, outcome: 'changed', chunksAdded: 5, chunksRemoved: 0, embeddingTokens: 800, error: null },
-              { url: 'http://127.0.0.1:4000/gone/', httpStatus: 404, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: 'HTTP 404' },
+              {
+                url: 'http://127.0.0.1:4000/a/',
+                httpStatus: 200,
+                outcome: 'changed',
+                chunksAdded: 5,
+                chunksRemoved: 0,
+                embeddingTokens: 800,
+                error: null,
+              },
+              {
+                url: 'http://127.0.0.1:4000/gone/',
+                httpStatus: 404,
+                outcome: 'failed',
+                chunksAdded: 0,
+                chunksRemoved: 0,
+                embeddingTokens: 0,
+                error: 'HTTP 404',
+              },
             ],
           })
         : json(200, { staleAfterDays: 30, sources: [source] }),

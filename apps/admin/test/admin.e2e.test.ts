@@ -159,7 +159,13 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     await expectFocused(skipLink);
     // Through the brand to the navigation, then to Sources, by keyboard alone.
     let guard = 0;
-    while (!(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sources' }).evaluate((link) => link === document.activeElement)) && guard++ < 10) {
+    while (
+      !(await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Sources' })
+        .evaluate((link) => link === document.activeElement)) &&
+      guard++ < 10
+    ) {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');

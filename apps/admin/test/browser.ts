@@ -14,7 +14,9 @@ export const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '..',
 /** Headless Chromium; a missing browser fails the test with what to install, never skips it. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}: install Debian's package (apt-get install chromium), or set CAIRN_CHROMIUM_PATH. .ci/run installs it.`);
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install Debian's package (apt-get install chromium), or set CAIRN_CHROMIUM_PATH. .ci/run installs it.`,
+    );
   }
   await mkdir(screenshotDir, { recursive: true });
   return chromium.launch({

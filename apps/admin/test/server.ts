@@ -23,11 +23,22 @@ export interface RunningApi {
  */
 export async function startApi(env: Record<string, string> = {}): Promise<RunningApi> {
   if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error(`The admin UI is not built (${adminDist}): run \`npm run build -w @cairn/admin\` (turbo builds it before this package's tests).`);
+    throw new Error(
+      `The admin UI is not built (${adminDist}): run \`npm run build -w @cairn/admin\` (turbo builds it before this package's tests).`,
+    );
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-admin-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', apiMain], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1', LOG_LEVEL: 'info', ...env, CAIRN_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+      CAIRN_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -18,7 +18,10 @@ describe('admin UI in Chromium, with a chat model streaming', () => {
 
   beforeAll(async () => {
     model = await startFakeOpenAIServer();
-    [api, browser] = await Promise.all([startApi({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: model.url, CAIRN_ANSWER_MODE: 'llm' }), launchChromium()]);
+    [api, browser] = await Promise.all([
+      startApi({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: model.url, CAIRN_ANSWER_MODE: 'llm' }),
+      launchChromium(),
+    ]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = collectPageErrors(page);
   });

@@ -56,7 +56,10 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
     // Coercion turns "1e309" into Infinity, which passes ajv's integer check: refuse it here.
     return (data: unknown) => {
       if (!validate(data)) return { error: validate.errors as FastifySchemaValidationError[] };
-      const infinite = typeof data === 'object' && data !== null && Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value));
+      const infinite =
+        typeof data === 'object' &&
+        data !== null &&
+        Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value));
       return infinite ? { error: new Error(`${route.httpPart}.${infinite[0]} is not a finite number`) } : { value: data };
     };
   });
@@ -73,7 +76,8 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
       info: {
         title: 'Cairn',
         version: '0.1.0',
-        description: 'A thought partner for engineering leaders whose answers cite Will Larson, Lara Hogan and Jack Danger. Errors: `{error: {code, message}}` (codes in docs/errors.md).',
+        description:
+          'A thought partner for engineering leaders whose answers cite Will Larson, Lara Hogan and Jack Danger. Errors: `{error: {code, message}}` (codes in docs/errors.md).',
       },
       tags: [
         { name: 'answers', description: 'Cited answers, conversations and feedback' },
@@ -82,7 +86,15 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
         { name: 'health', description: 'Liveness, readiness and metrics' },
         { name: 'keys', description: 'API keys (admin scope)' },
       ],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (`cairn keys create`), once any key exists or CAIRN_ADMIN_KEY is set' } } },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (`cairn keys create`), once any key exists or CAIRN_ADMIN_KEY is set',
+          },
+        },
+      },
       security: [{ apiKey: [] }],
     },
   });
@@ -96,7 +108,10 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { config } = dependencies;
-  await app.register(requestDeadlinePlugin, { requestTimeoutMs: config.requestTimeoutMs, answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000) });
+  await app.register(requestDeadlinePlugin, {
+    requestTimeoutMs: config.requestTimeoutMs,
+    answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000),
+  });
   await app.register(authPlugin, { config, store: dependencies.store });
   await app.register(securityPlugin, { config });
   await app.register(metricsPlugin, { store: dependencies.store });

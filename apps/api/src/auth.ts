@@ -26,7 +26,14 @@ type Access = 'public' | ApiKeyScope;
 export function accessFor(method: string, route: string): Access {
   // CORS preflights carry no credentials; @fastify/cors answers them by its own rules.
   if (method === 'OPTIONS') return 'public';
-  if (['/healthz', '/readyz', '/openapi.json'].includes(route) || route === '/docs' || route.startsWith('/docs/') || route === '/admin' || route.startsWith('/admin/')) return 'public';
+  if (
+    ['/healthz', '/readyz', '/openapi.json'].includes(route) ||
+    route === '/docs' ||
+    route.startsWith('/docs/') ||
+    route === '/admin' ||
+    route.startsWith('/admin/')
+  )
+    return 'public';
   if (route === '/v1/feedback') return method === 'POST' ? 'ask' : 'admin';
   if (['/v1/search', '/v1/ask', '/v1/chat/completions'].includes(route) || route.startsWith('/v1/conversations')) return 'ask';
   return 'admin';
@@ -86,9 +93,15 @@ export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
     const authSwitch = new AuthSwitch(store, config.adminKey !== undefined);
     const enabled = await authSwitch.on();
     if (!enabled && !isLoopbackHost(config.host)) {
-      throw new ConfigError('HOST', `is ${config.host}, beyond loopback, and no API key exists: set CAIRN_ADMIN_KEY or create a key with \`cairn keys create --name NAME --scopes admin\` first`);
+      throw new ConfigError(
+        'HOST',
+        `is ${config.host}, beyond loopback, and no API key exists: set CAIRN_ADMIN_KEY or create a key with \`cairn keys create --name NAME --scopes admin\` first`,
+      );
     }
-    if (!enabled) app.log.warn('No API keys exist and CAIRN_ADMIN_KEY is not set: the API is open to anyone who can reach 127.0.0.1 (create a key with `cairn keys create` to require keys).');
+    if (!enabled)
+      app.log.warn(
+        'No API keys exist and CAIRN_ADMIN_KEY is not set: the API is open to anyone who can reach 127.0.0.1 (create a key with `cairn keys create` to require keys).',
+      );
 
     app.decorate('authChanged', () => authSwitch.forget());
     app.decorateRequest('caller', null);
@@ -98,14 +111,21 @@ export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
       const access = accessFor(request.method, route);
       if (access === 'public' || !(await authSwitch.on())) return;
       const key = presentedKey(request);
-      if (!key) throw new CairnError('unauthorized', `${request.method} ${route} needs an API key with the ${access} scope: send \`Authorization: Bearer <key>\`.`);
+      if (!key)
+        throw new CairnError(
+          'unauthorized',
+          `${request.method} ${route} needs an API key with the ${access} scope: send \`Authorization: Bearer <key>\`.`,
+        );
       const caller: Caller | undefined =
         config.adminKey !== undefined && sameKey(key, config.adminKey)
           ? { keyId: 'bootstrap', name: 'CAIRN_ADMIN_KEY', scopes: ['admin'] }
           : await store.apiKeys.verify(key).then((record) => record && { keyId: record.id, name: record.name, scopes: record.scopes });
       if (!caller) throw new CairnError('unauthorized', 'The API key is unknown or revoked.');
       if (!caller.scopes.includes('admin') && !caller.scopes.includes(access)) {
-        throw new CairnError('forbidden', `The key "${caller.name}" has the scopes ${caller.scopes.join(', ')}; ${request.method} ${route} needs ${access}.`);
+        throw new CairnError(
+          'forbidden',
+          `The key "${caller.name}" has the scopes ${caller.scopes.join(', ')}; ${request.method} ${route} needs ${access}.`,
+        );
       }
       request.caller = caller;
       request.log.debug({ keyId: caller.keyId }, 'authenticated');

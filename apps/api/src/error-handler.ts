@@ -39,7 +39,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(error.statusCode).send(errorBody('invalid_request', error.message));
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(errorBody('internal_error', `An unexpected error; the server log has the details under request id ${request.id}.`));
+    return reply
+      .status(500)
+      .send(errorBody('internal_error', `An unexpected error; the server log has the details under request id ${request.id}.`));
   });
 
   app.setNotFoundHandler((request, reply) => {

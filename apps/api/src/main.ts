@@ -10,7 +10,10 @@ Starts the Cairn API (the starter corpus is loaded into an empty database unless
 CAIRN_STARTER_CORPUS=off). Configuration comes from the environment: see README.md.`;
 
 function readOptions(): { host?: string | undefined; port?: string | undefined } {
-  const { values } = parseArgs({ options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    options: { host: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
@@ -30,7 +33,11 @@ function followParent(): void {
 async function main(): Promise<void> {
   followParent();
   const options = readOptions();
-  const config = loadConfig({ ...processEnvironment(), ...(options.host ? { HOST: options.host } : {}), ...(options.port ? { PORT: options.port } : {}) });
+  const config = loadConfig({
+    ...processEnvironment(),
+    ...(options.host ? { HOST: options.host } : {}),
+    ...(options.port ? { PORT: options.port } : {}),
+  });
   const server = await startServer(config);
   let closing = false;
   const shutdown = (signal: string) => {

@@ -28,11 +28,39 @@ export const metricsPlugin = fp<{ store: Store }>(
   async (app, { store }) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'cairn_' });
-    const requests = new Counter({ name: 'cairn_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-    const duration = new Histogram({ name: 'cairn_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route'], buckets: seconds, registers: [registry] });
-    const retrievalSeconds = new Histogram({ name: 'cairn_retrieval_duration_seconds', help: 'Hybrid retrieval time (embedding, dense, keyword, fusion)', labelNames: ['route'], buckets: seconds, registers: [registry] });
-    const modelSeconds = new Histogram({ name: 'cairn_model_duration_seconds', help: "The chat model's time per answer", labelNames: ['mode'], buckets: seconds, registers: [registry] });
-    const answers = new Counter({ name: 'cairn_answers_total', help: 'Answers by mode and outcome (answered, refused, no_support)', labelNames: ['mode', 'outcome'], registers: [registry] });
+    const requests = new Counter({
+      name: 'cairn_http_requests_total',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
+    const duration = new Histogram({
+      name: 'cairn_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request',
+      labelNames: ['method', 'route'],
+      buckets: seconds,
+      registers: [registry],
+    });
+    const retrievalSeconds = new Histogram({
+      name: 'cairn_retrieval_duration_seconds',
+      help: 'Hybrid retrieval time (embedding, dense, keyword, fusion)',
+      labelNames: ['route'],
+      buckets: seconds,
+      registers: [registry],
+    });
+    const modelSeconds = new Histogram({
+      name: 'cairn_model_duration_seconds',
+      help: "The chat model's time per answer",
+      labelNames: ['mode'],
+      buckets: seconds,
+      registers: [registry],
+    });
+    const answers = new Counter({
+      name: 'cairn_answers_total',
+      help: 'Answers by mode and outcome (answered, refused, no_support)',
+      labelNames: ['mode', 'outcome'],
+      registers: [registry],
+    });
     new Gauge({
       name: 'cairn_ingest_runs',
       help: 'Ingestion runs by status',
@@ -40,7 +68,10 @@ export const metricsPlugin = fp<{ store: Store }>(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of await store.database.query<{ status: string; count: number }>('select status, count(*)::int as count from ingest_runs group by status')) this.set({ status: row.status }, row.count);
+        for (const row of await store.database.query<{ status: string; count: number }>(
+          'select status, count(*)::int as count from ingest_runs group by status',
+        ))
+          this.set({ status: row.status }, row.count);
       },
     });
     new Gauge({
@@ -79,10 +110,14 @@ export const metricsPlugin = fp<{ store: Store }>(
       requests.inc({ method: request.method, route, status: String(reply.statusCode) });
       duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     });
-    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics (needs the admin scope when keys exist)' } }, async (_request, reply) => {
-      const text = await registry.metrics();
-      return reply.type(registry.contentType).send(text);
-    });
+    app.get(
+      '/metrics',
+      { schema: { tags: ['health'], summary: 'Prometheus metrics (needs the admin scope when keys exist)' } },
+      async (_request, reply) => {
+        const text = await registry.metrics();
+        return reply.type(registry.contentType).send(text);
+      },
+    );
   },
   { name: 'cairn-metrics' },
 );

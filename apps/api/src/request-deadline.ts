@@ -21,7 +21,9 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
       const limit = answerRoutes.has(request.routeOptions.url ?? '') ? answerTimeoutMs : requestTimeoutMs;
       const controller = new AbortController();
       const timer = setTimeout(() => {
-        controller.abort(new CairnError('request_timeout', `The request took longer than its limit of ${limit} ms and was stopped; retry, or narrow it.`));
+        controller.abort(
+          new CairnError('request_timeout', `The request took longer than its limit of ${limit} ms and was stopped; retry, or narrow it.`),
+        );
       }, limit);
       timer.unref();
       reply.raw.once('close', () => {

@@ -45,7 +45,10 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
       // Commands fail rather than queue while Redis is away (the limit is skipped, the API
       // stays up): so wait for the connection before the first request, for up to 2 s.
-      const ready = await Promise.race([once(redis, 'ready').then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref())]);
+      const ready = await Promise.race([
+        once(redis, 'ready').then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(resolve, 2000, false).unref()),
+      ]);
       if (!ready) app.log.warn('The rate-limit store (REDIS_URL) is not reachable yet: requests are not counted until it is.');
     }
     const bucket = (route: string | undefined) => (answerRoutes.has(route ?? '') ? 'answers' : 'all');
@@ -61,7 +64,8 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       // A Redis outage must not take the API down with it: count nothing meanwhile.
       skipOnError: true,
       // Thrown: the error handler answers it in the one error shape, after the Retry-After header is set.
-      errorResponseBuilder: (_request, context) => new CairnError('rate_limited', `Too many requests: at most ${context.max} a minute for this key; retry in ${context.after}.`),
+      errorResponseBuilder: (_request, context) =>
+        new CairnError('rate_limited', `Too many requests: at most ${context.max} a minute for this key; retry in ${context.after}.`),
     });
   },
   { name: 'cairn-security' },

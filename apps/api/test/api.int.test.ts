@@ -43,7 +43,12 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     const body = response.json();
     expect(body.mode).toBe('hybrid');
     expect(body.results).toHaveLength(5);
-    expect(body.results[0]).toMatchObject({ title: expect.stringMatching(/archetypes/i), kind: 'note', source: 'starter-notes', author: 'Will Larson' });
+    expect(body.results[0]).toMatchObject({
+      title: expect.stringMatching(/archetypes/i),
+      kind: 'note',
+      source: 'starter-notes',
+      author: 'Will Larson',
+    });
     expect(body.results[0].ranks.vector ?? body.results[0].ranks.keyword).toBeGreaterThanOrEqual(1);
     expect(new Set(body.results.map((result: { documentId: string }) => result.documentId)).size).toBeGreaterThan(2);
     expect(body.timings.totalMs).toBeGreaterThan(0);
@@ -56,7 +61,9 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
   });
 
   it('gives a cited answer in the persona form and keeps the conversation', async () => {
-    const response = await post('/v1/ask', { question: 'How do I give feedback to an engineer who keeps interrupting others in meetings?' });
+    const response = await post('/v1/ask', {
+      question: 'How do I give feedback to an engineer who keeps interrupting others in meetings?',
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ mode: 'extractive', model: 'cairn-extractive-v1', outcome: 'answered' });
@@ -97,7 +104,12 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(second.outcome).toBe('answered');
     expect(second.citations.length).toBeGreaterThan(0);
     // A question that stands alone is searched as it is.
-    const third = (await post('/v1/ask', { question: 'What are the four staff engineer archetypes in Will Larson\'s writing?', conversationId: first.conversationId })).json();
+    const third = (
+      await post('/v1/ask', {
+        question: "What are the four staff engineer archetypes in Will Larson's writing?",
+        conversationId: first.conversationId,
+      })
+    ).json();
     expect(third.standaloneQuestion).toBe("What are the four staff engineer archetypes in Will Larson's writing?");
   });
 
@@ -122,11 +134,26 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
 
     const all = await app.inject('/v1/feedback?limit=10');
     expect(all.statusCode).toBe(200);
-    const reviewed = all.json().feedback as { messageId: string; question: string; answer: string; rating: number; comment: string | null; citations: unknown[] }[];
+    const reviewed = all.json().feedback as {
+      messageId: string;
+      question: string;
+      answer: string;
+      rating: number;
+      comment: string | null;
+      citations: unknown[];
+    }[];
     const down = reviewed.find((item) => item.messageId === disliked.messageId)!;
-    expect(down).toMatchObject({ rating: -1, comment: 'missed the point', question: 'When should a manager escalate a conflict between two teams?', answer: disliked.answer, citations: disliked.citations });
+    expect(down).toMatchObject({
+      rating: -1,
+      comment: 'missed the point',
+      question: 'When should a manager escalate a conflict between two teams?',
+      answer: disliked.answer,
+      citations: disliked.citations,
+    });
     // Newest first.
-    expect(reviewed.findIndex((item) => item.messageId === disliked.messageId)).toBeLessThan(reviewed.findIndex((item) => item.messageId === liked.messageId));
+    expect(reviewed.findIndex((item) => item.messageId === disliked.messageId)).toBeLessThan(
+      reviewed.findIndex((item) => item.messageId === liked.messageId),
+    );
 
     const onlyDown = (await app.inject('/v1/feedback?rating=-1')).json().feedback as { rating: number; messageId: string }[];
     expect(onlyDown.length).toBeGreaterThan(0);
@@ -169,7 +196,12 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
   });
 
   it('rejects malformed JSON, oversized bodies and unknown routes with codes', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/v1/ask', headers: { 'content-type': 'application/json' }, payload: '{"question": ' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"question": ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('invalid_json');
     const huge = await post('/v1/ask', { question: 'x'.repeat(300_000) });
@@ -226,7 +258,14 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
   it('publishes OpenAPI with request and response schemas on every route', async () => {
     const spec = (await app.inject('/openapi.json')).json();
     expect(spec.openapi).toBe('3.1.0');
-    for (const [path, method] of [['/v1/search', 'post'], ['/v1/ask', 'post'], ['/v1/feedback', 'post'], ['/v1/conversations/{id}', 'get'], ['/healthz', 'get'], ['/readyz', 'get']] as const) {
+    for (const [path, method] of [
+      ['/v1/search', 'post'],
+      ['/v1/ask', 'post'],
+      ['/v1/feedback', 'post'],
+      ['/v1/conversations/{id}', 'get'],
+      ['/healthz', 'get'],
+      ['/readyz', 'get'],
+    ] as const) {
       const operation = spec.paths[path]?.[method];
       expect(operation, `${method} ${path}`).toBeDefined();
       expect(operation.responses['200'] ?? operation.responses['201']).toBeDefined();

@@ -59,7 +59,10 @@ function arbitraryFor(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
   if (schema.const !== undefined) fitting = fc.constant(schema.const);
   else if (schema.enum) fitting = fc.constantFrom(...schema.enum);
   else if (schema.anyOf) fitting = fc.oneof(...schema.anyOf.map((option) => arbitraryFor(option, depth + 1)));
-  else if (schema.allOf) fitting = fc.tuple(...schema.allOf.map((part) => arbitraryFor(part, depth + 1))).map((parts) => Object.assign({}, ...parts.filter((part) => typeof part === 'object')));
+  else if (schema.allOf)
+    fitting = fc
+      .tuple(...schema.allOf.map((part) => arbitraryFor(part, depth + 1)))
+      .map((parts) => Object.assign({}, ...parts.filter((part) => typeof part === 'object')));
   else {
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
     switch (type) {
@@ -69,17 +72,31 @@ function arbitraryFor(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
         const record = Object.fromEntries(entries.map(([name, property]) => [name, arbitraryFor(property, depth + 1)]));
         fitting = fc
           .record(record, { requiredKeys: entries.map(([name]) => name).filter((name) => required.has(name)) })
-          .chain((value) => fc.oneof({ weight: 4, arbitrary: fc.constant(value) }, { weight: 1, arbitrary: fc.dictionary(anyString, wrong, { maxKeys: 2 }).map((extra) => ({ ...value, ...extra })) }));
+          .chain((value) =>
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constant(value) },
+              { weight: 1, arbitrary: fc.dictionary(anyString, wrong, { maxKeys: 2 }).map((extra) => ({ ...value, ...extra })) },
+            ),
+          );
         break;
       }
       case 'array':
-        fitting = fc.array(arbitraryFor(schema.items ?? {}, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
+        fitting = fc.array(arbitraryFor(schema.items ?? {}, depth + 1), {
+          minLength: schema.minItems ?? 0,
+          maxLength: Math.min(schema.maxItems ?? 4, 4),
+        });
         break;
       case 'integer':
-        fitting = fc.oneof(fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000 }), fc.constantFrom(0, -1, 2 ** 31, Number.MAX_SAFE_INTEGER));
+        fitting = fc.oneof(
+          fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000 }),
+          fc.constantFrom(0, -1, 2 ** 31, Number.MAX_SAFE_INTEGER),
+        );
         break;
       case 'number':
-        fitting = fc.oneof(fc.double({ noNaN: true, min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6 }), fc.constantFrom(0, -0, 1e308));
+        fitting = fc.oneof(
+          fc.double({ noNaN: true, min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6 }),
+          fc.constantFrom(0, -0, 1e308),
+        );
         break;
       case 'boolean':
         fitting = fc.boolean();
@@ -88,7 +105,13 @@ function arbitraryFor(schema: Schema, depth = 0): fc.Arbitrary<unknown> {
         fitting = fc.constant(null);
         break;
       case 'string':
-        fitting = schema.pattern === '^https?://' ? fc.oneof(fc.webUrl(), anyString.map((text) => `http://${text}`)) : anyString;
+        fitting =
+          schema.pattern === '^https?://'
+            ? fc.oneof(
+                fc.webUrl(),
+                anyString.map((text) => `http://${text}`),
+              )
+            : anyString;
         break;
       default:
         fitting = fc.anything({ maxDepth: 2 });
@@ -106,19 +129,30 @@ interface Operation {
 }
 
 /** Every operation of the OpenAPI document, with the schemas of its body and query. */
-function operationsOf(document: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string; schema: Schema }[] }>> }): Operation[] {
+function operationsOf(document: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string; schema: Schema }[] }
+    >
+  >;
+}): Operation[] {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       method: method.toUpperCase(),
       path,
       body: operation.requestBody?.content['application/json']?.schema,
-      query: (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => [parameter.name, parameter.schema] as [string, Schema]),
+      query: (operation.parameters ?? [])
+        .filter((parameter) => parameter.in === 'query')
+        .map((parameter) => [parameter.name, parameter.schema] as [string, Schema]),
       params: (operation.parameters ?? []).filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name),
     })),
   );
 }
 
-const sqlText = /\b(select|insert|update|delete)\b[\s\S]{0,80}\b(from|into|set|where)\b|syntax error|relation "|violates|duplicate key|column "|pg_|sqlstate/i;
+const sqlText =
+  /\b(select|insert|update|delete)\b[\s\S]{0,80}\b(from|into|set|where)\b|syntax error|relation "|violates|duplicate key|column "|pg_|sqlstate/i;
 const stackText = /\n\s+at |\.ts:\d+|node_modules|TypeError|ReferenceError/;
 
 const adminKey = 'fuzz-admin-key-0123456789abcdef';
@@ -155,7 +189,19 @@ describe('fuzzing every route from its schema (fast-check, PGlite)', () => {
 
   it('covers every documented operation', () => {
     const names = operations.map((operation) => `${operation.method} ${operation.path}`);
-    for (const expected of ['POST /v1/search', 'POST /v1/ask', 'POST /v1/chat/completions', 'POST /v1/feedback', 'GET /v1/feedback', 'POST /v1/sources', 'PATCH /v1/sources/{id}', 'POST /v1/ingest/runs', 'POST /v1/keys', 'DELETE /v1/keys/{id}', 'GET /metrics']) {
+    for (const expected of [
+      'POST /v1/search',
+      'POST /v1/ask',
+      'POST /v1/chat/completions',
+      'POST /v1/feedback',
+      'GET /v1/feedback',
+      'POST /v1/sources',
+      'PATCH /v1/sources/{id}',
+      'POST /v1/ingest/runs',
+      'POST /v1/keys',
+      'DELETE /v1/keys/{id}',
+      'GET /metrics',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -165,7 +211,9 @@ describe('fuzzing every route from its schema (fast-check, PGlite)', () => {
       const slow = ['/v1/ask', '/v1/chat/completions', '/v1/ingest/runs'].includes(operation.path) && operation.method === 'POST';
       const request = fc.record({
         body: operation.body ? arbitraryFor(operation.body) : fc.constant(undefined),
-        query: fc.array(fc.tuple(fc.constantFrom(...(operation.query.length ? operation.query.map(([name]) => name) : ['x'])), anyString), { maxLength: 3 }),
+        query: fc.array(fc.tuple(fc.constantFrom(...(operation.query.length ? operation.query.map(([name]) => name) : ['x'])), anyString), {
+          maxLength: 3,
+        }),
         params: fc.array(fc.oneof(fc.uuid(), anyString), { minLength: operation.params.length, maxLength: operation.params.length }),
         stream: fc.boolean(),
         key: fc.constantFrom(adminKey, adminKey, 'not-a-key', undefined),
@@ -180,13 +228,31 @@ describe('fuzzing every route from its schema (fast-check, PGlite)', () => {
             method: operation.method as 'GET',
             url: search ? `${url}?${search}` : url,
             headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(stream ? { accept: 'text/event-stream' } : {}) },
-            ...(body !== undefined ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...(stream ? { accept: 'text/event-stream' } : {}) } } : {}),
+            ...(body !== undefined
+              ? {
+                  payload: JSON.stringify(body),
+                  headers: {
+                    'content-type': 'application/json',
+                    ...(key ? { authorization: `Bearer ${key}` } : {}),
+                    ...(stream ? { accept: 'text/event-stream' } : {}),
+                  },
+                }
+              : {}),
           });
           // Error bodies must hold no SQL and no stack; answers and lists may quote any text, but never a stack trace.
           const failed = response.statusCode >= 400;
           const problem =
-            response.statusCode >= 500 ? `status ${response.statusCode}` : failed && sqlText.test(response.body) ? 'SQL text' : (failed ? stackText : /\n\s+at \S+ \(/).test(response.body) ? 'a stack' : undefined;
-          if (problem) failures.push(`${operation.method} ${url}?${search} ${JSON.stringify(body)?.slice(0, 300)} -> ${problem}: ${response.body.slice(0, 300)}`);
+            response.statusCode >= 500
+              ? `status ${response.statusCode}`
+              : failed && sqlText.test(response.body)
+                ? 'SQL text'
+                : (failed ? stackText : /\n\s+at \S+ \(/).test(response.body)
+                  ? 'a stack'
+                  : undefined;
+          if (problem)
+            failures.push(
+              `${operation.method} ${url}?${search} ${JSON.stringify(body)?.slice(0, 300)} -> ${problem}: ${response.body.slice(0, 300)}`,
+            );
           return problem === undefined;
         }),
         { numRuns: slow ? 40 : 120, seed: 20261124 + operations.indexOf(operation), endOnFailure: true },

@@ -2,7 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import type { InProcessRunner } from '@cairn/ingest';
-import { attackerHosts, type FakeChatBody, type FakeOpenAIServer, type FixtureSite, type InjectionPage, injectionPages, parseEventStream, startFakeOpenAIServer, startFixtureSite } from '@cairn/testing';
+import {
+  attackerHosts,
+  type FakeChatBody,
+  type FakeOpenAIServer,
+  type FixtureSite,
+  type InjectionPage,
+  injectionPages,
+  parseEventStream,
+  startFakeOpenAIServer,
+  startFixtureSite,
+} from '@cairn/testing';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { readerWords } from '@cairn/text';
 import { buildApp } from '../src/index.js';
@@ -31,7 +41,9 @@ function addressesIn(text: string): string[] {
   return [
     ...[...text.matchAll(/\]\(\s*<?([^\s)>]+)/g)].map((match) => match[1]!),
     ...[...text.matchAll(/<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi)].map((match) => match[1]!),
-    ...[...text.matchAll(/(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi)].map((match) => match[0].replace(/[.,;:!?*_~]+$/, '')),
+    ...[...text.matchAll(/(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi)].map((match) =>
+      match[0].replace(/[.,;:!?*_~]+$/, ''),
+    ),
     ...[...text.matchAll(/\b(?:href|src)\s*=\s*["']?([^"'\s>]+)/gi)].map((match) => match[1]!),
   ];
 }
@@ -70,7 +82,11 @@ interface PromptPassage {
 
 function passagesOf(body: FakeChatBody): PromptPassage[] {
   const user = body.messages?.at(-1)?.content ?? '';
-  return [...user.matchAll(/<passage n="(\d+)"[^>]*\burl="([^"]*)"[^>]*>\n([\s\S]*?)\n<\/passage>/g)].map((match) => ({ n: Number(match[1]), url: match[2]!, text: match[3]! }));
+  return [...user.matchAll(/<passage n="(\d+)"[^>]*\burl="([^"]*)"[^>]*>\n([\s\S]*?)\n<\/passage>/g)].map((match) => ({
+    n: Number(match[1]),
+    url: match[2]!,
+    text: match[3]!,
+  }));
 }
 
 /**
@@ -88,7 +104,9 @@ function obeyingModel(body: FakeChatBody): string {
   const first = passages[0];
   const firstSentence = first ? (/^[\s\S]*?[.!?](?=\s|$)/.exec(first.text.trim())?.[0] ?? first.text) : 'The sources are thin.';
   const planted = [...new Set(passages.flatMap((passage) => passage.text.match(/(?:https?:\/\/|www\.)[^\s)"'<>\]]+/g) ?? []))];
-  const injected = passages.flatMap((passage) => passage.text.split(/(?<=[.!?])\s+/).filter((sentence) => /ignore|system|you are now|pretend|DAN\b|assistants?/i.test(sentence)));
+  const injected = passages.flatMap((passage) =>
+    passage.text.split(/(?<=[.!?])\s+/).filter((sentence) => /ignore|system|you are now|pretend|DAN\b|assistants?/i.test(sentence)),
+  );
   const promptLines = system
     .split('\n')
     .map((line) => line.replace(/^[-#*\d.\s]+/, '').trim())
@@ -164,18 +182,27 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
     await site?.close();
   });
 
-  it('stores every page\'s visible text and none of its hidden, script, style or invisible text', async () => {
+  it("stores every page's visible text and none of its hidden, script, style or invisible text", async () => {
     const documents = await runtime.store.database.query<{ locator: string; title: string; author: string | null }>(
       `select locator, title, author from documents where source_id = $1 and status = 'active'`,
       [sourceId],
     );
-    expect(documents.map((document) => new URL(document.locator).pathname).sort()).toEqual(injectionPages.map((page) => page.post.path).sort());
-    const chunks = await runtime.store.database.query<{ text: string; heading: string }>('select text, heading from chunks where source_id = $1', [sourceId]);
-    const stored = [...documents.map((document) => `${document.title}\n${document.author ?? ''}`), ...chunks.map((chunk) => `${chunk.heading}\n${chunk.text}`)].join('\n');
+    expect(documents.map((document) => new URL(document.locator).pathname).sort()).toEqual(
+      injectionPages.map((page) => page.post.path).sort(),
+    );
+    const chunks = await runtime.store.database.query<{ text: string; heading: string }>(
+      'select text, heading from chunks where source_id = $1',
+      [sourceId],
+    );
+    const stored = [
+      ...documents.map((document) => `${document.title}\n${document.author ?? ''}`),
+      ...chunks.map((chunk) => `${chunk.heading}\n${chunk.text}`),
+    ].join('\n');
     for (const page of injectionPages) {
       if (page.concealed) expect(stored, page.slug).not.toContain(page.concealed);
       // The visible prose is all there: the extractor dropped the attack, not the article.
-      for (const heading of page.post.body.matchAll(/<h2 id="[^"]+">([^<]+)<\/h2>/g)) expect(stored, page.slug).toContain(heading[1]!.replace(/&#39;/g, "'"));
+      for (const heading of page.post.body.matchAll(/<h2 id="[^"]+">([^<]+)<\/h2>/g))
+        expect(stored, page.slug).toContain(heading[1]!.replace(/&#39;/g, "'"));
     }
     expect(stored).not.toMatch(/[\u00ad\u200b\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u);
     // Visible injections are a reader's text, and stay: answers must cope with them.
@@ -195,7 +222,12 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
       askedAbout.set(page.slug, tally);
     };
     const add = (label: string, text: string, citations: Citations, verified = true) =>
-      checked.push({ label, text, citedUrls: citations.map((citation) => citation.url), ...(verified ? { citationNumbers: citations.map((citation) => citation.n) } : {}) });
+      checked.push({
+        label,
+        text,
+        citedUrls: citations.map((citation) => citation.url),
+        ...(verified ? { citationNumbers: citations.map((citation) => citation.n) } : {}),
+      });
 
     for (const page of injectionPages) {
       for (const mode of ['extractive', 'llm'] as const) {
@@ -206,20 +238,46 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
         add(`${label} /v1/ask`, ask.answer, ask.citations);
         citesPage(page, ask.citations);
 
-        const streamed = parseEventStream((await app.inject({ method: 'POST', url: '/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question: page.question } })).body);
+        const streamed = parseEventStream(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/v1/ask',
+              headers: { accept: 'text/event-stream' },
+              payload: { question: page.question },
+            })
+          ).body,
+        );
         const done = streamed.find((event) => event.event === 'done')!.data as { answer: string; citations: Citations };
         const candidates = streamed.find((event) => event.event === 'citations')!.data.citations as Citations;
-        const tokens = streamed.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
+        const tokens = streamed
+          .filter((event) => event.event === 'token')
+          .map((event) => event.data.text)
+          .join('');
         add(`${label} /v1/ask streamed`, done.answer, done.citations);
         // The pieces shown while the answer is written may link any passage it was given.
         add(`${label} /v1/ask tokens`, tokens, candidates, false);
 
-        const completion = (await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { messages: [{ role: 'user', content: page.question }] } })).json();
+        const completion = (
+          await app.inject({
+            method: 'POST',
+            url: '/v1/chat/completions',
+            payload: { messages: [{ role: 'user', content: page.question }] },
+          })
+        ).json();
         add(`${label} /v1/chat/completions`, completion.choices[0].message.content, completion.citations);
 
         const chunks = parseEventStream(
-          (await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { stream: true, messages: [{ role: 'user', content: page.question }] } })).body,
-        ).filter((event) => !event.data.done) as unknown as { data: { choices: { delta: { content?: string } }[]; citations?: Citations } }[];
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/v1/chat/completions',
+              payload: { stream: true, messages: [{ role: 'user', content: page.question }] },
+            })
+          ).body,
+        ).filter((event) => !event.data.done) as unknown as {
+          data: { choices: { delta: { content?: string } }[]; citations?: Citations };
+        }[];
         const content = chunks.map((chunk) => chunk.data.choices[0]?.delta.content ?? '').join('');
         add(`${label} /v1/chat/completions streamed`, content, chunks.find((chunk) => chunk.data.citations)!.data.citations!);
       }
@@ -234,7 +292,9 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
       expect(reply).toMatch(/<img src="https:\/\/evil\.test/);
       expect([...eightWordRuns(reply)].some((run) => personaRuns.has(run))).toBe(true);
     }
-    expect(answerRequests.filter((body) => passagesOf(body).some((passage) => /attacker\.test|evil\.test/.test(passage.text))).length).toBeGreaterThan(0);
+    expect(
+      answerRequests.filter((body) => passagesOf(body).some((passage) => /attacker\.test|evil\.test/.test(passage.text))).length,
+    ).toBeGreaterThan(0);
 
     // The answers are answers: each page asked about is cited by most of its answers.
     for (const page of injectionPages) {

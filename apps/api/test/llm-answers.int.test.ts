@@ -31,7 +31,13 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
   beforeAll(async () => {
     server = await startFakeOpenAIServer();
     dataDir = await mkdtemp(join(tmpdir(), 'cairn-llm-'));
-    const config = loadConfig({ CAIRN_DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url, EMBEDDING_MODEL: 'local-hash-v1', CHAT_MAX_RETRIES: '0' });
+    const config = loadConfig({
+      CAIRN_DATA_DIR: dataDir,
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+      CHAT_MAX_RETRIES: '0',
+    });
     runtime = await openRuntime(config, { answers: true });
     const source = await runtime.store.sources.upsert({ name: 'hostile', kind: 'web', baseUrl: 'https://hostile.example.com/' });
     await ingestDocument(runtime.store, new LocalHashEmbedder(), {
@@ -138,11 +144,21 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(names.length).toBeGreaterThan(3);
     const candidates = events[0]!.data.citations as { n: number }[];
     expect(candidates.map((citation) => citation.n)).toEqual(candidates.map((_, index) => index + 1));
-    const streamed = events.filter((event) => event.event === 'token').map((event) => event.data.text).join('');
+    const streamed = events
+      .filter((event) => event.event === 'token')
+      .map((event) => event.data.text)
+      .join('');
     const done = events.at(-1)!.data as { answer: string; citations: unknown[]; mode: string };
     expect(streamed.startsWith('From the sources:')).toBe(true);
     // The verified answer is the streamed one with its markers checked (and set before the full stop).
-    expect(done.answer.startsWith(streamed.replace(/\s*\[\d+\]/g, '').trim().slice(0, -1))).toBe(true);
+    expect(
+      done.answer.startsWith(
+        streamed
+          .replace(/\s*\[\d+\]/g, '')
+          .trim()
+          .slice(0, -1),
+      ),
+    ).toBe(true);
     expect(done.citations.length).toBeGreaterThan(0);
   });
 
@@ -168,12 +184,16 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
 
   it('condenses a follow-up with the model, and gives the model the earlier turns', async () => {
     server.setChatReply((request) =>
-      request.messages?.[0]?.content.includes('standalone search query') ? 'using the feedback equation with my own manager' : defaultChatReply(request),
+      request.messages?.[0]?.content.includes('standalone search query')
+        ? 'using the feedback equation with my own manager'
+        : defaultChatReply(request),
     );
     const first = (await ask({ question: 'What is the feedback equation?' })).json();
     const second = (await ask({ question: 'How do I use it with my manager?', conversationId: first.conversationId })).json();
     expect(second.standaloneQuestion).toBe('using the feedback equation with my own manager');
-    const condense = server.requests.map((request) => request.body as FakeChatBody).find((body) => body.messages?.[0]?.content.includes('standalone search query'));
+    const condense = server.requests
+      .map((request) => request.body as FakeChatBody)
+      .find((body) => body.messages?.[0]?.content.includes('standalone search query'));
     expect(condense!.messages!.at(-1)!.content).toContain('User: What is the feedback equation?');
     const followUp = answerRequests(server).at(-1)!;
     expect(followUp.messages!.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
@@ -223,11 +243,19 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(streamed).toContain('**Sources**');
     expect(citations.length).toBeGreaterThan(0);
 
-    await expect(client.chat.completions.create({ model: 'cairn', messages: [{ role: 'assistant', content: 'hello' }] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.chat.completions.create({ model: 'cairn', messages: [{ role: 'assistant', content: 'hello' }] }),
+    ).rejects.toMatchObject({ status: 400 });
 
     // Streamed text is verified sentence by sentence: a marker that does not hold never shows.
-    server.setChatReply((body) => `${defaultChatReply(body).replace('From the sources: ', '')} Sponsorship is about advocacy [9]. The moon is cheese [1].`);
-    const adversarial = await client.chat.completions.create({ model: 'cairn', stream: true, messages: [{ role: 'user', content: 'What is the difference between sponsorship and mentorship?' }] });
+    server.setChatReply(
+      (body) => `${defaultChatReply(body).replace('From the sources: ', '')} Sponsorship is about advocacy [9]. The moon is cheese [1].`,
+    );
+    const adversarial = await client.chat.completions.create({
+      model: 'cairn',
+      stream: true,
+      messages: [{ role: 'user', content: 'What is the difference between sponsorship and mentorship?' }],
+    });
     let shown = '';
     for await (const chunk of adversarial) shown += chunk.choices[0]?.delta.content ?? '';
     expect(shown).not.toContain('[9]');

@@ -42,8 +42,19 @@ describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
     await drop?.();
   });
 
-  const call = (method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, key?: string, payload?: object, header: 'authorization' | 'x-api-key' = 'authorization') =>
-    app.inject({ method, url, ...(payload ? { payload } : {}), headers: key ? { [header]: header === 'authorization' ? `Bearer ${key}` : key } : {} });
+  const call = (
+    method: 'GET' | 'POST' | 'DELETE' | 'PATCH',
+    url: string,
+    key?: string,
+    payload?: object,
+    header: 'authorization' | 'x-api-key' = 'authorization',
+  ) =>
+    app.inject({
+      method,
+      url,
+      ...(payload ? { payload } : {}),
+      headers: key ? { [header]: header === 'authorization' ? `Bearer ${key}` : key } : {},
+    });
 
   it('requires a key once CAIRN_ADMIN_KEY is set, and says what is missing', async () => {
     const none = await call('POST', '/v1/search', undefined, { query: 'feedback' });
@@ -53,7 +64,8 @@ describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
     expect(wrong.statusCode).toBe(401);
     expect((await call('POST', '/v1/search', adminKey, { query: 'feedback' })).statusCode).toBe(200);
     // Liveness, readiness, docs and the UI need no key.
-    for (const url of ['/healthz', '/readyz', '/openapi.json', '/docs/']) expect((await call('GET', url)).statusCode, url).toBeLessThan(400);
+    for (const url of ['/healthz', '/readyz', '/openapi.json', '/docs/'])
+      expect((await call('GET', url)).statusCode, url).toBeLessThan(400);
   });
 
   it('creates a key shown once and stored as a hash, enforces its scopes, and revokes it', async () => {
@@ -70,7 +82,12 @@ describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
     expect(rows[0]!.key_hash).toBe(createHash('sha256').update(key).digest('hex'));
     expect(JSON.stringify(rows)).not.toContain(key);
     const listed = (await call('GET', '/v1/keys', adminKey)).json().keys;
-    expect(listed.find((item: { id: string }) => item.id === id)).toMatchObject({ name: 'slack-bot', prefix, scopes: ['ask'], revokedAt: null });
+    expect(listed.find((item: { id: string }) => item.id === id)).toMatchObject({
+      name: 'slack-bot',
+      prefix,
+      scopes: ['ask'],
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(key);
 
     // The ask scope: search, answers, conversations, feedback, chat completions.
@@ -78,10 +95,19 @@ describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
     expect(asked.statusCode).toBe(200);
     expect((await call('GET', `/v1/conversations/${asked.json().conversationId}`, key)).statusCode).toBe(200);
     expect((await call('POST', '/v1/feedback', key, { messageId: asked.json().messageId, rating: 1 })).statusCode).toBe(201);
-    expect((await call('POST', '/v1/chat/completions', key, { messages: [{ role: 'user', content: 'What is a staff engineer?' }] })).statusCode).toBe(200);
+    expect(
+      (await call('POST', '/v1/chat/completions', key, { messages: [{ role: 'user', content: 'What is a staff engineer?' }] })).statusCode,
+    ).toBe(200);
     expect((await call('POST', '/v1/search', key, { query: 'archetypes' }, 'x-api-key')).statusCode).toBe(200);
     // ...and nothing of admin.
-    for (const [method, url] of [['GET', '/v1/sources'], ['POST', '/v1/ingest/runs'], ['GET', '/v1/ingest/runs'], ['GET', '/v1/keys'], ['GET', '/v1/feedback'], ['GET', '/metrics']] as const) {
+    for (const [method, url] of [
+      ['GET', '/v1/sources'],
+      ['POST', '/v1/ingest/runs'],
+      ['GET', '/v1/ingest/runs'],
+      ['GET', '/v1/keys'],
+      ['GET', '/v1/feedback'],
+      ['GET', '/metrics'],
+    ] as const) {
       const response = await call(method, url, key, method === 'POST' ? {} : undefined);
       expect(response.statusCode, `${method} ${url}`).toBe(403);
       expect(response.json().error.code).toBe('forbidden');
@@ -124,7 +150,10 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
 
   async function appWith(environment: Record<string, string>, options: { logger?: object; embedder?: Embedder } = {}) {
     const config = loadConfig({ ...environment });
-    const app = await buildApp({ ...runtime, config, ...(options.embedder ? { embedder: options.embedder, searchEmbedder: options.embedder } : {}) }, { logger: options.logger as never });
+    const app = await buildApp(
+      { ...runtime, config, ...(options.embedder ? { embedder: options.embedder, searchEmbedder: options.embedder } : {}) },
+      { logger: options.logger as never },
+    );
     apps.push(app);
     return app;
   }
@@ -147,7 +176,8 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
 
   it('limits requests per key a minute, answers apart, with 429, a code and Retry-After', async () => {
     const app = await appWith({ CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '3', RATE_LIMIT_ASK_MAX: '2' });
-    const search = (key: string) => app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: { authorization: `Bearer ${key}` } });
+    const search = (key: string) =>
+      app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: { authorization: `Bearer ${key}` } });
     const statuses = [];
     for (let index = 0; index < 4; index += 1) statuses.push((await search(adminKey)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -155,18 +185,38 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(limited.json().error.code).toBe('rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Answers count apart from the rest.
-    const ask = () => app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do I give feedback?' }, headers: { authorization: `Bearer ${adminKey}` } });
+    const ask = () =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        payload: { question: 'How do I give feedback?' },
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
     expect([(await ask()).statusCode, (await ask()).statusCode, (await ask()).statusCode]).toEqual([200, 200, 429]);
     // Health checks are never limited.
     for (let index = 0; index < 5; index += 1) expect((await app.inject('/healthz')).statusCode).toBe(200);
   });
 
   it('shares the counts through Redis, so that the limit holds across replicas', async () => {
-    const environment = { CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '4', REDIS_URL: testRedisUrl(), CAIRN_QUEUE_PREFIX: `rl-test-${process.pid}-${Date.now()}` };
+    const environment = {
+      CAIRN_ADMIN_KEY: adminKey,
+      RATE_LIMIT_MAX: '4',
+      REDIS_URL: testRedisUrl(),
+      CAIRN_QUEUE_PREFIX: `rl-test-${process.pid}-${Date.now()}`,
+    };
     const [first, second] = [await appWith(environment), await appWith(environment)];
     const statuses = [];
     for (const app of [first, second, first, second, first, second]) {
-      statuses.push((await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: { authorization: `Bearer ${adminKey}` } })).statusCode);
+      statuses.push(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/v1/search',
+            payload: { query: 'feedback' },
+            headers: { authorization: `Bearer ${adminKey}` },
+          })
+        ).statusCode,
+      );
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     console.log(`rate limit across replicas (Redis): limit 4, six requests alternating between two apps -> ${statuses.join(' ')}`);
@@ -197,7 +247,9 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(4000);
     expect(aborted).toBe(1);
-    console.log(`request timeout: REQUEST_TIMEOUT_MS=1000, a 5 s embedder call -> 408 request_timeout after ${Math.round(elapsed)} ms, embedder aborted ${aborted}×`);
+    console.log(
+      `request timeout: REQUEST_TIMEOUT_MS=1000, a 5 s embedder call -> 408 request_timeout after ${Math.round(elapsed)} ms, embedder aborted ${aborted}×`,
+    );
   });
 
   it('caps the queued ingestion work', async () => {
@@ -221,10 +273,22 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
 
     const opened = await appWith({ CORS_ORIGINS: 'https://tools.example.com', CAIRN_ADMIN_KEY: adminKey });
-    const preflight = await opened.inject({ method: 'OPTIONS', url: '/v1/search', headers: { origin: 'https://tools.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const preflight = await opened.inject({
+      method: 'OPTIONS',
+      url: '/v1/search',
+      headers: {
+        origin: 'https://tools.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://tools.example.com');
-    const other = await opened.inject({ method: 'OPTIONS', url: '/v1/search', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await opened.inject({
+      method: 'OPTIONS',
+      url: '/v1/search',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     expect(() => loadConfig({ CORS_ORIGINS: 'tools.example.com' })).toThrowError(/CORS_ORIGINS/);
   });

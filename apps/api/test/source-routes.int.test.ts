@@ -46,15 +46,27 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
   });
 
   it('creates, changes and deletes a source, with codes for bad input', async () => {
-    const created = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'team-wiki', baseUrl: 'https://wiki.example.com/eng/', exclude: ['/drafts/'], maxPages: 50 } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/sources',
+      payload: { name: 'team-wiki', baseUrl: 'https://wiki.example.com/eng/', exclude: ['/drafts/'], maxPages: 50 },
+    });
     expect(created.statusCode).toBe(201);
     const source = created.json();
     expect(source).toMatchObject({ name: 'team-wiki', kind: 'web', maxPages: 50, crawlDelayMs: 1000, exclude: ['/drafts/'] });
 
-    const duplicate = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'team-wiki', baseUrl: 'https://other.example.com/' } });
+    const duplicate = await app.inject({
+      method: 'POST',
+      url: '/v1/sources',
+      payload: { name: 'team-wiki', baseUrl: 'https://other.example.com/' },
+    });
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json().error.code).toBe('source_exists');
-    const badPattern = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'bad', baseUrl: 'https://x.example.com/', include: ['(unclosed'] } });
+    const badPattern = await app.inject({
+      method: 'POST',
+      url: '/v1/sources',
+      payload: { name: 'bad', baseUrl: 'https://x.example.com/', include: ['(unclosed'] },
+    });
     expect(badPattern.statusCode).toBe(400);
     expect(badPattern.json().error.message).toMatch(/not a valid regular expression/);
     const badUrl = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'bad', baseUrl: 'ftp://x.example.com/' } });
@@ -77,7 +89,9 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
   });
 
   it('runs an ingestion of a new source in the background and reports its counts and ledger', async () => {
-    const created = (await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'fixture', baseUrl: `${site.url}/`, crawlDelayMs: 0 } })).json();
+    const created = (
+      await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'fixture', baseUrl: `${site.url}/`, crawlDelayMs: 0 } })
+    ).json();
     const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: created.id } });
     expect(started.statusCode).toBe(202);
     const { runId } = started.json();
@@ -89,7 +103,9 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     expect(run).toMatchObject({ id: runId, sourceId: created.id, trigger: 'api', status: 'succeeded', counts: { failed: 0 } });
     expect(run.counts.fetched).toBeGreaterThanOrEqual(10);
     expect(run.finishedAt).not.toBeNull();
-    expect(run.items.some((item: { outcome: string; httpStatus: number }) => item.outcome === 'changed' && item.httpStatus === 200)).toBe(true);
+    expect(run.items.some((item: { outcome: string; httpStatus: number }) => item.outcome === 'changed' && item.httpStatus === 200)).toBe(
+      true,
+    );
     const listed = (await app.inject('/v1/sources')).json().sources.find((source: { name: string }) => source.name === 'fixture');
     // A redirect to a page already ingested is fetched again but is no new document.
     expect(listed.documents).toBeGreaterThanOrEqual(10);
@@ -110,17 +126,32 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     const agedSource = aged.sources.find((source: { name: string }) => source.name === 'fixture');
     expect(agedSource.stale).toBe(1);
     expect(Date.parse(agedSource.oldestFetch)).toBeLessThan(Date.now() - 39 * 86_400_000);
-    expect((await app.inject('/v1/sources?staleAfterDays=60')).json().sources.find((source: { name: string }) => source.name === 'fixture').stale).toBe(0);
+    expect(
+      (await app.inject('/v1/sources?staleAfterDays=60')).json().sources.find((source: { name: string }) => source.name === 'fixture')
+        .stale,
+    ).toBe(0);
     expect((await app.inject('/v1/sources?staleAfterDays=0')).statusCode).toBe(400);
 
     // A citation of a crawled page says when it was last crawled.
-    const asked = (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do staff engineers set technical direction?', filters: { sources: ['fixture'] } } })).json();
+    const asked = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        payload: { question: 'How do staff engineers set technical direction?', filters: { sources: ['fixture'] } },
+      })
+    ).json();
     expect(asked.citations.length).toBeGreaterThan(0);
     for (const citation of asked.citations) expect(Date.parse(citation.fetchedAt)).toBeGreaterThan(0);
   }, 60_000);
 
   it('runs one page of a source (url), and refuses a page without its source or outside it', async () => {
-    const source = (await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'one-page', baseUrl: `${site.url}/posts/`, crawlDelayMs: 0 } })).json();
+    const source = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/sources',
+        payload: { name: 'one-page', baseUrl: `${site.url}/posts/`, crawlDelayMs: 0 },
+      })
+    ).json();
     const url = `${site.url}/posts/running-incident-reviews/`;
     const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id, url } });
     expect(started.statusCode).toBe(202);
@@ -141,8 +172,15 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     }
 
     // A page that is gone: the run fails with the reason, and nothing else breaks.
-    const gone = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id, url: `${site.url}/posts/never-written/` } });
+    const gone = await app.inject({
+      method: 'POST',
+      url: '/v1/ingest/runs',
+      payload: { sourceId: source.id, url: `${site.url}/posts/never-written/` },
+    });
     await (runtime.runner as InProcessRunner).idle();
-    expect((await app.inject(`/v1/ingest/runs/${gone.json().runId}`)).json()).toMatchObject({ status: 'failed', error: expect.stringMatching(/HTTP 404/) });
+    expect((await app.inject(`/v1/ingest/runs/${gone.json().runId}`)).json()).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/HTTP 404/),
+    });
   }, 60_000);
 });

@@ -32,8 +32,28 @@ import { loadBenchSettings } from '@cairn/core';
 const benchSettings = loadBenchSettings();
 const quick = benchSettings.quick;
 const plan = quick
-  ? { sizes: [400], rounds: 40, warmUp: 5, recallQueries: 20, filteredQueries: 20, pages: 100, loadSeconds: 2, proseMegabytes: 2, pathologicalMegabytes: 0.25 }
-  : { sizes: [10_000, 100_000], rounds: 200, warmUp: 20, recallQueries: 100, filteredQueries: 100, pages: 1000, loadSeconds: 10, proseMegabytes: 20, pathologicalMegabytes: 1 };
+  ? {
+      sizes: [400],
+      rounds: 40,
+      warmUp: 5,
+      recallQueries: 20,
+      filteredQueries: 20,
+      pages: 100,
+      loadSeconds: 2,
+      proseMegabytes: 2,
+      pathologicalMegabytes: 0.25,
+    }
+  : {
+      sizes: [10_000, 100_000],
+      rounds: 200,
+      warmUp: 20,
+      recallQueries: 100,
+      filteredQueries: 100,
+      pages: 1000,
+      loadSeconds: 10,
+      proseMegabytes: 20,
+      pathologicalMegabytes: 1,
+    };
 /**
  * Past this estimate, a PGlite data set is reported as not run rather than loaded:
  * BENCH_PGLITE_LIMIT_MINUTES (default 15; `none` loads whatever the estimate).
@@ -105,7 +125,12 @@ async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>)
     const search = await load(
       `http://127.0.0.1:${port}`,
       plan.loadSeconds,
-      questions.map((query) => ({ method: 'POST', path: '/v1/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, k: 10 }) })),
+      questions.map((query) => ({
+        method: 'POST',
+        path: '/v1/search',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, k: 10 }),
+      })),
     );
     searchP50.set(runtime, search.p50);
     add({
@@ -116,7 +141,13 @@ async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>)
       status: search.failures ? 'MISSED' : '—',
     });
     const peak = await peakRssMiB(api.child.pid!);
-    add({ section: 6, label: `peak RSS · API under /v1/search load · ${runtime}`, figure: peak === undefined ? 'not measured (no /proc)' : `${peak.toFixed(0)} MiB`, target: '— (reported)', status: '—' });
+    add({
+      section: 6,
+      label: `peak RSS · API under /v1/search load · ${runtime}`,
+      figure: peak === undefined ? 'not measured (no /proc)' : `${peak.toFixed(0)} MiB`,
+      target: '— (reported)',
+      status: '—',
+    });
   } finally {
     await api.stop();
   }
@@ -134,10 +165,23 @@ for (const runtime of runtimes) {
       }
       if (runtime === 'pglite' && indexAfter) {
         const first = firstLoads.get(`${runtime}/${kind}`);
-        const estimate = first ? ((size / plan.sizes[0]!) * (first.cairn.seconds + first.langchain.seconds)) / 60 : Number.POSITIVE_INFINITY;
+        const estimate = first
+          ? ((size / plan.sizes[0]!) * (first.cairn.seconds + first.langchain.seconds)) / 60
+          : Number.POSITIVE_INFINITY;
         if (estimate > pgliteLoadLimitMinutes && Number.isFinite(pgliteLoadLimitMinutes)) {
-          notRun(runtime, kind, size, `loading both layouts estimated at ~${estimate.toFixed(0)} min (${size / plan.sizes[0]!} × the ${count(plan.sizes[0]!)}-chunk loads), over the ${pgliteLoadLimitMinutes} min limit`);
-          add({ section: 4, label: `bulk load, index after · ${tag}`, figure: `not run: estimated ~${estimate.toFixed(0)} min`, target: '— (reported)', status: 'not run' });
+          notRun(
+            runtime,
+            kind,
+            size,
+            `loading both layouts estimated at ~${estimate.toFixed(0)} min (${size / plan.sizes[0]!} × the ${count(plan.sizes[0]!)}-chunk loads), over the ${pgliteLoadLimitMinutes} min limit`,
+          );
+          add({
+            section: 4,
+            label: `bulk load, index after · ${tag}`,
+            figure: `not run: estimated ~${estimate.toFixed(0)} min`,
+            target: '— (reported)',
+            status: 'not run',
+          });
           continue;
         }
       }
@@ -194,7 +238,13 @@ for (const runtime of runtimes) {
           [40, quality.recall40],
           [100, quality.recall100],
         ] as const) {
-          add({ section: 2, label: `recall@10 ef_search ${ef} · ${tag}`, figure: `${recall.toFixed(3)} over ${quality.queries} queries`, target: '≥ 0.95', status: statusOf(recall >= 0.95) });
+          add({
+            section: 2,
+            label: `recall@10 ef_search ${ef} · ${tag}`,
+            figure: `${recall.toFixed(3)} over ${quality.queries} queries`,
+            target: '≥ 0.95',
+            status: statusOf(recall >= 0.95),
+          });
         }
         const speedUp = quality.exactP50 / quality.hnswP50;
         add({
@@ -228,7 +278,13 @@ const postgresSearch = searchP50.get('postgres');
 const pgliteSearch = searchP50.get('pglite');
 if (postgresSearch !== undefined && pgliteSearch !== undefined) {
   const share = pgliteSearch / postgresSearch;
-  add({ section: 5, label: '/v1/search PGlite ÷ Postgres p50', figure: `${pgliteSearch} ms ÷ ${postgresSearch} ms = ${ratio(share)}`, target: '≤ 2×', status: statusOf(share <= 2) });
+  add({
+    section: 5,
+    label: '/v1/search PGlite ÷ Postgres p50',
+    figure: `${pgliteSearch} ms ÷ ${postgresSearch} ms = ${ratio(share)}`,
+    target: '≤ 2×',
+    status: statusOf(share <= 2),
+  });
 }
 
 for (const runtime of runtimes) {
@@ -246,12 +302,20 @@ for (const runtime of runtimes) {
 
 log('chunking');
 const chunking = await chunkingSpeeds({ proseMegabytes: plan.proseMegabytes, pathologicalMegabytes: plan.pathologicalMegabytes });
-add({ section: 4, label: 'chunking · prose', figure: `${chunking.prose.mbPerSecond.toFixed(1)} MB/s over ${chunking.prose.megabytes.toFixed(1)} MB`, target: '≥ 20 MB/s', status: statusOf(chunking.prose.mbPerSecond >= 20) });
+add({
+  section: 4,
+  label: 'chunking · prose',
+  figure: `${chunking.prose.mbPerSecond.toFixed(1)} MB/s over ${chunking.prose.megabytes.toFixed(1)} MB`,
+  target: '≥ 20 MB/s',
+  status: statusOf(chunking.prose.mbPerSecond >= 20),
+});
 for (const pathological of chunking.pathological) {
   add({
     section: 4,
     label: `chunking · pathological: ${pathological.name}`,
-    figure: pathological.error ? `failed on ${pathological.megabytes.toFixed(2)} MB: ${pathological.error}` : `${pathological.secondsPerMegabyte.toFixed(3)} s per MB (${pathological.megabytes.toFixed(2)} MB)`,
+    figure: pathological.error
+      ? `failed on ${pathological.megabytes.toFixed(2)} MB: ${pathological.error}`
+      : `${pathological.secondsPerMegabyte.toFixed(3)} s per MB (${pathological.megabytes.toFixed(2)} MB)`,
     target: '≤ 1 s per MB',
     status: statusOf(pathological.secondsPerMegabyte <= 1),
   });
@@ -262,7 +326,10 @@ const worker = await workerPeakRss(plan.pages);
 add({
   section: 6,
   label: `peak RSS · worker, ${count(plan.pages)}-page ingest · postgres`,
-  figure: worker.peakMiB === undefined ? 'not measured (no /proc)' : `${worker.peakMiB.toFixed(0)} MiB (${worker.pages} pages in ${worker.seconds.toFixed(1)} s)`,
+  figure:
+    worker.peakMiB === undefined
+      ? 'not measured (no /proc)'
+      : `${worker.peakMiB.toFixed(0)} MiB (${worker.pages} pages in ${worker.seconds.toFixed(1)} s)`,
   target: '— (reported)',
   status: '—',
 });
@@ -272,13 +339,18 @@ const inProcess = await inProcessIngestPeakRss(plan.pages);
 add({
   section: 6,
   label: `peak RSS · API running the ingest in process, ${count(plan.pages)}-page ingest · pglite`,
-  figure: inProcess.peakMiB === undefined ? 'not measured (no /proc)' : `${inProcess.peakMiB.toFixed(0)} MiB (${inProcess.pages} pages in ${inProcess.seconds.toFixed(1)} s; PGlite has no separate worker)`,
+  figure:
+    inProcess.peakMiB === undefined
+      ? 'not measured (no /proc)'
+      : `${inProcess.peakMiB.toFixed(0)} MiB (${inProcess.pages} pages in ${inProcess.seconds.toFixed(1)} s; PGlite has no separate worker)`,
   target: '— (reported)',
   status: '—',
 });
 
 // The settings that change what is measured, as they were given, so that the header says how to run it again.
-const settings = Object.entries(benchSettings.given).map(([name, value]) => `${name}=${value} `).join('');
+const settings = Object.entries(benchSettings.given)
+  .map(([name, value]) => `${name}=${value} `)
+  .join('');
 const command = `${settings}${quick ? 'node --import tsx apps/cli/bench/compare.bench.ts --quick' : 'npm run bench (apps/cli/bench/compare.bench.ts)'}`;
 const output = quick ? join(tmpdir(), `cairn-bench-quick-${process.pid}.md`) : benchmarksPath;
 const carried = skipped.size > 0 ? carriedRows(await readFile(output, 'utf8').catch(() => ''), new Set(rows.map((row) => row.label))) : [];
@@ -288,7 +360,11 @@ const header = [
   `machine: ${machine()}`,
   `command: ${command}${quick ? ' (quick sizes: a harness check, not figures to quote)' : ''}`,
   `duration: ${((performance.now() - started) / 60_000).toFixed(1)} min`,
-  ...(carried.length ? [`left out: BENCH_SKIP=${[...skipped].join(',')}; ${carried.length} rows not measured again are carried over from the section before, each marked with the run that measured it`] : []),
+  ...(carried.length
+    ? [
+        `left out: BENCH_SKIP=${[...skipped].join(',')}; ${carried.length} rows not measured again are carried over from the section before, each marked with the run that measured it`,
+      ]
+    : []),
 ].join('\n');
 const section = `## Cairn side by side (compare.bench.ts)\n\n\`\`\`text\n${header}\n\`\`\`\n\n${renderTables(rows)}\n`;
 console.log(`\n${section}`);

@@ -21,6 +21,9 @@ export async function writeSection(path: string, name: string, section: string):
   const block = `${startMarker}\n${section.trim()}\n${endMarker}`;
   const start = current.indexOf(startMarker);
   const end = current.indexOf(endMarker);
-  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + endMarker.length) : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    start >= 0 && end > start
+      ? current.slice(0, start) + block + current.slice(end + endMarker.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
   await writeFile(path, next);
 }

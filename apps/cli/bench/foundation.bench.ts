@@ -27,7 +27,12 @@ async function timeToFirstAnswer(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-start-'));
   const port = String(40_000 + Math.floor(Math.random() * 10_000));
   const started = performance.now();
-  const child = spawn('npm', ['start'], { cwd: repositoryRoot, env: { ...processEnvironment(), CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start'], {
+    cwd: repositoryRoot,
+    env: { ...processEnvironment(), CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+    detached: true,
+  });
   try {
     for (;;) {
       if (performance.now() - started > 120_000) throw new Error('no answer within 120 s');
@@ -36,7 +41,8 @@ async function timeToFirstAnswer(): Promise<number> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ question: 'How do I give feedback to a peer?' }),
       }).catch(() => undefined);
-      if (response?.ok && ((await response.json()) as { citations: unknown[] }).citations.length > 0) return (performance.now() - started) / 1000;
+      if (response?.ok && ((await response.json()) as { citations: unknown[] }).citations.length > 0)
+        return (performance.now() - started) / 1000;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
@@ -50,7 +56,10 @@ async function timeToFirstAnswer(): Promise<number> {
   }
 }
 
-async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[][]): Promise<{ p50: number; p95: number; chunks: number; loadSeconds: number }> {
+async function searchLatency(
+  runtime: 'postgres' | 'pglite',
+  documents: string[][],
+): Promise<{ p50: number; p95: number; chunks: number; loadSeconds: number }> {
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
   const dataDir = testDatabase ? undefined : await mkdtemp(join(tmpdir(), 'cairn-bench-search-'));
   const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir });
@@ -67,13 +76,21 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
       // The API opens the same database in its own process: PGlite's files have one owner at a time.
       await store.close();
     }
-    const api = await startBenchApi({ ...(testDatabase ? { DATABASE_URL: testDatabase.url } : { CAIRN_DATA_DIR: dataDir! }), ...unlimitedRateLimits, CAIRN_STARTER_CORPUS: 'off' });
+    const api = await startBenchApi({
+      ...(testDatabase ? { DATABASE_URL: testDatabase.url } : { CAIRN_DATA_DIR: dataDir! }),
+      ...unlimitedRateLimits,
+      CAIRN_STARTER_CORPUS: 'off',
+    });
     try {
       const questions = loadGoldSet().map((question) => question.question);
       const timings: number[] = [];
       for (let round = 0; round < 220; round += 1) {
         const started = performance.now();
-        const response = await fetch(`${api.url}/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: questions[round % questions.length], k: 10 }) });
+        const response = await fetch(`${api.url}/v1/search`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: questions[round % questions.length], k: 10 }),
+        });
         await response.json();
         if (round >= 20) timings.push(performance.now() - started); // the first 20 warm up
       }
@@ -90,9 +107,14 @@ async function searchLatency(runtime: 'postgres' | 'pglite', documents: string[]
 
 const rows: string[] = [];
 const firstAnswer = await timeToFirstAnswer();
-rows.push(`npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 30 s   ${firstAnswer <= 30 ? 'met' : 'MISSED'}`);
+rows.push(
+  `npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 30 s   ${firstAnswer <= 30 ? 'met' : 'MISSED'}`,
+);
 const documents = (await syntheticCorpus()).slice(0, quick ? 50 : undefined);
-for (const [runtime, target] of [['postgres', 15], ['pglite', 30]] as const) {
+for (const [runtime, target] of [
+  ['postgres', 15],
+  ['pglite', 30],
+] as const) {
   const result = await searchLatency(runtime, documents);
   rows.push(
     `/v1/search on ${runtime.padEnd(8)} (${result.chunks} chunks)  p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms   target p50 < ${target} ms   ${result.p50 < target ? 'met' : 'MISSED'}   (load ${result.loadSeconds.toFixed(1)} s)`,

@@ -19,7 +19,9 @@ async function syntheticCorpus(): Promise<string[][]> {
   }
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-  return Array.from({ length: 500 }, () => Array.from({ length: 20 }, () => Array.from({ length: 5 }, () => sentences[next() % sentences.length]).join(' ')));
+  return Array.from({ length: 500 }, () =>
+    Array.from({ length: 20 }, () => Array.from({ length: 5 }, () => sentences[next() % sentences.length]).join(' ')),
+  );
 }
 
 /** Stores the synthetic documents (20 chunks each) with their vectors and keyword postings. */
@@ -42,7 +44,20 @@ export async function loadSyntheticCorpus(store: Store, embedder: LocalHashEmbed
     });
     const vectors = new Map(chunks.map((chunk) => [chunk.contentHash, embedder.embed(embeddingInput(chunk.heading, chunk.text))]));
     await store.documents.replace(
-      { sourceId, locator: `doc-${index}`, url: `https://bench.test/${index}/`, kind: 'article', title: `Document ${index}`, author: 'Bench', publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: String(index) },
+      {
+        sourceId,
+        locator: `doc-${index}`,
+        url: `https://bench.test/${index}/`,
+        kind: 'article',
+        title: `Document ${index}`,
+        author: 'Bench',
+        publishedAt: null,
+        topics: [],
+        frameworks: [],
+        etag: null,
+        lastModified: null,
+        contentHash: String(index),
+      },
       chunks,
       { model: embedder.model, vectors },
     );

@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { carriedRows, renderTables, type Row } from '../bench/compare/report.js';
 
 const rows: Row[] = [
-  { section: 1, label: 'search latency · local-512 · 100,000 · pglite', figure: 'Cairn p50 9.1 ms', target: '≤ 1.0× LangChain p50', status: 'met' },
-  { section: 1, label: 'search latency · local-512 · 10,000 · pglite', figure: 'Cairn p50 5.2 ms', target: '≤ 1.0× LangChain p50', status: 'MISSED' },
+  {
+    section: 1,
+    label: 'search latency · local-512 · 100,000 · pglite',
+    figure: 'Cairn p50 9.1 ms',
+    target: '≤ 1.0× LangChain p50',
+    status: 'met',
+  },
+  {
+    section: 1,
+    label: 'search latency · local-512 · 10,000 · pglite',
+    figure: 'Cairn p50 5.2 ms',
+    target: '≤ 1.0× LangChain p50',
+    status: 'MISSED',
+  },
   { section: 2, label: 'recall@10 ef_search 40 · local-512 · 100,000 · pglite', figure: 'a | b', target: '≥ 0.95', status: 'MISSED' },
   { section: 4, label: 'bulk load, index after · local-512 · 100,000 · pglite', figure: 'Cairn 80 s', target: '— (reported)', status: '—' },
   { section: 5, label: '/healthz vs bare node:http · pglite', figure: '0.18×', target: '≥ 0.9× bare Node', status: 'MISSED' },

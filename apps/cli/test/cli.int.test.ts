@@ -41,11 +41,15 @@ describe('the cairn command', () => {
     await testDatabase?.drop();
   });
 
-  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke', 'bench'])('documents %s with --help', async (command) => {
-    const result = await cairn([...command.split(' '), '--help'], {});
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));
-  }, 60_000);
+  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke', 'bench'])(
+    'documents %s with --help',
+    async (command) => {
+      const result = await cairn([...command.split(' '), '--help'], {});
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: cairn ${command}`));
+    },
+    60_000,
+  );
 
   it('answers a question with citations on the embedded database, as JSON', async () => {
     const result = await cairn(['ask', 'What is the difference between a sponsor and a mentor?', '--json'], { CAIRN_DATA_DIR: dataDir });
@@ -59,13 +63,18 @@ describe('the cairn command', () => {
   it('ingests a directory on server Postgres, then finds it, and skips it unchanged next time', async () => {
     const notes = join(dataDir, 'our-notes');
     await mkdir(notes, { recursive: true });
-    await writeFile(join(notes, 'incident-reviews.md'), '---\ntitle: Our incident reviews\nauthor: SRE team\n---\n# Our incident reviews\n\n## Blameless format\n\nEvery incident review at Acme is blameless and names a follow-up owner within two days.\n');
+    await writeFile(
+      join(notes, 'incident-reviews.md'),
+      '---\ntitle: Our incident reviews\nauthor: SRE team\n---\n# Our incident reviews\n\n## Blameless format\n\nEvery incident review at Acme is blameless and names a follow-up owner within two days.\n',
+    );
     const environment = { DATABASE_URL: testDatabase.url, CAIRN_STARTER_CORPUS: 'off' };
     const first = await cairn(['ingest', '--dir', notes, '--json'], environment);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout).counts).toMatchObject({ discovered: 1, fetched: 1, unchanged: 0, chunksAdded: 1 });
     const second = await cairn(['ingest', '--dir', notes], environment);
-    expect(second.stdout).toMatch(/^discovered\s+fetched\s+unchanged\s+skipped\s+failed\s+passages added\s+passages removed\n1\s+1\s+1\s+0\s+0\s+0\s+0\n/);
+    expect(second.stdout).toMatch(
+      /^discovered\s+fetched\s+unchanged\s+skipped\s+failed\s+passages added\s+passages removed\n1\s+1\s+1\s+0\s+0\s+0\s+0\n/,
+    );
     const search = await cairn(['search', 'blameless incident review follow-up owner', '--json', '--source', 'our-notes'], environment);
     const results = JSON.parse(search.stdout).results;
     expect(results[0]).toMatchObject({ title: 'Our incident reviews', author: 'SRE team', source: 'our-notes' });
@@ -73,7 +82,12 @@ describe('the cairn command', () => {
 
   it('crawls a site from a URL into a source, then re-crawls it by name, honouring robots.txt', async () => {
     const site = await startFixtureSite();
-    const environment = { DATABASE_URL: testDatabase.url, CAIRN_STARTER_CORPUS: 'off', INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1', INGEST_CONTACT: 'mailto:ops@example.com' };
+    const environment = {
+      DATABASE_URL: testDatabase.url,
+      CAIRN_STARTER_CORPUS: 'off',
+      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+      INGEST_CONTACT: 'mailto:ops@example.com',
+    };
     try {
       const first = await cairn(['ingest', '--url', `${site.url}/sitemap.xml`, '--name', 'fixture-site', '--json'], environment);
       expect(first.code).toBe(0);
@@ -99,7 +113,9 @@ describe('the cairn command', () => {
     expect(badPort.stderr).toBe('cairn: configuration error: PORT: expects a whole number from 0 to 65535 (got "eighty")\n');
     const unreachable = await cairn(['ask', 'hello'], { DATABASE_URL: 'postgres://cairn:secret@127.0.0.1:1/cairn' });
     expect(unreachable.code).toBe(2);
-    expect(unreachable.stderr).toBe('cairn: configuration error: DATABASE_URL: cannot connect to postgres://cairn:***@127.0.0.1:1/cairn (ECONNREFUSED)\n');
+    expect(unreachable.stderr).toBe(
+      'cairn: configuration error: DATABASE_URL: cannot connect to postgres://cairn:***@127.0.0.1:1/cairn (ECONNREFUSED)\n',
+    );
   }, 60_000);
 
   it('refuses to start a worker without Redis or without server Postgres', async () => {

@@ -9,7 +9,12 @@ const collapse = (text: string) => text.replace(/\s+/g, '');
 
 /** The text of each section, in order, as the chunker must preserve it. */
 function sectionTexts(blocks: OutlineBlock[]): string {
-  return collapse(blocks.filter((block) => block.kind === 'text').map((block) => block.text).join(' '));
+  return collapse(
+    blocks
+      .filter((block) => block.kind === 'text')
+      .map((block) => block.text)
+      .join(' '),
+  );
 }
 
 const word = fc.stringMatching(/^[A-Za-z]{1,12}[.,!?]?$/);
@@ -21,7 +26,15 @@ const hostileText = fc.oneof(
 );
 const block: fc.Arbitrary<OutlineBlock> = fc.oneof(
   { weight: 4, arbitrary: hostileText.map((text) => ({ kind: 'text' as const, text })) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('heading' as const), level: fc.integer({ min: 1, max: 4 }), text: word, anchor: fc.option(word, { nil: null }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('heading' as const),
+      level: fc.integer({ min: 1, max: 4 }),
+      text: word,
+      anchor: fc.option(word, { nil: null }),
+    }),
+  },
 );
 const options = fc.record({ maxTokens: fc.integer({ min: 8, max: 400 }), overlapTokens: fc.integer({ min: 0, max: 100 }) });
 
@@ -73,7 +86,10 @@ describe('chunkOutline', () => {
 
   it('keeps paragraphs whole when they fit, and overlaps neighbours within a section', () => {
     const paragraphs = Array.from({ length: 6 }, (_, index) => `Paragraph ${index} ${'word '.repeat(30).trim()}.`);
-    const chunks = chunkOutline(paragraphs.map((text) => ({ kind: 'text' as const, text })), { maxTokens: 80, overlapTokens: 40 });
+    const chunks = chunkOutline(
+      paragraphs.map((text) => ({ kind: 'text' as const, text })),
+      { maxTokens: 80, overlapTokens: 40 },
+    );
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) {
       for (const piece of chunk.text.split('\n\n')) expect(paragraphs).toContain(piece);
@@ -102,7 +118,10 @@ describe('chunkOutline', () => {
   });
 
   it('chunks a megabyte of tiny paragraphs into bounded chunks', () => {
-    const blocks: OutlineBlock[] = 'x\n\n'.repeat(333_334).split('\n\n').map((part) => ({ kind: 'text', text: part }));
+    const blocks: OutlineBlock[] = 'x\n\n'
+      .repeat(333_334)
+      .split('\n\n')
+      .map((part) => ({ kind: 'text', text: part }));
     expect(chunkOutline(blocks).length).toBeGreaterThan(0);
   });
 });

@@ -38,7 +38,10 @@ const whitespaceRun = /(\s+)/;
  * token-bounded, with overlap between neighbouring chunks of a section. Linear time.
  */
 export function chunkOutline(blocks: readonly OutlineBlock[], options: ChunkOptions = defaultChunkOptions): OutlineChunk[] {
-  if (options.maxTokens < 8) throw new CairnError('invalid_chunk_options', `maxTokens must be at least 8 (got ${options.maxTokens})`, { details: { maxTokens: options.maxTokens } });
+  if (options.maxTokens < 8)
+    throw new CairnError('invalid_chunk_options', `maxTokens must be at least 8 (got ${options.maxTokens})`, {
+      details: { maxTokens: options.maxTokens },
+    });
   const overlapBudget = Math.min(options.overlapTokens, Math.floor(options.maxTokens / 2));
   const chunks: OutlineChunk[] = [];
   const headings: { level: number; text: string; anchor: string | null }[] = [];

@@ -97,7 +97,12 @@ export async function crawlPage(
   const state = await states.find(key);
   const current = state?.status === 'active' ? state : undefined;
   try {
-    const result = await fetchPolitely(dependencies, source, { url, etag: current?.etag, lastModified: current?.lastModified, signal: options.signal });
+    const result = await fetchPolitely(dependencies, source, {
+      url,
+      etag: current?.etag,
+      lastModified: current?.lastModified,
+      signal: options.signal,
+    });
     if (result.kind === 'not_modified') {
       if (current) await states.seenUnchanged(current.id);
       return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: current ? key : null });
@@ -130,7 +135,15 @@ export async function crawlPage(
       validators: { etag: result.etag, lastModified: result.lastModified },
     });
     return outcome(
-      { url, httpStatus: result.status, outcome: ingested.outcome, chunksAdded: ingested.chunksAdded, chunksRemoved: ingested.chunksRemoved, embeddingTokens: ingested.embeddingTokens, error: null },
+      {
+        url,
+        httpStatus: result.status,
+        outcome: ingested.outcome,
+        chunksAdded: ingested.chunksAdded,
+        chunksRemoved: ingested.chunksRemoved,
+        embeddingTokens: ingested.embeddingTokens,
+        error: null,
+      },
       { fetched: true, unchanged: ingested.outcome === 'unchanged', seen: locator, links: article.links },
     );
   } catch (error) {
@@ -142,7 +155,10 @@ export async function crawlPage(
     }
     if (error instanceof ExtractionError) {
       // A listing page holds no article, but its links lead to articles.
-      return outcome({ url, httpStatus: 200, outcome: 'skipped', ...none, error: `not an article: ${error.reason}` }, { links: error.links, failure: 'permanent' });
+      return outcome(
+        { url, httpStatus: 200, outcome: 'skipped', ...none, error: `not an article: ${error.reason}` },
+        { links: error.links, failure: 'permanent' },
+      );
     }
     throw error;
   }

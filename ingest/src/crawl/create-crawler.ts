@@ -34,8 +34,13 @@ export function createCrawler(options: {
   /** Where names are resolved before the SSRF guard checks every address (the system's by default). */
   resolver?: HostResolver;
 }): Crawler {
-  const fetcher = new PageFetcher({ ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance }, options.resolver);
-  const scheduler = options.sharedPoliteness ? new SharedHostScheduler(options.sharedPoliteness.redisUrl, { prefix: options.sharedPoliteness.prefix }) : new HostScheduler();
+  const fetcher = new PageFetcher(
+    { ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance },
+    options.resolver,
+  );
+  const scheduler = options.sharedPoliteness
+    ? new SharedHostScheduler(options.sharedPoliteness.redisUrl, { prefix: options.sharedPoliteness.prefix })
+    : new HostScheduler();
   return {
     fetcher,
     robots: new RobotsCache(fetcher, { agentToken: crawlerToken, maxCrawlDelayMs: options.maxCrawlDelayMs ?? 10_000, gate: scheduler }),

@@ -33,7 +33,11 @@ function absolute(href: string | undefined, base: string): string | null {
  */
 export function parseDiscoveryDocument(xml: string, baseUrl: string): DiscoveryDocument | undefined {
   const $ = cheerio.load(xml, { xml: true });
-  const collect = (selector: string, locate: (element: cheerio.Cheerio<never>) => string | undefined, dated: (element: cheerio.Cheerio<never>) => string | undefined) => {
+  const collect = (
+    selector: string,
+    locate: (element: cheerio.Cheerio<never>) => string | undefined,
+    dated: (element: cheerio.Cheerio<never>) => string | undefined,
+  ) => {
     const found: DiscoveredUrl[] = [];
     $(selector).each((_, node) => {
       const element = $(node) as cheerio.Cheerio<never>;
@@ -43,15 +47,33 @@ export function parseDiscoveryDocument(xml: string, baseUrl: string): DiscoveryD
     return found;
   };
   if ($('sitemapindex').length) {
-    return { kind: 'sitemap-index', sitemaps: collect('sitemapindex > sitemap', (e) => e.find('loc').first().text(), (e) => e.find('lastmod').first().text()) };
+    return {
+      kind: 'sitemap-index',
+      sitemaps: collect(
+        'sitemapindex > sitemap',
+        (e) => e.find('loc').first().text(),
+        (e) => e.find('lastmod').first().text(),
+      ),
+    };
   }
   if ($('urlset').length) {
-    return { kind: 'sitemap', urls: collect('urlset > url', (e) => e.find('loc').first().text(), (e) => e.find('lastmod').first().text()) };
+    return {
+      kind: 'sitemap',
+      urls: collect(
+        'urlset > url',
+        (e) => e.find('loc').first().text(),
+        (e) => e.find('lastmod').first().text(),
+      ),
+    };
   }
   if ($('rss, rdf\\:RDF').length) {
     return {
       kind: 'feed',
-      urls: collect('item', (e) => e.find('link').first().text() || e.find('guid[isPermaLink!="false"]').first().text(), (e) => e.find('pubDate').first().text() || e.find('dc\\:date').first().text()),
+      urls: collect(
+        'item',
+        (e) => e.find('link').first().text() || e.find('guid[isPermaLink!="false"]').first().text(),
+        (e) => e.find('pubDate').first().text() || e.find('dc\\:date').first().text(),
+      ),
     };
   }
   if ($('feed').length) {

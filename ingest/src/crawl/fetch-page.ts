@@ -45,7 +45,16 @@ export const defaultFetchPolicy: Omit<FetchPolicy, 'userAgent' | 'allowance'> = 
 };
 
 export type FetchResult =
-  | { kind: 'ok'; status: number; url: string; contentType: string; body: string; etag: string | null; lastModified: string | null; redirects: string[] }
+  | {
+      kind: 'ok';
+      status: number;
+      url: string;
+      contentType: string;
+      body: string;
+      etag: string | null;
+      lastModified: string | null;
+      redirects: string[];
+    }
   | { kind: 'not_modified'; status: 304; url: string; redirects: string[] }
   | { kind: 'http_error'; status: number; url: string; redirects: string[] };
 
@@ -91,7 +100,10 @@ export class PageFetcher {
       } catch (error) {
         throw new FetchError(url, 'forbidden', (error as Error).message, true, { cause: error });
       }
-      const headers: Record<string, string> = { 'user-agent': this.policy.userAgent, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5' };
+      const headers: Record<string, string> = {
+        'user-agent': this.policy.userAgent,
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5',
+      };
       if (request.etag && redirects.length === 0) headers['if-none-match'] = request.etag;
       if (request.lastModified && redirects.length === 0) headers['if-modified-since'] = request.lastModified;
       let response: Awaited<ReturnType<typeof fetch>>;
@@ -125,7 +137,12 @@ export class PageFetcher {
       const allowed = request.allowedTypes ?? this.policy.allowedTypes;
       if (!allowed.includes(contentType)) {
         await response.body?.cancel().catch(() => undefined);
-        throw new FetchError(url, 'content_type', `${url} is ${contentType || 'of no declared type'}, not one of ${allowed.join(', ')}`, true);
+        throw new FetchError(
+          url,
+          'content_type',
+          `${url} is ${contentType || 'of no declared type'}, not one of ${allowed.join(', ')}`,
+          true,
+        );
       }
       const body = await this.readBody(url, response, signal);
       const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1]?.trim() ?? 'utf-8';
@@ -186,14 +203,16 @@ export class PageFetcher {
   private toFetchError(url: string, error: unknown, signal: AbortSignal): FetchError {
     if (signal.aborted) {
       const reason = signal.reason as Error | undefined;
-      if (reason?.name === 'TimeoutError') return new FetchError(url, 'timeout', `${url} did not complete within ${this.policy.timeoutMs} ms`, false, { cause: error });
+      if (reason?.name === 'TimeoutError')
+        return new FetchError(url, 'timeout', `${url} did not complete within ${this.policy.timeoutMs} ms`, false, { cause: error });
       return new FetchError(url, 'network', `${url}: cancelled`, false, { cause: error });
     }
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof ForbiddenUrlError || (cause as { code?: string } | undefined)?.code === 'ERR_FORBIDDEN_ADDRESS') {
       return new FetchError(url, 'forbidden', (cause as Error).message, true, { cause: error });
     }
-    const detail = cause instanceof Error ? `${(cause as NodeJS.ErrnoException).code ?? ''} ${cause.message}`.trim() : (error as Error).message;
+    const detail =
+      cause instanceof Error ? `${(cause as NodeJS.ErrnoException).code ?? ''} ${cause.message}`.trim() : (error as Error).message;
     return new FetchError(url, 'network', `${url}: ${detail}`, false, { cause: error });
   }
 

@@ -50,7 +50,11 @@ export class SharedHostScheduler implements HostGate {
   constructor(redisUrl: string, options: SharedHostSchedulerOptions = {}) {
     // While Redis is away, commands wait for it (the crawl pauses) rather than fail the crawl;
     // reconnect at least once a second, so that a crawl resumes soon after Redis returns.
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: (attempt) => Math.min(attempt * 100, 1000) });
+    this.redis = new Redis(redisUrl, {
+      maxRetriesPerRequest: null,
+      lazyConnect: true,
+      retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    });
     // Connection errors are retried above; without a listener ioredis prints each one.
     this.redis.on('error', () => undefined);
     this.prefix = options.prefix ?? 'cairn';
@@ -67,9 +71,12 @@ export class SharedHostScheduler implements HostGate {
         const remaining = await this.redis.pttl(key);
         await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(remaining, 1))));
       }
-      const renewal = setInterval(() => {
-        void this.redis.eval(renewScript, 1, key, token, String(this.leaseMs)).catch(() => undefined);
-      }, Math.max(50, Math.floor(this.leaseMs / 3)));
+      const renewal = setInterval(
+        () => {
+          void this.redis.eval(renewScript, 1, key, token, String(this.leaseMs)).catch(() => undefined);
+        },
+        Math.max(50, Math.floor(this.leaseMs / 3)),
+      );
       try {
         return await task();
       } finally {

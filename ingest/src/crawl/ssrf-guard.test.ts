@@ -55,7 +55,12 @@ describe('assertFetchableUrl', () => {
     })();
     expect(refusal).toBeInstanceOf(ForbiddenUrlError);
     expect(refusal).toBeInstanceOf(CairnError);
-    expect(refusal).toMatchObject({ code: 'forbidden', statusCode: 403, url: 'http://10.1.2.3/', reason: expect.stringMatching(/private address/) });
+    expect(refusal).toMatchObject({
+      code: 'forbidden',
+      statusCode: 403,
+      url: 'http://10.1.2.3/',
+      reason: expect.stringMatching(/private address/),
+    });
   });
 
   it('lets INGEST_ALLOW_PRIVATE_NETWORKS open all private space or named ranges', () => {
@@ -108,7 +113,10 @@ describe('guardedLookup', () => {
 
   it('checks every address the given resolver answers, not only the first', async () => {
     const { error } = await lookUp(answering('93.184.216.34', '10.0.0.5'));
-    expect(error).toMatchObject({ code: 'ERR_FORBIDDEN_ADDRESS', message: expect.stringMatching(/site\.test: it resolves to 10\.0\.0\.5 is a private address/) });
+    expect(error).toMatchObject({
+      code: 'ERR_FORBIDDEN_ADDRESS',
+      message: expect.stringMatching(/site\.test: it resolves to 10\.0\.0\.5 is a private address/),
+    });
     expect(error?.cause).toBeInstanceOf(ForbiddenUrlError);
     expect(error?.cause).toMatchObject({ code: 'forbidden', url: 'site.test' });
     expect(await lookUp(answering('93.184.216.34', '2606:4700:4700::1111'), { all: true })).toEqual({

@@ -84,7 +84,8 @@ export function assertFetchableUrl(url: string, allowance: PrivateNetworkAllowan
   } catch {
     throw new ForbiddenUrlError(url, 'it is not a valid URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ForbiddenUrlError(url, `the scheme ${parsed.protocol} is not http or https`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ForbiddenUrlError(url, `the scheme ${parsed.protocol} is not http or https`);
   if (parsed.username || parsed.password) throw new ForbiddenUrlError(url, 'it carries credentials');
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (ipaddr.isValid(host)) {
@@ -105,7 +106,11 @@ function lookupError(code: string, message: string, cause?: unknown): NodeJS.Err
 }
 
 /** Every address a name resolves to: what the guard asks before a connection. */
-export type HostResolver = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type HostResolver = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** The system resolver (getaddrinfo: /etc/hosts, then DNS). */
 export const systemResolver: HostResolver = (hostname, options, callback) => dnsLookup(hostname, { ...options, all: true }, callback);

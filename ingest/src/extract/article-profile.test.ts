@@ -14,9 +14,19 @@ function loadFixture(name: string) {
 
 /** Each profile, a page in its shape, the title its heading holds and words its content starts with. */
 const cases = [
-  { profile: 'hugo-ananke', fixture: 'hugo-post.html', title: 'Making technical decisions stick', opening: 'Most engineering organizations' },
+  {
+    profile: 'hugo-ananke',
+    fixture: 'hugo-post.html',
+    title: 'Making technical decisions stick',
+    opening: 'Most engineering organizations',
+  },
   { profile: 'larahogan', fixture: 'larahogan-post.html', title: 'Feedback that lands', opening: 'Managers are told to give feedback' },
-  { profile: 'generic', fixture: 'generic-blog.html', title: 'Running on-call without burning out', opening: 'Every team that runs a service' },
+  {
+    profile: 'generic',
+    fixture: 'generic-blog.html',
+    title: 'Running on-call without burning out',
+    opening: 'Every team that runs a service',
+  },
 ] as const;
 
 // The same contract for every profile, run against a page of its shape.

@@ -11,7 +11,15 @@ const classify = (html: string) => classifyElement(firstElement(html));
 
 describe('classifyElement', () => {
   it('splits class and id into words, camel case included', () => {
-    expect(classWords(firstElement('<div id="TableOfContents" class="post-meta side_bar"></div>'))).toEqual(['post', 'meta', 'side', 'bar', 'table', 'of', 'contents']);
+    expect(classWords(firstElement('<div id="TableOfContents" class="post-meta side_bar"></div>'))).toEqual([
+      'post',
+      'meta',
+      'side',
+      'bar',
+      'table',
+      'of',
+      'contents',
+    ]);
   });
 
   it.each([

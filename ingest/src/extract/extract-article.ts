@@ -57,7 +57,13 @@ function stripInvisibleCharacters(outline: DocumentOutline): DocumentOutline {
     .map((block) => ({ ...block, text: withoutInvisibleCharacters(block.text) }))
     .filter((block) => block.text.trim() !== '');
   const author = outline.author === null ? null : withoutInvisibleCharacters(outline.author) || null;
-  return { ...outline, title: withoutInvisibleCharacters(outline.title), author, topics: outline.topics.map(withoutInvisibleCharacters).filter(Boolean), blocks };
+  return {
+    ...outline,
+    title: withoutInvisibleCharacters(outline.title),
+    author,
+    topics: outline.topics.map(withoutInvisibleCharacters).filter(Boolean),
+    blocks,
+  };
 }
 
 /**
@@ -97,7 +103,9 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
   const listingScope = profile.listingScope($, content);
   if (looksLikeListing($, listingScope, baseUrl, pageUrl)) {
     // The listed pages are worth discovering even though this page is not worth storing.
-    throw new ExtractionError(pageUrl, 'the page lists other pages rather than holding an article', { links: collectLinks($, listingScope, baseUrl, pageUrl) });
+    throw new ExtractionError(pageUrl, 'the page lists other pages rather than holding an article', {
+      links: collectLinks($, listingScope, baseUrl, pageUrl),
+    });
   }
   const links = collectLinks($, content, baseUrl, pageUrl);
 
@@ -107,7 +115,8 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
   if (titleHeading && !containsNode(content, titleHeading)) {
     const text = elementText(titleHeading, { skip: isPermalinkMarker });
     const alreadyRead = blocks.some((block) => block.kind === 'heading' && block.level === 1 && sameText(block.text, text));
-    if (text && sameText(text, title) && !alreadyRead) blocks.unshift({ kind: 'heading', level: 1, text, anchor: headingAnchor(titleHeading, text) });
+    if (text && sameText(text, title) && !alreadyRead)
+      blocks.unshift({ kind: 'heading', level: 1, text, anchor: headingAnchor(titleHeading, text) });
   }
 
   const { textLength, linkTextLength } = measureText(content);
@@ -115,7 +124,11 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
     throw new ExtractionError(pageUrl, 'the page has no article text', { links });
   }
   if (linkTextLength / textLength > maximumLinkDensity) {
-    throw new ExtractionError(pageUrl, `the page is mostly links (${Math.round((100 * linkTextLength) / textLength)}% of its text), not an article`, { links });
+    throw new ExtractionError(
+      pageUrl,
+      `the page is mostly links (${Math.round((100 * linkTextLength) / textLength)}% of its text), not an article`,
+      { links },
+    );
   }
 
   return {

@@ -46,7 +46,9 @@ describe('findMainContent', () => {
 
   it('reads old pages whose text sits loose in a div between <br>s', () => {
     const loose = 'An old post written straight into a div, with commas, clauses, and line breaks instead of paragraphs.<br><br>';
-    expect(contentId(`<div id="menu-bar"><a href="/">Home</a></div><div id="outer"><div id="entry">${loose.repeat(5)}</div></div>`)).toBe('outer');
+    expect(contentId(`<div id="menu-bar"><a href="/">Home</a></div><div id="outer"><div id="entry">${loose.repeat(5)}</div></div>`)).toBe(
+      'outer',
+    );
   });
 
   it('is null for a page without paragraphs', () => {

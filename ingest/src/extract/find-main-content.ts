@@ -29,7 +29,11 @@ function ownText(element: HtmlElement): string {
  * and comments by tag or well-known name.
  */
 function inFurniture(element: HtmlElement, strict: boolean): boolean {
-  for (let node: HtmlElement | null = element; node && node.tagName.toLowerCase() !== 'body'; node = isHtmlElement(node.parent) ? node.parent : null) {
+  for (
+    let node: HtmlElement | null = element;
+    node && node.tagName.toLowerCase() !== 'body';
+    node = isHtmlElement(node.parent) ? node.parent : null
+  ) {
     const kind: ElementClass = classifyElement(node);
     if (kind === 'comments' || kind === 'structural') return true;
     if (strict && (kind === 'unlikely' || /^(header|form)$/i.test(node.tagName))) return true;
@@ -39,10 +43,28 @@ function inFurniture(element: HtmlElement, strict: boolean): boolean {
 
 // Readability's starting scores: containers of prose up, lists and headings down.
 const tagScores: Readonly<Record<string, number>> = {
-  div: 5, article: 5, section: 5, main: 5,
-  pre: 3, td: 3, blockquote: 3,
-  ol: -3, ul: -3, dl: -3, dd: -3, dt: -3, li: -3, form: -3, address: -3,
-  h1: -5, h2: -5, h3: -5, h4: -5, h5: -5, h6: -5, th: -5,
+  div: 5,
+  article: 5,
+  section: 5,
+  main: 5,
+  pre: 3,
+  td: 3,
+  blockquote: 3,
+  ol: -3,
+  ul: -3,
+  dl: -3,
+  dd: -3,
+  dt: -3,
+  li: -3,
+  form: -3,
+  address: -3,
+  h1: -5,
+  h2: -5,
+  h3: -5,
+  h4: -5,
+  h5: -5,
+  h6: -5,
+  th: -5,
 };
 const classScores: Readonly<Record<ElementClass, number>> = { likely: 25, neutral: 0, unlikely: -25, structural: -25, comments: -25 };
 
@@ -99,7 +121,10 @@ export function findMainContent($: CheerioAPI): HtmlElement | null {
     .get();
   const linkedEntries = articles.filter((article) => selectWithin($, article, linkedHeadingSelector).length > 0);
   if (linkedEntries.length < 2) {
-    const article = articles.reduce<HtmlElement | null>((best, candidate) => (!best || nonLinkTextLength(candidate) > nonLinkTextLength(best) ? candidate : best), null);
+    const article = articles.reduce<HtmlElement | null>(
+      (best, candidate) => (!best || nonLinkTextLength(candidate) > nonLinkTextLength(best) ? candidate : best),
+      null,
+    );
     if (article && nonLinkTextLength(article) >= semanticMinimumText) return article;
   }
   const main = $('main, [role="main"]').first()[0];

@@ -6,7 +6,18 @@ import { findMainContent } from './find-main-content.js';
 import { isHtmlElement, type HtmlElement } from './html-node.js';
 
 // Site names dressed as headings: `<h1 class="site-title">`, a logo.
-const siteHeadingNames = new Set(['site-title', 'site-name', 'site-logo', 'site-branding', 'blog-title', 'blog-name', 'logo', 'brand', 'branding', 'navbar-brand']);
+const siteHeadingNames = new Set([
+  'site-title',
+  'site-name',
+  'site-logo',
+  'site-branding',
+  'blog-title',
+  'blog-name',
+  'logo',
+  'brand',
+  'branding',
+  'navbar-brand',
+]);
 const chromeMaximumText = 500;
 const titleHeadingSelector = 'h1, .entry-title, .post-title, .article-title, [itemprop~="headline"]';
 

@@ -25,8 +25,13 @@ export const hugoAnankeProfile: ArticleProfile = {
     if (!article) return null;
     const body = selectWithin($, article, '.nested-copy-line-height')[0];
     if (body) return body;
-    const children = article.children.filter((child): child is HtmlElement => isHtmlElement(child) && /^(div|section)$/i.test(child.tagName));
-    const best = children.reduce<HtmlElement | null>((chosen, child) => (!chosen || nonLinkTextLength(child) > nonLinkTextLength(chosen) ? child : chosen), null);
+    const children = article.children.filter(
+      (child): child is HtmlElement => isHtmlElement(child) && /^(div|section)$/i.test(child.tagName),
+    );
+    const best = children.reduce<HtmlElement | null>(
+      (chosen, child) => (!chosen || nonLinkTextLength(child) > nonLinkTextLength(chosen) ? child : chosen),
+      null,
+    );
     // A child holding most of the prose is the body; otherwise the text sits in the article itself.
     return best && nonLinkTextLength(best) * 2 > nonLinkTextLength(article) ? best : article;
   },

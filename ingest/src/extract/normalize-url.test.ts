@@ -10,13 +10,25 @@ describe('normalizeUrl', () => {
     ['keeps another port', 'http://127.0.0.1:4173/a/', 'http://127.0.0.1:4173/a/'],
     ['drops the fragment', 'https://lethain.com/post/#why-decisions-unravel', 'https://lethain.com/post/'],
     ['removes utm_* parameters', 'https://lethain.com/post/?utm_source=x&utm_medium=email&UTM_Campaign=y', 'https://lethain.com/post/'],
-    ['removes click ids and referrers', 'https://lethain.com/post/?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ref=hn&ref_src=twsrc', 'https://lethain.com/post/'],
-    ['keeps and sorts the other parameters', 'https://example.com/search?q=staff&page=2&utm_source=x', 'https://example.com/search/?page=2&q=staff'],
+    [
+      'removes click ids and referrers',
+      'https://lethain.com/post/?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ref=hn&ref_src=twsrc',
+      'https://lethain.com/post/',
+    ],
+    [
+      'keeps and sorts the other parameters',
+      'https://example.com/search?q=staff&page=2&utm_source=x',
+      'https://example.com/search/?page=2&q=staff',
+    ],
     ['keeps the order of repeated parameters', 'https://example.com/a?tag=b&id=1&tag=a', 'https://example.com/a/?id=1&tag=b&tag=a'],
     ['keeps parameter encoding as written', 'https://example.com/a/?q=a%20b&r=c+d', 'https://example.com/a/?q=a%20b&r=c+d'],
     ['drops an empty query', 'https://example.com/a/?', 'https://example.com/a/'],
     ['collapses duplicate slashes in the path', 'https://lethain.com//tags///management', 'https://lethain.com/tags/management/'],
-    ['adds a trailing slash to extension-less paths', 'https://staffeng.com/guides/staff-archetypes', 'https://staffeng.com/guides/staff-archetypes/'],
+    [
+      'adds a trailing slash to extension-less paths',
+      'https://staffeng.com/guides/staff-archetypes',
+      'https://staffeng.com/guides/staff-archetypes/',
+    ],
     ['leaves file paths alone', 'https://lethain.com/static/author.png', 'https://lethain.com/static/author.png'],
     ['leaves feeds alone', 'https://lethain.com/feeds.xml', 'https://lethain.com/feeds.xml'],
     ['keeps the root', 'https://lethain.com', 'https://lethain.com/'],
@@ -27,7 +39,9 @@ describe('normalizeUrl', () => {
   });
 
   it('leaves the path ending alone when trailingSlash is false', () => {
-    expect(normalizeUrl('https://staffeng.com/guides/staff-archetypes?utm_source=x', { trailingSlash: false })).toBe('https://staffeng.com/guides/staff-archetypes');
+    expect(normalizeUrl('https://staffeng.com/guides/staff-archetypes?utm_source=x', { trailingSlash: false })).toBe(
+      'https://staffeng.com/guides/staff-archetypes',
+    );
     expect(normalizeUrl('https://staffeng.com/guides/', { trailingSlash: false })).toBe('https://staffeng.com/guides/');
   });
 

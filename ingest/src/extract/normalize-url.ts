@@ -40,7 +40,9 @@ export function normalizeUrl(url: string, options: NormalizeUrlOptions = {}): st
   // The WHATWG parser already lower-cases scheme and host, drops default ports and resolves dot segments.
   const parsed = URL.canParse(url) ? new URL(url) : null;
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new TypeError(`normalizeUrl needs an absolute http(s) URL, got ${JSON.stringify(url)}; resolve relative links against the page URL first`);
+    throw new TypeError(
+      `normalizeUrl needs an absolute http(s) URL, got ${JSON.stringify(url)}; resolve relative links against the page URL first`,
+    );
   }
   parsed.hash = '';
   let path = parsed.pathname.replace(/\/{2,}/g, '/').replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase());

@@ -21,7 +21,10 @@ export function parseHtmlNote(html: string, locator: string): DocumentOutline {
   const publishedAt = published && !Number.isNaN(new Date(published).getTime()) ? new Date(published) : null;
   const root = $('main').first().length ? $('main').first() : $('article').first().length ? $('article').first() : $('body');
   root.find(boilerplate).remove();
-  root.find('[style]').filter((_, element) => /display\s*:\s*none|visibility\s*:\s*hidden/i.test($(element).attr('style') ?? '')).remove();
+  root
+    .find('[style]')
+    .filter((_, element) => /display\s*:\s*none|visibility\s*:\s*hidden/i.test($(element).attr('style') ?? ''))
+    .remove();
   const blocks: OutlineBlock[] = [];
   root.find(blockSelector).each((_, element) => {
     const node = $(element);
@@ -40,7 +43,10 @@ export function parseHtmlNote(html: string, locator: string): DocumentOutline {
     publishedAt,
     url: canonical && URL.canParse(canonical) ? canonical : locator,
     kind: 'note',
-    topics: (meta('meta[name="keywords"]') ?? '').split(',').map((topic) => topic.trim()).filter(Boolean),
+    topics: (meta('meta[name="keywords"]') ?? '')
+      .split(',')
+      .map((topic) => topic.trim())
+      .filter(Boolean),
     frameworks: [],
     blocks,
   };

@@ -4,7 +4,20 @@ const slashDate = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/;
 const monthFirst = /^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i;
 const dayFirst = /^(?:[a-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$/i;
 const leadIn = /^(?:(?:published|posted|written|updated|date)(?:\s+on)?\s*:?\s+)/i;
-const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const monthNames = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** 1 to 12 for a month's full name or an abbreviation of at least three letters ("Sep", "Sept"); else null. */
 function monthNumber(name: string): number | null {
@@ -49,7 +62,15 @@ export function parsePublishedDate(text: string | null | undefined): Date | null
     const offset = offsetMinutes(zone);
     if (offset === null) return null;
     const millisecond = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-    const date = utcDate(Number(year), Number(month), Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), millisecond);
+    const date = utcDate(
+      Number(year),
+      Number(month),
+      Number(day),
+      Number(hour ?? 0),
+      Number(minute ?? 0),
+      Number(second ?? 0),
+      millisecond,
+    );
     return date ? new Date(date.getTime() - offset * 60_000) : null;
   }
   const slash = slashDate.exec(value);

@@ -19,11 +19,17 @@ describe('readBlocks', () => {
   });
 
   it('leaves a heading permalink marker out of its text', () => {
-    expect(blocksOf('<h2 id="c-sharp">Why C# <a class="anchor" href="#c-sharp">¶</a></h2>')).toEqual([{ kind: 'heading', level: 2, text: 'Why C#', anchor: 'c-sharp' }]);
+    expect(blocksOf('<h2 id="c-sharp">Why C# <a class="anchor" href="#c-sharp">¶</a></h2>')).toEqual([
+      { kind: 'heading', level: 2, text: 'Why C#', anchor: 'c-sharp' },
+    ]);
   });
 
   it('reads the title heading as level 1 whatever its tag', () => {
-    expect(blocksOf('<h2 class="entry-title">The title</h2><h3>A section</h3>', '.entry-title').map((block) => block.kind === 'heading' && block.level)).toEqual([1, 3]);
+    expect(
+      blocksOf('<h2 class="entry-title">The title</h2><h3>A section</h3>', '.entry-title').map(
+        (block) => block.kind === 'heading' && block.level,
+      ),
+    ).toEqual([1, 3]);
   });
 
   it('collapses white space inside a block, and puts a space between nested blocks', () => {
@@ -34,32 +40,37 @@ describe('readBlocks', () => {
   });
 
   it('reads a list item once, and its nested list items after it', () => {
-    expect(blocksOf('<ul><li>Parent <em>item</em><ul><li>Child one</li><li>Child <b>two</b></li></ul></li><li>Sibling</li></ul>').map((block) => block.text)).toEqual([
-      '- Parent item',
-      '- Child one',
-      '- Child two',
-      '- Sibling',
-    ]);
+    expect(
+      blocksOf('<ul><li>Parent <em>item</em><ul><li>Child one</li><li>Child <b>two</b></li></ul></li><li>Sibling</li></ul>').map(
+        (block) => block.text,
+      ),
+    ).toEqual(['- Parent item', '- Child one', '- Child two', '- Sibling']);
   });
 
   it('reads a block quote as one block, its paragraphs included', () => {
-    expect(blocksOf('<blockquote><p>First line.</p><p>Second line.</p></blockquote>')).toEqual([{ kind: 'text', text: 'First line. Second line.' }]);
+    expect(blocksOf('<blockquote><p>First line.</p><p>Second line.</p></blockquote>')).toEqual([
+      { kind: 'text', text: 'First line. Second line.' },
+    ]);
   });
 
   it('keeps the lines and indentation of code', () => {
-    expect(blocksOf('<pre><code>def main():\n    return 1\n\n</code></pre>')).toEqual([{ kind: 'text', text: 'def main():\n    return 1' }]);
+    expect(blocksOf('<pre><code>def main():\n    return 1\n\n</code></pre>')).toEqual([
+      { kind: 'text', text: 'def main():\n    return 1' },
+    ]);
   });
 
   it('removes the indentation common to every line of code', () => {
-    expect(blocksOf('<pre>\n    if ready:\n        ship()\n\n    done()\n</pre>')).toEqual([{ kind: 'text', text: 'if ready:\n    ship()\n\ndone()' }]);
+    expect(blocksOf('<pre>\n    if ready:\n        ship()\n\n    done()\n</pre>')).toEqual([
+      { kind: 'text', text: 'if ready:\n    ship()\n\ndone()' },
+    ]);
   });
 
   it('reads one block per table row, cells joined by " | "', () => {
-    expect(blocksOf('<table><caption>Load</caption><tr><th>Week</th><th>Pages</th></tr><tr><td>12</td><td></td></tr><tr><td></td><td></td></tr></table>').map((block) => block.text)).toEqual([
-      'Load',
-      'Week | Pages',
-      '12 |',
-    ]);
+    expect(
+      blocksOf(
+        '<table><caption>Load</caption><tr><th>Week</th><th>Pages</th></tr><tr><td>12</td><td></td></tr><tr><td></td><td></td></tr></table>',
+      ).map((block) => block.text),
+    ).toEqual(['Load', 'Week | Pages', '12 |']);
   });
 
   it('reads a layout table cell by cell instead of as rows', () => {
@@ -68,16 +79,21 @@ describe('readBlocks', () => {
   });
 
   it('reads definition lists and figure captions', () => {
-    expect(blocksOf('<dl><dt>SLO</dt><dd>A target for reliability.</dd></dl><figure><img src="x.png" alt="x"><figcaption>A chart</figcaption></figure>').map((block) => block.text)).toEqual([
-      'SLO',
-      'A target for reliability.',
-      'A chart',
-    ]);
+    expect(
+      blocksOf(
+        '<dl><dt>SLO</dt><dd>A target for reliability.</dd></dl><figure><img src="x.png" alt="x"><figcaption>A chart</figcaption></figure>',
+      ).map((block) => block.text),
+    ).toEqual(['SLO', 'A target for reliability.', 'A chart']);
   });
 
   it('reads loose text as paragraphs split at blank lines', () => {
     const html = 'First paragraph, <em>loose</em> in a div.<br><br>Second paragraph<br>with a line break.<div>A block</div>Trailing text.';
-    expect(blocksOf(html).map((block) => block.text)).toEqual(['First paragraph, loose in a div.', 'Second paragraph with a line break.', 'A block', 'Trailing text.']);
+    expect(blocksOf(html).map((block) => block.text)).toEqual([
+      'First paragraph, loose in a div.',
+      'Second paragraph with a line break.',
+      'A block',
+      'Trailing text.',
+    ]);
   });
 
   it('skips empty blocks', () => {

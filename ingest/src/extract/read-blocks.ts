@@ -14,7 +14,23 @@ const headingTag = /^h([1-6])$/;
 const textBlockTags = new Set(['p', 'blockquote', 'dt', 'dd', 'figcaption', 'caption', 'address', 'summary']);
 const listTags = new Set(['ul', 'ol', 'menu']);
 // A table whose cells hold these is laid out with a table, not a table of data.
-const layoutTags = new Set(['table', 'div', 'pre', 'ul', 'ol', 'dl', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'article']);
+const layoutTags = new Set([
+  'table',
+  'div',
+  'pre',
+  'ul',
+  'ol',
+  'dl',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'section',
+  'article',
+]);
 
 function isList(element: HtmlElement): boolean {
   return listTags.has(element.tagName.toLowerCase());

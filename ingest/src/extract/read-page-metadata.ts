@@ -31,7 +31,8 @@ export interface ReadPageMetadataInput {
 // Where an article's byline, time and date live, around its title heading.
 const articleScopeSelector = 'article, main, [role="main"], .post, .hentry, .h-entry';
 // Bylines and dates in these belong to someone else: commenters, related posts, the site.
-const foreignScopeSelector = 'nav, aside, footer, [class*="comment"], [id*="comment"], [class*="related"], [class*="sidebar"], [id*="sidebar"]';
+const foreignScopeSelector =
+  'nav, aside, footer, [class*="comment"], [id*="comment"], [class*="related"], [class*="sidebar"], [id*="sidebar"]';
 const bylineSelector = '[rel~="author"], [itemprop~="author"], .p-author, .author, .byline, .post-author';
 const dateTextSelector = '.post-date, .published, .entry-date, .dateline, .date, time';
 const bylineLeadIn = /^(?:(?:written|posted|published)\s+)?by:?\s+/i;
@@ -66,7 +67,10 @@ function cleanAuthor(text: string | null | undefined): string | null {
  */
 export function readPageMetadata($: CheerioAPI, input: ReadPageMetadataInput): PageMetadata {
   const elements = (selector: string): HtmlElement[] => $(selector).toArray().filter(isHtmlElement);
-  const meta = (selector: string): string[] => elements(selector).map((element) => collapseWhitespace(element.attribs.content ?? '')).filter(Boolean);
+  const meta = (selector: string): string[] =>
+    elements(selector)
+      .map((element) => collapseWhitespace(element.attribs.content ?? ''))
+      .filter(Boolean);
   const firstMeta = (selector: string): string | null => meta(selector)[0] ?? null;
   // The elements matching `selector` inside the article around the title heading first, then anywhere outside
   // comments and side bars.
@@ -110,7 +114,10 @@ export function readPageMetadata($: CheerioAPI, input: ReadPageMetadataInput): P
   ];
   let publishedAt: Date | null = null;
   for (const candidates of dateCandidates) {
-    publishedAt = candidates().map(parsePublishedDate).find((date) => date !== null) ?? null;
+    publishedAt =
+      candidates()
+        .map(parsePublishedDate)
+        .find((date) => date !== null) ?? null;
     if (publishedAt) break;
   }
 
@@ -118,7 +125,10 @@ export function readPageMetadata($: CheerioAPI, input: ReadPageMetadataInput): P
   const canonicalUrl = resolveLink(canonicalHref, input.baseUrl) ?? resolveLink(input.pageUrl, input.pageUrl) ?? input.pageUrl;
 
   const topics = new Map<string, string>();
-  for (const topic of [...meta('meta[property="article:tag"], meta[name="article:tag"]'), ...meta('meta[name="keywords"]').flatMap((value) => value.split(','))]) {
+  for (const topic of [
+    ...meta('meta[property="article:tag"], meta[name="article:tag"]'),
+    ...meta('meta[name="keywords"]').flatMap((value) => value.split(',')),
+  ]) {
     const trimmed = topic.trim();
     if (trimmed && !topics.has(trimmed.toLowerCase())) topics.set(trimmed.toLowerCase(), trimmed);
   }

@@ -25,8 +25,14 @@ describe('removeBoilerplate', () => {
     ['a share block', '<div class="social-share"><a href="https://x.com/share">Share</a></div>'],
     ['a newsletter form', '<form action="/subscribe"><p>Get new posts by email.</p></form>'],
     ['a newsletter promotion', '<div class="newsletter-signup"><p>Subscribe for weekly essays.</p></div>'],
-    ['a tag list', '<ul class="pa0"><li><a href="/tags/management">MANAGEMENT</a></li><li><a href="/categories/hiring">HIRING</a></li></ul>'],
-    ['previous and next links marked by arrows', '<div class="mt6">&lt;&lt; <a href="/a/">Older title</a> <a href="/b/">Newer title</a> &gt;&gt;</div>'],
+    [
+      'a tag list',
+      '<ul class="pa0"><li><a href="/tags/management">MANAGEMENT</a></li><li><a href="/categories/hiring">HIRING</a></li></ul>',
+    ],
+    [
+      'previous and next links marked by arrows',
+      '<div class="mt6">&lt;&lt; <a href="/a/">Older title</a> <a href="/b/">Newer title</a> &gt;&gt;</div>',
+    ],
     ['previous and next links marked by words', '<p><a href="/a/">← Previous post</a> | <a href="/b/">Next post →</a></p>'],
     ['a heading permalink marker', '<h2 id="x">Section <a href="#x">#</a></h2>'],
   ])('removes %s', (_name, html) => {
@@ -43,11 +49,15 @@ describe('removeBoilerplate', () => {
   });
 
   it('replaces a header that holds the title heading with the heading', () => {
-    expect(cleaned(`<header><span class="kicker">POSTS</span><h1>The title</h1><time>June 2</time></header><p>${prose}</p>`, 'h1')).toBe(`The title ${prose}`);
+    expect(cleaned(`<header><span class="kicker">POSTS</span><h1>The title</h1><time>June 2</time></header><p>${prose}</p>`, 'h1')).toBe(
+      `The title ${prose}`,
+    );
   });
 
   it('keeps an element guessed as boilerplate by its class when it wraps most of the content', () => {
-    expect(cleaned(`<div class="content-sidebar-wrap"><p>${prose}</p><p>${prose}</p></div><div class="sidebar">Links</div>`)).toBe(`${prose} ${prose}`);
+    expect(cleaned(`<div class="content-sidebar-wrap"><p>${prose}</p><p>${prose}</p></div><div class="sidebar">Links</div>`)).toBe(
+      `${prose} ${prose}`,
+    );
   });
 
   it('keeps a form that wraps the whole page, as ASP.NET pages do', () => {
@@ -59,7 +69,8 @@ describe('removeBoilerplate', () => {
   });
 
   it('removes the line numbers of highlighted code', () => {
-    const code = '<div class="highlight"><pre class="chroma"><code><span class="line"><span class="ln">1</span><span class="cl">x = 1</span></span></code></pre></div>';
+    const code =
+      '<div class="highlight"><pre class="chroma"><code><span class="line"><span class="ln">1</span><span class="cl">x = 1</span></span></code></pre></div>';
     expect(cleaned(`<p>${prose}</p>${code}`)).toBe(`${prose} x = 1`);
   });
 });

@@ -9,14 +9,22 @@ import { isHtmlElement, type HtmlElement } from './html-node.js';
 
 /** `white`, `#fff`, `#FFFFFF`, `rgb(255, 255, 255)`, `rgba(…, 1)` as `#ffffff`; undefined for what is not read. */
 function normalizeColor(value: string): string | undefined {
-  const color = value.trim().toLowerCase().replace(/\s*!important$/, '');
+  const color = value
+    .trim()
+    .toLowerCase()
+    .replace(/\s*!important$/, '');
   const named: Record<string, string> = { white: '#ffffff', black: '#000000' };
   if (named[color]) return named[color];
   const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(color);
   if (short) return `#${short[1]}${short[1]}${short[2]}${short[2]}${short[3]}${short[3]}`;
   if (/^#[0-9a-f]{6}$/.test(color)) return color;
   const rgb = /^rgba?\(\s*(\d+)\s*,?\s*(\d+)\s*,?\s*(\d+)\s*(?:[,/]\s*(1|1\.0+|100%)\s*)?\)$/.exec(color);
-  return rgb ? `#${rgb.slice(1, 4).map((part) => Number(part).toString(16).padStart(2, '0')).join('')}` : undefined;
+  return rgb
+    ? `#${rgb
+        .slice(1, 4)
+        .map((part) => Number(part).toString(16).padStart(2, '0'))
+        .join('')}`
+    : undefined;
 }
 
 /** The value of one declaration of an inline style or rule body, the last one winning as in CSS. */
@@ -49,7 +57,11 @@ function concealsText(style: string): boolean {
   if (zeroLength.test(value('opacity') ?? 'x') || zeroLength.test(value('font-size') ?? 'x')) return true;
   if (value('color') === 'transparent') return true;
   if (/^scale\(\s*0*(?:\.0+)?\s*[,)]/.test(value('transform') ?? '')) return true;
-  if (/^rect\(\s*0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?\s*\)/.test(value('clip') ?? '') || /^(?:inset\(\s*50%|circle\(\s*0)/.test(value('clip-path') ?? '')) return true;
+  if (
+    /^rect\(\s*0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?[\s,]+0(?:px)?\s*\)/.test(value('clip') ?? '') ||
+    /^(?:inset\(\s*50%|circle\(\s*0)/.test(value('clip-path') ?? '')
+  )
+    return true;
   const zeroSized = ['width', 'height', 'max-width', 'max-height'].some((property) => zeroLength.test(value(property) ?? 'x'));
   return zeroSized && value('overflow') === 'hidden';
 }
@@ -95,7 +107,15 @@ function styleRules(css: string, conditional = false): StyleRule[] {
     const prelude = css.slice(index, open).split(';').at(-1)!.trim();
     const body = css.slice(open + 1, close - 1);
     if (/^@(?:media|supports)\b/i.test(prelude)) rules.push(...styleRules(body, true));
-    else if (!prelude.startsWith('@')) rules.push({ selectors: prelude.split(',').map((selector) => selector.trim()).filter(Boolean), body, conditional });
+    else if (!prelude.startsWith('@'))
+      rules.push({
+        selectors: prelude
+          .split(',')
+          .map((selector) => selector.trim())
+          .filter(Boolean),
+        body,
+        conditional,
+      });
     index = close;
   }
   return rules;
@@ -117,7 +137,9 @@ function hiddenByStyleSheets($: CheerioAPI): HtmlElement[] {
     .replace(/\/\*[\s\S]*?\*\//g, '');
   const rules = styleRules(css);
   const hides = (body: string) =>
-    /^none\b/i.test(declaration(body, 'display') ?? '') || /^(?:hidden|collapse)\b/i.test(declaration(body, 'visibility') ?? '') || concealsText(body);
+    /^none\b/i.test(declaration(body, 'display') ?? '') ||
+    /^(?:hidden|collapse)\b/i.test(declaration(body, 'visibility') ?? '') ||
+    concealsText(body);
   const shownSomewhere = new Set(rules.filter((rule) => rule.conditional && !hides(rule.body)).flatMap((rule) => rule.selectors));
   const hidden: HtmlElement[] = [];
   for (const rule of rules) {
@@ -153,6 +175,7 @@ export function removeConcealedElements($: CheerioAPI): void {
     const style = element.attribs.style ?? '';
     if (concealsText(style) || movesOffScreen(style) || matchesBackground(element)) concealed.push(element);
   });
-  const holdsThePage = (element: HtmlElement) => /^(?:html|head|body)$/i.test(element.tagName) || measureText(element).textLength * 2 >= pageText;
+  const holdsThePage = (element: HtmlElement) =>
+    /^(?:html|head|body)$/i.test(element.tagName) || measureText(element).textLength * 2 >= pageText;
   $(concealed.filter((element) => !holdsThePage(element))).remove();
 }

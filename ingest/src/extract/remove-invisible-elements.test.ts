@@ -24,13 +24,20 @@ describe('removeInvisibleElements', () => {
     ['a form control', '<button>secret</button><select><option>secret</option></select><textarea>secret</textarea>'],
     ['a closed dialog', '<dialog>secret</dialog>'],
     ['a hiding utility class', '<div class="note hidden">secret</div><div class="d-none">secret</div>'],
-    ['a short screen-reader-only decoration', '<span class="sr-only">secret</span><a class="visually-hidden" href="#main">Skip to main content</a>'],
+    [
+      'a short screen-reader-only decoration',
+      '<span class="sr-only">secret</span><a class="visually-hidden" href="#main">Skip to main content</a>',
+    ],
   ])('removes text hidden by %s', (_name, html) => {
     expect(visibleText(`<p>Shown.</p>${html}`)).toBe('Shown.');
   });
 
   it('keeps what is shown: aria-hidden=false, other styles, responsive utility classes', () => {
-    expect(visibleText('<p aria-hidden="false">one</p><p style="display: block">two</p><div class="hidden md:block">three</div><div class="d-none d-lg-block">four</div>')).toBe('one two three four');
+    expect(
+      visibleText(
+        '<p aria-hidden="false">one</p><p style="display: block">two</p><div class="hidden md:block">three</div><div class="d-none d-lg-block">four</div>',
+      ),
+    ).toBe('one two three four');
   });
 
   it('keeps longer screen-reader-only text, which can be real content', () => {
@@ -39,7 +46,9 @@ describe('removeInvisibleElements', () => {
   });
 
   it('keeps the metadata in the head', () => {
-    const $ = cheerio.load('<html><head><title>T</title><meta name="author" content="A"><link rel="canonical" href="/x/"></head><body></body></html>');
+    const $ = cheerio.load(
+      '<html><head><title>T</title><meta name="author" content="A"><link rel="canonical" href="/x/"></head><body></body></html>',
+    );
     removeInvisibleElements($);
     expect($('title').text()).toBe('T');
     expect($('meta[name="author"]').attr('content')).toBe('A');

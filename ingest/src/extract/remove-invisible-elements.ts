@@ -4,8 +4,23 @@ import { isHtmlElement, type HtmlElement } from './html-node.js';
 
 // Never rendered as text, or only controls: their words are not the article's.
 const neverTextTags = new Set([
-  'script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'canvas', 'svg', 'audio', 'video', 'map',
-  'button', 'input', 'select', 'option', 'textarea',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'canvas',
+  'svg',
+  'audio',
+  'video',
+  'map',
+  'button',
+  'input',
+  'select',
+  'option',
+  'textarea',
 ]);
 const hiddenStyle = /\bdisplay\s*:\s*none\b|\bvisibility\s*:\s*(?:hidden|collapse)\b/i;
 // Utility classes of CSS frameworks whose only job is display: none (Bootstrap, Tailwind, Bulma).
@@ -13,8 +28,16 @@ const hiddenClasses = new Set(['hidden', 'd-none', 'is-hidden', 'display-none', 
 // `hidden md:block`, `d-none d-lg-block`: hidden on small screens only, shown to most readers.
 const responsiveOverride = /:|^d-(?:sm|md|lg|xl|xxl)-|^(?:is-)?(?:visible|shown)-/;
 const screenReaderClasses = new Set([
-  'sr-only', 'sr-only-focusable', 'visually-hidden', 'visually-hidden-focusable', 'visuallyhidden', 'screen-reader-text',
-  'screen-reader-only', 'screenreader', 'a11y-hidden', 'assistive-text',
+  'sr-only',
+  'sr-only-focusable',
+  'visually-hidden',
+  'visually-hidden-focusable',
+  'visuallyhidden',
+  'screen-reader-text',
+  'screen-reader-only',
+  'screenreader',
+  'a11y-hidden',
+  'assistive-text',
 ]);
 /** Screen-reader-only text up to this long is a decoration ("Skip to content", "(opens in a new tab)"). */
 const decorationMaxLength = 40;

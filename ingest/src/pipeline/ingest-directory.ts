@@ -61,7 +61,10 @@ async function listNoteFiles(directory: string): Promise<string[]> {
 export async function ingestDirectory(store: Store, embedder: Embedder, options: IngestDirectoryOptions): Promise<IngestDirectoryResult> {
   const directory = resolve(options.directory);
   const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
-    throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, { cause: error, details: { directory } });
+    throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
+      cause: error,
+      details: { directory },
+    });
   });
   await prepareEmbeddingModel(store, embedder);
   const source = await store.sources.upsert({
@@ -89,14 +92,26 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
         if (result.outcome === 'unchanged') counts.unchanged += 1;
         counts.chunksAdded += result.chunksAdded;
         counts.chunksRemoved += result.chunksRemoved;
-        await store.runs.addItems(run.id, [{ url: fileUrl, httpStatus: null, outcome: result.outcome, chunksAdded: result.chunksAdded, chunksRemoved: result.chunksRemoved, embeddingTokens: result.embeddingTokens, error: null }]);
+        await store.runs.addItems(run.id, [
+          {
+            url: fileUrl,
+            httpStatus: null,
+            outcome: result.outcome,
+            chunksAdded: result.chunksAdded,
+            chunksRemoved: result.chunksRemoved,
+            embeddingTokens: result.embeddingTokens,
+            error: null,
+          },
+        ]);
       } catch (error) {
         // A parse failure skips this file; a failing store or embedder fails the run.
         if (!(error instanceof NoteParseError)) throw error;
         outcome = 'failed';
         counts.failed += 1;
         failures.push({ file: locator, error: error.message });
-        await store.runs.addItems(run.id, [{ url: fileUrl, httpStatus: null, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: error.message }]);
+        await store.runs.addItems(run.id, [
+          { url: fileUrl, httpStatus: null, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: error.message },
+        ]);
       }
       options.onProgress?.({ done: index + 1, total: files.length, file: locator, outcome });
     }
@@ -104,7 +119,17 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
     const kept = [...seen, ...failures.map((failure) => failure.file)];
     for (const gone of await store.documents.tombstoneMissing(source.id, kept)) {
       counts.chunksRemoved += gone.chunksRemoved;
-      await store.runs.addItems(run.id, [{ url: pathToFileURL(join(directory, gone.locator)).toString(), httpStatus: null, outcome: 'tombstoned', chunksAdded: 0, chunksRemoved: gone.chunksRemoved, embeddingTokens: 0, error: null }]);
+      await store.runs.addItems(run.id, [
+        {
+          url: pathToFileURL(join(directory, gone.locator)).toString(),
+          httpStatus: null,
+          outcome: 'tombstoned',
+          chunksAdded: 0,
+          chunksRemoved: gone.chunksRemoved,
+          embeddingTokens: 0,
+          error: null,
+        },
+      ]);
     }
     await store.embeddings.indexPending();
     if (counts.chunksAdded + counts.chunksRemoved > 0) await store.documents.refreshStatistics();

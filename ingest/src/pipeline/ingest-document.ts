@@ -47,7 +47,16 @@ export async function ingestDocument(
 ): Promise<IngestDocumentResult> {
   const { outline } = input;
   const documentHash = contentHash(
-    JSON.stringify([outline.title, outline.author, outline.publishedAt, outline.url, outline.kind, outline.topics, outline.frameworks, outline.blocks]),
+    JSON.stringify([
+      outline.title,
+      outline.author,
+      outline.publishedAt,
+      outline.url,
+      outline.kind,
+      outline.topics,
+      outline.frameworks,
+      outline.blocks,
+    ]),
   );
   const validators = input.validators ?? { etag: null, lastModified: null };
   const state = await store.documents.findState(input.sourceId, input.locator);

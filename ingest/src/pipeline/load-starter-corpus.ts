@@ -9,7 +9,11 @@ export const starterSourceName = 'starter-notes';
  * Loads the bundled starter notes into an empty database (no documents at all), so that
  * a fresh install answers with citations at once. Returns undefined when not empty.
  */
-export async function loadStarterCorpus(store: Store, embedder: Embedder, options: { force?: boolean } = {}): Promise<IngestDirectoryResult | undefined> {
+export async function loadStarterCorpus(
+  store: Store,
+  embedder: Embedder,
+  options: { force?: boolean } = {},
+): Promise<IngestDirectoryResult | undefined> {
   const { documents } = await store.documents.countActive();
   if (documents > 0 && !options.force) return undefined;
   return ingestDirectory(store, embedder, { directory: starterNotesDirectory, sourceName: starterSourceName, trigger: 'startup' });

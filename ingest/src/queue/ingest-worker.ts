@@ -66,7 +66,9 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     const runId = ledger.runId;
     const sourceId = data.sourceId;
     const all = await store.sources.list();
-    const sources = sourceId ? all.filter((source) => source.id === sourceId) : all.filter((source) => source.enabled && source.kind === 'web');
+    const sources = sourceId
+      ? all.filter((source) => source.id === sourceId)
+      : all.filter((source) => source.enabled && source.kind === 'web');
     if (sourceId && sources.length === 0) {
       await ledger.finish('failed', `the source ${sourceId} no longer exists`);
       throw new UnrecoverableError(`source ${sourceId} no longer exists`);
@@ -76,12 +78,16 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     // Stops this attempt's pages still in flight when it fails (and everything on shutdown).
     const abandoned = new AbortController();
     try {
-      result = await runCrawl({ store, embedder, ...crawler }, {
-        sources,
-        ledger,
-        signal: AbortSignal.any([signal, abandoned.signal]),
-        onProgress: (progress) => void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
-      });
+      result = await runCrawl(
+        { store, embedder, ...crawler },
+        {
+          sources,
+          ledger,
+          signal: AbortSignal.any([signal, abandoned.signal]),
+          onProgress: (progress) =>
+            void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
+        },
+      );
     } catch (error) {
       // Pages of this attempt that finish late are stored, but stay out of the run's record:
       // the next attempt starts it afresh (see RunLedger.abandon).
@@ -120,15 +126,26 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     const { model } = job.data;
     let target: Embedder;
     if (model === embedder.model) target = embedder;
-    else if (dependencies.embedderFor) target = await dependencies.embedderFor(model).catch((error: Error) => Promise.reject(new UnrecoverableError(`cannot embed with ${model}: ${error.message}`)));
+    else if (dependencies.embedderFor)
+      target = await dependencies
+        .embedderFor(model)
+        .catch((error: Error) => Promise.reject(new UnrecoverableError(`cannot embed with ${model}: ${error.message}`)));
     else throw new UnrecoverableError(`this worker embeds with ${embedder.model}, not ${model}`);
-    const result = await reembedChunks(store, target, { signal, onProgress: (progress) => void job.updateProgress({ embedded: progress.embedded }).catch(() => undefined) });
+    const result = await reembedChunks(store, target, {
+      signal,
+      onProgress: (progress) => void job.updateProgress({ embedded: progress.embedded }).catch(() => undefined),
+    });
     if (signal.aborted) throw new CairnError('job_interrupted', `re-embedding with ${model} interrupted by shutdown; it will resume`);
     log(`re-embedded ${result.embedded} passages with ${model}${result.activated ? '; search reads it now' : ''}`);
     return result;
   };
 
-  const handlers: { [Name in IngestJobName]: Handler<Name> } = { 'crawl-run': crawl, 'scheduled-crawl': crawl, 'fetch-page': fetchPage, reembed };
+  const handlers: { [Name in IngestJobName]: Handler<Name> } = {
+    'crawl-run': crawl,
+    'scheduled-crawl': crawl,
+    'fetch-page': fetchPage,
+    reembed,
+  };
 
   const worker = new Worker(
     ingestQueueName,

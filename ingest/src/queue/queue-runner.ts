@@ -24,7 +24,9 @@ function withTimeout<T>(work: Promise<T>, milliseconds: number): Promise<T> {
 function isUnreachable(error: unknown): boolean {
   if (error instanceof QueueTimeout) return true;
   const message = error instanceof Error ? error.message : String(error);
-  return /Stream isn't writeable|enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Reached the max retries/i.test(message);
+  return /Stream isn't writeable|enableOfflineQueue|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Reached the max retries/i.test(
+    message,
+  );
 }
 
 /**
@@ -40,7 +42,10 @@ export class QueueRunner {
     private readonly store: Store,
     options: { redisUrl: string; prefix?: string },
   ) {
-    this.queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl, { failFast: true }), prefix: options.prefix ?? 'cairn' });
+    this.queue = new Queue(ingestQueueName, {
+      connection: redisConnection(options.redisUrl, { failFast: true }),
+      prefix: options.prefix ?? 'cairn',
+    });
     // Connection errors while Redis is away surface where the queue is used (a refused run,
     // /readyz): without a listener BullMQ prints each reconnection attempt's error.
     this.queue.on('error', () => undefined);
@@ -67,10 +72,14 @@ export class QueueRunner {
       const reason = error instanceof Error ? error.message : String(error);
       await this.store.runs.finish(run.id, 'failed', `${notQueuedPrefix}: ${reason}`);
       if (isUnreachable(error)) {
-        throw new CairnError('not_ready', 'The ingestion queue (Redis) cannot be reached, so the run was not started; retry in a few seconds.', {
-          cause: error,
-          details: { runId: run.id },
-        });
+        throw new CairnError(
+          'not_ready',
+          'The ingestion queue (Redis) cannot be reached, so the run was not started; retry in a few seconds.',
+          {
+            cause: error,
+            details: { runId: run.id },
+          },
+        );
       }
       throw error;
     }
@@ -99,7 +108,11 @@ export class QueueRunner {
     for (const source of sources) {
       const id = `source:${source.id}`;
       if (source.kind === 'web' && source.enabled && source.schedule) {
-        await this.queue.upsertJobScheduler(id, { pattern: source.schedule, tz: 'UTC' }, { name: 'scheduled-crawl', data: { sourceId: source.id }, opts: ingestJobOptions['scheduled-crawl'] });
+        await this.queue.upsertJobScheduler(
+          id,
+          { pattern: source.schedule, tz: 'UTC' },
+          { name: 'scheduled-crawl', data: { sourceId: source.id }, opts: ingestJobOptions['scheduled-crawl'] },
+        );
         scheduled += 1;
       } else {
         await this.queue.removeJobScheduler(id);

@@ -43,8 +43,13 @@ export class InProcessRunner {
         return;
       }
       const all = await store.sources.list();
-      const sources = request.sourceId ? all.filter((source) => source.id === request.sourceId) : all.filter((source) => source.enabled && source.kind === 'web');
-      await runCrawl({ store, embedder, ...crawler }, { sources, runId, trigger: request.trigger, onProgress: this.options.onProgress, signal: this.controller.signal });
+      const sources = request.sourceId
+        ? all.filter((source) => source.id === request.sourceId)
+        : all.filter((source) => source.enabled && source.kind === 'web');
+      await runCrawl(
+        { store, embedder, ...crawler },
+        { sources, runId, trigger: request.trigger, onProgress: this.options.onProgress, signal: this.controller.signal },
+      );
     } catch (error) {
       // runCrawl has marked the run failed; a failure of one run must not stop the next.
       this.options.onError?.(error, runId);

@@ -1,5 +1,11 @@
 import { CairnError, type SearchFilters } from '@cairn/core';
-import { answerQuestion, roundMilliseconds, type AnswerListener, type AnswerQuestionOptions, type AnswerResult } from './answer-question.js';
+import {
+  answerQuestion,
+  roundMilliseconds,
+  type AnswerListener,
+  type AnswerQuestionOptions,
+  type AnswerResult,
+} from './answer-question.js';
 import type { Citation } from './citation.js';
 import type { ConversationTurn } from './condense-question.js';
 
@@ -54,9 +60,13 @@ export interface AnswerInConversationOptions extends AnswerQuestionOptions {
 /** Checks a question against the limit; returns it trimmed. */
 export function validQuestion(question: string, maxChars: number): string {
   const trimmed = question.trim();
-  if (!trimmed) throw new CairnError('question_empty', 'The question is empty; ask something, for example "How do I give feedback to a peer?"');
+  if (!trimmed)
+    throw new CairnError('question_empty', 'The question is empty; ask something, for example "How do I give feedback to a peer?"');
   if (trimmed.length > maxChars) {
-    throw new CairnError('question_too_long', `The question has ${trimmed.length} characters; the limit is ${maxChars}. Shorten it or split it into turns.`);
+    throw new CairnError(
+      'question_too_long',
+      `The question has ${trimmed.length} characters; the limit is ${maxChars}. Shorten it or split it into turns.`,
+    );
   }
   return trimmed;
 }
@@ -67,11 +77,16 @@ export function validQuestion(question: string, maxChars: number): string {
  * turns are stored (a new conversation is started when none is given). `totalMs` counts
  * all of it, storage included.
  */
-export async function answerInConversation(input: ConversationQuestion, options: AnswerInConversationOptions, listener: AnswerListener = {}): Promise<ConversationAnswer> {
+export async function answerInConversation(
+  input: ConversationQuestion,
+  options: AnswerInConversationOptions,
+  listener: AnswerListener = {},
+): Promise<ConversationAnswer> {
   const started = performance.now();
   const question = validQuestion(input.question, options.maxQuestionChars);
   const stored = input.history === undefined;
-  const history = input.conversationId === undefined ? (input.history ?? []) : await storedTurns(options.conversations, input.conversationId);
+  const history =
+    input.conversationId === undefined ? (input.history ?? []) : await storedTurns(options.conversations, input.conversationId);
   const answered = await answerQuestion({ question, history, k: input.k, filters: input.filters, signal: input.signal }, options, listener);
   const { conversationId, messageId } = stored
     ? await recordExchange(options.conversations, input.conversationId, question, answered)
@@ -95,7 +110,10 @@ export async function answerInConversation(input: ConversationQuestion, options:
 async function storedTurns(conversations: StoredConversations, conversationId: string): Promise<ConversationTurn[]> {
   const conversation = await conversations.find(conversationId);
   if (!conversation) {
-    throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(conversationId)}; omit conversationId to start one.`);
+    throw new CairnError(
+      'conversation_not_found',
+      `No conversation has the id ${JSON.stringify(conversationId)}; omit conversationId to start one.`,
+    );
   }
   return conversation.messages.map((message) => ({ role: message.role, content: message.content }));
 }
@@ -109,6 +127,13 @@ async function recordExchange(
 ): Promise<{ conversationId: string; messageId: string }> {
   const id = conversationId ?? (await conversations.create(question.slice(0, 120)));
   await conversations.addMessage({ conversationId: id, role: 'user', content: question, citations: [], mode: null, model: null });
-  const message = await conversations.addMessage({ conversationId: id, role: 'assistant', content: answered.answer, citations: answered.citations, mode: answered.mode, model: answered.model });
+  const message = await conversations.addMessage({
+    conversationId: id,
+    role: 'assistant',
+    content: answered.answer,
+    citations: answered.citations,
+    mode: answered.mode,
+    model: answered.model,
+  });
   return { conversationId: id, messageId: message.id };
 }

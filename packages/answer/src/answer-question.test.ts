@@ -109,8 +109,28 @@ describe('answerQuestion, extractive', () => {
     const { retriever } = fixedRetriever(passages);
     const result = await answerQuestion({ question, history: [], k: 2 }, { retriever });
     expect(result.retrieval).toEqual([
-      { rank: 1, chunkId: 'chunk-0', url: 'https://example.test/0', title: 'The feedback equation', source: 'starter-notes', heading: 'Title 0 › Section', score: 1, ranks: { vector: 1, keyword: null }, inPrompt: true },
-      { rank: 2, chunkId: 'chunk-1', url: 'https://example.test/1', title: 'BICEPS', source: 'starter-notes', heading: 'Title 1 › Section', score: 0.5, ranks: { vector: 2, keyword: null }, inPrompt: true },
+      {
+        rank: 1,
+        chunkId: 'chunk-0',
+        url: 'https://example.test/0',
+        title: 'The feedback equation',
+        source: 'starter-notes',
+        heading: 'Title 0 › Section',
+        score: 1,
+        ranks: { vector: 1, keyword: null },
+        inPrompt: true,
+      },
+      {
+        rank: 2,
+        chunkId: 'chunk-1',
+        url: 'https://example.test/1',
+        title: 'BICEPS',
+        source: 'starter-notes',
+        heading: 'Title 1 › Section',
+        score: 0.5,
+        ranks: { vector: 2, keyword: null },
+        inPrompt: true,
+      },
     ]);
     expect(Object.keys(result.timings)).toEqual(['condenseMs', 'retrieveMs', 'composeMs', 'modelMs', 'totalMs']);
     for (const milliseconds of Object.values(result.timings)) expect(milliseconds).toBeGreaterThanOrEqual(0);
@@ -133,7 +153,11 @@ describe('answerQuestion, extractive', () => {
     const { retriever, queries } = fixedRetriever(passages);
     const chatModel = new ScriptedChatModel(['Sure [1].']);
     const { listener, heard } = recordingListener();
-    const result = await answerQuestion({ question: 'Can you write a Python function that parses our logs?', history: [] }, { retriever, chatModel }, listener);
+    const result = await answerQuestion(
+      { question: 'Can you write a Python function that parses our logs?', history: [] },
+      { retriever, chatModel },
+      listener,
+    );
     expect(queries).toEqual([]);
     expect(chatModel.prompts).toEqual([]);
     expect(result).toMatchObject({ mode: 'extractive', model: extractiveModel, outcome: 'refused', citations: [], retrieval: [] });
@@ -146,9 +170,18 @@ describe('answerQuestion, extractive', () => {
 describe('answerQuestion, with a chat model', () => {
   it('streams the model, verifies its citations and lists the sources', async () => {
     const { retriever } = fixedRetriever(passages);
-    const chatModel = new ScriptedChatModel(['Feedback works best ', 'when it starts with an observation of behaviour [1]. ', 'Then describe the impact ', 'that behaviour had on the team [1].']);
+    const chatModel = new ScriptedChatModel([
+      'Feedback works best ',
+      'when it starts with an observation of behaviour [1]. ',
+      'Then describe the impact ',
+      'that behaviour had on the team [1].',
+    ]);
     const { listener, heard } = recordingListener();
-    const result = await answerQuestion({ question, history: [] }, { retriever, chatModel, persona: 'You are a thought partner.' }, listener);
+    const result = await answerQuestion(
+      { question, history: [] },
+      { retriever, chatModel, persona: 'You are a thought partner.' },
+      listener,
+    );
 
     expect(result).toMatchObject({ mode: 'llm', model: 'scripted-model', outcome: 'answered' });
     expect(result.citations.map((citation) => [citation.n, citation.chunkId])).toEqual([[1, 'chunk-0']]);
@@ -163,23 +196,33 @@ describe('answerQuestion, with a chat model', () => {
 
     expect(heard[0]).toEqual({ event: 'citations', numbers: [1, 2] });
     expect(heard.slice(1).every((entry) => entry.event !== 'citations')).toBe(true);
-    expect(textOf(heard, 'token')).toBe('Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].');
+    expect(textOf(heard, 'token')).toBe(
+      'Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].',
+    );
     expect(textOf(heard, 'verifiedText').trim()).toBe(result.answer.split('\n\n**Sources**')[0]);
     // Verified text comes a whole sentence at a time, after the model's pieces began to show.
     const firstVerified = heard.findIndex((entry) => entry.event === 'verifiedText');
-    expect(heard[firstVerified]).toEqual({ event: 'verifiedText', text: 'Feedback works best when it starts with an observation of behaviour [1]. ' });
+    expect(heard[firstVerified]).toEqual({
+      event: 'verifiedText',
+      text: 'Feedback works best when it starts with an observation of behaviour [1]. ',
+    });
     expect(heard.slice(1, firstVerified).some((entry) => entry.event === 'token')).toBe(true);
     expect(result.retrieval.map((detail) => detail.inPrompt)).toEqual([true, true]);
     expect(result.timings.modelMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('says it found no support when no citation holds, keeping the model\'s questions', async () => {
+  it("says it found no support when no citation holds, keeping the model's questions", async () => {
     const { retriever } = fixedRetriever(passages);
     const chatModel = new ScriptedChatModel(['Shard the database by tenant [1]. ', 'How many engineers are on the team?']);
     const { listener, heard } = recordingListener();
     const result = await answerQuestion({ question, history: [] }, { retriever, chatModel }, listener);
 
-    expect(result).toMatchObject({ mode: 'llm', outcome: 'no_support', citations: [], clarifyingQuestions: ['How many engineers are on the team?'] });
+    expect(result).toMatchObject({
+      mode: 'llm',
+      outcome: 'no_support',
+      citations: [],
+      clarifyingQuestions: ['How many engineers are on the team?'],
+    });
     expect(result.answer).toBe(
       "I couldn't find support for an answer in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them), so I won't guess.\n\n" +
         '**To help me look again:** How many engineers are on the team?',

@@ -16,7 +16,10 @@ import { CitationStream, verifyCitations } from './verify-citations.js';
  * of @cairn/retrieve is one; typed here by shape so that answers do not depend on it.
  */
 export interface PassageRetriever {
-  retrieve(query: string, options: { k: number; filters?: SearchFilters | undefined; signal?: AbortSignal | undefined }): Promise<{ results: RetrievedPassage[] }>;
+  retrieve(
+    query: string,
+    options: { k: number; filters?: SearchFilters | undefined; signal?: AbortSignal | undefined },
+  ): Promise<{ results: RetrievedPassage[] }>;
 }
 
 /** What a streaming client hears as the answer is made. */
@@ -102,7 +105,11 @@ type ComposedPart = Pick<AnswerResult, 'answer' | 'citations' | 'outcome' | 'cla
  * persona declines (writing or reviewing code) is answered by rule, with no retrieval.
  * Nothing is stored; see `answerInConversation` for that.
  */
-export async function answerQuestion(input: AnswerQuestionInput, options: AnswerQuestionOptions, listener: AnswerListener = {}): Promise<AnswerResult> {
+export async function answerQuestion(
+  input: AnswerQuestionInput,
+  options: AnswerQuestionOptions,
+  listener: AnswerListener = {},
+): Promise<AnswerResult> {
   const started = performance.now();
   const { question, history, signal } = input;
   const { chatModel } = options;
@@ -153,7 +160,12 @@ function candidateCitations(passages: readonly RetrievedPassage[]): Citation[] {
  * The extractive answer, composed from the passages' own sentences and heard word by word,
  * each word both as a token and as verified text (its citations hold by construction).
  */
-function extractiveAnswer(query: string, retrieved: readonly RetrievedPassage[], persona: string | undefined, listener: AnswerListener): ComposedPart {
+function extractiveAnswer(
+  query: string,
+  retrieved: readonly RetrievedPassage[],
+  persona: string | undefined,
+  listener: AnswerListener,
+): ComposedPart {
   listener.citations?.(candidateCitations(retrieved));
   const composed = composeExtractiveAnswer(query, retrieved);
   // It quotes crawled pages and their titles: cleaned as a model's answer would be.
@@ -253,9 +265,13 @@ function verifiedAnswer(text: string, passages: readonly RetrievedPassage[], per
 
 /** The list of sources under an answer, cleaned like the answer: titles and authors come from crawled pages. */
 function sourcesList(citations: readonly Citation[]): string {
-  return sanitizeAnswer(`**Sources**\n${citations.map(citationLine).join('\n')}`, { allowedUrls: citations.map((citation) => citation.url) }).text;
+  return sanitizeAnswer(`**Sources**\n${citations.map(citationLine).join('\n')}`, {
+    allowedUrls: citations.map((citation) => citation.url),
+  }).text;
 }
 
 function noSupportAnswer(clarifyingQuestions: readonly string[]): string {
-  return [noSupport, ...(clarifyingQuestions.length > 0 ? ['', `**To help me look again:** ${clarifyingQuestions.join(' ')}`] : [])].join('\n');
+  return [noSupport, ...(clarifyingQuestions.length > 0 ? ['', `**To help me look again:** ${clarifyingQuestions.join(' ')}`] : [])].join(
+    '\n',
+  );
 }

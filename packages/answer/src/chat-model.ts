@@ -46,7 +46,8 @@ function toLangChain(message: ChatMessage): BaseMessage {
 /** The text of a streamed chunk, whether the provider sends a string or content parts. */
 function chunkText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : '')).join('');
+  if (Array.isArray(content))
+    return content.map((part) => (typeof part === 'object' && part && 'text' in part ? String(part.text) : '')).join('');
   return '';
 }
 
@@ -98,11 +99,9 @@ export class OpenAIChatModel implements ChatModel {
     await slot;
     try {
       options.signal?.throwIfAborted();
-      const stream = await this.client
-        .stream(messages.map(toLangChain), { signal: options.signal })
-        .catch((error: unknown) => {
-          throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
-        });
+      const stream = await this.client.stream(messages.map(toLangChain), { signal: options.signal }).catch((error: unknown) => {
+        throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
+      });
       try {
         for await (const chunk of stream) {
           const text = chunkText(chunk.content);
@@ -118,7 +117,11 @@ export class OpenAIChatModel implements ChatModel {
 }
 
 /** The whole answer of a streamed call. */
-export async function completeChat(model: ChatModel, messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): Promise<string> {
+export async function completeChat(
+  model: ChatModel,
+  messages: readonly ChatMessage[],
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<string> {
   let text = '';
   for await (const piece of model.stream(messages, options)) text += piece;
   return text;

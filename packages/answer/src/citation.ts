@@ -23,7 +23,9 @@ export function citationLine(citation: Citation): string {
   const by = [citation.author, citation.source].filter(Boolean).join(', ');
   const section = citation.heading.split(' › ').slice(1).at(-1);
   const where = section ? `"${citation.title}" (${section})` : `"${citation.title}"`;
-  return citation.kind === 'note' ? `[${citation.n}] Note: ${where}, summarising ${by}: ${citation.url}` : `[${citation.n}] ${where}, ${by}: ${citation.url}`;
+  return citation.kind === 'note'
+    ? `[${citation.n}] Note: ${where}, summarising ${by}: ${citation.url}`
+    : `[${citation.n}] ${where}, ${by}: ${citation.url}`;
 }
 
 /** The citation `[n]` of a passage, quoting `quote` (a verbatim span of the passage text). */

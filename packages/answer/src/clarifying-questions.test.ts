@@ -11,7 +11,11 @@ describe('clarifyingQuestions', () => {
   });
 
   it('asks nothing when the context is given or the question is about a framework', () => {
-    expect(clarifyingQuestions('We are a 40-person series B startup with 12 engineers; we tried weekly demos but they did not work. How should I structure the team?')).toEqual([]);
+    expect(
+      clarifyingQuestions(
+        'We are a 40-person series B startup with 12 engineers; we tried weekly demos but they did not work. How should I structure the team?',
+      ),
+    ).toEqual([]);
     expect(clarifyingQuestions('What is the BICEPS model?')).toEqual([]);
   });
 

@@ -44,10 +44,16 @@ describe('composeExtractiveAnswer', () => {
 
   it('says what it understood, names the frameworks that apply with citations, and lists sources', () => {
     expect(answer.outcome).toBe('answered');
-    expect(answer.text.split('\n')[0]).toBe("**What I understood:** you're asking how should you give feedback to an engineer who interrupts people in meetings.");
+    expect(answer.text.split('\n')[0]).toBe(
+      "**What I understood:** you're asking how should you give feedback to an engineer who interrupts people in meetings.",
+    );
     expect(answer.frameworks).toEqual(['Feedback Equation', 'BICEPS']);
-    expect(answer.text).toMatch(/- \*\*Feedback Equation\*\* \(Lara Hogan\): an observation, its impact, then a question or a request\. .+ \[1\]/);
-    expect(answer.text).toContain('**Sources**\n[1] Note: "The feedback equation" (Section), summarising Lara Hogan, starter-notes: https://example.test/0');
+    expect(answer.text).toMatch(
+      /- \*\*Feedback Equation\*\* \(Lara Hogan\): an observation, its impact, then a question or a request\. .+ \[1\]/,
+    );
+    expect(answer.text).toContain(
+      '**Sources**\n[1] Note: "The feedback equation" (Section), summarising Lara Hogan, starter-notes: https://example.test/0',
+    );
   });
 
   it('backs every [n] with a citation whose quote is a verbatim span of its passage', () => {
@@ -92,7 +98,9 @@ describe('composeExtractiveAnswer', () => {
 describe('restateQuestion', () => {
   it('puts the question in the second person', () => {
     expect(restateQuestion('What should we do about our on-call load?')).toBe("you're asking what should you do about your on-call load.");
-    expect(restateQuestion('My manager ignores my promotion case.')).toBe("you're asking about this: your manager ignores your promotion case.");
+    expect(restateQuestion('My manager ignores my promotion case.')).toBe(
+      "you're asking about this: your manager ignores your promotion case.",
+    );
   });
 });
 
@@ -110,8 +118,10 @@ describe('composeExtractiveAnswer on passages with injected text', () => {
     }),
   ];
 
-  it('quotes the reader\'s sentences, never the ones addressed to a model or carrying links, images or markers', () => {
-    const answer = composeExtractiveAnswer('How do I make retrospectives lead to a change the team commits to?', hostile, { maxPoints: 10 });
+  it("quotes the reader's sentences, never the ones addressed to a model or carrying links, images or markers", () => {
+    const answer = composeExtractiveAnswer('How do I make retrospectives lead to a change the team commits to?', hostile, {
+      maxPoints: 10,
+    });
     expect(answer.outcome).toBe('answered');
     expect(answer.text).toContain('- Retrospectives should end with one change the team commits to. [1]');
     expect(answer.text).toContain('- Open the next retrospective by asking whether the last change happened. [1]');

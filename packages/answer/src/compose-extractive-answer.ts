@@ -73,7 +73,11 @@ function scoreSentences(question: string, passages: readonly RetrievedPassage[])
  * write code or review pull requests are declined politely. With no supporting passage
  * it says so rather than inventing.
  */
-export function composeExtractiveAnswer(question: string, passages: readonly RetrievedPassage[], options: ComposeOptions = {}): ComposedAnswer {
+export function composeExtractiveAnswer(
+  question: string,
+  passages: readonly RetrievedPassage[],
+  options: ComposeOptions = {},
+): ComposedAnswer {
   const refusal = detectRefusal(question);
   if (refusal) return { text: refusalText(refusal), citations: [], outcome: 'refused', clarifyingQuestions: [], frameworks: [] };
 
@@ -89,7 +93,9 @@ export function composeExtractiveAnswer(question: string, passages: readonly Ret
       '',
       "I couldn't find anything in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them) that speaks to this, so I won't guess.",
       '',
-      questions.length > 0 ? `**To help me look again:** ${questions.join(' ')}` : '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
+      questions.length > 0
+        ? `**To help me look again:** ${questions.join(' ')}`
+        : '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
     ];
     return { text: lines.join('\n'), citations: [], outcome: 'no_support', clarifyingQuestions: questions, frameworks: [] };
   }
@@ -118,7 +124,9 @@ export function composeExtractiveAnswer(question: string, passages: readonly Ret
       if (!best) continue;
       used.add(best.sentence);
       frameworkNames.push(framework.name);
-      frameworkLines.push(`- **${framework.name}** (${framework.author}): ${framework.summary}. ${best.sentence} [${cite(passageIndex, best.sentence)}]`);
+      frameworkLines.push(
+        `- **${framework.name}** (${framework.author}): ${framework.summary}. ${best.sentence} [${cite(passageIndex, best.sentence)}]`,
+      );
     }
   });
 

@@ -4,28 +4,44 @@ import type { ChatModel } from './chat-model.js';
 
 const clarifying = {
   role: 'assistant' as const,
-  content: '**What I understood:** you want to split a team.\n\n**Before I go further:** How many engineers are on the team? What stage is the company at?',
+  content:
+    '**What I understood:** you want to split a team.\n\n**Before I go further:** How many engineers are on the team? What stage is the company at?',
 };
 
 describe('condensing a follow-up into a standalone query', () => {
   it('keeps a first question, and a follow-up that stands alone, as they are', () => {
     expect(condenseByRule([], 'How do I give feedback?')).toBe('How do I give feedback?');
-    const history = [{ role: 'user' as const, content: 'How should I split my team?' }, { role: 'assistant' as const, content: 'Split along product lines [1].' }];
-    expect(condenseByRule(history, 'How do staff engineer archetypes differ from one another in practice?')).toBe('How do staff engineer archetypes differ from one another in practice?');
+    const history = [
+      { role: 'user' as const, content: 'How should I split my team?' },
+      { role: 'assistant' as const, content: 'Split along product lines [1].' },
+    ];
+    expect(condenseByRule(history, 'How do staff engineer archetypes differ from one another in practice?')).toBe(
+      'How do staff engineer archetypes differ from one another in practice?',
+    );
   });
 
   it('joins the answer to clarifying questions to the question they were about', () => {
     const history = [{ role: 'user' as const, content: 'How should I split my team?' }, clarifying];
-    expect(condenseByRule(history, 'Twelve engineers, series B startup.')).toBe('How should I split my team? Twelve engineers, series B startup.');
+    expect(condenseByRule(history, 'Twelve engineers, series B startup.')).toBe(
+      'How should I split my team? Twelve engineers, series B startup.',
+    );
   });
 
   it('joins a short message that points back to the earlier question', () => {
-    const history = [{ role: 'user' as const, content: 'What is the feedback equation?' }, { role: 'assistant' as const, content: 'Observation, impact, request [1].' }];
-    expect(condenseByRule(history, 'How do I use it with my manager?')).toBe('What is the feedback equation? How do I use it with my manager?');
+    const history = [
+      { role: 'user' as const, content: 'What is the feedback equation?' },
+      { role: 'assistant' as const, content: 'Observation, impact, request [1].' },
+    ];
+    expect(condenseByRule(history, 'How do I use it with my manager?')).toBe(
+      'What is the feedback equation? How do I use it with my manager?',
+    );
   });
 
   it('asks the model when there is one, and falls back to the rule when it fails', async () => {
-    const history = [{ role: 'user' as const, content: 'What is the feedback equation?' }, { role: 'assistant' as const, content: 'Observation, impact, request [1].' }];
+    const history = [
+      { role: 'user' as const, content: 'What is the feedback equation?' },
+      { role: 'assistant' as const, content: 'Observation, impact, request [1].' },
+    ];
     const seen: string[] = [];
     const model: ChatModel = {
       model: 'test',
@@ -34,7 +50,10 @@ describe('condensing a follow-up into a standalone query', () => {
         yield 'feedback equation with my manager';
       },
     };
-    expect(await condenseQuestion(history, 'How do I use it with my manager?', { model })).toEqual({ query: 'feedback equation with my manager', by: 'model' });
+    expect(await condenseQuestion(history, 'How do I use it with my manager?', { model })).toEqual({
+      query: 'feedback equation with my manager',
+      by: 'model',
+    });
     expect(seen[0]).toContain('User: What is the feedback equation?');
     const failing: ChatModel = {
       model: 'test',

@@ -14,7 +14,10 @@ const continuation = /^\s*(and|but|so|also|then|what about|how about|what if|why
 /** Whether the assistant's turn ended by asking the user something (clarifying questions). */
 function askedQuestions(turn: ConversationTurn | undefined): boolean {
   if (!turn || turn.role !== 'assistant') return false;
-  return /\*\*(Before I go further|To help me look again):\*\*/.test(turn.content) || /\?\s*$/.test(turn.content.replace(/\n\*\*Sources\*\*[\s\S]*$/, '').trim());
+  return (
+    /\*\*(Before I go further|To help me look again):\*\*/.test(turn.content) ||
+    /\?\s*$/.test(turn.content.replace(/\n\*\*Sources\*\*[\s\S]*$/, '').trim())
+  );
 }
 
 /**
@@ -54,14 +57,20 @@ export async function condenseQuestion(
   if (!options.model) return { query: rule, by: 'rule' };
   const transcript = history
     .slice(-6)
-    .map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.replace(/\n\*\*Sources\*\*[\s\S]*$/, '').slice(0, 1500)}`)
+    .map(
+      (turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.replace(/\n\*\*Sources\*\*[\s\S]*$/, '').slice(0, 1500)}`,
+    )
     .join('\n\n');
   const messages: ChatMessage[] = [
     { role: 'system', content: condensePrompt },
     { role: 'user', content: `Conversation:\n${transcript}\n\nLast user message: ${question}\n\nStandalone query:` },
   ];
   try {
-    const answer = (await completeChat(options.model, messages, { signal: options.signal })).trim().split('\n')[0]!.replace(/^["']|["']$/g, '').trim();
+    const answer = (await completeChat(options.model, messages, { signal: options.signal }))
+      .trim()
+      .split('\n')[0]!
+      .replace(/^["']|["']$/g, '')
+      .trim();
     if (answer && answer.length <= 1000) return { query: answer, by: 'model' };
   } catch (error) {
     if (options.signal?.aborted) throw error;

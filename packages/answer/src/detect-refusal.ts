@@ -7,7 +7,10 @@ const writeCode = new RegExp(
   `${requestLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e)\\b[^.?!]{0,60}?\\b(?:code|function|script|class|program|snippet|sql|query|regex|implementation|endpoint|component|unit tests?|python|javascript|typescript|golang|rust|bash|yaml|dockerfile|terraform)\\b`,
   'i',
 );
-const reviewCode = new RegExp(`${requestLead}(?:review|look over|check|critique|approve)\\b[^.?!]{0,40}?\\b(?:pr|prs|pull requests?|diff|patch|code|commits?|merge requests?)\\b`, 'i');
+const reviewCode = new RegExp(
+  `${requestLead}(?:review|look over|check|critique|approve)\\b[^.?!]{0,40}?\\b(?:pr|prs|pull requests?|diff|patch|code|commits?|merge requests?)\\b`,
+  'i',
+);
 const pastedCode = /```|^diff --git|^@@ -\d|^\s*(?:def|function|class|import|public static)\s+\w+/m;
 
 /**

@@ -78,6 +78,8 @@ export const personaFrameworks: PersonaFramework[] = [
 /** The persona frameworks a passage is about: from its document's front matter or its title and heading. */
 export function frameworksOf(passage: { frameworks: readonly string[]; title: string; heading: string }): PersonaFramework[] {
   return personaFrameworks.filter(
-    (framework) => passage.frameworks.some((name) => name.toLowerCase() === framework.name.toLowerCase()) || framework.pattern.test(`${passage.title} ${passage.heading}`),
+    (framework) =>
+      passage.frameworks.some((name) => name.toLowerCase() === framework.name.toLowerCase()) ||
+      framework.pattern.test(`${passage.title} ${passage.heading}`),
   );
 }

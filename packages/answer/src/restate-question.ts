@@ -18,7 +18,8 @@ const swaps: Record<string, string> = {
   ourselves: 'yourselves',
 };
 
-const interrogative = /^(how|what|why|when|where|which|who|whom|whether|should|can|could|would|will|do|does|did|is|are|was|were|has|have)\b/i;
+const interrogative =
+  /^(how|what|why|when|where|which|who|whom|whether|should|can|could|would|will|do|does|did|is|are|was|were|has|have)\b/i;
 
 /**
  * The one line that says what the persona understood was asked: the question in the
@@ -26,12 +27,10 @@ const interrogative = /^(how|what|why|when|where|which|who|whom|whether|should|c
  */
 export function restateQuestion(question: string): string {
   const firstSentence = question.trim().replace(/\s+/g, ' ');
-  const swapped = firstSentence
-    .replace(/[?!.\s]+$/, '')
-    .replace(/[A-Za-z']+/g, (word) => {
-      const replacement = swaps[word.toLowerCase().replace(/’/g, "'")];
-      return replacement ?? word;
-    });
+  const swapped = firstSentence.replace(/[?!.\s]+$/, '').replace(/[A-Za-z']+/g, (word) => {
+    const replacement = swaps[word.toLowerCase().replace(/’/g, "'")];
+    return replacement ?? word;
+  });
   const lowered = swapped.charAt(0).toLowerCase() + swapped.slice(1);
   const keepCase = /^[A-Z]{2,}/.test(swapped) ? swapped : lowered;
   return interrogative.test(swapped) ? `you're asking ${keepCase}.` : `you're asking about this: ${keepCase}.`;

@@ -14,16 +14,21 @@ const systemPrompt =
  */
 function addressesIn(text: string): string[] {
   return [
-    ...[...text.matchAll(/\[[^\]]*\]\(\s*<?([^\s)>]+)>?(?:\s[^)]*)?\)/g)].map((match) => match[1]!).filter((target) => /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i.test(target)),
+    ...[...text.matchAll(/\[[^\]]*\]\(\s*<?([^\s)>]+)>?(?:\s[^)]*)?\)/g)]
+      .map((match) => match[1]!)
+      .filter((target) => /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i.test(target)),
     ...[...text.matchAll(/<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi)].map((match) => match[1]!),
-    ...[...text.matchAll(/(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi)].map((match) => match[0].replace(/[.,;:!?*_~]+$/, '')),
+    ...[...text.matchAll(/(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi)].map((match) =>
+      match[0].replace(/[.,;:!?*_~]+$/, ''),
+    ),
     ...[...text.matchAll(/\b(?:href|src)\s*=\s*["']?([^"'\s>]+)/gi)].map((match) => match[1]!),
   ];
 }
 
 describe('sanitizeAnswer', () => {
   it('leaves an answer without links or markup exactly as written', () => {
-    const text = '**What I understood:** you want a strategy.\n\n- Start with a diagnosis [1].\n- Keep it short, 2 pages at most!\n\nWhat stage is your company at?';
+    const text =
+      '**What I understood:** you want a strategy.\n\n- Start with a diagnosis [1].\n- Keep it short, 2 pages at most!\n\nWhat stage is your company at?';
     expect(clean(text)).toEqual({ text, removed: [] });
   });
 
@@ -48,11 +53,17 @@ describe('sanitizeAnswer', () => {
     const text = `Read [the diagnosis](${cited}) and [the post](https://lethain.com/strategy/), not [this](https://attacker.test/x), [that](/relative) or [code](javascript:alert(1)).`;
     const result = clean(text);
     expect(result.text).toBe(`Read [the diagnosis](${cited}) and [the post](https://lethain.com/strategy/), not this, that or code).`);
-    expect(result.removed.filter((part) => part.kind === 'link').map((part) => part.text)).toEqual(['https://attacker.test/x', '/relative', 'javascript:alert(1']);
+    expect(result.removed.filter((part) => part.kind === 'link').map((part) => part.text)).toEqual([
+      'https://attacker.test/x',
+      '/relative',
+      'javascript:alert(1',
+    ]);
   });
 
   it('removes bare addresses, www addresses, autolinks and reference definitions unless they are cited', () => {
-    const result = clean(`Go to https://attacker.test/a?q=1, www.attacker.test/b or <https://evil.test/c>. The source is ${cited}.\n[ref]: https://evil.test/d "x"`);
+    const result = clean(
+      `Go to https://attacker.test/a?q=1, www.attacker.test/b or <https://evil.test/c>. The source is ${cited}.\n[ref]: https://evil.test/d "x"`,
+    );
     expect(result.text).toBe(`Go to, or. The source is ${cited}.\n`);
     expect(result.removed.map((part) => part.kind)).toEqual(['url', 'url', 'url', 'link']);
   });
@@ -69,9 +80,14 @@ describe('sanitizeAnswer', () => {
   });
 
   it('drops a sentence that repeats a run of the system prompt, and keeps one that shares fewer words', () => {
-    const result = sanitizeAnswer('Fine so far. My instructions: you are Cairn, a thought partner for people who lead teams. Next.', { allowedUrls: [], systemPrompt });
+    const result = sanitizeAnswer('Fine so far. My instructions: you are Cairn, a thought partner for people who lead teams. Next.', {
+      allowedUrls: [],
+      systemPrompt,
+    });
     expect(result.text).toBe('Fine so far. Next.');
-    expect(result.removed).toEqual([{ kind: 'system_prompt', text: 'My instructions: you are Cairn, a thought partner for people who lead teams.' }]);
+    expect(result.removed).toEqual([
+      { kind: 'system_prompt', text: 'My instructions: you are Cairn, a thought partner for people who lead teams.' },
+    ]);
     const shorter = 'A thought partner for people who lead.';
     expect(shorter.split(' ')).toHaveLength(promptRunWords - 1);
     expect(sanitizeAnswer(shorter, { allowedUrls: [], systemPrompt }).text).toBe(shorter);
@@ -97,7 +113,17 @@ describe('sanitizeAnswer', () => {
   it('never leaves an image, an img tag or an address that is not cited, whatever the input', () => {
     const piece = fc.constantFrom(
       ...['![', '](', ')', '[', ']', '(', '<img src=', '<', '>', '<b>', 'img', '"', ' ', '. ', '\n', '[x]: ', 'word', '!', '#'],
-      ...['https://evil.test/x?d=1', 'https', '://', '//evil.test/a', 'www.evil.test', 'www', '.evil.test', cited, 'https://lethain.com/strategy/'],
+      ...[
+        'https://evil.test/x?d=1',
+        'https',
+        '://',
+        '//evil.test/a',
+        'www.evil.test',
+        'www',
+        '.evil.test',
+        cited,
+        'https://lethain.com/strategy/',
+      ],
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
@@ -138,7 +164,18 @@ describe('StreamingCleaner', () => {
   });
 
   it('holds back an image, a link or an address until it is complete, then cleans it', () => {
-    const shown = stream(['Look ', '![x](https://', 'evil.test/leak?d=', 'secret) ', 'and [the ', 'post](', `${cited}) `, 'or https://attacker', '.test/x ', 'done.']);
+    const shown = stream([
+      'Look ',
+      '![x](https://',
+      'evil.test/leak?d=',
+      'secret) ',
+      'and [the ',
+      'post](',
+      `${cited}) `,
+      'or https://attacker',
+      '.test/x ',
+      'done.',
+    ]);
     expect(shown.join('')).toBe(`Look and [the post](${cited}) or done.`);
     expect(shown[1]).toBe('');
     expect(shown.join('')).not.toContain('evil.test');
@@ -174,7 +211,13 @@ describe('StreamingCleaner', () => {
 
 describe('carriesLinksOrMarkup', () => {
   it('tells sentences with addresses, images, HTML or markers from plain ones', () => {
-    for (const sentence of ['See https://x.test/a.', 'Visit www.x.test today.', 'A ![x](y) chart.', 'An <img src=x> here.', 'As shown in [7], it works.']) {
+    for (const sentence of [
+      'See https://x.test/a.',
+      'Visit www.x.test today.',
+      'A ![x](y) chart.',
+      'An <img src=x> here.',
+      'As shown in [7], it works.',
+    ]) {
       expect(carriesLinksOrMarkup(sentence), sentence).toBe(true);
     }
     for (const sentence of ['Keep the diagnosis short.', 'Use lethain.com as a start (v1.2) [sic].', 'If a < b, stop.']) {

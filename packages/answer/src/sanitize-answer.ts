@@ -47,13 +47,16 @@ const autolinkPattern = /<([a-z][a-z0-9+.-]*:[^\s<>]*)>/gi;
 /** Any HTML tag, opening, closing or self-closing (`<img src=…>`, `</a>`, `<br/>`). */
 const tagPattern = /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>/gi;
 /** A tag that loads or links something, left unclosed (`<img src="…` at the end, `<img src=<>`). */
-const openTagPattern = /<\/?(?:img|image|picture|source|video|audio|iframe|frame|embed|object|script|style|link|meta|base|svg|a|form|input)\b[^<>]*/gi;
+const openTagPattern =
+  /<\/?(?:img|image|picture|source|video|audio|iframe|frame|embed|object|script|style|link|meta|base|svg|a|form|input)\b[^<>]*/gi;
 /** Punctuation that ends the sentence around an address rather than the address itself. */
 const trailingPunctuation = /[.,;:!?*_~]+$/;
 
 /** The words a reader of the cleaned text would read: no citation markers (not words of the text), addresses, images or tags. */
 function visibleWords(text: string): string[] {
-  return readerWords(text.replace(citationMarkerPattern, ' ').replace(imagePattern, ' ').replace(tagPattern, ' ').replace(bareUrlPattern, ' '));
+  return readerWords(
+    text.replace(citationMarkerPattern, ' ').replace(imagePattern, ' ').replace(tagPattern, ' ').replace(bareUrlPattern, ' '),
+  );
 }
 
 function runsOf(words: readonly string[]): Set<string> {
@@ -178,11 +181,10 @@ export class AnswerGuard {
     // Taking one thing out can join what was around it into another (`!<b>[x]…`, `www <b>.x`):
     // passes repeat until nothing more comes out.
     let cleaned = sentence;
-    for (let previous = ''; cleaned !== previous; ) [previous, cleaned] = [cleaned, pass(cleaned)];
+    for (let previous = ''; cleaned !== previous;) [previous, cleaned] = [cleaned, pass(cleaned)];
     // The closing up applies only where something was taken out.
     return this.removedParts.length === before ? sentence : cleaned;
   }
-
 }
 
 export interface SanitizeOptions extends AnswerGuardOptions {

@@ -183,7 +183,10 @@ class CitationVerifier {
       .map((segment) => {
         if (!this.guard.admits(segment)) return '';
         const checked = segment.includes('[') ? this.checkMarkers(segment) : segment;
-        return this.guard.clean(checked, [...this.renumbered.keys()].map((marker) => this.passages[marker - 1]!.url));
+        return this.guard.clean(
+          checked,
+          [...this.renumbered.keys()].map((marker) => this.passages[marker - 1]!.url),
+        );
       })
       .join('');
   }

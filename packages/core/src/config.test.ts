@@ -30,7 +30,10 @@ describe('loadConfig', () => {
 
   it('reads the private-network allowance as a switch or a list', () => {
     expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: 'true' }).allowPrivateNetworks).toBe(true);
-    expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1, 10.0.0.0/8' }).allowPrivateNetworks).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1, 10.0.0.0/8' }).allowPrivateNetworks).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+    ]);
   });
 });
 
@@ -44,7 +47,10 @@ describe('debugEnabled', () => {
 describe('loadBenchSettings', () => {
   it('reads --quick or BENCH_QUICK, the sets to skip and the PGlite limit', () => {
     expect(loadBenchSettings(['node', 'bench.ts'], {})).toEqual({ quick: false, skip: [], pgliteLimitMinutes: 15, given: {} });
-    const settings = loadBenchSettings(['node', 'bench.ts', '--quick'], { BENCH_SKIP: 'postgres/local-512/10000, pglite/local-512/10000', BENCH_PGLITE_LIMIT_MINUTES: 'none' });
+    const settings = loadBenchSettings(['node', 'bench.ts', '--quick'], {
+      BENCH_SKIP: 'postgres/local-512/10000, pglite/local-512/10000',
+      BENCH_PGLITE_LIMIT_MINUTES: 'none',
+    });
     expect(settings.quick).toBe(true);
     expect(settings.skip).toEqual(['postgres/local-512/10000', 'pglite/local-512/10000']);
     expect(settings.pgliteLimitMinutes).toBe(Number.POSITIVE_INFINITY);
@@ -53,6 +59,8 @@ describe('loadBenchSettings', () => {
   });
 
   it('refuses a PGlite limit that is not a number of minutes', () => {
-    expect(() => loadBenchSettings([], { BENCH_PGLITE_LIMIT_MINUTES: 'soon' })).toThrowError(/^BENCH_PGLITE_LIMIT_MINUTES: expects a number of minutes or none/);
+    expect(() => loadBenchSettings([], { BENCH_PGLITE_LIMIT_MINUTES: 'soon' })).toThrowError(
+      /^BENCH_PGLITE_LIMIT_MINUTES: expects a number of minutes or none/,
+    );
   });
 });

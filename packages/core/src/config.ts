@@ -46,7 +46,9 @@ const wholeNumber = (minimum: number, maximum: number, unit: string) =>
   z
     .string()
     .trim()
-    .refine((value) => /^\d+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum, { message: `expects ${unit} from ${minimum} to ${maximum}` })
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= minimum && Number(value) <= maximum, {
+      message: `expects ${unit} from ${minimum} to ${maximum}`,
+    })
     .transform(Number);
 
 const answerMode = z.enum(['auto', 'llm', 'extractive'], { message: 'expects auto, llm or extractive' });
@@ -75,7 +77,9 @@ const environmentSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .trim()
-    .refine((value) => value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())), { message: 'expects a comma-separated list of origins such as https://tools.example.com' })
+    .refine((value) => value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())), {
+      message: 'expects a comma-separated list of origins such as https://tools.example.com',
+    })
     .optional(),
   RATE_LIMIT_MAX: wholeNumber(1, 1_000_000, 'requests per minute').default(600),
   RATE_LIMIT_ASK_MAX: wholeNumber(1, 1_000_000, 'requests per minute').default(60),
@@ -87,7 +91,9 @@ const environmentSchema = z.object({
   INGEST_CONTACT: z
     .string()
     .trim()
-    .refine((value) => /^(https?:\/\/|mailto:)\S+$/.test(value), { message: 'expects an http(s) URL or a mailto: address where site owners can reach you' })
+    .refine((value) => /^(https?:\/\/|mailto:)\S+$/.test(value), {
+      message: 'expects an http(s) URL or a mailto: address where site owners can reach you',
+    })
     .default('https://cairn.invalid/crawler'),
   LOG_LEVEL: logLevel.default('info'),
   INGEST_MAX_CRAWL_DELAY_MS: z
@@ -96,7 +102,11 @@ const environmentSchema = z.object({
     .refine((value) => /^\d+$/.test(value) && Number(value) <= 600_000, { message: 'expects milliseconds from 0 to 600000' })
     .transform(Number)
     .default(10_000),
-  CAIRN_QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expects letters, digits, dash or underscore').default('cairn'),
+  CAIRN_QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expects letters, digits, dash or underscore')
+    .default('cairn'),
 });
 
 export type RetrievalMode = z.infer<typeof retrievalMode>;
@@ -239,11 +249,17 @@ export interface BenchSettings {
   given: Record<string, string>;
 }
 
-export function loadBenchSettings(argv: readonly string[] = process.argv, environment: Record<string, string | undefined> = process.env): BenchSettings {
+export function loadBenchSettings(
+  argv: readonly string[] = process.argv,
+  environment: Record<string, string | undefined> = process.env,
+): BenchSettings {
   const limit = environment.BENCH_PGLITE_LIMIT_MINUTES;
   const pgliteLimitMinutes = limit === 'none' ? Number.POSITIVE_INFINITY : Number(limit ?? 15);
-  if (Number.isNaN(pgliteLimitMinutes) || pgliteLimitMinutes < 0) throw new ConfigError('BENCH_PGLITE_LIMIT_MINUTES', `expects a number of minutes or none (got ${JSON.stringify(limit)})`);
-  const given = Object.fromEntries(['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => environment[name]).map((name) => [name, environment[name]!]));
+  if (Number.isNaN(pgliteLimitMinutes) || pgliteLimitMinutes < 0)
+    throw new ConfigError('BENCH_PGLITE_LIMIT_MINUTES', `expects a number of minutes or none (got ${JSON.stringify(limit)})`);
+  const given = Object.fromEntries(
+    ['BENCH_SKIP', 'BENCH_PGLITE_LIMIT_MINUTES'].filter((name) => environment[name]).map((name) => [name, environment[name]!]),
+  );
   return {
     quick: argv.includes('--quick') || environment.BENCH_QUICK === '1',
     skip: (environment.BENCH_SKIP ?? '')

@@ -13,7 +13,10 @@ export const errorCodes = {
   query_too_long: { status: 400, description: 'The search query is longer than the documented limit (2,000 characters).' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
   unauthorized: { status: 401, description: 'The route needs an API key, and the request has none, or one that is unknown or revoked.' },
-  forbidden: { status: 403, description: 'The API key lacks the scope the route needs; in ingestion, robots.txt or the address guard refused a URL.' },
+  forbidden: {
+    status: 403,
+    description: 'The API key lacks the scope the route needs; in ingestion, robots.txt or the address guard refused a URL.',
+  },
   not_found: { status: 404, description: 'No route matches the method and path.' },
   key_not_found: { status: 404, description: 'No API key has the given id.' },
   conversation_not_found: { status: 404, description: 'No conversation has the given id.' },
@@ -24,7 +27,10 @@ export const errorCodes = {
   request_timeout: { status: 408, description: 'The request took longer than its time limit and was stopped.' },
   payload_too_large: { status: 413, description: 'The request body is larger than the limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
-  rate_limited: { status: 429, description: 'Too many requests from this key (or address) in the window; retry after the Retry-After header.' },
+  rate_limited: {
+    status: 429,
+    description: 'Too many requests from this key (or address) in the window; retry after the Retry-After header.',
+  },
   ingest_queue_full: { status: 429, description: 'Too many ingestion runs are queued already.' },
   database_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   not_ready: { status: 503, description: 'The service is starting or a dependency is down; retry later.' },
@@ -32,31 +38,60 @@ export const errorCodes = {
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },
   model_failed: { status: 502, description: 'The chat model failed or returned an error after its retries.' },
   model_timeout: { status: 504, description: 'The chat model did not answer within CHAT_TIMEOUT_MS.' },
-  prompt_too_large: { status: 500, description: 'The persona and the question alone do not fit the chat model\'s context (CHAT_CONTEXT_TOKENS less the answer\'s reserve).' },
+  prompt_too_large: {
+    status: 500,
+    description: "The persona and the question alone do not fit the chat model's context (CHAT_CONTEXT_TOKENS less the answer's reserve).",
+  },
   internal_error: { status: 500, description: 'An unexpected error; the server log has the details under the request id.' },
 
   // Ingestion: recorded on a run's items and in the worker's log. A fetch failure's code
   // is the kind of failure (FetchError); `forbidden` above is also a refused URL.
-  timeout: { status: 504, description: 'Fetching a page did not complete within the crawler\'s time limit.' },
+  timeout: { status: 504, description: "Fetching a page did not complete within the crawler's time limit." },
   network: { status: 502, description: 'Fetching a page failed on the network (DNS, connection refused or reset, a cancelled request).' },
-  too_large: { status: 502, description: 'A fetched page is larger than the crawler\'s size limit (declared or decoded).' },
+  too_large: { status: 502, description: "A fetched page is larger than the crawler's size limit (declared or decoded)." },
   content_type: { status: 502, description: 'A fetched page is not of a type the crawler reads (HTML, or XML for sitemaps and feeds).' },
   too_many_redirects: { status: 502, description: 'A page redirects more times than the crawler follows.' },
-  page_unparseable: { status: 422, description: 'A fetched page holds no article the extractor can read (an index page, a page of links, no text).' },
-  note_unparseable: { status: 422, description: 'A note of a directory source has no title, no text, bad front matter or a malformed url.' },
-  directory_unreadable: { status: 400, description: 'The directory to ingest cannot be read (missing, not a directory, or not permitted).' },
-  page_failed: { status: 502, description: 'A one-page ingestion job could not store its page; a transient failure is tried again, a permanent one ends the job.' },
-  job_interrupted: { status: 503, description: 'An ingestion job stopped because its worker is shutting down; it goes back to the queue and resumes.' },
+  page_unparseable: {
+    status: 422,
+    description: 'A fetched page holds no article the extractor can read (an index page, a page of links, no text).',
+  },
+  note_unparseable: {
+    status: 422,
+    description: 'A note of a directory source has no title, no text, bad front matter or a malformed url.',
+  },
+  directory_unreadable: {
+    status: 400,
+    description: 'The directory to ingest cannot be read (missing, not a directory, or not permitted).',
+  },
+  page_failed: {
+    status: 502,
+    description: 'A one-page ingestion job could not store its page; a transient failure is tried again, a permanent one ends the job.',
+  },
+  job_interrupted: {
+    status: 503,
+    description: 'An ingestion job stopped because its worker is shutting down; it goes back to the queue and resumes.',
+  },
   invalid_chunk_options: { status: 500, description: 'The chunker was given a bound it cannot keep (maxTokens below 8).' },
 
   // Start-up, the store and the embedding models: the process stops, or a job fails.
   invalid_config: { status: 500, description: 'A setting is malformed or a required service cannot be reached at start (ConfigError).' },
-  embedding_model_unavailable: { status: 500, description: 'This configuration cannot build an embedder for the model named (an unknown local model, or an OpenAI model without OPENAI_API_KEY).' },
-  invalid_embedding_model: { status: 500, description: 'An embedding model id is empty, longer than 100 characters or has characters outside [A-Za-z0-9._:/@-], or its dimensions are outside 1 to 2000.' },
+  embedding_model_unavailable: {
+    status: 500,
+    description:
+      'This configuration cannot build an embedder for the model named (an unknown local model, or an OpenAI model without OPENAI_API_KEY).',
+  },
+  invalid_embedding_model: {
+    status: 500,
+    description:
+      'An embedding model id is empty, longer than 100 characters or has characters outside [A-Za-z0-9._:/@-], or its dimensions are outside 1 to 2000.',
+  },
   embedding_dimensions_mismatch: { status: 500, description: 'An embedding model is registered already with other dimensions.' },
-  migration_invalid: { status: 500, description: 'A migration file is misnamed (not NNNN_verb_noun.sql) or shares its version with another.' },
+  migration_invalid: {
+    status: 500,
+    description: 'A migration file is misnamed (not NNNN_verb_noun.sql) or shares its version with another.',
+  },
   migration_changed: { status: 500, description: 'A migration file changed after it was applied (migrations are forward-only).' },
-  migration_failed: { status: 500, description: 'A migration\'s SQL failed; it was rolled back.' },
+  migration_failed: { status: 500, description: "A migration's SQL failed; it was rolled back." },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -7,9 +7,13 @@ import { OpenAIEmbedder } from './openai-embedder.js';
 export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' | 'openai'>): Promise<Embedder> {
   if (config.embeddingModel === localHashModel) return new LocalHashEmbedder();
   if (config.embeddingModel.startsWith('local-')) {
-    throw new CairnError('embedding_model_unavailable', `Unknown local embedding model ${config.embeddingModel}; the local model is ${localHashModel}`, {
-      details: { model: config.embeddingModel },
-    });
+    throw new CairnError(
+      'embedding_model_unavailable',
+      `Unknown local embedding model ${config.embeddingModel}; the local model is ${localHashModel}`,
+      {
+        details: { model: config.embeddingModel },
+      },
+    );
   }
   return OpenAIEmbedder.create({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.embeddingModel });
 }
@@ -22,7 +26,14 @@ export async function embedderForModel(modelId: string, config: Pick<CairnConfig
   if (modelId === localHashModel) return new LocalHashEmbedder();
   const match = /^openai:(.+)@(\d+)$/.exec(modelId);
   if (!match || !config.openai.apiKey) {
-    throw new CairnError('embedding_model_unavailable', `Cannot embed queries for the stored model ${modelId} with this configuration`, { details: { model: modelId } });
+    throw new CairnError('embedding_model_unavailable', `Cannot embed queries for the stored model ${modelId} with this configuration`, {
+      details: { model: modelId },
+    });
   }
-  return OpenAIEmbedder.create({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, model: match[1]!, dimensions: Number(match[2]) });
+  return OpenAIEmbedder.create({
+    apiKey: config.openai.apiKey,
+    baseUrl: config.openai.baseUrl,
+    model: match[1]!,
+    dimensions: Number(match[2]),
+  });
 }

@@ -61,10 +61,15 @@ export class OpenAIEmbedder implements Embedder {
     }
     const probe = new OpenAIEmbedder(options, 0, undefined);
     const [vector] = await probe.client.embedDocuments(['dimension probe']).catch((error: unknown) => {
-      throw new CairnError('embedding_failed', `Embedding model ${options.model} did not answer: ${(error as Error).message}`, { cause: error });
+      throw new CairnError('embedding_failed', `Embedding model ${options.model} did not answer: ${(error as Error).message}`, {
+        cause: error,
+      });
     });
     if (!vector?.length || vector.length > 2000) {
-      throw new CairnError('embedding_failed', `Embedding model ${options.model} returned ${vector?.length ?? 0} dimensions; set EMBEDDING_DIMENSIONS to at most 2000`);
+      throw new CairnError(
+        'embedding_failed',
+        `Embedding model ${options.model} returned ${vector?.length ?? 0} dimensions; set EMBEDDING_DIMENSIONS to at most 2000`,
+      );
     }
     return new OpenAIEmbedder(options, vector.length, undefined);
   }
@@ -93,7 +98,10 @@ export class OpenAIEmbedder implements Embedder {
 
   private checked(vector: number[]): number[] {
     if (vector.length !== this.dimensions || vector.some((value) => !Number.isFinite(value))) {
-      throw new CairnError('embedding_failed', `The embedding provider returned a malformed vector (${vector.length} values, expected ${this.dimensions})`);
+      throw new CairnError(
+        'embedding_failed',
+        `The embedding provider returned a malformed vector (${vector.length} values, expected ${this.dimensions})`,
+      );
     }
     const norm = Math.hypot(...vector);
     return norm > 0 && Math.abs(norm - 1) > 1e-3 ? vector.map((value) => value / norm) : vector;

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const openAIEmbedder = () => OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
+const openAIEmbedder = () =>
+  OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
 
 const embedders: { name: string; create: () => Promise<Embedder> }[] = [
   { name: 'local-hash-v1', create: async () => new LocalHashEmbedder() },

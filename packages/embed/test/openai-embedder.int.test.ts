@@ -16,17 +16,27 @@ const embeddingRequests = () => server.requests.filter((request) => request.path
 
 describe('OpenAIEmbedder against an OpenAI-compatible server', () => {
   it('sends at most 2,048 inputs a request', async () => {
-    const embedder = await OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
+    const embedder = await OpenAIEmbedder.create({
+      apiKey: 'sk-test',
+      baseUrl: server.url,
+      model: 'text-embedding-3-small',
+      maxRetries: 0,
+    });
     const texts = Array.from({ length: 5000 }, (_, index) => `passage number ${index}`);
     const vectors = await embedder.embedDocuments(texts);
     expect(vectors).toHaveLength(5000);
-    const sizes = embeddingRequests().map((request) => ((request.body as { input: string[] }).input).length);
+    const sizes = embeddingRequests().map((request) => (request.body as { input: string[] }).input.length);
     expect(sizes).toEqual([2048, 2048, 904]);
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-test');
   });
 
   it('splits requests so that none exceeds the token limit', async () => {
-    const embedder = await OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
+    const embedder = await OpenAIEmbedder.create({
+      apiKey: 'sk-test',
+      baseUrl: server.url,
+      model: 'text-embedding-3-small',
+      maxRetries: 0,
+    });
     const long = Array.from({ length: 4000 }, (_, index) => `word${index % 10}`).join(' ');
     await embedder.embedDocuments(Array.from({ length: 100 }, () => long));
     const requests = embeddingRequests();
@@ -38,7 +48,12 @@ describe('OpenAIEmbedder against an OpenAI-compatible server', () => {
   });
 
   it('retries a failed request within its bound, then reports embedding_failed', async () => {
-    const embedder = await OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 1 });
+    const embedder = await OpenAIEmbedder.create({
+      apiKey: 'sk-test',
+      baseUrl: server.url,
+      model: 'text-embedding-3-small',
+      maxRetries: 1,
+    });
     server.failNext(1, 500);
     expect(await embedder.embedDocuments(['recovered'])).toHaveLength(1);
     server.failNext(10, 500);
@@ -55,7 +70,12 @@ describe('OpenAIEmbedder against an OpenAI-compatible server', () => {
   });
 
   it('embeds only what the cache lacks, once per distinct text', async () => {
-    const embedder = await OpenAIEmbedder.create({ apiKey: 'sk-test', baseUrl: server.url, model: 'text-embedding-3-small', maxRetries: 0 });
+    const embedder = await OpenAIEmbedder.create({
+      apiKey: 'sk-test',
+      baseUrl: server.url,
+      model: 'text-embedding-3-small',
+      maxRetries: 0,
+    });
     const stored = new Map<string, number[]>();
     const cache: EmbeddingCache = {
       async findCached(model, hashes) {

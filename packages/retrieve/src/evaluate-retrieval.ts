@@ -27,7 +27,11 @@ export const evaluationModes: RetrievalMode[] = ['dense', 'keyword', 'hybrid'];
 export async function evaluateRetrieval(
   retriever: Retriever,
   questions: readonly GoldQuestion[],
-  options: { documentKey: (result: { documentId: string; url: string; title: string }) => string; filters?: SearchFilters; modes?: RetrievalMode[] },
+  options: {
+    documentKey: (result: { documentId: string; url: string; title: string }) => string;
+    filters?: SearchFilters;
+    modes?: RetrievalMode[];
+  },
 ): Promise<ModeScores[]> {
   const scores: ModeScores[] = [];
   for (const mode of options.modes ?? evaluationModes) {

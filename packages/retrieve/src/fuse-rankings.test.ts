@@ -3,7 +3,13 @@ import { diversify, fuseRankings } from './fuse-rankings.js';
 
 describe('fuseRankings', () => {
   it('scores items by reciprocal rank across lists and reports each rank', () => {
-    const fused = fuseRankings([['a', 'b', 'c'], ['c', 'a', 'd']], (item) => item);
+    const fused = fuseRankings(
+      [
+        ['a', 'b', 'c'],
+        ['c', 'a', 'd'],
+      ],
+      (item) => item,
+    );
     expect(fused.map((entry) => entry.item)).toEqual(['a', 'c', 'b', 'd']);
     expect(fused[0]).toEqual({ item: 'a', score: 1 / 61 + 1 / 62, ranks: [1, 2] });
     expect(fused.find((entry) => entry.item === 'd')!.ranks).toEqual([null, 3]);

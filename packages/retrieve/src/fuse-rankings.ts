@@ -33,7 +33,9 @@ export function fuseRankings<Item>(
       }
     });
   });
-  return [...fused.values()].sort((a, b) => b.score - a.score || a.order - b.order).map(({ item, score, ranks }) => ({ item, score, ranks }));
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map(({ item, score, ranks }) => ({ item, score, ranks }));
 }
 
 /**

@@ -93,7 +93,10 @@ export class Retriever {
       const vector = await this.embedder.embedQuery(query, { signal: options.signal });
       timings.embedMs = elapsed(embedStarted);
       const searchStarted = performance.now();
-      const hits = await abortable(this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions), options.signal);
+      const hits = await abortable(
+        this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions),
+        options.signal,
+      );
       timings.denseMs = elapsed(searchStarted);
       // Iterative scans return rows in relaxed order: restore exact order by score.
       return hits.sort((a, b) => b.score - a.score);

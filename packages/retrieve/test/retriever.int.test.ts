@@ -19,9 +19,26 @@ async function addDocument(store: Store, sourceId: string, locator: string, auth
     contentHash: contentHash(`${heading}\n${text}`),
     keywords: keywordWeights(`${locator} › ${heading}`, text),
   }));
-  const vectors = new Map(await Promise.all(chunks.map(async (chunk) => [chunk.contentHash, await embedder.embedQuery(`${chunk.heading}\n\n${chunk.text}`)] as const)));
+  const vectors = new Map(
+    await Promise.all(
+      chunks.map(async (chunk) => [chunk.contentHash, await embedder.embedQuery(`${chunk.heading}\n\n${chunk.text}`)] as const),
+    ),
+  );
   await store.documents.replace(
-    { sourceId, locator, url: `https://example.test/${locator}/`, kind: 'article', title: locator, author, publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: contentHash(locator) },
+    {
+      sourceId,
+      locator,
+      url: `https://example.test/${locator}/`,
+      kind: 'article',
+      title: locator,
+      author,
+      publishedAt: null,
+      topics: [],
+      frameworks: [],
+      etag: null,
+      lastModified: null,
+      contentHash: contentHash(locator),
+    },
     chunks,
     { model: embedder.model, vectors },
   );
@@ -46,8 +63,12 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
       ['Question', 'End feedback with a question or a request, to open a conversation.'],
       ['Practice', 'Practise feedback on small things so that feedback on big things is routine.'],
     ]);
-    await addDocument(store, blog.id, 'sizing', 'Will Larson', [['Managers', 'Teams of six to eight engineers per manager keep feedback loops healthy.']]);
-    await addDocument(store, notes.id, 'sponsorship', 'Lara Hogan', [['Sponsors', 'Sponsors advocate for people in rooms they are not in, unlike mentors who give feedback.']]);
+    await addDocument(store, blog.id, 'sizing', 'Will Larson', [
+      ['Managers', 'Teams of six to eight engineers per manager keep feedback loops healthy.'],
+    ]);
+    await addDocument(store, notes.id, 'sponsorship', 'Lara Hogan', [
+      ['Sponsors', 'Sponsors advocate for people in rooms they are not in, unlike mentors who give feedback.'],
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -58,7 +79,12 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
   it('fuses dense and keyword lists and reports both ranks', async () => {
     retriever = new Retriever(store, embedder);
     const { results, timings } = await retriever.retrieve('how do I give feedback with an observation', { k: 3 });
-    expect(results[0]).toMatchObject({ title: 'feedback', heading: 'feedback › Observation', url: 'https://example.test/feedback/#observation', kind: 'article' });
+    expect(results[0]).toMatchObject({
+      title: 'feedback',
+      heading: 'feedback › Observation',
+      url: 'https://example.test/feedback/#observation',
+      kind: 'article',
+    });
     expect(results[0]!.ranks.vector).toBe(1);
     expect(results[0]!.ranks.keyword).toBe(1);
     for (const result of results) expect(result.ranks.vector !== null || result.ranks.keyword !== null).toBe(true);

@@ -1,7 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
-import { createCrawler, ensureDefaultSources, InProcessRunner, loadStarterCorpus, prepareEmbeddingModel, QueueRunner, reembedChunks, type Crawler } from '@cairn/ingest';
+import {
+  createCrawler,
+  ensureDefaultSources,
+  InProcessRunner,
+  loadStarterCorpus,
+  prepareEmbeddingModel,
+  QueueRunner,
+  reembedChunks,
+  type Crawler,
+} from '@cairn/ingest';
 import { loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
 import { Store } from '@cairn/store';
 
@@ -73,7 +82,8 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     const searchEmbedder = new SwitchingEmbedder(embedder);
     // The queue needs server Postgres: workers are other processes, and PGlite is one process's.
     const queued = Boolean(config.redisUrl && config.databaseUrl);
-    if (config.redisUrl && !config.databaseUrl) log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
+    if (config.redisUrl && !config.databaseUrl)
+      log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
     const queue = queued ? new QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix }) : undefined;
     const stopReembedding = new AbortController();
     let reembedding: Promise<void> | undefined;
@@ -87,8 +97,14 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       if (queue) {
         // The workers build the vectors (a re-embed job); this process switches when they are complete.
         log(`search reads ${active.id} while the workers build ${embedder.model} from the stored passages`);
-        await queue.enqueueReembed(embedder.model).catch((error: Error) => log(`could not queue the re-embedding of ${embedder.model}: ${error.message}; search stays on ${active.id}`));
-        reembedding = waitForActiveModel(store, embedder.model, stopReembedding.signal).then((activated) => (activated ? switchOver() : undefined));
+        await queue
+          .enqueueReembed(embedder.model)
+          .catch((error: Error) =>
+            log(`could not queue the re-embedding of ${embedder.model}: ${error.message}; search stays on ${active.id}`),
+          );
+        reembedding = waitForActiveModel(store, embedder.model, stopReembedding.signal).then((activated) =>
+          activated ? switchOver() : undefined,
+        );
       } else {
         log(`search reads ${active.id} while ${embedder.model} is built from the stored passages`);
         reembedding = reembedChunks(store, embedder, { signal: stopReembedding.signal }).then(
@@ -115,7 +131,12 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       // With workers about, a crawl from this process (cairn ingest) waits its turn at each host too.
       ...(queued ? { sharedPoliteness: { redisUrl: config.redisUrl!, prefix: config.queuePrefix } } : {}),
     });
-    const runner = queue ?? new InProcessRunner({ store, embedder, crawler }, { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) });
+    const runner =
+      queue ??
+      new InProcessRunner(
+        { store, embedder, crawler },
+        { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) },
+      );
     return {
       config,
       store,

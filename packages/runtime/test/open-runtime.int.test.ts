@@ -43,8 +43,30 @@ describe('openRuntime on the embedded database', () => {
       const texts = ['Staff engineers write strategy', 'Managers run one-on-ones', 'Directors plan headcount'];
       const vectors = await embedder.embedDocuments(texts);
       await store.documents.replace(
-        { sourceId: source.id, locator: 'note.md', url: 'https://example.test/note', kind: 'note', title: 'Note', author: null, publishedAt: null, topics: [], frameworks: [], etag: null, lastModified: null, contentHash: 'v1' },
-        texts.map((text, ordinal) => ({ ordinal, headingPath: ['Note'], heading: 'Note', anchor: null, text, tokenCount: 4, contentHash: `hash-${ordinal}`, keywords: new Map([['staff', 0.5]]) })),
+        {
+          sourceId: source.id,
+          locator: 'note.md',
+          url: 'https://example.test/note',
+          kind: 'note',
+          title: 'Note',
+          author: null,
+          publishedAt: null,
+          topics: [],
+          frameworks: [],
+          etag: null,
+          lastModified: null,
+          contentHash: 'v1',
+        },
+        texts.map((text, ordinal) => ({
+          ordinal,
+          headingPath: ['Note'],
+          heading: 'Note',
+          anchor: null,
+          text,
+          tokenCount: 4,
+          contentHash: `hash-${ordinal}`,
+          keywords: new Map([['staff', 0.5]]),
+        })),
         { model: embedder.model, vectors: new Map(texts.map((_, ordinal) => [`hash-${ordinal}`, vectors[ordinal]!])) },
       );
       expect(await store.embeddings.countUnindexed()).toEqual(new Map([[embedder.model, 3]]));

@@ -38,11 +38,35 @@ describe('the starter corpus', () => {
 
   it('covers every framework and topic of the persona', () => {
     const frameworks = new Set(notes.flatMap((note) => note.front.frameworks));
-    for (const framework of ['Technical Coherence', 'Staff Archetypes', 'Trunk and Branches', 'Engineering Strategy', 'BICEPS', 'Feedback Equation', "Naming What's Happening", 'Sponsorship vs Mentorship']) {
+    for (const framework of [
+      'Technical Coherence',
+      'Staff Archetypes',
+      'Trunk and Branches',
+      'Engineering Strategy',
+      'BICEPS',
+      'Feedback Equation',
+      "Naming What's Happening",
+      'Sponsorship vs Mentorship',
+    ]) {
       expect(frameworks, framework).toContain(framework);
     }
     const topics = new Set(notes.flatMap((note) => note.front.topics));
-    for (const topic of ['staff-plus', 'org-design', 'team-sizing', 'technical-quality', 'promotions', 'hiring', 'strategy', 'infrastructure', 'first-90-days', 'feedback', 'difficult-conversations', 'facilitation', 'one-on-ones', 'developing-people']) {
+    for (const topic of [
+      'staff-plus',
+      'org-design',
+      'team-sizing',
+      'technical-quality',
+      'promotions',
+      'hiring',
+      'strategy',
+      'infrastructure',
+      'first-90-days',
+      'feedback',
+      'difficult-conversations',
+      'facilitation',
+      'one-on-ones',
+      'developing-people',
+    ]) {
       expect(topics, topic).toContain(topic);
     }
   });

@@ -50,7 +50,10 @@ export class ApiKeysRepository {
   /** The active key that `key` is, or undefined (unknown or revoked). */
   async verify(key: string): Promise<ApiKeyRecord | undefined> {
     const hash = hashApiKey(key);
-    const [row] = await this.database.query<ApiKeyRecord & { keyHash: string }>(`select ${columns}, key_hash as "keyHash" from api_keys where key_hash = $1 and revoked_at is null`, [hash]);
+    const [row] = await this.database.query<ApiKeyRecord & { keyHash: string }>(
+      `select ${columns}, key_hash as "keyHash" from api_keys where key_hash = $1 and revoked_at is null`,
+      [hash],
+    );
     // The lookup is by hash; compare it again in constant time before trusting it.
     if (!row || !timingSafeEqual(Buffer.from(row.keyHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
     const { keyHash: _keyHash, ...record } = row;
@@ -70,12 +73,18 @@ export class ApiKeysRepository {
   /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
   async revoke(id: string): Promise<ApiKeyRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await this.database.query<ApiKeyRecord>(`update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${columns}`, [id]);
+    const [row] = await this.database.query<ApiKeyRecord>(
+      `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${columns}`,
+      [id],
+    );
     return row;
   }
 
   /** Records use, at most once a minute per key (a write per request would be wasteful). */
   async touch(id: string): Promise<void> {
-    await this.database.query(`update api_keys set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [id]);
+    await this.database.query(
+      `update api_keys set last_used_at = now() where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+      [id],
+    );
   }
 }

@@ -79,7 +79,9 @@ export class DocumentsRepository {
    */
   async touchAll(documentIds: readonly string[]): Promise<void> {
     if (documentIds.length === 0) return;
-    await this.database.query(`update documents set fetched_at = now() where id = any($1::uuid[]) and status = 'active'`, [[...documentIds]]);
+    await this.database.query(`update documents set fetched_at = now() where id = any($1::uuid[]) and status = 'active'`, [
+      [...documentIds],
+    ]);
   }
 
   /** Records that an unchanged document was seen again (fresh crawl time, validators). */
@@ -159,13 +161,21 @@ export class DocumentsRepository {
            select x.term, c.id, c.source_id, x.weight
            from unnest($2::integer[], $3::text[], $4::real[]) as x(ordinal, term, weight)
            join chunks c on c.document_id = $1 and c.ordinal = x.ordinal`,
-          [documentId, postings.map((posting) => posting.ordinal), postings.map((posting) => posting.term), postings.map((posting) => posting.weight)],
+          [
+            documentId,
+            postings.map((posting) => posting.ordinal),
+            postings.map((posting) => posting.term),
+            postings.map((posting) => posting.weight),
+          ],
         );
       }
       await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors);
       const previousHashes = previous.map((chunk) => chunk.contentHash);
       await deleteOrphanEmbeddings(transaction, previousHashes);
-      const { added, removed } = diffHashes(previousHashes, chunks.map((chunk) => chunk.contentHash));
+      const { added, removed } = diffHashes(
+        previousHashes,
+        chunks.map((chunk) => chunk.contentHash),
+      );
       return { documentId, chunksAdded: added, chunksRemoved: removed };
     });
   }
@@ -184,7 +194,11 @@ export class DocumentsRepository {
     return this.tombstoneWhere(sourceId, 'not (locator = any($2::text[]))', [[...seen]]);
   }
 
-  private async tombstoneWhere(sourceId: string, condition: string, params: unknown[]): Promise<{ locator: string; chunksRemoved: number }[]> {
+  private async tombstoneWhere(
+    sourceId: string,
+    condition: string,
+    params: unknown[],
+  ): Promise<{ locator: string; chunksRemoved: number }[]> {
     return this.database.transaction(async (transaction) => {
       const gone = await transaction.query<{ id: string; locator: string }>(
         `update documents set status = 'tombstoned', updated_at = now()
@@ -198,7 +212,10 @@ export class DocumentsRepository {
           'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
           [document.id],
         );
-        await deleteOrphanEmbeddings(transaction, removed.map((chunk) => chunk.contentHash));
+        await deleteOrphanEmbeddings(
+          transaction,
+          removed.map((chunk) => chunk.contentHash),
+        );
         result.push({ locator: document.locator, chunksRemoved: removed.length });
       }
       return result;

@@ -35,7 +35,9 @@ export const REBUILD_SHARE = 0.2;
 const modelIdPattern = /^[A-Za-z0-9._:/@-]{1,100}$/;
 
 const invalidModelId = (model: string) =>
-  new CairnError('invalid_embedding_model', `Embedding model id ${JSON.stringify(model)} has characters outside [A-Za-z0-9._:/@-]`, { details: { model } });
+  new CairnError('invalid_embedding_model', `Embedding model id ${JSON.stringify(model)} has characters outside [A-Za-z0-9._:/@-]`, {
+    details: { model },
+  });
 
 /** The name of a model's partial HNSW index. */
 export function hnswIndexName(model: string): string {
@@ -54,7 +56,12 @@ function createHnswIndex(model: string, dimensions: number): string {
  * Stores vectors of `model` in the table `indexing` writes to; a text that already has a
  * vector of the model, in either table, is left as it is.
  */
-export async function insertVectors(database: Queryable, indexing: VectorIndexing, model: string, vectors: ReadonlyMap<string, number[]>): Promise<void> {
+export async function insertVectors(
+  database: Queryable,
+  indexing: VectorIndexing,
+  model: string,
+  vectors: ReadonlyMap<string, number[]>,
+): Promise<void> {
   if (vectors.size === 0) return;
   const [table, other] = indexing === 'immediate' ? ['embeddings', 'unindexed_embeddings'] : ['unindexed_embeddings', 'embeddings'];
   await database.query(
@@ -79,7 +86,11 @@ export class EmbeddingsRepository {
   async registerModel(id: string, dimensions: number): Promise<EmbeddingModelRecord> {
     if (!modelIdPattern.test(id)) throw invalidModelId(id);
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
-      throw new CairnError('invalid_embedding_model', `Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`, { details: { model: id, dimensions } });
+      throw new CairnError(
+        'invalid_embedding_model',
+        `Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`,
+        { details: { model: id, dimensions } },
+      );
     }
     return this.database.transaction(async (transaction) => {
       await transaction.query(
@@ -89,11 +100,17 @@ export class EmbeddingsRepository {
          on conflict (id) do nothing`,
         [id, dimensions],
       );
-      const [model] = await transaction.query<EmbeddingModelRecord>('select id, dimensions, status from embedding_models where id = $1', [id]);
+      const [model] = await transaction.query<EmbeddingModelRecord>('select id, dimensions, status from embedding_models where id = $1', [
+        id,
+      ]);
       if (model!.dimensions !== dimensions) {
-        throw new CairnError('embedding_dimensions_mismatch', `Embedding model ${id} is registered with ${model!.dimensions} dimensions, not ${dimensions}`, {
-          details: { model: id, registered: model!.dimensions, dimensions },
-        });
+        throw new CairnError(
+          'embedding_dimensions_mismatch',
+          `Embedding model ${id} is registered with ${model!.dimensions} dimensions, not ${dimensions}`,
+          {
+            details: { model: id, registered: model!.dimensions, dimensions },
+          },
+        );
       }
       await transaction.exec(createHnswIndex(id, dimensions));
       return model!;
@@ -115,7 +132,9 @@ export class EmbeddingsRepository {
 
   /** The model search reads. */
   async activeModel(): Promise<EmbeddingModelRecord | undefined> {
-    const rows = await this.database.query<EmbeddingModelRecord>(`select id, dimensions, status from embedding_models where status = 'active'`);
+    const rows = await this.database.query<EmbeddingModelRecord>(
+      `select id, dimensions, status from embedding_models where status = 'active'`,
+    );
     return rows[0];
   }
 
@@ -160,11 +179,14 @@ export class EmbeddingsRepository {
       let vectors = 0;
       // Decided once, by the first transaction: whether to rebuild the index.
       let rebuilt: boolean | undefined;
-      for (let done = false; !done; ) {
+      for (let done = false; !done;) {
         const step = await this.database.transaction(async (transaction) => {
           // Two runs ending together index a model's vectors one after the other. `no key
           // update` leaves alone the key-share locks that inserts take for their foreign key.
-          const [record] = await transaction.query<{ dimensions: number }>('select dimensions from embedding_models where id = $1 for no key update', [model]);
+          const [record] = await transaction.query<{ dimensions: number }>(
+            'select dimensions from embedding_models where id = $1 for no key update',
+            [model],
+          );
           let rebuild = false;
           let limit = batchSize;
           if (rebuilt === undefined) {

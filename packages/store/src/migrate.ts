@@ -29,14 +29,17 @@ export function readMigrations(directory = defaultMigrationsDirectory): Migratio
     .filter((file) => file.endsWith('.sql'))
     .map((file) => {
       const match = fileNamePattern.exec(file);
-      if (!match) throw new CairnError('migration_invalid', `Migration file ${file} is not named NNNN_verb_noun.sql`, { details: { file } });
+      if (!match)
+        throw new CairnError('migration_invalid', `Migration file ${file} is not named NNNN_verb_noun.sql`, { details: { file } });
       const sql = readFileSync(`${directory}/${file}`, 'utf8');
       return { version: Number(match[1]), name: file, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (index > 0 && migration.version === migrations[index - 1]!.version) {
-      throw new CairnError('migration_invalid', `Two migrations share version ${migration.version}`, { details: { version: migration.version } });
+      throw new CairnError('migration_invalid', `Two migrations share version ${migration.version}`, {
+        details: { version: migration.version },
+      });
     }
   });
   return migrations;
@@ -74,7 +77,11 @@ export async function migrate(
         const previous = applied.get(migration.version);
         if (previous) {
           if (previous.checksum !== migration.checksum) {
-            throw new CairnError('migration_changed', `Migration ${migration.name} changed after it was applied; add a new migration instead`, { details: { migration: migration.name } });
+            throw new CairnError(
+              'migration_changed',
+              `Migration ${migration.name} changed after it was applied; add a new migration instead`,
+              { details: { migration: migration.name } },
+            );
           }
           result.alreadyApplied += 1;
           continue;
@@ -90,10 +97,14 @@ export async function migrate(
           await connection.exec('commit');
         } catch (error) {
           await connection.exec('rollback').catch(() => undefined);
-          throw new CairnError('migration_failed', `Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-            details: { migration: migration.name },
-          });
+          throw new CairnError(
+            'migration_failed',
+            `Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              cause: error,
+              details: { migration: migration.name },
+            },
+          );
         }
         options.log?.(`applied ${migration.name}`);
         result.applied.push(migration.name);
@@ -108,12 +119,10 @@ export async function migrate(
 /** The migrations not yet applied (for /readyz). */
 export async function pendingMigrations(database: Database, directory?: string): Promise<string[]> {
   const migrations = readMigrations(directory);
-  const rows = await database
-    .query<{ version: number }>('select version from schema_migrations')
-    .catch((error: unknown) => {
-      if ((error as { code?: string }).code === '42P01') return [];
-      throw error;
-    });
+  const rows = await database.query<{ version: number }>('select version from schema_migrations').catch((error: unknown) => {
+    if ((error as { code?: string }).code === '42P01') return [];
+    throw error;
+  });
   const applied = new Set(rows.map((row) => row.version));
   return migrations.filter((migration) => !applied.has(migration.version)).map((migration) => migration.name);
 }

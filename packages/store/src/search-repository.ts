@@ -87,7 +87,11 @@ export class SearchRepository {
   constructor(private readonly database: Queryable) {}
 
   /** Nearest chunks by cosine distance (see denseSearchQuery). */
-  async dense(model: { id: string; dimensions: number }, vector: number[], options: { limit: number; filters?: SearchFilters }): Promise<SearchHit[]> {
+  async dense(
+    model: { id: string; dimensions: number },
+    vector: number[],
+    options: { limit: number; filters?: SearchFilters },
+  ): Promise<SearchHit[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
     return this.database.query<SearchHit>(sql, params);
   }

@@ -16,7 +16,9 @@ import { SourcesRepository } from './sources-repository.js';
  * (in memory when there is no `dataDir` either). Not migrated: see Store.open.
  */
 export function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
-  return options.databaseUrl ? PostgresDatabase.open(options.databaseUrl) : PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
+  return options.databaseUrl
+    ? PostgresDatabase.open(options.databaseUrl)
+    : PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
 }
 
 /** The repositories over one database. */

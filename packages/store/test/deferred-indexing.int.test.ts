@@ -8,7 +8,16 @@ const dimensions = 8;
 const model = 'deferred-model-v1';
 
 function chunk(ordinal: number, text: string): ChunkInput {
-  return { ordinal, headingPath: ['Doc'], heading: 'Doc', anchor: null, text, tokenCount: 3, contentHash: contentHash(text), keywords: keywordWeights('', text) };
+  return {
+    ordinal,
+    headingPath: ['Doc'],
+    heading: 'Doc',
+    anchor: null,
+    text,
+    tokenCount: 3,
+    contentHash: contentHash(text),
+    keywords: keywordWeights('', text),
+  };
 }
 
 function documentInput(sourceId: string, locator: string) {
@@ -31,7 +40,12 @@ function documentInput(sourceId: string, locator: string) {
 /** A document of `count` chunks, chunk i on axis (offset + i) % dimensions, slightly tilted so that each vector is distinct. */
 async function storeDocument(store: Store, sourceId: string, locator: string, texts: string[], axisOf: (index: number) => number) {
   const chunks = texts.map((text, index) => chunk(index, text));
-  const vectors = new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [axisOf(index)]: 1, [(axisOf(index) + 1) % dimensions]: 0.01 * (index + 1) })]));
+  const vectors = new Map(
+    chunks.map((item, index) => [
+      item.contentHash,
+      axisVector(dimensions, { [axisOf(index)]: 1, [(axisOf(index) + 1) % dimensions]: 0.01 * (index + 1) }),
+    ]),
+  );
   return store.documents.replace(documentInput(sourceId, locator), chunks, { model, vectors });
 }
 
@@ -41,9 +55,16 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
   let sourceId: string;
   let otherSourceId: string;
   const search = (axes: Record<number, number>, options: { limit?: number; sources?: string[] } = {}) =>
-    store.search.dense({ id: model, dimensions }, axisVector(dimensions, axes), { limit: options.limit ?? 10, filters: options.sources ? { sources: options.sources } : undefined });
+    store.search.dense({ id: model, dimensions }, axisVector(dimensions, axes), {
+      limit: options.limit ?? 10,
+      filters: options.sources ? { sources: options.sources } : undefined,
+    });
   const indexExists = async () =>
-    (await store.database.query<{ definition: string }>('select indexdef as definition from pg_indexes where indexname = $1', [hnswIndexName(model)]))[0]?.definition ?? null;
+    (
+      await store.database.query<{ definition: string }>('select indexdef as definition from pg_indexes where indexname = $1', [
+        hnswIndexName(model),
+      ])
+    )[0]?.definition ?? null;
 
   beforeAll(async () => {
     ({ store, close } = await runtime.open({ vectorIndexing: 'deferred' }));

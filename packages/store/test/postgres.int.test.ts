@@ -91,10 +91,15 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
     await store.database.exec('analyze unindexed_embeddings');
     const vector = axisVector(dimensions, { 3: 1, 7: 0.5 });
     const { sql, params } = denseSearchQuery({ id: model, dimensions }, vector, { limit: 50 });
-    const plan = (await store.database.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params)).map((row) => row['QUERY PLAN']).join('\n');
+    const plan = (await store.database.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params))
+      .map((row) => row['QUERY PLAN'])
+      .join('\n');
     expect(plan).toContain(`Index Scan using ${hnswIndexName(model)}`);
     // A waiting vector is found by its own value.
-    const [own] = await store.database.query<{ embedding: string }>('select embedding::text as embedding from unindexed_embeddings where content_hash = $1', [waiting!.content_hash]);
+    const [own] = await store.database.query<{ embedding: string }>(
+      'select embedding::text as embedding from unindexed_embeddings where content_hash = $1',
+      [waiting!.content_hash],
+    );
     const ownVector = JSON.parse(own!.embedding) as number[];
     const [best] = await store.search.dense({ id: model, dimensions }, ownVector, { limit: 5 });
     const [chunk] = await store.database.query<{ id: string }>('select id from chunks where content_hash = $1', [waiting!.content_hash]);

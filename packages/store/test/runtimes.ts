@@ -6,7 +6,9 @@ export const runtimes = testRuntimes.map((runtime) => ({
   name: runtime.name,
   async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
     const created = await runtime.create();
-    const database: Database = created.databaseUrl ? await PostgresDatabase.open(created.databaseUrl) : await PgliteDatabase.open(undefined);
+    const database: Database = created.databaseUrl
+      ? await PostgresDatabase.open(created.databaseUrl)
+      : await PgliteDatabase.open(undefined);
     await migrate(database);
     const store = new Store(database, options);
     return {

@@ -67,7 +67,10 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   });
 
   it('stores a document with chunks and vectors, and finds it by vector and by keyword', async () => {
-    const chunks = [chunk(0, 'Staff engineers set technical direction for a team', 'Tech Lead'), chunk(1, 'Sponsorship opens doors that mentorship cannot', 'Sponsors')];
+    const chunks = [
+      chunk(0, 'Staff engineers set technical direction for a team', 'Tech Lead'),
+      chunk(1, 'Sponsorship opens doors that mentorship cannot', 'Sponsors'),
+    ];
     const vectors = new Map([
       [chunks[0]!.contentHash, axisVector(dimensions, { 0: 1 })],
       [chunks[1]!.contentHash, axisVector(dimensions, { 1: 1 })],
@@ -76,7 +79,12 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(result).toMatchObject({ chunksAdded: 2, chunksRemoved: 0 });
 
     const nearest = await store.search.dense({ id: model, dimensions }, axisVector(dimensions, { 1: 1, 2: 0.1 }), { limit: 5 });
-    expect(nearest[0]).toMatchObject({ text: 'Sponsorship opens doors that mentorship cannot', source: 'alpha', anchor: 'sponsors', kind: 'article' });
+    expect(nearest[0]).toMatchObject({
+      text: 'Sponsorship opens doors that mentorship cannot',
+      source: 'alpha',
+      anchor: 'sponsors',
+      kind: 'article',
+    });
     expect(nearest[0]!.score).toBeGreaterThan(0.99);
     expect(nearest[0]!.headingPath).toEqual(['Doc', 'Sponsors']);
 
@@ -103,12 +111,19 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   it('replaces a document wholly and reports what changed; reuses cached vectors', async () => {
     const kept = 'Staff engineers set technical direction for a team';
     const added = 'Right hands extend an executive';
-    const result = await store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v2' }), [chunk(0, kept, 'Tech Lead'), chunk(1, added, 'Right Hand')], {
-      model,
-      vectors: new Map([[contentHash(added), axisVector(dimensions, { 4: 1 })]]),
-    });
+    const result = await store.documents.replace(
+      documentInput(sourceA, 'doc-1', { contentHash: 'v2' }),
+      [chunk(0, kept, 'Tech Lead'), chunk(1, added, 'Right Hand')],
+      {
+        model,
+        vectors: new Map([[contentHash(added), axisVector(dimensions, { 4: 1 })]]),
+      },
+    );
     expect(result).toMatchObject({ chunksAdded: 1, chunksRemoved: 1 });
-    const cached = await store.embeddings.findCached(model, [contentHash(kept), contentHash('Sponsorship opens doors that mentorship cannot')]);
+    const cached = await store.embeddings.findCached(model, [
+      contentHash(kept),
+      contentHash('Sponsorship opens doors that mentorship cannot'),
+    ]);
     expect([...cached.keys()]).toEqual([contentHash(kept)]);
     expect(cached.get(contentHash(kept))![0]).toBeCloseTo(1, 5);
     const state = await store.documents.findState(sourceA, 'doc-1');
@@ -119,7 +134,10 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     const before = await store.search.keyword(queryTerms('right hands executive'), { limit: 5 });
     const bad = { ...chunk(2, 'this chunk breaks the insert'), text: null as unknown as string };
     await expect(
-      store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v3', title: 'Broken' }), [chunk(0, 'new text'), bad], { model, vectors: new Map() }),
+      store.documents.replace(documentInput(sourceA, 'doc-1', { contentHash: 'v3', title: 'Broken' }), [chunk(0, 'new text'), bad], {
+        model,
+        vectors: new Map(),
+      }),
     ).rejects.toThrow();
     expect(await store.documents.findState(sourceA, 'doc-1')).toMatchObject({ contentHash: 'v2' });
     expect(await store.search.keyword(queryTerms('right hands executive'), { limit: 5 })).toEqual(before);
@@ -153,17 +171,24 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   it('deletes keyword postings with their chunks, however the chunks go', async () => {
     const postings = async (sql = 'select count(*)::int as n from keyword_postings p') =>
       (await store.database.query<{ n: number }>(sql))[0]!.n;
-    const orphans = () => postings('select count(*)::int as n from keyword_postings p where not exists (select 1 from chunks c where c.id = p.chunk_id)');
+    const orphans = () =>
+      postings('select count(*)::int as n from keyword_postings p where not exists (select 1 from chunks c where c.id = p.chunk_id)');
     const { id: sourceId } = await store.sources.upsert({ name: 'delta', kind: 'web', baseUrl: 'https://delta.test/' });
     const before = await postings();
     const first = [chunk(0, 'Quarterly planning with delta teams'), chunk(1, 'Delta incident reviews without blame', 'Reviews')];
     await store.documents.replace(documentInput(sourceId, 'delta-1'), first, { model, vectors: new Map() });
-    await store.documents.replace(documentInput(sourceId, 'delta-2'), [chunk(0, 'Delta hiring loops and calibration')], { model, vectors: new Map() });
+    await store.documents.replace(documentInput(sourceId, 'delta-2'), [chunk(0, 'Delta hiring loops and calibration')], {
+      model,
+      vectors: new Map(),
+    });
     const stored = await postings();
     expect(stored - before).toBe([...first, chunk(0, 'Delta hiring loops and calibration')].reduce((sum, c) => sum + c.keywords.size, 0));
 
     // A replacement drops the old version's postings.
-    await store.documents.replace(documentInput(sourceId, 'delta-1', { contentHash: 'v2' }), [chunk(0, 'Delta roadmaps')], { model, vectors: new Map() });
+    await store.documents.replace(documentInput(sourceId, 'delta-1', { contentHash: 'v2' }), [chunk(0, 'Delta roadmaps')], {
+      model,
+      vectors: new Map(),
+    });
     expect(await orphans()).toBe(0);
     expect(await store.search.keyword(queryTerms('incident blame'), { limit: 5, filters: { sources: ['delta'] } })).toEqual([]);
     // So does a tombstone, and the cascade from deleting a source.
@@ -177,7 +202,14 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   it('keeps conversations with their messages in order', async () => {
     const id = await store.conversations.create('First');
     await store.conversations.addMessage({ conversationId: id, role: 'user', content: 'hello', citations: [], mode: null, model: null });
-    const answer = await store.conversations.addMessage({ conversationId: id, role: 'assistant', content: 'hi [1]', citations: [{ n: 1 }], mode: 'extractive', model: 'local-hash-v1' });
+    const answer = await store.conversations.addMessage({
+      conversationId: id,
+      role: 'assistant',
+      content: 'hi [1]',
+      citations: [{ n: 1 }],
+      mode: 'extractive',
+      model: 'local-hash-v1',
+    });
     const conversation = await store.conversations.find(id);
     expect(conversation?.messages.map((message) => message.content)).toEqual(['hello', 'hi [1]']);
     expect(conversation?.messages[1]).toMatchObject({ citations: [{ n: 1 }], mode: 'extractive' });
@@ -187,9 +219,18 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     // Turns written back to back (same timestamp on a coarse clock) keep their order.
     const burst = await store.conversations.create(null);
     for (let index = 0; index < 20; index += 1) {
-      await store.conversations.addMessage({ conversationId: burst, role: index % 2 ? 'assistant' : 'user', content: String(index), citations: [], mode: null, model: null });
+      await store.conversations.addMessage({
+        conversationId: burst,
+        role: index % 2 ? 'assistant' : 'user',
+        content: String(index),
+        citations: [],
+        mode: null,
+        model: null,
+      });
     }
-    expect((await store.conversations.find(burst))?.messages.map((message) => message.content)).toEqual(Array.from({ length: 20 }, (_, index) => String(index)));
+    expect((await store.conversations.find(burst))?.messages.map((message) => message.content)).toEqual(
+      Array.from({ length: 20 }, (_, index) => String(index)),
+    );
     const feedback = await store.feedback.add({ messageId: answer.id, rating: -1, comment: 'too vague' });
     expect(feedback).toMatchObject({ rating: -1, comment: 'too vague' });
   });
@@ -197,8 +238,13 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
   it('adds run counts atomically and keeps the per-URL ledger', async () => {
     const run = await store.runs.create(sourceA, 'cli');
     await store.runs.start(run.id);
-    await Promise.all([store.runs.addCounts(run.id, { fetched: 1, chunksAdded: 3 }), store.runs.addCounts(run.id, { fetched: 1, unchanged: 1 })]);
-    await store.runs.addItems(run.id, [{ url: 'file:///a.md', httpStatus: null, outcome: 'changed', chunksAdded: 3, chunksRemoved: 0, embeddingTokens: 42, error: null }]);
+    await Promise.all([
+      store.runs.addCounts(run.id, { fetched: 1, chunksAdded: 3 }),
+      store.runs.addCounts(run.id, { fetched: 1, unchanged: 1 }),
+    ]);
+    await store.runs.addItems(run.id, [
+      { url: 'file:///a.md', httpStatus: null, outcome: 'changed', chunksAdded: 3, chunksRemoved: 0, embeddingTokens: 42, error: null },
+    ]);
     // A batch keeps its order in the ledger, after what came before it.
     const batch = Array.from({ length: 30 }, (_, index) => ({
       url: `https://beta.test/${29 - index}`,

@@ -39,21 +39,35 @@ describe('fake OpenAI server', () => {
   it('answers chat completions from the passages it is given, streamed or not, and counts abandoned streams', async () => {
     const messages = [
       { role: 'system', content: 'persona' },
-      { role: 'user', content: '<passages>\n<passage n="1" title="t">\nSponsors advocate in rooms you are not in. More text.\n</passage>\n</passages>\n\nQuestion: q' },
+      {
+        role: 'user',
+        content:
+          '<passages>\n<passage n="1" title="t">\nSponsors advocate in rooms you are not in. More text.\n</passage>\n</passages>\n\nQuestion: q',
+      },
     ];
     const chat = (body: unknown, signal?: AbortSignal) =>
-      fetch(`${server.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+      fetch(`${server.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      });
     const whole = (await (await chat({ model: 'm', messages })).json()) as { choices: { message: { content: string } }[] };
     expect(whole.choices[0]!.message.content).toBe('From the sources: Sponsors advocate in rooms you are not in. [1]');
 
     const streamed = await (await chat({ model: 'm', messages, stream: true })).text();
     const events = streamed.split('\n\n').filter(Boolean);
     expect(events.at(-1)).toBe('data: [DONE]');
-    const text = events.slice(0, -1).map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '').join('');
+    const text = events
+      .slice(0, -1)
+      .map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+      .join('');
     expect(text).toBe(whole.choices[0]!.message.content);
 
     server.setChatReply((body) => `echo ${body.messages?.length}`);
-    expect(((await (await chat({ messages })).json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('echo 2');
+    expect(((await (await chat({ messages })).json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(
+      'echo 2',
+    );
 
     server.setChatDelay(50);
     const controller = new AbortController();

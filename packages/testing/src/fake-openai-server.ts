@@ -133,7 +133,11 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
       const created = Math.floor(Date.now() / 1000);
       const model = chat.model ?? 'fake-chat';
       const promptTokens = JSON.stringify(chat.messages ?? []).length >> 2;
-      const usage = { prompt_tokens: promptTokens, completion_tokens: chatTokens(text).length, total_tokens: promptTokens + chatTokens(text).length };
+      const usage = {
+        prompt_tokens: promptTokens,
+        completion_tokens: chatTokens(text).length,
+        total_tokens: promptTokens + chatTokens(text).length,
+      };
       let complete = false;
       response.on('close', () => {
         if (!complete) aborts += 1;
@@ -142,7 +146,14 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
         if (chatDelay > 0) await sleep(chatDelay);
         if (response.destroyed) return;
         complete = true;
-        send(200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage });
+        send(200, {
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          usage,
+        });
         return;
       }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -155,7 +166,8 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
         response.write(chunk({ content: token }, null));
       }
       response.write(chunk({}, 'stop'));
-      if (chat.stream_options?.include_usage) response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+      if (chat.stream_options?.include_usage)
+        response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
       complete = true;
       response.end('data: [DONE]\n\n');
       return;

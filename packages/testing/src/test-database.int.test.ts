@@ -7,7 +7,11 @@ describe('createTestDatabase', () => {
     const database = await createTestDatabase();
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const [row] = (await client.query("select current_database() as name, (select count(*)::int from pg_available_extensions where name = 'vector') as vector")).rows;
+    const [row] = (
+      await client.query(
+        "select current_database() as name, (select count(*)::int from pg_available_extensions where name = 'vector') as vector",
+      )
+    ).rows;
     await client.end();
     expect(row.name).toMatch(/^cairn_test_\d+_[0-9a-f]{8}$/);
     expect(row.vector).toBe(1);

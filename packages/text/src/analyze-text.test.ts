@@ -13,5 +13,4 @@ describe('analyzeText', () => {
     expect(analyzeText('organisation behaviour')).toEqual(analyzeText('organization behavior'));
     expect(analyzeText('our org')).toEqual(analyzeText('organization'));
   });
-
 });

@@ -13,7 +13,8 @@ function eventStream(pieces: string[]): Response {
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -33,7 +34,10 @@ describe('api', () => {
   });
 
   it('turns an error response into an ApiError with its code, and a 401 into a key request', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => json(401, { error: { code: 'unauthorized', message: 'Send an admin key.' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(401, { error: { code: 'unauthorized', message: 'Send an admin key.' } })),
+    );
     const heard: ApiError[] = [];
     const stop = onAuthRequired((error) => heard.push(error));
     const failure = await api('/v1/sources').catch((error: unknown) => error);
@@ -42,9 +46,15 @@ describe('api', () => {
     expect(failure).toMatchObject({ status: 401, code: 'unauthorized', message: 'Send an admin key.' });
     expect(heard).toHaveLength(1);
 
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' })),
+    );
     await expect(api('/v1/sources')).rejects.toMatchObject({ status: 502, code: 'http_502' });
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(api('/v1/sources')).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 });
@@ -53,11 +63,20 @@ describe('askStream', () => {
   it('calls back on citations and tokens, split anywhere, and resolves with done', async () => {
     const citations = [{ n: 1, title: 'Staff archetypes' }];
     const done = { answer: 'Pick an archetype [1].', citations, conversationId: 'c1', messageId: 'm1' };
-    const wire = [`event: citations\ndata: ${JSON.stringify({ citations })}\n\n`, 'event: token\ndata: {"text":"Pick "}\n\n', 'event: token\nda', 'ta: {"text":"an archetype [1]."}\n\n', `event: done\ndata: ${JSON.stringify(done)}\n\n`];
+    const wire = [
+      `event: citations\ndata: ${JSON.stringify({ citations })}\n\n`,
+      'event: token\ndata: {"text":"Pick "}\n\n',
+      'event: token\nda',
+      'ta: {"text":"an archetype [1]."}\n\n',
+      `event: done\ndata: ${JSON.stringify(done)}\n\n`,
+    ];
     const fetch = vi.fn(async () => eventStream(wire));
     vi.stubGlobal('fetch', fetch);
     const seen: string[] = [];
-    const result = await askStream({ question: 'Which archetype am I?' }, { citations: (list) => seen.push(`citations:${list.length}`), token: (text) => seen.push(text) });
+    const result = await askStream(
+      { question: 'Which archetype am I?' },
+      { citations: (list) => seen.push(`citations:${list.length}`), token: (text) => seen.push(text) },
+    );
     expect(seen).toEqual(['citations:1', 'Pick ', 'an archetype [1].']);
     expect(result).toEqual(done);
     const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
@@ -65,12 +84,26 @@ describe('askStream', () => {
   });
 
   it('rejects with the code of an error event, and when the stream ends without done', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => eventStream(['event: token\ndata: {"text":"Hal"}\n\n', 'event: error\ndata: {"error":{"code":"model_timeout","message":"The model took too long."}}\n\n'])));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () =>
+        eventStream([
+          'event: token\ndata: {"text":"Hal"}\n\n',
+          'event: error\ndata: {"error":{"code":"model_timeout","message":"The model took too long."}}\n\n',
+        ]),
+      ),
+    );
     await expect(askStream({ question: 'q' }, {})).rejects.toMatchObject({ code: 'model_timeout', message: 'The model took too long.' });
-    vi.stubGlobal('fetch', vi.fn(async () => eventStream(['event: token\ndata: {"text":"Hal"}\n\n'])));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => eventStream(['event: token\ndata: {"text":"Hal"}\n\n'])),
+    );
     await expect(askStream({ question: 'q' }, {})).rejects.toMatchObject({ code: 'stream_ended' });
     // Bad input is a plain JSON error before any event.
-    vi.stubGlobal('fetch', vi.fn(async () => json(400, { error: { code: 'question_empty', message: 'The question is empty.' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => json(400, { error: { code: 'question_empty', message: 'The question is empty.' } })),
+    );
     await expect(askStream({ question: ' ' }, {})).rejects.toMatchObject({ status: 400, code: 'question_empty' });
   });
 });

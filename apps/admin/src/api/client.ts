@@ -94,7 +94,11 @@ export interface AskStreamHandlers {
  * POST /v1/ask as Server-Sent Events: calls the handlers as events arrive and resolves
  * with the `done` event (the verified answer); an `error` event rejects with its code.
  */
-export async function askStream(body: { question: string; conversationId?: string; k?: number }, handlers: AskStreamHandlers, signal?: AbortSignal): Promise<AskResult> {
+export async function askStream(
+  body: { question: string; conversationId?: string; k?: number },
+  handlers: AskStreamHandlers,
+  signal?: AbortSignal,
+): Promise<AskResult> {
   const response = await send('/v1/ask', { body, signal, accept: 'text/event-stream' });
   if (!response.body) throw new ApiError(0, 'stream_unavailable', 'The browser gave no response stream.');
   const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();

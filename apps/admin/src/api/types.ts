@@ -4,7 +4,17 @@
  * Type-only: nothing of the server reaches the bundle.
  */
 import type { Static } from 'typebox';
-import type { AskResponse, CitationSchema, FeedbackReviewResponse, RetrievedSchema, RunDetailResponse, RunResponse, SearchResponse as SearchResponseSchema, SourceBody, SourceListResponse } from '@cairn/api';
+import type {
+  AskResponse,
+  CitationSchema,
+  FeedbackReviewResponse,
+  RetrievedSchema,
+  RunDetailResponse,
+  RunResponse,
+  SearchResponse as SearchResponseSchema,
+  SourceBody,
+  SourceListResponse,
+} from '@cairn/api';
 
 export type Citation = Static<typeof CitationSchema>;
 export type RetrievedPassage = Static<typeof RetrievedSchema>;

@@ -5,7 +5,9 @@ import { AnswerMarkdown, linkCitationMarkers } from './AnswerMarkdown.js';
 
 describe('linkCitationMarkers', () => {
   it('links only the markers that name a citation, and leaves markdown links alone', () => {
-    expect(linkCitationMarkers('Do this [1] and that [2][7].', new Set([1, 2]))).toBe('Do this [\\[1\\]](#cite-1) and that [\\[2\\]](#cite-2)[7].');
+    expect(linkCitationMarkers('Do this [1] and that [2][7].', new Set([1, 2]))).toBe(
+      'Do this [\\[1\\]](#cite-1) and that [\\[2\\]](#cite-2)[7].',
+    );
     expect(linkCitationMarkers('[3](https://example.com) stays', new Set([3]))).toBe('[3](https://example.com) stays');
   });
 });
@@ -13,7 +15,9 @@ describe('linkCitationMarkers', () => {
 describe('AnswerMarkdown', () => {
   it('renders markdown, with [n] markers as links that select the citation', async () => {
     const onCite = vi.fn();
-    render(<AnswerMarkdown text={'**Start with the Feedback Equation** [1], then follow up [2].'} citationNumbers={[1, 2]} onCite={onCite} />);
+    render(
+      <AnswerMarkdown text={'**Start with the Feedback Equation** [1], then follow up [2].'} citationNumbers={[1, 2]} onCite={onCite} />,
+    );
     expect(screen.getByText('Start with the Feedback Equation').tagName).toBe('STRONG');
     const marker = screen.getByRole('link', { name: 'Citation 2' });
     expect(marker).toHaveAttribute('href', '#citation-2');
@@ -26,7 +30,9 @@ describe('AnswerMarkdown', () => {
   });
 
   it('keeps line breaks, so the sources list under an answer is one line per source', () => {
-    const { container } = render(<AnswerMarkdown text={'Answer [1].\n\n**Sources**\n[1] "One", Lara Hogan\n[2] "Two", Will Larson'} citationNumbers={[1, 2]} />);
+    const { container } = render(
+      <AnswerMarkdown text={'Answer [1].\n\n**Sources**\n[1] "One", Lara Hogan\n[2] "Two", Will Larson'} citationNumbers={[1, 2]} />,
+    );
     expect(container.querySelectorAll('br')).toHaveLength(2);
   });
 

@@ -3,7 +3,9 @@ import remarkBreaks from 'remark-breaks';
 
 /** Turns each `[n]` that names a citation into a link the renderer can recognise. */
 export function linkCitationMarkers(text: string, numbers: ReadonlySet<number>): string {
-  return text.replace(/\[(\d{1,3})\](?!\()/g, (marker, digits: string) => (numbers.has(Number(digits)) ? `[\\[${digits}\\]](#cite-${digits})` : marker));
+  return text.replace(/\[(\d{1,3})\](?!\()/g, (marker, digits: string) =>
+    numbers.has(Number(digits)) ? `[\\[${digits}\\]](#cite-${digits})` : marker,
+  );
 }
 
 /**
@@ -12,7 +14,17 @@ export function linkCitationMarkers(text: string, numbers: ReadonlySet<number>):
  * away), unsafe URLs are removed by react-markdown, and outside links open in a new tab
  * without the opener or referrer. `[n]` markers become links to the citations panel.
  */
-export function AnswerMarkdown({ text, citationNumbers, onCite, idPrefix = 'citation' }: { text: string; citationNumbers: readonly number[]; onCite?: (n: number) => void; idPrefix?: string }) {
+export function AnswerMarkdown({
+  text,
+  citationNumbers,
+  onCite,
+  idPrefix = 'citation',
+}: {
+  text: string;
+  citationNumbers: readonly number[];
+  onCite?: (n: number) => void;
+  idPrefix?: string;
+}) {
   const numbers = new Set(citationNumbers);
   const components: Components = {
     // An image is never loaded: its URL could carry the conversation away.

@@ -16,14 +16,29 @@ const article: Citation = {
   publishedAt: '2023-03-01T00:00:00.000Z',
   fetchedAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
 };
-const note: Citation = { ...article, n: 2, chunkId: 'c2', kind: 'note', title: 'Note: archetypes', author: 'Will Larson', source: 'starter-notes', heading: 'Note: archetypes', publishedAt: null, fetchedAt: null, url: 'https://staffeng.com/guides/staff-archetypes/' };
+const note: Citation = {
+  ...article,
+  n: 2,
+  chunkId: 'c2',
+  kind: 'note',
+  title: 'Note: archetypes',
+  author: 'Will Larson',
+  source: 'starter-notes',
+  heading: 'Note: archetypes',
+  publishedAt: null,
+  fetchedAt: null,
+  url: 'https://staffeng.com/guides/staff-archetypes/',
+};
 
 describe('CitationsPanel', () => {
   it('shows title, author, source, section, quote, dates and the link to url#anchor', () => {
     render(<CitationsPanel citations={[article, note]} />);
     const first = document.getElementById('citation-1')!;
     const inFirst = within(first);
-    expect(inFirst.getByRole('link', { name: 'The feedback equation' })).toHaveAttribute('href', 'https://larahogan.me/blog/feedback-equation/#the-equation');
+    expect(inFirst.getByRole('link', { name: 'The feedback equation' })).toHaveAttribute(
+      'href',
+      'https://larahogan.me/blog/feedback-equation/#the-equation',
+    );
     expect(inFirst.getByText('Lara Hogan')).toBeInTheDocument();
     expect(inFirst.getByText('larahogan')).toBeInTheDocument();
     expect(inFirst.getByText('The equation')).toBeInTheDocument();

@@ -7,7 +7,17 @@ import { dateOnly, dateTime, timeAgo } from '../format.js';
  * it was published and last crawled, and a link to the section (`url#anchor`).
  * The selected citation is scrolled to and focused.
  */
-export function CitationsPanel({ citations, selected, idPrefix = 'citation', title = 'Citations' }: { citations: readonly Citation[]; selected?: number | undefined; idPrefix?: string; title?: string }) {
+export function CitationsPanel({
+  citations,
+  selected,
+  idPrefix = 'citation',
+  title = 'Citations',
+}: {
+  citations: readonly Citation[];
+  selected?: number | undefined;
+  idPrefix?: string;
+  title?: string;
+}) {
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
     if (selected === undefined) return;
@@ -24,7 +34,13 @@ export function CitationsPanel({ citations, selected, idPrefix = 'citation', tit
         {citations.map((citation) => {
           const section = citation.heading.split(' › ').slice(1).join(' › ');
           return (
-            <li key={`${citation.n}-${citation.chunkId}`} id={`${idPrefix}-${citation.n}`} tabIndex={-1} className={citation.n === selected ? 'citation selected' : 'citation'} aria-current={citation.n === selected ? 'true' : undefined}>
+            <li
+              key={`${citation.n}-${citation.chunkId}`}
+              id={`${idPrefix}-${citation.n}`}
+              tabIndex={-1}
+              className={citation.n === selected ? 'citation selected' : 'citation'}
+              aria-current={citation.n === selected ? 'true' : undefined}
+            >
               <div className="citation-head">
                 <span className="citation-n">[{citation.n}]</span>{' '}
                 <a href={citation.url} target="_blank" rel="noopener noreferrer" className="citation-title">
@@ -53,7 +69,15 @@ export function CitationsPanel({ citations, selected, idPrefix = 'citation', tit
                 </div>
                 <div>
                   <dt>Last crawled</dt>
-                  <dd>{citation.fetchedAt ? <time dateTime={citation.fetchedAt} title={dateTime(citation.fetchedAt)}>{timeAgo(citation.fetchedAt)}</time> : 'not crawled'}</dd>
+                  <dd>
+                    {citation.fetchedAt ? (
+                      <time dateTime={citation.fetchedAt} title={dateTime(citation.fetchedAt)}>
+                        {timeAgo(citation.fetchedAt)}
+                      </time>
+                    ) : (
+                      'not crawled'
+                    )}
+                  </dd>
                 </div>
               </dl>
               <blockquote className="citation-quote">{citation.quote}</blockquote>

@@ -14,7 +14,12 @@ export function FeedbackForm({ messageId }: { messageId: string }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['feedback'] }),
   });
 
-  if (send.isSuccess) return <p role="status" className="feedback-done">Thanks: your rating is recorded.</p>;
+  if (send.isSuccess)
+    return (
+      <p role="status" className="feedback-done">
+        Thanks: your rating is recorded.
+      </p>
+    );
   return (
     <form
       className="feedback-form"
@@ -35,7 +40,14 @@ export function FeedbackForm({ messageId }: { messageId: string }) {
       {rating !== null && (
         <>
           <label htmlFor={commentId}>Comment (optional)</label>
-          <textarea id={commentId} value={comment} maxLength={4000} rows={2} onChange={(event) => setComment(event.target.value)} placeholder={rating === 1 ? 'What helped?' : 'What was wrong or missing?'} />
+          <textarea
+            id={commentId}
+            value={comment}
+            maxLength={4000}
+            rows={2}
+            onChange={(event) => setComment(event.target.value)}
+            placeholder={rating === 1 ? 'What helped?' : 'What was wrong or missing?'}
+          />
           <button type="submit" disabled={send.isPending}>
             {send.isPending ? 'Sending…' : 'Send rating'}
           </button>

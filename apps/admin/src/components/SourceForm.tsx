@@ -54,7 +54,14 @@ export function SourceForm({
       <h2>{source ? `Edit ${source.name}` : 'Add a source'}</h2>
       <div className="fields">
         <label htmlFor={field('name')}>Name</label>
-        <input id={field('name')} value={name} required pattern="[a-z0-9][a-z0-9._\-]{0,63}" onChange={(event) => setName(event.target.value)} aria-describedby={field('name-hint')} />
+        <input
+          id={field('name')}
+          value={name}
+          required
+          pattern="[a-z0-9][a-z0-9._\-]{0,63}"
+          onChange={(event) => setName(event.target.value)}
+          aria-describedby={field('name-hint')}
+        />
         <span id={field('name-hint')} className="hint">
           Lower-case letters, digits, dot, dash, underscore.
         </span>
@@ -63,22 +70,55 @@ export function SourceForm({
         <input id={field('base')} type="url" value={baseUrl} required onChange={(event) => setBaseUrl(event.target.value)} />
 
         <label htmlFor={field('seeds')}>Seeds (one per line)</label>
-        <textarea id={field('seeds')} value={seeds} rows={2} onChange={(event) => setSeeds(event.target.value)} placeholder="Sitemaps, feeds or start pages; default: /sitemap.xml and the base URL" />
+        <textarea
+          id={field('seeds')}
+          value={seeds}
+          rows={2}
+          onChange={(event) => setSeeds(event.target.value)}
+          placeholder="Sitemaps, feeds or start pages; default: /sitemap.xml and the base URL"
+        />
 
         <label htmlFor={field('include')}>Include patterns (one per line)</label>
-        <textarea id={field('include')} value={include} rows={2} onChange={(event) => setInclude(event.target.value)} placeholder="Regular expressions on the URL" />
+        <textarea
+          id={field('include')}
+          value={include}
+          rows={2}
+          onChange={(event) => setInclude(event.target.value)}
+          placeholder="Regular expressions on the URL"
+        />
 
         <label htmlFor={field('exclude')}>Exclude patterns (one per line)</label>
         <textarea id={field('exclude')} value={exclude} rows={2} onChange={(event) => setExclude(event.target.value)} />
 
         <label htmlFor={field('max')}>Page cap</label>
-        <input id={field('max')} type="number" min={1} max={100000} required value={maxPages} onChange={(event) => setMaxPages(event.target.value)} />
+        <input
+          id={field('max')}
+          type="number"
+          min={1}
+          max={100000}
+          required
+          value={maxPages}
+          onChange={(event) => setMaxPages(event.target.value)}
+        />
 
         <label htmlFor={field('delay')}>Crawl delay (ms)</label>
-        <input id={field('delay')} type="number" min={0} max={60000} required value={crawlDelayMs} onChange={(event) => setCrawlDelayMs(event.target.value)} />
+        <input
+          id={field('delay')}
+          type="number"
+          min={0}
+          max={60000}
+          required
+          value={crawlDelayMs}
+          onChange={(event) => setCrawlDelayMs(event.target.value)}
+        />
 
         <label htmlFor={field('schedule')}>Re-ingestion schedule (cron)</label>
-        <input id={field('schedule')} value={schedule} onChange={(event) => setSchedule(event.target.value)} placeholder="e.g. 0 3 * * 1 (blank: none)" />
+        <input
+          id={field('schedule')}
+          value={schedule}
+          onChange={(event) => setSchedule(event.target.value)}
+          placeholder="e.g. 0 3 * * 1 (blank: none)"
+        />
 
         <label className="checkbox">
           <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} /> Enabled

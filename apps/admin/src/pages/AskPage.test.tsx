@@ -27,8 +27,28 @@ const result = {
   clarifyingQuestions: [],
   standaloneQuestion: 'How do I give feedback?',
   retrieval: [
-    { rank: 1, chunkId: 'chunk-1', url: citation.url, title: citation.title, source: 'larahogan', heading: citation.heading, score: 0.0331, ranks: { vector: 2, keyword: 1 }, inPrompt: true },
-    { rank: 2, chunkId: 'chunk-2', url: 'https://lethain.com/x/', title: 'Other', source: 'lethain', heading: 'Other › Part', score: 0.0164, ranks: { vector: null, keyword: 3 }, inPrompt: false },
+    {
+      rank: 1,
+      chunkId: 'chunk-1',
+      url: citation.url,
+      title: citation.title,
+      source: 'larahogan',
+      heading: citation.heading,
+      score: 0.0331,
+      ranks: { vector: 2, keyword: 1 },
+      inPrompt: true,
+    },
+    {
+      rank: 2,
+      chunkId: 'chunk-2',
+      url: 'https://lethain.com/x/',
+      title: 'Other',
+      source: 'lethain',
+      heading: 'Other › Part',
+      score: 0.0164,
+      ranks: { vector: null, keyword: 3 },
+      inPrompt: false,
+    },
   ],
   timings: { condenseMs: 0, retrieveMs: 10, composeMs: 2, modelMs: 0, totalMs: 14 },
 };
@@ -83,7 +103,11 @@ describe('Ask', () => {
     await userEvent.click(within(turn).getByText(/Retrieval details/));
     const table = within(turn).getByRole('table', { name: 'Every passage retrieval returned, by fused rank' });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(within(rows[0]!).getAllByRole('cell').map((cell) => cell.textContent)).toEqual(['1', '2', '1', '0.0331', 'The feedback equation › The equation (larahogan)cited']);
+    expect(
+      within(rows[0]!)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual(['1', '2', '1', '0.0331', 'The feedback equation › The equation (larahogan)cited']);
     expect(rows[1]).toHaveTextContent('left out: context budget');
 
     await userEvent.click(within(turn).getByRole('button', { name: /Not helpful/ }));

@@ -40,9 +40,15 @@ function AnswerTurn({ turn, selected, onCite }: { turn: Turn; selected: boolean;
         {turn.status === 'error' && <ErrorNotice error={turn.error} title="No answer" />}
         {result && (
           <>
-            <AnswerMarkdown text={result.answer} citationNumbers={result.citations.map((citation) => citation.n)} onCite={onCite} idPrefix={`t${turn.id}-citation`} />
+            <AnswerMarkdown
+              text={result.answer}
+              citationNumbers={result.citations.map((citation) => citation.n)}
+              onCite={onCite}
+              idPrefix={`t${turn.id}-citation`}
+            />
             <p className="answer-meta muted">
-              {result.mode === 'llm' ? `Written by ${result.model}` : 'Composed from the passages (extractive)'} · {result.outcome.replace('_', ' ')} · {duration(result.timings.totalMs)}
+              {result.mode === 'llm' ? `Written by ${result.model}` : 'Composed from the passages (extractive)'} ·{' '}
+              {result.outcome.replace('_', ' ')} · {duration(result.timings.totalMs)}
               {result.standaloneQuestion !== turn.question && <> · searched for “{result.standaloneQuestion}”</>}
             </p>
             <details className="retrieval-details">
@@ -58,7 +64,11 @@ function AnswerTurn({ turn, selected, onCite }: { turn: Turn; selected: boolean;
                   heading: passage.heading,
                   url: passage.url,
                   source: passage.source,
-                  ...(result.citations.some((citation) => citation.chunkId === passage.chunkId) ? { note: 'cited' } : passage.inPrompt ? {} : { note: 'left out: context budget' }),
+                  ...(result.citations.some((citation) => citation.chunkId === passage.chunkId)
+                    ? { note: 'cited' }
+                    : passage.inPrompt
+                      ? {}
+                      : { note: 'left out: context budget' }),
                 }))}
               />
             </details>
@@ -83,7 +93,8 @@ export function AskPage() {
 
   useEffect(() => () => abort.current?.abort(), []);
 
-  const update = (id: number, change: (turn: Turn) => Partial<Turn>) => setTurns((current) => current.map((turn) => (turn.id === id ? { ...turn, ...change(turn) } : turn)));
+  const update = (id: number, change: (turn: Turn) => Partial<Turn>) =>
+    setTurns((current) => current.map((turn) => (turn.id === id ? { ...turn, ...change(turn) } : turn)));
 
   async function ask(text: string) {
     const id = nextId.current++;
@@ -104,7 +115,10 @@ export function AskPage() {
       setConversationId(result.conversationId || undefined);
       update(id, () => ({ status: 'done', result, citations: result.citations }));
     } catch (error) {
-      update(id, () => ({ status: 'error', error: controller.signal.aborted ? new Error('Stopped before the answer was complete.') : error }));
+      update(id, () => ({
+        status: 'error',
+        error: controller.signal.aborted ? new Error('Stopped before the answer was complete.') : error,
+      }));
     }
   }
 
@@ -129,12 +143,18 @@ export function AskPage() {
         </div>
         {turns.length === 0 && (
           <p className="state state-empty">
-            Ask about managing, staff-plus work, org design or technical direction. Answers cite Will Larson, Lara Hogan and Jack Danger; select a <span className="cite-marker">[n]</span> to see the passage.
+            Ask about managing, staff-plus work, org design or technical direction. Answers cite Will Larson, Lara Hogan and Jack Danger;
+            select a <span className="cite-marker">[n]</span> to see the passage.
           </p>
         )}
         <div className="turns">
           {turns.map((turn) => (
-            <AnswerTurn key={turn.id} turn={turn} selected={turn.id === selectedTurn?.id} onCite={(n) => setSelection({ turn: turn.id, n })} />
+            <AnswerTurn
+              key={turn.id}
+              turn={turn}
+              selected={turn.id === selectedTurn?.id}
+              onCite={(n) => setSelection({ turn: turn.id, n })}
+            />
           ))}
         </div>
         <form

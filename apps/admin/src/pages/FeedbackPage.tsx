@@ -26,7 +26,12 @@ function Rated({ item }: { item: FeedbackReview }) {
       </p>
       <details>
         <summary>Answer and {item.citations.length} citations</summary>
-        <AnswerMarkdown text={item.answer} citationNumbers={item.citations.map((citation) => citation.n)} onCite={setSelected} idPrefix={prefix} />
+        <AnswerMarkdown
+          text={item.answer}
+          citationNumbers={item.citations.map((citation) => citation.n)}
+          onCite={setSelected}
+          idPrefix={prefix}
+        />
         <CitationsPanel citations={item.citations} selected={selected} idPrefix={prefix} />
       </details>
     </article>
@@ -52,7 +57,12 @@ export function FeedbackPage() {
           <option value="-1">Not helpful</option>
         </select>
       </div>
-      <QueryState query={feedback} isEmpty={(data) => data.feedback.length === 0} empty="No rated answers yet: rate one on the Ask page." loadingLabel="Loading feedback…">
+      <QueryState
+        query={feedback}
+        isEmpty={(data) => data.feedback.length === 0}
+        empty="No rated answers yet: rate one on the Ask page."
+        loadingLabel="Loading feedback…"
+      >
         {(data) => (
           <div className="feedback-list">
             {data.feedback.map((item) => (

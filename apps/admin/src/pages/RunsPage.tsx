@@ -28,7 +28,8 @@ function Progress({ run }: { run: Run }) {
 
 function useSourceNames() {
   const sources = useSources();
-  return (id: string | null) => (id === null ? 'all sources' : (sources.data?.sources.find((source) => source.id === id)?.name ?? id.slice(0, 8)));
+  return (id: string | null) =>
+    id === null ? 'all sources' : (sources.data?.sources.find((source) => source.id === id)?.name ?? id.slice(0, 8));
 }
 
 /** Recent runs, refreshed every second while one is queued or running. */
@@ -44,7 +45,12 @@ export function RunsPage() {
       <div className="page-head">
         <h1 id="runs-title">Ingestion runs</h1>
       </div>
-      <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty="No runs yet: start one from Sources." loadingLabel="Loading runs…">
+      <QueryState
+        query={runs}
+        isEmpty={(data) => data.runs.length === 0}
+        empty="No runs yet: start one from Sources."
+        loadingLabel="Loading runs…"
+      >
         {(data) => (
           <div className="table-scroll">
             <table>

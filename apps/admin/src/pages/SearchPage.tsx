@@ -44,7 +44,14 @@ export function SearchPage() {
         }}
       >
         <label htmlFor={`${id}-q`}>Query</label>
-        <input id={`${id}-q`} type="search" value={query} maxLength={2000} onChange={(event) => setQuery(event.target.value)} placeholder="staff engineer archetypes" />
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={query}
+          maxLength={2000}
+          onChange={(event) => setQuery(event.target.value)}
+          placeholder="staff engineer archetypes"
+        />
         <label htmlFor={`${id}-k`}>Results (k)</label>
         <input id={`${id}-k`} type="number" min={1} max={50} value={k} onChange={(event) => setK(event.target.value)} />
         <label htmlFor={`${id}-source`}>Source</label>
@@ -61,14 +68,17 @@ export function SearchPage() {
         </button>
       </form>
       {submitted === null ? (
-        <p className="state state-empty">Run a query to see how the dense (vector) and keyword lists rank each passage, and where fusion puts it.</p>
+        <p className="state state-empty">
+          Run a query to see how the dense (vector) and keyword lists rank each passage, and where fusion puts it.
+        </p>
       ) : (
         <QueryState query={search} isEmpty={(data) => data.results.length === 0} empty="No passage matches." loadingLabel="Searching…">
           {(data) => (
             <>
               <p className="muted">
-                {data.results.length} passages in {data.timings.totalMs.toFixed(1)} ms (embedding {data.timings.embedMs.toFixed(1)} ms, dense {data.timings.denseMs.toFixed(1)} ms, keyword{' '}
-                {data.timings.keywordMs.toFixed(1)} ms). A dash: the passage was not in that list&apos;s candidates.
+                {data.results.length} passages in {data.timings.totalMs.toFixed(1)} ms (embedding {data.timings.embedMs.toFixed(1)} ms,
+                dense {data.timings.denseMs.toFixed(1)} ms, keyword {data.timings.keywordMs.toFixed(1)} ms). A dash: the passage was not in
+                that list&apos;s candidates.
               </p>
               <RanksTable
                 caption={`Results for “${submitted.query}”`}

@@ -37,7 +37,9 @@ export function SourcesPage() {
 
   const save = useMutation({
     mutationFn: (settings: SourceSettings) =>
-      editing === 'new' || editing === null ? api<Source>('/v1/sources', { body: settings }) : api<Source>(`/v1/sources/${editing.id}`, { method: 'PATCH', body: changedSettings(editing, settings) }),
+      editing === 'new' || editing === null
+        ? api<Source>('/v1/sources', { body: settings })
+        : api<Source>(`/v1/sources/${editing.id}`, { method: 'PATCH', body: changedSettings(editing, settings) }),
     onSuccess: async () => {
       setEditing(null);
       await queryClient.invalidateQueries({ queryKey: ['sources'] });
@@ -77,12 +79,18 @@ export function SourcesPage() {
         />
       )}
       {ingest.isError && <ErrorNotice error={ingest.error} title="The run did not start" />}
-      <QueryState query={sources} isEmpty={(data) => data.sources.length === 0} empty="No sources yet: add one." loadingLabel="Loading sources…">
+      <QueryState
+        query={sources}
+        isEmpty={(data) => data.sources.length === 0}
+        empty="No sources yet: add one."
+        loadingLabel="Loading sources…"
+      >
         {(data) => (
           <div className="table-scroll">
             <table className="sources">
               <caption>
-                Freshness: a page last crawled more than {data.staleAfterDays} days ago is stale; a vanished page left search when the site dropped it.
+                Freshness: a page last crawled more than {data.staleAfterDays} days ago is stale; a vanished page left search when the site
+                dropped it.
               </caption>
               <thead>
                 <tr>
@@ -110,7 +118,8 @@ export function SourcesPage() {
                       <br />
                       {source.lastRun ? (
                         <Link href={`/runs/${source.lastRun.id}`} aria-label={`Last run of ${source.name}: ${source.lastRun.status}`}>
-                          <StatusBadge status={source.lastRun.status} /> <When iso={source.lastRun.finishedAt ?? source.lastRun.createdAt} />
+                          <StatusBadge status={source.lastRun.status} />{' '}
+                          <When iso={source.lastRun.finishedAt ?? source.lastRun.createdAt} />
                         </Link>
                       ) : (
                         <span className="muted">no runs yet</span>
@@ -127,7 +136,12 @@ export function SourcesPage() {
                       <When iso={source.newestFetch} />
                     </td>
                     <td className="actions">
-                      <button type="button" onClick={() => ingest.mutate(source.id)} disabled={ingest.isPending} aria-label={`Re-ingest ${source.name}`}>
+                      <button
+                        type="button"
+                        onClick={() => ingest.mutate(source.id)}
+                        disabled={ingest.isPending}
+                        aria-label={`Re-ingest ${source.name}`}
+                      >
                         Re-ingest
                       </button>
                       <button

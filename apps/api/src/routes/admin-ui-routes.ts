@@ -17,7 +17,10 @@ export const adminUiRoutes: FastifyPluginAsync<{ root: string }> = async (app, {
   app.get('/admin', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/admin/', 308));
   if (!existsSync(join(root, 'index.html'))) {
     app.get('/admin/*', { schema: { hide: true } }, async () => {
-      throw new CairnError('admin_not_built', `The admin UI is not built (no ${join(root, 'index.html')}); run \`npm run build\`, or start with \`npm start\`, which builds it.`);
+      throw new CairnError(
+        'admin_not_built',
+        `The admin UI is not built (no ${join(root, 'index.html')}); run \`npm run build\`, or start with \`npm start\`, which builds it.`,
+      );
     });
     return;
   }
@@ -33,7 +36,8 @@ export const adminUiRoutes: FastifyPluginAsync<{ root: string }> = async (app, {
     },
   });
   const files = new Set(readdirSync(root, { recursive: true, encoding: 'utf8' }));
-  const page = async (_request: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html', root);
+  const page = async (_request: unknown, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html', root);
   app.get('/admin/', { schema: { hide: true } }, page);
   app.get('/admin/*', { schema: { hide: true } }, async (request, reply) => {
     const path = (request.params as { '*': string })['*'];

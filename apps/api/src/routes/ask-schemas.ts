@@ -35,7 +35,9 @@ export const AskResponse = Type.Object({
   outcome: Type.Union([Type.Literal('answered'), Type.Literal('refused'), Type.Literal('no_support')]),
   clarifyingQuestions: Type.Array(Type.String()),
   standaloneQuestion: Type.String({ description: 'What retrieval searched for: the question, or a follow-up made standalone' }),
-  retrieval: Type.Array(RetrievedSchema, { description: 'Every passage retrieval returned, with its scores and ranks (the retrieval details)' }),
+  retrieval: Type.Array(RetrievedSchema, {
+    description: 'Every passage retrieval returned, with its scores and ranks (the retrieval details)',
+  }),
   timings: Type.Object({
     condenseMs: Type.Number({ description: 'making a follow-up standalone' }),
     retrieveMs: Type.Number(),

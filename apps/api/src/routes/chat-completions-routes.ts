@@ -15,7 +15,9 @@ const ChatCompletionsBody = Type.Object(
     messages: Type.Array(
       Type.Object(
         {
-          role: Type.String({ description: 'system, developer, user, assistant or tool; system and developer messages are ignored (the persona is Cairn\'s)' }),
+          role: Type.String({
+            description: "system, developer, user, assistant or tool; system and developer messages are ignored (the persona is Cairn's)",
+          }),
           content: Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]),
         },
         { additionalProperties: true },
@@ -25,7 +27,10 @@ const ChatCompletionsBody = Type.Object(
     stream: Type.Optional(Type.Boolean()),
     stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
   },
-  { additionalProperties: true, description: 'An OpenAI chat completions request; other fields (temperature, max_tokens, …) are accepted and ignored' },
+  {
+    additionalProperties: true,
+    description: 'An OpenAI chat completions request; other fields (temperature, max_tokens, …) are accepted and ignored',
+  },
 );
 type ChatCompletionsBody = Static<typeof ChatCompletionsBody>;
 
@@ -55,7 +60,7 @@ function textOf(content: ChatCompletionsBody['messages'][number]['content']): st
 function readMessages(messages: ChatCompletionsBody['messages']): { question: string; history: ConversationTurn[] } {
   const turns = messages.filter((message) => message.role === 'user' || message.role === 'assistant');
   const last = messages.at(-1)!;
-  if (last.role !== 'user') throw new CairnError('invalid_request', 'messages: the last message must be the user\'s question.');
+  if (last.role !== 'user') throw new CairnError('invalid_request', "messages: the last message must be the user's question.");
   const question = textOf(last.content);
   if (question.length > limits.questionChars) {
     throw new CairnError('question_too_long', `The question has ${question.length} characters; the limit is ${limits.questionChars}.`);
@@ -140,7 +145,8 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const footnotes = result.answer.startsWith(shown) ? result.answer.slice(shown.length) : `\n\n${result.answer}`;
         if (footnotes) open().send(null, chunk({ content: footnotes }, null));
         open().send(null, chunk({}, 'stop', { citations: result.citations }));
-        if (request.body.stream_options?.include_usage) open().send(null, { ...chunk({}, null), choices: [], usage: usage(question, history, streamed + footnotes) });
+        if (request.body.stream_options?.include_usage)
+          open().send(null, { ...chunk({}, null), choices: [], usage: usage(question, history, streamed + footnotes) });
         open().sendData('[DONE]');
       } catch (error) {
         if (!stream) throw error;

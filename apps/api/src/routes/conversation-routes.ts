@@ -24,7 +24,11 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         createdAt: conversation.createdAt.toISOString(),
         updatedAt: conversation.updatedAt.toISOString(),
         // Citations are stored as the composer produced them.
-        messages: conversation.messages.map((message) => ({ ...message, citations: message.citations as Citation[], createdAt: message.createdAt.toISOString() })),
+        messages: conversation.messages.map((message) => ({
+          ...message,
+          citations: message.citations as Citation[],
+          createdAt: message.createdAt.toISOString(),
+        })),
       };
     },
   );
@@ -42,7 +46,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { messageId, rating, comment } = request.body;
       if (!(await app.cairn.store.conversations.messageExists(messageId))) {
-        throw new CairnError('message_not_found', `No message has the id ${JSON.stringify(messageId)}; rate the messageId that /v1/ask returned.`);
+        throw new CairnError(
+          'message_not_found',
+          `No message has the id ${JSON.stringify(messageId)}; rate the messageId that /v1/ask returned.`,
+        );
       }
       const feedback = await app.cairn.store.feedback.add({ messageId, rating, comment: comment?.trim() || null });
       return reply.status(201).send({ ...feedback, createdAt: feedback.createdAt.toISOString() });

@@ -67,5 +67,7 @@ export function streamedError(request: FastifyRequest, error: unknown): { error:
     return { error: { code: error.code, message: error.message } };
   }
   request.log.error({ err: error }, 'unhandled error in a stream');
-  return { error: { code: 'internal_error', message: `An unexpected error; the server log has the details under request id ${request.id}.` } };
+  return {
+    error: { code: 'internal_error', message: `An unexpected error; the server log has the details under request id ${request.id}.` },
+  };
 }

@@ -6,7 +6,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
     // Probes call these every few seconds: their requests are not logged (errors still are).
-    { logLevel: 'warn', schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      logLevel: 'warn',
+      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -17,13 +20,21 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['health'],
         summary: 'Ready to serve: the database answers, every migration is applied, and the queue answers when configured',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), checks: Type.Object({ database: Type.String(), queue: Type.Optional(Type.String()) }) }), 503: ErrorResponse },
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ready'),
+            checks: Type.Object({ database: Type.String(), queue: Type.Optional(Type.String()) }),
+          }),
+          503: ErrorResponse,
+        },
       },
     },
     async (_request, reply) => {
       const database = await app.cairn.store.isReady();
       if (!database.ok) {
-        return reply.status(503).send({ error: { code: 'not_ready', message: `The database is not ready: ${database.reason ?? 'unknown'}` } });
+        return reply
+          .status(503)
+          .send({ error: { code: 'not_ready', message: `The database is not ready: ${database.reason ?? 'unknown'}` } });
       }
       const queue = app.cairn.runner.isReady;
       if (queue && !(await queue.call(app.cairn.runner))) {

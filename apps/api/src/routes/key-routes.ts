@@ -17,7 +17,12 @@ const KeyResponse = Type.Object({
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-const keyJson = (record: ApiKeyRecord) => ({ ...record, createdAt: isoDate(record.createdAt)!, lastUsedAt: isoDate(record.lastUsedAt), revokedAt: isoDate(record.revokedAt) });
+const keyJson = (record: ApiKeyRecord) => ({
+  ...record,
+  createdAt: isoDate(record.createdAt)!,
+  lastUsedAt: isoDate(record.lastUsedAt),
+  revokedAt: isoDate(record.revokedAt),
+});
 
 export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -29,30 +34,54 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what uses the key' }),
-            scopes: Type.Array(Scope, { minItems: 1, maxItems: 2, description: 'ask: search, answers, conversations, feedback, chat completions; admin: everything, including sources, runs and keys' }),
+            scopes: Type.Array(Scope, {
+              minItems: 1,
+              maxItems: 2,
+              description:
+                'ask: search, answers, conversations, feedback, chat completions; admin: everything, including sources, runs and keys',
+            }),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Intersect([KeyResponse, Type.Object({ key: Type.String({ description: 'Shown once: store it now' }) })]), ...errorResponses },
+        response: {
+          201: Type.Intersect([KeyResponse, Type.Object({ key: Type.String({ description: 'Shown once: store it now' }) })]),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const { record, key } = await app.cairn.store.apiKeys.create({ name: request.body.name.trim(), scopes: request.body.scopes });
       app.authChanged();
       request.log.info({ keyId: record.id, prefix: record.prefix, scopes: record.scopes }, 'API key created');
-      return reply.status(201).header('cache-control', 'no-store').send({ ...keyJson(record), key });
+      return reply
+        .status(201)
+        .header('cache-control', 'no-store')
+        .send({ ...keyJson(record), key });
     },
   );
 
   app.get(
     '/v1/keys',
-    { schema: { tags: ['keys'], summary: 'API keys (never the keys themselves), revoked ones included', response: { 200: Type.Object({ keys: Type.Array(KeyResponse) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'API keys (never the keys themselves), revoked ones included',
+        response: { 200: Type.Object({ keys: Type.Array(KeyResponse) }), ...errorResponses },
+      },
+    },
     async () => ({ keys: (await app.cairn.store.apiKeys.list()).map(keyJson) }),
   );
 
   app.delete(
     '/v1/keys/:id',
-    { schema: { tags: ['keys'], summary: 'Revoke an API key', params: Type.Object({ id: Type.String() }), response: { 200: KeyResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'Revoke an API key',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: KeyResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const record = await app.cairn.store.apiKeys.revoke(request.params.id);
       if (!record) throw new CairnError('key_not_found', `No API key has the id ${JSON.stringify(request.params.id)}.`);

@@ -7,7 +7,12 @@ import { isoDate } from './iso-date.js';
 import { RunDetailResponse, RunResponse } from './run-schemas.js';
 import { errorResponses } from './shared-schemas.js';
 
-const runJson = (run: RunRecord) => ({ ...run, createdAt: isoDate(run.createdAt)!, startedAt: isoDate(run.startedAt), finishedAt: isoDate(run.finishedAt) });
+const runJson = (run: RunRecord) => ({
+  ...run,
+  createdAt: isoDate(run.createdAt)!,
+  startedAt: isoDate(run.startedAt),
+  finishedAt: isoDate(run.finishedAt),
+});
 
 function safeNormalize(url: string): string {
   try {
@@ -24,11 +29,14 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sources'],
         summary: 'Start an ingestion run of one source, of every enabled web source, or of one page of a source',
-        description: 'With `url` (and `sourceId`, required then), the run fetches and ingests just that page of the source; otherwise it crawls.',
+        description:
+          'With `url` (and `sourceId`, required then), the run fetches and ingests just that page of the source; otherwise it crawls.',
         body: Type.Object(
           {
             sourceId: Type.Optional(Type.String()),
-            url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'One page of the source to fetch now, instead of a crawl' })),
+            url: Type.Optional(
+              Type.String({ format: 'uri', maxLength: 2048, description: 'One page of the source to fetch now, instead of a crawl' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -37,16 +45,25 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { sourceId, url } = request.body ?? {};
-      if (url !== undefined && sourceId === undefined) throw new CairnError('invalid_request', 'A run of one page needs the sourceId of the source it belongs to.');
+      if (url !== undefined && sourceId === undefined)
+        throw new CairnError('invalid_request', 'A run of one page needs the sourceId of the source it belongs to.');
       const source = sourceId === undefined ? undefined : await app.cairn.store.sources.findById(sourceId);
       if (sourceId !== undefined && !source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
       if (url !== undefined && source) {
-        if (source.kind !== 'web') throw new CairnError('invalid_request', `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`);
-        if (!sourceScope(source)(safeNormalize(url))) throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
+        if (source.kind !== 'web')
+          throw new CairnError(
+            'invalid_request',
+            `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`,
+          );
+        if (!sourceScope(source)(safeNormalize(url)))
+          throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
       }
       const queued = await app.cairn.store.runs.countQueued();
       if (queued >= app.cairn.config.maxQueuedRuns) {
-        throw new CairnError('ingest_queue_full', `${queued} ingestion runs are waiting already (INGEST_MAX_QUEUED_RUNS=${app.cairn.config.maxQueuedRuns}); retry when some have started.`);
+        throw new CairnError(
+          'ingest_queue_full',
+          `${queued} ingestion runs are waiting already (INGEST_MAX_QUEUED_RUNS=${app.cairn.config.maxQueuedRuns}); retry when some have started.`,
+        );
       }
       const runId = await app.cairn.runner.enqueue({ sourceId, url, trigger: 'api' });
       return reply.status(202).send({ runId });
@@ -68,7 +85,14 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/v1/ingest/runs/:id',
-    { schema: { tags: ['sources'], summary: 'A run with its counts and per-URL ledger', params: Type.Object({ id: Type.String() }), response: { 200: RunDetailResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'A run with its counts and per-URL ledger',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: RunDetailResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const run = await app.cairn.store.runs.find(request.params.id);
       if (!run) throw new CairnError('run_not_found', `No ingestion run has the id ${JSON.stringify(request.params.id)}.`);

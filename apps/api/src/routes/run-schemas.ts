@@ -2,7 +2,13 @@ import { Type } from 'typebox';
 import { nullableString } from './shared-schemas.js';
 
 /** Where an ingestion run is (runs, and the last run of each source). */
-export const RunStatus = Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]);
+export const RunStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
 
 const RunCounts = Type.Object({
   discovered: Type.Integer(),

@@ -22,10 +22,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new CairnError('query_too_long', `The query has ${query.length} characters; the limit is ${limits.queryChars}.`);
       }
       const mode = request.body.mode ?? app.cairn.retriever.mode;
-      const { results, timings } = await app.cairn.retriever.retrieve(query, { k: request.body.k ?? 10, filters: request.body.filters, mode, signal: request.deadline }).catch((error: unknown) => {
-        // Past the time limit, the embedder's own abort error means a timeout.
-        throw timedOut(request.deadline) ? request.deadline.reason : error;
-      });
+      const { results, timings } = await app.cairn.retriever
+        .retrieve(query, { k: request.body.k ?? 10, filters: request.body.filters, mode, signal: request.deadline })
+        .catch((error: unknown) => {
+          // Past the time limit, the embedder's own abort error means a timeout.
+          throw timedOut(request.deadline) ? request.deadline.reason : error;
+        });
       app.metrics.retrievalSeconds.observe({ route: '/v1/search' }, timings.totalMs / 1000);
       return { results, mode, timings };
     },

@@ -5,7 +5,9 @@ import { limits, nullableString } from './shared-schemas.js';
 export const Filters = Type.Object(
   {
     sources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, description: 'Source names' })),
-    authors: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Author names (case-insensitive)' })),
+    authors: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Author names (case-insensitive)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -15,7 +17,11 @@ export const SearchBody = Type.Object(
     query: Type.String({ description: `What to search for (at most ${limits.queryChars} characters)` }),
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxSearchK, default: 10 })),
     filters: Type.Optional(Filters),
-    mode: Type.Optional(Type.Union([Type.Literal('hybrid'), Type.Literal('dense'), Type.Literal('keyword')], { description: 'One list alone, or both fused (the default)' })),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('hybrid'), Type.Literal('dense'), Type.Literal('keyword')], {
+        description: 'One list alone, or both fused (the default)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

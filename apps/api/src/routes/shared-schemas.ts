@@ -36,7 +36,9 @@ export const CitationSchema = Type.Object({
   heading: Type.String(),
   quote: Type.String({ description: 'A verbatim span of the cited passage' }),
   chunkId: Type.String(),
-  kind: Type.Union([Type.Literal('article'), Type.Literal('note')], { description: 'note: one of our notes; url links the original it summarises' }),
+  kind: Type.Union([Type.Literal('article'), Type.Literal('note')], {
+    description: 'note: one of our notes; url links the original it summarises',
+  }),
   publishedAt: nullableString,
   fetchedAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'When the cited page was last crawled' })),
 });

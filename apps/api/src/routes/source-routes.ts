@@ -12,12 +12,19 @@ function assertPatterns(patterns: readonly string[] | undefined): void {
     try {
       new RegExp(pattern);
     } catch (error) {
-      throw new CairnError('invalid_request', `body.include/exclude: ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`);
+      throw new CairnError(
+        'invalid_request',
+        `body.include/exclude: ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`,
+      );
     }
   }
 }
 
-export const sourceJson = <Source extends SourceRecord>(source: Source) => ({ ...source, createdAt: isoDate(source.createdAt)!, updatedAt: isoDate(source.updatedAt)! });
+export const sourceJson = <Source extends SourceRecord>(source: Source) => ({
+  ...source,
+  createdAt: isoDate(source.createdAt)!,
+  updatedAt: isoDate(source.updatedAt)!,
+});
 
 export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const params = Type.Object({ id: Type.String() });
@@ -28,7 +35,11 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sources'],
         summary: 'Sources with their counts, crawl freshness and last run',
-        querystring: Type.Object({ staleAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Pages fetched longer ago count as stale' })) }),
+        querystring: Type.Object({
+          staleAfterDays: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 3650, default: 30, description: 'Pages fetched longer ago count as stale' }),
+          ),
+        }),
         response: { 200: SourceListResponse, ...errorResponses },
       },
     },
@@ -41,36 +52,79 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...sourceJson(source),
           oldestFetch: isoDate(source.oldestFetch),
           newestFetch: isoDate(source.newestFetch),
-          lastRun: source.lastRun && { ...source.lastRun, createdAt: isoDate(new Date(source.lastRun.createdAt))!, finishedAt: source.lastRun.finishedAt && isoDate(new Date(source.lastRun.finishedAt)) },
+          lastRun: source.lastRun && {
+            ...source.lastRun,
+            createdAt: isoDate(new Date(source.lastRun.createdAt))!,
+            finishedAt: source.lastRun.finishedAt && isoDate(new Date(source.lastRun.finishedAt)),
+          },
         })),
       };
     },
   );
 
-  app.post('/v1/sources', { schema: { tags: ['sources'], summary: 'Add a web source to crawl', body: SourceBody, response: { 201: SourceResponse, ...errorResponses } } }, async (request, reply) => {
-    assertPatterns(request.body.include);
-    assertPatterns(request.body.exclude);
-    if (await app.cairn.store.sources.findByName(request.body.name)) {
-      throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already; PATCH /v1/sources/:id changes it.`);
-    }
-    const source = await app.cairn.store.sources.upsert({ ...request.body, kind: 'web' });
-    return reply.status(201).send(sourceJson(source));
-  });
+  app.post(
+    '/v1/sources',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Add a web source to crawl',
+        body: SourceBody,
+        response: { 201: SourceResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      assertPatterns(request.body.include);
+      assertPatterns(request.body.exclude);
+      if (await app.cairn.store.sources.findByName(request.body.name)) {
+        throw new CairnError(
+          'source_exists',
+          `A source named ${JSON.stringify(request.body.name)} exists already; PATCH /v1/sources/:id changes it.`,
+        );
+      }
+      const source = await app.cairn.store.sources.upsert({ ...request.body, kind: 'web' });
+      return reply.status(201).send(sourceJson(source));
+    },
+  );
 
-  app.patch('/v1/sources/:id', { schema: { tags: ['sources'], summary: "Change a source's settings", params, body: SourcePatch, response: { 200: SourceResponse, ...errorResponses } } }, async (request) => {
-    assertPatterns(request.body.include);
-    assertPatterns(request.body.exclude);
-    if (request.body.name) {
-      const named = await app.cairn.store.sources.findByName(request.body.name);
-      if (named && named.id !== request.params.id) throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already.`);
-    }
-    const source = await app.cairn.store.sources.update(request.params.id, request.body);
-    if (!source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
-    return sourceJson(source);
-  });
+  app.patch(
+    '/v1/sources/:id',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: "Change a source's settings",
+        params,
+        body: SourcePatch,
+        response: { 200: SourceResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      assertPatterns(request.body.include);
+      assertPatterns(request.body.exclude);
+      if (request.body.name) {
+        const named = await app.cairn.store.sources.findByName(request.body.name);
+        if (named && named.id !== request.params.id)
+          throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already.`);
+      }
+      const source = await app.cairn.store.sources.update(request.params.id, request.body);
+      if (!source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
+      return sourceJson(source);
+    },
+  );
 
-  app.delete('/v1/sources/:id', { schema: { tags: ['sources'], summary: 'Delete a source and everything ingested from it', params, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-    if (!(await app.cairn.store.sources.delete(request.params.id))) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/v1/sources/:id',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Delete a source and everything ingested from it',
+        params,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      if (!(await app.cairn.store.sources.delete(request.params.id)))
+        throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
+      return reply.status(204).send(null);
+    },
+  );
 };

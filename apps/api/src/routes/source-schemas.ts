@@ -2,13 +2,25 @@ import { Type, type Static } from 'typebox';
 import { RunStatus } from './run-schemas.js';
 import { nullableString } from './shared-schemas.js';
 
-const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50, description: 'Regular expressions matched against the normalised URL' });
+const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
+  maxItems: 50,
+  description: 'Regular expressions matched against the normalised URL',
+});
 
 export const SourceBody = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Lower-case letters, digits, dot, dash, underscore' }),
-    baseUrl: Type.String({ pattern: '^https?://', maxLength: 2000, description: 'The site; only URLs on its host and under its path are crawled' }),
-    seeds: Type.Optional(Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'Sitemaps, feeds or start pages (default: /sitemap.xml and the base URL)' })),
+    baseUrl: Type.String({
+      pattern: '^https?://',
+      maxLength: 2000,
+      description: 'The site; only URLs on its host and under its path are crawled',
+    }),
+    seeds: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), {
+        maxItems: 50,
+        description: 'Sitemaps, feeds or start pages (default: /sitemap.xml and the base URL)',
+      }),
+    ),
     include: Type.Optional(regexList),
     exclude: Type.Optional(regexList),
     maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
@@ -49,7 +61,12 @@ export const SourceListResponse = Type.Object({
         tombstoned: Type.Integer({ description: 'pages that vanished' }),
         stale: Type.Integer({ description: 'active pages last fetched more than staleAfterDays ago' }),
         lastRun: Type.Union([
-          Type.Object({ id: Type.String(), status: RunStatus, createdAt: Type.String({ format: 'date-time' }), finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]) }),
+          Type.Object({
+            id: Type.String(),
+            status: RunStatus,
+            createdAt: Type.String({ format: 'date-time' }),
+            finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+          }),
           Type.Null(),
         ]),
         chunks: Type.Integer(),

@@ -36,7 +36,13 @@ export class AskService {
     retriever: PassageRetriever,
     private readonly options: AskServiceOptions,
   ) {
-    this.answering = { retriever, chatModel: options.chatModel, persona: options.persona, contextTokens: options.contextTokens, maxAnswerTokens: options.maxAnswerTokens };
+    this.answering = {
+      retriever,
+      chatModel: options.chatModel,
+      persona: options.persona,
+      contextTokens: options.contextTokens,
+      maxAnswerTokens: options.maxAnswerTokens,
+    };
   }
 
   /** The model answers come from (a refused request is still answered by rule). */
@@ -45,6 +51,10 @@ export class AskService {
   }
 
   ask(input: AskInput, listener: AnswerListener = {}): Promise<AskResult> {
-    return answerInConversation(input, { ...this.answering, conversations: this.store.conversations, maxQuestionChars: this.options.maxQuestionChars }, listener);
+    return answerInConversation(
+      input,
+      { ...this.answering, conversations: this.store.conversations, maxQuestionChars: this.options.maxQuestionChars },
+      listener,
+    );
   }
 }

@@ -12,8 +12,12 @@ const docs = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta
 /** Each section's rows (label stems), for each database where the issue asks for both. */
 const both = (label: string) => [`${label} · postgres`, `${label} · pglite`];
 const expectedRows = [
-  ...['search latency', 'search response bytes'].flatMap((label) => ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`))),
-  ...['recall@10 ef_search 40', 'recall@10 ef_search 100', 'exact ÷ HNSW p50'].flatMap((label) => ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`))),
+  ...['search latency', 'search response bytes'].flatMap((label) =>
+    ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`)),
+  ),
+  ...['recall@10 ef_search 40', 'recall@10 ef_search 100', 'exact ÷ HNSW p50'].flatMap((label) =>
+    ['clustered-1536', 'local-512'].flatMap((kind) => both(`${label} · ${kind} · 400`)),
+  ),
   ...['clustered-1536', 'local-512'].flatMap((kind) => both(`filtered search, k rows returned · ${kind} · 400`)),
   ...['clustered-1536', 'local-512'].flatMap((kind) => both(`ingest chunks/s stored · ${kind} · 400`)),
   ...both('first ingest vs re-ingest unchanged · 100 pages'),
@@ -30,9 +34,14 @@ const expectedRows = [
 describe('the comparison benchmark, quick', () => {
   it('completes and prints every row, leaving docs/benchmarks.md alone', async () => {
     const before = await readFile(docs, 'utf8');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', compareBench, '--quick'], { cwd: repositoryRoot, timeout: 280_000, maxBuffer: 16 * 2 ** 20 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', compareBench, '--quick'], {
+      cwd: repositoryRoot,
+      timeout: 280_000,
+      maxBuffer: 16 * 2 ** 20,
+    });
     for (const row of expectedRows) expect(stdout, row).toContain(`| ${row}`);
-    for (const section of ['1. Search', '2. Index quality', '3. Filtered search', '4. Ingest', '5. API', '6. Memory']) expect(stdout).toContain(`### ${section}`);
+    for (const section of ['1. Search', '2. Index quality', '3. Filtered search', '4. Ingest', '5. API', '6. Memory'])
+      expect(stdout).toContain(`### ${section}`);
     // Every row says how it stands against its target.
     expect(stdout).not.toMatch(/\bNaN\b|undefined/);
     expect(await readFile(docs, 'utf8')).toBe(before);
@@ -46,14 +55,31 @@ describe('the comparison benchmark, quick', () => {
   // rows with a verdict (a rate limit added later once broke the generation bench unseen).
   it.each([
     ['foundation.bench.ts', ['npm start → first cited answer', '/v1/search on postgres', '/v1/search on pglite']],
-    ['ingest.bench.ts', ['postgres first ingest: 100 pages', 'postgres re-ingest unchanged', 'pglite   first ingest: 100 pages', 'pglite   re-ingest unchanged']],
+    [
+      'ingest.bench.ts',
+      [
+        'postgres first ingest: 100 pages',
+        'postgres re-ingest unchanged',
+        'pglite   first ingest: 100 pages',
+        'pglite   re-ingest unchanged',
+      ],
+    ],
     ['generation.bench.ts', ['postgres (1000 chunks) request → citations event', "pglite   (1000 chunks) Cairn's time around the model"]],
-  ])('%s completes at quick sizes and prints every row', async (file, rows) => {
-    const before = await readFile(docs, 'utf8');
-    const bench = fileURLToPath(new URL(`../${file}`, import.meta.url));
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--quick'], { cwd: repositoryRoot, timeout: 280_000, maxBuffer: 16 * 2 ** 20 });
-    for (const row of rows) expect(stdout, row).toMatch(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\b(met|MISSED)\\b`, 'm'));
-    expect(stdout).not.toMatch(/\bNaN\b|undefined/);
-    expect(await readFile(docs, 'utf8')).toBe(before);
-  }, 300_000);
+  ])(
+    '%s completes at quick sizes and prints every row',
+    async (file, rows) => {
+      const before = await readFile(docs, 'utf8');
+      const bench = fileURLToPath(new URL(`../${file}`, import.meta.url));
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--quick'], {
+        cwd: repositoryRoot,
+        timeout: 280_000,
+        maxBuffer: 16 * 2 ** 20,
+      });
+      for (const row of rows)
+        expect(stdout, row).toMatch(new RegExp(`^${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\b(met|MISSED)\\b`, 'm'));
+      expect(stdout).not.toMatch(/\bNaN\b|undefined/);
+      expect(await readFile(docs, 'utf8')).toBe(before);
+    },
+    300_000,
+  );
 });

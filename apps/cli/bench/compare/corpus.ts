@@ -69,7 +69,8 @@ export class BenchCorpus {
     this.model = kind === 'clustered-1536' ? 'bench-clustered-1536' : this.embedder.model;
     if (kind === 'clustered-1536') {
       const normal = gaussian(seededRandom(1536));
-      for (let index = 0; index < centroidCount; index += 1) this.centroids.push(normalise(Array.from({ length: this.dimensions }, normal)));
+      for (let index = 0; index < centroidCount; index += 1)
+        this.centroids.push(normalise(Array.from({ length: this.dimensions }, normal)));
     }
   }
 
@@ -93,7 +94,15 @@ export class BenchCorpus {
       const heading = `${title} › Section ${ordinal}`;
       const input = embeddingInput(heading, text);
       const vector = this.kind === 'clustered-1536' ? this.clusteredVector(random) : this.embedder.embed(input);
-      return { ordinal, heading, headingPath: [title, `Section ${ordinal}`], anchor: `section-${ordinal}`, text, contentHash: contentHash(input), vector };
+      return {
+        ordinal,
+        heading,
+        headingPath: [title, `Section ${ordinal}`],
+        anchor: `section-${ordinal}`,
+        text,
+        contentHash: contentHash(input),
+        vector,
+      };
     });
     const source = sourceName(index % sourceCount);
     return { index, source, locator: `doc-${index}`, url: `https://${source}.test/${index}/`, title, chunks };

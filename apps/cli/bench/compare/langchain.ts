@@ -31,12 +31,18 @@ export interface LangChainStore {
  * dimensions (creates the extension and the table), cosine distance, its own `pg` pool with
  * default settings. `initialize: false` opens a store over the existing table.
  */
-export async function openLangChainStore(connectionString: string, dimensions: number, options: { initialize: boolean; maxConnections?: number }): Promise<LangChainStore> {
+export async function openLangChainStore(
+  connectionString: string,
+  dimensions: number,
+  options: { initialize: boolean; maxConnections?: number },
+): Promise<LangChainStore> {
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
   // An idle client whose database is dropped (force) as the pool ends must not crash the bench.
   pool.on('error', () => undefined);
   const config = { pool, tableName: langchainTable, distanceStrategy: 'cosine' as const };
-  const store = options.initialize ? await PGVectorStore.initialize(new VectorsOnly(), { ...config, dimensions }) : new PGVectorStore(new VectorsOnly(), { ...config, skipInitializationCheck: true });
+  const store = options.initialize
+    ? await PGVectorStore.initialize(new VectorsOnly(), { ...config, dimensions })
+    : new PGVectorStore(new VectorsOnly(), { ...config, skipInitializationCheck: true });
   return {
     store,
     pool,
@@ -58,7 +64,15 @@ export function langchainDocuments(document: BenchDocument): Document[] {
     (chunk) =>
       new Document({
         pageContent: chunk.text,
-        metadata: { source: document.source, url: document.url, title: document.title, author: 'Bench', heading: chunk.heading, headingPath: chunk.headingPath, anchor: chunk.anchor },
+        metadata: {
+          source: document.source,
+          url: document.url,
+          title: document.title,
+          author: 'Bench',
+          heading: chunk.heading,
+          headingPath: chunk.headingPath,
+          anchor: chunk.anchor,
+        },
       }),
   );
 }

@@ -20,7 +20,11 @@ const seconds = (started: number) => (performance.now() - started) / 1000;
  * PGlite with the vectors kept out of it until the load ends (VectorIndexing), the
  * indexing then counted in `seconds`.
  */
-export async function loadCairn(service: Store, corpus: BenchCorpus, options: { indexAfter: boolean; deadline?: number }): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
+export async function loadCairn(
+  service: Store,
+  corpus: BenchCorpus,
+  options: { indexAfter: boolean; deadline?: number },
+): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
   // A bulk load writes straight into `embeddings`, which has no index until the end.
   const store = options.indexAfter ? new Store(service.database, { vectorIndexing: 'immediate' }) : service;
   await store.embeddings.registerModel(corpus.model, corpus.dimensions);
@@ -78,7 +82,11 @@ export async function loadCairn(service: Store, corpus: BenchCorpus, options: { 
  * one call per document of 20 chunks (as Cairn stores them); its HNSW index (createHnswIndex)
  * in place before the rows, or built after them with `indexAfter`.
  */
-export async function loadLangChain(connectionString: string, corpus: BenchCorpus, options: { indexAfter: boolean; deadline?: number }): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
+export async function loadLangChain(
+  connectionString: string,
+  corpus: BenchCorpus,
+  options: { indexAfter: boolean; deadline?: number },
+): Promise<LoadResult | { stoppedAt: number; seconds: number }> {
   const langchain = await openLangChainStore(connectionString, corpus.dimensions, { initialize: true });
   try {
     if (!options.indexAfter) await createLangChainIndex(langchain.store, corpus.dimensions);

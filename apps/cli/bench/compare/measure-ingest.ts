@@ -36,7 +36,14 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
   const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/bench', maxCrawlDelayMs: 0 });
   const embedder = new CountingEmbedder();
   try {
-    const source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const source = await store.sources.upsert({
+      name: 'bench',
+      kind: 'web',
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/sitemap-bench.xml`],
+      maxPages: pages + 10,
+      crawlDelayMs: 0,
+    });
     const crawl = async () => {
       const started = performance.now();
       const result = await runCrawl({ store, embedder, ...crawler }, { sources: [source] });
@@ -100,7 +107,12 @@ export function pathologicalCases(bytes: number): { name: string; blocks: Outlin
     { name: 'punctuation only', blocks: text(fill('!?.,;:')) },
     { name: 'whitespace runs', blocks: text(fill('x \t \n  \u00a0 ')) },
     { name: 'CJK and emoji, no spaces', blocks: text(fill('漢字かな😀')) },
-    { name: 'a heading on every line', blocks: Array.from({ length: Math.ceil(bytes / 8) }, (_, index): OutlineBlock => (index % 2 ? { kind: 'text', text: 'x.' } : { kind: 'heading', level: 1 + (index % 6), text: 'h', anchor: null })) },
+    {
+      name: 'a heading on every line',
+      blocks: Array.from({ length: Math.ceil(bytes / 8) }, (_, index): OutlineBlock =>
+        index % 2 ? { kind: 'text', text: 'x.' } : { kind: 'heading', level: 1 + (index % 6), text: 'h', anchor: null },
+      ),
+    },
   ];
 }
 
@@ -119,7 +131,12 @@ export async function chunkingSpeeds(options: { proseMegabytes: number; patholog
       chunkOutline(blocks);
     } catch (error) {
       // A failure is a finding (a missed target), not the end of the run.
-      return { name, megabytes, secondsPerMegabyte: Number.POSITIVE_INFINITY, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      return {
+        name,
+        megabytes,
+        secondsPerMegabyte: Number.POSITIVE_INFINITY,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
     }
     const seconds = (performance.now() - started) / 1000;
     return { name, megabytes, secondsPerMegabyte: seconds / megabytes, error: undefined };
@@ -166,10 +183,18 @@ export async function workerPeakRss(pages: number): Promise<{ peakMiB: number | 
   });
   const queue = new QueueRunner(store, { redisUrl, prefix });
   try {
-    const source = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const source = await store.sources.upsert({
+      name: 'bench',
+      kind: 'web',
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/sitemap-bench.xml`],
+      maxPages: pages + 10,
+      crawlDelayMs: 0,
+    });
     const startDeadline = performance.now() + 120_000;
     while (!worker.output().includes('worker started')) {
-      if (worker.child.exitCode !== null || performance.now() > startDeadline) throw new Error(`cairn worker did not start:\n${worker.output()}`);
+      if (worker.child.exitCode !== null || performance.now() > startDeadline)
+        throw new Error(`cairn worker did not start:\n${worker.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const started = performance.now();
@@ -207,13 +232,22 @@ export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: 
   });
   const base = `http://127.0.0.1:${port}`;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${base}${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
   try {
     await waitForHttp(`${base}/healthz`, api);
-    const source = await call<{ id: string }>('POST', '/v1/sources', { name: 'bench', baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], maxPages: pages + 10, crawlDelayMs: 0 });
+    const source = await call<{ id: string }>('POST', '/v1/sources', {
+      name: 'bench',
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/sitemap-bench.xml`],
+      maxPages: pages + 10,
+      crawlDelayMs: 0,
+    });
     const started = performance.now();
     const { runId } = await call<{ runId: string }>('POST', '/v1/ingest/runs', { sourceId: source.id });
     const run = await untilSucceeded(() => call<RunState>('GET', `/v1/ingest/runs/${runId}`), api.output);

@@ -34,7 +34,12 @@ export interface FilteredComparison {
 const model = (corpus: BenchCorpus) => ({ id: corpus.model, dimensions: corpus.dimensions });
 
 /** Cairn's dense search, as the retriever runs it: the store's statement, then exact order by score. */
-async function cairnSearch(database: BenchDatabase, corpus: BenchCorpus, vector: number[], filters?: { sources: string[] }): Promise<SearchHit[]> {
+async function cairnSearch(
+  database: BenchDatabase,
+  corpus: BenchCorpus,
+  vector: number[],
+  filters?: { sources: string[] },
+): Promise<SearchHit[]> {
   const hits = await database.store.search.dense(model(corpus), vector, { limit: k, ...(filters ? { filters } : {}) });
   return hits.sort((a, b) => b.score - a.score);
 }
@@ -49,7 +54,12 @@ const socketOf = (client: pg.Client | pg.PoolClient) => (client as unknown as { 
  * socket of a `pg` connection (Cairn's statement sent as it is; on PGlite, Cairn reads the
  * same protocol messages in process).
  */
-export async function compareSearch(database: BenchDatabase, corpus: BenchCorpus, queries: number[][], options: { rounds: number; warmUp: number }): Promise<SearchComparison> {
+export async function compareSearch(
+  database: BenchDatabase,
+  corpus: BenchCorpus,
+  queries: number[][],
+  options: { rounds: number; warmUp: number },
+): Promise<SearchComparison> {
   const langchain = await openLangChainStore(database.connectionString, corpus.dimensions, { initialize: false });
   const cairnTimes: number[] = [];
   const langchainTimes: number[] = [];
@@ -80,7 +90,11 @@ export async function compareSearch(database: BenchDatabase, corpus: BenchCorpus
   };
 }
 
-async function responseBytes(database: BenchDatabase, corpus: BenchCorpus, queries: number[][]): Promise<{ cairn: number; langchain: number }> {
+async function responseBytes(
+  database: BenchDatabase,
+  corpus: BenchCorpus,
+  queries: number[][],
+): Promise<{ cairn: number; langchain: number }> {
   const client = new pg.Client({ connectionString: database.connectionString });
   await client.connect();
   const langchain = await openLangChainStore(database.connectionString, corpus.dimensions, { initialize: false, maxConnections: 1 });
@@ -136,7 +150,13 @@ export async function indexQuality(database: BenchDatabase, corpus: BenchCorpus,
     exactTimes.push(exact.ms);
     hnswTimes.push(hnsw100.ms);
   }
-  return { recall40: found40 / expected, recall100: found100 / expected, exactP50: percentile(exactTimes, 0.5), hnswP50: percentile(hnswTimes, 0.5), queries: queries.length };
+  return {
+    recall40: found40 / expected,
+    recall100: found100 / expected,
+    exactP50: percentile(exactTimes, 0.5),
+    hnswP50: percentile(hnswTimes, 0.5),
+    queries: queries.length,
+  };
 }
 
 /** With a source filter that keeps 10% of the rows: how often each returns k rows. */

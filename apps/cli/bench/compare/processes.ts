@@ -70,7 +70,9 @@ export function spawnApi(environment: Record<string, string>): Spawned {
 }
 
 /** Starts the API (`spawnApi`) on a free port with `environment` and waits until /healthz answers. */
-export async function startBenchApi(environment: Record<string, string>): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
+export async function startBenchApi(
+  environment: Record<string, string>,
+): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
   const port = freePort();
   const spawned = spawnApi({ ...environment, HOST: '127.0.0.1', PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
@@ -95,7 +97,8 @@ export async function waitForHttp(url: string, spawned: Spawned, timeoutMs = 120
   for (;;) {
     const response = await fetch(url).catch(() => undefined);
     if (response?.ok) return;
-    if (spawned.child.exitCode !== null) throw new Error(`the process exited (${spawned.child.exitCode}) before ${url} answered:\n${spawned.output()}`);
+    if (spawned.child.exitCode !== null)
+      throw new Error(`the process exited (${spawned.child.exitCode}) before ${url} answered:\n${spawned.output()}`);
     if (performance.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s:\n${spawned.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

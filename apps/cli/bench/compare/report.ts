@@ -1,4 +1,3 @@
-
 export type Status = 'met' | 'MISSED' | 'not run' | '—';
 
 export interface Row {
@@ -12,8 +11,7 @@ export interface Row {
 export const sections: Record<number, { title: string; note: string }> = {
   1: {
     title: '1. Search: Cairn against LangChain PGVectorStore',
-    note:
-      "Both layouts in the same database, the same vectors, query vectors and k = 10: Cairn's tables (chunks joined to documents and sources, vectors in `embeddings` with a partial HNSW index on `embedding::vector(d)`), searched by its dense statement (store.search.dense); LangChain's own table (id, text, metadata jsonb, embedding vector(d)) with its `createHnswIndex` (m 16, ef_construction 64, as Cairn's), searched by `similaritySearchVectorWithScore`. Each keeps its own session settings: Cairn ef_search 100 with iterative scans, LangChain pgvector's defaults (ef_search 40). Alternating queries, p50/p95 of the call in this process. Response bytes: what the database sends back for one search, counted on a `pg` socket (LangChain's statement is `SELECT *`, so each row carries its vector). On PGlite, LangChain reaches the embedded database over @electric-sql/pglite-socket (it only speaks `pg`), while Cairn queries it in process. Latency judged on p50.",
+    note: "Both layouts in the same database, the same vectors, query vectors and k = 10: Cairn's tables (chunks joined to documents and sources, vectors in `embeddings` with a partial HNSW index on `embedding::vector(d)`), searched by its dense statement (store.search.dense); LangChain's own table (id, text, metadata jsonb, embedding vector(d)) with its `createHnswIndex` (m 16, ef_construction 64, as Cairn's), searched by `similaritySearchVectorWithScore`. Each keeps its own session settings: Cairn ef_search 100 with iterative scans, LangChain pgvector's defaults (ef_search 40). Alternating queries, p50/p95 of the call in this process. Response bytes: what the database sends back for one search, counted on a `pg` socket (LangChain's statement is `SELECT *`, so each row carries its vector). On PGlite, LangChain reaches the embedded database over @electric-sql/pglite-socket (it only speaks `pg`), while Cairn queries it in process. Latency judged on p50.",
   },
   2: {
     title: '2. Index quality: HNSW against an exact scan (Cairn)',
@@ -25,8 +23,7 @@ export const sections: Record<number, { title: string; note: string }> = {
   },
   4: {
     title: '4. Ingest and chunking',
-    note:
-      "Chunks stored per second: the same passages and vectors, one call per document of 20 chunks, HNSW index in place (a running service): Cairn's store.documents.replace (document, chunks, keyword postings and vectors in one transaction) against LangChain's `addVectors`; time in the store calls only. The 100,000-chunk sets are bulk-loaded with the index built after the rows, on both sides (figures below for information). Fixture site: loopback, local embedder, no crawl delay. Chunking: chunkOutline on the starter notes (prose) and on one-document pathological inputs.",
+    note: "Chunks stored per second: the same passages and vectors, one call per document of 20 chunks, HNSW index in place (a running service): Cairn's store.documents.replace (document, chunks, keyword postings and vectors in one transaction) against LangChain's `addVectors`; time in the store calls only. The 100,000-chunk sets are bulk-loaded with the index built after the rows, on both sides (figures below for information). Fixture site: loopback, local embedder, no crawl delay. Chunking: chunkOutline on the starter notes (prose) and on one-document pathological inputs.",
   },
   5: {
     title: '5. API under load (autocannon, 10 connections)',
@@ -34,7 +31,7 @@ export const sections: Record<number, { title: string; note: string }> = {
   },
   6: {
     title: '6. Memory',
-    note: "Peak RSS (VmHWM) of the `cairn serve` process after the /healthz and /v1/search loads above; of a `cairn worker` process (server Postgres, Redis) after crawling the fixture site; and, on PGlite, which has no separate worker, of `cairn serve` after crawling it with its in-process jobs (started through POST /v1/ingest/runs).",
+    note: 'Peak RSS (VmHWM) of the `cairn serve` process after the /healthz and /v1/search loads above; of a `cairn worker` process (server Postgres, Redis) after crawling the fixture site; and, on PGlite, which has no separate worker, of `cairn serve` after crawling it with its in-process jobs (started through POST /v1/ingest/runs).',
   },
 };
 
@@ -50,7 +47,9 @@ export function renderTables(rows: readonly Row[]): string {
   const parts: string[] = [];
   for (const [id, { title, note }] of Object.entries(sections)) {
     const own = rows.filter((row) => row.section === Number(id));
-    parts.push(`### ${title}\n\n${note}\n\n| row | figure | target | |\n|---|---|---|---|\n${own.map((row) => `| ${cell(row.label)} | ${cell(row.figure)} | ${cell(row.target)} | ${row.status} |`).join('\n')}`);
+    parts.push(
+      `### ${title}\n\n${note}\n\n| row | figure | target | |\n|---|---|---|---|\n${own.map((row) => `| ${cell(row.label)} | ${cell(row.figure)} | ${cell(row.target)} | ${row.status} |`).join('\n')}`,
+    );
   }
   return parts.join('\n\n');
 }
@@ -65,13 +64,20 @@ export function carriedRows(markdown: string, measured: ReadonlySet<string>): Ro
   const end = markdown.indexOf('<!-- compare.bench.ts: end -->');
   if (start < 0 || end < start) return [];
   // The run that wrote the section: its rows say so, and keep saying so when carried again.
-  const runDate = /Cairn against LangChain and bare Postgres\/Node, (\d{4}-\d\d-\d\dT\d\d:\d\d)/.exec(markdown.slice(start, end))?.[1] ?? 'an earlier date';
+  const runDate =
+    /Cairn against LangChain and bare Postgres\/Node, (\d{4}-\d\d-\d\dT\d\d:\d\d)/.exec(markdown.slice(start, end))?.[1] ??
+    'an earlier date';
   const rows: Row[] = [];
   let section = 0;
   for (const line of markdown.slice(start, end).split('\n')) {
     const heading = /^### (\d+)\./.exec(line);
     if (heading) section = Number(heading[1]);
-    const cells = line.startsWith('| ') ? line.slice(2, -2).split(/ (?<!\\)\| /).map((text) => text.replace(/\\\|/g, '|')) : [];
+    const cells = line.startsWith('| ')
+      ? line
+          .slice(2, -2)
+          .split(/ (?<!\\)\| /)
+          .map((text) => text.replace(/\\\|/g, '|'))
+      : [];
     if (cells.length !== 4 || cells[0] === 'row' || measured.has(cells[0]!)) continue;
     const figure = /\(run of [^)]*\)$/.test(cells[1]!) ? cells[1]! : `${cells[1]} (run of ${runDate})`;
     rows.push({ section, label: cells[0]!, figure, target: cells[2]!, status: cells[3] as Status });

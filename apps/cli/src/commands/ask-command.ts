@@ -20,7 +20,12 @@ export const askCommand = new Command('ask')
       // In a terminal, the model's answer appears as it is written; the verified answer follows.
       const live = !options.json && process.stdout.isTTY && runtime.chatModel !== undefined;
       const result = await answerInConversation(
-        { question, conversationId: options.conversation, k: Number(options.k), filters: { sources: options.source, authors: options.author } },
+        {
+          question,
+          conversationId: options.conversation,
+          k: Number(options.k),
+          filters: { sources: options.source, authors: options.author },
+        },
         {
           conversations: runtime.store.conversations,
           retriever: new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode),
@@ -33,7 +38,11 @@ export const askCommand = new Command('ask')
         live ? { token: (text) => process.stderr.write(text) } : {},
       );
       if (live) process.stderr.write('\n\n');
-      emit(Boolean(options.json), result, () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`);
+      emit(
+        Boolean(options.json),
+        result,
+        () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`,
+      );
     } finally {
       await runtime.close();
     }

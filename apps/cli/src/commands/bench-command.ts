@@ -5,7 +5,9 @@ import { Command } from 'commander';
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The benchmarks, in the order they write docs/benchmarks.md (the first rewrites it, the others add to it). */
-export const benchFiles = ['foundation.bench.ts', 'ingest.bench.ts', 'generation.bench.ts', 'compare.bench.ts'].map((file) => fileURLToPath(new URL(`../../bench/${file}`, import.meta.url)));
+export const benchFiles = ['foundation.bench.ts', 'ingest.bench.ts', 'generation.bench.ts', 'compare.bench.ts'].map((file) =>
+  fileURLToPath(new URL(`../../bench/${file}`, import.meta.url)),
+);
 
 function run(file: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -16,7 +18,9 @@ function run(file: string, args: string[]): Promise<number> {
 }
 
 export const benchCommand = new Command('bench')
-  .description('Run the benchmarks (foundation, ingest, generation, and the comparison with LangChain and bare Postgres/Node) and write docs/benchmarks.md; needs Postgres and Redis')
+  .description(
+    'Run the benchmarks (foundation, ingest, generation, and the comparison with LangChain and bare Postgres/Node) and write docs/benchmarks.md; needs Postgres and Redis',
+  )
   .option('--quick', 'small sizes, to check the harness in a few minutes; prints the tables and leaves docs/benchmarks.md alone')
   .action(async (options: { quick?: boolean }) => {
     const args = options.quick ? ['--quick'] : [];

@@ -12,11 +12,21 @@ export const evalCommand = new Command('eval')
   .action(async (options: { json?: boolean; check?: boolean }) => {
     const config = loadConfig();
     const evaluation = await evaluateStarterCorpus(await createEmbedder(config));
-    const data = { ...evaluation, defaultMode: config.retrievalMode, scores: evaluation.scores.map(({ perQuestion: _perQuestion, ...scores }) => scores) };
+    const data = {
+      ...evaluation,
+      defaultMode: config.retrievalMode,
+      scores: evaluation.scores.map(({ perQuestion: _perQuestion, ...scores }) => scores),
+    };
     emit(Boolean(options.json), data, () => {
       const rows = [['mode', 'recall@5', 'MRR@10', 'nDCG@10', '']];
       for (const score of evaluation.scores) {
-        rows.push([score.mode, score.recallAt5.toFixed(3), score.mrrAt10.toFixed(3), score.ndcgAt10.toFixed(3), score.mode === config.retrievalMode ? '← default' : '']);
+        rows.push([
+          score.mode,
+          score.recallAt5.toFixed(3),
+          score.mrrAt10.toFixed(3),
+          score.ndcgAt10.toFixed(3),
+          score.mode === config.retrievalMode ? '← default' : '',
+        ]);
       }
       const verdict =
         evaluation.best === config.retrievalMode

@@ -18,7 +18,9 @@ interface IngestOptions {
 function summary(counts: RunCounts, runId: string, notes: string[]): string {
   const rows = table([
     ['discovered', 'fetched', 'unchanged', 'skipped', 'failed', 'passages added', 'passages removed'],
-    [counts.discovered, counts.fetched, counts.unchanged, counts.skipped, counts.failed, counts.chunksAdded, counts.chunksRemoved].map(String),
+    [counts.discovered, counts.fetched, counts.unchanged, counts.skipped, counts.failed, counts.chunksAdded, counts.chunksRemoved].map(
+      String,
+    ),
   ]);
   return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId} (details: GET /v1/ingest/runs/${runId})`;
 }
@@ -30,7 +32,9 @@ async function webSources(runtime: Runtime, options: IngestOptions): Promise<Sou
     const name = toSourceName(options.name ?? url.hostname);
     const existing = await store.sources.findByName(name);
     if (existing && existing.kind !== 'web') throw new Error(`The source ${name} is a ${existing.kind} source; pick another --name`);
-    return [existing ?? (await store.sources.upsert({ name, kind: 'web', baseUrl: new URL('/', url).toString(), seeds: [url.toString()] }))];
+    return [
+      existing ?? (await store.sources.upsert({ name, kind: 'web', baseUrl: new URL('/', url).toString(), seeds: [url.toString()] })),
+    ];
   }
   if (options.source) {
     const source = await store.sources.findByName(options.source);
@@ -79,7 +83,13 @@ export const ingestCommand = new Command('ingest')
           onProgress: (step) => progress(step.done, step.total, step.file),
         });
         if (started) bar.stop();
-        emit(Boolean(options.json), result, () => summary(result.counts, result.runId, result.failures.map((failure) => `failed: ${failure.error}`)));
+        emit(Boolean(options.json), result, () =>
+          summary(
+            result.counts,
+            result.runId,
+            result.failures.map((failure) => `failed: ${failure.error}`),
+          ),
+        );
         if (result.counts.failed > 0) process.exitCode = 1;
         return;
       }
@@ -100,7 +110,9 @@ export const ingestCommand = new Command('ingest')
       emit(Boolean(options.json), { ...result, sources: sources.map((source) => source.name) }, () =>
         summary(result.counts, result.runId, [
           ...failures.map((item) => `failed: ${item.url}: ${item.error}`),
-          ...(result.complete ? [] : ['incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned']),
+          ...(result.complete
+            ? []
+            : ['incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned']),
         ]),
       );
       if (result.counts.failed > 0) process.exitCode = 1;

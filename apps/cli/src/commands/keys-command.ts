@@ -9,7 +9,10 @@ function parseScopes(value: string): ApiKeyScope[] {
     .map((scope) => scope.trim())
     .filter(Boolean);
   const unknown = scopes.filter((scope) => !(apiKeyScopes as readonly string[]).includes(scope));
-  if (scopes.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expects a comma-separated list of ${apiKeyScopes.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`);
+  if (scopes.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(
+      `expects a comma-separated list of ${apiKeyScopes.join(', ')}${unknown.length ? ` (not ${unknown.join(', ')})` : ''}`,
+    );
   return scopes as ApiKeyScope[];
 }
 
@@ -31,7 +34,11 @@ const line = (key: ApiKeyRecord) =>
 const create = new Command('create')
   .description('Create an API key and print it once (only its hash is stored). Once any key exists, the API requires one.')
   .requiredOption('--name <name>', 'who or what will use the key')
-  .requiredOption('--scopes <scopes>', `comma-separated: ${apiKeyScopes.join(', ')} (ask: search, answers, conversations, feedback, chat completions; admin: everything)`, parseScopes)
+  .requiredOption(
+    '--scopes <scopes>',
+    `comma-separated: ${apiKeyScopes.join(', ')} (ask: search, answers, conversations, feedback, chat completions; admin: everything)`,
+    parseScopes,
+  )
   .option('--json', 'print the key and its record as JSON')
   .action(async (options: { name: string; scopes: ApiKeyScope[]; json?: boolean }) => {
     const { record, key } = await withStore((store) => store.apiKeys.create({ name: options.name.trim(), scopes: options.scopes }));
@@ -43,7 +50,9 @@ const list = new Command('list')
   .option('--json', 'print the keys as JSON')
   .action(async (options: { json?: boolean }) => {
     const keys = await withStore((store) => store.apiKeys.list());
-    emit(Boolean(options.json), { keys }, () => (keys.length === 0 ? 'No API keys: the API runs open on loopback.' : keys.map(line).join('\n')));
+    emit(Boolean(options.json), { keys }, () =>
+      keys.length === 0 ? 'No API keys: the API runs open on loopback.' : keys.map(line).join('\n'),
+    );
   });
 
 const revoke = new Command('revoke')
@@ -56,4 +65,8 @@ const revoke = new Command('revoke')
     emit(Boolean(options.json), record, () => `Revoked: ${line(record)}`);
   });
 
-export const keysCommand = new Command('keys').description('Create, list and revoke API keys').addCommand(create).addCommand(list).addCommand(revoke);
+export const keysCommand = new Command('keys')
+  .description('Create, list and revoke API keys')
+  .addCommand(create)
+  .addCommand(list)
+  .addCommand(revoke);

@@ -13,7 +13,9 @@ export const migrateCommand = new Command('migrate')
       // Progress goes to stderr, so that --json output stays one document on stdout.
       const result = await migrate(database, { log: (line) => process.stderr.write(`${line}\n`) });
       emit(Boolean(options.json), result, () =>
-        result.applied.length > 0 ? `Applied ${result.applied.join(', ')}.` : `Nothing to apply: ${result.alreadyApplied} migrations already applied.`,
+        result.applied.length > 0
+          ? `Applied ${result.applied.join(', ')}.`
+          : `Nothing to apply: ${result.alreadyApplied} migrations already applied.`,
       );
     } finally {
       await database.close();

@@ -17,12 +17,23 @@ export const searchCommand = new Command('search')
     const runtime = await openRuntime(config);
     try {
       const retriever = new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode);
-      const result = await retriever.retrieve(query, { k: Number(options.k), mode: options.mode, filters: { sources: options.source, authors: options.author } });
+      const result = await retriever.retrieve(query, {
+        k: Number(options.k),
+        mode: options.mode,
+        filters: { sources: options.source, authors: options.author },
+      });
       emit(Boolean(options.json), result, () => {
         const rank = (value: number | null) => (value === null ? '-' : String(value));
         const rows = [['#', 'score', 'dense', 'keyword', 'passage', 'url']];
         result.results.forEach((passage, index) => {
-          rows.push([String(index + 1), passage.score.toFixed(4), rank(passage.ranks.vector), rank(passage.ranks.keyword), passage.heading.slice(0, 70), passage.url]);
+          rows.push([
+            String(index + 1),
+            passage.score.toFixed(4),
+            rank(passage.ranks.vector),
+            rank(passage.ranks.keyword),
+            passage.heading.slice(0, 70),
+            passage.url,
+          ]);
         });
         return result.results.length === 0 ? 'No passages match.' : `${table(rows)}\n\n${result.timings.totalMs} ms`;
       });

@@ -11,12 +11,19 @@ export const serveCommand = new Command('serve')
   .option('--host <host>', 'address to bind (default: HOST or 127.0.0.1)')
   .option('--port <port>', 'port to listen on (default: PORT or 3000)')
   .action(async (options: { host?: string; port?: string }) => {
-    const environment = { ...processEnvironment(), ...(options.host ? { HOST: options.host } : {}), ...(options.port ? { PORT: options.port } : {}) };
+    const environment = {
+      ...processEnvironment(),
+      ...(options.host ? { HOST: options.host } : {}),
+      ...(options.port ? { PORT: options.port } : {}),
+    };
     // A bad setting is reported here, as by every other command, before anything starts.
     loadConfig(environment);
     // The API runs as a child with an IPC channel: it exits with this process, however this
     // process ends, and this process ends as the API does.
-    const child = spawn(process.execPath, ['--import', 'tsx', apiMain], { env: environment, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', apiMain], {
+      env: environment,
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
     const code = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);

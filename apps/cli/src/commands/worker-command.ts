@@ -5,26 +5,30 @@ import { embedderForModel } from '@cairn/embed';
 import { QueueRunner, startIngestWorker } from '@cairn/ingest';
 
 export const workerCommand = new Command('worker')
-  .description('Process ingestion jobs from the BullMQ queue (needs REDIS_URL); keeps the sources\' schedules in the queue')
+  .description("Process ingestion jobs from the BullMQ queue (needs REDIS_URL); keeps the sources' schedules in the queue")
   .option('--concurrency <n>', 'jobs at once', '2')
   .option('--lock-ms <ms>', "how long a job's lock lasts: a crashed worker's job is taken up again after it", '30000')
   .action(async (options: { concurrency: string; lockMs: string }) => {
     const config = loadConfig();
     if (!config.redisUrl) throw new Error('cairn worker needs REDIS_URL (without it, runs are crawled inside the API process)');
     // An embedded PGlite belongs to one process: a worker beside the API would corrupt it.
-    if (!config.databaseUrl) throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
+    if (!config.databaseUrl)
+      throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
     const runtime = await openRuntime(config, { loadStarter: false });
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     const queue = new QueueRunner(runtime.store, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
     log(`scheduled ${await queue.syncSchedules()} sources for re-ingestion`);
     await queue.close();
-    const worker = startIngestWorker({ ...runtime, embedderFor: (model) => embedderForModel(model, config) }, {
-      redisUrl: config.redisUrl,
-      prefix: config.queuePrefix,
-      concurrency: Number(options.concurrency),
-      lockDurationMs: Number(options.lockMs),
-      log,
-    });
+    const worker = startIngestWorker(
+      { ...runtime, embedderFor: (model) => embedderForModel(model, config) },
+      {
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        concurrency: Number(options.concurrency),
+        lockDurationMs: Number(options.lockMs),
+        log,
+      },
+    );
     log(`worker started (queue prefix ${config.queuePrefix}, concurrency ${options.concurrency})`);
     let closing = false;
     const shutdown = (signal: string) => {

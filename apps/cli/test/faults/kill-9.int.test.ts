@@ -4,7 +4,17 @@ import { LocalHashEmbedder } from '@cairn/embed';
 import { createCrawler, runCrawl } from '@cairn/ingest';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, type FixtureSite, type TestDatabase } from '@cairn/testing';
-import { baseEnvironment, request, seconds, sleep, startCairn, startPrivateRedis, startServe, type CairnProcess, type PrivateRedis } from './services.js';
+import {
+  baseEnvironment,
+  request,
+  seconds,
+  sleep,
+  startCairn,
+  startPrivateRedis,
+  startServe,
+  type CairnProcess,
+  type PrivateRedis,
+} from './services.js';
 
 const pages = 60;
 const lockMs = 2000;
@@ -109,7 +119,8 @@ describe('fault: kill -9 of the worker mid-run', () => {
     const requestsAtKill = site.requests.length;
     const restartedAt = Date.now();
     worker = startWorker();
-    let finished: { status: string; counts: { fetched: number; failed: number }; items: { outcome: string; httpStatus: number | null }[] } | undefined;
+    let finished:
+      { status: string; counts: { fetched: number; failed: number }; items: { outcome: string; httpStatus: number | null }[] } | undefined;
     while (Date.now() - restartedAt < 90_000) {
       const current = await run();
       if (['succeeded', 'failed', 'cancelled'].includes(current.status)) {
@@ -121,7 +132,9 @@ describe('fault: kill -9 of the worker mid-run', () => {
     const completedAfter = Date.now() - restartedAt;
     const takenUp = new Date(/(\S+) run \S+: crawling bench/.exec(worker.output())?.[1] ?? NaN).getTime() - restartedAt;
     // The first page request after the kill; the dead worker's hold on the host (its lease in Redis) delays it.
-    const firstFetch = (site.requests.slice(requestsAtKill).find((recorded) => recorded.receivedAt > killedAt && /^\/bench\/\d+\/$/.test(recorded.path))?.receivedAt ?? NaN) - restartedAt;
+    const firstFetch =
+      (site.requests.slice(requestsAtKill).find((recorded) => recorded.receivedAt > killedAt && /^\/bench\/\d+\/$/.test(recorded.path))
+        ?.receivedAt ?? NaN) - restartedAt;
     expect(finished, `the run did not finish after the restart:\n${worker.output()}`).toBeDefined();
     expect(finished!.status).toBe('succeeded');
     expect(finished!.counts.failed).toBe(0);

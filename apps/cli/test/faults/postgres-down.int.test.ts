@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnvironment, request, seconds, sleep, startPrivatePostgres, startServe, type CairnProcess, type PrivatePostgres } from './services.js';
+import {
+  baseEnvironment,
+  request,
+  seconds,
+  sleep,
+  startPrivatePostgres,
+  startServe,
+  type CairnProcess,
+  type PrivatePostgres,
+} from './services.js';
 
 /**
  * Postgres stopped under a running API (the real server, on a private cluster): /readyz
@@ -48,7 +57,8 @@ describe('fault: PostgreSQL stops under the API', () => {
       const round = await Promise.all(
         Array.from({ length: 10 }, async (_, index) => {
           const started = Date.now();
-          const response = index % 2 === 0 ? await request(`${url}/v1/sources`) : await request(`${url}/v1/search`, { body: { query: 'staff engineer' } });
+          const response =
+            index % 2 === 0 ? await request(`${url}/v1/sources`) : await request(`${url}/v1/search`, { body: { query: 'staff engineer' } });
           slowest = Math.max(slowest, Date.now() - started);
           return response;
         }),

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, startFixtureSite, type FixtureSite, type TestDatabase } from '@cairn/testing';
-import { baseEnvironment, request, seconds, sleep, startCairn, startPrivateRedis, startServe, type CairnProcess, type PrivateRedis } from './services.js';
+import {
+  baseEnvironment,
+  request,
+  seconds,
+  sleep,
+  startCairn,
+  startPrivateRedis,
+  startServe,
+  type CairnProcess,
+  type PrivateRedis,
+} from './services.js';
 
 const pages = 30;
 const outageMs = 20_000;
@@ -48,7 +58,9 @@ describe('fault: Redis down for 20 s', () => {
     const run = async (id: string): Promise<Run> => (await request(`${url}/v1/ingest/runs/${id}`)).body;
     const sourceIds: string[] = [];
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) {
-      const created = await request(`${url}/v1/sources`, { body: { name, baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], crawlDelayMs: 0 } });
+      const created = await request(`${url}/v1/sources`, {
+        body: { name, baseUrl: `${site.url}/bench/`, seeds: [`${site.url}/sitemap-bench.xml`], crawlDelayMs: 0 },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       sourceIds.push(created.body.id);
     }
@@ -85,7 +97,12 @@ describe('fault: Redis down for 20 s', () => {
     else {
       expect(during.body.error.code).toBe('not_ready');
       // Not left queued with nobody to run it: the run is on record as not started.
-      const runs = (await request(`${url}/v1/ingest/runs`)).body.runs as { id: string; sourceId: string; status: string; error: string | null }[];
+      const runs = (await request(`${url}/v1/ingest/runs`)).body.runs as {
+        id: string;
+        sourceId: string;
+        status: string;
+        error: string | null;
+      }[];
       const refused = runs.find((candidate) => candidate.sourceId === sourceIds[3]);
       expect(refused, JSON.stringify(runs)).toMatchObject({ status: 'failed', error: expect.stringMatching(/queue/) });
       refusedRun = refused!.id;

@@ -41,7 +41,11 @@ export const sleep = (milliseconds: number) => new Promise<void>((resolve) => se
 function postgresBinDirectory(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const major of majors) {
     const directory = join(root, major, 'bin');
     if (existsSync(join(directory, 'initdb')) && existsSync(join(directory, 'pg_ctl'))) return directory;
@@ -233,7 +237,11 @@ export function baseEnvironment(extra: Record<string, string | undefined>): Reco
 
 /** Spawns `node --import tsx apps/cli/src/main.ts <args>` with exactly `environment`. */
 export function startCairn(args: string[], environment: Record<string, string>): CairnProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], { cwd: repositoryRoot, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+    cwd: repositoryRoot,
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const listeners = new Set<() => void>();
   const append = (data: Buffer) => {
@@ -259,10 +267,17 @@ export function startCairn(args: string[], environment: Record<string, string>):
           const match = pattern.exec(output);
           if (match) return finish(() => resolve(match));
           if (child.exitCode !== null || child.signalCode !== null) {
-            finish(() => reject(new Error(`cairn ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`)));
+            finish(() =>
+              reject(
+                new Error(`cairn ${args.join(' ')} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`cairn ${args.join(' ')} did not print ${pattern} within ${timeoutMs} ms:\n${output}`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`cairn ${args.join(' ')} did not print ${pattern} within ${timeoutMs} ms:\n${output}`))),
+          timeoutMs,
+        );
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);

@@ -85,7 +85,8 @@ describe('fault: SIGTERM under load', () => {
     const streamed = Array.from({ length: streams }, (_, index) => askStreaming(url, `How do I sponsor someone, take ${index}?`));
     // Every request has reached the model, so each is mid-answer when the signal comes.
     while (chatRequests() - before < inFlight + streams) {
-      if (Date.now() - started > 20_000) throw new Error(`only ${chatRequests() - before} of ${inFlight + streams} requests reached the model`);
+      if (Date.now() - started > 20_000)
+        throw new Error(`only ${chatRequests() - before} of ${inFlight + streams} requests reached the model`);
       await sleep(20);
     }
     const signalledAt = Date.now();
@@ -98,7 +99,10 @@ describe('fault: SIGTERM under load', () => {
     const exit = await api!.exited;
     const exitedAfter = Date.now() - signalledAt;
 
-    expect(responses.map((response) => response.status), JSON.stringify(responses.find((response) => response.status !== 200))).toEqual(Array(inFlight).fill(200));
+    expect(
+      responses.map((response) => response.status),
+      JSON.stringify(responses.find((response) => response.status !== 200)),
+    ).toEqual(Array(inFlight).fill(200));
     for (const response of responses) expect(response.body.mode).toBe('llm');
     expect(responses.every((response) => response.finishedAt > signalledAt)).toBe(true);
     for (const response of streamedResponses) {

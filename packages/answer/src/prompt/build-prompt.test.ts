@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, type RetrievedPassage } from '@cairn/core';
-import { buildChatPrompt, formatPassages, messageFramingTokens, promptSafetyMarginTokens, type ChatPromptInput, type ChatTurn } from './build-prompt.js';
+import {
+  buildChatPrompt,
+  formatPassages,
+  messageFramingTokens,
+  promptSafetyMarginTokens,
+  type ChatPromptInput,
+  type ChatTurn,
+} from './build-prompt.js';
 
 function passage(index: number, overrides: Partial<RetrievedPassage> = {}): RetrievedPassage {
   return {
@@ -55,7 +62,9 @@ describe('formatPassages', () => {
       '<passage n="1" title="Title 1" author="Will Larson" source="lethain" url="https://example.test/post-1/#section-1" section="Title 1 › Section 1">',
     );
     expect(fencedText(block, 1)).toBe(passage(1).text);
-    expect(block).toContain('<passage n="2" title="Title 2" author="unknown" source="lethain" url="https://example.test/post-2/#section-2" section="Only heading">');
+    expect(block).toContain(
+      '<passage n="2" title="Title 2" author="unknown" source="lethain" url="https://example.test/post-2/#section-2" section="Only heading">',
+    );
     expect(lines.at(-1)).toBe('</passages>');
   });
 
@@ -139,6 +148,8 @@ describe('buildChatPrompt', () => {
 
   it('throws when the persona and the question alone exceed the budget', () => {
     const persona = 'You are a very long persona. '.repeat(200);
-    expect(() => buildChatPrompt(input({ persona, contextTokens: 1500, maxAnswerTokens: 1000 }))).toThrow(/persona and the question alone need \d+ tokens/);
+    expect(() => buildChatPrompt(input({ persona, contextTokens: 1500, maxAnswerTokens: 1000 }))).toThrow(
+      /persona and the question alone need \d+ tokens/,
+    );
   });
 });

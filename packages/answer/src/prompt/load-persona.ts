@@ -15,11 +15,18 @@ export async function loadPersona(path: string = defaultPersonaPath): Promise<st
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError('CAIRN_PERSONA_PATH', `cannot read the persona file at ${path}; point CAIRN_PERSONA_PATH at a readable Markdown file.`, { cause: error });
+    throw new ConfigError(
+      'CAIRN_PERSONA_PATH',
+      `cannot read the persona file at ${path}; point CAIRN_PERSONA_PATH at a readable Markdown file.`,
+      { cause: error },
+    );
   }
   const persona = text.trim();
   if (persona === '') {
-    throw new ConfigError('CAIRN_PERSONA_PATH', `the persona file at ${path} is empty; write the system prompt into it or point CAIRN_PERSONA_PATH at another file.`);
+    throw new ConfigError(
+      'CAIRN_PERSONA_PATH',
+      `the persona file at ${path} is empty; write the system prompt into it or point CAIRN_PERSONA_PATH at another file.`,
+    );
   }
   return persona;
 }

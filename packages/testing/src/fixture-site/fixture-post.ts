@@ -30,4 +30,17 @@ export function toWholeSeconds(milliseconds: number): number {
 }
 
 /** English month names, spelled out here because ICU's abbreviations differ between Node builds. */
-export const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];

@@ -27,14 +27,17 @@ describe('fixture site', () => {
     const response = await fetch(`${site.url}/robots.txt`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const lines = (await response.text()).split('\n');
-    expect(lines).toEqual(expect.arrayContaining(['User-agent: *', 'Disallow: /private/', 'Crawl-delay: 1', `Sitemap: ${site.url}/sitemap.xml`]));
+    expect(lines).toEqual(
+      expect.arrayContaining(['User-agent: *', 'Disallow: /private/', 'Crawl-delay: 1', `Sitemap: ${site.url}/sitemap.xml`]),
+    );
     expect(await text('/private/secret/')).toContain('ignored robots.txt');
   });
 
   it('serves a sitemap index whose child sitemaps list absolute, slashed URLs with lastmod', async () => {
     const index = await text('/sitemap.xml');
     expect(index).toContain('<sitemapindex');
-    for (const child of ['sitemap-posts.xml', 'sitemap-blog.xml', 'sitemap-bench.xml']) expect(index).toContain(`<loc>${site.url}/${child}</loc>`);
+    for (const child of ['sitemap-posts.xml', 'sitemap-blog.xml', 'sitemap-bench.xml'])
+      expect(index).toContain(`<loc>${site.url}/${child}</loc>`);
     const posts = await text('/sitemap-posts.xml');
     const locations = [...posts.matchAll(/<loc>(.*?)<\/loc>/g)].map((match) => match[1]!);
     expect(locations.length).toBeGreaterThanOrEqual(6);
@@ -61,7 +64,9 @@ describe('fixture site', () => {
   it('renders larahogan.me-shaped posts and both feeds', async () => {
     const html = await text('/blog/giving-useful-feedback/');
     expect(html).toContain('<meta name="author" content="Lara Hogan">');
-    expect(html).toMatch(/<div class="post">\s*<h1 class="post-title">Giving feedback that lands<\/h1>\s*<span class="post-date">10 Sep 2020<\/span>\s*<div class="post-content">/);
+    expect(html).toMatch(
+      /<div class="post">\s*<h1 class="post-title">Giving feedback that lands<\/h1>\s*<span class="post-date">10 Sep 2020<\/span>\s*<div class="post-content">/,
+    );
     expect(html).toContain('<h2 id="explain-the-impact">');
     const rss = await text('/index.xml');
     expect(rss).toContain(`<link>${site.url}/posts/writing-engineering-strategy/</link>`);
@@ -145,7 +150,11 @@ describe('fixture site', () => {
   it('serves a PDF, and a body with no content type', async () => {
     const pdf = await fetch(`${site.url}/file.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const untyped = await rawGet(`${site.url}/no-type/`);
     expect(untyped.headers['content-type']).toBeUndefined();
     expect((await readAll(untyped)).toString()).toContain('<p>');
@@ -178,7 +187,13 @@ describe('fixture site', () => {
 
   it('hides the injected phrase five ways on /posts/hidden-text/, beside visible text', async () => {
     const html = await text('/posts/hidden-text/');
-    for (const pattern of [/style="display:none">[^<]*PHRASE/, /<div hidden>[^<]*PHRASE/, /aria-hidden="true">[^<]*PHRASE/, /<script>[^<]*PHRASE/, /<style>[^<]*PHRASE/]) {
+    for (const pattern of [
+      /style="display:none">[^<]*PHRASE/,
+      /<div hidden>[^<]*PHRASE/,
+      /aria-hidden="true">[^<]*PHRASE/,
+      /<script>[^<]*PHRASE/,
+      /<style>[^<]*PHRASE/,
+    ]) {
       expect(html).toMatch(new RegExp(pattern.source.replace('PHRASE', injectedPhrase)));
     }
     expect(html).toContain('<p>Teams rarely fail because they pick bad projects.');
@@ -190,7 +205,14 @@ describe('fixture site', () => {
     const listed = [...(await text('/hostile-sitemap.xml')).matchAll(/<loc>(.*?)<\/loc>/g)].map((match) => match[1]);
     expect(listed.sort()).toEqual(injectionPages.map((page) => `${site.url}${page.post.path}`).sort());
     // Nothing else points at them, so crawls of the rest of the site are unchanged.
-    for (const path of ['/sitemap.xml', '/sitemap-posts.xml', '/sitemap-blog.xml', '/robots.txt', '/', '/posts/writing-engineering-strategy/']) {
+    for (const path of [
+      '/sitemap.xml',
+      '/sitemap-posts.xml',
+      '/sitemap-blog.xml',
+      '/robots.txt',
+      '/',
+      '/posts/writing-engineering-strategy/',
+    ]) {
       expect(await text(path), path).not.toContain('/hostile');
     }
     for (const page of injectionPages) {

@@ -17,7 +17,14 @@ export { blogPosts } from './blog-posts.js';
 export { hiddenTextPost, injectedPhrase } from './hidden-text-post.js';
 export { gzipBombInflatedBytes, hugeBodyBytes, slowDrip } from './hostile-responses.js';
 export { hugoPosts, privateDraftPost } from './hugo-posts.js';
-export { attackerHosts, injectionPages, injectionPathPrefix, toTagCharacters, type InjectionFamily, type InjectionPage } from './injection-pages.js';
+export {
+  attackerHosts,
+  injectionPages,
+  injectionPathPrefix,
+  toTagCharacters,
+  type InjectionFamily,
+  type InjectionPage,
+} from './injection-pages.js';
 export { syntheticPost } from './synthetic-post.js';
 
 /** One request the fixture site answered, for tests to assert on (politeness, revalidation). */
@@ -140,24 +147,59 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     sendDocument(request, response, { body, contentType: `${contentType}; charset=utf-8`, lastModified });
   const stillServed = <T extends { path: string }>(posts: T[]) => posts.filter((post) => documents.has(post.path));
 
-  const redirect = (status: 301 | 302, location: () => string): RouteHandler => (request, response) => sendRedirect(request, response, status, location());
+  const redirect =
+    (status: 301 | 302, location: () => string): RouteHandler =>
+    (request, response) =>
+      sendRedirect(request, response, status, location());
   const routes = new Map<string, RouteHandler>([
-    ['/sitemap.xml', (request, response) => {
-      const sitemaps = Object.entries(childSitemaps).map(([path, entries]) => ({ url: `${siteUrl}${path}`, lastModified: newest(entries()) }));
-      sendXml(request, response, renderSitemapIndex(sitemaps), 'application/xml', newest(sitemaps));
-    }],
-    ...Object.entries(childSitemaps).map(([path, entries]): [string, RouteHandler] => [path, (request, response) => {
-      const pages = entries();
-      sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
-    }]),
+    [
+      '/sitemap.xml',
+      (request, response) => {
+        const sitemaps = Object.entries(childSitemaps).map(([path, entries]) => ({
+          url: `${siteUrl}${path}`,
+          lastModified: newest(entries()),
+        }));
+        sendXml(request, response, renderSitemapIndex(sitemaps), 'application/xml', newest(sitemaps));
+      },
+    ],
+    ...Object.entries(childSitemaps).map(([path, entries]): [string, RouteHandler] => [
+      path,
+      (request, response) => {
+        const pages = entries();
+        sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
+      },
+    ]),
     // Listed in no sitemap index, robots.txt or page: only a crawl seeded with it finds the
     // hostile pages, so crawls of the rest of the site count the same pages as before.
-    ['/hostile-sitemap.xml', (request, response) => {
-      const pages = pagesUnder(injectionPathPrefix);
-      sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
-    }],
-    ['/index.xml', (request, response) => sendXml(request, response, renderRssFeed({ siteUrl, title: hugoSiteName, posts: stillServed(hugoPosts) }), 'application/rss+xml', siteBuiltAt)],
-    ['/feed.xml', (request, response) => sendXml(request, response, renderAtomFeed({ siteUrl, title: 'Lara Hogan', posts: stillServed(blogPosts) }), 'application/atom+xml', siteBuiltAt)],
+    [
+      '/hostile-sitemap.xml',
+      (request, response) => {
+        const pages = pagesUnder(injectionPathPrefix);
+        sendXml(request, response, renderUrlSet(pages), 'application/xml', newest(pages));
+      },
+    ],
+    [
+      '/index.xml',
+      (request, response) =>
+        sendXml(
+          request,
+          response,
+          renderRssFeed({ siteUrl, title: hugoSiteName, posts: stillServed(hugoPosts) }),
+          'application/rss+xml',
+          siteBuiltAt,
+        ),
+    ],
+    [
+      '/feed.xml',
+      (request, response) =>
+        sendXml(
+          request,
+          response,
+          renderAtomFeed({ siteUrl, title: 'Lara Hogan', posts: stillServed(blogPosts) }),
+          'application/atom+xml',
+          siteBuiltAt,
+        ),
+    ],
     // Locations mix absolute and relative forms, as real servers do.
     ['/old/moved-post', redirect(301, () => `${siteUrl}/posts/planning-large-migrations/`)],
     ['/chain/1', redirect(302, () => '/chain/2')],
@@ -170,12 +212,16 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     ['/slow/', sendSlowDrip],
     ['/huge/', sendHugeBody],
     ['/bomb/', sendGzipBomb],
-    ['/no-type/', (request, response) => {
-      const html = '<!DOCTYPE html><html><head><title>No type</title></head><body><p>This body came without a content type.</p></body></html>\n';
-      // Node adds no content-type of its own, so none goes out.
-      response.writeHead(200, { 'content-length': Buffer.byteLength(html) });
-      response.end(request.method === 'HEAD' ? undefined : html);
-    }],
+    [
+      '/no-type/',
+      (request, response) => {
+        const html =
+          '<!DOCTYPE html><html><head><title>No type</title></head><body><p>This body came without a content type.</p></body></html>\n';
+        // Node adds no content-type of its own, so none goes out.
+        response.writeHead(200, { 'content-length': Buffer.byteLength(html) });
+        response.end(request.method === 'HEAD' ? undefined : html);
+      },
+    ],
   ]);
   const exists = (pathname: string) =>
     removed.has(pathname) || documents.has(pathname) || routes.has(pathname) || syntheticNumber(pathname) !== undefined;

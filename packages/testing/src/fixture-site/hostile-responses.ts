@@ -47,7 +47,9 @@ let hugeFiller: Buffer | undefined;
 
 function* hugeChunks(): Generator<Buffer> {
   // One 64 KiB block, built once and sent over and over, so the 20 MiB never sit in memory.
-  hugeFiller ??= Buffer.from(padTo('<p>This page never ends, and a careful crawler stops reading long before it does.</p>', 128).repeat(512));
+  hugeFiller ??= Buffer.from(
+    padTo('<p>This page never ends, and a careful crawler stops reading long before it does.</p>', 128).repeat(512),
+  );
   yield Buffer.from('<!DOCTYPE html><html><head><title>Huge</title></head><body>\n');
   for (let sent = 0; sent < hugeBodyBytes; sent += hugeFiller.length) yield hugeFiller;
   yield Buffer.from('</body></html>\n');

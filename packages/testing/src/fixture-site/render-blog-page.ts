@@ -8,7 +8,14 @@ function shortDate(isoDate: string): string {
 }
 
 /** The plain Jekyll layout larahogan.me uses: a sidebar of links beside a content column. */
-function blogLayout(options: { siteUrl: string; path: string; title: string; description: string; articleHead?: string; content: string }): string {
+function blogLayout(options: {
+  siteUrl: string;
+  path: string;
+  title: string;
+  description: string;
+  articleHead?: string;
+  content: string;
+}): string {
   return `<!DOCTYPE html>
 <html lang="en-us">
 <head>
@@ -48,7 +55,10 @@ ${options.content}
 /** One post in larahogan.me's markup: `div.post` with `h1.post-title`, `span.post-date`, `div.post-content`. */
 export function renderBlogPage(post: FixturePost, options: { siteUrl: string; related: FixturePost[] }): string {
   const related = options.related
-    .map((other) => `      <li><h3><a href="${other.path}">${escapeMarkup(other.title)} <small>${shortDate(other.publishedAt)}</small></a></h3></li>`)
+    .map(
+      (other) =>
+        `      <li><h3><a href="${other.path}">${escapeMarkup(other.title)} <small>${shortDate(other.publishedAt)}</small></a></h3></li>`,
+    )
     .join('\n');
   const articleHead = `
   <meta property="og:type" content="article">
@@ -82,5 +92,11 @@ ${options.posts
   )
   .join('\n')}
     </div>`;
-  return blogLayout({ siteUrl: options.siteUrl, path: options.path, title: 'Blog', description: 'Posts about management and leadership.', content });
+  return blogLayout({
+    siteUrl: options.siteUrl,
+    path: options.path,
+    title: 'Blog',
+    description: 'Posts about management and leadership.',
+    content,
+  });
 }

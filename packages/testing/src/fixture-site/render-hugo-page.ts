@@ -88,7 +88,9 @@ export function renderHugoPage(post: FixturePost, { siteUrl, section, previous, 
     .join('\n');
   // Hand-written Markdown links on these sites usually drop the trailing slash.
   const neighbourLink = (link: PostLink | undefined, direction: 'previous' | 'next') =>
-    link ? `<a class="${direction} link" href="${withoutTrailingSlash(link.path)}">${direction === 'previous' ? '&larr; ' : ''}${escapeMarkup(link.title)}${direction === 'next' ? ' &rarr;' : ''}</a>` : '';
+    link
+      ? `<a class="${direction} link" href="${withoutTrailingSlash(link.path)}">${direction === 'previous' ? '&larr; ' : ''}${escapeMarkup(link.title)}${direction === 'next' ? ' &rarr;' : ''}</a>`
+      : '';
   const articleHead = `
     <meta name="author" content="${escapeMarkup(post.author)}">
     <meta property="og:type" content="article">

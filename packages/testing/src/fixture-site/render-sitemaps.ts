@@ -14,7 +14,10 @@ export function sitemapDate(milliseconds: number): string {
 /** A sitemap index (`<sitemapindex>`) pointing at child sitemaps. */
 export function renderSitemapIndex(sitemaps: SitemapEntry[]): string {
   const entries = sitemaps
-    .map((sitemap) => `  <sitemap>\n    <loc>${escapeMarkup(sitemap.url)}</loc>\n    <lastmod>${sitemapDate(sitemap.lastModified)}</lastmod>\n  </sitemap>`)
+    .map(
+      (sitemap) =>
+        `  <sitemap>\n    <loc>${escapeMarkup(sitemap.url)}</loc>\n    <lastmod>${sitemapDate(sitemap.lastModified)}</lastmod>\n  </sitemap>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${entries}\n</sitemapindex>\n`;
 }

@@ -32,9 +32,42 @@ export function robotsText(siteUrl: string): string {
  */
 export function seedDocuments(siteUrl: string): Map<string, ServedDocument> {
   const documents = new Map<string, ServedDocument>();
-  documents.set('/', page(renderHugoListPage({ siteUrl, path: '/', title: hugoSiteName, introduction: 'Notes on engineering leadership, strategy and infrastructure.', posts: hugoPosts })));
-  documents.set('/posts/', page(renderHugoListPage({ siteUrl, path: '/posts/', title: 'Posts', introduction: 'Everything written here, newest first.', posts: hugoPosts })));
-  documents.set('/newsletter/', page(renderHugoListPage({ siteUrl, path: '/newsletter/', title: 'Newsletter', introduction: 'One email when a new post goes up. Unsubscribe any time.', posts: [] })));
+  documents.set(
+    '/',
+    page(
+      renderHugoListPage({
+        siteUrl,
+        path: '/',
+        title: hugoSiteName,
+        introduction: 'Notes on engineering leadership, strategy and infrastructure.',
+        posts: hugoPosts,
+      }),
+    ),
+  );
+  documents.set(
+    '/posts/',
+    page(
+      renderHugoListPage({
+        siteUrl,
+        path: '/posts/',
+        title: 'Posts',
+        introduction: 'Everything written here, newest first.',
+        posts: hugoPosts,
+      }),
+    ),
+  );
+  documents.set(
+    '/newsletter/',
+    page(
+      renderHugoListPage({
+        siteUrl,
+        path: '/newsletter/',
+        title: 'Newsletter',
+        introduction: 'One email when a new post goes up. Unsubscribe any time.',
+        posts: [],
+      }),
+    ),
+  );
   hugoPosts.forEach((post, index) => {
     // Newest first: the previous post is the older one.
     const body = renderHugoPage(post, { siteUrl, section: 'posts', previous: hugoPosts[index + 1], next: hugoPosts[index - 1] });
@@ -48,8 +81,16 @@ export function seedDocuments(siteUrl: string): Map<string, ServedDocument> {
   }
   documents.set('/robots.txt', { body: robotsText(siteUrl), contentType: 'text/plain; charset=utf-8', lastModified: siteBuiltAt });
   // Served so a rendering crawler (Chromium) finds its stylesheets instead of logging 404s.
-  documents.set('/ananke/css/main.min.css', { body: 'body{font-family:sans-serif}\n.pb7{padding-bottom:4rem}\n', contentType: 'text/css; charset=utf-8', lastModified: siteBuiltAt });
-  documents.set('/public/css/hyde.css', { body: '.sidebar{float:left;width:18rem}\n.content{margin-left:20rem}\n', contentType: 'text/css; charset=utf-8', lastModified: siteBuiltAt });
+  documents.set('/ananke/css/main.min.css', {
+    body: 'body{font-family:sans-serif}\n.pb7{padding-bottom:4rem}\n',
+    contentType: 'text/css; charset=utf-8',
+    lastModified: siteBuiltAt,
+  });
+  documents.set('/public/css/hyde.css', {
+    body: '.sidebar{float:left;width:18rem}\n.content{margin-left:20rem}\n',
+    contentType: 'text/css; charset=utf-8',
+    lastModified: siteBuiltAt,
+  });
   documents.set('/file.pdf', { body: pdfDocument(), contentType: 'application/pdf', lastModified: siteBuiltAt });
   return documents;
 }

@@ -12,34 +12,97 @@ function seededRandom(seed: number): () => number {
 }
 
 const subjects = [
-  'The platform team', 'A new engineering manager', 'Every staff engineer', 'The on-call rotation', 'Quarterly planning',
-  'A database migration', 'The incident review', 'The hiring loop', 'A written strategy', 'The architecture review',
-  'Each product team', 'The reliability budget', 'A design document', 'The promotion committee', 'The deploy pipeline',
-  'A reorganization', 'The roadmap', 'Cross-team work', 'The interview rubric', 'A service ownership map',
+  'The platform team',
+  'A new engineering manager',
+  'Every staff engineer',
+  'The on-call rotation',
+  'Quarterly planning',
+  'A database migration',
+  'The incident review',
+  'The hiring loop',
+  'A written strategy',
+  'The architecture review',
+  'Each product team',
+  'The reliability budget',
+  'A design document',
+  'The promotion committee',
+  'The deploy pipeline',
+  'A reorganization',
+  'The roadmap',
+  'Cross-team work',
+  'The interview rubric',
+  'A service ownership map',
 ];
 const verbs = [
-  'depends on', 'slowly erodes', 'quietly rewards', 'makes room for', 'gets clearer with', 'should start from',
-  'tends to hide', 'costs less than', 'benefits from', 'outlasts', 'competes with', 'is judged by', 'rarely survives',
-  'works best with', 'exposes the lack of', 'turns into',
+  'depends on',
+  'slowly erodes',
+  'quietly rewards',
+  'makes room for',
+  'gets clearer with',
+  'should start from',
+  'tends to hide',
+  'costs less than',
+  'benefits from',
+  'outlasts',
+  'competes with',
+  'is judged by',
+  'rarely survives',
+  'works best with',
+  'exposes the lack of',
+  'turns into',
 ];
 const objects = [
-  'a shared vocabulary', 'honest estimates', 'small reversible decisions', 'a clear owner', 'written context',
-  'fewer handoffs', 'a steady review cadence', 'explicit trade-offs', 'measured outcomes', 'a realistic staffing plan',
-  'calm escalation paths', 'a single source of truth', 'predictable release trains', 'thoughtful sponsorship',
-  'a backlog nobody reads', 'well-run retrospectives', 'documented exceptions', 'a narrow scope',
+  'a shared vocabulary',
+  'honest estimates',
+  'small reversible decisions',
+  'a clear owner',
+  'written context',
+  'fewer handoffs',
+  'a steady review cadence',
+  'explicit trade-offs',
+  'measured outcomes',
+  'a realistic staffing plan',
+  'calm escalation paths',
+  'a single source of truth',
+  'predictable release trains',
+  'thoughtful sponsorship',
+  'a backlog nobody reads',
+  'well-run retrospectives',
+  'documented exceptions',
+  'a narrow scope',
 ];
 const endings = [
-  '', '', ' over a few quarters', ' when headcount is flat', ' once the team doubles', ' during a reorganization',
-  ' in the first month', ' after a major outage', ' across time zones', ' when priorities shift weekly',
+  '',
+  '',
+  ' over a few quarters',
+  ' when headcount is flat',
+  ' once the team doubles',
+  ' during a reorganization',
+  ' in the first month',
+  ' after a major outage',
+  ' across time zones',
+  ' when priorities shift weekly',
 ];
 const headings = [
-  'Why this matters', 'Where teams get stuck', 'A working model', 'Measuring progress', 'Common failure modes',
-  'What to try next', 'Trade-offs worth naming', 'Getting buy-in', 'Staffing the work', 'Closing thoughts',
-  'Signals to watch', 'A worked example',
+  'Why this matters',
+  'Where teams get stuck',
+  'A working model',
+  'Measuring progress',
+  'Common failure modes',
+  'What to try next',
+  'Trade-offs worth naming',
+  'Getting buy-in',
+  'Staffing the work',
+  'Closing thoughts',
+  'Signals to watch',
+  'A worked example',
 ];
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /**
