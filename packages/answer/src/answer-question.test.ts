@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RetrievedPassage } from '@cairn/core';
+import { retrievedPassage } from '../test/retrieved-passage.js';
 import { answerQuestion, extractiveModel, type AnswerListener, type PassageRetriever } from './answer-question.js';
 import type { ChatMessage, ChatModel } from './chat-model.js';
 
-function passage(index: number, overrides: Partial<RetrievedPassage>): RetrievedPassage {
-  return {
-    chunkId: `chunk-${index}`,
-    documentId: `doc-${index}`,
-    url: `https://example.test/${index}`,
-    title: `Title ${index}`,
-    author: 'Lara Hogan',
-    source: 'starter-notes',
-    kind: 'note',
-    heading: `Title ${index} › Section`,
-    headingPath: [`Title ${index}`, 'Section'],
-    anchor: null,
-    text: '',
-    publishedAt: null,
-    frameworks: [],
-    score: 1 / (index + 1),
-    ranks: { vector: index + 1, keyword: null },
-    ...overrides,
-  };
-}
+const passage = retrievedPassage;
 
 const passages = [
   passage(0, {
