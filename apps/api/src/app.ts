@@ -5,10 +5,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './auth.js';
-import { registerErrorHandling } from './error-handler.js';
+import { answerClientError, registerErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
 import { requestDeadlinePlugin } from './request-deadline.js';
 import { securityPlugin } from './security.js';
+import { textCheckPlugin } from './text-check.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { adminUiRoutes, defaultAdminDir } from './routes/admin-ui-routes.js';
 import { askRoutes } from './routes/ask-routes.js';
@@ -34,10 +35,16 @@ export interface AppOptions {
 }
 
 export async function buildApp(dependencies: AppDependencies, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = dependencies;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.bodyBytes,
-    requestTimeout: 30_000,
+    // A backstop for headers sent slowly, which no hook sees: Node answers 408 once the
+    // request has not arrived whole within this, checked every second. A slow body is
+    // answered sooner, at REQUEST_TIMEOUT_MS, by the request deadline plugin.
+    requestTimeout: config.requestTimeoutMs + 2000,
+    http: { connectionsCheckingInterval: 1000 },
+    clientErrorHandler: answerClientError,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
@@ -107,7 +114,7 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const { config } = dependencies;
+  await app.register(textCheckPlugin);
   await app.register(requestDeadlinePlugin, {
     requestTimeoutMs: config.requestTimeoutMs,
     answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000),

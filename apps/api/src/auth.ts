@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
+import type { ConversationCaller } from '@cairn/answer';
 import { CairnError, ConfigError, type CairnConfig } from '@cairn/core';
-import { sameKey, type ApiKeyScope, type Store } from '@cairn/store';
+import { sameKey, type ApiKeyScope, type ConversationReader, type Store } from '@cairn/store';
 
 /** Who is calling: a stored key, or the bootstrap key from CAIRN_ADMIN_KEY. */
 export interface Caller {
@@ -15,6 +16,25 @@ declare module 'fastify' {
     /** The authenticated caller; null when the API runs open (no keys at all). */
     caller: Caller | null;
   }
+}
+
+/** The id of the caller that presented CAIRN_ADMIN_KEY (it has no stored row). */
+const bootstrapKeyId = 'bootstrap';
+
+/**
+ * The caller as conversations see it, undefined when the API runs open: its stored key
+ * (null for CAIRN_ADMIN_KEY) owns the conversations it starts; without the admin scope it
+ * sees only those.
+ */
+export function conversationCaller(caller: Caller | null): ConversationCaller | undefined {
+  if (!caller) return undefined;
+  return { keyId: caller.keyId === bootstrapKeyId ? null : caller.keyId, admin: caller.scopes.includes('admin') };
+}
+
+/** Which conversations (and their messages) a caller may read: its own, unless it is an admin or the API runs open. */
+export function conversationReader(caller: Caller | null): ConversationReader {
+  const asking = conversationCaller(caller);
+  return asking && !asking.admin ? { ownerKeyId: asking.keyId } : {};
 }
 
 type Access = 'public' | ApiKeyScope;
@@ -118,7 +138,7 @@ export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
         );
       const caller: Caller | undefined =
         config.adminKey !== undefined && sameKey(key, config.adminKey)
-          ? { keyId: 'bootstrap', name: 'CAIRN_ADMIN_KEY', scopes: ['admin'] }
+          ? { keyId: bootstrapKeyId, name: 'CAIRN_ADMIN_KEY', scopes: ['admin'] }
           : await store.apiKeys.verify(key).then((record) => record && { keyId: record.id, name: record.name, scopes: record.scopes });
       if (!caller) throw new CairnError('unauthorized', 'The API key is unknown or revoked.');
       if (!caller.scopes.includes('admin') && !caller.scopes.includes(access)) {
@@ -129,7 +149,7 @@ export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
       }
       request.caller = caller;
       request.log.debug({ keyId: caller.keyId }, 'authenticated');
-      if (caller.keyId !== 'bootstrap') void store.apiKeys.touch(caller.keyId).catch(() => undefined);
+      if (caller.keyId !== bootstrapKeyId) void store.apiKeys.touch(caller.keyId).catch(() => undefined);
     });
   },
   { name: 'cairn-auth' },

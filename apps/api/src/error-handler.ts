@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
 
@@ -12,6 +13,29 @@ const fastifyCodes: Record<string, ErrorCode> = {
 
 export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
+}
+
+/**
+ * Answers what Node refuses before a request reaches Fastify (the request did not arrive
+ * whole in time, headers too large, not HTTP) in the one error shape, then closes the
+ * connection. Bound to the Fastify instance, like Fastify's own handler it replaces.
+ */
+export function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message]: [number, string, ErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', 'The request did not arrive whole within its time limit; send it faster.']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'invalid_request', 'The request headers are larger than the server takes.']
+        : [400, 'Bad Request', 'invalid_request', 'The request is not valid HTTP.'];
+  this.log.debug({ err: error }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify(errorBody(code, message));
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { CairnError } from '@cairn/core';
 
@@ -11,9 +12,36 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The body as it arrives, failing with `error` when it has not arrived whole after
+ * `remainingMs`: Fastify answers that error (408) instead of waiting on a client that sends
+ * a byte a second. Stops reading the body then: the connection closes with the answer.
+ */
+function bodyWithDeadline(body: Readable, remainingMs: number, error: () => Error): Readable {
+  const guarded = new PassThrough();
+  const timer = setTimeout(() => {
+    body.unpipe(guarded);
+    body.pause();
+    guarded.destroy(error());
+  }, remainingMs);
+  timer.unref();
+  body.once('end', () => clearTimeout(timer));
+  body.once('error', (cause) => {
+    clearTimeout(timer);
+    guarded.destroy(cause);
+  });
+  guarded.once('close', () => clearTimeout(timer));
+  return body.pipe(guarded);
+}
+
 /** Routes that wait for a chat model get its timeout plus 10 s; the rest REQUEST_TIMEOUT_MS. */
 export const answerRoutes = new Set(['/v1/ask', '/v1/chat/completions']);
 
+/**
+ * Each request's time limit (`request.deadline`), and its body's: the body must arrive
+ * whole within REQUEST_TIMEOUT_MS of the request's start, on every route, or the request
+ * is answered 408 `request_timeout` and its connection closed.
+ */
 export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeoutMs: number }>(
   async (app, { requestTimeoutMs, answerTimeoutMs }) => {
     app.decorateRequest('deadline', null as unknown as AbortSignal);
@@ -31,6 +59,16 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
         if (!reply.raw.writableFinished && !controller.signal.aborted) controller.abort(new Error('the client disconnected'));
       });
       request.deadline = controller.signal;
+    });
+    app.addHook('preParsing', async (request, reply, payload) => {
+      if (request.raw.complete) return payload;
+      return bodyWithDeadline(payload, Math.max(0, requestTimeoutMs - reply.elapsedTime), () => {
+        reply.header('connection', 'close');
+        return new CairnError(
+          'request_timeout',
+          `The request body did not arrive within the limit of ${requestTimeoutMs} ms from the start of the request; send it whole, without pauses.`,
+        );
+      });
     });
   },
   { name: 'cairn-request-deadline' },

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '@cairn/core';
+import { testRuntimes } from '@cairn/testing';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { buildApp } from '../src/index.js';
 
@@ -260,4 +261,135 @@ describe('fuzzing every route from its schema (fast-check, PGlite)', () => {
     }
     expect(failures).toEqual([]);
   }, 300_000);
+});
+
+/** The characters no text field takes (docs/errors.md, `invalid_text`). */
+const invalidCharacters = [
+  '\u0000',
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF',
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+];
+
+/** Where a string may sit in a body of this schema: a path of property names and array indexes. */
+function stringPaths(schema: Schema | undefined, path: (string | number)[] = [], depth = 0): (string | number)[][] {
+  if (!schema || depth > 6) return [];
+  const type = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return [
+    ...(type.includes('string') && schema.const === undefined && !schema.enum ? [path] : []),
+    ...Object.entries(schema.properties ?? {}).flatMap(([name, property]) => stringPaths(property, [...path, name], depth + 1)),
+    ...(schema.items ? stringPaths(schema.items, [...path, 0], depth + 1) : []),
+    ...[...(schema.anyOf ?? []), ...(schema.allOf ?? [])].flatMap((option) => stringPaths(option, path, depth + 1)),
+  ];
+}
+
+/** A body with `value` at `path` (and nothing else): the text check runs before the schema's. */
+function bodyWith(path: (string | number)[], value: string): unknown {
+  return path.reduceRight<unknown>((inner, step) => (typeof step === 'number' ? [inner] : { [step]: inner }), value);
+}
+
+describe.each(testRuntimes)('fuzzing every string of every route with NUL, lone surrogates and bidi controls ($name)', (testRuntime) => {
+  let runtime: Runtime;
+  let app: FastifyInstance;
+  let operations: Operation[];
+  let drop: () => Promise<void>;
+  let requests = 0;
+
+  beforeAll(async () => {
+    const created = await testRuntime.create();
+    drop = created.drop;
+    const config = loadConfig({
+      CAIRN_ADMIN_KEY: adminKey,
+      CAIRN_STARTER_CORPUS: 'off',
+      ...(created.databaseUrl ? { DATABASE_URL: created.databaseUrl } : {}),
+    });
+    runtime = await openRuntime({ ...config, dataDir: created.databaseUrl ? config.dataDir : '' }, { answers: true });
+    app = await buildApp(runtime);
+    await app.ready();
+    operations = operationsOf(app.swagger() as never);
+  }, 60_000);
+
+  afterAll(async () => {
+    console.log(`invalid text fuzz: ${requests} requests, each a 400 invalid_text (or, for a lone surrogate in a URL, a 4xx)`);
+    await app?.close();
+    await runtime?.close();
+    await drop?.();
+  });
+
+  const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+
+  it('refuses each in every body string with 400 invalid_text', async () => {
+    const fields = operations.flatMap((operation) => stringPaths(operation.body).map((path) => ({ operation, path })));
+    // Every route that takes text in its body is covered, down to the chat messages' parts.
+    const covered = new Set(fields.map(({ operation, path }) => `${operation.method} ${operation.path} ${path.join('.')}`));
+    for (const expected of [
+      'POST /v1/ask question',
+      'POST /v1/chat/completions messages.0.content.0.text',
+      'POST /v1/feedback comment',
+      'POST /v1/keys name',
+      'POST /v1/sources baseUrl',
+      'PATCH /v1/sources/{id} seeds.0',
+    ])
+      expect(covered).toContain(expected);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields),
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom(...invalidCharacters),
+        fc.string({ maxLength: 20 }),
+        async ({ operation, path }, before, character, after) => {
+          const url = operation.path.replace(/\{[^}]+\}/g, '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11');
+          requests += 1;
+          const response = await app.inject({
+            method: operation.method as 'POST',
+            url,
+            headers,
+            payload: JSON.stringify(bodyWith(path, `${before}${character}${after}`)),
+          });
+          expect(response.statusCode, `${operation.method} ${url} ${path.join('.')}: ${response.body}`).toBe(400);
+          expect(response.json().error.code).toBe('invalid_text');
+        },
+      ),
+      { numRuns: fields.length * 12, seed: 20261204 },
+    );
+  }, 120_000);
+
+  it('refuses each in every query value and path parameter, never with a 5xx', async () => {
+    const parameters = operations.flatMap((operation) => [
+      ...operation.query.map(([name]) => ({ operation, where: 'query' as const, name })),
+      ...operation.params.map((name) => ({ operation, where: 'path' as const, name })),
+    ]);
+    expect(parameters.length).toBeGreaterThan(3);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...parameters),
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom(...invalidCharacters),
+        async ({ operation, where, name }, before, character) => {
+          const lone = character >= '\uD800' && character <= '\uDFFF';
+          // A lone surrogate cannot be sent in a URL: it is not UTF-8. Its nearest, the bytes a broken client would send:
+          const encoded = lone ? `${encodeURIComponent(before)}%ED%A0%80` : encodeURIComponent(`${before}${character}`);
+          let url = operation.path.replace(/\{[^}]+\}/g, (match) => (match === `{${name}}` && where === 'path' ? encoded : 'x'));
+          if (where === 'query') url += `?${name}=${encoded}`;
+          requests += 1;
+          const response = await app.inject({ method: operation.method as 'GET', url, headers: { authorization: headers.authorization } });
+          const what = `${operation.method} ${url}: ${response.body}`;
+          expect(response.statusCode, what).toBeLessThan(500);
+          expect(response.statusCode, what).toBeGreaterThanOrEqual(400);
+          if (!lone) expect(response.json().error.code, what).toBe('invalid_text');
+        },
+      ),
+      { numRuns: parameters.length * 12, seed: 20261205 },
+    );
+  }, 120_000);
 });

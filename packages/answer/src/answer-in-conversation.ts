@@ -17,8 +17,9 @@ export const maxQuestionChars = 4000;
  * repository of @cairn/store, typed here by shape so that answers do not depend on it.
  */
 export interface StoredConversations {
-  find(id: string): Promise<{ messages: readonly ConversationTurn[] } | undefined>;
-  create(title: string | null): Promise<string>;
+  /** With `ownerKeyId`, only a conversation of that API key is found. */
+  find(id: string, reader?: { ownerKeyId?: string | null }): Promise<{ messages: readonly ConversationTurn[] } | undefined>;
+  create(title: string | null, ownerKeyId?: string | null): Promise<string>;
   addMessage(message: {
     conversationId: string;
     role: 'user' | 'assistant';
@@ -42,6 +43,18 @@ export interface ConversationQuestion {
    * conversation; such an exchange is not stored.
    */
   history?: ConversationTurn[] | undefined;
+  /**
+   * The API key asking, when the API has keys: a new conversation belongs to `keyId` (null:
+   * to no stored key), and a key without the admin scope continues only its own. Without
+   * it (no keys, the CLI), any conversation is continued and a new one belongs to no key.
+   */
+  caller?: ConversationCaller | undefined;
+}
+
+/** An API key as conversations see it: which one, and whether it may see every conversation. */
+export interface ConversationCaller {
+  keyId: string | null;
+  admin: boolean;
 }
 
 export interface ConversationAnswer extends AnswerResult {
@@ -86,10 +99,12 @@ export async function answerInConversation(
   const question = validQuestion(input.question, options.maxQuestionChars);
   const stored = input.history === undefined;
   const history =
-    input.conversationId === undefined ? (input.history ?? []) : await storedTurns(options.conversations, input.conversationId);
+    input.conversationId === undefined
+      ? (input.history ?? [])
+      : await storedTurns(options.conversations, input.conversationId, input.caller);
   const answered = await answerQuestion({ question, history, k: input.k, filters: input.filters, signal: input.signal }, options, listener);
   const { conversationId, messageId } = stored
-    ? await recordExchange(options.conversations, input.conversationId, question, answered)
+    ? await recordExchange(options.conversations, input.conversationId, question, answered, input.caller?.keyId ?? null)
     : { conversationId: input.conversationId ?? '', messageId: '' };
   return {
     answer: answered.answer,
@@ -106,9 +121,13 @@ export async function answerInConversation(
   };
 }
 
-/** The earlier turns of a stored conversation, oldest first. */
-async function storedTurns(conversations: StoredConversations, conversationId: string): Promise<ConversationTurn[]> {
-  const conversation = await conversations.find(conversationId);
+/** The earlier turns of a stored conversation, oldest first; another key's conversation is not found. */
+async function storedTurns(
+  conversations: StoredConversations,
+  conversationId: string,
+  caller: ConversationCaller | undefined,
+): Promise<ConversationTurn[]> {
+  const conversation = await conversations.find(conversationId, caller && !caller.admin ? { ownerKeyId: caller.keyId } : {});
   if (!conversation) {
     throw new CairnError(
       'conversation_not_found',
@@ -124,8 +143,9 @@ async function recordExchange(
   conversationId: string | undefined,
   question: string,
   answered: AnswerResult,
+  ownerKeyId: string | null,
 ): Promise<{ conversationId: string; messageId: string }> {
-  const id = conversationId ?? (await conversations.create(question.slice(0, 120)));
+  const id = conversationId ?? (await conversations.create(question.slice(0, 120), ownerKeyId));
   await conversations.addMessage({ conversationId: id, role: 'user', content: question, citations: [], mode: null, model: null });
   const message = await conversations.addMessage({
     conversationId: id,

@@ -12,6 +12,17 @@ export const errorCodes = {
   query_empty: { status: 400, description: 'The search query is empty or only white space.' },
   query_too_long: { status: 400, description: 'The search query is longer than the documented limit (2,000 characters).' },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
+  invalid_text: {
+    status: 400,
+    description: 'A text field, query value or path parameter holds a NUL, a lone surrogate or a bidirectional control character.',
+  },
+  invalid_schedule: { status: 400, description: "A source's schedule is not a cron expression with its fields in range." },
+  invalid_url: { status: 400, description: "A source's baseUrl or a seed is not an http(s) URL with a host." },
+  invalid_pattern: {
+    status: 400,
+    description:
+      "A source's include or exclude pattern is not one the crawler runs (RE2: no backreferences or lookaround), or is too complex.",
+  },
   unauthorized: { status: 401, description: 'The route needs an API key, and the request has none, or one that is unknown or revoked.' },
   forbidden: {
     status: 403,
@@ -24,6 +35,10 @@ export const errorCodes = {
   source_not_found: { status: 404, description: 'No source has the given id.' },
   run_not_found: { status: 404, description: 'No ingestion run has the given id.' },
   source_exists: { status: 409, description: 'A source with that name exists already.' },
+  run_finished: {
+    status: 409,
+    description: 'The ingestion run has ended already (succeeded, failed or cancelled), so it cannot be cancelled.',
+  },
   request_timeout: { status: 408, description: 'The request took longer than its time limit and was stopped.' },
   payload_too_large: { status: 413, description: 'The request body is larger than the limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
@@ -51,6 +66,10 @@ export const errorCodes = {
   too_large: { status: 502, description: "A fetched page is larger than the crawler's size limit (declared or decoded)." },
   content_type: { status: 502, description: 'A fetched page is not of a type the crawler reads (HTML, or XML for sitemaps and feeds).' },
   too_many_redirects: { status: 502, description: 'A page redirects more times than the crawler follows.' },
+  bad_redirect: {
+    status: 502,
+    description: 'A page redirects to a Location the crawler cannot follow: not http(s) (file:, gopher:, data:), no host, or not a URL.',
+  },
   page_unparseable: {
     status: 422,
     description: 'A fetched page holds no article the extractor can read (an index page, a page of links, no text).',
@@ -92,6 +111,11 @@ export const errorCodes = {
   },
   migration_changed: { status: 500, description: 'A migration file changed after it was applied (migrations are forward-only).' },
   migration_failed: { status: 500, description: "A migration's SQL failed; it was rolled back." },
+  data_dir_in_use: {
+    status: 409,
+    description:
+      'The embedded database under CAIRN_DATA_DIR is open in another live process (PGlite takes one at a time); a ConfigError, exit status 2.',
+  },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -15,9 +15,25 @@ export interface MessageRecord {
 export interface ConversationRecord {
   id: string;
   title: string | null;
+  /** The API key that started the conversation; null without keys, or by CAIRN_ADMIN_KEY. */
+  ownerKeyId: string | null;
   createdAt: Date;
   updatedAt: Date;
   messages: MessageRecord[];
+}
+
+/**
+ * Whose conversations a read may see: with `ownerKeyId`, only those of that key (null:
+ * those of no key); without it, all (admin keys, the API without keys, the CLI).
+ */
+export interface ConversationReader {
+  ownerKeyId?: string | null | undefined;
+}
+
+/** The condition `conversations.owner_key_id` must meet, as SQL with its parameter at `$index`. */
+function ownerCondition(reader: ConversationReader, index: number): { sql: string; values: unknown[] } {
+  if (reader.ownerKeyId === undefined) return { sql: '', values: [] };
+  return { sql: ` and c.owner_key_id is not distinct from $${index}::uuid`, values: [reader.ownerKeyId] };
 }
 
 const messageColumns = `id, conversation_id as "conversationId", role, content, citations, mode, model, created_at as "createdAt"`;
@@ -25,8 +41,12 @@ const messageColumns = `id, conversation_id as "conversationId", role, content, 
 export class ConversationsRepository {
   constructor(private readonly database: Queryable) {}
 
-  async create(title: string | null): Promise<string> {
-    const [row] = await this.database.query<{ id: string }>('insert into conversations (title) values ($1) returning id', [title]);
+  /** Starts a conversation; `ownerKeyId` is the API key it belongs to (a stored key's id), if any. */
+  async create(title: string | null, ownerKeyId: string | null = null): Promise<string> {
+    const [row] = await this.database.query<{ id: string }>(
+      'insert into conversations (title, owner_key_id) values ($1, $2) returning id',
+      [title, ownerKeyId],
+    );
     return row!.id;
   }
 
@@ -36,11 +56,14 @@ export class ConversationsRepository {
     return rows.length > 0;
   }
 
-  async find(id: string): Promise<ConversationRecord | undefined> {
+  /** The conversation with its messages, if it exists and `reader` may see it. */
+  async find(id: string, reader: ConversationReader = {}): Promise<ConversationRecord | undefined> {
     if (!isUuid(id)) return undefined;
+    const owner = ownerCondition(reader, 2);
     const [conversation] = await this.database.query<Omit<ConversationRecord, 'messages'>>(
-      'select id, title, created_at as "createdAt", updated_at as "updatedAt" from conversations where id = $1',
-      [id],
+      `select id, title, owner_key_id as "ownerKeyId", created_at as "createdAt", updated_at as "updatedAt"
+       from conversations c where id = $1${owner.sql}`,
+      [id, ...owner.values],
     );
     if (!conversation) return undefined;
     const messages = await this.database.query<MessageRecord>(
@@ -62,9 +85,14 @@ export class ConversationsRepository {
     return row!;
   }
 
-  async messageExists(id: string): Promise<boolean> {
+  /** Whether the message exists in a conversation that `reader` may see. */
+  async messageExists(id: string, reader: ConversationReader = {}): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.database.query('select 1 from messages where id = $1', [id]);
+    const owner = ownerCondition(reader, 2);
+    const rows = await this.database.query(
+      `select 1 from messages m join conversations c on c.id = m.conversation_id where m.id = $1${owner.sql}`,
+      [id, ...owner.values],
+    );
     return rows.length > 0;
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { conversationCaller } from '../auth.js';
 import type { AskResult } from '../services/ask-service.js';
 import { AskBody, AskResponse } from './ask-schemas.js';
 import { errorResponses } from './shared-schemas.js';
@@ -28,9 +29,11 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const controller = new AbortController();
       abortOnDisconnect(reply, controller);
+      // Another key's conversation is not found: conversations belong to the key that started them.
+      const caller = conversationCaller(request.caller);
       if (!wantsEventStream(request)) {
         try {
-          const result = await app.cairn.ask.ask({ ...request.body, signal: controller.signal });
+          const result = await app.cairn.ask.ask({ ...request.body, caller, signal: controller.signal });
           recordAnswer(app, '/v1/ask', result);
           return result;
         } catch (error) {
@@ -42,7 +45,7 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const open = () => (stream ??= openEventStream(request, reply));
       try {
         const result = await app.cairn.ask.ask(
-          { ...request.body, signal: controller.signal },
+          { ...request.body, caller, signal: controller.signal },
           { citations: (citations) => open().send('citations', { citations }), token: (text) => open().send('token', { text }) },
         );
         recordAnswer(app, '/v1/ask', result);

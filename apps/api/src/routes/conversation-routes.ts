@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Citation } from '@cairn/answer';
 import { CairnError } from '@cairn/core';
+import { conversationReader } from '../auth.js';
 import { ConversationResponse, FeedbackBody, FeedbackResponse, FeedbackReviewResponse } from './conversation-schemas.js';
 import { errorResponses } from './shared-schemas.js';
 
@@ -17,7 +18,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const conversation = await app.cairn.store.conversations.find(request.params.id);
+      // Another key's conversation is not found, rather than forbidden: its id says nothing.
+      const conversation = await app.cairn.store.conversations.find(request.params.id, conversationReader(request.caller));
       if (!conversation) throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(request.params.id)}.`);
       return {
         ...conversation,
@@ -45,7 +47,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { messageId, rating, comment } = request.body;
-      if (!(await app.cairn.store.conversations.messageExists(messageId))) {
+      if (!(await app.cairn.store.conversations.messageExists(messageId, conversationReader(request.caller)))) {
         throw new CairnError(
           'message_not_found',
           `No message has the id ${JSON.stringify(messageId)}; rate the messageId that /v1/ask returned.`,
