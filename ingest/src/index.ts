@@ -16,6 +16,8 @@ export * from './crawl/crawl-source.js';
 export * from './crawl/run-page.js';
 export * from './crawl/shared-host-scheduler.js';
 export * from './crawl/create-crawler.js';
+export * from './crawl/extraction-pool.js';
+export * from './crawl/source-patterns.js';
 export * from './sources/default-sources.js';
 export * from './runs/in-process-runner.js';
 export * from './runs/run-ledger.js';

@@ -1,9 +1,10 @@
 import type { Embedder } from '@cairn/embed';
 import type { RunItemInput, SourceRecord, Store } from '@cairn/store';
-import { extractArticle, ExtractionError } from '../extract/extract-article.js';
+import { ExtractionError } from '../extract/extract-article.js';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument } from '../pipeline/ingest-document.js';
 import { directStates, type DocumentStates } from './document-states.js';
+import { inThreadReader, type PageReader } from './extraction-pool.js';
 import { FetchError, type FetchRequest, type FetchResult, type PageFetcher } from './fetch-page.js';
 import type { HostGate } from './host-scheduler.js';
 import type { RobotsCache } from './robots-cache.js';
@@ -14,6 +15,11 @@ export interface CrawlDependencies {
   fetcher: PageFetcher;
   robots: RobotsCache;
   scheduler: HostGate;
+  /**
+   * Reads fetched pages and sitemaps: the crawler's extraction thread (createCrawler), so
+   * that a big page does not hold the event loop; this thread when absent.
+   */
+  reader?: PageReader | undefined;
 }
 
 /** What became of one page: its ledger entry, and what the crawl around it needs to know. */
@@ -33,24 +39,32 @@ export interface PageOutcome {
    * `transient` may not (a timeout, a network error, a 5xx).
    */
   failure: 'permanent' | 'transient' | null;
+  /**
+   * robots.txt or the address guard refused the URL (`forbidden`): nothing was asked of
+   * the page. A crawl in which every URL was refused has fetched nothing, and fails.
+   */
+  refused: boolean;
 }
 
 /** Fetches `url` once the host's turn comes: one request at a time per host, with the delay. */
 export async function fetchPolitely(dependencies: CrawlDependencies, source: SourceRecord, request: FetchRequest): Promise<FetchResult> {
   const rules = await dependencies.robots.rulesFor(request.url);
   const delayMs = Math.max(source.crawlDelayMs, rules.crawlDelayMs ?? 0);
-  const host = new URL(request.url).host;
+  const { host } = dependencies.fetcher.check(request.url);
   return dependencies.scheduler.run(host, delayMs, () =>
     dependencies.fetcher.fetch({ ...request, beforeRedirect: (url) => refuseDisallowed(dependencies.robots, url, host) }),
   );
 }
 
 /**
- * Throws a permanent FetchError when robots.txt disallows `url`; `turnHeld` is the host
- * whose turn the caller holds (a redirect checked in the middle of a request).
+ * Throws a permanent `forbidden` FetchError when `url` may not be fetched: the address
+ * guard refuses its host (the message says so, and not robots.txt), or robots.txt
+ * disallows it. `turnHeld` is the host whose turn the caller holds (a redirect checked in
+ * the middle of a request).
  */
 export async function refuseDisallowed(robots: RobotsCache, url: string, turnHeld?: string): Promise<void> {
   const rules = await robots.rulesFor(url, turnHeld ? { turnHeld } : {});
+  if (rules.refusal !== undefined) throw new FetchError(url, 'forbidden', `Refused to fetch ${url}: ${rules.refusal}`, true);
   if (!rules.isAllowed(url)) throw new FetchError(url, 'forbidden', `robots.txt (${rules.basis}) disallows ${url}`, true);
 }
 
@@ -84,12 +98,18 @@ export async function crawlPage(
     seen: null,
     links: [],
     failure: null,
+    refused: false,
     ...rest,
   });
   try {
     await refuseDisallowed(robots, url);
   } catch (error) {
-    return outcome({ url, httpStatus: null, outcome: 'skipped', ...none, error: (error as Error).message }, { failure: 'permanent' });
+    // Anything else (the shared scheduler's Redis gone, say) is the crawl's failure, not the page's.
+    if (!(error instanceof FetchError)) throw error;
+    return outcome(
+      { url, httpStatus: null, outcome: 'skipped', ...none, error: error.message },
+      { failure: 'permanent', refused: error.code === 'forbidden' },
+    );
   }
   const states = options.states ?? directStates(store, source.id);
   // Only a copy still in the index is worth revalidating: a 304 for a tombstoned page would
@@ -120,7 +140,7 @@ export async function crawlPage(
         { failure: transient ? 'transient' : 'permanent' },
       );
     }
-    const article = extractArticle(result.body, result.url);
+    const article = await (dependencies.reader ?? inThreadReader).readArticle(result.body, result.url);
     const locator = normalizeUrl(article.canonicalUrl);
     if (!options.inScope(locator)) {
       return outcome(
@@ -148,9 +168,10 @@ export async function crawlPage(
     );
   } catch (error) {
     if (error instanceof FetchError) {
+      const refused = error.code === 'forbidden';
       return outcome(
-        { url, httpStatus: null, outcome: error.code === 'forbidden' ? 'skipped' : 'failed', ...none, error: error.message },
-        { failure: error.permanent ? 'permanent' : 'transient' },
+        { url, httpStatus: null, outcome: refused ? 'skipped' : 'failed', ...none, error: error.message },
+        { failure: error.permanent ? 'permanent' : 'transient', refused },
       );
     }
     if (error instanceof ExtractionError) {

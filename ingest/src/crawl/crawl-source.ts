@@ -1,16 +1,17 @@
 import type { RunCounts, RunTrigger, SourceRecord, Store } from '@cairn/store';
+import { ExtractionError } from '../extract/extraction-error.js';
 import { prepareEmbeddingModel } from '../pipeline/ingest-document.js';
 import { RunLedger } from '../runs/run-ledger.js';
 import { CrawlFrontier, type FrontierPage } from './crawl-frontier.js';
 import { crawlPage, fetchPolitely, refuseDisallowed, type CrawlDependencies, type PageOutcome } from './crawl-page.js';
-import { parseDiscoveryDocument } from './discover-urls.js';
+import { inThreadReader } from './extraction-pool.js';
 import { BatchedStates } from './document-states.js';
 import { FetchError } from './fetch-page.js';
+import { sourcePatternFilter } from './source-patterns.js';
 import { SourceTally, type CrawlProgress } from './source-tally.js';
 
 export type { CrawlDependencies } from './crawl-page.js';
 export type { CrawlProgress } from './source-tally.js';
-
 export interface CrawlOptions {
   /** The run this crawl reports to: its ledger entries and counts are written through it. */
   ledger: RunLedger;
@@ -20,8 +21,16 @@ export interface CrawlOptions {
 
 export interface CrawlResult {
   counts: RunCounts;
-  /** False when a page limit, a cancellation or a transient failure cut the crawl short. */
+  /**
+   * False when a page limit, a cancellation or a transient failure cut the crawl short, or
+   * when every URL was refused (nothing was fetched, so nothing can be called vanished).
+   */
   complete: boolean;
+  /**
+   * When robots.txt or the address guard refused every URL of the source, so that nothing
+   * was fetched: the first refusal's message (why). Undefined otherwise.
+   */
+  refusedEverywhere?: string | undefined;
 }
 
 /** Pages being fetched, extracted, embedded or stored at once within one crawl. */
@@ -29,24 +38,30 @@ const pagesInFlight = 4;
 
 const discoveryTypes = ['application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml', 'text/html', 'application/xhtml+xml'];
 
-function compile(patterns: readonly string[]): RegExp[] {
-  return patterns.map((pattern) => new RegExp(pattern));
-}
+/**
+ * The longest URL a crawl takes in (the sitemaps protocol's limit): longer ones are session
+ * ids, calendars and traps, and matching patterns against them costs time for nothing.
+ */
+export const maxUrlLength = 2048;
 
 /**
- * Whether a normalised URL belongs to a web source: the same host (with or without
- * `www.`), under the base path, matching an include pattern (if any) and no exclude pattern.
+ * Whether a normalised URL belongs to a web source: no longer than `maxUrlLength`, the
+ * same host (with or without `www.`), under the base path, matching an include pattern (if
+ * any) and no exclude pattern. Patterns match with RE2, in linear time and within a time
+ * budget for the crawl (see sourcePatternFilter).
+ *
+ * @throws SourcePatternError (`invalid_pattern`) for a pattern the crawler cannot run,
+ *   saved before patterns were checked.
  */
 export function sourceScope(source: SourceRecord): (url: string) => boolean {
   const base = new URL(source.baseUrl);
-  const include = compile(source.include);
-  const exclude = compile(source.exclude);
+  const admits = sourcePatternFilter(source);
   return (url) => {
+    if (url.length > maxUrlLength) return false;
     const parsed = new URL(url);
     if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
     if (!parsed.pathname.startsWith(base.pathname)) return false;
-    if (include.length > 0 && !include.some((pattern) => pattern.test(url))) return false;
-    return !exclude.some((pattern) => pattern.test(url));
+    return admits(url);
   };
 }
 
@@ -88,21 +103,38 @@ async function discoverFrontier(
         }
         continue;
       }
-      const parsed = parseDiscoveryDocument(result.body, result.url);
+      const parsed = await (dependencies.reader ?? inThreadReader).readDiscovery(result.body, result.url);
       if (parsed?.kind === 'sitemap-index') discovery.push(...parsed.sitemaps.map((entry) => entry.url));
-      else if (parsed) parsed.urls.forEach((entry) => frontier.add(entry.url));
+      else if (parsed) await frontier.addAll(parsed.urls.map((entry) => entry.url));
       else frontier.add(result.url);
     } catch (error) {
+      if (error instanceof ExtractionError) {
+        // The reader ran out of time or memory on the document: one discovery entry fails.
+        await tally.record({
+          url,
+          httpStatus: 200,
+          outcome: 'failed',
+          chunksAdded: 0,
+          chunksRemoved: 0,
+          embeddingTokens: 0,
+          error: `discovery: ${error.reason}`,
+        });
+        continue;
+      }
       if (!(error instanceof FetchError)) throw error;
-      await tally.record({
-        url,
-        httpStatus: null,
-        outcome: error.code === 'forbidden' ? 'skipped' : 'failed',
-        chunksAdded: 0,
-        chunksRemoved: 0,
-        embeddingTokens: 0,
-        error: `discovery: ${error.message}`,
-      });
+      const refused = error.code === 'forbidden';
+      await tally.record(
+        {
+          url,
+          httpStatus: null,
+          outcome: refused ? 'skipped' : 'failed',
+          chunksAdded: 0,
+          chunksRemoved: 0,
+          embeddingTokens: 0,
+          error: `discovery: ${error.message}`,
+        },
+        { refused },
+      );
     }
   }
 }
@@ -120,7 +152,7 @@ async function crawlOne(
     signal: context.signal,
     states: context.states,
   });
-  outcome.links.forEach((link) => frontier.add(link));
+  await frontier.addAll(outcome.links);
   if (outcome.seen) frontier.markSeen(outcome.seen);
   await tally.recordPage(outcome);
   return outcome;
@@ -199,11 +231,13 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
   const tally = new SourceTally(options.ledger, { states, discovered: () => frontier.discovered, onProgress: options.onProgress });
   try {
     await discoverFrontier(dependencies, source, frontier, tally, signal);
-    const complete = (await crawlFrontier(dependencies, source, { frontier, tally, states, signal })) && !signal?.aborted;
-    // Only a complete crawl may conclude that a page has vanished.
+    const finished = (await crawlFrontier(dependencies, source, { frontier, tally, states, signal })) && !signal?.aborted;
+    const { refusedEverywhere } = tally;
+    // Only a complete crawl may conclude that a page has vanished; one refused everywhere saw nothing.
+    const complete = finished && refusedEverywhere === undefined;
     if (complete && tally.counts.failed === 0) await tombstoneVanished(dependencies.store, source, frontier.seen, tally);
     await tally.flush();
-    return { counts: tally.counts, complete };
+    return { counts: tally.counts, complete, refusedEverywhere };
   } catch (error) {
     // The run fails, but its ledger keeps every page recorded, those that were in flight included.
     await tally.flush().catch(() => undefined);
@@ -240,14 +274,23 @@ async function indexRunVectors(store: Store, options: RunCrawlOptions): Promise<
   await store.embeddings.indexPending();
 }
 
+/** What a run of runCrawl came to: the status and error its record was given, its counts. */
+export interface RunCrawlResult {
+  runId: string;
+  counts: RunCounts;
+  complete: boolean;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Why the run failed, when it ended failed without throwing (every URL refused). */
+  error: string | null;
+}
+
 /**
  * One ingestion run over one or more web sources, in order: the run record goes from
- * running to succeeded, failed or cancelled, with the counts of all its sources.
+ * running to succeeded, failed or cancelled, with the counts of all its sources. A run
+ * in which robots.txt or the address guard refused every URL of every source fetched
+ * nothing: it ends failed, its error saying why (it does not throw).
  */
-export async function runCrawl(
-  dependencies: CrawlDependencies,
-  options: RunCrawlOptions,
-): Promise<{ runId: string; counts: RunCounts; complete: boolean }> {
+export async function runCrawl(dependencies: CrawlDependencies, options: RunCrawlOptions): Promise<RunCrawlResult> {
   const { store, embedder } = dependencies;
   await prepareEmbeddingModel(store, embedder);
   const ledger =
@@ -255,20 +298,35 @@ export async function runCrawl(
     (options.runId !== undefined
       ? new RunLedger(store.runs, options.runId)
       : await RunLedger.create(store.runs, options.sources.length === 1 ? options.sources[0]!.id : null, options.trigger ?? 'cli'));
-  await ledger.start();
   const total: RunCounts = { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  // An admin cancelled the run while it waited: it is final already, nothing is crawled.
+  if (!(await ledger.start()))
+    return { runId: ledger.runId, counts: total, complete: false, status: 'cancelled', error: 'the run was cancelled before it started' };
   let complete = true;
+  const refusals: string[] = [];
+  let crawled = 0;
   try {
     for (const source of options.sources) {
       if (options.signal?.aborted) break;
       const result = await crawlSource(dependencies, source, { ledger, onProgress: options.onProgress, signal: options.signal });
       for (const key of Object.keys(total) as (keyof RunCounts)[]) total[key] += result.counts[key];
       complete &&= result.complete;
+      crawled += 1;
+      if (result.refusedEverywhere !== undefined) refusals.push(`${source.name}: ${result.refusedEverywhere}`);
     }
     await indexRunVectors(store, options);
     if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
-    await ledger.finish(options.signal?.aborted ? 'cancelled' : 'succeeded');
-    return { runId: ledger.runId, counts: total, complete };
+    if (options.signal?.aborted) {
+      await ledger.finish('cancelled');
+      return { runId: ledger.runId, counts: total, complete, status: 'cancelled', error: null };
+    }
+    if (crawled > 0 && refusals.length === crawled) {
+      const error = `every URL was refused and nothing was fetched (${refusals.join('; ')})`;
+      await ledger.finish('failed', error);
+      return { runId: ledger.runId, counts: total, complete, status: 'failed', error };
+    }
+    await ledger.finish('succeeded');
+    return { runId: ledger.runId, counts: total, complete, status: 'succeeded', error: null };
   } catch (error) {
     await ledger.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;

@@ -1,3 +1,4 @@
+import { ExtractionPool, type ExtractionPoolOptions, type PageReader } from './extraction-pool.js';
 import { defaultFetchPolicy, PageFetcher, type FetchPolicy } from './fetch-page.js';
 import { HostScheduler, type HostGate } from './host-scheduler.js';
 import { RobotsCache } from './robots-cache.js';
@@ -16,10 +17,12 @@ export interface Crawler {
   fetcher: PageFetcher;
   robots: RobotsCache;
   scheduler: HostGate;
+  /** Reads fetched pages and sitemaps in a worker thread (ExtractionPool), off the event loop. */
+  reader: PageReader;
   close(): Promise<void>;
 }
 
-/** The crawler's HTTP client, robots.txt cache and per-host scheduler, configured together. */
+/** The crawler's HTTP client, robots.txt cache, per-host scheduler and extraction thread, configured together. */
 export function createCrawler(options: {
   allowance: PrivateNetworkAllowance;
   contact: string;
@@ -33,6 +36,8 @@ export function createCrawler(options: {
   sharedPoliteness?: { redisUrl: string; prefix: string };
   /** Where names are resolved before the SSRF guard checks every address (the system's by default). */
   resolver?: HostResolver;
+  /** Limits of the extraction thread (time and heap for one page). */
+  extraction?: ExtractionPoolOptions;
 }): Crawler {
   const fetcher = new PageFetcher(
     { ...defaultFetchPolicy, ...options.policy, userAgent: crawlerUserAgent(options.contact), allowance: options.allowance },
@@ -41,11 +46,14 @@ export function createCrawler(options: {
   const scheduler = options.sharedPoliteness
     ? new SharedHostScheduler(options.sharedPoliteness.redisUrl, { prefix: options.sharedPoliteness.prefix })
     : new HostScheduler();
+  const reader = new ExtractionPool(options.extraction);
   return {
     fetcher,
     robots: new RobotsCache(fetcher, { agentToken: crawlerToken, maxCrawlDelayMs: options.maxCrawlDelayMs ?? 10_000, gate: scheduler }),
     scheduler,
+    reader,
     async close() {
+      await reader.close();
       await fetcher.close();
       if (scheduler instanceof SharedHostScheduler) await scheduler.close();
     },

@@ -3,7 +3,7 @@ import { CairnError } from '@cairn/core';
 import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type HostResolver, type PrivateNetworkAllowance } from './ssrf-guard.js';
 
 /** The kinds of fetch failure: each is a code of the error table (docs/errors.md). */
-export type FetchFailure = 'timeout' | 'too_large' | 'content_type' | 'too_many_redirects' | 'forbidden' | 'network';
+export type FetchFailure = 'timeout' | 'too_large' | 'content_type' | 'too_many_redirects' | 'bad_redirect' | 'forbidden' | 'network';
 
 /**
  * Why a fetch failed, coded by its kind; `permanent` failures are not worth a retry (the
@@ -70,6 +70,36 @@ export interface FetchRequest {
   signal?: AbortSignal;
 }
 
+/** A Location as it goes into a message and the ledger: quoted, and cut short if long. */
+function quoteLocation(location: string): string {
+  return JSON.stringify(location.length > 200 ? `${location.slice(0, 200)}…` : location);
+}
+
+/**
+ * Where a redirect from `from` leads, or a permanent `bad_redirect` for a Location no
+ * crawler may follow: not a URL (`http://[x`), no host (`http://`), or another scheme
+ * (`file:`, `gopher:`, `data:`). A failure of the page, recorded as such, not a refusal.
+ */
+function redirectTarget(from: string, location: string): string {
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch (error) {
+    throw new FetchError(from, 'bad_redirect', `${from} redirects to ${quoteLocation(location)}, which is not a valid URL`, true, {
+      cause: error,
+    });
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new FetchError(
+      from,
+      'bad_redirect',
+      `${from} redirects to ${quoteLocation(location)}: the scheme ${target.protocol} is not http or https, so the redirect is not followed`,
+      true,
+    );
+  }
+  return target.toString();
+}
+
 /**
  * The HTTP client of the crawler: one connection pool whose every DNS answer passes the
  * SSRF guard. Redirects are followed by hand so that each hop is checked again.
@@ -89,17 +119,26 @@ export class PageFetcher {
     });
   }
 
+  /**
+   * The URL as this client would request it, or the permanent `forbidden` FetchError it
+   * would fail with before any connection: not http(s), credentials, an address literal
+   * the guard refuses (a name is checked when it resolves).
+   */
+  check(url: string): URL {
+    try {
+      return assertFetchableUrl(url, this.policy.allowance);
+    } catch (error) {
+      throw new FetchError(url, 'forbidden', (error as Error).message, true, { cause: error });
+    }
+  }
+
   async fetch(request: FetchRequest): Promise<FetchResult> {
     const deadline = AbortSignal.timeout(this.policy.timeoutMs);
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
     const redirects: string[] = [];
     let url = request.url;
     for (;;) {
-      try {
-        assertFetchableUrl(url, this.policy.allowance);
-      } catch (error) {
-        throw new FetchError(url, 'forbidden', (error as Error).message, true, { cause: error });
-      }
+      this.check(url);
       const headers: Record<string, string> = {
         'user-agent': this.policy.userAgent,
         accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5',
@@ -119,7 +158,9 @@ export class PageFetcher {
         if (redirects.length >= this.policy.maxRedirects) {
           throw new FetchError(url, 'too_many_redirects', `More than ${this.policy.maxRedirects} redirects from ${request.url}`, true);
         }
-        const next = new URL(location, url).toString();
+        const next = redirectTarget(url, location);
+        // The guard's refusal of the hop, before robots.txt is asked about it: the address is why.
+        this.check(next);
         redirects.push(next);
         await request.beforeRedirect?.(next);
         url = next;

@@ -1,6 +1,7 @@
 import robotsParser from 'robots-parser';
 import { FetchError, type PageFetcher } from './fetch-page.js';
 import type { HostGate } from './host-scheduler.js';
+import { refusalReason } from './ssrf-guard.js';
 
 /** The rules of one origin for this crawler. */
 export interface RobotsRules {
@@ -9,7 +10,13 @@ export interface RobotsRules {
   crawlDelayMs: number | undefined;
   sitemaps: string[];
   /** What the rules came from, for the ledger and logs. */
-  basis: 'robots.txt' | 'unavailable (4xx): all allowed' | 'unreachable: all disallowed';
+  basis: 'robots.txt' | 'unavailable (4xx): all allowed' | 'unreachable: all disallowed' | 'refused: all disallowed';
+  /**
+   * Why the URL may not be fetched at all, whatever robots.txt says (the address guard
+   * refused its host, or it is not an http(s) URL): robots.txt was not asked, and is not
+   * what refuses it.
+   */
+  refusal?: string;
 }
 
 export interface RobotsOptions {
@@ -27,10 +34,17 @@ export interface RobotsOptions {
 const day = 24 * 60 * 60 * 1000;
 const robotsTypes = ['text/plain', 'text/html', 'application/octet-stream', ''];
 
+/** The rules of a URL the crawler will not fetch at all: nothing allowed, and why. */
+function refusedRules(refusal: string): RobotsRules {
+  return { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'refused: all disallowed', refusal };
+}
+
 /**
  * robots.txt per RFC 9309, one fetch per origin and cache period: a 4xx means the file is
  * unavailable and everything is allowed; a 5xx or a network error means everything is
- * disallowed (and is retried sooner, after 5 minutes). Parsing is robots-parser's.
+ * disallowed (and is retried sooner, after 5 minutes). Parsing is robots-parser's. A URL
+ * the crawler refuses to fetch at all (its address, its scheme) gets rules that disallow
+ * everything and say why (`refusal`), without a request, and never an exception.
  */
 export class RobotsCache {
   private readonly cache = new Map<string, { rules: RobotsRules; expires: number }>();
@@ -47,13 +61,20 @@ export class RobotsCache {
    * hop checked in the middle of a request to the same host).
    */
   async rulesFor(url: string, options: { turnHeld?: string } = {}): Promise<RobotsRules> {
-    const origin = new URL(url).origin;
+    let parsed: URL;
+    try {
+      parsed = this.fetcher.check(url);
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      return refusedRules(refusalReason(error));
+    }
+    const origin = parsed.origin;
     const now = (this.options.now ?? Date.now)();
     const cached = this.cache.get(origin);
     if (cached && cached.expires > now) return cached.rules;
     let pending = this.pending.get(origin);
     if (!pending) {
-      const gated = this.options.gate && options.turnHeld !== new URL(origin).host;
+      const gated = this.options.gate && options.turnHeld !== parsed.host;
       pending = this.load(origin, gated ? this.options.gate : undefined).finally(() => this.pending.delete(origin));
       this.pending.set(origin, pending);
     }
@@ -87,7 +108,12 @@ export class RobotsCache {
       }
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
-      rules = { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
+      // The guard refused the origin's own address (a name that resolves into private
+      // space): its pages would be refused the same way, and robots.txt is not why.
+      const refused = error.code === 'forbidden' && error.url === robotsUrl;
+      rules = refused
+        ? refusedRules(refusalReason(error))
+        : { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
       expires = now + 5 * 60 * 1000;
     }
     this.cache.set(origin, { rules, expires });

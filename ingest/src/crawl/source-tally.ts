@@ -32,6 +32,9 @@ export class SourceTally {
   private readonly written: RunCounts = zeroCounts();
   private readonly unwritten: RunItemInput[] = [];
   private done = 0;
+  /** URLs that robots.txt or the address guard refused, and the first refusal's message. */
+  private refusedCount = 0;
+  private firstRefusal: string | undefined;
 
   constructor(
     private readonly ledger: RunLedger,
@@ -48,11 +51,26 @@ export class SourceTally {
   async recordPage(page: PageOutcome): Promise<void> {
     if (page.fetched) this.counts.fetched += 1;
     if (page.unchanged) this.counts.unchanged += 1;
-    await this.record(page.item);
+    await this.record(page.item, { refused: page.refused });
   }
 
-  /** Counts one URL's ledger entry, to be written with the next batch (which it may complete). */
-  async record(item: RunItemInput): Promise<void> {
+  /**
+   * When every URL recorded so far (one at least) was refused by robots.txt or the address
+   * guard, so that nothing was fetched: the first refusal's message. Undefined otherwise.
+   */
+  get refusedEverywhere(): string | undefined {
+    return this.refusedCount > 0 && this.refusedCount === this.done ? this.firstRefusal : undefined;
+  }
+
+  /**
+   * Counts one URL's ledger entry, to be written with the next batch (which it may
+   * complete); `refused` when robots.txt or the address guard refused the URL.
+   */
+  async record(item: RunItemInput, options: { refused?: boolean } = {}): Promise<void> {
+    if (options.refused) {
+      this.refusedCount += 1;
+      this.firstRefusal ??= item.error ?? `${item.url} refused`;
+    }
     if (item.outcome === 'skipped') this.counts.skipped += 1;
     if (item.outcome === 'failed') this.counts.failed += 1;
     this.counts.chunksAdded += item.chunksAdded;

@@ -13,6 +13,20 @@ export class ForbiddenUrlError extends CairnError {
   }
 }
 
+/**
+ * Why the guard refused a fetch, from the error it ended in (a ForbiddenUrlError somewhere
+ * in its chain of causes): the reason alone (`10.0.0.1 is a private address (...)`),
+ * without the URL it was checked on; the error's message when no refusal is found.
+ */
+export function refusalReason(error: Error): string {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1) {
+    if (cause instanceof ForbiddenUrlError) return cause.reason;
+    cause = cause.cause;
+  }
+  return error.message;
+}
+
 /** Which private destinations are allowed: none (the default), all, or these addresses and CIDR ranges. */
 export type PrivateNetworkAllowance = boolean | readonly string[];
 

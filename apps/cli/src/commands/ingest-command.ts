@@ -110,12 +110,16 @@ export const ingestCommand = new Command('ingest')
       emit(Boolean(options.json), { ...result, sources: sources.map((source) => source.name) }, () =>
         summary(result.counts, result.runId, [
           ...failures.map((item) => `failed: ${item.url}: ${item.error}`),
-          ...(result.complete
-            ? []
-            : ['incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned']),
+          ...(result.status !== 'succeeded'
+            ? [`run ${result.status}${result.error ? `: ${result.error}` : ''}`]
+            : result.complete
+              ? []
+              : [
+                  'incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned',
+                ]),
         ]),
       );
-      if (result.counts.failed > 0) process.exitCode = 1;
+      if (result.counts.failed > 0 || result.status !== 'succeeded') process.exitCode = 1;
     } finally {
       bar.stop();
       await runtime.close();

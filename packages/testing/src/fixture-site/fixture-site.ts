@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { blogPosts } from './blog-posts.js';
 import { toWholeSeconds } from './fixture-post.js';
+import { hostileRedirects } from './hostile-redirects.js';
 import { sendGzipBomb, sendHugeBody, sendSlowDrip } from './hostile-responses.js';
 import { hugoPosts } from './hugo-posts.js';
 import { injectionDocuments, injectionPathPrefix } from './injection-pages.js';
@@ -15,6 +16,7 @@ import { syntheticPost } from './synthetic-post.js';
 export type { FixturePost } from './fixture-post.js';
 export { blogPosts } from './blog-posts.js';
 export { hiddenTextPost, injectedPhrase } from './hidden-text-post.js';
+export { hostileRedirects } from './hostile-redirects.js';
 export { gzipBombInflatedBytes, hugeBodyBytes, slowDrip } from './hostile-responses.js';
 export { hugoPosts, privateDraftPost } from './hugo-posts.js';
 export {
@@ -96,7 +98,7 @@ function splitTarget(target: string): { pathname: string; search: string } {
 /**
  * Serves a fixture web site on loopback for crawler tests: Hugo (ananke) posts under `/posts/`,
  * larahogan.me-shaped posts under `/blog/`, robots.txt, a sitemap index, RSS and Atom feeds,
- * conditional GET, redirects (chains, a loop, hops to private addresses) and hostile responses
+ * conditional GET, redirects (chains, a loop, hops to private addresses, to other schemes and to no URL) and hostile responses
  * (slow drip, 20 MiB, gzip bomb, PDF, no content type, hidden text), and a prompt-injection
  * corpus under `/hostile/` listed only in `/hostile-sitemap.xml`. Every request is recorded.
  */
@@ -208,6 +210,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     ['/loop/b', redirect(302, () => `${siteUrl}/loop/a`)],
     ['/to-metadata', redirect(302, () => 'http://169.254.169.254/latest/meta-data/')],
     ['/to-private', redirect(302, () => 'http://10.0.0.1/')],
+    ...Object.entries(hostileRedirects).map(([path, location]): [string, RouteHandler] => [path, redirect(302, () => location)]),
     ['/error/', (request, response) => sendErrorPage(request, response, 500)],
     ['/slow/', sendSlowDrip],
     ['/huge/', sendHugeBody],
