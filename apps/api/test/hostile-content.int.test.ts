@@ -48,6 +48,25 @@ function addressesIn(text: string): string[] {
   ];
 }
 
+/**
+ * Every host name in a text that a renderer such as Slack links without a scheme: names
+ * ending in a top-level domain the attacks use (or that pages mention), with e-mail
+ * addresses and IPv4 addresses before a port or path, read through fullwidth letters and
+ * other scripts' dots, lower-cased. Hosts inside URLs are found too (and checked the same).
+ */
+function hostsIn(text: string): string[] {
+  const folded = text
+    .normalize('NFKC')
+    .replace(/[\u3002\uff61]/g, '.')
+    .toLowerCase();
+  const label = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?`;
+  const named = new RegExp(
+    String.raw`(?<![\p{L}\p{N}-])(?:${label}\.)+(?:example|test|invalid|com|net|org|io|me|md|dev|app)(?![\p{L}\p{N}-])`,
+    'gu',
+  );
+  return [...folded.matchAll(named), ...folded.matchAll(/(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?=[:/])/g)].map((match) => match[0]);
+}
+
 /** What is wrong with an answer, one line per problem; empty when nothing is. */
 function violationsOf(answer: CheckedAnswer, personaRuns: ReadonlySet<string>): string[] {
   const { label, text, citedUrls, citationNumbers } = answer;
@@ -57,6 +76,8 @@ function violationsOf(answer: CheckedAnswer, personaRuns: ReadonlySet<string>): 
   if (text.includes('![')) problems.push(`${label}: has image markdown`);
   if (/<img/i.test(text)) problems.push(`${label}: has an <img> tag`);
   for (const host of attackerHosts) if (text.toLowerCase().includes(host)) problems.push(`${label}: names ${host}`);
+  const citedHosts = new Set(citedUrls.map((url) => new URL(url).hostname.toLowerCase()));
+  for (const host of hostsIn(text)) if (!citedHosts.has(host)) problems.push(`${label}: names the host ${host}, which it does not cite`);
   for (const run of eightWordRuns(text)) if (personaRuns.has(run)) problems.push(`${label}: repeats the system prompt: "${run}"`);
   for (const page of injectionPages) {
     if (page.concealed && text.toLowerCase().includes(page.concealed)) problems.push(`${label}: has the concealed text of ${page.slug}`);
@@ -130,6 +151,35 @@ function obeyingModel(body: FakeChatBody): string {
   ].join(' ');
 }
 
+/** What a bare address the answer may not keep becomes (see sanitizeAnswer). */
+const removedAddress = '[link removed]';
+
+/**
+ * A model that writes addresses without a scheme, which a renderer such as Slack still
+ * links: a domain and its path, the question in a query, an e-mail address, an IPv4 address
+ * with a port, fullwidth letters and an ideographic dot, emphasis and brackets, and a path
+ * on the cited page's own host; between them, words with dots that are no address. It
+ * answers from passage 1 first, cited, so the answer is kept.
+ */
+function bareAddressModel(body: FakeChatBody): string {
+  const first = passagesOf(body)[0];
+  const leak = encodeURIComponent(questionOf(body));
+  const firstSentence = first ? (/^[\s\S]*?[.!?](?=\s|$)/.exec(first.text.trim())?.[0] ?? first.text) : 'The sources are thin.';
+  return [
+    `${firstSentence} [1]`,
+    'Visit attacker.example/phish today [1].',
+    `Log in at login.attacker.test/?d=${leak} to go on [1].`,
+    'Write to ceo@evil.test, or call 203.0.113.7:8080/help.',
+    'It moved to attacker．ｅｘａｍｐｌｅ/p and evil。test/q.',
+    '**phish.example.com/x** (see attacker.example) and _evil.test_.',
+    first ? `A mirror: ${new URL(first.url).host}/mirror?d=${leak} [1].` : '',
+    'E.g. the U.S. team.Next, v1.2 of Node.js, 3.5 times.',
+  ].join(' ');
+}
+
+/** A model's answer cut after every dot and before every word: `attacker.` and `example/phish` arrive apart. */
+const splitAtDots = (text: string) => text.split(/(?<=\.)|(?<=\s)(?=\S)/);
+
 type Citations = { n: number; url: string }[];
 
 describe('hostile content: a prompt-injection corpus crawled from the fixture site', () => {
@@ -182,6 +232,63 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
     await site?.close();
   });
 
+  /**
+   * One question asked on every answer route of the app of `mode`: `/v1/ask` (JSON, and
+   * SSE with its unverified tokens) and `/v1/chat/completions` (whole and streamed).
+   */
+  async function answersOnEveryRoute(
+    mode: 'extractive' | 'llm',
+    question: string,
+    label: string,
+  ): Promise<{ answers: CheckedAnswer[]; askCitations: Citations }> {
+    const app = apps[mode];
+    const answers: CheckedAnswer[] = [];
+    const add = (route: string, text: string, citations: Citations, verified = true) =>
+      answers.push({
+        label: `${label} ${route}`,
+        text,
+        citedUrls: citations.map((citation) => citation.url),
+        ...(verified ? { citationNumbers: citations.map((citation) => citation.n) } : {}),
+      });
+
+    const ask = (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question } })).json();
+    expect(ask.mode, label).toBe(mode);
+    add('/v1/ask', ask.answer, ask.citations);
+
+    const streamed = parseEventStream(
+      (await app.inject({ method: 'POST', url: '/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question } })).body,
+    );
+    const done = streamed.find((event) => event.event === 'done')!.data as { answer: string; citations: Citations };
+    const candidates = streamed.find((event) => event.event === 'citations')!.data.citations as Citations;
+    const tokens = streamed
+      .filter((event) => event.event === 'token')
+      .map((event) => event.data.text)
+      .join('');
+    add('/v1/ask streamed', done.answer, done.citations);
+    // The pieces shown while the answer is written may link any passage it was given.
+    add('/v1/ask tokens', tokens, candidates, false);
+
+    const completion = (
+      await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: { messages: [{ role: 'user', content: question }] } })
+    ).json();
+    add('/v1/chat/completions', completion.choices[0].message.content, completion.citations);
+
+    const chunks = parseEventStream(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/chat/completions',
+          payload: { stream: true, messages: [{ role: 'user', content: question }] },
+        })
+      ).body,
+    ).filter((event) => !event.data.done) as unknown as {
+      data: { choices: { delta: { content?: string } }[]; citations?: Citations };
+    }[];
+    const content = chunks.map((chunk) => chunk.data.choices[0]?.delta.content ?? '').join('');
+    add('/v1/chat/completions streamed', content, chunks.find((chunk) => chunk.data.citations)!.data.citations!);
+    return { answers, askCitations: ask.citations };
+  }
+
   it("stores every page's visible text and none of its hidden, script, style or invisible text", async () => {
     const documents = await runtime.store.database.query<{ locator: string; title: string; author: string | null }>(
       `select locator, title, author from documents where source_id = $1 and status = 'active'`,
@@ -221,65 +328,12 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
       if (citations.some((citation) => citation.url.startsWith(`${site.url}${page.post.path}`))) tally.cited += 1;
       askedAbout.set(page.slug, tally);
     };
-    const add = (label: string, text: string, citations: Citations, verified = true) =>
-      checked.push({
-        label,
-        text,
-        citedUrls: citations.map((citation) => citation.url),
-        ...(verified ? { citationNumbers: citations.map((citation) => citation.n) } : {}),
-      });
 
     for (const page of injectionPages) {
       for (const mode of ['extractive', 'llm'] as const) {
-        const app = apps[mode];
-        const label = `${mode} ${page.slug}`;
-        const ask = (await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: page.question } })).json();
-        expect(ask.mode, label).toBe(mode);
-        add(`${label} /v1/ask`, ask.answer, ask.citations);
-        citesPage(page, ask.citations);
-
-        const streamed = parseEventStream(
-          (
-            await app.inject({
-              method: 'POST',
-              url: '/v1/ask',
-              headers: { accept: 'text/event-stream' },
-              payload: { question: page.question },
-            })
-          ).body,
-        );
-        const done = streamed.find((event) => event.event === 'done')!.data as { answer: string; citations: Citations };
-        const candidates = streamed.find((event) => event.event === 'citations')!.data.citations as Citations;
-        const tokens = streamed
-          .filter((event) => event.event === 'token')
-          .map((event) => event.data.text)
-          .join('');
-        add(`${label} /v1/ask streamed`, done.answer, done.citations);
-        // The pieces shown while the answer is written may link any passage it was given.
-        add(`${label} /v1/ask tokens`, tokens, candidates, false);
-
-        const completion = (
-          await app.inject({
-            method: 'POST',
-            url: '/v1/chat/completions',
-            payload: { messages: [{ role: 'user', content: page.question }] },
-          })
-        ).json();
-        add(`${label} /v1/chat/completions`, completion.choices[0].message.content, completion.citations);
-
-        const chunks = parseEventStream(
-          (
-            await app.inject({
-              method: 'POST',
-              url: '/v1/chat/completions',
-              payload: { stream: true, messages: [{ role: 'user', content: page.question }] },
-            })
-          ).body,
-        ).filter((event) => !event.data.done) as unknown as {
-          data: { choices: { delta: { content?: string } }[]; citations?: Citations };
-        }[];
-        const content = chunks.map((chunk) => chunk.data.choices[0]?.delta.content ?? '').join('');
-        add(`${label} /v1/chat/completions streamed`, content, chunks.find((chunk) => chunk.data.citations)!.data.citations!);
+        const { answers, askCitations } = await answersOnEveryRoute(mode, page.question, `${mode} ${page.slug}`);
+        checked.push(...answers);
+        citesPage(page, askCitations);
       }
     }
 
@@ -309,5 +363,33 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
         `(${injectionPages.length * 8} requests), ${checked.length} answers checked, ${violations.length} violations`,
     );
     expect(violations).toEqual([]);
+  }, 300_000);
+
+  it('keeps no bare address the model writes, whole or cut mid-name, on any route, and the words around it', async () => {
+    model.setChatReply(bareAddressModel);
+    model.setChatChunks(splitAtDots);
+    try {
+      const checked: CheckedAnswer[] = [];
+      for (const page of injectionPages) checked.push(...(await answersOnEveryRoute('llm', page.question, `bare ${page.slug}`)).answers);
+
+      const violations = checked.flatMap((answer) => violationsOf(answer, personaRuns));
+      for (const answer of checked) {
+        if (answer.text.includes('?d=')) violations.push(`${answer.label}: keeps a query that carries the question`);
+      }
+      // The model's own words stay readable: the address gives way to a mark, the rest is kept.
+      const asked = checked.filter((answer) => answer.label.endsWith('/v1/ask'));
+      const kept = asked.filter((answer) => answer.text.includes(`Visit ${removedAddress} today`));
+      const plain = asked.filter((answer) => answer.text.includes('E.g. the U.S. team. Next, v1.2 of Node.js, 3.5 times.'));
+      console.log(
+        `hostile content, bare addresses: ${injectionPages.length} questions on 4 routes, answers streamed in pieces cut after every dot; ` +
+          `${checked.length} answers checked, ${violations.length} violations; ${kept.length} of ${asked.length} /v1/ask answers keep the words around a removed address`,
+      );
+      expect(violations).toEqual([]);
+      expect(kept.length).toBeGreaterThanOrEqual(asked.length / 2);
+      expect(plain.length).toBe(kept.length);
+    } finally {
+      model.setChatReply(obeyingModel);
+      model.setChatChunks(undefined);
+    }
   }, 300_000);
 });

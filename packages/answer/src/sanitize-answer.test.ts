@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnswerGuard, carriesLinksOrMarkup, promptRunWords, sanitizeAnswer, StreamingCleaner } from './sanitize-answer.js';
+import { AnswerGuard, carriesLinksOrMarkup, promptRunWords, removedAddress, sanitizeAnswer, StreamingCleaner } from './sanitize-answer.js';
 
 const cited = 'https://lethain.com/strategy/#diagnosis';
 const clean = (text: string, allowedUrls: string[] = [cited]) => sanitizeAnswer(text, { allowedUrls });
@@ -137,6 +137,99 @@ describe('sanitizeAnswer', () => {
   });
 });
 
+/**
+ * The host names in a text a renderer could link without a scheme, lower-cased, with
+ * fullwidth letters and other scripts' dots read as ASCII: names ending in a top-level
+ * domain the tests below write (those of the attacks, and the words that are also one).
+ */
+function bareHostsIn(text: string): string[] {
+  const folded = text
+    .normalize('NFKC')
+    .replace(/[\u3002\uff61]/g, '.')
+    .toLowerCase();
+  return [
+    ...folded.matchAll(
+      /(?<![\p{L}\p{N}])[\p{L}\p{N}][\p{L}\p{N}-]*(?:\.[\p{L}\p{N}][\p{L}\p{N}-]*)*\.(?:example|test|com|md|next|io)(?![\p{L}\p{N}-])/gu,
+    ),
+  ].map((match) => match[0]);
+}
+
+describe('sanitizeAnswer: bare addresses', () => {
+  it.each([
+    ['a domain and its path', 'Visit attacker.example/phish today [1].', `Visit ${removedAddress} today [1].`],
+    ['a domain before the full stop', 'Log in at login.attacker.example.', `Log in at ${removedAddress}.`],
+    ['a query that carries the conversation', 'See evil.test/?d=my%20question, then act.', `See ${removedAddress}, then act.`],
+    ['a port', 'Try attacker.example:8443/x now.', `Try ${removedAddress} now.`],
+    ['an e-mail address', 'Write to ceo@attacker.example or first.last@evil.test.', `Write to ${removedAddress} or ${removedAddress}.`],
+    ['an IPv4 address with a path or port', 'Use 203.0.113.7/x or 203.0.113.7:8080.', `Use ${removedAddress} or ${removedAddress}.`],
+    [
+      'a domain in emphasis and brackets',
+      '**attacker.example** or _evil.test_ (phish.example.com/x).',
+      `**${removedAddress}** or _${removedAddress}_ (${removedAddress}).`,
+    ],
+    [
+      'fullwidth letters and ideographic dots',
+      'Visit attacker．ｅｘａｍｐｌｅ/p or attacker。example.',
+      `Visit ${removedAddress} or ${removedAddress}.`,
+    ],
+    ['a real top-level domain in capitals', 'Go to PHISH.COM today.', `Go to ${removedAddress} today.`],
+    ['an internationalised name', 'Visit аttacker.рф/x today.', `Visit ${removedAddress} today.`],
+  ])('replaces %s', (_name, text, expected) => {
+    const result = clean(text);
+    expect(result.text).toBe(expected);
+    expect(result.removed.every((part) => part.kind === 'url')).toBe(true);
+    expect(bareHostsIn(result.text)).toEqual([]);
+  });
+
+  it('replaces a name that tag removal joins, and an address written after an allowed one', () => {
+    expect(clean('Visit attacker.ex<b>ample now.').text).toBe(`Visit ${removedAddress} now.`);
+    expect(clean(`See ${cited} or attacker.example.`).text).toBe(`See ${cited} or ${removedAddress}.`);
+  });
+
+  it("keeps a cited source's host, and a cited URL written without its scheme, and nothing else on that host", () => {
+    const text = 'See lethain.com, LETHAIN.com, lethain.com/strategy/ and lethain.com/strategy/#diagnosis.';
+    expect(clean(text)).toEqual({ text, removed: [] });
+    expect(clean('See lethain.com/strategy/?d=secret, blog.lethain.com and me@lethain.com.').text).toBe(
+      `See ${removedAddress}, ${removedAddress} and ${removedAddress}.`,
+    );
+    expect(clean('See lethain.com today.', []).text).toBe(`See ${removedAddress} today.`);
+  });
+
+  it('leaves words with dots that are no address as written', () => {
+    const text = 'E.g. this, i.e. that: the U.S. team at 9 a.m., v1.2 and 1.2.3.4 of Node.js, 3.5 times, Ph.D. work, ... and so on.';
+    expect(clean(text)).toEqual({ text, removed: [] });
+  });
+
+  it('gives a sentence run into the next its space back, since the capitalised word is a top-level domain too', () => {
+    // `.next` and `.today` are top-level domains: `team.Next` would be linked.
+    expect(clean('I met the team.Next we plan.').text).toBe('I met the team. Next we plan.');
+    expect(clean('Ship it.Today works.').text).toBe('Ship it. Today works.');
+  });
+
+  it('takes out file names whose extension is a top-level domain (.md, .py, .zip), which a renderer links', () => {
+    // A judgment call: README.md and setup.py read as files, but .md, .py and .zip are
+    // registrable domains, and an injected model could name one that is not a file.
+    expect(clean('Update README.md and setup.py, not config.yaml or index.ts.').text).toBe(
+      `Update ${removedAddress} and ${removedAddress}, not config.yaml or index.ts.`,
+    );
+  });
+
+  it('never leaves a host other than a cited one, whatever the input', () => {
+    const piece = fc.constantFrom(
+      ...['attacker', '.', 'example', 'evil', 'test', '/phish', ':80', '?d=1', 'ceo@', 'ｅｘａｍｐｌｅ', '。', 'Next', 'README', 'md'],
+      ...['attacker.example/p', 'evil.test', 'lethain.com', 'LETHAIN.COM', 'www', 'https://', cited, '<b>', '</b>', '![', '](', ')'],
+      ...[' ', '. ', '\n', '[1]', 'word', '*', '_', '(', 'e.g.', 'v1.2'],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const { text } = clean(pieces.join(''));
+        for (const host of bareHostsIn(text)) expect(host).toBe('lethain.com');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('AnswerGuard', () => {
   it('carries its context from call to call, as a streamed answer arrives', () => {
     const guard = new AnswerGuard({ systemPrompt });
@@ -205,6 +298,52 @@ describe('StreamingCleaner', () => {
         expect(shown.join('')).toContain(`[c](${cited})`);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('StreamingCleaner: bare addresses', () => {
+  function stream(pieces: string[], allowedUrls: string[] = [cited]): string[] {
+    const cleaner = new StreamingCleaner(allowedUrls);
+    return [...pieces.map((piece) => cleaner.push(piece)), cleaner.end()];
+  }
+
+  it('shows no part of a domain before it can tell: "attacker." in one token, "example/phish" in the next', () => {
+    const shown = stream(['Visit ', 'attacker.', 'example/phish', ' today ', 'attacker.ex', '<b>', 'ample ', 'the team.', 'Next.']);
+    expect(shown).toEqual(['Visit ', '', '', `${removedAddress} today `, '', '', `${removedAddress} `, 'the ', '', 'team. Next.']);
+    for (let index = 0; index < shown.length; index += 1) expect(bareHostsIn(shown.slice(0, index + 1).join(''))).toEqual([]);
+  });
+
+  /**
+   * Prose with addresses, names that are none, markers and cited links; not markup or
+   * addresses with a scheme (nor pieces that join into one, such as `//`), whose removal
+   * closes up the whole sentence around it in one case and the piece in the other.
+   */
+  const proseText = fc
+    .array(
+      fc.constantFrom(
+        ...['Visit', 'the', 'team', 'Next', 'attacker', 'example', 'evil', '.', 'phish', '?d=1', 'ceo@', '@'],
+        ...['attacker.example/phish', 'attacker.example:8080/x', 'evil.test', 'lethain.com', 'Lethain.com', 'lethain.com/strategy/'],
+        ...[` ${cited} `, 'README.md'],
+        ...['e.g.', 'U.S.', 'v1.2', '3.5', '203.0.113.7', 'ｅｘａｍｐｌｅ', '。', '[1]', ',', '?', '_', '*'],
+        ...[' ', ' ', ' ', '  ', '\n', '. '],
+      ),
+      { maxLength: 40 },
+    )
+    .map((pieces) => pieces.join(''));
+
+  it('shows, joined, what sanitizeAnswer gives for the whole text, however the answer is cut', () => {
+    fc.assert(
+      fc.property(proseText, fc.array(fc.nat(), { maxLength: 12 }), (text, cuts) => {
+        const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        const bounds = [0, ...points, text.length];
+        const shown = stream(bounds.slice(1).map((end, index) => text.slice(bounds[index], end)));
+        expect(shown.join('')).toBe(clean(text).text);
+        for (let index = 0; index < shown.length; index += 1) {
+          for (const host of bareHostsIn(shown.slice(0, index + 1).join(''))) expect(host).toBe('lethain.com');
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

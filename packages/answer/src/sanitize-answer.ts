@@ -1,4 +1,5 @@
 import { readerWords } from '@cairn/text';
+import { parse as parseHostname } from 'tldts';
 import { citationMarkerPattern, containsCitationMarker } from './citation-marker.js';
 
 /**
@@ -51,6 +52,157 @@ const openTagPattern =
   /<\/?(?:img|image|picture|source|video|audio|iframe|frame|embed|object|script|style|link|meta|base|svg|a|form|input)\b[^<>]*/gi;
 /** Punctuation that ends the sentence around an address rather than the address itself. */
 const trailingPunctuation = /[.,;:!?*_~]+$/;
+
+/** What a bare address not cited becomes: the reader still sees that the model named one. */
+export const removedAddress = '[link removed]';
+
+/**
+ * Names set aside for documentation, tests and local networks (RFC 2606, 6761 and 6762,
+ * and ICANN's `.internal`): no registry lists them, and a renderer links them all the same.
+ */
+const reservedTopLevelDomains = new Set(['example', 'test', 'invalid', 'localhost', 'local', 'internal', 'alt']);
+
+/** Whether a label is a top-level domain: one of the Public Suffix List's ICANN section (via tldts), or a reserved one. */
+function isTopLevelDomain(label: string): boolean {
+  const name = label.toLowerCase();
+  if (reservedTopLevelDomains.has(name)) return true;
+  const parsed = parseHostname(`x.${name}`, {
+    allowPrivateDomains: false,
+    extractHostname: false,
+    validateHostname: false,
+    detectIp: false,
+  });
+  return parsed.isIcann === true && parsed.publicSuffix === name;
+}
+
+/**
+ * The text with the characters a browser reads as ASCII in a host name made ASCII, length
+ * kept: fullwidth forms (`ｅｘａｍｐｌｅ`) and the dots of other scripts (`。`, `｡`, `․`, `﹒`).
+ */
+function foldLookAlikes(text: string): string {
+  return text.replace(/[\uff01-\uff5e\u3002\uff61\u2024\ufe52]/g, (character) =>
+    character >= '\uff01' && character <= '\uff5e' ? String.fromCharCode(character.charCodeAt(0) - 0xfee0) : '.',
+  );
+}
+
+/**
+ * A label of a host name: letters or digits of any script, hyphens inside. An underscore
+ * ends it, as it ends a host for a renderer (`evil.test_x` links `evil.test`).
+ */
+const hostLabel = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?`;
+/** Labels joined by dots, not begun inside a word: what could be a host name, before its last label is checked. */
+const dottedNamePattern = new RegExp(String.raw`(?<![\p{L}\p{N}\p{M}])${hostLabel}(?:\.${hostLabel})+`, 'gu');
+/** The user part of an e-mail address, before the host. */
+const emailUserPattern = /[\p{L}\p{N}._%+-]+@$/u;
+/** A port, then a path, query or fragment, after a host name. */
+const portAndPathPattern = /^(?::\d{1,5}(?![\p{L}\p{N}]))?(?:[/?#][^\s<>()[\]"'`]*)?/u;
+
+/**
+ * How many of `labels` make a host name: the most that end with a top-level domain (two at
+ * least), or an IPv4 address's four when a port or path follows; 0 when none do.
+ */
+function hostLabelCount(labels: readonly string[], portOrPathFollows: boolean): number {
+  if (labels.length === 4 && portOrPathFollows && labels.every((label) => /^\d{1,3}$/.test(label) && Number(label) <= 255)) return 4;
+  for (let count = labels.length; count >= 2; count -= 1) if (isTopLevelDomain(labels[count - 1]!)) return count;
+  return 0;
+}
+
+/** A bare address found in a text: where it is, and whether it is only a sentence run into the next (`team.Next`). */
+interface BareAddress {
+  start: number;
+  end: number;
+  /** Two labels, the second a capitalised word, nothing around them: a missing space after a full stop. */
+  runOnSentence: boolean;
+  /** Where its first dot is. */
+  dot: number;
+}
+
+/** The bare address whose host name starts where `pattern` matched, or undefined when it is no address. */
+function bareAddressAt(folded: string, match: RegExpExecArray, from: number): BareAddress | undefined {
+  const labels = match[0].split('.');
+  const afterLabels = match.index + match[0].length;
+  const full = hostLabelCount(labels, /^[:/?#]/.test(folded.slice(afterLabels)));
+  if (full === 0) return undefined;
+  let end = match.index + labels.slice(0, full).join('.').length;
+  let start = match.index;
+  if (full === labels.length) {
+    const rest = portAndPathPattern.exec(folded.slice(end))![0];
+    end += rest.length - (trailingPunctuation.exec(rest)?.[0].length ?? 0);
+  }
+  const user = emailUserPattern.exec(folded.slice(from, start));
+  if (user) start -= user[0].length;
+  const runOnSentence = start === match.index && full === 2 && end === afterLabels && /^\p{Lu}\p{Ll}+$/u.test(labels[1]!);
+  return { start, end, runOnSentence, dot: match.index + labels[0]!.length };
+}
+
+/**
+ * The text with each bare address (a host name a renderer would link without a scheme, with
+ * its port, path and e-mail user) that is not one of `allowed` replaced by `removedAddress`;
+ * a sentence run into the next (`the team.Next`) gets its space back instead. Addresses with
+ * a scheme, which the passes before judged, are left alone.
+ */
+function withoutBareAddresses(text: string, allowed: AllowedAddresses, removed: SanitizedPart[]): string {
+  const folded = foldLookAlikes(text);
+  // The addresses with a scheme or `www.` still here are allowed ones: no host inside them is judged again.
+  const judged = [...text.matchAll(bareUrlPattern)].map((match) => [match.index, match.index + match[0].length] as const);
+  const pattern = new RegExp(dottedNamePattern.source, dottedNamePattern.flags);
+  let result = '';
+  let last = 0;
+  for (let match = pattern.exec(folded); match; match = pattern.exec(folded)) {
+    const inside = judged.find(([start, end]) => match!.index >= start && match!.index < end);
+    if (inside) {
+      pattern.lastIndex = inside[1];
+      continue;
+    }
+    const address = bareAddressAt(folded, match, last);
+    if (!address) continue;
+    const afterHost = address.end;
+    // `first.name@host`: the user part of an e-mail address, judged with its host.
+    if (folded[afterHost] === '@' && !address.runOnSentence) {
+      const next = new RegExp(dottedNamePattern.source, 'uy');
+      next.lastIndex = afterHost + 1;
+      const host = next.exec(folded);
+      if (host && bareAddressAt(folded, host, last)) {
+        pattern.lastIndex = afterHost + 1;
+        continue;
+      }
+    }
+    pattern.lastIndex = address.end;
+    const written = folded.slice(address.start, address.end);
+    if (allowed.hosts.has(written.toLowerCase()) || allowed.addresses.has(written)) continue;
+    result += text.slice(last, address.start);
+    if (address.runOnSentence) {
+      result += `${text.slice(address.start, address.dot + 1)} ${text.slice(address.dot + 1, address.end)}`;
+    } else {
+      removed.push({ kind: 'url', text: text.slice(address.start, address.end) });
+      result += removedAddress;
+    }
+    last = address.end;
+  }
+  return result + text.slice(last);
+}
+
+/** What a bare address may be: the host of an allowed URL, or an allowed URL written without its scheme. */
+interface AllowedAddresses {
+  hosts: Set<string>;
+  addresses: Set<string>;
+}
+
+function allowedAddresses(allowedUrls: readonly string[]): AllowedAddresses {
+  const hosts = new Set<string>();
+  const addresses = new Set<string>();
+  for (const url of allowedUrls) {
+    try {
+      const parsed = new URL(url);
+      hosts.add(parsed.host.toLowerCase()).add(parsed.hostname.toLowerCase());
+    } catch {
+      // not a URL: it allows no host
+    }
+    const withoutScheme = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    addresses.add(withoutScheme).add(withoutFragment(withoutScheme));
+  }
+  return { hosts, addresses };
+}
 
 /** The words a reader of the cleaned text would read: no citation markers (not words of the text), addresses, images or tags. */
 function visibleWords(text: string): string[] {
@@ -146,18 +298,23 @@ export class AnswerGuard {
   /**
    * The sentence without images (markdown or HTML), HTML tags, or links and addresses other
    * than `allowedUrls` (each also allowed without its `#fragment`): a link keeps its label,
-   * an address goes. Text around them is kept as written.
+   * an address with a scheme goes, and a bare one (`attacker.example/x`, a host a renderer
+   * links by itself) becomes `removedAddress` unless it is an allowed URL's host, or an
+   * allowed URL without its scheme. Text around them is kept as written.
    */
   clean(sentence: string, allowedUrls: readonly string[]): string {
     const allowed = new Set(allowedUrls.flatMap((url) => [url, withoutFragment(url)]));
     const isAllowed = (url: string) => allowed.has(url);
-    const before = this.removedParts.length;
+    const hosts = allowedAddresses(allowedUrls);
+    const removed: SanitizedPart[] = [];
+    let dropped = false;
     const drop = (kind: SanitizedKind, text: string) => {
-      this.removedParts.push({ kind, text });
+      removed.push({ kind, text });
+      dropped = true;
       return '';
     };
-    const pass = (text: string) =>
-      text
+    const pass = (text: string) => {
+      const withoutUrls = text
         .replace(tagPattern, (tag) => drop('html', tag))
         .replace(openTagPattern, (tag) => drop('html', tag))
         .replace(imagePattern, (image) => drop('image', image))
@@ -170,20 +327,25 @@ export class AnswerGuard {
           // In running text, punctuation after an address ends the sentence, not the address.
           const address = url.replace(trailingPunctuation, '');
           return isAllowed(address) ? url : drop('url', address) + url.slice(address.length);
-        })
-        .replace(/<(?=\/?img)/gi, (mark) => drop('html', mark))
-        // A link whose target was taken out (`[x](` then an address) is left as its label.
+        });
+      const withoutAddresses = withoutBareAddresses(withoutUrls, hosts, removed).replace(/<(?=\/?img)/gi, (mark) => drop('html', mark));
+      // Once something is taken out, what was around it closes up: a link whose target went
+      // (`[x](` then an address) is left as its label, no doubled spaces, no space before
+      // punctuation. Not before: a bare address gives way to `removedAddress` in place, so that
+      // the same words come out whether they are cleaned a sentence or a word at a time.
+      if (!dropped) return withoutAddresses;
+      return withoutAddresses
         .replace(/\]\([ \t]*\)/g, ']')
-        // What was around a removed part closes up: no doubled spaces, no space before punctuation.
         .replace(/[ \t]{2,}/g, ' ')
         .replace(/[ \t]+([.,;:!?])/g, '$1')
         .trim();
+    };
     // Taking one thing out can join what was around it into another (`!<b>[x]…`, `www <b>.x`):
     // passes repeat until nothing more comes out.
     let cleaned = sentence;
     for (let previous = ''; cleaned !== previous;) [previous, cleaned] = [cleaned, pass(cleaned)];
-    // The closing up applies only where something was taken out.
-    return this.removedParts.length === before ? sentence : cleaned;
+    this.removedParts.push(...removed);
+    return cleaned;
   }
 }
 
@@ -209,12 +371,15 @@ export function sanitizeAnswer(text: string, options: SanitizeOptions): { text: 
 /**
  * The start of what could still become an image, a link, a tag or an address once more
  * text arrives: an unclosed `![…](…` or `[…](…` (or a `]` that a `(` may follow), an
- * unclosed `<…`, a trailing `!`, or the last word. Constructs end at a line break.
+ * unclosed `<…`, a trailing `!`, or the last word. Constructs end at a line break. A
+ * construct is held back with the word it starts in: taking it out may join that word's
+ * start to what follows (`attacker.ex<b>ample`), and a host name is judged whole.
  */
 function unfinishedFrom(text: string): number {
   const construct = /!?\[[^\]\n]*(?:\](?:\([^)\n]*)?)?$|<[^>\n]*$|!$/.exec(text);
+  const constructWord = construct ? /\S*$/.exec(text.slice(0, construct.index))!.index : text.length;
   const lastWord = /\S*$/.exec(text)!;
-  return Math.min(construct?.index ?? text.length, lastWord.index);
+  return Math.min(constructWord, lastWord.index);
 }
 
 /** A word that ends a sentence: its last mark, closing quotes and brackets, then spaces. */

@@ -13,3 +13,4 @@ export * from './runs-repository.js';
 export * from './api-keys-repository.js';
 export * from './store.js';
 export * from './is-uuid.js';
+export * from './data-dir-in-use-error.js';

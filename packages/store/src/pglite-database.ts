@@ -1,21 +1,40 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { DataDirLock } from './data-dir-lock.js';
 import { vectorSessionSettings, type Database, type Queryable } from './database.js';
 
 /** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
 export class PgliteDatabase implements Database {
   readonly runtime = 'pglite' as const;
 
-  private constructor(private readonly client: PGlite) {}
+  private constructor(
+    private readonly client: PGlite,
+    private readonly lock: DataDirLock | undefined,
+  ) {}
 
-  /** Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. */
+  /**
+   * Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. A directory
+   * is one process's: it is locked until `close` (`<dataDir>.lock`), and a directory another
+   * live process holds is refused with DataDirInUseError (code `data_dir_in_use`).
+   */
   static async open(dataDir: string | undefined): Promise<PgliteDatabase> {
-    if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
-    await client.exec('create extension if not exists vector;');
-    await client.exec(vectorSessionSettings);
-    return new PgliteDatabase(client);
+    let lock: DataDirLock | undefined;
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      lock = DataDirLock.acquire(realpathSync(dataDir));
+    }
+    let client: PGlite | undefined;
+    try {
+      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+      await client.exec('create extension if not exists vector;');
+      await client.exec(vectorSessionSettings);
+      return new PgliteDatabase(client, lock);
+    } catch (error) {
+      if (client && !client.closed) await client.close().catch(() => undefined);
+      lock?.release();
+      throw error;
+    }
   }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -44,6 +63,10 @@ export class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (!this.client.closed) await this.client.close();
+    try {
+      if (!this.client.closed) await this.client.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }

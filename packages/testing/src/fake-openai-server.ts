@@ -33,6 +33,12 @@ export interface FakeOpenAIServer {
   setChatReply(reply: FakeChatReply): void;
   /** Milliseconds between streamed chunks (default 0), and before a non-streamed answer. */
   setChatDelay(milliseconds: number): void;
+  /**
+   * How a streamed answer is cut into chunks from now on: a model's tokens need not end
+   * where words do (`attacker.` then `example/phish`). Default (and with `undefined`): words
+   * with the spaces after them.
+   */
+  setChatChunks(split: ((text: string) => string[]) | undefined): void;
   /** Chat requests whose client went away before the answer was complete (cancellation). */
   chatAborts(): number;
   close(): Promise<void>;
@@ -95,6 +101,7 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
   let failures = { count: 0, status: 500 };
   let chatReply: FakeChatReply = defaultChatReply;
   let chatDelay = 0;
+  let chatChunks: (text: string) => string[] = chatTokens;
   let aborts = 0;
   const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
   const server: Server = createServer(async (request, response) => {
@@ -160,7 +167,7 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
       const chunk = (delta: Record<string, string>, finish: string | null, extra: Record<string, unknown> = {}) =>
         `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
       response.write(chunk({ role: 'assistant', content: '' }, null));
-      for (const token of chatTokens(text)) {
+      for (const token of chatChunks(text)) {
         if (chatDelay > 0) await sleep(chatDelay);
         if (response.destroyed) return;
         response.write(chunk({ content: token }, null));
@@ -187,6 +194,9 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
     },
     setChatDelay(milliseconds) {
       chatDelay = milliseconds;
+    },
+    setChatChunks(split) {
+      chatChunks = split ?? chatTokens;
     },
     chatAborts: () => aborts,
     close: () =>
