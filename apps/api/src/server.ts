@@ -23,9 +23,13 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
   };
   const started = performance.now();
+  // Lines from start-up wait for the app's logger; later ones (a run that failed, runs taken
+  // up after a crash) go straight to it.
   const lines: string[] = [];
-  const runtime = await openRuntime(config, { log: (line) => lines.push(line), answers: true });
+  let write: (line: string) => void = (line) => lines.push(line);
+  const runtime = await openRuntime(config, { log: (line) => write(line), answers: true, takeUpRuns: true });
   const app = await buildApp(runtime, { logger });
+  write = (line) => app.log.info(line);
   for (const line of lines) app.log.info(line);
   app.addHook('onClose', async () => runtime.close());
   // While closing, each response ends its connection: a keep-alive connection that was busy

@@ -7,6 +7,7 @@ import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
 import { reembedChunks } from '../reembed/reembed-chunks.js';
 import { RunLedger } from '../runs/run-ledger.js';
+import { watchCancellation } from '../runs/watch-cancellation.js';
 import { ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 import { notQueuedPrefix } from './queue-runner.js';
 
@@ -17,6 +18,8 @@ export interface IngestWorkerOptions {
   concurrency?: number;
   /** How long a job's lock lasts without renewal: a killed worker's job is recovered after it. */
   lockDurationMs?: number;
+  /** How often a job checks whether an admin cancelled its run (default 2 s): it stops at the next page after. */
+  cancelCheckMs?: number;
   log?: (line: string) => void;
 }
 
@@ -58,10 +61,19 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     return refused;
   };
 
+  /** Whether an admin cancelled this job's run before it started: the job ends without running it. */
+  const cancelledBeforeStart = async (runId: string) => {
+    const cancelled = await store.runs.cancelRequested(runId);
+    if (cancelled) log(`run ${runId}: not run, it was cancelled`);
+    return cancelled;
+  };
+  const watch = (runId: string) => watchCancellation(store.runs, runId, { intervalMs: options.cancelCheckMs });
+
   /** Crawls one source (or all enabled web sources) into a run; a scheduled crawl creates its run. */
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
     if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
+    if ('runId' in data && (await cancelledBeforeStart(data.runId))) return { cancelled: true };
     const ledger = 'runId' in data ? new RunLedger(store.runs, data.runId) : await RunLedger.create(store.runs, data.sourceId, 'schedule');
     const runId = ledger.runId;
     const sourceId = data.sourceId;
@@ -77,18 +89,23 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     let result: Awaited<ReturnType<typeof runCrawl>>;
     // Stops this attempt's pages still in flight when it fails (and everything on shutdown).
     const abandoned = new AbortController();
+    const cancellation = watch(runId);
     try {
       result = await runCrawl(
         { store, embedder, ...crawler },
         {
           sources,
           ledger,
-          signal: AbortSignal.any([signal, abandoned.signal]),
+          signal: AbortSignal.any([signal, abandoned.signal, cancellation.signal]),
           onProgress: (progress) =>
             void job.updateProgress({ done: progress.done, discovered: progress.discovered }).catch(() => undefined),
         },
       );
     } catch (error) {
+      if (cancellation.signal.aborted) {
+        log(`run ${runId}: cancelled`);
+        return { cancelled: true };
+      }
       // Pages of this attempt that finish late are stored, but stay out of the run's record:
       // the next attempt starts it afresh (see RunLedger.abandon).
       ledger.abandon();
@@ -97,6 +114,13 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
       // try again: the run waits for that attempt, rather than showing a failure it will undo.
       if (hasAttemptsLeft(job)) await ledger.requeue().catch(() => undefined);
       throw error;
+    } finally {
+      cancellation.stop();
+    }
+    if (cancellation.signal.aborted || (await store.runs.cancelRequested(runId))) {
+      // An admin cancelled the run: it is recorded as cancelled, and the job ends here.
+      log(`run ${runId}: cancelled after ${JSON.stringify(result.counts)}`);
+      return { cancelled: true };
     }
     if (signal.aborted) {
       // Interrupted by shutdown, not finished: the run waits in the queue for the next worker.
@@ -111,8 +135,22 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   const fetchPage: Handler<'fetch-page'> = async (job, signal) => {
     const { runId, sourceId, url } = job.data;
     if (await refusedAtEnqueue(runId)) return { refused: true };
+    if (await cancelledBeforeStart(runId)) return { cancelled: true };
     const source = await store.sources.findById(sourceId);
-    const result = await runPage({ store, embedder, ...crawler }, { runId, source, url, signal, final: !hasAttemptsLeft(job) });
+    const cancellation = watch(runId);
+    let result: Awaited<ReturnType<typeof runPage>>;
+    try {
+      result = await runPage(
+        { store, embedder, ...crawler },
+        { runId, source, url, signal: AbortSignal.any([signal, cancellation.signal]), final: !hasAttemptsLeft(job) },
+      );
+    } finally {
+      cancellation.stop();
+    }
+    if (cancellation.signal.aborted || (await store.runs.cancelRequested(runId))) {
+      log(`run ${runId}: ${url} cancelled`);
+      return { cancelled: true };
+    }
     if (result.status === 'succeeded') {
       log(`run ${runId}: ${url} ${result.item.outcome}`);
       return result.item;

@@ -52,7 +52,7 @@ export class QueueRunner {
   }
 
   async enqueue(request: RunRequest): Promise<string> {
-    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger);
+    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, { pageUrl: request.url });
     try {
       const deadline = Date.now() + enqueueWaitMs;
       for (;;) {
@@ -84,6 +84,27 @@ export class QueueRunner {
       throw error;
     }
     return run.id;
+  }
+
+  /**
+   * Takes the job of a run an admin cancelled (its record says so already, see
+   * RunsRepository.cancel) out of the queue while it waits; a worker that runs it stops at
+   * its next check, and one that takes it up later skips it. Resolves true when the job
+   * was removed. Best effort: when Redis does not answer within 2 s the job stays, and the
+   * worker skips it.
+   */
+  async cancel(runId: string): Promise<boolean> {
+    try {
+      const job = await withTimeout(this.queue.getJob(runId), 2000);
+      if (!job) return false;
+      const state = await withTimeout(job.getState(), 2000);
+      if (!['waiting', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return false;
+      await withTimeout(job.remove(), 2000);
+      return true;
+    } catch {
+      // Taken by a worker meanwhile (a locked job cannot be removed), or Redis is away.
+      return false;
+    }
   }
 
   /**

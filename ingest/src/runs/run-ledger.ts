@@ -24,9 +24,12 @@ export class RunLedger {
     return new RunLedger(runs, run.id);
   }
 
-  /** Marks the run running, with an empty ledger and zero counts (an attempt starts afresh). */
-  async start(): Promise<void> {
-    await this.runs.start(this.runId);
+  /**
+   * Marks the run running, with an empty ledger and zero counts (an attempt starts afresh).
+   * Resolves false, changing nothing, when an admin cancelled the run: the attempt should not go on.
+   */
+  async start(): Promise<boolean> {
+    return this.runs.start(this.runId);
   }
 
   /** Appends entries to the run's ledger, in order; dropped once the attempt is abandoned. */
@@ -41,7 +44,7 @@ export class RunLedger {
     await this.runs.addCounts(this.runId, delta);
   }
 
-  /** Puts the run back to queued: another attempt will take it up. */
+  /** Puts the run back to queued, unless an admin cancelled it: another attempt will take it up. */
   async requeue(): Promise<void> {
     await this.runs.requeue(this.runId);
   }

@@ -58,6 +58,12 @@ export interface OpenRuntimeOptions {
    * the persona. Default false: the worker, `cairn search` and `cairn ingest` need neither.
    */
   answers?: boolean;
+  /**
+   * This process runs ingestion for others (the API): without the queue, take up the runs a
+   * process that stopped left unfinished (see below). Default false: a short command
+   * (`cairn ask`, `cairn search`) would only start such a run to put it back on exit.
+   */
+  takeUpRuns?: boolean;
 }
 
 /**
@@ -65,6 +71,12 @@ export interface OpenRuntimeOptions {
  * registered), the crawler, the ingestion runner (the BullMQ queue, or this process) and,
  * on an empty database, the starter corpus unless it is turned off. The chat model and the
  * persona only when `answers` is asked for.
+ *
+ * With `takeUpRuns` and without the queue, the runs a process that stopped (a crash, kill -9) left unfinished
+ * are recovered before this resolves: one that was running ends failed ("interrupted: ...",
+ * with a ledger entry), and the queued ones run here, in order. On the embedded database
+ * that is every unfinished run (one process opens it at a time); on server Postgres, the
+ * runs of processes whose heartbeat stopped. With the queue, BullMQ re-delivers the jobs.
  */
 export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
@@ -135,8 +147,11 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       queue ??
       new InProcessRunner(
         { store, embedder, crawler },
-        { onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) },
+        { log, onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) },
       );
+    // Runs a crashed process left behind: the queue's workers take up their own jobs again,
+    // so only runs of this process's kind are recovered here (see InProcessRunner.recover).
+    if (runner instanceof InProcessRunner && options.takeUpRuns) await runner.recover();
     return {
       config,
       store,

@@ -39,13 +39,44 @@ export interface RunItemInput {
 const runColumns = `id, source_id as "sourceId", trigger, status, counts, error, created_at as "createdAt",
   started_at as "startedAt", finished_at as "finishedAt"`;
 
+/**
+ * How long a run's owner may go without a heartbeat before its runs count as orphaned: the
+ * process that owned them stopped (a crash, kill -9). Owners beat every few seconds
+ * (InProcessRunner), so a live one is never this late.
+ */
+export const runStaleAfterMs = 30_000;
+
+/** Who will execute a new run, and what it is for when it is not a crawl. */
+export interface RunCreateOptions {
+  /**
+   * The process (an in-process runner) that will execute the run; it keeps the run's
+   * heartbeat fresh. None for runs of the BullMQ queue and of `cairn ingest`.
+   */
+  owner?: string | undefined;
+  /** The one page of a one-page run. */
+  pageUrl?: string | undefined;
+}
+
+/** A run left queued by a process that stopped, now owned by the runner that took it up. */
+export interface AdoptedRun {
+  id: string;
+  sourceId: string | null;
+  trigger: RunTrigger;
+  pageUrl: string | null;
+}
+
+/** A queued or running run whose owner is another process: any (`exclusive`), or one without a fresh heartbeat. */
+const orphanedBy = (status: 'queued' | 'running') => `status = '${status}' and owner is distinct from $1
+  and ($2::boolean or (owner is not null and (heartbeat_at is null or heartbeat_at < now() - $3::int * interval '1 millisecond')))`;
+
 export class RunsRepository {
   constructor(private readonly database: Database) {}
 
-  async create(sourceId: string | null, trigger: RunTrigger): Promise<RunRecord> {
+  async create(sourceId: string | null, trigger: RunTrigger, options: RunCreateOptions = {}): Promise<RunRecord> {
     const [row] = await this.database.query<RunRecord>(
-      `insert into ingest_runs (source_id, trigger) values ($1, $2) returning ${runColumns}`,
-      [sourceId, trigger],
+      `insert into ingest_runs (source_id, trigger, owner, heartbeat_at, page_url)
+       values ($1, $2, $3, case when $3::text is null then null else now() end, $4) returning ${runColumns}`,
+      [sourceId, trigger, options.owner ?? null, options.pageUrl ?? null],
     );
     return row!;
   }
@@ -53,17 +84,20 @@ export class RunsRepository {
   /**
    * Marks a run running. An attempt starts from nothing: the counts and ledger of an
    * interrupted earlier attempt (a crashed worker) are cleared, so the record describes
-   * one complete pass and nothing is counted twice.
+   * one complete pass and nothing is counted twice. Resolves false, changing nothing, for
+   * a run an admin cancelled: no attempt starts it again.
    */
-  async start(id: string): Promise<void> {
-    await this.database.transaction(async (transaction) => {
-      await transaction.query('delete from ingest_run_items where run_id = $1', [id]);
-      await transaction.query(
+  async start(id: string): Promise<boolean> {
+    return this.database.transaction(async (transaction) => {
+      const started = await transaction.query(
         `update ingest_runs set status = 'running', started_at = coalesce(started_at, now()), finished_at = null, error = null,
            counts = '{"discovered":0,"fetched":0,"unchanged":0,"skipped":0,"failed":0,"chunksAdded":0,"chunksRemoved":0}'
-         where id = $1`,
+         where id = $1 and cancel_requested_at is null returning id`,
         [id],
       );
+      if (started.length === 0) return false;
+      await transaction.query('delete from ingest_run_items where run_id = $1', [id]);
+      return true;
     });
   }
 
@@ -78,13 +112,115 @@ export class RunsRepository {
     );
   }
 
-  /** Puts an interrupted run back to queued (its job will be taken up again). */
+  /** Puts an interrupted run back to queued (its job will be taken up again), unless an admin cancelled it. */
   async requeue(id: string): Promise<void> {
-    await this.database.query(`update ingest_runs set status = 'queued', finished_at = null where id = $1`, [id]);
+    await this.database.query(
+      `update ingest_runs set status = 'queued', finished_at = null where id = $1 and cancel_requested_at is null`,
+      [id],
+    );
   }
 
+  /** Records how a run ended; a run an admin cancelled stays cancelled, with the reason given then. */
   async finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): Promise<void> {
-    await this.database.query(`update ingest_runs set status = $2, error = $3, finished_at = now() where id = $1`, [id, status, error]);
+    await this.database.query(
+      `update ingest_runs set status = case when cancel_requested_at is null then $2 else 'cancelled' end,
+         error = case when cancel_requested_at is null then $3 else error end, finished_at = now()
+       where id = $1`,
+      [id, status, error],
+    );
+  }
+
+  /**
+   * An admin's cancellation: a queued or running run becomes cancelled at once, with
+   * `reason` as its error, and stays so (no attempt starts or re-queues it; whoever runs
+   * it stops at its next check). Resolves with the cancelled run, or undefined when no
+   * queued or running run has this id (unknown, or finished already).
+   */
+  async cancel(id: string, reason: string): Promise<RunRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.database.query<RunRecord>(
+      `update ingest_runs set status = 'cancelled', cancel_requested_at = now(), finished_at = now(), error = $2
+       where id = $1 and status in ('queued', 'running') returning ${runColumns}`,
+      [id, reason],
+    );
+    return row;
+  }
+
+  /** Whether an admin cancelled the run (see `cancel`). */
+  async cancelRequested(id: string): Promise<boolean> {
+    const [row] = await this.database.query<{ requested: boolean }>(
+      'select cancel_requested_at is not null as requested from ingest_runs where id = $1',
+      [id],
+    );
+    return row?.requested ?? false;
+  }
+
+  /**
+   * Claims a queued run for its owner just before the owner starts it: resolves false when
+   * the run is no longer the owner's to start (cancelled meanwhile, or taken up by another
+   * process that found the owner's heartbeat stale).
+   */
+  async claim(id: string, owner: string): Promise<boolean> {
+    const rows = await this.database.query(
+      `update ingest_runs set heartbeat_at = now()
+       where id = $1 and owner = $2 and status = 'queued' and cancel_requested_at is null returning id`,
+      [id, owner],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The owner says it is alive: refreshes the heartbeat of its queued and running runs and
+   * resolves with their ids (a run of its own missing from them was cancelled, or taken up
+   * by another process).
+   */
+  async heartbeat(owner: string): Promise<string[]> {
+    const rows = await this.database.query<{ id: string }>(
+      `update ingest_runs set heartbeat_at = now() where owner = $1 and status in ('queued', 'running') returning id`,
+      [owner],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The owner is stopping: its runs still queued lose their heartbeat, for the next process to take up at once. */
+  async release(owner: string): Promise<void> {
+    await this.database.query(`update ingest_runs set heartbeat_at = null where owner = $1 and status = 'queued'`, [owner]);
+  }
+
+  /**
+   * Takes over the runs that processes which stopped left behind, for `owner`: with
+   * `exclusive` (an embedded database, which one process opens at a time) every queued or
+   * running run of another owner, or of none; otherwise those of owners whose heartbeat is
+   * older than `staleAfterMs`. A running one becomes failed with `error`, and a ledger
+   * entry saying so (its crawl cannot go on where it stopped); a queued one becomes
+   * `owner`'s, for it to run. One statement each, so two processes never take the same run.
+   */
+  async recoverOrphans(
+    owner: string,
+    options: { exclusive: boolean; error: string; staleAfterMs?: number },
+  ): Promise<{ failed: string[]; adopted: AdoptedRun[] }> {
+    const parameters = [owner, options.exclusive, options.staleAfterMs ?? runStaleAfterMs];
+    const failed = await this.database.query<{ id: string }>(
+      `with failed as (
+         update ingest_runs set status = 'failed', error = $4, finished_at = now(), owner = $1, heartbeat_at = null
+         where ${orphanedBy('running')} returning id, source_id
+       )
+       insert into ingest_run_items (run_id, url, http_status, outcome, error)
+       select failed.id, coalesce(sources.base_url, '(all sources)'), null, 'failed', $4
+       from failed left join sources on sources.id = failed.source_id
+       returning run_id as id`,
+      [...parameters, options.error],
+    );
+    const adopted = await this.database.query<AdoptedRun & { createdAt: Date }>(
+      `update ingest_runs set owner = $1, heartbeat_at = now() where ${orphanedBy('queued')}
+       returning id, source_id as "sourceId", trigger, page_url as "pageUrl", created_at as "createdAt"`,
+      parameters,
+    );
+    adopted.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return {
+      failed: failed.map((row) => row.id),
+      adopted: adopted.map(({ id, sourceId, trigger, pageUrl }) => ({ id, sourceId, trigger, pageUrl })),
+    };
   }
 
   /** Appends entries to the run's ledger, in order (one statement however many). */
@@ -114,9 +250,17 @@ export class RunsRepository {
     );
   }
 
-  /** Runs waiting to start. */
-  async countQueued(): Promise<number> {
-    const [row] = await this.database.query<{ count: number }>(`select count(*)::int as count from ingest_runs where status = 'queued'`);
+  /**
+   * Runs waiting to start that a live process will start: those of the queue (no owner)
+   * and those whose owner's heartbeat is fresh. A run left queued by a process that
+   * stopped does not count (the next start takes it up).
+   */
+  async countQueued(staleAfterMs = runStaleAfterMs): Promise<number> {
+    const [row] = await this.database.query<{ count: number }>(
+      `select count(*)::int as count from ingest_runs
+       where status = 'queued' and (owner is null or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
+      [staleAfterMs],
+    );
     return row!.count;
   }
 

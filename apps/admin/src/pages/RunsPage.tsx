@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/client.js';
-import { useSources } from '../api/queries.js';
+import { useCancelRun, useSources } from '../api/queries.js';
 import type { Run, RunCounts, RunDetail } from '../api/types.js';
 import { QueryState } from '../components/QueryState.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -19,10 +20,75 @@ function Progress({ run }: { run: Run }) {
   const { done, total } = progressOf(run.counts);
   const label = `${done} of ${total} pages`;
   if (run.status === 'queued') return <span className="muted">waiting to start</span>;
+  if (!run.startedAt) return <span className="muted">never started</span>;
   return (
     <span className="progress">
       <progress value={total === 0 ? undefined : done} max={total || undefined} aria-label={`Progress: ${label}`} /> <span>{label}</span>
     </span>
+  );
+}
+
+/**
+ * Cancel for a queued or running run, in two steps so that one stray click or key press
+ * does not stop a crawl: "Cancel run" asks, then "Yes, cancel run" or "Keep running"
+ * (Escape too). Focus moves to the question, and back when the run is kept.
+ */
+function CancelRun({ run, name }: { run: Run; name: string }) {
+  const cancel = useCancelRun();
+  const [asking, setAsking] = useState(false);
+  const asked = useRef(false);
+  const askButton = useRef<HTMLButtonElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) confirmButton.current?.focus();
+    else if (asked.current) askButton.current?.focus();
+  }, [asking]);
+  if (cancel.isSuccess) return <span role="status">Cancelled</span>;
+  if (!live(run.status)) return null;
+  const keep = () => {
+    asked.current = true;
+    setAsking(false);
+  };
+  return (
+    <span className="cancel-run">
+      {asking ? (
+        <span
+          role="group"
+          aria-label={`Cancel the run of ${name}?`}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') keep();
+          }}
+        >
+          <span>Stop it? Pages stored so far stay.</span>{' '}
+          <button type="button" ref={confirmButton} onClick={() => cancel.mutate(run.id)} disabled={cancel.isPending}>
+            Yes, cancel run
+          </button>{' '}
+          <button type="button" onClick={keep} disabled={cancel.isPending}>
+            Keep running
+          </button>
+        </span>
+      ) : (
+        <button type="button" ref={askButton} onClick={() => setAsking(true)} aria-label={`Cancel the run of ${name}`}>
+          Cancel run
+        </button>
+      )}
+      {cancel.isError && (
+        <span role="alert" className="error-text">
+          {' '}
+          {cancel.error.message}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** A ledger URL as a link when it is one (an interruption's entry of a run of all sources is not). */
+function LedgerUrl({ url }: { url: string }) {
+  if (!/^https?:\/\//.test(url)) return <>{url}</>;
+  return (
+    <a href={url} target="_blank" rel="noopener noreferrer">
+      {url}
+    </a>
   );
 }
 
@@ -64,6 +130,7 @@ export function RunsPage() {
                   <th scope="col">Unchanged</th>
                   <th scope="col">Failed</th>
                   <th scope="col">Chunks</th>
+                  <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -89,6 +156,9 @@ export function RunsPage() {
                     <td className={run.counts.failed > 0 ? 'warn' : undefined}>{run.counts.failed}</td>
                     <td>
                       +{run.counts.chunksAdded} / −{run.counts.chunksRemoved}
+                    </td>
+                    <td className="actions">
+                      <CancelRun run={run} name={sourceName(run.sourceId)} />
                     </td>
                   </tr>
                 ))}
@@ -121,6 +191,7 @@ export function RunDetailPage({ id }: { id: string }) {
               <h1 id="run-title">
                 Run of {sourceName(data.sourceId)} <StatusBadge status={data.status} />
               </h1>
+              <CancelRun run={data} name={sourceName(data.sourceId)} />
             </div>
             <div aria-live="polite" className="run-summary">
               <Progress run={data} />
@@ -139,7 +210,7 @@ export function RunDetailPage({ id }: { id: string }) {
             </div>
             {data.error && (
               <div role="alert" className="state state-error">
-                <strong>The run failed:</strong> {data.error}
+                <strong>{data.status === 'cancelled' ? 'The run was cancelled:' : 'The run failed:'}</strong> {data.error}
               </div>
             )}
             <h2>Ledger</h2>
@@ -163,9 +234,7 @@ export function RunDetailPage({ id }: { id: string }) {
                     {data.items.map((item, index) => (
                       <tr key={`${index}-${item.url}`} data-outcome={item.outcome}>
                         <td className="url">
-                          <a href={item.url} target="_blank" rel="noopener noreferrer">
-                            {item.url}
-                          </a>
+                          <LedgerUrl url={item.url} />
                         </td>
                         <td>{item.httpStatus ?? '—'}</td>
                         <td>

@@ -14,6 +14,9 @@ const runJson = (run: RunRecord) => ({
   finishedAt: isoDate(run.finishedAt),
 });
 
+/** What a run cancelled through the API records as its error. */
+const cancelledReason = 'cancelled on request (POST /v1/ingest/runs/:id/cancel); the pages it stored before stay stored';
+
 function safeNormalize(url: string): string {
   try {
     return normalizeUrl(url);
@@ -81,6 +84,40 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ runs: (await app.cairn.store.runs.list(request.query.limit ?? 50)).map(runJson) }),
+  );
+
+  app.post(
+    '/v1/ingest/runs/:id/cancel',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Cancel a queued or running ingestion run',
+        description:
+          'The run is recorded as `cancelled` at once and answered with: a queued run never starts; a running one stops at its next page ' +
+          '(in the API process at once, in a `cairn worker` within its check interval, 2 s), and the pages it stored stay stored. ' +
+          '404 `run_not_found` for an unknown id; 409 `run_finished` for a run that has ended already (succeeded, failed or cancelled).',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: RunResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { store, runner } = app.cairn;
+      const run = await store.runs.cancel(request.params.id, cancelledReason);
+      if (!run) {
+        const existing = await store.runs.find(request.params.id);
+        if (!existing) throw new CairnError('run_not_found', `No ingestion run has the id ${JSON.stringify(request.params.id)}.`);
+        throw new CairnError(
+          'run_finished',
+          `The run ${existing.id} has ended already (${existing.status}${existing.finishedAt ? ` at ${isoDate(existing.finishedAt)}` : ''}); only a queued or running run can be cancelled.`,
+          { details: { status: existing.status } },
+        );
+      }
+      // The record says cancelled already: whoever runs it stops at its next check even if this fails.
+      await runner
+        .cancel?.(run.id)
+        .catch((error: unknown) => request.log.warn({ err: error, runId: run.id }, 'could not signal the runner'));
+      return runJson(run);
+    },
   );
 
   app.get(

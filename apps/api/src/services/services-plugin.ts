@@ -15,7 +15,11 @@ export interface CairnServices {
   retriever: Retriever;
   ask: AskService;
   /** Where ingestion runs are sent; `isReady` when it is a queue that /readyz must check. */
-  runner: Pick<InProcessRunner, 'enqueue'> & { isReady?: () => Promise<boolean> };
+  runner: Pick<InProcessRunner, 'enqueue'> & {
+    isReady?: () => Promise<boolean>;
+    /** Stops a run an admin cancelled at once (both runners have it); without it the run stops at its runner's next check. */
+    cancel?: (runId: string) => Promise<unknown>;
+  };
 }
 
 declare module 'fastify' {
