@@ -5,6 +5,8 @@ export * from './extract/parse-markdown-note.js';
 export * from './extract/parse-html-note.js';
 export * from './pipeline/ingest-document.js';
 export * from './pipeline/ingest-directory.js';
+export * from './pipeline/ingest-static-site.js';
+export * from './crawl/mirror-mapping.js';
 export * from './pipeline/load-starter-corpus.js';
 export * from './crawl/ssrf-guard.js';
 export * from './crawl/fetch-page.js';

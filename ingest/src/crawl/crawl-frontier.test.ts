@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrawlFrontier } from './crawl-frontier.js';
+import { mirrorMapping } from './mirror-mapping.js';
 
 const inScope = (url: string) => url.startsWith('https://a.test/posts/');
 
@@ -39,5 +40,17 @@ describe('CrawlFrontier', () => {
     frontier.clear();
     expect(frontier.hasWaiting).toBe(false);
     expect(frontier.discovered).toBe(2);
+  });
+
+  it("knows a mirror's page by its public URL and fetches it from the mirror, whichever a link names", () => {
+    const source = { baseUrl: 'http://10.0.0.5:1313/build/', publicBaseUrl: 'https://a.test/' };
+    const frontier = new CrawlFrontier(inScope, mirrorMapping(source));
+    frontier.add('https://a.test/posts/one');
+    frontier.add('http://10.0.0.5:1313/build/posts/one/');
+    frontier.add('http://10.0.0.5:1313/build/posts/two/');
+    frontier.add('http://10.0.0.5:1313/elsewhere/');
+    expect(frontier.discovered).toBe(2);
+    expect(frontier.next()).toEqual({ key: 'https://a.test/posts/one/', url: 'http://10.0.0.5:1313/build/posts/one' });
+    expect(frontier.next()).toEqual({ key: 'https://a.test/posts/two/', url: 'http://10.0.0.5:1313/build/posts/two/' });
   });
 });

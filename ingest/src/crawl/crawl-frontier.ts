@@ -1,10 +1,14 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { normalizeUrl } from '../extract/normalize-url.js';
+import { sameAddress, type MirrorMapping } from './mirror-mapping.js';
 
 /** How long adding links may hold the event loop before it lets other work (requests, timers) in. */
 const sliceMs = 10;
 
-/** A page waiting to be crawled: `key`, the normalised URL it is stored under, and `url`, the URL to request. */
+/**
+ * A page waiting to be crawled: `key`, the normalised URL it is stored under (the public
+ * one, for a mirror), and `url`, the URL to request (the mirror's copy).
+ */
 export interface FrontierPage {
   key: string;
   url: string;
@@ -14,7 +18,8 @@ export interface FrontierPage {
  * The URLs one crawl of a source has found, in the order found, each queued once and only
  * when in the source's scope. A page is known by its normalised URL (trailing slash added,
  * as the real sites' URLs have it) but fetched as linked: a guessed slash can 404 where a
- * redirect would not.
+ * redirect would not. A mirror's page is known by its public URL and fetched from the
+ * mirror, whichever of the two a link names.
  */
 export class CrawlFrontier {
   private readonly known = new Set<string>();
@@ -22,15 +27,18 @@ export class CrawlFrontier {
   /** The normalised URLs of the pages found to exist: what a complete crawl keeps. */
   readonly seen: string[] = [];
 
-  constructor(readonly inScope: (url: string) => boolean) {}
+  constructor(
+    readonly inScope: (url: string) => boolean,
+    private readonly mapping: MirrorMapping = sameAddress,
+  ) {}
 
   /** Queues a URL from a sitemap, a feed or a page; one already known, out of scope or not a URL is ignored. */
   add(url: string): void {
     let key: string;
     let fetchUrl: string;
     try {
-      key = normalizeUrl(url);
-      fetchUrl = normalizeUrl(url, { trailingSlash: false });
+      key = normalizeUrl(this.mapping.toPublic(url));
+      fetchUrl = this.mapping.toMirror(normalizeUrl(url, { trailingSlash: false }));
     } catch {
       return;
     }

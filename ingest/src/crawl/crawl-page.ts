@@ -5,6 +5,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument } from '../pipeline/ingest-document.js';
 import { directStates, type DocumentStates } from './document-states.js';
 import { inThreadReader, type PageReader } from './extraction-pool.js';
+import { mirrorMapping } from './mirror-mapping.js';
 import { FetchError, type FetchRequest, type FetchResult, type PageFetcher } from './fetch-page.js';
 import type { HostGate } from './host-scheduler.js';
 import type { RobotsCache } from './robots-cache.js';
@@ -74,8 +75,8 @@ export async function refuseDisallowed(robots: RobotsCache, url: string, turnHel
  * store it; a 404 or 410 tombstones a stored page. Never throws for what a page can do
  * wrong: the outcome says it (an error of the database or the embedder still throws).
  *
- * @param key the page's normalised URL (what it is stored under)
- * @param url the URL to request, as linked
+ * @param key the page's normalised URL (what it is stored under: the public one, for a mirror)
+ * @param url the URL to request, as linked (the mirror's copy, for a mirror)
  */
 export async function crawlPage(
   dependencies: CrawlDependencies,
@@ -141,7 +142,9 @@ export async function crawlPage(
       );
     }
     const article = await (dependencies.reader ?? inThreadReader).readArticle(result.body, result.url);
-    const locator = normalizeUrl(article.canonicalUrl);
+    // A mirror's page is stored and cited under the public URL: its canonical link names it,
+    // or the mirror's URL (no canonical link, or a relative one) stands for it.
+    const locator = normalizeUrl(mirrorMapping(source).toPublic(article.canonicalUrl));
     if (!options.inScope(locator)) {
       return outcome(
         { url, httpStatus: result.status, outcome: 'skipped', ...none, error: `canonical URL ${locator} is out of scope` },

@@ -7,6 +7,7 @@ import { crawlPage, fetchPolitely, refuseDisallowed, type CrawlDependencies, typ
 import { inThreadReader } from './extraction-pool.js';
 import { BatchedStates } from './document-states.js';
 import { FetchError } from './fetch-page.js';
+import { mirrorMapping } from './mirror-mapping.js';
 import { sourcePatternFilter } from './source-patterns.js';
 import { SourceTally, type CrawlProgress } from './source-tally.js';
 
@@ -48,15 +49,18 @@ export const maxUrlLength = 2048;
  * Whether a normalised URL belongs to a web source: no longer than `maxUrlLength`, the
  * same host (with or without `www.`), under the base path, matching an include pattern (if
  * any) and no exclude pattern. Patterns match with RE2, in linear time and within a time
- * budget for the crawl (see sourcePatternFilter).
+ * budget for the crawl (see sourcePatternFilter). A source with a `publicBaseUrl` is scoped
+ * by its public address: a URL of its mirror is taken as the public URL it stands for.
  *
  * @throws SourcePatternError (`invalid_pattern`) for a pattern the crawler cannot run,
  *   saved before patterns were checked.
  */
 export function sourceScope(source: SourceRecord): (url: string) => boolean {
-  const base = new URL(source.baseUrl);
+  const base = new URL(source.publicBaseUrl ?? source.baseUrl);
+  const { toPublic } = mirrorMapping(source);
   const admits = sourcePatternFilter(source);
-  return (url) => {
+  return (given) => {
+    const url = toPublic(given);
     if (url.length > maxUrlLength) return false;
     const parsed = new URL(url);
     if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
@@ -79,11 +83,13 @@ async function discoverFrontier(
 ): Promise<void> {
   const { robots } = dependencies;
   const base = new URL(source.baseUrl);
+  // A mirror's sitemaps and seeds may name the public site: their copies on the mirror are fetched.
+  const { toMirror } = mirrorMapping(source);
   const seeds = source.seeds.length > 0 ? source.seeds : [new URL('sitemap.xml', base).toString(), base.toString()];
   const discovery = [...(await robots.rulesFor(base.toString())).sitemaps, ...seeds];
   const visited = new Set<string>();
   while (discovery.length > 0 && !signal?.aborted) {
-    const url = discovery.shift()!;
+    const url = toMirror(discovery.shift()!);
     if (visited.has(url) || visited.size > 50) continue;
     visited.add(url);
     try {
@@ -226,7 +232,7 @@ async function tombstoneVanished(store: Store, source: SourceRecord, seen: reado
  */
 export async function crawlSource(dependencies: CrawlDependencies, source: SourceRecord, options: CrawlOptions): Promise<CrawlResult> {
   const { signal } = options;
-  const frontier = new CrawlFrontier(sourceScope(source));
+  const frontier = new CrawlFrontier(sourceScope(source), mirrorMapping(source));
   const states = await BatchedStates.load(dependencies.store, source.id);
   const tally = new SourceTally(options.ledger, { states, discovered: () => frontier.discovered, onProgress: options.onProgress });
   try {

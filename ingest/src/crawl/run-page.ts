@@ -4,6 +4,7 @@ import { prepareEmbeddingModel } from '../pipeline/ingest-document.js';
 import { RunLedger } from '../runs/run-ledger.js';
 import { crawlPage, type CrawlDependencies } from './crawl-page.js';
 import { sourceScope } from './crawl-source.js';
+import { mirrorMapping } from './mirror-mapping.js';
 import { SourcePatternError } from './source-patterns.js';
 
 export type PageRunResult =
@@ -64,7 +65,9 @@ async function ingestPage(dependencies: CrawlDependencies, options: RunPageOptio
   if (source.kind !== 'web') return fail(`the source ${source.name} is not a web source`);
   let page: { key: string; url: string };
   try {
-    page = { key: normalizeUrl(url), url: normalizeUrl(url, { trailingSlash: false }) };
+    // The public URL or the mirror's, for a mirror: stored under the one, fetched at the other.
+    const { toPublic, toMirror } = mirrorMapping(source);
+    page = { key: normalizeUrl(toPublic(url)), url: toMirror(normalizeUrl(url, { trailingSlash: false })) };
   } catch {
     return fail(`not a URL: ${url}`);
   }
@@ -75,7 +78,7 @@ async function ingestPage(dependencies: CrawlDependencies, options: RunPageOptio
     if (error instanceof SourcePatternError) return fail(`the source ${source.name} cannot be crawled: ${error.message}`);
     throw error;
   }
-  if (!inScope(page.key)) return fail(`${page.key} is outside the source ${source.name} (${source.baseUrl})`);
+  if (!inScope(page.key)) return fail(`${page.key} is outside the source ${source.name} (${source.publicBaseUrl ?? source.baseUrl})`);
   await prepareEmbeddingModel(store, embedder);
   // An admin cancelled the run while it waited: it is final already, nothing is fetched.
   if (!(await ledger.start())) return { status: 'failed', permanent: true, reason: 'the run was cancelled before it started' };

@@ -8,6 +8,7 @@ import { parseHtmlNote } from '../extract/parse-html-note.js';
 import { NoteParseError } from '../extract/note-parse-error.js';
 import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
+import { ingestStaticSite } from './ingest-static-site.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -15,13 +16,20 @@ export interface DirectoryProgress {
   done: number;
   total: number;
   file: string;
-  outcome: 'changed' | 'unchanged' | 'failed';
+  /** `skipped`: a file of a static site that holds no article, or whose canonical URL is elsewhere. */
+  outcome: 'changed' | 'unchanged' | 'failed' | 'skipped';
 }
 
 export interface IngestDirectoryOptions {
   directory: string;
   /** The source's name; defaults to the directory's name. */
-  sourceName?: string;
+  sourceName?: string | undefined;
+  /**
+   * Where the directory is published, when it is a built static site (HTML files, an
+   * `index.html` per folder): its files are then pages of that site, read by the article
+   * extractor and stored under their URLs (see ingestStaticSite), not notes.
+   */
+  baseUrl?: string | undefined;
   trigger?: RunTrigger;
   onProgress?: (progress: DirectoryProgress) => void;
 }
@@ -57,9 +65,19 @@ async function listNoteFiles(directory: string): Promise<string[]> {
  * (its path is its locator), unchanged files cost nothing, files that have disappeared
  * are tombstoned, and a file that cannot be parsed is recorded as failed without
  * stopping the others. The run and its per-file ledger are recorded like a crawl's.
+ * With `baseUrl`, the directory is a built static site instead (ingestStaticSite).
  */
 export async function ingestDirectory(store: Store, embedder: Embedder, options: IngestDirectoryOptions): Promise<IngestDirectoryResult> {
   const directory = resolve(options.directory);
+  if (options.baseUrl !== undefined) {
+    return ingestStaticSite(store, embedder, {
+      directory,
+      baseUrl: options.baseUrl,
+      sourceName: toSourceName(options.sourceName ?? basename(directory)),
+      trigger: options.trigger,
+      onProgress: options.onProgress,
+    });
+  }
   const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
     throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
       cause: error,

@@ -7,6 +7,12 @@ export interface SourceRecord {
   name: string;
   kind: 'web' | 'directory';
   baseUrl: string;
+  /**
+   * Where the pages are published, when `baseUrl` is a copy (a mirror, a staging site, a
+   * static build): pages are fetched at `baseUrl` but stored, cited and scoped under this
+   * address. Null when they are published where they are fetched.
+   */
+  publicBaseUrl: string | null;
   seeds: string[];
   include: string[];
   exclude: string[];
@@ -19,7 +25,7 @@ export interface SourceRecord {
 }
 
 export type SourceInput = Pick<SourceRecord, 'name' | 'kind' | 'baseUrl'> &
-  Partial<Pick<SourceRecord, 'seeds' | 'include' | 'exclude' | 'maxPages' | 'crawlDelayMs' | 'schedule' | 'enabled'>>;
+  Partial<Pick<SourceRecord, 'publicBaseUrl' | 'seeds' | 'include' | 'exclude' | 'maxPages' | 'crawlDelayMs' | 'schedule' | 'enabled'>>;
 
 export interface SourceWithStatistics extends SourceRecord {
   documents: number;
@@ -32,7 +38,7 @@ export interface SourceWithStatistics extends SourceRecord {
   lastRun: { id: string; status: RunStatus; createdAt: string; finishedAt: string | null } | null;
 }
 
-const columns = `id, name, kind, base_url as "baseUrl", seeds, include, exclude, max_pages as "maxPages",
+const columns = `id, name, kind, base_url as "baseUrl", public_base_url as "publicBaseUrl", seeds, include, exclude, max_pages as "maxPages",
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
 
 export class SourcesRepository {
@@ -41,9 +47,10 @@ export class SourcesRepository {
   /** Creates the source, or updates the one with the same name, and returns it. */
   async upsert(input: SourceInput): Promise<SourceRecord> {
     const rows = await this.database.query<SourceRecord>(
-      `insert into sources (name, kind, base_url, seeds, include, exclude, max_pages, crawl_delay_ms, schedule, enabled)
-       values ($1, $2, $3, $4, $5, $6, coalesce($7, 1000), coalesce($8, 1000), $9, coalesce($10, true))
-       on conflict (name) do update set kind = excluded.kind, base_url = excluded.base_url, seeds = excluded.seeds,
+      `insert into sources (name, kind, base_url, seeds, include, exclude, max_pages, crawl_delay_ms, schedule, enabled, public_base_url)
+       values ($1, $2, $3, $4, $5, $6, coalesce($7, 1000), coalesce($8, 1000), $9, coalesce($10, true), $11)
+       on conflict (name) do update set kind = excluded.kind, base_url = excluded.base_url,
+         public_base_url = excluded.public_base_url, seeds = excluded.seeds,
          include = excluded.include, exclude = excluded.exclude, max_pages = excluded.max_pages,
          crawl_delay_ms = excluded.crawl_delay_ms, schedule = excluded.schedule, enabled = excluded.enabled, updated_at = now()
        returning ${columns}`,
@@ -58,6 +65,7 @@ export class SourcesRepository {
         input.crawlDelayMs ?? null,
         input.schedule ?? null,
         input.enabled ?? null,
+        input.publicBaseUrl ?? null,
       ],
     );
     return rows[0]!;
@@ -85,8 +93,20 @@ export class SourcesRepository {
     const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
     const rows = await this.database.query<SourceRecord>(
       `update sources set name = $2, base_url = $3, seeds = $4, include = $5, exclude = $6, max_pages = $7, crawl_delay_ms = $8,
-         schedule = $9, enabled = $10, updated_at = now() where id = $1 returning ${columns}`,
-      [id, next.name, next.baseUrl, next.seeds, next.include, next.exclude, next.maxPages, next.crawlDelayMs, next.schedule, next.enabled],
+         schedule = $9, enabled = $10, public_base_url = $11, updated_at = now() where id = $1 returning ${columns}`,
+      [
+        id,
+        next.name,
+        next.baseUrl,
+        next.seeds,
+        next.include,
+        next.exclude,
+        next.maxPages,
+        next.crawlDelayMs,
+        next.schedule,
+        next.enabled,
+        next.publicBaseUrl,
+      ],
     );
     return rows[0];
   }

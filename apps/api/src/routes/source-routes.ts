@@ -3,10 +3,10 @@ import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
 import { sourcePatternsProblem } from '@cairn/ingest';
 import type { SourceRecord } from '@cairn/store';
-import { checkSourceSettings } from './check-source-settings.js';
+import { checkSourceSettings, checkUrl } from './check-source-settings.js';
 import { isoDate } from './iso-date.js';
 import { errorResponses } from './shared-schemas.js';
-import { SourceBody, SourceListResponse, SourcePatch, SourceResponse } from './source-schemas.js';
+import { SourceListResponse, SourcePatch, SourceRequestBody, SourceResponse } from './source-schemas.js';
 
 /**
  * A pattern the crawler cannot run is bad input, not a crawler failure later: patterns
@@ -66,12 +66,13 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sources'],
         summary: 'Add a web source to crawl',
-        body: SourceBody,
+        body: SourceRequestBody,
         response: { 201: SourceResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
       checkSourceSettings(request.body);
+      if (typeof request.body.publicBaseUrl === 'string') checkUrl(request.body.publicBaseUrl, 'body.publicBaseUrl');
       assertPatterns(request.body.include);
       assertPatterns(request.body.exclude);
       if (await app.cairn.store.sources.findByName(request.body.name)) {
@@ -98,6 +99,7 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       checkSourceSettings(request.body);
+      if (typeof request.body.publicBaseUrl === 'string') checkUrl(request.body.publicBaseUrl, 'body.publicBaseUrl');
       assertPatterns(request.body.include);
       assertPatterns(request.body.exclude);
       if (request.body.name) {

@@ -32,7 +32,30 @@ export const SourceBody = Type.Object(
 );
 export type SourceBody = Static<typeof SourceBody>;
 
-export const SourcePatch = Type.Partial(SourceBody, { additionalProperties: false });
+/**
+ * What POST /v1/sources accepts: SourceBody (the settings the admin UI's form edits, all
+ * of them) and `publicBaseUrl`, which the form does not offer yet.
+ */
+export const SourceRequestBody = Type.Object(
+  {
+    ...SourceBody.properties,
+    publicBaseUrl: Type.Optional(
+      Type.Union([
+        Type.String({
+          pattern: '^https?://',
+          maxLength: 2000,
+          description:
+            'Where the site is published, when baseUrl is a copy (a mirror, a staging site, a static build inside a firewall): pages are fetched at baseUrl but stored, cited and scoped under this address, so that canonical links to it are in scope. null (the default): published at baseUrl',
+        }),
+        Type.Null(),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SourceRequestBody = Static<typeof SourceRequestBody>;
+
+export const SourcePatch = Type.Partial(SourceRequestBody, { additionalProperties: false });
 export type SourcePatch = Static<typeof SourcePatch>;
 
 export const SourceResponse = Type.Object({
@@ -40,6 +63,7 @@ export const SourceResponse = Type.Object({
   name: Type.String(),
   kind: Type.Union([Type.Literal('web'), Type.Literal('directory')]),
   baseUrl: Type.String(),
+  publicBaseUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the pages are published and cited, if not at baseUrl' }),
   seeds: Type.Array(Type.String()),
   include: Type.Array(Type.String()),
   exclude: Type.Array(Type.String()),

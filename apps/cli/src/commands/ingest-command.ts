@@ -12,6 +12,7 @@ interface IngestOptions {
   all?: boolean;
   url?: string;
   name?: string;
+  baseUrl?: string;
   json?: boolean;
 }
 
@@ -52,6 +53,10 @@ export const ingestCommand = new Command('ingest')
   .option('--url <url>', 'crawl a site from this URL (a page, a sitemap or a feed), as a source named --name')
   .option('--name <name>', 'the source name for --url or --dir (default: the host or the directory name)')
   .option('--dir <path>', 'a directory of markdown (.md, with optional front matter) or HTML notes')
+  .option(
+    '--base-url <url>',
+    'with --dir: the directory is a built static site (HTML, an index.html per folder) published at this URL; its pages are stored and cited under it',
+  )
   .option('--json', 'print the run summary as JSON')
   .addHelpText(
     'after',
@@ -60,6 +65,8 @@ export const ingestCommand = new Command('ingest')
   .action(async (options: IngestOptions) => {
     const modes = [options.dir, options.source, options.all, options.url].filter(Boolean).length;
     if (modes !== 1) throw new Error('Give exactly one of --dir, --source, --all or --url (see cairn ingest --help)');
+    if (options.baseUrl !== undefined && !options.dir)
+      throw new Error('--base-url goes with --dir (a built static site); see cairn ingest --help');
     const config = loadConfig();
     const runtime = await openRuntime(config);
     const showBar = !options.json && process.stderr.isTTY;
@@ -79,6 +86,7 @@ export const ingestCommand = new Command('ingest')
         const result = await ingestDirectory(runtime.store, runtime.embedder, {
           directory: options.dir,
           sourceName: options.name,
+          baseUrl: options.baseUrl,
           trigger: 'cli',
           onProgress: (step) => progress(step.done, step.total, step.file),
         });
