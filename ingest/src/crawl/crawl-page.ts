@@ -126,7 +126,12 @@ export async function crawlPage(
     });
     if (result.kind === 'not_modified') {
       if (current) await states.seenUnchanged(current.id);
-      return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: current ? key : null });
+      // A 304 carries no page: its links are the ones it held when last read, so that the
+      // pages only it leads to are found again (and not tombstoned as missing).
+      return outcome(
+        { url, httpStatus: 304, outcome: 'unchanged', ...none },
+        { unchanged: true, seen: current ? key : null, links: current?.links ?? [] },
+      );
     }
     if (result.kind === 'http_error') {
       const gone = result.status === 404 || result.status === 410;
@@ -155,7 +160,7 @@ export async function crawlPage(
       sourceId: source.id,
       locator,
       outline: { ...article.outline, url: locator },
-      validators: { etag: result.etag, lastModified: result.lastModified },
+      validators: { etag: result.etag, lastModified: result.lastModified, links: article.links },
     });
     return outcome(
       {

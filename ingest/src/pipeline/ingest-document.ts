@@ -10,7 +10,8 @@ export interface IngestDocumentInput {
   /** Identity within the source: canonical URL, or a path in a directory source. */
   locator: string;
   outline: DocumentOutline;
-  validators?: { etag: string | null; lastModified: string | null };
+  /** The conditional-GET validators of a crawled page, and its links (followed again when it answers 304). */
+  validators?: { etag: string | null; lastModified: string | null; links?: readonly string[] | undefined };
 }
 
 export interface IngestDocumentResult {
@@ -96,6 +97,7 @@ export async function ingestDocument(
       etag: validators.etag,
       lastModified: validators.lastModified,
       contentHash: documentHash,
+      links: validators.links,
     },
     chunks,
     { model: embedder.model, vectors: embedded.computed },

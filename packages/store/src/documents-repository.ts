@@ -14,6 +14,8 @@ export interface DocumentInput {
   etag: string | null;
   lastModified: string | null;
   contentHash: string;
+  /** The page's links, for a re-crawl to follow when the page answers 304 (omitted: left as stored). */
+  links?: readonly string[] | undefined;
 }
 
 export interface ChunkInput {
@@ -34,6 +36,8 @@ export interface StoredDocumentState {
   status: 'active' | 'tombstoned';
   etag: string | null;
   lastModified: string | null;
+  /** The links the page held when it was last read (null: not recorded, stored before migration 0007). */
+  links: string[] | null;
 }
 
 export interface ReplaceResult {
@@ -56,7 +60,7 @@ export class DocumentsRepository {
 
   async findState(sourceId: string, locator: string): Promise<StoredDocumentState | undefined> {
     const rows = await this.database.query<StoredDocumentState>(
-      `select id, content_hash as "contentHash", status, etag, last_modified as "lastModified"
+      `select id, content_hash as "contentHash", status, etag, last_modified as "lastModified", links
        from documents where source_id = $1 and locator = $2`,
       [sourceId, locator],
     );
@@ -66,7 +70,7 @@ export class DocumentsRepository {
   /** The stored state of every document of a source, by locator (read once at the start of a crawl). */
   async statesOfSource(sourceId: string): Promise<Map<string, StoredDocumentState>> {
     const rows = await this.database.query<StoredDocumentState & { locator: string }>(
-      `select locator, id, content_hash as "contentHash", status, etag, last_modified as "lastModified"
+      `select locator, id, content_hash as "contentHash", status, etag, last_modified as "lastModified", links
        from documents where source_id = $1`,
       [sourceId],
     );
@@ -84,12 +88,15 @@ export class DocumentsRepository {
     ]);
   }
 
-  /** Records that an unchanged document was seen again (fresh crawl time, validators). */
-  async touch(documentId: string, validators: { etag: string | null; lastModified: string | null }): Promise<void> {
+  /** Records that an unchanged document was seen again (fresh crawl time, validators, and its links when read). */
+  async touch(
+    documentId: string,
+    validators: { etag: string | null; lastModified: string | null; links?: readonly string[] | undefined },
+  ): Promise<void> {
     await this.database.query(
       `update documents set fetched_at = now(), etag = coalesce($2, etag), last_modified = coalesce($3, last_modified),
-       status = 'active' where id = $1`,
-      [documentId, validators.etag, validators.lastModified],
+       links = coalesce($4::text[], links), status = 'active' where id = $1`,
+      [documentId, validators.etag, validators.lastModified, validators.links ? [...validators.links] : null],
     );
   }
 
@@ -103,12 +110,13 @@ export class DocumentsRepository {
     return this.database.transaction(async (transaction) => {
       const [row] = await transaction.query<{ id: string }>(
         `insert into documents (source_id, locator, url, kind, title, author, published_at, topics, frameworks,
-           etag, last_modified, content_hash, status, fetched_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now())
+           etag, last_modified, content_hash, status, fetched_at, links)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now(), $13::text[])
          on conflict (source_id, locator) do update set url = excluded.url, kind = excluded.kind, title = excluded.title,
            author = excluded.author, published_at = excluded.published_at, topics = excluded.topics,
            frameworks = excluded.frameworks, etag = excluded.etag, last_modified = excluded.last_modified,
-           content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now()
+           content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now(),
+           links = coalesce(excluded.links, documents.links)
          returning id`,
         [
           document.sourceId,
@@ -123,6 +131,7 @@ export class DocumentsRepository {
           document.etag,
           document.lastModified,
           document.contentHash,
+          document.links ? [...document.links] : null,
         ],
       );
       const documentId = row!.id;

@@ -64,6 +64,8 @@ export interface FixtureSite {
 export interface FixtureSiteOptions {
   /** Adds this many generated Hugo posts at `/bench/<n>/` (1-based) and `/sitemap-bench.xml`. */
   syntheticPages?: number;
+  /** Leaves the generated posts out of every sitemap: a crawl finds them only through their links (each links to the next). */
+  unlistedSyntheticPages?: boolean;
   /** Holds every response this long before answering, so that overlapping requests show. */
   responseDelayMs?: number;
 }
@@ -115,8 +117,14 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     return number >= 1 && number <= syntheticPages ? number : undefined;
   };
   // Built per request: rendering all of them up front would make a large site slow to start.
+  // Unlisted, each post also links to the next in its text: the only way a crawl finds it.
+  const syntheticArticle = (number: number) => {
+    const post = syntheticPost(number);
+    if (!options.unlistedSyntheticPages || number >= syntheticPages) return post;
+    return { ...post, body: `${post.body}\n<p>This goes on in <a href="/bench/${number + 1}/">the next post of the series</a>.</p>` };
+  };
   const syntheticDocument = (number: number): ServedDocument => ({
-    body: renderHugoPage(syntheticPost(number), {
+    body: renderHugoPage(syntheticArticle(number), {
       siteUrl,
       section: 'bench',
       previous: number > 1 ? syntheticPost(number - 1) : undefined,
@@ -141,7 +149,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const childSitemaps: Record<string, () => SitemapEntry[]> = {
     '/sitemap-posts.xml': () => pagesUnder('/posts/'),
     '/sitemap-blog.xml': () => pagesUnder('/blog/'),
-    ...(syntheticPages > 0 ? { '/sitemap-bench.xml': syntheticEntries } : {}),
+    ...(syntheticPages > 0 && !options.unlistedSyntheticPages ? { '/sitemap-bench.xml': syntheticEntries } : {}),
   };
   const newest = (entries: SitemapEntry[]) =>
     entries.length === 0 ? siteBuiltAt : entries.reduce((latest, entry) => Math.max(latest, entry.lastModified), 0);

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalHashEmbedder } from '@cairn/embed';
+import { Store, type SourceRecord } from '@cairn/store';
+import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
+import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+
+/**
+ * Pages found only through links (in no sitemap; each generated post links to the next).
+ * A re-crawl's conditional GETs are answered 304, which carries no page: the crawl must
+ * follow the links each page held when it was last read, or it finds nothing past the seed
+ * and tombstones every other page as missing from a complete crawl.
+ */
+describe.each(testRuntimes)('re-crawling pages reachable only through links on $name', (runtime) => {
+  const pages = 5;
+  let site: FixtureSite;
+  let crawler: Crawler;
+  let store: Store;
+  let source: SourceRecord;
+  let drop: () => Promise<void>;
+  const embedder = new LocalHashEmbedder();
+  const crawl = () => runCrawl({ store, embedder, ...crawler }, { sources: [source], trigger: 'cli' });
+
+  beforeAll(async () => {
+    site = await startFixtureSite({ syntheticPages: pages, unlistedSyntheticPages: true });
+    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
+    const created = await runtime.create();
+    drop = created.drop;
+    store = await Store.open({ databaseUrl: created.databaseUrl });
+    source = await store.sources.upsert({
+      kind: 'web',
+      name: 'chain',
+      crawlDelayMs: 0,
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/bench/1/`],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await crawler?.close();
+    await site?.close();
+    await store?.close();
+    await drop?.();
+  });
+
+  it('finds every page again through the stored links of pages that answer 304, and tombstones none', async () => {
+    const first = await crawl();
+    expect(first.status).toBe('succeeded');
+    expect((await store.documents.countActive()).documents).toBe(pages);
+
+    const requestsBefore = site.requests.length;
+    const second = await crawl();
+    expect(second.status).toBe('succeeded');
+    expect(second.counts).toMatchObject({ fetched: 0, chunksAdded: 0, chunksRemoved: 0, unchanged: pages });
+    // Every page was revalidated (304), not fetched whole, and every one is still in search.
+    const revalidated = site.requests
+      .slice(requestsBefore)
+      .filter((request) => request.path.startsWith('/bench/') && request.status === 304);
+    expect(revalidated).toHaveLength(pages);
+    expect((await store.documents.countActive()).documents).toBe(pages);
+    expect((await store.runs.items(second.runId)).filter((item) => item.outcome === 'tombstoned')).toEqual([]);
+  });
+});
