@@ -1,9 +1,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { Store } from '@cairn/store';
-import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
-import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+import type { Store } from '@cairn/store';
+import { testRuntimes, type FixtureSite } from '@cairn/testing';
+import { runCrawl, type Crawler } from '../src/index.js';
+import { openCrawlEnvironment, type CrawlEnvironment } from './crawl-environment.js';
 
 /*
  * A hostile crawl must not stall the process it runs in (the API's, with an in-process
@@ -59,23 +60,18 @@ const postgres = testRuntimes.find((runtime) => runtime.name === 'postgres')!;
 let site: FixtureSite;
 let crawler: Crawler;
 let store: Store;
-let drop: (() => Promise<void>) | undefined;
+let environment: CrawlEnvironment | undefined;
 
 beforeAll(async () => {
-  site = await startFixtureSite();
-  for (let page = 1; page <= farmPages; page += 1) site.setPage(`/farm/${page}/`, farmPage(site.url, page));
-  crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
-  const created = await postgres.create();
-  drop = created.drop;
-  store = await Store.open({ databaseUrl: created.databaseUrl });
+  environment = await openCrawlEnvironment(postgres, {
+    prepareSite: (served) => {
+      for (let page = 1; page <= farmPages; page += 1) served.setPage(`/farm/${page}/`, farmPage(served.url, page));
+    },
+  });
+  ({ site, crawler, store } = environment);
 }, 60_000);
 
-afterAll(async () => {
-  await crawler?.close();
-  await site?.close();
-  await store?.close();
-  await drop?.();
-});
+afterAll(async () => environment?.close());
 
 describe('the event loop during a hostile crawl', () => {
   it(`is never held ${maxDelayMs} ms (p99 under ${p99DelayMs} ms): a catastrophic pattern, pages of 2 MiB with ${linksPerPage} links`, async () => {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { Store, type SourceRecord } from '@cairn/store';
-import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
+import type { Store } from '@cairn/store';
+import { type SourceRecord } from '@cairn/store';
+import { testRuntimes, type FixtureSite } from '@cairn/testing';
 import { queryTerms } from '@cairn/text';
-import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+import { runCrawl, type Crawler } from '../src/index.js';
 import { publicSite, staffengPage } from './staffeng-pages.js';
+import { openCrawlEnvironment, type CrawlEnvironment } from './crawl-environment.js';
 
 const archetypes = `${publicSite}guides/staff-archetypes/`;
 const strategy = `${publicSite}guides/writing-strategy/`;
@@ -32,7 +34,7 @@ describe.each(testRuntimes)('crawling a mirror of a public site on $name', (runt
   let site: FixtureSite;
   let crawler: Crawler;
   let store: Store;
-  let drop: () => Promise<void>;
+  let environment: CrawlEnvironment | undefined;
   const embedder = new LocalHashEmbedder();
   const crawl = (source: SourceRecord) => runCrawl({ store, embedder, ...crawler }, { sources: [source], trigger: 'cli' });
   const documentsOf = (source: SourceRecord) =>
@@ -42,20 +44,11 @@ describe.each(testRuntimes)('crawling a mirror of a public site on $name', (runt
     );
 
   beforeAll(async () => {
-    site = await startFixtureSite();
-    serveMirror(site);
-    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 20 });
-    const created = await runtime.create();
-    drop = created.drop;
-    store = await Store.open({ databaseUrl: created.databaseUrl });
+    environment = await openCrawlEnvironment(runtime, { maxCrawlDelayMs: 20, prepareSite: serveMirror });
+    ({ site, crawler, store } = environment);
   }, 60_000);
 
-  afterAll(async () => {
-    await crawler?.close();
-    await site?.close();
-    await store?.close();
-    await drop?.();
-  });
+  afterAll(async () => environment?.close());
 
   it('with publicBaseUrl: fetches the mirror, stores and cites every page under its public URL', async () => {
     const source = await store.sources.upsert({

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { Store, type SourceRecord } from '@cairn/store';
-import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
-import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+import type { Store } from '@cairn/store';
+import { type SourceRecord } from '@cairn/store';
+import { testRuntimes, type FixtureSite } from '@cairn/testing';
+import { runCrawl, type Crawler } from '../src/index.js';
+import { openCrawlEnvironment, type CrawlEnvironment } from './crawl-environment.js';
 
 /**
  * Pages found only through links (in no sitemap; each generated post links to the next).
@@ -16,16 +18,13 @@ describe.each(testRuntimes)('re-crawling pages reachable only through links on $
   let crawler: Crawler;
   let store: Store;
   let source: SourceRecord;
-  let drop: () => Promise<void>;
+  let environment: CrawlEnvironment | undefined;
   const embedder = new LocalHashEmbedder();
   const crawl = () => runCrawl({ store, embedder, ...crawler }, { sources: [source], trigger: 'cli' });
 
   beforeAll(async () => {
-    site = await startFixtureSite({ syntheticPages: pages, unlistedSyntheticPages: true });
-    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
-    const created = await runtime.create();
-    drop = created.drop;
-    store = await Store.open({ databaseUrl: created.databaseUrl });
+    environment = await openCrawlEnvironment(runtime, { site: { syntheticPages: pages, unlistedSyntheticPages: true } });
+    ({ site, crawler, store } = environment);
     source = await store.sources.upsert({
       kind: 'web',
       name: 'chain',
@@ -35,12 +34,7 @@ describe.each(testRuntimes)('re-crawling pages reachable only through links on $
     });
   }, 60_000);
 
-  afterAll(async () => {
-    await crawler?.close();
-    await site?.close();
-    await store?.close();
-    await drop?.();
-  });
+  afterAll(async () => environment?.close());
 
   it('finds every page again through the stored links of pages that answer 304, and tombstones none', async () => {
     const first = await crawl();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { Store, type RunItemInput } from '@cairn/store';
-import { startFixtureSite, testRuntimes, type FixtureSite } from '@cairn/testing';
-import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+import { testRuntimes, type FixtureSite } from '@cairn/testing';
+import { runCrawl, type Crawler } from '../src/index.js';
 import { RunLedger } from '../src/runs/run-ledger.js';
+import { openCrawlEnvironment, type CrawlEnvironment } from './crawl-environment.js';
 
 const zero = { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
 
@@ -97,22 +98,14 @@ describe.each(testRuntimes)('a crawl recording its run through the ledger it is 
   let site: FixtureSite;
   let crawler: Crawler;
   let store: Store;
-  let drop: (() => Promise<void>) | undefined;
+  let environment: CrawlEnvironment | undefined;
 
   beforeAll(async () => {
-    site = await startFixtureSite({ syntheticPages: 30 });
-    crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests', maxCrawlDelayMs: 0 });
-    const created = await runtime.create();
-    drop = created.drop;
-    store = await Store.open({ databaseUrl: created.databaseUrl });
+    environment = await openCrawlEnvironment(runtime, { site: { syntheticPages: 30 } });
+    ({ site, crawler, store } = environment);
   }, 60_000);
 
-  afterAll(async () => {
-    await crawler?.close();
-    await site?.close();
-    await store?.close();
-    await drop?.();
-  });
+  afterAll(async () => environment?.close());
 
   it('writes its entries and counts in batches of 20, and none once the ledger is abandoned', async () => {
     const source = await store.sources.upsert({
