@@ -5,3 +5,5 @@ export * from './batch-by-tokens.js';
 export * from './embed-with-cache.js';
 export * from './create-embedder.js';
 export * from './switching-embedder.js';
+export * from './semantic/local-semantic-embedder.js';
+export * from './semantic/word-vector-table.js';

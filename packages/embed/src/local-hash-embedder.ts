@@ -4,7 +4,7 @@ import type { Embedder } from './embedder.js';
 /** Bump the version whenever the features change: stored vectors are keyed by it. */
 export const localHashModel = 'local-hash-v1';
 
-const dimensions = 512;
+const defaultDimensions = 512;
 const characterGramWeight = 0.3;
 
 /** FNV-1a over UTF-16 code units, with a seed. */
@@ -28,7 +28,12 @@ function fnv1a(text: string, seed: number): number {
  */
 export class LocalHashEmbedder implements Embedder {
   readonly model = localHashModel;
-  readonly dimensions = dimensions;
+
+  /** `dimensions` and `gramWeight` other than the defaults are for other models built on this one. */
+  constructor(
+    readonly dimensions = defaultDimensions,
+    private readonly gramWeight = characterGramWeight,
+  ) {}
 
   async embedDocuments(texts: readonly string[]): Promise<number[][]> {
     return texts.map((text) => this.embed(text));
@@ -40,20 +45,27 @@ export class LocalHashEmbedder implements Embedder {
 
   /** The synchronous core, for callers that embed in a tight loop. */
   embed(text: string): number[] {
+    const counts = new Map<string, number>();
+    for (const term of analyzeText(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    return this.embedWeighted(counts);
+  }
+
+  /** The vector of terms with a weight each (a count, or a count scaled by the term's rarity). */
+  embedWeighted(terms: ReadonlyMap<string, number>): number[] {
     const features = new Map<string, number>();
     const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
-    const terms = analyzeText(text);
-    for (const term of terms) {
-      add(`w:${term}`, 1);
-      if (term.length >= 4) {
+    for (const [term, weight] of terms) {
+      add(`w:${term}`, weight);
+      if (term.length >= 4 && this.gramWeight > 0) {
         const padded = `^${term}$`;
         const gramCount = padded.length - 2;
-        for (let start = 0; start < gramCount; start += 1) add(`c:${padded.slice(start, start + 3)}`, characterGramWeight / gramCount);
+        for (let start = 0; start < gramCount; start += 1)
+          add(`c:${padded.slice(start, start + 3)}`, (weight * this.gramWeight) / gramCount);
       }
     }
-    const vector = new Array<number>(dimensions).fill(0);
+    const vector = new Array<number>(this.dimensions).fill(0);
     for (const [feature, weight] of features) {
-      const bucket = fnv1a(feature, 0) % dimensions;
+      const bucket = fnv1a(feature, 0) % this.dimensions;
       const sign = fnv1a(feature, 0x9e3779b9) & 1 ? 1 : -1;
       vector[bucket]! += sign * Math.sqrt(weight);
     }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
-import { LocalHashEmbedder, OpenAIEmbedder, SwitchingEmbedder, type Embedder } from '../src/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalHashEmbedder, LocalSemanticEmbedder, OpenAIEmbedder, SwitchingEmbedder, type Embedder } from '../src/index.js';
 
 function cosine(a: number[], b: number[]): number {
   return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
@@ -17,6 +20,8 @@ const openAIEmbedder = () =>
 
 const embedders: { name: string; create: () => Promise<Embedder> }[] = [
   { name: 'local-hash-v1', create: async () => new LocalHashEmbedder() },
+  // The word vectors are built into (or copied to) a fresh data directory, as on a first start.
+  { name: 'local-semantic-v1', create: () => LocalSemanticEmbedder.open(mkdtempSync(join(tmpdir(), 'cairn-embed-'))) },
   { name: 'openai (test server)', create: openAIEmbedder },
   // Search holds one while a new model's vectors are built: it must keep the contract
   // before a switch and after it, whatever it delegates to.
@@ -56,6 +61,6 @@ describe.each(embedders)('Embedder contract: $name', ({ create }) => {
 
   it('names its model with a version, so stored vectors never mix', async () => {
     const embedder = await create();
-    expect(embedder.model).toMatch(/^(local-hash-v\d+|openai:[\w.-]+@\d+)$/);
+    expect(embedder.model).toMatch(/^(local-(hash|semantic)-v\d+|openai:[\w.-]+@\d+)$/);
   });
 });

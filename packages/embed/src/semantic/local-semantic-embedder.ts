@@ -1,0 +1,211 @@
+import { normalizeText, stopwords } from '@cairn/text';
+import { stemmer } from 'stemmer';
+import type { Embedder } from '../embedder.js';
+import { LocalHashEmbedder } from '../local-hash-embedder.js';
+import { WordVectorTable, wordVectorCacheFile } from './word-vector-table.js';
+
+/** Bump the version whenever the features change: stored vectors are keyed by it. */
+export const localSemanticModel = 'local-semantic-v1';
+
+/**
+ * The model's settings, measured with `cairn eval --set` on the development sets (see
+ * docs/evaluation.md): meaning and words each count half of the cosine (a share of 0.3 or
+ * 0.7 lost on two of the three real-page sets); SIF's a = 0.001 (0.0001 to 0.003 changed
+ * fused nDCG@10 by under 0.02); a lexical part of 1024 dimensions (512 collided enough to
+ * cost the dense list 0.03 to 0.06 nDCG@10 on the blog set). Changing any of them is a new model id.
+ */
+const settings = { semanticShare: 0.5, smoothing: 1e-3, lexicalDimensions: 1024, characterGramWeight: 0.3 } as const;
+
+/**
+ * Shorthand that the word vectors do not know, spelled out. Only unambiguous domain
+ * shorthand: abbreviations with another common sense (PM, EM as a unit) are left alone.
+ */
+const spelledOut = new Map<string, string[]>([
+  ['oneonone', ['one-on-one']],
+  ['reorg', ['reorganization']],
+  ['reorgs', ['reorganizations']],
+  ['okr', ['objectives', 'key', 'results']],
+  ['okrs', ['objectives', 'key', 'results']],
+  ['kpi', ['metrics']],
+  ['kpis', ['metrics']],
+  ['comp', ['compensation']],
+  ['swe', ['software', 'engineer']],
+  ['sre', ['reliability', 'engineer']],
+  ['srel', ['reliability']],
+  ['postmortem', ['post-mortem']],
+  ['postmortems', ['post-mortem']],
+  ['runbook', ['procedures']],
+  ['runbooks', ['procedures']],
+  ['onboard', ['onboarding']],
+]);
+
+const wordPattern = /[a-z0-9]+(?:[-&'.][a-z0-9]+)*/g;
+
+/**
+ * A semantic embedder that needs no network: pretrained word vectors (see WordVectorTable)
+ * averaged over a passage with smooth inverse frequency weights (Arora, Liang and Ma,
+ * "A simple but tough-to-beat baseline for sentence embeddings", 2017): a word weighs
+ * a / (a + p(word)), where p is the word's Zipf probability from its frequency rank, so
+ * "team" counts less than "attrition". The common component is removed from the word
+ * vectors themselves (all-but-the-top), which keeps the model the same whatever the corpus.
+ *
+ * The vector is that meaning part beside a lexical part (the hashing embedder's stemmed
+ * terms and character trigrams, in 1024 dimensions, each term weighted by its word's rarity
+ * in English), each unit length and scaled so that the cosine of two vectors is
+ * share × cos(meaning) + (1 − share) × cos(words): a passage that says "people quitting"
+ * is near a question about "attrition", and exact names and terms still count.
+ */
+export class LocalSemanticEmbedder implements Embedder {
+  readonly model = localSemanticModel;
+  readonly dimensions: number;
+  private readonly lexical: LocalHashEmbedder;
+  private readonly semanticScale: number;
+  private readonly lexicalScale: number;
+  private readonly smoothing: number;
+  private readonly zipfNormaliser: number;
+
+  constructor(private readonly table: WordVectorTable) {
+    this.semanticScale = Math.sqrt(settings.semanticShare);
+    this.lexicalScale = Math.sqrt(1 - settings.semanticShare);
+    this.smoothing = settings.smoothing;
+    this.lexical = new LocalHashEmbedder(settings.lexicalDimensions, settings.characterGramWeight);
+    this.dimensions = table.dimensions + this.lexical.dimensions;
+    // Harmonic number of the vocabulary: p(rank r) ≈ 1 / ((r + 1) · H).
+    this.zipfNormaliser = Math.log(table.size) + 0.5772;
+  }
+
+  /** The embedder over the table cached under `dataDir` (built there on first use; '' for an in-memory database). */
+  static async open(dataDir: string): Promise<LocalSemanticEmbedder> {
+    return new LocalSemanticEmbedder(await openSharedTable(wordVectorCacheFile(dataDir)));
+  }
+
+  async embedDocuments(texts: readonly string[]): Promise<number[][]> {
+    return texts.map((text) => this.embed(text));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return this.embed(text);
+  }
+
+  embed(text: string): number[] {
+    const meaning = this.meaning(text);
+    const words = this.rarityWeightedWords(text);
+    const vector = new Array<number>(this.dimensions);
+    const meaningNorm = Math.sqrt(meaning.reduce((sum, value) => sum + value * value, 0));
+    for (let index = 0; index < meaning.length; index += 1) {
+      vector[index] = meaningNorm === 0 ? 0 : (this.semanticScale * meaning[index]!) / meaningNorm;
+    }
+    for (let index = 0; index < words.length; index += 1) vector[meaning.length + index] = this.lexicalScale * words[index]!;
+    // A text with no known word and no term is the zero vector; otherwise renormalise the parts present.
+    const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
+    return norm === 0 ? vector : vector.map((value) => value / norm);
+  }
+
+  /**
+   * The lexical part: the hashing embedder's features (stemmed terms and their character
+   * trigrams), each weighted by the rarity of its word in English, log(1 + rank / 100)
+   * from the word vectors' frequency order, like an inverse document frequency that needs
+   * no corpus: "attrition" outweighs "team".
+   */
+  rarityWeightedWords(text: string): number[] {
+    const weights = new Map<string, number>();
+    for (const match of normalizeText(text).matchAll(wordPattern)) {
+      const word = match[0].replace(/'s$/, '').replaceAll("'", '');
+      if (word.length < 2 || stopwords.has(word)) continue;
+      const rank = this.table.rank(word);
+      const rarity = Math.log(1 + (rank < 0 ? 100_000 : rank + 1) / 100);
+      const term = word.length > 40 ? word.slice(0, 40) : stemmer(word);
+      weights.set(term, (weights.get(term) ?? 0) + rarity);
+    }
+    return this.lexical.embedWeighted(weights);
+  }
+
+  /** The SIF-weighted sum of the text's word vectors. */
+  meaning(text: string): Float64Array {
+    const sum = new Float64Array(this.table.dimensions);
+    for (const word of this.words(text)) {
+      for (const entry of this.ranksOf(word)) this.table.addTo(sum, entry.rank, entry.weight * this.weight(entry.rank));
+    }
+    return sum;
+  }
+
+  /** The content words of a text as the word vectors spell them. */
+  words(text: string): string[] {
+    const words: string[] = [];
+    for (const match of normalizeText(text).matchAll(wordPattern)) {
+      let word = match[0].replace(/'s$/, '');
+      if (word.includes("'") || !/[a-z]/.test(word) || stopwords.has(word)) continue;
+      word = word.replace(/\.+$/, '');
+      const expansion = spelledOut.get(word);
+      if (expansion) words.push(...expansion);
+      else words.push(word);
+    }
+    return words;
+  }
+
+  private readonly unknown = new Map<string, { rank: number; weight: number }[]>();
+
+  /** The table entries that stand for a word: itself, its singular, its parts, or its completions. */
+  private ranksOf(word: string): { rank: number; weight: number }[] {
+    const rank = this.table.rank(word);
+    if (rank >= 0) return [{ rank, weight: 1 }];
+    let found = this.unknown.get(word);
+    if (found) return found;
+    found = [];
+    const singular = word.endsWith('s') ? this.table.rank(word.slice(0, -1)) : -1;
+    if (singular >= 0) found.push({ rank: singular, weight: 1 });
+    else if (/[-&.]/.test(word)) {
+      const parts = word.split(/[-&.]+/).filter((part) => part.length > 1 && !stopwords.has(part));
+      for (const part of parts) {
+        const partRank = this.table.rank(part);
+        if (partRank >= 0) found.push({ rank: partRank, weight: 1 / parts.length });
+      }
+    } else if (word.length >= 5) {
+      const completions = this.table.completions(word, 3);
+      for (const completion of completions) found.push({ rank: completion, weight: 1 / completions.length });
+    }
+    // Bounded: a corpus of many rare names would otherwise grow it without end.
+    if (this.unknown.size > 50_000) this.unknown.clear();
+    this.unknown.set(word, found);
+    return found;
+  }
+
+  /** SIF weight a / (a + p) of the word at a frequency rank. */
+  private weight(rank: number): number {
+    const probability = 1 / ((rank + 1) * this.zipfNormaliser);
+    return this.smoothing / (this.smoothing + probability);
+  }
+}
+
+const openTables = new Map<string, Promise<WordVectorTable>>();
+
+/** One table per cache file per process: runtimes and evaluations share it. */
+function openSharedTable(file: string | undefined): Promise<WordVectorTable> {
+  const key = file ?? '';
+  let table = openTables.get(key);
+  if (!table) {
+    table = WordVectorTable.open(file);
+    openTables.set(key, table);
+    table.catch(() => openTables.delete(key));
+  }
+  return table;
+}
+
+/**
+ * How close in meaning a question is to each text, by the cosine of their SIF word-vector
+ * sums, where the embedder is the local semantic one (undefined for other embedders).
+ */
+export function meaningSimilarity(embedder: unknown): ((question: string, texts: readonly string[]) => number[]) | undefined {
+  if (!(embedder instanceof LocalSemanticEmbedder)) return undefined;
+  return (question, texts) => {
+    const asked = embedder.meaning(question);
+    const askedNorm = Math.hypot(...asked);
+    return texts.map((text) => {
+      const meaning = embedder.meaning(text);
+      let dot = 0;
+      for (let index = 0; index < meaning.length; index += 1) dot += asked[index]! * meaning[index]!;
+      const norm = askedNorm * Math.hypot(...meaning);
+      return norm === 0 ? 0 : dot / norm;
+    });
+  };
+}

