@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalHashEmbedder, OpenAIEmbedder } from '@cairn/embed';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalHashEmbedder, LocalSemanticEmbedder, OpenAIEmbedder } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { startFakeOpenAIServer, testRuntimes, type FakeOpenAIServer } from '@cairn/testing';
-import { loadStarterCorpus, reembedChunks } from '../src/index.js';
+import { bylineOf, embeddingInput, loadStarterCorpus, reembedChunks } from '../src/index.js';
 
 describe.each(testRuntimes)('re-embedding the stored passages on $name', (runtime) => {
   let store: Store;
@@ -64,4 +67,17 @@ describe.each(testRuntimes)('re-embedding the stored passages on $name', (runtim
     expect(await reembedChunks(store, next)).toEqual({ embedded: 0, activated: false });
     expect(server.requests.length).toBe(calls);
   }, 60_000);
+
+  it('switches to the local semantic model from the stored passages, embedding each with its context as ingestion does', async () => {
+    const semantic = await LocalSemanticEmbedder.open(await mkdtemp(join(tmpdir(), 'cairn-reembed-')));
+    const [passage] = await store.embeddings.missing(semantic.model, 1);
+    expect(passage!.source).toBe('starter-notes');
+    const result = await reembedChunks(store, semantic, { batchSize: 100 });
+    expect(result.activated).toBe(true);
+    expect((await store.embeddings.activeModel())?.id).toBe('local-semantic-v1');
+    const stored = await store.embeddings.findCached(semantic.model, [passage!.contentHash]);
+    const expected = semantic.embed(embeddingInput(passage!.heading, passage!.text, bylineOf(passage!.author, passage!.source)));
+    const rounded = (vector: number[]) => vector.map((value) => Math.round(value * 1e4));
+    expect(rounded(stored.get(passage!.contentHash)!)).toEqual(rounded(expected));
+  }, 120_000);
 });

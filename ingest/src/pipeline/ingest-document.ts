@@ -23,9 +23,20 @@ export interface IngestDocumentResult {
   embeddingTokens: number;
 }
 
-/** The text that is embedded for a chunk: its heading path, then its text. Its hash keys the cache. */
-export function embeddingInput(heading: string, text: string): string {
-  return heading ? `${heading}\n\n${text}` : text;
+/** Who wrote a passage and where it was published, as one line: `Will Larson · staffeng`. */
+export function bylineOf(author: string | null | undefined, source: string | null | undefined): string {
+  return [author, source].filter(Boolean).join(' · ');
+}
+
+/**
+ * The text that is embedded for a chunk: its context (the heading path, which starts with
+ * the page title, and the byline of author and source), then its text, so that a passage
+ * deep in a page still carries what the page is about and who wrote it (contextual
+ * retrieval, without a model). Its hash keys the cache.
+ */
+export function embeddingInput(heading: string, text: string, byline = ''): string {
+  const context = [heading, byline].filter(Boolean).join('\n');
+  return context ? `${context}\n\n${text}` : text;
 }
 
 /** The outline's blocks, starting with the title as a level-1 heading when they do not already. */
@@ -65,8 +76,11 @@ export async function ingestDocument(
     await store.documents.touch(state.id, validators);
     return { outcome: 'unchanged', documentId: state.id, chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0 };
   }
-  const chunks: ChunkInput[] = chunkOutline(withTitle(outline), chunkOptions).map((chunk) => {
+  const source = await store.sources.findById(input.sourceId);
+  const byline = bylineOf(outline.author, source?.name);
+  const chunks: (ChunkInput & { embeddingInput: string })[] = chunkOutline(withTitle(outline), chunkOptions).map((chunk) => {
     const heading = chunk.headingPath.join(' › ');
+    const embedded = embeddingInput(heading, chunk.text, byline);
     return {
       ordinal: chunk.ordinal,
       headingPath: chunk.headingPath,
@@ -74,14 +88,15 @@ export async function ingestDocument(
       anchor: chunk.anchor,
       text: chunk.text,
       tokenCount: chunk.tokenCount,
-      contentHash: contentHash(embeddingInput(heading, chunk.text)),
-      keywords: keywordWeights(heading, chunk.text),
+      contentHash: contentHash(embedded),
+      keywords: keywordWeights(heading, chunk.text, { title: outline.title, byline }),
+      embeddingInput: embedded,
     };
   });
   const embedded = await embedWithCache(
     embedder,
     store.embeddings,
-    chunks.map((chunk) => ({ contentHash: chunk.contentHash, text: embeddingInput(chunk.heading, chunk.text) })),
+    chunks.map((chunk) => ({ contentHash: chunk.contentHash, text: chunk.embeddingInput })),
   );
   const result = await store.documents.replace(
     {

@@ -1,6 +1,6 @@
 import type { Embedder } from '@cairn/embed';
 import type { Store } from '@cairn/store';
-import { embeddingInput } from '../pipeline/ingest-document.js';
+import { bylineOf, embeddingInput } from '../pipeline/ingest-document.js';
 
 export interface ReembedProgress {
   model: string;
@@ -24,7 +24,9 @@ export async function reembedChunks(
     if (options.signal?.aborted) return { embedded, activated: false };
     const batch = await store.embeddings.missing(embedder.model, options.batchSize ?? 256);
     if (batch.length === 0) break;
-    const vectors = await embedder.embedDocuments(batch.map((passage) => embeddingInput(passage.heading, passage.text)));
+    const vectors = await embedder.embedDocuments(
+      batch.map((passage) => embeddingInput(passage.heading, passage.text, bylineOf(passage.author, passage.source))),
+    );
     await store.embeddings.insert(embedder.model, new Map(batch.map((passage, index) => [passage.contentHash, vectors[index]!])));
     embedded += batch.length;
     options.onProgress?.({ model: embedder.model, embedded });

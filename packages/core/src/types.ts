@@ -25,7 +25,20 @@ export interface RetrievedPassage {
   /** Frameworks of the persona that the document is about (from a note's front matter). */
   frameworks: string[];
   score: number;
-  ranks: { vector: number | null; keyword: number | null };
+  ranks: RetrievalRanks;
+}
+
+/**
+ * Where a passage ranked at each stage of retrieval (1-based; null where a stage did not
+ * see it or did not run): the dense and keyword lists, its page among the pages (page-level
+ * evidence), the fused list, and the reranked list.
+ */
+export interface RetrievalRanks {
+  vector: number | null;
+  keyword: number | null;
+  page?: number | null;
+  fused?: number | null;
+  reranked?: number | null;
 }
 
 /**

@@ -1,8 +1,11 @@
-import { abortable, type RetrievalMode, type RetrievedPassage, type SearchFilters } from '@cairn/core';
+import { abortable, type RetrievalMode, type RetrievalRanks, type RetrievedPassage, type SearchFilters } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import type { SearchHit, Store } from '@cairn/store';
 import { queryTerms } from '@cairn/text';
-import { diversify, fuseRankings } from './fuse-rankings.js';
+import { diversify, fuseRankings, rrfConstant } from './fuse-rankings.js';
+import { rankPages } from './page-evidence.js';
+import { rerankDepth } from './rerank/feature-reranker.js';
+import type { Reranker } from './rerank/reranker.js';
 
 export interface RetrieveOptions {
   k: number;
@@ -12,6 +15,8 @@ export interface RetrieveOptions {
   candidates?: number | undefined;
   /** Most chunks of one document in the results (default 2), unless too few documents match. */
   perDocument?: number | undefined;
+  /** Whether the reranker (if any) reorders the fused top; hybrid mode only (default true). */
+  rerank?: boolean | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -19,6 +24,7 @@ export interface RetrieveTimings {
   embedMs: number;
   denseMs: number;
   keywordMs: number;
+  rerankMs: number;
   totalMs: number;
 }
 
@@ -32,7 +38,7 @@ function citationUrl(hit: SearchHit): string {
   return hit.kind === 'article' && hit.anchor ? `${hit.url}#${hit.anchor}` : hit.url;
 }
 
-function toPassage(hit: SearchHit, score: number, ranks: { vector: number | null; keyword: number | null }): RetrievedPassage {
+function toPassage(hit: SearchHit, score: number, ranks: RetrievalRanks): RetrievedPassage {
   return {
     chunkId: hit.chunkId,
     documentId: hit.documentId,
@@ -62,6 +68,18 @@ function toPassage(hit: SearchHit, score: number, ranks: { vector: number | null
  */
 export const fusionWeights = [0.5, 1] as const;
 
+/** How retrieval weighs its evidence (the defaults are measured; see docs/evaluation.md). */
+export interface RetrievalTuning {
+  /** Weights of the dense and keyword passage lists in the fusion. */
+  fusionWeights: readonly [number, number];
+  /** Weight of the page's rank (page-level evidence) in a passage's fused score; 0 leaves it out. */
+  pageWeight: number;
+  /** Passages of one page that count towards its evidence, per list. */
+  passagesPerPage: number;
+}
+
+export const defaultTuning: RetrievalTuning = { fusionWeights: [...fusionWeights], pageWeight: 1, passagesPerPage: 3 };
+
 const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;
 
 /**
@@ -74,7 +92,13 @@ export class Retriever {
     private readonly store: Store,
     private readonly embedder: Embedder,
     private readonly defaultMode: RetrievalMode = 'hybrid',
+    private readonly options: { tuning?: RetrievalTuning; reranker?: Reranker | undefined } = {},
   ) {}
+
+  /** The reranker's name, or null without one. */
+  get reranker(): string | null {
+    return this.options.reranker?.name ?? null;
+  }
 
   get mode(): RetrievalMode {
     return this.defaultMode;
@@ -84,7 +108,8 @@ export class Retriever {
     const started = performance.now();
     const mode = options.mode ?? this.defaultMode;
     const candidates = options.candidates ?? Math.max(50, options.k * 4);
-    const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, totalMs: 0 };
+    const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, rerankMs: 0, totalMs: 0 };
+    const tuning = this.options.tuning ?? defaultTuning;
     const searchOptions = { limit: candidates, filters: options.filters };
 
     const dense = async (): Promise<SearchHit[]> => {
@@ -109,11 +134,34 @@ export class Retriever {
       return hits;
     };
     const [denseHits, keywordHits] = await Promise.all([dense(), keyword()]);
-    const fused = fuseRankings([denseHits, keywordHits], (hit) => hit.chunkId, { weights: fusionWeights });
-    const scored = fused.map(({ item, score, ranks }) => {
+    const lists = [denseHits, keywordHits];
+    const weights = tuning.fusionWeights;
+    const pages = rankPages(lists, (hit) => hit.documentId, { weights, passagesPerPage: tuning.passagesPerPage });
+    const fused = fuseRankings(lists, (hit) => hit.chunkId, { weights })
+      .map((entry) => {
+        if (mode !== 'hybrid') return entry;
+        return { ...entry, score: entry.score + tuning.pageWeight / (rrfConstant + pages.get(entry.item.documentId)!.rank) };
+      })
+      .sort((a, b) => b.score - a.score);
+    let scored = fused.map(({ item, score, ranks }, index) => {
       const listScore = mode === 'dense' || mode === 'keyword' ? Number(item.score) : score;
-      return toPassage(item, listScore, { vector: ranks[0] ?? null, keyword: ranks[1] ?? null });
+      return toPassage(item, listScore, {
+        vector: ranks[0] ?? null,
+        keyword: ranks[1] ?? null,
+        page: mode === 'hybrid' ? pages.get(item.documentId)!.rank : null,
+        fused: index + 1,
+        reranked: null,
+      });
     });
+    const reranker = this.options.reranker;
+    if (reranker && mode === 'hybrid' && options.rerank !== false && scored.length > 1) {
+      const rerankStarted = performance.now();
+      const top = scored.slice(0, rerankDepth);
+      const reranked = await reranker.rerank(query, top, { signal: options.signal });
+      reranked.forEach((passage, index) => (passage.ranks.reranked = index + 1));
+      scored = [...reranked, ...scored.slice(rerankDepth)];
+      timings.rerankMs = elapsed(rerankStarted);
+    }
     const results = diversify(scored, (passage) => passage.documentId, options.k, options.perDocument ?? 2);
     timings.totalMs = elapsed(started);
     return { results, timings };

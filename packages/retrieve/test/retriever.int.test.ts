@@ -4,7 +4,7 @@ import { LocalHashEmbedder } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { keywordWeights } from '@cairn/text';
-import { Retriever } from '../src/index.js';
+import { Retriever, type Reranker } from '../src/index.js';
 
 const embedder = new LocalHashEmbedder();
 
@@ -113,5 +113,28 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     const dense = await retriever.retrieve('sponsors rooms', { k: 5, mode: 'dense' });
     expect(dense.results.every((result) => result.ranks.keyword === null)).toBe(true);
     expect(dense.results[0]!.title).toBe('sponsorship');
+  });
+
+  it('records the page and fused ranks, and the reranker reorders the fused top and records its ranks', async () => {
+    const plain = await new Retriever(store, embedder).retrieve('feedback observation', { k: 3 });
+    plain.results.forEach((result) => {
+      expect(result.ranks.fused).toBeGreaterThan(0);
+      expect(result.ranks.page).toBeGreaterThan(0);
+      expect(result.ranks.reranked).toBeNull();
+    });
+    // A reranker that reverses the candidates: the results follow its order, not the fused one.
+    const reversing: Reranker = { name: 'reverse', rerank: async (_question, candidates) => [...candidates].reverse() };
+    const reranking = new Retriever(store, embedder, 'hybrid', { reranker: reversing });
+    expect(reranking.reranker).toBe('reverse');
+    const { results, timings } = await reranking.retrieve('feedback observation', { k: 3, perDocument: 10 });
+    const reranks = results.map((result) => result.ranks.reranked!);
+    expect(reranks).toEqual([...reranks].sort((a, b) => a - b));
+    expect(results[0]!.ranks.fused).toBeGreaterThan(results.at(-1)!.ranks.fused!);
+    expect(timings.rerankMs).toBeGreaterThanOrEqual(0);
+    // Single-list modes and rerank: false leave the reranker out.
+    const keyword = await reranking.retrieve('feedback observation', { k: 3, mode: 'keyword' });
+    expect(keyword.results.every((result) => result.ranks.reranked === null)).toBe(true);
+    const skipped = await reranking.retrieve('feedback observation', { k: 3, rerank: false });
+    expect(skipped.results.map((result) => result.chunkId)).toEqual(plain.results.map((result) => result.chunkId));
   });
 });

@@ -139,10 +139,15 @@ export class EmbeddingsRepository {
   }
 
   /** Passages (one per distinct text) that have no vector for `model` yet, with the text to embed. */
-  async missing(model: string, limit: number): Promise<{ contentHash: string; heading: string; text: string }[]> {
+  async missing(
+    model: string,
+    limit: number,
+  ): Promise<{ contentHash: string; heading: string; text: string; author: string | null; source: string }[]> {
     return this.database.query(
-      `select distinct on (c.content_hash) c.content_hash as "contentHash", c.heading, c.text
+      `select distinct on (c.content_hash) c.content_hash as "contentHash", c.heading, c.text, d.author, s.name as source
        from chunks c
+       join documents d on d.id = c.document_id
+       join sources s on s.id = c.source_id
        where not exists (select 1 from embeddings e where e.model = $1 and e.content_hash = c.content_hash)
          and not exists (select 1 from unindexed_embeddings u where u.model = $1 and u.content_hash = c.content_hash)
        order by c.content_hash

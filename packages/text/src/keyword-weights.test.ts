@@ -20,4 +20,15 @@ describe('keywordWeights', () => {
   it('reads queries with the same analyser, once per term', () => {
     expect(queryTerms('Organisation of organizations, the org')).toEqual(['organ']);
   });
+
+  it('weighs the title above other headings and indexes the byline (BM25F fields)', () => {
+    const weights = keywordWeights('Promotion packets › Evidence', 'write down what changed', {
+      title: 'Promotion packets',
+      byline: 'Lara Hogan · larahogan',
+    });
+    expect(weights.get('packet')!).toBeGreaterThan(weights.get('evid')!);
+    expect(weights.get('evid')!).toBeGreaterThan(weights.get('chang')!);
+    expect(weights.get('hogan')).toBeGreaterThan(0);
+    expect(keywordWeights('Promotion packets', 'text').get('hogan')).toBeUndefined();
+  });
 });

@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import type { Embedder } from '@cairn/embed';
+import { meaningSimilarity, type Embedder } from '@cairn/embed';
 import { ingestDirectory, parseHtmlNote, parseMarkdownNote, toSourceName } from '@cairn/ingest';
-import { evaluateRetrieval, ndcgAtK, reciprocalRankAtK, recallAtK, Retriever, type GoldQuestion } from '@cairn/retrieve';
+import { evaluateRetrieval, FeatureReranker, ndcgAtK, reciprocalRankAtK, recallAtK, Retriever, type GoldQuestion } from '@cairn/retrieve';
 import { Store } from '@cairn/store';
 import { urlPathKey, type DevSet } from './dev-set.js';
 import { WholePageBm25, type WholePage } from './whole-page-bm25.js';
 
-/** The stages of retrieval, in pipeline order; `reranked` has no scores until a reranker exists. */
+/** The stages of retrieval, in pipeline order (`reranked`: the offline FeatureReranker over the fused top 50). */
 export const evaluationStages = ['keyword', 'dense', 'fused', 'reranked'] as const;
 export type EvaluationStage = (typeof evaluationStages)[number];
 
@@ -58,7 +58,7 @@ export async function readWholePages(set: Pick<DevSet, 'notesDirectory' | 'pageK
   return pages;
 }
 
-function pageKeyOf(pageKey: DevSet['pageKey'], locator: string, url: string): string {
+export function pageKeyOf(pageKey: DevSet['pageKey'], locator: string, url: string): string {
   return pageKey === 'slug' ? locator.replace(/\.(md|markdown|html?)$/i, '') : urlPathKey(url);
 }
 
@@ -105,19 +105,29 @@ export async function evaluateDevSet(set: DevSet, embedder: Embedder): Promise<S
     const ingested = await ingestDirectory(store, embedder, { directory: set.notesDirectory, sourceName, trigger: 'cli' });
     for (const failure of ingested.failures) problems.push(`${failure.file}: ${failure.error}`);
     const locators = await store.documents.locatorsOfSource(sourceName);
-    const scores = await evaluateRetrieval(new Retriever(store, embedder), set.questions, {
-      documentKey: (result) => pageKeyOf(set.pageKey, locators.get(result.documentId) ?? result.url, result.url),
+    const options = {
+      documentKey: (result: { documentId: string; url: string }) =>
+        pageKeyOf(set.pageKey, locators.get(result.documentId) ?? result.url, result.url),
       filters: { sources: [sourceName] },
+    };
+    const firstStage = await evaluateRetrieval(new Retriever(store, embedder), set.questions, {
+      ...options,
       modes: ['keyword', 'dense', 'hybrid'],
     });
-    const stages: StageScores[] = scores.map(({ mode, recallAt5, mrrAt10, ndcgAt10, perQuestion }) => ({
-      stage: mode === 'hybrid' ? 'fused' : mode,
-      recallAt5,
-      mrrAt10,
-      ndcgAt10,
-      perQuestion,
-    }));
-    stages.push({ stage: 'reranked', recallAt5: null, mrrAt10: null, ndcgAt10: null, perQuestion: [] });
+    const reranker = new FeatureReranker(meaningSimilarity(embedder));
+    const [reranked] = await evaluateRetrieval(new Retriever(store, embedder, 'hybrid', { reranker }), set.questions, {
+      ...options,
+      modes: ['hybrid'],
+    });
+    const stages: StageScores[] = [...firstStage, { ...reranked!, mode: 'reranked' as const }].map(
+      ({ mode, recallAt5, mrrAt10, ndcgAt10, perQuestion }) => ({
+        stage: mode === 'hybrid' ? 'fused' : mode,
+        recallAt5,
+        mrrAt10,
+        ndcgAt10,
+        perQuestion,
+      }),
+    );
     return {
       set: set.name,
       description: set.description,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { rankPages } from './page-evidence.js';
+
+const page = (id: string) => id.split('#')[0]!;
+
+describe('rankPages', () => {
+  it('ranks a page whose passages match together above a page with one lucky top passage', () => {
+    const dense = ['lucky#1', 'guide#1', 'guide#2', 'other#1'];
+    const keyword = ['lucky#2', 'guide#3', 'guide#1', 'other#2'];
+    const pages = rankPages([dense, keyword], page);
+    expect(pages.get('guide')!.rank).toBe(1);
+    expect(pages.get('lucky')!.rank).toBe(2);
+    expect(pages.get('other')!.rank).toBe(3);
+  });
+
+  it('counts only the best passages of a page in each list, so length alone does not win', () => {
+    const long = Array.from({ length: 12 }, (_, index) => `long#${index}`);
+    const list = ['focused#1', 'focused#2', ...long];
+    const capped = rankPages([list], page, { passagesPerPage: 2 });
+    expect(capped.get('focused')!.rank).toBe(1);
+    const uncapped = rankPages([list], page, { passagesPerPage: 100 });
+    expect(uncapped.get('long')!.rank).toBe(1);
+  });
+
+  it('weighs each list as fusion does', () => {
+    const pages = rankPages([['a#1'], ['b#1']], page, { weights: [0.5, 1] });
+    expect(pages.get('b')!.rank).toBe(1);
+    expect(pages.get('a')!.score).toBeCloseTo(0.5 / 61, 10);
+  });
+});

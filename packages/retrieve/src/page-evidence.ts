@@ -1,0 +1,28 @@
+/**
+ * Page-level evidence: a page whose passages together match a question ranks above a
+ * page with one lucky passage. Each ranked list gives a page the reciprocal-rank credit of
+ * its best `passagesPerPage` passages in that list (weighted as the list is in fusion);
+ * pages are ranked by the sum. Counting only a few passages keeps a long page from winning
+ * on length alone (every interview transcript has some passage near any question).
+ */
+export function rankPages<Item>(
+  lists: readonly (readonly Item[])[],
+  pageOf: (item: Item) => string,
+  options: { weights?: readonly number[]; k?: number; passagesPerPage?: number } = {},
+): Map<string, { rank: number; score: number }> {
+  const k = options.k ?? 60;
+  const perPage = options.passagesPerPage ?? 3;
+  const scores = new Map<string, number>();
+  lists.forEach((list, listIndex) => {
+    const counted = new Map<string, number>();
+    list.forEach((item, position) => {
+      const page = pageOf(item);
+      const seen = counted.get(page) ?? 0;
+      if (seen >= perPage) return;
+      counted.set(page, seen + 1);
+      scores.set(page, (scores.get(page) ?? 0) + (options.weights?.[listIndex] ?? 1) / (k + position + 1));
+    });
+  });
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  return new Map(ranked.map(([page, score], index) => [page, { rank: index + 1, score }]));
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { RetrievedPassage } from '@cairn/core';
+import { FeatureReranker, rerankFeatures, type RerankWeights } from './feature-reranker.js';
+
+function passage(id: string, text: string, heading = 'Notes', fused = 1): RetrievedPassage {
+  return {
+    chunkId: id,
+    documentId: id,
+    url: `https://example.com/${id}`,
+    title: heading,
+    author: null,
+    source: 'test',
+    kind: 'article',
+    heading,
+    headingPath: [heading],
+    anchor: null,
+    text,
+    publishedAt: null,
+    frameworks: [],
+    score: 0,
+    ranks: { vector: fused, keyword: null, page: fused, fused, reranked: null },
+  };
+}
+
+const only = (feature: keyof RerankWeights, weight = 1): RerankWeights =>
+  Object.fromEntries(rerankFeatures.map((name) => [name, name === feature ? weight : 0])) as RerankWeights;
+
+describe('FeatureReranker', () => {
+  const question = 'how to write a promotion packet';
+  const scattered = passage(
+    'scattered',
+    'Promotion is earned over years of steady contribution to many teams and projects; a packet helps.',
+    'Notes',
+    1,
+  );
+  const phrase = passage('phrase', 'Write a promotion packet that shows your impact.', 'Notes', 2);
+
+  it('keeps the fused order when only the fused rank counts', async () => {
+    const reranked = await new FeatureReranker(undefined, only('fused')).rerank(question, [scattered, phrase]);
+    expect(reranked.map((item) => item.chunkId)).toEqual(['scattered', 'phrase']);
+  });
+
+  it('moves up a passage with the question terms side by side (phrase and proximity)', async () => {
+    for (const feature of ['phrase', 'proximity'] as const) {
+      const reranked = await new FeatureReranker(undefined, only(feature)).rerank(question, [scattered, phrase]);
+      expect(reranked[0]!.chunkId).toBe('phrase');
+    }
+  });
+
+  it('counts rare question terms in headings above common ones in the body', () => {
+    const titled = passage('titled', 'Some advice.', 'Promotion packets');
+    const body = passage('body', 'Write write write how how.', 'Notes');
+    const [titledFeatures, bodyFeatures] = new FeatureReranker().features(question, [titled, body]);
+    expect(titledFeatures!.headingCoverage).toBeGreaterThan(0);
+    expect(bodyFeatures!.headingCoverage).toBe(0);
+  });
+
+  it('uses the meaning similarity it is given, and nothing without one', async () => {
+    const similarity = (_question: string, texts: readonly string[]) => texts.map((text) => (text.includes('impact') ? 0.9 : 0.1));
+    const reranked = await new FeatureReranker(similarity, only('meaning')).rerank(question, [scattered, phrase]);
+    expect(reranked[0]!.chunkId).toBe('phrase');
+    const [features] = new FeatureReranker().features(question, [phrase]);
+    expect(features!.meaning).toBe(0);
+  });
+});

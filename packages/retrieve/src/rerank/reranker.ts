@@ -1,0 +1,13 @@
+import type { RetrievedPassage } from '@cairn/core';
+
+/**
+ * The last stage of retrieval: reorders the fused candidates of a question. It returns
+ * the same passages (or fewer), most relevant first; the Retriever records each
+ * passage's place as `ranks.reranked`. Implementations: FeatureReranker (offline, the
+ * default) and the chat model's listwise rerank (`CAIRN_RERANK=llm`).
+ */
+export interface Reranker {
+  /** A short id for logs and retrieval details, e.g. `features-v1` or `llm`. */
+  readonly name: string;
+  rerank(question: string, candidates: readonly RetrievedPassage[], options?: { signal?: AbortSignal }): Promise<RetrievedPassage[]>;
+}
