@@ -101,7 +101,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     expect(opened, 'some citation links a fixture page section').toBe(true);
 
     await turn.getByText(/Retrieval details/).click();
-    const details = turn.getByRole('table', { name: 'Every passage retrieval returned, by fused rank' });
+    const details = turn.getByRole('table', { name: 'Every passage retrieval returned, in rank order' });
     expect(await details.locator('tbody tr').count()).toBeGreaterThan(1);
     await screenshot(page, 'ask');
     expect(errors).toEqual([]);
@@ -132,7 +132,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows dense, keyword and fused ranks side by side in the search inspector', async () => {
+  it('shows the rank of each stage side by side in the search inspector, with a legend', async () => {
     await open('/search');
     await page.getByLabel('Query').fill('planning large migrations');
     await page.getByLabel('Source').selectOption('fixture');
@@ -140,11 +140,31 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     const table = page.getByRole('table', { name: 'Results for “planning large migrations”' });
     await table.waitFor();
     const header = await table.locator('thead th').allTextContents();
-    expect(header.slice(0, 3)).toEqual(['Fused rank', 'Dense rank', 'Keyword rank']);
-    const first = await table.locator('tbody tr').first().locator('td').allTextContents();
+    expect(header).toEqual(['Rank', 'Dense', 'Keyword', 'Page', 'Fused', 'Reranked', 'Score', 'Passage']);
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThan(1);
+    const first = await rows.first().locator('td').allTextContents();
     expect(first[0]).toBe('1');
     expect(first[1] !== '—' || first[2] !== '—').toBe(true);
-    expect(first[4]).toContain('(fixture)');
+    // Hybrid search on the defaults: every result has its page's, fused and reranked rank (the feature reranker).
+    for (const stage of ['page', 'fused', 'reranked']) {
+      const cells = await rows.locator(`td[data-stage="${stage}"]`).allTextContents();
+      expect(cells.length, stage).toBe(await rows.count());
+      expect(
+        cells.every((cell) => /^\d+$/.test(cell)),
+        `${stage}: ${cells.join(' ')}`,
+      ).toBe(true);
+    }
+    // The results come in the reranker's order.
+    const reranked = (await rows.locator('td[data-stage="reranked"]').allTextContents()).map(Number);
+    expect(reranked[0]).toBe(1);
+    expect([...reranked].sort((a, b) => a - b)).toEqual(reranked);
+    expect(first[7]).toContain('(fixture)');
+    await expectText(page.locator('p.muted').filter({ hasText: 'passages in' }), /reranked by features-v1 in \d/);
+    const legend = page.locator('dl.ranks-legend');
+    await expectText(legend, /Rerankedrank after the reranker, among the fused top 50 \(features-v1\)/);
+    const terms = await legend.locator('dt').allTextContents();
+    expect(terms).toEqual(['Rank', 'Dense', 'Keyword', 'Page', 'Fused', 'Reranked', '—', 'Score']);
     await screenshot(page, 'search');
     expect(errors).toEqual([]);
   });

@@ -54,6 +54,48 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(body.timings.totalMs).toBeGreaterThan(0);
   });
 
+  it("returns each stage's rank of every result and the reranker that ordered them", async () => {
+    type StageRanks = { vector: number | null; keyword: number | null; page: number | null; fused: number | null; reranked: number | null };
+    const hybrid = (await post('/v1/search', { query: 'how do I give feedback to my manager', k: 8 })).json();
+    expect(hybrid.reranker).toBe('features-v1');
+    expect(hybrid.timings.rerankMs).toBeGreaterThanOrEqual(0);
+    const ranks: StageRanks[] = hybrid.results.map((result: { ranks: StageRanks }) => result.ranks);
+    expect(ranks).toHaveLength(8);
+    for (const rank of ranks) {
+      expect(Object.keys(rank).sort()).toEqual(['fused', 'keyword', 'page', 'reranked', 'vector']);
+      expect(rank.vector ?? rank.keyword).toBeGreaterThanOrEqual(1);
+      expect(rank.page).toBeGreaterThanOrEqual(1);
+      expect(rank.fused).toBeGreaterThanOrEqual(1);
+      expect(rank.reranked).toBeGreaterThanOrEqual(1);
+    }
+    // The results come in the reranker's order (diversity may skip a passage, never reorder).
+    const reranked = ranks.map((rank) => rank.reranked!);
+    expect([...reranked].sort((a, b) => a - b)).toEqual(reranked);
+    expect(new Set(ranks.map((rank) => rank.fused)).size).toBe(8);
+
+    // One list alone: no page evidence and no reranker.
+    const dense = (await post('/v1/search', { query: 'how do I give feedback to my manager', k: 3, mode: 'dense' })).json();
+    expect(dense.reranker).toBeNull();
+    for (const result of dense.results as { ranks: StageRanks }[]) {
+      expect(result.ranks).toMatchObject({ keyword: null, page: null, reranked: null });
+      expect(result.ranks.vector).toBeGreaterThanOrEqual(1);
+      expect(result.ranks.fused).toBeGreaterThanOrEqual(1);
+    }
+
+    // The OpenAPI document describes them.
+    const spec = (await app.inject('/openapi.json')).json();
+    const schema = spec.paths['/v1/search'].post.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties.results.items.properties.ranks.properties).sort()).toEqual([
+      'fused',
+      'keyword',
+      'page',
+      'reranked',
+      'vector',
+    ]);
+    expect(schema.properties.reranker).toBeDefined();
+    expect(schema.properties.timings.properties.rerankMs).toBeDefined();
+  });
+
   it('filters search by author', async () => {
     const response = await post('/v1/search', { query: 'feedback', k: 8, filters: { authors: ['Jack Danger'] } });
     const authors = new Set(response.json().results.map((result: { author: string }) => result.author));
@@ -166,11 +208,13 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     const body = (await post('/v1/ask', { question: 'What are the staff engineer archetypes?', k: 5 })).json();
     expect(body.retrieval).toHaveLength(5);
     expect(body.retrieval.map((passage: { rank: number }) => passage.rank)).toEqual([1, 2, 3, 4, 5]);
-    const scores = body.retrieval.map((passage: { score: number }) => passage.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    // In the reranker's order (the score stays the fused one, which the reranker may overrule).
+    const reranked = body.retrieval.map((passage: { ranks: { reranked: number } }) => passage.ranks.reranked);
+    expect([...reranked].sort((a, b) => a - b)).toEqual(reranked);
     for (const passage of body.retrieval) {
       expect(passage.inPrompt).toBe(true);
       expect(passage.ranks.vector ?? passage.ranks.keyword).toBeGreaterThanOrEqual(1);
+      expect(passage.ranks).toMatchObject({ page: expect.any(Number), fused: expect.any(Number), reranked: expect.any(Number) });
     }
     // Every cited passage is one of them.
     const retrieved = new Set(body.retrieval.map((passage: { chunkId: string }) => passage.chunkId));

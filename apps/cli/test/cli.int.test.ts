@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startFixtureSite, type TestDatabase } from '@cairn/testing';
+import { createTestDatabase, startFakeOpenAIServer, startFixtureSite, type TestDatabase } from '@cairn/testing';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
@@ -59,6 +59,42 @@ describe('the cairn command', () => {
     expect(body.citations[0].url).toMatch(/^https:\/\/larahogan\.me\//);
     expect(body.answer).toContain('**Sponsorship vs Mentorship** (Lara Hogan)');
   }, 60_000);
+
+  it('prints the rank of each stage of a search, and reranks with the chat model when CAIRN_RERANK=llm', async () => {
+    const query = 'what are the staff engineer archetypes';
+    const human = await cairn(['search', query, '--k', '3'], { CAIRN_DATA_DIR: dataDir });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(
+      /^#\s+score\s+dense\s+keyword\s+page\s+fused\s+reranked\s+passage\s+url\n1\s+\d\.\d{4}\s+(\d+|-)\s+(\d+|-)\s+\d+\s+\d+\s+1\s/,
+    );
+    expect(human.stdout).toMatch(/\n[\d.]+ ms \(reranked by features-v1 in [\d.]+ ms\)\n$/);
+    const dense = await cairn(['search', query, '--k', '3', '--mode', 'dense'], { CAIRN_DATA_DIR: dataDir });
+    expect(dense.stdout).toMatch(/\n1\s+\d\.\d{4}\s+\d+\s+-\s+-\s+\d+\s+-\s/);
+    expect(dense.stdout).not.toContain('reranked by');
+
+    const features = JSON.parse((await cairn(['search', query, '--k', '3', '--json'], { CAIRN_DATA_DIR: dataDir })).stdout);
+    expect(features.reranker).toBe('features-v1');
+    const model = await startFakeOpenAIServer();
+    try {
+      model.setChatReply('[2, 1]');
+      const llm = await cairn(['search', query, '--k', '3', '--json'], {
+        CAIRN_DATA_DIR: dataDir,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: model.url,
+        EMBEDDING_MODEL: 'local-hash-v1',
+        CAIRN_RERANK: 'llm',
+      });
+      expect(llm.code).toBe(0);
+      const body = JSON.parse(llm.stdout);
+      expect(body.reranker).toBe('llm');
+      expect(model.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(1);
+      // The model put the feature reranker's second passage first.
+      const ids = (results: { chunkId: string }[]) => results.map((result) => result.chunkId);
+      expect(ids(body.results).slice(0, 2)).toEqual([ids(features.results)[1], ids(features.results)[0]]);
+    } finally {
+      await model.close();
+    }
+  }, 120_000);
 
   it('ingests a directory on server Postgres, then finds it, and skips it unchanged next time', async () => {
     const notes = join(dataDir, 'our-notes');

@@ -10,6 +10,7 @@ export * from './verify-citations.js';
 export * from './sanitize-answer.js';
 export * from './chat-model.js';
 export * from './condense-question.js';
+export * from './llm-reranker.js';
 export * from './prompt/load-persona.js';
 export * from './prompt/build-prompt.js';
 export * from './retrieval-details.js';

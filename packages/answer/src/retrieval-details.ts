@@ -1,4 +1,4 @@
-import type { RetrievedPassage } from '@cairn/core';
+import type { RetrievalRanks, RetrievedPassage } from '@cairn/core';
 
 /** A retrieved passage as the retrieval details of an answer show it. */
 export interface RetrievalDetail {
@@ -9,7 +9,8 @@ export interface RetrievalDetail {
   source: string;
   heading: string;
   score: number;
-  ranks: { vector: number | null; keyword: number | null };
+  /** Where it ranked at each stage: dense, keyword, page, fused, reranked. */
+  ranks: RetrievalRanks;
   /** Whether the passage was given to the composer or model (the context budget may leave some out). */
   inPrompt: boolean;
 }

@@ -9,11 +9,28 @@ describe('loadConfig', () => {
       dataDir: './.cairn',
       host: '127.0.0.1',
       port: 3000,
-      embeddingModel: 'local-hash-v1',
+      embeddingModel: 'local-semantic-v1',
       starterCorpus: true,
       retrievalMode: 'hybrid',
+      rerank: 'features',
       allowPrivateNetworks: false,
     });
+  });
+
+  it('reads CAIRN_RERANK, and refuses the llm rerank without a chat model key', () => {
+    expect(loadConfig({ CAIRN_RERANK: 'off' }).rerank).toBe('off');
+    expect(loadConfig({ CAIRN_RERANK: 'features' }).rerank).toBe('features');
+    expect(loadConfig({ CAIRN_RERANK: 'llm', OPENAI_API_KEY: 'sk-test' }).rerank).toBe('llm');
+    // The rerank is its own switch: extractive answers with the chat model's rerank.
+    expect(loadConfig({ CAIRN_RERANK: 'llm', OPENAI_API_KEY: 'sk-test', CAIRN_ANSWER_MODE: 'extractive' })).toMatchObject({
+      rerank: 'llm',
+      answerMode: 'extractive',
+    });
+    expect(() => loadConfig({ CAIRN_RERANK: 'llm' })).toThrowError(ConfigError);
+    expect(() => loadConfig({ CAIRN_RERANK: 'llm' })).toThrowError(/^CAIRN_RERANK: llm needs OPENAI_API_KEY/);
+    expect(() => loadConfig({ CAIRN_RERANK: 'cross-encoder' })).toThrowError(
+      /^CAIRN_RERANK: expects features, llm or off \(got "cross-encoder"\)$/,
+    );
   });
 
   it('names the variable and what it expects when a value is malformed', () => {

@@ -55,6 +55,8 @@ const answerMode = z.enum(['auto', 'llm', 'extractive'], { message: 'expects aut
 
 const retrievalMode = z.enum(['hybrid', 'dense', 'keyword'], { message: 'expects hybrid, dense or keyword' });
 
+const rerankMode = z.enum(['features', 'llm', 'off'], { message: 'expects features, llm or off' });
+
 /** The environment Cairn reads; every variable is optional and has a documented default. */
 const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -87,6 +89,7 @@ const environmentSchema = z.object({
   INGEST_MAX_QUEUED_RUNS: wholeNumber(1, 100_000, 'runs').default(100),
   CAIRN_STARTER_CORPUS: onOff.default(true),
   CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
+  CAIRN_RERANK: rerankMode.default('features'),
   INGEST_ALLOW_PRIVATE_NETWORKS: z.string().trim().default('false'),
   INGEST_CONTACT: z
     .string()
@@ -110,6 +113,9 @@ const environmentSchema = z.object({
 });
 
 export type RetrievalMode = z.infer<typeof retrievalMode>;
+
+/** The last stage of hybrid retrieval: the offline feature reranker, the chat model's listwise rerank over it, or none. */
+export type RerankMode = z.infer<typeof rerankMode>;
 
 export interface CairnConfig {
   databaseUrl: string | undefined;
@@ -138,6 +144,11 @@ export interface CairnConfig {
   maxQueuedRuns: number;
   starterCorpus: boolean;
   retrievalMode: RetrievalMode;
+  /**
+   * How the fused top of a hybrid search is reordered: `features` (offline, the default),
+   * `llm` (the chat model ranks the feature reranker's top; needs OPENAI_API_KEY) or `off`.
+   */
+  rerank: RerankMode;
   allowPrivateNetworks: boolean | string[];
   /** Where site owners can reach the operator; goes in the crawler's User-Agent. */
   ingestContact: string;
@@ -148,7 +159,7 @@ export interface CairnConfig {
   logLevel: z.infer<typeof logLevel>;
 }
 
-export const localEmbeddingModel = 'local-hash-v1';
+export const localEmbeddingModel = 'local-semantic-v1';
 
 /**
  * Reads and validates the environment once. A bad value throws a ConfigError whose
@@ -172,6 +183,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   }
   if (values.CAIRN_ANSWER_MODE === 'llm' && !values.OPENAI_API_KEY) {
     throw new ConfigError('CAIRN_ANSWER_MODE', 'llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI)');
+  }
+  if (values.CAIRN_RERANK === 'llm' && !values.OPENAI_API_KEY) {
+    throw new ConfigError(
+      'CAIRN_RERANK',
+      'llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI); without it use features',
+    );
   }
   const embeddingModel = values.EMBEDDING_MODEL ?? (values.OPENAI_API_KEY ? 'text-embedding-3-small' : localEmbeddingModel);
   if (!embeddingModel.startsWith('local-') && !values.OPENAI_API_KEY) {
@@ -205,6 +222,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     maxQueuedRuns: values.INGEST_MAX_QUEUED_RUNS,
     starterCorpus: values.CAIRN_STARTER_CORPUS,
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
+    rerank: values.CAIRN_RERANK,
     allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),
     ingestContact: values.INGEST_CONTACT,
     queuePrefix: values.CAIRN_QUEUE_PREFIX,

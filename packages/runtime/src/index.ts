@@ -1,1 +1,2 @@
 export * from './open-runtime.js';
+export * from './create-retriever.js';

@@ -32,11 +32,22 @@ export interface Runtime {
    * (CAIRN_ANSWER_MODE, OPENAI_API_KEY); else answers are extractive.
    */
   chatModel: ChatModel | undefined;
+  /**
+   * The chat model of the listwise rerank (CAIRN_RERANK=llm), when the entry point searches
+   * or answers: the answers' model when they are generated (one concurrency limit for both),
+   * else one opened for the rerank alone. See `createRetriever`.
+   */
+  rerankModel: ChatModel | undefined;
   /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one), when the entry point asked for answers. */
   persona: string | undefined;
   /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
   runner: InProcessRunner | QueueRunner;
   close(): Promise<void>;
+}
+
+/** The configured chat model (OPENAI_API_KEY, OPENAI_BASE_URL, CHAT_MODEL and the CHAT_* limits). */
+function openChatModel(config: CairnConfig): ChatModel {
+  return new OpenAIChatModel({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.chatModel, ...config.chat });
 }
 
 /** Resolves true once `model` is the one search reads (polling the store), false if stopped first. */
@@ -59,6 +70,11 @@ export interface OpenRuntimeOptions {
    */
   answers?: boolean;
   /**
+   * The entry point searches without answering (`cairn search`): with CAIRN_RERANK=llm, open
+   * the chat model for the rerank. Default false; `answers` implies it.
+   */
+  search?: boolean;
+  /**
    * This process runs ingestion for others (the API): without the queue, take up the runs a
    * process that stopped left unfinished (see below). Default false: a short command
    * (`cairn ask`, `cairn search`) would only start such a run to put it back on exit.
@@ -70,7 +86,8 @@ export interface OpenRuntimeOptions {
  * Opens what every entry point needs: the store (migrated), the embedder (its model
  * registered), the crawler, the ingestion runner (the BullMQ queue, or this process) and,
  * on an empty database, the starter corpus unless it is turned off. The chat model and the
- * persona only when `answers` is asked for.
+ * persona only when `answers` is asked for; the rerank's chat model (CAIRN_RERANK=llm) only
+ * for `answers` or `search`.
  *
  * With `takeUpRuns` and without the queue, the runs a process that stopped (a crash, kill -9) left unfinished
  * are recovered before this resolves: one that was running ends failed ("interrupted: ...",
@@ -84,10 +101,8 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
   try {
     // A bad persona file stops the start, like any other bad setting.
     const persona = options.answers ? await loadPersona(config.personaPath) : undefined;
-    const chatModel =
-      options.answers && config.answerMode === 'llm'
-        ? new OpenAIChatModel({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl, model: config.chatModel, ...config.chat })
-        : undefined;
+    const chatModel = options.answers && config.answerMode === 'llm' ? openChatModel(config) : undefined;
+    const rerankModel = config.rerank === 'llm' && (options.answers || options.search) ? (chatModel ?? openChatModel(config)) : undefined;
     const embedder = await createEmbedder(config);
     const active = await store.embeddings.activeModel();
     await prepareEmbeddingModel(store, embedder);
@@ -160,6 +175,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       reembedding,
       crawler,
       chatModel,
+      rerankModel,
       persona,
       runner,
       async close() {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@cairn/core';
 import { startFakeOpenAIServer } from '@cairn/testing';
-import { openRuntime } from '../src/index.js';
+import { createRetriever, openRuntime } from '../src/index.js';
 
 describe('openRuntime on the embedded database', () => {
   it('loads the starter corpus into an empty database once, and not at all when turned off', async () => {
@@ -113,6 +113,58 @@ describe('openRuntime on the embedded database', () => {
         expect(answering.persona).toMatch(/thought partner/i);
       } finally {
         await answering.close();
+      }
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+
+  it("opens the rerank's chat model for an entry point that searches or answers, and builds the reranker CAIRN_RERANK names", async () => {
+    const server = await startFakeOpenAIServer();
+    const environment = {
+      CAIRN_STARTER_CORPUS: 'off',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+      CAIRN_ANSWER_MODE: 'extractive',
+      CAIRN_RERANK: 'llm',
+      CHAT_MODEL: 'rerank-model',
+    };
+    const config = { ...loadConfig(environment), dataDir: '' };
+    try {
+      // The worker neither searches nor answers: no chat model, and no retriever that needs one.
+      const worker = await openRuntime(config, { loadStarter: false });
+      try {
+        expect(worker.rerankModel).toBeUndefined();
+        expect(() => createRetriever(worker)).toThrowError(/CAIRN_RERANK=llm needs a chat model/);
+      } finally {
+        await worker.close();
+      }
+      // `cairn search`: answers are extractive, yet the rerank has its model.
+      const searching = await openRuntime(config, { search: true });
+      try {
+        expect(searching.chatModel).toBeUndefined();
+        expect(searching.rerankModel?.model).toBe('rerank-model');
+        expect(createRetriever(searching).reranker).toBe('llm');
+        expect(createRetriever({ ...searching, config: { ...config, rerank: 'features' } }).reranker).toBe('features-v1');
+        expect(createRetriever({ ...searching, config: { ...config, rerank: 'off' } }).reranker).toBeNull();
+      } finally {
+        await searching.close();
+      }
+      // Generated answers and the rerank share one model, so one concurrency limit (CHAT_MAX_CONCURRENCY).
+      const answering = await openRuntime({ ...config, answerMode: 'llm' }, { answers: true });
+      try {
+        expect(answering.chatModel).toBeDefined();
+        expect(answering.rerankModel).toBe(answering.chatModel);
+      } finally {
+        await answering.close();
+      }
+      const featuresOnly = await openRuntime({ ...config, rerank: 'features' }, { search: true, answers: true });
+      try {
+        expect(featuresOnly.rerankModel).toBeUndefined();
+        expect(createRetriever(featuresOnly).reranker).toBe('features-v1');
+      } finally {
+        await featuresOnly.close();
       }
     } finally {
       await server.close();

@@ -35,7 +35,7 @@ const result = {
       source: 'larahogan',
       heading: citation.heading,
       score: 0.0331,
-      ranks: { vector: 2, keyword: 1 },
+      ranks: { vector: 2, keyword: 1, page: 1, fused: 1, reranked: 1 },
       inPrompt: true,
     },
     {
@@ -101,13 +101,13 @@ describe('Ask', () => {
     expect(within(cited).getByText(citation.quote)).toBeInTheDocument();
 
     await userEvent.click(within(turn).getByText(/Retrieval details/));
-    const table = within(turn).getByRole('table', { name: 'Every passage retrieval returned, by fused rank' });
+    const table = within(turn).getByRole('table', { name: 'Every passage retrieval returned, in rank order' });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(
       within(rows[0]!)
         .getAllByRole('cell')
         .map((cell) => cell.textContent),
-    ).toEqual(['1', '2', '1', '0.0331', 'The feedback equation › The equation (larahogan)cited']);
+    ).toEqual(['1', '2', '1', '1', '1', '1', '0.0331', 'The feedback equation › The equation (larahogan)cited']);
     expect(rows[1]).toHaveTextContent('left out: context budget');
 
     await userEvent.click(within(turn).getByRole('button', { name: /Not helpful/ }));

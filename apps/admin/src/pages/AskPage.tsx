@@ -54,7 +54,7 @@ function AnswerTurn({ turn, selected, onCite }: { turn: Turn; selected: boolean;
             <details className="retrieval-details">
               <summary>Retrieval details ({result.retrieval.length} passages)</summary>
               <RanksTable
-                caption="Every passage retrieval returned, by fused rank"
+                caption="Every passage retrieval returned, in rank order"
                 rows={result.retrieval.map((passage) => ({
                   key: passage.chunkId,
                   rank: passage.rank,

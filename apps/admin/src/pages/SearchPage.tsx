@@ -12,7 +12,7 @@ interface SearchRequest {
   source: string;
 }
 
-/** Runs a search and shows each passage's fused rank beside its dense and keyword ranks. */
+/** Runs a search and shows each passage's rank at each stage: dense, keyword, page, fused and reranked. */
 export function SearchPage() {
   const id = useId();
   const [query, setQuery] = useState('');
@@ -69,7 +69,8 @@ export function SearchPage() {
       </form>
       {submitted === null ? (
         <p className="state state-empty">
-          Run a query to see how the dense (vector) and keyword lists rank each passage, and where fusion puts it.
+          Run a query to see how the dense (vector) and keyword lists rank each passage, where fusion and page evidence put it, and where
+          the reranker puts it.
         </p>
       ) : (
         <QueryState query={search} isEmpty={(data) => data.results.length === 0} empty="No passage matches." loadingLabel="Searching…">
@@ -77,11 +78,12 @@ export function SearchPage() {
             <>
               <p className="muted">
                 {data.results.length} passages in {data.timings.totalMs.toFixed(1)} ms (embedding {data.timings.embedMs.toFixed(1)} ms,
-                dense {data.timings.denseMs.toFixed(1)} ms, keyword {data.timings.keywordMs.toFixed(1)} ms). A dash: the passage was not in
-                that list&apos;s candidates.
+                dense {data.timings.denseMs.toFixed(1)} ms, keyword {data.timings.keywordMs.toFixed(1)} ms
+                {data.reranker ? `, reranked by ${data.reranker} in ${data.timings.rerankMs.toFixed(1)} ms` : ', not reranked'}).
               </p>
               <RanksTable
                 caption={`Results for “${submitted.query}”`}
+                reranker={data.reranker}
                 rows={data.results.map((result, index) => ({
                   key: result.chunkId,
                   rank: index + 1,

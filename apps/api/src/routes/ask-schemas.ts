@@ -14,7 +14,7 @@ export const AskBody = Type.Object(
 export type AskBody = Static<typeof AskBody>;
 
 export const RetrievedSchema = Type.Object({
-  rank: Type.Integer({ description: '1-based rank after fusion' }),
+  rank: Type.Integer({ description: '1-based rank in the results (after fusion and reranking)' }),
   chunkId: Type.String(),
   url: Type.String(),
   title: Type.String(),

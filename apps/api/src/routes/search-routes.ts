@@ -10,7 +10,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['retrieval'],
-        summary: 'Hybrid search over the passages, with the dense and keyword rank of each result',
+        summary: 'Hybrid search over the passages, with the rank of each result at each stage (dense, keyword, page, fused, reranked)',
         body: SearchBody,
         response: { 200: SearchResponse, ...errorResponses },
       },
@@ -29,7 +29,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw timedOut(request.deadline) ? request.deadline.reason : error;
         });
       app.metrics.retrievalSeconds.observe({ route: '/v1/search' }, timings.totalMs / 1000);
-      return { results, mode, timings };
+      // The reranker runs on hybrid searches with more than one candidate: it ranked the results if any has its rank.
+      const reranker = results.some((result) => result.ranks.reranked != null) ? app.cairn.retriever.reranker : null;
+      return { results, mode, reranker, timings };
     },
   );
 };

@@ -27,10 +27,18 @@ export const SearchBody = Type.Object(
 );
 export type SearchBody = Static<typeof SearchBody>;
 
-/** Where a passage ranked in each list before fusion (search results and the retrieval details of answers). */
+const stageRank = (description: string) => Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description });
+
+/**
+ * Where a passage ranked at each stage of retrieval, 1-based (search results and the
+ * retrieval details of answers): null where the stage did not see it or did not run.
+ */
 export const Ranks = Type.Object({
-  vector: Type.Union([Type.Integer(), Type.Null()], { description: '1-based rank in the dense list, null if absent' }),
-  keyword: Type.Union([Type.Integer(), Type.Null()], { description: '1-based rank in the keyword list, null if absent' }),
+  vector: stageRank('Rank in the dense (vector) list, null if absent'),
+  keyword: stageRank('Rank in the keyword (BM25) list, null if absent'),
+  page: Type.Optional(stageRank("Rank of the passage's page by page-level evidence (hybrid mode), null otherwise")),
+  fused: Type.Optional(stageRank('Rank after weighted reciprocal rank fusion (and page evidence)')),
+  reranked: Type.Optional(stageRank('Rank after the reranker, among the fused top 50; null without a reranker or below the top 50')),
 });
 
 export const SearchResult = Type.Object({
@@ -52,11 +60,16 @@ export const RetrievalTimings = Type.Object({
   embedMs: Type.Number(),
   denseMs: Type.Number(),
   keywordMs: Type.Number(),
+  rerankMs: Type.Number({ description: "The reranker's time (0 when none ran)" }),
   totalMs: Type.Number(),
 });
 
 export const SearchResponse = Type.Object({
   results: Type.Array(SearchResult),
   mode: Type.String(),
+  reranker: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The reranker that ordered the fused top (`features-v1`, `llm`; CAIRN_RERANK), null when none ran (CAIRN_RERANK=off, or a dense or keyword search)',
+  }),
   timings: RetrievalTimings,
 });

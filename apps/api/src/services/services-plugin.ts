@@ -3,7 +3,8 @@ import type { CairnConfig } from '@cairn/core';
 import type { ChatModel } from '@cairn/answer';
 import type { Embedder } from '@cairn/embed';
 import type { InProcessRunner } from '@cairn/ingest';
-import { Retriever } from '@cairn/retrieve';
+import type { Retriever } from '@cairn/retrieve';
+import { createRetriever } from '@cairn/runtime';
 import type { Store } from '@cairn/store';
 import { limits } from '../routes/shared-schemas.js';
 import { AskService } from './ask-service.js';
@@ -38,13 +39,18 @@ export interface ServiceDependencies {
   runner: CairnServices['runner'];
   /** The chat model; without it answers are extractive. */
   chatModel?: ChatModel | undefined;
+  /** The chat model of the rerank, with CAIRN_RERANK=llm (a Runtime's `rerankModel`). */
+  rerankModel?: ChatModel | undefined;
   persona?: string;
 }
 
 /** The application's services as one decorator, built from the store and embedder it is given. */
 export const servicesPlugin = fp<ServiceDependencies>(
-  async (app, { config, store, embedder, searchEmbedder, runner, chatModel, persona }) => {
-    const retriever = new Retriever(store, searchEmbedder ?? embedder, config.retrievalMode);
+  async (app, { config, store, embedder, searchEmbedder, runner, chatModel, rerankModel, persona }) => {
+    const retriever = createRetriever(
+      { config, store, searchEmbedder: searchEmbedder ?? embedder, rerankModel },
+      { log: (line) => app.log.warn(line) },
+    );
     const ask = new AskService(store, retriever, {
       chatModel,
       persona,

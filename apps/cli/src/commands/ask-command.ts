@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { answerInConversation, maxQuestionChars } from '@cairn/answer';
-import { openRuntime } from '@cairn/runtime';
-import { Retriever } from '@cairn/retrieve';
+import { createRetriever, openRuntime } from '@cairn/runtime';
 import { collect, emit } from '../output.js';
 
 export const askCommand = new Command('ask')
@@ -28,7 +27,7 @@ export const askCommand = new Command('ask')
         },
         {
           conversations: runtime.store.conversations,
-          retriever: new Retriever(runtime.store, runtime.searchEmbedder, config.retrievalMode),
+          retriever: createRetriever(runtime, { log: (line) => process.stderr.write(`${line}\n`) }),
           chatModel: runtime.chatModel,
           persona: runtime.persona,
           contextTokens: config.chat.contextTokens,

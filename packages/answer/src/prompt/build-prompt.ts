@@ -50,7 +50,7 @@ const passagesIntro =
 const noPassagesNote = '(no passages were found for this question)';
 
 /** Makes a value safe inside a double-quoted attribute, on one line. */
-function escapeAttribute(value: string): string {
+export function escapeAttribute(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/"/g, '&quot;')
@@ -64,12 +64,12 @@ function escapeAttribute(value: string): string {
  * stray spaces) into `‹…`, so text a crawled page planted cannot close the fence early
  * and pose as instructions outside it.
  */
-function neutraliseFenceTags(text: string): string {
+export function neutraliseFenceTags(text: string): string {
   return text.replace(/<(?=\s*\/?\s*passage)/gi, '\u2039');
 }
 
 /** The section a passage comes from, as the reader sees it: `Heading › Sub`. */
-function sectionOf(passage: RetrievedPassage): string {
+export function sectionOf(passage: RetrievedPassage): string {
   return passage.headingPath.length > 0 ? passage.headingPath.join(' › ') : passage.heading;
 }
 
