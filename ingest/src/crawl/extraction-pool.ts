@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '@cairn/core';
 import { extractArticle, type ExtractedPage } from '../extract/extract-article.js';
 import { ExtractionError } from '../extract/extraction-error.js';
 import { parseDiscoveryDocument, type DiscoveryDocument } from './discover-urls.js';
@@ -41,21 +42,6 @@ type Answer =
   | { id: number; result: unknown }
   | { id: number; unparseable: { reason: string; links: string[] } }
   | { id: number; failure: { name: string; message: string } };
-
-/**
- * The thread's code: the worker module itself when compiled; where the source runs as
- * TypeScript (through tsx, as every entry point here does), a loader that imports it
- * through tsx's API (a worker's own `--import tsx` does not reach its entry module).
- */
-function workerCode(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./extraction-worker.js', import.meta.url), eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./extraction-worker.ts', import.meta.url).href;
-  return {
-    code: `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`,
-    eval: true,
-  };
-}
 
 /**
  * Runs extractArticle and parseDiscoveryDocument in a worker thread, one document at a
@@ -124,7 +110,7 @@ export class ExtractionPool implements PageReader {
   }
 
   private spawn(): Worker {
-    const { code, eval: evaluate } = workerCode();
+    const { code, eval: evaluate } = workerScript(import.meta.url, 'extraction-worker');
     const worker = new Worker(code, { eval: evaluate, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 512 } });
     this.worker = worker;
     this.ready = false;

@@ -3,3 +3,4 @@ export * from './config.js';
 export * from './tokens.js';
 export * from './hash.js';
 export * from './types.js';
+export * from './worker-script.js';
