@@ -4,6 +4,7 @@ export * from './extract/slugify.js';
 export * from './extract/parse-markdown-note.js';
 export * from './extract/parse-html-note.js';
 export * from './pipeline/ingest-document.js';
+export * from './pipeline/passage-context.js';
 export * from './pipeline/ingest-directory.js';
 export * from './pipeline/ingest-static-site.js';
 export * from './crawl/mirror-mapping.js';

@@ -3,6 +3,7 @@ import type { RunItemInput, SourceRecord, Store } from '@cairn/store';
 import { ExtractionError } from '../extract/extract-article.js';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument } from '../pipeline/ingest-document.js';
+import type { PassageContextWriter } from '../pipeline/passage-context.js';
 import { directStates, type DocumentStates } from './document-states.js';
 import { inThreadReader, type PageReader } from './extraction-pool.js';
 import { mirrorMapping } from './mirror-mapping.js';
@@ -13,6 +14,8 @@ import type { RobotsCache } from './robots-cache.js';
 export interface CrawlDependencies {
   store: Store;
   embedder: Embedder;
+  /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
+  passageContext?: PassageContextWriter | undefined;
   fetcher: PageFetcher;
   robots: RobotsCache;
   scheduler: HostGate;
@@ -156,12 +159,17 @@ export async function crawlPage(
         { fetched: true, links: article.links, failure: 'permanent' },
       );
     }
-    const ingested = await ingestDocument(store, embedder, {
-      sourceId: source.id,
-      locator,
-      outline: { ...article.outline, url: locator },
-      validators: { etag: result.etag, lastModified: result.lastModified, links: article.links },
-    });
+    const ingested = await ingestDocument(
+      store,
+      embedder,
+      {
+        sourceId: source.id,
+        locator,
+        outline: { ...article.outline, url: locator },
+        validators: { etag: result.etag, lastModified: result.lastModified, links: article.links },
+      },
+      { passageContext: dependencies.passageContext, signal: options.signal },
+    );
     return outcome(
       {
         url,

@@ -9,6 +9,7 @@ import { NoteParseError } from '../extract/note-parse-error.js';
 import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { ingestStaticSite } from './ingest-static-site.js';
+import type { PassageContextWriter } from './passage-context.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -32,6 +33,8 @@ export interface IngestDirectoryOptions {
   baseUrl?: string | undefined;
   trigger?: RunTrigger;
   onProgress?: (progress: DirectoryProgress) => void;
+  /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
+  passageContext?: PassageContextWriter | undefined;
 }
 
 export interface IngestDirectoryResult {
@@ -76,6 +79,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       sourceName: toSourceName(options.sourceName ?? basename(directory)),
       trigger: options.trigger,
       onProgress: options.onProgress,
+      passageContext: options.passageContext,
     });
   }
   const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
@@ -105,7 +109,12 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
         counts.fetched += 1;
         const outline = /\.html?$/i.test(file) ? parseHtmlNote(text, locator) : parseMarkdownNote(text, locator);
         seen.push(locator);
-        const result = await ingestDocument(store, embedder, { sourceId: source.id, locator, outline });
+        const result = await ingestDocument(
+          store,
+          embedder,
+          { sourceId: source.id, locator, outline },
+          { passageContext: options.passageContext },
+        );
         outcome = result.outcome;
         if (result.outcome === 'unchanged') counts.unchanged += 1;
         counts.chunksAdded += result.chunksAdded;

@@ -8,6 +8,7 @@ import { sourceScope } from '../crawl/crawl-source.js';
 import { extractArticle, ExtractionError } from '../extract/extract-article.js';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
+import type { PassageContextWriter } from './passage-context.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -20,6 +21,8 @@ export interface StaticSiteOptions {
   trigger?: RunTrigger | undefined;
   onProgress?:
     ((progress: { done: number; total: number; file: string; outcome: 'changed' | 'unchanged' | 'skipped' }) => void) | undefined;
+  /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
+  passageContext?: PassageContextWriter | undefined;
 }
 
 export interface StaticSiteResult {
@@ -112,11 +115,12 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
         else if (seen.has(locator)) item = { url, outcome: 'skipped', ...none, error: `another file is the page ${locator}` };
         else {
           seen.add(locator);
-          const result = await ingestDocument(store, embedder, {
-            sourceId: source.id,
-            locator,
-            outline: { ...article.outline, url: locator },
-          });
+          const result = await ingestDocument(
+            store,
+            embedder,
+            { sourceId: source.id, locator, outline: { ...article.outline, url: locator } },
+            { passageContext: options.passageContext },
+          );
           if (result.outcome === 'unchanged') counts.unchanged += 1;
           counts.chunksAdded += result.chunksAdded;
           counts.chunksRemoved += result.chunksRemoved;

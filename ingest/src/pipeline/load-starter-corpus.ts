@@ -2,6 +2,7 @@ import type { Embedder } from '@cairn/embed';
 import type { Store } from '@cairn/store';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { ingestDirectory, type IngestDirectoryResult } from './ingest-directory.js';
+import type { PassageContextWriter } from './passage-context.js';
 
 export const starterSourceName = 'starter-notes';
 
@@ -12,9 +13,14 @@ export const starterSourceName = 'starter-notes';
 export async function loadStarterCorpus(
   store: Store,
   embedder: Embedder,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; passageContext?: PassageContextWriter | undefined } = {},
 ): Promise<IngestDirectoryResult | undefined> {
   const { documents } = await store.documents.countActive();
   if (documents > 0 && !options.force) return undefined;
-  return ingestDirectory(store, embedder, { directory: starterNotesDirectory, sourceName: starterSourceName, trigger: 'startup' });
+  return ingestDirectory(store, embedder, {
+    directory: starterNotesDirectory,
+    sourceName: starterSourceName,
+    trigger: 'startup',
+    passageContext: options.passageContext,
+  });
 }

@@ -5,6 +5,7 @@ import type { Store } from '@cairn/store';
 import { runCrawl } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
+import type { PassageContextWriter } from '../pipeline/passage-context.js';
 import { reembedChunks } from '../reembed/reembed-chunks.js';
 import { RunLedger } from '../runs/run-ledger.js';
 import { watchCancellation } from '../runs/watch-cancellation.js';
@@ -28,6 +29,8 @@ export interface IngestWorkerDependencies {
   /** The configured model: what pages are embedded with. */
   embedder: Embedder;
   crawler: Crawler;
+  /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
+  passageContext?: PassageContextWriter | undefined;
   /** An embedder for a model a re-embed job names (default: only `embedder`'s own model). */
   embedderFor?: (model: string) => Promise<Embedder>;
 }
@@ -46,7 +49,7 @@ function hasAttemptsLeft(job: Job): boolean {
  * (SIGTERM) the job in progress stops at the next page and goes back to the queue.
  */
 export function startIngestWorker(dependencies: IngestWorkerDependencies, options: IngestWorkerOptions) {
-  const { store, embedder, crawler } = dependencies;
+  const { store, embedder, crawler, passageContext } = dependencies;
   const log = options.log ?? (() => undefined);
   const shutdown = new AbortController();
 
@@ -92,7 +95,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     const cancellation = watch(runId);
     try {
       result = await runCrawl(
-        { store, embedder, ...crawler },
+        { store, embedder, passageContext, ...crawler },
         {
           sources,
           ledger,
@@ -141,7 +144,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     let result: Awaited<ReturnType<typeof runPage>>;
     try {
       result = await runPage(
-        { store, embedder, ...crawler },
+        { store, embedder, passageContext, ...crawler },
         { runId, source, url, signal: AbortSignal.any([signal, cancellation.signal]), final: !hasAttemptsLeft(job) },
       );
     } finally {

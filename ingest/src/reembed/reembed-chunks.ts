@@ -9,9 +9,11 @@ export interface ReembedProgress {
 
 /**
  * Builds `embedder`'s vectors for every stored passage, from the text already in the
- * database (no re-crawl), beside the vectors of the model search reads now; when every
- * passage has one, search switches to the new model in one step. Interrupted, it leaves
- * the new model `building` and search untouched; run again, it carries on where it stopped.
+ * database (no re-crawl, no chat model: the sentence a passage was embedded with under
+ * CAIRN_PASSAGE_CONTEXT=llm is stored on it), so each input is the one its content hash
+ * was taken of; beside the vectors of the model search reads now. When every passage has
+ * one, search switches to the new model in one step. Interrupted, it leaves the new model
+ * `building` and search untouched; run again, it carries on where it stopped.
  */
 export async function reembedChunks(
   store: Store,
@@ -25,7 +27,7 @@ export async function reembedChunks(
     const batch = await store.embeddings.missing(embedder.model, options.batchSize ?? 256);
     if (batch.length === 0) break;
     const vectors = await embedder.embedDocuments(
-      batch.map((passage) => embeddingInput(passage.heading, passage.text, bylineOf(passage.author, passage.source))),
+      batch.map((passage) => embeddingInput(passage.heading, passage.text, bylineOf(passage.author, passage.source), passage.context)),
     );
     await store.embeddings.insert(embedder.model, new Map(batch.map((passage, index) => [passage.contentHash, vectors[index]!])));
     embedded += batch.length;

@@ -5,6 +5,7 @@ import type { RunTrigger, Store } from '@cairn/store';
 import { runCrawl, type CrawlProgress } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
+import type { PassageContextWriter } from '../pipeline/passage-context.js';
 
 export interface RunRequest {
   /** One source, or every enabled web source when absent. */
@@ -60,7 +61,13 @@ export class InProcessRunner {
   private readonly exclusive: boolean;
 
   constructor(
-    private readonly dependencies: { store: Store; embedder: Embedder; crawler: Crawler },
+    private readonly dependencies: {
+      store: Store;
+      embedder: Embedder;
+      crawler: Crawler;
+      /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm). */
+      passageContext?: PassageContextWriter | undefined;
+    },
     private readonly options: InProcessRunnerOptions = {},
   ) {
     this.exclusive = dependencies.store.database.runtime === 'pglite';
@@ -148,10 +155,10 @@ export class InProcessRunner {
   }
 
   private async run(runId: string, request: RunRequest, signal: AbortSignal): Promise<void> {
-    const { store, embedder, crawler } = this.dependencies;
+    const { store, embedder, crawler, passageContext } = this.dependencies;
     if (request.url && request.sourceId) {
       const source = await store.sources.findById(request.sourceId);
-      await runPage({ store, embedder, ...crawler }, { runId, source, url: request.url, final: true, signal });
+      await runPage({ store, embedder, passageContext, ...crawler }, { runId, source, url: request.url, final: true, signal });
       return;
     }
     const all = await store.sources.list();
@@ -159,7 +166,7 @@ export class InProcessRunner {
       ? all.filter((source) => source.id === request.sourceId)
       : all.filter((source) => source.enabled && source.kind === 'web');
     await runCrawl(
-      { store, embedder, ...crawler },
+      { store, embedder, passageContext, ...crawler },
       { sources, runId, trigger: request.trigger, onProgress: this.options.onProgress, signal },
     );
   }

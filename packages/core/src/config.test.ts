@@ -13,8 +13,25 @@ describe('loadConfig', () => {
       starterCorpus: true,
       retrievalMode: 'hybrid',
       rerank: 'features',
+      passageContext: 'off',
       allowPrivateNetworks: false,
     });
+  });
+
+  it('reads CAIRN_PASSAGE_CONTEXT, and refuses the llm passage context without a chat model key', () => {
+    expect(loadConfig({ CAIRN_PASSAGE_CONTEXT: 'off' }).passageContext).toBe('off');
+    expect(loadConfig({ CAIRN_PASSAGE_CONTEXT: 'llm', OPENAI_API_KEY: 'sk-test' }).passageContext).toBe('llm');
+    // Its own switch: extractive answers and the feature rerank, with contexts written by the chat model.
+    expect(loadConfig({ CAIRN_PASSAGE_CONTEXT: 'llm', OPENAI_API_KEY: 'sk-test', CAIRN_ANSWER_MODE: 'extractive' })).toMatchObject({
+      passageContext: 'llm',
+      answerMode: 'extractive',
+      rerank: 'features',
+    });
+    expect(() => loadConfig({ CAIRN_PASSAGE_CONTEXT: 'llm' })).toThrowError(ConfigError);
+    expect(() => loadConfig({ CAIRN_PASSAGE_CONTEXT: 'llm' })).toThrowError(/^CAIRN_PASSAGE_CONTEXT: llm needs OPENAI_API_KEY/);
+    expect(() => loadConfig({ CAIRN_PASSAGE_CONTEXT: 'on', OPENAI_API_KEY: 'sk-test' })).toThrowError(
+      /^CAIRN_PASSAGE_CONTEXT: expects off or llm \(got "on"\)$/,
+    );
   });
 
   it('reads CAIRN_RERANK, and refuses the llm rerank without a chat model key', () => {

@@ -57,6 +57,8 @@ const retrievalMode = z.enum(['hybrid', 'dense', 'keyword'], { message: 'expects
 
 const rerankMode = z.enum(['features', 'llm', 'off'], { message: 'expects features, llm or off' });
 
+const passageContextMode = z.enum(['off', 'llm'], { message: 'expects off or llm' });
+
 /** The environment Cairn reads; every variable is optional and has a documented default. */
 const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -90,6 +92,7 @@ const environmentSchema = z.object({
   CAIRN_STARTER_CORPUS: onOff.default(true),
   CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
   CAIRN_RERANK: rerankMode.default('features'),
+  CAIRN_PASSAGE_CONTEXT: passageContextMode.default('off'),
   INGEST_ALLOW_PRIVATE_NETWORKS: z.string().trim().default('false'),
   INGEST_CONTACT: z
     .string()
@@ -116,6 +119,9 @@ export type RetrievalMode = z.infer<typeof retrievalMode>;
 
 /** The last stage of hybrid retrieval: the offline feature reranker, the chat model's listwise rerank over it, or none. */
 export type RerankMode = z.infer<typeof rerankMode>;
+
+/** What ingestion adds to a passage's context lines besides title, headings and byline: nothing, or a chat model's sentence. */
+export type PassageContextMode = z.infer<typeof passageContextMode>;
 
 export interface CairnConfig {
   databaseUrl: string | undefined;
@@ -149,6 +155,11 @@ export interface CairnConfig {
    * `llm` (the chat model ranks the feature reranker's top; needs OPENAI_API_KEY) or `off`.
    */
   rerank: RerankMode;
+  /**
+   * `llm`: ingestion asks the chat model for one sentence situating each new passage in its
+   * page, embedded and keyword-indexed with it (needs OPENAI_API_KEY); `off` (the default): none.
+   */
+  passageContext: PassageContextMode;
   allowPrivateNetworks: boolean | string[];
   /** Where site owners can reach the operator; goes in the crawler's User-Agent. */
   ingestContact: string;
@@ -190,6 +201,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       'llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI); without it use features',
     );
   }
+  if (values.CAIRN_PASSAGE_CONTEXT === 'llm' && !values.OPENAI_API_KEY) {
+    throw new ConfigError(
+      'CAIRN_PASSAGE_CONTEXT',
+      'llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI); without it use off',
+    );
+  }
   const embeddingModel = values.EMBEDDING_MODEL ?? (values.OPENAI_API_KEY ? 'text-embedding-3-small' : localEmbeddingModel);
   if (!embeddingModel.startsWith('local-') && !values.OPENAI_API_KEY) {
     throw new ConfigError('EMBEDDING_MODEL', `"${embeddingModel}" needs OPENAI_API_KEY; without it use ${localEmbeddingModel}`);
@@ -223,6 +240,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     starterCorpus: values.CAIRN_STARTER_CORPUS,
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
     rerank: values.CAIRN_RERANK,
+    passageContext: values.CAIRN_PASSAGE_CONTEXT,
     allowPrivateNetworks: parseAllowPrivate(values.INGEST_ALLOW_PRIVATE_NETWORKS),
     ingestContact: values.INGEST_CONTACT,
     queuePrefix: values.CAIRN_QUEUE_PREFIX,

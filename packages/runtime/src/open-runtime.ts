@@ -10,8 +10,9 @@ import {
   QueueRunner,
   reembedChunks,
   type Crawler,
+  type PassageContextWriter,
 } from '@cairn/ingest';
-import { loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
+import { LlmPassageContextWriter, loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
 import { Store } from '@cairn/store';
 
 export interface Runtime {
@@ -40,6 +41,13 @@ export interface Runtime {
   rerankModel: ChatModel | undefined;
   /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one), when the entry point asked for answers. */
   persona: string | undefined;
+  /**
+   * What writes the sentence situating each new passage in its page as it is ingested
+   * (CAIRN_PASSAGE_CONTEXT=llm), over the chat model: the answers' or the rerank's when this
+   * entry point has one (one concurrency limit for all), else one opened for it. Undefined
+   * when the setting is off; then no chat model is opened for ingestion (the worker opens none).
+   */
+  passageContext: PassageContextWriter | undefined;
   /** Where ingestion runs go: the BullMQ queue when REDIS_URL is set (a `cairn worker` crawls), else this process. */
   runner: InProcessRunner | QueueRunner;
   close(): Promise<void>;
@@ -62,6 +70,11 @@ async function waitForActiveModel(store: Store, model: string, signal: AbortSign
 export interface OpenRuntimeOptions {
   /** Where start-up lines go (the starter corpus loaded, a model change, ...). */
   log?: (line: string) => void;
+  /**
+   * Where the passage-context writer's lines go (passages left without a sentence:
+   * a model error, a timeout); default `log`. For a command whose other lines are not wanted.
+   */
+  passageContextLog?: (line: string) => void;
   /** Load the starter corpus into an empty database (when CAIRN_STARTER_CORPUS is on); default true. */
   loadStarter?: boolean;
   /**
@@ -87,7 +100,9 @@ export interface OpenRuntimeOptions {
  * registered), the crawler, the ingestion runner (the BullMQ queue, or this process) and,
  * on an empty database, the starter corpus unless it is turned off. The chat model and the
  * persona only when `answers` is asked for; the rerank's chat model (CAIRN_RERANK=llm) only
- * for `answers` or `search`.
+ * for `answers` or `search`; the passage-context writer's (CAIRN_PASSAGE_CONTEXT=llm) for
+ * every entry point, as any of them may ingest (the starter corpus, `cairn ingest`, the
+ * worker, the API's runs), and for none when it is off.
  *
  * With `takeUpRuns` and without the queue, the runs a process that stopped (a crash, kill -9) left unfinished
  * are recovered before this resolves: one that was running ends failed ("interrupted: ...",
@@ -103,6 +118,16 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     const persona = options.answers ? await loadPersona(config.personaPath) : undefined;
     const chatModel = options.answers && config.answerMode === 'llm' ? openChatModel(config) : undefined;
     const rerankModel = config.rerank === 'llm' && (options.answers || options.search) ? (chatModel ?? openChatModel(config)) : undefined;
+    const passageContext =
+      config.passageContext === 'llm'
+        ? new LlmPassageContextWriter({
+            model: chatModel ?? rerankModel ?? openChatModel(config),
+            contextTokens: config.chat.contextTokens,
+            maxAnswerTokens: config.chat.maxTokens,
+            timeoutMs: config.chat.timeoutMs,
+            log: options.passageContextLog ?? log,
+          })
+        : undefined;
     const embedder = await createEmbedder(config);
     const active = await store.embeddings.activeModel();
     await prepareEmbeddingModel(store, embedder);
@@ -141,7 +166,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       }
     }
     if (config.starterCorpus && options.loadStarter !== false) {
-      const loaded = await loadStarterCorpus(store, embedder);
+      const loaded = await loadStarterCorpus(store, embedder, { passageContext });
       if (loaded) log(`loaded the starter corpus: ${loaded.counts.fetched} notes, ${loaded.counts.chunksAdded} passages`);
     }
     // Vectors a run cut short left out of the vector index (deferred indexing, PGlite) go into it now.
@@ -161,7 +186,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     const runner =
       queue ??
       new InProcessRunner(
-        { store, embedder, crawler },
+        { store, embedder, crawler, passageContext },
         { log, onError: (error, runId) => log(`ingestion run ${runId} failed: ${(error as Error).message}`) },
       );
     // Runs a crashed process left behind: the queue's workers take up their own jobs again,
@@ -177,6 +202,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       chatModel,
       rerankModel,
       persona,
+      passageContext,
       runner,
       async close() {
         stopReembedding.abort();

@@ -1,10 +1,40 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@cairn/core';
-import { startFakeOpenAIServer } from '@cairn/testing';
-import { createRetriever, openRuntime } from '../src/index.js';
+import { ingestQueueName, startIngestWorker } from '@cairn/ingest';
+import {
+  createTestDatabase,
+  startFakeOpenAIServer,
+  startFixtureSite,
+  testRedisUrl,
+  waitFor,
+  type FakeChatBody,
+  type FakeOpenAIServer,
+} from '@cairn/testing';
+import { createRetriever, openRuntime, type Runtime } from '../src/index.js';
+
+/** A chat model that situates every numbered passage of a passage-context prompt, as JSON. */
+function situate(body: FakeChatBody): string {
+  const user = body.messages?.find((message) => message.role === 'user')?.content ?? '';
+  const numbers = [...user.matchAll(/<passage n="(\d+)"/g)].map((match) => match[1]!);
+  return JSON.stringify(Object.fromEntries(numbers.map((n) => [n, `This section situates passage ${n} in its page.`])));
+}
+
+const chatRequests = (server: FakeOpenAIServer) => server.requests.filter((request) => request.path === '/v1/chat/completions').length;
+
+/** The active passages of a source: how many, and how many carry a sentence from the chat model. */
+async function situated(runtime: Runtime, source: string): Promise<{ chunks: number; withContext: number }> {
+  const [row] = await runtime.store.database.query<{ chunks: number; withContext: number }>(
+    `select count(*)::int as chunks, count(c.context)::int as "withContext"
+     from chunks c join sources s on s.id = c.source_id where s.name = $1`,
+    [source],
+  );
+  return row!;
+}
 
 describe('openRuntime on the embedded database', () => {
   it('loads the starter corpus into an empty database once, and not at all when turned off', async () => {
@@ -168,6 +198,147 @@ describe('openRuntime on the embedded database', () => {
       }
     } finally {
       await server.close();
+    }
+  }, 90_000);
+
+  it('gives ingestion the passage-context writer over the chat model with CAIRN_PASSAGE_CONTEXT=llm, and none when off', async () => {
+    const server = await startFakeOpenAIServer();
+    server.setChatReply(situate);
+    const environment = {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+      CAIRN_ANSWER_MODE: 'extractive',
+      CHAT_MODEL: 'context-model',
+    };
+    try {
+      // Off (the default): no writer and no chat model, for an entry point that ingests only.
+      const off = await openRuntime({ ...loadConfig({ ...environment, CAIRN_STARTER_CORPUS: 'off' }), dataDir: '' });
+      try {
+        expect(off.passageContext).toBeUndefined();
+        expect(off.chatModel).toBeUndefined();
+      } finally {
+        await off.close();
+      }
+      expect(chatRequests(server)).toBe(0);
+
+      // On: the starter corpus loaded at start-up carries the sentences, one call per note.
+      const lines: string[] = [];
+      const on = await openRuntime(
+        {
+          ...loadConfig({
+            ...environment,
+            CAIRN_PASSAGE_CONTEXT: 'llm',
+            INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+            INGEST_MAX_CRAWL_DELAY_MS: '0',
+          }),
+          dataDir: '',
+        },
+        {
+          log: (line) => lines.push(line),
+        },
+      );
+      try {
+        expect(on.passageContext?.model).toBe('context-model');
+        // Answers are extractive and nothing searches: the writer's is the only chat model.
+        expect(on.chatModel).toBeUndefined();
+        const { documents } = await on.store.documents.countActive();
+        expect(chatRequests(server)).toBe(documents);
+        const starter = await situated(on, 'starter-notes');
+        expect(starter.chunks).toBeGreaterThan(documents);
+        expect(starter.withContext).toBe(starter.chunks);
+        expect(lines.filter((line) => line.startsWith('passage context'))).toEqual([]);
+
+        // A run in this process (the API without a queue) crawls with the writer too.
+        const site = await startFixtureSite({ syntheticPages: 3 });
+        try {
+          const source = await on.store.sources.upsert({
+            name: 'bench',
+            kind: 'web',
+            baseUrl: `${site.url}/bench/`,
+            seeds: [`${site.url}/sitemap-bench.xml`],
+            crawlDelayMs: 0,
+            maxPages: 10,
+          });
+          const before = chatRequests(server);
+          const runId = await on.runner.enqueue({ sourceId: source.id, trigger: 'api' });
+          if ('idle' in on.runner) await on.runner.idle();
+          expect((await on.store.runs.find(runId))?.status).toBe('succeeded');
+          const crawled = await situated(on, 'bench');
+          expect(crawled.chunks).toBeGreaterThanOrEqual(3);
+          expect(crawled.withContext).toBe(crawled.chunks);
+          expect(chatRequests(server) - before).toBe(3);
+        } finally {
+          await site.close();
+        }
+      } finally {
+        await on.close();
+      }
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+});
+
+describe('CAIRN_PASSAGE_CONTEXT=llm with the queue', () => {
+  it('gives the worker the writer, so the pages it crawls carry their sentences', async () => {
+    const database = await createTestDatabase();
+    const server = await startFakeOpenAIServer();
+    const site = await startFixtureSite({ syntheticPages: 4 });
+    server.setChatReply(situate);
+    const prefix = `cairn-test-${randomBytes(4).toString('hex')}`;
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      CAIRN_QUEUE_PREFIX: prefix,
+      CAIRN_STARTER_CORPUS: 'off',
+      INGEST_ALLOW_PRIVATE_NETWORKS: '127.0.0.1',
+      INGEST_MAX_CRAWL_DELAY_MS: '0',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: server.url,
+      EMBEDDING_MODEL: 'local-hash-v1',
+      CAIRN_ANSWER_MODE: 'extractive',
+      CAIRN_PASSAGE_CONTEXT: 'llm',
+      CHAT_MODEL: 'context-model',
+    });
+    const api = await openRuntime(config);
+    // As `cairn worker` opens it: no starter corpus, no answers, no search.
+    const workerRuntime = await openRuntime(config, { loadStarter: false });
+    const worker = startIngestWorker({ ...workerRuntime }, { redisUrl: testRedisUrl(), prefix, concurrency: 1 });
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix });
+    try {
+      expect(workerRuntime.passageContext?.model).toBe('context-model');
+      const source = await api.store.sources.upsert({
+        name: 'bench',
+        kind: 'web',
+        baseUrl: `${site.url}/bench/`,
+        seeds: [`${site.url}/sitemap-bench.xml`],
+        crawlDelayMs: 0,
+        maxPages: 10,
+      });
+      const runId = await api.runner.enqueue({ sourceId: source.id, trigger: 'api' });
+      const run = await waitFor(
+        async () => {
+          const found = await api.store.runs.find(runId);
+          return found && ['succeeded', 'failed', 'cancelled'].includes(found.status) ? found : undefined;
+        },
+        60_000,
+        `run ${runId} to finish`,
+      );
+      expect(run.status).toBe('succeeded');
+      const crawled = await situated(api, 'bench');
+      expect(crawled.chunks).toBeGreaterThanOrEqual(4);
+      expect(crawled.withContext).toBe(crawled.chunks);
+      expect(chatRequests(server)).toBe(4);
+    } finally {
+      await worker.close();
+      await workerRuntime.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await api.close();
+      await site.close();
+      await server.close();
+      await database.drop();
     }
   }, 90_000);
 });

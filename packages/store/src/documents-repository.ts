@@ -26,6 +26,11 @@ export interface ChunkInput {
   text: string;
   tokenCount: number;
   contentHash: string;
+  /**
+   * The sentence that situates the passage in its page (CAIRN_PASSAGE_CONTEXT=llm), as it was
+   * embedded: re-embedding rebuilds the same input from it. Absent or null: none.
+   */
+  context?: string | null | undefined;
   /** BM25 weight of each term (see keywordWeights in @cairn/text): the chunk's keyword postings. */
   keywords: ReadonlyMap<string, number>;
 }
@@ -141,10 +146,10 @@ export class DocumentsRepository {
       );
       if (chunks.length > 0) {
         await transaction.query(
-          `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash)
-           select $1, $2, x.ordinal, x.heading_path, x.heading, x.anchor, x.text, x.token_count, x.content_hash
+          `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash, context)
+           select $1, $2, x.ordinal, x.heading_path, x.heading, x.anchor, x.text, x.token_count, x.content_hash, x.context
            from jsonb_to_recordset($3::jsonb) as x(ordinal integer, heading_path text[], heading text, anchor text,
-             text text, token_count integer, content_hash text)`,
+             text text, token_count integer, content_hash text, context text)`,
           [
             documentId,
             document.sourceId,
@@ -157,6 +162,7 @@ export class DocumentsRepository {
                 text: chunk.text,
                 token_count: chunk.tokenCount,
                 content_hash: chunk.contentHash,
+                context: chunk.context ?? null,
               })),
             ),
           ],

@@ -138,13 +138,17 @@ export class EmbeddingsRepository {
     return rows[0];
   }
 
-  /** Passages (one per distinct text) that have no vector for `model` yet, with the text to embed. */
+  /**
+   * Passages (one per distinct text) that have no vector for `model` yet, with what their
+   * embedded text is built from: heading, text, author, source and the sentence that
+   * situates the passage in its page (`context`, null when it was embedded without one).
+   */
   async missing(
     model: string,
     limit: number,
-  ): Promise<{ contentHash: string; heading: string; text: string; author: string | null; source: string }[]> {
+  ): Promise<{ contentHash: string; heading: string; text: string; author: string | null; source: string; context: string | null }[]> {
     return this.database.query(
-      `select distinct on (c.content_hash) c.content_hash as "contentHash", c.heading, c.text, d.author, s.name as source
+      `select distinct on (c.content_hash) c.content_hash as "contentHash", c.heading, c.text, d.author, s.name as source, c.context
        from chunks c
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id

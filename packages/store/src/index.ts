@@ -6,6 +6,7 @@ export * from './migrate.js';
 export * from './sources-repository.js';
 export * from './documents-repository.js';
 export * from './embeddings-repository.js';
+export * from './passage-contexts-repository.js';
 export * from './search-repository.js';
 export * from './conversations-repository.js';
 export * from './feedback-repository.js';

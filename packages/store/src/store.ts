@@ -5,6 +5,7 @@ import { DocumentsRepository } from './documents-repository.js';
 import { defaultVectorIndexing, EmbeddingsRepository, type VectorIndexing } from './embeddings-repository.js';
 import { FeedbackRepository } from './feedback-repository.js';
 import { migrate, pendingMigrations } from './migrate.js';
+import { PassageContextsRepository } from './passage-contexts-repository.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { RunsRepository } from './runs-repository.js';
@@ -26,6 +27,8 @@ export class Store {
   readonly sources: SourcesRepository;
   readonly documents: DocumentsRepository;
   readonly embeddings: EmbeddingsRepository;
+  /** The sentences that situate passages in their pages (CAIRN_PASSAGE_CONTEXT=llm), one per passage and model. */
+  readonly passageContexts: PassageContextsRepository;
   readonly search: SearchRepository;
   readonly conversations: ConversationsRepository;
   readonly feedback: FeedbackRepository;
@@ -43,6 +46,7 @@ export class Store {
     this.sources = new SourcesRepository(database);
     this.documents = new DocumentsRepository(database, this.vectorIndexing);
     this.embeddings = new EmbeddingsRepository(database, this.vectorIndexing);
+    this.passageContexts = new PassageContextsRepository(database);
     this.search = new SearchRepository(database);
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);

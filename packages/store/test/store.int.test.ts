@@ -130,6 +130,43 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(state).toMatchObject({ contentHash: 'v2', status: 'active' });
   });
 
+  it('keeps one passage context per passage and model, and the sentence a chunk was embedded with for re-embedding', async () => {
+    expect(await store.passageContexts.find('chat-a', ['p1', 'p2'])).toEqual(new Map());
+    await store.passageContexts.insert('chat-a', new Map([['p1', 'This section opens the guide.']]));
+    // A passage that has its sentence keeps it; another model's are apart.
+    await store.passageContexts.insert(
+      'chat-a',
+      new Map([
+        ['p1', 'A second sentence for the same passage.'],
+        ['p2', 'This section closes it.'],
+      ]),
+    );
+    await store.passageContexts.insert('chat-b', new Map([['p1', 'Another model on the same passage.']]));
+    expect(await store.passageContexts.find('chat-a', ['p1', 'p2', 'p3', 'p1'])).toEqual(
+      new Map([
+        ['p1', 'This section opens the guide.'],
+        ['p2', 'This section closes it.'],
+      ]),
+    );
+    expect(await store.passageContexts.count('chat-a')).toBe(2);
+    expect(await store.passageContexts.count('chat-b')).toBe(1);
+
+    const situated = {
+      ...chunk(0, 'Sponsors spend their credibility on you', 'Sponsorship'),
+      context: 'This section defines sponsorship.',
+    };
+    const plain = chunk(1, 'Mentors give advice', 'Mentorship');
+    const sourceC = (await store.sources.upsert({ name: 'gamma', kind: 'directory', baseUrl: 'file:///gamma' })).id;
+    await store.documents.replace(documentInput(sourceC, 'doc-context'), [situated, plain], { model, vectors: new Map() });
+    const missing = await store.embeddings.missing('not-built-yet', 1000);
+    expect(missing.find((passage) => passage.contentHash === situated.contentHash)).toMatchObject({
+      heading: 'Doc › Sponsorship',
+      source: 'gamma',
+      context: 'This section defines sponsorship.',
+    });
+    expect(missing.find((passage) => passage.contentHash === plain.contentHash)?.context).toBeNull();
+  });
+
   it('leaves the old version whole when a replacement fails half way', async () => {
     const before = await store.search.keyword(queryTerms('right hands executive'), { limit: 5 });
     const bad = { ...chunk(2, 'this chunk breaks the insert'), text: null as unknown as string };

@@ -31,4 +31,17 @@ describe('keywordWeights', () => {
     expect(weights.get('hogan')).toBeGreaterThan(0);
     expect(keywordWeights('Promotion packets', 'text').get('hogan')).toBeUndefined();
   });
+
+  it('indexes the sentence that situates a passage in its page, and leaves the weights as they were without one', () => {
+    const plain = keywordWeights('Promotion packets › Evidence', 'write down what changed', { title: 'Promotion packets' });
+    const situated = keywordWeights('Promotion packets › Evidence', 'write down what changed', {
+      title: 'Promotion packets',
+      passageContext: 'This section of the promotion guide explains how to gather evidence of impact.',
+    });
+    expect(situated.get('impact')).toBeGreaterThan(0);
+    expect(plain.get('impact')).toBeUndefined();
+    expect(
+      keywordWeights('Promotion packets › Evidence', 'write down what changed', { title: 'Promotion packets', passageContext: null }),
+    ).toEqual(plain);
+  });
 });

@@ -68,7 +68,8 @@ export const ingestCommand = new Command('ingest')
     if (options.baseUrl !== undefined && !options.dir)
       throw new Error('--base-url goes with --dir (a built static site); see cairn ingest --help');
     const config = loadConfig();
-    const runtime = await openRuntime(config);
+    // The lines of passages left without a context sentence (CAIRN_PASSAGE_CONTEXT=llm and a failing model).
+    const runtime = await openRuntime(config, { passageContextLog: (line) => process.stderr.write(`${line}\n`) });
     const showBar = !options.json && process.stderr.isTTY;
     const bar = new SingleBar({ format: 'ingesting {bar} {value}/{total} | {item}', stream: process.stderr, hideCursor: true });
     let started = false;
@@ -88,6 +89,7 @@ export const ingestCommand = new Command('ingest')
           sourceName: options.name,
           baseUrl: options.baseUrl,
           trigger: 'cli',
+          passageContext: runtime.passageContext,
           onProgress: (step) => progress(step.done, step.total, step.file),
         });
         if (started) bar.stop();
@@ -103,7 +105,7 @@ export const ingestCommand = new Command('ingest')
       }
       const sources = await webSources(runtime, options);
       const result = await runCrawl(
-        { store: runtime.store, embedder: runtime.embedder, ...runtime.crawler },
+        { store: runtime.store, embedder: runtime.embedder, passageContext: runtime.passageContext, ...runtime.crawler },
         {
           sources,
           trigger: 'cli',

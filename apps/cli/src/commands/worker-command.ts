@@ -14,8 +14,9 @@ export const workerCommand = new Command('worker')
     // An embedded PGlite belongs to one process: a worker beside the API would corrupt it.
     if (!config.databaseUrl)
       throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
-    const runtime = await openRuntime(config, { loadStarter: false });
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    // A chat model only with CAIRN_PASSAGE_CONTEXT=llm: it writes the sentence situating each new passage in its page.
+    const runtime = await openRuntime(config, { loadStarter: false, passageContextLog: log });
     const queue = new QueueRunner(runtime.store, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
     log(`scheduled ${await queue.syncSchedules()} sources for re-ingestion`);
     await queue.close();
@@ -29,7 +30,9 @@ export const workerCommand = new Command('worker')
         log,
       },
     );
-    log(`worker started (queue prefix ${config.queuePrefix}, concurrency ${options.concurrency})`);
+    log(
+      `worker started (queue prefix ${config.queuePrefix}, concurrency ${options.concurrency}${runtime.passageContext ? `, passage contexts by ${runtime.passageContext.model}` : ''})`,
+    );
     let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;
