@@ -259,7 +259,7 @@ describe('hostile content: a prompt-injection corpus crawled from the fixture si
       (await app.inject({ method: 'POST', url: '/v1/ask', headers: { accept: 'text/event-stream' }, payload: { question } })).body,
     );
     const done = streamed.find((event) => event.event === 'done')!.data as { answer: string; citations: Citations };
-    const candidates = streamed.find((event) => event.event === 'citations')!.data.citations as Citations;
+    const candidates = streamed.find((event) => event.event === 'candidates')!.data.candidates as Citations;
     const tokens = streamed
       .filter((event) => event.event === 'token')
       .map((event) => event.data.text)

@@ -46,7 +46,7 @@ class ScriptedChatModel implements ChatModel {
   }
 }
 
-type Heard = { event: 'citations'; numbers: number[] } | { event: 'token' | 'verifiedText'; text: string };
+type Heard = { event: 'candidates' | 'citations'; numbers: number[] } | { event: 'token' | 'verifiedText'; text: string };
 
 /** A listener that records every event in order. */
 function recordingListener(): { listener: AnswerListener; heard: Heard[] } {
@@ -54,6 +54,7 @@ function recordingListener(): { listener: AnswerListener; heard: Heard[] } {
   return {
     heard,
     listener: {
+      candidates: (candidates) => heard.push({ event: 'candidates', numbers: candidates.map((citation) => citation.n) }),
       citations: (citations) => heard.push({ event: 'citations', numbers: citations.map((citation) => citation.n) }),
       token: (text) => heard.push({ event: 'token', text }),
       verifiedText: (text) => heard.push({ event: 'verifiedText', text }),
@@ -65,26 +66,33 @@ const textOf = (heard: readonly Heard[], event: 'token' | 'verifiedText') =>
   heard.flatMap((entry) => (entry.event === event ? [entry.text] : [])).join('');
 
 describe('answerQuestion, extractive', () => {
-  it('announces the numbered passages, then streams the answer word by word, as tokens and as verified text', async () => {
+  it('announces the candidates, then its own citations, then streams the answer sentence by sentence, as tokens and as verified text', async () => {
     const { retriever, queries } = fixedRetriever(passages);
     const { listener, heard } = recordingListener();
     const result = await answerQuestion({ question, history: [] }, { retriever }, listener);
 
-    expect(queries).toEqual([{ query: question, k: 6 }]);
+    // The question first; then, for a framework the policy offers that no passage explains, a search for it.
+    expect(queries[0]).toEqual({ query: question, k: 6 });
+    for (const extra of queries.slice(1)) expect(extra.k).toBe(3);
     expect(result).toMatchObject({ mode: 'extractive', model: extractiveModel, outcome: 'answered', standaloneQuestion: question });
     expect(result.citations.length).toBeGreaterThan(0);
-    expect(result.answer).toContain('**Sources**');
+    // The sources are the citations, not a list in the text.
+    expect(result.answer).not.toContain('**Sources**');
 
-    expect(heard[0]).toEqual({ event: 'citations', numbers: [1, 2] });
-    expect(heard.slice(1).length).toBeGreaterThan(2);
-    // Each word is heard twice in a row: first as a token, then as verified text.
-    for (let index = 1; index < heard.length; index += 2) {
+    expect(heard[0]).toEqual({ event: 'candidates', numbers: [1, 2] });
+    // The answer's own numbering comes before the first token: what a client shows is what done says.
+    expect(heard[1]).toEqual({ event: 'citations', numbers: result.citations.map((citation) => citation.n) });
+    expect(heard.slice(2).length).toBeGreaterThan(2);
+    // Each sentence (or line) is heard twice in a row: first as a token, then as verified text.
+    for (let index = 2; index < heard.length; index += 2) {
       const token = heard[index]!;
       expect(token.event).toBe('token');
       expect(heard[index + 1]).toEqual({ ...token, event: 'verifiedText' });
     }
     expect(textOf(heard, 'token')).toBe(result.answer);
     expect(textOf(heard, 'verifiedText')).toBe(result.answer);
+    const tokens = heard.filter((entry) => entry.event === 'token');
+    expect(tokens.length).toBeLessThan(result.answer.split(/\s+/).length / 3);
   });
 
   it('reports every retrieved passage as given, and its timings', async () => {
@@ -144,7 +152,7 @@ describe('answerQuestion, extractive', () => {
     expect(chatModel.prompts).toEqual([]);
     expect(result).toMatchObject({ mode: 'extractive', model: extractiveModel, outcome: 'refused', citations: [], retrieval: [] });
     expect(result.answer).toMatch(/^I don't write code/);
-    expect(heard[0]).toEqual({ event: 'citations', numbers: [] });
+    expect(heard[0]).toEqual({ event: 'candidates', numbers: [] });
     expect(textOf(heard, 'token')).toBe(result.answer);
   });
 });
@@ -168,16 +176,21 @@ describe('answerQuestion, with a chat model', () => {
     expect(result).toMatchObject({ mode: 'llm', model: 'scripted-model', outcome: 'answered' });
     expect(result.citations.map((citation) => [citation.n, citation.chunkId])).toEqual([[1, 'chunk-0']]);
     expect(result.answer).toBe(
-      'Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].\n\n' +
-        '**Sources**\n[1] Note: "The feedback equation" (Section), summarising Lara Hogan, starter-notes: https://example.test/0',
+      'Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].',
     );
     // The prompt carries the persona, and the passages with the question.
     expect(chatModel.prompts).toHaveLength(1);
-    expect(chatModel.prompts[0]![0]).toEqual({ role: 'system', content: 'You are a thought partner.' });
+    // The persona, then the conversation policy's findings for this turn.
+    const system = chatModel.prompts[0]![0]!;
+    expect(system.role).toBe('system');
+    expect(system.content.startsWith('You are a thought partner.\n\n## Conversation policy for this answer')).toBe(true);
+    expect(system.content).toContain('"clarifyingQuestions"');
     expect(chatModel.prompts[0]!.at(-1)!.content).toContain(question);
 
-    expect(heard[0]).toEqual({ event: 'citations', numbers: [1, 2] });
-    expect(heard.slice(1).every((entry) => entry.event !== 'citations')).toBe(true);
+    expect(heard[0]).toEqual({ event: 'candidates', numbers: [1, 2] });
+    // The answer's numbering is heard once, after the text is verified, and matches the result.
+    expect(heard.filter((entry) => entry.event === 'citations')).toEqual([{ event: 'citations', numbers: [1] }]);
+    expect(heard.at(-1)).toEqual({ event: 'citations', numbers: [1] });
     expect(textOf(heard, 'token')).toBe(
       'Feedback works best when it starts with an observation of behaviour [1]. Then describe the impact that behaviour had on the team [1].',
     );
@@ -211,5 +224,20 @@ describe('answerQuestion, with a chat model', () => {
     );
     // What was streamed had its unsupported marker taken out.
     expect(textOf(heard, 'verifiedText')).not.toContain('[1]');
+  });
+
+  it('takes the clarifying questions from the structured trailer, and never shows the trailer', async () => {
+    const { retriever } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel([
+      'Feedback works best when it starts with an observation of behaviour [1].\n\n',
+      '``',
+      '`json\n{"clarifyingQuestions": ["Who is the engineer, ',
+      'and what have you told them so far?"]}\n```',
+    ]);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question, history: [] }, { retriever, chatModel }, listener);
+    expect(result.clarifyingQuestions).toEqual(['Who is the engineer, and what have you told them so far?']);
+    expect(result.answer).toBe('Feedback works best when it starts with an observation of behaviour [1].');
+    for (const event of ['token', 'verifiedText'] as const) expect(textOf(heard, event)).not.toMatch(/clarifyingQuestions|```/);
   });
 });

@@ -1,10 +1,13 @@
 import type { RetrievedPassage, SearchFilters } from '@cairn/core';
-import { streamPieces } from '@cairn/text';
 import type { ChatModel } from './chat-model.js';
 import { citationFor, citationLine, type Citation } from './citation.js';
-import { composeExtractiveAnswer, type ComposedAnswer } from './compose-extractive-answer.js';
+import { composeExtractiveAnswer, explainsFramework, type ComposedAnswer } from './compose-extractive-answer.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
-import { detectRefusal } from './detect-refusal.js';
+import { refusalText, scopeOutcomes } from './detect-refusal.js';
+import { personaFrameworks } from './persona-frameworks.js';
+import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
+import { planAnswer } from './policy/plan-answer.js';
+import type { AnswerPlan, PolicyRefusal, PolicyTurn } from './policy/types.js';
 import { buildChatPrompt, type ChatPrompt } from './prompt/build-prompt.js';
 import { retrievalDetails, type RetrievalDetail } from './retrieval-details.js';
 import { sanitizeAnswer, StreamingCleaner } from './sanitize-answer.js';
@@ -22,9 +25,24 @@ export interface PassageRetriever {
   ): Promise<{ results: RetrievedPassage[] }>;
 }
 
-/** What a streaming client hears as the answer is made. */
+/**
+ * What a streaming client hears as the answer is made. Two numberings exist while a model
+ * writes: the candidates' (the passages as given to it, which its unverified tokens cite)
+ * and the answer's (the verified citations, renumbered by first use). Each event says which
+ * it carries, so a client never shows a source under another's number.
+ */
 export interface AnswerListener {
-  /** The passages the answer may cite, numbered, as soon as retrieval is done. */
+  /**
+   * The passages the answer may cite, in candidate numbering, as soon as retrieval is done:
+   * what `token` markers refer to while a model writes. Not the answer's numbering; a
+   * candidate maps to a citation by `chunkId`.
+   */
+  candidates?(candidates: Citation[]): void;
+  /**
+   * The answer's citations, in the answer's numbering (the `done` numbering): before the
+   * first token of an extractive answer, whose citations are known when it is composed;
+   * after verification for a model's answer.
+   */
   citations?(citations: Citation[]): void;
   /**
    * A piece of the answer as it is written (before its citations are verified; images,
@@ -78,7 +96,11 @@ export interface AnswerResult {
   mode: 'llm' | 'extractive';
   model: string;
   outcome: ComposedAnswer['outcome'];
+  /** Why the persona declined or held back (code, off-topic, a decision asked of it), or null. */
+  refusal: PolicyRefusal | null;
   clarifyingQuestions: string[];
+  /** The persona frameworks the answer explains. */
+  frameworks: string[];
   /** The query retrieval ran: the question, or a follow-up made standalone. */
   standaloneQuestion: string;
   /** Every passage retrieval returned, with its scores and ranks. */
@@ -96,7 +118,7 @@ const noSupport =
 export const roundMilliseconds = (milliseconds: number): number => Math.round(milliseconds * 100) / 100;
 
 /** The answer itself, whichever way it was made. */
-type ComposedPart = Pick<AnswerResult, 'answer' | 'citations' | 'outcome' | 'clarifyingQuestions'>;
+type ComposedPart = Pick<AnswerResult, 'answer' | 'citations' | 'outcome' | 'clarifyingQuestions' | 'refusal' | 'frameworks'>;
 
 /**
  * Question to cited answer, for one turn of a conversation: condense a follow-up into a
@@ -113,22 +135,27 @@ export async function answerQuestion(
   const started = performance.now();
   const { question, history, signal } = input;
   const { chatModel } = options;
-  const refusal = detectRefusal(question);
-  // A request the persona declines is answered by rule, whatever the mode.
-  const model = chatModel && !refusal ? chatModel : undefined;
+  const plan = planAnswer(policyTurns(history), question);
+  // Code and off-topic requests are answered by rule, whatever the mode, with no retrieval.
+  const declined = plan.refusal && plan.refusal !== 'decide_for_user' ? plan.refusal : undefined;
+  const model = chatModel && !declined ? chatModel : undefined;
 
   const condenseStarted = performance.now();
-  const { query } = refusal ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal });
+  // A question the policy reads as standing alone is searched as it is, even after clarifying questions.
+  const { query } =
+    declined || !plan.followUp ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal });
   const condenseMs = performance.now() - condenseStarted;
 
   const retrieveStarted = performance.now();
-  // A request the persona declines needs no retrieval.
-  const retrieved = refusal ? [] : (await options.retriever.retrieve(query, { k: input.k ?? 6, filters: input.filters, signal })).results;
+  const retrieved = declined ? [] : await retrieveForPlan(options.retriever, query, plan, history, input);
   const retrieveMs = performance.now() - retrieveStarted;
 
   const composeStarted = performance.now();
-  const generated = model ? await generatedAnswer(model, { question, history, retrieved, signal }, options, listener) : undefined;
-  const composed = generated ?? extractiveAnswer(query, retrieved, options.persona, listener);
+  let composed: ComposedPart;
+  let generated: (ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }) | undefined;
+  if (declined) composed = declinedAnswer(declined, listener);
+  else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
+  else composed = extractiveAnswer(question, query, retrieved, plan, history, options.persona, listener);
   const modelMs = generated?.modelMs ?? 0;
   const composeMs = performance.now() - composeStarted - modelMs;
 
@@ -138,7 +165,9 @@ export async function answerQuestion(
     mode: model ? 'llm' : 'extractive',
     model: model ? model.model : extractiveModel,
     outcome: composed.outcome,
+    refusal: composed.refusal,
     clarifyingQuestions: composed.clarifyingQuestions,
+    frameworks: composed.frameworks,
     standaloneQuestion: query,
     retrieval: retrievalDetails(retrieved, generated?.given ?? retrieved),
     timings: {
@@ -151,34 +180,124 @@ export async function answerQuestion(
   };
 }
 
+/** The conversation as the policy reads it: each user message with the answer that followed it. */
+function policyTurns(history: readonly ConversationTurn[]): PolicyTurn[] {
+  const turns: PolicyTurn[] = [];
+  for (const turn of history) {
+    if (turn.role === 'user') turns.push({ question: turn.content });
+    else if (turns.length > 0) turns.at(-1)!.answer = turn.content;
+  }
+  return turns;
+}
+
+/** The sentences of the last answer, so that a follow-up moves on instead of saying them again. */
+function lastAnswerSentences(history: readonly ConversationTurn[]): Set<string> {
+  const last = [...history].reverse().find((turn) => turn.role === 'assistant');
+  return new Set(last ? splitSentences(last.content.replace(/\s*\[\d+\]/g, '')) : []);
+}
+
+/**
+ * The passages for an answer: the query's, with, for each framework the policy offers and
+ * no retrieved passage explains, the best passages about it by its own author (so that
+ * it is explained from its author, or not named). On a follow-up, passages the last answer
+ * already quoted go after the others: the answer moves on.
+ */
+async function retrieveForPlan(
+  retriever: PassageRetriever,
+  query: string,
+  plan: AnswerPlan,
+  history: readonly ConversationTurn[],
+  input: AnswerQuestionInput,
+): Promise<RetrievedPassage[]> {
+  const { signal, filters } = input;
+  const passages = (await retriever.retrieve(query, { k: input.k ?? 6, filters, signal })).results;
+  for (const suggestion of plan.frameworks.slice(0, 2)) {
+    const framework = personaFrameworks.find((candidate) => candidate.name === suggestion.name);
+    if (!framework || passages.some((passage) => explainsFramework(passage, framework))) continue;
+    if (filters?.authors?.length && !filters.authors.some((author) => author.toLowerCase() === framework.author.toLowerCase())) continue;
+    const found = await retriever.retrieve(`${framework.name}: ${framework.summary}`, {
+      k: 3,
+      filters: { ...filters, authors: [framework.author] },
+      signal,
+    });
+    const explaining = found.results.find((passage) => explainsFramework(passage, framework));
+    if (explaining && !passages.some((passage) => passage.chunkId === explaining.chunkId)) passages.push(explaining);
+  }
+  if (!plan.followUp) return passages;
+  const said = lastAnswerSentences(history);
+  const repeats = (passage: RetrievedPassage) => splitSentences(passage.text).some((sentence) => said.has(sentence));
+  return [...passages.filter((passage) => !repeats(passage)), ...passages.filter(repeats)];
+}
+
+/** A request answered by rule (code, off-topic): its own wording and outcome, no citations. */
+function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listener: AnswerListener): ComposedPart {
+  const answer = refusalText(kind);
+  listener.candidates?.([]);
+  listener.citations?.([]);
+  for (const piece of sentencePieces(answer)) {
+    listener.token?.(piece);
+    listener.verifiedText?.(piece);
+  }
+  return { answer, citations: [], outcome: scopeOutcomes[kind], refusal: kind, clarifyingQuestions: [], frameworks: [] };
+}
+
+/**
+ * The answer in the pieces it is heard in: each line, and within a line each sentence
+ * with the space before the next (joined, they are the answer exactly).
+ */
+export function sentencePieces(answer: string): string[] {
+  const pieces: string[] = [];
+  for (const line of answer.split(/(?<=\n)/)) {
+    // A sentence ends at . ! or ? (and any closing marks and citation markers) before a space.
+    pieces.push(...line.split(/(?<=[.!?]["')\]]*(?:\s*\[\d+\])*\s)(?=\S)(?!\[\d)/));
+  }
+  return pieces.filter((piece) => piece.length > 0);
+}
+
 /** The passages as numbered citations, before an answer cites them: each quotes its first sentence. */
 function candidateCitations(passages: readonly RetrievedPassage[]): Citation[] {
   return passages.map((passage, index) => citationFor(passage, index + 1, splitSentences(passage.text)[0] ?? passage.text.slice(0, 200)));
 }
 
 /**
- * The extractive answer, composed from the passages' own sentences and heard word by word,
- * each word both as a token and as verified text (its citations hold by construction).
+ * The extractive answer, composed from the passages' own sentences: its citations are
+ * heard first, in the answer's numbering, then the answer line by line, sentence by
+ * sentence, each piece both as a token and as verified text (its citations hold by
+ * construction).
  */
 function extractiveAnswer(
+  question: string,
   query: string,
   retrieved: readonly RetrievedPassage[],
+  plan: AnswerPlan,
+  history: readonly ConversationTurn[],
   persona: string | undefined,
   listener: AnswerListener,
 ): ComposedPart {
-  listener.citations?.(candidateCitations(retrieved));
-  const composed = composeExtractiveAnswer(query, retrieved);
+  listener.candidates?.(candidateCitations(retrieved));
+  const composed = composeExtractiveAnswer(question, retrieved, {
+    plan,
+    alreadySaid: plan.followUp ? lastAnswerSentences(history) : undefined,
+  });
   // It quotes crawled pages and their titles: cleaned as a model's answer would be.
   const answer = sanitizeAnswer(composed.text, {
     allowedUrls: composed.citations.map((citation) => citation.url),
     systemPrompt: persona,
     sourceTexts: retrieved.map((passage) => passage.text),
   }).text;
-  for (const piece of streamPieces(answer)) {
+  listener.citations?.(composed.citations);
+  for (const piece of sentencePieces(answer)) {
     listener.token?.(piece);
     listener.verifiedText?.(piece);
   }
-  return { answer, citations: composed.citations, outcome: composed.outcome, clarifyingQuestions: composed.clarifyingQuestions };
+  return {
+    answer,
+    citations: composed.citations,
+    outcome: composed.outcome,
+    refusal: composed.refusal,
+    clarifyingQuestions: composed.clarifyingQuestions,
+    frameworks: composed.frameworks,
+  };
 }
 
 interface GenerationInput {
@@ -186,6 +305,7 @@ interface GenerationInput {
   history: readonly ConversationTurn[];
   retrieved: readonly RetrievedPassage[];
   signal: AbortSignal | undefined;
+  plan: AnswerPlan;
 }
 
 /**
@@ -200,18 +320,21 @@ async function generatedAnswer(
   listener: AnswerListener,
 ): Promise<ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }> {
   const prompt = buildChatPrompt({
-    persona: options.persona ?? '',
+    // The policy's findings for this turn (what is known, what to ask, what to challenge) follow the persona.
+    persona: [options.persona ?? '', input.plan.promptSection].filter(Boolean).join('\n\n'),
     question: input.question,
     passages: input.retrieved,
     history: input.history,
     contextTokens: options.contextTokens ?? 16_000,
     maxAnswerTokens: options.maxAnswerTokens ?? 1024,
   });
-  listener.citations?.(candidateCitations(prompt.passages));
+  listener.candidates?.(candidateCitations(prompt.passages));
   const modelStarted = performance.now();
   const text = await streamModelAnswer(model, prompt, options.persona, input.signal, listener);
   const modelMs = performance.now() - modelStarted;
-  return { ...verifiedAnswer(text, prompt.passages, options.persona), given: prompt.passages, modelMs };
+  const verified = verifiedAnswer(text, prompt.passages, options.persona, input.plan);
+  listener.citations?.(verified.citations);
+  return { ...verified, given: prompt.passages, modelMs };
 }
 
 /**
@@ -235,13 +358,26 @@ async function streamModelAnswer(
       )
     : undefined;
   let text = '';
-  for await (const piece of model.stream(prompt.messages, { signal })) {
-    text += piece;
+  // The clarifying-questions trailer at the end is data, not answer: what may be it is held back.
+  let passed = 0;
+  const pass = (upTo: number) => {
+    if (upTo <= passed) return;
+    const piece = text.slice(passed, upTo);
+    passed = upTo;
     const shown = showing?.push(piece);
     if (shown) listener.token?.(shown);
     const ready = verifying?.push(piece);
     if (ready) listener.verifiedText?.(ready);
+  };
+  for await (const piece of model.stream(prompt.messages, { signal })) {
+    text += piece;
+    // A trailer being written, or one already complete (whose closing fence looks like an opening).
+    const opening = clarifyingTrailerStart(text);
+    const complete = parseClarifyingTrailer(text);
+    pass(Math.min(opening >= 0 ? opening : text.length, complete.clarifyingQuestions ? complete.text.length : text.length));
   }
+  const answerText = parseClarifyingTrailer(text).text;
+  if (answerText.startsWith(text.slice(0, passed))) pass(answerText.length);
   const shownRest = showing?.end();
   if (shownRest) listener.token?.(shownRest);
   const rest = verifying?.end().text;
@@ -249,22 +385,34 @@ async function streamModelAnswer(
   return text;
 }
 
-/** The model's answer with only the citations that hold, and the sources list under it; or, with none, the "no support" answer. */
-function verifiedAnswer(text: string, passages: readonly RetrievedPassage[], persona: string | undefined): ComposedPart {
-  const verified = verifyCitations(text, passages, { systemPrompt: persona });
+/**
+ * The model's answer, without its clarifying-questions trailer, with only the citations
+ * that hold; or, with none, the "no support" answer. The sources are the citations (the
+ * chat completions route adds them as footnotes), not repeated in the text.
+ */
+function verifiedAnswer(text: string, passages: readonly RetrievedPassage[], persona: string | undefined, plan: AnswerPlan): ComposedPart {
+  const trailer = parseClarifyingTrailer(text);
+  const verified = verifyCitations(trailer.text, passages, { systemPrompt: persona });
   const { citations } = verified;
-  const clarifyingQuestions = splitSentences(verified.text)
-    .filter((sentence) => sentence.endsWith('?'))
-    .slice(0, 2);
+  const clarifyingQuestions =
+    trailer.clarifyingQuestions ??
+    splitSentences(verified.text)
+      .filter((sentence) => sentence.endsWith('?'))
+      .slice(0, 2);
+  const refusal = plan.refusal ?? null;
+  const frameworks = plan.frameworks
+    .filter((framework) => verified.text.toLowerCase().includes(framework.name.toLowerCase()))
+    .map((framework) => framework.name);
   if (citations.length > 0) {
-    return { answer: `${verified.text.trim()}\n\n${sourcesList(citations)}`, citations, outcome: 'answered', clarifyingQuestions };
+    const outcome = refusal === 'decide_for_user' ? 'declined_decision' : 'answered';
+    return { answer: verified.text.trim(), citations, outcome, refusal, clarifyingQuestions, frameworks };
   }
   // Nothing the model said is backed by a passage: say so, keep only its questions.
-  return { answer: noSupportAnswer(clarifyingQuestions), citations, outcome: 'no_support', clarifyingQuestions };
+  return { answer: noSupportAnswer(clarifyingQuestions), citations, outcome: 'no_support', refusal, clarifyingQuestions, frameworks: [] };
 }
 
 /** The list of sources under an answer, cleaned like the answer: titles and authors come from crawled pages. */
-function sourcesList(citations: readonly Citation[]): string {
+export function sourcesList(citations: readonly Citation[]): string {
   return sanitizeAnswer(`**Sources**\n${citations.map(citationLine).join('\n')}`, {
     allowedUrls: citations.map((citation) => citation.url),
   }).text;

@@ -1,149 +1,169 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/text';
-import { citationFor, citationLine, type Citation } from './citation.js';
-import { clarifyingQuestions } from './clarifying-questions.js';
-import { detectRefusal, refusalText } from './detect-refusal.js';
-import { frameworksOf } from './persona-frameworks.js';
-import { restateQuestion } from './restate-question.js';
-import { carriesLinksOrMarkup } from './sanitize-answer.js';
-import { splitSentences } from './split-sentences.js';
-import { isInstructionLike } from './verify-citations.js';
+import { applyFramework, lookBehind } from './apply-frameworks.js';
+import { citationFor, type Citation } from './citation.js';
+import { refusalText, scopeOutcomes } from './detect-refusal.js';
+import { personaFrameworks, type PersonaFramework } from './persona-frameworks.js';
+import { planAnswer } from './policy/plan-answer.js';
+import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
+import { selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
+
+/** What an answer did: answered, declined by kind, or found nothing to stand on. */
+export type AnswerOutcome = 'answered' | 'refused' | 'no_support' | 'declined_decision' | 'off_topic';
 
 export interface ComposedAnswer {
   text: string;
   citations: Citation[];
-  outcome: 'answered' | 'refused' | 'no_support';
+  outcome: AnswerOutcome;
+  /** Why the persona declined or held back, when it did. */
+  refusal: PolicyRefusal | null;
   clarifyingQuestions: string[];
   frameworks: string[];
 }
 
 export interface ComposeOptions {
+  /** The conversation policy's plan (by default planned from the question alone). */
+  plan?: AnswerPlan | undefined;
   /** Most sentences under "What the sources say" (default 4). */
   maxPoints?: number;
-  /** Most frameworks listed (default 3). */
+  /** Most frameworks explained (default 2). */
   maxFrameworks?: number;
+  /** Sentences not to quote again (a follow-up's previous answer). */
+  alreadySaid?: ReadonlySet<string>;
+  /** What to select sentences by when the question alone finds none (a follow-up's standalone query). */
+  fallbackFocus?: string | undefined;
 }
 
-interface ScoredSentence {
-  passageIndex: number;
-  sentence: string;
-  score: number;
-  /** Distinct content terms shared with the question, by the sentence or its section heading. */
-  overlap: number;
-}
+/** A sentence that states a fix outright ("The fix is to add people"): not quoted where the question's premise is in doubt. */
+const prescribes = /^(?:the|a|one|your)\s+(?:fix|answer|solution|remedy|cure)\s+(?:is|was|will be)\b/i;
 
-/** Sentences about the note itself ("This note summarises …") carry no advice. */
-const metaSentence = /^this note summari[sz]es\b/i;
+const lastName = (author: string | null) => (author ?? '').trim().split(/\s+/).at(-1)?.toLowerCase() ?? '';
+
+/** Whether a passage is about `framework` and written (or summarised from writing) by its author. */
+export function explainsFramework(passage: RetrievedPassage, framework: PersonaFramework): boolean {
+  const about =
+    passage.frameworks.some((name) => name.toLowerCase() === framework.name.toLowerCase()) ||
+    framework.pattern.test(`${passage.title} ${passage.heading}`);
+  return about && lastName(passage.author) === lastName(framework.author);
+}
 
 /**
- * Whether a passage's sentence may be quoted as a point: not one about the note itself, not
- * one addressed to a model (a crawled page's injection), and not one carrying its own
- * links, images, HTML or citation markers, which would point where the answer cannot vouch.
+ * The framework's explanation from its own author: among the passages about it by that
+ * author, the standalone sentence that speaks of the framework (its name or its parts) and
+ * of the question best. None when no such passage was retrieved: the framework is then not named.
  */
-function isQuotable(sentence: string): boolean {
-  return !metaSentence.test(sentence) && !isInstructionLike(sentence) && !carriesLinksOrMarkup(sentence);
-}
-
-function scoreSentences(question: string, passages: readonly RetrievedPassage[]): ScoredSentence[] {
+function frameworkExplanation(
+  framework: PersonaFramework,
+  question: string,
+  passages: readonly RetrievedPassage[],
+  used: ReadonlySet<string>,
+): QuotableSentence | undefined {
   const questionTerms = new Set(analyzeText(question));
-  const scored: ScoredSentence[] = [];
-  passages.forEach((passage, passageIndex) => {
-    // The section's heading says what its sentences are about: it counts as their context.
-    const headingTerms = new Set(analyzeText(passage.heading).filter((term) => questionTerms.has(term)));
-    for (const sentence of splitSentences(passage.text)) {
-      const words = sentence.split(/\s+/).length;
-      if (words < 5 || words > 80 || !isQuotable(sentence)) continue;
-      const terms = analyzeText(sentence);
-      const own = new Set(terms.filter((term) => questionTerms.has(term)));
-      if (own.size === 0) continue;
-      const overlap = new Set([...own, ...headingTerms]).size;
-      // Own overlap, normalised for length, then the heading's, nudged by the passage's retrieval rank.
-      const score = own.size / Math.sqrt(terms.length + 1) + 0.1 * headingTerms.size + 0.5 / (passageIndex + 1);
-      scored.push({ passageIndex, sentence, score, overlap });
+  let best: { sentence: QuotableSentence; score: number } | undefined;
+  passages.forEach((passage, index) => {
+    if (!explainsFramework(passage, framework)) return;
+    for (const sentence of standaloneSentences(passage, index)) {
+      // The explanation speaks of the framework itself, not only of the question's words.
+      if (used.has(sentence.text) || !framework.mentions.test(sentence.text)) continue;
+      const overlap = new Set(sentence.terms.filter((term) => questionTerms.has(term))).size;
+      const score = overlap / Math.sqrt(sentence.terms.length + 1) - index * 0.01;
+      if (!best || score > best.score) best = { sentence, score };
     }
   });
-  return scored.sort((a, b) => b.score - a.score || a.passageIndex - b.passageIndex);
+  return best?.sentence;
 }
 
 /**
- * The extractive answer: the most relevant sentences of the retrieved passages, each
- * followed by its `[n]`, in the persona's deterministic form: one line saying what was
- * understood, the frameworks that apply with their citations, the supporting points,
- * one or two clarifying questions when context is missing, and the sources. Requests to
- * write code or review pull requests are declined politely. With no supporting passage
- * it says so rather than inventing.
+ * The extractive answer, driven by the conversation policy (planAnswer): a second-person
+ * summary of what was understood; for a request to decide, a plain word that the decision
+ * stays the user's; a question about the premise where the question carries an assumption,
+ * with what to look at behind it; the frameworks that fit the question's intent, each
+ * explained by a passage of its own author (or not named at all); the sentences of the
+ * passages that best cover the question's parts (standalone, not redundant); what to look
+ * at, applying each framework to the situation as told; then the remaining clarifying
+ * questions. Requests for code and off-topic questions are declined by kind. The sources
+ * are the citations, not repeated in the text.
  */
 export function composeExtractiveAnswer(
   question: string,
   passages: readonly RetrievedPassage[],
   options: ComposeOptions = {},
 ): ComposedAnswer {
-  const refusal = detectRefusal(question);
-  if (refusal) return { text: refusalText(refusal), citations: [], outcome: 'refused', clarifyingQuestions: [], frameworks: [] };
-
-  const understood = `**What I understood:** ${restateQuestion(question)}`;
-  const questions = clarifyingQuestions(question);
-  const scored = scoreSentences(question, passages);
-  // One shared word is chance ("best", "team"): a point needs two, unless the question has one.
-  const minimumOverlap = Math.min(2, new Set(analyzeText(question)).size);
-  const supporting = scored.filter((entry) => entry.overlap >= minimumOverlap);
-  if (supporting.length === 0) {
-    const lines = [
-      understood,
-      '',
-      "I couldn't find anything in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them) that speaks to this, so I won't guess.",
-      '',
-      questions.length > 0
-        ? `**To help me look again:** ${questions.join(' ')}`
-        : '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
-    ];
-    return { text: lines.join('\n'), citations: [], outcome: 'no_support', clarifyingQuestions: questions, frameworks: [] };
+  const plan = options.plan ?? planAnswer([], question);
+  const refusal = plan.refusal ?? null;
+  if (refusal && refusal !== 'decide_for_user') {
+    return { text: refusalText(refusal), citations: [], outcome: scopeOutcomes[refusal], refusal, clarifyingQuestions: [], frameworks: [] };
   }
+  const focus = plan.resolvedQuestion || question;
 
   const citations: Citation[] = [];
   const numberOf = new Map<number, number>();
-  const cite = (passageIndex: number, sentence: string): number => {
-    const existing = numberOf.get(passageIndex);
+  const cite = (sentence: QuotableSentence): number => {
+    const existing = numberOf.get(sentence.passageIndex);
     if (existing !== undefined) return existing;
-    const passage = passages[passageIndex]!;
     const n = citations.length + 1;
-    numberOf.set(passageIndex, n);
-    citations.push(citationFor(passage, n, sentence));
+    numberOf.set(sentence.passageIndex, n);
+    citations.push(citationFor(passages[sentence.passageIndex]!, n, sentence.text));
     return n;
   };
+  const used = new Set<string>(options.alreadySaid ?? []);
 
-  const used = new Set<string>();
   const frameworkLines: string[] = [];
-  const frameworkNames: string[] = [];
-  passages.forEach((passage, passageIndex) => {
-    for (const framework of frameworksOf(passage)) {
-      if (frameworkNames.includes(framework.name) || frameworkNames.length >= (options.maxFrameworks ?? 3)) continue;
-      // Prefer the most relevant sentence that speaks of the framework itself.
-      const candidates = scored.filter((entry) => entry.passageIndex === passageIndex && !used.has(entry.sentence));
-      const best = candidates.find((entry) => framework.mentions.test(entry.sentence)) ?? candidates[0];
-      if (!best) continue;
-      used.add(best.sentence);
-      frameworkNames.push(framework.name);
-      frameworkLines.push(
-        `- **${framework.name}** (${framework.author}): ${framework.summary}. ${best.sentence} [${cite(passageIndex, best.sentence)}]`,
-      );
-    }
-  });
-
-  const points: string[] = [];
-  const perPassage = new Map<number, number>();
-  for (const entry of supporting) {
-    if (points.length >= (options.maxPoints ?? 4)) break;
-    if (used.has(entry.sentence) || (perPassage.get(entry.passageIndex) ?? 0) >= 2) continue;
-    used.add(entry.sentence);
-    perPassage.set(entry.passageIndex, (perPassage.get(entry.passageIndex) ?? 0) + 1);
-    points.push(`- ${entry.sentence} [${cite(entry.passageIndex, entry.sentence)}]`);
+  const named: FrameworkSuggestion[] = [];
+  for (const suggestion of plan.frameworks) {
+    if (named.length >= (options.maxFrameworks ?? 2)) break;
+    const framework = personaFrameworks.find((candidate) => candidate.name === suggestion.name);
+    if (!framework) continue;
+    const explanation = frameworkExplanation(framework, focus, passages, used);
+    if (!explanation) continue;
+    used.add(explanation.text);
+    named.push(suggestion);
+    frameworkLines.push(`- **${framework.name}** (${framework.author}): ${framework.summary}. ${explanation.text} [${cite(explanation)}]`);
   }
 
-  const lines = [understood, ''];
+  // Where the question carries an assumption, a source sentence that prescribes a fix would read as endorsing it.
+  const exclude = new Set(used);
+  if (plan.assumptions.length > 0)
+    passages.forEach((passage, index) => {
+      for (const sentence of standaloneSentences(passage, index)) if (prescribes.test(sentence.text)) exclude.add(sentence.text);
+    });
+  const max = options.maxPoints ?? 4;
+  let selected = selectSentences(focus, passages, { max, exclude });
+  if (selected.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
+    selected = selectSentences(options.fallbackFocus, passages, { max, exclude });
+  const points = selected.map((sentence) => `- ${sentence.text} [${cite(sentence)}]`);
+
+  const [challenge] = plan.assumptions;
+  const otherQuestions = plan.clarifyingQuestions.filter((asked) => asked !== challenge?.challenge);
+  const lines = [`**What I understood:** ${plan.summary}`, ''];
+  if (refusal === 'decide_for_user') lines.push(refusalText('decide_for_user'), '');
+  if (challenge) {
+    const behind = lookBehind(challenge.kind);
+    lines.push(`**A question about the premise:** ${challenge.challenge}${behind ? ` ${behind}` : ''}`, '');
+  }
   if (frameworkLines.length > 0) lines.push('**Frameworks that apply**', ...frameworkLines, '');
   if (points.length > 0) lines.push('**What the sources say**', ...points, '');
-  if (questions.length > 0) lines.push(`**Before I go further:** ${questions.join(' ')}`, '');
-  lines.push('**Sources**', ...citations.map(citationLine));
-  return { text: lines.join('\n'), citations, outcome: 'answered', clarifyingQuestions: questions, frameworks: frameworkNames };
+  if (named.length > 0)
+    lines.push('**What I would look at**', ...named.map((framework) => `- ${applyFramework(framework.name, plan.context)}`), '');
+
+  if (citations.length === 0) {
+    lines.push(
+      "I couldn't find anything in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them) that speaks to this directly, so I won't guess at an answer.",
+      '',
+    );
+  }
+  if (otherQuestions.length > 0) lines.push(`**Before I go further:** ${otherQuestions.join(' ')}`);
+  else if (citations.length === 0 && !challenge)
+    lines.push(
+      '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
+    );
+  const outcome = citations.length === 0 ? 'no_support' : refusal === 'decide_for_user' ? 'declined_decision' : 'answered';
+  return {
+    text: lines.join('\n').trim(),
+    citations,
+    outcome,
+    refusal,
+    clarifyingQuestions: plan.clarifyingQuestions,
+    frameworks: named.map((framework) => framework.name),
+  };
 }

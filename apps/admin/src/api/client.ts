@@ -107,7 +107,9 @@ export async function askStream(
       const { value: event, done } = await reader.read();
       if (done) break;
       const data = JSON.parse(event.data) as Record<string, unknown>;
-      if (event.event === 'citations') handlers.citations?.(data.citations as Citation[]);
+      // Candidates first (what a model's tokens cite), then the answer's own numbering.
+      if (event.event === 'candidates') handlers.citations?.(data.candidates as Citation[]);
+      else if (event.event === 'citations') handlers.citations?.(data.citations as Citation[]);
       else if (event.event === 'token') handlers.token?.(data.text as string);
       else if (event.event === 'done') return data as unknown as AskResult;
       else if (event.event === 'error') {

@@ -21,7 +21,7 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['answers'],
         summary: 'A grounded answer with numbered citations; pass conversationId to continue a conversation',
         description:
-          'With `Accept: text/event-stream` the answer comes as Server-Sent Events: `citations` (the numbered passages, as soon as retrieval is done), `token` (pieces of the answer as it is written), then `done` (the whole response below, with verified citations) or `error` (`{error: {code, message}}`). Closing the connection cancels the model call.',
+          "With `Accept: text/event-stream` the answer comes as Server-Sent Events: `candidates` (`{candidates}`: the passages the answer may cite, as soon as retrieval is done, numbered as the model sees them; a model's `token` markers use these numbers), `citations` (`{citations}`: the answer's own citations, numbered as in `done`; an extractive answer sends it before its first token, a model's answer once its citations are verified), `token` (pieces of the answer as it is written: sentence by sentence for an extractive answer), then `done` (the whole response below, with verified citations) or `error` (`{error: {code, message}}`). A candidate and a citation of the same passage share its `chunkId`. Closing the connection cancels the model call.",
         body: AskBody,
         response: { 200: AskResponse, ...errorResponses },
       },
@@ -46,7 +46,11 @@ export const askRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const result = await app.cairn.ask.ask(
           { ...request.body, caller, signal: controller.signal },
-          { citations: (citations) => open().send('citations', { citations }), token: (text) => open().send('token', { text }) },
+          {
+            candidates: (candidates) => open().send('candidates', { candidates }),
+            citations: (citations) => open().send('citations', { citations }),
+            token: (text) => open().send('token', { text }),
+          },
         );
         recordAnswer(app, '/v1/ask', result);
         open().send('done', result);

@@ -32,8 +32,30 @@ export const AskResponse = Type.Object({
   messageId: Type.String(),
   mode: Type.Union([Type.Literal('llm'), Type.Literal('extractive')]),
   model: Type.String(),
-  outcome: Type.Union([Type.Literal('answered'), Type.Literal('refused'), Type.Literal('no_support')]),
-  clarifyingQuestions: Type.Array(Type.String()),
+  outcome: Type.Union(
+    [
+      Type.Literal('answered'),
+      Type.Literal('refused'),
+      Type.Literal('declined_decision'),
+      Type.Literal('off_topic'),
+      Type.Literal('no_support'),
+    ],
+    {
+      description:
+        "`answered`: a cited answer. `refused`: a request to write code (`refusal: write_code`) or to review code or a pull request (`review_code`), declined with what Cairn can help with instead. `declined_decision`: a decision asked of Cairn (`decide_for_user`): it says the call stays the user's and helps think it through, with citations. `off_topic`: outside engineering leadership (`off_topic`): one line on what Cairn covers and an example question. `no_support`: nothing in the sources speaks to it; the answer says so and asks what would help.",
+    },
+  ),
+  refusal: Type.Union(
+    [Type.Literal('write_code'), Type.Literal('review_code'), Type.Literal('decide_for_user'), Type.Literal('off_topic'), Type.Null()],
+    { description: 'Why Cairn declined or held back, by kind; null otherwise' },
+  ),
+  clarifyingQuestions: Type.Array(Type.String(), {
+    description:
+      'At most two: a question about the premise first when the question carries an assumption, then what is unknown and matters',
+  }),
+  frameworks: Type.Array(Type.String(), {
+    description: "The persona's frameworks the answer explains, each from a passage by its own author",
+  }),
   standaloneQuestion: Type.String({ description: 'What retrieval searched for: the question, or a follow-up made standalone' }),
   retrieval: Type.Array(RetrievedSchema, {
     description: 'Every passage retrieval returned, with its scores and ranks (the retrieval details)',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import type { ConversationTurn } from '@cairn/answer';
+import { sourcesList, type Citation, type ConversationTurn } from '@cairn/answer';
 import { CairnError, estimateTokens } from '@cairn/core';
 import { CitationSchema, errorResponses, limits } from './shared-schemas.js';
 import type { AskResult } from '../services/ask-service.js';
@@ -101,13 +101,14 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = { question, history, signal: controller.signal };
       if (!request.body.stream) {
         const result = await app.cairn.ask.ask(input);
+        const content = withFootnotes(result.answer, result.citations);
         return {
           id,
           object: 'chat.completion' as const,
           created,
           model: result.model,
-          choices: [{ index: 0, message: { role: 'assistant' as const, content: result.answer }, finish_reason: 'stop', logprobs: null }],
-          usage: usage(question, history, result.answer),
+          choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop', logprobs: null }],
+          usage: usage(question, history, content),
           citations: result.citations,
         };
       }
@@ -132,7 +133,7 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let streamed = '';
       try {
         const result: AskResult = await app.cairn.ask.ask(input, {
-          citations: () => open(),
+          candidates: () => open(),
           // Whole sentences with their markers checked: nothing shown is taken back later.
           verifiedText: (text) => {
             streamed += text;
@@ -142,7 +143,8 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // The rest of the verified answer (the sources as footnotes; for an answer without
         // support, the whole of it, which replaces what the model wrote).
         const shown = streamed.trim();
-        const footnotes = result.answer.startsWith(shown) ? result.answer.slice(shown.length) : `\n\n${result.answer}`;
+        const content = withFootnotes(result.answer, result.citations);
+        const footnotes = content.startsWith(shown) ? content.slice(shown.length) : `\n\n${content}`;
         if (footnotes) open().send(null, chunk({ content: footnotes }, null));
         open().send(null, chunk({}, 'stop', { citations: result.citations }));
         if (request.body.stream_options?.include_usage)
@@ -157,3 +159,8 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 };
+
+/** The answer with its sources as footnotes: OpenAI clients show the content, not a `citations` field. */
+function withFootnotes(answer: string, citations: readonly Citation[]): string {
+  return citations.length > 0 ? `${answer}\n\n${sourcesList(citations)}` : answer;
+}

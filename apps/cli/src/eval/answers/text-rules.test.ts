@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkNoSourcesList, checkSentences, sentenceProblems } from './text-rules.js';
+
+const citations = [{ n: 1, author: 'Will Larson', title: 'Sizing teams', url: 'https://lethain.com/sizing-engineering-teams/' }];
+
+describe('no sources list in the text', () => {
+  it('fails a printed sources list when the citations carry them', () => {
+    const answer = 'Keep teams small [1].\n\n**Sources**\n[1] "Sizing teams", Will Larson: https://lethain.com/sizing-engineering-teams/';
+    expect(checkNoSourcesList({ answer, citations, outcome: 'answered' }).status).toBe('fail');
+    expect(
+      checkNoSourcesList({ answer: 'Keep teams small [1].\n\nSources:\n- [1] "Sizing teams"', citations, outcome: 'answered' }).status,
+    ).toBe('fail');
+  });
+
+  it('passes the answer alone, and does not apply without citations', () => {
+    expect(checkNoSourcesList({ answer: 'Keep teams small [1].', citations, outcome: 'answered' }).status).toBe('pass');
+    expect(checkNoSourcesList({ answer: 'I decline.', citations: [], outcome: 'refused' }).status).toBe('na');
+  });
+});
+
+describe('sentences', () => {
+  it('fails a list item opening with a pronoun that refers to nothing', () => {
+    const answer = "**What the sources say**\n- This is the performance engineer's mindset: profile, find the bottleneck. [1]";
+    expect(sentenceProblems(answer)).toEqual([expect.stringMatching(/dangling "This"/)]);
+  });
+
+  it('fails a framework line\'s extract opening with "It", and a quote from another passage opening with "They"', () => {
+    const framework = '- **BICEPS** (Lara Hogan): six core needs. It builds trust quickly and gives you a picture of the team. [1]';
+    expect(sentenceProblems(framework)).toHaveLength(1);
+    expect(sentenceProblems('Staff engineers guide direction [1]. They are too busy to invest in the team [2].')).toHaveLength(1);
+  });
+
+  it('fails a sentence ending in a colon before its marker', () => {
+    expect(sentenceProblems('The proposal has a real chance of landing: [1]')).toEqual([expect.stringMatching(/colon before its marker/)]);
+    expect(checkSentences({ answer: 'First understand the current loop: [4].', citations, outcome: 'answered' }).status).toBe('fail');
+  });
+
+  it('passes pronouns with an antecedent, "It" that refers to nothing by design, and colons inside sentences', () => {
+    const answer = [
+      '**What I understood:** you want to size your teams.',
+      '',
+      'Larson keeps teams between six and eight engineers [1]. They stay small enough to share context [1].',
+      "It depends on how much on-call load they carry. It's worth checking who owns what.",
+      '- Three questions: who owns it, how, and why? [1]',
+      '',
+      'This matters because the split sets on-call rotations.',
+    ].join('\n');
+    expect(sentenceProblems(answer)).toEqual([]);
+    expect(checkSentences({ answer, citations, outcome: 'answered' })).toEqual({ status: 'pass' });
+  });
+});

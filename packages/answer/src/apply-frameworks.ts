@@ -1,0 +1,86 @@
+import type { AssumptionKind, ConversationContext, FrameworkName, Relation } from './policy/types.js';
+
+/** How the user's people are named in advice ("your tech lead"). */
+const relationNames: Record<Relation, string> = {
+  tech_lead: 'your tech lead',
+  report: 'your report',
+  manager: 'your manager',
+  skip_level: 'your skip-level',
+  peer: 'your peer',
+  executive: 'the executive involved',
+  director: 'the director',
+  staff_engineer: 'your staff engineer',
+  senior_engineer: 'your senior engineer',
+  engineer: 'the engineer',
+  new_hire: 'the new hire',
+  product_manager: 'your product manager',
+  designer: 'the designer',
+  candidate: 'the candidate',
+  cofounder: 'your cofounder',
+};
+
+/** The person the user is talking about (the latest named), or a neutral phrase. */
+function personOf(context: ConversationContext, fallback = 'the person involved'): string {
+  const person = context.people.at(-1);
+  return person ? relationNames[person.kind] : fallback;
+}
+
+/** The user's organisation as they described it ("your 60-person org", "your six teams"). */
+function organisationOf(context: ConversationContext): string {
+  const size = context.size;
+  if (!size) return 'your organisation';
+  const phrase = size.phrase.replace(/^(?:a|an|the|our|my|we have|we are|we're)\s+/i, '').trim();
+  return phrase ? `your ${phrase}` : 'your organisation';
+}
+
+/**
+ * One line that applies a framework to the situation as the user told it: what to look at,
+ * in their terms, rather than the framework's definition again. Statements, not questions:
+ * the answer's questions to the user are its clarifying questions, at most two.
+ */
+export function applyFramework(name: FrameworkName, context: ConversationContext): string {
+  switch (name) {
+    case 'Technical Coherence':
+      return `Lay ${organisationOf(context)} over the product's architecture: sort the teams into those delivering features in a product area, those building shared domain capabilities and those running commodity infrastructure. Where a team straddles layers, ownership gets muddy.`;
+    case 'Staff Archetypes':
+      return `Decide which shape the need calls for (a Tech Lead for one team's direction, an Architect across teams, a Solver for the hardest problem, a Right Hand for an executive) before judging ${personOf(context, 'the engineer')} against it.`;
+    case 'Trunk and Branches':
+      return 'Keep the shared platform (the trunk) small and stable, and let specialised teams (reliability, security, productivity) branch from it; check which of your teams is which today.';
+    case 'Engineering Strategy':
+      return 'Write the diagnosis first (what is true of your situation now), then one or two guiding policies that answer it, then the coherent actions; a list of projects is not yet a strategy.';
+    case 'Systems Thinking':
+      return 'Sketch the loop before pulling a lever: what accumulates, what feeds it and what drains it, and what a fix today does to it next quarter (the second-order effect).';
+    case 'BICEPS':
+      return `Work out which core need is threatened for ${personOf(context)} (belonging, improvement, choice, equality, predictability or significance): a strong reaction usually points at one, and that is what to address.`;
+    case 'Feedback Equation':
+      return `Before you talk to ${personOf(context)}, write down one specific observation (what they did, without judgment) and its impact, then open with a question or a clear request.`;
+    case "Naming What's Happening":
+      return 'When the tension rises, say what you notice ("I\'m noticing we keep circling this"), including your own reaction; it is easier to deal with once it is said.';
+    case 'Sponsorship vs Mentorship':
+      return `Tell apart what ${personOf(context, 'the person')} needs: more advice (mentorship), or someone advocating for them in rooms they are not in (sponsorship). The second is what opens doors.`;
+  }
+}
+
+/** What to look at behind an assumption the question carries (said plainly, as the persona is direct). */
+export function lookBehind(kind: AssumptionKind): string | undefined {
+  switch (kind) {
+    case 'hire_more':
+      return 'More engineers rarely fix a throughput problem on their own: new people slow a team before they speed it up, so find the constraint first (focus, process, technical debt or capacity).';
+    case 'velocity_slow':
+      return 'Find out where work waits (review, deploys, unclear priorities, interruptions) before treating it as a speed problem; a trend in a measure you trust beats a feeling.';
+    case 'rewrite':
+      return 'A rewrite stops delivery for its whole length and rarely keeps its estimate; compare it with an incremental migration that ships value on the way.';
+    case 'fire_someone':
+      return 'Separate the performance problem from the person: has the expectation been stated clearly, with specific feedback and time to change? That answer shapes what is fair.';
+    case 'reorg_fixes':
+      return 'A reorganisation moves boundaries; check which problem lives at a boundary before changing them, or the same problem moves with the teams.';
+    case 'arbitrary_ratio':
+      return 'Ratios describe other companies; derive the structure from your product architecture and the work itself.';
+    case 'individual_metrics':
+      return 'Measuring individuals by output numbers invites gaming and hides collaboration; look at team outcomes and the system around them.';
+    case 'short_term_fix':
+      return 'A quick fix that relieves today can feed the problem later; ask what it does to the loop that caused it.';
+    default:
+      return undefined;
+  }
+}

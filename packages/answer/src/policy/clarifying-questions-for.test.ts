@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { clarifyingQuestionsFor, openNeeds } from './clarifying-questions-for.js';
+import { classifyTopic } from './classify-topic.js';
+import { readContext } from './read-context.js';
+import { recogniseAssumptions } from './recognise-assumptions.js';
+import type { PolicyTurn } from './types.js';
+
+function questionsFor(question: string, turns: PolicyTurn[] = []): string[] {
+  const context = readContext(turns, question);
+  const { topic, intent } = classifyTopic(question, context);
+  return clarifyingQuestionsFor(topic, recogniseAssumptions(question, context), context, question, intent);
+}
+
+const asksSize = /\bhow (?:many|large|big)\b|\bsize of\b|\bwhat does the (?:team|org) look like\b|\bshape today\b/i;
+const asksStage = /\bstage\b|\bgrowing\b/i;
+const asksTried = /\btried\b|\bso far\b/i;
+
+describe('clarifyingQuestionsFor', () => {
+  it('asks at most two, and nothing of a pure explanation', () => {
+    expect(questionsFor('How should I structure my engineering org?').length).toBeLessThanOrEqual(2);
+    expect(questionsFor('What is BICEPS?')).toEqual([]);
+    expect(questionsFor('What is the Trunk and Branches model for infrastructure orgs?')).toEqual([]);
+    expect(questionsFor('Can you explain stocks and flows using an engineering example?')).toEqual([]);
+  });
+
+  it('asks nothing of code requests or off-topic questions', () => {
+    expect(questionsFor('Write me a Python function that computes our DORA metrics.')).toEqual([]);
+    expect(questionsFor("What's the best lasagna recipe?")).toEqual([]);
+  });
+
+  it('puts the challenge first', () => {
+    const [first] = questionsFor('We need to hire five more engineers to fix our velocity problem.');
+    expect(first).toMatch(/five more engineers/);
+  });
+
+  it('never asks about a size the user gave, in any words', () => {
+    for (const question of [
+      "I run a 60-person org and my managers don't trust each other. How do I fix that?",
+      "We're a 200-person company. How should I structure engineering?",
+      "We're at 120 engineers. How should I decide how to carve up the org?",
+      'Our single infra team of twelve is drowning in requests. How should we start splitting it up?',
+      'We are a small team at a startup. How should I structure the team?',
+    ]) {
+      for (const asked of questionsFor(question)) expect(asked, question).not.toMatch(asksSize);
+    }
+  });
+
+  it('never asks about a stage, a role or an attempt the user told in an earlier turn', () => {
+    const turns = [
+      { question: "I'm a new director at a Series B startup with 40 engineers. We tried squads last year and it didn't stick." },
+    ];
+    const asked = questionsFor('How should I organise the teams now?', turns);
+    for (const question of asked) {
+      expect(question).not.toMatch(asksSize);
+      expect(question).not.toMatch(asksStage);
+      expect(question).not.toMatch(asksTried);
+    }
+  });
+
+  it('asks only what matters to the topic: no company stage for feedback to a peer', () => {
+    const asked = questionsFor('How do I tell a peer that their curt messages are slowing everyone down?');
+    expect(asked.length).toBeGreaterThan(0);
+    for (const question of asked) expect(question).not.toMatch(asksStage);
+    expect(openNeeds('feedback', readContext([], 'x'), 'x')).not.toContain('company_stage');
+    expect(openNeeds('org_design', readContext([], 'x'), 'x')).toContain('company_stage');
+  });
+
+  it('words a question for the person the user named', () => {
+    const asked = questionsFor('My tech lead keeps missing the reviews I ask for. How do I raise it with them?');
+    expect(asked.join(' ')).toMatch(/your tech lead|Who|relationship/);
+  });
+
+  it('gives a follow-up at most one new context question, and does not ask again what it asked before', () => {
+    const first = 'How should I structure my engineering org?';
+    const asked = questionsFor(first);
+    expect(asked.length).toBe(2);
+    const turns = [{ question: first, answer: `Some thoughts.\n\n**Before I go further:** ${asked.join(' ')}` }];
+    const reply = 'It is mostly backend engineers.';
+    const next = questionsFor(reply, turns);
+    expect(next.length).toBeLessThanOrEqual(1);
+    for (const question of next) expect(asked).not.toContain(question);
+  });
+
+  it('drops "decide for me" when a more specific challenge already carries the decision', () => {
+    const asked = questionsFor('Should I fire my tech lead?');
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toMatch(/your tech lead/);
+    expect(asked.join(' ')).not.toMatch(/to be the right move/);
+  });
+});
+
+describe('clarifying question wordings are not stock', () => {
+  const advisory = [
+    'How should I structure my engineering org as we grow?',
+    'Velocity is slow on my team. What should I do?',
+    'My weekly planning meeting never decides anything. How do I fix it?',
+    'How do I give feedback to a peer who keeps interrupting people?',
+    'One of my engineers is upset about the new on-call rotation. How do I handle it?',
+    'How do I help my senior engineer get promoted?',
+    'Our hiring process is slow and we keep losing candidates. Where do I start?',
+    'My CEO wants an engineering strategy. How do I write one?',
+    'Our cloud bill doubled this year. What should we do?',
+    "I'm a new engineering manager. What should I focus on first?",
+    'How do I set up a staff engineer role for my org?',
+    'Our code quality keeps getting worse. How do I raise the bar?',
+    'How should I run my one-on-ones with a new report?',
+    'How do I handle a report who pushes back on every decision?',
+    'How do I get my team to adopt a new testing standard?',
+    'Our retros have become blame sessions. How do I change that?',
+    'How should I split my team as it grows?',
+    'I need to tell my team about a reorg. How should I approach it?',
+    'How do I build a career ladder for my engineers?',
+    'Our interview loop gives no clear signal. How do we fix it?',
+    'How do I write a technical vision that teams actually follow?',
+    'Our platform team is overwhelmed with requests. How should we organise it?',
+    'How should I approach my first month as a director?',
+    'My manager gives me no feedback. How do I get some?',
+    'How do I deal with two leads who clash in every design review?',
+    'How do I grow a junior engineer who lacks confidence?',
+    'How do I measure whether our developer tooling investment pays off?',
+    'How do I convince leadership to fund a migration?',
+    'My staff engineer steamrolls every design discussion. What do I do?',
+    'How do I decide who should own our shared services?',
+  ];
+
+  it('uses no wording for more than a tenth of 30 varied advisory questions', () => {
+    expect(advisory).toHaveLength(30);
+    const uses = new Map<string, number>();
+    let total = 0;
+    for (const question of advisory) {
+      const asked = questionsFor(question);
+      expect(asked.length, question).toBeGreaterThan(0);
+      for (const wording of asked) {
+        uses.set(wording, (uses.get(wording) ?? 0) + 1);
+        total += 1;
+      }
+    }
+    expect(total).toBeGreaterThan(40);
+    const [mostUsed, count] = [...uses.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(count, mostUsed).toBeLessThanOrEqual(3);
+  });
+
+  it('never uses the old stock question about team size', () => {
+    for (const question of advisory) {
+      expect(questionsFor(question)).not.toContain('How large is the team or organisation involved, and how is it structured today?');
+    }
+  });
+});

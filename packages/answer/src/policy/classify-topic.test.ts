@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { classifyTopic, isFollowUp } from './classify-topic.js';
+import { readContext } from './read-context.js';
+import type { PolicyTurn, Topic } from './types.js';
+
+const classify = (question: string, turns: PolicyTurn[] = []) => classifyTopic(question, readContext(turns, question));
+
+describe('classifyTopic: topics, by paraphrase', () => {
+  const cases: [Topic, string[]][] = [
+    [
+      'staff_plus',
+      [
+        'What different shapes can a staff engineer role take?',
+        'I want a senior IC who acts as an extension of me as VP. What kind of role is that?',
+        'How do I manage the principal engineers I just inherited?',
+      ],
+    ],
+    [
+      'org_design',
+      [
+        "We're at 120 engineers and I can't explain why we have the teams we have.",
+        'How many engineers should one manager support before I split the team?',
+        'We are planning a restructure of the product group next quarter.',
+        "There's constant confusion between our PM, EM and tech lead about who decides what.",
+      ],
+    ],
+    [
+      'technical_quality',
+      [
+        'Our code quality is bad and leadership wants a big quality initiative.',
+        'How do I get teams to pay down tech debt without stopping features?',
+      ],
+    ],
+    [
+      'career_development',
+      [
+        'Our performance reviews feel inconsistent. How should levels and calibration work?',
+        'How do I write a career ladder for SREs?',
+        'My report thinks their comp is unfair compared with the market.',
+        "I've been doing staff-level work for a year and still haven't been promoted.",
+      ],
+    ],
+    [
+      'hiring',
+      [
+        'Candidates keep declining our offers at the last step.',
+        'Our interview panel rejects every engineering manager we see.',
+        'How do I close a senior candidate who has a competing offer?',
+      ],
+    ],
+    [
+      'strategy',
+      [
+        'My CEO wants an engineering strategy by next month.',
+        "Why do our engineering principles like 'prefer simple solutions' never settle any debate?",
+        'How do I set a technical direction for the next two years?',
+      ],
+    ],
+    [
+      'infrastructure',
+      [
+        'Finance suddenly cares about our cloud bill. How much should we cut?',
+        'How do I tell whether our investments in build and deploy tooling are paying off?',
+        'Our SRE group is getting paged every night.',
+      ],
+    ],
+    [
+      'first_90_days',
+      [
+        'I start as CTO of a 60-person startup in two weeks. How should I spend my first three months?',
+        "I'm a new engineering manager taking over an existing team.",
+        "I just joined as VP and I'm not sure where to start.",
+      ],
+    ],
+    [
+      'feedback',
+      [
+        'How do I tell a peer that their curt messages are slowing everyone down?',
+        'A report told me my feedback is too vague to act on.',
+        'How do I give criticism without crushing someone?',
+      ],
+    ],
+    [
+      'difficult_conversations',
+      [
+        'One of my senior engineers keeps getting upset whenever plans change.',
+        'The company announced layoffs and my team is spiraling in Slack.',
+        'My manager was blindsided by my proposal and now trusts me less.',
+        'Should I fire my tech lead?',
+      ],
+    ],
+    [
+      'meeting_facilitation',
+      [
+        'Our weekly planning meeting overruns and never decides anything.',
+        'Two principals started sniping at each other in the architecture review and everyone went silent.',
+        'How do I run a retro where people actually speak up?',
+      ],
+    ],
+    [
+      'developing_people',
+      [
+        'What should I ask in my first one-on-one with a new direct report?',
+        'My weekly 1:1s have turned into status updates.',
+        'A woman on my team gets plenty of advice from me but keeps getting passed over for big projects.',
+        "What's the difference between coaching someone and going to bat for them?",
+      ],
+    ],
+  ];
+  for (const [topic, questions] of cases) {
+    it.each(questions)(`${topic}: %j`, (question) => {
+      expect(classify(question).topic).toBe(topic);
+    });
+  }
+
+  it('treats synonyms as the same topic (attrition / people quitting, reorg / restructure, 1:1 / one-on-one)', () => {
+    expect(classify('Our attrition is high this year.').scores.developing_people).toBeGreaterThan(0);
+    expect(classify('People are quitting the team.').scores.developing_people).toBeGreaterThan(0);
+    expect(classify('We are doing a reorg.').topic).toBe(classify('We are doing a restructure.').topic);
+    expect(classify('How do I run better 1:1s?').topic).toBe(classify('How do I run better one-on-ones?').topic);
+  });
+
+  it('reports the other topics a question touches as secondary, strongest first', () => {
+    const result = classify('Should I fire my tech lead?');
+    expect(result.secondary).toEqual(expect.arrayContaining(['feedback', 'developing_people']));
+    expect(result.secondary).not.toContain('staff_plus');
+  });
+
+  it('tells off-topic questions from leadership questions that name no topic', () => {
+    expect(classify("What's the best lasagna recipe?").topic).toBe('off_topic');
+    expect(classify('Who won the world cup in 2018?').topic).toBe('off_topic');
+    expect(classify('How do I work effectively with an executive boss who is rarely available?').topic).toBe('general');
+    expect(classify('How do I work effectively with an executive boss who is rarely available?').confidence).toBe('none');
+  });
+});
+
+describe('classifyTopic: intent', () => {
+  it.each([
+    ['What is BICEPS?', 'explain'],
+    ['Can you explain stocks and flows using an engineering management example?', 'explain'],
+    ['Give me an example of a diagnosis, guiding policies and coherent actions.', 'explain'],
+    ['Velocity is slow on my team. What should I do?', 'advice'],
+    ['How do I hire a staff engineer?', 'advice'],
+    ['Should I fire my tech lead?', 'decide'],
+    ['Should I promote Alex or Priya?', 'decide'],
+    ['Is asking for more headcount the right move?', 'decide'],
+    ['Just tell me yes or no: do I take the offer?', 'decide'],
+    ['How do I decide which projects are worth my time?', 'advice'],
+    ['Write me a Python script to compute our DORA metrics.', 'code'],
+    ['Can you review my PR?', 'code'],
+  ])('%j is %s', (question, intent) => {
+    expect(classify(question).intent).toBe(intent);
+  });
+
+  it('reads a described situation without "I" or "we" as advice, not an explanation', () => {
+    expect(
+      classify('Nobody owns the shared billing logic: the platform team says it is product code. Why does this keep happening?').intent,
+    ).toBe('advice');
+  });
+});
+
+describe('follow-ups', () => {
+  const earlier: PolicyTurn[] = [
+    {
+      question: 'Our single infra team of twelve is drowning in requests. How should we start splitting it up?',
+      answer: '**Before I go further:** How many product engineers do they serve?',
+    },
+  ];
+
+  it('knows a follow-up: a reply to its questions, a short message that points back, a "what about"', () => {
+    expect(isFollowUp('About 40, across six teams.', readContext(earlier, 'About 40, across six teams.'))).toBe(true);
+    expect(isFollowUp('What about on-call?', readContext(earlier, 'What about on-call?'))).toBe(true);
+    expect(isFollowUp('How do I sell that to my CEO?', readContext(earlier, 'How do I sell that to my CEO?'))).toBe(true);
+    expect(isFollowUp('What about on-call?', readContext([], 'What about on-call?'))).toBe(false);
+  });
+
+  it('a new, self-contained question is not a follow-up', () => {
+    const question =
+      'Separately, my report is angry that another team got the better launch slot and says it is unfair. How do I approach the conversation?';
+    expect(isFollowUp(question, readContext(earlier, question))).toBe(false);
+  });
+
+  it('a follow-up borrows the earlier topic when it names none', () => {
+    const result = classify('What about on-call?', earlier);
+    expect(result.intent).toBe('follow_up');
+    expect(result.followUp).toBe(true);
+    expect(result.topic).toBe('infrastructure');
+  });
+});

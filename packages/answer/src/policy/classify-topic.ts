@@ -1,0 +1,424 @@
+import { normalizeText } from '@cairn/text';
+import { detectRefusal } from '../detect-refusal.js';
+import { plain, splitSentences } from './text-tools.js';
+import type { ConversationContext, Intent, Topic, TopicClassification } from './types.js';
+
+/** A cue of a topic: a pattern over the normalised question and how much it says. */
+type Cue = [RegExp, number];
+
+/**
+ * Each topic's vocabulary, paraphrases and synonyms, over `normalizeText` output (lower
+ * case, American spellings, "org" → "organization", "1:1" → "oneonone", "infra" →
+ * "infrastructure", "EM" → "engineering manager", "IC" → "individual contributor"). Weight
+ * 3 is a cue that alone says the topic, 2 a strong hint, 1 a faint one.
+ */
+const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
+  staff_plus: [
+    [/\bstaff (?:engineers?|principal|roles?|title|level|promotions?|positions?|archetypes?|eng)\b|\bstaff-level\b|\bstaff principal\b/, 3],
+    [/\bprincipal(?:-level)? (?:engineers?|roles?|title|level)\b|\bdistinguished engineers?\b|\bsenior principal\b/, 3],
+    [/\barchetypes?\b|\bright hand\b|\bsolvers?\b/, 3],
+    [
+      /\b(?:senior|top-level|most senior|technical) (?:individual contributors?|ic)s?\b|\bindividual contributor (?:track|path|role|levels?)\b/,
+      2,
+    ],
+    [/\btechnical leadership\b|\bglue work\b|\bwork on what matters\b|\bno (?:formal )?authority\b|\bwithout (?:formal )?authority\b/, 2],
+    [/\bprincipals?\b|\barchitects?\b|\btech(?:nical)? leads?\b|\bsenior engineers?\b/, 1],
+  ],
+  org_design: [
+    [/\breorg(?:anization|anize|anizing|s)?\b|\bre-?organiz\w*|\brestructur\w*/, 3],
+    [
+      /\borg(?:anization(?:al)?)? (?:chart|structure|design|shape)\b|\bteam (?:structure|topolog\w*|boundaries|shape|sizes?|sizing)\b|\breporting lines?\b/,
+      3,
+    ],
+    [
+      /\bspans? of control\b|\bmanagers? to engineers?\b|\bengineers? per manager\b|\bhow many (?:engineers|people|reports) (?:should )?(?:one |a |each )?manager\b/,
+      3,
+    ],
+    [
+      /\b(?:split|splitting|merge|merging|carve|carving|divide|dividing|combine|combining) (?:up )?(?:the |a |my |our |it |them |two |this )?(?:\w+ )?(?:teams?|organization|groups?|it|them|up)\b/,
+      3,
+    ],
+    [/\b(?:platform|infrastructure) (?:versus|vs|or|and) product\b|\bproduct (?:versus|vs) platform\b|\bratio of\b|\bproportion of\b/, 3],
+    [
+      /\bwho (?:should )?owns?\b|\bnobody owns\b|\bno one owns\b|\bownership\b|\bsquads?\b|\bpods?\b|\btribes?\b|\bmatrix\b|\btwo-pizza\b|\blayers? of management\b/,
+      2,
+    ],
+    [
+      /\bstructure (?:my|our|the|a) (?:\w+ )?(?:teams?|organization|department|group)\b|\bhow (?:should|do|to) (?:i |we )?(?:structure|organize) (?:the |my |our |a )?(?:\w+ )?(?:teams?|organization|engineering|department|group)\b|\bthe teams we have\b/,
+      3,
+    ],
+    [/\bteams? of teams\b|\bmanagers? reporting\b|\bonly has (?:one|two) managers\b|\bdirect reports\b|\bmerge it with another team\b/, 2],
+    [
+      /\bmore (?:headcount|engineers|people|developers)\b|\bunderstaffed\b|\bwho decides\b|\broles and responsibilities\b|\bresponsibilit\w*|\braci\b|\bconfusion between\b/,
+      2,
+    ],
+    [/\btechnical coherence\b|\bthree-layer\b|\bux domains?\b|\bdomain engineering\b|\bjack danger\b/, 3],
+    [/\borganization\b|\bteams\b|\bheadcount\b/, 1],
+  ],
+  technical_quality: [
+    [/\btech(?:nical)? debt\b|\bcode quality\b|\bquality (?:initiative|bar|program|problem|issues?)\b|\bcodebase\b/, 3],
+    [
+      /\bengineering standards\b|\bcoding standards\b|\bbest practices\b|\brefactor\w*|\blegacy\b|\bmigrations?\b|\bdeprecat\w*|\bmonolith\b|\bmicroservices\b/,
+      2,
+    ],
+    [
+      /\bbugs?\b|\bincidents?\b|\btest coverage\b|\bflaky\b|\bcode reviews?\b|\brewrit\w*|\brebuild\b|\barchitecture\b|\bdesign reviews?\b/,
+      2,
+    ],
+    [/\bfirefight\w*|\bbacklog\b|\bhot-?patch\w*/, 1],
+    [
+      /\bvelocity\b|\bdelivery\b|\bshipping\b|\bship (?:faster|slower)\b|\bslow(?:er|ing)? down\b|\bthroughput\b|\bquality\b|\braise the bar\b|\badopt\w*/,
+      2,
+    ],
+  ],
+  infrastructure: [
+    [/\binfrastructure\b|\bplatform (?:team|org|organization|group|engineering|engineers)\b|\bsres?\b|\bsite reliability\b|\bdevops\b/, 3],
+    [/\bcloud (?:bill|costs?|spend|spending)\b|\baws\b|\bgcp\b|\bazure\b|\breliability\b|\buptime\b|\bobservability\b|\boutages?\b/, 3],
+    [
+      /\bdeveloper (?:productivity|experience|tool\w*)\b|\btooling\b|\bdevex\b|\bbuild (?:times?|systems?|tooling)\b|\bci(?:\/cd)?\b|\bdeploy(?:ment)? (?:tooling|pipelines?|frequency)\b|\bdora\b|\baccelerate\b/,
+      3,
+    ],
+    [/\btrunk and branch\w*/, 3],
+    [
+      /\bon-?call\b|\bpager\b|\bpaged\b|\befficiency\b|\bplatforms?\b|\bsecurity\b|\bproductivity\b|\b(?:infrastructure|cloud|aws) spend\b/,
+      2,
+    ],
+  ],
+  hiring: [
+    [
+      /(?<!\b(?:new|remote|recent|latest|junior|senior|bad|good|great|first) )\bhir(?:e|es|ed|ing)\b|\brecruit\w*|\binterview\w*|\bcandidates?\b|\bapplicants?\b|\bsourcing\b|\btalent\b/,
+      3,
+    ],
+    [
+      /\boffers?\b.*\b(?:declin|accept|reject|turn)\w*|\b(?:declin|accept|turn)\w* (?:our |the |an |my )?offers?\b|\bjob (?:descriptions?|offers?|postings?)\b|\btake-home\b|\bbar raiser\b|\bclos(?:e|ing) (?:the |a )?candidates?\b/,
+      3,
+    ],
+    [/\bbackfill\w*|\bheadcount\b|\bfunnel\b|\breferrals?\b|\bnew hires?\b|\bonboard\w*/, 1],
+  ],
+  strategy: [
+    [
+      /\bstrateg(?:y|ies|ic)\b|\btechnical (?:direction|vision)\b|\bengineering (?:principles|direction|vision)\b|\bguiding polic\w*|\bdiagnosis\b/,
+      3,
+    ],
+    [
+      /\bvision\b|\broadmap\b|\bnorth star\b|\bokrs?\b|\blong-term plan\b|\bbuild (?:vs|versus|or) buy\b|\bdesign docs?\b|\bprinciples\b|\bpriorit\w*/,
+      2,
+    ],
+    [/\bsystems? (?:thinking|dynamics|view)\b|\bstocks? and flows?\b|\bfeedback loops?\b/, 2],
+    [/\bthe board\b|\bbusiness (?:goals|priorities)\b|\bbet\b|\bcoherent actions?\b|\bsettle (?:any )?debates?\b/, 2],
+  ],
+  first_90_days: [
+    [
+      /\bfirst (?:90|ninety|30|60|hundred|100) days\b|\bfirst (?:few |two |three |six )?(?:weeks?|months?)\b|\bfirst quarter\b|\bfirst three months\b/,
+      3,
+    ],
+    [
+      /\b(?:my|this) new (?:role|job|company|team)\b|\b(?:i'?m|i am|as) (?:a |an |the )?new (?:cto|vp|director|engineering manager|manager|head of engineering|tech lead|lead)\b|\bjust (?:started|joined|been promoted)\b|\b(?:start|starting|joined|joining) as\b/,
+      3,
+    ],
+    [
+      /\btaking over (?:a |an |the )?(?:existing )?(?:team|organization|group)\b|\babout to (?:become|start|take over|join)\b|\bstepping into\b|\bprevious (?:director|manager|cto|vp|lead) left\b/,
+      3,
+    ],
+    [/\binherit\w*/, 2],
+    [
+      /\bpromoted to (?:engineering manager|manager|director|vp|cto)\b|\bnew to (?:the )?(?:role|team|company)\b|\bonboard(?:ing)? (?:myself|as)\b/,
+      2,
+    ],
+  ],
+  feedback: [
+    [/\bfeedback\b|\bcriticism\b|\bcritique\b|\bpraise\b|\b360\b/, 3],
+    // Asking how to give feedback is the intent, whatever the setting it happened in (a meeting, a review).
+    [/\b(?:give|giving|deliver\w*|share|sharing|offer\w*)\s+(?:\w+\s+){0,2}feedback\b/, 3],
+    [/\bperformance (?:reviews?|issues?|problems?|conversations?)\b|\bperf reviews?\b/, 2],
+    [/\btoo vague\b|\bgentle hints?\b|\bsugarcoat\w*|\bsoften\w*/, 3],
+    [
+      /\bunderperform\w*|\blow rating\b|\bnot meeting expectations\b|\bperformance improvement plan\b|\bpip\b|\bcall (?:him|her|them) out\b/,
+      2,
+    ],
+    [
+      /\btell (?:him|her|them|a peer|my \w+|our \w+|someone) (?:that|about)\b|\bbring (?:it|this) up\b|\braise (?:it|this|that|the issue) with\b|\bkeeps? missing\b|\bcurt\b|\babrasive\b|\brecognition\b/,
+      2,
+    ],
+    [/\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b/, 2],
+  ],
+  difficult_conversations: [
+    [
+      /\b(?:difficult|hard|tough|awkward|uncomfortable) (?:conversations?|talks?|discussions?|news)\b|\bconflict\w*|\btension\b|\bclash\w*/,
+      3,
+    ],
+    [/\bbiceps\b|\bcore needs?\b/, 2],
+    [
+      /\bupset\b|\bangry\b|\bfurious\b|\bdefensive\b|\bemotional\b|\bcr(?:y|ied|ying)\b|\bspiral\w*|\bheated\b|\bblindsided\b|\bresent\w*|\btoxic\b/,
+      3,
+    ],
+    [
+      /\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b|\blaid off\b|\blayoffs?\b|\bterminat\w*|\bpart ways\b/,
+      3,
+    ],
+    [
+      /\bfrustrat\w*|\bunfair\b|\bnot fair\b|\bcomplain\w*|\bdisagree\w*|\bargu(?:e|es|ing|ment)\w*|\btrust\b|\bdistrust\b|\bresign\w*|\bquit\w*|\battrition\b|\bmorale\b|\bburn(?:ed|t|ing)? ?out\b/,
+      2,
+    ],
+    [
+      /\b(?:frame|approach|have|start|open|prepare for) (?:that|the|this|a) (?:hard |difficult )?conversation\b|\bmy own (?:emotions|reactions?|feelings)\b|\bmanag\w* (?:my|your) (?:emotions|reactions?)\b|\bsay no\b|\bpush(?:es|ing|ed)? back\b|\bguilty\b|\bweirdly\b/,
+      2,
+    ],
+  ],
+  meeting_facilitation: [
+    [
+      /\bmeetings?\b|\bfacilitat\w*|\bretros?\b|\bretrospectives?\b|\bstand-?ups?\b|\boffsites?\b|\bworkshops?\b|\bagendas?\b|\ball-hands\b/,
+      3,
+    ],
+    [/\bnaming what'?s happening\b|\bname what'?s happening\b/, 3],
+    [/\bin the room\b|\bwent silent\b|\bgoes quiet\b|\bdominat\w*|\btalks? over\b|\binterrupt\w*|\bsniping\b|\bloudest\b/, 2],
+    [
+      /\b(?:architecture|design) reviews?\b|\bplanning\b|\bdecisions? (?:never )?(?:get )?made\b|\bnever (?:actually )?decides?\b|\bback-and-forth\b/,
+      2,
+    ],
+  ],
+  developing_people: [
+    [/\boneonone\w*|\bmentor\w*|\bsponsor\w*|\bcoach\w*|\bgoing to bat\b|\bgo to bat\b|\bmanager voltron\b|\bsupport network\b/, 3],
+    [
+      /\b(?:grow|growth|develop\w*)\b.*\b(?:reports?|engineers?|people|team|managers?|them|him|her|juniors?)\b|\bstretch (?:projects?|assignments?)\b|\bdelegat\w*/,
+      2,
+    ],
+    [
+      /\bmotivat\w*|\bdisengag\w*|\bengag\w*|\boverloaded\b|\bcareer conversations?\b|\badvocat\w*|\bpassed over\b|\bvisibility\b|\bvouch\w*/,
+      2,
+    ],
+    [/\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b|\bpip\b|\bunderperform\w*/, 2],
+    [
+      /\bdirect reports?\b|\bmy reports?\b|\bnew managers?\b|\bjuniors?\b|\bstep back\b|\bretention\b|\battrition\b|\bpeople (?:are )?(?:quitting|leaving)\b|\bturnover\b/,
+      1,
+    ],
+  ],
+  career_development: [
+    [/\bcareer (?:ladders?|paths?|growth|development|progression)\b|\bjob ladders?\b|\blevels?\b|\bleveling\b|\bcalibrat\w*/, 3],
+    [/\bpromot\w*|\bpromo\b|\bnext level\b|\btitles?\b|\bperformance designations?\b/, 3],
+    [/\bperformance (?:reviews?|cycle|ratings?)\b|\bperf reviews?\b/, 2],
+    [
+      /\bcompensation\b|\bcomp\b|\bsalar(?:y|ies)\b|\bpay (?:bands?|rises?|raises?|gaps?|scales?|ranges?|equity)\b|\b(?:underpaid|overpaid)\b|\b(?:a|pay) raise\b|\bequity\b/,
+      3,
+    ],
+    [
+      /\bcareer\b|\bmanagement track\b|\bswitch to management\b|\bmanager or (?:an )?individual contributor\b|\bstay(?:ing)? an individual contributor\b/,
+      2,
+    ],
+  ],
+};
+
+/** Questions that are plainly about something else than leading engineers. */
+const offTopicCues: Cue[] = [
+  [
+    /\b(?:recipes?|cook\w*|bak(?:e|ing)|lasagna|pizza|weather|forecast|football|soccer|basketball|nba|nfl|world cup|movies?|films?|songs?|lyrics|poems?|poetry|jokes?|horoscope|vacation|holiday destinations?|hotels?|flights?)\b/,
+    3,
+  ],
+  [
+    /\b(?:stock (?:price|market|tips?)|bitcoin|crypto\w*|mortgage|tax return|diet|workout|gym|symptoms?|diagnos(?:e|is) (?:my|this) (?:rash|pain)|dating|girlfriend|boyfriend|wedding|homework|capital of|translate|my (?:dog|cat)|pets?|my (?:daughter|son|kids|children|wife|husband|parents|baby|toddler)|garden\w*|vacuum)\b/,
+    3,
+  ],
+  [
+    /\b(?:center a div|regex|regular expression|syntax error|stack trace|compile error|segfault|null pointer|css|html|javascript|typescript|python|java|golang|rust|sql|kubernetes|docker|nginx|git rebase|merge conflict|npm|webpack|react|big-?o|time complexity|linked list|binary tree)\b/,
+    2,
+  ],
+];
+
+/** Words of work and leadership: a question with one of them is not off-topic, even with no topic cue. */
+const workVocabulary =
+  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?)\b/;
+
+/** Used to settle exact ties: the more specific topic first. */
+const topicOrder: Topic[] = [
+  'first_90_days',
+  'staff_plus',
+  'meeting_facilitation',
+  'hiring',
+  'feedback',
+  'difficult_conversations',
+  'career_development',
+  'developing_people',
+  'infrastructure',
+  'technical_quality',
+  'strategy',
+  'org_design',
+];
+
+/** The question as the lexicon reads it: normalised by @cairn/text, spaces collapsed. */
+export const normalise = (text: string): string => normalizeText(plain(text)).replace(/\s+/g, ' ').trim();
+
+function scoreTopics(text: string): Partial<Record<Topic, number>> {
+  const normalized = normalise(text);
+  const scores: Partial<Record<Topic, number>> = {};
+  for (const [topic, cues] of Object.entries(lexicon) as [Topic, Cue[]][]) {
+    const score = cues.reduce((sum, [pattern, weight]) => sum + (pattern.test(normalized) ? weight : 0), 0);
+    if (score > 0) scores[topic] = score;
+  }
+  const offTopic = offTopicCues.reduce((sum, [pattern, weight]) => sum + (pattern.test(normalized) ? weight : 0), 0);
+  if (offTopic > 0) scores.off_topic = offTopic;
+  return scores;
+}
+
+// ── Intent ────────────────────────────────────────────────────────────────────────────
+
+/** First person that puts the user's own situation in the question. */
+const ownSituation = /\b(?:i|i'm|i've|i'd|i'll|my|mine|me|we|we're|we've|our|ours|us)\b/i;
+/** "me" in a request to Cairn ("explain to me", "give me an example") is not a situation. */
+const requestMe = /\b(?:explain (?:to )?me|tell me|give me|show me|help me understand|remind me|walk me through|teach me)\b/gi;
+
+const explanationOpeners =
+  /^(?:what(?:'s| is| are| does| do)\b|what'?s the difference\b|explain\b|define\b|describe\b|tell me (?:about|what)\b|how does\b|how do (?:the|a|an)\b|why (?:is|are|does|do)\b|can you explain\b|could you explain\b|give me (?:an? |some )?(?:\w+ )?(?:example|overview|summary|definition)s?\b|(?:describe|compare|summari[sz]e|list|walk me through|show me)\b|which (?:book|books|article|framework|model)\b|who (?:is|was|coined|came up)\b|is (?:it|there)\b|are there\b|when (?:is|does|do|should)\b)/i;
+const frameworkNames =
+  /\b(?:technical coherence|staff archetypes?|archetypes?|trunk and branch\w*|engineering strategy|systems? (?:thinking|dynamics)|stocks and flows|biceps|core needs|feedback equation|naming what'?s happening|sponsorship|mentorship)\b/i;
+
+/** The user explicitly hands the choice to Cairn. */
+export const delegatesDecision =
+  /\b(?:(?:just )?tell me (?:whether|which|if i should|yes or no)|decide for me|yes or no\b|just (?:pick|choose) (?:one|for me)|(?:make|take) the (?:call|decision) for me|you decide\b|you choose\b|which (?:one |candidate |option |offer )?would you (?:pick|choose|hire|promote|take)|what would you do\b)/i;
+
+/** A choice put to Cairn: "Should I fire…?", "Should we merge…?", "Is it time to…?", "X or Y?". */
+const decisionAsked: RegExp[] = [
+  /^(?:(?:so|ok|okay|honestly|basically|also|and|but),?\s+)?(?:should|shall) (?:i|we)\b/i,
+  /^(?:(?:so|ok|okay|honestly|basically|also|and|but),?\s+)?do (?:i|we) (?:fire|hire|promote|let \w+ go|accept|take|quit|leave|stay|go with|pick|choose)\b/i,
+  /(?<!\b(?:how|what|when|where|why|who|which)\s)\bshould (?:i|we) (?:fire|hire|promote|let \w+ go|accept|take|quit|leave|stay|go with|pick|choose)\b/i,
+  /\bwhich (?:one|option|candidate|offer|approach|of (?:them|these|the two)) should (?:i|we)\b/i,
+  /\bis it (?:time|the right (?:call|move|time|decision)) to\b/i,
+  /\bis (?:it|that|this) (?:a good|the right|the wrong|a bad) (?:idea|call|move|decision)\b/i,
+  /\bis [^?.]{3,60} the right (?:move|call|decision|choice)\b/i,
+  /(?<!\b(?:how|what|when|where|why|who|which)\s)\bshould (?:i|we) [^?.]{2,80} or [^?.]{2,80}\?/i,
+];
+
+/** The words of the question that ask Cairn to make a choice, if any. */
+export function askedDecision(question: string): string | null {
+  const text = plain(question);
+  const delegated = delegatesDecision.exec(text);
+  if (delegated) return delegated[0];
+  for (const sentence of splitSentences(text)) {
+    for (const pattern of decisionAsked) {
+      const match = pattern.exec(sentence);
+      if (match) return match[0];
+    }
+  }
+  return null;
+}
+
+function intentOf(question: string): Exclude<Intent, 'follow_up'> {
+  if (detectRefusal(question)) return 'code';
+  const text = plain(question);
+  const sentences = splitSentences(text);
+  const asked = sentences.filter((sentence) => /\?/.test(sentence)).join(' ') || sentences[sentences.length - 1] || text;
+  if (askedDecision(text)) return 'decide';
+  // First person, or a described situation (a statement before the question), make it advice.
+  const described = sentences.some((sentence) => !/\?/.test(sentence) && sentence.split(/\s+/).length >= 6) && /\?/.test(text);
+  const situation = ownSituation.test(text.replace(requestMe, ' ')) || described || /:\s+\w+[^?]{20,}\?/.test(text);
+  if (!situation && (explanationOpeners.test(asked.trim()) || frameworkNames.test(text))) return 'explain';
+  if (!situation && /\?/.test(text)) return 'explain';
+  return 'advice';
+}
+
+// ── Follow-ups ────────────────────────────────────────────────────────────────────────
+
+const backReference = /\b(?:it|its|that|this|those|these|they|them|their|he|she|him|her|the same|above|previous|earlier|instead)\b/i;
+const continuation =
+  /^\s*(?:and|but|so|also|then|what about|how about|what if|and if|why|how so|ok|okay|yes|no|sure|right|thanks|thank you|got it|makes sense|fair|actually|follow(?:ing)? up|one more)\b/i;
+
+/** Whether an assistant answer ended by asking the user something. */
+function askedQuestions(answer: string | undefined): boolean {
+  if (!answer) return false;
+  return (
+    /\*\*(?:Before I go further|To help me look again)[^*]*\*\*/.test(answer) ||
+    /\?\s*$/.test(answer.replace(/\n\*\*Sources\*\*[\s\S]*$/, '').trim())
+  );
+}
+
+/**
+ * Whether the question continues the conversation rather than starting afresh: a reply to
+ * the clarifying questions Cairn asked (facts, no question of its own), or a short message
+ * that points back ("what about for managers?", "how do I start it?").
+ */
+export function isFollowUp(question: string, context: ConversationContext): boolean {
+  if (context.earlierQuestions.length === 0) return false;
+  const text = plain(question);
+  const words = text.split(/\s+/).length;
+  if (continuation.test(text)) return true;
+  if (askedQuestions(context.earlierAnswers[context.earlierAnswers.length - 1]) && !/\?/.test(text)) return true;
+  if (words <= 14 && backReference.test(text)) return true;
+  return words <= 4;
+}
+
+// ── Classification ────────────────────────────────────────────────────────────────────
+
+function ranked(scores: Partial<Record<Topic, number>>): [Topic, number][] {
+  return (Object.entries(scores) as [Topic, number][])
+    .filter(([topic]) => topic !== 'off_topic')
+    .sort((a, b) => b[1] - a[1] || topicOrder.indexOf(a[0]) - topicOrder.indexOf(b[0]));
+}
+
+/**
+ * The topic of a question among the spec's "Topics You Cover" (or `general` for a
+ * leadership question that names none, or `off_topic`), by a curated lexicon of each
+ * topic's words and paraphrases, scored; a near tie is reported as `mixed` with the runner-up
+ * in `secondary`, and exact ties go to the more specific topic. A follow-up borrows the
+ * earlier turns' topic at a discount. Also the intent: advice, explanation, a decision asked
+ * of Cairn, code, or a follow-up.
+ */
+export function classifyTopic(question: string, context: ConversationContext): TopicClassification {
+  const baseIntent = intentOf(question);
+  const followUp = isFollowUp(question, context);
+  const scores = scoreTopics(question);
+  if (followUp) {
+    const earlier = context.earlierQuestions.slice(-2);
+    earlier.forEach((text, index) => {
+      const weight = index === earlier.length - 1 ? 0.6 : 0.3;
+      for (const [topic, score] of Object.entries(scoreTopics(text)) as [Topic, number][]) {
+        if (topic === 'off_topic') continue;
+        scores[topic] = (scores[topic] ?? 0) + score * weight;
+      }
+    });
+  }
+  const intent: Intent = followUp && baseIntent !== 'code' ? 'follow_up' : baseIntent;
+  const order = ranked(scores);
+  const [best, runnerUp] = order;
+  const offTopic = scores.off_topic ?? 0;
+  const onTopicWords = workVocabulary.test(normalise(question));
+  const result = (topic: Topic, confidence: TopicClassification['confidence']): TopicClassification => ({
+    topic,
+    secondary: order
+      .filter(([other, score]) => other !== topic && best !== undefined && score >= best[1] / 2 && score >= 1.5)
+      .map(([other]) => other)
+      .slice(0, 3),
+    scores,
+    confidence,
+    intent,
+    baseIntent,
+    followUp,
+  });
+  // Off-topic needs an off-topic cue, or a question with nothing of work or of the user's own situation in it.
+  const ownWords = ownSituation.test(plain(question));
+  if (!best) {
+    if (baseIntent === 'code') return result('off_topic', 'none');
+    return result(offTopic === 0 && (onTopicWords || followUp || ownWords) ? 'general' : 'off_topic', 'none');
+  }
+  if (offTopic >= 3 && offTopic > best[1]) return result('off_topic', 'clear');
+  if (offTopic >= 2 && best[1] < 2 && !onTopicWords) return result('off_topic', 'weak');
+  // One faint cue ("tech lead", "teams") is not a topic: the question is about leadership in general.
+  if (best[1] < 2) return result(followUp ? best[0] : 'general', 'weak');
+  const confidence = runnerUp && runnerUp[1] >= best[1] * 0.8 ? 'mixed' : 'clear';
+  return result(best[0], confidence);
+}
+
+export const topicLabels: Record<Topic, string> = {
+  staff_plus: 'staff-plus engineering',
+  org_design: 'org design',
+  technical_quality: 'technical quality',
+  career_development: 'career development',
+  hiring: 'hiring',
+  strategy: 'engineering strategy',
+  infrastructure: 'infrastructure',
+  first_90_days: 'the first 90 days in a role',
+  feedback: 'feedback',
+  difficult_conversations: 'difficult conversations',
+  meeting_facilitation: 'meeting facilitation',
+  developing_people: 'developing people',
+  general: 'engineering leadership',
+  off_topic: 'something outside engineering leadership',
+};

@@ -1,0 +1,10 @@
+export * from './types.js';
+export { readContext, hasFact, describeContext } from './read-context.js';
+export { classifyTopic, isFollowUp, askedDecision, topicLabels } from './classify-topic.js';
+export { recogniseAssumptions } from './recognise-assumptions.js';
+export { frameworksFor, frameworkCatalogue } from './frameworks-for.js';
+export { clarifyingQuestionsFor, openNeeds, topicNeeds } from './clarifying-questions-for.js';
+export { summarise, embedQuestion, discussedSubject, resolveReferences, ungrammaticalSummary } from './summarise.js';
+export { toSecondPerson } from './second-person.js';
+export { planAnswer } from './plan-answer.js';
+export { parseClarifyingTrailer, clarifyingTrailerStart, maxClarifyingQuestions, type ParsedTrailer } from './clarifying-trailer.js';

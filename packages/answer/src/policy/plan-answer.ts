@@ -1,0 +1,188 @@
+import { detectRefusal } from '../detect-refusal.js';
+import { clarifyingQuestionsFor } from './clarifying-questions-for.js';
+import { classifyTopic, delegatesDecision, topicLabels } from './classify-topic.js';
+import { maxClarifyingQuestions } from './clarifying-trailer.js';
+import { frameworksFor } from './frameworks-for.js';
+import { describeContext, readContext } from './read-context.js';
+import { recogniseAssumptions } from './recognise-assumptions.js';
+import { discussedSubject, resolveReferences, summarise } from './summarise.js';
+import { plain } from './text-tools.js';
+import type { AnswerPlan, Assumption, AssumptionKind, FrameworkSuggestion, Intent, PolicyRefusal, PolicyTurn } from './types.js';
+
+const intentLabels: Record<Intent, string> = {
+  advice: 'advice on their own situation',
+  explain: 'an explanation of a concept or framework',
+  decide: 'a decision made for them',
+  code: 'code written or reviewed',
+  follow_up: 'a follow-up to the earlier turns',
+};
+
+const assumptionLabels: Record<AssumptionKind, string> = {
+  hire_more: 'more people will fix it',
+  velocity_slow: 'velocity is slow',
+  rewrite: 'a rewrite is needed',
+  fire_someone: 'firing someone is the answer',
+  decide_for_me: 'Cairn should make the decision',
+  reorg_fixes: 'a reorg will fix it',
+  arbitrary_ratio: 'a standard ratio should set the structure',
+  individual_metrics: 'per-person metrics will show productivity',
+  short_term_fix: 'a short-term push will hold',
+  seek_validation: 'the plan just needs confirming',
+};
+
+/** A user's phrase, quoted on one line for the prompt. */
+const quoted = (text: string): string => `"${plain(text).replace(/"/g, "'").slice(0, 200)}"`;
+
+interface PromptInputs {
+  summary: string;
+  topic: AnswerPlan['topic'];
+  secondaryTopics: AnswerPlan['secondaryTopics'];
+  intent: Intent;
+  baseIntent: Exclude<Intent, 'follow_up'>;
+  context: AnswerPlan['context'];
+  assumptions: readonly Assumption[];
+  clarifyingQuestions: readonly string[];
+  frameworks: readonly FrameworkSuggestion[];
+  refusal: PolicyRefusal | undefined;
+  previous: string | undefined;
+}
+
+/**
+ * The policy's block for the chat model's prompt: the summary to open with, what the user
+ * has told (never to be asked again), the assumptions to challenge, the clarifying questions
+ * to ask, the frameworks that fit and why, and the structured trailer to end with.
+ */
+function promptSectionOf(inputs: PromptInputs): string {
+  const lines: string[] = ['## Conversation policy for this answer'];
+  if (inputs.refusal === 'write_code' || inputs.refusal === 'review_code') {
+    lines.push(
+      'The user asked for code to be written or reviewed. Decline politely: you are a thought partner for engineering leadership, not a coding assistant. Offer the leadership side instead (review norms, quality standards, coaching the engineer) and ask what the situation behind the request is.',
+    );
+  } else if (inputs.refusal === 'off_topic') {
+    lines.push(
+      'The question is outside engineering leadership. Say so briefly and kindly, and offer the kinds of leadership questions you can help with. Do not answer the off-topic question.',
+    );
+  } else {
+    lines.push(`Start by summarising what you understood, in one or two sentences, for example: ${quoted(inputs.summary)}`);
+    const also =
+      inputs.secondaryTopics.length > 0 ? ` (it also touches ${inputs.secondaryTopics.map((topic) => topicLabels[topic]).join(', ')})` : '';
+    lines.push(`Topic: ${topicLabels[inputs.topic]}${also}. The user wants ${intentLabels[inputs.baseIntent]}.`);
+    if (inputs.previous)
+      lines.push(
+        `This follows up their earlier question ${quoted(inputs.previous)}: answer the new question in the light of it, and do not repeat the earlier answer.`,
+      );
+
+    lines.push('', 'What the user has told you (use it, and never ask about it again):');
+    const known = describeContext(inputs.context);
+    lines.push(
+      ...(known.length > 0 ? known.map((line) => `- ${line}`) : ['- Nothing yet about their team, company or what they have tried.']),
+    );
+
+    if (inputs.assumptions.length > 0) {
+      lines.push(
+        '',
+        'Assumptions to challenge: ask about the problem behind each; never endorse it, and say plainly if the approach looks flawed:',
+      );
+      for (const assumption of inputs.assumptions) {
+        lines.push(`- ${assumptionLabels[assumption.kind]} (${quoted(assumption.phrase)}). Ask: ${assumption.challenge}`);
+      }
+    }
+
+    if (inputs.clarifyingQuestions.length > 0) {
+      lines.push('', `Clarifying questions: ask these, and no others (at most ${maxClarifyingQuestions}), after your reasoning:`);
+      lines.push(...inputs.clarifyingQuestions.map((question) => `- ${question}`));
+    } else {
+      lines.push(
+        '',
+        inputs.intent === 'explain' || inputs.baseIntent === 'explain'
+          ? 'Ask no clarifying questions: this asks for an explanation.'
+          : 'Ask no clarifying questions: you know what you need.',
+      );
+    }
+
+    if (inputs.frameworks.length > 0) {
+      lines.push('', 'Frameworks that fit: explain how each applies to this situation, not just its name:');
+      for (const framework of inputs.frameworks) lines.push(`- ${framework.name} (${framework.author}): ${framework.reason}`);
+    } else {
+      lines.push('', 'No framework clearly fits: do not force one in.');
+    }
+
+    if (inputs.baseIntent === 'decide' || inputs.refusal === 'decide_for_user') {
+      lines.push(
+        '',
+        'Do not make the decision for the user. Lay out the trade-offs, what would settle it, and what you would want to know; the choice stays theirs.',
+      );
+    }
+    lines.push(
+      'Think in systems: name a feedback loop or second-order effect when there is one. Be direct; do not validate a flawed plan to be agreeable.',
+    );
+  }
+  lines.push(
+    '',
+    'End your answer with the clarifying questions you asked, and only those, as a fenced JSON block (an empty list if you asked none):',
+    '```json',
+    '{"clarifyingQuestions": ["..."]}',
+    '```',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The conversation policy for one answer, shared by both answer modes: what the user has
+ * told across the conversation, the topic and intent, the assumptions to challenge, the
+ * frameworks that fit, at most two clarifying questions, the summary to open with, whether
+ * to decline (code, off-topic, or a decision handed to Cairn) and, for the chat model, the
+ * prompt block that carries all of it.
+ */
+export function planAnswer(turns: readonly PolicyTurn[], question: string): AnswerPlan {
+  const context = readContext(turns, question);
+  const classification = classifyTopic(question, context);
+  const { topic, secondary, intent, baseIntent, followUp } = classification;
+  const previous = followUp ? context.earlierQuestions[context.earlierQuestions.length - 1] : undefined;
+  const resolvedQuestion = previous ? resolveReferences(question, discussedSubject(previous)) : plain(question);
+
+  const code = detectRefusal(question);
+  const refusal: PolicyRefusal | undefined =
+    code === 'write_code' || code === 'review_code'
+      ? code
+      : topic === 'off_topic'
+        ? 'off_topic'
+        : delegatesDecision.test(plain(question))
+          ? 'decide_for_user'
+          : undefined;
+  const declined = refusal !== undefined && refusal !== 'decide_for_user';
+
+  const assumptions = declined ? [] : recogniseAssumptions(resolvedQuestion, context);
+  const topics = [topic, ...secondary];
+  const frameworks = declined ? [] : frameworksFor(topics, intent, resolvedQuestion, context);
+  const clarifyingQuestions = declined ? [] : clarifyingQuestionsFor(topic, assumptions, context, resolvedQuestion, intent);
+  const summary = summarise(question, context, previous);
+
+  const promptSection = promptSectionOf({
+    summary,
+    topic,
+    secondaryTopics: secondary,
+    intent,
+    baseIntent,
+    context,
+    assumptions,
+    clarifyingQuestions,
+    frameworks,
+    refusal,
+    previous,
+  });
+  return {
+    context,
+    topic,
+    secondaryTopics: secondary,
+    intent,
+    followUp,
+    assumptions,
+    frameworks,
+    clarifyingQuestions,
+    summary,
+    resolvedQuestion,
+    ...(refusal ? { refusal } : {}),
+    promptSection,
+  };
+}

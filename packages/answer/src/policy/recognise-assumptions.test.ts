@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { readContext } from './read-context.js';
+import { recogniseAssumptions } from './recognise-assumptions.js';
+import type { AssumptionKind } from './types.js';
+
+const recognise = (question: string) => recogniseAssumptions(question, readContext([], question));
+const kinds = (question: string): AssumptionKind[] => recognise(question).map((assumption) => assumption.kind);
+const challenge = (question: string, kind: AssumptionKind): string =>
+  recognise(question).find((assumption) => assumption.kind === kind)?.challenge ?? '';
+
+/** Words that would endorse the assumption instead of questioning it. */
+const endorsement =
+  /\b(?:(?:is|sounds like|seems like) a good idea|makes sense|you should (?:hire|fire|rewrite|reorg|ask)|go ahead|sounds right|definitely|you're right|that's right)\b/i;
+
+describe('recogniseAssumptions', () => {
+  it.each([
+    ['We need to hire five more engineers to fix our velocity problem.', 'hire_more'],
+    ['I want to ask for more headcount so we can keep up.', 'hire_more'],
+    ["We're badly understaffed and the backlog keeps growing.", 'hire_more'],
+    ['Leadership wants to throw more people at the launch.', 'hire_more'],
+    ['Velocity is slow on my team. What should I do?', 'velocity_slow'],
+    ['We keep adding engineers but delivery isn’t getting any faster.', 'velocity_slow'],
+    ['Everything takes forever to ship here.', 'velocity_slow'],
+    ["My team just isn't shipping fast enough.", 'velocity_slow'],
+    ['We need a rewrite of the billing service.', 'rewrite'],
+    ["I'm tempted to throw it away and start again from scratch.", 'rewrite'],
+    ['Should I fire my tech lead?', 'fire_someone'],
+    ["I'm thinking about letting Sam go.", 'fire_someone'],
+    ['Should I put my report on a PIP?', 'fire_someone'],
+    ['Should I promote Alex or Priya?', 'decide_for_me'],
+    ['Just tell me what to do: yes or no?', 'decide_for_me'],
+    ['Is it time to split the team?', 'decide_for_me'],
+    ['A reorg will fix our ownership problems.', 'reorg_fixes'],
+    ["What's the industry standard ratio of SREs to product engineers?", 'arbitrary_ratio'],
+    ['How do I measure the productivity of each engineer?', 'individual_metrics'],
+    ['Everyone is working weekends until the launch.', 'short_term_fix'],
+    ['Am I overreacting?', 'seek_validation'],
+  ])('%j carries %s', (question, kind) => {
+    expect(kinds(question)).toContain(kind);
+  });
+
+  it.each([
+    'How do I hire a staff engineer?',
+    'How should I design our interview loop? We need to hire two more engineers this year.',
+    'How do I measure velocity?',
+    'Our team is constantly firefighting. What should we do?',
+    'How do I keep morale up during a launch?',
+    "What's the time it takes to onboard a new hire?",
+    'The board wants a number for engineering productivity without ranking individual engineers.',
+    'Our on-call engineer kept putting out fires all weekend.',
+    'How many engineers should one manager support?',
+  ])('%j carries none of the assumptions it only resembles', (question) => {
+    expect(kinds(question)).toEqual([]);
+  });
+
+  it('challenges "hire more to fix velocity" with the problem behind it, and both assumptions', () => {
+    const question = 'We need to hire five more engineers to fix our velocity problem.';
+    expect(kinds(question)).toEqual(['hire_more', 'velocity_slow']);
+    const hire = challenge(question, 'hire_more');
+    expect(hire).toMatch(/five more engineers/);
+    expect(hire).toMatch(/\?$/);
+    expect(hire).not.toMatch(endorsement);
+    expect(challenge(question, 'velocity_slow')).toMatch(/measure|compared/i);
+  });
+
+  it('asks how velocity is measured and what changed', () => {
+    const text = challenge('Velocity is slow on my team.', 'velocity_slow');
+    expect(text).toMatch(/measur/i);
+    expect(text).toMatch(/changed|different/i);
+  });
+
+  it('asks what changed, not how it is measured, when the user already gave a measure', () => {
+    const text = challenge('Our cycle time has doubled and velocity is down.', 'velocity_slow');
+    expect(text).not.toMatch(/how (?:are you|do you) measur/i);
+    expect(text).toMatch(/changed|move/i);
+  });
+
+  it('words the challenge for the person and the thing named', () => {
+    expect(challenge('Should I fire my tech lead?', 'fire_someone')).toMatch(/your tech lead/);
+    expect(challenge('Should I promote Alex or Priya?', 'decide_for_me')).toMatch(/promoting Alex.*promoting Priya/);
+    expect(challenge('Should we merge it with another team?', 'decide_for_me')).toMatch(/merging it with another team/);
+  });
+
+  it('never endorses what it challenges', () => {
+    const questions = [
+      'We need to hire five more engineers to fix our velocity problem.',
+      'We need a rewrite of the billing service.',
+      'Should I fire my tech lead?',
+      'A reorg will fix our ownership problems.',
+      'Is asking for more headcount the right move?',
+      'Everyone is working weekends until the launch.',
+    ];
+    for (const question of questions) {
+      for (const assumption of recognise(question)) {
+        expect(assumption.challenge, question).not.toMatch(endorsement);
+        expect(assumption.challenge, question).toMatch(/\?$/);
+      }
+    }
+  });
+});

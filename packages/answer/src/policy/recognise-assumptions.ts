@@ -1,0 +1,317 @@
+import { askedDecision } from './classify-topic.js';
+import { toSecondPerson } from './second-person.js';
+import { baseVerbs, gerundPhrase, lowerFirst, pick, plain, splitSentences } from './text-tools.js';
+import type { Assumption, AssumptionKind, ConversationContext } from './types.js';
+
+/** A phrase in the user's first person, said back in the second, without a closing stop. */
+const said = (phrase: string): string => toSecondPerson(phrase).replace(/[\s.?!,;:]+$/, '');
+
+// ── hire_more ─────────────────────────────────────────────────────────────────────────
+
+const peopleWord = String.raw`(?:engineers?|devs?|developers?|people|headcount|folks|sres?|bodies|staff|hands|ics)`;
+const hirePatterns: RegExp[] = [
+  new RegExp(
+    String.raw`\b(?:need|needs|have|want|wants|plan(?:ning)?|going|asked|asking|ask|hoping) (?:to )?(?:hire|add|bring (?:on|in)|recruit|get)\s+(?:(\w+|\d+) )?(?:more |additional |extra )${peopleWord}\b`,
+    'i',
+  ),
+  new RegExp(String.raw`\b(?:hire|hiring|add|adding|recruit|recruiting|get|getting)\s+(?:(\w+|\d+)\s+)?more\s+${peopleWord}`, 'i'),
+  new RegExp(String.raw`\b(?:need|needs|ask(?:ing)? for|request(?:ing)?|get(?:ting)?|want|wants)\s+(?:a lot )?more\s+${peopleWord}\b`, 'i'),
+  /\b(?:we(?:'re| are)|the team is|my team is|our team is|they(?:'re| are)) (?:badly |seriously |just )?(?:under-?staffed|short-?staffed|understaffed)\b|\bnot enough (?:engineers|people|headcount)\b|\btoo few (?:engineers|people)\b/i,
+  /\bthrow (?:more )?(?:people|engineers|bodies|headcount) at\b/i,
+  /\b(?:double|triple|grow) (?:the|my|our) team\b.{0,30}\b(?:to|so)\b/i,
+];
+const hiringProcess =
+  /\b(?:interview\w*|loop|candidates?|offers?|sourcing|job descriptions?|funnel|recruiters?|close|closing|onboard\w*)\b/i;
+const hirePurpose =
+  /\bto (?:fix|solve|speed up|improve|address|deal with|help with|keep up with|handle|ship|deliver|increase|get|catch up|hit|meet|clear|reduce) ([^,.?;!]+)/i;
+const capacityWords =
+  /\b(?:velocity|faster|speed|slow|keep up|capacity|overwhelmed|drowning|backlog|deadline|ship|deliver|firefight\w*|behind)\b/i;
+
+function hireMore(text: string): Assumption | null {
+  const match = hirePatterns.map((pattern) => pattern.exec(text)).find((found) => found !== null);
+  if (!match) return null;
+  // "every time we hire more people" describes what happened, not a plan to hire.
+  if (/\b(?:every time|each time|whenever|when|after|as)\s+(?:we|i|they|you)\s*$/i.test(text.slice(0, match.index))) return null;
+  if (hiringProcess.test(text) && !capacityWords.test(text)) return null;
+  const count = match[1] && !/^(?:a|some|the|lots?|many)$/i.test(match[1]) ? `${match[1]} more` : 'more';
+  const purpose = hirePurpose.exec(text.slice(match.index));
+  const people = `${count} engineers`;
+  const options = purpose
+    ? [
+        `You're counting on ${people} to ${said(purpose[1]!)}: what is slowing the work down today, and would more people fix that or add to the coordination load?`,
+        `What would ${people} change about ${said(purpose[1]!).replace(/^(?:your|the) /, 'your ')}, concretely: is the team short of hands, or is the work held up by priorities, reviews or dependencies that new people would wait on too?`,
+      ]
+    : [
+        `What problem would ${people} solve, and how sure are you that it's capacity rather than priorities, dependencies or review queues that more people would make worse?`,
+        `What would ${people} let you do that the current team can't, and what's stopping the current team from doing it?`,
+        `Before adding people, what is the team's time going to today, and which part of that would ${people} actually take off its plate?`,
+      ];
+  return { kind: 'hire_more', phrase: match[0], challenge: pick(options, text) };
+}
+
+// ── velocity_slow ─────────────────────────────────────────────────────────────────────
+
+const speedNouns = String.raw`velocity|delivery|shipping|throughput|output|productivity|pace|cycle time|lead time|progress`;
+const velocityPatterns: RegExp[] = [
+  new RegExp(
+    String.raw`\b(${speedNouns})\b[^.?!]{0,40}?\b(?:slow|slower|slowing|sluggish|dropp\w*|down|declin\w*|tank\w*|low|lower|a crawl|suffer\w*|not (?:getting )?(?:any )?faster|isn'?t (?:getting )?(?:any )?faster|worse|bad|terrible|poor|stalled|behind|problems?|issues?)\b`,
+    'i',
+  ),
+  new RegExp(String.raw`\b(?:slow|sluggish|low|poor|declining|dropping|falling)\s+(${speedNouns})\b`, 'i'),
+  /\b(?:we|team|teams|engineers|engineering|everyone|it)\b[^.?!]{0,30}?\b(?:ship(?:s|ping)?|deliver(?:s|ing)?|mov(?:e|es|ing)|work(?:s|ing)?)\s+(?:too |so |really |very |painfully )?slow(?:ly)?\b/i,
+  /\b(?:not|aren'?t|isn'?t|never) (?:ship(?:ping)?|deliver(?:ing)?|moving|going) (?:fast|quickly) enough\b/i,
+  /\b(?:takes?|taking) (?:forever|ages|way too long|too long)\b/i,
+  /\b(?:ship|move|deliver) faster\b/i,
+  /\b(?:the team|my team|our team|we)(?:'re| is| are) (?:too |so |really )?slow\b/i,
+];
+
+function velocitySlow(text: string): Assumption | null {
+  const match = velocityPatterns.map((pattern) => pattern.exec(text)).find((found) => found !== null);
+  if (!match) return null;
+  const named = match[1]?.toLowerCase();
+  const measure = named && !['progress', 'output'].includes(named) ? named : /\bdeliver/i.test(match[0]) ? 'delivery' : 'velocity';
+  const measured =
+    /\b(?:measur\w*|metrics?|dora|cycle time|lead time|story points|throughput|deploy(?:ment)? frequency)\b/i.test(text) &&
+    !/\bhow (?:do|should|can) (?:i|we) measure\b/i.test(text);
+  const askerMatch = /\b(?:leadership|the ceo|our ceo|my ceo|the board|my boss|my manager|execs?|the business)\b/i.exec(text)?.[0];
+  const asker = askerMatch ? lowerFirst(askerMatch) : undefined;
+  const options = measured
+    ? [
+        `What changed around the time ${measure} started to drop: the team, the kind of work, on-call load, or its dependencies?`,
+        `When did the numbers start to move, and what else changed then?`,
+      ]
+    : asker
+      ? [
+          `How is ${measure} being measured when ${said(asker)} calls it slow, and compared with when?`,
+          `What does ${said(asker)} compare ${measure} against, and what changed since it felt fast enough?`,
+        ]
+      : [
+          `How are you measuring ${measure} today, and what changed around the time it started to feel slow?`,
+          `What tells you ${measure} is slow: which measure, compared with when, and what changed in between?`,
+          `Slow compared with what? How do you measure ${measure} now, and what was different when it felt fast enough?`,
+        ];
+  return { kind: 'velocity_slow', phrase: match[0], challenge: pick(options, `${text}/velocity`) };
+}
+
+// ── rewrite ───────────────────────────────────────────────────────────────────────────
+
+const rewritePattern =
+  /\b(?:rewrite|rewriting|re-write|rebuild|rebuilding|re-?architect(?:ing)?|re-?platform(?:ing)?|start(?:ing)? (?:over|again) from scratch|from scratch|throw (?:it|everything|the \w+) away|greenfield (?:replacement|rebuild|rewrite))\b/i;
+
+function rewrite(text: string): Assumption | null {
+  const match = rewritePattern.exec(text);
+  if (!match) return null;
+  const object =
+    /\b(?:rewrite|rewriting|re-write|rebuild|rebuilding|re-?architect(?:ing)?|re-?platform(?:ing)?)\s+((?:the|our|my|this|that|it|everything|all of)\b[^,.?;!]{0,40}?)(?=\s+(?:in|from|to|with|using|because|since|so|and|or|but|before|this|next)\b|[,.?;!]|$)/i.exec(
+      text,
+    );
+  const thing = object ? said(object[1]!) : 'it';
+  const options = [
+    `What would rewriting ${thing} fix that an incremental migration wouldn't, and how would you keep the current system and its users served while the rewrite is under way?`,
+    `What problem is the rewrite meant to solve, and what has stopped you from fixing it piece by piece in the system you have?`,
+  ];
+  return { kind: 'rewrite', phrase: match[0], challenge: pick(options, `${text}/rewrite`) };
+}
+
+// ── fire_someone ──────────────────────────────────────────────────────────────────────
+
+const firePatterns: RegExp[] = [
+  /\b(?:fire|firing|sack|sacking|terminate|terminating|dismiss|dismissing|get rid of|part ways with|manage out|push out)\s+((?:my|our|him|her|them|this|that|the|a|an|one of my|someone)\b(?:\s+(?!for\b|because\b|over\b|if\b|or\b|now\b|already\b)[\w-]+){0,3})/i,
+  /\b(?:let|letting)\s+((?:my|our|him|her|them|this|that|the|[A-Z][a-z]+)\b(?:\s+(?!go\b)[\w-]+){0,3}?)\s+go\b/,
+  /\b(?:put|putting)\s+((?:my|our|him|her|them|this|that|the|[A-Z][a-z]+)\b(?:\s+(?!on\b)[\w-]+){0,3}?)\s+on (?:a |an )?(?:pip|performance improvement plan)\b/i,
+];
+
+function fireSomeone(text: string, context: ConversationContext): Assumption | null {
+  let match: RegExpExecArray | null = null;
+  for (const pattern of firePatterns) {
+    match = pattern.exec(text);
+    if (match) break;
+  }
+  if (!match) {
+    if (
+      !/\b(?:fire|firing|let (?:him|her|them) go|pip)\b/i.test(text) ||
+      /\b(?:fire ?fight\w*|on fire|fires|fire drill|fire alarm)\b/i.test(text)
+    )
+      return null;
+  }
+  if (match && /^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(match[1]!)) return null;
+  const object = match?.[1]?.trim() ?? '';
+  const pronoun = !object || /^(?:him|her|them|someone|this|that)$/i.test(object);
+  const person = pronoun ? (context.people[context.people.length - 1]?.phrase ?? '') : object;
+  const named = person ? said(person) : '';
+  const options = named
+    ? [
+        `What exactly is the gap between what ${named} is doing and what the role needs, and have they heard that from you plainly, with specific examples?`,
+        `What has ${named} done, or not done, that has you considering this, and how clearly have they been told what has to change?`,
+        `If ${named} were asked today what you need from them, would they know? What have you told them so far, and how did they respond?`,
+      ]
+    : [
+        `What exactly is the gap between what they're doing and what the role needs, and have they heard that from you plainly, with specific examples?`,
+        `What have they done, or not done, that has you considering this, and how clearly have they been told what has to change?`,
+        `If they were asked today what you need from them, would they know? What have you told them so far, and how did they respond?`,
+      ];
+  return { kind: 'fire_someone', phrase: match?.[0] ?? 'fire', challenge: pick(options, `${text}/fire`) };
+}
+
+// ── decide_for_me ─────────────────────────────────────────────────────────────────────
+
+/** The action of a yes/no "Should I/we …?" question, or the two options of an either/or one. */
+function choiceIn(text: string): { action?: string; options?: [string, string] } {
+  for (const sentence of splitSentences(text)) {
+    const either = /\bshould (?:i|we) ([^?.]{2,60}?),? or (?:should (?:i|we) )?([^?.]{2,60}?)\s*\?/i.exec(sentence);
+    if (either) {
+      const first = said(either[1]!);
+      let second = said(either[2]!);
+      // "promote Alex or Priya": the second option shares the first one's verb.
+      const verb = /^\w+/.exec(first)?.[0] ?? '';
+      if (!baseVerbs.has((/^\w+/.exec(second)?.[0] ?? '').toLowerCase())) second = `${verb} ${second}`;
+      return { options: [gerundPhrase(first), gerundPhrase(second)] };
+    }
+    const yesNo =
+      /^(?:(?:so|ok|okay|honestly|basically),?\s+)?should (?:i|we) ([^?]{2,80}?)\s*\?/i.exec(sentence) ??
+      /\bshould (?:i|we) ([^?]{2,80}?)\s*\?$/i.exec(sentence);
+    if (yesNo && !/^(?:be|feel)\b/i.test(yesNo[1]!)) {
+      // "Should I stay, and if so how do I…": the action ends where the next question starts.
+      const action = yesNo[1]!.split(/,\s*(?:and|or|but)\b|\s+(?:and|or)\s+(?=(?:if|how|what|why|when|where)\b)/i)[0]!;
+      return { action: gerundPhrase(said(action)) };
+    }
+    const time = /\bis it (?:time|the right (?:call|move|time|decision)) to ([^?]{2,80}?)\s*\?/i.exec(sentence);
+    if (time) return { action: gerundPhrase(said(time[1]!)) };
+    const move = /\bis ([^?.]{3,60}) the right (?:move|call|decision|choice)\b/i.exec(sentence);
+    if (move) return { action: said(move[1]!) };
+  }
+  return {};
+}
+
+function decideForMe(text: string): Assumption | null {
+  const asked = askedDecision(text);
+  if (!asked) return null;
+  const choice = choiceIn(text);
+  const options = choice.options
+    ? [
+        `What would have to be true for ${choice.options[0]} to be the better choice over ${choice.options[1]}, and which of those things do you already know?`,
+        `What are you hoping to get from ${choice.options[0]} that ${choice.options[1]} wouldn't give you, and what would you lose?`,
+      ]
+    : choice.action
+      ? [
+          `What are you hoping ${choice.action} will change, and what would you need to see to know it was the right call?`,
+          `What would have to be true for ${choice.action} to be the right move, and which of those things do you know today?`,
+          `What problem is ${choice.action} meant to solve, and what would you try first if it were off the table?`,
+        ]
+      : [
+          `What outcome matters most to you here, and what would you need to see to choose with confidence?`,
+          `What are you trying to achieve, and what would make one option clearly better than the others for you?`,
+        ];
+  return { kind: 'decide_for_me', phrase: asked, challenge: pick(options, `${text}/decide`) };
+}
+
+// ── reorg_fixes ───────────────────────────────────────────────────────────────────────
+
+const reorgPattern =
+  /\b(?:need|needs|want|wants|plan(?:ning)?|going|time|have) (?:to )?(?:do )?(?:a |another )?(?:reorg|re-?organi[sz]e|re-?organi[sz]ation|restructur\w*)\b|\b(?:a |the )?(?:reorg|restructur\w*|re-?organi[sz]ation) (?:will|would|should|could|is going to) (?:fix|solve|help|sort)\b|\breorg(?:ani[sz]e)? (?:the|our|my) teams? (?:to|so)\b/i;
+
+function reorgFixes(text: string): Assumption | null {
+  const match = reorgPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    `What problem should the new structure solve (which handoffs or ownership gaps hurt today), and does the shape you have in mind follow how the product and its architecture divide?`,
+    `What would be different the week after the reorg, and could a smaller change, such as moving one ownership boundary, get you most of that?`,
+  ];
+  return { kind: 'reorg_fixes', phrase: match[0], challenge: pick(options, `${text}/reorg`) };
+}
+
+// ── arbitrary_ratio ───────────────────────────────────────────────────────────────────
+
+const ratioPattern =
+  /\b(?:ratio|proportion|percentage|percent|share|split) of\b[^.?!]{0,50}?\b(?:infra\w*|platform|product|sres?|qa|test(?:ers|ing)?|security|devops)\b|\bone (?:sre|qa|platform engineer|infra(?:structure)? engineer|security engineer|tester)s? (?:per|for every) \w+|\b(?:industry|standard|typical|right|ideal|golden|healthy) (?:ratio|ratios|proportion|split)\b(?![^.?!]{0,30}\bmanagers?\b)|\bhow many (?:engineers|people) should (?:work on|be on|go to|sit in) (?:the )?(?:platform|infra\w*)/i;
+
+function arbitraryRatio(text: string): Assumption | null {
+  const match = ratioPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    `What problem is the ratio meant to settle? Which shared capabilities do your product teams depend on, and who owns them today?`,
+    `Ratios borrowed from other companies describe their architecture, not yours: which parts of your product need shared platforms, and where are teams blocked for lack of one?`,
+  ];
+  return { kind: 'arbitrary_ratio', phrase: match[0], challenge: pick(options, `${text}/ratio`) };
+}
+
+// ── individual_metrics ────────────────────────────────────────────────────────────────
+
+const individualMetricPattern =
+  /\b(?:lines of code|commits? per|number of commits|story points per (?:engineer|person|dev\w*)|stack[- ]rank\w*|rank(?:ing)? (?:my|our|the|individual|each) (?:engineers|developers|devs|people)|individual (?:developer |engineer )?productivity|measure (?:each|every|individual) (?:engineer|developer|dev|person)|productivity of (?:each|every|individual) (?:engineer|developer|dev))\b/i;
+
+function individualMetrics(text: string): Assumption | null {
+  const match = individualMetricPattern.exec(text);
+  if (!match) return null;
+  const before = text.slice(Math.max(0, match.index - 30), match.index);
+  if (/\b(?:without|not|never|avoid|don'?t want to|instead of)\b[^.?!]*$/i.test(before)) return null;
+  const options = [
+    `What decision will the number inform, and what will engineers start optimising once they know they're measured by it?`,
+    `What are you trying to learn about the team that a per-person count would tell you, and what would it miss?`,
+  ];
+  return { kind: 'individual_metrics', phrase: match[0], challenge: pick(options, `${text}/metrics`) };
+}
+
+// ── short_term_fix ────────────────────────────────────────────────────────────────────
+
+const shortTermPattern =
+  /\b(?:work(?:ing)? (?:weekends|nights|evenings|every evening|every weekend|late|overtime)|mandatory overtime|crunch(?: time| mode)?|skip(?:ping)? (?:code reviews?|tests|testing|qa)|cut(?:ting)? corners|just (?:do )?a quick (?:fix|hack)|(?:ship|do|push) a quick (?:fix|hack)|just (?:patch|hack) it|death march|push(?:ing)? through)\b/i;
+
+function shortTermFix(text: string): Assumption | null {
+  const match = shortTermPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    `What will this cost in three months (burnout, quality, people leaving), and what's creating the pressure in the first place?`,
+    `If this gets you past the next deadline, what happens to the one after it? Where is the pressure coming from?`,
+  ];
+  return { kind: 'short_term_fix', phrase: match[0], challenge: pick(options, `${text}/short`) };
+}
+
+// ── seek_validation ───────────────────────────────────────────────────────────────────
+
+const validationPattern =
+  /\b(?:am i (?:right|wrong|crazy|overreacting|being unreasonable)|isn'?t it (?:obvious|clear)|don'?t you (?:agree|think)|(?:tell|reassure) me (?:that )?(?:i'?m|i am|this is|it'?s) (?:right|doing|fine|ok|okay)|(?:that|this|it)(?:'s| is) (?:the right call|a good idea|the right thing),? (?:right|isn'?t it|yes)\b|(?:just )?(?:confirm|validate) (?:that|my|this)|i'?m (?:sure|certain|convinced) (?:that )?[^.?!]{3,80}(?:right|yes|correct)\s*\?)/i;
+
+function seekValidation(text: string): Assumption | null {
+  const match = validationPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    `What's the strongest argument against your view, and who on your team would make it?`,
+    `If you turned out to be wrong about this, what would you expect to see first?`,
+  ];
+  return { kind: 'seek_validation', phrase: match[0], challenge: pick(options, `${text}/validate`) };
+}
+
+/** Kinds that carry their own decision: with one of them, "decide for me" adds no new question. */
+export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([
+  'hire_more',
+  'rewrite',
+  'fire_someone',
+  'reorg_fixes',
+  'arbitrary_ratio',
+]);
+
+/**
+ * The assumptions the persona challenges rather than accepts ("we need to hire more",
+ * "velocity is slow", "we need a rewrite", "should I fire…", a decision asked of Cairn, and
+ * what the spec's "Challenge assumptions", "Think in systems" and "Be direct" imply:
+ * a reorg as the fix, borrowed ratios, per-person metrics, short-term fixes, a request for
+ * validation), most specific first. Each carries a question about the problem behind it,
+ * worded for the situation; none endorses the assumption.
+ */
+export function recogniseAssumptions(question: string, context: ConversationContext): Assumption[] {
+  const text = plain(question);
+  const found = [
+    hireMore(text),
+    fireSomeone(text, context),
+    rewrite(text),
+    reorgFixes(text),
+    arbitraryRatio(text),
+    velocitySlow(text),
+    individualMetrics(text),
+    shortTermFix(text),
+    seekValidation(text),
+    decideForMe(text),
+  ].filter((assumption): assumption is Assumption => assumption !== null);
+  return found;
+}

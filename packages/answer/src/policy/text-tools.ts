@@ -1,0 +1,344 @@
+/** Small, dependency-free helpers for the policy's reading and writing of English. */
+
+/** Typographic apostrophes and quotes as plain ones, spaces collapsed. */
+export function plain(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The sentences of a message, each with its closing punctuation. Splits after `.`, `?`, `!`
+ * and `;` followed by a space, and at a dash that opens a question ("… left — how do I…?"),
+ * but not after common abbreviations ("e.g.", "vs.", "Dr.").
+ */
+export function splitSentences(text: string): string[] {
+  const cleaned = plain(text);
+  if (!cleaned) return [];
+  const protectedText = cleaned.replace(/\b(e\.g|i\.e|vs|etc|dr|mr|mrs|ms|approx|incl)\./gi, (match) => match.replace(/\./g, '\uE000'));
+  const pieces = protectedText
+    .split(
+      /(?<=[.?!;])\s+(?=["'(]?[A-Za-z0-9])|\s+[\u2014\u2013]\s+|\s+--?\s+(?=(?:how|what|why|should|can|is|do|which|when|where|who)\b)/i,
+    )
+    .map((piece) => piece.replace(/\uE000/g, '.').trim())
+    .filter(Boolean);
+  return pieces;
+}
+
+/** Whether a sentence is a question: it ends with a question mark. */
+export const isQuestionSentence = (sentence: string): boolean => /\?\s*["')]*$/.test(sentence);
+
+/** A 32-bit FNV-1a hash: stable across runs, for choosing among wordings. */
+export function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+  return value >>> 0;
+}
+
+/** One of `options`, chosen by the key's hash (the same key always gets the same one). */
+export function pick<T>(options: readonly T[], key: string): T {
+  return options[hash(key) % options.length]!;
+}
+
+export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Words that are ordinary at the start of a sentence and lower-cased inside one. */
+const commonOpeners = new Set(
+  `a an the my our your his her their its this that these those there here it i'm i've i'd we we're we've you you're they he she
+  one two three four five six seven eight nine ten some any every each all no nobody none everyone everybody someone somebody
+  people candidates engineers managers leadership finance product engineering management velocity delivery our
+  how what why when where which who whom whose should can could would will do does did is are was were has have had am
+  may might must shall and but so or if as at in on for with after before since because while during from to by of
+  just still also now lately recently honestly basically actually currently last next over for months years weeks
+  whenever halfway everything nothing something anything most many much more few several both either neither
+  morale hiring attrition code quality performance`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
+ * Lower-cases the first letter of a clause that will sit inside a sentence, unless its first
+ * word looks like a proper noun or an acronym ("CTO", "Sarah", "BICEPS").
+ */
+export function lowerFirst(text: string): string {
+  const first = /^[A-Za-z']+/.exec(text)?.[0] ?? '';
+  if (!first) return text;
+  if (first.length > 1 && first === first.toUpperCase()) return text;
+  if (first === 'I' || first.startsWith("I'")) return text;
+  if (!commonOpeners.has(first.toLowerCase())) return text;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Auxiliaries and modals, which invert with the subject in a question. */
+export const auxiliaries = new Set([
+  'do',
+  'does',
+  'did',
+  'is',
+  'are',
+  'am',
+  'was',
+  'were',
+  'has',
+  'have',
+  'had',
+  'should',
+  'can',
+  'could',
+  'would',
+  'will',
+  'might',
+  'may',
+  'must',
+  'shall',
+]);
+
+export const modals = new Set(['should', 'can', 'could', 'would', 'will', 'might', 'may', 'must', 'shall']);
+export const beForms = new Set(['is', 'are', 'am', 'was', 'were']);
+
+/** Words that open a noun phrase: a verb never follows one directly. */
+export const determiners = new Set([
+  'a',
+  'an',
+  'the',
+  'my',
+  'our',
+  'your',
+  'his',
+  'her',
+  'their',
+  'its',
+  'this',
+  'that',
+  'these',
+  'those',
+  'each',
+  'every',
+  'some',
+  'any',
+  'no',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'several',
+  'many',
+  'more',
+  'most',
+  'new',
+  'other',
+  'another',
+  'all',
+]);
+
+export const prepositions = new Set([
+  'of',
+  'in',
+  'on',
+  'at',
+  'for',
+  'with',
+  'without',
+  'to',
+  'from',
+  'by',
+  'about',
+  'into',
+  'onto',
+  'over',
+  'under',
+  'between',
+  'across',
+  'after',
+  'before',
+  'during',
+  'since',
+  'through',
+  'within',
+  'around',
+  'against',
+  'among',
+  'like',
+  'than',
+  'via',
+]);
+
+/** Common base forms of verbs in leaders' questions: how a subject's end is found without a tagger. */
+export const baseVerbs = new Set(
+  `accept act add address adopt advocate affect agree align allocate announce answer apply approach argue arrange ask assess
+  assign avoid back balance be become begin believe bring build buy calibrate care carve change choose claim close coach
+  come commit communicate compare compensate complain consider contain continue convince cope count create cut deal decide
+  define delegate deliver demand deploy describe design develop differ disagree discuss distinguish divide do document drive
+  drop earn encourage engage ensure escalate estimate evaluate expect explain face fail feel fight figure find finish fire
+  fit fix focus follow forget frame get give go grow handle happen hate have hear help hire hold identify ignore implement
+  improve include increase influence introduce invest involve keep know land last lead learn leave let listen live look
+  lose make manage matter mean measure meet mentor merge miss motivate move need negotiate notice offer onboard open organise
+  organize own pay perform pick pitch plan play prepare present prevent prioritise prioritize produce promote propose protect
+  prove push put quit raise reach react read realise realize reason receive recognise recognize recommend recover recruit
+  reduce refuse relate remember remove repair replace report represent resolve respond rest restructure retain return review
+  rewrite roll run say scale scope see seem sell send set settle share ship show shrink size slow solve sort speak spend split
+  sponsor stand start stay step stop structure succeed suggest support survive take talk teach tell tend test think
+  track train transition treat trust try turn understand use value view wait want warn win work worry write sit own belong
+  cover sound reward rank sign approve block unblock pair rotate fall rise break spread stick serve cost afford
+  behave hurt benefit prefer tackle decline accept attract retain onboard hire fire mean look`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+const irregularPast: Record<string, string> = {
+  be: 'was',
+  become: 'became',
+  begin: 'began',
+  bring: 'brought',
+  build: 'built',
+  buy: 'bought',
+  choose: 'chose',
+  come: 'came',
+  cut: 'cut',
+  deal: 'dealt',
+  do: 'did',
+  feel: 'felt',
+  fight: 'fought',
+  find: 'found',
+  forget: 'forgot',
+  get: 'got',
+  give: 'gave',
+  go: 'went',
+  have: 'had',
+  hear: 'heard',
+  hold: 'held',
+  keep: 'kept',
+  know: 'knew',
+  lead: 'led',
+  leave: 'left',
+  let: 'let',
+  lose: 'lost',
+  make: 'made',
+  mean: 'meant',
+  meet: 'met',
+  pay: 'paid',
+  put: 'put',
+  quit: 'quit',
+  read: 'read',
+  run: 'ran',
+  say: 'said',
+  see: 'saw',
+  sell: 'sold',
+  send: 'sent',
+  set: 'set',
+  speak: 'spoke',
+  spend: 'spent',
+  split: 'split',
+  stand: 'stood',
+  take: 'took',
+  teach: 'taught',
+  tell: 'told',
+  think: 'thought',
+  understand: 'understood',
+  win: 'won',
+  write: 'wrote',
+};
+
+const vowel = /[aeiou]/;
+
+/** Whether a one-syllable verb doubles its last consonant before -ed/-ing (stop → stopped, plan → planning). */
+function doublesFinal(verb: string): boolean {
+  const syllables = verb.match(/[aeiouy]+/g)?.length ?? 0;
+  return syllables === 1 && /[^aeiou][aeiou][bdgklmnprtv]$/.test(verb);
+}
+
+/** The third person singular of a base verb: keep → keeps, go → goes, try → tries, be → is. */
+export function thirdPerson(verb: string): string {
+  if (verb === 'be') return 'is';
+  if (verb === 'have') return 'has';
+  if (/(s|sh|ch|x|z|o)$/.test(verb)) return `${verb}es`;
+  if (/[^aeiou]y$/.test(verb)) return `${verb.slice(0, -1)}ies`;
+  return `${verb}s`;
+}
+
+/** The simple past of a base verb: irregular ones from a table, regular ones by rule. */
+export function pastTense(verb: string): string {
+  const irregular = irregularPast[verb];
+  if (irregular) return irregular;
+  if (verb.endsWith('e')) return `${verb}d`;
+  if (/[^aeiou]y$/.test(verb)) return `${verb.slice(0, -1)}ied`;
+  if (doublesFinal(verb)) return `${verb}${verb.slice(-1)}ed`;
+  return `${verb}ed`;
+}
+
+/** The -ing form of a base verb: merge → merging, split → splitting, lie → lying, see → seeing. */
+export function gerund(verb: string): string {
+  if (verb === 'be') return 'being';
+  if (verb.endsWith('ie')) return `${verb.slice(0, -2)}ying`;
+  if (/[^aeiouy]e$/.test(verb) && verb.length > 2) return `${verb.slice(0, -1)}ing`;
+  if (doublesFinal(verb) && vowel.test(verb)) return `${verb}${verb.slice(-1)}ing`;
+  return `${verb}ing`;
+}
+
+/** The phrase with its first word (a base verb) turned into its -ing form: "merge it with…" → "merging it with…". */
+export function gerundPhrase(phrase: string): string {
+  return phrase.replace(/^([A-Za-z]+)/, (verb) => gerund(verb.toLowerCase()));
+}
+
+const numberWords: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  hundred: 100,
+  dozen: 12,
+};
+
+/** The number words a size may be written with, as a regular-expression alternation. */
+export const numberWordPattern = String.raw`(?:\d[\d,]*(?:\.\d+)?k?|(?:a |two |three |a couple of )?(?:dozen|hundred)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)`;
+
+/** The value of a number as the user wrote it ("60", "1,200", "2k", "twelve", "forty-five", "two dozen"). */
+export function parseNumber(text: string): number | null {
+  const cleaned = text.toLowerCase().replace(/,/g, '').trim();
+  const digits = /^(\d+(?:\.\d+)?)(k?)$/.exec(cleaned);
+  if (digits) return Math.round(Number(digits[1]) * (digits[2] ? 1000 : 1));
+  const words = cleaned
+    .replace(/^a couple of /, 'two ')
+    .replace(/^an? /, 'one ')
+    .split(/[\s-]+/);
+  let total = 0;
+  let current = 0;
+  for (const word of words) {
+    const value = numberWords[word];
+    if (value === undefined) return null;
+    if (word === 'hundred' || word === 'dozen') current = (current || 1) * value;
+    else current += value;
+  }
+  total += current;
+  return total > 0 ? total : null;
+}
