@@ -28,6 +28,9 @@ describe('standaloneSentences', () => {
     expect(leansOnPrevious('Itemised budgets help teams plan.')).toBe(false);
     expect(isQuotable('There are three reasons:')).toBe(false);
     expect(isQuotable('Feedback works best when it is specific and timely.')).toBe(true);
+    expect(isQuotable('What would you do if your best engineer quit tomorrow?')).toBe(false);
+    expect(isQuotable('Where should the boundary between two teams be? He concluded that sizing is the challenge.')).toBe(false);
+    expect(isQuotable('Ask for the impact: "What did it affect?" and listen.')).toBe(true);
   });
 });
 

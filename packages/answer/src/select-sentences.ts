@@ -35,10 +35,19 @@ export function leansOnPrevious(sentence: string): boolean {
 /**
  * May a sentence be quoted as a point: not about the note itself, not addressed to a model
  * (a crawled page's injection), not carrying its own links, images, HTML or citation
- * markers, and not ending in a colon (the start of a list the answer would not show).
+ * markers, not ending in a colon (the start of a list the answer would not show), and not
+ * a question of the source's own (it would read as one put to the user; a quoted question
+ * inside a sentence stays).
  */
 export function isQuotable(sentence: string): boolean {
-  return !metaSentence.test(sentence) && !isInstructionLike(sentence) && !carriesLinksOrMarkup(sentence) && !/[:;,–—-]\s*$/.test(sentence);
+  return (
+    !metaSentence.test(sentence) &&
+    !isInstructionLike(sentence) &&
+    !carriesLinksOrMarkup(sentence) &&
+    // A colon opens a list the answer would not show; a source's own question would read as one put to the user.
+    !/[:;,–—-]\s*$/.test(sentence) &&
+    !splitSentences(sentence).some((part) => /\?\s*$/.test(part))
+  );
 }
 
 /**

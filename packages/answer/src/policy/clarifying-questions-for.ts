@@ -122,7 +122,7 @@ const generic: Record<ContextNeed, Wordings> = {
   tried: [
     'What have you already tried, and what happened?',
     "What's been tried so far, and why didn't it stick?",
-    'Have you tried anything yet? If so, what did you learn from it?',
+    'Have you tried anything yet, and if so, what did you learn from it?',
     'What have you or the team done about it so far?',
     'Has anyone tried to fix this before, and what came of it?',
   ],

@@ -98,3 +98,18 @@ describe('recogniseAssumptions', () => {
     }
   });
 });
+
+describe('velocity_slow without a verb of work', () => {
+  it.each([
+    'The board keeps saying engineering is too slow. What do I tell them?',
+    'Honestly the team feels slow lately.',
+    'Our engineers are way too slow.',
+  ])('recognises "%s" and asks about the problem behind it', (question) => {
+    expect(kinds(question)).toContain('velocity_slow');
+    expect(challenge(question, 'velocity_slow')).toMatch(/\?$/);
+  });
+
+  it('does not read slowness of a system as a claim about the team', () => {
+    expect(kinds('Our CI pipeline is slow; how do we speed up builds?')).not.toContain('velocity_slow');
+  });
+});

@@ -61,6 +61,8 @@ const velocityPatterns: RegExp[] = [
   /\b(?:we|team|teams|engineers|engineering|everyone|it)\b[^.?!]{0,30}?\b(?:ship(?:s|ping)?|deliver(?:s|ing)?|mov(?:e|es|ing)|work(?:s|ing)?)\s+(?:too |so |really |very |painfully )?slow(?:ly)?\b/i,
   /\b(?:not|aren'?t|isn'?t|never) (?:ship(?:ping)?|deliver(?:ing)?|moving|going) (?:fast|quickly) enough\b/i,
   /\b(?:takes?|taking) (?:forever|ages|way too long|too long)\b/i,
+  // "Engineering is too slow", "the team feels slow": the claim about speed, without a verb of work.
+  /\b(?:engineering|development|product development|(?:the |our |my )?(?:eng(?:ineering)? )?teams?|we|they|engineers)\s+(?:is|are|'re|feels?|seems?|has been|have been)\s+(?:too |so |really |very |way too |much too )?slow\b/i,
   /\b(?:ship|move|deliver) faster\b/i,
   /\b(?:the team|my team|our team|we)(?:'re| is| are) (?:too |so |really )?slow\b/i,
 ];
@@ -88,7 +90,7 @@ function velocitySlow(text: string): Assumption | null {
       : [
           `How are you measuring ${measure} today, and what changed around the time it started to feel slow?`,
           `What tells you ${measure} is slow: which measure, compared with when, and what changed in between?`,
-          `Slow compared with what? How do you measure ${measure} now, and what was different when it felt fast enough?`,
+          `Slow compared with what: how do you measure ${measure} now, and what was different when it felt fast enough?`,
         ];
   return { kind: 'velocity_slow', phrase: match[0], challenge: pick(options, `${text}/velocity`) };
 }
@@ -143,12 +145,12 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
     ? [
         `What exactly is the gap between what ${named} is doing and what the role needs, and have they heard that from you plainly, with specific examples?`,
         `What has ${named} done, or not done, that has you considering this, and how clearly have they been told what has to change?`,
-        `If ${named} were asked today what you need from them, would they know? What have you told them so far, and how did they respond?`,
+        `What have you told ${named} so far about what you need from them, and how did they respond?`,
       ]
     : [
         `What exactly is the gap between what they're doing and what the role needs, and have they heard that from you plainly, with specific examples?`,
         `What have they done, or not done, that has you considering this, and how clearly have they been told what has to change?`,
-        `If they were asked today what you need from them, would they know? What have you told them so far, and how did they respond?`,
+        `What have you told them so far about what you need from them, and how did they respond?`,
       ];
   return { kind: 'fire_someone', phrase: match?.[0] ?? 'fire', challenge: pick(options, `${text}/fire`) };
 }
@@ -229,7 +231,7 @@ function arbitraryRatio(text: string): Assumption | null {
   const match = ratioPattern.exec(text);
   if (!match) return null;
   const options = [
-    `What problem is the ratio meant to settle? Which shared capabilities do your product teams depend on, and who owns them today?`,
+    `What problem is the ratio meant to settle, and which shared capabilities do your product teams depend on today?`,
     `Ratios borrowed from other companies describe their architecture, not yours: which parts of your product need shared platforms, and where are teams blocked for lack of one?`,
   ];
   return { kind: 'arbitrary_ratio', phrase: match[0], challenge: pick(options, `${text}/ratio`) };
@@ -262,7 +264,7 @@ function shortTermFix(text: string): Assumption | null {
   if (!match) return null;
   const options = [
     `What will this cost in three months (burnout, quality, people leaving), and what's creating the pressure in the first place?`,
-    `If this gets you past the next deadline, what happens to the one after it? Where is the pressure coming from?`,
+    `If this gets you past the next deadline, what happens to the one after it, and where is the pressure coming from?`,
   ];
   return { kind: 'short_term_fix', phrase: match[0], challenge: pick(options, `${text}/short`) };
 }
