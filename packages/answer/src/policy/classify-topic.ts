@@ -15,6 +15,7 @@ type Cue = [RegExp, number];
 const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
   staff_plus: [
     [/\bstaff (?:engineers?|principal|roles?|title|level|promotions?|positions?|archetypes?|eng)\b|\bstaff-level\b|\bstaff principal\b/, 3],
+    [/\b(?:become|becoming|get(?:ting)? to|promot\w* to|reach(?:ing)?|make|making) (?:staff|principal)\b/, 3],
     [/\bprincipal(?:-level)? (?:engineers?|roles?|title|level)\b|\bdistinguished engineers?\b|\bsenior principal\b/, 3],
     [/\barchetypes?\b|\bright hand\b|\bsolvers?\b/, 3],
     [
@@ -26,6 +27,11 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
   ],
   org_design: [
     [/\breorg(?:anization|anize|anizing|s)?\b|\bre-?organiz\w*|\brestructur\w*/, 3],
+    // Who owns what as the organisation grows.
+    [
+      /\bwhich teams? (?:should )?owns?\b|\bowns? which (?:parts?|areas?|pieces?)\b|\bgrow(?:s|ing)? from \d+ to \d+ teams\b|\bdomain layer\b/,
+      3,
+    ],
     [
       /\borg(?:anization(?:al)?)? (?:chart|structure|design|shape)\b|\bteam (?:structure|topolog\w*|boundaries|shape|sizes?|sizing)\b|\breporting lines?\b/,
       3,

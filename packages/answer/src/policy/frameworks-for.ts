@@ -14,7 +14,7 @@ interface FrameworkEntry {
 export const frameworkCatalogue: Record<FrameworkName, FrameworkEntry> = {
   'Technical Coherence': {
     author: 'Jack Danger',
-    named: /\btechnical coherence\b|\bthree-layer\b|\bux domains?\b|\bdomain engineering\b|\bjack danger\b/,
+    named: /\btechnical coherence\b|\bthree-layer\b|\bux domains?\b|\bdomain (?:engineering|layer)\b|\bjack danger\b/,
     purpose:
       'deriving the org from the product architecture: product, domain and infrastructure engineering layers instead of borrowed ratios',
   },
@@ -98,7 +98,7 @@ const ownEmotionCue =
 const sponsorshipCue =
   /\b(?:passed over|overlooked|invisible|nobody (?:senior |above \w+ )?(?:knows|notices)|big projects|high-profile|visible projects?|stretch (?:projects?|assignments?)|visibility|get (?:noticed|promoted)|promot\w*|underrepresented|woman|women|minorit\w*|rooms? (?:i'?m|they'?re|she'?s|he'?s) not in|vouch\w*|advocat\w*|handpicked|recognition)\b/;
 const loopCue =
-  /\b(?:keeps? (?:growing|getting (?:worse|bigger|slower|longer)|piling|increasing|coming back)|(?:grows|growing|worse) every (?:week|sprint|month|quarter)|backlog (?:grows|keeps)|firefight\w*|more and more|the more we|snowball\w*|vicious|never catches up|can'?t keep up|drowning|keep adding|each hire|every time we hire|goes up every time)\b/;
+  /\b(?:keeps? (?:growing|getting (?:worse|bigger|slower|longer)|piling|increasing|coming back)|(?:grows|growing|worse) every (?:week|sprint|month|quarter)|backlog (?:grows|keeps)|firefight\w*|more and more|the more we|snowball\w*|vicious|never (?:seems? to )?catch(?:es)? up|can'?t keep up|as a system|drowning|keep adding|each hire|every time we hire|goes up every time)\b/;
 const staffRoleCue =
   /\b(?:shapes?|kinds?|types?|role|roles|need|needs|path|do all day|expect\w*|job|extension of|borrow\w* (?:my|her|his|their) authority|archetypes?)\b/;
 const staffCue = /\b(?:staff|principal|senior individual contributor|top-level individual contributor|architect)\b/;

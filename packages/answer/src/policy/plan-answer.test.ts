@@ -146,3 +146,18 @@ describe('planAnswer: the prompt section', () => {
     expect(parsed.text).toBe('You want to know how to carve up the org.\n\nStart from the product.');
   });
 });
+
+describe('frameworks for questions that name the situation, not the framework', () => {
+  it.each([
+    ['How should I decide which teams own which parts of our product as we grow from 4 to 10 teams?', 'Technical Coherence'],
+    ['What would the domain layer look like for a payments product like ours?', 'Technical Coherence'],
+    ['I manage a senior engineer who wants to become staff. How do I help her get there?', 'Staff Archetypes'],
+    ['We keep hiring but never seem to catch up on the roadmap. How do I think about that as a system?', 'Systems Thinking'],
+  ])('offers the framework that fits "%s"', (question, framework) => {
+    expect(planAnswer([], question).frameworks.map((suggestion) => suggestion.name)).toContain(framework);
+  });
+
+  it('still offers none for a question about a database schema', () => {
+    expect(planAnswer([], "What's the best way to structure our database schema architecture?").frameworks).toEqual([]);
+  });
+});
