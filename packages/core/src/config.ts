@@ -135,7 +135,7 @@ export interface CairnConfig {
   answerMode: 'llm' | 'extractive';
   /** A replacement for the bundled persona prompt. */
   personaPath: string | undefined;
-  /** The embedding model id: `local-hash-v1` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
+  /** The embedding model id: `local-semantic-v1` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
   embeddingModel: string;
   host: string;
   port: number;

@@ -1,6 +1,7 @@
 /**
- * Turns texts into vectors. Implementations: the local hashing embedder (the default),
- * OpenAI embeddings, and SwitchingEmbedder (which delegates to one of them). Each runs the
+ * Turns texts into vectors. Implementations: the local semantic embedder (the default),
+ * the local hashing embedder, OpenAI embeddings, and SwitchingEmbedder (which delegates to
+ * one of them). Each runs the
  * same contract suite (packages/embed/test/embedder.contract.int.test.ts).
  */
 export interface Embedder {
