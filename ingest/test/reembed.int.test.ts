@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalHashEmbedder, LocalSemanticEmbedder, OpenAIEmbedder } from '@cairn/embed';
+import { isSparseEmbedding } from '@cairn/core';
 import { Store } from '@cairn/store';
 import { startFakeOpenAIServer, testRuntimes, type FakeOpenAIServer } from '@cairn/testing';
 import { bylineOf, embeddingInput, loadStarterCorpus, reembedChunks } from '../src/index.js';
@@ -68,16 +69,34 @@ describe.each(testRuntimes)('re-embedding the stored passages on $name', (runtim
     expect(server.requests.length).toBe(calls);
   }, 60_000);
 
-  it('switches to the local semantic model from the stored passages, embedding each with its context as ingestion does', async () => {
-    const semantic = await LocalSemanticEmbedder.open(await mkdtemp(join(tmpdir(), 'cairn-reembed-')));
+  it('switches to the local semantic models from the stored passages, dense v1 then sparse v2, embedding each as ingestion does', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-reembed-'));
+    const dense = await LocalSemanticEmbedder.open(dataDir, 'local-semantic-v1');
+    expect((await reembedChunks(store, dense, { batchSize: 100 })).activated).toBe(true);
+    expect((await store.embeddings.activeModel())?.id).toBe('local-semantic-v1');
+
+    // A database embedded with v1 moves to v2: sparse vectors in their own column and index.
+    const semantic = await LocalSemanticEmbedder.open(dataDir);
     const [passage] = await store.embeddings.missing(semantic.model, 1);
     expect(passage!.source).toBe('starter-notes');
     const result = await reembedChunks(store, semantic, { batchSize: 100 });
     expect(result.activated).toBe(true);
-    expect((await store.embeddings.activeModel())?.id).toBe('local-semantic-v1');
+    expect(await store.embeddings.activeModel()).toMatchObject({ id: 'local-semantic-v2', vectorType: 'sparsevec' });
     const stored = await store.embeddings.findCached(semantic.model, [passage!.contentHash]);
-    const expected = semantic.embed(embeddingInput(passage!.heading, passage!.text, bylineOf(passage!.author, passage!.source)));
-    const rounded = (vector: number[]) => vector.map((value) => Math.round(value * 1e4));
-    expect(rounded(stored.get(passage!.contentHash)!)).toEqual(rounded(expected));
+    const expected = semantic.embedSparse(embeddingInput(passage!.heading, passage!.text, bylineOf(passage!.author, passage!.source)));
+    const got = stored.get(passage!.contentHash)!;
+    if (!isSparseEmbedding(got)) throw new Error('expected a sparse vector back from the store');
+    expect(got.indices).toEqual(expected.indices);
+    expect(got.values.map((value) => Math.round(value * 1e4))).toEqual(expected.values.map((value) => Math.round(value * 1e4)));
+
+    // Search reads it through the model's HNSW index, nearest first.
+    const hits = await store.search.dense(
+      { id: semantic.model, dimensions: semantic.dimensions },
+      semantic.embedSparse('how do I become a staff engineer'),
+      { limit: 5 },
+    );
+    expect(hits).toHaveLength(5);
+    expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
+    expect(hits[0]!.score).toBeGreaterThan(0.2);
   }, 120_000);
 });

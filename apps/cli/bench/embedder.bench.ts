@@ -14,7 +14,7 @@ import { LocalHashEmbedder, LocalSemanticEmbedder, WordVectorTable, wordVectorSo
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { peakRssMiB, spawnCairn, startBenchApi } from './compare/processes.js';
 
-const rows: string[][] = [['measure', 'local-hash-v1', 'local-semantic-v1', 'target (semantic)']];
+const rows: string[][] = [['measure', 'local-hash-v1', 'local-semantic-v2', 'target (semantic)']];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** Passages like those ingested: the starter notes cut into paragraphs. */
@@ -90,7 +90,7 @@ rows.push([
   '≥ 500',
 ]);
 const hashStart = await warmStart('local-hash-v1');
-const semanticStart = await warmStart('local-semantic-v1');
+const semanticStart = await warmStart('local-semantic-v2');
 rows.push(['API warm start to first /v1/ask answer', seconds(hashStart.toFirstAnswerMs), seconds(semanticStart.toFirstAnswerMs), '< 10 s']);
 rows.push([
   'API peak RSS (start + one answer), MiB',

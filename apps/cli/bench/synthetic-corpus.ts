@@ -26,7 +26,7 @@ async function syntheticCorpus(): Promise<string[][]> {
 
 /** Stores the synthetic documents (20 chunks each) with their vectors and keyword postings. */
 export async function loadSyntheticCorpus(store: Store, embedder: LocalHashEmbedder, documents: string[][]): Promise<void> {
-  await store.embeddings.registerModel(embedder.model, embedder.dimensions);
+  await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
   const { id: sourceId } = await store.sources.upsert({ name: 'bench', kind: 'web', baseUrl: 'https://bench.test/' });
   for (const [index, texts] of documents.entries()) {
     const chunks = texts.map((text, ordinal) => {

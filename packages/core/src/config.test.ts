@@ -9,7 +9,7 @@ describe('loadConfig', () => {
       dataDir: './.cairn',
       host: '127.0.0.1',
       port: 3000,
-      embeddingModel: 'local-semantic-v1',
+      embeddingModel: 'local-semantic-v2',
       starterCorpus: true,
       retrievalMode: 'hybrid',
       rerank: 'features',
@@ -68,6 +68,19 @@ describe('loadConfig', () => {
       '127.0.0.1',
       '10.0.0.0/8',
     ]);
+  });
+
+  it('reads the MCP token budget and the key cairn mcp --url sends, and never repeats a key in an error', () => {
+    expect(loadConfig({}).mcp).toEqual({ maxTokens: 8000 });
+    expect(loadConfig({ CAIRN_MCP_MAX_TOKENS: '2000' }).mcp.maxTokens).toBe(2000);
+    expect(() => loadConfig({ CAIRN_MCP_MAX_TOKENS: '100' })).toThrowError(
+      /^CAIRN_MCP_MAX_TOKENS: expects tokens from 1000 to 100000 \(got "100"\)$/,
+    );
+    expect(loadConfig({ CAIRN_API_KEY: 'cairn_0123456789abcdef0123' }).apiKey).toBe('cairn_0123456789abcdef0123');
+    expect(() => loadConfig({ CAIRN_API_KEY: 'short-secret' })).toThrowError(
+      /^CAIRN_API_KEY: expects an API key .* \(got 12 characters\)$/,
+    );
+    expect(() => loadConfig({ CAIRN_ADMIN_KEY: 'short-secret' })).toThrowError(/\(got 12 characters\)$/);
   });
 });
 

@@ -113,7 +113,16 @@ const environmentSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expects letters, digits, dash or underscore')
     .default('cairn'),
+  CAIRN_MCP_MAX_TOKENS: wholeNumber(1000, 100_000, 'tokens').default(8000),
+  CAIRN_API_KEY: z
+    .string()
+    .trim()
+    .regex(/^\S{16,512}$/, 'expects an API key (cairn keys create prints one): 16 to 512 characters without spaces')
+    .optional(),
 });
+
+/** Variables whose values are secrets: an error about one never repeats its value. */
+const secretVariables = new Set(['OPENAI_API_KEY', 'CAIRN_ADMIN_KEY', 'CAIRN_API_KEY']);
 
 export type RetrievalMode = z.infer<typeof retrievalMode>;
 
@@ -135,7 +144,7 @@ export interface CairnConfig {
   answerMode: 'llm' | 'extractive';
   /** A replacement for the bundled persona prompt. */
   personaPath: string | undefined;
-  /** The embedding model id: `local-semantic-v1` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
+  /** The embedding model id: `local-semantic-v2` unless an OpenAI key (or EMBEDDING_MODEL) says otherwise. */
   embeddingModel: string;
   host: string;
   port: number;
@@ -168,9 +177,16 @@ export interface CairnConfig {
   /** Key prefix of the BullMQ queue in Redis (separates deployments sharing one Redis). */
   queuePrefix: string;
   logLevel: z.infer<typeof logLevel>;
+  /**
+   * The Model Context Protocol server (`/mcp`, `cairn mcp`): `maxTokens` bounds each tool
+   * result, resource and prompt it returns (CAIRN_MCP_MAX_TOKENS; a call may ask for less).
+   */
+  mcp: { maxTokens: number };
+  /** The API key `cairn mcp --url` presents to a running API (CAIRN_API_KEY); never logged. */
+  apiKey: string | undefined;
 }
 
-export const localEmbeddingModel = 'local-semantic-v1';
+export const localEmbeddingModel = 'local-semantic-v2';
 
 /**
  * Reads and validates the environment once. A bad value throws a ConfigError whose
@@ -186,7 +202,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(present[variable])})`);
+    const given = secretVariables.has(variable)
+      ? `${String(present[variable] ?? '').length} characters`
+      : JSON.stringify(present[variable]);
+    throw new ConfigError(variable, `${issue.message} (got ${given})`);
   }
   const values = parsed.data;
   if (values.OPENAI_BASE_URL && !values.OPENAI_API_KEY) {
@@ -246,6 +265,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     queuePrefix: values.CAIRN_QUEUE_PREFIX,
     maxCrawlDelayMs: values.INGEST_MAX_CRAWL_DELAY_MS,
     logLevel: values.LOG_LEVEL,
+    mcp: { maxTokens: values.CAIRN_MCP_MAX_TOKENS },
+    apiKey: values.CAIRN_API_KEY,
   };
 }
 

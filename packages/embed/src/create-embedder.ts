@@ -2,14 +2,14 @@ import { CairnError, type CairnConfig } from '@cairn/core';
 import type { Embedder } from './embedder.js';
 import { LocalHashEmbedder, localHashModel } from './local-hash-embedder.js';
 import { OpenAIEmbedder } from './openai-embedder.js';
-import { LocalSemanticEmbedder, localSemanticModel } from './semantic/local-semantic-embedder.js';
+import { LocalSemanticEmbedder, localSemanticDenseModel, localSemanticModel } from './semantic/local-semantic-embedder.js';
 
-const localModels = [localSemanticModel, localHashModel];
+const localModels = [localSemanticModel, localSemanticDenseModel, localHashModel];
 
 /** The local embedder of a model id, or undefined when the id names none. */
 async function localEmbedder(model: string, dataDir: string): Promise<Embedder | undefined> {
   if (model === localHashModel) return new LocalHashEmbedder();
-  if (model === localSemanticModel) return LocalSemanticEmbedder.open(dataDir);
+  if (model === localSemanticModel || model === localSemanticDenseModel) return LocalSemanticEmbedder.open(dataDir, model);
   return undefined;
 }
 
@@ -23,7 +23,7 @@ export async function createEmbedder(config: Pick<CairnConfig, 'embeddingModel' 
   if (config.embeddingModel.startsWith('local-')) {
     throw new CairnError(
       'embedding_model_unavailable',
-      `Unknown local embedding model ${config.embeddingModel}; the local models are ${localModels.join(' and ')}`,
+      `Unknown local embedding model ${config.embeddingModel}; the local models are ${localModels.join(', ')}`,
       { details: { model: config.embeddingModel } },
     );
   }

@@ -1,16 +1,16 @@
-import { estimateTokens } from '@cairn/core';
+import { estimateTokens, type EmbeddingVector } from '@cairn/core';
 import type { Embedder } from './embedder.js';
 
 /** Where vectors already computed are found, by model and content hash (the store implements it). */
 export interface EmbeddingCache {
-  findCached(model: string, hashes: readonly string[]): Promise<Map<string, number[]>>;
+  findCached(model: string, hashes: readonly string[]): Promise<Map<string, EmbeddingVector>>;
 }
 
 export interface EmbedWithCacheResult {
   /** A vector for every requested hash. */
-  vectors: Map<string, number[]>;
+  vectors: Map<string, EmbeddingVector>;
   /** Only the vectors computed now (to be stored). */
-  computed: Map<string, number[]>;
+  computed: Map<string, EmbeddingVector>;
   /** Texts sent to the embedder, and their estimated tokens. */
   embeddedTexts: number;
   embeddedTokens: number;
@@ -29,7 +29,7 @@ export async function embedWithCache(
   for (const item of items) if (!distinct.has(item.contentHash)) distinct.set(item.contentHash, item.text);
   const vectors = await cache.findCached(embedder.model, [...distinct.keys()]);
   const missing = [...distinct].filter(([hash]) => !vectors.has(hash));
-  const computed = new Map<string, number[]>();
+  const computed = new Map<string, EmbeddingVector>();
   if (missing.length > 0) {
     const fresh = await embedder.embedDocuments(missing.map(([, text]) => text));
     missing.forEach(([hash], index) => {

@@ -8,7 +8,7 @@ const defaultDimensions = 512;
 const characterGramWeight = 0.3;
 
 /** FNV-1a over UTF-16 code units, with a seed. */
-function fnv1a(text: string, seed: number): number {
+export function fnv1a(text: string, seed: number): number {
   let hash = 0x811c9dc5 ^ seed;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
@@ -28,6 +28,7 @@ function fnv1a(text: string, seed: number): number {
  */
 export class LocalHashEmbedder implements Embedder {
   readonly model = localHashModel;
+  readonly vectorType = 'vector' as const;
 
   /** `dimensions` and `gramWeight` other than the defaults are for other models built on this one. */
   constructor(
@@ -50,8 +51,11 @@ export class LocalHashEmbedder implements Embedder {
     return this.embedWeighted(counts);
   }
 
-  /** The vector of terms with a weight each (a count, or a count scaled by the term's rarity). */
-  embedWeighted(terms: ReadonlyMap<string, number>): number[] {
+  /**
+   * The features of weighted terms: `w:term` at the term's weight, and for a term of four
+   * letters or more its character trigrams `c:abc`, sharing gramWeight × the weight.
+   */
+  featuresOf(terms: ReadonlyMap<string, number>): Map<string, number> {
     const features = new Map<string, number>();
     const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
     for (const [term, weight] of terms) {
@@ -63,6 +67,12 @@ export class LocalHashEmbedder implements Embedder {
           add(`c:${padded.slice(start, start + 3)}`, (weight * this.gramWeight) / gramCount);
       }
     }
+    return features;
+  }
+
+  /** The vector of terms with a weight each (a count, or a count scaled by the term's rarity). */
+  embedWeighted(terms: ReadonlyMap<string, number>): number[] {
+    const features = this.featuresOf(terms);
     const vector = new Array<number>(this.dimensions).fill(0);
     for (const [feature, weight] of features) {
       const bucket = fnv1a(feature, 0) % this.dimensions;

@@ -33,6 +33,7 @@ export interface OpenAIEmbedderOptions {
  */
 export class OpenAIEmbedder implements Embedder {
   readonly model: string;
+  readonly vectorType = 'vector' as const;
   readonly dimensions: number;
   private readonly client: OpenAIEmbeddings;
 

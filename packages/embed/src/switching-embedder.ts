@@ -1,3 +1,4 @@
+import type { EmbeddingVector, VectorType } from '@cairn/core';
 import type { Embedder } from './embedder.js';
 
 /**
@@ -15,15 +16,19 @@ export class SwitchingEmbedder implements Embedder {
     return this.current.dimensions;
   }
 
+  get vectorType(): VectorType {
+    return this.current.vectorType ?? 'vector';
+  }
+
   switchTo(embedder: Embedder): void {
     this.current = embedder;
   }
 
-  embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<number[][]> {
+  embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<EmbeddingVector[]> {
     return this.current.embedDocuments(texts, options);
   }
 
-  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<number[]> {
+  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<EmbeddingVector> {
     return this.current.embedQuery(text, options);
   }
 }

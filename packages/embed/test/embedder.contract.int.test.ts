@@ -3,10 +3,15 @@ import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cosineSimilarity, isSparseEmbedding, type EmbeddingVector } from '@cairn/core';
 import { LocalHashEmbedder, LocalSemanticEmbedder, OpenAIEmbedder, SwitchingEmbedder, type Embedder } from '../src/index.js';
 
-function cosine(a: number[], b: number[]): number {
-  return a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+const cosine = cosineSimilarity;
+
+/** The vector's Euclidean length and how many dimensions it spans. */
+function shape(vector: EmbeddingVector): { norm: number; dimensions: number } {
+  if (isSparseEmbedding(vector)) return { norm: Math.hypot(...vector.values), dimensions: vector.dimensions };
+  return { norm: Math.hypot(...vector), dimensions: vector.length };
 }
 
 let server: FakeOpenAIServer;
@@ -21,7 +26,8 @@ const openAIEmbedder = () =>
 const embedders: { name: string; create: () => Promise<Embedder> }[] = [
   { name: 'local-hash-v1', create: async () => new LocalHashEmbedder() },
   // The word vectors are built into (or copied to) a fresh data directory, as on a first start.
-  { name: 'local-semantic-v1', create: () => LocalSemanticEmbedder.open(mkdtempSync(join(tmpdir(), 'cairn-embed-'))) },
+  { name: 'local-semantic-v2', create: () => LocalSemanticEmbedder.open(mkdtempSync(join(tmpdir(), 'cairn-embed-'))) },
+  { name: 'local-semantic-v1', create: () => LocalSemanticEmbedder.open(mkdtempSync(join(tmpdir(), 'cairn-embed-')), 'local-semantic-v1') },
   { name: 'openai (test server)', create: openAIEmbedder },
   // Search holds one while a new model's vectors are built: it must keep the contract
   // before a switch and after it, whatever it delegates to.
@@ -42,8 +48,11 @@ describe.each(embedders)('Embedder contract: $name', ({ create }) => {
     const vectors = await embedder.embedDocuments(['staff engineers lead', 'feedback needs an observation', 'hiring loops']);
     expect(vectors).toHaveLength(3);
     for (const vector of vectors) {
-      expect(vector).toHaveLength(embedder.dimensions);
-      expect(Math.hypot(...vector)).toBeCloseTo(1, 4);
+      const { norm, dimensions } = shape(vector);
+      expect(dimensions).toBe(embedder.dimensions);
+      expect(norm).toBeCloseTo(1, 4);
+      // The store reads the vector type from the embedder: what it returns must match it.
+      expect(isSparseEmbedding(vector)).toBe((embedder.vectorType ?? 'vector') === 'sparsevec');
     }
     expect(await embedder.embedQuery('hiring loops')).toEqual(vectors[2]);
   });

@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cosineSimilarity as cosine, isSparseEmbedding, type SparseEmbedding } from '@cairn/core';
 import { LocalHashEmbedder, LocalSemanticEmbedder, meaningSimilarity, WordVectorTable, wordVectorCacheFile } from '../src/index.js';
-
-const cosine = (a: readonly number[], b: readonly number[]) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
 const temporary = () => mkdtempSync(join(tmpdir(), 'cairn-semantic-'));
 
 describe('LocalSemanticEmbedder (the real word vectors)', () => {
@@ -55,6 +54,28 @@ describe('LocalSemanticEmbedder (the real word vectors)', () => {
     const similarity = meaningSimilarity(embedder)!;
     const [restructuring, testing] = similarity('reorganisations of the department', ['restructuring', 'unit testing']);
     expect(restructuring!).toBeGreaterThan(testing!);
+  });
+
+  it('keeps every term at its own index: texts with no term or trigram in common share no lexical entry', () => {
+    const lexicalIndices = (vector: SparseEmbedding) => new Set(vector.indices.filter((index) => index >= 100));
+    // No stemmed term and no trigram in common (budget, calendar / hire, loop).
+    const a = embedder.embedSparse('Budget calendar');
+    const b = embedder.embedSparse('Hiring loops');
+    expect(isSparseEmbedding(a)).toBe(true);
+    expect(lexicalIndices(a).size).toBeGreaterThan(10);
+    const shared = [...lexicalIndices(a)].filter((index) => lexicalIndices(b).has(index));
+    expect(shared).toEqual([]);
+    // The meaning part alone relates them, so the cosine is what the meanings share, scaled by their share.
+    const meaningOnly = cosine(a, b);
+    expect(Math.abs(meaningOnly)).toBeLessThanOrEqual(0.3 + 1e-9);
+  });
+
+  it('keeps a long passage within the index limit of 1,000 non-zero entries, unit length, indices ascending', () => {
+    const words = Array.from({ length: 1200 }, (_, index) => `term${index.toString(36)}x`);
+    const vector = embedder.embedSparse(`${words.join(' ')} attrition`);
+    expect(vector.indices.length).toBeLessThanOrEqual(900);
+    expect(Math.hypot(...vector.values)).toBeCloseTo(1, 6);
+    expect(vector.indices).toEqual([...vector.indices].sort((x, y) => x - y));
   });
 
   it('offers meaning similarity only for itself', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CairnError } from '@cairn/core';
+import { CairnError, type EmbeddingVector } from '@cairn/core';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
 import { OpenAIEmbedder, embedWithCache, type EmbeddingCache } from '../src/index.js';
 
@@ -76,7 +76,7 @@ describe('OpenAIEmbedder against an OpenAI-compatible server', () => {
       model: 'text-embedding-3-small',
       maxRetries: 0,
     });
-    const stored = new Map<string, number[]>();
+    const stored = new Map<string, EmbeddingVector>();
     const cache: EmbeddingCache = {
       async findCached(model, hashes) {
         expect(model).toBe(embedder.model);

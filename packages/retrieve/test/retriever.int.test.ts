@@ -54,7 +54,7 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     const created = await runtime.create();
     drop = created.drop;
     store = await Store.open({ databaseUrl: created.databaseUrl });
-    await store.embeddings.registerModel(embedder.model, embedder.dimensions);
+    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
     const blog = await store.sources.upsert({ name: 'blog', kind: 'web', baseUrl: 'https://example.test/' });
     const notes = await store.sources.upsert({ name: 'notes', kind: 'directory', baseUrl: 'file:///notes' });
     await addDocument(store, blog.id, 'feedback', 'Lara Hogan', [

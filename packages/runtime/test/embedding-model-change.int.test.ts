@@ -15,12 +15,12 @@ describe('changing EMBEDDING_MODEL', () => {
     const server = await startFakeOpenAIServer();
     try {
       const first = await openRuntime(loadConfig({ CAIRN_DATA_DIR: dataDir }));
-      expect(first.searchEmbedder.model).toBe('local-semantic-v1');
+      expect(first.searchEmbedder.model).toBe('local-semantic-v2');
       await first.close();
 
       const second = await openRuntime(loadConfig({ CAIRN_DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url }));
       expect(second.embedder.model).toBe('openai:text-embedding-3-small@1536');
-      expect(second.searchEmbedder.model).toBe('local-semantic-v1');
+      expect(second.searchEmbedder.model).toBe('local-semantic-v2');
       expect(second.reembedding).toBeDefined();
       await second.reembedding;
       expect(second.searchEmbedder.model).toBe('openai:text-embedding-3-small@1536');
@@ -44,7 +44,7 @@ describe('changing EMBEDDING_MODEL', () => {
 
       const config = loadConfig({ ...queued, ...openai });
       const api = await openRuntime(config);
-      expect(api.searchEmbedder.model).toBe('local-semantic-v1');
+      expect(api.searchEmbedder.model).toBe('local-semantic-v2');
       const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix });
       expect((await queue.getJobs(['wait'])).map((job) => job.name)).toEqual(['reembed']);
       // Nothing is embedded in the API process: the passages wait for a worker.

@@ -1,3 +1,4 @@
+import type { EmbeddingVector } from '@cairn/core';
 import type { Database } from './database.js';
 import { defaultVectorIndexing, insertVectors, type VectorIndexing } from './embeddings-repository.js';
 
@@ -54,7 +55,7 @@ export interface ReplaceResult {
 /** Vectors to store with a document: model id and vectors by content hash. */
 export interface VectorsInput {
   model: string;
-  vectors: ReadonlyMap<string, number[]>;
+  vectors: ReadonlyMap<string, EmbeddingVector>;
 }
 
 export class DocumentsRepository {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import pgvector from 'pgvector';
-import { CairnError } from '@cairn/core';
+import { CairnError, embeddingFromSql, embeddingToSql, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
 
 export interface EmbeddingModelRecord {
   id: string;
   dimensions: number;
+  /** The pgvector type of its vectors: `vector` (dense) or `sparsevec`. */
+  vectorType: VectorType;
   status: 'building' | 'active' | 'retired';
 }
 
@@ -44,11 +45,23 @@ export function hnswIndexName(model: string): string {
   return `embeddings_hnsw_${createHash('sha256').update(model).digest('hex').slice(0, 16)}`;
 }
 
-/** Creates a model's partial HNSW index (cosine) on `embedding::vector(dimensions)`, unless it exists. */
-function createHnswIndex(model: string, dimensions: number): string {
+/** The column a model's vectors are stored in, by their pgvector type. */
+export function vectorColumn(vectorType: VectorType): 'embedding' | 'sparse_embedding' {
+  return vectorType === 'sparsevec' ? 'sparse_embedding' : 'embedding';
+}
+
+/** The most dimensions of each vector type: the HNSW limit for dense vectors, pgvector's own for sparse ones. */
+const maxDimensions: Record<VectorType, number> = { vector: 2000, sparsevec: 1_000_000_000 };
+
+/**
+ * Creates a model's partial HNSW index (cosine) on `embedding::vector(dimensions)`, or on
+ * `sparse_embedding::sparsevec(dimensions)` for a sparse model, unless it exists.
+ */
+function createHnswIndex(model: string, dimensions: number, vectorType: VectorType): string {
   if (!modelIdPattern.test(model)) throw invalidModelId(model);
+  const typed = `${vectorColumn(vectorType)}::${vectorType}(${Math.trunc(dimensions)})`;
   // The id is checked against modelIdPattern, so it is safe inside a literal.
-  return `create index if not exists ${hnswIndexName(model)} on embeddings using hnsw ((embedding::vector(${Math.trunc(dimensions)})) vector_cosine_ops)
+  return `create index if not exists ${hnswIndexName(model)} on embeddings using hnsw ((${typed}) ${vectorType}_cosine_ops)
     where model = '${model}'`;
 }
 
@@ -60,17 +73,22 @@ export async function insertVectors(
   database: Queryable,
   indexing: VectorIndexing,
   model: string,
-  vectors: ReadonlyMap<string, number[]>,
+  vectors: ReadonlyMap<string, EmbeddingVector>,
 ): Promise<void> {
   if (vectors.size === 0) return;
   const [table, other] = indexing === 'immediate' ? ['embeddings', 'unindexed_embeddings'] : ['unindexed_embeddings', 'embeddings'];
-  await database.query(
-    `insert into ${table} (model, content_hash, embedding)
-     select $1, x.content_hash, x.embedding::vector from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
-     where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
-     on conflict (model, content_hash) do nothing`,
-    [model, JSON.stringify([...vectors].map(([hash, vector]) => ({ content_hash: hash, embedding: pgvector.toSql(vector) })))],
-  );
+  // A model's vectors are all of one type; each type goes to its own column.
+  for (const vectorType of ['vector', 'sparsevec'] as const) {
+    const rows = [...vectors].filter(([, vector]) => vectorTypeOf(vector) === vectorType);
+    if (rows.length === 0) continue;
+    await database.query(
+      `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)})
+       select $1, x.content_hash, x.embedding::${vectorType} from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
+       where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
+       on conflict (model, content_hash) do nothing`,
+      [model, JSON.stringify(rows.map(([hash, vector]) => ({ content_hash: hash, embedding: embeddingToSql(vector) })))],
+    );
+  }
 }
 
 export class EmbeddingsRepository {
@@ -81,28 +99,37 @@ export class EmbeddingsRepository {
 
   /**
    * Registers a model (idempotent) and creates its partial HNSW index on
-   * `embedding::vector(dimensions)`. The first model of a database becomes active.
+   * `embedding::vector(dimensions)` (on `sparse_embedding::sparsevec(dimensions)` for a
+   * sparse model). The first model of a database becomes active.
    */
-  async registerModel(id: string, dimensions: number): Promise<EmbeddingModelRecord> {
+  async registerModel(id: string, dimensions: number, vectorType: VectorType = 'vector'): Promise<EmbeddingModelRecord> {
     if (!modelIdPattern.test(id)) throw invalidModelId(id);
-    if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
+    if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > maxDimensions[vectorType]) {
       throw new CairnError(
         'invalid_embedding_model',
-        `Embedding model ${id} has ${dimensions} dimensions; the HNSW index takes 1 to 2000`,
+        `Embedding model ${id} has ${dimensions} dimensions; the HNSW index of a ${vectorType} takes 1 to ${maxDimensions[vectorType]}`,
         { details: { model: id, dimensions } },
       );
     }
     return this.database.transaction(async (transaction) => {
       await transaction.query(
-        `insert into embedding_models (id, dimensions, status, activated_at)
-         select $1, $2, case when exists (select 1 from embedding_models where status = 'active') then 'building' else 'active' end,
+        `insert into embedding_models (id, dimensions, vector_type, status, activated_at)
+         select $1, $2, $3, case when exists (select 1 from embedding_models where status = 'active') then 'building' else 'active' end,
                 case when exists (select 1 from embedding_models where status = 'active') then null else now() end
          on conflict (id) do nothing`,
-        [id, dimensions],
+        [id, dimensions, vectorType],
       );
-      const [model] = await transaction.query<EmbeddingModelRecord>('select id, dimensions, status from embedding_models where id = $1', [
-        id,
-      ]);
+      const [model] = await transaction.query<EmbeddingModelRecord>(
+        'select id, dimensions, vector_type as "vectorType", status from embedding_models where id = $1',
+        [id],
+      );
+      if (model!.vectorType !== vectorType) {
+        throw new CairnError(
+          'embedding_dimensions_mismatch',
+          `Embedding model ${id} is registered with ${model!.vectorType} vectors, not ${vectorType}`,
+          { details: { model: id, registered: model!.vectorType, vectorType } },
+        );
+      }
       if (model!.dimensions !== dimensions) {
         throw new CairnError(
           'embedding_dimensions_mismatch',
@@ -112,13 +139,16 @@ export class EmbeddingsRepository {
           },
         );
       }
-      await transaction.exec(createHnswIndex(id, dimensions));
+      await transaction.exec(createHnswIndex(id, dimensions, vectorType));
       return model!;
     });
   }
 
   async findModel(id: string): Promise<EmbeddingModelRecord | undefined> {
-    const rows = await this.database.query<EmbeddingModelRecord>('select id, dimensions, status from embedding_models where id = $1', [id]);
+    const rows = await this.database.query<EmbeddingModelRecord>(
+      'select id, dimensions, vector_type as "vectorType", status from embedding_models where id = $1',
+      [id],
+    );
     return rows[0];
   }
 
@@ -133,7 +163,7 @@ export class EmbeddingsRepository {
   /** The model search reads. */
   async activeModel(): Promise<EmbeddingModelRecord | undefined> {
     const rows = await this.database.query<EmbeddingModelRecord>(
-      `select id, dimensions, status from embedding_models where status = 'active'`,
+      `select id, dimensions, vector_type as "vectorType", status from embedding_models where status = 'active'`,
     );
     return rows[0];
   }
@@ -161,7 +191,7 @@ export class EmbeddingsRepository {
   }
 
   /** Stores vectors of `model` (a text already embedded is left as it is; see VectorIndexing). */
-  async insert(model: string, vectors: ReadonlyMap<string, number[]>): Promise<void> {
+  async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
     await insertVectors(this.database, this.indexing, model, vectors);
   }
 
@@ -192,8 +222,8 @@ export class EmbeddingsRepository {
         const step = await this.database.transaction(async (transaction) => {
           // Two runs ending together index a model's vectors one after the other. `no key
           // update` leaves alone the key-share locks that inserts take for their foreign key.
-          const [record] = await transaction.query<{ dimensions: number }>(
-            'select dimensions from embedding_models where id = $1 for no key update',
+          const [record] = await transaction.query<{ dimensions: number; vectorType: VectorType }>(
+            'select dimensions, vector_type as "vectorType" from embedding_models where id = $1 for no key update',
             [model],
           );
           let rebuild = false;
@@ -215,16 +245,16 @@ export class EmbeddingsRepository {
                select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
              ), moved as (
                delete from unindexed_embeddings u using batch b where u.model = $1 and u.content_hash = b.content_hash
-               returning u.model, u.content_hash, u.embedding, u.created_at
+               returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.created_at
              ), inserted as (
-               insert into embeddings (model, content_hash, embedding, created_at)
-               select model, content_hash, embedding, created_at from moved
+               insert into embeddings (model, content_hash, embedding, sparse_embedding, created_at)
+               select model, content_hash, embedding, sparse_embedding, created_at from moved
                on conflict (model, content_hash) do nothing
              )
              select count(*)::int as moved from moved`,
             [model, limit],
           );
-          if (rebuild) await transaction.exec(createHnswIndex(model, record!.dimensions));
+          if (rebuild) await transaction.exec(createHnswIndex(model, record!.dimensions, record!.vectorType));
           return { vectors: result!.moved, rebuild, done: rebuild || result!.moved < limit };
         });
         vectors += step.vectors;
@@ -237,14 +267,15 @@ export class EmbeddingsRepository {
   }
 
   /** The stored vectors of `model` for the given content hashes (the embedding cache). */
-  async findCached(model: string, hashes: readonly string[]): Promise<Map<string, number[]>> {
+  async findCached(model: string, hashes: readonly string[]): Promise<Map<string, EmbeddingVector>> {
     if (hashes.length === 0) return new Map();
+    const vectorText = 'coalesce(embedding::text, sparse_embedding::text)';
     const rows = await this.database.query<{ contentHash: string; embedding: string }>(
-      `select content_hash as "contentHash", embedding::text as embedding from embeddings where model = $1 and content_hash = any($2::text[])
+      `select content_hash as "contentHash", ${vectorText} as embedding from embeddings where model = $1 and content_hash = any($2::text[])
        union all
-       select content_hash, embedding::text from unindexed_embeddings where model = $1 and content_hash = any($2::text[])`,
+       select content_hash, ${vectorText} from unindexed_embeddings where model = $1 and content_hash = any($2::text[])`,
       [model, [...new Set(hashes)]],
     );
-    return new Map(rows.map((row) => [row.contentHash, pgvector.fromSql(row.embedding) as number[]]));
+    return new Map(rows.map((row) => [row.contentHash, embeddingFromSql(row.embedding)]));
   }
 }

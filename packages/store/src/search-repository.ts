@@ -1,6 +1,6 @@
-import pgvector from 'pgvector';
-import type { SearchFilters } from '@cairn/core';
+import { embeddingToSql, vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import type { Queryable } from './database.js';
+import { vectorColumn } from './embeddings-repository.js';
 
 /** A chunk as a search list returns it, before fusion. */
 export interface SearchHit {
@@ -48,15 +48,17 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
  */
 export function denseSearchQuery(
   model: { id: string; dimensions: number },
-  vector: number[],
+  vector: EmbeddingVector,
   options: { limit: number; filters?: SearchFilters | undefined },
 ): { sql: string; params: unknown[] } {
   const dimensions = Math.trunc(model.dimensions);
-  const params: unknown[] = [model.id, pgvector.toSql(vector)];
+  const params: unknown[] = [model.id, embeddingToSql(vector)];
   const filters = filterClause(options.filters, params);
   params.push(options.limit);
   const limit = `$${params.length}`;
-  const distance = `e.embedding::vector(${dimensions}) <=> $2::vector(${dimensions})`;
+  // The expression of the model's partial HNSW index (see EmbeddingsRepository), so that the planner uses it.
+  const vectorType = vectorTypeOf(vector);
+  const distance = `e.${vectorColumn(vectorType)}::${vectorType}(${dimensions}) <=> $2::${vectorType}(${dimensions})`;
   const nearest = (table: string) => `(select ${hitColumns}, 1 - (${distance}) as score
        from ${table} e
        join chunks c on c.content_hash = e.content_hash
@@ -89,7 +91,7 @@ export class SearchRepository {
   /** Nearest chunks by cosine distance (see denseSearchQuery). */
   async dense(
     model: { id: string; dimensions: number },
-    vector: number[],
+    vector: EmbeddingVector,
     options: { limit: number; filters?: SearchFilters },
   ): Promise<SearchHit[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);

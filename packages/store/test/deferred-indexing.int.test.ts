@@ -1,41 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { keywordWeights } from '@cairn/text';
-import { hnswIndexName, Store, type ChunkInput } from '../src/index.js';
-import { axisVector, runtimes } from './runtimes.js';
+import { hnswIndexName, Store } from '../src/index.js';
+import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
 const model = 'deferred-model-v1';
 
-function chunk(ordinal: number, text: string): ChunkInput {
-  return {
-    ordinal,
-    headingPath: ['Doc'],
-    heading: 'Doc',
-    anchor: null,
-    text,
-    tokenCount: 3,
-    contentHash: contentHash(text),
-    keywords: keywordWeights('', text),
-  };
-}
-
-function documentInput(sourceId: string, locator: string) {
-  return {
-    sourceId,
-    locator,
-    url: `https://deferred.test/${locator}`,
-    kind: 'article' as const,
-    title: locator,
-    author: null,
-    publishedAt: null,
-    topics: [],
-    frameworks: [],
-    etag: null,
-    lastModified: null,
-    contentHash: contentHash(`${locator}-${Math.random()}`),
-  };
-}
+const chunk = testChunk;
+const documentInput = (sourceId: string, locator: string) => testDocument(sourceId, locator, 'deferred.test');
 
 /** A document of `count` chunks, chunk i on axis (offset + i) % dimensions, slightly tilted so that each vector is distinct. */
 async function storeDocument(store: Store, sourceId: string, locator: string, texts: string[], axisOf: (index: number) => number) {

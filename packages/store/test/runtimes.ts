@@ -1,5 +1,7 @@
+import { contentHash } from '@cairn/core';
+import { keywordWeights } from '@cairn/text';
 import { testRuntimes } from '@cairn/testing';
-import { PgliteDatabase, PostgresDatabase, Store, migrate, type Database, type VectorIndexing } from '../src/index.js';
+import { PgliteDatabase, PostgresDatabase, Store, migrate, type ChunkInput, type Database, type VectorIndexing } from '../src/index.js';
 
 /** The two runtimes every contract suite runs against (`testRuntimes`), each opened as a migrated Store. */
 export const runtimes = testRuntimes.map((runtime) => ({
@@ -27,4 +29,36 @@ export function axisVector(dimensions: number, axes: Record<number, number>): nu
   for (const [axis, weight] of Object.entries(axes)) vector[Number(axis)] = weight;
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => value / norm);
+}
+
+/** A one-heading chunk of `text` (its hash, its keyword weights), for tests that store documents. */
+export function testChunk(ordinal: number, text: string): ChunkInput {
+  return {
+    ordinal,
+    headingPath: ['Doc'],
+    heading: 'Doc',
+    anchor: null,
+    text,
+    tokenCount: 3,
+    contentHash: contentHash(text),
+    keywords: keywordWeights('', text),
+  };
+}
+
+/** A document at `https://<host>/<locator>` with a fresh content hash. */
+export function testDocument(sourceId: string, locator: string, host: string) {
+  return {
+    sourceId,
+    locator,
+    url: `https://${host}/${locator}`,
+    kind: 'article' as const,
+    title: locator,
+    author: null,
+    publishedAt: null,
+    topics: [],
+    frameworks: [],
+    etag: null,
+    lastModified: null,
+    contentHash: contentHash(`${locator}-${Math.random()}`),
+  };
 }

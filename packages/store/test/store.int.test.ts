@@ -125,7 +125,7 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
       contentHash('Sponsorship opens doors that mentorship cannot'),
     ]);
     expect([...cached.keys()]).toEqual([contentHash(kept)]);
-    expect(cached.get(contentHash(kept))![0]).toBeCloseTo(1, 5);
+    expect((cached.get(contentHash(kept)) as number[])[0]).toBeCloseTo(1, 5);
     const state = await store.documents.findState(sourceA, 'doc-1');
     expect(state).toMatchObject({ contentHash: 'v2', status: 'active' });
   });

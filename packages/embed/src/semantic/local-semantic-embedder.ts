@@ -1,20 +1,50 @@
+import { sparseEmbedding, type EmbeddingVector, type SparseEmbedding, type VectorType } from '@cairn/core';
 import { normalizeText, stopwords } from '@cairn/text';
 import { stemmer } from 'stemmer';
 import type { Embedder } from '../embedder.js';
-import { LocalHashEmbedder } from '../local-hash-embedder.js';
+import { fnv1a, LocalHashEmbedder } from '../local-hash-embedder.js';
 import { WordVectorTable, wordVectorCacheFile } from './word-vector-table.js';
 
 /** Bump the version whenever the features change: stored vectors are keyed by it. */
-export const localSemanticModel = 'local-semantic-v1';
+export const localSemanticModel = 'local-semantic-v2';
+/**
+ * The model before it (dense, its terms hashed into 1,024 dimensions). Kept so that a
+ * database embedded with it is searched as before while its passages are re-embedded.
+ */
+export const localSemanticDenseModel = 'local-semantic-v1';
+
+export type LocalSemanticVariant = typeof localSemanticModel | typeof localSemanticDenseModel;
 
 /**
- * The model's settings, measured with `cairn eval --set` on the development sets (see
- * docs/evaluation.md): meaning and words each count half of the cosine (a share of 0.3 or
- * 0.7 lost on two of the three real-page sets); SIF's a = 0.001 (0.0001 to 0.003 changed
- * fused nDCG@10 by under 0.02); a lexical part of 1024 dimensions (512 collided enough to
- * cost the dense list 0.03 to 0.06 nDCG@10 on the blog set). Changing any of them is a new model id.
+ * The models' settings, measured on the development sets (docs/evaluation.md, "Why the
+ * dense ranker stayed under keyword"). SIF's a = 0.001 (0.0001 to 0.003 changed fused
+ * nDCG@10 by under 0.02) and trigrams at 0.3 of a term's weight in both.
+ *
+ * v2 keeps each term and trigram at its own index of a sparse vector (2^24 lexical
+ * indices: two features of a passage share one about once in 50,000 passages), where v1
+ * folded them into 1,024 signed buckets whose collisions cost its lexical part 0.12
+ * nDCG@10 on the blog set. Without that noise the words can carry more of the cosine:
+ * meaning 0.3 (0.2 to 0.35 all scored within 0.011 of each other on every set; v1 needed 0.5).
+ * At most 800 lexical entries (the largest) are kept, so a vector stays under the HNSW
+ * index's 1,000 non-zero entries and inline in its row; the longest passage of the sets
+ * has 566. Changing any of them is a new model id.
  */
-const settings = { semanticShare: 0.5, smoothing: 1e-3, lexicalDimensions: 1024, characterGramWeight: 0.3 } as const;
+const settingsOf = {
+  [localSemanticModel]: {
+    semanticShare: 0.3,
+    smoothing: 1e-3,
+    lexicalDimensions: 2 ** 24,
+    characterGramWeight: 0.3,
+    maxLexicalEntries: 800,
+  },
+  [localSemanticDenseModel]: {
+    semanticShare: 0.5,
+    smoothing: 1e-3,
+    lexicalDimensions: 1024,
+    characterGramWeight: 0.3,
+    maxLexicalEntries: Infinity,
+  },
+} as const;
 
 /**
  * Shorthand that the word vectors do not know, spelled out. Only unambiguous domain
@@ -50,44 +80,89 @@ const wordPattern = /[a-z0-9]+(?:[-&'.][a-z0-9]+)*/g;
  * vectors themselves (all-but-the-top), which keeps the model the same whatever the corpus.
  *
  * The vector is that meaning part beside a lexical part (the hashing embedder's stemmed
- * terms and character trigrams, in 1024 dimensions, each term weighted by its word's rarity
- * in English), each unit length and scaled so that the cosine of two vectors is
+ * terms and character trigrams, each term weighted by its word's rarity in English), each
+ * unit length and scaled so that the cosine of two vectors is
  * share × cos(meaning) + (1 − share) × cos(words): a passage that says "people quitting"
- * is near a question about "attrition", and exact names and terms still count.
+ * is near a question about "attrition", and exact names and terms still count. v2 (the
+ * default) returns a sparse vector, every feature at its own index; v1 a dense one with the
+ * features folded into 1,024 dimensions.
  */
 export class LocalSemanticEmbedder implements Embedder {
-  readonly model = localSemanticModel;
+  readonly model: LocalSemanticVariant;
   readonly dimensions: number;
+  readonly vectorType: VectorType;
+  private readonly settings: (typeof settingsOf)[LocalSemanticVariant];
   private readonly lexical: LocalHashEmbedder;
   private readonly semanticScale: number;
   private readonly lexicalScale: number;
   private readonly smoothing: number;
   private readonly zipfNormaliser: number;
 
-  constructor(private readonly table: WordVectorTable) {
-    this.semanticScale = Math.sqrt(settings.semanticShare);
-    this.lexicalScale = Math.sqrt(1 - settings.semanticShare);
-    this.smoothing = settings.smoothing;
-    this.lexical = new LocalHashEmbedder(settings.lexicalDimensions, settings.characterGramWeight);
-    this.dimensions = table.dimensions + this.lexical.dimensions;
+  constructor(
+    private readonly table: WordVectorTable,
+    variant: LocalSemanticVariant = localSemanticModel,
+  ) {
+    this.model = variant;
+    this.settings = settingsOf[variant];
+    this.vectorType = variant === localSemanticModel ? 'sparsevec' : 'vector';
+    this.semanticScale = Math.sqrt(this.settings.semanticShare);
+    this.lexicalScale = Math.sqrt(1 - this.settings.semanticShare);
+    this.smoothing = this.settings.smoothing;
+    // v2 uses only its features (featuresOf); v1 folds them into its dimensions.
+    this.lexical = new LocalHashEmbedder(
+      this.vectorType === 'sparsevec' ? 1 : this.settings.lexicalDimensions,
+      this.settings.characterGramWeight,
+    );
+    this.dimensions = table.dimensions + this.settings.lexicalDimensions;
     // Harmonic number of the vocabulary: p(rank r) ≈ 1 / ((r + 1) · H).
     this.zipfNormaliser = Math.log(table.size) + 0.5772;
   }
 
   /** The embedder over the table cached under `dataDir` (built there on first use; '' for an in-memory database). */
-  static async open(dataDir: string): Promise<LocalSemanticEmbedder> {
-    return new LocalSemanticEmbedder(await openSharedTable(wordVectorCacheFile(dataDir)));
+  static async open(dataDir: string, variant: LocalSemanticVariant = localSemanticModel): Promise<LocalSemanticEmbedder> {
+    return new LocalSemanticEmbedder(await openSharedTable(wordVectorCacheFile(dataDir)), variant);
   }
 
-  async embedDocuments(texts: readonly string[]): Promise<number[][]> {
+  async embedDocuments(texts: readonly string[]): Promise<EmbeddingVector[]> {
     return texts.map((text) => this.embed(text));
   }
 
-  async embedQuery(text: string): Promise<number[]> {
+  async embedQuery(text: string): Promise<EmbeddingVector> {
     return this.embed(text);
   }
 
-  embed(text: string): number[] {
+  embed(text: string): EmbeddingVector {
+    return this.vectorType === 'sparsevec' ? this.embedSparse(text) : this.embedDense(text);
+  }
+
+  /**
+   * v2: the meaning part at indices 0 to 99, then each lexical feature (term or trigram,
+   * weighted as in rarityWeights, square-rooted) at its own index, from FNV-1a over the feature.
+   */
+  embedSparse(text: string): SparseEmbedding {
+    const meaning = this.meaning(text);
+    const meaningNorm = Math.sqrt(meaning.reduce((sum, value) => sum + value * value, 0));
+    const entries = new Map<number, number>();
+    if (meaningNorm > 0) meaning.forEach((value, index) => entries.set(index, (this.semanticScale * value) / meaningNorm));
+    const features = [...this.lexical.featuresOf(this.rarityWeights(text))]
+      .map(([feature, weight]) => [feature, Math.sqrt(weight)] as const)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, this.settings.maxLexicalEntries);
+    const lexicalNorm = Math.sqrt(features.reduce((sum, [, weight]) => sum + weight * weight, 0));
+    for (const [feature, weight] of features) {
+      const index = this.table.dimensions + (fnv1a(feature, 0) % this.settings.lexicalDimensions);
+      entries.set(index, (entries.get(index) ?? 0) + (this.lexicalScale * weight) / lexicalNorm);
+    }
+    // Renormalised: a text with one part only, or two features on one index.
+    const norm = Math.sqrt([...entries.values()].reduce((sum, value) => sum + value * value, 0));
+    return sparseEmbedding(
+      this.dimensions,
+      [...entries].map(([index, value]) => [index, value / norm] as const),
+    );
+  }
+
+  /** v1: the meaning part, then the lexical features folded into 1,024 signed buckets. */
+  embedDense(text: string): number[] {
     const meaning = this.meaning(text);
     const words = this.rarityWeightedWords(text);
     const vector = new Array<number>(this.dimensions);
@@ -108,6 +183,11 @@ export class LocalSemanticEmbedder implements Embedder {
    * no corpus: "attrition" outweighs "team".
    */
   rarityWeightedWords(text: string): number[] {
+    return this.lexical.embedWeighted(this.rarityWeights(text));
+  }
+
+  /** Each stemmed term of a text with its weight: the sum of its words' rarities, log(1 + rank / 100). */
+  rarityWeights(text: string): Map<string, number> {
     const weights = new Map<string, number>();
     for (const match of normalizeText(text).matchAll(wordPattern)) {
       const word = match[0].replace(/'s$/, '').replaceAll("'", '');
@@ -117,7 +197,7 @@ export class LocalSemanticEmbedder implements Embedder {
       const term = word.length > 40 ? word.slice(0, 40) : stemmer(word);
       weights.set(term, (weights.get(term) ?? 0) + rarity);
     }
-    return this.lexical.embedWeighted(weights);
+    return weights;
   }
 
   /** The SIF-weighted sum of the text's word vectors. */

@@ -36,7 +36,8 @@ export const fittedRerankWeights: RerankWeights = {
   coverage: 0,
   headingCoverage: 0,
   proximity: 0,
-  phrase: 0.5,
+  // 0.5 with the hashed v1 embedder; refitted with local-semantic-v2, phrase no longer gains.
+  phrase: 0,
   meaning: 0,
   headingMeaning: 0,
   note: 0,
