@@ -40,6 +40,22 @@ describe('FeatureReranker', () => {
     expect(reranked.map((item) => item.chunkId)).toEqual(['scattered', 'phrase']);
   });
 
+  it('reads no passage text when its weights use ranks only, and orders as the full features would', async () => {
+    const unread = (item: RetrievedPassage, fused: number): RetrievedPassage => {
+      const copy = { ...item, ranks: { ...item.ranks, fused, page: 3 - fused } };
+      Object.defineProperty(copy, 'text', { get: () => expect.fail('the text was read') });
+      return copy;
+    };
+    const weights = { ...only('fused'), page: 0.5 };
+    const reranked = await new FeatureReranker(undefined, weights).rerank(question, [unread(scattered, 2), unread(phrase, 1)]);
+    expect(reranked.map((item) => item.chunkId)).toEqual(['phrase', 'scattered']);
+    const full = await new FeatureReranker(undefined, { ...weights, phrase: 1e-9 }).rerank(question, [
+      { ...scattered, ranks: { ...scattered.ranks, fused: 2, page: 1 } },
+      { ...phrase, ranks: { ...phrase.ranks, fused: 1, page: 2 } },
+    ]);
+    expect(full.map((item) => item.chunkId)).toEqual(['phrase', 'scattered']);
+  });
+
   it('moves up a passage with the question terms side by side (phrase and proximity)', async () => {
     for (const feature of ['phrase', 'proximity'] as const) {
       const reranked = await new FeatureReranker(undefined, only(feature)).rerank(question, [scattered, phrase]);
