@@ -1,5 +1,16 @@
-import { defineConfig } from 'vite';
+import { writeFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { inputsHash, stampFile } from './scripts/build-if-stale.js';
+
+/** Records what the build was made from, so that `npm start` can tell that dist/ is current (scripts/build-if-stale.ts). */
+const recordBuildInputs: Plugin = {
+  name: 'cairn-record-build-inputs',
+  apply: 'build',
+  closeBundle() {
+    writeFileSync(stampFile, `${inputsHash()}\n`);
+  },
+};
 
 /**
  * Built to `dist/`, which the API serves at `/admin` (same origin, no second server).
@@ -7,7 +18,7 @@ import react from '@vitejs/plugin-react';
  */
 export default defineConfig({
   base: '/admin/',
-  plugins: [react()],
+  plugins: [react(), recordBuildInputs],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
     proxy: Object.fromEntries(['/v1', '/healthz', '/readyz', '/openapi.json'].map((path) => [path, 'http://127.0.0.1:3000'])),

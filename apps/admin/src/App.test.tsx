@@ -60,7 +60,42 @@ const source = {
     createdAt: '2026-11-20T00:00:00.000Z',
     finishedAt: '2026-11-20T00:01:00.000Z',
   },
+  freshness: [
+    { fromDays: 0, toDays: 1, pages: 4, stale: false },
+    { fromDays: 1, toDays: 7, pages: 5, stale: false },
+    { fromDays: 7, toDays: 30, pages: 0, stale: false },
+    { fromDays: 30, toDays: null, pages: 3, stale: true },
+  ],
 };
+/** A web source as the API lists it on a first start: configured, never crawled. */
+const uncrawled = {
+  ...source,
+  id: '33333333-3333-4333-8333-333333333333',
+  name: 'lethain',
+  baseUrl: 'https://lethain.com/',
+  maxPages: 2000,
+  documents: 0,
+  tombstoned: 0,
+  stale: 0,
+  chunks: 0,
+  oldestFetch: null,
+  newestFetch: null,
+  lastRun: null,
+  freshness: source.freshness.map((bucket) => ({ ...bucket, pages: 0 })),
+};
+const notes = {
+  ...source,
+  id: '44444444-4444-4444-8444-444444444444',
+  name: 'starter-notes',
+  kind: 'directory',
+  baseUrl: '/x/notes',
+  documents: 35,
+  lastRun: null,
+};
+
+/** A source's row of the sources table (the freshness table below it has a row per source too). */
+const sourceRow = async (name: string) =>
+  within(await screen.findByRole('table', { name: /^Freshness: a page last crawled/ })).getByRole('row', { name: new RegExp(name) });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -78,7 +113,7 @@ describe('auth', () => {
     expect(input).toHaveFocus();
     expect(input).toHaveAttribute('type', 'password');
     await userEvent.type(input, 'cairn_admin_test_key_0123456789{Enter}');
-    expect(await screen.findByRole('row', { name: /fixture/ })).toBeInTheDocument();
+    expect(await sourceRow('fixture')).toBeInTheDocument();
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(sessionStorage.getItem('cairn.adminKey')).toBe('cairn_admin_test_key_0123456789');
     expect(calls.at(-1)!.headers.authorization).toBe('Bearer cairn_admin_test_key_0123456789');
@@ -102,7 +137,7 @@ describe('sources', () => {
     expect(alert).toHaveTextContent('database_unavailable');
     fail = false;
     await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
-    const row = await screen.findByRole('row', { name: /fixture/ });
+    const row = await sourceRow('fixture');
     const cells = within(row)
       .getAllByRole('cell')
       .map((cell) => cell.textContent);
@@ -111,6 +146,75 @@ describe('sources', () => {
       'href',
       `/admin/runs/${source.lastRun.id}`,
     );
+  });
+
+  it("draws each source's freshness, with its numbers in the chart's name and in a table", async () => {
+    stubApi(() => json(200, { staleAfterDays: 30, sources: [source] }));
+    renderAt('/sources');
+    const row = await sourceRow('fixture');
+    const chart = within(row).getByRole('img', { name: /^Freshness of fixture/ });
+    expect(chart).toHaveAccessibleName('Freshness of fixture: 13 pages: 4 under a day, 5 1–7 days, 3 30+ days (stale), 1 vanished');
+    expect([...chart.querySelectorAll('rect[data-tone]')].map((rect) => rect.getAttribute('data-tone'))).toEqual([
+      'fresh',
+      'aging',
+      'stale',
+      'vanished',
+    ]);
+    // Widths in proportion: 4 of 13 pages of a 160-wide bar.
+    expect(Number(chart.querySelector('rect[data-tone="fresh"]')!.getAttribute('width'))).toBeCloseTo((4 / 13) * 160, 3);
+    const table = screen.getByRole('table', { name: /Active pages by days since each was last crawled/ });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent),
+    ).toEqual(['Source', 'under a day', '1–7 days', '7–30 days', '30+ days (stale)', 'vanished']);
+    expect(
+      within(within(table).getByRole('row', { name: /fixture/ }))
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual(['4', '5', '0', '3', '1']);
+  });
+
+  it('explains a first run: the web sources are configured, with Crawl now and what each will fetch', async () => {
+    const calls = stubApi(({ method, path }) =>
+      method === 'POST' && path === '/v1/ingest/runs'
+        ? json(202, { runId: '55555555-5555-4555-8555-555555555555' })
+        : path.startsWith('/v1/ingest/runs')
+          ? json(404, { error: { code: 'run_not_found', message: 'No run.' } })
+          : json(200, { staleAfterDays: 30, sources: [notes, uncrawled] }),
+    );
+    renderAt('/sources');
+    const callout = await screen.findByRole('region', { name: 'The web sources are configured, not crawled yet' });
+    expect(callout).toHaveTextContent('Cairn answers from its 35 starter notes for now.');
+    expect(callout).toHaveTextContent('The 1 site below (lethain)');
+    const row = await sourceRow('lethain');
+    expect(within(row).getByText('not crawled yet')).toBeInTheDocument();
+    const crawl = within(row).getByRole('button', { name: 'Crawl lethain now' });
+    expect(crawl).toHaveAccessibleDescription('up to 2,000 pages');
+    expect(within(await sourceRow('starter-notes')).getByRole('button', { name: 'Re-ingest starter-notes' })).toHaveAccessibleDescription(
+      '35 notes',
+    );
+    await userEvent.click(crawl);
+    await waitFor(() => expect(window.location.pathname).toBe('/admin/runs/55555555-5555-4555-8555-555555555555'));
+    expect(calls.find((call) => call.method === 'POST')!.body).toEqual({ sourceId: uncrawled.id });
+  });
+
+  it('has no first-run note once a web source has been crawled', async () => {
+    stubApi(() => json(200, { staleAfterDays: 30, sources: [source, uncrawled] }));
+    renderAt('/sources');
+    await sourceRow('lethain');
+    expect(screen.queryByRole('region', { name: /configured, not crawled yet/ })).toBeNull();
+  });
+
+  it('closes the source form on Escape and gives focus back to the button that opened it', async () => {
+    stubApi(() => json(200, { staleAfterDays: 30, sources: [source] }));
+    renderAt('/sources');
+    await userEvent.click(await screen.findByRole('button', { name: 'Add source' }));
+    const form = screen.getByRole('form', { name: 'Add a source' });
+    expect(within(form).getByLabelText('Name')).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('form', { name: 'Add a source' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Add source' })).toHaveFocus();
   });
 
   it('shows the empty state', async () => {
@@ -142,6 +246,57 @@ describe('sources', () => {
 });
 
 describe('runs', () => {
+  it('explains runs when there are none, and starts the first with one button', async () => {
+    const calls = stubApi(({ method, path }) =>
+      path === '/v1/sources'
+        ? json(200, { staleAfterDays: 30, sources: [notes, uncrawled] })
+        : method === 'POST'
+          ? json(202, { runId: '66666666-6666-4666-8666-666666666666' })
+          : path.startsWith('/v1/ingest/runs?')
+            ? json(200, { runs: [] })
+            : json(404, { error: { code: 'run_not_found', message: 'No run.' } }),
+    );
+    renderAt('/runs');
+    expect(await screen.findByRole('heading', { name: 'No ingestion runs yet' })).toBeInTheDocument();
+    expect(await screen.findByText(/2 enabled sources: up to 2,000 pages from lethain/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Crawl all enabled sources' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/admin/runs/66666666-6666-4666-8666-666666666666'));
+    expect(calls.find((call) => call.method === 'POST')).toMatchObject({ path: '/v1/ingest/runs', body: {} });
+  });
+
+  it('draws recent runs on a timeline and shows pages per second', async () => {
+    const run = (id: string, status: string, startedAt: string, finishedAt: string | null, fetched: number) => ({
+      id,
+      sourceId: source.id,
+      trigger: 'api',
+      status,
+      counts: { discovered: fetched, fetched, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 },
+      createdAt: startedAt,
+      startedAt,
+      finishedAt,
+      error: null,
+    });
+    stubApi(({ path }) =>
+      path === '/v1/sources'
+        ? json(200, { staleAfterDays: 30, sources: [source] })
+        : json(200, {
+            runs: [
+              run('r2', 'failed', '2026-11-24T10:10:00.000Z', '2026-11-24T10:10:05.000Z', 2),
+              run('r1', 'succeeded', '2026-11-24T10:00:00.000Z', '2026-11-24T10:00:20.000Z', 50),
+            ],
+          }),
+    );
+    renderAt('/runs');
+    const timeline = await screen.findByRole('img', { name: /^Timeline of the last 2 runs/ });
+    expect(timeline).toHaveAccessibleName('Timeline of the last 2 runs: 1 succeeded, 1 failed');
+    const bars = [...timeline.querySelectorAll('rect[data-status]')];
+    expect(bars.map((bar) => bar.getAttribute('data-status'))).toEqual(['succeeded', 'failed']);
+    // Oldest at the left.
+    expect(Number(bars[0]!.getAttribute('x'))).toBeLessThan(Number(bars[1]!.getAttribute('x')));
+    expect(screen.getByRole('progressbar', { name: 'Progress: 50 of 50 pages' }).parentElement).toHaveTextContent('2.5 pages/s');
+    expect(screen.getByRole('progressbar', { name: 'Progress: 2 of 2 pages' }).parentElement).toHaveTextContent('0.40 pages/s');
+  });
+
   it('shows a run with its progress, counts and ledger', async () => {
     stubApi(({ path }) =>
       path.startsWith('/v1/ingest/runs/')
@@ -185,5 +340,116 @@ describe('runs', () => {
     const rows = within(ledger).getAllByRole('row').slice(1);
     expect(rows.map((row) => row.getAttribute('data-outcome'))).toEqual(['changed', 'failed']);
     expect(within(rows[1]!).getByText('HTTP 404')).toBeInTheDocument();
+  });
+});
+
+describe('feedback', () => {
+  it('explains feedback when there is none, with a way to the first, and says which rating has none', async () => {
+    stubApi(() => json(200, { feedback: [] }));
+    renderAt('/feedback');
+    expect(await screen.findByRole('heading', { name: 'No rated answers yet' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Ask a question' })).toHaveAttribute('href', '/admin/');
+    await userEvent.selectOptions(screen.getByLabelText('Show'), '1');
+    expect(await screen.findByText('No answers rated helpful yet.')).toBeInTheDocument();
+  });
+});
+
+const storedAnswer = {
+  id: '77777777-7777-4777-8777-777777777777',
+  conversationId: '88888888-8888-4888-8888-888888888888',
+  role: 'assistant',
+  content: 'Name the impact [1].',
+  question: 'How do I give feedback?',
+  citations: [
+    {
+      n: 1,
+      url: 'https://larahogan.me/blog/feedback-equation/#using-it',
+      title: 'The feedback equation',
+      author: 'Lara Hogan',
+      source: 'larahogan',
+      heading: 'The feedback equation › Using it',
+      quote: 'Share an observation and its impact.',
+      chunkId: 'c1',
+      kind: 'article',
+      publishedAt: null,
+      fetchedAt: null,
+    },
+  ],
+  mode: 'extractive',
+  model: 'cairn-extractive-v1',
+  createdAt: '2026-11-24T10:00:00.000Z',
+};
+
+describe('answer permalink', () => {
+  it('shows the stored answer read-only with its question and citations, and copies it as Markdown', async () => {
+    const calls = stubApi(({ path }) =>
+      path === `/v1/messages/${storedAnswer.id}`
+        ? json(200, storedAnswer)
+        : json(404, { error: { code: 'message_not_found', message: 'No message.' } }),
+    );
+    const written: string[] = [];
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText: async (text: string) => void written.push(text) } });
+    vi.stubGlobal('isSecureContext', true);
+    renderAt(`/answers/${storedAnswer.id}`);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Answer to: How do I give feedback?' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Citation 1' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'The feedback equation' })).toHaveAttribute('href', storedAnswer.citations[0]!.url);
+    // Read-only: nothing to rate, no question box.
+    expect(screen.queryByRole('button', { name: /Helpful/ })).toBeNull();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Copy as Markdown' }));
+    expect(await screen.findByText('Copied: the answer with its sources as footnotes.')).toBeInTheDocument();
+    expect(written[0]).toContain('Name the impact [^1].');
+    expect(written[0]).toContain('[^1]: [The feedback equation](https://larahogan.me/blog/feedback-equation/#using-it), Lara Hogan');
+    expect(written[0]).toContain(`/admin/answers/${storedAnswer.id}`);
+    expect(calls.map((call) => call.path)).toEqual([`/v1/messages/${storedAnswer.id}`]);
+  });
+
+  it('says the answer is not found for an unknown or foreign id', async () => {
+    stubApi(() => json(404, { error: { code: 'message_not_found', message: 'No message has the id "x".' } }));
+    renderAt('/answers/00000000-0000-4000-8000-000000000000');
+    expect(await screen.findByRole('alert')).toHaveTextContent('message_not_found');
+  });
+});
+
+describe('search', () => {
+  it("draws each result's rank at each stage as a chart beside the table", async () => {
+    const result = (n: number, ranks: Record<string, number | null>) => ({
+      chunkId: `c${n}`,
+      documentId: `d${n}`,
+      url: `https://example.com/${n}/`,
+      title: `Page ${n}`,
+      author: null,
+      source: 'fixture',
+      heading: `Page ${n} › Part`,
+      text: 'text',
+      score: 0.03,
+      ranks,
+    });
+    stubApi(({ path }) =>
+      path === '/v1/search'
+        ? json(200, {
+            results: [
+              result(1, { vector: 3, keyword: 1, page: 1, fused: 1, reranked: 1 }),
+              result(2, { vector: null, keyword: 2, page: 2, fused: 2, reranked: 2 }),
+            ],
+            reranker: 'features-v1',
+            timings: { embedMs: 1, denseMs: 1, keywordMs: 1, rerankMs: 1, totalMs: 4 },
+          })
+        : json(200, { staleAfterDays: 30, sources: [source] }),
+    );
+    renderAt('/search');
+    await userEvent.type(screen.getByLabelText('Query'), 'migrations{Enter}');
+    const chart = await screen.findByRole('img', { name: /^Ranks of the 2 results at each stage/ });
+    const lines = chart.querySelectorAll('g[data-result]');
+    expect(lines).toHaveLength(2);
+    // One point per stage that saw the passage: the second was not in the dense list.
+    expect(lines[0]!.querySelectorAll('circle')).toHaveLength(6);
+    expect(lines[1]!.querySelectorAll('circle')).toHaveLength(5);
+    expect(lines[0]!.querySelector('title')!.textContent).toBe('1. Page 1 › Part: dense 3, keyword 1, page 1, fused 1, reranked 1');
+    // Rank 1 is drawn above rank 3.
+    const [dense, keyword] = [...lines[0]!.querySelectorAll('circle')].map((circle) => Number(circle.getAttribute('cy')));
+    expect(keyword!).toBeLessThan(dense!);
+    expect(screen.getByRole('table', { name: 'Results for “migrations”' })).toBeInTheDocument();
   });
 });

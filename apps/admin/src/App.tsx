@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Link, Route, Router, Switch, useRoute } from 'wouter';
 import { adminKey, ApiError, onAuthRequired } from './api/client.js';
 import { KeyDialog } from './components/KeyDialog.js';
+import { AnswerPage } from './pages/AnswerPage.js';
 import { AskPage } from './pages/AskPage.js';
 import { FeedbackPage } from './pages/FeedbackPage.js';
 import { RunDetailPage, RunsPage } from './pages/RunsPage.js';
@@ -95,6 +96,7 @@ function Shell() {
             <RunsPage />
           </Route>
           <Route path="/runs/:id">{(params) => <RunDetailPage id={params.id} />}</Route>
+          <Route path="/answers/:id">{(params) => <AnswerPage messageId={params.id} />}</Route>
           <Route path="/search">
             <SearchPage />
           </Route>

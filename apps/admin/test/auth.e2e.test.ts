@@ -53,6 +53,29 @@ describe('admin UI in Chromium, with API keys', () => {
     expect(errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
   });
 
+  it("keeps an answer's permalink behind the key: it asks for one, then shows the answer", async () => {
+    const question = 'How do I run a good one-on-one?';
+    const response = await fetch(`${api.url}/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      body: JSON.stringify({ question }),
+    });
+    const { messageId, answer } = (await response.json()) as { messageId: string; answer: string };
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    const freshErrors = collectPageErrors(fresh);
+    await fresh.goto(`${api.url}/admin/answers/${messageId}`);
+    const dialog = fresh.getByRole('dialog', { name: 'This Cairn needs an admin key' });
+    await dialog.waitFor();
+    expect(await fresh.locator('.markdown').count()).toBe(0);
+    await dialog.getByLabel('Admin key').fill(adminKey);
+    await dialog.getByRole('button', { name: 'Use this key' }).click();
+    await fresh.getByRole('heading', { level: 1, name: `Answer to: ${question}` }).waitFor();
+    expect((await fresh.locator('.markdown').textContent())!.length).toBeGreaterThan(answer.length / 2);
+    await context.close();
+    expect(freshErrors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+  });
+
   it('serves the API docs under their own CSP without errors', async () => {
     errors.length = 0;
     await page.goto(`${api.url}/docs/`);

@@ -12,6 +12,12 @@ export interface MessageRecord {
   createdAt: Date;
 }
 
+/** A stored message with the user turn it replied to (for an answer), as a permalink shows it. */
+export interface MessageWithQuestion extends MessageRecord {
+  /** The user turn just before this message in its conversation; null for a user turn or the first message. */
+  question: string | null;
+}
+
 export interface ConversationRecord {
   id: string;
   title: string | null;
@@ -83,6 +89,22 @@ export class ConversationsRepository {
       [message.conversationId, message.role, message.content, JSON.stringify(message.citations), message.mode, message.model],
     );
     return row!;
+  }
+
+  /** One message, with the question it answered, if it exists in a conversation that `reader` may see. */
+  async findMessage(id: string, reader: ConversationReader = {}): Promise<MessageWithQuestion | undefined> {
+    if (!isUuid(id)) return undefined;
+    const owner = ownerCondition(reader, 2);
+    const [row] = await this.database.query<MessageWithQuestion>(
+      `select m.id, m.conversation_id as "conversationId", m.role, m.content, m.citations, m.mode, m.model, m.created_at as "createdAt",
+         case when m.role = 'assistant' then
+           (select q.content from messages q where q.conversation_id = m.conversation_id and q.role = 'user' and q.sequence < m.sequence
+             order by q.sequence desc limit 1)
+         end as question
+       from messages m join conversations c on c.id = m.conversation_id where m.id = $1${owner.sql}`,
+      [id, ...owner.values],
+    );
+    return row;
   }
 
   /** Whether the message exists in a conversation that `reader` may see. */

@@ -38,6 +38,14 @@ export interface SourceWithStatistics extends SourceRecord {
   lastRun: { id: string; status: RunStatus; createdAt: string; finishedAt: string | null } | null;
 }
 
+/** How many active pages of a source were last fetched within one age bucket (see pagesByAge). */
+export interface PagesByAge {
+  sourceId: string;
+  /** 0 for pages younger than the first threshold, i for those at least `thresholdsDays[i - 1]` days old and younger than the next. */
+  bucket: number;
+  pages: number;
+}
+
 const columns = `id, name, kind, base_url as "baseUrl", public_base_url as "publicBaseUrl", seeds, include, exclude, max_pages as "maxPages",
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
 
@@ -116,6 +124,21 @@ export class SourcesRepository {
     if (!isUuid(id)) return false;
     const rows = await this.database.query('delete from sources where id = $1 returning id', [id]);
     return rows.length > 0;
+  }
+
+  /**
+   * Active pages of each source counted by days since their last fetch, in the buckets that
+   * the ascending `thresholdsDays` cut (a page at least the last threshold old is in the
+   * last bucket, as `stale` counts it). Sources and buckets without pages are left out.
+   */
+  async pagesByAge(thresholdsDays: readonly number[]): Promise<PagesByAge[]> {
+    return this.database.query<PagesByAge>(
+      `select source_id as "sourceId",
+         width_bucket(extract(epoch from now() - fetched_at)::float8, $1::float8[]) as bucket, count(*)::int as pages
+       from documents where status = 'active' and fetched_at is not null
+       group by 1, 2 order by 1, 2`,
+      [thresholdsDays.map((days) => days * 86_400)],
+    );
   }
 
   /**

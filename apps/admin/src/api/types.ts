@@ -14,6 +14,7 @@ import type {
   SearchResponse as SearchResponseSchema,
   SourceBody,
   SourceListResponse,
+  StoredMessageResponse,
 } from '@cairn/api';
 
 export type Citation = Static<typeof CitationSchema>;
@@ -24,6 +25,9 @@ export type SearchResponse = Static<typeof SearchResponseSchema>;
 export type SearchResult = SearchResponse['results'][number];
 export type SourceList = Static<typeof SourceListResponse>;
 export type Source = SourceList['sources'][number];
+export type FreshnessBucket = Source['freshness'][number];
+/** A stored message (GET /v1/messages/:id): what an answer's permalink shows. */
+export type StoredMessage = Static<typeof StoredMessageResponse>;
 /** What the source form sends (POST creates, PATCH changes). */
 export type SourceSettings = Required<Omit<Static<typeof SourceBody>, 'schedule'>> & { schedule: string | null };
 export type Run = Static<typeof RunResponse>;

@@ -1,3 +1,4 @@
+import { useEffect, useMemo, useRef } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import remarkBreaks from 'remark-breaks';
 
@@ -26,37 +27,46 @@ export function AnswerMarkdown({
   idPrefix?: string;
 }) {
   const numbers = new Set(citationNumbers);
-  const components: Components = {
-    // An image is never loaded: its URL could carry the conversation away.
-    img({ alt }) {
-      return <span className="image-omitted">[image not shown{alt ? `: ${alt}` : ''}]</span>;
-    },
-    a({ href, children }) {
-      const cited = href?.match(/^#cite-(\d+)$/);
-      if (cited) {
-        const n = Number(cited[1]);
+  // The components keep their identity across renders (a new `a` each render would remount
+  // every link, and a focused [n] would lose focus); the latest onCite is read when clicked.
+  const cite = useRef(onCite);
+  useEffect(() => {
+    cite.current = onCite;
+  });
+  const components = useMemo<Components>(
+    () => ({
+      // An image is never loaded: its URL could carry the conversation away.
+      img({ alt }) {
+        return <span className="image-omitted">[image not shown{alt ? `: ${alt}` : ''}]</span>;
+      },
+      a({ href, children }) {
+        const cited = href?.match(/^#cite-(\d+)$/);
+        if (cited) {
+          const n = Number(cited[1]);
+          return (
+            <a
+              href={`#${idPrefix}-${n}`}
+              className="cite-marker"
+              aria-label={`Citation ${n}`}
+              onClick={(event) => {
+                event.preventDefault();
+                cite.current?.(n);
+              }}
+            >
+              [{n}]
+            </a>
+          );
+        }
+        if (!href) return <span>{children}</span>;
         return (
-          <a
-            href={`#${idPrefix}-${n}`}
-            className="cite-marker"
-            aria-label={`Citation ${n}`}
-            onClick={(event) => {
-              event.preventDefault();
-              onCite?.(n);
-            }}
-          >
-            [{n}]
+          <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+            {children}
           </a>
         );
-      }
-      if (!href) return <span>{children}</span>;
-      return (
-        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-          {children}
-        </a>
-      );
-    },
-  };
+      },
+    }),
+    [idPrefix],
+  );
   return (
     <div className="markdown">
       <Markdown skipHtml remarkPlugins={[remarkBreaks]} components={components}>

@@ -28,8 +28,13 @@ export function ErrorNotice({ error, onRetry, title = 'Something went wrong' }: 
   );
 }
 
+/** An empty state: a line of text, or a richer block (what the page is for, and a button that starts it). */
 export function Empty({ children }: { children: ReactNode }) {
-  return <p className="state state-empty">{children}</p>;
+  return typeof children === 'string' ? (
+    <p className="state state-empty">{children}</p>
+  ) : (
+    <div className="state state-empty">{children}</div>
+  );
 }
 
 /** Loading, error and empty states of one query, then its data. */

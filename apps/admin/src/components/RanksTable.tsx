@@ -13,7 +13,7 @@ export interface RankedRow {
 }
 
 /** The stages of retrieval, in the order they run, with what a passage's rank at each means. */
-const stages = [
+export const stages = [
   { key: 'vector', label: 'Dense', meaning: 'rank in the dense (vector) list' },
   { key: 'keyword', label: 'Keyword', meaning: 'rank in the keyword (BM25) list' },
   { key: 'page', label: 'Page', meaning: "rank of the passage's page, by the evidence of its passages in both lists" },

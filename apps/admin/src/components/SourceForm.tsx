@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Source, SourceSettings } from '../api/types.js';
 import { ErrorNotice } from './QueryState.js';
 
@@ -8,7 +8,7 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
-/** Add a web source, or change a source's settings. */
+/** Add a web source, or change a source's settings. It takes focus when it opens; Escape cancels it. */
 export function SourceForm({
   source,
   onSave,
@@ -32,6 +32,8 @@ export function SourceForm({
   const [crawlDelayMs, setCrawlDelayMs] = useState(String(source?.crawlDelayMs ?? 1000));
   const [schedule, setSchedule] = useState(source?.schedule ?? '');
   const [enabled, setEnabled] = useState(source?.enabled ?? true);
+  const nameInput = useRef<HTMLInputElement>(null);
+  useEffect(() => nameInput.current?.focus(), []);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -50,12 +52,23 @@ export function SourceForm({
 
   const field = (suffix: string) => `${id}-${suffix}`;
   return (
-    <form className="source-form" onSubmit={submit} aria-label={source ? `Edit ${source.name}` : 'Add a source'}>
+    <form
+      className="source-form"
+      onSubmit={submit}
+      aria-label={source ? `Edit ${source.name}` : 'Add a source'}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          onCancel();
+        }
+      }}
+    >
       <h2>{source ? `Edit ${source.name}` : 'Add a source'}</h2>
       <div className="fields">
         <label htmlFor={field('name')}>Name</label>
         <input
           id={field('name')}
+          ref={nameInput}
           value={name}
           required
           pattern="[a-z0-9][a-z0-9._\-]{0,63}"

@@ -99,6 +99,12 @@ describe('Ask', () => {
     expect(cited).toHaveFocus();
     expect(within(cited).getByRole('link', { name: 'The feedback equation' })).toHaveAttribute('href', citation.url);
     expect(within(cited).getByText(citation.quote)).toBeInTheDocument();
+    // Escape lets go of it and gives focus back to the same [n] (not a remounted copy).
+    await userEvent.keyboard('{Escape}');
+    expect(marker).toHaveFocus();
+    expect(cited).not.toHaveAttribute('aria-current');
+    await userEvent.click(marker);
+    expect(cited).toHaveFocus();
 
     await userEvent.click(within(turn).getByText(/Retrieval details/));
     const table = within(turn).getByRole('table', { name: 'Every passage retrieval returned, in rank order' });
@@ -118,5 +124,34 @@ describe('Ask', () => {
     // The follow-up continues the conversation.
     expect(screen.getByLabelText('Follow up')).toBeInTheDocument();
     expect(posts[0]).toEqual({ path: '/v1/ask', body: { question: 'How do I give feedback?' } });
+  });
+
+  it('sends on Enter, adds a line on Shift+Enter, and gives the follow-up box its own placeholder', async () => {
+    const posts: unknown[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_path: string, init: RequestInit) => {
+        posts.push(JSON.parse(init.body as string));
+        return new Response(`event: done\ndata: ${JSON.stringify(result)}\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+      }),
+    );
+    window.history.pushState({}, '', '/admin/');
+    render(<App queryClient={createQueryClient()} />);
+    const box = screen.getByLabelText('Your question');
+    expect(box).toHaveAccessibleDescription('Enter sends · Shift+Enter adds a line');
+    const firstPlaceholder = box.getAttribute('placeholder');
+    await userEvent.type(box, 'First line{Shift>}{Enter}{/Shift}second line');
+    expect(box).toHaveValue('First line\nsecond line');
+    expect(posts).toEqual([]);
+    await userEvent.type(box, '{Enter}');
+    await screen.findByRole('link', { name: 'Citation 1' });
+    expect(posts).toEqual([{ question: 'First line\nsecond line' }]);
+    const followUp = screen.getByLabelText('Follow up');
+    expect(followUp).toHaveValue('');
+    expect(followUp.getAttribute('placeholder')).not.toBe(firstPlaceholder);
+    expect(followUp.getAttribute('placeholder')).toMatch(/what you tried/);
+    // Each answer has its permalink and a Markdown copy.
+    expect(screen.getByRole('link', { name: 'Permalink to this answer' })).toHaveAttribute('href', '/admin/answers/msg-1');
+    expect(screen.getByRole('button', { name: 'Copy as Markdown' })).toBeInTheDocument();
   });
 });

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { askStream } from '../api/client.js';
 import type { AskResult, Citation } from '../api/types.js';
 import { AnswerMarkdown } from '../components/AnswerMarkdown.js';
+import { AnswerShare } from '../components/AnswerShare.js';
 import { CitationsPanel } from '../components/CitationsPanel.js';
 import { FeedbackForm } from '../components/FeedbackForm.js';
 import { ErrorNotice } from '../components/QueryState.js';
@@ -18,6 +19,15 @@ interface Turn {
   citations: Citation[];
   result?: AskResult;
   error?: unknown;
+}
+
+/** Escape closes an open <details> (Retrieval details) and puts focus back on its summary. */
+function closeDetailsOnEscape(event: KeyboardEvent<HTMLDetailsElement>) {
+  const details = event.currentTarget;
+  if (event.key !== 'Escape' || !details.open) return;
+  event.preventDefault();
+  details.open = false;
+  details.querySelector('summary')?.focus();
 }
 
 function AnswerTurn({ turn, selected, onCite }: { turn: Turn; selected: boolean; onCite: (n: number) => void }) {
@@ -51,7 +61,10 @@ function AnswerTurn({ turn, selected, onCite }: { turn: Turn; selected: boolean;
               {result.outcome.replace('_', ' ')} · {duration(result.timings.totalMs)}
               {result.standaloneQuestion !== turn.question && <> · searched for “{result.standaloneQuestion}”</>}
             </p>
-            <details className="retrieval-details">
+            {result.messageId && (
+              <AnswerShare messageId={result.messageId} question={turn.question} answer={result.answer} citations={result.citations} />
+            )}
+            <details className="retrieval-details" onKeyDown={closeDetailsOnEscape}>
               <summary>Retrieval details ({result.retrieval.length} passages)</summary>
               <RanksTable
                 caption="Every passage retrieval returned, in rank order"
@@ -85,13 +98,19 @@ export function AskPage() {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [question, setQuestion] = useState('');
   const [conversationId, setConversationId] = useState<string | undefined>();
-  const [selection, setSelection] = useState<{ turn: number; n?: number } | undefined>();
+  const [selection, setSelection] = useState<{ turn: number; n?: number; at?: number } | undefined>();
   const abort = useRef<AbortController | null>(null);
   const nextId = useRef(1);
   const questionId = useId();
   const busy = turns.some((turn) => turn.status === 'streaming');
+  const turnList = useRef<HTMLDivElement>(null);
 
   useEffect(() => () => abort.current?.abort(), []);
+  // A new question scrolls into view at the top of the conversation, its answer below it.
+  useEffect(() => {
+    const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    turnList.current?.lastElementChild?.scrollIntoView?.({ block: 'start', behavior: still ? 'auto' : 'smooth' });
+  }, [turns.length]);
 
   const update = (id: number, change: (turn: Turn) => Partial<Turn>) =>
     setTurns((current) => current.map((turn) => (turn.id === id ? { ...turn, ...change(turn) } : turn)));
@@ -124,7 +143,7 @@ export function AskPage() {
 
   const selectedTurn = turns.find((turn) => turn.id === selection?.turn) ?? turns.at(-1);
   return (
-    <div className="ask-layout">
+    <div className="ask-layout ask-page">
       <section className="conversation" aria-label="Conversation">
         <div className="page-head">
           <h1>Ask</h1>
@@ -147,13 +166,13 @@ export function AskPage() {
             select a <span className="cite-marker">[n]</span> to see the passage.
           </p>
         )}
-        <div className="turns">
+        <div className="turns" ref={turnList}>
           {turns.map((turn) => (
             <AnswerTurn
               key={turn.id}
               turn={turn}
               selected={turn.id === selectedTurn?.id}
-              onCite={(n) => setSelection({ turn: turn.id, n })}
+              onCite={(n) => setSelection({ turn: turn.id, n, at: Date.now() })}
             />
           ))}
         </div>
@@ -172,9 +191,17 @@ export function AskPage() {
             maxLength={4000}
             onChange={(event) => setQuestion(event.target.value)}
             onKeyDown={(event) => {
-              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
+              // Enter sends; Shift+Enter starts a new line; Enter that confirms an input method's composition does neither.
+              if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
+              event.preventDefault();
+              event.currentTarget.form?.requestSubmit();
             }}
-            placeholder="How do I give feedback to a peer who keeps interrupting in meetings?"
+            aria-describedby={`${questionId}-hint`}
+            placeholder={
+              conversationId
+                ? 'Add what changed or what you tried, or ask about another side of it…'
+                : 'How do I give feedback to a peer who keeps interrupting in meetings?'
+            }
           />
           <div className="form-actions">
             <button type="submit" disabled={busy || !question.trim()}>
@@ -185,7 +212,9 @@ export function AskPage() {
                 Stop
               </button>
             )}
-            <span className="hint">Ctrl+Enter sends</span>
+            <span className="hint" id={`${questionId}-hint`}>
+              <kbd>Enter</kbd> sends · <kbd>Shift</kbd>+<kbd>Enter</kbd> adds a line
+            </span>
           </div>
         </form>
       </section>
@@ -196,6 +225,8 @@ export function AskPage() {
             selected={selection?.turn === selectedTurn.id ? selection.n : undefined}
             idPrefix={`t${selectedTurn.id}-citation`}
             title={selectedTurn.status === 'streaming' ? 'Passages being read' : 'Citations'}
+            onClose={() => setSelection({ turn: selectedTurn.id })}
+            selectionKey={selection?.at}
           />
         ) : (
           <p className="state state-empty">Citations appear here.</p>

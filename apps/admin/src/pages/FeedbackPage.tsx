@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
+import { Link } from 'wouter';
 import { api } from '../api/client.js';
 import type { FeedbackReview } from '../api/types.js';
 import { AnswerMarkdown } from '../components/AnswerMarkdown.js';
@@ -8,7 +9,8 @@ import { QueryState } from '../components/QueryState.js';
 import { dateTime, timeAgo } from '../format.js';
 
 function Rated({ item }: { item: FeedbackReview }) {
-  const [selected, setSelected] = useState<number | undefined>();
+  const [selection, setSelection] = useState<{ n: number; at: number } | undefined>();
+  const select = (n: number) => setSelection({ n, at: Date.now() });
   const prefix = `f-${item.id.slice(0, 8)}-citation`;
   return (
     <article className="feedback-item" aria-label={`Rated ${item.rating === 1 ? 'helpful' : 'not helpful'}: ${item.question ?? 'answer'}`}>
@@ -24,15 +26,24 @@ function Rated({ item }: { item: FeedbackReview }) {
         <span className="visually-hidden">Question: </span>
         {item.question ?? <span className="muted">(question not found)</span>}
       </p>
+      <p className="small">
+        <Link href={`/answers/${item.messageId}`}>Permalink to the answer</Link>
+      </p>
       <details>
         <summary>Answer and {item.citations.length} citations</summary>
         <AnswerMarkdown
           text={item.answer}
           citationNumbers={item.citations.map((citation) => citation.n)}
-          onCite={setSelected}
+          onCite={select}
           idPrefix={prefix}
         />
-        <CitationsPanel citations={item.citations} selected={selected} idPrefix={prefix} />
+        <CitationsPanel
+          citations={item.citations}
+          selected={selection?.n}
+          selectionKey={selection?.at}
+          idPrefix={prefix}
+          onClose={() => setSelection(undefined)}
+        />
       </details>
     </article>
   );
@@ -60,7 +71,24 @@ export function FeedbackPage() {
       <QueryState
         query={feedback}
         isEmpty={(data) => data.feedback.length === 0}
-        empty="No rated answers yet: rate one on the Ask page."
+        empty={
+          rating === '' ? (
+            <div className="empty-rich">
+              <h2>No rated answers yet</h2>
+              <p>
+                Every answer on Ask has <strong>Helpful</strong> and <strong>Not helpful</strong> buttons, with room for a comment. Rated
+                answers collect here with their questions, comments and citations, so you can see where the sources fall short.
+              </p>
+              <div className="form-actions">
+                <Link href="/" className="button-link primary">
+                  Ask a question
+                </Link>
+              </div>
+            </div>
+          ) : (
+            `No answers rated ${rating === '1' ? 'helpful' : 'not helpful'} yet.`
+          )
+        }
         loadingLabel="Loading feedback…"
       >
         {(data) => (

@@ -1,32 +1,16 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { api } from '../api/client.js';
 import { useCancelRun, useSources } from '../api/queries.js';
 import type { Run, RunCounts, RunDetail } from '../api/types.js';
-import { QueryState } from '../components/QueryState.js';
+import { ErrorNotice, QueryState } from '../components/QueryState.js';
+import { RunProgress, useNow } from '../components/RunProgress.js';
+import { RunsTimeline } from '../components/RunsTimeline.js';
 import { StatusBadge } from '../components/StatusBadge.js';
-import { dateTime, duration, timeAgo } from '../format.js';
+import { dateTime, timeAgo } from '../format.js';
 
 const live = (status: Run['status']) => status === 'queued' || status === 'running';
-
-/** Pages done (in any way) out of pages found so far. */
-export function progressOf(counts: RunCounts): { done: number; total: number } {
-  const done = counts.fetched + counts.unchanged + counts.skipped + counts.failed;
-  return { done, total: Math.max(counts.discovered, done) };
-}
-
-function Progress({ run }: { run: Run }) {
-  const { done, total } = progressOf(run.counts);
-  const label = `${done} of ${total} pages`;
-  if (run.status === 'queued') return <span className="muted">waiting to start</span>;
-  if (!run.startedAt) return <span className="muted">never started</span>;
-  return (
-    <span className="progress">
-      <progress value={total === 0 ? undefined : done} max={total || undefined} aria-label={`Progress: ${label}`} /> <span>{label}</span>
-    </span>
-  );
-}
 
 /**
  * Cancel for a queued or running run, in two steps so that one stray click or key press
@@ -98,7 +82,51 @@ function useSourceNames() {
     id === null ? 'all sources' : (sources.data?.sources.find((source) => source.id === id)?.name ?? id.slice(0, 8));
 }
 
-/** Recent runs, refreshed every second while one is queued or running. */
+/** No runs yet: what a run is, and one button that starts the first (every enabled source). */
+function NoRuns() {
+  const sources = useSources();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const start = useMutation({
+    mutationFn: () => api<{ runId: string }>('/v1/ingest/runs', { body: {} }),
+    onSuccess: async ({ runId }) => {
+      await queryClient.invalidateQueries({ queryKey: ['runs'] });
+      navigate(`/runs/${runId}`);
+    },
+  });
+  const enabled = sources.data?.sources.filter((source) => source.enabled) ?? [];
+  const web = enabled.filter((source) => source.kind === 'web');
+  const cap = web.reduce((sum, source) => sum + source.maxPages, 0);
+  return (
+    <div className="empty-rich">
+      <h2>No ingestion runs yet</h2>
+      <p>
+        A run crawls a source's pages (or reads a directory of notes again): it fetches each page, stores what changed, drops what vanished,
+        and records every URL in a ledger you can open here. Runs start from <Link href="/sources">Sources</Link>, on a source's schedule,
+        or with <code>cairn ingest</code>.
+      </p>
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={() => start.mutate()} disabled={start.isPending || enabled.length === 0}>
+          {start.isPending ? 'Starting…' : 'Crawl all enabled sources'}
+        </button>
+        <Link href="/sources">Or choose one source</Link>
+      </div>
+      {enabled.length > 0 && (
+        <p className="hint">
+          {enabled.length} enabled {enabled.length === 1 ? 'source' : 'sources'}
+          {web.length > 0 && (
+            <>
+              : up to {cap.toLocaleString('en')} pages from {web.map((source) => source.name).join(', ')}
+            </>
+          )}
+        </p>
+      )}
+      {start.isError && <ErrorNotice error={start.error} title="The run did not start" />}
+    </div>
+  );
+}
+
+/** Recent runs on a timeline and in a table, refreshed every second while one is queued or running. */
 export function RunsPage() {
   const runs = useQuery({
     queryKey: ['runs'],
@@ -106,65 +134,64 @@ export function RunsPage() {
     refetchInterval: (query) => (query.state.data?.runs.some((run) => live(run.status)) ? 1000 : false),
   });
   const sourceName = useSourceNames();
+  const now = useNow(runs.data?.runs.some((run) => live(run.status)) ?? false);
   return (
     <section aria-labelledby="runs-title">
       <div className="page-head">
         <h1 id="runs-title">Ingestion runs</h1>
       </div>
-      <QueryState
-        query={runs}
-        isEmpty={(data) => data.runs.length === 0}
-        empty="No runs yet: start one from Sources."
-        loadingLabel="Loading runs…"
-      >
+      <QueryState query={runs} isEmpty={(data) => data.runs.length === 0} empty={<NoRuns />} loadingLabel="Loading runs…">
         {(data) => (
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Run</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Progress</th>
-                  <th scope="col">Changed</th>
-                  <th scope="col">Unchanged</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Chunks</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.runs.map((run) => (
-                  <tr key={run.id}>
-                    <td>
-                      <Link href={`/runs/${run.id}`}>
-                        <time dateTime={run.createdAt} title={dateTime(run.createdAt)}>
-                          {timeAgo(run.createdAt)}
-                        </time>
-                      </Link>{' '}
-                      <span className="muted small">{run.trigger}</span>
-                    </td>
-                    <td>{sourceName(run.sourceId)}</td>
-                    <td>
-                      <StatusBadge status={run.status} />
-                    </td>
-                    <td>
-                      <Progress run={run} />
-                    </td>
-                    <td>{run.counts.fetched}</td>
-                    <td>{run.counts.unchanged}</td>
-                    <td className={run.counts.failed > 0 ? 'warn' : undefined}>{run.counts.failed}</td>
-                    <td>
-                      +{run.counts.chunksAdded} / −{run.counts.chunksRemoved}
-                    </td>
-                    <td className="actions">
-                      <CancelRun run={run} name={sourceName(run.sourceId)} />
-                    </td>
+          <>
+            <RunsTimeline runs={data.runs} now={now} name={sourceName} />
+            <div className="table-scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Run</th>
+                    <th scope="col">Source</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Progress</th>
+                    <th scope="col">Changed</th>
+                    <th scope="col">Unchanged</th>
+                    <th scope="col">Failed</th>
+                    <th scope="col">Chunks</th>
+                    <th scope="col">Actions</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {data.runs.map((run) => (
+                    <tr key={run.id}>
+                      <td>
+                        <Link href={`/runs/${run.id}`}>
+                          <time dateTime={run.createdAt} title={dateTime(run.createdAt)}>
+                            {timeAgo(run.createdAt)}
+                          </time>
+                        </Link>{' '}
+                        <span className="muted small">{run.trigger}</span>
+                      </td>
+                      <td>{sourceName(run.sourceId)}</td>
+                      <td>
+                        <StatusBadge status={run.status} />
+                      </td>
+                      <td>
+                        <RunProgress run={run} />
+                      </td>
+                      <td>{run.counts.fetched}</td>
+                      <td>{run.counts.unchanged}</td>
+                      <td className={run.counts.failed > 0 ? 'warn' : undefined}>{run.counts.failed}</td>
+                      <td>
+                        +{run.counts.chunksAdded} / −{run.counts.chunksRemoved}
+                      </td>
+                      <td className="actions">
+                        <CancelRun run={run} name={sourceName(run.sourceId)} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
       </QueryState>
     </section>
@@ -194,7 +221,7 @@ export function RunDetailPage({ id }: { id: string }) {
               <CancelRun run={data} name={sourceName(data.sourceId)} />
             </div>
             <div aria-live="polite" className="run-summary">
-              <Progress run={data} />
+              <RunProgress run={data} wide />
               <dl className="counts">
                 {(Object.entries(data.counts) as [keyof RunCounts, number][]).map(([name, value]) => (
                   <div key={name}>
@@ -205,7 +232,6 @@ export function RunDetailPage({ id }: { id: string }) {
               </dl>
               <p className="muted">
                 Started by {data.trigger} · created {dateTime(data.createdAt)}
-                {data.startedAt && data.finishedAt && <> · took {duration(Date.parse(data.finishedAt) - Date.parse(data.startedAt))}</>}
               </p>
             </div>
             {data.error && (

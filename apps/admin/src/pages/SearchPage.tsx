@@ -4,7 +4,8 @@ import { api } from '../api/client.js';
 import { useSources } from '../api/queries.js';
 import type { SearchResponse } from '../api/types.js';
 import { QueryState } from '../components/QueryState.js';
-import { RanksTable } from '../components/RanksTable.js';
+import { RanksTable, type RankedRow } from '../components/RanksTable.js';
+import { StageRanksChart } from '../components/StageRanksChart.js';
 
 interface SearchRequest {
   query: string;
@@ -74,29 +75,29 @@ export function SearchPage() {
         </p>
       ) : (
         <QueryState query={search} isEmpty={(data) => data.results.length === 0} empty="No passage matches." loadingLabel="Searching…">
-          {(data) => (
-            <>
-              <p className="muted">
-                {data.results.length} passages in {data.timings.totalMs.toFixed(1)} ms (embedding {data.timings.embedMs.toFixed(1)} ms,
-                dense {data.timings.denseMs.toFixed(1)} ms, keyword {data.timings.keywordMs.toFixed(1)} ms
-                {data.reranker ? `, reranked by ${data.reranker} in ${data.timings.rerankMs.toFixed(1)} ms` : ', not reranked'}).
-              </p>
-              <RanksTable
-                caption={`Results for “${submitted.query}”`}
-                reranker={data.reranker}
-                rows={data.results.map((result, index) => ({
-                  key: result.chunkId,
-                  rank: index + 1,
-                  score: result.score,
-                  ranks: result.ranks,
-                  title: result.title,
-                  heading: result.heading,
-                  url: result.url,
-                  source: result.source,
-                }))}
-              />
-            </>
-          )}
+          {(data) => {
+            const rows: RankedRow[] = data.results.map((result, index) => ({
+              key: result.chunkId,
+              rank: index + 1,
+              score: result.score,
+              ranks: result.ranks,
+              title: result.title,
+              heading: result.heading,
+              url: result.url,
+              source: result.source,
+            }));
+            return (
+              <>
+                <p className="muted">
+                  {data.results.length} passages in {data.timings.totalMs.toFixed(1)} ms (embedding {data.timings.embedMs.toFixed(1)} ms,
+                  dense {data.timings.denseMs.toFixed(1)} ms, keyword {data.timings.keywordMs.toFixed(1)} ms
+                  {data.reranker ? `, reranked by ${data.reranker} in ${data.timings.rerankMs.toFixed(1)} ms` : ', not reranked'}).
+                </p>
+                <StageRanksChart rows={rows} />
+                <RanksTable caption={`Results for “${submitted.query}”`} reranker={data.reranker} rows={rows} />
+              </>
+            );
+          }}
         </QueryState>
       )}
     </section>

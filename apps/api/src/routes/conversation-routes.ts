@@ -3,7 +3,14 @@ import { Type } from 'typebox';
 import type { Citation } from '@cairn/answer';
 import { CairnError } from '@cairn/core';
 import { conversationReader } from '../auth.js';
-import { ConversationResponse, FeedbackBody, FeedbackResponse, FeedbackReviewResponse } from './conversation-schemas.js';
+import { isUuid } from '@cairn/store';
+import {
+  ConversationResponse,
+  FeedbackBody,
+  FeedbackResponse,
+  FeedbackReviewResponse,
+  StoredMessageResponse,
+} from './conversation-schemas.js';
 import { errorResponses } from './shared-schemas.js';
 
 export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,6 +39,31 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           createdAt: message.createdAt.toISOString(),
         })),
       };
+    },
+  );
+
+  app.get(
+    '/v1/messages/:id',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'One stored message (an answer, with its citations and the question it replied to): what a permalink shows',
+        description:
+          "An `ask` key reads the messages of its own conversations only; an admin key reads any. Another key's message is `404 message_not_found`, like an unknown one.",
+        params: Type.Object({ id: Type.String({ description: 'The messageId that /v1/ask returned' }) }),
+        response: { 200: StoredMessageResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!isUuid(id))
+        throw new CairnError(
+          'invalid_request',
+          `params.id must be a UUID, the messageId that /v1/ask returned; got ${JSON.stringify(id)}.`,
+        );
+      const message = await app.cairn.store.conversations.findMessage(id, conversationReader(request.caller));
+      if (!message) throw new CairnError('message_not_found', `No message has the id ${JSON.stringify(id)}.`);
+      return { ...message, citations: message.citations as Citation[], createdAt: message.createdAt.toISOString() };
     },
   );
 

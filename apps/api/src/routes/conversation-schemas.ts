@@ -11,6 +11,16 @@ export const MessageSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+export const StoredMessageResponse = Type.Intersect([
+  MessageSchema,
+  Type.Object({
+    conversationId: Type.String(),
+    question: Type.Union([Type.String(), Type.Null()], {
+      description: 'The user turn this answer replied to; null for a user turn (its own text is `content`)',
+    }),
+  }),
+]);
+
 export const ConversationResponse = Type.Object({
   id: Type.String(),
   title: nullableString,

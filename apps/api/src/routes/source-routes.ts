@@ -4,6 +4,7 @@ import { CairnError } from '@cairn/core';
 import { sourcePatternsProblem } from '@cairn/ingest';
 import type { SourceRecord } from '@cairn/store';
 import { checkSourceSettings, checkUrl } from './check-source-settings.js';
+import { freshnessBuckets, freshnessThresholds } from './freshness-buckets.js';
 import { isoDate } from './iso-date.js';
 import { errorResponses } from './shared-schemas.js';
 import { SourceListResponse, SourcePatch, SourceRequestBody, SourceResponse } from './source-schemas.js';
@@ -43,13 +44,21 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const staleAfterDays = request.query.staleAfterDays ?? 30;
-      const sources = await app.cairn.store.sources.listWithStatistics(staleAfterDays);
+      const thresholds = freshnessThresholds(staleAfterDays);
+      const [sources, ages] = await Promise.all([
+        app.cairn.store.sources.listWithStatistics(staleAfterDays),
+        app.cairn.store.sources.pagesByAge(thresholds),
+      ]);
       return {
         staleAfterDays,
         sources: sources.map((source) => ({
           ...sourceJson(source),
           oldestFetch: isoDate(source.oldestFetch),
           newestFetch: isoDate(source.newestFetch),
+          freshness: freshnessBuckets(
+            ages.filter((age) => age.sourceId === source.id),
+            thresholds,
+          ),
           lastRun: source.lastRun && {
             ...source.lastRun,
             createdAt: isoDate(new Date(source.lastRun.createdAt))!,

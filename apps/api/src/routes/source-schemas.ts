@@ -96,6 +96,18 @@ export const SourceListResponse = Type.Object({
         chunks: Type.Integer(),
         oldestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
         newestFetch: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        freshness: Type.Array(
+          Type.Object({
+            fromDays: Type.Integer({ description: 'The youngest age in the bucket, in days since the last crawl' }),
+            toDays: Type.Union([Type.Integer(), Type.Null()], { description: 'The age the bucket stops short of; null: no limit' }),
+            pages: Type.Integer(),
+            stale: Type.Boolean({ description: 'The bucket of the stale pages (at least staleAfterDays old)' }),
+          }),
+          {
+            description:
+              'Active pages by days since their last crawl, youngest first: under a day, a day to a week, a week to staleAfterDays, then the stale ones; vanished pages are `tombstoned`',
+          },
+        ),
       }),
     ]),
   ),
