@@ -1,11 +1,12 @@
 # The image for the API and the worker (docker-compose.yml runs both from it).
 
 # The admin UI is built with Vite in a stage of its own (its packages are all build-time
-# devDependencies); only its static files reach the image.
+# devDependencies); only its static files reach the image. `npm ci` builds it (the root
+# `prepare` script); the runtime stage's `npm ci --omit=dev` has no Vite and skips that.
 FROM node:20-bookworm-slim AS admin
 WORKDIR /build
 COPY . .
-RUN npm ci --no-audit --no-fund && npm run build --workspace @cairn/admin
+RUN npm ci --no-audit --no-fund && test -f apps/admin/dist/index.html
 
 FROM node:20-bookworm-slim
 
@@ -29,6 +30,7 @@ COPY packages/embed/package.json packages/embed/
 COPY packages/retrieve/package.json packages/retrieve/
 COPY packages/answer/package.json packages/answer/
 COPY packages/runtime/package.json packages/runtime/
+COPY packages/mcp/package.json packages/mcp/
 COPY packages/text/package.json packages/text/
 COPY packages/testing/package.json packages/testing/
 COPY packages/starter-corpus/package.json packages/starter-corpus/

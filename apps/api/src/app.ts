@@ -11,6 +11,7 @@ import { requestDeadlinePlugin } from './request-deadline.js';
 import { securityPlugin } from './security.js';
 import { textCheckPlugin } from './text-check.js';
 import { keyRoutes } from './routes/key-routes.js';
+import { mcpRoutes } from './routes/mcp-routes.js';
 import { adminUiRoutes, defaultAdminDir } from './routes/admin-ui-routes.js';
 import { askRoutes } from './routes/ask-routes.js';
 import { chatCompletionsRoutes } from './routes/chat-completions-routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
         { name: 'sources', description: 'Sources, their freshness, and ingestion runs' },
         { name: 'health', description: 'Liveness, readiness and metrics' },
         { name: 'keys', description: 'API keys (admin scope)' },
+        { name: 'mcp', description: 'The Model Context Protocol (Streamable HTTP) for AI assistants, with the same keys' },
       ],
       components: {
         securitySchemes: {
@@ -131,6 +133,7 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   await app.register(sourceRoutes);
   await app.register(runRoutes);
   await app.register(keyRoutes);
+  await app.register(mcpRoutes);
   await app.register(adminUiRoutes, { root: options.adminDir ?? defaultAdminDir });
   return app;
 }

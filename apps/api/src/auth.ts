@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ConversationCaller } from '@cairn/answer';
 import { CairnError, ConfigError, type CairnConfig } from '@cairn/core';
 import { sameKey, type ApiKeyScope, type ConversationReader, type Store } from '@cairn/store';
+import { mcpRoute } from './routes/mcp-route-path.js';
 
 /** Who is calling: a stored key, or the bootstrap key from CAIRN_ADMIN_KEY. */
 export interface Caller {
@@ -55,7 +56,14 @@ export function accessFor(method: string, route: string): Access {
   )
     return 'public';
   if (route === '/v1/feedback') return method === 'POST' ? 'ask' : 'admin';
-  if (['/v1/search', '/v1/ask', '/v1/chat/completions'].includes(route) || route.startsWith('/v1/conversations')) return 'ask';
+  // The MCP endpoint needs at least ask; each of its tools checks its own scope (admin for runs).
+  if (route === mcpRoute) return 'ask';
+  if (
+    ['/v1/search', '/v1/ask', '/v1/chat/completions'].includes(route) ||
+    route.startsWith('/v1/conversations') ||
+    route === '/v1/messages/:id'
+  )
+    return 'ask';
   return 'admin';
 }
 

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
 
 /** Fastify's own errors that are the client's doing, mapped to our codes. */
@@ -38,34 +38,52 @@ export function answerClientError(this: FastifyInstance, error: Error & { code?:
   socket.destroy(error);
 }
 
+/** What an error is answered with: its status, stable code and message (5xx: no internals). */
+export interface DescribedError {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * The status, code and message an error thrown while handling `request` is answered with.
+ * A 5xx never carries internals (no SQL, no stack): those go to the log, under the request
+ * id that the message names.
+ */
+export function describeError(error: FastifyError, request: FastifyRequest): DescribedError {
+  if (error instanceof CairnError) {
+    if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+    return { status: error.statusCode, code: error.code, message: error.message };
+  }
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
+    return { status: 400, code: 'invalid_request', message: `${where} ${first?.message ?? 'is invalid'}` };
+  }
+  const mapped = error.code ? fastifyCodes[error.code] : undefined;
+  if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: error.message };
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, code: 'invalid_request', message: error.message };
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: `An unexpected error; the server log has the details under request id ${request.id}.`,
+  };
+}
+
 /**
  * One error shape for every route: `{error: {code, message}}` with a stable code and the
- * right status. A 5xx never carries internals (no SQL, no stack): those go to the log,
- * under the request id that the response names.
+ * right status (see `describeError`). `/mcp` answers its own in JSON-RPC's shape.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof CairnError) {
-      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
-      return reply.status(error.statusCode).send(errorBody(error.code, error.message));
-    }
-    if (error.validation) {
-      const first = error.validation[0];
-      const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
-      return reply.status(400).send(errorBody('invalid_request', `${where} ${first?.message ?? 'is invalid'}`));
-    }
-    const mapped = error.code ? fastifyCodes[error.code] : undefined;
-    if (mapped) return reply.status(errorCodes[mapped].status).send(errorBody(mapped, error.message));
-    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
-      return reply.status(400).send(errorBody('invalid_json', 'The request body is not valid JSON.'));
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.status(error.statusCode).send(errorBody('invalid_request', error.message));
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply
-      .status(500)
-      .send(errorBody('internal_error', `An unexpected error; the server log has the details under request id ${request.id}.`));
+    const { status, code, message } = describeError(error, request);
+    return reply.status(status).send(errorBody(code, message));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { CairnError } from '@cairn/core';
+import { mcpRoute } from './routes/mcp-route-path.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,6 +39,12 @@ function bodyWithDeadline(body: Readable, remainingMs: number, error: () => Erro
 export const answerRoutes = new Set(['/v1/ask', '/v1/chat/completions']);
 
 /**
+ * `/mcp` gets the answers' limit too, as its longest tool (ask_cairn) waits for a model;
+ * each of its tools stops at its own limit within it (the others at REQUEST_TIMEOUT_MS).
+ */
+const longRoutes = new Set([...answerRoutes, mcpRoute]);
+
+/**
  * Each request's time limit (`request.deadline`), and its body's: the body must arrive
  * whole within REQUEST_TIMEOUT_MS of the request's start, on every route, or the request
  * is answered 408 `request_timeout` and its connection closed.
@@ -46,7 +53,7 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
   async (app, { requestTimeoutMs, answerTimeoutMs }) => {
     app.decorateRequest('deadline', null as unknown as AbortSignal);
     app.addHook('onRequest', async (request, reply) => {
-      const limit = answerRoutes.has(request.routeOptions.url ?? '') ? answerTimeoutMs : requestTimeoutMs;
+      const limit = longRoutes.has(request.routeOptions.url ?? '') ? answerTimeoutMs : requestTimeoutMs;
       const controller = new AbortController();
       const timer = setTimeout(() => {
         controller.abort(
@@ -62,13 +69,17 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
     });
     app.addHook('preParsing', async (request, reply, payload) => {
       if (request.raw.complete) return payload;
-      return bodyWithDeadline(payload, Math.max(0, requestTimeoutMs - reply.elapsedTime), () => {
+      const guarded = bodyWithDeadline(payload, Math.max(0, requestTimeoutMs - reply.elapsedTime), () => {
         reply.header('connection', 'close');
         return new CairnError(
           'request_timeout',
           `The request body did not arrive within the limit of ${requestTimeoutMs} ms from the start of the request; send it whole, without pauses.`,
         );
       });
+      // Answered before the body ended (413 for a body over the limit stops reading it): the body's
+      // deadline is moot, and must not fire later on a stream nobody listens to (an uncaught error).
+      reply.raw.once('close', () => guarded.destroy());
+      return guarded;
     });
   },
   { name: 'cairn-request-deadline' },

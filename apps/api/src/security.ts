@@ -4,8 +4,21 @@ import rateLimit from '@fastify/rate-limit';
 import { once } from 'node:events';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
+import type { FastifyRequest } from 'fastify';
 import { CairnError, type CairnConfig } from '@cairn/core';
+import { callsTool } from '@cairn/mcp';
 import { answerRoutes } from './request-deadline.js';
+import { mcpRoute } from './routes/mcp-route-path.js';
+
+/**
+ * Which count a request goes to: answers (`/v1/ask`, `/v1/chat/completions`, and an MCP
+ * `tools/call` of ask_cairn) apart from everything else. Read after the body is parsed.
+ */
+function rateLimitBucket(request: FastifyRequest): 'answers' | 'all' {
+  const route = request.routeOptions.url ?? '';
+  if (answerRoutes.has(route)) return 'answers';
+  return route === mcpRoute && callsTool(request.body, 'ask_cairn') ? 'answers' : 'all';
+}
 
 /**
  * Headers, CORS and rate limits. The CSP allows only this origin's scripts, styles and
@@ -51,14 +64,13 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       ]);
       if (!ready) app.log.warn('The rate-limit store (REDIS_URL) is not reachable yet: requests are not counted until it is.');
     }
-    const bucket = (route: string | undefined) => (answerRoutes.has(route ?? '') ? 'answers' : 'all');
     await app.register(rateLimit, {
       global: true,
       // After authentication (onRequest), so that the count is per key.
       hook: 'preHandler',
       timeWindow: 60_000,
-      max: async (request) => (bucket(request.routeOptions.url) === 'answers' ? config.rateLimit.askMax : config.rateLimit.max),
-      keyGenerator: (request) => `${request.caller?.keyId ?? `ip:${request.ip}`}|${bucket(request.routeOptions.url)}`,
+      max: async (request) => (rateLimitBucket(request) === 'answers' ? config.rateLimit.askMax : config.rateLimit.max),
+      keyGenerator: (request) => `${request.caller?.keyId ?? `ip:${request.ip}`}|${rateLimitBucket(request)}`,
       allowList: (request) => ['/healthz', '/readyz'].includes(request.routeOptions.url ?? ''),
       ...(redis ? { redis, nameSpace: `${config.queuePrefix}:rate-limit:` } : {}),
       // A Redis outage must not take the API down with it: count nothing meanwhile.

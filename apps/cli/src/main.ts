@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench-command.js';
 import { evalCommand } from './commands/eval-command.js';
 import { ingestCommand } from './commands/ingest-command.js';
 import { keysCommand } from './commands/keys-command.js';
+import { mcpCommand } from './commands/mcp-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { serveCommand } from './commands/serve-command.js';
@@ -22,6 +23,7 @@ const program = new Command('cairn')
   .addCommand(evalCommand)
   .addCommand(migrateCommand)
   .addCommand(keysCommand)
+  .addCommand(mcpCommand)
   .addCommand(benchCommand)
   .exitOverride();
 

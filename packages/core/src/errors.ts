@@ -34,6 +34,10 @@ export const errorCodes = {
   message_not_found: { status: 404, description: 'No message has the given id.' },
   source_not_found: { status: 404, description: 'No source has the given id.' },
   run_not_found: { status: 404, description: 'No ingestion run has the given id.' },
+  document_not_found: {
+    status: 404,
+    description: "No stored page has the given id, passage id or URL (the MCP server's get_document).",
+  },
   source_exists: { status: 409, description: 'A source with that name exists already.' },
   run_finished: {
     status: 409,

@@ -1,2 +1,3 @@
 export * from './open-runtime.js';
 export * from './create-retriever.js';
+export * from './start-ingest-run.js';

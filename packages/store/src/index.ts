@@ -8,6 +8,7 @@ export * from './documents-repository.js';
 export * from './embeddings-repository.js';
 export * from './passage-contexts-repository.js';
 export * from './search-repository.js';
+export * from './reading-repository.js';
 export * from './conversations-repository.js';
 export * from './feedback-repository.js';
 export * from './runs-repository.js';

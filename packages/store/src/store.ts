@@ -8,6 +8,7 @@ import { migrate, pendingMigrations } from './migrate.js';
 import { PassageContextsRepository } from './passage-contexts-repository.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
+import { ReadingRepository } from './reading-repository.js';
 import { RunsRepository } from './runs-repository.js';
 import { SearchRepository } from './search-repository.js';
 import { SourcesRepository } from './sources-repository.js';
@@ -30,6 +31,8 @@ export class Store {
   /** The sentences that situate passages in their pages (CAIRN_PASSAGE_CONTEXT=llm), one per passage and model. */
   readonly passageContexts: PassageContextsRepository;
   readonly search: SearchRepository;
+  /** What readers see of stored pages: one page with its passages, a source's pages. */
+  readonly reading: ReadingRepository;
   readonly conversations: ConversationsRepository;
   readonly feedback: FeedbackRepository;
   readonly runs: RunsRepository;
@@ -48,6 +51,7 @@ export class Store {
     this.embeddings = new EmbeddingsRepository(database, this.vectorIndexing);
     this.passageContexts = new PassageContextsRepository(database);
     this.search = new SearchRepository(database);
+    this.reading = new ReadingRepository(database);
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);
     this.runs = new RunsRepository(database);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CairnError } from '@cairn/core';
-import { normalizeUrl, sourceScope } from '@cairn/ingest';
+import { startIngestRun } from '@cairn/runtime';
 import type { RunRecord } from '@cairn/store';
 import { isoDate } from './iso-date.js';
 import { RunDetailResponse, RunResponse } from './run-schemas.js';
@@ -16,14 +16,6 @@ const runJson = (run: RunRecord) => ({
 
 /** What a run cancelled through the API records as its error. */
 const cancelledReason = 'cancelled on request (POST /v1/ingest/runs/:id/cancel); the pages it stored before stay stored';
-
-function safeNormalize(url: string): string {
-  try {
-    return normalizeUrl(url);
-  } catch {
-    throw new CairnError('invalid_request', `url: ${JSON.stringify(url)} is not an http(s) URL.`);
-  }
-}
 
 export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -48,27 +40,8 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { sourceId, url } = request.body ?? {};
-      if (url !== undefined && sourceId === undefined)
-        throw new CairnError('invalid_request', 'A run of one page needs the sourceId of the source it belongs to.');
-      const source = sourceId === undefined ? undefined : await app.cairn.store.sources.findById(sourceId);
-      if (sourceId !== undefined && !source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
-      if (url !== undefined && source) {
-        if (source.kind !== 'web')
-          throw new CairnError(
-            'invalid_request',
-            `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`,
-          );
-        if (!sourceScope(source)(safeNormalize(url)))
-          throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
-      }
-      const queued = await app.cairn.store.runs.countQueued();
-      if (queued >= app.cairn.config.maxQueuedRuns) {
-        throw new CairnError(
-          'ingest_queue_full',
-          `${queued} ingestion runs are waiting already (INGEST_MAX_QUEUED_RUNS=${app.cairn.config.maxQueuedRuns}); retry when some have started.`,
-        );
-      }
-      const runId = await app.cairn.runner.enqueue({ sourceId, url, trigger: 'api' });
+      const { store, runner, config } = app.cairn;
+      const runId = await startIngestRun({ store, runner, maxQueuedRuns: config.maxQueuedRuns }, { sourceId, url, trigger: 'api' });
       return reply.status(202).send({ runId });
     },
   );

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { CairnConfig } from '@cairn/core';
-import type { ChatModel } from '@cairn/answer';
+import { loadPersona, type ChatModel } from '@cairn/answer';
 import type { Embedder } from '@cairn/embed';
 import type { InProcessRunner } from '@cairn/ingest';
 import type { Retriever } from '@cairn/retrieve';
@@ -15,6 +15,8 @@ export interface CairnServices {
   embedder: Embedder;
   retriever: Retriever;
   ask: AskService;
+  /** The persona prompt answers are written in (the bundled one, or CAIRN_PERSONA_PATH); the MCP prompt carries it. */
+  persona: string;
   /** Where ingestion runs are sent; `isReady` when it is a queue that /readyz must check. */
   runner: Pick<InProcessRunner, 'enqueue'> & {
     isReady?: () => Promise<boolean>;
@@ -58,7 +60,7 @@ export const servicesPlugin = fp<ServiceDependencies>(
       maxAnswerTokens: config.chat.maxTokens,
       maxQuestionChars: limits.questionChars,
     });
-    app.decorate('cairn', { config, store, embedder, retriever, ask, runner });
+    app.decorate('cairn', { config, store, embedder, retriever, ask, runner, persona: persona ?? (await loadPersona(config.personaPath)) });
   },
   { name: 'cairn-services' },
 );

@@ -1,0 +1,158 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CairnError } from '@cairn/core';
+import { createCairnMcpServer, jsonRpcErrorBody, mcpLimits, type McpServices } from '@cairn/mcp';
+import { conversationCaller, isLoopbackHost } from '../auth.js';
+import { describeError } from '../error-handler.js';
+import { mcpRoute } from './mcp-route-path.js';
+
+/** The host name of a Host header (`[::1]:3000` → `::1`), or undefined when it is not one. */
+function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  try {
+    return new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The transport's security guidance (MCP, Streamable HTTP): a browser's `Origin` must be
+ * this API's own or one of CORS_ORIGINS, and while the API runs open (no keys, so bound to
+ * loopback) the `Host` must be a loopback name, so that a web page whose domain resolves to
+ * 127.0.0.1 (DNS rebinding) cannot reach it. Clients that are not browsers send no Origin.
+ */
+function checkOrigin(request: FastifyRequest, corsOrigins: readonly string[]): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    const sameOrigin = URL.canParse(origin) && new URL(origin).host === request.headers.host;
+    if (!sameOrigin && !corsOrigins.includes(origin))
+      throw new CairnError('forbidden', `The origin ${origin} may not call ${mcpRoute}: add it to CORS_ORIGINS to allow it.`);
+  }
+  if (request.caller === null) {
+    const host = hostName(request.headers.host);
+    if (host === undefined || !isLoopbackHost(host))
+      throw new CairnError(
+        'forbidden',
+        `${mcpRoute} runs without API keys and answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(request.headers.host ?? '')}; create a key to serve it beyond loopback.`,
+      );
+  }
+}
+
+/** The Fastify request as the SDK's web-standard transport reads it (the body is passed parsed). */
+function webRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), { method: request.method, headers });
+}
+
+/** What GET and DELETE answer: stateless, there is no stream to open and no session to end. */
+async function methodNotAllowed(request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .status(405)
+    .header('allow', 'POST')
+    .send({
+      jsonrpc: '2.0',
+      id: null,
+      error: {
+        code: -32000,
+        message: `Method not allowed: ${request.method} ${mcpRoute}. This server is stateless (no Mcp-Session-Id): POST each JSON-RPC message; it sends nothing unasked, so there is no stream to GET and no session to DELETE.`,
+      },
+    });
+}
+
+/**
+ * The Model Context Protocol over Streamable HTTP at `/mcp`, on the API's own origin, with
+ * the API's keys, scopes, rate limits and deadlines (see @cairn/mcp for the tools).
+ *
+ * Stateless: every POST is one JSON-RPC message, answered as JSON by a server built for it
+ * (`sessionIdGenerator: undefined`, `enableJsonResponse: true`). Each call is authenticated,
+ * scoped, rate-limited and bounded in time like any REST request; nothing is kept between
+ * requests (conversations continue by `conversationId`), so the server holds no session
+ * map to bound or expire, and replicas behind a load balancer need no sticky sessions.
+ * Cairn sends nothing unasked (no notifications, sampling or elicitation), which is all
+ * sessions and the GET stream would carry. The SDK's web-standard transport returns a
+ * Response that is sent through Fastify, so the API's hooks (security headers, request id,
+ * metrics, logs) apply to /mcp as to every route.
+ *
+ * Errors before a message reaches the server (a missing key, a scope, the rate limit, a
+ * body that is not JSON, a batch) keep their HTTP status and come as a JSON-RPC error with
+ * no id, the Cairn code in `error.data.code`; a tool's errors are results with `isError`.
+ */
+export const mcpRoutes: FastifyPluginAsync = async (app) => {
+  const { store, retriever, ask, runner, persona, config } = app.cairn;
+  const services: McpServices = {
+    store,
+    retriever,
+    answers: ask,
+    runner,
+    persona,
+    limits: mcpLimits(config),
+    log: (level, message, error) => app.log[level]({ err: error }, message),
+  };
+
+  // This plugin's routes answer errors (thrown by the auth, rate-limit and deadline hooks too) in JSON-RPC's shape.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, code, message } = describeError(error, request);
+    if (code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="cairn"');
+    return reply.status(status).send(jsonRpcErrorBody(code, message));
+  });
+  app.addHook('onRequest', async (request) => checkOrigin(request, config.corsOrigins));
+
+  app.post(
+    mcpRoute,
+    {
+      schema: {
+        tags: ['mcp'],
+        summary: 'The Model Context Protocol (Streamable HTTP, stateless): one JSON-RPC message per request',
+        description:
+          'Tools `search_passages`, `ask_cairn`, `get_document`, `list_sources`, and for admin keys `start_ingest_run` and `get_ingest_run`; ' +
+          'each source as a resource (`cairn://sources/<name>`); the prompt `thought_partner`. Send `Accept: application/json, text/event-stream`. ' +
+          'Needs a key with the ask scope; each tool checks its own. A refusal before the message is read (401, 403, 408, 413, 429, a batch) ' +
+          'is a JSON-RPC error with no id and the Cairn code in `error.data.code`; a tool error is a result with `isError: true` whose text starts with the code. See README.md, "Cairn in AI assistants (MCP)".',
+      },
+    },
+    async (request, reply) => {
+      const message = request.body;
+      if (Array.isArray(message)) {
+        return reply
+          .status(400)
+          .send(
+            jsonRpcErrorBody(
+              'invalid_request',
+              'JSON-RPC batches are not taken: send one message per request (the protocol dropped batching in 2025-06-18).',
+            ),
+          );
+      }
+      const toolCall = typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call';
+      const server = createCairnMcpServer(services, {
+        scopes: request.caller ? request.caller.scopes : 'all',
+        conversationCaller: conversationCaller(request.caller),
+        // This server lives for one message: it lists only what the key may call, and answers a call beyond it with forbidden.
+        hideToolsBeyondScope: !toolCall,
+        trigger: 'api',
+        signal: request.deadline,
+      });
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      try {
+        await server.connect(transport);
+        const response = await transport.handleRequest(webRequest(request), { parsedBody: message });
+        reply.status(response.status);
+        response.headers.forEach((value, name) => void reply.header(name, value));
+        const text = await response.text();
+        return text === '' ? reply.send() : reply.send(text);
+      } finally {
+        await server.close().catch(() => undefined);
+      }
+    },
+  );
+  app.get(
+    mcpRoute,
+    { schema: { tags: ['mcp'], summary: 'Not offered: the server is stateless and sends nothing unasked (405)' } },
+    methodNotAllowed,
+  );
+  app.delete(mcpRoute, { schema: { tags: ['mcp'], summary: 'Not offered: there is no session to end (405)' } }, methodNotAllowed);
+};
