@@ -241,3 +241,19 @@ describe('answerQuestion, with a chat model', () => {
     for (const event of ['token', 'verifiedText'] as const) expect(textOf(heard, event)).not.toMatch(/clarifyingQuestions|```/);
   });
 });
+
+describe('answerQuestion: what it looks up beside the question', () => {
+  it('searches the writing behind a premise and the heart of the topic, as well as the question itself', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const asked = "We're just short-staffed; two more backend developers would fix our delivery. How do I get the budget?";
+    await answerQuestion({ question: asked, history: [] }, { retriever });
+    expect(queries[0]!.query).toBe(asked);
+    // The premise (more people will fix it) and the topic, each once, after the question.
+    expect(queries.some(({ query }) => /adding engineers to a team that is falling behind/.test(query))).toBe(true);
+    expect(
+      queries.some(
+        ({ query }) => query.startsWith('hiring:') || query.startsWith('engineering strategy:') || query.startsWith('technical quality:'),
+      ),
+    ).toBe(true);
+  });
+});

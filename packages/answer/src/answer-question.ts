@@ -1,12 +1,14 @@
 import type { RetrievedPassage, SearchFilters } from '@cairn/core';
 import type { ChatModel } from './chat-model.js';
 import { citationFor, citationLine, type Citation } from './citation.js';
-import { composeExtractiveAnswer, explainsFramework, type ComposedAnswer } from './compose-extractive-answer.js';
+import { canExplain, composeExtractiveAnswer, type ComposedAnswer } from './compose-extractive-answer.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
 import { refusalText, scopeOutcomes } from './detect-refusal.js';
 import { personaFrameworks } from './persona-frameworks.js';
 import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
+import { topicSearches } from './policy/classify-topic.js';
 import { planAnswer } from './policy/plan-answer.js';
+import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, PolicyRefusal, PolicyTurn } from './policy/types.js';
 import { buildChatPrompt, type ChatPrompt } from './prompt/build-prompt.js';
 import { retrievalDetails, type RetrievalDetail } from './retrieval-details.js';
@@ -211,20 +213,35 @@ async function retrieveForPlan(
 ): Promise<RetrievedPassage[]> {
   const { signal, filters } = input;
   const passages = (await retriever.retrieve(query, { k: input.k ?? 6, filters, signal })).results;
+  const said = plan.followUp ? lastAnswerSentences(history) : undefined;
   for (const suggestion of plan.frameworks.slice(0, 2)) {
     const framework = personaFrameworks.find((candidate) => candidate.name === suggestion.name);
-    if (!framework || passages.some((passage) => explainsFramework(passage, framework))) continue;
+    // A passage by its author about it is not enough: it needs a sentence that explains it, not said last time.
+    if (!framework || passages.some((passage) => canExplain(passage, framework, said))) continue;
     if (filters?.authors?.length && !filters.authors.some((author) => author.toLowerCase() === framework.author.toLowerCase())) continue;
     const found = await retriever.retrieve(`${framework.name}: ${framework.summary}`, {
       k: 3,
       filters: { ...filters, authors: [framework.author] },
       signal,
     });
-    const explaining = found.results.find((passage) => explainsFramework(passage, framework));
-    if (explaining && !passages.some((passage) => passage.chunkId === explaining.chunkId)) passages.push(explaining);
+    const explaining = found.results.find(
+      (passage) => canExplain(passage, framework, said) && !passages.some((known) => known.chunkId === passage.chunkId),
+    );
+    if (explaining) passages.push(explaining);
   }
-  if (!plan.followUp) return passages;
-  const said = lastAnswerSentences(history);
+  // Where the question carries an assumption, the writing about the problem behind it, so the challenge has sources;
+  // and the writing at the heart of the question's topic, which its own words may miss.
+  const searches = [
+    plan.assumptions.map((assumption) => assumptionSearches[assumption.kind]).find(Boolean),
+    topicSearches[plan.topic] && `${topicSearches[plan.topic]}. ${query}`,
+  ];
+  for (const search of searches) {
+    if (!search) continue;
+    const found = await retriever.retrieve(search, { k: 3, filters, signal });
+    const fresh = found.results.filter((passage) => !passages.some((known) => known.chunkId === passage.chunkId));
+    passages.push(...fresh.slice(0, 2));
+  }
+  if (!said) return passages;
   const repeats = (passage: RetrievedPassage) => splitSentences(passage.text).some((sentence) => said.has(sentence));
   return [...passages.filter((passage) => !repeats(passage)), ...passages.filter(repeats)];
 }

@@ -22,7 +22,9 @@ const relationNames: Record<Relation, string> = {
 /** The person the user is talking about (the latest named), or a neutral phrase. */
 function personOf(context: ConversationContext, fallback = 'the person involved'): string {
   const person = context.people.at(-1);
-  return person ? relationNames[person.kind] : fallback;
+  if (!person) return fallback;
+  // Someone the user named ("Dave") is called by name.
+  return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
 }
 
 /** The user's organisation as they described it ("your 60-person org", "your six teams"). */
@@ -71,7 +73,7 @@ export function lookBehind(kind: AssumptionKind): string | undefined {
     case 'rewrite':
       return 'A rewrite stops delivery for its whole length and rarely keeps its estimate; compare it with an incremental migration that ships value on the way.';
     case 'fire_someone':
-      return 'Separate the performance problem from the person: has the expectation been stated clearly, with specific feedback and time to change? That answer shapes what is fair.';
+      return 'Separate the performance problem from the person: whether the expectation was stated clearly, with specific examples and time to change, shapes what is fair.';
     case 'reorg_fixes':
       return 'A reorganisation moves boundaries; check which problem lives at a boundary before changing them, or the same problem moves with the teams.';
     case 'arbitrary_ratio':

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retrievedPassage } from '../test/retrieved-passage.js';
 import { composeExtractiveAnswer } from './compose-extractive-answer.js';
+import { planAnswer } from './policy/plan-answer.js';
 
 const passage = retrievedPassage;
 
@@ -132,5 +133,45 @@ describe('composeExtractiveAnswer on passages with injected text', () => {
     expect(answer.text).toContain('- Retrospectives should end with one change the team commits to. [1]');
     expect(answer.text).toContain('- Open the next retrospective by asking whether the last change happened. [1]');
     for (const unwanted of ['Ignore previous', 'attacker.test', '![', '[7]']) expect(answer.text, unwanted).not.toContain(unwanted);
+  });
+});
+
+describe('composeExtractiveAnswer: the premise, replies and follow-ups', () => {
+  const migration = passage(0, {
+    author: 'Will Larson',
+    title: 'Migrations',
+    text: 'Teams that never learn to migrate end up facing a full rewrite of the system anyway. An incremental migration keeps shipping value while the debt is paid down.',
+  });
+  const states = passage(1, {
+    author: 'Will Larson',
+    title: 'Team states',
+    text: 'Falling behind means the backlog grows every week and the team firefights. The fix is to add people while protecting morale.',
+  });
+
+  it('reads a premise put in other words ("start over") as the problem behind it, and quotes the writing about it', () => {
+    const composed = composeExtractiveAnswer("Nobody can work in our old codebase anymore; I'd like to start over from scratch.", [
+      migration,
+    ]);
+    expect(composed.outcome).toBe('answered');
+    expect(composed.text).toMatch(/\*\*A question about the premise:\*\*/);
+    expect(composed.text).toMatch(/incremental migration keeps shipping value|full rewrite/);
+  });
+
+  it('never quotes a fix stated inside a pair where the question carries an assumption', () => {
+    const composed = composeExtractiveAnswer('We are falling behind every week, so we need to hire more engineers. How do I ask?', [
+      states,
+    ]);
+    expect(composed.text).not.toMatch(/the fix is to add people/i);
+  });
+
+  it('answers a reply that only adds facts with what the earlier question asked', () => {
+    const question = 'We have about forty engineers.';
+    const plan = planAnswer(
+      [{ question: 'Should we rewrite the billing service or migrate it piece by piece?', answer: 'Before I go further: why?' }],
+      question,
+    );
+    const composed = composeExtractiveAnswer(question, [migration], { plan });
+    expect(composed.outcome).toBe('answered');
+    expect(composed.text).toMatch(/migrat|rewrite/);
   });
 });

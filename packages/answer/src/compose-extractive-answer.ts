@@ -5,8 +5,10 @@ import { citationFor, type Citation } from './citation.js';
 import { refusalText, scopeOutcomes } from './detect-refusal.js';
 import { personaFrameworks, type PersonaFramework } from './persona-frameworks.js';
 import { planAnswer } from './policy/plan-answer.js';
+import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
 import { selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
+import { splitSentences } from './split-sentences.js';
 
 /** What an answer did: answered, declined by kind, or found nothing to stand on. */
 export type AnswerOutcome = 'answered' | 'refused' | 'no_support' | 'declined_decision' | 'off_topic';
@@ -47,6 +49,14 @@ export function explainsFramework(passage: RetrievedPassage, framework: PersonaF
   return about && lastName(passage.author) === lastName(framework.author);
 }
 
+/** Whether a passage can explain `framework` in an answer: its author's, about it, with a quotable sentence that speaks of it. */
+export function canExplain(passage: RetrievedPassage, framework: PersonaFramework, alreadySaid?: ReadonlySet<string>): boolean {
+  return (
+    explainsFramework(passage, framework) &&
+    standaloneSentences(passage, 0).some((sentence) => framework.mentions.test(sentence.text) && !alreadySaid?.has(sentence.text))
+  );
+}
+
 /**
  * The framework's explanation from its own author: among the passages about it by that
  * author, the standalone sentence that speaks of the framework (its name or its parts) and
@@ -57,6 +67,7 @@ function frameworkExplanation(
   question: string,
   passages: readonly RetrievedPassage[],
   used: ReadonlySet<string>,
+  stale: ReadonlySet<number> = new Set(),
 ): QuotableSentence | undefined {
   const questionTerms = new Set(analyzeText(question));
   let best: { sentence: QuotableSentence; score: number } | undefined;
@@ -66,7 +77,8 @@ function frameworkExplanation(
       // The explanation speaks of the framework itself, not only of the question's words.
       if (used.has(sentence.text) || !framework.mentions.test(sentence.text)) continue;
       const overlap = new Set(sentence.terms.filter((term) => questionTerms.has(term))).size;
-      const score = overlap / Math.sqrt(sentence.terms.length + 1) - index * 0.01;
+      // A passage the last answer quoted comes last: a follow-up moves on to other writing where there is some.
+      const score = overlap / Math.sqrt(sentence.terms.length + 1) - index * 0.01 - (stale.has(index) ? 1 : 0);
       if (!best || score > best.score) best = { sentence, score };
     }
   });
@@ -107,6 +119,12 @@ export function composeExtractiveAnswer(
     return n;
   };
   const used = new Set<string>(options.alreadySaid ?? []);
+  // The passages the last answer quoted from (a follow-up's): used again only where nothing else will do.
+  const stale = new Set(
+    passages.flatMap((passage, index) =>
+      options.alreadySaid && splitSentences(passage.text).some((sentence) => options.alreadySaid!.has(sentence)) ? [index] : [],
+    ),
+  );
 
   const frameworkLines: string[] = [];
   const named: FrameworkSuggestion[] = [];
@@ -114,7 +132,7 @@ export function composeExtractiveAnswer(
     if (named.length >= (options.maxFrameworks ?? 2)) break;
     const framework = personaFrameworks.find((candidate) => candidate.name === suggestion.name);
     if (!framework) continue;
-    const explanation = frameworkExplanation(framework, focus, passages, used);
+    const explanation = frameworkExplanation(framework, focus, passages, used, stale);
     if (!explanation) continue;
     used.add(explanation.text);
     named.push(suggestion);
@@ -125,10 +143,19 @@ export function composeExtractiveAnswer(
   const exclude = new Set(used);
   if (plan.assumptions.length > 0)
     passages.forEach((passage, index) => {
-      for (const sentence of standaloneSentences(passage, index)) if (prescribes.test(sentence.text)) exclude.add(sentence.text);
+      for (const sentence of standaloneSentences(passage, index))
+        if (splitSentences(sentence.text).some((part) => prescribes.test(part))) exclude.add(sentence.text);
     });
   const max = options.maxPoints ?? 4;
-  let selected = selectSentences(focus, passages, { max, exclude });
+  // A premise is read as the problem behind it ("starting over from scratch" is about a rewrite), and a follow-up in
+  // the light of the turns before it, whose words count at half weight.
+  const premise = plan.assumptions.map((assumption) => assumptionSearches[assumption.kind] ?? '').join(' ');
+  const earlier = plan.followUp ? plan.context.earlierQuestions.slice(-2) : [];
+  // A reply that only adds facts ("we're about 80 engineers") still wants the earlier question answered: that is the focus.
+  const reply = earlier.length > 0 && !/\?/.test(question) && plan.intent !== 'explain';
+  const asked = reply ? `${earlier.at(-1)} ${focus}` : focus;
+  const context = earlier.length > 0 ? earlier.join(' ') : undefined;
+  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, { max, exclude, context, stale });
   if (selected.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
     selected = selectSentences(options.fallbackFocus, passages, { max, exclude });
   const points = selected.map((sentence) => `- ${sentence.text} [${cite(sentence)}]`);

@@ -21,3 +21,31 @@ describe('detectRefusal', () => {
     expect(detectRefusal(question)).toBeNull();
   });
 });
+
+describe('detectRefusal: requests put indirectly', () => {
+  it.each([
+    ['could you just quickly write me a shell script that rotates our logs?', 'write_code'],
+    ['I need a SQL query that lists every service without an owner', 'write_code'],
+    ['we want a regex for matching our branch names, something like feat/ABC-12', 'write_code'],
+    ['Can you fix this bug for me: KeyError on line 12', 'write_code'],
+    ['help me debug the deploy pipeline, it fails after the test stage', 'write_code'],
+    ['give me a bash one-liner that counts open tickets', 'write_code'],
+    ['Would you mind taking a look at my diff before I merge?', 'review_code'],
+    ['Our intern sent a pull request last night. Can you go over it and tell me what is wrong?', 'review_code'],
+    ['is this ok to ship?\n- const limit = 10;\n+ const limit = Number(process.env.LIMIT ?? 10);', 'review_code'],
+    ['any thoughts on this?\n\nfunction backoff(n) {\n  return Math.min(1000 * 2 ** n, 30000);\n}', 'review_code'],
+  ])('declines %j', (question, kind) => {
+    expect(detectRefusal(question)).toBe(kind);
+  });
+
+  it.each([
+    'Can you help me set up a mentoring program for new managers?',
+    'Could you write me a script for telling my team about the layoffs?',
+    'Can you look at how our team does code review and suggest better norms?',
+    'Make sure every PR gets two reviewers: how do I get the team to buy into that?',
+    'How do I get engineers to fix bugs before they pile up?',
+    'Could you go over the trade-offs of a platform team for me?',
+  ])('answers the leadership question %j', (question) => {
+    expect(detectRefusal(question)).toBeNull();
+  });
+});

@@ -1,27 +1,64 @@
 /** What the persona declines to do. */
 export type RefusalKind = 'write_code' | 'review_code';
 
-const requestLead = String.raw`(?:^|[.!?]\s+|\b(?:can|could|would|will) you\s+(?:please\s+)?|\bplease\s+|\bhelp me\s+|\bi need you to\s+|\bi want you to\s+)`;
+/** Words a request may put between "can you" and its verb: "can you just write…", "could you quickly go through…". */
+const softeners = String.raw`(?:(?:please|just|quickly|simply|also|kindly|maybe|actually|help me|mind)\s+)*`;
+const requestLead = String.raw`(?:^|[.!?:]\s+|\n|\b(?:can|could|would|will) you\s+${softeners}|\bplease\s+${softeners}|\bhelp me\s+|\bi need you to\s+${softeners}|\bi want you to\s+${softeners}|\bi'?d like you to\s+${softeners}|\bmind\s+)${softeners}`;
+
+/** What only a program is made of: a request to produce one of these is a request for code. */
+const codeArtifact = String.raw`(?:code(?![- ](?:reviews?|quality|ownership|owners|freeze|base|of conduct))|snippet|sql|query|queries|regex(?:es)?|regular expressions?|scripts?|unit tests?|python|javascript|typescript|golang|rust|bash|shell (?:script|command)|yaml|dockerfile|terraform|helm charts?|github actions?|cron ?jobs?|one-liners?|lambda functions?|makefile)`;
+/** Words that name code only after a verb of programming ("implement the function", not "build a mentoring program"). */
+const programPart = String.raw`(?:functions?|class(?:es)?|programs?|implementation|endpoints?|components?|modules?|methods?|tests?)`;
 
 const writeCode = new RegExp(
-  `${requestLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e)\\b[^.?!]{0,60}?\\b(?:code|function|script|class|program|snippet|sql|query|regex|implementation|endpoint|component|unit tests?|python|javascript|typescript|golang|rust|bash|yaml|dockerfile|terraform)\\b`,
+  [
+    String.raw`${requestLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e|give|send|show|draft|whip up|put together)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${codeArtifact}\b`,
+    String.raw`${requestLead}(?:write|implement|code up|debug|refactor)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${programPart}\b`,
+    // "Can you fix this bug: TypeError…", "help me debug our CI pipeline": hands-on debugging is code work too.
+    String.raw`${requestLead}(?:fix|debug|solve|resolve|troubleshoot)\b[^.?!]{0,40}?\b(?:bugs?|errors?|exceptions?|stack ?traces?|crash(?:es)?|segfaults?|typeerror|null pointer|failing tests?|flaky tests?|builds?|pipelines?|ci|deploys?|deployments?|tests?)\b`,
+  ].join('|'),
   'i',
 );
-const reviewCode = new RegExp(
-  `${requestLead}(?:review|look over|check|critique|approve)\\b[^.?!]{0,40}?\\b(?:pr|prs|pull requests?|diff|patch|code|commits?|merge requests?)\\b`,
+/** "I need a quick regex to…", "a SQL query that…": a code artifact asked for without a verb of writing. */
+const wantsCode = new RegExp(
+  String.raw`\b(?:i|we) (?:need|want|'d like|would like)\s+(?:a|an|some|the)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for|which|in)\b|^\s*(?:a|an)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for)\b`,
   'i',
 );
+/** A talk, not a program: "a script for telling my team about the reorg". */
+const spokenScript =
+  /\bscripts?\b[^.?!]{0,40}\b(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg)\b/i;
+
+const reviewVerb = String.raw`(?:review(?:ing)?|look(?:ing)? (?:over|at|through)|go(?:ing)? (?:over|through)|read(?:ing)? through|check(?:ing)?|critiqu(?:e|ing)|approv(?:e|ing)|audit(?:ing)?|sanity[- ]check(?:ing)?|tak(?:e|ing) a (?:quick )?look at|hav(?:e|ing) a (?:quick )?look at|glanc(?:e|ing) (?:at|over)|eyeball(?:ing)?|tear(?:ing)? apart|giv(?:e|ing) feedback on|comment(?:ing)? on|lgtm)`;
+const reviewObject = String.raw`(?:prs?|pull requests?|diffs?|patch(?:es)?|code|commits?|merge requests?|changes?|branch|changeset)`;
+const reviewCode = new RegExp(String.raw`${requestLead}${reviewVerb}\b[^.?!]{0,40}?\b${reviewObject}\b`, 'i');
+/** "Could you go through it and flag anything wrong?" after naming a pull request: the request points back at code. */
+const reviewPointer = new RegExp(String.raw`${requestLead}${reviewVerb}\s+(?:it|them|this|that|these|those)\b[^.?!]{0,60}`, 'i');
+const namesCode = new RegExp(String.raw`\b(?:a|an|the|this|that|my|our|their|his|her)\s+(?:\w+\s+){0,2}?${reviewObject}\b`, 'i');
+/** The team's way of reviewing, not a piece of code: "look at how my team does code review". */
+const reviewProcess =
+  /\b(?:code |pull request |pr )?review (?:process|culture|norms|practices|guidelines|standards)\b|\bhow (?:my|our|the) team\b/i;
+
+/** Code pasted into the question: a fence, a diff, or two or more lines that read as code. */
 const pastedCode = /```|^diff --git|^@@ -\d|^\s*(?:def|function|class|import|public static)\s+\w+/m;
+const codeLine = /^\s*[-+]\s*\S.*(?:[(){};]|=>|==|\+=|\?\?|&&|\|\|)/;
+const judgesCode =
+  /\b(?:review|fix|check|look at|look over|what'?s wrong|safe|ship|merge|bugs?|ok|okay|good|correct|right|approve|broken|works?|thoughts?|think|opinion|feedback|improve|better|cleaner|wrong)\b|\?/i;
+
+function hasPastedCode(question: string): boolean {
+  if (pastedCode.test(question)) return true;
+  return question.split('\n').filter((line) => codeLine.test(line)).length >= 2;
+}
 
 /**
  * Spots requests to write code or review a pull request, which the persona declines.
  * Only requests count: "how should we review pull requests as a team?" is a leadership
- * question and is answered.
+ * question and is answered; so is "a script for telling my team about the reorg".
  */
 export function detectRefusal(question: string): RefusalKind | null {
-  if (reviewCode.test(question)) return 'review_code';
-  if (writeCode.test(question)) return 'write_code';
-  if (pastedCode.test(question) && /\b(review|fix|check|look at|what'?s wrong)\b/i.test(question)) return 'review_code';
+  if (reviewCode.test(question) && !reviewProcess.test(question)) return 'review_code';
+  if (reviewPointer.test(question) && namesCode.test(question) && !reviewProcess.test(question)) return 'review_code';
+  if ((writeCode.test(question) || wantsCode.test(question)) && !spokenScript.test(question)) return 'write_code';
+  if (hasPastedCode(question) && judgesCode.test(question)) return 'review_code';
   return null;
 }
 

@@ -77,3 +77,69 @@ describe('selectSentences', () => {
     expect(chosen.map((sentence) => sentence.text)).not.toContain('Give feedback with an observation of the behaviour you saw.');
   });
 });
+
+describe('standaloneSentences: fragments and references a quote cannot carry', () => {
+  const quoted = (text: string) => standaloneSentences(retrievedPassage(0, { text }), 0).map((sentence) => sentence.text);
+
+  it('leaves out a piece of a list: lower case, a subordinate clause alone, or an indirect question alone', () => {
+    expect(quoted('a standing incident that keeps eating the platform team every single week.')).toEqual([]);
+    expect(quoted('Where the old deploy tooling still slows every release down.')).toEqual([]);
+    expect(quoted('Who owns the roadmap and who only gets to comment on it.')).toEqual([]);
+  });
+
+  it('leaves out a sentence that points back at something it does not name, and one that states a fix without its problem', () => {
+    expect(quoted('Product and design should lead this step of the planning process.')).toEqual([]);
+    expect(quoted('The fix is to reduce work in progress until the team finishes things.')).toEqual([]);
+    // With what it points back to, as one span, it stands.
+    const pair =
+      'Falling behind means the backlog grows every week and the team firefights. The fix is to add people while protecting morale.';
+    expect(quoted(pair)).toEqual([pair]);
+    expect(quoted('A staff engineer sets direction across teams, and this engineer often partners with a manager.')).toHaveLength(1);
+  });
+
+  it('leaves out a quotation cut in two, and a question ending inside its quotation marks', () => {
+    expect(quoted('For example, instead of hinting, try: "The last two docs had no alternatives.')).toEqual([]);
+    expect(quoted('What would help you do that next time around with the team?"')).toEqual([]);
+  });
+});
+
+describe('selectSentences: what the question is about', () => {
+  it('does not pick a sentence that shares only words every passage uses ("team", "engineers")', () => {
+    const passages = [
+      retrievedPassage(0, { text: 'Managers should support six to eight engineers on a team so they have time to coach.' }),
+      retrievedPassage(1, { text: 'Sponsors advocate for engineers in calibration when promotions are decided.' }),
+    ];
+    const texts = selectSentences('How do I get my team promoted fairly in calibration?', passages, { max: 3 }).map((s) => s.text);
+    expect(texts).toEqual(['Sponsors advocate for engineers in calibration when promotions are decided.']);
+  });
+
+  it('reads "cycle time" as the pair, not the word "cycle" of a promotion cycle', () => {
+    const passages = [
+      retrievedPassage(0, { text: 'Feedback must flow throughout the promotion cycle, not only at its end.' }),
+      retrievedPassage(1, { text: 'Cycle time rises when reviews queue up, so watch the time a change waits for review.' }),
+    ];
+    const texts = selectSentences('Our cycle time doubled over the summer. Why?', passages, { max: 2 }).map((s) => s.text);
+    expect(texts).toEqual(['Cycle time rises when reviews queue up, so watch the time a change waits for review.']);
+  });
+
+  it('reads a follow-up with few words of its own in the light of the turns before it', () => {
+    const passages = [
+      retrievedPassage(0, { text: 'Rotate on-call across enough engineers that nobody is paged more than one week in six.' }),
+      retrievedPassage(1, { text: 'Quarterly planning needs a calendar every team agrees to.' }),
+    ];
+    const earlier = 'Our on-call rotation pages the same three people every week. How do I fix it?';
+    const texts = selectSentences('what else could we try?', passages, { max: 2, context: earlier }).map((s) => s.text);
+    expect(texts).toEqual(['Rotate on-call across enough engineers that nobody is paged more than one week in six.']);
+  });
+
+  it('leaves out a pick far weaker than the best, and sentences from passages an earlier answer quoted come last', () => {
+    const passages = [
+      retrievedPassage(0, { text: 'Retrospectives should end with one change the team commits to and a named owner for it.' }),
+      retrievedPassage(1, { text: 'Retrospectives go quiet when the same change is promised and never made.' }),
+    ];
+    const texts = selectSentences('Why do our retrospectives never lead to a change?', passages, { max: 1, stale: new Set([0]) }).map(
+      (s) => s.text,
+    );
+    expect(texts).toEqual(['Retrospectives go quiet when the same change is promised and never made.']);
+  });
+});

@@ -20,7 +20,33 @@ export interface SelectedSentence extends QuotableSentence {
 
 /** Words that make a sentence lean on the one before it: it cannot be quoted alone. */
 const leaningStart =
-  /^(?:it|its|they|them|their|this|that|these|those|he|she|his|her|such|but|however|also|so|and|or|instead|otherwise|then|thus|therefore|still|yet|here|there|both|which|again|likewise|similarly|meanwhile|finally|second|secondly|third|lastly|in (?:this|that|other) (?:case|way|words)|for (?:this|that) reason|as a result|on the other hand|even so)\b/i;
+  /^(?:it|its|they|them|their|this|that|these|those|he|she|his|her|such|but|however|also|so|and|or|instead|otherwise|then|thus|therefore|still|yet|here|there|both|which|again|likewise|similarly|meanwhile|finally|second|secondly|third|lastly|in (?:this|that|other) (?:case|way|words)|for (?:this|that) reason|as a result|on the other hand|even so|if (?:not|so|yes|no|that|this)\b|the (?:fix|answer|solution|remedy|cure|result|same|other|latter|former|rest|second|next)\b)\b/i;
+
+/** A sentence that opens in lower case, or with a subordinate clause and nothing else ("Where systems hold the team back."), is a fragment of a list. */
+const fragmentStart =
+  /^(?:[a-z]|(?:Who|What|How|Why|Which)\b[^?]*\.$|(?:[Ww]here|[Ww]hen|[Ww]henever|[Ww]hile|[Bb]ecause|[Aa]lthough|[Tt]hough|[Ww]hereas|[Ww]hich|[Ww]hose|[Ww]hether|[Ii]f|[Uu]nless|[Uu]ntil|[Ss]o that)\b[^,;:]*$)/;
+
+/** Words after "this", "these" or "those" that name a time, not something said before ("this quarter"). */
+const timeNouns =
+  /^(?:year|quarter|month|week|weekend|morning|afternoon|evening|cycle|sprint|time|moment|point|spring|summer|autumn|fall|winter)s?$/i;
+
+/**
+ * A noun phrase that points back ("this step", "these metrics", "those teams") to something the
+ * span itself does not name: quoted alone it refers to nothing the reader has.
+ */
+export function pointsBack(span: string): boolean {
+  const words = span.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  return words.some((word, index) => {
+    if (!/^(?:this|these|those)$/.test(word)) return false;
+    const noun = words[index + 1];
+    if (!noun || timeNouns.test(noun) || auxiliaryLike.test(noun)) return false;
+    // Named before in the span ("a staff engineer … this engineer") is a reference it carries itself.
+    const stem = noun.replace(/(?:es|s)$/, '');
+    return !words.slice(0, index).some((earlier) => earlier.replace(/(?:es|s)$/, '') === stem);
+  });
+}
+const auxiliaryLike =
+  /^(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|makes?|gives?|helps?|one|ones|way|is,|kind|sort|and|or|to|of|in|on|for|with|as|at|by)$/;
 
 /** Sentences about the note itself ("This note summarises …") carry no advice. */
 const metaSentence = /^this note summari[sz]es\b/i;
@@ -42,11 +68,16 @@ export function leansOnPrevious(sentence: string): boolean {
 export function isQuotable(sentence: string): boolean {
   return (
     !metaSentence.test(sentence) &&
+    !fragmentStart.test(sentence.replace(/^["'“‘(]+/, '')) &&
+    !pointsBack(sentence) &&
     !isInstructionLike(sentence) &&
     !carriesLinksOrMarkup(sentence) &&
     // A colon opens a list the answer would not show; a source's own question would read as one put to the user.
     !/[:;,–—-]\s*$/.test(sentence) &&
-    !splitSentences(sentence).some((part) => /\?\s*$/.test(part))
+    !splitSentences(sentence).some((part) => /\?\s*$/.test(part)) &&
+    !/\?["'”’)]*\s*$/.test(sentence) &&
+    // A quotation cut in two by the sentence split ("try: \"The last two design docs…") is half a thought.
+    (sentence.match(/["“”]/g) ?? []).length % 2 === 0
   );
 }
 
@@ -68,7 +99,7 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
       let spanStart = start;
       if (leansOnPrevious(sentence)) {
         // Together with the sentence before, as the page has them (a verbatim span), or not at all.
-        if (!previous?.standsAlone || wordCount(previous.text) + wordCount(sentence) > 70) {
+        if (!previous?.standsAlone || wordCount(previous.text) < 4 || wordCount(previous.text) + wordCount(sentence) > 70) {
           previous = { text: sentence, start, standsAlone: false };
           continue;
         }
@@ -87,42 +118,102 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
   return sentences;
 }
 
+/** Words nearly every passage of this corpus uses: a sentence sharing only these with the question is not about it. */
+const genericTerms = new Set(
+  analyzeText(
+    'team teams engineer engineers engineering manager managers management manage managing people person work working company organisation organization time make get help good new lead leader leaders leadership role roles job question start keep go take give use try put find say tell ask see look come feel run set show let pick honest honestly actual actually basic basically real week weeks day days month months year years one two three four five six seven eight nine ten',
+  ),
+);
+
+/** General words that make a compound with the word before them ("cycle time", "product manager"). */
+const compoundHeads = new Set(analyzeText('time manager'));
+
+/** How much a term of the earlier turns counts beside one of the question itself. */
+const contextWeight = 0.5;
+/** How much a word every passage uses counts beside a specific one. */
+const genericWeight = 0.3;
+
+export interface SelectOptions {
+  max: number;
+  perPassage?: number;
+  exclude?: ReadonlySet<string>;
+  minimumOverlap?: number;
+  /** The conversation so far (a follow-up's earlier questions): its terms count at half weight. */
+  context?: string | undefined;
+  /** Passages (by index) a previous answer quoted: their sentences come after the others'. */
+  stale?: ReadonlySet<number> | undefined;
+}
+
 /**
  * Query-focused selection (maximal marginal relevance over terms): each pick is the
  * sentence whose question terms, weighted by their rarity among the passages, most add to
  * what the picks so far cover, less its overlap with them, nudged by its passage's rank
- * and its heading's match. A sentence needs `minimumOverlap` question terms of its own or
- * through its heading; at most `perPassage` come from one passage.
+ * and its heading's match. A sentence needs one specific question term of its own (not a
+ * word such as "team" or "engineer" that every passage has) and `minimumOverlap` terms in
+ * all, counting its heading's and, for a follow-up, the earlier turns' at half weight; at
+ * most `perPassage` come from one passage; a pick far weaker than the best is left out.
  */
-export function selectSentences(
-  question: string,
-  passages: readonly RetrievedPassage[],
-  options: { max: number; perPassage?: number; exclude?: ReadonlySet<string>; minimumOverlap?: number },
-): SelectedSentence[] {
-  const questionTerms = [...new Set(analyzeText(question))];
+export function selectSentences(question: string, passages: readonly RetrievedPassage[], options: SelectOptions): SelectedSentence[] {
+  let questionTerms = [...new Set(analyzeText(question))];
+  let contextTerms = [...new Set(analyzeText(options.context ?? ''))].filter((term) => !questionTerms.includes(term));
+  // A follow-up with no words of its own ("what now?") is about what came before.
+  if (!questionTerms.some((term) => !genericTerms.has(term)) && contextTerms.length > 0) {
+    questionTerms = [...new Set([...questionTerms, ...contextTerms])];
+    contextTerms = [];
+  }
   if (questionTerms.length === 0) return [];
   const candidates = passages.flatMap((passage, index) => standaloneSentences(passage, index));
   const headingTerms = passages.map((passage) => new Set(analyzeText(passage.heading)));
   // A question term found in few of the candidates says more than one found in all of them.
-  const rarity = new Map(
-    questionTerms.map((term) => {
-      const having = candidates.filter((candidate) => candidate.terms.includes(term)).length;
-      return [term, Math.log(1 + (candidates.length + 1) / (having + 1))];
-    }),
-  );
+  const weightOf = (term: string, share: number): number => {
+    const having = candidates.filter((candidate) => candidate.terms.includes(term)).length;
+    return Math.log(1 + (candidates.length + 1) / (having + 1)) * share * (genericTerms.has(term) ? genericWeight : 1);
+  };
+  const rarity = new Map([
+    ...contextTerms.map((term) => [term, weightOf(term, contextWeight)] as const),
+    ...questionTerms.map((term) => [term, weightOf(term, 1)] as const),
+  ]);
+  // "cycle time", "tech lead": a specific word that the question uses with a general one means the pair, not the word
+  // alone ("the promotion cycle" is not about cycle time).
+  const analysed = analyzeText(question);
+  const partners = new Map<string, string>();
+  analysed.forEach((term, index) => {
+    const next = analysed[index + 1];
+    if (next && compoundHeads.has(next) && !genericTerms.has(term)) partners.set(term, next);
+  });
+  const alone = (candidate: QuotableSentence, term: string): boolean =>
+    partners.has(term) && !candidate.terms.includes(partners.get(term)!);
+  const specific = questionTerms.filter((term) => !genericTerms.has(term));
   const minimumOverlap = options.minimumOverlap ?? Math.min(2, questionTerms.length);
   const eligible = candidates.filter((candidate) => {
     if (options.exclude?.has(candidate.text)) return false;
-    const own = new Set(candidate.terms.filter((term) => rarity.has(term)));
-    const withHeading = new Set([...own, ...questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term))]);
-    return own.size > 0 && withHeading.size >= minimumOverlap;
+    const own = new Set(candidate.terms.filter((term) => questionTerms.includes(term)));
+    if (own.size === 0) return false;
+    if (specific.length > 0 && !specific.some((term) => own.has(term) && !alone(candidate, term))) return false;
+    const fromContext = candidate.terms.filter((term) => contextTerms.includes(term));
+    const withHeading = new Set([
+      ...own,
+      ...fromContext,
+      ...questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)),
+    ]);
+    return withHeading.size >= minimumOverlap;
   });
+  // How well each sentence answers the question on its own; one far below the best is filler, not an answer.
+  const relevance = (candidate: QuotableSentence): number => {
+    const terms = new Set(candidate.terms);
+    let gain = 0;
+    for (const term of terms) gain += (rarity.get(term) ?? 0) * (alone(candidate, term) ? 0.3 : 1);
+    const headingGain = questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)).length * 0.1;
+    return gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
+  };
+  const bestRelevance = Math.max(0, ...eligible.map(relevance));
+  const relevant = eligible.filter((candidate) => relevance(candidate) >= bestRelevance * minimumShareOfBest);
   const covered = new Map<string, number>();
   const chosen: SelectedSentence[] = [];
   const perPassage = new Map<number, number>();
   while (chosen.length < options.max) {
     let best: SelectedSentence | undefined;
-    for (const candidate of eligible) {
+    for (const candidate of relevant) {
       if (chosen.some((entry) => entry.text === candidate.text)) continue;
       if ((perPassage.get(candidate.passageIndex) ?? 0) >= (options.perPassage ?? 2)) continue;
       const terms = new Set(candidate.terms);
@@ -130,11 +221,12 @@ export function selectSentences(
       for (const term of terms) {
         const weight = rarity.get(term);
         // What a term adds halves each time the picks already cover it: coverage of the question's parts.
-        if (weight !== undefined) gain += weight / 2 ** (covered.get(term) ?? 0);
+        if (weight !== undefined) gain += (weight * (alone(candidate, term) ? 0.3 : 1)) / 2 ** (covered.get(term) ?? 0);
       }
       const headingGain = questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)).length * 0.1;
       const redundancy = Math.max(0, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
-      const score = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1) - redundancy;
+      const staleness = options.stale?.has(candidate.passageIndex) ? 0.3 : 0;
+      const score = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1) - redundancy - staleness;
       if (!best || score > best.score) best = { ...candidate, score };
     }
     if (!best || best.score <= 0) break;
@@ -142,8 +234,19 @@ export function selectSentences(
     perPassage.set(best.passageIndex, (perPassage.get(best.passageIndex) ?? 0) + 1);
     for (const term of new Set(best.terms)) if (rarity.has(term)) covered.set(term, (covered.get(term) ?? 0) + 1);
   }
+  // Nothing speaks to the follow-up's own words: what speaks to the conversation it continues is the answer.
+  if (chosen.length === 0 && contextTerms.length > 0) {
+    return selectSentences(`${question} ${options.context}`, passages, { ...options, context: undefined });
+  }
+  // Nothing shares two of the question's terms: one specific term of its own is better than no answer.
+  if (chosen.length === 0 && options.minimumOverlap === undefined && minimumOverlap > 1) {
+    return selectSentences(question, passages, { ...options, minimumOverlap: 1 });
+  }
   return chosen;
 }
+
+/** The least relevance a pick has, as a share of the most relevant sentence's. */
+const minimumShareOfBest = 0.55;
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;

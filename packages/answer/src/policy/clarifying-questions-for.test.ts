@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clarifyingQuestionsFor, openNeeds } from './clarifying-questions-for.js';
+import { clarifyingQuestionsFor, clarifyingWordings, openNeeds } from './clarifying-questions-for.js';
 import { classifyTopic } from './classify-topic.js';
 import { readContext } from './read-context.js';
 import { recogniseAssumptions } from './recognise-assumptions.js';
@@ -144,5 +144,26 @@ describe('clarifying question wordings are not stock', () => {
     for (const question of advisory) {
       expect(questionsFor(question)).not.toContain('How large is the team or organisation involved, and how is it structured today?');
     }
+  });
+});
+
+describe('clarifying question wordings', () => {
+  it('are each one question: one sentence, ending in its only question mark', () => {
+    for (const wording of clarifyingWordings()) {
+      const text = wording.replace(/^@self /, '').replace(/\{person\}/g, 'your report');
+      expect(text, text).toMatch(/^[A-Z][^?]*\?$/);
+      expect(text, text).not.toMatch(/[.!]\s+[A-Z]/);
+    }
+  });
+
+  it('never asks how many people there are after any count of people, even of a role', () => {
+    const asked = questionsFor('We have three staff engineers and I am not sure what they should spend their time on.');
+    for (const question of asked) expect(question).not.toMatch(asksSize);
+  });
+
+  it('does not ask for the role a user gave as a greeting', () => {
+    const asked = questionsFor('new director here. how should I run my first staff meeting?');
+    for (const question of asked)
+      expect(question).not.toMatch(/\byour (?:role|position|part)\b|\bwhich (?:hat|seat)\b|\bwhere do you sit\b/i);
   });
 });

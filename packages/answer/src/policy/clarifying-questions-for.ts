@@ -43,7 +43,13 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
   const text = userText.toLowerCase();
   switch (need) {
     case 'team_size':
-      return context.sizes.length > 0;
+      // Any count of people ("two staff engineers", "5 managers") answers "how many", even where it is not the team's size.
+      return (
+        context.sizes.length > 0 ||
+        /\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|a few|several)\s+(?:(?!more\b|new\b|additional\b|extra\b)[a-z-]+\s+){0,2}(?:engineers?|people|devs?|developers?|reports?|teams?|managers?|ems|ics|folks|staff|squads?|employees)\b/.test(
+          text,
+        )
+      );
     case 'company_stage':
       return context.stage !== undefined;
     case 'role':
@@ -110,14 +116,18 @@ const generic: Record<ContextNeed, Wordings> = {
   company_stage: [
     'What stage is the company at: early startup, growing fast, or well established?',
     'How fast is the company growing, and what stage is it at?',
-    'Is the company still finding its market, scaling, or mature? The answer changes what will hold.',
+    'Is the company still finding its market, scaling, or mature?',
     'What kind of company is this: a young startup, a scale-up, or a large established business?',
+    'Where is the company in its life: finding its market, growing quickly, or established?',
   ],
   role: [
     'What is your role in this: are you managing the team, leading it technically, or leading the wider org?',
     'Where do you sit in this: manager, tech lead, or executive?',
     'What is your position relative to the people involved?',
     'Which hat are you wearing here: line manager, senior engineer, or leader of leaders?',
+    'Which seat are you in for this: managing the team, leading it technically, or running the wider org?',
+    'What is your part in this: are you their manager, their tech lead, or someone further up?',
+    'How do you relate to the people involved: do you manage them, lead them technically, or sit above their managers?',
   ],
   tried: [
     'What have you already tried, and what happened?',
@@ -125,12 +135,15 @@ const generic: Record<ContextNeed, Wordings> = {
     'Have you tried anything yet, and if so, what did you learn from it?',
     'What have you or the team done about it so far?',
     'Has anyone tried to fix this before, and what came of it?',
+    'What have you already changed to address it, and what effect did that have?',
+    'Which fixes have been attempted so far, and why did they fall short?',
   ],
   constraints: [
     "What's fixed that you can't change: headcount, deadlines, budget?",
     'What constraints are you working within?',
     'Is there a deadline or a budget limit that shapes what you can do?',
     'Which parts of the situation are out of your control?',
+    'What can you not move here: people, dates, money, or something else?',
   ],
   people: [
     'Who is involved, and what is your working relationship with them?',
@@ -142,6 +155,7 @@ const generic: Record<ContextNeed, Wordings> = {
     'What would success look like for you here?',
     'What are you hoping to get out of it?',
     'What would a good outcome look like for you?',
+    'If this went well, what would be different in three months?',
   ],
   measure: [
     'How does the problem show up in practice: what do you see, and how often?',
@@ -211,7 +225,7 @@ const byTopic: Partial<Record<Topic, Partial<Record<ContextNeed, Wordings>>>> = 
       'How large is the org you are shaping, and how many managers sit in it?',
     ],
     company_stage: [
-      "How fast is the company growing? A structure for this year's headcount can be wrong by next year's.",
+      "How fast is the company growing, and will this structure still fit next year's headcount?",
       'What stage is the business at, and how much will the org grow in the next year?',
       'Is the company growing, holding steady or shrinking over the next year?',
     ],
@@ -302,7 +316,7 @@ const byTopic: Partial<Record<Topic, Partial<Record<ContextNeed, Wordings>>>> = 
       'Is the pain cost, reliability or developer time, and do you have numbers for it?',
     ],
     constraints: ["What's fixed: budget, reliability commitments to customers, compliance requirements?"],
-    company_stage: ['What stage is the company at? How much to invest in infrastructure efficiency depends heavily on it.'],
+    company_stage: ['What stage is the company at, and how much does infrastructure cost matter to it yet?'],
   },
   first_90_days: {
     role: [
@@ -388,6 +402,12 @@ const byTopic: Partial<Record<Topic, Partial<Record<ContextNeed, Wordings>>>> = 
     ],
   },
 };
+
+/** Every wording the policy may ask with, as written (for tests: each must be one question). */
+export function clarifyingWordings(): string[] {
+  const needs = Object.keys(generic) as ContextNeed[];
+  return [...new Set(needs.flatMap((need) => allWordings(need)))];
+}
 
 /** All the wordings of a need (for recognising one in an earlier answer). */
 function allWordings(need: ContextNeed): string[] {

@@ -187,3 +187,46 @@ describe('follow-ups', () => {
     expect(result.topic).toBe('infrastructure');
   });
 });
+
+describe('classifyTopic: off-topic, scope and continuations', () => {
+  it('puts a personal question with no work in it out of scope, even in the first person', () => {
+    expect(classify('How do I get my sourdough starter to rise?').topic).toBe('off_topic');
+    expect(classify('Any tips for my first half marathon?').topic).toBe('off_topic');
+    expect(classify('Who won the Tour de France last summer?').topic).toBe('off_topic');
+  });
+
+  it('keeps a question that names nothing of its own in scope when it continues a leadership conversation', () => {
+    const turns = [{ question: 'My report keeps missing code review deadlines. How do I give feedback about it?', answer: 'An answer.' }];
+    const followUp = classify('Could you show me what I might actually say?', turns);
+    expect(followUp.topic).not.toBe('off_topic');
+    expect(followUp.followUp).toBe(true);
+    // An off-topic cue still wins.
+    expect(classify('Also, what is a good lasagna recipe?', turns).topic).toBe('off_topic');
+  });
+
+  it('reads a choice handed to Cairn however it is worded, and keeps a technical one in scope', () => {
+    for (const question of [
+      'Option one: hire a manager. Option two: promote from within. You pick.',
+      "Kafka or SQS for the events? I'll go with whatever you say.",
+      "You're the expert, you tell me: one repo or many?",
+      'Should we keep the on-call rotation weekly or make it daily? Just pick one.',
+    ]) {
+      const classified = classify(question);
+      expect(classified.intent, question).toBe('decide');
+      expect(classified.topic, question).not.toBe('off_topic');
+    }
+  });
+
+  it('reads a new role, not a promotion question, in "I got promoted to director"', () => {
+    expect(classify('I was just promoted to director and I have no idea what to do first.').topic).toBe('first_90_days');
+  });
+
+  it('does not read "skip-level" as career levels, nor a meeting that is only the setting as facilitation', () => {
+    expect(classify('What should I cover in skip-level 1:1s with my managers’ reports?').topic).not.toBe('career_development');
+    expect(classify('She is rude to her peers in every meeting. How do I raise it with her?').topic).not.toBe('meeting_facilitation');
+  });
+
+  it('does not take "Should I be worried?" for a decision', () => {
+    expect(classify('Our deploys failed twice this week. Should I be worried?').intent).not.toBe('decide');
+  });
+});

@@ -17,7 +17,7 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     [/\bstaff (?:engineers?|principal|roles?|title|level|promotions?|positions?|archetypes?|eng)\b|\bstaff-level\b|\bstaff principal\b/, 3],
     [/\b(?:become|becoming|get(?:ting)? to|promot\w* to|reach(?:ing)?|make|making) (?:staff|principal)\b/, 3],
     [/\bprincipal(?:-level)? (?:engineers?|roles?|title|level)\b|\bdistinguished engineers?\b|\bsenior principal\b/, 3],
-    [/\barchetypes?\b|\bright hand\b|\bsolvers?\b/, 3],
+    [/\barchetypes?\b|\bright[- ]hand\b|\bsolvers?\b/, 3],
     [
       /\b(?:senior|top-level|most senior|technical) (?:individual contributors?|ic)s?\b|\bindividual contributor (?:track|path|role|levels?)\b/,
       2,
@@ -76,6 +76,11 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
       /\bvelocity\b|\bdelivery\b|\bshipping\b|\bship (?:faster|slower)\b|\bslow(?:er|ing)? down\b|\bthroughput\b|\bquality\b|\braise the bar\b|\badopt\w*/,
       2,
     ],
+    [/\btoo slow\b|\btakes? (?:forever|ages|too long)\b|\bsluggish\b|\bnot shipping\b/, 2],
+    [
+      /\bfrom scratch\b|\bstart(?:ing)? over\b|\bfrom the ground up\b|\bgreenfield\b|\b(?:rails|django|php|java|\.net) (?:app|application|monolith|codebase)\b/,
+      3,
+    ],
   ],
   infrastructure: [
     [/\binfrastructure\b|\bplatform (?:team|org|organization|group|engineering|engineers)\b|\bsres?\b|\bsite reliability\b|\bdevops\b/, 3],
@@ -92,7 +97,7 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
   ],
   hiring: [
     [
-      /(?<!\b(?:new|remote|recent|latest|junior|senior|bad|good|great|first) )\bhir(?:e|es|ed|ing)\b|\brecruit\w*|\binterview\w*|\bcandidates?\b|\bapplicants?\b|\bsourcing\b|\btalent\b/,
+      /(?<!\b(?:new|remote|recent|latest|junior|senior|bad|good|great|first) )\bhir(?:e|es|ed|ing)\b|\brecruit\w*|\binterview\w*\b(?! elsewhere| (?:at|with) other)|\bcandidates?\b|\bapplicants?\b|\bsourcing\b|\btalent\b/,
       3,
     ],
     [
@@ -111,6 +116,10 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
       2,
     ],
     [/\bsystems? (?:thinking|dynamics|view)\b|\bstocks? and flows?\b|\bfeedback loops?\b/, 2],
+    [
+      /\bset(?:ting)? (?:a |the )?(?:technical )?direction\b|\bstandardi[sz]\w*|\bwhich (?:database|language|framework|stack|tools?) to (?:use|pick|choose|adopt)\b|\btech(?:nology)? choices?\b/,
+      3,
+    ],
     [/\bthe board\b|\bbusiness (?:goals|priorities)\b|\bbet\b|\bcoherent actions?\b|\bsettle (?:any )?debates?\b/, 2],
   ],
   first_90_days: [
@@ -128,8 +137,8 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     ],
     [/\binherit\w*/, 2],
     [
-      /\bpromoted to (?:engineering manager|manager|director|vp|cto)\b|\bnew to (?:the )?(?:role|team|company)\b|\bonboard(?:ing)? (?:myself|as)\b/,
-      2,
+      /\bpromoted to (?:an? |the )?(?:engineering manager|manager|director|vp|cto|head|senior manager)\b|\bnew to (?:the )?(?:role|team|company)\b|\bonboard(?:ing)? (?:myself|as)\b/,
+      3,
     ],
   ],
   feedback: [
@@ -138,12 +147,17 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     [/\b(?:give|giving|deliver\w*|share|sharing|offer\w*)\s+(?:\w+\s+){0,2}feedback\b/, 3],
     [/\bperformance (?:reviews?|issues?|problems?|conversations?)\b|\bperf reviews?\b/, 2],
     [/\btoo vague\b|\bgentle hints?\b|\bsugarcoat\w*|\bsoften\w*/, 3],
+    // How someone's behaviour lands on others: what feedback is about, wherever it happened.
+    [
+      /\bcomes? (?:across|off) as\b|\bcondescending\b|\bdismissive\b|\brude\b|\bharsh\b|\bsnap(?:s|ped|ping)? at\b|\bpassive[- ]aggressive\b|\bsarcas\w*|\btalks? down to\b|\battitude\b|\bsloppy\b/,
+      3,
+    ],
     [
       /\bunderperform\w*|\blow rating\b|\bnot meeting expectations\b|\bperformance improvement plan\b|\bpip\b|\bcall (?:him|her|them) out\b/,
       2,
     ],
     [
-      /\btell (?:him|her|them|a peer|my \w+|our \w+|someone) (?:that|about)\b|\bbring (?:it|this) up\b|\braise (?:it|this|that|the issue) with\b|\bkeeps? missing\b|\bcurt\b|\babrasive\b|\brecognition\b/,
+      /\btell (?:him|her|them|a peer|an? \w+|my \w+|our \w+|one of my \w+|someone) (?:that|about)\b|\bbring (?:it|this) up\b|\braise (?:it|this|that|the issue) with\b|\b(?:he|she|they) keeps? missing\b|\bcurt\b|\babrasive\b|\brecognition\b/,
       2,
     ],
     [/\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b/, 2],
@@ -159,11 +173,15 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
       3,
     ],
     [
+      /\b(?:went|gone|goes|going) (?:very |really )?quiet\b|\bchecked out\b|\bwithdrawn\b|\bshut (?:down|off)\b|\bhit (?:him|her|them|me) (?:so |really |that )?hard\b|\btook it (?:badly|hard|personally)\b|\breact(?:ed|s|ing)? (?:really |so |very )?(?:badly|poorly|strongly)\b|\bblew up\b|\blash(?:ed|es|ing)? out\b/,
+      3,
+    ],
+    [
       /\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b|\blaid off\b|\blayoffs?\b|\bterminat\w*|\bpart ways\b/,
       3,
     ],
     [
-      /\bfrustrat\w*|\bunfair\b|\bnot fair\b|\bcomplain\w*|\bdisagree\w*|\bargu(?:e|es|ing|ment)\w*|\btrust\b|\bdistrust\b|\bresign\w*|\bquit\w*|\battrition\b|\bmorale\b|\bburn(?:ed|t|ing)? ?out\b/,
+      /\bfrustrat\w*|\bunfair\b|\bnot fair\b|\bcomplain\w*|\bdisagree\w*|\bargu(?:e|es|ing|ment)\w*|\btrust\b|\bdistrust\b|\bresign\w*|\bquit\w*|\battrition\b|\bmorale\b/,
       2,
     ],
     [
@@ -172,10 +190,12 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     ],
   ],
   meeting_facilitation: [
+    // A meeting named as where something else happened ("he snaps at people in standup") says less than one asked about.
     [
-      /\bmeetings?\b|\bfacilitat\w*|\bretros?\b|\bretrospectives?\b|\bstand-?ups?\b|\boffsites?\b|\bworkshops?\b|\bagendas?\b|\ball-hands\b/,
+      /(?<!\b(?:in|at|during|after|before)(?: (?:every|each|the|our|my|a|team|weekly|daily|one))*\s+)(?:\bmeetings?\b|\bretros?\b|\bretrospectives?\b|\bstand-?ups?\b|\boffsites?\b|\bworkshops?\b|\ball-hands\b)|\bfacilitat\w*|\bagendas?\b/,
       3,
     ],
+    [/\b(?:meetings?|retros?|retrospectives?|stand-?ups?|offsites?|workshops?|all-hands)\b/, 1],
     [/\bnaming what'?s happening\b|\bname what'?s happening\b/, 3],
     [/\bin the room\b|\bwent silent\b|\bgoes quiet\b|\bdominat\w*|\btalks? over\b|\binterrupt\w*|\bsniping\b|\bloudest\b/, 2],
     [
@@ -184,6 +204,11 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     ],
   ],
   developing_people: [
+    [
+      /\binterviewing (?:elsewhere|at other|with other)\b|\blooking for (?:a new|another) job\b|\bflight risk\b|\bpoached\b|\babout to (?:quit|leave)\b/,
+      3,
+    ],
+    [/\bburn(?:ed|t|ing)? ?out\b|\bimposter\b|\bimpostor\b|\bfeel(?:ing)? like a fraud\b|\bout of my depth\b|\bself-doubt\b/, 2],
     [/\boneonone\w*|\bmentor\w*|\bsponsor\w*|\bcoach\w*|\bgoing to bat\b|\bgo to bat\b|\bmanager voltron\b|\bsupport network\b/, 3],
     [
       /\b(?:grow|growth|develop\w*)\b.*\b(?:reports?|engineers?|people|team|managers?|them|him|her|juniors?)\b|\bstretch (?:projects?|assignments?)\b|\bdelegat\w*/,
@@ -200,11 +225,15 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
     ],
   ],
   career_development: [
-    [/\bcareer (?:ladders?|paths?|growth|development|progression)\b|\bjob ladders?\b|\blevels?\b|\bleveling\b|\bcalibrat\w*/, 3],
-    [/\bpromot\w*|\bpromo\b|\bnext level\b|\btitles?\b|\bperformance designations?\b/, 3],
+    [/\bcareer (?:ladders?|paths?|growth|development|progression)\b|\bjob ladders?\b|(?<!skip-)\blevels?\b|\bleveling\b|\bcalibrat\w*/, 3],
+    // "I got promoted to director" is a new role (the first 90 days), not a question about promotions.
+    [
+      /\bpromot\w*\b(?! to (?:an? |the )?(?:engineering manager|manager|director|vp|cto|head|lead|team lead|tech lead|senior manager)\b)|\bpromo\b|\bnext level\b|\btitles?\b|\bperformance designations?\b/,
+      3,
+    ],
     [/\bperformance (?:reviews?|cycle|ratings?)\b|\bperf reviews?\b/, 2],
     [
-      /\bcompensation\b|\bcomp\b|\bsalar(?:y|ies)\b|\bpay (?:bands?|rises?|raises?|gaps?|scales?|ranges?|equity)\b|\b(?:underpaid|overpaid)\b|\b(?:a|pay) raise\b|\bequity\b/,
+      /\bcompensation\b|\bcomp\b|\bhow much (?:should|do|to|would|can) (?:i|we|you) pay\b|\bsalar(?:y|ies)\b|\bpay (?:bands?|rises?|raises?|gaps?|scales?|ranges?|equity)\b|\b(?:underpaid|overpaid)\b|\b(?:a|pay) raise\b|\bequity\b/,
       3,
     ],
     [
@@ -217,7 +246,7 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
 /** Questions that are plainly about something else than leading engineers. */
 const offTopicCues: Cue[] = [
   [
-    /\b(?:recipes?|cook\w*|bak(?:e|ing)|lasagna|pizza|weather|forecast|football|soccer|basketball|nba|nfl|world cup|movies?|films?|songs?|lyrics|poems?|poetry|jokes?|horoscope|vacation|holiday destinations?|hotels?|flights?)\b/,
+    /\b(?:recipes?|cook\w*|bak(?:e|ing)|lasagna|pizza|pasta|marinade|chicken|steak|grill\w*|bbq|barbecue|wine|cocktails?|vegan|calories|restaurants?|weather|forecast|football|soccer|basketball|baseball|tennis|golf|cricket|rugby|hockey|nba|nfl|mlb|nhl|premier league|olympics|super bowl|formula (?:1|one)|world cup|marathons?|movies?|films?|songs?|lyrics|poems?|poetry|jokes?|horoscope|vacation|holiday destinations?|hotels?|flights?|planets?|moons?|jupiter|saturn|galaxy|dinosaurs?|video games?)\b/,
     3,
   ],
   [
@@ -232,7 +261,7 @@ const offTopicCues: Cue[] = [
 
 /** Words of work and leadership: a question with one of them is not off-topic, even with no topic cue. */
 const workVocabulary =
-  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?)\b/;
+  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|workplace|office|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?|apps?|applications?|software|tech|technical|imposter|impostor|confidence|stress\w*|overwhelm\w*|boundar\w*|calendar|focus time|procrastinat\w*|stakeholders?|execs?|executives?|investors?|founders?|cofounders?|salary|salaries|bonus|performance|feedback|meetings?|oneonone\w*|standups?|sprints?|tickets?|incidents?|outages?|on-?call|architecture|budget|headcount|okrs?|kpis?|metrics?|promot\w*|interview\w*|candidates?|offers?|remote|hybrid|repos?|monorepo|polyrepo|microservices?|stack|database|cloud|apis?|tooling|migrations?)\b/;
 
 /** Used to settle exact ties: the more specific topic first. */
 const topicOrder: Topic[] = [
@@ -279,15 +308,16 @@ const frameworkNames =
 
 /** The user explicitly hands the choice to Cairn. */
 export const delegatesDecision =
-  /\b(?:(?:just )?tell me (?:whether|which|if i should|yes or no)|decide for me|yes or no\b|just (?:pick|choose) (?:one|for me)|(?:make|take) the (?:call|decision) for me|you decide\b|you choose\b|which (?:one |candidate |option |offer )?would you (?:pick|choose|hire|promote|take)|what would you do\b)/i;
+  /\b(?:(?:just )?tell me (?:whether|which|if i should|yes or no|who (?:to|should i)|what to (?:pick|choose))|(?:decide|pick|choose) for me|yes or no\b|just (?:pick|choose) (?:one|for me)|(?:make|take) the (?:call|decision) for me|you (?:decide|choose|pick)\b|whatever you (?:say|recommend|suggest|decide|pick|think)\b|(?:it'?s|that'?s) your call\b|which (?:one |candidate |option |offer |approach |of (?:them|these|the two) )?(?:would|do) you (?:pick|choose|hire|promote|take|go with|prefer)|what would you do\b|if you were (?:me|in my (?:shoes|position|place))\b|in my shoes\b|(?:^|[,.;:!]\s*)(?:please |just )?(?:decide|choose|pick) (?:whether|which|if|between)\b|\bjust (?:pick|choose|decide)\b(?=\s+one\b|\s+for me\b|\s*[.!?]|\s*$)|\byou tell me\b|\byou(?:'re| are) the expert\b)/i;
 
 /** A choice put to Cairn: "Should I fire…?", "Should we merge…?", "Is it time to…?", "X or Y?". */
 const decisionAsked: RegExp[] = [
-  /^(?:(?:so|ok|okay|honestly|basically|also|and|but),?\s+)?(?:should|shall) (?:i|we)\b/i,
+  /^(?:(?:so|ok|okay|honestly|basically|also|and|but),?\s+)?(?:should|shall) (?:i|we)\b(?! (?:be|feel|worry|care|panic|expect|know)\b)/i,
   /^(?:(?:so|ok|okay|honestly|basically|also|and|but),?\s+)?do (?:i|we) (?:fire|hire|promote|let \w+ go|accept|take|quit|leave|stay|go with|pick|choose)\b/i,
   /(?<!\b(?:how|what|when|where|why|who|which)\s)\bshould (?:i|we) (?:fire|hire|promote|let \w+ go|accept|take|quit|leave|stay|go with|pick|choose)\b/i,
   /\bwhich (?:one|option|candidate|offer|approach|of (?:them|these|the two)) should (?:i|we)\b/i,
   /\bis it (?:time|the right (?:call|move|time|decision)) to\b/i,
+  /\bwhat(?:'s| is) the right (?:call|move|decision|choice|answer|thing to do)\b/i,
   /\bis (?:it|that|this) (?:a good|the right|the wrong|a bad) (?:idea|call|move|decision)\b/i,
   /\bis [^?.]{3,60} the right (?:move|call|decision|choice)\b/i,
   /(?<!\b(?:how|what|when|where|why|who|which)\s)\bshould (?:i|we) [^?.]{2,80} or [^?.]{2,80}\?/i,
@@ -327,6 +357,10 @@ const backReference = /\b(?:it|its|that|this|those|these|they|them|their|he|she|
 const continuation =
   /^\s*(?:and|but|so|also|then|what about|how about|what if|and if|why|how so|ok|okay|yes|no|sure|right|thanks|thank you|got it|makes sense|fair|actually|follow(?:ing)? up|one more)\b/i;
 
+/** An opening that says the conversation turns to something else: "Actually, a different question:", "Back to work:". */
+const newSubject =
+  /^\s*(?:(?:ok(?:ay)?|so|actually|also|and|but|anyway|alright|right|haha+|lol|fine|sorry|now|thanks)[,.!]?\s+)*(?:(?:a |one |my )?(?:different|new|another|separate|unrelated|real|serious) (?:question|topic|thing)|back to work|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?))\b/i;
+
 /** Whether an assistant answer ended by asking the user something. */
 function askedQuestions(answer: string | undefined): boolean {
   if (!answer) return false;
@@ -345,6 +379,7 @@ export function isFollowUp(question: string, context: ConversationContext): bool
   if (context.earlierQuestions.length === 0) return false;
   const text = plain(question);
   const words = text.split(/\s+/).length;
+  if (newSubject.test(text)) return false;
   if (continuation.test(text)) return true;
   if (askedQuestions(context.earlierAnswers[context.earlierAnswers.length - 1]) && !/\?/.test(text)) return true;
   if (words <= 14 && backReference.test(text)) return true;
@@ -369,8 +404,17 @@ function ranked(scores: Partial<Record<Topic, number>>): [Topic, number][] {
  */
 export function classifyTopic(question: string, context: ConversationContext): TopicClassification {
   const baseIntent = intentOf(question);
-  const followUp = isFollowUp(question, context);
   const scores = scoreTopics(question);
+  // In a conversation about leadership, a question with no topic of its own ("Can you give me an example of what I'd
+  // say?") continues it, however it is worded; one with an off-topic cue does not.
+  const ongoing =
+    (scores.off_topic ?? 0) === 0 &&
+    ranked(scores).length === 0 &&
+    baseIntent !== 'code' &&
+    context.earlierQuestions.slice(-2).some((earlier) => (ranked(scoreTopics(earlier))[0]?.[1] ?? 0) >= 2);
+  const followUp = isFollowUp(question, context) || ongoing;
+  // Its own words, before a follow-up borrows the earlier turns' topics: a recipe asked mid-conversation is still a recipe.
+  const ownBest = ranked(scores)[0];
   if (followUp) {
     const earlier = context.earlierQuestions.slice(-2);
     earlier.forEach((text, index) => {
@@ -398,19 +442,41 @@ export function classifyTopic(question: string, context: ConversationContext): T
     baseIntent,
     followUp,
   });
+  // A choice handed to Cairn with nothing off-topic in it is a leadership decision, whatever its subject.
+  if (!best && offTopic === 0 && baseIntent === 'decide') return result('general', 'none');
   // Off-topic needs an off-topic cue, or a question with nothing of work or of the user's own situation in it.
-  const ownWords = ownSituation.test(plain(question));
+  // With no topic cue, only words of work keep a question in scope: "my first marathon" is the user's own, but not work.
   if (!best) {
     if (baseIntent === 'code') return result('off_topic', 'none');
-    return result(offTopic === 0 && (onTopicWords || followUp || ownWords) ? 'general' : 'off_topic', 'none');
+    return result(offTopic === 0 && (onTopicWords || followUp) ? 'general' : 'off_topic', 'none');
   }
-  if (offTopic >= 3 && offTopic > best[1]) return result('off_topic', 'clear');
+  if (offTopic >= 3 && (offTopic > best[1] || ownBest === undefined)) return result('off_topic', 'clear');
   if (offTopic >= 2 && best[1] < 2 && !onTopicWords) return result('off_topic', 'weak');
   // One faint cue ("tech lead", "teams") is not a topic: the question is about leadership in general.
   if (best[1] < 2) return result(followUp ? best[0] : 'general', 'weak');
   const confidence = runnerUp && runnerUp[1] >= best[1] * 0.8 ? 'mixed' : 'clear';
   return result(best[0], confidence);
 }
+
+/**
+ * Each topic as the persona spec describes it ("Topics You Cover"): searched beside the
+ * question so that the writing at the heart of the topic is among the passages even when
+ * the question's own words miss it ("14 direct reports" and team sizing).
+ */
+export const topicSearches: Partial<Record<Topic, string>> = {
+  staff_plus: 'staff-plus engineering: what staff engineers do, how to become one, how to manage them',
+  org_design: 'org design: team structures, reporting lines, sizing teams and how many reports a manager supports',
+  technical_quality: 'technical quality: managing technical debt, setting standards, driving adoption',
+  career_development: 'career development: career ladders, levels, promotions, calibration',
+  hiring: 'hiring: process design, interview loops, evaluation criteria, closing candidates',
+  strategy: 'engineering strategy: writing it, communicating it, executing it',
+  infrastructure: 'infrastructure: efficiency, reliability, developer productivity',
+  first_90_days: 'the first 90 days as an engineering manager, director, VP or CTO',
+  feedback: 'feedback: giving it, receiving it, creating a culture of it',
+  difficult_conversations: 'difficult conversations: navigating tension, managing your own emotions',
+  meeting_facilitation: 'meeting facilitation: naming dynamics, handling conflict, driving decisions',
+  developing_people: 'developing people: sponsorship, growth frameworks, effective 1:1s',
+};
 
 export const topicLabels: Record<Topic, string> = {
   staff_plus: 'staff-plus engineering',

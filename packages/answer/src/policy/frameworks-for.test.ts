@@ -149,3 +149,24 @@ describe('frameworksFor: not by keyword', () => {
     expect(offered('About 40 product engineers, and we tried a request queue.', turns)).toContain('Trunk and Branches');
   });
 });
+
+describe('frameworksFor: follow-ups and other words for the same need', () => {
+  it('carries a framework two turns back into a follow-up that names nothing of its own', () => {
+    const turns = [
+      { question: 'I might have to let go of my backend lead. Her code reviews have become careless.', answer: 'An answer.' },
+      { question: "I haven't said anything to her directly yet.", answer: 'An answer.' },
+    ];
+    expect(offered('So how do I actually open that conversation?', turns)).toContain('Feedback Equation');
+  });
+
+  it('reads a loop described in the user’s own words as one', () => {
+    expect(
+      offered('The more meetings we add to coordinate, the less time anyone has to do the work. How do I think about that?'),
+    ).toContain('Systems Thinking');
+  });
+
+  it('reads "right-hand" and "day to day" as the staff archetypes', () => {
+    expect(offered('Which kind of staff engineer acts as a right-hand to the CTO?')).toContain('Staff Archetypes');
+    expect(offered("Our two principal engineers don't know what to focus on day to day. How do I help?")).toContain('Staff Archetypes');
+  });
+});

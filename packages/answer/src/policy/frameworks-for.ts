@@ -20,7 +20,7 @@ export const frameworkCatalogue: Record<FrameworkName, FrameworkEntry> = {
   },
   'Staff Archetypes': {
     author: 'Will Larson',
-    named: /\barchetypes?\b|\bright hand\b|\bsolver\b/,
+    named: /\barchetypes?\b|\bright[- ]hand\b|\bsolver\b/,
     purpose:
       'telling apart the four shapes of staff-plus work (Tech Lead, Architect, Solver, Right Hand) and matching the shape to what the org needs',
   },
@@ -98,9 +98,9 @@ const ownEmotionCue =
 const sponsorshipCue =
   /\b(?:passed over|overlooked|invisible|nobody (?:senior |above \w+ )?(?:knows|notices)|big projects|high-profile|visible projects?|stretch (?:projects?|assignments?)|visibility|get (?:noticed|promoted)|promot\w*|underrepresented|woman|women|minorit\w*|rooms? (?:i'?m|they'?re|she'?s|he'?s) not in|vouch\w*|advocat\w*|handpicked|recognition)\b/;
 const loopCue =
-  /\b(?:keeps? (?:growing|getting (?:worse|bigger|slower|longer)|piling|increasing|coming back)|(?:grows|growing|worse) every (?:week|sprint|month|quarter)|backlog (?:grows|keeps)|firefight\w*|more and more|the more we|snowball\w*|vicious|never (?:seems? to )?catch(?:es)? up|can'?t keep up|as a system|drowning|keep adding|each hire|every time we hire|goes up every time)\b/;
+  /\b(?:keeps? (?:growing|getting (?:worse|bigger|slower|longer)|piling|increasing|coming back)|(?:grows|growing|worse) every (?:week|sprint|month|quarter)|backlog (?:grows|keeps)|firefight\w*|more and more|the more we|snowball\w*|vicious|never (?:seems? to )?catch(?:es)? up|can'?t keep up|as a system|drowning|keep adding|each hire|every time we hire|goes up every time|every time (?:we|i|they|you)\b|gets? (?:worse|slower)|which (?:means|slows|makes|causes|leads to|creates|adds)|the (?:more|less|fewer) (?:\w+ ){0,2}(?:we|you|they|i|anyone|everyone)\b|spiral\w*|compound\w*)\b/;
 const staffRoleCue =
-  /\b(?:shapes?|kinds?|types?|role|roles|need|needs|path|do all day|expect\w*|job|extension of|borrow\w* (?:my|her|his|their) authority|archetypes?)\b/;
+  /\b(?:shapes?|kinds?|types?|role|roles|need|needs|path|do all day|day[- ]to[- ]day|doing|focus(?:ed|ing)? on|spend (?:their|his|her) time|expect\w*|job|extension of|borrow\w* (?:my|her|his|their) authority|archetypes?)\b/;
 const staffCue = /\b(?:staff|principal|senior individual contributor|top-level individual contributor|architect)\b/;
 
 const rules: Rule[] = [
@@ -122,6 +122,16 @@ const rules: Rule[] = [
     ],
     reason:
       'it gives a principled way to decide which teams should exist: start from the UX domains and shared capabilities, not from the current chart',
+  },
+  {
+    framework: 'Technical Coherence',
+    score: 5,
+    topics: ['org_design', 'strategy', 'infrastructure', 'general'],
+    cues: [
+      /\b(?:squads?|pods?|tribes?|functional teams?|cross-functional|component teams?|feature teams?|organi[sz]e (?:by|around)|(?:split|divide|group)\w* (?:by|around))\b/,
+    ],
+    reason:
+      'choosing the axis teams divide on (product area, function, platform layer) is what Technical Coherence derives from the product architecture instead of from fashion',
   },
   {
     framework: 'Technical Coherence',
@@ -181,7 +191,9 @@ const rules: Rule[] = [
   {
     framework: 'Engineering Strategy',
     score: 3,
-    cues: [/\b(?:technical direction|vision|principles|roadmap|long-term plan|settle (?:any )?debates?|north star)\b/],
+    cues: [
+      /\b(?:technical direction|set(?:ting)? (?:a |the )?direction|vision|principles|roadmap|long-term plan|settle (?:any )?debates?|north star|standardi[sz]\w*|tech(?:nology)? choices?|which (?:database|language|framework|stack|tools?) to)\b/,
+    ],
     reason: 'a direction or a set of principles only settles debates when it rests on a diagnosis and guiding policies',
   },
   // Systems thinking: loops, not levers.
@@ -346,10 +358,19 @@ export function frameworksFor(
   const primary = topicList[0];
   if (intent === 'code' || primary === 'off_topic') return [];
   const text = normalise(question);
-  // A follow-up is read with the turn it follows: at half weight, or in full for a reply with no question of its own.
-  const previous = intent === 'follow_up' ? normalise(context.earlierQuestions[context.earlierQuestions.length - 1] ?? '') : '';
-  const previousWeight = /\?/.test(question) ? 0.5 : 1;
+  // A follow-up is read with the turns it follows ("what would I even say to him?" after "I'm thinking
+  // about letting Dave go"): the last two earlier questions, at a discount, in full for a reply with
+  // no question of its own. What a later turn says for itself counts in full.
+  const reply = !/\?/.test(question);
+  const thread =
+    intent === 'follow_up'
+      ? context.earlierQuestions
+          .slice(-2)
+          .reverse()
+          .map((earlier, index) => ({ text: normalise(earlier), raw: earlier, weight: (reply ? [1, 0.7] : [0.8, 0.6])[index]! }))
+      : [];
   const assumptions = new Set(recogniseAssumptions(question, context).map((assumption) => assumption.kind));
+  const earlierAssumptions = thread.map((turn) => new Set(recogniseAssumptions(turn.raw, context).map((assumption) => assumption.kind)));
   const totals = new Map<FrameworkName, { score: number; best: number; reason: string }>();
   const credit = (name: FrameworkName, score: number, reason: string): void => {
     const current = totals.get(name) ?? { score: 0, best: 0, reason };
@@ -357,20 +378,22 @@ export function frameworksFor(
     if (score > current.best) Object.assign(current, { best: score, reason });
     totals.set(name, current);
   };
+  /** The weight of the best turn a test holds for: this question (1), else the thread's. */
+  const heldBy = (own: boolean, earlier: (index: number) => boolean): number =>
+    own ? 1 : Math.max(0, ...thread.map((turn, index) => (earlier(index) ? turn.weight : 0)));
 
   for (const [name, entry] of Object.entries(frameworkCatalogue) as [FrameworkName, FrameworkEntry][]) {
-    if (entry.named.test(text)) credit(name, 10, 'you asked about it by name');
+    const weight = heldBy(entry.named.test(text), (index) => entry.named.test(thread[index]!.text));
+    if (weight > 0) credit(name, 10 * weight, 'you asked about it by name');
   }
   for (const rule of rules) {
     if (rule.topics && !rule.topics.some((topic) => (rule.primaryOnly ? topic === primary : topicList.includes(topic)))) continue;
-    if (rule.assumption && !assumptions.has(rule.assumption)) continue;
     if (rule.needsPeople && context.people.length === 0) continue;
-    if (rule.cues) {
-      if (rule.cues.every((cue) => cue.test(text))) credit(rule.framework, rule.score, rule.reason);
-      else if (previous && rule.cues.every((cue) => cue.test(previous))) credit(rule.framework, rule.score * previousWeight, rule.reason);
-      continue;
-    }
-    credit(rule.framework, rule.score, rule.reason);
+    const cues = rule.cues ?? [];
+    const holds = (candidate: string, kinds: ReadonlySet<AssumptionKind>): boolean =>
+      (!rule.assumption || kinds.has(rule.assumption)) && cues.every((cue) => cue.test(candidate));
+    const weight = heldBy(holds(text, assumptions), (index) => holds(thread[index]!.text, earlierAssumptions[index]!));
+    if (weight > 0) credit(rule.framework, rule.score * weight, rule.reason);
   }
 
   return [...totals.entries()]

@@ -161,3 +161,15 @@ describe('frameworks for questions that name the situation, not the framework', 
     expect(planAnswer([], "What's the best way to structure our database schema architecture?").frameworks).toEqual([]);
   });
 });
+
+describe('planAnswer: scope', () => {
+  it('keeps a premise about the team’s code in scope even when its words are not a topic’s ("start over in Elixir")', () => {
+    const plan = planAnswer(
+      [],
+      'Our PHP shop has one giant app nobody understands. I want to start over from scratch in Elixir. Thoughts?',
+    );
+    expect(plan.topic).not.toBe('off_topic');
+    expect(plan.refusal).toBeUndefined();
+    expect(plan.assumptions.map((assumption) => assumption.kind)).toContain('rewrite');
+  });
+});

@@ -6,7 +6,7 @@ import { frameworksFor } from './frameworks-for.js';
 import { describeContext, readContext } from './read-context.js';
 import { recogniseAssumptions } from './recognise-assumptions.js';
 import { discussedSubject, resolveReferences, summarise } from './summarise.js';
-import { plain } from './text-tools.js';
+import { normaliseTyping, plain } from './text-tools.js';
 import type { AnswerPlan, Assumption, AssumptionKind, FrameworkSuggestion, Intent, PolicyRefusal, PolicyTurn } from './types.js';
 
 const intentLabels: Record<Intent, string> = {
@@ -134,10 +134,17 @@ function promptSectionOf(inputs: PromptInputs): string {
  * to decline (code, off-topic, or a decision handed to Cairn) and, for the chat model, the
  * prompt block that carries all of it.
  */
-export function planAnswer(turns: readonly PolicyTurn[], question: string): AnswerPlan {
+export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string): AnswerPlan {
+  // "whats", "dont", "im", "u": read as the contractions and words they are.
+  const question = normaliseTyping(typedQuestion);
   const context = readContext(turns, question);
   const classification = classifyTopic(question, context);
-  const { topic, secondary, intent, baseIntent, followUp } = classification;
+  const { secondary, intent, baseIntent, followUp } = classification;
+  // A claim the persona challenges ("we should start over from scratch") is leadership, whatever words carry it.
+  const topic =
+    classification.topic === 'off_topic' && !detectRefusal(question) && recogniseAssumptions(question, context).length > 0
+      ? 'general'
+      : classification.topic;
   const previous = followUp ? context.earlierQuestions[context.earlierQuestions.length - 1] : undefined;
   const resolvedQuestion = previous ? resolveReferences(question, discussedSubject(previous)) : plain(question);
 
@@ -156,7 +163,9 @@ export function planAnswer(turns: readonly PolicyTurn[], question: string): Answ
   const topics = [topic, ...secondary];
   const frameworks = declined ? [] : frameworksFor(topics, intent, resolvedQuestion, context);
   const clarifyingQuestions = declined ? [] : clarifyingQuestionsFor(topic, assumptions, context, resolvedQuestion, intent);
-  const summary = summarise(question, context, previous);
+  const summary = summarise(question, context, previous, {
+    earlierTopic: topic === 'general' || topic === 'off_topic' ? undefined : topicLabels[topic],
+  });
 
   const promptSection = promptSectionOf({
     summary,

@@ -125,3 +125,23 @@ describe('readContext: stage, role, constraints, tried, people', () => {
     );
   });
 });
+
+describe('readContext: sizes and roles as leaders write them', () => {
+  it('reads a size with words between the count and the group, or with no group named', () => {
+    expect(read('I joined a 250-person privately held company as VP.').size).toMatchObject({ count: 250, kind: 'company' });
+    expect(read("we're a 35-person series A, mostly backend").size).toMatchObject({ count: 35, kind: 'org' });
+  });
+
+  it('reads a role said as a greeting', () => {
+    expect(read('First-time CTO here, what should I do in week one?').role).toMatchObject({ kind: 'cto', isNew: true });
+    expect(read('Tech lead here. My team argues about everything.').role).toMatchObject({ kind: 'tech_lead' });
+  });
+});
+
+describe('readContext: people named by name', () => {
+  it('reads a first name where a person is acted on or spoken of, and not a product or a weekday', () => {
+    expect(read('I keep going back and forth on whether to let Marco go.').people.map((person) => person.phrase)).toContain('Marco');
+    expect(read('My designer Ines and I disagree about scope.').people.map((person) => person.phrase)).toContain('Ines');
+    expect(read('We moved to Kafka on Monday and told Stripe about it.').people).toEqual([]);
+  });
+});

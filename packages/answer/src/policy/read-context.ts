@@ -21,7 +21,7 @@ const groupNoun = String.raw`(team|org|organi[sz]ation|company|startup|group|dep
 
 /** "a 60-person org", "a three-person team", "200 person company". */
 const sizedGroup = new RegExp(
-  String.raw`\b${approx}(${numberWordPattern})\+?[\s-]+(?:person|people|engineer|dev|developer|member|head)[\s-]+${groupNoun}s?\b`,
+  String.raw`\b${approx}(${numberWordPattern})\+?[\s-]+(?:person|people|engineer|dev|developer|member|head|strong)\b(?:[\s-]+(?:(?!and\b|but\b|with\b)[a-z]+\s+){0,3}?${groupNoun}s?\b)?`,
   'gi',
 );
 /** "120 engineers", "six teams", "12 direct reports", "400 staff". */
@@ -61,7 +61,8 @@ function sizesIn(sentence: string, turn: number): SizeFact[] {
   };
   for (const match of sentence.matchAll(sizedGroup)) {
     if (isCorrected(sentence, match.index)) continue;
-    add(match[0].trim(), parseNumber(match[1]!), 'people', scopeOfNoun(match[2]!));
+    // "a 40-person series B": no group named, the size of the company or org the user speaks for.
+    add(match[0].trim(), parseNumber(match[1]!), 'people', match[2] ? scopeOfNoun(match[2]) : 'org');
   }
   for (const match of sentence.matchAll(groupOf)) {
     if (isCorrected(sentence, match.index)) continue;
@@ -173,6 +174,18 @@ function roleIn(sentence: string, turn: number): RoleFact | undefined {
     found = { kind: role, phrase: match[0].trim(), source: sentence, turn, isNew: newRole.test(match[0]) || newRole.test(sentence) };
   }
   if (found) return found;
+  // "New CTO here", "EM here": the role said as a greeting.
+  const greeting = new RegExp(String.raw`(?:^|[.!,;(]\s*)(?:(?:a|the)\s+)?((?:${newness})\s+)?(${roleAlternation})\s+here\b`, 'i').exec(
+    sentence,
+  );
+  if (greeting)
+    return {
+      kind: roleOf(greeting[2]!.trim()),
+      phrase: greeting[0].replace(/^[.!,;(]\s*/, '').trim(),
+      source: sentence,
+      turn,
+      isNew: Boolean(greeting[1]),
+    };
   // Implied by what the user manages.
   if (
     /\b(?:i (?:manage|lead|run|oversee) (?:\w+ )?(?:managers|directors)|my (?:managers|directors|eng(?:ineering)? managers)\b|managers (?:who )?report(?:ing)? to me)/i.test(
@@ -248,7 +261,10 @@ const triedPatterns: RegExp[] = [
 // ── People involved ────────────────────────────────────────────────────────────────────
 
 const relationTerms: [string, Relation][] = [
-  [String.raw`tech(?:nical)? leads?|tls?|lead engineers?|team leads?`, 'tech_lead'],
+  [
+    String.raw`tech(?:nical)? leads?|tls?|lead engineers?|team leads?|(?:backend|frontend|mobile|data|platform|infra|qa|api|web|ios|android) leads?`,
+    'tech_lead',
+  ],
   [String.raw`skip[- ]levels?|skip`, 'skip_level'],
   [String.raw`(?:direct )?reports?`, 'report'],
   [String.raw`managers|eng(?:ineering)? managers|ems`, 'report'],
@@ -300,8 +316,23 @@ function peopleIn(sentence: string, turn: number): StatedFact<Relation>[] {
     add(relationOf(match[2]!), match[0].trim());
   }
   for (const match of sentence.matchAll(onMyTeam)) add('report', match[0].trim());
+  // Someone named ("letting Dave go", "promote Priya or Sam"): a name where a person is acted on or spoken of.
+  for (const match of sentence.matchAll(namedPerson)) {
+    const name = match[1]!;
+    if (!notNames.has(name.toLowerCase())) add('report', name);
+  }
   return people;
 }
+
+/** A capitalised first name after a verb or preposition that takes a person ("fire Dave", "talk to Priya"). */
+const namedPerson =
+  /\b(?:let|letting|fire|firing|promote|promoting|promoted|tell|told|telling|coach|coaching|mentor|mentoring|sponsor|sponsoring|manage|managing|hire|hired|move|moved|moving|with|about|to|for|between|and|or|is|was|report|engineer|lead|manager|dev|developer|designer|pm|colleague|peer|boss)\s+([A-Z][a-z]{2,})\b(?!['’]s\b)(?=\s+(?:go|to|or|and|is|was|has|had|keeps?|kept|seems?|gets?|got|as|from|on|in|at|because|who|for|but|about|over|after|since|before|into|yet|again|today|yesterday|last|this|next|recently|directly|that|if|when|whether|so|\w*ed|\w+s)\b|\s*[,.?!]|$)/g;
+/** Capitalised words that are not people's names. */
+const notNames = new Set(
+  'the this that our my your their his her its monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december product engineering design sales finance marketing legal support platform infra infrastructure security data mobile backend frontend staff senior junior principal director manager google amazon meta apple microsoft netflix uber stripe slack jira github gitlab kubernetes kafka flutter rails python java go rust react node aws gcp azure series team teams eng'.split(
+    ' ',
+  ),
+);
 
 // ── Reading the conversation ───────────────────────────────────────────────────────────
 

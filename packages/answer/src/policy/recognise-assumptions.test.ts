@@ -113,3 +113,46 @@ describe('velocity_slow without a verb of work', () => {
     expect(kinds('Our CI pipeline is slow; how do we speed up builds?')).not.toContain('velocity_slow');
   });
 });
+
+describe('recogniseAssumptions: leaders’ own words', () => {
+  it.each([
+    ['devs way too slow lately. what do i do', 'velocity_slow'],
+    ['Features that took a sprint now take a quarter. How do I speed things up?', 'velocity_slow'],
+    ['How can I make my engineers more productive?', 'velocity_slow'],
+    ['We never ship anything on time anymore.', 'velocity_slow'],
+    ["We don't have enough people to do everything the roadmap asks.", 'hire_more'],
+    ['The VP says the answer to our slipping dates is simply more engineers.', 'hire_more'],
+    ['We need more experienced engineers to keep up.', 'hire_more'],
+    ["The team thinks the codebase can't be saved and we should begin again.", 'rewrite'],
+    ['Our Java monolith has to be replaced from the ground up.', 'rewrite'],
+    ['Is it time to throw away the old billing system?', 'rewrite'],
+    ['I might have to show him the door.', 'fire_someone'],
+    ['Do I cut her loose or give it one more month?', 'fire_someone'],
+    ['Considering managing out an engineer who has coasted since spring.', 'fire_someone'],
+    ['We have to double our headcount before the holiday launch. Where do I start?', 'hire_more'],
+    ['Leadership wants a full rewrite of the reporting pipeline.', 'rewrite'],
+    ['I plan to replace our in-house job scheduler with something off the shelf.', 'rewrite'],
+  ])('%j → %s', (question, kind) => {
+    expect(kinds(question)).toContain(kind);
+    expect(challenge(question, kind as AssumptionKind)).not.toMatch(endorsement);
+  });
+
+  it('does not read rebuilding trust or a team as a rewrite', () => {
+    expect(kinds('How do I rebuild trust with my team after the layoffs?')).not.toContain('rewrite');
+    expect(kinds('We are rebuilding the team after three people left.')).not.toContain('rewrite');
+  });
+
+  it('words a choice between labelled options as those options', () => {
+    const asked = challenge('Option one: keep one team. Option two: split by product line. You decide.', 'decide_for_me');
+    expect(asked).toMatch(/keeping one team/i);
+    expect(asked).toMatch(/splitting by product line/i);
+  });
+});
+
+describe('recogniseAssumptions: who it asks about', () => {
+  it('names the person without the clause that follows ("a senior dev who…" → "the senior dev")', () => {
+    const asked = challenge('Thinking of letting go of a data engineer who has been checked out for months.', 'fire_someone');
+    expect(asked).toMatch(/\bthe data engineer\b/);
+    expect(asked).not.toMatch(/\bwho\b[^?]*\bwho\b/);
+  });
+});

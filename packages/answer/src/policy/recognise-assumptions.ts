@@ -15,10 +15,18 @@ const hirePatterns: RegExp[] = [
     'i',
   ),
   new RegExp(String.raw`\b(?:hire|hiring|add|adding|recruit|recruiting|get|getting)\s+(?:(\w+|\d+)\s+)?more\s+${peopleWord}`, 'i'),
-  new RegExp(String.raw`\b(?:need|needs|ask(?:ing)? for|request(?:ing)?|get(?:ting)?|want|wants)\s+(?:a lot )?more\s+${peopleWord}\b`, 'i'),
-  /\b(?:we(?:'re| are)|the team is|my team is|our team is|they(?:'re| are)) (?:badly |seriously |just )?(?:under-?staffed|short-?staffed|understaffed)\b|\bnot enough (?:engineers|people|headcount)\b|\btoo few (?:engineers|people)\b/i,
+  new RegExp(
+    String.raw`\b(?:need|needs|ask(?:ing)? for|request(?:ing)?|get(?:ting)?|want|wants)\s+(?:a lot |(\w+|\d+) )?more\s+(?:(?:senior|junior|experienced|backend|frontend|mobile|good|strong|qualified|platform|product)\s+)?${peopleWord}\b`,
+    'i',
+  ),
+  /\b(?:we(?:'re| are)|the team is|my team is|our team is|they(?:'re| are)) (?:badly |seriously |just )?(?:under-?staffed|short-?staffed|understaffed)\b|\bnot enough (?:engineers|people|headcount|devs|developers|hands)\b|\btoo few (?:engineers|people)\b|\b(?:do ?n[o']?t|does ?n[o']?t|never) have enough (?:engineers|people|headcount|devs|developers|hands|capacity)\b/i,
+  // "The fix for our missed deadlines is more headcount": more people named as the fix.
+  new RegExp(
+    String.raw`\b(?:fix|answer|solution|cure|remedy|way out)\b[^.?!]{0,60}\b(?:is|=|means)\s+(?:just |simply |obviously )?(?:to (?:hire|add) )?more\s+${peopleWord}\b|\bmore\s+${peopleWord}\s+(?:will|would|'ll)\s+(?:fix|solve|sort|help)\b`,
+    'i',
+  ),
   /\bthrow (?:more )?(?:people|engineers|bodies|headcount) at\b/i,
-  /\b(?:double|triple|grow) (?:the|my|our) team\b.{0,30}\b(?:to|so)\b/i,
+  /\b(?:double|triple|grow) (?:the|my|our) team\b.{0,30}\b(?:to|so)\b|\b(?:double|triple|doubling|tripling) (?:the|my|our) (?:team|org|organi[sz]ation|headcount|engineering team)\b/i,
 ];
 const hiringProcess =
   /\b(?:interview\w*|loop|candidates?|offers?|sourcing|job descriptions?|funnel|recruiters?|close|closing|onboard\w*)\b/i;
@@ -65,6 +73,15 @@ const velocityPatterns: RegExp[] = [
   /\b(?:engineering|development|product development|(?:the |our |my )?(?:eng(?:ineering)? )?teams?|we|they|engineers)\s+(?:is|are|'re|feels?|seems?|has been|have been)\s+(?:too |so |really |very |way too |much too )?slow\b/i,
   /\b(?:ship|move|deliver) faster\b/i,
   /\b(?:the team|my team|our team|we)(?:'re| is| are) (?:too |so |really )?slow\b/i,
+  // Terse: "team too slow", "devs way too slow".
+  /\b(?:team|teams|engineering|eng|devs?|developers|engineers|delivery|we|everything|things)\s+(?:(?:is|are|'re|feels?|seems?)\s+)?(?:way |far |much |just |so |really )?too slow\b/i,
+  /\b(?:never|rarely|barely|hardly) ship(?:s|ping)? (?:anything|much|on time)\b/i,
+  /\bused to take (?:a|an|one|two|\d+) \w+[^.?!]{0,30}\b(?:now )?takes?\b/i,
+  // Asking to make the team faster assumes it is slow.
+  new RegExp(
+    String.raw`\b(?:increase|improve|boost|raise|double|speed up|fix)\s+(?:the |my |our |their |team'?s? |engineering )*(${speedNouns}|speed)\b|\bspeed (?:the team|my team|our team|us|them|things|engineering) up\b|\bmake (?:the team|my team|our team|my engineers|our engineers|engineering|them|us) (?:more productive|faster|ship faster)\b`,
+    'i',
+  ),
 ];
 
 function velocitySlow(text: string): Assumption | null {
@@ -84,7 +101,7 @@ function velocitySlow(text: string): Assumption | null {
       ]
     : asker
       ? [
-          `How is ${measure} being measured when ${said(asker)} calls it slow, and compared with when?`,
+          `How is ${measure} being measured when ${said(asker)} ${/^(?:execs|the business|leadership|the board)$/i.test(asker) && /s$/i.test(asker) ? 'call' : 'calls'} it slow, and compared with when?`,
           `What does ${said(asker)} compare ${measure} against, and what changed since it felt fast enough?`,
         ]
       : [
@@ -98,16 +115,21 @@ function velocitySlow(text: string): Assumption | null {
 // ── rewrite ───────────────────────────────────────────────────────────────────────────
 
 const rewritePattern =
-  /\b(?:rewrite|rewriting|re-write|rebuild|rebuilding|re-?architect(?:ing)?|re-?platform(?:ing)?|start(?:ing)? (?:over|again) from scratch|from scratch|throw (?:it|everything|the \w+) away|greenfield (?:replacement|rebuild|rewrite))\b/i;
+  /\b(?:a|the|full|complete|total|big|ground-up) (?:rebuild|rewrite|re-write|re-?architecture)\b|\breplac(?:e|ing) (?:our|the|my|this|that) (?:\w+ )?(?:homegrown|home-grown|legacy|old|existing|current|in-house|aging|ageing) \w+|\b(?:rewrite|rewriting|re-write|rebuild(?:ing)?(?=\s+(?:(?:the|our|my|this|that|it|its|a|an|whole|entire|new|old|legacy|core)\s+){0,3}(?:\w+\s+)?(?:system|service|services|app|application|platform|codebase|code|backend|frontend|stack|architecture|monolith|product|site|infrastructure|it|everything|api|database|pipeline)\b|\s+(?:from scratch|from the ground up))|re-?architect(?:ing)?|re-?platform(?:ing)?|start(?:ing)? (?:over|again) from scratch|from scratch|from the ground up|throw (?:it|everything|the \w+) away|throw(?:ing)? away (?:the|our|my|this|that|all)\b|greenfield (?:replacement|rebuild|rewrite|version)|replac(?:e|ing) (?:it|the \w+|our \w+) (?:entirely|wholesale|completely))\b|\b(?:start(?:ing)?|begin(?:ning)?) (?:over|again|afresh|fresh)\b(?=[^.?!]*\b(?:code|codebase|app|application|system|service|platform|stack|monolith|backend|frontend|architecture)\b)|\b(?:code|codebase|app|application|system|service|platform|stack|monolith|backend|frontend|architecture)\b[^.?!]{0,60}\b(?:start(?:ing)?|begin(?:ning)?) (?:over|again|afresh|fresh)\b/i;
 
 function rewrite(text: string): Assumption | null {
   const match = rewritePattern.exec(text);
   if (!match) return null;
   const object =
-    /\b(?:rewrite|rewriting|re-write|rebuild|rebuilding|re-?architect(?:ing)?|re-?platform(?:ing)?)\s+((?:the|our|my|this|that|it|everything|all of)\b[^,.?;!]{0,40}?)(?=\s+(?:in|from|to|with|using|because|since|so|and|or|but|before|this|next)\b|[,.?;!]|$)/i.exec(
+    /\b(?:rewrite|rewriting|re-write|rebuild(?:ing)?(?=\s+(?:(?:the|our|my|this|that|it|its|a|an|whole|entire|new|old|legacy|core)\s+){0,3}(?:\w+\s+)?(?:system|service|services|app|application|platform|codebase|code|backend|frontend|stack|architecture|monolith|product|site|infrastructure|it|everything|api|database|pipeline)\b|\s+(?:from scratch|from the ground up))|re-?architect(?:ing)?|re-?platform(?:ing)?)\s+((?:the|our|my|this|that|it|everything|all of)\b[^,.?;!]{0,40}?)(?=\s+(?:in|from|to|with|using|because|since|so|and|or|but|before|this|next)\b|[,.?;!]|$)/i.exec(
       text,
     );
-  const thing = object ? said(object[1]!) : 'it';
+  const replaced = object
+    ? null
+    : /\breplac(?:e|ing)\s+((?:our|the|my|this|that)\s+[^,.?;!]{0,40}?)(?=\s+(?:with|by|in|for|and|because|so|before)\b|[,.?;!]|$)/i.exec(
+        text,
+      );
+  const thing = object ? said(object[1]!) : replaced ? said(replaced[1]!) : 'it';
   const options = [
     `What would rewriting ${thing} fix that an incremental migration wouldn't, and how would you keep the current system and its users served while the rewrite is under way?`,
     `What problem is the rewrite meant to solve, and what has stopped you from fixing it piece by piece in the system you have?`,
@@ -118,7 +140,9 @@ function rewrite(text: string): Assumption | null {
 // ── fire_someone ──────────────────────────────────────────────────────────────────────
 
 const firePatterns: RegExp[] = [
-  /\b(?:fire|firing|sack|sacking|terminate|terminating|dismiss|dismissing|get rid of|part ways with|manage out|push out)\s+((?:my|our|him|her|them|this|that|the|a|an|one of my|someone)\b(?:\s+(?!for\b|because\b|over\b|if\b|or\b|now\b|already\b)[\w-]+){0,3})/i,
+  /\blet(?:ting)? go of\s+((?:my|our|him|her|them|this|that|the|a|an|one of my|one of our)\b(?:\s+(?!for\b|because\b|over\b|if\b|or\b|now\b|who\b|that\b|which\b|with\b|after\b|since\b|and\b|but\b|to\b|in\b|on\b|at\b|when\b|as\b)[\w-]+){0,3})/i,
+  /\b(?:cut|cutting)\s+((?:him|her|them|[A-Z][a-z]+))\s+loose\b|\bshow(?:ing)?\s+((?:him|her|them|[A-Z][a-z]+))\s+the door\b/i,
+  /\b(?:fire|firing|sack|sacking|terminate|terminating|dismiss|dismissing|get rid of|part ways with|manage out|managing out|push out|pushing out)\s+((?:my|our|him|her|them|this|that|the|a|an|one of my|someone)\b(?:\s+(?!for\b|because\b|over\b|if\b|or\b|now\b|already\b|who\b|that\b|which\b|with\b|after\b|since\b|and\b|but\b|to\b|in\b|on\b|at\b|when\b|as\b)[\w-]+){0,3})/i,
   /\b(?:let|letting)\s+((?:my|our|him|her|them|this|that|the|[A-Z][a-z]+)\b(?:\s+(?!go\b)[\w-]+){0,3}?)\s+go\b/,
   /\b(?:put|putting)\s+((?:my|our|him|her|them|this|that|the|[A-Z][a-z]+)\b(?:\s+(?!on\b)[\w-]+){0,3}?)\s+on (?:a |an )?(?:pip|performance improvement plan)\b/i,
 ];
@@ -136,11 +160,11 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
     )
       return null;
   }
-  if (match && /^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(match[1]!)) return null;
-  const object = match?.[1]?.trim() ?? '';
+  const object = (match?.[1] ?? match?.[2])?.trim() ?? '';
+  if (/^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(object)) return null;
   const pronoun = !object || /^(?:him|her|them|someone|this|that)$/i.test(object);
   const person = pronoun ? (context.people[context.people.length - 1]?.phrase ?? '') : object;
-  const named = person ? said(person) : '';
+  const named = person ? said(person).replace(/^(?:a|an)\s+/i, 'the ') : '';
   const options = named
     ? [
         `What exactly is the gap between what ${named} is doing and what the role needs, and have they heard that from you plainly, with specific examples?`,
@@ -159,6 +183,12 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
 
 /** The action of a yes/no "Should I/we …?" question, or the two options of an either/or one. */
 function choiceIn(text: string): { action?: string; options?: [string, string] } {
+  // "Option A: organise by product. Option B: organise by platform."
+  const labelled =
+    /\boption (?:a|1|one)\s*[:)-]\s*([^.?!;]{3,60}?)\s*[.;,]\s*(?:or\s+)?option (?:b|2|two)\s*[:)-]\s*([^.?!;]{3,60}?)\s*(?:[.?!;]|$)/i.exec(
+      text,
+    );
+  if (labelled) return { options: [gerundPhrase(said(labelled[1]!)), gerundPhrase(said(labelled[2]!))] };
   for (const sentence of splitSentences(text)) {
     const either = /\bshould (?:i|we) ([^?.]{2,60}?),? or (?:should (?:i|we) )?([^?.]{2,60}?)\s*\?/i.exec(sentence);
     if (either) {
@@ -283,6 +313,22 @@ function seekValidation(text: string): Assumption | null {
   ];
   return { kind: 'seek_validation', phrase: match[0], challenge: pick(options, `${text}/validate`) };
 }
+
+/**
+ * What to look up about each assumption beside the question itself: the writing that speaks
+ * to the problem behind it (a rewrite against an incremental migration, hiring against the
+ * delay it carries), so an answer that questions the premise has sources for it.
+ */
+export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
+  hire_more: 'adding engineers to a team that is falling behind: hiring has a long delay, reduce work in progress first',
+  velocity_slow: 'measuring engineering velocity and developer productivity: where work waits, bottlenecks, lead time',
+  rewrite: 'incremental migration instead of a full rewrite: paying down technical debt while still shipping',
+  fire_someone: 'clear expectations and specific feedback about performance before deciding about someone’s job',
+  reorg_fixes: 'team structure and ownership boundaries: what a reorganisation fixes and what it moves',
+  arbitrary_ratio: 'deriving the engineering organisation from the product architecture rather than ratios',
+  individual_metrics: 'productivity metrics that punish individuals compared with team-level measures',
+  short_term_fix: 'short-term fixes that feed a reinforcing loop: second-order effects',
+};
 
 /** Kinds that carry their own decision: with one of them, "decide for me" adds no new question. */
 export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([

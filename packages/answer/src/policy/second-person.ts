@@ -36,7 +36,21 @@ const secondToFirst: Record<string, string> = {
 /** What a "you" addressed to Cairn is followed by ("do you think", "would you recommend"). */
 const cairnVerbs = new Set(['think', 'recommend', 'suggest', 'advise', 'believe', 'reckon', 'mean', 'know']);
 const requestModals = new Set(['can', 'could', 'would', 'will']);
-const opinionNouns = new Set(['view', 'opinion', 'take', 'advice', 'thoughts', 'recommendation', 'suggestion', 'sources']);
+const opinionNouns = new Set([
+  'view',
+  'opinion',
+  'take',
+  'advice',
+  'thoughts',
+  'recommendation',
+  'suggestion',
+  'sources',
+  'judgement',
+  'judgment',
+  'call',
+  'expertise',
+  'input',
+]);
 
 /** Words before a "you" that make it a subject ("and you", "can you"), not an object ("tell you"). */
 const subjectOpeners = new Set([

@@ -122,8 +122,9 @@ describe('summarise', () => {
     const previous = 'Our single infra team of twelve is drowning in requests from everywhere. How should we start splitting it up?';
     const reply = 'We tried a request queue last quarter but it did not help.';
     const summary = summarise(reply, readContext([{ question: previous }], reply), previous);
+    // Restating the team in the earlier turn's own words would paste that turn in.
     expect(summary).toBe(
-      'You tried a request queue last quarter but it did not help. With that in mind, you still want to know how to start splitting up your single infra team of twelve.',
+      'You tried a request queue last quarter but it did not help. With that in mind, you still want to know how to start splitting it up.',
     );
   });
 });
@@ -131,9 +132,13 @@ describe('summarise', () => {
 describe('references in follow-ups', () => {
   it('finds what the earlier question was about', () => {
     expect(discussedSubject('How should I introduce a career ladder for our SREs?')).toBe('the career ladder');
+    // In the user's words (the summary says them back once, in the second person).
     expect(discussedSubject('Our single infra team of twelve is drowning. How should we start splitting it up?')).toBe(
-      'your single infra team of twelve',
+      'our single infra team of twelve',
     );
+    expect(
+      discussedSubject('Our single infra team of twelve is drowning. How should we start splitting it up?', { fromStatements: false }),
+    ).toBeNull();
   });
 
   it('replaces an object "it" or "that", and leaves a dummy "it" alone', () => {
@@ -148,5 +153,80 @@ describe('embedQuestion: nouns that look like verbs', () => {
     expect(embedQuestion('What plans should I make for the reorg?')).toBe('what plans to make for the reorg');
     expect(embedQuestion('Which book gives a systems view?')).toBe('which book gives a systems view');
     expect(embedQuestion('Who decides what goes on the roadmap?')).toBe('who decides what goes on the roadmap');
+  });
+});
+
+describe('summarise: leaders’ own words', () => {
+  const summaryProblemShapes =
+    /\byou(?:'re| are) asking (?:should|how|what|can|do|is|are)\b|[,:;]\s+(?:how|what|why|where|when|which|who)\s+(?:should|do|does|can|is|are|would)\s+(?:you|i|we)\b[^?]*\.$/i;
+
+  it.each([
+    // A question riding at the end of a statement, with no question mark.
+    [
+      'I took over a team of nine last week and nobody has told me what they work on, where should i begin',
+      'You took over a team of nine last week and nobody has told you what they work on, and you want to know where to begin.',
+    ],
+    // Lead-ins and interjections carry nothing to summarise.
+    [
+      'lol ok. serious question: how do I stop my standups from running long?',
+      'You want to know how to stop your standups from running long.',
+    ],
+    // A verdict asked for before its question, and a choice handed over.
+    ['Just tell me: do we hire a second designer or not?', "You'd like me to tell you whether to hire a second designer or not."],
+    ['Be straight with me: should we cancel the offsite?', "You'd like me to tell you whether to cancel the offsite."],
+    ['You decide: should I move Ana to the platform team?', "You'd like me to decide whether to move Ana to the platform team."],
+    // No verb to build on: quoted as it was said, never made into a broken sentence.
+    ['morale low. what now?', 'You put it as "morale low". You want to know what to do now.'],
+    // A role said as a greeting, and a statement without a subject.
+    ['new EM here. how do I run my first team meeting?', "You're a new EM, and you want to know how to run your first team meeting."],
+    [
+      'Moving to a director role in a month. What should I read first?',
+      "You're moving to a director role in a month, and you want to know what to read first.",
+    ],
+    // Typed quickly.
+    [
+      'whats the best way to do skip levels? dont want to undermine my managers',
+      "You want to know what the best way to do skip levels is. You don't want to undermine your managers.",
+    ],
+    ['Thoughts on whether a guild will fix our testing culture?', "You'd like my view on whether a guild will fix your testing culture."],
+    [
+      'I trust your view more than mine on this, should we delay the launch?',
+      'You trust my view more than yours on this, and you want to know whether to delay the launch.',
+    ],
+  ])('%j', (question, expected) => {
+    const summary = first(question);
+    expect(summary).toBe(expected);
+    expect(summary).not.toMatch(summaryProblemShapes);
+  });
+
+  it('keeps the order of a question asked before the situation, so a pronoun follows what it points to', () => {
+    expect(first('Should I move my tech lead to another team? She has been unhappy for months.')).toBe(
+      'You want to know whether to move your tech lead to another team. She has been unhappy for months.',
+    );
+  });
+
+  it('asks a question back rather than restate it with a full stop when it cannot be turned', () => {
+    const summary = first('Our retro has gone quiet, why such silence from a team that used to argue?');
+    expect(summary.endsWith('?')).toBe(true);
+    expect(summary).not.toMatch(/[,:]\s+why such silence[^?]*\.$/);
+  });
+
+  it('never puts a wrong phrase in for "it": no referent from a verb phrase or a person', () => {
+    const previous = 'How do other teams split this work up?';
+    const question = 'And how would I announce it?';
+    expect(summarise(question, readContext([{ question: previous }], question), previous)).toBe(
+      'You now want to know how you would announce it.',
+    );
+    expect(discussedSubject('What actually goes in it?')).toBeNull();
+    expect(discussedSubject('How do I get time for it without a fight?')).toBeNull();
+  });
+
+  it('answers a reply that only adds facts with what the earlier question was about, not its words pasted in', () => {
+    const previous = 'How do I set up a promotion process that is fair across very different teams?';
+    const reply = 'We have four managers and they all calibrate differently.';
+    const summary = summarise(reply, readContext([{ question: previous }], reply), previous, { earlierTopic: 'career development' });
+    expect(summary).toBe(
+      'You have four managers and they all calibrate differently. With that in mind, back to your question about career development.',
+    );
   });
 });

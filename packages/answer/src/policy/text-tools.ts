@@ -20,7 +20,7 @@ export function splitSentences(text: string): string[] {
   const protectedText = cleaned.replace(/\b(e\.g|i\.e|vs|etc|dr|mr|mrs|ms|approx|incl)\./gi, (match) => match.replace(/\./g, '\uE000'));
   const pieces = protectedText
     .split(
-      /(?<=[.?!;])\s+(?=["'(]?[A-Za-z0-9])|\s+[\u2014\u2013]\s+|\s+--?\s+(?=(?:how|what|why|should|can|is|do|which|when|where|who)\b)/i,
+      /(?<=[.?!;])\s+(?=["'(]?[A-Za-z0-9])|\s+(?:[\u2014\u2013]|--?)\s+(?=(?:how|what|why|should|can|is|do|does|which|when|where|who|any)\b)/i,
     )
     .map((piece) => piece.replace(/\uE000/g, '.').trim())
     .filter(Boolean);
@@ -56,7 +56,18 @@ const commonOpeners = new Set(
   may might must shall and but so or if as at in on for with after before since because while during from to by of
   just still also now lately recently honestly basically actually currently last next over for months years weeks
   whenever halfway everything nothing something anything most many much more few several both either neither
-  morale hiring attrition code quality performance`
+  morale hiring attrition code quality performance sprint sprints nobody design users customers tech technical team teams
+  reviews deploys releases incidents outages onboarding planning`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Everyday words that open a user's sentence and are lower-cased inside one ("Good or bad?", "Thoughts on…"). */
+const commonWords = new Set(
+  `good bad better worse best worst right wrong big small new old any thoughts ideas idea advice help tips question questions
+  problem problems issue issues team teams project projects process people everyone someone anyone nobody things stuff
+  yes no maybe ok okay sure fine great quick real honest same other another every each first last next most more less
+  long short hard easy fast slow high low half most some all none both several many few`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -70,7 +81,14 @@ export function lowerFirst(text: string): string {
   if (!first) return text;
   if (first.length > 1 && first === first.toUpperCase()) return text;
   if (first === 'I' || first.startsWith("I'")) return text;
-  if (!commonOpeners.has(first.toLowerCase())) return text;
+  const lower = first.toLowerCase();
+  // A common word, a verb, or a word with a common word's ending ("thoughts", "sprint", "honestly"), not a name.
+  const common =
+    commonOpeners.has(lower) ||
+    baseVerbs.has(lower) ||
+    commonWords.has(lower) ||
+    /(?:ing|ed|ly|tion|tions|ness|ment|ments|ity|ies|ous|ful|less|able|ible)$/.test(lower);
+  if (!common) return text;
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
@@ -187,7 +205,8 @@ export const baseVerbs = new Set(
   sponsor stand start stay step stop structure succeed suggest support survive take talk teach tell tend test think
   track train transition treat trust try turn understand use value view wait want warn win work worry write sit own belong
   cover sound reward rank sign approve block unblock pair rotate fall rise break spread stick serve cost afford
-  behave hurt benefit prefer tackle decline accept attract retain onboard hire fire mean look`
+  behave hurt benefit prefer tackle decline accept attract retain onboard hire fire mean look hit bother upset annoy scare
+  frustrate derail kill drag`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -341,4 +360,140 @@ export function parseNumber(text: string): number | null {
   }
   total += current;
   return total > 0 ? total : null;
+}
+
+/** Subjects after which a base verb is finite ("we track", "people leave"). */
+const subjectWords = new Set(['i', 'we', 'you', 'they', 'people', 'nobody', 'everyone', 'everybody', 'folks', 'who', 'that', 'which']);
+const pronounContractions = /^(?:it|that|there|here|what|who|he|she|everything|nothing|something|this|where|how)'s$/;
+/** Past tenses that are not also base forms ("went", not "split" or "put", which need a subject to be finite). */
+const irregularFinite = new Set([
+  ...Object.entries(irregularPast)
+    .filter(([base, past]) => base !== past)
+    .map(([, past]) => past),
+  'is',
+  'are',
+  'am',
+  'was',
+  'were',
+  'has',
+  'had',
+  'does',
+  'did',
+  'goes',
+]);
+
+/** The base form of a verb-like word ("tracks" → "track", "tried" → "try", "stopped" → "stop"), if it is one. */
+function verbBase(word: string): string | undefined {
+  const candidates = [word];
+  if (word.endsWith('ies')) candidates.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('es')) candidates.push(word.slice(0, -2));
+  if (word.endsWith('s')) candidates.push(word.slice(0, -1));
+  if (word.endsWith('ied')) candidates.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('ed')) candidates.push(word.slice(0, -2), word.slice(0, -1), word.slice(0, -3));
+  return candidates.find((candidate) => baseVerbs.has(candidate));
+}
+
+/**
+ * Whether a sentence has a finite verb: an auxiliary or a contraction, a past tense, a verb
+ * with -s, or a base verb after a subject ("we track it") or opening the sentence (an
+ * imperative). "Team too slow" and "Option A: product areas" have none. A heuristic over a
+ * lexicon, not a parser: it errs towards finding a verb.
+ */
+export function hasFiniteVerb(sentence: string): boolean {
+  const words =
+    plain(sentence)
+      .toLowerCase()
+      .match(/[a-z0-9:]+(?:'[a-z]+)?/g) ?? [];
+  return words.some((word, index) => {
+    if (
+      auxiliaries.has(word) ||
+      irregularFinite.has(word) ||
+      /n't$|'re$|'ve$|'m$|'ll$|'d$/.test(word) ||
+      pronounContractions.test(word) ||
+      /^(?:dont|doesnt|didnt|cant|wont|isnt|arent|wasnt|werent|havent|hasnt|im)$/.test(word)
+    )
+      return true;
+    // "we mostly care about…": the subject before an adverb.
+    let back = index - 1;
+    while (
+      back > 0 &&
+      /^(?:\w+ly|just|also|still|really|only|already|even|never|always|often|usually|mostly|actually|now)$/.test(words[back]!)
+    )
+      back -= 1;
+    const previous = words[back];
+    if (/(?:ed|s)$/.test(word) && word.length > 3 && verbBase(word) && !(previous && determiners.has(previous))) return true;
+    if (baseVerbs.has(word) && (index === 0 || (previous !== undefined && subjectWords.has(previous)))) return true;
+    // "my PM keep stepping on…", "we need to…": a verb that takes an -ing form or "to" after it.
+    const next = words[index + 1];
+    if (
+      baseVerbs.has(word) &&
+      next !== undefined &&
+      (/ing$/.test(next) || next === 'to') &&
+      previous !== undefined &&
+      !determiners.has(previous) &&
+      !prepositions.has(previous) &&
+      previous !== 'to'
+    )
+      return true;
+    // "our meetings keep getting tense", "my 1:1s feel like…": a base verb after a plural noun.
+    if (
+      baseVerbs.has(word) &&
+      previous !== undefined &&
+      /[a-z0-9]s$/.test(previous) &&
+      !determiners.has(previous) &&
+      !prepositions.has(previous) &&
+      !/^(?:is|was|has|does|this|his|its|yes|less|unless|thus|plus|always|perhaps)$/.test(previous)
+    )
+      return true;
+    return false;
+  });
+}
+
+/** Contractions typed without their apostrophe, and shorthand, as a reader would take them. */
+const typed: Record<string, string> = {
+  whats: "what's",
+  hows: "how's",
+  whos: "who's",
+  wheres: "where's",
+  thats: "that's",
+  theres: "there's",
+  dont: "don't",
+  doesnt: "doesn't",
+  didnt: "didn't",
+  cant: "can't",
+  wont: "won't",
+  isnt: "isn't",
+  arent: "aren't",
+  wasnt: "wasn't",
+  werent: "weren't",
+  havent: "haven't",
+  hasnt: "hasn't",
+  shouldnt: "shouldn't",
+  couldnt: "couldn't",
+  wouldnt: "wouldn't",
+  im: "I'm",
+  ive: "I've",
+  youre: "you're",
+  theyre: "they're",
+  u: 'you',
+  ur: 'your',
+  pls: 'please',
+  plz: 'please',
+  teh: 'the',
+  i: 'I',
+};
+
+/**
+ * A message as typed quickly, read as written carefully: "whats" → "what's", "dont" → "don't",
+ * "im" → "I'm", "u" → "you", a lone "i" → "I", "??" → "?". Nothing else changes.
+ */
+export function normaliseTyping(text: string): string {
+  return text
+    .replace(/\b[A-Za-z]+\b(?!['’])/g, (word) => {
+      const replacement = typed[word.toLowerCase()];
+      if (!replacement || (word === 'U' && replacement === 'you')) return word;
+      return /^[A-Z]/.test(word) && replacement !== 'I' ? replacement.charAt(0).toUpperCase() + replacement.slice(1) : replacement;
+    })
+    .replace(/\?{2,}/g, '?')
+    .replace(/!{2,}/g, '!');
 }

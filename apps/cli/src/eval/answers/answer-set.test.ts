@@ -60,8 +60,8 @@ describe('the answer set schema', () => {
   });
 });
 
-describe('the quick set', () => {
-  const set = loadAnswerSet('quick');
+describe.each(['quick', 'extended'])('the %s set', (name) => {
+  const set = loadAnswerSet(name);
   const turns = turnsOf(set);
 
   it('has at least 40 turns in conversations of one to four', () => {
@@ -91,10 +91,6 @@ describe('the quick set', () => {
         turns.some(({ turn }) => turn.followUp === kind),
         kind,
       ).toBe(true);
-    expect(turns.find(({ turn }) => turn.question === 'Velocity is slow on my team. What should I do?')?.turn.expect).toMatchObject({
-      outcomeNot: ['no_support', 'refused'],
-      challenge: true,
-    });
   });
 
   it('names as known exactly the facts its turns state so far (the known-facts rule reads them the same way)', () => {
@@ -105,5 +101,17 @@ describe('the quick set', () => {
         expect([...(turn.expect.knownFacts ?? [])].sort(), `${conversation.id}#${index + 1}`).toEqual([...stated].sort());
       });
     }
+  });
+});
+
+describe('the quick and extended sets', () => {
+  it("keep the spec's own velocity example, and share no question: the extended set is other words", () => {
+    const quick = turnsOf(loadAnswerSet('quick'));
+    expect(quick.find(({ turn }) => turn.question === 'Velocity is slow on my team. What should I do?')?.turn.expect).toMatchObject({
+      outcomeNot: ['no_support', 'refused'],
+      challenge: true,
+    });
+    const asked = new Set(quick.map(({ turn }) => turn.question.toLowerCase()));
+    for (const { turn } of turnsOf(loadAnswerSet('extended'))) expect(asked.has(turn.question.toLowerCase()), turn.question).toBe(false);
   });
 });

@@ -17,8 +17,13 @@ describe('challenging an assumption', () => {
   });
 
   it('passes a sentence that questions the premise without a question mark', () => {
-    const answer = 'Adding people to a team that is treading water rarely helps at first, because onboarding slows everyone down [1].';
+    const answer = 'Adding people to a team that is treading water rarely helps at first, because onboarding slows everyone down.';
     expect(checkChallenge(turn(hireMore, answer)).status).toBe('pass');
+  });
+
+  it('does not count a cited sentence as the answer questioning the premise: that is the source speaking', () => {
+    const answer = 'Adding people to a team that is treading water rarely helps at first, because onboarding slows everyone down [1].';
+    expect(checkChallenge(turn(hireMore, answer)).status).toBe('fail');
   });
 
   it("fails the issue's answer, which endorsed hiring", () => {

@@ -58,25 +58,39 @@ const byAssumption: Record<AssumptionKind, RegExp[]> = {
 const endorsement =
   /^(?:yes\b|great (?:idea|plan)|that makes sense|you(?:'re| are) right|good (?:idea|plan|call)|the fix is to (?:add|hire)|hiring (?:more )?(?:engineers|people) (?:will|would) (?:fix|solve)|a rewrite (?:is|will be) the (?:right|best))/i;
 
-/** The sentences an answer uses to question a premise: its questions to the user and the rest of its body. */
-function candidateSentences(result: EvaluatedAnswer): string[] {
+/**
+ * The sentences an answer uses to question a premise: its questions to the user and the rest
+ * of its body in its own words. A cited sentence is the source speaking, not the answer
+ * questioning the user's premise ("adding people rarely helps [2]" quoted under an answer that
+ * never asks what the hires would fix is no challenge).
+ */
+function challengingSentences(result: EvaluatedAnswer): string[] {
+  return [
+    ...questionsAsked(result),
+    ...sentencesOf(bodyWithoutSummary(result.answer))
+      .filter((sentence) => sentence.markers.length === 0)
+      .map((sentence) => sentence.text),
+  ];
+}
+
+/** Every sentence beyond the summary, cited or not: none may endorse the premise. */
+function allSentences(result: EvaluatedAnswer): string[] {
   return [...questionsAsked(result), ...sentencesOf(bodyWithoutSummary(result.answer)).map((sentence) => sentence.text)];
 }
 
 /**
  * A challenge where the question carries a named assumption: a question to the user or a
- * sentence that questions the premise (for a named assumption, one that speaks to it: how
+ * sentence in the answer's own words (not a cited one) that questions the premise (for a named assumption, one that speaks to it: how
  * velocity is measured, what more engineers or a rewrite would fix, what was said to the
  * person, what the criteria are), and no sentence that opens by endorsing it.
  */
 export function checkChallenge(turn: Pick<TurnUnderTest, 'turn' | 'result'>): Verdict {
   const { challenge, assumption } = turn.turn.expect;
   if (challenge !== true) return notApplicable;
-  const sentences = candidateSentences(turn.result);
   const patterns = assumption ? [...byAssumption[assumption], ...anyPremise] : anyPremise;
-  const endorsing = sentences.find((sentence) => endorsement.test(sentence.replace(/^\*\*[^*]+\*\*:?\s*/, '')));
+  const endorsing = allSentences(turn.result).find((sentence) => endorsement.test(sentence.replace(/^\*\*[^*]+\*\*:?\s*/, '')));
   if (endorsing) return fail(`endorses the premise: "${clip(endorsing, 70)}"`);
-  const challenging = sentences.some((sentence) => patterns.some((pattern) => pattern.test(sentence)));
+  const challenging = challengingSentences(turn.result).some((sentence) => patterns.some((pattern) => pattern.test(sentence)));
   return challenging ? pass : fail(`nothing questions the ${assumption ? assumption.replace(/_/g, ' ') : 'premise'} assumption`);
 }
 

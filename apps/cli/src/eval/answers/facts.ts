@@ -36,7 +36,7 @@ const stated: Record<FactKind, RegExp> = {
   constraints:
     /\b(?:budget|deadline|hiring freeze|can'?t (?:hire|pause|stop|add|afford)|cannot (?:hire|pause|stop|add|afford)|no (?:new )?headcount|headcount (?:for|cap|limit)|regulated|regulat(?:ion|ory)|compliance|fully remote|time ?zones|on-?call|burn(?:ing|t)? (?:them |us )?out|layoffs?|runway|by (?:q[1-4]|the end of)|in q[1-4]|contract(?:ual)?)\b/i,
   already_tried:
-    /\b(?:(?:we|i)(?:'ve| have)? (?:already )?(?:tried|attempted|experimented)|tried (?:to |cutting|adding|moving|hiring|carving)|(?:we|i) (?:already )?(?:tried|introduced|added|started|ran|did|gave)\b|didn'?t (?:work|help|stick)|did not (?:work|help)|stalled|(?:haven'?t|have not|never) (?:given|tried|talked|had|done)|so far (?:we|i)|last (?:quarter|year|month) (?:we|i))/i,
+    /\b(?:(?:we|i)(?:'ve| have)? (?:already )?(?:tried|attempted|experimented)|tried (?:to |cutting|adding|moving|hiring|carving)|(?:we|i) (?:already )?(?:tried|introduced|added|started|ran|did|gave)\b|(?:we|i)(?:'ve| have)? (?:just |only |already )?(?:hinted|told (?:him|her|them)|raised it|mentioned it|talked to (?:him|her|them)|spoken to (?:him|her|them))\b|didn'?t (?:work|help|stick)|did not (?:work|help)|stalled|(?:haven'?t|have not|never) (?:really )?(?:given|tried|talked|had|done|told|said|raised|mentioned|spoken)|so far (?:we|i)|last (?:quarter|year|month) (?:we|i))/i,
   measurement:
     /\b(?:we (?:measure|track)|measured (?:by|in|as)|story points|cycle time|lead time|deploy(?:ment)? frequency|dora|per sprint|throughput|burn-?down|okrs? (?:show|say)|tickets (?:closed|shipped) per)\b/i,
 };

@@ -14,6 +14,9 @@ const writeCodeInReviewWords =
   "I don't write code: I'm a thought partner for engineering leadership, not a coding assistant, and a real reviewer or the team that owns the code will do that far better.";
 const reviewCode = "I don't review code or pull requests: a reviewer who knows the codebase will do that far better than I can.";
 const offTopic =
+  'That\'s outside what I cover: I\'m a thought partner for engineering leaders. I can help with staff+ engineering, org design, hiring, strategy, feedback and difficult conversations.\n\nFor example, you could ask: "How do I give feedback to a peer who interrupts?"';
+/** Says what it covers, but leaves the user to guess what to ask. */
+const offTopicWithoutExample =
   "That's outside what I cover: I'm a thought partner for engineering leaders. I can help with staff+ engineering, org design, hiring, strategy, feedback and difficult conversations.";
 const wontGuess =
   "**What I understood:** you're asking what the capital of France is.\n\nI couldn't find anything in the sources I draw on that speaks to this, so I won't guess.";
@@ -51,6 +54,11 @@ describe('refusal kind', () => {
     expect(checkRefusal(turn({ refusalKind: 'review_code' }, reviewNotCoding)).status).toBe('pass');
     expect(checkRefusal(turn({ refusalKind: 'review_code' }, reviewCode)).status).toBe('pass');
     expect(checkRefusal(turn({ refusalKind: 'off_topic' }, offTopic, 'off_topic')).status).toBe('pass');
+  });
+
+  it('fails an off-topic redirection with no example of a question it covers', () => {
+    const verdict = checkRefusal(turn({ refusalKind: 'off_topic' }, offTopicWithoutExample, 'off_topic'));
+    expect(verdict.status === 'fail' && verdict.detail).toMatch(/no example/);
   });
 
   it('fails "write a Python script" declined in pull-request words', () => {

@@ -20,6 +20,10 @@ const wording: Record<RefusalKind, RegExp> = {
 const coveredTopics =
   /\b(?:staff\+?|staff-plus|org(?:ani[sz]ation(?:al)?)? design|team structures?|technical quality|tech(?:nical)? debt|career|promotions?|hiring|strategy|infrastructure|first 90 days|feedback|difficult conversations|facilitat\w+|meetings|1:1s?|one-on-ones|sponsorship|mentorship|developing people|managing)\b/gi;
 
+/** An example of a question Cairn covers: a question introduced as one ("For example, you could ask: "…?""), or quoted. */
+const exampleQuestion =
+  /\b(?:for example|for instance|e\.g\.|you could ask|you might ask|try asking|try|such as|like)\b[^\n]*\?|["“][^"”\n]{10,}\?["”]/i;
+
 /** "I won't guess" is the no-support answer, not a redirection. */
 const wontGuess = /\bi won'?t guess\b|\bi couldn'?t find\b/i;
 
@@ -57,7 +61,8 @@ export function checkOutcome(turn: Pick<TurnUnderTest, 'turn' | 'result'>): Verd
  * The right refusal: the reason (the `refusalKind` field, or the opening's wording when
  * there is no field) is the expected one, and the wording does not speak of another
  * reason (a request to write a script declined in pull-request words). An off-topic answer
- * also says what Cairn covers (two of its topics or more) rather than "I won't guess".
+ * also says what Cairn covers (two of its topics or more) rather than "I won't guess", and
+ * offers an example of a question it does cover.
  */
 export function checkRefusal(turn: Pick<TurnUnderTest, 'turn' | 'result'>): Verdict {
   const expected = turn.turn.expect.refusalKind;
@@ -79,6 +84,7 @@ export function checkRefusal(turn: Pick<TurnUnderTest, 'turn' | 'result'>): Verd
   }
   if (expected === 'off_topic') {
     if (wontGuess.test(result.answer)) problems.push(`says "I won't guess" instead of what it covers`);
+    if (!exampleQuestion.test(result.answer)) problems.push('offers no example of a question it does cover');
     const topics = new Set([...result.answer.matchAll(coveredTopics)].map((match) => match[0].toLowerCase()));
     if (topics.size < 2) problems.push(`does not say what Cairn covers: "${clip(bodyOf(result.answer), 60)}"`);
   }
@@ -93,6 +99,6 @@ export const outcomeRule: TurnRule = {
 
 export const refusalRule: TurnRule = {
   id: 'refusal-kind',
-  description: 'declined for the expected reason, in its words; off-topic says what Cairn covers',
+  description: 'declined for the expected reason, in its words; off-topic says what Cairn covers, with an example question',
   check: checkRefusal,
 };

@@ -29,6 +29,11 @@ describe('summaries', () => {
     ]);
     expect(summaryProblems("you're asking what's the capital of France.", [])).toHaveLength(2);
     expect(summaryProblems("you're asking about this: actually, one more thing: how do you build trust with peers.", [])).toHaveLength(2);
+    // After a comma, too: a question glued to a statement keeps its own word order and loses its question mark.
+    expect(summaryProblems('Your weekly staff meeting always runs over, how do you fix that.', [])).toEqual([
+      'a question ends with a full stop: "how do you fix that."',
+    ]);
+    expect(summaryProblems('Your staff meeting runs over, and you want to know how to fix that.', [])).toEqual([]);
   });
 
   it('fails earlier turns glued into the summary', () => {

@@ -62,9 +62,10 @@ export function summaryProblems(summary: string, earlierQuestions: readonly stri
   for (const sentence of sentencesOf(summary)) {
     const rest = sentence.text.replace(restatementLead, '');
     const restated = rest !== sentence.text;
-    // Each clause after a colon too: "you're asking about this: actually, one more thing: how do you …".
+    // Each clause after a colon, a comma or a semicolon too: "you're asking about this: actually, one more thing: how do
+    // you …", "your staff meeting runs over, how do you fix that."
     const clauses = rest
-      .split(/:\s+/)
+      .split(/[:;,]\s+/)
       .map((clause) => clause.replace(/^["“]/, '').replace(/^(?:so|and|but|actually|also|then|ok|okay),?\s+/i, ''));
     const question = clauses.find((clause) => directQuestion.test(clause));
     if (question === undefined) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNoSourcesList, checkSentences, sentenceProblems } from './text-rules.js';
+import { checkNoSourcesList, checkSentences, pointsBackTo, sentenceProblems } from './text-rules.js';
 
 const citations = [{ n: 1, author: 'Will Larson', title: 'Sizing teams', url: 'https://lethain.com/sizing-engineering-teams/' }];
 
@@ -33,6 +33,28 @@ describe('sentences', () => {
   it('fails a sentence ending in a colon before its marker', () => {
     expect(sentenceProblems('The proposal has a real chance of landing: [1]')).toEqual([expect.stringMatching(/colon before its marker/)]);
     expect(checkSentences({ answer: 'First understand the current loop: [4].', citations, outcome: 'answered' }).status).toBe('fail');
+  });
+
+  it('fails a piece of a list quoted as a sentence: lower case, or a subordinate clause alone', () => {
+    expect(sentenceProblems('**What the sources say**\n- a standing incident that eats the platform team every week. [1]')).toEqual([
+      expect.stringMatching(/fragment/),
+    ]);
+    expect(sentenceProblems('**What the sources say**\n- When the roadmap slips without anyone noticing. [2]')).toEqual([
+      expect.stringMatching(/fragment/),
+    ]);
+    // After an abbreviation the splitter may have cut at, lower case is the same sentence going on.
+    expect(sentenceProblems('Pick a measure, e.g. lead time, and watch its trend [1].')).toEqual([]);
+  });
+
+  it('fails a cited sentence pointing back at something neither the answer nor the question named', () => {
+    expect(pointsBackTo('Product and design should own this stage.', 'How do I plan a launch?')).toBe('this stage');
+    expect(pointsBackTo('Those rituals rarely survive a reorg.', 'Our team rituals are dying.')).toBeUndefined();
+    expect(pointsBackTo('A staff engineer sets direction, and this engineer is often the tech lead.', '')).toBeUndefined();
+    expect(pointsBackTo('Plan this quarter around two bets.', '')).toBeUndefined();
+    const answer = '**What the sources say**\n- Teams should review these numbers every month. [1]';
+    expect(sentenceProblems(answer, 'How do I cut our cloud bill?')).toEqual([expect.stringMatching(/"these numbers"/)]);
+    // Not in the answer's own words: only a cited sentence is read this way.
+    expect(sentenceProblems('**What I would look at**\n- Check these numbers with your finance partner.')).toEqual([]);
   });
 
   it('passes pronouns with an antecedent, "It" that refers to nothing by design, and colons inside sentences', () => {

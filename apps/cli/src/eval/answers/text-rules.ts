@@ -41,8 +41,53 @@ export function isDangling(sentence: AnswerSentence, before: AnswerSentence | un
 /** A sentence that ends in a colon before its marker ("…a real chance of landing: [1]"): a lead-in cut from what it introduced. */
 const colonBeforeMarker = /:\s*(?:\[\d+(?:\s*,\s*\d+)*\]\s*)+[.!?]?\s*$/;
 
-/** The sentences of an answer that open with a dangling pronoun or end in a colon before a marker. */
-export function sentenceProblems(answer: string): string[] {
+/** An abbreviation the sentence splitter may have cut after ("e.g. the…"): what follows it is not a new sentence. */
+const abbreviationEnd = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl)\.\s*$/i;
+
+/**
+ * A piece of a list or a clause cut from its sentence, quoted as if it were one: it opens in
+ * lower case ("a recurring fire that keeps…"), or it is a subordinate clause alone ("Where
+ * systems hold the team back.").
+ */
+export function isFragment(sentence: AnswerSentence, before: AnswerSentence | undefined): boolean {
+  if (before && abbreviationEnd.test(before.text)) return false;
+  const text = withoutLabel(sentence.text).replace(/^["“(]/, '');
+  if (/^[a-z]/.test(text)) return true;
+  return /^(?:Where|When|Whenever|While|Because|Although|Though|Whereas|Whether|Unless|Until)\b[^,;:]*[.!]\s*(?:\[\d+(?:\s*,\s*\d+)*\])?\s*$/.test(
+    text,
+  );
+}
+
+/** Words after "this", "these" or "those" that are not the noun pointed at ("this quarter", "those delivering"). */
+const notPointedAt =
+  /^(?:year|quarter|month|week|weekend|morning|afternoon|evening|cycle|sprint|time|moment|point|one|ones|way|kind|sort|is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|and|or|to|of|in|on|for|with|as|at|by|who|that|which|\w+ing|\w+ly|\w+ed)$/;
+
+/**
+ * A cited sentence that points back with "this", "these" or "those" and a noun ("this step",
+ * "these metrics") the answer and the question never named before it: quoted alone, it refers
+ * to something the reader never saw. Returns the phrase, or undefined.
+ */
+export function pointsBackTo(sentence: string, before: string): string | undefined {
+  const words = sentence.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  const earlier = new Set((before.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []).map((word) => word.replace(/(?:es|s)$/, '')));
+  for (const [index, word] of words.entries()) {
+    if (!/^(?:this|these|those)$/.test(word)) continue;
+    const noun = words[index + 1];
+    if (!noun || notPointedAt.test(noun)) continue;
+    const stem = noun.replace(/(?:es|s)$/, '');
+    if (earlier.has(stem) || words.slice(0, index).some((other) => other.replace(/(?:es|s)$/, '') === stem)) continue;
+    return `${word} ${noun}`;
+  }
+  return undefined;
+}
+
+/**
+ * The sentences of an answer that do not stand alone: one that opens with a dangling
+ * pronoun, a fragment of a list or clause, a cited sentence pointing back at something never
+ * named ("this step"), or one that ends in a colon before a marker. `question` is what the
+ * user asked (a cited "this team" may point at the user's team).
+ */
+export function sentenceProblems(answer: string, question = ''): string[] {
   const summary = summaryOf(answer);
   const body = bodyOf(answer);
   const sentences = sentencesOf(body);
@@ -52,18 +97,23 @@ export function sentenceProblems(answer: string): string[] {
     if (summary !== undefined && summary.includes(withoutLabel(sentence.text))) return;
     const previousSentence = sentences[index - 1];
     const before = previousSentence?.line === sentence.line ? previousSentence : undefined;
-    if (isDangling(sentence, before)) {
-      problems.push(`opens with a dangling "${withoutLabel(sentence.text).split(/\s+/)[0]}": "${clip(withoutLabel(sentence.text), 60)}"`);
+    const text = clip(withoutLabel(sentence.text), 60);
+    if (isDangling(sentence, before)) problems.push(`opens with a dangling "${withoutLabel(sentence.text).split(/\s+/)[0]}": "${text}"`);
+    else if (isFragment(sentence, previousSentence)) problems.push(`is a fragment, not a sentence: "${text}"`);
+    if (sentence.markers.length > 0) {
+      const said = [question, ...sentences.slice(0, index).map((earlier) => earlier.text)].join(' ');
+      const phrase = pointsBackTo(withoutLabel(sentence.text), said);
+      if (phrase) problems.push(`points back with "${phrase}" to something never named: "${text}"`);
     }
     if (colonBeforeMarker.test(sentence.text)) problems.push(`ends in a colon before its marker: "…${sentence.text.slice(-50)}"`);
   });
   return problems;
 }
 
-/** No sentence opens with "It"/"They"/"This" referring to nothing, or ends in ':' before a marker. */
-export function checkSentences(result: TurnUnderTest['result']): Verdict {
+/** No sentence opens with "It"/"They"/"This" referring to nothing, is a fragment, points back at nothing, or ends in ':' before a marker. */
+export function checkSentences(result: TurnUnderTest['result'], question = ''): Verdict {
   if (!bodyOf(result.answer)) return notApplicable;
-  const problems = sentenceProblems(result.answer);
+  const problems = sentenceProblems(result.answer, question);
   return problems.length > 0 ? fail(problems.join('; ')) : pass;
 }
 
@@ -75,6 +125,7 @@ export const sourcesListRule: TurnRule = {
 
 export const sentencesRule: TurnRule = {
   id: 'sentences',
-  description: 'no sentence opens with a dangling It/They/This or ends in ":" before a marker',
-  check: (turn) => checkSentences(turn.result),
+  description:
+    'every sentence stands alone: no dangling It/They/This, no fragment, no cited "this step" never named, no ":" before a marker',
+  check: (turn) => checkSentences(turn.result, turn.turn.question),
 };
