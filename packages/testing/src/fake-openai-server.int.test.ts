@@ -78,5 +78,17 @@ describe('fake OpenAI server', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(server.chatAborts()).toBe(1);
     server.setChatDelay(0);
+
+    const release = server.holdChat();
+    let answered = false;
+    const held = chat({ messages }).then(async (reply) => {
+      answered = true;
+      return (await reply.json()) as { choices: { message: { content: string } }[] };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.requests.at(-1)!.path).toBe('/v1/chat/completions');
+    expect(answered).toBe(false);
+    release();
+    expect((await held).choices[0]!.message.content).toBe('echo 2');
   });
 });

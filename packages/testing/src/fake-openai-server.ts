@@ -39,6 +39,12 @@ export interface FakeOpenAIServer {
    * with the spaces after them.
    */
   setChatChunks(split: ((text: string) => string[]) | undefined): void;
+  /**
+   * Holds every chat completion (received and recorded, but not answered) until the
+   * returned release is called: a test can then act while it knows each request is
+   * mid-answer, whatever the machine's load.
+   */
+  holdChat(): () => void;
   /** Chat requests whose client went away before the answer was complete (cancellation). */
   chatAborts(): number;
   close(): Promise<void>;
@@ -103,6 +109,7 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
   let chatDelay = 0;
   let chatChunks: (text: string) => string[] = chatTokens;
   let aborts = 0;
+  let chatHeld: Promise<void> | undefined;
   const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
   const server: Server = createServer(async (request, response) => {
     const body = await readJson(request).catch(() => undefined);
@@ -149,6 +156,7 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
       response.on('close', () => {
         if (!complete) aborts += 1;
       });
+      if (chatHeld) await chatHeld;
       if (!chat.stream) {
         if (chatDelay > 0) await sleep(chatDelay);
         if (response.destroyed) return;
@@ -197,6 +205,15 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
     },
     setChatChunks(split) {
       chatChunks = split ?? chatTokens;
+    },
+    holdChat() {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      chatHeld = held;
+      return () => {
+        if (chatHeld === held) chatHeld = undefined;
+        release();
+      };
     },
     chatAborts: () => aborts,
     close: () =>

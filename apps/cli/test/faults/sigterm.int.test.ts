@@ -37,7 +37,7 @@ function refused(url: string): Promise<boolean> {
 
 /**
  * SIGTERM to `cairn serve` with many slow requests in flight (answers from a chat model
- * that takes about 1.5 s; some streamed as Server-Sent Events): each completes with 200, new connections are refused, and the
+ * held until the signal is sent, then taking about 1.5 s; some streamed as Server-Sent Events): each completes with 200, new connections are refused, and the
  * process exits 0 within 10 s.
  */
 describe('fault: SIGTERM under load', () => {
@@ -74,6 +74,9 @@ describe('fault: SIGTERM under load', () => {
     expect(warm.status, JSON.stringify(warm.body)).toBe(200);
     const chatRequests = () => model.requests.filter((recorded) => recorded.path.endsWith('/chat/completions')).length;
     const before = chatRequests();
+    // The model holds every answer until the signal has been sent, so each request is
+    // mid-answer at SIGTERM however slowly a loaded machine dispatches them.
+    const release = model.holdChat();
 
     const started = Date.now();
     const requests = Array.from({ length: inFlight }, (_, index) =>
@@ -93,6 +96,7 @@ describe('fault: SIGTERM under load', () => {
     api!.child.kill('SIGTERM');
     await sleep(100);
     const refusedAfterSignal = await refused(url);
+    release();
 
     const responses = await Promise.all(requests);
     const streamedResponses = await Promise.all(streamed);
@@ -115,7 +119,7 @@ describe('fault: SIGTERM under load', () => {
     expect(exitedAfter).toBeLessThan(10_000);
     const lastResponse = Math.max(...[...responses, ...streamedResponses].map((response) => response.finishedAt)) - signalledAt;
     console.log(
-      `sigterm: ${inFlight} /v1/ask requests and ${streams} streamed ones in flight (about 1.5 s each) at SIGTERM; all completed 200 (the last ${seconds(lastResponse)} after the signal); ` +
+      `sigterm: ${inFlight} /v1/ask requests and ${streams} streamed ones in flight (held at the model, then about 1.5 s each) at SIGTERM; all completed 200 (the last ${seconds(lastResponse)} after the signal); ` +
         `new connections refused; the process exited 0 ${seconds(exitedAfter)} after SIGTERM`,
     );
   }, 120_000);
