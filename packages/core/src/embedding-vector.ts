@@ -39,32 +39,6 @@ export function sparseEmbedding(dimensions: number, entries: Iterable<readonly [
   return { kind: 'sparse', dimensions, indices: kept.map(([index]) => index), values: kept.map(([, value]) => value) };
 }
 
-/** pgvector's text form: `{1:0.5,7:0.25}/dimensions`, indices one-based. */
-export function sparseEmbeddingToSql(vector: SparseEmbedding): string {
-  const entries = vector.indices.map((index, position) => `${index + 1}:${vector.values[position]}`);
-  return `{${entries.join(',')}}/${vector.dimensions}`;
-}
-
-/** Parses pgvector's text form of a `vector` (`[1,2,3]`) or a `sparsevec` (`{1:0.5}/8`). */
-export function embeddingFromSql(text: string): EmbeddingVector {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) return trimmed === '[]' ? [] : trimmed.slice(1, -1).split(',').map(Number);
-  const match = /^\{(.*)\}\/(\d+)$/.exec(trimmed);
-  if (!match) throw new Error('Not a pgvector vector or sparsevec');
-  const entries = match[1]
-    ? match[1].split(',').map((entry) => {
-        const [index, value] = entry.split(':');
-        return [Number(index) - 1, Number(value)] as const;
-      })
-    : [];
-  return sparseEmbedding(Number(match[2]), entries);
-}
-
-/** The text pgvector reads for a vector of either kind. */
-export function embeddingToSql(vector: EmbeddingVector): string {
-  return isSparseEmbedding(vector) ? sparseEmbeddingToSql(vector) : JSON.stringify(vector.map(Number));
-}
-
 /** Cosine similarity of two vectors of the same kind (0 when either is zero). */
 export function cosineSimilarity(a: EmbeddingVector, b: EmbeddingVector): number {
   let dot = 0;

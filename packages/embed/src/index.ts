@@ -1,5 +1,6 @@
 export * from './embedder.js';
 export * from './local-hash-embedder.js';
+export * from './lexical-features.js';
 export * from './openai-embedder.js';
 export * from './batch-by-tokens.js';
 export * from './embed-with-cache.js';

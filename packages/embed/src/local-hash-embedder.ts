@@ -1,5 +1,6 @@
 import { analyzeText } from '@cairn/text';
 import type { Embedder } from './embedder.js';
+import { lexicalFeatures } from './lexical-features.js';
 
 /** Bump the version whenever the features change: stored vectors are keyed by it. */
 export const localHashModel = 'local-hash-v1';
@@ -51,28 +52,9 @@ export class LocalHashEmbedder implements Embedder {
     return this.embedWeighted(counts);
   }
 
-  /**
-   * The features of weighted terms: `w:term` at the term's weight, and for a term of four
-   * letters or more its character trigrams `c:abc`, sharing gramWeight × the weight.
-   */
-  featuresOf(terms: ReadonlyMap<string, number>): Map<string, number> {
-    const features = new Map<string, number>();
-    const add = (feature: string, weight: number) => features.set(feature, (features.get(feature) ?? 0) + weight);
-    for (const [term, weight] of terms) {
-      add(`w:${term}`, weight);
-      if (term.length >= 4 && this.gramWeight > 0) {
-        const padded = `^${term}$`;
-        const gramCount = padded.length - 2;
-        for (let start = 0; start < gramCount; start += 1)
-          add(`c:${padded.slice(start, start + 3)}`, (weight * this.gramWeight) / gramCount);
-      }
-    }
-    return features;
-  }
-
   /** The vector of terms with a weight each (a count, or a count scaled by the term's rarity). */
   embedWeighted(terms: ReadonlyMap<string, number>): number[] {
-    const features = this.featuresOf(terms);
+    const features = lexicalFeatures(terms, this.gramWeight);
     const vector = new Array<number>(this.dimensions).fill(0);
     for (const [feature, weight] of features) {
       const bucket = fnv1a(feature, 0) % this.dimensions;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CairnError, embeddingFromSql, embeddingToSql, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
+import { CairnError, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
+import { embeddingFromSql, embeddingToSql } from './embedding-to-sql.js';
 
 export interface EmbeddingModelRecord {
   id: string;

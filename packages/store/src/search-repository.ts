@@ -1,5 +1,6 @@
-import { embeddingToSql, vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
+import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import type { Queryable } from './database.js';
+import { embeddingToSql } from './embedding-to-sql.js';
 import { vectorColumn } from './embeddings-repository.js';
 
 /** A chunk as a search list returns it, before fusion. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, isSparseEmbedding, sparseEmbedding, type SparseEmbedding } from '@cairn/core';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
+import { embeddingFromSql } from '../src/embedding-to-sql.js';
 import { denseSearchQuery, hnswIndexName, Store } from '../src/index.js';
 import { runtimes, testChunk, testDocument } from './runtimes.js';
 
@@ -118,7 +119,8 @@ describe('sparse vector search plan at 10,000 chunks on server Postgres', () => 
 
   it('walks the sparse HNSW index for a search, filtered or not', async () => {
     const [row] = await store.database.query<{ vector: string }>('select sparse_embedding::text as vector from embeddings limit 1');
-    const vector = sparseFromText(row!.vector);
+    const vector = embeddingFromSql(row!.vector);
+    expect(isSparseEmbedding(vector)).toBe(true);
     for (const filters of [undefined, { sources: ['bulk'] }]) {
       const { sql, params } = denseSearchQuery({ id: model, dimensions }, vector, { limit: 50, filters });
       const plan = (await store.database.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params))
@@ -131,14 +133,3 @@ describe('sparse vector search plan at 10,000 chunks on server Postgres', () => 
     expect(hits[0]!.score).toBeCloseTo(1, 4);
   });
 });
-
-function sparseFromText(text: string): SparseEmbedding {
-  const [body, size] = text.slice(1).split('}/');
-  return sparseEmbedding(
-    Number(size),
-    body!.split(',').map((entry) => {
-      const [index, value] = entry.split(':');
-      return [Number(index) - 1, Number(value)] as const;
-    }),
-  );
-}

@@ -2,6 +2,7 @@ import { sparseEmbedding, type EmbeddingVector, type SparseEmbedding, type Vecto
 import { normalizeText, stopwords } from '@cairn/text';
 import { stemmer } from 'stemmer';
 import type { Embedder } from '../embedder.js';
+import { lexicalFeatures } from '../lexical-features.js';
 import { fnv1a, LocalHashEmbedder } from '../local-hash-embedder.js';
 import { WordVectorTable, wordVectorCacheFile } from './word-vector-table.js';
 
@@ -92,7 +93,8 @@ export class LocalSemanticEmbedder implements Embedder {
   readonly dimensions: number;
   readonly vectorType: VectorType;
   private readonly settings: (typeof settingsOf)[LocalSemanticVariant];
-  private readonly lexical: LocalHashEmbedder;
+  /** v1's lexical part: the hashing embedder folding the features into its dimensions (v2 keeps each at its own index). */
+  private readonly foldedLexical: LocalHashEmbedder | undefined;
   private readonly semanticScale: number;
   private readonly lexicalScale: number;
   private readonly smoothing: number;
@@ -108,11 +110,8 @@ export class LocalSemanticEmbedder implements Embedder {
     this.semanticScale = Math.sqrt(this.settings.semanticShare);
     this.lexicalScale = Math.sqrt(1 - this.settings.semanticShare);
     this.smoothing = this.settings.smoothing;
-    // v2 uses only its features (featuresOf); v1 folds them into its dimensions.
-    this.lexical = new LocalHashEmbedder(
-      this.vectorType === 'sparsevec' ? 1 : this.settings.lexicalDimensions,
-      this.settings.characterGramWeight,
-    );
+    this.foldedLexical =
+      this.vectorType === 'vector' ? new LocalHashEmbedder(this.settings.lexicalDimensions, this.settings.characterGramWeight) : undefined;
     this.dimensions = table.dimensions + this.settings.lexicalDimensions;
     // Harmonic number of the vocabulary: p(rank r) ≈ 1 / ((r + 1) · H).
     this.zipfNormaliser = Math.log(table.size) + 0.5772;
@@ -144,7 +143,7 @@ export class LocalSemanticEmbedder implements Embedder {
     const meaningNorm = Math.sqrt(meaning.reduce((sum, value) => sum + value * value, 0));
     const entries = new Map<number, number>();
     if (meaningNorm > 0) meaning.forEach((value, index) => entries.set(index, (this.semanticScale * value) / meaningNorm));
-    const features = [...this.lexical.featuresOf(this.rarityWeights(text))]
+    const features = [...lexicalFeatures(this.rarityWeights(text), this.settings.characterGramWeight)]
       .map(([feature, weight]) => [feature, Math.sqrt(weight)] as const)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, this.settings.maxLexicalEntries);
@@ -177,13 +176,15 @@ export class LocalSemanticEmbedder implements Embedder {
   }
 
   /**
-   * The lexical part: the hashing embedder's features (stemmed terms and their character
+   * v1's lexical part: the hashing embedder's features (stemmed terms and their character
    * trigrams), each weighted by the rarity of its word in English, log(1 + rank / 100)
    * from the word vectors' frequency order, like an inverse document frequency that needs
-   * no corpus: "attrition" outweighs "team".
+   * no corpus: "attrition" outweighs "team"; folded into its 1,024 signed buckets. v2 has
+   * no folded part: embedSparse keeps each feature at its own index.
    */
   rarityWeightedWords(text: string): number[] {
-    return this.lexical.embedWeighted(this.rarityWeights(text));
+    if (!this.foldedLexical) throw new TypeError(`${this.model} keeps each lexical feature at its own index: use embedSparse`);
+    return this.foldedLexical.embedWeighted(this.rarityWeights(text));
   }
 
   /** Each stemmed term of a text with its weight: the sum of its words' rarities, log(1 + rank / 100). */
