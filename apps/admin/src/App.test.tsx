@@ -154,14 +154,18 @@ describe('sources', () => {
     const row = await sourceRow('fixture');
     const chart = within(row).getByRole('img', { name: /^Freshness of fixture/ });
     expect(chart).toHaveAccessibleName('Freshness of fixture: 13 pages: 4 under a day, 5 1–7 days, 3 30+ days (stale), 1 vanished');
-    expect([...chart.querySelectorAll('rect[data-tone]')].map((rect) => rect.getAttribute('data-tone'))).toEqual([
-      'fresh',
-      'aging',
-      'stale',
-      'vanished',
-    ]);
+    // The bars are drawn once the charting library has loaded (on demand).
+    await waitFor(() =>
+      expect([...chart.querySelectorAll('rect[data-tone]')].map((rect) => rect.getAttribute('data-tone'))).toEqual([
+        'fresh',
+        'aging',
+        'stale',
+        'vanished',
+      ]),
+    );
     // Widths in proportion: 4 of 13 pages of a 160-wide bar.
     expect(Number(chart.querySelector('rect[data-tone="fresh"]')!.getAttribute('width'))).toBeCloseTo((4 / 13) * 160, 3);
+    expect(chart.querySelector('rect[data-tone="stale"] title')).toHaveTextContent('3 pages 30+ days (stale)');
     const table = screen.getByRole('table', { name: /Active pages by days since each was last crawled/ });
     expect(
       within(table)
@@ -293,6 +297,11 @@ describe('runs', () => {
     expect(bars.map((bar) => bar.getAttribute('data-status'))).toEqual(['succeeded', 'failed']);
     // Oldest at the left.
     expect(Number(bars[0]!.getAttribute('x'))).toBeLessThan(Number(bars[1]!.getAttribute('x')));
+    // From the keyboard: the chart takes focus, and the arrow keys show each run's numbers.
+    timeline.focus();
+    expect(timeline).toHaveFocus();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(await screen.findByText(/^fixture: succeeded, 50 pages, 20\.0 s/)).toHaveClass('chart-tooltip');
     expect(screen.getByRole('progressbar', { name: 'Progress: 50 of 50 pages' }).parentElement).toHaveTextContent('2.5 pages/s');
     expect(screen.getByRole('progressbar', { name: 'Progress: 2 of 2 pages' }).parentElement).toHaveTextContent('0.40 pages/s');
   });
@@ -441,15 +450,28 @@ describe('search', () => {
     renderAt('/search');
     await userEvent.type(screen.getByLabelText('Query'), 'migrations{Enter}');
     const chart = await screen.findByRole('img', { name: /^Ranks of the 2 results at each stage/ });
-    const lines = chart.querySelectorAll('g[data-result]');
-    expect(lines).toHaveLength(2);
+    expect(chart.querySelectorAll('.recharts-line')).toHaveLength(2);
     // One point per stage that saw the passage: the second was not in the dense list.
-    expect(lines[0]!.querySelectorAll('circle')).toHaveLength(6);
-    expect(lines[1]!.querySelectorAll('circle')).toHaveLength(5);
-    expect(lines[0]!.querySelector('title')!.textContent).toBe('1. Page 1 › Part: dense 3, keyword 1, page 1, fused 1, reranked 1');
+    const points = (series: number) => [...chart.querySelectorAll(`circle.series-dot.series-${series}`)];
+    expect(points(0)).toHaveLength(6);
+    expect(points(1)).toHaveLength(5);
     // Rank 1 is drawn above rank 3.
-    const [dense, keyword] = [...lines[0]!.querySelectorAll('circle')].map((circle) => Number(circle.getAttribute('cy')));
+    const [dense, keyword] = points(0).map((circle) => Number(circle.getAttribute('cy')));
     expect(keyword!).toBeLessThan(dense!);
+    // From the keyboard: the chart takes focus, and the arrow keys list each stage's ranks.
+    chart.focus();
+    await userEvent.keyboard('{ArrowRight}');
+    const tooltip = await waitFor(() => {
+      const found = document.querySelector('.chart-tooltip');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    expect(tooltip.querySelector('strong')).toHaveTextContent('Keyword');
+    expect([...tooltip.querySelectorAll('li')].map((item) => item.textContent!.replace(/\s+/g, ' '))).toEqual([
+      '1 1. Page 1 › Part',
+      '2 2. Page 2 › Part',
+    ]);
+    expect(tooltip.querySelector('li .series-swatch')).toHaveClass('series-0');
     expect(screen.getByRole('table', { name: 'Results for “migrations”' })).toBeInTheDocument();
   });
 });

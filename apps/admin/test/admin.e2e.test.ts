@@ -1,7 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '@cairn/testing';
-import { collectPageErrors, expectAttribute, expectFocused, expectText, launchChromium, screenshot } from './browser.js';
+import {
+  collectCspViolations,
+  collectPageErrors,
+  expectAttribute,
+  expectFocused,
+  expectText,
+  launchChromium,
+  screenshot,
+} from './browser.js';
 import { startApi, type RunningApi } from './server.js';
 
 /**
@@ -15,11 +23,13 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
   let browser: Browser;
   let page: Page;
   let errors: string[];
+  let violations: string[];
 
   beforeAll(async () => {
     [api, site, browser] = await Promise.all([startApi(), startFixtureSite(), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     errors = collectPageErrors(page);
+    violations = await collectCspViolations(page);
   });
 
   afterAll(async () => {
@@ -30,6 +40,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
 
   beforeEach(() => {
     errors.length = 0;
+    violations.length = 0;
   });
 
   const open = (path: string) => page.goto(`${api.url}/admin${path}`);
@@ -81,13 +92,15 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     await expectText(page.locator('tbody tr').first(), 'fixture');
     await expectText(page.locator('tbody tr').first(), 'succeeded');
     await expectText(page.locator('tbody tr').first(), /\d pages\/s/);
-    // The timeline has a bar per run, the fixture's last and green.
+    // The timeline has a bar per run, the fixture's last and green; hovering it shows the run's numbers.
     const timeline = page.getByRole('img', { name: /^Timeline of the last/ });
     const bars = timeline.locator('rect[data-status]');
+    await bars.last().waitFor();
     expect(await bars.count()).toBeGreaterThanOrEqual(1);
     expect(await bars.last().getAttribute('data-status')).toBe('succeeded');
-    expect(await bars.last().locator('title').textContent()).toMatch(/^fixture: succeeded, \d+ pages/);
     expect((await timeline.boundingBox())!.width).toBeGreaterThan(400);
+    await bars.last().hover();
+    await expectText(page.locator('.runs-timeline .chart-tooltip'), /^fixture: succeeded, \d+ pages/);
     await screenshot(page, 'runs');
 
     await open('/sources');
@@ -113,6 +126,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     ).toBe(String(documents));
     await screenshot(page, 'sources-crawled');
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   it('asks a question, sees the cited answer, and opens a citation at its section', async () => {
@@ -208,6 +222,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     const followUp = page.getByLabel('Follow up');
     expect(await followUp.getAttribute('placeholder')).not.toBe(firstPlaceholder);
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   it('shares an answer: its permalink shows it read-only, and Copy as Markdown gives it with footnoted sources', async () => {
@@ -283,6 +298,7 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     await item.waitFor();
     await screenshot(page, 'feedback');
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   it('shows the rank of each stage side by side in the search inspector, with a legend', async () => {
@@ -320,14 +336,23 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     expect(terms).toEqual(['Rank', 'Dense', 'Keyword', 'Page', 'Fused', 'Reranked', '—', 'Score']);
     // The same ranks as a chart: a line per result through the stages, the first result on top at the reranker.
     const chart = page.getByRole('img', { name: /^Ranks of the \d+ results at each stage/ });
-    const lines = chart.locator('g[data-result]');
-    expect(await lines.count()).toBe(await rows.count());
-    expect(await lines.first().locator('circle').count()).toBeGreaterThanOrEqual(4);
-    const lastPointY = async (index: number) => Number(await lines.nth(index).locator('circle').last().getAttribute('cy'));
+    const points = (result: number) => chart.locator(`circle.series-dot.series-${result}`);
+    await points(0).first().waitFor();
+    expect(await chart.locator('.recharts-line').count()).toBe(await rows.count());
+    expect(await points(0).count()).toBeGreaterThanOrEqual(4);
+    const lastPointY = async (result: number) => Number(await points(result).last().getAttribute('cy'));
     expect(await lastPointY(0)).toBeLessThan(await lastPointY(1));
     expect((await chart.boundingBox())!.height).toBeGreaterThan(120);
+    // From the keyboard: the chart takes focus, and the arrow keys list the ranks at each stage.
+    await chart.focus();
+    await expectFocused(chart);
+    await page.keyboard.press('ArrowRight');
+    const tooltip = page.locator('.stage-ranks-chart .chart-tooltip');
+    await expectText(tooltip.locator('strong'), 'Keyword');
+    expect(await tooltip.locator('li').count()).toBeGreaterThan(0);
     await screenshot(page, 'search');
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
   });
 
   it('is usable from the keyboard and in a narrow window', async () => {
@@ -363,5 +388,19 @@ describe('admin UI in Chromium, on the embedded defaults', () => {
     await screenshot(page, 'ask-narrow');
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+  });
+
+  it('would report a CSP violation: an inline <style> element is blocked and seen (the checks above can fail)', async () => {
+    await open('/sources');
+    await page.getByRole('heading', { name: 'Sources' }).waitFor();
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'body { outline: 1px solid red; }';
+      document.head.append(style);
+    });
+    await expect.poll(() => violations.length).toBeGreaterThan(0);
+    expect(violations[0]).toMatch(/^style-src-elem blocked inline/);
+    expect(await page.evaluate(() => getComputedStyle(document.body).outlineStyle)).toBe('none');
   });
 });

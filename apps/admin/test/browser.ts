@@ -42,6 +42,30 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * The Content-Security-Policy violations a page reports (its `securitypolicyviolation`
+ * events, listened for before any of its scripts run, on every document it loads), to
+ * assert there are none: a style attribute in HTML or an injected <style> element is
+ * blocked by `style-src 'self'` and reported here.
+ */
+export async function collectCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  await page.exposeFunction('reportCspViolation', (violation: string) => violations.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (event) => {
+        const report = (window as unknown as { reportCspViolation: (violation: string) => void }).reportCspViolation;
+        report(
+          `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sample}) at ${event.sourceFile}:${event.lineNumber}`,
+        );
+      },
+      true,
+    );
+  });
+  return violations;
+}
+
 /*
  * playwright-core has no test matchers: these wait (polling) for a condition, then
  * assert it with vitest, so a failure names what was expected.

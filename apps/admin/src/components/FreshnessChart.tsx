@@ -1,12 +1,6 @@
+import { lazy, Suspense } from 'react';
 import type { FreshnessBucket } from '../api/types.js';
-
-export interface FreshnessSegment {
-  key: string;
-  label: string;
-  pages: number;
-  /** For the colour: the youngest bucket, the ones between, the stale one, the vanished pages. */
-  tone: 'fresh' | 'aging' | 'stale' | 'vanished';
-}
+import type { FreshnessSegment } from './FreshnessBars.js';
 
 /** A bucket's name: "under a day", "1–7 days", "30+ days (stale)". */
 export function bucketLabel(bucket: FreshnessBucket): string {
@@ -38,45 +32,23 @@ export function freshnessSummary(segments: readonly FreshnessSegment[]): string 
 
 const width = 160;
 const height = 14;
+const FreshnessBars = lazy(() => import('./FreshnessBars.js').then((module) => ({ default: module.FreshnessBars })));
 
 /**
- * A source's freshness as one stacked bar (inline SVG: no style attributes, so the CSP's
- * `style-src 'self'` holds): its pages by age since their last crawl, stale ones in the
- * warning colour and vanished ones apart. The numbers are in its accessible name, in each
- * segment's tooltip and in the table beside it.
+ * A source's freshness as one stacked bar, drawn with recharts (loaded on demand, so that the
+ * pages without charts do not wait for it; the empty track shows meanwhile): its pages by age
+ * since their last crawl, stale ones in the warning colour and vanished ones apart. The numbers
+ * are in its accessible name, in each segment's tooltip and in the table below the sources.
  */
 export function FreshnessChart({ name, freshness, vanished }: { name: string; freshness: readonly FreshnessBucket[]; vanished: number }) {
   const segments = freshnessSegments(freshness, vanished);
   const total = segments.reduce((sum, segment) => sum + segment.pages, 0);
-  const summary = freshnessSummary(segments);
-  const shown = segments.filter((segment) => segment.pages > 0);
-  const widths = shown.map((segment) => (total === 0 ? 0 : (segment.pages / total) * width));
-  const offsets = widths.map((_, index) => widths.slice(0, index).reduce((sum, value) => sum + value, 0));
   return (
-    <svg
-      className="freshness-chart"
-      role="img"
-      aria-label={`Freshness of ${name}: ${summary}`}
-      viewBox={`0 0 ${width} ${height}`}
-      width={width}
-      height={height}
-      data-total={total}
-    >
-      <rect className="chart-track" x={0} y={0} width={width} height={height} rx={3} />
-      {shown.map((segment, index) => (
-        <rect
-          key={segment.key}
-          className={`tone-${segment.tone}`}
-          data-tone={segment.tone}
-          x={offsets[index]}
-          y={0}
-          width={widths[index]}
-          height={height}
-        >
-          <title>{`${segment.pages} ${segment.pages === 1 ? 'page' : 'pages'} ${segment.label}`}</title>
-        </rect>
-      ))}
-    </svg>
+    <div className="freshness-chart" role="img" aria-label={`Freshness of ${name}: ${freshnessSummary(segments)}`} data-total={total}>
+      <Suspense fallback={null}>
+        <FreshnessBars segments={segments} width={width} height={height} />
+      </Suspense>
+    </div>
   );
 }
 

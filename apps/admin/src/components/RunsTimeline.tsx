@@ -1,19 +1,13 @@
+import { lazy, Suspense } from 'react';
 import type { Run } from '../api/types.js';
 import { duration, timeAgo } from '../format.js';
 import { progressOf } from './RunProgress.js';
-
-export interface TimelineBar {
-  id: string;
-  status: Run['status'];
-  /** Where the bar starts and ends, as fractions of the timeline's width. */
-  from: number;
-  to: number;
-  label: string;
-}
+import type { TimelineBar } from './RunsTimelinePlot.js';
 
 /**
- * The bars of a timeline of runs, oldest at the left and now at the right: each from its
- * start (its creation while queued) to its end (now while it runs). `name` names a run's source.
+ * The bars of a timeline of runs, oldest first: each from its start (its creation while
+ * queued) to its end (now while it runs), and where the time axis starts. `name` names a
+ * run's source.
  */
 export function timelineBars(
   runs: readonly Run[],
@@ -22,29 +16,31 @@ export function timelineBars(
 ): { start: number; bars: TimelineBar[] } {
   const starts = runs.map((run) => Date.parse(run.startedAt ?? run.createdAt));
   const start = Math.min(...starts, now - 60_000);
-  const span = Math.max(now - start, 1);
   const bars = runs.map((run, index) => {
     const begin = starts[index]!;
-    const end = run.finishedAt ? Date.parse(run.finishedAt) : now;
+    const end = Math.max(run.finishedAt ? Date.parse(run.finishedAt) : now, begin);
     const { done } = progressOf(run.counts);
     const took = run.startedAt ? `, ${duration(end - begin)}` : '';
     return {
       id: run.id,
       status: run.status,
-      from: (begin - start) / span,
-      to: Math.max((end - start) / span, (begin - start) / span),
+      lane: name(run.sourceId),
+      range: [begin, end] as [number, number],
       label: `${name(run.sourceId)}: ${run.status}, ${done} pages${took}, ${timeAgo(run.createdAt, now)}`,
     };
   });
   return { start, bars };
 }
 
-const width = 1000;
+const laneHeight = 18;
+const axisHeight = 22;
+const RunsTimelinePlot = lazy(() => import('./RunsTimelinePlot.js').then((module) => ({ default: module.RunsTimelinePlot })));
 
 /**
- * Recent runs on a time axis, oldest first from the top, a lane per run named by its source
- * and coloured by status (inline SVG bars, no style attributes). The runs table below it
- * has the same runs with every number.
+ * Recent runs on a time axis, drawn with recharts (loaded on demand; a space of the chart's
+ * size shows meanwhile): oldest first from the top, a lane per run named by its source and
+ * coloured by status. Hovering a lane, or focusing the chart and pressing the arrow keys,
+ * shows the run's numbers; the runs table below it has every number.
  */
 export function RunsTimeline({ runs, now, name }: { runs: readonly Run[]; now: number; name: (sourceId: string | null) => string }) {
   const recent = [...runs].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)).slice(-20);
@@ -55,37 +51,21 @@ export function RunsTimeline({ runs, now, name }: { runs: readonly Run[]; now: n
   )
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
-  const from = timeAgo(new Date(start).toISOString(), now);
   const what = recent.length === 1 ? 'the last run' : `the last ${recent.length} runs`;
+  const height = bars.length * laneHeight + axisHeight;
   return (
     <figure className="runs-timeline">
       <figcaption>Timeline of {what}</figcaption>
-      <div role="img" aria-label={`Timeline of ${what}: ${counts}`} className="timeline-body">
-        <ol className="timeline-lanes">
-          {bars.map((bar, index) => (
-            <li key={bar.id}>
-              <span className="lane-name">{name(recent[index]!.sourceId)}</span>
-              <svg viewBox={`0 0 ${width} 10`} preserveAspectRatio="none" height={12} width="100%" aria-hidden="true">
-                <rect className="chart-track" x={0} y={0} width={width} height={10} />
-                <rect
-                  className={`timeline-bar status-fill-${bar.status}`}
-                  data-status={bar.status}
-                  x={bar.from * width}
-                  y={0}
-                  width={Math.max((bar.to - bar.from) * width, 4)}
-                  height={10}
-                >
-                  <title>{bar.label}</title>
-                </rect>
-              </svg>
-            </li>
-          ))}
-        </ol>
-        <div className="timeline-axis" aria-hidden="true">
-          <span>{from}</span>
-          <span>now</span>
-        </div>
-      </div>
+      <Suspense fallback={<div style={{ height }} />}>
+        <RunsTimelinePlot
+          bars={bars}
+          start={start}
+          now={now}
+          label={`Timeline of ${what}: ${counts}`}
+          height={height}
+          axisHeight={axisHeight}
+        />
+      </Suspense>
     </figure>
   );
 }
