@@ -6,7 +6,7 @@
 FROM node:20-bookworm-slim AS admin
 WORKDIR /build
 COPY . .
-RUN npm ci --no-audit --no-fund && test -f apps/admin/dist/index.html
+RUN npm ci --no-audit --no-fund && test -f apps/admin/dist/index.html && node scripts/runtime.mjs --check
 
 FROM node:20-bookworm-slim
 
@@ -38,8 +38,12 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY . .
 COPY --from=admin /build/apps/admin/dist apps/admin/dist
+# The compiled runtime (scripts/runtime.mjs), built by the same `npm ci` from the same sources,
+# and the installation cache it made: the word-vector table and the starter snapshot.
+COPY --from=admin /build/dist dist
+COPY --from=admin /build/node_modules/.cache/cairn node_modules/.cache/cairn
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-# The API's own entry point (what `npm start` and `cairn serve` run).
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+# The API's launcher (what `npm start` and `cairn serve` run): dist/api.js, compiled JavaScript.
+CMD ["node", "apps/api/bin/cairn-api.js"]

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The API's entry point, what `npm start` runs; the UI is tested against it as users get it. */
-const apiMain = fileURLToPath(new URL('../../api/src/main.ts', import.meta.url));
+/** The API's launcher, what `npm start` runs; the UI is tested against it as users get it. */
+const apiMain = fileURLToPath(new URL('../../api/bin/cairn-api.js', import.meta.url));
 const adminDist = fileURLToPath(new URL('../dist', import.meta.url));
 
 export interface RunningApi {
@@ -28,7 +28,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
     );
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-admin-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', apiMain], {
+  const child = spawn(process.execPath, [apiMain], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',

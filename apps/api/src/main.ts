@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { CairnError, ConfigError, loadConfig, processEnvironment } from '@cairn/core';
 import { startServer } from './server.js';
 
-const usage = `Usage: node apps/api/src/main.ts [--host HOST] [--port PORT]
+const usage = `Usage: node apps/api/bin/cairn-api.js [--host HOST] [--port PORT]
 
 Starts the Cairn API (the starter corpus is loaded into an empty database unless
 CAIRN_STARTER_CORPUS=off). Configuration comes from the environment: see README.md.`;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `cairn` command: runs the TypeScript sources through tsx (resolved from this package).
-import { register } from 'tsx/esm/api';
+// The `cairn` command: the compiled runtime (dist/cairn.js) while it is current, else the
+// TypeScript sources through tsx (scripts/runtime.mjs says how it decides).
+import { launch } from '../../../scripts/runtime.mjs';
 
-register();
-await import('../src/main.ts');
+await launch('cairn');

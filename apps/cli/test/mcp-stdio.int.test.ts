@@ -124,7 +124,7 @@ describe('cairn mcp beside a running API on the embedded database', () => {
     expect(exit.code, local.output()).toBe(2);
     expect(local.output()).toMatch(
       new RegExp(
-        String.raw`^cairn: configuration error: CAIRN_DATA_DIR: the embedded database in \S+ is open in another process: pid \d+ \(node \S*apps/api/src/main\.ts\), most likely a running Cairn API.*` +
+        String.raw`^cairn: configuration error: CAIRN_DATA_DIR: the embedded database in \S+ is open in another process: pid \d+ \(node \S*apps/api/bin/cairn-api\.js\), most likely a running Cairn API.*` +
           String.raw`cairn mcp --url http://127\.0\.0\.1:${new URL(url).port}`,
         'm',
       ),

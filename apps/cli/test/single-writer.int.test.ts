@@ -52,7 +52,7 @@ describe('one process at a time on the embedded database (CAIRN_DATA_DIR)', () =
     const holder = JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number; command: string };
     // `cairn serve` runs the API as its child, and the child holds the database.
     expect(holder.pid).not.toBe(server.child.pid);
-    expect(holder.command).toMatch(/apps\/api\/src\/main\.ts$/);
+    expect(holder.command).toMatch(/apps\/api\/bin\/cairn-api\.js$/);
 
     const refusedAt = Date.now();
     const ask = startCairn(['ask', question, '--json'], environment);

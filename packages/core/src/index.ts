@@ -4,5 +4,6 @@ export * from './tokens.js';
 export * from './hash.js';
 export * from './types.js';
 export * from './worker-script.js';
+export * from './package-directory.js';
 export * from './embedding-vector.js';
 export * from './invalid-character.js';

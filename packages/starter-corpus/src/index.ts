@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** This package's directory, found by name: the same from its source and from the compiled runtime. */
+const packageDirectory = dirname(createRequire(import.meta.url).resolve('@cairn/starter-corpus/package.json'));
 
 /** The directory of the team's notes (markdown with front matter). */
-export const starterNotesDirectory = fileURLToPath(new URL('../notes/', import.meta.url));
+export const starterNotesDirectory = join(packageDirectory, 'notes') + '/';
 
 export interface GoldQuestion {
   id: string;
@@ -13,5 +17,5 @@ export interface GoldQuestion {
 
 /** The retrieval evaluation set over the starter notes. */
 export function loadGoldSet(): GoldQuestion[] {
-  return JSON.parse(readFileSync(new URL('../gold-set.json', import.meta.url), 'utf8')) as GoldQuestion[];
+  return JSON.parse(readFileSync(join(packageDirectory, 'gold-set.json'), 'utf8')) as GoldQuestion[];
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { CairnError } from '@cairn/core';
+import { join } from 'node:path';
+import { CairnError, packageDirectory } from '@cairn/core';
 import type { Database } from './database.js';
 
 /** `migrations/` at the top of the repository. */
-export const defaultMigrationsDirectory = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+export const defaultMigrationsDirectory = join(packageDirectory('@cairn/store'), '..', '..', 'migrations') + '/';
 
 /** The advisory lock every migrator takes, so that only one applies at a time. */
 export const migrationLockKey = 0x63616972; // "cair"

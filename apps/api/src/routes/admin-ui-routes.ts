@@ -1,12 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { CairnError } from '@cairn/core';
+import { CairnError, packageDirectory } from '@cairn/core';
 
 /** Where `npm run build` puts the admin UI (apps/admin/dist). */
-export const defaultAdminDir = fileURLToPath(new URL('../../../admin/dist/', import.meta.url));
+export const defaultAdminDir = join(packageDirectory('@cairn/api'), '..', 'admin', 'dist') + '/';
 
 /**
  * Serves the built admin UI at /admin, on the API's origin. Hashed assets are cached for

@@ -8,9 +8,9 @@ import autocannon from 'autocannon';
 import { processEnvironment } from '@cairn/core';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const cairnMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-/** The API's entry point, what `npm start` and `cairn serve` run. */
-const apiMain = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
+const cairnMain = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url));
+/** The API's launcher, what `npm start` and `cairn serve` run (the compiled runtime when current). */
+const apiMain = fileURLToPath(new URL('../../../api/bin/cairn-api.js', import.meta.url));
 
 /** The process's peak resident set size (VmHWM), in MiB; undefined where /proc is not there. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
@@ -52,7 +52,7 @@ function spawnLogged(command: string, args: string[], options: { cwd?: string; e
 
 /** `cairn <args>` as its own process (node itself, so that its pid is the one to measure). */
 export function spawnCairn(args: string[], environment: Record<string, string>): Spawned {
-  return spawnLogged(process.execPath, ['--import', 'tsx', cairnMain, ...args], {
+  return spawnLogged(process.execPath, [cairnMain, ...args], {
     cwd: repositoryRoot,
     env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
   });
@@ -63,7 +63,7 @@ export function spawnCairn(args: string[], environment: Record<string, string>):
  * process, so that its pid is the one to measure.
  */
 export function spawnApi(environment: Record<string, string>): Spawned {
-  return spawnLogged(process.execPath, ['--import', 'tsx', apiMain], {
+  return spawnLogged(process.execPath, [apiMain], {
     cwd: repositoryRoot,
     env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
   });

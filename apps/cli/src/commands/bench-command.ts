@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { packageDirectory } from '@cairn/core';
 
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const cliDirectory = packageDirectory('@cairn/cli');
+const repositoryRoot = join(cliDirectory, '..', '..') + '/';
 
 /** The benchmarks, in the order they write docs/benchmarks.md (the first rewrites it, the others add to it). */
 export const benchFiles = ['foundation.bench.ts', 'ingest.bench.ts', 'generation.bench.ts', 'compare.bench.ts'].map((file) =>
-  fileURLToPath(new URL(`../../bench/${file}`, import.meta.url)),
+  join(cliDirectory, 'bench', file),
 );
 
 function run(file: string, args: string[]): Promise<number> {

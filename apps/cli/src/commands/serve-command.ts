@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadConfig, processEnvironment } from '@cairn/core';
+import { loadConfig, packageDirectory, processEnvironment } from '@cairn/core';
 
-/** The API's own entry point: `cairn serve` runs the API app, it does not import it. */
-export const apiMain = fileURLToPath(new URL('../../../api/src/main.ts', import.meta.url));
+/**
+ * The API's own launcher: `cairn serve` runs the API app, it does not import it (the
+ * compiled runtime when current, else the sources through tsx: scripts/runtime.mjs).
+ */
+export const apiMain = join(packageDirectory('@cairn/api'), 'bin', 'cairn-api.js');
 
 export const serveCommand = new Command('serve')
   .description('Start the API (the starter corpus is loaded into an empty database unless CAIRN_STARTER_CORPUS=off)')
@@ -20,7 +23,7 @@ export const serveCommand = new Command('serve')
     loadConfig(environment);
     // The API runs as a child with an IPC channel: it exits with this process, however this
     // process ends, and this process ends as the API does.
-    const child = spawn(process.execPath, ['--import', 'tsx', apiMain], {
+    const child = spawn(process.execPath, [apiMain], {
       env: environment,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

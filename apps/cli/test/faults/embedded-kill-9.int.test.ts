@@ -129,7 +129,7 @@ describe('fault: kill -9 of the embedded server mid-crawl, three times', () => {
     const crash = async () => {
       // The API, and whatever else the process started (tsx's esbuild service, say).
       const api = childrenOf(server!.child.pid!);
-      expect(api.map(commandLine), 'cairn serve runs the API as a child').toContainEqual(expect.stringContaining('api/src/main.ts'));
+      expect(api.map(commandLine), 'cairn serve runs the API as a child').toContainEqual(expect.stringContaining('api/bin/cairn-api.js'));
       server!.child.kill('SIGKILL');
       expect((await server!.exited).signal).toBe('SIGKILL');
       // The API follows its parent: the data directory is free once it is gone.

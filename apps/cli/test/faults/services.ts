@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 /** The repository root, and the CLI entry point the processes run. */
 export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const cliMain = join(repositoryRoot, 'apps/cli/src/main.ts');
+const cliMain = join(repositoryRoot, 'apps/cli/bin/cairn.js');
 
 /** A TCP port nobody listens on now (the kernel's choice). */
 export function freePort(): Promise<number> {
@@ -235,9 +235,9 @@ export function baseEnvironment(extra: Record<string, string | undefined>): Reco
   return environment;
 }
 
-/** Spawns `node --import tsx apps/cli/src/main.ts <args>` with exactly `environment`. */
+/** Spawns `cairn <args>` (apps/cli/bin/cairn.js) with exactly `environment`. */
 export function startCairn(args: string[], environment: Record<string, string>): CairnProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+  const child = spawn(process.execPath, [cliMain, ...args], {
     cwd: repositoryRoot,
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@cairn/core';
+import { join } from 'node:path';
+import { ConfigError, packageDirectory } from '@cairn/core';
 
 /** The persona shipped with the package; `CAIRN_PERSONA_PATH` may point elsewhere to try a revision. */
-export const defaultPersonaPath: string = fileURLToPath(new URL('../../persona/thought-partner.md', import.meta.url));
+export const defaultPersonaPath: string = join(packageDirectory('@cairn/answer'), 'persona', 'thought-partner.md');
 
 /**
  * Reads the persona (the system prompt) once at start, so a missing or empty file stops
