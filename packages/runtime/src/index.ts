@@ -1,3 +1,4 @@
 export * from './open-runtime.js';
 export * from './create-retriever.js';
 export * from './start-ingest-run.js';
+export * from './starter-snapshot.js';

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
@@ -13,7 +15,8 @@ import {
   type PassageContextWriter,
 } from '@cairn/ingest';
 import { LlmPassageContextWriter, loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
-import { Store } from '@cairn/store';
+import { pgliteDirectory, Store } from '@cairn/store';
+import { findStarterSnapshot, moveSnapshotClock } from './starter-snapshot.js';
 
 export interface Runtime {
   config: CairnConfig;
@@ -77,6 +80,8 @@ export interface OpenRuntimeOptions {
   passageContextLog?: (line: string) => void;
   /** Load the starter corpus into an empty database (when CAIRN_STARTER_CORPUS is on); default true. */
   loadStarter?: boolean;
+  /** Whether a new embedded data directory may start from the starter snapshot (default true; see starter-snapshot.ts). */
+  starterSnapshot?: boolean;
   /**
    * The entry point answers questions (the API, `cairn ask`): open the chat model and load
    * the persona. Default false: the worker, `cairn search` and `cairn ingest` need neither.
@@ -110,10 +115,29 @@ export interface OpenRuntimeOptions {
  * that is every unfinished run (one process opens it at a time); on server Postgres, the
  * runs of processes whose heartbeat stopped. With the queue, BullMQ re-delivers the jobs.
  */
+/**
+ * The starter snapshot (see starter-snapshot.ts) a new embedded data directory starts from,
+ * where the first start would otherwise load the starter corpus with a local model exactly as
+ * the snapshot did; undefined otherwise, and then the notes are loaded as ever.
+ */
+function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): Blob | undefined {
+  if (config.databaseUrl || !config.dataDir || !config.starterCorpus || options.loadStarter === false || options.starterSnapshot === false)
+    return undefined;
+  if (config.passageContext === 'llm' || !config.embeddingModel.startsWith('local-')) return undefined;
+  if (existsSync(join(pgliteDirectory(config.dataDir), 'PG_VERSION'))) return undefined;
+  return findStarterSnapshot(config.embeddingModel);
+}
+
 export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
-  const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  const seed = starterSeed(config, options);
+  const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log, seed });
   try {
+    if (seed) {
+      await moveSnapshotClock(store.database);
+      const { documents, chunks } = await store.documents.countActive();
+      log(`loaded the starter corpus from its snapshot: ${documents} notes, ${chunks} passages`);
+    }
     // A bad persona file stops the start, like any other bad setting.
     const persona = options.answers ? await loadPersona(config.personaPath) : undefined;
     const chatModel = options.answers && config.answerMode === 'llm' ? openChatModel(config) : undefined;
@@ -175,7 +199,13 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     }
     // The real sources are configured, not crawled: crawling is an explicit step.
     const added = await ensureDefaultSources(store);
-    if (added.length > 0) log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
+    if (added.length > 0) {
+      log(`configured the default sources (not crawled yet): ${added.join(', ')}`);
+      // The starter corpus's run refreshed the planner's statistics before these rows existed,
+      // and PGlite has no autovacuum to do it later: a plan that expects one source row and
+      // meets six repeats a join six times.
+      await store.documents.refreshStatistics();
+    }
     const crawler = createCrawler({
       allowance: config.allowPrivateNetworks,
       contact: config.ingestContact,

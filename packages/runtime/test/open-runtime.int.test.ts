@@ -45,7 +45,10 @@ describe('openRuntime on the embedded database', () => {
       await off.close();
 
       const lines: string[] = [];
-      const first = await openRuntime(loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'on') }), { log: (line) => lines.push(line) });
+      const first = await openRuntime(loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'on') }), {
+        log: (line) => lines.push(line),
+        starterSnapshot: false,
+      });
       const loaded = await first.store.documents.countActive();
       expect(loaded.documents).toBeGreaterThanOrEqual(30);
       expect(lines).toContainEqual(expect.stringMatching(/^loaded the starter corpus: \d+ notes, \d+ passages$/));

@@ -1,4 +1,5 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { DataDirLock } from './data-dir-lock.js';
@@ -18,7 +19,7 @@ export class PgliteDatabase implements Database {
    * is one process's: it is locked until `close` (`<dataDir>.lock`), and a directory another
    * live process holds is refused with DataDirInUseError (code `data_dir_in_use`).
    */
-  static async open(dataDir: string | undefined): Promise<PgliteDatabase> {
+  static async open(dataDir: string | undefined, options: { seed?: Blob | undefined } = {}): Promise<PgliteDatabase> {
     let lock: DataDirLock | undefined;
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
@@ -26,7 +27,9 @@ export class PgliteDatabase implements Database {
     }
     let client: PGlite | undefined;
     try {
-      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+      // A new directory may start from a seed (a dump of another database: see dump()).
+      const seed = options.seed && !(dataDir && existsSync(join(dataDir, 'PG_VERSION'))) ? { loadDataDir: options.seed } : {};
+      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...seed, extensions: { vector } });
       await client.exec('create extension if not exists vector;');
       await client.exec(vectorSessionSettings);
       return new PgliteDatabase(client, lock);
@@ -35,6 +38,12 @@ export class PgliteDatabase implements Database {
       lock?.release();
       throw error;
     }
+  }
+
+  /** The whole database as a gzipped tarball, which `open` takes as a seed for a new directory. */
+  async dump(): Promise<Blob> {
+    await this.client.exec('checkpoint');
+    return this.client.dumpDataDir('gzip');
   }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

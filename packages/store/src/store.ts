@@ -17,10 +17,19 @@ import { SourcesRepository } from './sources-repository.js';
  * Server Postgres when `databaseUrl` is given, otherwise PGlite under `dataDir/pglite`
  * (in memory when there is no `dataDir` either). Not migrated: see Store.open.
  */
-export function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+export function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  seed?: Blob | undefined;
+}): Promise<Database> {
   return options.databaseUrl
     ? PostgresDatabase.open(options.databaseUrl)
-    : PgliteDatabase.open(options.dataDir ? `${options.dataDir}/pglite` : undefined);
+    : PgliteDatabase.open(options.dataDir ? pgliteDirectory(options.dataDir) : undefined, { seed: options.seed });
+}
+
+/** Where PGlite keeps its files in a data directory. */
+export function pgliteDirectory(dataDir: string): string {
+  return `${dataDir}/pglite`;
 }
 
 /** The repositories over one database. */
@@ -67,6 +76,8 @@ export class Store {
     dataDir?: string | undefined;
     log?: (line: string) => void;
     vectorIndexing?: VectorIndexing | undefined;
+    /** PGlite only: a dump (PgliteDatabase.dump) that a new data directory starts from, before migrations. */
+    seed?: Blob | undefined;
   }): Promise<Store> {
     const database = await openDatabase(options);
     try {

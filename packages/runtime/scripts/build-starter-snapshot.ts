@@ -1,0 +1,20 @@
+/**
+ * Makes the starter snapshot for the default configuration once per installation (run by
+ * `npm ci`, the root `prepare` script, after the word-vector table): the first `npm start`
+ * on a new data directory then unpacks it instead of creating the database and ingesting
+ * the starter notes. Nothing to do when it is there; a failure is reported and left to the
+ * first start, which loads the notes itself.
+ */
+import { loadConfig } from '@cairn/core';
+import { createEmbedder } from '@cairn/embed';
+import { buildStarterSnapshot } from '../src/starter-snapshot.js';
+
+const started = performance.now();
+try {
+  const embedder = await createEmbedder(loadConfig({}));
+  const { path, built } = await buildStarterSnapshot(embedder);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`starter snapshot: ${built ? `made (${seconds} s)` : 'ready'}, ${path.replace(/^.*node_modules/, 'node_modules')}`);
+} catch (error) {
+  console.warn(`starter snapshot: not made (${(error as Error).message}); the first start loads the notes itself`);
+}

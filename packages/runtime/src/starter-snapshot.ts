@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { packageDirectory } from '@cairn/core';
+import type { Embedder } from '@cairn/embed';
+import { ensureDefaultSources, loadStarterCorpus } from '@cairn/ingest';
+import { PgliteDatabase, Store, type Queryable } from '@cairn/store';
+
+/**
+ * A fresh embedded database with the starter corpus already in it, made once per
+ * installation (`npm ci`, the root `prepare` script) so that the first `npm start` unpacks
+ * it (about a second) instead of creating a database and ingesting the notes (initdb in
+ * WebAssembly, then chunking and embedding 35 notes: ten seconds and more on two cores).
+ *
+ * A snapshot is keyed by everything that decides what it holds: the code that chunks,
+ * analyses, embeds and stores (the workspace's sources), the migrations, the notes, the
+ * embedding model and the PGlite version. A key that matches no file means the plain path:
+ * nothing stale is ever loaded, it is only slower.
+ */
+
+const repositoryRoot = join(packageDirectory('@cairn/runtime'), '..', '..');
+/** Where snapshots are kept: the installation's cache, beside the word-vector table. */
+export const snapshotDirectory = join(repositoryRoot, 'node_modules', '.cache', 'cairn');
+
+const isSource = (path: string) => /\.(ts|sql|md|json)$/.test(path) && !/\.test\.ts$/.test(path);
+
+function files(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
+    .map((entry) => join(directory, entry))
+    .filter((path) => isSource(path) && statSync(path).isFile());
+}
+
+/** The inputs' SHA-256: every source file of the workspace's packages and ingest, the migrations, the notes. */
+export function starterSnapshotKey(embeddingModel: string): string {
+  const packagesDirectory = join(repositoryRoot, 'packages');
+  const directories = [
+    ...readdirSync(packagesDirectory).flatMap((name) => [join(packagesDirectory, name, 'src'), join(packagesDirectory, name, 'notes')]),
+    join(repositoryRoot, 'ingest', 'src'),
+    join(repositoryRoot, 'migrations'),
+  ];
+  const hash = createHash('sha256').update(`starter-snapshot 1\0${embeddingModel}\0`);
+  const pglite = join(repositoryRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  if (existsSync(pglite)) hash.update(readFileSync(pglite));
+  for (const file of directories.flatMap(files).sort()) hash.update(relative(repositoryRoot, file)).update('\0').update(readFileSync(file));
+  return hash.digest('hex').slice(0, 24);
+}
+
+export function starterSnapshotPath(embeddingModel: string): string {
+  return join(snapshotDirectory, `starter-${embeddingModel}-${starterSnapshotKey(embeddingModel)}.tar.gz`);
+}
+
+/** The snapshot for this code and model, if one was made. */
+export function findStarterSnapshot(embeddingModel: string): Blob | undefined {
+  const path = starterSnapshotPath(embeddingModel);
+  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+}
+
+/**
+ * Makes the snapshot for `embedder` (nothing to do when it exists): an in-memory database,
+ * migrated, with the starter corpus and the default sources, dumped. Returns its path.
+ */
+export async function buildStarterSnapshot(embedder: Embedder): Promise<{ path: string; built: boolean }> {
+  const path = starterSnapshotPath(embedder.model);
+  if (existsSync(path)) return { path, built: false };
+  const store = await Store.open({});
+  try {
+    await loadStarterCorpus(store, embedder);
+    await ensureDefaultSources(store);
+    await store.documents.refreshStatistics();
+    if (!(store.database instanceof PgliteDatabase)) throw new Error('a starter snapshot is made on PGlite');
+    const dump = Buffer.from(await (await store.database.dump()).arrayBuffer());
+    mkdirSync(snapshotDirectory, { recursive: true });
+    const staging = `${path}.${process.pid}.tmp`;
+    writeFileSync(staging, dump);
+    renameSync(staging, path);
+    return { path, built: true };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Moves every timestamp of a database loaded from a snapshot forward by the time since the
+ * snapshot was made, so that its notes read as added now (not at `npm ci`) and its run is
+ * the first start's.
+ */
+export async function moveSnapshotClock(database: Queryable): Promise<void> {
+  const columns = await database.query<{ table: string; column: string }>(
+    `select table_name as table, column_name as column from information_schema.columns
+     where table_schema = current_schema() and data_type = 'timestamp with time zone'
+     order by table_name, ordinal_position`,
+  );
+  const [{ latest } = { latest: null }] = await database.query<{ latest: Date | null }>(
+    `select max(created_at) as latest from ingest_runs`,
+  );
+  if (!latest) return;
+  const tables = new Map<string, string[]>();
+  for (const { table, column } of columns) tables.set(table, [...(tables.get(table) ?? []), column]);
+  for (const [table, names] of tables) {
+    const assignments = names.map((name) => `"${name}" = "${name}" + (now() - $1::timestamptz)`).join(', ');
+    await database.query(`update "${table}" set ${assignments}`, [latest]);
+  }
+}
