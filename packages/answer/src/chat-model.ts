@@ -1,5 +1,5 @@
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { CairnError } from '@cairn/core';
 
@@ -37,7 +37,9 @@ export interface OpenAIChatModelOptions {
   maxConcurrency: number;
 }
 
-function toLangChain(message: ChatMessage): BaseMessage {
+type LangChainMessages = typeof import('@langchain/core/messages');
+
+function toLangChain(message: ChatMessage, { AIMessage, HumanMessage, SystemMessage }: LangChainMessages): BaseMessage {
   if (message.role === 'system') return new SystemMessage(message.content);
   if (message.role === 'assistant') return new AIMessage(message.content);
   return new HumanMessage(message.content);
@@ -65,25 +67,37 @@ function modelError(error: unknown, model: string, timeoutMs: number): CairnErro
  * with every bound explicit (LangChain's defaults are unbounded): a timeout per call, a
  * cap on answer tokens, a few retries with backoff, and at most `maxConcurrency` calls at
  * once across the process (p-limit, held for the whole stream, not only its first byte).
+ * LangChain is loaded at the first call (most of a second of start-up otherwise, for a
+ * server that may never call a model: extractive answers need none).
  */
 export class OpenAIChatModel implements ChatModel {
   readonly model: string;
-  private readonly client: ChatOpenAI;
+  private connection: Promise<{ client: ChatOpenAI; messages: LangChainMessages }> | undefined;
   private readonly limit: LimitFunction;
 
   constructor(private readonly options: OpenAIChatModelOptions) {
     this.model = options.model;
-    this.client = new ChatOpenAI({
-      apiKey: options.apiKey,
-      model: options.model,
-      maxTokens: options.maxTokens,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      maxConcurrency: options.maxConcurrency,
-      streaming: true,
-      configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
-    });
     this.limit = pLimit(options.maxConcurrency);
+  }
+
+  private connect(): Promise<{ client: ChatOpenAI; messages: LangChainMessages }> {
+    const options = this.options;
+    this.connection ??= Promise.all([import('@langchain/openai'), import('@langchain/core/messages')]).then(
+      ([{ ChatOpenAI }, messages]) => ({
+        messages,
+        client: new ChatOpenAI({
+          apiKey: options.apiKey,
+          model: options.model,
+          maxTokens: options.maxTokens,
+          timeout: options.timeoutMs,
+          maxRetries: options.maxRetries,
+          maxConcurrency: options.maxConcurrency,
+          streaming: true,
+          configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
+        }),
+      }),
+    );
+    return this.connection;
   }
 
   async *stream(messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<string> {
@@ -99,9 +113,15 @@ export class OpenAIChatModel implements ChatModel {
     await slot;
     try {
       options.signal?.throwIfAborted();
-      const stream = await this.client.stream(messages.map(toLangChain), { signal: options.signal }).catch((error: unknown) => {
-        throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
-      });
+      const { client, messages: classes } = await this.connect();
+      const stream = await client
+        .stream(
+          messages.map((message) => toLangChain(message, classes)),
+          { signal: options.signal },
+        )
+        .catch((error: unknown) => {
+          throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
+        });
       try {
         for await (const chunk of stream) {
           const text = chunkText(chunk.content);

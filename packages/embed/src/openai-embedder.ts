@@ -1,4 +1,4 @@
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 import { CairnError } from '@cairn/core';
 import { batchByTokens, openAiEmbeddingLimits } from './batch-by-tokens.js';
 import type { Embedder } from './embedder.js';
@@ -37,10 +37,15 @@ export class OpenAIEmbedder implements Embedder {
   readonly dimensions: number;
   private readonly client: OpenAIEmbeddings;
 
-  private constructor(options: OpenAIEmbedderOptions, dimensions: number, requestDimensions: number | undefined) {
+  private constructor(
+    Embeddings: typeof OpenAIEmbeddings,
+    options: OpenAIEmbedderOptions,
+    dimensions: number,
+    requestDimensions: number | undefined,
+  ) {
     this.dimensions = dimensions;
     this.model = `openai:${options.model}@${dimensions}`;
-    this.client = new OpenAIEmbeddings({
+    this.client = new Embeddings({
       apiKey: options.apiKey,
       model: options.model,
       ...(requestDimensions ? { dimensions: requestDimensions } : {}),
@@ -54,13 +59,15 @@ export class OpenAIEmbedder implements Embedder {
 
   /** Creates the embedder; a model of unknown size is measured with one short request. */
   static async create(options: OpenAIEmbedderOptions): Promise<OpenAIEmbedder> {
+    // LangChain is loaded only where an OpenAI model is used (most of a second of start-up).
+    const { OpenAIEmbeddings: Embeddings } = await import('@langchain/openai');
     const native = options.dimensions ?? knownDimensions[options.model];
     if (native !== undefined) {
       const dimensions = Math.min(native, maxIndexedDimensions);
       const requestDimensions = options.dimensions ?? (native > maxIndexedDimensions ? maxIndexedDimensions : undefined);
-      return new OpenAIEmbedder(options, dimensions, requestDimensions);
+      return new OpenAIEmbedder(Embeddings, options, dimensions, requestDimensions);
     }
-    const probe = new OpenAIEmbedder(options, 0, undefined);
+    const probe = new OpenAIEmbedder(Embeddings, options, 0, undefined);
     const [vector] = await probe.client.embedDocuments(['dimension probe']).catch((error: unknown) => {
       throw new CairnError('embedding_failed', `Embedding model ${options.model} did not answer: ${(error as Error).message}`, {
         cause: error,
@@ -72,7 +79,7 @@ export class OpenAIEmbedder implements Embedder {
         `Embedding model ${options.model} returned ${vector?.length ?? 0} dimensions; set EMBEDDING_DIMENSIONS to at most 2000`,
       );
     }
-    return new OpenAIEmbedder(options, vector.length, undefined);
+    return new OpenAIEmbedder(Embeddings, options, vector.length, undefined);
   }
 
   async embedDocuments(texts: readonly string[]): Promise<number[][]> {
