@@ -1,3 +1,4 @@
+import type * as LangChainMessageClasses from '@langchain/core/messages';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatOpenAI } from '@langchain/openai';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -37,7 +38,7 @@ export interface OpenAIChatModelOptions {
   maxConcurrency: number;
 }
 
-type LangChainMessages = typeof import('@langchain/core/messages');
+type LangChainMessages = typeof LangChainMessageClasses;
 
 function toLangChain(message: ChatMessage, { AIMessage, HumanMessage, SystemMessage }: LangChainMessages): BaseMessage {
   if (message.role === 'system') return new SystemMessage(message.content);
