@@ -1,6 +1,6 @@
 import { abortable, type RetrievalMode, type RetrievalRanks, type RetrievedPassage, type SearchFilters } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import type { SearchHit, Store } from '@cairn/store';
+import type { SearchCandidate, SearchPassage, Store } from '@cairn/store';
 import { queryTerms } from '@cairn/text';
 import { diversify, fuseRankings, rrfConstant } from './fuse-rankings.js';
 import { rankPages } from './page-evidence.js';
@@ -21,9 +21,14 @@ export interface RetrieveOptions {
 }
 
 export interface RetrieveTimings {
+  /** Embedding the query. */
   embedMs: number;
+  /** The dense list's statement (with both lists in one statement: that statement). */
   denseMs: number;
+  /** The keyword list's statement (with both lists in one statement: that statement, as denseMs). */
   keywordMs: number;
+  /** Loading the text and citation fields of the passages returned (and of the reranker's candidates when it reads text). */
+  hydrateMs: number;
   rerankMs: number;
   totalMs: number;
 }
@@ -33,27 +38,56 @@ export interface RetrieveResult {
   timings: RetrieveTimings;
 }
 
-function citationUrl(hit: SearchHit): string {
-  // A note links the original it summarises, whose sections our anchors do not name.
-  return hit.kind === 'article' && hit.anchor ? `${hit.url}#${hit.anchor}` : hit.url;
+/** A fused candidate on its way through retrieval: its list row, score and ranks. */
+interface Ranked {
+  candidate: SearchCandidate;
+  score: number;
+  ranks: RetrievalRanks;
 }
 
-function toPassage(hit: SearchHit, score: number, ranks: RetrievalRanks): RetrievedPassage {
+function citationUrl(passage: SearchPassage): string {
+  // A note links the original it summarises, whose sections our anchors do not name.
+  return passage.kind === 'article' && passage.anchor ? `${passage.url}#${passage.anchor}` : passage.url;
+}
+
+function toPassage({ score, ranks }: Ranked, passage: SearchPassage): RetrievedPassage {
   return {
-    chunkId: hit.chunkId,
-    documentId: hit.documentId,
-    url: citationUrl(hit),
-    title: hit.title,
-    author: hit.author,
-    source: hit.source,
-    kind: hit.kind,
-    heading: hit.heading,
-    headingPath: hit.headingPath,
-    anchor: hit.anchor,
-    text: hit.text,
-    publishedAt: hit.publishedAt ? new Date(hit.publishedAt).toISOString() : null,
-    fetchedAt: hit.fetchedAt ? new Date(hit.fetchedAt).toISOString() : null,
-    frameworks: hit.frameworks,
+    chunkId: passage.chunkId,
+    documentId: passage.documentId,
+    url: citationUrl(passage),
+    title: passage.title,
+    author: passage.author,
+    source: passage.source,
+    kind: passage.kind,
+    heading: passage.heading,
+    headingPath: passage.headingPath,
+    anchor: passage.anchor,
+    text: passage.text,
+    publishedAt: passage.publishedAt ? new Date(passage.publishedAt).toISOString() : null,
+    fetchedAt: passage.fetchedAt ? new Date(passage.fetchedAt).toISOString() : null,
+    frameworks: passage.frameworks,
+    score,
+    ranks,
+  };
+}
+
+/** A candidate as a reranker that reads no text gets it (Reranker.readsText): text and citation fields empty. */
+function unloadedPassage({ candidate, score, ranks }: Ranked): RetrievedPassage {
+  return {
+    chunkId: candidate.chunkId,
+    documentId: candidate.documentId,
+    url: '',
+    title: '',
+    author: null,
+    source: '',
+    kind: candidate.kind,
+    heading: '',
+    headingPath: [],
+    anchor: null,
+    text: '',
+    publishedAt: null,
+    fetchedAt: null,
+    frameworks: [],
     score,
     ranks,
   };
@@ -85,16 +119,45 @@ export const defaultTuning: RetrievalTuning = { fusionWeights: [...fusionWeights
 const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;
 
 /**
+ * How the two lists of a hybrid search go to the database: `one` statement (one round trip,
+ * sent once the query's vector is at hand), or `two` run side by side (the keyword list
+ * starts without waiting for the vector). Measured over the starter corpus (docs/benchmarks.md).
+ */
+export type ListStatements = 'one' | 'two';
+
+export interface RetrieverOptions {
+  tuning?: RetrievalTuning | undefined;
+  reranker?: Reranker | undefined;
+  /** Default: as measured for the store's database and the embedder (see defaultListStatements). */
+  listStatements?: ListStatements | undefined;
+}
+
+/**
+ * The faster form of the lists, as measured (docs/benchmarks.md): one statement on PGlite,
+ * whose one connection runs two statements one after the other anyway, when the query's
+ * vector comes from a local model (`local-…`, computed at once); two otherwise, so that
+ * server Postgres runs the lists on two connections, and the keyword list runs during a
+ * remote embedder's call.
+ */
+export function defaultListStatements(runtime: 'postgres' | 'pglite', embeddingModel: string): ListStatements {
+  return runtime === 'pglite' && embeddingModel.startsWith('local-') ? 'one' : 'two';
+}
+
+/**
  * Hybrid retrieval: a dense list (pgvector HNSW, cosine) and a keyword list (BM25 over
  * the keyword postings) fused by reciprocal rank, then diversified so that no document fills
  * every slot. `mode` picks one list alone, for evaluation and comparison.
+ *
+ * The lists carry chunk ids, scores and what ranking reads (SearchCandidate); one more
+ * statement loads the text and citation fields of the passages returned, and, before the
+ * reranker runs, of its candidates when it reads text (Reranker.readsText).
  */
 export class Retriever {
   constructor(
     private readonly store: Store,
     private readonly embedder: Embedder,
     private readonly defaultMode: RetrievalMode = 'hybrid',
-    private readonly options: { tuning?: RetrievalTuning; reranker?: Reranker | undefined } = {},
+    private readonly options: RetrieverOptions = {},
   ) {}
 
   /** The reranker's name, or null without one. */
@@ -106,66 +169,121 @@ export class Retriever {
     return this.defaultMode;
   }
 
+  /** How the two lists of a hybrid search go to the database. */
+  get listStatements(): ListStatements {
+    return this.options.listStatements ?? defaultListStatements(this.store.database.runtime, this.embedder.model);
+  }
+
   async retrieve(query: string, options: RetrieveOptions): Promise<RetrieveResult> {
     const started = performance.now();
     const mode = options.mode ?? this.defaultMode;
-    const candidates = options.candidates ?? Math.max(50, options.k * 4);
-    const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, rerankMs: 0, totalMs: 0 };
+    const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, hydrateMs: 0, rerankMs: 0, totalMs: 0 };
     const tuning = this.options.tuning ?? defaultTuning;
-    const searchOptions = { limit: candidates, filters: options.filters };
-
-    const dense = async (): Promise<SearchHit[]> => {
-      if (mode === 'keyword') return [];
-      const embedStarted = performance.now();
-      const vector = await this.embedder.embedQuery(query, { signal: options.signal });
-      timings.embedMs = elapsed(embedStarted);
-      const searchStarted = performance.now();
-      const hits = await abortable(
-        this.store.search.dense({ id: this.embedder.model, dimensions: this.embedder.dimensions }, vector, searchOptions),
-        options.signal,
-      );
-      timings.denseMs = elapsed(searchStarted);
-      // Iterative scans return rows in relaxed order: restore exact order by score.
-      return hits.sort((a, b) => b.score - a.score);
-    };
-    const keyword = async (): Promise<SearchHit[]> => {
-      if (mode === 'dense') return [];
-      const searchStarted = performance.now();
-      const hits = await abortable(this.store.search.keyword(queryTerms(query), searchOptions), options.signal);
-      timings.keywordMs = elapsed(searchStarted);
-      return hits;
-    };
-    const [denseHits, keywordHits] = await Promise.all([dense(), keyword()]);
-    const lists = [denseHits, keywordHits];
+    const lists = await this.lists(query, mode, options, timings);
     const weights = tuning.fusionWeights;
-    const pages = rankPages(lists, (hit) => hit.documentId, { weights, passagesPerPage: tuning.passagesPerPage });
-    const fused = fuseRankings(lists, (hit) => hit.chunkId, { weights })
+    const pages = rankPages(lists, (candidate) => candidate.documentId, { weights, passagesPerPage: tuning.passagesPerPage });
+    const fused = fuseRankings(lists, (candidate) => candidate.chunkId, { weights })
       .map((entry) => {
         if (mode !== 'hybrid') return entry;
         return { ...entry, score: entry.score + tuning.pageWeight / (rrfConstant + pages.get(entry.item.documentId)!.rank) };
       })
       .sort((a, b) => b.score - a.score);
-    let scored = fused.map(({ item, score, ranks }, index) => {
-      const listScore = mode === 'dense' || mode === 'keyword' ? Number(item.score) : score;
-      return toPassage(item, listScore, {
+    let ranked: Ranked[] = fused.map(({ item, score, ranks }, index) => ({
+      candidate: item,
+      score: mode === 'dense' || mode === 'keyword' ? item.score : score,
+      ranks: {
         vector: ranks[0] ?? null,
         keyword: ranks[1] ?? null,
         page: mode === 'hybrid' ? pages.get(item.documentId)!.rank : null,
         fused: index + 1,
         reranked: null,
-      });
-    });
+      },
+    }));
+
+    // Text and citation fields, loaded once per chunk; a chunk whose page went away since
+    // the lists ran is dropped from the ranking.
+    const loaded = new Map<string, SearchPassage>();
+    const load = async (items: readonly Ranked[]): Promise<void> => {
+      const wanted = items.map((item) => item.candidate.chunkId).filter((chunkId) => !loaded.has(chunkId));
+      if (wanted.length === 0) return;
+      const loadStarted = performance.now();
+      for (const passage of await abortable(this.store.search.passages(wanted), options.signal)) loaded.set(passage.chunkId, passage);
+      timings.hydrateMs += elapsed(loadStarted);
+      const gone = new Set(wanted.filter((chunkId) => !loaded.has(chunkId)));
+      if (gone.size > 0) ranked = ranked.filter((item) => !gone.has(item.candidate.chunkId));
+    };
+
     const reranker = this.options.reranker;
-    if (reranker && mode === 'hybrid' && options.rerank !== false && scored.length > 1) {
+    if (reranker && mode === 'hybrid' && options.rerank !== false && ranked.length > 1) {
+      if (reranker.readsText !== false) await load(ranked.slice(0, rerankDepth));
       const rerankStarted = performance.now();
-      const top = scored.slice(0, rerankDepth);
-      const reranked = await reranker.rerank(query, top, { signal: options.signal });
-      reranked.forEach((passage, index) => (passage.ranks.reranked = index + 1));
-      scored = [...reranked, ...scored.slice(rerankDepth)];
+      const top = ranked.slice(0, rerankDepth);
+      const byChunk = new Map(top.map((item) => [item.candidate.chunkId, item]));
+      const passages = top.map((item) => {
+        const passage = loaded.get(item.candidate.chunkId);
+        return passage ? toPassage(item, passage) : unloadedPassage(item);
+      });
+      const reranked = (await reranker.rerank(query, passages, { signal: options.signal })).flatMap(
+        (passage) => byChunk.get(passage.chunkId) ?? [],
+      );
+      reranked.forEach((item, index) => (item.ranks.reranked = index + 1));
+      ranked = [...reranked, ...ranked.slice(rerankDepth)];
       timings.rerankMs = elapsed(rerankStarted);
     }
-    const results = diversify(scored, (passage) => passage.documentId, options.k, options.perDocument ?? 2);
+
+    const perDocument = options.perDocument ?? 2;
+    let chosen = diversify(ranked, (item) => item.candidate.documentId, options.k, perDocument);
+    for (let attempt = 1; chosen.some((item) => !loaded.has(item.candidate.chunkId)); attempt += 1) {
+      await load(chosen);
+      // Pages that went away in between leave their slots to the next candidates (a few tries at most).
+      const next = diversify(ranked, (item) => item.candidate.documentId, options.k, perDocument);
+      chosen = attempt < 3 ? next : next.filter((item) => loaded.has(item.candidate.chunkId));
+    }
+    const results = chosen.map((item) => toPassage(item, loaded.get(item.candidate.chunkId)!));
     timings.totalMs = elapsed(started);
     return { results, timings };
+  }
+
+  /** The dense and keyword lists (an empty one for the list a single-list mode leaves out). */
+  private async lists(
+    query: string,
+    mode: RetrievalMode,
+    options: RetrieveOptions,
+    timings: RetrieveTimings,
+  ): Promise<[SearchCandidate[], SearchCandidate[]]> {
+    const { signal } = options;
+    const listOptions = { limit: options.candidates ?? Math.max(50, options.k * 4), filters: options.filters };
+    const model = { id: this.embedder.model, dimensions: this.embedder.dimensions };
+    const embedStarted = performance.now();
+    const vector =
+      mode === 'keyword'
+        ? undefined
+        : this.embedder.embedQuery(query, { signal }).then((embedded) => {
+            timings.embedMs = elapsed(embedStarted);
+            return embedded;
+          });
+    if (mode === 'hybrid' && this.listStatements === 'one') {
+      const searchStarted = performance.now();
+      const lists = await abortable(this.store.search.candidateLists(model, await vector!, queryTerms(query), listOptions), signal);
+      timings.denseMs = timings.keywordMs = elapsed(searchStarted);
+      return [lists.dense, lists.keyword];
+    }
+    const keyword = async (): Promise<SearchCandidate[]> => {
+      if (mode === 'dense') return [];
+      const searchStarted = performance.now();
+      const hits = await abortable(this.store.search.keywordCandidates(queryTerms(query), listOptions), signal);
+      timings.keywordMs = elapsed(searchStarted);
+      return hits;
+    };
+    const dense = async (): Promise<SearchCandidate[]> => {
+      if (!vector) return [];
+      const embedded = await vector;
+      const searchStarted = performance.now();
+      const hits = await abortable(this.store.search.denseCandidates(model, embedded, listOptions), signal);
+      timings.denseMs = elapsed(searchStarted);
+      return hits;
+    };
+    const [keywordHits, denseHits] = await Promise.all([keyword(), dense()]);
+    return [denseHits, keywordHits];
   }
 }

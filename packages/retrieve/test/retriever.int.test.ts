@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { keywordWeights } from '@cairn/text';
-import { Retriever, type Reranker } from '../src/index.js';
+import { FeatureReranker, fittedRerankWeights, Retriever, type ListStatements, type Reranker } from '../src/index.js';
 
 const embedder = new LocalHashEmbedder();
 
@@ -136,5 +136,120 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     expect(keyword.results.every((result) => result.ranks.reranked === null)).toBe(true);
     const skipped = await reranking.retrieve('feedback observation', { k: 3, rerank: false });
     expect(skipped.results.map((result) => result.chunkId)).toEqual(plain.results.map((result) => result.chunkId));
+  });
+  /** The rows each list call returned, and the chunk ids each hydration asked for, during `work`. */
+  async function watchingTheStore<T>(work: () => Promise<T>): Promise<{ value: T; listRows: object[]; hydrated: string[][] }> {
+    const spies = [
+      vi.spyOn(store.search, 'denseCandidates'),
+      vi.spyOn(store.search, 'keywordCandidates'),
+      vi.spyOn(store.search, 'candidateLists'),
+    ];
+    const passages = vi.spyOn(store.search, 'passages');
+    try {
+      const value = await work();
+      const listRows: object[] = [];
+      for (const spy of spies)
+        for (const result of spy.mock.results) {
+          const rows = (await result.value) as object[] | { dense: object[]; keyword: object[] };
+          listRows.push(...(Array.isArray(rows) ? rows : [...rows.dense, ...rows.keyword]));
+        }
+      return { value, listRows, hydrated: passages.mock.calls.map(([chunkIds]) => [...chunkIds]) };
+    } finally {
+      for (const spy of [...spies, passages]) spy.mockRestore();
+    }
+  }
+
+  it.each(['one', 'two'] as ListStatements[])(
+    'lists carry no text; one statement loads the text of exactly the passages returned (lists in %s statement(s))',
+    async (listStatements) => {
+      const retriever = new Retriever(store, embedder, 'hybrid', { listStatements, reranker: new FeatureReranker() });
+      expect(retriever.listStatements).toBe(listStatements);
+      const { value, listRows, hydrated } = await watchingTheStore(() =>
+        retriever.retrieve('how do I give feedback with an observation', { k: 3 }),
+      );
+      expect(listRows.length).toBeGreaterThan(3);
+      for (const row of listRows) expect(Object.keys(row).sort()).toEqual(['chunkId', 'documentId', 'kind', 'score']);
+      expect(hydrated).toEqual([value.results.map((result) => result.chunkId)]);
+      expect(value.results[0]).toMatchObject({
+        title: 'feedback',
+        author: 'Lara Hogan',
+        source: 'blog',
+        heading: 'feedback › Observation',
+        headingPath: ['feedback', 'Observation'],
+        anchor: 'observation',
+        url: 'https://example.test/feedback/#observation',
+        text: 'Feedback starts with an observation of behaviour, free of judgement.',
+      });
+      expect(value.timings.hydrateMs).toBeGreaterThan(0);
+    },
+  );
+
+  it('gives the same results with the lists in one statement or two', async () => {
+    for (const query of ['feedback', 'sponsors rooms', 'teams of six to eight engineers', 'zeppelin'])
+      for (const filters of [undefined, { sources: ['blog'] }, { authors: ['Lara Hogan'] }]) {
+        const [one, two] = await Promise.all(
+          (['one', 'two'] as const).map((listStatements) =>
+            new Retriever(store, embedder, 'hybrid', { listStatements }).retrieve(query, { k: 4, filters }),
+          ),
+        );
+        expect(one!.results).toEqual(two!.results);
+      }
+  });
+
+  it('sends the lists as one statement on PGlite with a local model, as two otherwise', () => {
+    const local = new Retriever(store, embedder);
+    expect(local.listStatements).toBe(runtime.name === 'pglite' ? 'one' : 'two');
+    // A remote model's call leaves time for the keyword list, which one statement would spend waiting.
+    const remote = new Retriever(store, Object.assign(Object.create(embedder) as typeof embedder, { model: 'text-embedding-3-small' }));
+    expect(remote.listStatements).toBe('two');
+    expect(new Retriever(store, embedder, 'hybrid', { listStatements: 'two' }).listStatements).toBe('two');
+  });
+
+  it('reranks before loading any text when the reranker reads none, and loads its candidates first when it does', async () => {
+    expect(new FeatureReranker().readsText).toBe(false);
+    expect(new FeatureReranker(undefined, { ...fittedRerankWeights, phrase: 0.5 }).readsText).toBe(true);
+    let seen: string[] = [];
+    const rerank: Reranker['rerank'] = async (_question, candidates) => {
+      seen = candidates.map((candidate) => candidate.text);
+      return [...candidates].reverse();
+    };
+    const rankOnly = new Retriever(store, embedder, 'hybrid', { reranker: { name: 'ranks', readsText: false, rerank } });
+    const ranked = await watchingTheStore(() => rankOnly.retrieve('feedback observation', { k: 3, perDocument: 10 }));
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((text) => text === '')).toBe(true);
+    expect(ranked.hydrated).toEqual([ranked.value.results.map((result) => result.chunkId)]);
+    expect(ranked.value.results.every((result) => result.text.length > 0 && result.ranks.reranked !== null)).toBe(true);
+
+    // A reranker that does not say reads text: it gets the fused top with its text, and nothing more is loaded after.
+    const reading = new Retriever(store, embedder, 'hybrid', { reranker: { name: 'reads', rerank } });
+    const read = await watchingTheStore(() => reading.retrieve('feedback observation', { k: 3, perDocument: 10 }));
+    expect(seen.every((text) => text.length > 0)).toBe(true);
+    expect(read.hydrated).toHaveLength(1);
+    expect(read.hydrated[0]).toHaveLength(seen.length);
+    expect(read.value.results.map((result) => result.chunkId)).toEqual(ranked.value.results.map((result) => result.chunkId));
+    expect(read.value.results).toEqual(ranked.value.results);
+  });
+
+  it('gives the slot of a passage whose page went away after the lists to the next one', async () => {
+    const retriever = new Retriever(store, embedder);
+    const before = await retriever.retrieve('feedback', { k: 3 });
+    const vanished = before.results[0]!.chunkId;
+    const passages = store.search.passages.bind(store.search);
+    const spy = vi
+      .spyOn(store.search, 'passages')
+      .mockImplementation(async (chunkIds) => (await passages(chunkIds)).filter((passage) => passage.chunkId !== vanished));
+    try {
+      const { results } = await retriever.retrieve('feedback', { k: 3 });
+      expect(results).toHaveLength(3);
+      expect(results.map((result) => result.chunkId)).not.toContain(vanished);
+      // The others keep their slots.
+      expect(results.map((result) => result.chunkId)).toEqual(
+        expect.arrayContaining(before.results.slice(1).map((result) => result.chunkId)),
+      );
+      expect(results.every((result) => result.text.length > 0)).toBe(true);
+      expect(spy.mock.calls.length).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

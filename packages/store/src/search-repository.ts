@@ -1,10 +1,31 @@
-import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
+import type { EmbeddingVector, SearchFilters } from '@cairn/core';
 import type { Queryable } from './database.js';
-import { embeddingToSql } from './embedding-to-sql.js';
-import { vectorColumn } from './embeddings-repository.js';
+import {
+  candidateListsQuery,
+  denseSearchQuery,
+  keywordSearchQuery,
+  passagesQuery,
+  withPassages,
+  type SqlStatement,
+} from './search-queries.js';
+import {
+  inverseDocumentFrequency,
+  termStatisticsQuery,
+  toTermStatistics,
+  type TermStatistics,
+  type TermStatisticsRow,
+} from './term-statistics.js';
 
-/** A chunk as a search list returns it, before fusion. */
-export interface SearchHit {
+/** A chunk as a ranked list returns it: what ranking reads, without its text (see SearchRepository.passages). */
+export interface SearchCandidate {
+  chunkId: string;
+  documentId: string;
+  kind: 'article' | 'note';
+  score: number;
+}
+
+/** A passage's text and citation fields. */
+export interface SearchPassage {
   chunkId: string;
   documentId: string;
   url: string;
@@ -19,151 +40,137 @@ export interface SearchHit {
   publishedAt: Date | null;
   fetchedAt: Date | null;
   frameworks: string[];
+}
+
+/** A chunk with its text and citation fields and its list's score (SearchRepository.dense and .keyword). */
+export interface SearchHit extends SearchPassage {
   score: number;
 }
 
-const hitColumns = `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
-  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.fetched_at as "fetchedAt", d.frameworks`;
-
-/** Appends the filter conditions to a where clause, numbering parameters after `params`. */
-function filterClause(filters: SearchFilters | undefined, params: unknown[]): string {
-  let clause = '';
-  if (filters?.sources?.length) {
-    params.push(filters.sources);
-    clause += ` and s.name = any($${params.length}::text[])`;
-  }
-  if (filters?.authors?.length) {
-    params.push(filters.authors.map((author) => author.toLowerCase()));
-    clause += ` and lower(d.author) = any($${params.length}::text[])`;
-  }
-  return clause;
+/** The two ranked lists of a hybrid search. */
+export interface CandidateLists {
+  dense: SearchCandidate[];
+  keyword: SearchCandidate[];
 }
+
+type Model = { id: string; dimensions: number };
+type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
+
+/** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
+const toCandidate = (row: SearchCandidate): SearchCandidate => ({
+  chunkId: row.chunkId,
+  documentId: row.documentId,
+  kind: row.kind,
+  score: Number(row.score),
+});
 
 /**
- * The dense search statement: nearest chunks by cosine distance through the model's
- * partial HNSW index, filters applied as the index is walked (iterative scans keep `limit`
- * rows coming), merged with an exact scan of the model's vectors not yet in the index
- * (`unindexed_embeddings`, see VectorIndexing: empty on server Postgres, a run's new
- * vectors on PGlite until the run ends). Exported so that a test can EXPLAIN exactly what
- * search runs.
+ * Search in two steps: the ranked lists carry chunk ids and scores only (SearchCandidate),
+ * and `passages` loads the text and citation fields of those a search returns, so that the
+ * candidates fusion and the reranker look at (50 or more a list) do not travel with their
+ * text. `dense` and `keyword` return a list with the fields joined on, for callers that
+ * want every row of it.
  */
-export function denseSearchQuery(
-  model: { id: string; dimensions: number },
-  vector: EmbeddingVector,
-  options: { limit: number; filters?: SearchFilters | undefined },
-): { sql: string; params: unknown[] } {
-  const dimensions = Math.trunc(model.dimensions);
-  const params: unknown[] = [model.id, embeddingToSql(vector)];
-  const filters = filterClause(options.filters, params);
-  params.push(options.limit);
-  const limit = `$${params.length}`;
-  // The expression of the model's partial HNSW index (see EmbeddingsRepository), so that the planner uses it.
-  const vectorType = vectorTypeOf(vector);
-  const distance = `e.${vectorColumn(vectorType)}::${vectorType}(${dimensions}) <=> $2::${vectorType}(${dimensions})`;
-  const nearest = (table: string) => `(select ${hitColumns}, 1 - (${distance}) as score
-       from ${table} e
-       join chunks c on c.content_hash = e.content_hash
-       join documents d on d.id = c.document_id
-       join sources s on s.id = c.source_id
-       where e.model = $1 and d.status = 'active'${filters}
-       order by ${distance}
-       limit ${limit})`;
-  // A vector is in one table or the other; `distinct on` keeps a chunk once should a
-  // concurrent writer ever have put it in both.
-  const sql = `select * from (
-       select distinct on (candidates."chunkId") * from (
-         ${nearest('embeddings')}
-         union all
-         ${nearest('unindexed_embeddings')}
-       ) as candidates
-       order by candidates."chunkId", candidates.score desc
-     ) as hits
-     order by hits.score desc, hits."chunkId"
-     limit ${limit}`;
-  return { sql, params };
-}
-
-/** Postings read per query term: bounds the cost of a keyword search whatever the corpus size. */
-export const KEYWORD_POSTINGS_DEPTH = 200;
-
 export class SearchRepository {
+  /** The postings' statistics, read on the first keyword search and again when they change. */
+  private termStatistics: Promise<TermStatistics> | undefined;
+
   constructor(private readonly database: Queryable) {}
 
-  /** Nearest chunks by cosine distance (see denseSearchQuery). */
-  async dense(
-    model: { id: string; dimensions: number },
-    vector: EmbeddingVector,
-    options: { limit: number; filters?: SearchFilters },
-  ): Promise<SearchHit[]> {
+  /** The dense list (see denseSearchQuery), nearest first. */
+  async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
-    return this.database.query<SearchHit>(sql, params);
+    return (await this.database.query<SearchCandidate>(sql, params)).map(toCandidate);
   }
 
   /**
-   * BM25 over the keyword postings: for each query term, the `depth` postings with the
-   * highest weight (an index range scan on (term, weight desc)), scored as the sum of
-   * weight × idf over the terms a chunk appears under. The cost is bounded by terms ×
-   * depth, not by how many chunks contain a common word; a chunk's contribution from a
-   * term where it ranks below `depth` is left out, which matters only for common terms,
-   * whose IDF is low. Document frequencies are estimated from the planner's statistics of
-   * the postings (most common terms and the number of distinct terms; see
-   * refreshStatistics), so no counter rows are contended by concurrent ingestion.
+   * The keyword list, best first: BM25 over the keyword postings. For each query term, the
+   * `depth` postings with the highest weight (an index range scan on (term, weight desc)),
+   * scored as the sum of weight × idf over the terms a chunk appears under. The cost is
+   * bounded by terms × depth, not by how many chunks contain a common word; a chunk's
+   * contribution from a term where it ranks below `depth` is left out, which matters only
+   * for common terms, whose IDF is low. Document frequencies are estimated from the
+   * planner's statistics of the postings (most common terms and the number of distinct
+   * terms; see refreshStatistics and TermStatistics), so no counter rows are contended by
+   * concurrent ingestion.
    */
-  async keyword(terms: readonly string[], options: { limit: number; filters?: SearchFilters; depth?: number }): Promise<SearchHit[]> {
+  async keywordCandidates(terms: readonly string[], options: ListOptions): Promise<SearchCandidate[]> {
     if (terms.length === 0) return [];
-    const params: unknown[] = [terms, options.depth ?? KEYWORD_POSTINGS_DEPTH];
-    let postingFilter = '';
-    if (options.filters?.sources?.length) {
-      params.push(options.filters.sources);
-      postingFilter += ` and p.source_id = any(array(select id from sources where name = any($${params.length}::text[])))`;
-    }
-    if (options.filters?.authors?.length) {
-      params.push(options.filters.authors.map((author) => author.toLowerCase()));
-      postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
-        where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
-    }
-    params.push(options.limit);
-    return this.database.query<SearchHit>(
-      `with totals as materialized (
-         select greatest((select reltuples from pg_class where oid = 'chunks'::regclass), 0) as chunks,
-                greatest((select reltuples from pg_class where oid = 'keyword_postings'::regclass), 0) as postings
-       ), term_stats as materialized (
-         select st.most_common_vals::text::text[] as common_terms, st.most_common_freqs as frequencies,
-                (select coalesce(sum(f), 0) from unnest(st.most_common_freqs) as f) as common_share,
-                case when st.n_distinct < 0 then -st.n_distinct * t.postings else st.n_distinct end as distinct_terms
-         from pg_stats st, totals t
-         where st.schemaname = current_schema() and st.tablename = 'keyword_postings' and st.attname = 'term'
-       ), weighted as materialized (
-         select q.term, ln(1 + (greatest(t.chunks, f.frequency) - f.frequency + 0.5) / (f.frequency + 0.5)) as idf
-         from unnest($1::text[]) as q(term)
-         cross join totals t
-         left join term_stats ts on true
-         cross join lateral (
-           select coalesce(
-             ts.frequencies[array_position(ts.common_terms, q.term)] * t.postings,
-             (1 - ts.common_share) * t.postings / greatest(ts.distinct_terms - coalesce(array_length(ts.common_terms, 1), 0), 1),
-             1) as frequency
-         ) as f
-       ), scored as materialized (
-         select p.chunk_id, sum(p.weight * w.idf) as score
-         from weighted w
-         cross join lateral (
-           select p.chunk_id, p.weight from keyword_postings p
-           where p.term = w.term${postingFilter}
-           order by p.weight desc limit $2
-         ) as p
-         group by p.chunk_id
-         order by score desc, p.chunk_id
-         limit $${params.length}
-       )
-       select ${hitColumns}, scored.score
-       from scored
-       join chunks c on c.id = scored.chunk_id
-       join documents d on d.id = c.document_id
-       join sources s on s.id = c.source_id
-       where d.status = 'active'
-       order by scored.score desc, c.content_hash`,
-      params,
+    const rows = await this.withTermStatistics<SearchCandidate>(terms, (idfs) => keywordSearchQuery(terms, idfs, options));
+    return rows.map(toCandidate);
+  }
+
+  /** Both lists in one statement (one round trip; candidateListsQuery). */
+  async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
+    if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
+    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(terms, (idfs) =>
+      candidateListsQuery(model, vector, terms, idfs, options),
     );
+    const lists: CandidateLists = { dense: [], keyword: [] };
+    for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
+    return lists;
+  }
+
+  /**
+   * The text and citation fields of the given chunks, in their order; a chunk whose
+   * document is no longer active (or that is gone) is left out.
+   */
+  async passages(chunkIds: readonly string[]): Promise<SearchPassage[]> {
+    if (chunkIds.length === 0) return [];
+    const { sql, params } = passagesQuery([...new Set(chunkIds)]);
+    const byId = new Map((await this.database.query<SearchPassage>(sql, params)).map((row) => [row.chunkId, row]));
+    return chunkIds.flatMap((chunkId) => byId.get(chunkId) ?? []);
+  }
+
+  /** The dense list with each chunk's text and citation fields, nearest first. */
+  async dense(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchHit[]> {
+    const { sql, params } = withPassages(denseSearchQuery(model, vector, options));
+    return (await this.database.query<SearchHit>(sql, params)).map(toHit);
+  }
+
+  /** The keyword list (see keywordCandidates) with each chunk's text and citation fields, best first. */
+  async keyword(terms: readonly string[], options: ListOptions): Promise<SearchHit[]> {
+    if (terms.length === 0) return [];
+    const rows = await this.withTermStatistics<SearchHit>(terms, (idfs) =>
+      withPassages(keywordSearchQuery(terms, idfs, options), { keyword: true }),
+    );
+    return rows.map(toHit);
+  }
+
+  /**
+   * Runs a keyword statement with the terms' IDFs from the statistics read before. Its rows
+   * carry the statistics' fingerprint as the statement saw it: when that differs (an
+   * ANALYZE since, here or in another process), the statistics are read again and the
+   * statement runs again, so that scores always follow the current statistics.
+   */
+  private async withTermStatistics<Row>(
+    terms: readonly string[],
+    statement: (idfs: number[]) => SqlStatement,
+  ): Promise<(Row & { statistics?: string | null })[]> {
+    for (let attempt = 0; ; attempt += 1) {
+      const statistics = await this.currentTermStatistics();
+      const { sql, params } = statement(terms.map((term) => inverseDocumentFrequency(statistics, term)));
+      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params);
+      const seen = rows.find((row) => row.statistics)?.statistics;
+      if (!seen || seen === statistics.fingerprint || attempt > 0) return rows;
+      if (this.termStatistics && (await this.termStatistics) === statistics) this.termStatistics = undefined;
+    }
+  }
+
+  private currentTermStatistics(): Promise<TermStatistics> {
+    this.termStatistics ??= (async () => {
+      const { sql, params } = termStatisticsQuery();
+      const [row] = await this.database.query<TermStatisticsRow>(sql, params);
+      return toTermStatistics(row!);
+    })().catch((error: unknown) => {
+      this.termStatistics = undefined;
+      throw error;
+    });
+    return this.termStatistics;
   }
 }
+
+const toHit = ({ statistics: _statistics, ...hit }: SearchHit & { statistics?: unknown }): SearchHit => ({
+  ...hit,
+  score: Number(hit.score),
+});

@@ -1,0 +1,192 @@
+import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
+import { embeddingToSql } from './embedding-to-sql.js';
+import { vectorColumn } from './embeddings-repository.js';
+import type { SqlStatement } from './sql-statement.js';
+import { statisticsFingerprint } from './term-statistics.js';
+
+export type { SqlStatement } from './sql-statement.js';
+
+/**
+ * What a ranked list's rows carry: what ranking reads (the chunk, its page, the page's kind
+ * for the reranker, the list's score) and nothing it does not. Text and citation fields are
+ * loaded for the passages retrieval returns (passagesQuery).
+ */
+export const candidateColumns = `c.id as "chunkId", c.document_id as "documentId", d.kind`;
+
+/** A passage's text and citation fields, over `chunks c join documents d join sources s`. */
+const passageColumns = `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
+  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.fetched_at as "fetchedAt", d.frameworks`;
+
+/**
+ * Appends the filter conditions (over `chunks c` and `documents d`) to a where clause,
+ * numbering parameters after `params`. The source filter reads `sources` once, as an
+ * array of ids, so that a list joins no `sources` row per candidate.
+ */
+function filterClause(filters: SearchFilters | undefined, params: unknown[]): string {
+  let clause = '';
+  if (filters?.sources?.length) {
+    params.push(filters.sources);
+    clause += ` and c.source_id = any(array(select id from sources where name = any($${params.length}::text[])))`;
+  }
+  if (filters?.authors?.length) {
+    params.push(filters.authors.map((author) => author.toLowerCase()));
+    clause += ` and lower(d.author) = any($${params.length}::text[])`;
+  }
+  return clause;
+}
+
+/**
+ * The dense list: nearest chunks by cosine distance through the model's partial HNSW
+ * index, filters applied as the index is walked (iterative scans keep `limit` rows
+ * coming), merged with an exact scan of the model's vectors not yet in the index
+ * (`unindexed_embeddings`, see VectorIndexing: empty on server Postgres, a run's new
+ * vectors on PGlite until the run ends). Rows carry candidateColumns, `score` and their
+ * 1-based `position`, exact by score (then chunk id). Parameters are numbered after `params` and
+ * appended to it, so that the statement can be part of a larger one (candidateListsQuery).
+ * Exported so that a test can EXPLAIN exactly what search runs.
+ */
+export function denseSearchQuery(
+  model: { id: string; dimensions: number },
+  vector: EmbeddingVector,
+  options: { limit: number; filters?: SearchFilters | undefined },
+  params: unknown[] = [],
+): SqlStatement {
+  const dimensions = Math.trunc(model.dimensions);
+  params.push(model.id);
+  const modelParameter = `$${params.length}`;
+  params.push(embeddingToSql(vector));
+  const vectorParameter = `$${params.length}`;
+  const filters = filterClause(options.filters, params);
+  params.push(options.limit);
+  const limit = `$${params.length}`;
+  // The expression of the model's partial HNSW index (see EmbeddingsRepository), so that the planner uses it.
+  const vectorType = vectorTypeOf(vector);
+  const distance = `e.${vectorColumn(vectorType)}::${vectorType}(${dimensions}) <=> ${vectorParameter}::${vectorType}(${dimensions})`;
+  // The distance is computed once a row, as the output column the index's order reads.
+  const nearest = (table: string) => `(select ${candidateColumns}, ${distance} as distance
+       from ${table} e
+       join chunks c on c.content_hash = e.content_hash
+       join documents d on d.id = c.document_id
+       where e.model = ${modelParameter} and d.status = 'active'${filters}
+       order by distance
+       limit ${limit})`;
+  // A vector is in one table or the other; `distinct on` keeps a chunk once should a
+  // concurrent writer ever have put it in both.
+  const sql = `select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
+       (row_number() over (order by hits.distance, hits."chunkId"))::int as position
+     from (
+       select distinct on (candidates."chunkId") * from (
+         ${nearest('embeddings')}
+         union all
+         ${nearest('unindexed_embeddings')}
+       ) as candidates
+       order by candidates."chunkId", candidates.distance
+     ) as hits
+     order by position
+     limit ${limit}`;
+  return { sql, params };
+}
+
+/** Postings read per query term: bounds the cost of a keyword search whatever the corpus size. */
+export const KEYWORD_POSTINGS_DEPTH = 200;
+
+/**
+ * The keyword list: BM25 over the keyword postings (see SearchRepository.keywordCandidates),
+ * each term weighted by its inverse document frequency (`idfs`, in the order of `terms`;
+ * see inverseDocumentFrequency). Rows carry candidateColumns, `score`, `position` (best
+ * first, ties by content hash), and the first row the `statistics` fingerprint the IDFs must match.
+ * Parameters are numbered after `params` and appended to it, as for denseSearchQuery.
+ */
+export function keywordSearchQuery(
+  terms: readonly string[],
+  idfs: readonly number[],
+  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  params: unknown[] = [],
+): SqlStatement {
+  params.push(terms);
+  const termsParameter = `$${params.length}`;
+  params.push(idfs);
+  const idfsParameter = `$${params.length}`;
+  params.push(options.depth ?? KEYWORD_POSTINGS_DEPTH);
+  const depth = `$${params.length}`;
+  let postingFilter = '';
+  if (options.filters?.sources?.length) {
+    params.push(options.filters.sources);
+    postingFilter += ` and p.source_id = any(array(select id from sources where name = any($${params.length}::text[])))`;
+  }
+  if (options.filters?.authors?.length) {
+    params.push(options.filters.authors.map((author) => author.toLowerCase()));
+    postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
+        where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
+  }
+  params.push(options.limit);
+  const limit = `$${params.length}`;
+  const sql = `with scored as materialized (
+         select p.chunk_id, sum(p.weight * w.idf) as score
+         from unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)
+         cross join lateral (
+           select p.chunk_id, p.weight from keyword_postings p
+           where p.term = w.term${postingFilter}
+           order by p.weight desc limit ${depth}
+         ) as p
+         group by p.chunk_id
+         order by score desc, p.chunk_id
+         limit ${limit}
+       )
+       select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
+         case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics
+       from scored
+       join chunks c on c.id = scored.chunk_id
+       join documents d on d.id = c.document_id
+       where d.status = 'active'
+       window best as (order by scored.score desc, c.content_hash)
+       order by position`;
+  return { sql, params };
+}
+
+/** Both lists in one statement, each row tagged with its `list`: 'dense' or 'keyword'. */
+export function candidateListsQuery(
+  model: { id: string; dimensions: number },
+  vector: EmbeddingVector,
+  terms: readonly string[],
+  idfs: readonly number[],
+  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+): SqlStatement {
+  const params: unknown[] = [];
+  const dense = denseSearchQuery(model, vector, options, params);
+  const keyword = keywordSearchQuery(terms, idfs, options, params);
+  return {
+    sql: `select 'dense' as list, ranked.*, null::text as statistics from (${dense.sql}) as ranked
+      union all
+      select 'keyword' as list, ranked.* from (${keyword.sql}) as ranked`,
+    params,
+  };
+}
+
+/** The text and citation fields of the given chunks, of active documents only (in no particular order). */
+export function passagesQuery(chunkIds: readonly string[]): SqlStatement {
+  return {
+    sql: `select ${passageColumns}
+       from chunks c
+       join documents d on d.id = c.document_id
+       join sources s on s.id = c.source_id
+       where c.id = any($1::uuid[]) and d.status = 'active'`,
+    params: [chunkIds],
+  };
+}
+
+/**
+ * A ranked list's statement with each row's text and citation fields joined on, in the
+ * list's order (and the keyword list's `statistics`, when `keyword`).
+ */
+export function withPassages(list: SqlStatement, options: { keyword?: boolean } = {}): SqlStatement {
+  return {
+    sql: `select ${passageColumns}, ranked.score${options.keyword ? ', ranked.statistics' : ''}
+       from (${list.sql}) as ranked
+       join chunks c on c.id = ranked."chunkId"
+       join documents d on d.id = c.document_id
+       join sources s on s.id = c.source_id
+       order by ranked.position`,
+    params: list.params,
+  };
+}

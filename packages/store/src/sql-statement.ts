@@ -1,0 +1,5 @@
+/** One SQL statement and its parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
