@@ -62,7 +62,7 @@ describe('one process at a time on the embedded database (CAIRN_DATA_DIR)', () =
     expect(ask.output()).toMatch(
       new RegExp(
         String.raw`^cairn: configuration error: CAIRN_DATA_DIR: the embedded database in \S+/pglite takes one process at a time, ` +
-          String.raw`and it is open in another process: pid ${holder.pid} \(node \S*apps/api/src/main\.ts\), since [\d-]+ [\d:]+ UTC\. ` +
+          String.raw`and it is open in another process: pid ${holder.pid} \(node \S*apps/api/bin/cairn-api\.js\), since [\d-]+ [\d:]+ UTC\. ` +
           String.raw`Stop that process, send your requests to its API \(POST /v1/ask\) instead, or set DATABASE_URL to a server Postgres that both can use\.\n$`,
       ),
     );
