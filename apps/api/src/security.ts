@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import type { FastifyRequest } from 'fastify';
 import { CairnError, type CairnConfig } from '@cairn/core';
-import { callsTool } from '@cairn/mcp';
+import { callsTool } from '@cairn/mcp/calls-tool';
 import { answerRoutes } from './request-deadline.js';
 import { mcpRoute } from './routes/mcp-route-path.js';
 

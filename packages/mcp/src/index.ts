@@ -1,3 +1,4 @@
+export * from './calls-tool.js';
 export * from './create-cairn-mcp-server.js';
 export * from './mcp-access.js';
 export * from './mcp-services.js';

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CairnError } from '@cairn/core';
-import { createCairnMcpServer, jsonRpcErrorBody, mcpLimits, type McpServices } from '@cairn/mcp';
+import type { WebStandardStreamableHTTPServerTransport as McpTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type * as McpModule from '@cairn/mcp';
+import type { McpServices } from '@cairn/mcp';
 import { conversationCaller, isLoopbackHost } from '../auth.js';
 import { describeError } from '../error-handler.js';
 import { mcpRoute } from './mcp-route-path.js';
@@ -84,21 +85,31 @@ async function methodNotAllowed(request: FastifyRequest, reply: FastifyReply) {
  */
 export const mcpRoutes: FastifyPluginAsync = async (app) => {
   const { store, retriever, ask, runner, persona, config } = app.cairn;
-  const services: McpServices = {
-    store,
-    retriever,
-    answers: ask,
-    runner,
-    persona,
-    limits: mcpLimits(config),
-    log: (level, message, error) => app.log[level]({ err: error }, message),
-  };
+  // The MCP SDK is loaded at the first /mcp request, not at start (a third of a second).
+  let loading: Promise<{ mcp: typeof McpModule; services: McpServices; Transport: typeof McpTransport }> | undefined;
+  const load = () =>
+    (loading ??= Promise.all([import('@cairn/mcp'), import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js')]).then(
+      ([mcp, { WebStandardStreamableHTTPServerTransport }]) => ({
+        mcp,
+        Transport: WebStandardStreamableHTTPServerTransport,
+        services: {
+          store,
+          retriever,
+          answers: ask,
+          runner,
+          persona,
+          limits: mcp.mcpLimits(config),
+          log: (level, message, error) => app.log[level]({ err: error }, message),
+        },
+      }),
+    ));
 
   // This plugin's routes answer errors (thrown by the auth, rate-limit and deadline hooks too) in JSON-RPC's shape.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const { status, code, message } = describeError(error, request);
     if (code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="cairn"');
-    return reply.status(status).send(jsonRpcErrorBody(code, message));
+    const { mcp } = await load();
+    return reply.status(status).send(mcp.jsonRpcErrorBody(code, message));
   });
   app.addHook('onRequest', async (request) => checkOrigin(request, config.corsOrigins));
 
@@ -117,18 +128,19 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const message = request.body;
+      const { mcp, services, Transport } = await load();
       if (Array.isArray(message)) {
         return reply
           .status(400)
           .send(
-            jsonRpcErrorBody(
+            mcp.jsonRpcErrorBody(
               'invalid_request',
               'JSON-RPC batches are not taken: send one message per request (the protocol dropped batching in 2025-06-18).',
             ),
           );
       }
       const toolCall = typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call';
-      const server = createCairnMcpServer(services, {
+      const server = mcp.createCairnMcpServer(services, {
         scopes: request.caller ? request.caller.scopes : 'all',
         conversationCaller: conversationCaller(request.caller),
         // This server lives for one message: it lists only what the key may call, and answers a call beyond it with forbidden.
@@ -136,7 +148,7 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
         trigger: 'api',
         signal: request.deadline,
       });
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const transport = new Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await server.connect(transport);
         const response = await transport.handleRequest(webRequest(request), { parsedBody: message });
