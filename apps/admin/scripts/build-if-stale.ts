@@ -13,10 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const adminDir = fileURLToPath(new URL('..', import.meta.url));
+// Found by name, so that the compiled copy in dist/ (what `npm start` runs) finds it too.
+const adminDir = dirname(createRequire(import.meta.url).resolve('@cairn/admin/package.json'));
 const rootDir = join(adminDir, '..', '..');
 const distDir = join(adminDir, 'dist');
 /** Where a build records the hash of the inputs it was built from. */
