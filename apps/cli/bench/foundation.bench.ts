@@ -1,6 +1,7 @@
 /**
  * Issue 2's targets, measured and printed (not asserted: timings on shared machines are noisy).
- *   1. `npm start` on a fresh data directory: seconds from launch to the first cited answer (target ≤ 30 s).
+ *   1. `npm start` on a fresh data directory: seconds from launch to the first cited answer (target ≤ 8 s,
+ *      issue 19's; issue 2 asked ≤ 30 s).
  *   2. POST /v1/search over real HTTP at 10,000 chunks with the local embedder: p50 and p95
  *      on server Postgres (target p50 < 15 ms) and on PGlite (target p50 < 30 ms).
  *   3. Issue 20's: retrieval in process over the starter corpus as the embedded default runs it,
@@ -116,7 +117,7 @@ const rows: string[] = [];
 if (!onlyRetrieval) {
   const firstAnswer = await timeToFirstAnswer();
   rows.push(
-    `npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 30 s   ${firstAnswer <= 30 ? 'met' : 'MISSED'}`,
+    `npm start → first cited answer     ${firstAnswer.toFixed(1)} s          target ≤ 8 s    ${firstAnswer <= 8 ? 'met' : 'MISSED'}`,
   );
   const documents = (await syntheticCorpus()).slice(0, quick ? 50 : undefined);
   for (const [runtime, target] of [
