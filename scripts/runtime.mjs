@@ -34,6 +34,7 @@ export const entryPoints = {
   api: 'apps/api/src/main.ts',
   cairn: 'apps/cli/src/main.ts',
   'extraction-worker': 'ingest/src/crawl/extraction-worker.ts',
+  'pglite-worker': 'packages/store/src/pglite-worker.ts',
   'build-word-vector-table': 'packages/embed/src/semantic/build-word-vector-table.ts',
   // The admin UI's staleness check, run by `npm start` before the API: compiled, it costs
   // a tenth of what compiling it through tsx at every start does.

@@ -11,11 +11,18 @@ describe('loadConfig', () => {
       port: 3000,
       embeddingModel: 'local-semantic-v2',
       starterCorpus: true,
+      pgliteThread: true,
       retrievalMode: 'hybrid',
       rerank: 'features',
       passageContext: 'off',
       allowPrivateNetworks: false,
     });
+  });
+
+  it('reads CAIRN_PGLITE_THREAD as on or off', () => {
+    expect(loadConfig({ CAIRN_PGLITE_THREAD: 'off' }).pgliteThread).toBe(false);
+    expect(loadConfig({ CAIRN_PGLITE_THREAD: 'on' }).pgliteThread).toBe(true);
+    expect(() => loadConfig({ CAIRN_PGLITE_THREAD: 'sometimes' })).toThrowError(/^CAIRN_PGLITE_THREAD: /);
   });
 
   it('reads CAIRN_PASSAGE_CONTEXT, and refuses the llm passage context without a chat model key', () => {

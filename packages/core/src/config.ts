@@ -90,6 +90,7 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: wholeNumber(1000, 600_000, 'milliseconds').default(30_000),
   INGEST_MAX_QUEUED_RUNS: wholeNumber(1, 100_000, 'runs').default(100),
   CAIRN_STARTER_CORPUS: onOff.default(true),
+  CAIRN_PGLITE_THREAD: onOff.default(true),
   CAIRN_RETRIEVAL_MODE: retrievalMode.default('hybrid'),
   CAIRN_RERANK: rerankMode.default('features'),
   CAIRN_PASSAGE_CONTEXT: passageContextMode.default('off'),
@@ -158,6 +159,8 @@ export interface CairnConfig {
   /** Runs that may wait in the queue before new ones are refused (429). */
   maxQueuedRuns: number;
   starterCorpus: boolean;
+  /** The embedded database (PGlite in a data directory) runs in a thread of its own (CAIRN_PGLITE_THREAD, default on). */
+  pgliteThread: boolean;
   retrievalMode: RetrievalMode;
   /**
    * How the fused top of a hybrid search is reordered: `features` (offline, the default),
@@ -257,6 +260,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
     maxQueuedRuns: values.INGEST_MAX_QUEUED_RUNS,
     starterCorpus: values.CAIRN_STARTER_CORPUS,
+    pgliteThread: values.CAIRN_PGLITE_THREAD,
     retrievalMode: values.CAIRN_RETRIEVAL_MODE,
     rerank: values.CAIRN_RERANK,
     passageContext: values.CAIRN_PASSAGE_CONTEXT,

@@ -120,7 +120,7 @@ export interface OpenRuntimeOptions {
  * where the first start would otherwise load the starter corpus with a local model exactly as
  * the snapshot did; undefined otherwise, and then the notes are loaded as ever.
  */
-function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): Blob | undefined {
+function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): string | undefined {
   if (config.databaseUrl || !config.dataDir || !config.starterCorpus || options.loadStarter === false || options.starterSnapshot === false)
     return undefined;
   if (config.passageContext === 'llm' || !config.embeddingModel.startsWith('local-')) return undefined;
@@ -131,7 +131,13 @@ function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): Blob | u
 export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
   const seed = starterSeed(config, options);
-  const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log, seed });
+  const store = await Store.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log,
+    seed,
+    pgliteThread: config.pgliteThread,
+  });
   try {
     if (seed) {
       await moveSnapshotClock(store.database);

@@ -50,10 +50,10 @@ export function starterSnapshotPath(embeddingModel: string): string {
   return join(snapshotDirectory, `starter-${embeddingModel}-${starterSnapshotKey(embeddingModel)}.tar.gz`);
 }
 
-/** The snapshot for this code and model, if one was made. */
-export function findStarterSnapshot(embeddingModel: string): Blob | undefined {
+/** The snapshot's path for this code and model, if one was made. */
+export function findStarterSnapshot(embeddingModel: string): string | undefined {
   const path = starterSnapshotPath(embeddingModel);
-  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+  return existsSync(path) ? path : undefined;
 }
 
 /**

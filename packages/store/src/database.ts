@@ -24,3 +24,16 @@ export const vectorSessionSettings = 'set hnsw.iterative_scan = relaxed_order; s
 
 /** The same settings as server start-up options of a connection. */
 export const vectorStartupOptions = '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100';
+
+/**
+ * Memory settings of the embedded database, as start parameters after PGlite's own. PGlite
+ * runs Postgres in one WebAssembly memory that grows and never shrinks, and Postgres touches
+ * all of `shared_buffers` at start: at Postgres's default of 128 MB that alone was 146 MB of
+ * the server's resident memory (measured: 353 MB after opening the starter corpus's directory,
+ * 207 MB with 16 MB). The files of a data directory are read through the operating system's
+ * page cache either way, so a small buffer pool costs little; in memory (tests) the tables
+ * live in PGlite's in-memory file system and the pool is a second copy. `maintenance_work_mem`
+ * bounds what an HNSW build (deferred indexing at a run's end) takes, and so the peak.
+ * Measured in docs/benchmarks.md ("The embedded default's memory").
+ */
+export const pgliteMemorySettings = ['shared_buffers=16MB', 'maintenance_work_mem=32MB', 'temp_buffers=2MB'];

@@ -1,54 +1,39 @@
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
 import { vectorSessionSettings, type Database, type Queryable } from './database.js';
+import { pgliteOptions } from './pglite-options.js';
+import { PgliteThread } from './pglite-thread.js';
 
-/** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
-export class PgliteDatabase implements Database {
-  readonly runtime = 'pglite' as const;
+/** What PgliteDatabase runs its statements on: PGlite in this thread, or in a thread of its own. */
+interface PgliteConnection {
+  query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]>;
+  exec(sql: string): Promise<void>;
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  dump(): Promise<Blob>;
+  close(): Promise<void>;
+}
 
-  private constructor(
-    private readonly client: PGlite,
-    private readonly lock: DataDirLock | undefined,
-  ) {}
+/** PGlite in the calling thread. */
+class InProcessPglite implements PgliteConnection {
+  private constructor(private readonly client: PGlite) {}
 
-  /**
-   * Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. A directory
-   * is one process's: it is locked until `close` (`<dataDir>.lock`), and a directory another
-   * live process holds is refused with DataDirInUseError (code `data_dir_in_use`).
-   */
-  static async open(dataDir: string | undefined, options: { seed?: Blob | undefined } = {}): Promise<PgliteDatabase> {
-    let lock: DataDirLock | undefined;
-    if (dataDir) {
-      mkdirSync(dataDir, { recursive: true });
-      lock = DataDirLock.acquire(realpathSync(dataDir));
-    }
-    let client: PGlite | undefined;
+  static async open(dataDir: string | undefined, seed: Blob | undefined): Promise<InProcessPglite> {
+    const client = await PGlite.create(pgliteOptions(dataDir, seed));
     try {
-      // A new directory may start from a seed (a dump of another database: see dump()).
-      const seed = options.seed && !(dataDir && existsSync(join(dataDir, 'PG_VERSION'))) ? { loadDataDir: options.seed } : {};
-      client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...seed, extensions: { vector } });
       await client.exec('create extension if not exists vector;');
       await client.exec(vectorSessionSettings);
-      return new PgliteDatabase(client, lock);
+      return new InProcessPglite(client);
     } catch (error) {
-      if (client && !client.closed) await client.close().catch(() => undefined);
-      lock?.release();
+      await client.close().catch(() => undefined);
       throw error;
     }
   }
 
-  /** The whole database as a gzipped tarball, which `open` takes as a seed for a new directory. */
-  async dump(): Promise<Blob> {
-    await this.client.exec('checkpoint');
-    return this.client.dumpDataDir('gzip');
-  }
-
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const result = await this.client.query<Row>(sql, params as unknown[]);
-    return result.rows;
+  async query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return (await this.client.query<Row>(sql, params as unknown[])).rows;
   }
 
   async exec(sql: string): Promise<void> {
@@ -66,6 +51,103 @@ export class PgliteDatabase implements Database {
     );
   }
 
+  async dump(): Promise<Blob> {
+    await this.client.exec('checkpoint');
+    return this.client.dumpDataDir('gzip');
+  }
+
+  async close(): Promise<void> {
+    if (!this.client.closed) await this.client.close();
+  }
+}
+
+export interface PgliteOpenOptions {
+  /** A dump (see dump(): a gzipped tarball of a data directory), by its path, that a new database starts from. */
+  seed?: string | undefined;
+  /**
+   * Run PGlite in a thread of its own (PgliteThread), so that Postgres in WebAssembly does not
+   * hold up the caller's thread. Default: for a database in a directory (the server's embedded
+   * default) yes; in memory (tests, short-lived tools) no, as a thread costs its start-up.
+   */
+  thread?: boolean | undefined;
+}
+
+/**
+ * Unpacks a seed into a new data directory (one without PG_VERSION, and empty), whole or not
+ * at all: into a directory beside it, renamed into place. Streamed from the file to disk,
+ * where PGlite's own loading (loadDataDir) holds the unpacked tarball in memory and grows
+ * its WebAssembly memory by about 290 MB that it never gives back. An existing database,
+ * or a directory with other files, is left as it is.
+ */
+async function unpackSeed(seedFile: string, dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION')) || readdirSync(dataDir).length > 0) return;
+  const staging = `${dataDir}.unpacking`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  try {
+    await extract({ file: seedFile, cwd: staging });
+    rmdirSync(dataDir);
+    renameSync(staging, dataDir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
+export class PgliteDatabase implements Database {
+  readonly runtime = 'pglite' as const;
+
+  private constructor(
+    private readonly connection: PgliteConnection,
+    private readonly lock: DataDirLock | undefined,
+    /** Whether PGlite runs in a thread of its own. */
+    readonly threaded: boolean,
+  ) {}
+
+  /**
+   * Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. A directory
+   * is one process's: it is locked until `close` (`<dataDir>.lock`), and a directory another
+   * live process holds is refused with DataDirInUseError (code `data_dir_in_use`).
+   */
+  static async open(dataDir: string | undefined, options: PgliteOpenOptions = {}): Promise<PgliteDatabase> {
+    let lock: DataDirLock | undefined;
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true });
+      lock = DataDirLock.acquire(realpathSync(dataDir));
+    }
+    try {
+      // A new database may start from a seed (a dump of another: see dump()). A directory gets
+      // it unpacked on disk, streamed; in memory, PGlite loads it.
+      let seed: Blob | undefined;
+      if (options.seed && dataDir) await unpackSeed(options.seed, dataDir);
+      else if (options.seed) seed = new Blob([readFileSync(options.seed)]);
+      const threaded = options.thread ?? dataDir !== undefined;
+      const connection = threaded ? await PgliteThread.open(dataDir, seed) : await InProcessPglite.open(dataDir, seed);
+      return new PgliteDatabase(connection, lock, threaded);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** The whole database as a gzipped tarball, which `open` takes as a seed for a new directory. */
+  dump(): Promise<Blob> {
+    return this.connection.dump();
+  }
+
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.connection.query<Row>(sql, params);
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.connection.exec(sql);
+  }
+
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    return this.connection.transaction(work);
+  }
+
   /** PGlite has a single connection, so the session is the database itself. */
   session<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
     return work(this);
@@ -73,7 +155,7 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     try {
-      if (!this.client.closed) await this.client.close();
+      await this.connection.close();
     } finally {
       this.lock?.release();
     }

@@ -20,11 +20,15 @@ import { SourcesRepository } from './sources-repository.js';
 export function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
-  seed?: Blob | undefined;
+  seed?: string | undefined;
+  pgliteThread?: boolean | undefined;
 }): Promise<Database> {
   return options.databaseUrl
     ? PostgresDatabase.open(options.databaseUrl)
-    : PgliteDatabase.open(options.dataDir ? pgliteDirectory(options.dataDir) : undefined, { seed: options.seed });
+    : PgliteDatabase.open(options.dataDir ? pgliteDirectory(options.dataDir) : undefined, {
+        seed: options.seed,
+        thread: options.pgliteThread,
+      });
 }
 
 /** Where PGlite keeps its files in a data directory. */
@@ -76,8 +80,10 @@ export class Store {
     dataDir?: string | undefined;
     log?: (line: string) => void;
     vectorIndexing?: VectorIndexing | undefined;
-    /** PGlite only: a dump (PgliteDatabase.dump) that a new data directory starts from, before migrations. */
-    seed?: Blob | undefined;
+    /** PGlite only: a dump (PgliteDatabase.dump), by its file's path, that a new database starts from, before migrations. */
+    seed?: string | undefined;
+    /** PGlite only: run it in a thread of its own (default: for a data directory; see PgliteDatabase.open). */
+    pgliteThread?: boolean | undefined;
   }): Promise<Store> {
     const database = await openDatabase(options);
     try {

@@ -3,14 +3,17 @@ import { keywordWeights } from '@cairn/text';
 import { testRuntimes } from '@cairn/testing';
 import { PgliteDatabase, PostgresDatabase, Store, migrate, type ChunkInput, type Database, type VectorIndexing } from '../src/index.js';
 
-/** The two runtimes every contract suite runs against (`testRuntimes`), each opened as a migrated Store. */
+/**
+ * The two runtimes every contract suite runs against (`testRuntimes`), each opened as a migrated Store;
+ * PGlite in its own thread (PgliteThread), as the server runs it.
+ */
 export const runtimes = testRuntimes.map((runtime) => ({
   name: runtime.name,
   async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
     const created = await runtime.create();
     const database: Database = created.databaseUrl
       ? await PostgresDatabase.open(created.databaseUrl)
-      : await PgliteDatabase.open(undefined);
+      : await PgliteDatabase.open(undefined, { thread: true });
     await migrate(database);
     const store = new Store(database, options);
     return {
