@@ -24,7 +24,7 @@ import { openBenchDatabase, type BenchDatabase, type Runtime } from './compare/d
 import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
 import { chunkingSpeeds, fixtureIngest, inProcessIngestPeakRss, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
-import { freePort, load, peakRssMiB, spawnApi, spawnBareNode, waitForHttp } from './compare/processes.js';
+import { load, peakRssMiB, startBareNode, startBenchApi } from './compare/processes.js';
 import { carriedRows, count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
 import { benchmarksPath, writeSection } from './docs-section.js';
 import { loadBenchSettings } from '@cairn/core';
@@ -99,20 +99,17 @@ function notRun(runtime: Runtime, kind: VectorKind, size: number, reason: string
 async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>) {
   const runtime = database.runtime;
   await database.closeStore();
-  const port = freePort();
-  const api = spawnApi({ ...database.serveEnvironment, PORT: String(port), CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
+  const started = await startBenchApi({ ...database.serveEnvironment, CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
+  const api = started.spawned;
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, api);
-    const barePort = freePort();
-    const bare = spawnBareNode(barePort);
+    const bare = await startBareNode();
     let bareLoad;
     try {
-      await waitForHttp(`http://127.0.0.1:${barePort}/`, bare);
-      bareLoad = await load(`http://127.0.0.1:${barePort}/`, plan.loadSeconds);
+      bareLoad = await load(`${bare.url}/`, plan.loadSeconds);
     } finally {
       await bare.stop();
     }
-    const health = await load(`http://127.0.0.1:${port}/healthz`, plan.loadSeconds);
+    const health = await load(`${started.url}/healthz`, plan.loadSeconds);
     const share = health.requestsPerSecond / bareLoad.requestsPerSecond;
     add({
       section: 5,
@@ -123,7 +120,7 @@ async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>)
     });
     const questions = loadGoldSet().map((question) => question.question);
     const search = await load(
-      `http://127.0.0.1:${port}`,
+      started.url,
       plan.loadSeconds,
       questions.map((query) => ({
         method: 'POST',

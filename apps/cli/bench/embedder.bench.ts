@@ -45,7 +45,7 @@ async function warmStart(model: string): Promise<{ toFirstAnswerMs: number; peak
     await new Promise((resolve) => loader.child.once('exit', resolve));
     await loader.stop();
     const started = performance.now();
-    const api = await startBenchApi({ CAIRN_DATA_DIR: dataDir, EMBEDDING_MODEL: model, LOG_LEVEL: 'warn' });
+    const api = await startBenchApi({ CAIRN_DATA_DIR: dataDir, EMBEDDING_MODEL: model });
     try {
       const response = await fetch(`${api.url}/v1/ask`, {
         method: 'POST',

@@ -11,6 +11,7 @@
  *      node --import tsx apps/cli/bench/foundation.bench.ts --only-retrieval   (part 3 alone; writes nothing)
  */
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,18 +34,28 @@ const onlyRetrieval = process.argv.includes('--only-retrieval');
 
 async function timeToFirstAnswer(): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-start-'));
-  const port = String(40_000 + Math.floor(Math.random() * 10_000));
+  // npm start as a newcomer runs it (default logging), on a port the system picks: the
+  // address is read from the line saying where it listens.
+  const logPath = join(dataDir, 'npm-start.log');
+  const logFd = openSync(logPath, 'w');
   const started = performance.now();
   const child = spawn('npm', ['start'], {
     cwd: repositoryRoot,
-    env: { ...processEnvironment(), CAIRN_DATA_DIR: dataDir, PORT: port, LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+    env: { ...processEnvironment(), CAIRN_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' },
+    stdio: ['ignore', logFd, logFd],
     detached: true,
   });
+  closeSync(logFd);
   try {
+    let url: string | undefined;
     for (;;) {
-      if (performance.now() - started > 120_000) throw new Error('no answer within 120 s');
-      const response = await fetch(`http://127.0.0.1:${port}/v1/ask`, {
+      if (performance.now() - started > 120_000) throw new Error(`no answer within 120 s:\n${readFileSync(logPath, 'utf8').slice(-4000)}`);
+      url ??= /Cairn is listening on (http:\/\/[0-9.]+:[0-9]+)/.exec(readFileSync(logPath, 'utf8'))?.[1];
+      if (!url) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      const response = await fetch(`${url}/v1/ask`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ question: 'How do I give feedback to a peer?' }),

@@ -9,7 +9,7 @@ import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testing';
 import type { Runtime } from './databases.js';
-import { freePort, peakRssMiB, spawnApi, spawnCairn, waitForHttp } from './processes.js';
+import { peakRssMiB, spawnCairn, startBenchApi } from './processes.js';
 
 class CountingEmbedder extends LocalHashEmbedder {
   calls = 0;
@@ -220,17 +220,19 @@ export async function workerPeakRss(pages: number): Promise<{ peakMiB: number | 
 export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: number | undefined; pages: number; seconds: number }> {
   const site = await startFixtureSite({ syntheticPages: pages });
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-pglite-'));
-  const port = freePort();
-  const api = spawnApi({
-    PORT: String(port),
+  const server = await startBenchApi({
     CAIRN_DATA_DIR: dataDir,
     CAIRN_STARTER_CORPUS: 'off',
     INGEST_ALLOW_PRIVATE_NETWORKS: 'true',
     INGEST_MAX_CRAWL_DELAY_MS: '0',
     RATE_LIMIT_MAX: '1000000',
-    LOG_LEVEL: 'warn',
+  }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    await site.close();
+    throw error;
   });
-  const base = `http://127.0.0.1:${port}`;
+  const api = server.spawned;
+  const base = server.url;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${base}${path}`, {
       method,
@@ -240,7 +242,6 @@ export async function inProcessIngestPeakRss(pages: number): Promise<{ peakMiB: 
     return (await response.json()) as T;
   };
   try {
-    await waitForHttp(`${base}/healthz`, api);
     const source = await call<{ id: string }>('POST', '/v1/sources', {
       name: 'bench',
       baseUrl: `${site.url}/bench/`,

@@ -69,26 +69,54 @@ export function spawnApi(environment: Record<string, string>): Spawned {
   });
 }
 
-/** Starts the API (`spawnApi`) on a free port with `environment` and waits until /healthz answers. */
+/**
+ * The address a process says it listens on (the first `http://host:port` after `prefix` in
+ * its output), for a server given port 0: the operating system picks a free port, so two
+ * runs never race for one.
+ */
+export async function listeningUrl(spawned: Spawned, prefix: string, timeoutMs = 120_000): Promise<string> {
+  const pattern = new RegExp(`${prefix}\\s*(http://[0-9.]+:[0-9]+)`);
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(spawned.output());
+    if (match) return match[1]!;
+    if (spawned.child.exitCode !== null)
+      throw new Error(`the process exited (${spawned.child.exitCode}) before it listened:\n${spawned.output()}`);
+    if (performance.now() > deadline) throw new Error(`the process did not listen within ${timeoutMs / 1000} s:\n${spawned.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Starts the API (`spawnApi`) with `environment` on a port the operating system picks, with
+ * the request logging `npm start` has (LOG_LEVEL is left to `environment`; the default logs
+ * every request), and waits until /healthz answers.
+ */
 export async function startBenchApi(
   environment: Record<string, string>,
 ): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
-  const port = freePort();
-  const spawned = spawnApi({ ...environment, HOST: '127.0.0.1', PORT: String(port) });
-  const url = `http://127.0.0.1:${port}`;
+  const spawned = spawnApi({ ...environment, HOST: '127.0.0.1', PORT: '0' });
   try {
+    const url = await listeningUrl(spawned, 'Cairn is listening on');
     await waitForHttp(`${url}/healthz`, spawned);
+    return { url, spawned, stop: () => spawned.stop() };
   } catch (error) {
     await spawned.stop();
     throw error;
   }
-  return { url, spawned, stop: () => spawned.stop() };
 }
 
-/** A bare node:http server answering every request with /healthz's body, in its own process. */
-export function spawnBareNode(port: number): Spawned {
-  const source = `require('node:http').createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); response.end('{"status":"ok"}'); }).listen(${port}, '127.0.0.1');`;
-  return spawnLogged(process.execPath, ['-e', source], {});
+/** A bare node:http server answering every request with /healthz's body, in its own process, on a port the system picks. */
+export async function startBareNode(): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
+  const source = `const server = require('node:http').createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); response.end('{"status":"ok"}'); }); server.listen(0, '127.0.0.1', () => console.log('bare node listening on http://127.0.0.1:' + server.address().port));`;
+  const spawned = spawnLogged(process.execPath, ['-e', source], {});
+  try {
+    const url = await listeningUrl(spawned, 'bare node listening on');
+    return { url, spawned, stop: () => spawned.stop() };
+  } catch (error) {
+    await spawned.stop();
+    throw error;
+  }
 }
 
 /** Resolves once `url` answers 200, or throws with the process's output. */
@@ -104,8 +132,6 @@ export async function waitForHttp(url: string, spawned: Spawned, timeoutMs = 120
   }
 }
 
-export const freePort = () => 41_000 + Math.floor(Math.random() * 9_000);
-
 export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
@@ -114,11 +140,25 @@ export interface LoadResult {
   failures: number;
 }
 
-/** autocannon with 10 connections for `seconds`, cycling through `requests`. */
-export async function load(url: string, seconds: number, requests?: autocannon.Request[]): Promise<LoadResult> {
-  const result = await autocannon({ url, connections: 10, duration: seconds, ...(requests ? { requests } : {}) });
+/**
+ * autocannon for `seconds` (or until `amount` requests are answered), cycling through
+ * `requests`, with 10 connections unless told otherwise.
+ */
+export async function load(
+  url: string,
+  seconds: number,
+  requests?: autocannon.Request[],
+  options: { connections?: number; amount?: number } = {},
+): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections: options.connections ?? 10,
+    ...(options.amount ? { amount: options.amount } : { duration: seconds }),
+    ...(requests ? { requests } : {}),
+  });
   return {
-    requestsPerSecond: result.requests.average,
+    // Over the whole run: autocannon's per-second average leaves out a last partial second.
+    requestsPerSecond: options.amount ? result.requests.total / (result.duration || 1) : result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
