@@ -4,6 +4,7 @@ import { citationFor, citationLine, type Citation } from './citation.js';
 import { canExplain, composeExtractiveAnswer, type ComposedAnswer } from './compose-extractive-answer.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
 import { refusalText, scopeOutcomes } from './detect-refusal.js';
+import type { MeaningSimilarity } from './meaning-relevance.js';
 import { personaFrameworks } from './persona-frameworks.js';
 import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
 import { topicSearches } from './policy/classify-topic.js';
@@ -80,6 +81,12 @@ export interface AnswerQuestionOptions {
   contextTokens?: number | undefined;
   /** Tokens reserved for the model's answer (default 1,024). */
   maxAnswerTokens?: number | undefined;
+  /**
+   * Closeness in meaning (`meaningSimilarity(runtime.embedder)` of @cairn/embed on the local
+   * semantic embedder): extractive answers then quote the sentences that speak to the question,
+   * not only those that share its words.
+   */
+  meaningSimilarity?: MeaningSimilarity | undefined;
 }
 
 export interface AnswerTimings {
@@ -157,7 +164,7 @@ export async function answerQuestion(
   let generated: (ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }) | undefined;
   if (declined) composed = declinedAnswer(declined, listener);
   else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
-  else composed = extractiveAnswer(question, query, retrieved, plan, history, options.persona, listener);
+  else composed = extractiveAnswer({ question, query, retrieved, plan, history }, options, listener);
   const modelMs = generated?.modelMs ?? 0;
   const composeMs = performance.now() - composeStarted - modelMs;
 
@@ -283,18 +290,19 @@ function candidateCitations(passages: readonly RetrievedPassage[]): Citation[] {
  * construction).
  */
 function extractiveAnswer(
-  question: string,
-  query: string,
-  retrieved: readonly RetrievedPassage[],
-  plan: AnswerPlan,
-  history: readonly ConversationTurn[],
-  persona: string | undefined,
+  turn: { question: string; query: string; retrieved: readonly RetrievedPassage[]; plan: AnswerPlan; history: readonly ConversationTurn[] },
+  options: Pick<AnswerQuestionOptions, 'persona' | 'meaningSimilarity'>,
   listener: AnswerListener,
 ): ComposedPart {
+  const { question, query, retrieved, plan, history } = turn;
+  const { persona } = options;
   listener.candidates?.(candidateCitations(retrieved));
   const composed = composeExtractiveAnswer(question, retrieved, {
     plan,
     alreadySaid: plan.followUp ? lastAnswerSentences(history) : undefined,
+    // A follow-up whose own words find nothing is read as the standalone question it was condensed into.
+    fallbackFocus: plan.followUp ? query : undefined,
+    meaningSimilarity: options.meaningSimilarity,
   });
   // It quotes crawled pages and their titles: cleaned as a model's answer would be.
   const answer = sanitizeAnswer(composed.text, {

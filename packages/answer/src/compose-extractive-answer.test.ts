@@ -175,3 +175,71 @@ describe('composeExtractiveAnswer: the premise, replies and follow-ups', () => {
     expect(composed.text).toMatch(/migrat|rewrite/);
   });
 });
+
+describe('composeExtractiveAnswer: a follow-up with nothing new in the sources', () => {
+  const quoted = passage(0, {
+    title: '1:1s',
+    text: 'Let the report own the agenda of a 1:1, with a shared doc where either of you can add topics. Status can usually be shared asynchronously in writing.',
+  });
+  const alreadySaid = new Set(quoted.text.split(/(?<=\.)\s+/));
+  const turns = [
+    {
+      question: 'My 1:1s with my tech lead feel like status updates. How do I make them better?',
+      answer: 'Let the report own the agenda. [1]',
+    },
+    {
+      question: "We're a 40-person org. I already tried sending questions in advance.",
+      answer: 'Status can usually be shared asynchronously. [1]',
+    },
+  ];
+  const question = "What if that doesn't work either?";
+  const plan = planAnswer(turns, question);
+  const answer = composeExtractiveAnswer(question, [quoted], { plan, alreadySaid });
+
+  it('still answers, in the light of the earlier turns, instead of "no support"', () => {
+    expect(plan.followUp).toBe(true);
+    expect(answer.outcome).toBe('answered');
+    expect(answer.citations).toEqual([]);
+    expect(answer.text).not.toMatch(/\[\d+\]/);
+    expect(answer.text).not.toMatch(/won't guess/);
+    // What is known is said back, in the second person, and what was tried moves the recommendation on.
+    expect(answer.text).toMatch(/\*\*Where we are:\*\* .*your 40-person org/);
+    expect(answer.text).toMatch(/you tried sending questions in advance/);
+    expect(answer.text).toMatch(/\*\*What I would do next\*\*\n- /);
+  });
+
+  it('asks the one or two questions that matter now, never for what was told', () => {
+    expect(answer.clarifyingQuestions.length).toBeGreaterThan(0);
+    expect(answer.clarifyingQuestions.length).toBeLessThanOrEqual(2);
+    expect(answer.text).toContain(`**Before I go further:** ${answer.clarifyingQuestions.join(' ')}`);
+    expect(answer.clarifyingQuestions.join(' ')).not.toMatch(/how (?:many|large|big)/i);
+  });
+
+  it('keeps "no support" for a first question the sources say nothing about, and after an answer that had none', () => {
+    const unsupported = turns.map((turn) => ({ ...turn, answer: "I couldn't find support for an answer, so I won't guess." }));
+    const after = composeExtractiveAnswer(question, [quoted], { plan: planAnswer(unsupported, question), alreadySaid });
+    expect(after.outcome).toBe('no_support');
+    const first = composeExtractiveAnswer('How do I hire a head of data science?', [
+      passage(0, { text: 'Sizing a database cluster depends on write throughput.' }),
+    ]);
+    expect(first.outcome).toBe('no_support');
+  });
+});
+
+describe('composeExtractiveAnswer: a framework explained in its own words', () => {
+  it('prefers, between sentences equally near the question, the one that names the framework', () => {
+    const facilitation = passage(1, {
+      title: 'Meeting facilitation',
+      frameworks: ["Naming What's Happening"],
+      text: 'Consider who is in the room and who is missing. Often the best response is simply naming what is happening so the group can decide how to handle it.',
+    });
+    const answer = composeExtractiveAnswer('How should I give feedback to an engineer who interrupts people in meetings?', [
+      passages[0]!,
+      facilitation,
+    ]);
+    expect(answer.frameworks).toContain("Naming What's Happening");
+    expect(answer.text).toMatch(
+      /\*\*Naming What's Happening\*\* \(Lara Hogan\): .*Often the best response is simply naming what is happening/,
+    );
+  });
+});

@@ -1,8 +1,10 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/text';
 import { applyFramework, lookBehind } from './apply-frameworks.js';
+import { carryConversationOn } from './carry-conversation-on.js';
 import { citationFor, type Citation } from './citation.js';
 import { refusalText, scopeOutcomes } from './detect-refusal.js';
+import type { MeaningSimilarity } from './meaning-relevance.js';
 import { personaFrameworks, type PersonaFramework } from './persona-frameworks.js';
 import { planAnswer } from './policy/plan-answer.js';
 import { assumptionSearches } from './policy/recognise-assumptions.js';
@@ -34,10 +36,15 @@ export interface ComposeOptions {
   alreadySaid?: ReadonlySet<string>;
   /** What to select sentences by when the question alone finds none (a follow-up's standalone query). */
   fallbackFocus?: string | undefined;
+  /** Closeness in meaning, so that the sentences quoted speak to the question, not only share its words. */
+  meaningSimilarity?: MeaningSimilarity | undefined;
 }
 
 /** A sentence that states a fix outright ("The fix is to add people"): not quoted where the question's premise is in doubt. */
 const prescribes = /^(?:the|a|one|your)\s+(?:fix|answer|solution|remedy|cure)\s+(?:is|was|will be)\b/i;
+
+/** How much a word of the framework's name counts beside one of the question's: enough to break a tie. */
+const ownWeight = 0.1;
 
 const lastName = (author: string | null) => (author ?? '').trim().split(/\s+/).at(-1)?.toLowerCase() ?? '';
 
@@ -70,6 +77,8 @@ function frameworkExplanation(
   stale: ReadonlySet<number> = new Set(),
 ): QuotableSentence | undefined {
   const questionTerms = new Set(analyzeText(question));
+  // The framework's own name breaks ties: "naming what is happening" over "who is in the room".
+  const ownTerms = new Set(analyzeText(framework.name));
   let best: { sentence: QuotableSentence; score: number } | undefined;
   passages.forEach((passage, index) => {
     if (!explainsFramework(passage, framework)) return;
@@ -77,8 +86,9 @@ function frameworkExplanation(
       // The explanation speaks of the framework itself, not only of the question's words.
       if (used.has(sentence.text) || !framework.mentions.test(sentence.text)) continue;
       const overlap = new Set(sentence.terms.filter((term) => questionTerms.has(term))).size;
+      const own = new Set(sentence.terms.filter((term) => ownTerms.has(term))).size;
       // A passage the last answer quoted comes last: a follow-up moves on to other writing where there is some.
-      const score = overlap / Math.sqrt(sentence.terms.length + 1) - index * 0.01 - (stale.has(index) ? 1 : 0);
+      const score = (overlap + ownWeight * own) / Math.sqrt(sentence.terms.length + 1) - index * 0.01 - (stale.has(index) ? 1 : 0);
       if (!best || score > best.score) best = { sentence, score };
     }
   });
@@ -155,9 +165,10 @@ export function composeExtractiveAnswer(
   const reply = earlier.length > 0 && !/\?/.test(question) && plan.intent !== 'explain';
   const asked = reply ? `${earlier.at(-1)} ${focus}` : focus;
   const context = earlier.length > 0 ? earlier.join(' ') : undefined;
-  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, { max, exclude, context, stale });
+  const meaning = options.meaningSimilarity;
+  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, { max, exclude, context, stale, meaning });
   if (selected.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
-    selected = selectSentences(options.fallbackFocus, passages, { max, exclude });
+    selected = selectSentences(options.fallbackFocus, passages, { max, exclude, meaning });
   const points = selected.map((sentence) => `- ${sentence.text} [${cite(sentence)}]`);
 
   const [challenge] = plan.assumptions;
@@ -173,24 +184,33 @@ export function composeExtractiveAnswer(
   if (named.length > 0)
     lines.push('**What I would look at**', ...named.map((framework) => `- ${applyFramework(framework.name, plan.context)}`), '');
 
-  if (citations.length === 0) {
+  // A follow-up the sources have nothing new for, after an answer that had something, is still answered in the light of it.
+  const carried =
+    citations.length === 0 && plan.followUp && plan.context.earlierAnswers.some((earlier) => /\[\d+\]/.test(earlier))
+      ? carryConversationOn(plan)
+      : undefined;
+  if (carried) lines.push(...carried.lines);
+  else if (citations.length === 0) {
     lines.push(
       "I couldn't find anything in the sources I draw on (Will Larson, Lara Hogan, Jack Danger and the team's notes on them) that speaks to this directly, so I won't guess at an answer.",
       '',
     );
   }
-  if (otherQuestions.length > 0) lines.push(`**Before I go further:** ${otherQuestions.join(' ')}`);
+  // With nothing new to quote, the one question that matters now is asked, if the plan has none of its own.
+  const extra = carried && otherQuestions.length === 0 && carried.question ? [carried.question] : [];
+  const asking = [...otherQuestions, ...extra];
+  if (asking.length > 0) lines.push(`**Before I go further:** ${asking.join(' ')}`);
   else if (citations.length === 0 && !challenge)
     lines.push(
       '**To help me look again:** which part of engineering leadership does this touch: people, organisation, strategy, quality or infrastructure?',
     );
-  const outcome = citations.length === 0 ? 'no_support' : refusal === 'decide_for_user' ? 'declined_decision' : 'answered';
+  const outcome = citations.length === 0 && !carried ? 'no_support' : refusal === 'decide_for_user' ? 'declined_decision' : 'answered';
   return {
     text: lines.join('\n').trim(),
     citations,
     outcome,
     refusal,
-    clarifyingQuestions: plan.clarifyingQuestions,
+    clarifyingQuestions: [...plan.clarifyingQuestions, ...extra],
     frameworks: named.map((framework) => framework.name),
   };
 }

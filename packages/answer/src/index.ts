@@ -3,6 +3,7 @@ export * from './citation-marker.js';
 export * from './persona-frameworks.js';
 export * from './detect-refusal.js';
 export * from './policy/index.js';
+export * from './meaning-relevance.js';
 export * from './select-sentences.js';
 export * from './apply-frameworks.js';
 export * from './split-sentences.js';

@@ -64,7 +64,9 @@ export const personaFrameworks: PersonaFramework[] = [
     author: 'Lara Hogan',
     summary: 'say out loud the dynamic in the room, including your own reaction',
     pattern: /naming what.?s happening/i,
-    mentions: /nam(e|ing) what|naming|tension|in the room/i,
+    // "Naming blockers" in a meeting's agenda is not the technique: naming speaks of it only with what is named.
+    mentions:
+      /nam(?:e|es|ed|ing) (?:what|it\b|the (?:tension|dynamic|elephant)|your (?:own )?(?:state|reaction|feelings?|emotions?))|tension|in the room/i,
   },
   {
     name: 'Sponsorship vs Mentorship',

@@ -143,3 +143,43 @@ describe('selectSentences: what the question is about', () => {
     expect(texts).toEqual(['Retrospectives go quiet when the same change is promised and never made.']);
   });
 });
+
+describe('selectSentences: by meaning as well as words', () => {
+  // Both share "feedback" with the question; only the second speaks to what it asks.
+  const passages = [
+    retrievedPassage(0, {
+      text: 'Engineers in meetings need explicit feedback weekly from their managers, or their growth slows down.',
+    }),
+    retrievedPassage(1, {
+      text: 'Give feedback about interruptions right after meetings, privately and with one concrete example.',
+    }),
+  ];
+  const question = 'How do I give feedback to an engineer who talks over people in meetings?';
+  /** A stand-in for the embedder: close to the question for the sentence about the meeting, far for the other. */
+  const meaning = (asked: string, texts: readonly string[]) =>
+    texts.map((text) => (asked === question ? (/interruptions/.test(text) ? 0.7 : 0.2) : text === asked ? 1 : 0.3));
+
+  it('quotes the sentence that speaks to the question first, where words alone would not', () => {
+    const byWords = selectSentences(question, passages, { max: 1 }).map((sentence) => sentence.text);
+    const byMeaning = selectSentences(question, passages, { max: 1, meaning }).map((sentence) => sentence.text);
+    expect(byWords[0]).toMatch(/^Engineers in meetings/);
+    expect(byMeaning[0]).toMatch(/^Give feedback about interruptions/);
+  });
+
+  it("admits a sentence close in meaning that shares fewer of the question's words", () => {
+    const few = [
+      retrievedPassage(0, {
+        text: 'Feedback on meetings and retrospectives works when the engineer hears an observation of the behaviour and its impact on the meeting.',
+      }),
+      retrievedPassage(1, {
+        text: 'Raise the interrupting with the engineer soon after it happens, one to one and in private, with a specific example and a clear request for change.',
+      }),
+    ];
+    const close = (_asked: string, texts: readonly string[]) => texts.map((text) => (/Raise the interrupting/.test(text) ? 0.8 : 0.5));
+    const asked = 'How do I give feedback on meetings to an engineer who keeps interrupting?';
+    const byWords = selectSentences(asked, few, { max: 2 }).map((sentence) => sentence.text);
+    const byMeaning = selectSentences(asked, few, { max: 2, meaning: close }).map((sentence) => sentence.text);
+    expect(byWords).toHaveLength(1);
+    expect(byMeaning).toHaveLength(2);
+  });
+});

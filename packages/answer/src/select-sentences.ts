@@ -1,5 +1,6 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/text';
+import { meaningRedundancy, meaningScores, meaningWeight, type MeaningSimilarity } from './meaning-relevance.js';
 import { carriesLinksOrMarkup } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
 import { isInstructionLike } from './verify-citations.js';
@@ -142,6 +143,12 @@ export interface SelectOptions {
   context?: string | undefined;
   /** Passages (by index) a previous answer quoted: their sentences come after the others'. */
   stale?: ReadonlySet<number> | undefined;
+  /**
+   * Closeness in meaning (the local semantic embedder's): a sentence is then chosen by what it
+   * says as well as by the words it shares with the question, and one that says what a pick
+   * already said in other words counts as redundant.
+   */
+  meaning?: MeaningSimilarity | undefined;
 }
 
 /**
@@ -199,23 +206,45 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
     return withHeading.size >= minimumOverlap;
   });
   // How well each sentence answers the question on its own; one far below the best is filler, not an answer.
-  const relevance = (candidate: QuotableSentence): number => {
+  const wordRelevance = (candidate: QuotableSentence): number => {
     const terms = new Set(candidate.terms);
     let gain = 0;
     for (const term of terms) gain += (rarity.get(term) ?? 0) * (alone(candidate, term) ? 0.3 : 1);
     const headingGain = questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)).length * 0.1;
     return gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
   };
-  const bestRelevance = Math.max(0, ...eligible.map(relevance));
-  const relevant = eligible.filter((candidate) => relevance(candidate) >= bestRelevance * minimumShareOfBest);
+  // Relevant enough to quote: by its words, or by its meaning with fewer of the question's words (what speaks to the
+  // question in other words).
+  const bestRelevance = Math.max(0, ...eligible.map(wordRelevance));
+  const closeness = meaningScores(
+    options.meaning,
+    question,
+    contextTerms.length > 0 ? options.context : undefined,
+    eligible.map((candidate) => candidate.text),
+  );
+  const meaningOf = new Map(eligible.map((candidate, index) => [candidate, closeness?.[index] ?? 0]));
+  const relevant = eligible.filter(
+    (candidate) =>
+      wordRelevance(candidate) >= bestRelevance * minimumShareOfBest ||
+      (meaningOf.get(candidate)! >= closeInMeaning && wordRelevance(candidate) >= bestRelevance * minimumShareInMeaning),
+  );
+  // What a sentence says counts beside the words it shares, and does not wane as the picks cover those words: one
+  // that shares the question's words but not what it asks ("feedback weekly" for feedback on interrupting) falls
+  // behind one that speaks to it.
+  const meaningGain = (candidate: QuotableSentence): number => meaningWeight * bestRelevance * meaningOf.get(candidate)!;
   const covered = new Map<string, number>();
   const chosen: SelectedSentence[] = [];
   const perPassage = new Map<number, number>();
   while (chosen.length < options.max) {
     let best: SelectedSentence | undefined;
-    for (const candidate of relevant) {
-      if (chosen.some((entry) => entry.text === candidate.text)) continue;
-      if ((perPassage.get(candidate.passageIndex) ?? 0) >= (options.perPassage ?? 2)) continue;
+    const repeats = meaningRedundancy(
+      closeness && options.meaning,
+      chosen.map((entry) => entry.text),
+      relevant.map((candidate) => candidate.text),
+    );
+    relevant.forEach((candidate, index) => {
+      if (chosen.some((entry) => entry.text === candidate.text)) return;
+      if ((perPassage.get(candidate.passageIndex) ?? 0) >= (options.perPassage ?? 2)) return;
       const terms = new Set(candidate.terms);
       let gain = 0;
       for (const term of terms) {
@@ -224,11 +253,12 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
         if (weight !== undefined) gain += (weight * (alone(candidate, term) ? 0.3 : 1)) / 2 ** (covered.get(term) ?? 0);
       }
       const headingGain = questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)).length * 0.1;
-      const redundancy = Math.max(0, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
+      const redundancy = Math.max(repeats[index]!, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
       const staleness = options.stale?.has(candidate.passageIndex) ? 0.3 : 0;
-      const score = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1) - redundancy - staleness;
+      const words = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
+      const score = words + meaningGain(candidate) - redundancy - staleness;
       if (!best || score > best.score) best = { ...candidate, score };
-    }
+    });
     if (!best || best.score <= 0) break;
     chosen.push(best);
     perPassage.set(best.passageIndex, (perPassage.get(best.passageIndex) ?? 0) + 1);
@@ -247,6 +277,9 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
 
 /** The least relevance a pick has, as a share of the most relevant sentence's. */
 const minimumShareOfBest = 0.55;
+/** The least a sentence close in meaning to the question (`closeInMeaning` of the closest) has. */
+const minimumShareInMeaning = 0.35;
+const closeInMeaning = 0.8;
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;

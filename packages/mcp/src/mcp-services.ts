@@ -75,6 +75,7 @@ export function mcpServicesFromRuntime(runtime: Runtime, options: { log?: McpLog
           contextTokens: config.chat.contextTokens,
           maxAnswerTokens: config.chat.maxTokens,
           maxQuestionChars,
+          meaningSimilarity: runtime.meaningSimilarity,
         }),
     },
     runner: runtime.runner,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
-import { createEmbedder, embedderForModel, SwitchingEmbedder, type Embedder } from '@cairn/embed';
+import { createEmbedder, embedderForModel, meaningSimilarity, SwitchingEmbedder, type Embedder } from '@cairn/embed';
 import {
   createCrawler,
   ensureDefaultSources,
@@ -44,6 +44,11 @@ export interface Runtime {
   rerankModel: ChatModel | undefined;
   /** The persona prompt (CAIRN_PERSONA_PATH, or the bundled one), when the entry point asked for answers. */
   persona: string | undefined;
+  /**
+   * How close in meaning a question is to each of some texts, with the local semantic model
+   * (undefined with another): extractive answers pick their sentences by it as well as by words.
+   */
+  meaningSimilarity: ReturnType<typeof meaningSimilarity>;
   /**
    * What writes the sentence situating each new passage in its page as it is ingested
    * (CAIRN_PASSAGE_CONTEXT=llm), over the chat model: the answers' or the rerank's when this
@@ -238,6 +243,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       chatModel,
       rerankModel,
       persona,
+      meaningSimilarity: meaningSimilarity(embedder),
       passageContext,
       runner,
       async close() {

@@ -21,6 +21,8 @@ export interface AskServiceOptions {
   maxAnswerTokens?: number | undefined;
   /** The longest question answered, in characters (the documented `limits.questionChars`). */
   maxQuestionChars: number;
+  /** Closeness in meaning for extractive sentence selection (`meaningSimilarity` of @cairn/embed). */
+  meaningSimilarity?: AnswerQuestionOptions['meaningSimilarity'];
 }
 
 /**
@@ -42,6 +44,7 @@ export class AskService {
       persona: options.persona,
       contextTokens: options.contextTokens,
       maxAnswerTokens: options.maxAnswerTokens,
+      meaningSimilarity: options.meaningSimilarity,
     };
   }
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { CairnConfig } from '@cairn/core';
 import { loadPersona, type ChatModel } from '@cairn/answer';
-import type { Embedder } from '@cairn/embed';
+import { meaningSimilarity, type Embedder } from '@cairn/embed';
 import type { InProcessRunner } from '@cairn/ingest';
 import type { Retriever } from '@cairn/retrieve';
 import { createRetriever } from '@cairn/runtime';
@@ -59,6 +59,8 @@ export const servicesPlugin = fp<ServiceDependencies>(
       contextTokens: config.chat.contextTokens,
       maxAnswerTokens: config.chat.maxTokens,
       maxQuestionChars: limits.questionChars,
+      // Extractive answers pick sentences by closeness in meaning too, with the local semantic model.
+      meaningSimilarity: meaningSimilarity(embedder),
     });
     app.decorate('cairn', { config, store, embedder, retriever, ask, runner, persona: persona ?? (await loadPersona(config.personaPath)) });
   },

@@ -33,6 +33,7 @@ export const askCommand = new Command('ask')
           contextTokens: config.chat.contextTokens,
           maxAnswerTokens: config.chat.maxTokens,
           maxQuestionChars,
+          meaningSimilarity: runtime.meaningSimilarity,
         },
         live ? { token: (text) => process.stderr.write(text) } : {},
       );

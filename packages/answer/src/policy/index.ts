@@ -4,7 +4,9 @@ export { classifyTopic, isFollowUp, askedDecision, topicLabels } from './classif
 export { recogniseAssumptions } from './recognise-assumptions.js';
 export { frameworksFor, frameworkCatalogue } from './frameworks-for.js';
 export { clarifyingQuestionsFor, openNeeds, topicNeeds } from './clarifying-questions-for.js';
-export { summarise, embedQuestion, discussedSubject, resolveReferences, ungrammaticalSummary } from './summarise.js';
+export { summarise, ungrammaticalSummary } from './summarise.js';
+export { embedQuestion } from './embed-question.js';
+export { discussedSubject, resolveReferences } from './discussed-subject.js';
 export { toSecondPerson } from './second-person.js';
 export { planAnswer } from './plan-answer.js';
 export { parseClarifyingTrailer, clarifyingTrailerStart, maxClarifyingQuestions, type ParsedTrailer } from './clarifying-trailer.js';

@@ -5,7 +5,8 @@ import { maxClarifyingQuestions } from './clarifying-trailer.js';
 import { frameworksFor } from './frameworks-for.js';
 import { describeContext, readContext } from './read-context.js';
 import { recogniseAssumptions } from './recognise-assumptions.js';
-import { discussedSubject, resolveReferences, summarise } from './summarise.js';
+import { discussedSubject, resolveReferences } from './discussed-subject.js';
+import { summarise } from './summarise.js';
 import { normaliseTyping, plain } from './text-tools.js';
 import type { AnswerPlan, Assumption, AssumptionKind, FrameworkSuggestion, Intent, PolicyRefusal, PolicyTurn } from './types.js';
 

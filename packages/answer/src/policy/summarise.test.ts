@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readContext } from './read-context.js';
-import { discussedSubject, embedQuestion, resolveReferences, summarise, ungrammaticalSummary } from './summarise.js';
+import { discussedSubject, resolveReferences } from './discussed-subject.js';
+import { embedQuestion } from './embed-question.js';
+import { summarise, ungrammaticalSummary } from './summarise.js';
 
 const first = (question: string): string => summarise(question, readContext([], question));
 

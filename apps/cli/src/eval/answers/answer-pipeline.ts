@@ -1,5 +1,6 @@
 import { answerInConversation, extractiveModel, maxQuestionChars, type AnswerInConversationOptions } from '@cairn/answer';
 import { loadConfig, localEmbeddingModel, type CairnConfig } from '@cairn/core';
+import { meaningSimilarity } from '@cairn/embed';
 import { createRetriever, openRuntime, type Runtime } from '@cairn/runtime';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '@cairn/testing';
 import type { AnswerPipeline } from './evaluate-answer-set.js';
@@ -71,6 +72,7 @@ export async function openAnswerPipeline(options: OpenAnswerPipelineOptions): Pr
       contextTokens: config.chat.contextTokens,
       maxAnswerTokens: config.chat.maxTokens,
       maxQuestionChars,
+      meaningSimilarity: meaningSimilarity(opened.embedder),
     };
     const fake = server;
     return {
