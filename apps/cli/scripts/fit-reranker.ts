@@ -40,6 +40,9 @@ interface Question {
   candidates: Candidate[];
 }
 
+/** Candidates per list in `cairn eval` (max(50, 4 × its k of 30)). */
+const evaluationCandidates = 120;
+
 const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, 'data-dir': { type: 'string', default: '.cairn' } } });
 const builtSets = existsSync(builtDevSetsDirectory) ? readdirSync(builtDevSetsDirectory) : [];
 const setNames = values.set ?? ['starter-notes', 'staffeng-excerpts', ...builtSets];
@@ -59,6 +62,8 @@ async function collect(set: DevSet): Promise<Question[]> {
       const { results } = await retriever.retrieve(question.question, {
         k: rerankDepth,
         perDocument: rerankDepth,
+        // As many candidates per list as `cairn eval` takes (evaluateRetrieval: k 30), so the fused figures agree.
+        candidates: evaluationCandidates,
         filters: { sources: [sourceName] },
       });
       const features = reranker.features(question.question, results);

@@ -18,5 +18,18 @@ export interface Embedder {
   /** Embeds passages; returns one unit-length vector per text, in order. */
   embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<EmbeddingVector[]>;
   /** Embeds a search query. */
-  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<EmbeddingVector>;
+  embedQuery(text: string, options?: EmbedQueryOptions): Promise<EmbeddingVector>;
+}
+
+export interface EmbedQueryOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * How much each term of the query counts against the others (a factor on the weight the
+   * embedder gives it), by the term as keyword search spells it (`analyzeText`: normalised
+   * and stemmed). Retrieval passes the corpus's inverse document frequency here, so that
+   * words every page of the corpus uses ("engineer" in a corpus about engineers) weigh less
+   * in the query. Embedders that weigh words themselves (the local ones) apply it; a remote
+   * model ignores it.
+   */
+  termWeight?: ((term: string) => number) | undefined;
 }

@@ -1,5 +1,5 @@
 import type { EmbeddingVector, VectorType } from '@cairn/core';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbedQueryOptions } from './embedder.js';
 
 /**
  * An embedder that delegates to another and can be switched in one step: search holds it
@@ -28,7 +28,7 @@ export class SwitchingEmbedder implements Embedder {
     return this.current.embedDocuments(texts, options);
   }
 
-  embedQuery(text: string, options?: { signal?: AbortSignal }): Promise<EmbeddingVector> {
+  embedQuery(text: string, options?: EmbedQueryOptions): Promise<EmbeddingVector> {
     return this.current.embedQuery(text, options);
   }
 }

@@ -78,6 +78,26 @@ describe('LocalSemanticEmbedder (the real word vectors)', () => {
     expect(vector.indices).toEqual([...vector.indices].sort((x, y) => x - y));
   });
 
+  it('weighs a query term by termWeight in both parts, and a weight of 1 everywhere changes nothing', async () => {
+    const attrition = embedder.embedSparse('attrition');
+    const onboarding = embedder.embedSparse('onboarding');
+    const question = 'attrition onboarding';
+    const plain = await embedder.embedQuery(question);
+    expect(await embedder.embedQuery(question, { termWeight: () => 1 })).toEqual(plain);
+    // The term as keyword search spells it (stemmed): onboarding → onboard.
+    const weighted = await embedder.embedQuery(question, { termWeight: (term) => (term === 'onboard' ? 0.05 : 1) });
+    expect(cosine(weighted, attrition)).toBeGreaterThan(cosine(plain, attrition) + 0.1);
+    expect(cosine(weighted, onboarding)).toBeLessThan(cosine(plain, onboarding) - 0.1);
+    // The meaning part follows the same weights.
+    const meaningPart = (vector: SparseEmbedding) => vector.values.slice(0, vector.indices.filter((index) => index < 100).length);
+    const dot = (a: number[], b: number[]) => a.reduce((sum, value, index) => sum + value * b[index]!, 0);
+    const unit = (values: number[]) => values.map((value) => value / Math.hypot(...values));
+    const weightedMeaning = unit(meaningPart(weighted as SparseEmbedding));
+    const plainMeaning = unit(meaningPart(plain as SparseEmbedding));
+    const attritionMeaning = unit(meaningPart(attrition));
+    expect(dot(weightedMeaning, attritionMeaning)).toBeGreaterThan(dot(plainMeaning, attritionMeaning) + 0.05);
+  });
+
   it('offers meaning similarity only for itself', () => {
     expect(meaningSimilarity(new LocalHashEmbedder())).toBeUndefined();
     expect(meaningSimilarity(embedder)).toBeTypeOf('function');

@@ -27,4 +27,17 @@ describe('rankPages', () => {
     expect(pages.get('b')!.rank).toBe(1);
     expect(pages.get('a')!.score).toBeCloseTo(0.5 / 61, 10);
   });
+
+  it('normalises by page length when told the length of each page in passages', () => {
+    // The long page has more passages near the top, as any long page does; per passage it has less.
+    const list = ['long#1', 'short#1', 'long#2', 'long#3', 'short#2'];
+    const lengths: Record<string, number> = { long: 30, short: 3 };
+    expect(rankPages([list], page).get('long')!.rank).toBe(1);
+    const normalised = rankPages([list], page, { lengthOf: (id) => lengths[id], lengthExponent: 0.3 });
+    expect(normalised.get('short')!.rank).toBe(1);
+    expect(normalised.get('short')!.score).toBeCloseTo((1 / 62 + 1 / 65) / 3 ** 0.3, 10);
+    // A page of unknown length counts as one passage long; exponent 0 leaves the sums as they are.
+    expect(rankPages([list], page, { lengthOf: () => undefined, lengthExponent: 0.3 }).get('long')!.rank).toBe(1);
+    expect(rankPages([list], page, { lengthOf: (id) => lengths[id], lengthExponent: 0 }).get('long')!.rank).toBe(1);
+  });
 });

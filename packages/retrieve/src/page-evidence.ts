@@ -4,11 +4,22 @@
  * its best `passagesPerPage` passages in that list (weighted as the list is in fusion);
  * pages are ranked by the sum. Counting only a few passages keeps a long page from winning
  * on length alone (every interview transcript has some passage near any question).
+ *
+ * With `lengthOf` (the page's length in passages) and `lengthExponent`, the sum is divided by
+ * length^exponent, as BM25 normalises a term's frequency by a document's length: a page of
+ * thirty passages has ten times the chances of a page of three to have some passages near any
+ * question, so the same credit says less about it.
  */
 export function rankPages<Item>(
   lists: readonly (readonly Item[])[],
   pageOf: (item: Item) => string,
-  options: { weights?: readonly number[]; k?: number; passagesPerPage?: number } = {},
+  options: {
+    weights?: readonly number[];
+    k?: number;
+    passagesPerPage?: number;
+    lengthOf?: (page: string) => number | undefined;
+    lengthExponent?: number;
+  } = {},
 ): Map<string, { rank: number; score: number }> {
   const k = options.k ?? 60;
   const perPage = options.passagesPerPage ?? 3;
@@ -23,6 +34,10 @@ export function rankPages<Item>(
       scores.set(page, (scores.get(page) ?? 0) + (options.weights?.[listIndex] ?? 1) / (k + position + 1));
     });
   });
+  const exponent = options.lengthExponent ?? 0;
+  if (exponent !== 0 && options.lengthOf) {
+    for (const [page, score] of scores) scores.set(page, score / Math.max(options.lengthOf(page) ?? 1, 1) ** exponent);
+  }
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   return new Map(ranked.map(([page, score], index) => [page, { rank: index + 1, score }]));
 }

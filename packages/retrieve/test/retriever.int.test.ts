@@ -4,7 +4,15 @@ import { LocalHashEmbedder } from '@cairn/embed';
 import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { keywordWeights } from '@cairn/text';
-import { FeatureReranker, fittedRerankWeights, Retriever, type ListStatements, type Reranker } from '../src/index.js';
+import {
+  CorpusTermWeights,
+  defaultTuning,
+  FeatureReranker,
+  fittedRerankWeights,
+  Retriever,
+  type ListStatements,
+  type Reranker,
+} from '../src/index.js';
 
 const embedder = new LocalHashEmbedder();
 
@@ -194,6 +202,44 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
         );
         expect(one!.results).toEqual(two!.results);
       }
+  });
+
+  it("weighs the query's terms by their rarity in the corpus, and gives the weights to the embedder", async () => {
+    const weigh = await new CorpusTermWeights(store.database, 0.5).weigher();
+    // "feedback" is in most passages; "sponsor" in one.
+    expect(weigh('feedback')).toBeGreaterThan(0);
+    expect(weigh('feedback')).toBeLessThan(weigh('sponsor'));
+    const asked: ((term: string) => number)[] = [];
+    const watching = Object.assign(Object.create(embedder) as typeof embedder, {
+      embedQuery: (text: string, options?: { termWeight?: (term: string) => number }) => {
+        if (options?.termWeight) asked.push(options.termWeight);
+        return embedder.embedQuery(text);
+      },
+    });
+    await new Retriever(store, watching).retrieve('feedback from sponsors', { k: 3 });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!('sponsor')).toBeCloseTo(weigh('sponsor'), 10);
+    // Exponent 0: the query is embedded as it is.
+    await new Retriever(store, watching, 'hybrid', { tuning: { ...defaultTuning, queryTermExponent: 0 } }).retrieve('feedback', { k: 3 });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('normalises page evidence by page length: a long page needs more of its passages near the question', async () => {
+    // "feedback" has four passages on the feedback page and one on each of two short pages.
+    const ranked = async (pageLengthExponent: number) => {
+      const tuning = { ...defaultTuning, pageLengthExponent };
+      const { results } = await new Retriever(store, embedder, 'hybrid', { tuning }).retrieve('feedback loops mentors', {
+        k: 6,
+        perDocument: 6,
+      });
+      return new Map(results.map((result) => [result.title, result.ranks.page!]));
+    };
+    const counted = await ranked(0);
+    const normalised = await ranked(1);
+    expect(normalised.get('feedback')!).toBeGreaterThanOrEqual(counted.get('feedback')!);
+    expect(Math.min(normalised.get('sizing')!, normalised.get('sponsorship')!)).toBeLessThanOrEqual(
+      Math.min(counted.get('sizing')!, counted.get('sponsorship')!),
+    );
   });
 
   it('sends the lists as one statement on PGlite with a local model, as two otherwise', () => {

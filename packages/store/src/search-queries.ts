@@ -163,6 +163,21 @@ export function candidateListsQuery(
   };
 }
 
+/**
+ * How many passages each of the given documents has (`documentId`, `chunks`): the length of a
+ * page in passages, which page-level evidence normalises by (see rankPages). Reads the
+ * `(document_id, ordinal)` unique index only.
+ */
+export function pageLengthsQuery(documentIds: readonly string[]): SqlStatement {
+  return {
+    sql: `select c.document_id as "documentId", count(*)::int as chunks
+       from chunks c
+       where c.document_id = any($1::uuid[])
+       group by c.document_id`,
+    params: [documentIds],
+  };
+}
+
 /** The text and citation fields of the given chunks, of active documents only (in no particular order). */
 export function passagesQuery(chunkIds: readonly string[]): SqlStatement {
   return {

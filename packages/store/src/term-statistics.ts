@@ -30,6 +30,11 @@ export const statisticsFingerprint = `(select concat_ws('/', pg_stat_get_analyze
     (select reltuples from pg_class where oid = 'chunks'::regclass))
   from pg_class k where k.oid = 'keyword_postings'::regclass)`;
 
+/** Reads only the fingerprint (one row, `fingerprint`): whether statistics read before still hold. */
+export function termStatisticsFingerprintQuery(): SqlStatement {
+  return { sql: `select ${statisticsFingerprint} as fingerprint`, params: [] };
+}
+
 /** Reads the statistics: one row, with nulls for the term statistics before the postings are analysed. */
 export function termStatisticsQuery(): SqlStatement {
   return {

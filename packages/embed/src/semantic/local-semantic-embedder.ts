@@ -1,7 +1,7 @@
 import { sparseEmbedding, type EmbeddingVector, type SparseEmbedding, type VectorType } from '@cairn/core';
 import { normalizeText, stopwords } from '@cairn/text';
 import { stemmer } from 'stemmer';
-import type { Embedder } from '../embedder.js';
+import type { Embedder, EmbedQueryOptions } from '../embedder.js';
 import { lexicalFeatures } from '../lexical-features.js';
 import { fnv1a, LocalHashEmbedder } from '../local-hash-embedder.js';
 import { WordVectorTable, wordVectorCacheFile } from './word-vector-table.js';
@@ -72,6 +72,9 @@ const spelledOut = new Map<string, string[]>([
 
 const wordPattern = /[a-z0-9]+(?:[-&'.][a-z0-9]+)*/g;
 
+/** A factor on the weight of a query's term, by its stem (EmbedQueryOptions.termWeight). */
+type TermWeight = (term: string) => number;
+
 /**
  * A semantic embedder that needs no network: pretrained word vectors (see WordVectorTable)
  * averaged over a passage with smooth inverse frequency weights (Arora, Liang and Ma,
@@ -126,24 +129,25 @@ export class LocalSemanticEmbedder implements Embedder {
     return texts.map((text) => this.embed(text));
   }
 
-  async embedQuery(text: string): Promise<EmbeddingVector> {
-    return this.embed(text);
+  /** A query as a passage is embedded, each of its terms' weights times `termWeight` of the term (both parts). */
+  async embedQuery(text: string, options?: EmbedQueryOptions): Promise<EmbeddingVector> {
+    return this.embed(text, options?.termWeight);
   }
 
-  embed(text: string): EmbeddingVector {
-    return this.vectorType === 'sparsevec' ? this.embedSparse(text) : this.embedDense(text);
+  embed(text: string, termWeight?: TermWeight): EmbeddingVector {
+    return this.vectorType === 'sparsevec' ? this.embedSparse(text, termWeight) : this.embedDense(text, termWeight);
   }
 
   /**
    * v2: the meaning part at indices 0 to 99, then each lexical feature (term or trigram,
    * weighted as in rarityWeights, square-rooted) at its own index, from FNV-1a over the feature.
    */
-  embedSparse(text: string): SparseEmbedding {
-    const meaning = this.meaning(text);
+  embedSparse(text: string, termWeight?: TermWeight): SparseEmbedding {
+    const meaning = this.meaning(text, termWeight);
     const meaningNorm = Math.sqrt(meaning.reduce((sum, value) => sum + value * value, 0));
     const entries = new Map<number, number>();
     if (meaningNorm > 0) meaning.forEach((value, index) => entries.set(index, (this.semanticScale * value) / meaningNorm));
-    const features = [...lexicalFeatures(this.rarityWeights(text), this.settings.characterGramWeight)]
+    const features = [...lexicalFeatures(this.rarityWeights(text, termWeight), this.settings.characterGramWeight)]
       .map(([feature, weight]) => [feature, Math.sqrt(weight)] as const)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, this.settings.maxLexicalEntries);
@@ -161,9 +165,9 @@ export class LocalSemanticEmbedder implements Embedder {
   }
 
   /** v1: the meaning part, then the lexical features folded into 1,024 signed buckets. */
-  embedDense(text: string): number[] {
-    const meaning = this.meaning(text);
-    const words = this.rarityWeightedWords(text);
+  embedDense(text: string, termWeight?: TermWeight): number[] {
+    const meaning = this.meaning(text, termWeight);
+    const words = this.rarityWeightedWords(text, termWeight);
     const vector = new Array<number>(this.dimensions);
     const meaningNorm = Math.sqrt(meaning.reduce((sum, value) => sum + value * value, 0));
     for (let index = 0; index < meaning.length; index += 1) {
@@ -182,13 +186,16 @@ export class LocalSemanticEmbedder implements Embedder {
    * no corpus: "attrition" outweighs "team"; folded into its 1,024 signed buckets. v2 has
    * no folded part: embedSparse keeps each feature at its own index.
    */
-  rarityWeightedWords(text: string): number[] {
+  rarityWeightedWords(text: string, termWeight?: TermWeight): number[] {
     if (!this.foldedLexical) throw new TypeError(`${this.model} keeps each lexical feature at its own index: use embedSparse`);
-    return this.foldedLexical.embedWeighted(this.rarityWeights(text));
+    return this.foldedLexical.embedWeighted(this.rarityWeights(text, termWeight));
   }
 
-  /** Each stemmed term of a text with its weight: the sum of its words' rarities, log(1 + rank / 100). */
-  rarityWeights(text: string): Map<string, number> {
+  /**
+   * Each stemmed term of a text with its weight: the sum of its words' rarities, log(1 + rank / 100)
+   * (times `termWeight` of the term, for a query).
+   */
+  rarityWeights(text: string, termWeight?: TermWeight): Map<string, number> {
     const weights = new Map<string, number>();
     for (const match of normalizeText(text).matchAll(wordPattern)) {
       const word = match[0].replace(/'s$/, '').replaceAll("'", '');
@@ -198,14 +205,16 @@ export class LocalSemanticEmbedder implements Embedder {
       const term = word.length > 40 ? word.slice(0, 40) : stemmer(word);
       weights.set(term, (weights.get(term) ?? 0) + rarity);
     }
+    if (termWeight) for (const [term, weight] of weights) weights.set(term, weight * termWeight(term));
     return weights;
   }
 
-  /** The SIF-weighted sum of the text's word vectors. */
-  meaning(text: string): Float64Array {
+  /** The SIF-weighted sum of the text's word vectors (each word's weight times `termWeight` of its stem, for a query). */
+  meaning(text: string, termWeight?: TermWeight): Float64Array {
     const sum = new Float64Array(this.table.dimensions);
     for (const word of this.words(text)) {
-      for (const entry of this.ranksOf(word)) this.table.addTo(sum, entry.rank, entry.weight * this.weight(entry.rank));
+      const factor = termWeight ? termWeight(stemmer(word)) : 1;
+      for (const entry of this.ranksOf(word)) this.table.addTo(sum, entry.rank, factor * entry.weight * this.weight(entry.rank));
     }
     return sum;
   }
