@@ -26,7 +26,4 @@ export * from './runs/in-process-runner.js';
 export * from './runs/run-ledger.js';
 export * from './extract/extract-article.js';
 export * from './extract/normalize-url.js';
-export * from './queue/job-catalog.js';
-export * from './queue/queue-runner.js';
-export * from './queue/ingest-worker.js';
 export * from './reembed/reembed-chunks.js';

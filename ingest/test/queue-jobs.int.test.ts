@@ -13,7 +13,8 @@ import {
   type FixtureSite,
   type TestDatabase,
 } from '@cairn/testing';
-import { createCrawler, ingestQueueName, jobIdFor, loadStarterCorpus, QueueRunner, startIngestWorker, type Crawler } from '../src/index.js';
+import { createCrawler, loadStarterCorpus, type Crawler } from '../src/index.js';
+import { ingestQueueName, jobIdFor, QueueRunner, startIngestWorker } from '../src/queue/index.js';
 
 const finished = (store: Store, runId: string) =>
   waitFor(

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { Store, type SourceRecord } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl, waitFor, type FixtureSite, type TestDatabase } from '@cairn/testing';
-import { createCrawler, ingestQueueName, QueueRunner, runCrawl, startIngestWorker, type Crawler } from '../src/index.js';
+import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
+import { ingestQueueName, QueueRunner, startIngestWorker } from '../src/queue/index.js';
 
 const cli = fileURLToPath(new URL('../../apps/cli/bin/cairn.js', import.meta.url));
 

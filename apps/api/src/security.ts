@@ -3,7 +3,6 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { once } from 'node:events';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
 import type { FastifyRequest } from 'fastify';
 import { CairnError, type CairnConfig } from '@cairn/core';
 import { callsTool } from '@cairn/mcp/calls-tool';
@@ -51,7 +50,13 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
     await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false, maxAge: 600 });
 
     const redis = config.redisUrl
-      ? new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false })
+      ? // ioredis is loaded only where Redis is configured: the embedded default never needs it.
+        new (await import('ioredis')).Redis(config.redisUrl, {
+          connectTimeout: 1000,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          lazyConnect: false,
+        })
       : undefined;
     if (redis) {
       redis.on('error', (error) => app.log.warn({ err: error }, 'rate-limit store (Redis) error'));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as ioredis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { HostScheduler, type HostGate } from './host-scheduler.js';
 
 // Holds the host for `delay` more milliseconds after a request ends, if the holder is still
@@ -50,7 +52,10 @@ export class SharedHostScheduler implements HostGate {
   constructor(redisUrl: string, options: SharedHostSchedulerOptions = {}) {
     // While Redis is away, commands wait for it (the crawl pauses) rather than fail the crawl;
     // reconnect at least once a second, so that a crawl resumes soon after Redis returns.
-    this.redis = new Redis(redisUrl, {
+    // ioredis is loaded here, when a crawl shares its politeness through Redis, not by every
+    // process that imports the crawler (the embedded default never needs it).
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof ioredis;
+    this.redis = new RedisClient(redisUrl, {
       maxRetriesPerRequest: null,
       lazyConnect: true,
       retryStrategy: (attempt) => Math.min(attempt * 100, 1000),

@@ -9,12 +9,12 @@ import {
   InProcessRunner,
   loadStarterCorpus,
   prepareEmbeddingModel,
-  QueueRunner,
   reembedChunks,
   type Crawler,
   type PassageContextWriter,
 } from '@cairn/ingest';
 import { LlmPassageContextWriter, loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
+import type { QueueRunner } from '@cairn/ingest/queue';
 import { pgliteDirectory, Store } from '@cairn/store';
 import { findStarterSnapshot, moveSnapshotClock } from './starter-snapshot.js';
 
@@ -171,7 +171,10 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     const queued = Boolean(config.redisUrl && config.databaseUrl);
     if (config.redisUrl && !config.databaseUrl)
       log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
-    const queue = queued ? new QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix }) : undefined;
+    // BullMQ (and ioredis) are loaded only for the queue: the embedded default never needs them.
+    const queue = queued
+      ? new (await import('@cairn/ingest/queue')).QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix })
+      : undefined;
     const stopReembedding = new AbortController();
     let reembedding: Promise<void> | undefined;
     if (active && active.id !== embedder.model) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import { createTestDatabase, startFakeOpenAIServer, testRedisUrl } from '@cairn/testing';
-import { ingestQueueName, startIngestWorker } from '@cairn/ingest';
+import { ingestQueueName, startIngestWorker } from '@cairn/ingest/queue';
 import { openRuntime } from '../src/index.js';
 
 describe('changing EMBEDDING_MODEL', () => {

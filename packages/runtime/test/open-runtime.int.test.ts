@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@cairn/core';
-import { ingestQueueName, startIngestWorker } from '@cairn/ingest';
+import { ingestQueueName, startIngestWorker } from '@cairn/ingest/queue';
 import {
   createTestDatabase,
   startFakeOpenAIServer,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { openRuntime } from '@cairn/runtime';
 import { embedderForModel } from '@cairn/embed';
-import { QueueRunner, startIngestWorker } from '@cairn/ingest';
+import { QueueRunner, startIngestWorker } from '@cairn/ingest/queue';
 
 export const workerCommand = new Command('worker')
   .description("Process ingestion jobs from the BullMQ queue (needs REDIS_URL); keeps the sources' schedules in the queue")
