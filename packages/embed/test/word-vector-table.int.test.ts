@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WordVectorTable, wordVectorCacheFile } from '../src/index.js';
+
+const temporary = () => mkdtempSync(join(tmpdir(), 'cairn-vocabulary-'));
+
+/** The words of a cache file as the table read them before it held them compactly. */
+function wordsOfFile(file: string): string[] {
+  const bytes = readFileSync(file);
+  return bytes.toString('utf8', 20, 20 + bytes.readUInt32LE(16)).split('\n');
+}
+
+/** The lookup and prefix search of a string[] sorted alphabetically, as the table did them. */
+function naiveTable(words: readonly string[]) {
+  const indexByWord = new Map<string, number>();
+  words.forEach((word, index) => {
+    if (!indexByWord.has(word)) indexByWord.set(word, index);
+  });
+  const sorted = Int32Array.from(words.keys()).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : a - b));
+  return {
+    rank: (word: string) => indexByWord.get(word) ?? -1,
+    completions(prefix: string, limit: number, scan = 2000): number[] {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (words[sorted[middle]!]! < prefix) low = middle + 1;
+        else high = middle;
+      }
+      const found: number[] = [];
+      for (let position = low; position < sorted.length && words[sorted[position]!]!.startsWith(prefix); position += 1) {
+        if (position - low >= scan) return [];
+        found.push(sorted[position]!);
+      }
+      return found.sort((a, b) => a - b).slice(0, limit);
+    },
+  };
+}
+
+describe('WordVectorTable vocabulary (held compactly) against a string[] and a Map', () => {
+  it('finds every word of the real table at its rank, and completes prefixes as before', async () => {
+    const file = wordVectorCacheFile(temporary())!;
+    const table = await WordVectorTable.open(file);
+    const words = wordsOfFile(file);
+    const naive = naiveTable(words);
+    expect(table.size).toBe(words.length);
+    words.forEach((word, index) => {
+      if (table.rank(word) !== naive.rank(word)) expect([word, index, table.rank(word)]).toEqual([word, index, naive.rank(word)]);
+    });
+    for (const absent of ['reorganiz', 'zzzzzzzzzz', 'café', 'über', '\uD800', '']) expect(table.rank(absent)).toBe(naive.rank(absent));
+    const prefixes = new Set(['reorg', 'reorganiz', 'compensat', 'mentorsh', 'ab', 'zzzz', '€', '’', '\uFFFD', '😀', 'é']);
+    for (let index = 0; index < words.length; index += 997) {
+      for (const length of [2, 4, 5, 7]) prefixes.add(words[index]!.slice(0, length));
+    }
+    for (const prefix of prefixes) {
+      expect(table.completions(prefix, 3), JSON.stringify(prefix)).toEqual(naive.completions(prefix, 3));
+      expect(table.completions(prefix, 10, 50), JSON.stringify(prefix)).toEqual(naive.completions(prefix, 10, 50));
+    }
+  }, 120_000);
+
+  it('keeps non-ASCII words through the build and the cache file', async () => {
+    const special = ['café', 'zürich', '日本語', '\uE000private', '😀', '😀smile', '𝒳', '€', 'ﬁle', 'naïve'];
+    const words = Array.from({ length: 1200 }, (_, index) => (index % 100 === 0 ? special[index / 100] : undefined) ?? `word${index}`);
+    const directory = join(temporary(), 'node_modules', 'fake-vectors');
+    mkdirSync(directory, { recursive: true });
+    const source = join(directory, 'vectors.json');
+    const vectors = Object.fromEntries(words.map((word, index) => [word, [Math.sin(index), Math.cos(index), (index % 7) - 3, 1, index]]));
+    writeFileSync(source, JSON.stringify({ precision: 8, words, vectors, unkVector: [0, 0, 0] }));
+    const file = join(temporary(), 'table.bin');
+    const table = await WordVectorTable.open(file, source);
+    const stored = wordsOfFile(file);
+    const naive = naiveTable(stored);
+    expect(table.size).toBe(1200);
+    expect(table.rank('café')).toBe(0);
+    expect(table.rank('😀')).toBe(400);
+    expect(table.rank('𝒳')).toBe(600);
+    expect(table.rank('cafe')).toBe(-1);
+    for (const word of [...stored, ...special.map((word) => word.slice(0, 2))]) expect(table.rank(word)).toBe(naive.rank(word));
+    for (const prefix of ['caf', 'zü', '日本', '\uE000', '😀', '\uD83D', '\uD835', 'ﬁ', 'n', 'word1', '']) {
+      expect(table.completions(prefix, 5), JSON.stringify(prefix)).toEqual(naive.completions(prefix, 5));
+    }
+  });
+});
