@@ -212,14 +212,18 @@ for (const runtime of runtimes) {
         }
         const queries = corpus.queries(Math.max(plan.recallQueries, plan.filteredQueries, 65));
         const search = await compareSearch(database, corpus, queries, { rounds: plan.rounds, warmUp: plan.warmUp });
+        // Judged against the faster of LangChain as shipped and LangChain tuned: a target is met
+        // only if it holds against both.
         const latency = search.cairn.p50 / search.langchain.p50;
-        const incomplete = search.fullResults.cairn < search.fullResults.rounds || search.fullResults.langchain < search.fullResults.rounds;
+        const latencyTuned = search.cairn.p50 / search.langchainTuned.p50;
+        const full = search.fullResults;
+        const incomplete = [full.cairn, full.langchain, full.langchainTuned].some((rounds) => rounds < full.rounds);
         add({
           section: 1,
           label: `search latency · ${tag}`,
-          figure: `Cairn p50 ${ms(search.cairn.p50)}, p95 ${ms(search.cairn.p95)}; LangChain p50 ${ms(search.langchain.p50)}, p95 ${ms(search.langchain.p95)}; p50 ${ratio(latency)}${incomplete ? ` (k rows: Cairn ${search.fullResults.cairn}, LangChain ${search.fullResults.langchain} of ${search.fullResults.rounds})` : ''}`,
-          target: '≤ 1.0× LangChain p50',
-          status: statusOf(latency <= 1),
+          figure: `Cairn p50 ${ms(search.cairn.p50)}, p95 ${ms(search.cairn.p95)}; LangChain default p50 ${ms(search.langchain.p50)}, p95 ${ms(search.langchain.p95)} (${search.langchain.plan}), ${ratio(latency)}; LangChain tuned p50 ${ms(search.langchainTuned.p50)}, p95 ${ms(search.langchainTuned.p95)} (${search.langchainTuned.plan}), ${ratio(latencyTuned)}${incomplete ? ` (k rows: Cairn ${full.cairn}, LangChain ${full.langchain}, tuned ${full.langchainTuned} of ${full.rounds})` : ''}`,
+          target: '≤ 1.0× LangChain p50 (default and tuned)',
+          status: statusOf(latency <= 1 && latencyTuned <= 1),
         });
         const bytes = search.cairn.bytes / search.langchain.bytes;
         add({

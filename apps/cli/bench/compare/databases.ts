@@ -5,6 +5,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { Store, vectorSessionSettings } from '@cairn/store';
+import { langchainTuning } from './langchain.js';
 import { createTestDatabase, testDatabaseUrl } from '@cairn/testing';
 
 export type Runtime = 'postgres' | 'pglite';
@@ -22,8 +23,11 @@ export interface BenchDatabase {
   connectionString: string;
   /** The environment that points `cairn serve` at this database. */
   serveEnvironment: Record<string, string>;
-  /** PGlite has one session for everyone: put LangChain's defaults (ef_search 40, no iterative scan) in force. */
-  langchainSession(): Promise<void>;
+  /**
+   * PGlite has one session for everyone: put LangChain's defaults (ef_search 40, no iterative
+   * scan) in force, or with `tuned` its tuning (langchainTuning).
+   */
+  langchainSession(tuned?: boolean): Promise<void>;
   /** ...and Cairn's settings back (see vectorSessionSettings). No-ops on server Postgres, where each pool has its own sessions. */
   cairnSession(): Promise<void>;
   /** Closes the store (and the socket) but keeps the data, so that another process can open it. */
@@ -32,9 +36,12 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** The PGlite instance inside the Store's PgliteDatabase (not exported: the bench serves it over a socket). */
+/**
+ * The PGlite instance inside the Store's PgliteDatabase, opened in this thread (not exported:
+ * the bench serves it over a socket to LangChain and to byte counting).
+ */
 function pgliteOf(store: Store): PGlite {
-  const client = (store.database as unknown as { client?: PGlite }).client;
+  const client = (store.database as unknown as { connection?: { client?: PGlite } }).connection?.client;
   if (!client || typeof client.execProtocolRaw !== 'function') throw new Error('cannot reach the PGlite instance of the store');
   return client;
 }
@@ -71,7 +78,8 @@ export async function openBenchDatabase(runtime: Runtime): Promise<BenchDatabase
     };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-pglite-'));
-  const store = await Store.open({ dataDir });
+  // In this thread, not its own (the server's default): the socket server needs the PGlite instance.
+  const store = await Store.open({ dataDir, pgliteThread: false });
   const pglite = pgliteOf(store);
   await pglite.exec(`set maintenance_work_mem = '1GB'`);
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 50 });
@@ -88,11 +96,11 @@ export async function openBenchDatabase(runtime: Runtime): Promise<BenchDatabase
     store,
     connectionString: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
     serveEnvironment: { CAIRN_DATA_DIR: dataDir },
-    async langchainSession() {
-      await pglite.exec('reset hnsw.iterative_scan; reset hnsw.ef_search;');
+    async langchainSession(tuned = false) {
+      await pglite.exec(tuned ? langchainTuning : 'reset hnsw.iterative_scan; reset hnsw.ef_search; reset enable_seqscan;');
     },
     async cairnSession() {
-      await pglite.exec(vectorSessionSettings);
+      await pglite.exec(`reset enable_seqscan; ${vectorSessionSettings}`);
     },
     closeStore,
     async drop() {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { denseSearchQuery, type SearchHit } from '@cairn/store';
 import { sourceName, type BenchCorpus } from './corpus.js';
 import type { BenchDatabase } from './databases.js';
-import { openLangChainStore } from './langchain.js';
+import { langchainTuning, openLangChainStore, planOfLastSearch } from './langchain.js';
 import { mean, percentile, timed } from './stats.js';
 
 export const k = 10;
@@ -12,9 +12,12 @@ export const filterSource = sourceName(3);
 
 export interface SearchComparison {
   cairn: { p50: number; p95: number; bytes: number };
-  langchain: { p50: number; p95: number; bytes: number };
-  /** Rounds in which each returned k rows (a sanity check: both should, unfiltered). */
-  fullResults: { cairn: number; langchain: number; rounds: number };
+  /** LangChain as its users get it by default, with the plan its search got. */
+  langchain: { p50: number; p95: number; bytes: number; plan: string };
+  /** LangChain tuned as pgvector's documentation allows (langchainTuning), with its plan. */
+  langchainTuned: { p50: number; p95: number; plan: string };
+  /** Rounds in which each returned k rows (a sanity check: all should, unfiltered). */
+  fullResults: { cairn: number; langchain: number; langchainTuned: number; rounds: number };
 }
 
 export interface IndexQuality {
@@ -61,9 +64,12 @@ export async function compareSearch(
   options: { rounds: number; warmUp: number },
 ): Promise<SearchComparison> {
   const langchain = await openLangChainStore(database.connectionString, corpus.dimensions, { initialize: false });
+  const tuned = await openLangChainStore(database.connectionString, corpus.dimensions, { initialize: false, tuned: true });
   const cairnTimes: number[] = [];
   const langchainTimes: number[] = [];
-  const fullResults = { cairn: 0, langchain: 0, rounds: 0 };
+  const tunedTimes: number[] = [];
+  const fullResults = { cairn: 0, langchain: 0, langchainTuned: 0, rounds: 0 };
+  let plans: { langchain: string; langchainTuned: string } | undefined;
   try {
     for (let round = 0; round < options.rounds + options.warmUp; round += 1) {
       const vector = queries[round % queries.length]!;
@@ -71,21 +77,34 @@ export async function compareSearch(
       const cairn = await timed(() => cairnSearch(database, corpus, vector));
       await database.langchainSession();
       const other = await timed(() => langchain.store.similaritySearchVectorWithScore(vector, k));
+      await database.langchainSession(true);
+      const otherTuned = await timed(() => tuned.store.similaritySearchVectorWithScore(vector, k));
       if (round < options.warmUp) continue;
       cairnTimes.push(cairn.ms);
       langchainTimes.push(other.ms);
+      tunedTimes.push(otherTuned.ms);
       fullResults.rounds += 1;
       if (cairn.value.length === k) fullResults.cairn += 1;
       if (other.value.length === k) fullResults.langchain += 1;
+      if (otherTuned.value.length === k) fullResults.langchainTuned += 1;
     }
+    await database.langchainSession();
+    plans = { langchain: await planOfLastSearch(langchain, undefined), langchainTuned: await planOfLastSearch(tuned, langchainTuning) };
   } finally {
     await langchain.close();
+    await tuned.close();
     await database.cairnSession();
   }
   const bytes = await responseBytes(database, corpus, queries.slice(0, 20));
   return {
     cairn: { p50: percentile(cairnTimes, 0.5), p95: percentile(cairnTimes, 0.95), bytes: bytes.cairn },
-    langchain: { p50: percentile(langchainTimes, 0.5), p95: percentile(langchainTimes, 0.95), bytes: bytes.langchain },
+    langchain: {
+      p50: percentile(langchainTimes, 0.5),
+      p95: percentile(langchainTimes, 0.95),
+      bytes: bytes.langchain,
+      plan: plans.langchain,
+    },
+    langchainTuned: { p50: percentile(tunedTimes, 0.5), p95: percentile(tunedTimes, 0.95), plan: plans?.langchainTuned ?? 'not seen' },
     fullResults,
   };
 }
