@@ -46,4 +46,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 # The API's launcher (what `npm start` and `cairn serve` run): dist/api.js, compiled JavaScript.
-CMD ["node", "apps/api/bin/cairn-api.js"]
+CMD ["node", "--max-semi-space-size=4", "apps/api/bin/cairn-api.js"]

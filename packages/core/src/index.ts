@@ -5,5 +5,6 @@ export * from './hash.js';
 export * from './types.js';
 export * from './worker-script.js';
 export * from './package-directory.js';
+export * from './api-node-flags.js';
 export * from './embedding-vector.js';
 export * from './invalid-character.js';

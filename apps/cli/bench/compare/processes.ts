@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { processEnvironment } from '@cairn/core';
+import { apiNodeFlags, processEnvironment } from '@cairn/core';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const cairnMain = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url));
@@ -63,7 +63,7 @@ export function spawnCairn(args: string[], environment: Record<string, string>):
  * process, so that its pid is the one to measure.
  */
 export function spawnApi(environment: Record<string, string>): Spawned {
-  return spawnLogged(process.execPath, [apiMain], {
+  return spawnLogged(process.execPath, [...apiNodeFlags, apiMain], {
     cwd: repositoryRoot,
     env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { loadConfig, packageDirectory, processEnvironment } from '@cairn/core';
+import { apiNodeFlags, loadConfig, packageDirectory, processEnvironment } from '@cairn/core';
 
 /**
  * The API's own launcher: `cairn serve` runs the API app, it does not import it (the
@@ -23,7 +23,7 @@ export const serveCommand = new Command('serve')
     loadConfig(environment);
     // The API runs as a child with an IPC channel: it exits with this process, however this
     // process ends, and this process ends as the API does.
-    const child = spawn(process.execPath, [apiMain], {
+    const child = spawn(process.execPath, [...apiNodeFlags, apiMain], {
       env: environment,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
