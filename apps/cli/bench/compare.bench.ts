@@ -24,7 +24,7 @@ import { openBenchDatabase, type BenchDatabase, type Runtime } from './compare/d
 import { loadCairn, loadLangChain, type LoadResult } from './compare/load.js';
 import { chunkingSpeeds, fixtureIngest, inProcessIngestPeakRss, workerPeakRss } from './compare/measure-ingest.js';
 import { compareFiltered, compareSearch, indexQuality } from './compare/measure-search.js';
-import { load, peakRssMiB, startBareNode, startBenchApi } from './compare/processes.js';
+import { load, peakRssMiB, startBareServer, startBenchApi } from './compare/processes.js';
 import { carriedRows, count, kib, machine, ms, ratio, renderTables, statusOf, type Row } from './compare/report.js';
 import { benchmarksPath, writeSection } from './docs-section.js';
 import { loadBenchSettings } from '@cairn/core';
@@ -102,19 +102,23 @@ async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>)
   const started = await startBenchApi({ ...database.serveEnvironment, CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
   const api = started.spawned;
   try {
-    const bare = await startBareNode();
-    let bareLoad;
-    try {
-      bareLoad = await load(`${bare.url}/`, plan.loadSeconds);
-    } finally {
-      await bare.stop();
-    }
+    const baseline = async (kind: 'node' | 'fastify') => {
+      const bare = await startBareServer(kind);
+      try {
+        return await load(`${bare.url}/healthz`, plan.loadSeconds);
+      } finally {
+        await bare.stop();
+      }
+    };
+    const bareLoad = await baseline('node');
+    const fastifyLoad = await baseline('fastify');
     const health = await load(`${started.url}/healthz`, plan.loadSeconds);
     const share = health.requestsPerSecond / bareLoad.requestsPerSecond;
+    const failures = health.failures + bareLoad.failures + fastifyLoad.failures;
     add({
       section: 5,
       label: `/healthz vs bare node:http · ${runtime}`,
-      figure: `${count(Math.round(health.requestsPerSecond))} req/s (p50 ${health.p50} ms) against ${count(Math.round(bareLoad.requestsPerSecond))} req/s (p50 ${bareLoad.p50} ms) = ${ratio(share)}${health.failures + bareLoad.failures ? `, ${health.failures + bareLoad.failures} failed` : ''}`,
+      figure: `${count(Math.round(health.requestsPerSecond))} req/s (p50 ${health.p50} ms) against ${count(Math.round(bareLoad.requestsPerSecond))} req/s (p50 ${bareLoad.p50} ms) = ${ratio(share)}; a bare Fastify route ${count(Math.round(fastifyLoad.requestsPerSecond))} req/s (p50 ${fastifyLoad.p50} ms), the API ${ratio(health.requestsPerSecond / fastifyLoad.requestsPerSecond)} of it${failures ? `, ${failures} failed` : ''}`,
       target: '≥ 0.9× bare Node',
       status: statusOf(share >= 0.9 && health.failures === 0),
     });

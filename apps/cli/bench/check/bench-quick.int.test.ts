@@ -85,4 +85,25 @@ describe('the comparison benchmark, quick', () => {
     },
     300_000,
   );
+
+  it('embedded.bench.ts completes at quick sizes and prints every row with its verdict', async () => {
+    const before = await readFile(docs, 'utf8');
+    const bench = fileURLToPath(new URL('../embedded.bench.ts', import.meta.url));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, '--quick'], {
+      cwd: repositoryRoot,
+      timeout: 280_000,
+      maxBuffer: 16 * 2 ** 20,
+    });
+    for (const row of [
+      'search throughput, 8 clients · pglite, own thread ÷ postgres',
+      'search p50, 8 clients · pglite, own thread ÷ postgres',
+      'peak RSS at start · pglite',
+      'RSS after 100 answers · pglite',
+      'RSS growth over a second 100 answers · pglite',
+      'peak RSS through an in-process ingest of 100 pages · pglite',
+    ])
+      expect(stdout, row).toMatch(new RegExp(`^\\| ${row.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|.*\\| (met|MISSED) \\|$`, 'm'));
+    expect(stdout).not.toMatch(/\bNaN\b|undefined|n\/a/);
+    expect(await readFile(docs, 'utf8')).toBe(before);
+  }, 300_000);
 });

@@ -106,12 +106,21 @@ export async function startBenchApi(
   }
 }
 
-/** A bare node:http server answering every request with /healthz's body, in its own process, on a port the system picks. */
-export async function startBareNode(): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
-  const source = `const server = require('node:http').createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); response.end('{"status":"ok"}'); }); server.listen(0, '127.0.0.1', () => console.log('bare node listening on http://127.0.0.1:' + server.address().port));`;
-  const spawned = spawnLogged(process.execPath, ['-e', source], {});
+const bareSources = {
+  /** node:http answering every request with /healthz's body. */
+  node: `const server = require('node:http').createServer((request, response) => { response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }); response.end('{"status":"ok"}'); }); server.listen(0, '127.0.0.1', () => console.log('bare server listening on http://127.0.0.1:' + server.address().port));`,
+  /** Fastify (the API's framework, the same flags) with one route answering /healthz's body, no plugins, no logging. */
+  fastify: `const app = require('fastify')(); app.get('/', async () => ({ status: 'ok' })); app.get('/healthz', async () => ({ status: 'ok' })); app.listen({ host: '127.0.0.1', port: 0 }).then((url) => console.log('bare server listening on ' + url));`,
+};
+
+/**
+ * A bare server answering /healthz's body, in its own process, on a port the system picks:
+ * node:http, or a bare Fastify route (the API overhead row's two baselines).
+ */
+export async function startBareServer(kind: keyof typeof bareSources): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
+  const spawned = spawnLogged(process.execPath, [...apiNodeFlags, '-e', bareSources[kind]], { cwd: repositoryRoot });
   try {
-    const url = await listeningUrl(spawned, 'bare node listening on');
+    const url = await listeningUrl(spawned, 'bare server listening on');
     return { url, spawned, stop: () => spawned.stop() };
   } catch (error) {
     await spawned.stop();

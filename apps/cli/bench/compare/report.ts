@@ -27,7 +27,7 @@ export const sections: Record<number, { title: string; note: string }> = {
   },
   5: {
     title: '5. API under load (autocannon, 10 connections)',
-    note: '`cairn serve` in its own process (default LOG_LEVEL, logs to a file, RATE_LIMIT_MAX 1000000, no API keys) against a bare `node:http` server answering the same body, each measured right after the other. /v1/search: hybrid search (local embedder) over the 10,000-chunk local set, gold-set questions.',
+    note: 'The API as `npm start` runs it, in its own process (its launcher and Node flags, default LOG_LEVEL with request logging, logs to a file, RATE_LIMIT_MAX 1000000, no API keys, a port the system picks) against two baselines answering the same body: a bare `node:http` server and a bare Fastify route (no plugins, no logging), each measured right after the other. /v1/search: hybrid search (local embedder) over the 10,000-chunk local set, gold-set questions.',
   },
   6: {
     title: '6. Memory',
