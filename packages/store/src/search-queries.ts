@@ -39,8 +39,7 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
  * The dense list: nearest chunks by cosine distance through the model's partial HNSW
  * index, filters applied as the index is walked (iterative scans keep `limit` rows
  * coming), merged with an exact scan of the model's vectors not yet in the index
- * (`unindexed_embeddings`, see VectorIndexing: empty on server Postgres, a run's new
- * vectors on PGlite until the run ends). Rows carry candidateColumns, `score` and their
+ * (`unindexed_embeddings`, see VectorIndexing: a run's new vectors until the run ends). Rows carry candidateColumns, `score` and their
  * 1-based `position`, exact by score (then chunk id). Parameters are numbered after `params` and
  * appended to it, so that the statement can be part of a larger one (candidateListsQuery).
  * Exported so that a test can EXPLAIN exactly what search runs.

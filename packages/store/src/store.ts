@@ -51,7 +51,7 @@ export class Store {
   readonly runs: RunsRepository;
   readonly apiKeys: ApiKeysRepository;
 
-  /** Where new vectors go (see VectorIndexing): by default deferred on PGlite, immediate on server Postgres. */
+  /** Where new vectors go (see VectorIndexing): by default deferred, on both databases. */
   readonly vectorIndexing: VectorIndexing;
 
   constructor(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { hnswIndexName, Store } from '../src/index.js';
+import { defaultVectorIndexing, hnswIndexName, Store } from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
@@ -72,6 +72,16 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     const after = await search({ 3: 1 });
     expect(after.map((hit) => hit.chunkId)).toEqual(before.map((hit) => hit.chunkId));
     expect(await store.embeddings.indexPending()).toEqual([]);
+  });
+
+  it('is the default on both databases; without its index a model is searched exactly, and its next registration builds it', async () => {
+    expect(defaultVectorIndexing(store.database.runtime)).toBe('deferred');
+    // As a build that never finished leaves it: the vectors moved, the index not there.
+    await store.database.exec(`drop index ${hnswIndexName(model)}`);
+    expect(await indexExists()).toBeNull();
+    expect((await search({ 3: 1 }))[0]!.text).toBe('first batch passage 3');
+    await store.embeddings.registerModel(model, dimensions);
+    expect(await indexExists()).toMatch(/USING hnsw .*vector_cosine_ops/);
   });
 
   it('inserts a few into the index one by one, and merges the indexed and the unindexed in one ranking', async () => {
