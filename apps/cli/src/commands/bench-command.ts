@@ -7,8 +7,8 @@ const cliDirectory = packageDirectory('@cairn/cli');
 const repositoryRoot = join(cliDirectory, '..', '..') + '/';
 
 /** The benchmarks, in the order they write docs/benchmarks.md (the first rewrites it, the others add to it). */
-export const benchFiles = ['foundation.bench.ts', 'ingest.bench.ts', 'generation.bench.ts', 'compare.bench.ts'].map((file) =>
-  join(cliDirectory, 'bench', file),
+export const benchFiles = ['foundation.bench.ts', 'embedded.bench.ts', 'ingest.bench.ts', 'generation.bench.ts', 'compare.bench.ts'].map(
+  (file) => join(cliDirectory, 'bench', file),
 );
 
 function run(file: string, args: string[]): Promise<number> {
@@ -21,7 +21,7 @@ function run(file: string, args: string[]): Promise<number> {
 
 export const benchCommand = new Command('bench')
   .description(
-    'Run the benchmarks (foundation, ingest, generation, and the comparison with LangChain and bare Postgres/Node) and write docs/benchmarks.md; needs Postgres and Redis',
+    "Run the benchmarks (foundation, the embedded default's speed and memory, ingest, generation, and the comparison with LangChain and bare Postgres/Node) and write docs/benchmarks.md; needs Postgres and Redis",
   )
   .option('--quick', 'small sizes, to check the harness in a few minutes; prints the tables and leaves docs/benchmarks.md alone')
   .action(async (options: { quick?: boolean }) => {
