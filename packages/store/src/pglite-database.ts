@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
-import { vectorSessionSettings, type Database, type Queryable } from './database.js';
-import { pgliteOptions } from './pglite-options.js';
+import type { Database, Queryable } from './database.js';
+import { openPglite } from './pglite-options.js';
 import { PgliteThread } from './pglite-thread.js';
 
 /** What PgliteDatabase runs its statements on: PGlite in this thread, or in a thread of its own. */
@@ -21,15 +21,7 @@ class InProcessPglite implements PgliteConnection {
   private constructor(private readonly client: PGlite) {}
 
   static async open(dataDir: string | undefined, seed: Blob | undefined): Promise<InProcessPglite> {
-    const client = await PGlite.create(pgliteOptions(dataDir, seed));
-    try {
-      await client.exec('create extension if not exists vector;');
-      await client.exec(vectorSessionSettings);
-      return new InProcessPglite(client);
-    } catch (error) {
-      await client.close().catch(() => undefined);
-      throw error;
-    }
+    return new InProcessPglite(await openPglite(dataDir, seed));
   }
 
   async query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { vectorSessionSettings } from './database.js';
-import { pgliteOptions } from './pglite-options.js';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { openPglite } from './pglite-options.js';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorkerData } from './pglite-protocol.js';
 
 /**
@@ -12,9 +11,7 @@ import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorker
  */
 const port = parentPort!;
 const { dataDir, seed } = workerData as PgliteWorkerData;
-const client = await PGlite.create(pgliteOptions(dataDir, seed ? new Blob([seed]) : undefined));
-await client.exec('create extension if not exists vector;');
-await client.exec(vectorSessionSettings);
+const client = await openPglite(dataDir, seed ? new Blob([seed]) : undefined);
 
 interface OpenTransaction {
   open: Transaction;

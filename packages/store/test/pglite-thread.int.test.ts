@@ -79,13 +79,17 @@ describe('PGlite in its own thread', () => {
       // and sees its writes only once committed.
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
+      let begun!: () => void;
+      const inside = new Promise<void>((resolve) => (begun = resolve));
       const order: string[] = [];
       const transaction = database.transaction(async (open) => {
         await open.query('insert into counts values (5)');
+        begun();
         await held;
         order.push('committed');
       });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Only once the transaction holds the connection (a timer could fire before it began).
+      await inside;
       const outside = database.query<{ total: string }>('select count(*)::text as total from counts').then((rows) => {
         order.push('outside');
         return rows[0]!.total;

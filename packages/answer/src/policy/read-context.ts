@@ -349,6 +349,21 @@ function upsert<T extends StatedFact>(list: T[], fact: T, key: (fact: T) => stri
   list.push(fact);
 }
 
+/** A conversation in which the user has told nothing yet. */
+export function emptyContext(): ConversationContext {
+  return {
+    size: undefined,
+    sizes: [],
+    stage: undefined,
+    role: undefined,
+    constraints: [],
+    tried: [],
+    people: [],
+    earlierQuestions: [],
+    earlierAnswers: [],
+  };
+}
+
 /**
  * What the user has told across the conversation, from their own turns only (Cairn's
  * answers are never read as facts): team or org size, company stage, their role,
@@ -358,13 +373,7 @@ function upsert<T extends StatedFact>(list: T[], fact: T, key: (fact: T) => stri
  */
 export function readContext(turns: readonly PolicyTurn[], question: string): ConversationContext {
   const context: ConversationContext = {
-    size: undefined,
-    sizes: [],
-    stage: undefined,
-    role: undefined,
-    constraints: [],
-    tried: [],
-    people: [],
+    ...emptyContext(),
     earlierQuestions: turns.map((turn) => plain(turn.question)),
     earlierAnswers: turns.map((turn) => turn.answer ?? '').filter(Boolean),
   };

@@ -2,21 +2,10 @@
 import { toSecondPerson } from './second-person.js';
 import { auxiliaries, baseVerbs, hasFiniteVerb, lowerFirst, plain } from './text-tools.js';
 import { recogniseAssumptions } from './recognise-assumptions.js';
-import type { ConversationContext } from './types.js';
+import { emptyContext } from './read-context.js';
 
 /** Assumptions a summary reports as the user's view, never as a fact Cairn states. */
 const viewKinds = new Set(['hire_more', 'velocity_slow', 'rewrite', 'reorg_fixes', 'arbitrary_ratio', 'individual_metrics']);
-const noFacts: ConversationContext = {
-  size: undefined,
-  sizes: [],
-  stage: undefined,
-  role: undefined,
-  constraints: [],
-  tried: [],
-  people: [],
-  earlierQuestions: [],
-  earlierAnswers: [],
-};
 
 /** A statement that already reports a view, the user's or someone else's ("your CEO says…", "you're leaning towards…"). */
 const reportsView =
@@ -76,7 +65,7 @@ export function statementOf(sentence: string): string {
       .replace(/[\s.!;:,]+$/, '')
       .trim(),
   );
-  if (!statement || !recogniseAssumptions(sentence, noFacts).some((assumption) => viewKinds.has(assumption.kind))) return statement;
+  if (!statement || !recogniseAssumptions(sentence, emptyContext()).some((assumption) => viewKinds.has(assumption.kind))) return statement;
   if (/^you (?:need|have to|must|should|ought to|'ll have to|will have to)\b/i.test(statement)) return `you think ${lowerFirst(statement)}`;
   if (reportsView.test(statement)) return statement;
   return `you say that ${lowerFirst(statement)}`;
