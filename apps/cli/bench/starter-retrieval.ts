@@ -21,7 +21,7 @@ interface StatementRecord {
 /** What a statement of retrieval is, from its text. */
 function labelOf(sql: string): string {
   const dense = sql.includes('<=>');
-  const keyword = sql.includes('keyword_postings');
+  const keyword = sql.includes('from keyword_postings');
   if (dense && keyword) return 'both lists, one statement';
   if (dense) return 'dense list';
   if (keyword) return 'keyword list';

@@ -1,12 +1,4 @@
-import {
-  inverseDocumentFrequency,
-  termStatisticsFingerprintQuery,
-  termStatisticsQuery,
-  toTermStatistics,
-  type Queryable,
-  type TermStatistics,
-  type TermStatisticsRow,
-} from '@cairn/store';
+import { inverseDocumentFrequency, type TermStatistics } from '@cairn/store';
 
 /**
  * The weight of a query's term by how rare it is in the corpus searched: its inverse document
@@ -16,33 +8,25 @@ import {
  * about staff engineers) count less than the words that tell its pages apart, which a model's
  * own weights (English word frequency) cannot know.
  *
- * Each search reads the statistics' fingerprint (two catalog rows), and the statistics
- * themselves only when it changed (after ingestion refreshes them), as keyword search does.
+ * The statistics are keyword search's own (SearchRepository.currentTermStatistics): read
+ * once, and again when a search finds them changed (after ingestion refreshes them), so a
+ * search reads no catalog row for its weights.
  */
 export class CorpusTermWeights {
-  private statistics: Promise<TermStatistics> | undefined;
+  private weighed: { statistics: TermStatistics; weights: Map<string, number> } | undefined;
 
-  constructor(
-    private readonly database: Queryable,
-    private readonly exponent: number,
-  ) {}
+  constructor(private readonly exponent: number) {}
 
-  /** The weight of each term under the statistics as they are now. */
-  async weigher(): Promise<(term: string) => number> {
-    const fingerprint = termStatisticsFingerprintQuery();
-    const [current] = await this.database.query<{ fingerprint: string | null }>(fingerprint.sql, fingerprint.params);
-    let statistics = this.statistics && (await this.statistics.catch(() => undefined));
-    if (!statistics || statistics.fingerprint !== current?.fingerprint) {
-      const { sql, params } = termStatisticsQuery();
-      this.statistics = this.database.query<TermStatisticsRow>(sql, params).then(([row]) => toTermStatistics(row!));
-      statistics = await this.statistics;
-    }
-    const read = statistics;
-    const weights = new Map<string, number>();
+  /** The weight of each term under the given statistics. */
+  weigher(statistics: TermStatistics): (term: string) => number {
+    if (this.weighed?.statistics !== statistics) this.weighed = { statistics, weights: new Map() };
+    const { weights } = this.weighed;
     return (term) => {
       let weight = weights.get(term);
       if (weight === undefined) {
-        weight = inverseDocumentFrequency(read, term) ** this.exponent;
+        weight = inverseDocumentFrequency(statistics, term) ** this.exponent;
+        // Bounded: queries bring new words without end.
+        if (weights.size >= 50_000) weights.clear();
         weights.set(term, weight);
       }
       return weight;

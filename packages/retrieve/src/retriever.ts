@@ -1,6 +1,6 @@
 import { abortable, type RetrievalMode, type RetrievalRanks, type RetrievedPassage, type SearchFilters } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import { pageLengthsQuery, type SearchCandidate, type SearchPassage, type Store } from '@cairn/store';
+import type { SearchCandidate, SearchPassage, Store } from '@cairn/store';
 import { queryTerms } from '@cairn/text';
 import { CorpusTermWeights } from './corpus-term-weights.js';
 import { diversify, fuseRankings, rrfConstant } from './fuse-rankings.js';
@@ -185,7 +185,7 @@ export class Retriever {
     private readonly options: RetrieverOptions = {},
   ) {
     const exponent = (options.tuning ?? defaultTuning).queryTermExponent;
-    this.termWeights = exponent !== 0 ? new CorpusTermWeights(store.database, exponent) : undefined;
+    this.termWeights = exponent !== 0 ? new CorpusTermWeights(exponent) : undefined;
   }
 
   /** The reranker's name, or null without one. */
@@ -209,7 +209,10 @@ export class Retriever {
     const tuning = this.options.tuning ?? defaultTuning;
     const lists = await this.lists(query, mode, options, timings);
     const weights = tuning.fusionWeights;
-    const lengths = mode === 'hybrid' && tuning.pageLengthExponent !== 0 ? await this.pageLengths(lists, options.signal) : undefined;
+    const lengths =
+      mode === 'hybrid' && tuning.pageLengthExponent !== 0
+        ? await abortable(this.store.search.pageLengths(lists.flat().map((candidate) => candidate.documentId)), options.signal)
+        : undefined;
     const pages = rankPages(lists, (candidate) => candidate.documentId, {
       weights,
       passagesPerPage: tuning.passagesPerPage,
@@ -278,37 +281,48 @@ export class Retriever {
     return { results, timings };
   }
 
-  /** The length in passages of each page in the lists (one statement over the chunks' unique index). */
-  private async pageLengths(lists: readonly SearchCandidate[][], signal: AbortSignal | undefined): Promise<Map<string, number>> {
-    const documentIds = [...new Set(lists.flat().map((candidate) => candidate.documentId))];
-    if (documentIds.length === 0) return new Map();
-    const { sql, params } = pageLengthsQuery(documentIds);
-    const rows = await abortable(this.store.database.query<{ documentId: string; chunks: number }>(sql, params), signal);
-    return new Map(rows.map((row) => [row.documentId, Number(row.chunks)]));
-  }
-
-  /** The dense and keyword lists (an empty one for the list a single-list mode leaves out). */
+  /**
+   * The dense and keyword lists (an empty one for the list a single-list mode leaves out). The
+   * query's term weights come from the statistics keyword search holds; each list returns the
+   * statistics' fingerprint, and lists that found them changed (ingestion refreshed them) run
+   * once more with the weights of the new ones.
+   */
   private async lists(
     query: string,
     mode: RetrievalMode,
     options: RetrieveOptions,
     timings: RetrieveTimings,
   ): Promise<[SearchCandidate[], SearchCandidate[]]> {
+    for (let attempt = 0; ; attempt += 1) {
+      const statistics =
+        mode !== 'keyword' && this.termWeights ? await abortable(this.store.search.currentTermStatistics(), options.signal) : undefined;
+      const lists = await this.listsWith(query, mode, options, timings, statistics && this.termWeights?.weigher(statistics));
+      if (!statistics || attempt > 0 || (await this.store.search.currentTermStatistics()) === statistics) return lists;
+    }
+  }
+
+  private async listsWith(
+    query: string,
+    mode: RetrievalMode,
+    options: RetrieveOptions,
+    timings: RetrieveTimings,
+    termWeight: ((term: string) => number) | undefined,
+  ): Promise<[SearchCandidate[], SearchCandidate[]]> {
     const { signal } = options;
     const listOptions = { limit: options.candidates ?? Math.max(50, options.k * 4), filters: options.filters };
     const embedStarted = performance.now();
-    // The model is read as the query is embedded, after the term weights are: an embedder that
-    // switches models (SwitchingEmbedder) may switch in between, and the vector must be searched
-    // among its own model's vectors.
+    // The model is read as the query is embedded: an embedder that switches models
+    // (SwitchingEmbedder) may switch at any time, and the vector must be searched among its
+    // own model's vectors.
     const embedded =
       mode === 'keyword'
         ? undefined
-        : (this.termWeights?.weigher() ?? Promise.resolve(undefined)).then(async (termWeight) => {
+        : (async () => {
             const model = { id: this.embedder.model, dimensions: this.embedder.dimensions };
             const vector = await this.embedder.embedQuery(query, { signal, termWeight });
             timings.embedMs = elapsed(embedStarted);
             return { model, vector };
-          });
+          })();
     if (mode === 'hybrid' && this.listStatements === 'one') {
       const searchStarted = performance.now();
       const { model, vector } = (await embedded)!;

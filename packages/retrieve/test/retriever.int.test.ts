@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { Store } from '@cairn/store';
+import { SearchRepository, Store, type Database } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { keywordWeights } from '@cairn/text';
 import {
@@ -205,7 +205,7 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
   });
 
   it("weighs the query's terms by their rarity in the corpus, and gives the weights to the embedder", async () => {
-    const weigh = await new CorpusTermWeights(store.database, 0.5).weigher();
+    const weigh = new CorpusTermWeights(0.5).weigher(await store.search.currentTermStatistics());
     // "feedback" is in most passages; "sponsor" in one.
     expect(weigh('feedback')).toBeGreaterThan(0);
     expect(weigh('feedback')).toBeLessThan(weigh('sponsor'));
@@ -297,5 +297,87 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     } finally {
       spy.mockRestore();
     }
+  });
+  /** The store over a database that records each statement's text while `recorded.on` is set. */
+  function recordingStore(): { store: Store; recorded: { on: boolean; statements: string[] } } {
+    const recorded = { on: false, statements: [] as string[] };
+    const database = store.database;
+    const recording: Database = {
+      runtime: database.runtime,
+      query: async (sql, params) => {
+        if (recorded.on) recorded.statements.push(sql);
+        return database.query(sql, params);
+      },
+      exec: (sql) => database.exec(sql),
+      transaction: (work) => database.transaction(work),
+      session: (work) => database.session(work),
+      close: async () => {},
+    };
+    return { store: new Store(recording, { vectorIndexing: store.vectorIndexing }), recorded };
+  }
+
+  it.each(['one', 'two'] as ListStatements[])(
+    "reads the statistics and the pages' lengths once, not at each retrieval (lists in %s statement(s))",
+    async (listStatements) => {
+      const { store: watched, recorded } = recordingStore();
+      const retriever = new Retriever(watched, embedder, 'hybrid', { listStatements, reranker: new FeatureReranker() });
+      const first = await retriever.retrieve('how do I give feedback with an observation', { k: 3 });
+      recorded.on = true;
+      const again = await retriever.retrieve('how do I give feedback with an observation', { k: 3 });
+      await retriever.retrieve('feedback from mentors and sponsors', { k: 3 });
+      recorded.on = false;
+      expect(again.results).toEqual(first.results);
+      // Each retrieval: the lists (one statement or two) and the text of the passages returned.
+      const perRetrieval = listStatements === 'one' ? 2 : 3;
+      expect(recorded.statements).toHaveLength(2 * perRetrieval);
+      expect(recorded.statements.filter((sql) => sql.includes('pg_stats') || /group by c.document_id/.test(sql))).toEqual([]);
+      // The same results as a retriever over a store that has read nothing yet.
+      const fresh = recordingStore().store;
+      expect(
+        (
+          await new Retriever(fresh, embedder, 'hybrid', { listStatements, reranker: new FeatureReranker() }).retrieve(
+            'how do I give feedback with an observation',
+            { k: 3 },
+          )
+        ).results,
+      ).toEqual(first.results);
+    },
+  );
+
+  // Last, as it changes the corpus: a page grows and a new one comes.
+  it('weighs the query and measures the pages by the new statistics once ingestion has refreshed them', async () => {
+    const asked: ((term: string) => number)[] = [];
+    const watching = Object.assign(Object.create(embedder) as typeof embedder, {
+      embedQuery: (text: string, options?: { termWeight?: (term: string) => number }) => {
+        if (options?.termWeight) asked.push(options.termWeight);
+        return embedder.embedQuery(text);
+      },
+    });
+    const retriever = new Retriever(store, watching);
+    const before = await retriever.retrieve('teams of six to eight engineers per manager', { k: 3 });
+    const sizing = before.results.find((result) => result.title === 'sizing')!.documentId;
+    expect((await store.search.pageLengths([sizing])).get(sizing)).toBe(1);
+    const statisticsBefore = await store.search.currentTermStatistics();
+
+    const blog = (await store.sources.list()).find((source) => source.name === 'blog')!;
+    await addDocument(store, blog.id, 'sizing', 'Will Larson', [
+      ['Managers', 'Teams of six to eight engineers per manager keep feedback loops healthy.'],
+      ['Span', 'A manager of more than eight engineers stops coaching and starts routing.'],
+      ['Growth', 'Split a team before it reaches ten engineers.'],
+    ]);
+    await addDocument(store, blog.id, 'quokka', 'Will Larson', [['Quokka', 'Quokka teams name one engineer per manager.']]);
+    asked.length = 0;
+    await retriever.retrieve('teams of six to eight engineers per manager', { k: 3 });
+    const statisticsAfter = await store.search.currentTermStatistics();
+    expect(statisticsAfter).not.toBe(statisticsBefore);
+    expect(statisticsAfter.fingerprint).toBe((await new SearchRepository(store.database).currentTermStatistics()).fingerprint);
+    // The last embedding of the query used the new statistics' weights.
+    const expected = new CorpusTermWeights(defaultTuning.queryTermExponent).weigher(statisticsAfter);
+    const stale = new CorpusTermWeights(defaultTuning.queryTermExponent).weigher(statisticsBefore);
+    for (const term of ['team', 'engin', 'manag']) {
+      expect(Math.abs(stale(term) - expected(term))).toBeGreaterThan(1e-6);
+      expect(asked.at(-1)!(term)).toBeCloseTo(expected(term), 10);
+    }
+    expect((await store.search.pageLengths([sizing])).get(sizing)).toBe(3);
   });
 });

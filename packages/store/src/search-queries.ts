@@ -40,7 +40,9 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
  * index, filters applied as the index is walked (iterative scans keep `limit` rows
  * coming), merged with an exact scan of the model's vectors not yet in the index
  * (`unindexed_embeddings`, see VectorIndexing: a run's new vectors until the run ends). Rows carry candidateColumns, `score` and their
- * 1-based `position`, exact by score (then chunk id). Parameters are numbered after `params` and
+ * 1-based `position`, exact by score (then chunk id), and the first row the `statistics`
+ * fingerprint (the query's term weights come from those statistics; see CorpusTermWeights in
+ * @cairn/retrieve). Parameters are numbered after `params` and
  * appended to it, so that the statement can be part of a larger one (candidateListsQuery).
  * Exported so that a test can EXPLAIN exactly what search runs.
  */
@@ -72,7 +74,8 @@ export function denseSearchQuery(
   // A vector is in one table or the other; `distinct on` keeps a chunk once should a
   // concurrent writer ever have put it in both.
   const sql = `select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
-       (row_number() over (order by hits.distance, hits."chunkId"))::int as position
+       (row_number() over nearest)::int as position,
+       case when row_number() over nearest = 1 then ${statisticsFingerprint} end as statistics
      from (
        select distinct on (candidates."chunkId") * from (
          ${nearest('embeddings')}
@@ -81,6 +84,7 @@ export function denseSearchQuery(
        ) as candidates
        order by candidates."chunkId", candidates.distance
      ) as hits
+     window nearest as (order by hits.distance, hits."chunkId")
      order by position
      limit ${limit}`;
   return { sql, params };
@@ -155,7 +159,7 @@ export function candidateListsQuery(
   const dense = denseSearchQuery(model, vector, options, params);
   const keyword = keywordSearchQuery(terms, idfs, options, params);
   return {
-    sql: `select 'dense' as list, ranked.*, null::text as statistics from (${dense.sql}) as ranked
+    sql: `select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all
       select 'keyword' as list, ranked.* from (${keyword.sql}) as ranked`,
     params,

@@ -4,6 +4,7 @@ import {
   candidateListsQuery,
   denseSearchQuery,
   keywordSearchQuery,
+  pageLengthsQuery,
   passagesQuery,
   withPassages,
   type SqlStatement,
@@ -72,15 +73,59 @@ const toCandidate = (row: SearchCandidate): SearchCandidate => ({
  * want every row of it.
  */
 export class SearchRepository {
-  /** The postings' statistics, read on the first keyword search and again when they change. */
+  /** The postings' statistics, read on the first search and again when a list finds that they changed. */
   private termStatistics: Promise<TermStatistics> | undefined;
+  /**
+   * Pages' lengths in passages, read once per page while the statistics hold: ingestion
+   * refreshes them at the end of each run (DocumentsRepository.refreshStatistics), which
+   * empties this. Bounded, as a corpus may have many pages.
+   */
+  private readonly lengths = new Map<string, number>();
 
   constructor(private readonly database: Queryable) {}
+
+  /**
+   * The postings' statistics as the last search found them (read when there are none yet). A
+   * search that finds them changed (each list returns their fingerprint) drops them, so the
+   * next call reads them again: callers that derive something from them (the query's term
+   * weights) compare the object they used with this after their lists ran.
+   */
+  currentTermStatistics(): Promise<TermStatistics> {
+    this.termStatistics ??= (async () => {
+      const { sql, params } = termStatisticsQuery();
+      const [row] = await this.database.query<TermStatisticsRow>(sql, params);
+      this.lengths.clear();
+      return toTermStatistics(row!);
+    })().catch((error: unknown) => {
+      this.termStatistics = undefined;
+      throw error;
+    });
+    return this.termStatistics;
+  }
+
+  /**
+   * The length in passages of each of the given pages (documents), for page-level evidence:
+   * from memory for pages seen since the statistics last changed, one statement over the
+   * chunks' unique index for the rest.
+   */
+  async pageLengths(documentIds: readonly string[]): Promise<Map<string, number>> {
+    const missing = [...new Set(documentIds)].filter((documentId) => !this.lengths.has(documentId));
+    if (missing.length > 0) {
+      const { sql, params } = pageLengthsQuery(missing);
+      const rows = await this.database.query<{ documentId: string; chunks: number }>(sql, params);
+      if (this.lengths.size + rows.length > maxRememberedLengths) this.lengths.clear();
+      for (const documentId of missing) this.lengths.set(documentId, 0);
+      for (const row of rows) this.lengths.set(row.documentId, Number(row.chunks));
+    }
+    return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? 0]));
+  }
 
   /** The dense list (see denseSearchQuery), nearest first. */
   async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
-    return (await this.database.query<SearchCandidate>(sql, params)).map(toCandidate);
+    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params);
+    await this.noteStatistics(rows.find((row) => row.statistics)?.statistics);
+    return rows.map(toCandidate);
   }
 
   /**
@@ -153,22 +198,24 @@ export class SearchRepository {
       const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params);
       const seen = rows.find((row) => row.statistics)?.statistics;
       if (!seen || seen === statistics.fingerprint || attempt > 0) return rows;
-      if (this.termStatistics && (await this.termStatistics) === statistics) this.termStatistics = undefined;
+      await this.noteStatistics(seen);
     }
   }
 
-  private currentTermStatistics(): Promise<TermStatistics> {
-    this.termStatistics ??= (async () => {
-      const { sql, params } = termStatisticsQuery();
-      const [row] = await this.database.query<TermStatisticsRow>(sql, params);
-      return toTermStatistics(row!);
-    })().catch((error: unknown) => {
+  /** Drops the statistics read before (and what was read with them) when a statement saw others. */
+  private async noteStatistics(seen: string | null | undefined): Promise<void> {
+    if (!seen || !this.termStatistics) return;
+    const held = this.termStatistics;
+    const statistics = await held.catch(() => undefined);
+    if (statistics?.fingerprint !== seen && this.termStatistics === held) {
       this.termStatistics = undefined;
-      throw error;
-    });
-    return this.termStatistics;
+      this.lengths.clear();
+    }
   }
 }
+
+/** Pages whose lengths are remembered at most (about 60 bytes each). */
+const maxRememberedLengths = 100_000;
 
 const toHit = ({ statistics: _statistics, ...hit }: SearchHit & { statistics?: unknown }): SearchHit => ({
   ...hit,
