@@ -6,7 +6,7 @@ import type { Embedder } from '@cairn/embed';
 import { Retriever, type ListStatements } from '@cairn/retrieve';
 import { createReranker, openRuntime } from '@cairn/runtime';
 import { loadGoldSet } from '@cairn/starter-corpus';
-import { Store, type Database, type Queryable } from '@cairn/store';
+import { Store, type Database, type Queryable, type QueryOptions } from '@cairn/store';
 import { createTestDatabase } from '@cairn/testing';
 
 /** One statement as a retrieval ran it: what it was, and when it started and ended. */
@@ -30,9 +30,9 @@ function labelOf(sql: string): string {
 
 /** The database with every statement recorded into `records.recording` while it is set. */
 function recordingDatabase(database: Database, records: { recording: StatementRecord[] | undefined }): Database {
-  const query = async <Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> => {
+  const query = async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> => {
     const started = performance.now();
-    const rows = await database.query<Row>(sql, params);
+    const rows = await database.query<Row>(sql, params, options);
     records.recording?.push({ label: labelOf(sql), sql, params, started, ended: performance.now() });
     return rows;
   };

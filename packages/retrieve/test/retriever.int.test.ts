@@ -304,9 +304,9 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     const database = store.database;
     const recording: Database = {
       runtime: database.runtime,
-      query: async (sql, params) => {
+      query: async (sql, params, options) => {
         if (recorded.on) recorded.statements.push(sql);
-        return database.query(sql, params);
+        return database.query(sql, params, options);
       },
       exec: (sql) => database.exec(sql),
       transaction: (work) => database.transaction(work),

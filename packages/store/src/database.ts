@@ -1,7 +1,18 @@
+/** How a statement is run. */
+export interface QueryOptions {
+  /**
+   * Keeps the statement prepared on each connection that runs it, for a statement run often
+   * with other parameters (search): server Postgres parses it once per connection and, after
+   * its first executions, reuses a generic plan (planning the lists of a search took 0.6 ms of
+   * their 2.5 ms). PGlite runs it as any other statement.
+   */
+  prepared?: boolean;
+}
+
 /** Something that runs SQL: a database, a transaction or a dedicated connection. */
 export interface Queryable {
   /** Runs one statement with parameters and returns its rows. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError } from '@cairn/core';
-import { vectorStartupOptions, type Database, type Queryable } from './database.js';
+import { vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
 import { translateDatabaseError } from './database-errors.js';
 
 export interface PostgresDatabaseOptions {
@@ -45,9 +46,9 @@ export class PostgresDatabase implements Database {
     return database;
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
     try {
-      const result = await this.pool.query(sql, params as unknown[]);
+      const result = await this.pool.query(statementOf(sql, params, options));
       return result.rows as Row[];
     } catch (error) {
       throw translateDatabaseError(error);
@@ -81,9 +82,9 @@ export class PostgresDatabase implements Database {
     }
     let broken: Error | undefined;
     const connection: Queryable = {
-      query: async <Row>(sql: string, params: readonly unknown[] = []) => {
+      query: async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) => {
         try {
-          return (await client.query(sql, params as unknown[])).rows as Row[];
+          return (await client.query(statementOf(sql, params, options))).rows as Row[];
         } catch (error) {
           if (error instanceof Error && translateDatabaseError(error) !== error) broken = error;
           throw translateDatabaseError(error);
@@ -104,6 +105,16 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * A statement as `pg` runs it; a prepared one is named by a hash of its text, so that one name
+ * never stands for two texts (node-postgres keeps each connection's named statements).
+ */
+function statementOf(sql: string, params: readonly unknown[], options: QueryOptions | undefined): pg.QueryConfig {
+  const values = params as unknown[];
+  if (!options?.prepared) return { text: sql, values };
+  return { name: `cairn_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`, text: sql, values };
 }
 
 /** Hides the password in a connection URL for messages and logs. */

@@ -18,6 +18,22 @@ const passageColumns = `c.id as "chunkId", c.document_id as "documentId", d.url,
   c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.fetched_at as "fetchedAt", d.frameworks`;
 
 /**
+ * A row limit written into the statement, not sent as a parameter: a prepared statement's
+ * generic plan then costs the same as one planned for its parameters, so that server Postgres
+ * settles on it (with `limit $n` it assumes a tenth of the rows and replans every time). The
+ * limits are few (max(50, 4k) and the postings' depth), so few texts are prepared.
+ */
+function sqlLimit(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a search limit must be a positive integer, not ${limit}`);
+  return String(limit);
+}
+
+/** A string literal (standard_conforming_strings, the default of both runtimes). */
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
  * Appends the filter conditions (over `chunks c` and `documents d`) to a where clause,
  * numbering parameters after `params`. The source filter reads `sources` once, as an
  * array of ids, so that a list joins no `sources` row per candidate.
@@ -53,13 +69,13 @@ export function denseSearchQuery(
   params: unknown[] = [],
 ): SqlStatement {
   const dimensions = Math.trunc(model.dimensions);
-  params.push(model.id);
-  const modelParameter = `$${params.length}`;
+  // Written into the statement, as the partial index's predicate is: a prepared statement's
+  // generic plan can use the index only if its condition names the model itself.
+  const modelParameter = sqlString(model.id);
   params.push(embeddingToSql(vector));
   const vectorParameter = `$${params.length}`;
   const filters = filterClause(options.filters, params);
-  params.push(options.limit);
-  const limit = `$${params.length}`;
+  const limit = sqlLimit(options.limit);
   // The expression of the model's partial HNSW index (see EmbeddingsRepository), so that the planner uses it.
   const vectorType = vectorTypeOf(vector);
   const distance = `e.${vectorColumn(vectorType)}::${vectorType}(${dimensions}) <=> ${vectorParameter}::${vectorType}(${dimensions})`;
@@ -110,8 +126,7 @@ export function keywordSearchQuery(
   const termsParameter = `$${params.length}`;
   params.push(idfs);
   const idfsParameter = `$${params.length}`;
-  params.push(options.depth ?? KEYWORD_POSTINGS_DEPTH);
-  const depth = `$${params.length}`;
+  const depth = sqlLimit(options.depth ?? KEYWORD_POSTINGS_DEPTH);
   let postingFilter = '';
   if (options.filters?.sources?.length) {
     params.push(options.filters.sources);
@@ -122,8 +137,7 @@ export function keywordSearchQuery(
     postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
         where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
   }
-  params.push(options.limit);
-  const limit = `$${params.length}`;
+  const limit = sqlLimit(options.limit);
   const sql = `with scored as materialized (
          select p.chunk_id, sum(p.weight * w.idf) as score
          from unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)

@@ -123,7 +123,7 @@ export class SearchRepository {
   /** The dense list (see denseSearchQuery), nearest first. */
   async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
-    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params);
+    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params, prepared);
     await this.noteStatistics(rows.find((row) => row.statistics)?.statistics);
     return rows.map(toCandidate);
   }
@@ -163,7 +163,7 @@ export class SearchRepository {
   async passages(chunkIds: readonly string[]): Promise<SearchPassage[]> {
     if (chunkIds.length === 0) return [];
     const { sql, params } = passagesQuery([...new Set(chunkIds)]);
-    const byId = new Map((await this.database.query<SearchPassage>(sql, params)).map((row) => [row.chunkId, row]));
+    const byId = new Map((await this.database.query<SearchPassage>(sql, params, prepared)).map((row) => [row.chunkId, row]));
     return chunkIds.flatMap((chunkId) => byId.get(chunkId) ?? []);
   }
 
@@ -195,7 +195,7 @@ export class SearchRepository {
     for (let attempt = 0; ; attempt += 1) {
       const statistics = await this.currentTermStatistics();
       const { sql, params } = statement(terms.map((term) => inverseDocumentFrequency(statistics, term)));
-      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params);
+      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params, prepared);
       const seen = rows.find((row) => row.statistics)?.statistics;
       if (!seen || seen === statistics.fingerprint || attempt > 0) return rows;
       await this.noteStatistics(seen);
@@ -213,6 +213,9 @@ export class SearchRepository {
     }
   }
 }
+
+/** Search's statements run often with other parameters: prepared on server Postgres (QueryOptions). */
+const prepared = { prepared: true } as const;
 
 /** Pages whose lengths are remembered at most (about 60 bytes each). */
 const maxRememberedLengths = 100_000;

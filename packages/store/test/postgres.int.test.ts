@@ -79,6 +79,25 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
     expect(hits).toHaveLength(50);
   });
 
+  it('prepares a search statement on its connection, and its generic plan still walks the index', async () => {
+    const vector = axisVector(dimensions, { 5: 1, 9: 0.5 });
+    const { sql, params } = denseSearchQuery({ id: model, dimensions }, vector, { limit: 20 });
+    await store.database.session(async (connection) => {
+      const plain = await connection.query(sql, params);
+      // Postgres plans the first five executions for their parameters, then settles on a generic plan.
+      for (let run = 0; run < 8; run += 1) expect(await connection.query(sql, params, { prepared: true })).toEqual(plain);
+      const [statement] = await connection.query<{ name: string; generic_plans: number }>(
+        'select name, generic_plans::int from pg_prepared_statements where statement = $1',
+        [sql],
+      );
+      expect(statement!.name).toMatch(/^cairn_/);
+      expect(statement!.generic_plans).toBeGreaterThan(0);
+      const literals = params.map((param) => `'${String(param).replaceAll("'", "''")}'`).join(', ');
+      const rows = await connection.query<{ 'QUERY PLAN': string }>(`explain execute "${statement!.name}"(${literals})`);
+      expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain(`Index Scan using ${hnswIndexName(model)}`);
+    });
+  });
+
   it('still walks the index with vectors waiting outside it, and ranks those among the rest', async () => {
     // 200 chunks' vectors moved out of the index, as deferred indexing leaves a run's vectors.
     await store.database.query(
