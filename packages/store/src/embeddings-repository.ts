@@ -243,11 +243,20 @@ export class EmbeddingsRepository {
             if (rebuild) limit = unindexed;
           }
           if (rebuild) await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
+          // The batch is a range of the primary key (up to its last hash), not a join nor a
+          // list: the planner's statistics are those of the last ANALYZE, at the end of the run
+          // before when this table was empty (PGlite has no autovacuum; server Postgres's comes
+          // late). Believing the batch one row, it ran the batch's query again for each vector
+          // moved, or compared each vector with the whole list: a cost that grew with the
+          // square of the run (1,000 pages: 250 s on PGlite, 80 s on server Postgres).
           const [result] = await transaction.query<{ moved: number }>(
-            `with batch as (
-               select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
-             ), moved as (
-               delete from unindexed_embeddings u using batch b where u.model = $1 and u.content_hash = b.content_hash
+            `with moved as (
+               delete from unindexed_embeddings u
+               where u.model = $1 and u.content_hash <= (
+                 select max(content_hash) from (
+                   select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
+                 ) batch
+               )
                returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.created_at
              ), inserted as (
                insert into embeddings (model, content_hash, embedding, sparse_embedding, created_at)
@@ -284,10 +293,19 @@ export class EmbeddingsRepository {
   async findCached(model: string, hashes: readonly string[]): Promise<Map<string, EmbeddingVector>> {
     if (hashes.length === 0) return new Map();
     const vectorText = 'coalesce(embedding::text, sparse_embedding::text)';
+    // One lookup of the primary key per hash (a vector is in one table or the other). With
+    // `content_hash = any(...)`, a planner whose statistics are older than the run (see
+    // indexPending) read every vector of the model and compared each with the list: on
+    // server Postgres, a scan of the whole unindexed table for each page.
     const rows = await this.database.query<{ contentHash: string; embedding: string }>(
-      `select content_hash as "contentHash", ${vectorText} as embedding from embeddings where model = $1 and content_hash = any($2::text[])
-       union all
-       select content_hash, ${vectorText} from unindexed_embeddings where model = $1 and content_hash = any($2::text[])`,
+      `select h.content_hash as "contentHash", v.embedding
+       from unnest($2::text[]) as h(content_hash)
+       cross join lateral (
+         select ${vectorText} as embedding from embeddings where model = $1 and content_hash = h.content_hash
+         union all
+         select ${vectorText} from unindexed_embeddings where model = $1 and content_hash = h.content_hash
+         limit 1
+       ) v`,
       [model, [...new Set(hashes)]],
     );
     return new Map(rows.map((row) => [row.contentHash, embeddingFromSql(row.embedding)]));

@@ -1,12 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { defaultVectorIndexing, hnswIndexName, Store } from '../src/index.js';
+import { defaultVectorIndexing, hnswIndexName, Store, type Queryable } from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
 const model = 'deferred-model-v1';
 
 const chunk = testChunk;
+
+/** A node of a plan as `explain (format json)` gives it. */
+interface PlanNode {
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+/** The plan of a statement as it runs (`explain analyze`: only for statements that change nothing). */
+async function explain(database: Queryable, statement: { sql: string; params: readonly unknown[] }): Promise<PlanNode> {
+  const [row] = await database.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) ${statement.sql}`, statement.params);
+  const plan = row!['QUERY PLAN'];
+  return ((typeof plan === 'string' ? JSON.parse(plan) : plan) as [{ Plan: PlanNode }])[0].Plan;
+}
+
 const documentInput = (sourceId: string, locator: string) => testDocument(sourceId, locator, 'deferred.test');
 
 /** A document of `count` chunks, chunk i on axis (offset + i) % dimensions, slightly tilted so that each vector is distinct. */
@@ -143,5 +157,40 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     // And a vector indexed already is not kept again by a deferred writer.
     await storeDocument(store, otherSourceId, 'direct-copy', ['written straight into the index'], () => 2);
     expect(await store.embeddings.countUnindexed()).toEqual(new Map());
+  });
+
+  it('moves the vectors in one pass, even when the last ANALYZE saw the table empty', async () => {
+    // As after a run (PGlite has no autovacuum): statistics that say unindexed_embeddings is empty.
+    await store.documents.refreshStatistics();
+    const texts = Array.from({ length: 60 }, (_, index) => `a passage of the next run ${index}`);
+    await storeDocument(store, sourceId, 'next-run', texts, (index) => index % dimensions);
+    // The plan of each statement that moves vectors, as it runs (explained in a savepoint rolled back).
+    const plans: PlanNode[] = [];
+    const transaction = store.database.transaction.bind(store.database);
+    const spy = vi.spyOn(store.database, 'transaction').mockImplementation((work) =>
+      transaction((inner) =>
+        work({
+          exec: (sql) => inner.exec(sql),
+          query: async <Row>(sql: string, params?: readonly unknown[]) => {
+            if (sql.includes('delete from unindexed_embeddings')) {
+              await inner.exec('savepoint explained');
+              plans.push(await explain(inner, { sql, params: params ?? [] }));
+              await inner.exec('rollback to savepoint explained');
+            }
+            return inner.query<Row>(sql, params);
+          },
+        }),
+      ),
+    );
+    try {
+      expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 60, rebuilt: true }]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(plans).toHaveLength(1);
+    // A join with a batch it believed to be one row ran the batch's query once per vector moved.
+    const loops = (node: PlanNode): number[] => [node['Actual Loops'], ...(node.Plans ?? []).flatMap(loops)];
+    expect(Math.max(...loops(plans[0]!))).toBe(1);
+    expect((await search({ 3: 1 }, { limit: 1 }))[0]!.text).toMatch(/passage/);
   });
 });
