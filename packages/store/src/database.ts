@@ -1,12 +1,23 @@
+import { createHash } from 'node:crypto';
+
 /** How a statement is run. */
 export interface QueryOptions {
   /**
    * Keeps the statement prepared on each connection that runs it, for a statement run often
    * with other parameters (search): server Postgres parses it once per connection and, after
    * its first executions, reuses a generic plan (planning the lists of a search took 0.6 ms of
-   * their 2.5 ms). PGlite runs it as any other statement.
+   * their 2.5 ms). PGlite, whose interface has no named statements, prepares it with SQL
+   * PREPARE and runs it with EXECUTE, its parameters written as literals (see sqlLiteral).
    */
   prepared?: boolean;
+}
+
+/**
+ * The name a prepared statement goes by: a hash of its text, so that one name never stands
+ * for two texts. Mixed case: quote it in SQL.
+ */
+export function preparedStatementName(sql: string): string {
+  return `cairn_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`;
 }
 
 /** Something that runs SQL: a database, a transaction or a dedicated connection. */

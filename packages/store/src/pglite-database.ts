@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
-import type { Database, Queryable } from './database.js';
+import { preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
 import { openPglite } from './pglite-options.js';
 import { PgliteThread } from './pglite-thread.js';
 
@@ -90,6 +90,9 @@ async function unpackSeed(seedFile: string, dataDir: string): Promise<void> {
 export class PgliteDatabase implements Database {
   readonly runtime = 'pglite' as const;
 
+  /** The statements prepared on PGlite's one connection (QueryOptions.prepared), by name. */
+  private readonly prepared = new Map<string, Promise<void>>();
+
   private constructor(
     private readonly connection: PgliteConnection,
     private readonly lock: DataDirLock | undefined,
@@ -128,8 +131,18 @@ export class PgliteDatabase implements Database {
     return this.connection.dump();
   }
 
-  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return this.connection.query<Row>(sql, params);
+  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    const literals = options?.prepared ? sqlLiterals(params) : undefined;
+    if (!literals) return this.connection.query<Row>(sql, params);
+    const name = preparedStatementName(sql);
+    let preparing = this.prepared.get(name);
+    if (!preparing) {
+      preparing = this.connection.exec(`prepare "${name}" as ${sql}`);
+      this.prepared.set(name, preparing);
+      preparing.catch(() => this.prepared.delete(name));
+    }
+    await preparing;
+    return this.connection.query<Row>(`execute "${name}"(${literals.join(', ')})`, []);
   }
 
   exec(sql: string): Promise<void> {
@@ -152,4 +165,38 @@ export class PgliteDatabase implements Database {
       this.lock?.release();
     }
   }
+}
+
+/**
+ * Parameters as SQL literals for EXECUTE, or undefined when one cannot be written as one
+ * (then the statement runs unprepared): strings, finite numbers, booleans, null, and arrays
+ * of those, whose types the prepared statement's casts give. A string is quoted as standard
+ * SQL (standard_conforming_strings, Postgres's default): only `'` is doubled; an array is
+ * a quoted array literal, its elements in double quotes with `"` and `\` escaped.
+ */
+export function sqlLiterals(params: readonly unknown[]): string[] | undefined {
+  const literals: string[] = [];
+  for (const param of params) {
+    const literal = sqlLiteral(param);
+    if (literal === undefined) return undefined;
+    literals.push(literal);
+  }
+  return literals;
+}
+
+function sqlLiteral(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : undefined;
+  if (typeof value === 'string') return value.includes('\0') ? undefined : `'${value.replaceAll("'", "''")}'`;
+  if (!Array.isArray(value)) return undefined;
+  const elements: string[] = [];
+  for (const element of value) {
+    if (element === null) elements.push('NULL');
+    else if (typeof element === 'number' && Number.isFinite(element)) elements.push(String(element));
+    else if (typeof element === 'string' && !element.includes('\0'))
+      elements.push(`"${element.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+    else return undefined;
+  }
+  return `'${`{${elements.join(',')}}`.replaceAll("'", "''")}'`;
 }

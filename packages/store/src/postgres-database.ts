@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError } from '@cairn/core';
-import { vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
+import { preparedStatementName, vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
 import { translateDatabaseError } from './database-errors.js';
 
 export interface PostgresDatabaseOptions {
@@ -107,14 +106,11 @@ export class PostgresDatabase implements Database {
   }
 }
 
-/**
- * A statement as `pg` runs it; a prepared one is named by a hash of its text, so that one name
- * never stands for two texts (node-postgres keeps each connection's named statements).
- */
+/** A statement as `pg` runs it (node-postgres keeps each connection's named statements). */
 function statementOf(sql: string, params: readonly unknown[], options: QueryOptions | undefined): pg.QueryConfig {
   const values = params as unknown[];
   if (!options?.prepared) return { text: sql, values };
-  return { name: `cairn_${createHash('sha256').update(sql).digest('base64url').slice(0, 24)}`, text: sql, values };
+  return { name: preparedStatementName(sql), text: sql, values };
 }
 
 /** Hides the password in a connection URL for messages and logs. */

@@ -140,3 +140,40 @@ describe('PGlite in its own thread', () => {
     await database.close();
   });
 });
+
+// Search's statements are prepared (QueryOptions.prepared): on PGlite with SQL PREPARE and
+// EXECUTE, the parameters written as literals, which must give what parameters give.
+describe.each([true, false])('prepared statements on PGlite (in its own thread: %s)', (thread) => {
+  it('gives the rows the statement gives unprepared, for awkward values too, preparing it once', async () => {
+    const database = await PgliteDatabase.open(undefined, { thread });
+    try {
+      await database.exec('create table tags (id int primary key, name text, weight float8)');
+      const names = ["it's", 'back\\slash', 'a "quote"', '{braces}', 'comma, here', 'NULL', '', 'üñí', '$$dollar$$'];
+      for (const [index, name] of names.entries()) await database.query('insert into tags values ($1, $2, $3)', [index, name, index / 3]);
+      const sql = `select id, name, weight from tags where name = any($1::text[]) and weight >= $2::float8 and ($3::text is null or name <> $3) order by id`;
+      for (const params of [
+        [names, 0, null],
+        [names.slice(2), 1 / 3, "it's"],
+        [[], 0, 'x'],
+        [["it's", 'a "quote"'], -1, '{braces}'],
+      ]) {
+        const plain = await database.query(sql, params);
+        expect(await database.query(sql, params, { prepared: true })).toEqual(plain);
+      }
+      const prepared = await database.query<{ name: string }>('select name from pg_prepared_statements');
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0]!.name).toMatch(/^cairn_/);
+      // A value that cannot be written as a literal runs the statement unprepared.
+      expect(await database.query('select $1::bytea as data', [new Uint8Array([1, 2])], { prepared: true })).toEqual([
+        { data: new Uint8Array([1, 2]) },
+      ]);
+      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(1);
+      // A statement that cannot be prepared fails as it would unprepared, and is not remembered.
+      await expect(database.query('select * from missing where id = $1::int', [1], { prepared: true })).rejects.toThrow(/missing/);
+      await database.exec('create table missing (id int)');
+      expect(await database.query('select * from missing where id = $1::int', [1], { prepared: true })).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+});
