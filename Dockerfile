@@ -46,4 +46,8 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 # The API's launcher (what `npm start` and `cairn serve` run): dist/api.js, compiled JavaScript.
-CMD ["node", "--max-semi-space-size=4", "apps/api/bin/cairn-api.js"]
+# glibc's allocator keeps freed memory per thread arena (up to 8 per core); two arenas keep
+# the API's threads (its own, PGlite's, the extraction's) from each holding freed memory:
+# the peak through a 1,000-page ingest 583 / 555 -> 491 / 532 MiB (docs/benchmarks.md).
+ENV MALLOC_ARENA_MAX=2
+CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "apps/api/bin/cairn-api.js"]
