@@ -1,6 +1,7 @@
 import type { EmbeddingVector } from '@cairn/core';
 import type { Database } from './database.js';
 import { defaultVectorIndexing, insertVectors, type VectorIndexing } from './embeddings-repository.js';
+import type { SqlStatement } from './sql-statement.js';
 
 export interface DocumentInput {
   sourceId: string;
@@ -268,13 +269,26 @@ export class DocumentsRepository {
 
 async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
   if (hashes.length === 0) return;
-  for (const table of ['embeddings', 'unindexed_embeddings']) {
-    await database.query(
-      `delete from ${table} e where e.content_hash = any($1::text[])
-       and not exists (select 1 from chunks c where c.content_hash = e.content_hash)`,
-      [[...new Set(hashes)]],
-    );
+  for (const table of ['embeddings', 'unindexed_embeddings'] as const) {
+    const { sql, params } = orphanEmbeddingsQuery(table, hashes);
+    await database.query(sql, params);
   }
+}
+
+/**
+ * Deletes the vectors of the given hashes that no chunk has any more, of every model. The
+ * models are named (from embedding_models) so that the primary key, (model, content_hash),
+ * finds the rows: on the hash alone, Postgres read every vector of the table for each page a
+ * re-crawl changed (100,000 vectors: 15.5 ms a statement against 0.07 ms). Exported so that a
+ * test can EXPLAIN it.
+ */
+export function orphanEmbeddingsQuery(table: 'embeddings' | 'unindexed_embeddings', hashes: readonly string[]): SqlStatement {
+  return {
+    sql: `delete from ${table} e
+       where e.model = any(array(select id from embedding_models)) and e.content_hash = any($1::text[])
+         and not exists (select 1 from chunks c where c.content_hash = e.content_hash)`,
+    params: [[...new Set(hashes)]],
+  };
 }
 
 /** Counts chunks added and removed between two versions, by content hash (as multisets). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
-import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, readMigrations } from '../src/index.js';
+import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, orphanEmbeddingsQuery, readMigrations } from '../src/index.js';
 import { axisVector } from './runtimes.js';
 
 describe('migrations on server Postgres', () => {
@@ -77,6 +77,23 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
     }
     const hits = await store.search.dense({ id: model, dimensions }, vector, { limit: 50 });
     expect(hits).toHaveLength(50);
+  });
+
+  it("finds a changed page's orphan vectors by the primary key, not by reading every vector", async () => {
+    const rows = await store.database.query<{ content_hash: string }>('select content_hash from embeddings limit 3');
+    const { sql, params } = orphanEmbeddingsQuery(
+      'embeddings',
+      rows.map((row) => row.content_hash),
+    );
+    // Every vector here has its chunk: the statement runs (EXPLAIN ANALYZE) and deletes nothing.
+    const plan = await store.database.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${sql}`, params);
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('Index Scan using embeddings_pkey');
+    expect(text).not.toMatch(/Seq Scan on embeddings/);
+    const [{ count }] = (await store.database.query<{ count: number }>('select count(*)::int as count from embeddings')) as [
+      { count: number },
+    ];
+    expect(count).toBe(10_000);
   });
 
   it('prepares a search statement on its connection, and its generic plan still walks the index', async () => {
