@@ -297,7 +297,9 @@ export class Retriever {
       const statistics =
         mode !== 'keyword' && this.termWeights ? await abortable(this.store.search.currentTermStatistics(), options.signal) : undefined;
       const lists = await this.listsWith(query, mode, options, timings, statistics && this.termWeights?.weigher(statistics));
-      if (!statistics || attempt > 0 || (await this.store.search.currentTermStatistics()) === statistics) return lists;
+      if (!statistics || attempt > 0) return lists;
+      const current = await abortable(this.store.search.currentTermStatistics(), options.signal);
+      if (current.fingerprint === statistics.fingerprint) return lists;
     }
   }
 

@@ -344,6 +344,21 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
     },
   );
 
+  it('keeps a bounded set of statements prepared, whatever k and filters searches ask for', async () => {
+    // Only PGlite can count them: server Postgres keeps them per pooled connection.
+    if (runtime.name !== 'pglite') return;
+    const retriever = new Retriever(store, embedder);
+    for (let k = 1; k <= 50; k += 1)
+      for (const filters of [undefined, { sources: ['blog'] }, { authors: ['Lara Hogan'] }])
+        for (const mode of ['hybrid', 'dense', 'keyword'] as const) await retriever.retrieve(`feedback ${k}`, { k, filters, mode });
+    const [{ count }] = (await store.database.query<{ count: number }>('select count(*)::int as count from pg_prepared_statements')) as [
+      { count: number },
+    ];
+    // Unfiltered searches of up to 64 candidates a list: 5 limits × (both lists, dense, keyword), and the passages' text.
+    expect(count).toBeGreaterThan(1);
+    expect(count).toBeLessThanOrEqual(5 * 3 + 1);
+  });
+
   // Last, as it changes the corpus: a page grows and a new one comes.
   it('weighs the query and measures the pages by the new statistics once ingestion has refreshed them', async () => {
     const asked: ((term: string) => number)[] = [];

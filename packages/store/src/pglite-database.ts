@@ -142,7 +142,7 @@ export class PgliteDatabase implements Database {
       preparing.catch(() => this.prepared.delete(name));
     }
     await preparing;
-    return this.connection.query<Row>(`execute "${name}"(${literals.join(', ')})`, []);
+    return this.connection.query<Row>(`execute "${name}"${literals.length > 0 ? `(${literals.join(', ')})` : ''}`, []);
   }
 
   exec(sql: string): Promise<void> {

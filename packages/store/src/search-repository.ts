@@ -1,5 +1,5 @@
 import type { EmbeddingVector, SearchFilters } from '@cairn/core';
-import type { Queryable } from './database.js';
+import type { Queryable, QueryOptions } from './database.js';
 import {
   candidateListsQuery,
   denseSearchQuery,
@@ -81,6 +81,8 @@ export class SearchRepository {
    * empties this. Bounded, as a corpus may have many pages.
    */
   private readonly lengths = new Map<string, number>();
+  /** Bumped as the lengths are forgotten, so that a read that started before is not remembered after. */
+  private lengthsGeneration = 0;
 
   constructor(private readonly database: Queryable) {}
 
@@ -94,7 +96,7 @@ export class SearchRepository {
     this.termStatistics ??= (async () => {
       const { sql, params } = termStatisticsQuery();
       const [row] = await this.database.query<TermStatisticsRow>(sql, params);
-      this.lengths.clear();
+      this.clearLengths();
       return toTermStatistics(row!);
     })().catch((error: unknown) => {
       this.termStatistics = undefined;
@@ -111,11 +113,16 @@ export class SearchRepository {
   async pageLengths(documentIds: readonly string[]): Promise<Map<string, number>> {
     const missing = [...new Set(documentIds)].filter((documentId) => !this.lengths.has(documentId));
     if (missing.length > 0) {
+      const generation = this.lengthsGeneration;
       const { sql, params } = pageLengthsQuery(missing);
       const rows = await this.database.query<{ documentId: string; chunks: number }>(sql, params);
-      if (this.lengths.size + rows.length > maxRememberedLengths) this.lengths.clear();
-      for (const documentId of missing) this.lengths.set(documentId, 0);
-      for (const row of rows) this.lengths.set(row.documentId, Number(row.chunks));
+      const read = new Map<string, number>(missing.map((documentId) => [documentId, 0]));
+      for (const row of rows) read.set(row.documentId, Number(row.chunks));
+      if (generation === this.lengthsGeneration) {
+        if (this.lengths.size + read.size > maxRememberedLengths) this.lengths.clear();
+        for (const [documentId, chunks] of read) this.lengths.set(documentId, chunks);
+      }
+      return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? read.get(documentId) ?? 0]));
     }
     return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? 0]));
   }
@@ -123,8 +130,9 @@ export class SearchRepository {
   /** The dense list (see denseSearchQuery), nearest first. */
   async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
-    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params, prepared);
-    await this.noteStatistics(rows.find((row) => row.statistics)?.statistics);
+    const used = this.termStatistics;
+    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params, preparedFor(options));
+    await this.noteStatistics(used, rows.find((row) => row.statistics)?.statistics);
     return rows.map(toCandidate);
   }
 
@@ -141,14 +149,14 @@ export class SearchRepository {
    */
   async keywordCandidates(terms: readonly string[], options: ListOptions): Promise<SearchCandidate[]> {
     if (terms.length === 0) return [];
-    const rows = await this.withTermStatistics<SearchCandidate>(terms, (idfs) => keywordSearchQuery(terms, idfs, options));
+    const rows = await this.withTermStatistics<SearchCandidate>(terms, options, (idfs) => keywordSearchQuery(terms, idfs, options));
     return rows.map(toCandidate);
   }
 
   /** Both lists in one statement (one round trip; candidateListsQuery). */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
-    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(terms, (idfs) =>
+    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(terms, options, (idfs) =>
       candidateListsQuery(model, vector, terms, idfs, options),
     );
     const lists: CandidateLists = { dense: [], keyword: [] };
@@ -176,7 +184,7 @@ export class SearchRepository {
   /** The keyword list (see keywordCandidates) with each chunk's text and citation fields, best first. */
   async keyword(terms: readonly string[], options: ListOptions): Promise<SearchHit[]> {
     if (terms.length === 0) return [];
-    const rows = await this.withTermStatistics<SearchHit>(terms, (idfs) =>
+    const rows = await this.withTermStatistics<SearchHit>(terms, { limit: Infinity }, (idfs) =>
       withPassages(keywordSearchQuery(terms, idfs, options), { keyword: true }),
     );
     return rows.map(toHit);
@@ -190,31 +198,51 @@ export class SearchRepository {
    */
   private async withTermStatistics<Row>(
     terms: readonly string[],
+    options: ListOptions,
     statement: (idfs: number[]) => SqlStatement,
   ): Promise<(Row & { statistics?: string | null })[]> {
     for (let attempt = 0; ; attempt += 1) {
-      const statistics = await this.currentTermStatistics();
+      const used = this.currentTermStatistics();
+      const statistics = await used;
       const { sql, params } = statement(terms.map((term) => inverseDocumentFrequency(statistics, term)));
-      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params, prepared);
+      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params, preparedFor(options));
       const seen = rows.find((row) => row.statistics)?.statistics;
       if (!seen || seen === statistics.fingerprint || attempt > 0) return rows;
-      await this.noteStatistics(seen);
+      await this.noteStatistics(used, seen);
     }
   }
 
-  /** Drops the statistics read before (and what was read with them) when a statement saw others. */
-  private async noteStatistics(seen: string | null | undefined): Promise<void> {
-    if (!seen || !this.termStatistics) return;
-    const held = this.termStatistics;
-    const statistics = await held.catch(() => undefined);
-    if (statistics?.fingerprint !== seen && this.termStatistics === held) {
+  /**
+   * Drops the statistics a statement ran with (`used`), and what was read with them, when it
+   * saw others; statistics read since (by a search that ran later) are kept.
+   */
+  private async noteStatistics(used: Promise<TermStatistics> | undefined, seen: string | null | undefined): Promise<void> {
+    if (!seen || !used || this.termStatistics !== used) return;
+    const statistics = await used.catch(() => undefined);
+    if (statistics?.fingerprint !== seen && this.termStatistics === used) {
       this.termStatistics = undefined;
-      this.lengths.clear();
+      this.clearLengths();
     }
+  }
+
+  private clearLengths(): void {
+    this.lengths.clear();
+    this.lengthsGeneration += 1;
   }
 }
 
-/** Search's statements run often with other parameters: prepared on server Postgres (QueryOptions). */
+/**
+ * Search's statements run often with other parameters: prepared (QueryOptions) in the shapes
+ * most searches take, with no filter and at most 64 rows a list (the API's default asks for
+ * 50): at most 5 limits × 3 statements per model stay prepared on a connection. Others (a
+ * filter, a large k) run unprepared, so that no sequence of requests can prepare statements
+ * without bound (a plan holds about 200 KB on PGlite).
+ */
+function preparedFor(options: ListOptions): QueryOptions | undefined {
+  const filtered = Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
+  return !filtered && options.limit <= 64 && options.depth === undefined ? prepared : undefined;
+}
+
 const prepared = { prepared: true } as const;
 
 /** Pages whose lengths are remembered at most (about 60 bytes each). */

@@ -163,11 +163,15 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
       const prepared = await database.query<{ name: string }>('select name from pg_prepared_statements');
       expect(prepared).toHaveLength(1);
       expect(prepared[0]!.name).toMatch(/^cairn_/);
+      // A statement without parameters.
+      expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
+      expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
+      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(2);
       // A value that cannot be written as a literal runs the statement unprepared.
       expect(await database.query('select $1::bytea as data', [new Uint8Array([1, 2])], { prepared: true })).toEqual([
         { data: new Uint8Array([1, 2]) },
       ]);
-      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(1);
+      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(2);
       // A statement that cannot be prepared fails as it would unprepared, and is not remembered.
       await expect(database.query('select * from missing where id = $1::int', [1], { prepared: true })).rejects.toThrow(/missing/);
       await database.exec('create table missing (id int)');
