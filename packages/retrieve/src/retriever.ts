@@ -22,7 +22,7 @@ export interface RetrieveOptions {
 }
 
 export interface RetrieveTimings {
-  /** Embedding the query (with reading the corpus's term weights it is given; see CorpusTermWeights). */
+  /** Embedding the query, its terms weighted by the corpus (see CorpusTermWeights). */
   embedMs: number;
   /** The dense list's statement (with both lists in one statement: that statement). */
   denseMs: number;

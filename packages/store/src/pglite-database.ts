@@ -6,6 +6,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
 import { openPglite } from './pglite-options.js';
 import { PgliteThread } from './pglite-thread.js';
+import { sqlString } from './sql-statement.js';
 
 /** What PgliteDatabase runs its statements on: PGlite in this thread, or in a thread of its own. */
 interface PgliteConnection {
@@ -188,7 +189,7 @@ function sqlLiteral(value: unknown): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : undefined;
-  if (typeof value === 'string') return value.includes('\0') ? undefined : `'${value.replaceAll("'", "''")}'`;
+  if (typeof value === 'string') return value.includes('\0') ? undefined : sqlString(value);
   if (!Array.isArray(value)) return undefined;
   const elements: string[] = [];
   for (const element of value) {
@@ -198,5 +199,5 @@ function sqlLiteral(value: unknown): string | undefined {
       elements.push(`"${element.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
     else return undefined;
   }
-  return `'${`{${elements.join(',')}}`.replaceAll("'", "''")}'`;
+  return sqlString(`{${elements.join(',')}}`);
 }

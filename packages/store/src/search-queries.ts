@@ -1,7 +1,7 @@
 import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import { embeddingToSql } from './embedding-to-sql.js';
 import { vectorColumn } from './embeddings-repository.js';
-import type { SqlStatement } from './sql-statement.js';
+import { sqlString, type SqlStatement } from './sql-statement.js';
 import { statisticsFingerprint } from './term-statistics.js';
 
 export type { SqlStatement } from './sql-statement.js';
@@ -20,17 +20,12 @@ const passageColumns = `c.id as "chunkId", c.document_id as "documentId", d.url,
 /**
  * A row limit written into the statement, not sent as a parameter: a prepared statement's
  * generic plan then costs the same as one planned for its parameters, so that server Postgres
- * settles on it (with `limit $n` it assumes a tenth of the rows and replans every time). The
- * limits are few (max(50, 4k) and the postings' depth), so few texts are prepared.
+ * settles on it (with `limit $n` it assumes a tenth of the rows and replans every time).
+ * Which of these texts are prepared is bounded by SearchRepository.
  */
 function sqlLimit(limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a search limit must be a positive integer, not ${limit}`);
   return String(limit);
-}
-
-/** A string literal (standard_conforming_strings, the default of both runtimes). */
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /**

@@ -90,7 +90,7 @@ export class SearchRepository {
    * The postings' statistics as the last search found them (read when there are none yet). A
    * search that finds them changed (each list returns their fingerprint) drops them, so the
    * next call reads them again: callers that derive something from them (the query's term
-   * weights) compare the object they used with this after their lists ran.
+   * weights) compare the fingerprint they used with this one's after their lists ran.
    */
   currentTermStatistics(): Promise<TermStatistics> {
     this.termStatistics ??= (async () => {
@@ -112,19 +112,19 @@ export class SearchRepository {
    */
   async pageLengths(documentIds: readonly string[]): Promise<Map<string, number>> {
     const missing = [...new Set(documentIds)].filter((documentId) => !this.lengths.has(documentId));
+    // Pages not found (gone since the lists ran) count as 0, as rankPages reads a missing length.
+    const read = new Map<string, number>(missing.map((documentId) => [documentId, 0]));
     if (missing.length > 0) {
       const generation = this.lengthsGeneration;
       const { sql, params } = pageLengthsQuery(missing);
-      const rows = await this.database.query<{ documentId: string; chunks: number }>(sql, params);
-      const read = new Map<string, number>(missing.map((documentId) => [documentId, 0]));
-      for (const row of rows) read.set(row.documentId, Number(row.chunks));
+      for (const row of await this.database.query<{ documentId: string; chunks: number }>(sql, params))
+        read.set(row.documentId, Number(row.chunks));
       if (generation === this.lengthsGeneration) {
         if (this.lengths.size + read.size > maxRememberedLengths) this.lengths.clear();
         for (const [documentId, chunks] of read) this.lengths.set(documentId, chunks);
       }
-      return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? read.get(documentId) ?? 0]));
     }
-    return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? 0]));
+    return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? read.get(documentId) ?? 0]));
   }
 
   /** The dense list (see denseSearchQuery), nearest first. */
@@ -149,15 +149,19 @@ export class SearchRepository {
    */
   async keywordCandidates(terms: readonly string[], options: ListOptions): Promise<SearchCandidate[]> {
     if (terms.length === 0) return [];
-    const rows = await this.withTermStatistics<SearchCandidate>(terms, options, (idfs) => keywordSearchQuery(terms, idfs, options));
+    const rows = await this.withTermStatistics<SearchCandidate>(terms, preparedFor(options), (idfs) =>
+      keywordSearchQuery(terms, idfs, options),
+    );
     return rows.map(toCandidate);
   }
 
   /** Both lists in one statement (one round trip; candidateListsQuery). */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
-    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(terms, options, (idfs) =>
-      candidateListsQuery(model, vector, terms, idfs, options),
+    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(
+      terms,
+      preparedFor(options),
+      (idfs) => candidateListsQuery(model, vector, terms, idfs, options),
     );
     const lists: CandidateLists = { dense: [], keyword: [] };
     for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
@@ -184,7 +188,7 @@ export class SearchRepository {
   /** The keyword list (see keywordCandidates) with each chunk's text and citation fields, best first. */
   async keyword(terms: readonly string[], options: ListOptions): Promise<SearchHit[]> {
     if (terms.length === 0) return [];
-    const rows = await this.withTermStatistics<SearchHit>(terms, { limit: Infinity }, (idfs) =>
+    const rows = await this.withTermStatistics<SearchHit>(terms, undefined, (idfs) =>
       withPassages(keywordSearchQuery(terms, idfs, options), { keyword: true }),
     );
     return rows.map(toHit);
@@ -198,14 +202,14 @@ export class SearchRepository {
    */
   private async withTermStatistics<Row>(
     terms: readonly string[],
-    options: ListOptions,
+    queryOptions: QueryOptions | undefined,
     statement: (idfs: number[]) => SqlStatement,
   ): Promise<(Row & { statistics?: string | null })[]> {
     for (let attempt = 0; ; attempt += 1) {
       const used = this.currentTermStatistics();
       const statistics = await used;
       const { sql, params } = statement(terms.map((term) => inverseDocumentFrequency(statistics, term)));
-      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params, preparedFor(options));
+      const rows = await this.database.query<Row & { statistics?: string | null }>(sql, params, queryOptions);
       const seen = rows.find((row) => row.statistics)?.statistics;
       if (!seen || seen === statistics.fingerprint || attempt > 0) return rows;
       await this.noteStatistics(used, seen);
