@@ -6,9 +6,9 @@ export interface QueryOptions {
    * Keeps the statement prepared on each connection that runs it, for a statement run often
    * with other parameters (search): server Postgres parses it once per connection and, after
    * its first executions, reuses a generic plan (planning the lists of a search took 0.6 ms of
-   * their 2.5 ms). PGlite, whose interface has no named statements, prepares it with SQL
-   * PREPARE and runs it with EXECUTE, its parameters written as literals (see sqlLiterals:
-   * strings, numbers and arrays of those bound to SQL arrays; not JSON). Each text stays
+   * their 2.5 ms). On PGlite the statement is named on its one connection through the wire
+   * protocol (PglitePreparedStatements): parsed once, then each run one call into WebAssembly
+   * instead of five, with no planning after the first runs. Each text stays
    * prepared for the connection's life, so only statements of a bounded set of texts should
    * ask (search's; see SearchRepository). Behind a pooler in transaction mode (PgBouncer
    * before 1.21), named statements do not survive: connect Cairn to Postgres directly.

@@ -5,12 +5,14 @@ import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
 import { preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
 import { openPglite } from './pglite-options.js';
+import { PglitePreparedStatements } from './pglite-prepared.js';
 import { PgliteThread } from './pglite-thread.js';
-import { sqlString } from './sql-statement.js';
 
 /** What PgliteDatabase runs its statements on: PGlite in this thread, or in a thread of its own. */
 interface PgliteConnection {
   query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]>;
+  /** Runs `sql` as the named statement `name`, prepared on the connection once (PglitePreparedStatements). */
+  queryPrepared<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]>;
   exec(sql: string): Promise<void>;
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   dump(): Promise<Blob>;
@@ -19,7 +21,11 @@ interface PgliteConnection {
 
 /** PGlite in the calling thread. */
 class InProcessPglite implements PgliteConnection {
-  private constructor(private readonly client: PGlite) {}
+  private readonly prepared: PglitePreparedStatements;
+
+  private constructor(private readonly client: PGlite) {
+    this.prepared = new PglitePreparedStatements(client);
+  }
 
   static async open(dataDir: string | undefined, seed: Blob | undefined): Promise<InProcessPglite> {
     return new InProcessPglite(await openPglite(dataDir, seed));
@@ -27,6 +33,10 @@ class InProcessPglite implements PgliteConnection {
 
   async query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
     return (await this.client.query<Row>(sql, params as unknown[])).rows;
+  }
+
+  queryPrepared<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.prepared.query<Row>(name, sql, params);
   }
 
   async exec(sql: string): Promise<void> {
@@ -91,9 +101,6 @@ async function unpackSeed(seedFile: string, dataDir: string): Promise<void> {
 export class PgliteDatabase implements Database {
   readonly runtime = 'pglite' as const;
 
-  /** The statements prepared on PGlite's one connection (QueryOptions.prepared), by name. */
-  private readonly prepared = new Map<string, Promise<void>>();
-
   private constructor(
     private readonly connection: PgliteConnection,
     private readonly lock: DataDirLock | undefined,
@@ -132,18 +139,9 @@ export class PgliteDatabase implements Database {
     return this.connection.dump();
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
-    const literals = options?.prepared ? sqlLiterals(params) : undefined;
-    if (!literals) return this.connection.query<Row>(sql, params);
-    const name = preparedStatementName(sql);
-    let preparing = this.prepared.get(name);
-    if (!preparing) {
-      preparing = this.connection.exec(`prepare "${name}" as ${sql}`);
-      this.prepared.set(name, preparing);
-      preparing.catch(() => this.prepared.delete(name));
-    }
-    await preparing;
-    return this.connection.query<Row>(`execute "${name}"${literals.length > 0 ? `(${literals.join(', ')})` : ''}`, []);
+  query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
+    if (options?.prepared) return this.connection.queryPrepared<Row>(preparedStatementName(sql), sql, params);
+    return this.connection.query<Row>(sql, params);
   }
 
   exec(sql: string): Promise<void> {
@@ -166,38 +164,4 @@ export class PgliteDatabase implements Database {
       this.lock?.release();
     }
   }
-}
-
-/**
- * Parameters as SQL literals for EXECUTE, or undefined when one cannot be written as one
- * (then the statement runs unprepared): strings, finite numbers, booleans, null, and arrays
- * of those, whose types the prepared statement's casts give. A string is quoted as standard
- * SQL (standard_conforming_strings, Postgres's default): only `'` is doubled; an array is
- * a quoted array literal, its elements in double quotes with `"` and `\` escaped.
- */
-export function sqlLiterals(params: readonly unknown[]): string[] | undefined {
-  const literals: string[] = [];
-  for (const param of params) {
-    const literal = sqlLiteral(param);
-    if (literal === undefined) return undefined;
-    literals.push(literal);
-  }
-  return literals;
-}
-
-function sqlLiteral(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? `'${value}'` : undefined;
-  if (typeof value === 'string') return value.includes('\0') ? undefined : sqlString(value);
-  if (!Array.isArray(value)) return undefined;
-  const elements: string[] = [];
-  for (const element of value) {
-    if (element === null) elements.push('NULL');
-    else if (typeof element === 'number' && Number.isFinite(element)) elements.push(String(element));
-    else if (typeof element === 'string' && !element.includes('\0'))
-      elements.push(`"${element.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
-    else return undefined;
-  }
-  return sqlString(`{${elements.join(',')}}`);
 }

@@ -95,6 +95,11 @@ export class PgliteThread {
     return this.send<Row[]>({ op: 'query', sql, params: [...params], transaction });
   }
 
+  /** Runs `sql` as the named statement `name`, prepared once (see PglitePreparedStatements); not in a transaction. */
+  queryPrepared<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.send<Row[]>({ op: 'prepared', name, sql, params: [...params] });
+  }
+
   async exec(sql: string, transaction?: number): Promise<void> {
     await this.send({ op: 'exec', sql, transaction });
   }

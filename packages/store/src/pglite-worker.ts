@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { openPglite } from './pglite-options.js';
+import { PglitePreparedStatements } from './pglite-prepared.js';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorkerData } from './pglite-protocol.js';
 
 /**
@@ -12,6 +13,7 @@ import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorker
 const port = parentPort!;
 const { dataDir, seed } = workerData as PgliteWorkerData;
 const client = await openPglite(dataDir, seed ? new Blob([seed]) : undefined);
+const prepared = new PglitePreparedStatements(client);
 
 interface OpenTransaction {
   open: Transaction;
@@ -71,6 +73,9 @@ async function handle(request: PgliteRequest): Promise<void> {
         reply({ id, result: result.rows });
         return;
       }
+      case 'prepared':
+        reply({ id, result: await prepared.query(request.name, request.sql, request.params) });
+        return;
       case 'exec':
         await queryable(request.transaction).exec(request.sql);
         reply({ id, result: null });

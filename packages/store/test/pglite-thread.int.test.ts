@@ -141,8 +141,8 @@ describe('PGlite in its own thread', () => {
   });
 });
 
-// Search's statements are prepared (QueryOptions.prepared): on PGlite with SQL PREPARE and
-// EXECUTE, the parameters written as literals, which must give what parameters give.
+// Search's statements are prepared (QueryOptions.prepared): on PGlite as named statements of
+// the wire protocol (PglitePreparedStatements), which must give what `query` gives.
 describe.each([true, false])('prepared statements on PGlite (in its own thread: %s)', (thread) => {
   it('gives the rows the statement gives unprepared, for awkward values too, preparing it once', async () => {
     const database = await PgliteDatabase.open(undefined, { thread });
@@ -167,11 +167,32 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
       expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
       expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
       expect(await database.query('select name from pg_prepared_statements')).toHaveLength(2);
-      // A value that cannot be written as a literal runs the statement unprepared.
-      expect(await database.query('select $1::bytea as data', [new Uint8Array([1, 2])], { prepared: true })).toEqual([
-        { data: new Uint8Array([1, 2]) },
-      ]);
-      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(2);
+      // Values of other types go through PGlite's serializers and parsers, as with `query`.
+      for (const [sql, params] of [
+        ['select $1::bytea as data', [new Uint8Array([1, 2, 0, 255])]],
+        ['select $1::jsonb as data', [{ a: [1, 'two', null], "it's": true }]],
+        ['select $1::timestamptz as data, $2::uuid as id', [new Date('2026-12-05T08:00:00Z'), '2c1d7a1e-8b4f-4d35-9a63-0d6a5c3f9b11']],
+        ['select $1::int[] as data', [[1, null, 3]]],
+      ] as const) {
+        expect(await database.query(sql, [...params], { prepared: true })).toEqual(await database.query(sql, [...params]));
+      }
+      expect(await database.query('select name from pg_prepared_statements')).toHaveLength(6);
+      // Deallocated behind its back, a statement is prepared again.
+      await database.exec('deallocate all');
+      expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
+      // A prepared statement waits for an open transaction and runs outside it.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const transaction = database.transaction(async (open) => {
+        await open.query('insert into tags values (100, $1, 0)', ['uncommitted']);
+        await held;
+        throw new Error('roll back');
+      });
+      const outside = database.query<{ count: number }>('select count(*)::int as count from tags', [], { prepared: true });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      await expect(transaction).rejects.toThrow('roll back');
+      expect(await outside).toEqual([{ count: names.length }]);
       // A statement that cannot be prepared fails as it would unprepared, and is not remembered.
       await expect(database.query('select * from missing where id = $1::int', [1], { prepared: true })).rejects.toThrow(/missing/);
       await database.exec('create table missing (id int)');
