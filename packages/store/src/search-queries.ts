@@ -46,6 +46,9 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
   return clause;
 }
 
+/** Vectors an unfiltered dense list reads beyond its limit (see denseSearchQuery). */
+const NEAREST_MARGIN = 10;
+
 /**
  * The dense list: nearest chunks by cosine distance through the model's partial HNSW
  * index, filters applied as the index is walked (iterative scans keep `limit` rows
@@ -75,7 +78,24 @@ export function denseSearchQuery(
   const vectorType = vectorTypeOf(vector);
   const distance = `e.${vectorColumn(vectorType)}::${vectorType}(${dimensions}) <=> ${vectorParameter}::${vectorType}(${dimensions})`;
   // The distance is computed once a row, as the output column the index's order reads.
-  const nearest = (table: string) => `(select ${candidateColumns}, ${distance} as distance
+  // Unfiltered (the common case, and the prepared one), the nearest vectors are found first,
+  // over the vectors alone, and only they are joined to their passages: an ordered index scan
+  // as pgvector documents it, and on a small table a scan that computes each distance as it
+  // reads the row, where the joined form carried every 3 kB vector through two hash joins
+  // (PGlite, starter corpus: 3.5 -> 2.8 ms). Every vector of the model belongs to a passage
+  // of an active page but for a moment during a write (a page's vectors and passages are
+  // removed together), so a margin of rows covers those. Filtered, the filters are applied
+  // as the index is walked (iterative scans), as a selective filter would starve a list
+  // taken first.
+  const nearest = (table: string) =>
+    filters === ''
+      ? `(select ${candidateColumns}, n.distance
+       from (select e.content_hash, ${distance} as distance from ${table} e
+             where e.model = ${modelParameter} order by distance limit ${sqlLimit(options.limit + NEAREST_MARGIN)}) as n
+       join chunks c on c.content_hash = n.content_hash
+       join documents d on d.id = c.document_id
+       where d.status = 'active')`
+      : `(select ${candidateColumns}, ${distance} as distance
        from ${table} e
        join chunks c on c.content_hash = e.content_hash
        join documents d on d.id = c.document_id

@@ -106,6 +106,47 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
     expect((await store.search.candidateLists(model, query, [], { limit: 3 })).keyword).toEqual([]);
   });
 
+  // Unfiltered, the dense list takes the nearest vectors first and joins their passages after;
+  // filtered, it joins first (denseSearchQuery). Both must give one ranking, passages that
+  // share a text and a vector no passage has any more (a moment during a write) included.
+  it('ranks the same unfiltered (vectors first) as with a filter every passage passes', async () => {
+    const { id: sourceId } = await store.sources.upsert({ name: 'copies', kind: 'web', baseUrl: 'https://copies.test/' });
+    const shared = chunk(0, texts[1]!, 'Copy');
+    await store.documents.replace(documentInput(sourceId, 'copy', 'Lara Hogan'), [shared], {
+      model: model.id,
+      vectors: new Map([[shared.contentHash, axisVector(dimensions, { 1: 1, 7: 0.1 })]]),
+    });
+    await store.embeddings.insert(model.id, new Map([[contentHash('no passage has this text'), axisVector(dimensions, { 0: 1, 1: 0.5 })]]));
+    try {
+      const everything = { sources: ['guides', 'copies', 'gone'] };
+      const all = await store.search.denseCandidates(model, query, { limit: 10 });
+      expect(all).toEqual(await store.search.denseCandidates(model, query, { limit: 10, filters: everything }));
+      expect(all).toHaveLength(texts.length + 1);
+      for (const limit of [1, 2, 3]) {
+        // A shorter list is the start of the longer one; filtered, a tie at its end may be broken otherwise.
+        expect(await store.search.denseCandidates(model, query, { limit }), `limit ${limit}`).toEqual(all.slice(0, limit));
+        const filtered = await store.search.denseCandidates(model, query, { limit, filters: everything });
+        expect(filtered.map((candidate) => candidate.score)).toEqual(all.slice(0, limit).map((candidate) => candidate.score));
+      }
+      // The vector nearest the query has no passage: the list is a passage short of nothing.
+      const [nearest] = await store.search.denseCandidates(model, query, { limit: 1 });
+      expect((await store.search.passages([nearest!.chunkId])).map((passage) => passage.text)).toEqual([texts[0]]);
+      // Both passages of the shared text are listed, next to each other, with one score.
+      const [, second, third] = await store.search.denseCandidates(model, query, { limit: 3 });
+      const copies = await store.search.passages([second!.chunkId, third!.chunkId]);
+      expect(copies.map((passage) => [passage.text, passage.source])).toEqual([
+        [texts[1], expect.any(String)],
+        [texts[1], expect.any(String)],
+      ]);
+      expect(new Set(copies.map((passage) => passage.source))).toEqual(new Set(['guides', 'copies']));
+      expect(second!.score).toBeCloseTo(third!.score, 6);
+    } finally {
+      await store.documents.tombstone(sourceId, 'copy');
+      await store.database.query('delete from embeddings where content_hash = $1', [contentHash('no passage has this text')]);
+      await store.database.query('delete from unindexed_embeddings where content_hash = $1', [contentHash('no passage has this text')]);
+    }
+  });
+
   it('hydrates exactly the chunks asked for, in that order, with their citation fields', async () => {
     const dense = await store.search.denseCandidates(model, query, { limit: 10 });
     const wanted = [dense[2]!.chunkId, dense[0]!.chunkId];
