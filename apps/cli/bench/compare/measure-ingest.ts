@@ -3,7 +3,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { LocalHashEmbedder } from '@cairn/embed';
+import { loadConfig } from '@cairn/core';
+import { createEmbedder, type Embedder } from '@cairn/embed';
 import { chunkOutline, createCrawler, runCrawl, type OutlineBlock } from '@cairn/ingest';
 import { ingestQueueName, QueueRunner } from '@cairn/ingest/queue';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
@@ -12,18 +13,26 @@ import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testi
 import type { Runtime } from './databases.js';
 import { peakRssMiB, spawnCairn, startBenchApi } from './processes.js';
 
-class CountingEmbedder extends LocalHashEmbedder {
-  calls = 0;
-  override async embedDocuments(texts: readonly string[]): Promise<number[][]> {
-    this.calls += 1;
-    return super.embedDocuments(texts);
-  }
+/** The embedder the configuration picks (the default: local-semantic-v2), its batches counted. */
+async function countingEmbedder(): Promise<Embedder & { calls: number }> {
+  const embedder = await createEmbedder(loadConfig());
+  const counting = Object.create(embedder) as Embedder & { calls: number };
+  counting.calls = 0;
+  counting.embedDocuments = (texts, options) => {
+    counting.calls += 1;
+    return embedder.embedDocuments(texts, options);
+  };
+  return counting;
 }
 
 export interface FixtureIngest {
+  /** The embedding model used: the configured default. */
+  model: string;
   pages: number;
   passages: number;
   firstSeconds: number;
+  /** Of the first ingest, the part after the pages were stored (and searchable): the HNSW build and the statistics. */
+  firstIndexSeconds: number;
   secondSeconds: number;
   reEmbeddingCalls: number;
   unchanged: number;
@@ -35,7 +44,7 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
   const store = await Store.open({ databaseUrl: testDatabase?.url });
   const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/bench', maxCrawlDelayMs: 0 });
-  const embedder = new CountingEmbedder();
+  const embedder = await countingEmbedder();
   try {
     const source = await store.sources.upsert({
       name: 'bench',
@@ -47,16 +56,20 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
     });
     const crawl = async () => {
       const started = performance.now();
-      const result = await runCrawl({ store, embedder, ...crawler }, { sources: [source] });
-      return { seconds: (performance.now() - started) / 1000, result };
+      let indexing: number | undefined;
+      const result = await runCrawl({ store, embedder, ...crawler }, { sources: [source], onIndexing: () => (indexing = performance.now()) });
+      const ended = performance.now();
+      return { seconds: (ended - started) / 1000, indexSeconds: indexing === undefined ? 0 : (ended - indexing) / 1000, result };
     };
     const first = await crawl();
     const callsAfterFirst = embedder.calls;
     const second = await crawl();
     return {
+      model: embedder.model,
       pages: first.result.counts.fetched,
       passages: first.result.counts.chunksAdded,
       firstSeconds: first.seconds,
+      firstIndexSeconds: first.indexSeconds,
       secondSeconds: second.seconds,
       reEmbeddingCalls: embedder.calls - callsAfterFirst,
       unchanged: second.result.counts.unchanged,
