@@ -113,6 +113,20 @@ describe('selectSentences: what the question is about', () => {
     expect(texts).toEqual(['Sponsors advocate for engineers in calibration when promotions are decided.']);
   });
 
+
+  it('does not pick a sentence that shares only the words a question is framed in ("best", "thinking of", "want")', () => {
+    const passages = [
+      retrievedPassage(0, { text: 'The value of a model is in the thinking it forces, not in a precise simulation.' }),
+      retrievedPassage(1, { text: 'A technical concern is best answered by a strong engineer on the interview loop.' }),
+      retrievedPassage(2, { text: 'People rarely quit over pay alone; they quit when growth, autonomy or recognition stalls.' }),
+    ];
+    const question = 'My best engineer is thinking of quitting and I want to know the best way to keep her';
+    expect(selectSentences(question, passages, { max: 3 }).map((s) => s.text)).toEqual([
+      'People rarely quit over pay alone; they quit when growth, autonomy or recognition stalls.',
+    ]);
+    // Nothing but framing words in common: nothing to quote.
+    expect(selectSentences('What is the best way to think about burnout?', passages.slice(0, 2), { max: 3 })).toEqual([]);
+  });
   it('reads "cycle time" as the pair, not the word "cycle" of a promotion cycle', () => {
     const passages = [
       retrievedPassage(0, { text: 'Feedback must flow throughout the promotion cycle, not only at its end.' }),

@@ -119,10 +119,15 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
   return sentences;
 }
 
-/** Words nearly every passage of this corpus uses: a sentence sharing only these with the question is not about it. */
+/**
+ * Words nearly every passage of this corpus uses, and the words a question is framed in
+ * ("what's the best way to", "I'm thinking of", "any advice on how to handle"): a sentence
+ * sharing only these with the question is not about it.
+ */
 const genericTerms = new Set(
   analyzeText(
-    'team teams engineer engineers engineering manager managers management manage managing people person work working company organisation organization time make get help good new lead leader leaders leadership role roles job question start keep go take give use try put find say tell ask see look come feel run set show let pick honest honestly actual actually basic basically real week weeks day days month months year years one two three four five six seven eight nine ten',
+    'team teams engineer engineers engineering manager managers management manage managing people person work working company organisation organization time make get help good new lead leader leaders leadership role roles job question start keep go take give use try put find say tell ask see look come feel run set show let pick honest honestly actual actually basic basically real week weeks day days month months year years one two three four five six seven eight nine ten ' +
+      'best better think thinking thought want wants need needs way ways thing things lot advice handle deal sure really',
   ),
 );
 
