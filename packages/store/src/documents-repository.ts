@@ -267,7 +267,8 @@ export class DocumentsRepository {
   }
 }
 
-async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
+/** Deletes the vectors (of every model, in both tables) of the given hashes that no chunk has any more. */
+export async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
   if (hashes.length === 0) return;
   for (const table of ['embeddings', 'unindexed_embeddings'] as const) {
     const { sql, params } = orphanEmbeddingsQuery(table, hashes);

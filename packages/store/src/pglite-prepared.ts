@@ -15,8 +15,8 @@ function messages(parts: readonly Uint8Array[]): Uint8Array {
 
 /**
  * Named statements on a PGlite connection, as the wire protocol has them (QueryOptions.prepared).
- * PGlite's `query` sends Parse, Describe, Bind, Describe and Execute as five calls into
- * WebAssembly and plans the statement every time; a statement prepared here is parsed once
+ * PGlite's `query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls
+ * into WebAssembly and plans the statement every time; a statement prepared here is parsed once
  * (Parse and Describe, which give its parameters' types), and each run is one call: Bind,
  * Describe, Execute and Sync. Parameters are serialised and rows parsed by PGlite's own
  * serializers and parsers for their types, as `query` does, so any value `query` takes is
@@ -31,7 +31,8 @@ export class PglitePreparedStatements {
 
   /**
    * Runs `sql` as the statement `name`, preparing it first if this connection has not. It
-   * waits for an open transaction to end, as `query` does: the statement runs outside it.
+   * waits for a transaction opened with PGlite's `transaction()` to end, as `query` does, and
+   * runs outside it.
    */
   async query<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]> {
     try {
@@ -46,15 +47,17 @@ export class PglitePreparedStatements {
   private run<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]> {
     return this.client._runExclusiveTransaction(() =>
       this.client._runExclusiveQuery(async () => {
+        // Refused as query() refuses it ("PGlite is closed"), not failed inside WebAssembly.
+        await this.client._checkReady();
         let types = this.parameterTypes.get(name);
         if (!types) {
           // A failed Parse (a syntax error, a missing table) throws, and nothing is remembered:
           // the next run tries again. The Sync in the same buffer ends the exchange either way.
-          const described = await this.client.execProtocol(
+          const described = await this.client.execProtocolStream(
             messages([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
             { syncToFs: false },
           );
-          types = parse.parseDescribeStatementResults(described.messages);
+          types = parse.parseDescribeStatementResults(described);
           this.parameterTypes.set(name, types);
         }
         const values = params.map((value, index) => {
@@ -62,10 +65,12 @@ export class PglitePreparedStatements {
           const serializer = this.client.serializers[types[index]!];
           return serializer ? serializer(value) : String(value);
         });
-        const result = await this.client.execProtocol(
+        // Streamed (parsed as it comes, as query() does), not execProtocol, which also keeps the raw reply.
+        const result = await this.client.execProtocolStream(
           messages([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+          { syncToFs: true },
         );
-        return parse.parseResults(result.messages, this.client.parsers)[0]!.rows as Row[];
+        return parse.parseResults(result, this.client.parsers)[0]!.rows as Row[];
       }),
     );
   }

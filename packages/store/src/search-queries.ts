@@ -63,7 +63,7 @@ const NEAREST_MARGIN = 10;
 export function denseSearchQuery(
   model: { id: string; dimensions: number },
   vector: EmbeddingVector,
-  options: { limit: number; filters?: SearchFilters | undefined },
+  options: { limit: number; filters?: SearchFilters | undefined; joined?: boolean | undefined },
   params: unknown[] = [],
 ): SqlStatement {
   const dimensions = Math.trunc(model.dimensions);
@@ -84,14 +84,19 @@ export function denseSearchQuery(
   // reads the row, where the joined form carried every 3 kB vector through two hash joins
   // (PGlite, starter corpus: 3.5 -> 2.8 ms). Every vector of the model belongs to a passage
   // of an active page but for a moment during a write (a page's vectors and passages are
-  // removed together), so a margin of rows covers those. Filtered, the filters are applied
-  // as the index is walked (iterative scans), as a selective filter would starve a list
-  // taken first.
-  const nearest = (table: string) =>
-    filters === ''
+  // removed together, and so with a source), so a margin of rows covers those; should more
+  // than the margin crowd the list (`crowded`), SearchRepository runs it again joined. Filtered,
+  // the filters are applied as the index is walked (iterative scans), as a selective filter
+  // would starve a list taken first.
+  const nearestFirst = filters === '' && !options.joined;
+  const read = sqlLimit(options.limit + NEAREST_MARGIN);
+  // Nearest first: each table's nearest vectors (a CTE each, as each is also counted).
+  const nearestVectors = (table: string) => `(select e.content_hash, ${distance} as distance from ${table} e
+       where e.model = ${modelParameter} order by distance limit ${read})`;
+  const nearest = (table: string, cte: string) =>
+    nearestFirst
       ? `(select ${candidateColumns}, n.distance
-       from (select e.content_hash, ${distance} as distance from ${table} e
-             where e.model = ${modelParameter} order by distance limit ${sqlLimit(options.limit + NEAREST_MARGIN)}) as n
+       from ${cte} n
        join chunks c on c.content_hash = n.content_hash
        join documents d on d.id = c.document_id
        where d.status = 'active')`
@@ -102,16 +107,24 @@ export function denseSearchQuery(
        where e.model = ${modelParameter} and d.status = 'active'${filters}
        order by distance
        limit ${limit})`;
+  // Whether a table gave all the vectors it was asked for: a list shorter than its limit is
+  // then one that vectors without passages crowded (SearchRepository runs it again joined),
+  // not one of a model with fewer passages than the limit.
+  const crowded = nearestFirst
+    ? `(select count(*) from nearest_indexed) = ${read} or (select count(*) from nearest_unindexed) = ${read}`
+    : 'false';
   // A vector is in one table or the other; `distinct on` keeps a chunk once should a
   // concurrent writer ever have put it in both.
-  const sql = `select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
+  const sql = `${nearestFirst ? `with nearest_indexed as ${nearestVectors('embeddings')}, nearest_unindexed as ${nearestVectors('unindexed_embeddings')}
+     ` : ''}select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
        (row_number() over nearest)::int as position,
-       case when row_number() over nearest = 1 then ${statisticsFingerprint} end as statistics
+       case when row_number() over nearest = 1 then ${statisticsFingerprint} end as statistics,
+       case when row_number() over nearest = 1 then ${crowded} end as crowded
      from (
        select distinct on (candidates."chunkId") * from (
-         ${nearest('embeddings')}
+         ${nearest('embeddings', 'nearest_indexed')}
          union all
-         ${nearest('unindexed_embeddings')}
+         ${nearest('unindexed_embeddings', 'nearest_unindexed')}
        ) as candidates
        order by candidates."chunkId", candidates.distance
      ) as hits
@@ -190,7 +203,7 @@ export function candidateListsQuery(
   return {
     sql: `select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all
-      select 'keyword' as list, ranked.* from (${keyword.sql}) as ranked`,
+      select 'keyword' as list, ranked.*, null::boolean as crowded from (${keyword.sql}) as ranked`,
     params,
   };
 }

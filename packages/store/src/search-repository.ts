@@ -131,9 +131,22 @@ export class SearchRepository {
   async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, options);
     const used = this.termStatistics;
-    const rows = await this.database.query<SearchCandidate & { statistics?: string | null }>(sql, params, preparedFor(options));
+    const rows = await this.database.query<SearchCandidate & { statistics?: string | null; crowded?: boolean | null }>(
+      sql,
+      params,
+      preparedFor(options),
+    );
     await this.noteStatistics(used, rows.find((row) => row.statistics)?.statistics);
-    return rows.map(toCandidate);
+    return crowded(rows, options) ? this.joinedDenseCandidates(model, vector, options) : rows.map(toCandidate);
+  }
+
+  /**
+   * The dense list in its joined form, for an unfiltered list that came back short because
+   * more of the nearest vectors than its margin had no passage (see denseSearchQuery).
+   */
+  private async joinedDenseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
+    const { sql, params } = denseSearchQuery(model, vector, { ...options, joined: true });
+    return (await this.database.query<SearchCandidate>(sql, params)).map(toCandidate);
   }
 
   /**
@@ -158,13 +171,14 @@ export class SearchRepository {
   /** Both lists in one statement (one round trip; candidateListsQuery). */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
-    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number }>(
+    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number; crowded?: boolean | null }>(
       terms,
       preparedFor(options),
       (idfs) => candidateListsQuery(model, vector, terms, idfs, options),
     );
     const lists: CandidateLists = { dense: [], keyword: [] };
     for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
+    if (crowded(rows.filter((row) => row.list === 'dense'), options)) lists.dense = await this.joinedDenseCandidates(model, vector, options);
     return lists;
   }
 
@@ -243,8 +257,22 @@ export class SearchRepository {
  * without bound (a plan holds about 200 KB on PGlite).
  */
 function preparedFor(options: ListOptions): QueryOptions | undefined {
-  const filtered = Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
-  return !filtered && options.limit <= 64 && options.depth === undefined ? prepared : undefined;
+  return !isFiltered(options) && options.limit <= 64 && options.depth === undefined ? prepared : undefined;
+}
+
+/**
+ * Whether an unfiltered dense list came back short because vectors without passages took
+ * places in it (its first row says so; with no row at all, it may have).
+ */
+function crowded(rows: readonly { position?: number; crowded?: boolean | null }[], options: ListOptions): boolean {
+  if (isFiltered(options) || rows.length >= options.limit) return false;
+  const first = rows.find((row) => row.position === undefined || Number(row.position) === 1) ?? rows[0];
+  return first === undefined || first.crowded === true;
+}
+
+/** Whether a list names sources or authors (the dense list then joins first: see denseSearchQuery). */
+function isFiltered(options: ListOptions): boolean {
+  return Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
 }
 
 const prepared = { prepared: true } as const;

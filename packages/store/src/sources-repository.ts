@@ -1,4 +1,5 @@
-import type { Queryable } from './database.js';
+import type { Database } from './database.js';
+import { deleteOrphanEmbeddings } from './documents-repository.js';
 import type { RunStatus } from './runs-repository.js';
 import { isUuid } from './is-uuid.js';
 
@@ -50,7 +51,7 @@ const columns = `id, name, kind, base_url as "baseUrl", public_base_url as "publ
   crawl_delay_ms as "crawlDelayMs", schedule, enabled, created_at as "createdAt", updated_at as "updatedAt"`;
 
 export class SourcesRepository {
-  constructor(private readonly database: Queryable) {}
+  constructor(private readonly database: Database) {}
 
   /** Creates the source, or updates the one with the same name, and returns it. */
   async upsert(input: SourceInput): Promise<SourceRecord> {
@@ -119,11 +120,26 @@ export class SourcesRepository {
     return rows[0];
   }
 
-  /** Deletes a source with its documents, passages and keyword postings. */
+  /**
+   * Deletes a source with its documents, passages and keyword postings, and the vectors that
+   * no other source's passages share, in one transaction. Search relies on every vector
+   * belonging to a passage (see denseSearchQuery): vectors left behind would crowd the
+   * nearest-first list.
+   */
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const rows = await this.database.query('delete from sources where id = $1 returning id', [id]);
-    return rows.length > 0;
+    return this.database.transaction(async (transaction) => {
+      const hashes = await transaction.query<{ contentHash: string }>(
+        'select distinct content_hash as "contentHash" from chunks where source_id = $1',
+        [id],
+      );
+      const rows = await transaction.query('delete from sources where id = $1 returning id', [id]);
+      await deleteOrphanEmbeddings(
+        transaction,
+        hashes.map((row) => row.contentHash),
+      );
+      return rows.length > 0;
+    });
   }
 
   /**

@@ -181,15 +181,20 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
       await database.exec('deallocate all');
       expect(await database.query('select count(*)::int as count from tags', [], { prepared: true })).toEqual([{ count: names.length }]);
       // A prepared statement waits for an open transaction and runs outside it.
+      let inserted!: () => void;
+      const didInsert = new Promise<void>((resolve) => (inserted = resolve));
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       const transaction = database.transaction(async (open) => {
         await open.query('insert into tags values (100, $1, 0)', ['uncommitted']);
+        inserted();
         await held;
         throw new Error('roll back');
       });
+      await didInsert;
       const outside = database.query<{ count: number }>('select count(*)::int as count from tags', [], { prepared: true });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const early = await Promise.race([outside.then(() => 'ran'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+      expect(early).toBe('waiting');
       release();
       await expect(transaction).rejects.toThrow('roll back');
       expect(await outside).toEqual([{ count: names.length }]);
@@ -197,6 +202,9 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
       await expect(database.query('select * from missing where id = $1::int', [1], { prepared: true })).rejects.toThrow(/missing/);
       await database.exec('create table missing (id int)');
       expect(await database.query('select * from missing where id = $1::int', [1], { prepared: true })).toEqual([]);
+      // Once closed, it is refused as any statement is.
+      await database.close();
+      await expect(database.query('select count(*)::int as count from tags', [], { prepared: true })).rejects.toThrow(/closed|unavailable|stopped/i);
     } finally {
       await database.close();
     }

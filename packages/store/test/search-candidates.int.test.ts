@@ -17,7 +17,7 @@ const model = { id: 'candidates-model-v1', dimensions };
 
 /** What a ranked list may carry: what ranking reads, and the statement's own bookkeeping. Never text or citation fields. */
 const candidateKeys = ['chunkId', 'documentId', 'kind', 'score'];
-const listRowKeys = new Set([...candidateKeys, 'position', 'statistics', 'list']);
+const listRowKeys = new Set([...candidateKeys, 'position', 'statistics', 'crowded', 'list']);
 
 function chunk(ordinal: number, text: string, heading: string): ChunkInput {
   return {
@@ -144,6 +144,41 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
       await store.documents.tombstone(sourceId, 'copy');
       await store.database.query('delete from embeddings where content_hash = $1', [contentHash('no passage has this text')]);
       await store.database.query('delete from unindexed_embeddings where content_hash = $1', [contentHash('no passage has this text')]);
+    }
+  });
+
+  it('deletes a source with the vectors only its passages had, and lists stay full with vectors left behind', async () => {
+    const { id: sourceId } = await store.sources.upsert({ name: 'doomed', kind: 'web', baseUrl: 'https://doomed.test/' });
+    const doomed = Array.from({ length: 12 }, (_, index) => chunk(index, `A doomed passage number ${index} about feedback`, `Doomed ${index}`));
+    const shared = chunk(12, texts[0]!, 'Shared');
+    await store.documents.replace(documentInput(sourceId, 'doomed', 'Nobody'), [...doomed, shared], {
+      model: model.id,
+      vectors: new Map([...doomed.map((item) => [item.contentHash, query] as const), [shared.contentHash, query]]),
+    });
+    const vectorsOf = async (hashes: string[]) =>
+      (
+        await store.database.query<{ count: number }>(
+          `select (select count(*) from embeddings where content_hash = any($1::text[])) + (select count(*) from unindexed_embeddings where content_hash = any($1::text[])) as count`,
+          [hashes],
+        )
+      )[0]!.count;
+    expect(Number(await vectorsOf(doomed.map((item) => item.contentHash)))).toBe(12);
+    expect(await store.sources.delete(sourceId)).toBe(true);
+    expect(Number(await vectorsOf(doomed.map((item) => item.contentHash)))).toBe(0);
+    // The text another source's passage shares keeps its vector.
+    expect(Number(await vectorsOf([shared.contentHash]))).toBe(1);
+    // More vectors without passages than the list's margin, nearest of all: the list still comes back full.
+    const orphans = new Map(Array.from({ length: 12 }, (_, index) => [contentHash(`orphan ${index}`), query] as const));
+    await store.embeddings.insert(model.id, orphans);
+    try {
+      for (const limit of [2, 4]) {
+        const dense = await store.search.denseCandidates(model, query, { limit });
+        expect(dense).toHaveLength(limit);
+        expect((await store.search.candidateLists(model, query, terms, { limit })).dense).toEqual(dense);
+      }
+    } finally {
+      for (const table of ['embeddings', 'unindexed_embeddings'])
+        await store.database.query(`delete from ${table} where content_hash = any($1::text[])`, [[...orphans.keys()]]);
     }
   });
 
