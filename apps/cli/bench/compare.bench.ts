@@ -96,10 +96,17 @@ function notRun(runtime: Runtime, kind: VectorKind, size: number, reason: string
   }
 }
 
-async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>) {
+async function apiRows(database: BenchDatabase, searchP50: Map<Runtime, number>, model: string) {
   const runtime = database.runtime;
   await database.closeStore();
-  const started = await startBenchApi({ ...database.serveEnvironment, CAIRN_STARTER_CORPUS: 'off', RATE_LIMIT_MAX: '1000000' });
+  // The API embeds queries with the model of the stored vectors: with any other (the default is
+  // local-semantic-v2) it would start re-embedding the corpus in the background under the load.
+  const started = await startBenchApi({
+    ...database.serveEnvironment,
+    EMBEDDING_MODEL: model,
+    CAIRN_STARTER_CORPUS: 'off',
+    RATE_LIMIT_MAX: '1000000',
+  });
   const api = started.spawned;
   try {
     const baseline = async (kind: 'node' | 'fastify') => {
@@ -270,7 +277,7 @@ for (const runtime of runtimes) {
         });
         if (kind === 'local-512' && size === apiSize) {
           log('API under load');
-          await apiRows(database, searchP50);
+          await apiRows(database, searchP50, corpus.model);
         }
       } finally {
         await database.drop();

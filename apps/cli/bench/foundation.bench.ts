@@ -99,6 +99,8 @@ async function searchLatency(
       ...(testDatabase ? { DATABASE_URL: testDatabase.url } : { CAIRN_DATA_DIR: dataDir! }),
       ...unlimitedRateLimits,
       CAIRN_STARTER_CORPUS: 'off',
+      // The corpus's model: with the default (local-semantic-v2) the API would re-embed it in the background while measured.
+      EMBEDDING_MODEL: embedder.model,
     });
     try {
       const questions = loadGoldSet().map((question) => question.question);
