@@ -16,7 +16,7 @@ import {
 import { LlmPassageContextWriter, loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
 import type { QueueRunner } from '@cairn/ingest/queue';
 import { pgliteDirectory, Store } from '@cairn/store';
-import { findStarterSnapshot, moveSnapshotClock } from './starter-snapshot.js';
+import { findEmptySnapshot, findStarterSnapshot, moveSnapshotClock } from './starter-snapshot.js';
 
 export interface Runtime {
   config: CairnConfig;
@@ -133,9 +133,20 @@ function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): string |
   return findStarterSnapshot(config.embeddingModel);
 }
 
+/**
+ * The empty snapshot (a migrated database; see starter-snapshot.ts) a new embedded data
+ * directory starts from when the starter snapshot is not for it, so that no start runs initdb.
+ */
+function emptySeed(config: CairnConfig): string | undefined {
+  if (config.databaseUrl || !config.dataDir) return undefined;
+  if (existsSync(join(pgliteDirectory(config.dataDir), 'PG_VERSION'))) return undefined;
+  return findEmptySnapshot();
+}
+
 export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
-  const seed = starterSeed(config, options);
+  const starter = starterSeed(config, options);
+  const seed = starter ?? emptySeed(config);
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -144,7 +155,8 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     pgliteThread: config.pgliteThread,
   });
   try {
-    if (seed) {
+    if (seed && !starter) log('created the database from its empty snapshot (migrated, no data)');
+    if (starter) {
       await moveSnapshotClock(store.database);
       const { documents, chunks } = await store.documents.countActive();
       log(`loaded the starter corpus from its snapshot: ${documents} notes, ${chunks} passages`);

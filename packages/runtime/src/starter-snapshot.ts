@@ -69,15 +69,59 @@ export async function buildStarterSnapshot(embedder: Embedder): Promise<{ path: 
     await ensureDefaultSources(store);
     await store.documents.refreshStatistics();
     if (!(store.database instanceof PgliteDatabase)) throw new Error('a starter snapshot is made on PGlite');
-    const dump = Buffer.from(await (await store.database.dump()).arrayBuffer());
-    mkdirSync(snapshotDirectory, { recursive: true });
-    const staging = `${path}.${process.pid}.tmp`;
-    writeFileSync(staging, dump);
-    renameSync(staging, path);
+    writeAtomically(path, Buffer.from(await (await store.database.dump()).arrayBuffer()));
     return { path, built: true };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The empty snapshot: a database with every migration applied and nothing else, for a new
+ * data directory that does not start from the starter snapshot (CAIRN_STARTER_CORPUS=off, a
+ * model the starter snapshot was not made with). Creating a database runs initdb in
+ * WebAssembly, whose peak is about 780 MiB of resident memory; unpacking this is a second
+ * and stays under the start's budget. Keyed by the migrations, the store's code and the
+ * PGlite version, as the starter snapshot is.
+ */
+export function emptySnapshotKey(): string {
+  const hash = createHash('sha256').update('empty-snapshot 1\0');
+  const pglite = join(repositoryRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  if (existsSync(pglite)) hash.update(readFileSync(pglite));
+  const directories = [join(repositoryRoot, 'packages', 'store', 'src'), join(repositoryRoot, 'migrations')];
+  for (const file of directories.flatMap(files).sort()) hash.update(relative(repositoryRoot, file)).update('\0').update(readFileSync(file));
+  return hash.digest('hex').slice(0, 24);
+}
+
+export function emptySnapshotPath(): string {
+  return join(snapshotDirectory, `empty-${emptySnapshotKey()}.tar.gz`);
+}
+
+/** The empty snapshot's path for this code, if one was made. */
+export function findEmptySnapshot(): string | undefined {
+  const path = emptySnapshotPath();
+  return existsSync(path) ? path : undefined;
+}
+
+/** Makes the empty snapshot (nothing to do when it exists): an in-memory database, migrated, dumped. */
+export async function buildEmptySnapshot(): Promise<{ path: string; built: boolean }> {
+  const path = emptySnapshotPath();
+  if (existsSync(path)) return { path, built: false };
+  const store = await Store.open({});
+  try {
+    if (!(store.database instanceof PgliteDatabase)) throw new Error('an empty snapshot is made on PGlite');
+    writeAtomically(path, Buffer.from(await (await store.database.dump()).arrayBuffer()));
+    return { path, built: true };
+  } finally {
+    await store.close();
+  }
+}
+
+function writeAtomically(path: string, contents: Buffer): void {
+  mkdirSync(snapshotDirectory, { recursive: true });
+  const staging = `${path}.${process.pid}.tmp`;
+  writeFileSync(staging, contents);
+  renameSync(staging, path);
 }
 
 /**

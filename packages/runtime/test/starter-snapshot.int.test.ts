@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import { createEmbedder } from '@cairn/embed';
-import { buildStarterSnapshot, createRetriever, openRuntime, starterSnapshotKey, type Runtime } from '../src/index.js';
+import { readMigrations } from '@cairn/store';
+import { buildEmptySnapshot, buildStarterSnapshot, createRetriever, emptySnapshotKey, openRuntime, starterSnapshotKey, type Runtime } from '../src/index.js';
 
 /** What a database holds of the starter corpus: each passage's page, heading and text hash, and its vector's model. */
 async function contents(runtime: Runtime): Promise<string[]> {
@@ -52,6 +53,39 @@ describe('the starter snapshot', () => {
       const again: string[] = [];
       const reopened = await openRuntime(loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'seeded') }), { log: (line) => again.push(line) });
       expect(again.filter((line) => line.startsWith('loaded'))).toEqual([]);
+      expect((await reopened.store.sources.list()).map((source) => source.name)).toContain('after-seed');
+      await reopened.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});
+
+describe('the empty snapshot', () => {
+  it('starts a new data directory without the starter corpus from a migrated database, and only a new one', async () => {
+    const { path } = await buildEmptySnapshot();
+    expect(path).toContain(emptySnapshotKey());
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-empty-snapshot-'));
+    try {
+      const config = loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'data'), CAIRN_STARTER_CORPUS: 'off' });
+      const lines: string[] = [];
+      const runtime = await openRuntime(config, { log: (line) => lines.push(line) });
+      expect(lines).toContain('created the database from its empty snapshot (migrated, no data)');
+      expect(lines.filter((line) => line.startsWith('loaded the starter corpus'))).toEqual([]);
+      const [{ applied }] = (await runtime.store.database.query<{ applied: number }>(
+        'select count(*)::int as applied from schema_migrations',
+      )) as [{ applied: number }];
+      expect(applied).toBe(readMigrations().length);
+      expect(await runtime.store.documents.countActive()).toEqual({ documents: 0, chunks: 0 });
+      // What a start does on any new database happened on this one: the model registered, the default sources configured.
+      expect((await runtime.store.embeddings.activeModel())?.id).toBe(config.embeddingModel);
+      expect((await runtime.store.sources.list()).length).toBeGreaterThan(0);
+      await runtime.store.sources.upsert({ name: 'after-seed', kind: 'web', baseUrl: 'https://example.com/' });
+      await runtime.close();
+
+      const again: string[] = [];
+      const reopened = await openRuntime(config, { log: (line) => again.push(line) });
+      expect(again.filter((line) => line.includes('snapshot'))).toEqual([]);
       expect((await reopened.store.sources.list()).map((source) => source.name)).toContain('after-seed');
       await reopened.close();
     } finally {
