@@ -52,14 +52,29 @@ export const vectorSessionSettings = 'set hnsw.iterative_scan = relaxed_order; s
 export const vectorStartupOptions = '-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=100';
 
 /**
- * Memory settings of the embedded database, as start parameters after PGlite's own. PGlite
- * runs Postgres in one WebAssembly memory that grows and never shrinks, and Postgres touches
- * all of `shared_buffers` at start: at Postgres's default of 128 MB that alone was 146 MB of
- * the server's resident memory (measured: 353 MB after opening the starter corpus's directory,
- * 207 MB with 16 MB). The files of a data directory are read through the operating system's
- * page cache either way, so a small buffer pool costs little; in memory (tests) the tables
- * live in PGlite's in-memory file system and the pool is a second copy. `maintenance_work_mem`
- * bounds what an HNSW build (deferred indexing at a run's end) takes, and so the peak.
- * Measured in docs/benchmarks.md ("The embedded default's memory").
+ * Memory settings of the embedded database, as start parameters after PGlite's own
+ * (`shared_buffers` is sized apart: pgliteSharedBuffers). `maintenance_work_mem` bounds what
+ * an HNSW build (deferred indexing at a run's end) takes, and so the peak. Measured in
+ * docs/benchmarks.md ("The embedded default's memory").
  */
-export const pgliteMemorySettings = ['shared_buffers=16MB', 'maintenance_work_mem=32MB', 'temp_buffers=2MB'];
+export const pgliteMemorySettings = ['maintenance_work_mem=32MB', 'temp_buffers=2MB'];
+
+/** The least and the most buffer pool the embedded database gets (see pgliteSharedBuffers). */
+export const pgliteSharedBuffersRange = { min: 16, max: 128 } as const;
+
+/**
+ * The embedded database's buffer pool, in MB, for a data directory holding `dataBytes` of
+ * tables and indexes besides the system catalogs: one and a half times that, in steps of
+ * 8 MB, between 16 and 128 MB. PGlite runs Postgres in one WebAssembly memory that grows and
+ * never shrinks, and Postgres touches all of `shared_buffers` at start (at Postgres's default
+ * of 128 MB, 146 MB of the server's resident memory over the starter corpus, 207 MB in all
+ * with 16 MB), so a small corpus gets a small pool. But a page missing from the pool is read
+ * through the file system's layer in WebAssembly, about 8 µs a page: over 10,000 passages a
+ * 16 MB pool read about 1,900 pages a search (the HNSW graph and the postings do not fit),
+ * and retrieval took 40 ms against 16 ms with 128 MB. In memory (tests) the tables live in
+ * PGlite's in-memory file system and the pool is a second copy: the least is used.
+ */
+export function pgliteSharedBuffers(dataBytes: number): number {
+  const wanted = Math.ceil((dataBytes * 1.5) / (8 * 2 ** 20)) * 8;
+  return Math.min(pgliteSharedBuffersRange.max, Math.max(pgliteSharedBuffersRange.min, wanted));
+}

@@ -1,14 +1,42 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { pgliteMemorySettings, vectorSessionSettings } from './database.js';
+import { pgliteMemorySettings, pgliteSharedBuffers, vectorSessionSettings } from './database.js';
 
-/** PGlite's options: the directory (or memory), the seed, pgvector and the memory settings. */
+/** The bytes of the files under a directory. */
+function directoryBytes(directory: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    bytes += entry.isDirectory() ? directoryBytes(path) : entry.isFile() ? statSync(path).size : 0;
+  }
+  return bytes;
+}
+
+/**
+ * The tables and indexes a data directory holds besides the system catalogs: its largest
+ * database (`base/<oid>`, Cairn's) less its smallest (a template, catalogs alone). 0 for a
+ * directory not yet created.
+ */
+export function pgliteDataBytes(dataDir: string): number {
+  const base = join(dataDir, 'base');
+  if (!existsSync(base)) return 0;
+  const sizes = readdirSync(base, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => directoryBytes(join(base, entry.name)));
+  return sizes.length < 2 ? 0 : Math.max(...sizes) - Math.min(...sizes);
+}
+
+/** PGlite's options: the directory (or memory), the seed, pgvector and the memory settings (the buffer pool sized to the data). */
 export function pgliteOptions(dataDir: string | undefined, seed: Blob | undefined): PGliteOptions {
+  const sharedBuffers = pgliteSharedBuffers(dataDir ? pgliteDataBytes(dataDir) : 0);
+  const settings = [`shared_buffers=${sharedBuffers}MB`, ...pgliteMemorySettings];
   return {
     ...(dataDir ? { dataDir } : {}),
     ...(seed ? { loadDataDir: seed } : {}),
     extensions: { vector },
-    startParams: [...PGlite.defaultStartParams, ...pgliteMemorySettings.flatMap((setting) => ['-c', setting])],
+    startParams: [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])],
   };
 }
 

@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contentHash } from '@cairn/core';
+import { PgliteDatabase, pgliteSharedBuffers, Store } from '../src/index.js';
+import { pgliteDataBytes } from '../src/pglite-options.js';
+import { axisVector } from './runtimes.js';
+
+const MB = 2 ** 20;
+
+describe("the embedded database's buffer pool", () => {
+  it('is one and a half times the data, in steps of 8 MB, between 16 and 128 MB', () => {
+    expect(pgliteSharedBuffers(0)).toBe(16);
+    expect(pgliteSharedBuffers(5 * MB)).toBe(16);
+    expect(pgliteSharedBuffers(20 * MB)).toBe(32);
+    expect(pgliteSharedBuffers(41 * MB)).toBe(64);
+    expect(pgliteSharedBuffers(1024 * MB)).toBe(128);
+  });
+
+  it('is sized at each start by what the directory holds', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-'));
+    try {
+      let database = await PgliteDatabase.open(dataDir);
+      expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+      await database.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+      await database.close();
+      const bytes = pgliteDataBytes(dataDir);
+      expect(bytes).toBeGreaterThan(20 * MB);
+      database = await PgliteDatabase.open(dataDir);
+      expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: `${pgliteSharedBuffers(bytes)}MB` }]);
+      expect(pgliteSharedBuffers(bytes)).toBeGreaterThan(16);
+      await database.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('refreshing statistics after a run', () => {
+  it('leaves the emptied table of waiting vectors without the dead entries a search would read', async () => {
+    const store = await Store.open({});
+    try {
+      await store.embeddings.registerModel('pool-model-v1', 8);
+      const vectors = new Map(Array.from({ length: 3000 }, (_, index) => [contentHash(`text ${index}`), axisVector(8, { [index % 8]: 1, 7: index / 3000 })]));
+      await store.embeddings.insert('pool-model-v1', vectors);
+      await store.embeddings.indexPending();
+      const pages = async () => {
+        const [row] = await store.database.query<{ 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }] }>(
+          `explain (analyze, buffers, format json) select content_hash from unindexed_embeddings where model = 'pool-model-v1'`,
+        );
+        const plan = row!['QUERY PLAN'][0].Plan;
+        return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+      };
+      await store.database.exec('set enable_seqscan = off');
+      const before = await pages();
+      await store.documents.refreshStatistics();
+      const after = await pages();
+      expect(before).toBeGreaterThan(10);
+      expect(after).toBeLessThan(before / 4);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
