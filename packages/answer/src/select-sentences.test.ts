@@ -113,7 +113,6 @@ describe('selectSentences: what the question is about', () => {
     expect(texts).toEqual(['Sponsors advocate for engineers in calibration when promotions are decided.']);
   });
 
-
   it('does not pick a sentence that shares only the words a question is framed in ("best", "thinking of", "want")', () => {
     const passages = [
       retrievedPassage(0, { text: 'The value of a model is in the thinking it forces, not in a precise simulation.' }),

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
 import { createEmbedder } from '@cairn/embed';
 import { readMigrations } from '@cairn/store';
-import { buildEmptySnapshot, buildStarterSnapshot, createRetriever, emptySnapshotKey, openRuntime, starterSnapshotKey, type Runtime } from '../src/index.js';
+import {
+  buildEmptySnapshot,
+  buildStarterSnapshot,
+  createRetriever,
+  emptySnapshotKey,
+  openRuntime,
+  starterSnapshotKey,
+  type Runtime,
+} from '../src/index.js';
 
 /** What a database holds of the starter corpus: each passage's page, heading and text hash, and its vector's model. */
 async function contents(runtime: Runtime): Promise<string[]> {

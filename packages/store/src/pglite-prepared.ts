@@ -67,7 +67,12 @@ export class PglitePreparedStatements {
         });
         // Streamed (parsed as it comes, as query() does), not execProtocol, which also keeps the raw reply.
         const result = await this.client.execProtocolStream(
-          messages([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+          messages([
+            serialize.bind({ statement: name, values }),
+            serialize.describe({ type: 'P' }),
+            serialize.execute({}),
+            serialize.sync(),
+          ]),
           { syncToFs: true },
         );
         return parse.parseResults(result, this.client.parsers)[0]!.rows as Row[];

@@ -115,8 +115,12 @@ export function denseSearchQuery(
     : 'false';
   // A vector is in one table or the other; `distinct on` keeps a chunk once should a
   // concurrent writer ever have put it in both.
-  const sql = `${nearestFirst ? `with nearest_indexed as ${nearestVectors('embeddings')}, nearest_unindexed as ${nearestVectors('unindexed_embeddings')}
-     ` : ''}select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
+  const sql = `${
+    nearestFirst
+      ? `with nearest_indexed as ${nearestVectors('embeddings')}, nearest_unindexed as ${nearestVectors('unindexed_embeddings')}
+     `
+      : ''
+  }select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
        (row_number() over nearest)::int as position,
        case when row_number() over nearest = 1 then ${statisticsFingerprint} end as statistics,
        case when row_number() over nearest = 1 then ${crowded} end as crowded

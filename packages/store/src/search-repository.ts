@@ -178,7 +178,13 @@ export class SearchRepository {
     );
     const lists: CandidateLists = { dense: [], keyword: [] };
     for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
-    if (crowded(rows.filter((row) => row.list === 'dense'), options)) lists.dense = await this.joinedDenseCandidates(model, vector, options);
+    if (
+      crowded(
+        rows.filter((row) => row.list === 'dense'),
+        options,
+      )
+    )
+      lists.dense = await this.joinedDenseCandidates(model, vector, options);
     return lists;
   }
 

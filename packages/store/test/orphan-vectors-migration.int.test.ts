@@ -28,7 +28,9 @@ describe('migration 0010: vectors no passage has', () => {
         [document!.id, source!.id],
       );
       for (const table of ['embeddings', 'unindexed_embeddings'])
-        await database.exec(`insert into ${table} (model, content_hash, embedding) values ('m', 'kept-${table}', '[1,0,0]'), ('m', 'orphan', '[0,1,0]')`);
+        await database.exec(
+          `insert into ${table} (model, content_hash, embedding) values ('m', 'kept-${table}', '[1,0,0]'), ('m', 'orphan', '[0,1,0]')`,
+        );
       await database.exec(`update embeddings set content_hash = 'kept' where content_hash = 'kept-embeddings'`);
       await database.exec(`update unindexed_embeddings set content_hash = 'kept' where content_hash = 'kept-unindexed_embeddings'`);
 

@@ -42,13 +42,15 @@ describe('refreshing statistics after a run', () => {
     const store = await Store.open({});
     try {
       await store.embeddings.registerModel('pool-model-v1', 8);
-      const vectors = new Map(Array.from({ length: 3000 }, (_, index) => [contentHash(`text ${index}`), axisVector(8, { [index % 8]: 1, 7: index / 3000 })]));
+      const vectors = new Map(
+        Array.from({ length: 3000 }, (_, index) => [contentHash(`text ${index}`), axisVector(8, { [index % 8]: 1, 7: index / 3000 })]),
+      );
       await store.embeddings.insert('pool-model-v1', vectors);
       await store.embeddings.indexPending();
       const pages = async () => {
-        const [row] = await store.database.query<{ 'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }] }>(
-          `explain (analyze, buffers, format json) select content_hash from unindexed_embeddings where model = 'pool-model-v1'`,
-        );
+        const [row] = await store.database.query<{
+          'QUERY PLAN': [{ Plan: { 'Shared Hit Blocks': number; 'Shared Read Blocks': number } }];
+        }>(`explain (analyze, buffers, format json) select content_hash from unindexed_embeddings where model = 'pool-model-v1'`);
         const plan = row!['QUERY PLAN'][0].Plan;
         return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
       };

@@ -204,7 +204,9 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
       expect(await database.query('select * from missing where id = $1::int', [1], { prepared: true })).toEqual([]);
       // Once closed, it is refused as any statement is.
       await database.close();
-      await expect(database.query('select count(*)::int as count from tags', [], { prepared: true })).rejects.toThrow(/closed|unavailable|stopped/i);
+      await expect(database.query('select count(*)::int as count from tags', [], { prepared: true })).rejects.toThrow(
+        /closed|unavailable|stopped/i,
+      );
     } finally {
       await database.close();
     }

@@ -149,7 +149,9 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
 
   it('deletes a source with the vectors only its passages had, and lists stay full with vectors left behind', async () => {
     const { id: sourceId } = await store.sources.upsert({ name: 'doomed', kind: 'web', baseUrl: 'https://doomed.test/' });
-    const doomed = Array.from({ length: 12 }, (_, index) => chunk(index, `A doomed passage number ${index} about feedback`, `Doomed ${index}`));
+    const doomed = Array.from({ length: 12 }, (_, index) =>
+      chunk(index, `A doomed passage number ${index} about feedback`, `Doomed ${index}`),
+    );
     const shared = chunk(12, texts[0]!, 'Shared');
     await store.documents.replace(documentInput(sourceId, 'doomed', 'Nobody'), [...doomed, shared], {
       model: model.id,

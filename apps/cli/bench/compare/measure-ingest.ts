@@ -57,7 +57,10 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
     const crawl = async () => {
       const started = performance.now();
       let indexing: number | undefined;
-      const result = await runCrawl({ store, embedder, ...crawler }, { sources: [source], onIndexing: () => (indexing = performance.now()) });
+      const result = await runCrawl(
+        { store, embedder, ...crawler },
+        { sources: [source], onIndexing: () => (indexing = performance.now()) },
+      );
       const ended = performance.now();
       return { seconds: (ended - started) / 1000, indexSeconds: indexing === undefined ? 0 : (ended - indexing) / 1000, result };
     };
