@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { packageDirectory } from '@cairn/core';
@@ -31,6 +31,14 @@ function files(directory: string): string[] {
     .filter((path) => isSource(path) && statSync(path).isFile());
 }
 
+/** PGlite's and its pgvector extension's versions (a dump holds the extension as it was made). */
+function hashPgliteVersions(hash: Hash): void {
+  for (const name of ['pglite', 'pglite-pgvector']) {
+    const manifest = join(repositoryRoot, 'node_modules', '@electric-sql', name, 'package.json');
+    if (existsSync(manifest)) hash.update(readFileSync(manifest));
+  }
+}
+
 /** The inputs' SHA-256: every source file of the workspace's packages and ingest, the migrations, the notes. */
 export function starterSnapshotKey(embeddingModel: string): string {
   const packagesDirectory = join(repositoryRoot, 'packages');
@@ -40,8 +48,7 @@ export function starterSnapshotKey(embeddingModel: string): string {
     join(repositoryRoot, 'migrations'),
   ];
   const hash = createHash('sha256').update(`starter-snapshot 1\0${embeddingModel}\0`);
-  const pglite = join(repositoryRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  if (existsSync(pglite)) hash.update(readFileSync(pglite));
+  hashPgliteVersions(hash);
   for (const file of directories.flatMap(files).sort()) hash.update(relative(repositoryRoot, file)).update('\0').update(readFileSync(file));
   return hash.digest('hex').slice(0, 24);
 }
@@ -86,8 +93,7 @@ export async function buildStarterSnapshot(embedder: Embedder): Promise<{ path: 
  */
 export function emptySnapshotKey(): string {
   const hash = createHash('sha256').update('empty-snapshot 1\0');
-  const pglite = join(repositoryRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json');
-  if (existsSync(pglite)) hash.update(readFileSync(pglite));
+  hashPgliteVersions(hash);
   const directories = [join(repositoryRoot, 'packages', 'store', 'src'), join(repositoryRoot, 'migrations')];
   for (const file of directories.flatMap(files).sort()) hash.update(relative(repositoryRoot, file)).update('\0').update(readFileSync(file));
   return hash.digest('hex').slice(0, 24);

@@ -252,14 +252,17 @@ export class DocumentsRepository {
    * Refreshes the planner's statistics of the tables search reads: keyword search estimates
    * each term's document frequency (for IDF) from them, and both searches need them for
    * good plans. Server Postgres also does this by itself (autovacuum); PGlite does not.
-   * Call it after an ingestion run, outside a transaction. `unindexed_embeddings` is vacuumed
-   * as well: a run's vectors pass through it and leave it empty, and on PGlite (no
-   * autovacuum) its primary key kept their dead entries, which every search then read
-   * (164 pages a search after a 10,000-passage load, 1.5 ms on PGlite).
+   * Call it after an ingestion run, outside a transaction. On PGlite `unindexed_embeddings` is
+   * vacuumed as well: a run's vectors pass through it and leave it empty, and with no
+   * autovacuum its primary key kept their dead entries, which every search then read (164
+   * pages a search after a 10,000-passage load, 1.5 ms). Server Postgres's autovacuum does
+   * it there, without workers queueing on each other's VACUUM after every page.
    */
   async refreshStatistics(): Promise<void> {
-    await this.database.exec('vacuum (analyze) unindexed_embeddings');
-    await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
+    if (this.database.runtime === 'pglite') {
+      await this.database.exec('vacuum (analyze) unindexed_embeddings');
+      await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
+    } else await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings, unindexed_embeddings');
   }
 
   async countActive(): Promise<{ documents: number; chunks: number }> {

@@ -16,16 +16,21 @@ function directoryBytes(directory: string): number {
 
 /**
  * The tables and indexes a data directory holds besides the system catalogs: its largest
- * database (`base/<oid>`, Cairn's) less its smallest (a template, catalogs alone). 0 for a
- * directory not yet created.
+ * database (`base/<oid>`, Cairn's) less its smallest (a template, catalogs alone); other
+ * entries of `base/` (`pgsql_tmp`, temporary files) are not databases. 0 for a directory not
+ * yet created, or one that cannot be read: an estimate, which never stops a start.
  */
 export function pgliteDataBytes(dataDir: string): number {
-  const base = join(dataDir, 'base');
-  if (!existsSync(base)) return 0;
-  const sizes = readdirSync(base, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => directoryBytes(join(base, entry.name)));
-  return sizes.length < 2 ? 0 : Math.max(...sizes) - Math.min(...sizes);
+  try {
+    const base = join(dataDir, 'base');
+    if (!existsSync(base)) return 0;
+    const sizes = readdirSync(base, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name))
+      .map((entry) => directoryBytes(join(base, entry.name)));
+    return sizes.length < 2 ? 0 : Math.max(...sizes) - Math.min(...sizes);
+  } catch {
+    return 0;
+  }
 }
 
 /** PGlite's options: the directory (or memory), the seed, pgvector and the memory settings (the buffer pool sized to the data). */

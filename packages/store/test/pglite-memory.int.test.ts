@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,9 @@ describe("the embedded database's buffer pool", () => {
       await database.close();
       const bytes = pgliteDataBytes(dataDir);
       expect(bytes).toBeGreaterThan(20 * MB);
+      // Postgres's folder of temporary files is not a database: an empty one must not make the catalogs count as data.
+      await mkdir(join(dataDir, 'base', 'pgsql_tmp'), { recursive: true });
+      expect(pgliteDataBytes(dataDir)).toBe(bytes);
       database = await PgliteDatabase.open(dataDir);
       expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: `${pgliteSharedBuffers(bytes)}MB` }]);
       expect(pgliteSharedBuffers(bytes)).toBeGreaterThan(16);
