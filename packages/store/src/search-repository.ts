@@ -270,10 +270,10 @@ function preparedFor(options: ListOptions): QueryOptions | undefined {
  * Whether an unfiltered dense list came back short because vectors without passages took
  * places in it (its first row says so; with no row at all, it may have).
  */
-function crowded(rows: readonly { position?: number; crowded?: boolean | null }[], options: ListOptions): boolean {
+function crowded(rows: readonly { crowded?: boolean | null }[], options: ListOptions): boolean {
   if (isFiltered(options) || rows.length >= options.limit) return false;
-  const first = rows.find((row) => row.position === undefined || Number(row.position) === 1) ?? rows[0];
-  return first === undefined || first.crowded === true;
+  // Only the first row carries the flag; the others have null.
+  return rows.length === 0 || rows.some((row) => row.crowded === true);
 }
 
 /** Whether a list names sources or authors (the dense list then joins first: see denseSearchQuery). */
