@@ -192,7 +192,7 @@ export async function ingestDocument(
       links: validators.links,
     },
     chunks,
-    { model: embedder.model, vectors: embedded.computed },
+    { model: embedder.model, vectors: embedded.computed, stored: embedded.vectors },
   );
   return { outcome: 'changed', ...result, embeddingTokens: embedded.embeddedTokens };
 }

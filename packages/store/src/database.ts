@@ -35,6 +35,11 @@ export interface Queryable {
 /** One interface over the two runtimes: PGlite (embedded) and a `pg` pool (server Postgres). */
 export interface Database extends Queryable {
   readonly runtime: 'pglite' | 'postgres';
+  /**
+   * PGlite: whether this open started a new database from the seed it was given (a snapshot);
+   * false when the directory held a database, or other files, and the seed was left unused.
+   */
+  readonly seeded?: boolean;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   /** Runs `work` on one dedicated connection (session state such as advisory locks holds within it). */

@@ -1,6 +1,6 @@
 import type { EmbeddingVector } from '@cairn/core';
-import type { Database } from './database.js';
-import { defaultVectorIndexing, insertVectors, type VectorIndexing } from './embeddings-repository.js';
+import type { Database, Queryable } from './database.js';
+import { defaultVectorIndexing, insertVectors, lockVectorHashes, type VectorIndexing } from './embeddings-repository.js';
 import type { SqlStatement } from './sql-statement.js';
 
 export interface DocumentInput {
@@ -56,7 +56,15 @@ export interface ReplaceResult {
 /** Vectors to store with a document: model id and vectors by content hash. */
 export interface VectorsInput {
   model: string;
+  /** The vectors computed for this page (texts the model had no vector for). */
   vectors: ReadonlyMap<string, EmbeddingVector>;
+  /**
+   * The vectors found stored when the page was embedded (the embedding cache). Should another
+   * page have removed the last passage of such a text, and its vector with it, before this
+   * page's transaction, the vector is stored again from here rather than the passage being
+   * left with none. Optional: without it, such a passage would have no vector.
+   */
+  stored?: ReadonlyMap<string, EmbeddingVector> | undefined;
 }
 
 export class DocumentsRepository {
@@ -186,8 +194,10 @@ export class DocumentsRepository {
           ],
         );
       }
-      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors);
       const previousHashes = previous.map((chunk) => chunk.contentHash);
+      await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes]);
+      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors);
+      await restoreLostVectors(transaction, this.indexing, vectors);
       await deleteOrphanEmbeddings(transaction, previousHashes);
       const { added, removed } = diffHashes(
         previousHashes,
@@ -223,19 +233,19 @@ export class DocumentsRepository {
          returning id, locator`,
         [sourceId, ...params],
       );
-      const result: { locator: string; chunksRemoved: number }[] = [];
-      for (const document of gone) {
-        const removed = await transaction.query<{ contentHash: string }>(
-          'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
-          [document.id],
-        );
-        await deleteOrphanEmbeddings(
-          transaction,
-          removed.map((chunk) => chunk.contentHash),
-        );
-        result.push({ locator: document.locator, chunksRemoved: removed.length });
-      }
-      return result;
+      if (gone.length === 0) return [];
+      const removed = await transaction.query<{ documentId: string; contentHash: string }>(
+        'delete from chunks where document_id = any($1::uuid[]) returning document_id as "documentId", content_hash as "contentHash"',
+        [gone.map((document) => document.id)],
+      );
+      // All the texts' locks at once, in one order (see lockVectorHashes), then their orphans.
+      const hashes = removed.map((chunk) => chunk.contentHash);
+      await lockVectorHashes(transaction, hashes);
+      await deleteOrphanEmbeddings(transaction, hashes);
+      return gone.map((document) => ({
+        locator: document.locator,
+        chunksRemoved: removed.filter((chunk) => chunk.documentId === document.id).length,
+      }));
     });
   }
 
@@ -272,6 +282,30 @@ export class DocumentsRepository {
     );
     return row!;
   }
+}
+
+/**
+ * Stores again the vectors a page found cached (VectorsInput.stored) that are gone by the
+ * time its transaction runs: another page removed the text's last passage meanwhile. One
+ * lookup of the primary key per text; only the lost ones are sent. Call it holding the
+ * texts' locks (lockVectorHashes).
+ */
+async function restoreLostVectors(transaction: Queryable, indexing: VectorIndexing, vectors: VectorsInput): Promise<void> {
+  const stored = [...(vectors.stored?.keys() ?? [])].filter((hash) => !vectors.vectors.has(hash));
+  if (stored.length === 0) return;
+  const lost = await transaction.query<{ contentHash: string }>(
+    `select h.content_hash as "contentHash" from unnest($2::text[]) as h(content_hash)
+     where not exists (select 1 from embeddings e where e.model = $1 and e.content_hash = h.content_hash)
+       and not exists (select 1 from unindexed_embeddings u where u.model = $1 and u.content_hash = h.content_hash)`,
+    [vectors.model, stored],
+  );
+  if (lost.length === 0) return;
+  await insertVectors(
+    transaction,
+    indexing,
+    vectors.model,
+    new Map(lost.map(({ contentHash }) => [contentHash, vectors.stored!.get(contentHash)!])),
+  );
 }
 
 /** Deletes the vectors (of every model, in both tables) of the given hashes that no chunk has any more. */

@@ -68,9 +68,33 @@ function createHnswIndex(model: string, dimensions: number, vectorType: VectorTy
     where model = '${model}'`;
 }
 
+/** The first key of the advisory locks lockVectorHashes takes (the second is the text's hash). */
+const vectorHashLockClass = 0x76656331; // 'vec1'
+
 /**
- * Stores vectors of `model` in the table `indexing` writes to; a text that already has a
- * vector of the model, in either table, is left as it is.
+ * Takes a transaction-scoped lock on each content hash, in one order, so that transactions
+ * that add or remove passages sharing a text, or store its vectors, take turns on it. The
+ * decisions each makes about a text's vectors (keep or delete an orphan, insert one that a
+ * page found cached but another page deleted meanwhile) then see the other's committed
+ * passages: on server Postgres, two transactions removing the last two passages of a text
+ * each saw the other's still there and both kept its vector, and a page that found a vector
+ * cached could lose it to a page that removed the text's last other passage before it
+ * committed. Call it inside a transaction, before the statements that read and write the
+ * hashes' vectors; the locks end with it. Hashes that collide share a lock (harmless).
+ */
+export async function lockVectorHashes(transaction: Queryable, hashes: readonly string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  await transaction.query(
+    `select pg_advisory_xact_lock(${vectorHashLockClass}, k)
+     from (select distinct hashtext(h) as k from unnest($1::text[]) as h order by 1) as keys`,
+    [[...new Set(hashes)]],
+  );
+}
+
+/**
+ * Stores vectors of `model` in the table `indexing` writes to, for texts that a passage has
+ * (a vector no passage has would be an orphan: a page changed while its text was embedded);
+ * a text that already has a vector of the model, in either table, is left as it is.
  */
 export async function insertVectors(
   database: Queryable,
@@ -88,6 +112,7 @@ export async function insertVectors(
       `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)})
        select $1, x.content_hash, x.embedding::${vectorType} from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
        where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
+         and exists (select 1 from chunks c where c.content_hash = x.content_hash)
        on conflict (model, content_hash) do nothing`,
       [model, JSON.stringify(rows.map(([hash, vector]) => ({ content_hash: hash, embedding: embeddingToSql(vector) })))],
     );
@@ -193,9 +218,16 @@ export class EmbeddingsRepository {
     );
   }
 
-  /** Stores vectors of `model` (a text already embedded is left as it is; see VectorIndexing). */
+  /**
+   * Stores vectors of `model` for texts that passages have (a text already embedded, or that
+   * no passage has any more, is left out; see VectorIndexing and insertVectors), in one
+   * transaction that holds the texts' locks (lockVectorHashes) against a page removing them.
+   */
   async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
-    await insertVectors(this.database, this.indexing, model, vectors);
+    await this.database.transaction(async (transaction) => {
+      await lockVectorHashes(transaction, [...vectors.keys()]);
+      await insertVectors(transaction, this.indexing, model, vectors);
+    });
   }
 
   /** How many vectors of each model wait outside their HNSW index. */

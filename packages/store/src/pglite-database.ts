@@ -82,8 +82,8 @@ export interface PgliteOpenOptions {
  * its WebAssembly memory by about 290 MB that it never gives back. An existing database,
  * or a directory with other files, is left as it is.
  */
-async function unpackSeed(seedFile: string, dataDir: string): Promise<void> {
-  if (existsSync(join(dataDir, 'PG_VERSION')) || readdirSync(dataDir).length > 0) return;
+async function unpackSeed(seedFile: string, dataDir: string): Promise<boolean> {
+  if (existsSync(join(dataDir, 'PG_VERSION')) || readdirSync(dataDir).length > 0) return false;
   const staging = `${dataDir}.unpacking`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
@@ -91,6 +91,7 @@ async function unpackSeed(seedFile: string, dataDir: string): Promise<void> {
     await extract({ file: seedFile, cwd: staging });
     rmdirSync(dataDir);
     renameSync(staging, dataDir);
+    return true;
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
@@ -106,6 +107,8 @@ export class PgliteDatabase implements Database {
     private readonly lock: DataDirLock | undefined,
     /** Whether PGlite runs in a thread of its own. */
     readonly threaded: boolean,
+    /** Whether this open started the database from the seed it was given (see Database.seeded). */
+    readonly seeded: boolean,
   ) {}
 
   /**
@@ -123,11 +126,15 @@ export class PgliteDatabase implements Database {
       // A new database may start from a seed (a dump of another: see dump()). A directory gets
       // it unpacked on disk, streamed; in memory, PGlite loads it.
       let seed: Blob | undefined;
-      if (options.seed && dataDir) await unpackSeed(options.seed, dataDir);
-      else if (options.seed) seed = new Blob([readFileSync(options.seed)]);
+      let seeded = false;
+      if (options.seed && dataDir) seeded = await unpackSeed(options.seed, dataDir);
+      else if (options.seed) {
+        seed = new Blob([readFileSync(options.seed)]);
+        seeded = true;
+      }
       const threaded = options.thread ?? dataDir !== undefined;
       const connection = threaded ? await PgliteThread.open(dataDir, seed) : await InProcessPglite.open(dataDir, seed);
-      return new PgliteDatabase(connection, lock, threaded);
+      return new PgliteDatabase(connection, lock, threaded, seeded);
     } catch (error) {
       lock?.release();
       throw error;

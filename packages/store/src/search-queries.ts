@@ -95,7 +95,7 @@ export function denseSearchQuery(
        where e.model = ${modelParameter} order by distance limit ${read})`;
   const nearest = (table: string, cte: string) =>
     nearestFirst
-      ? `(select ${candidateColumns}, n.distance
+      ? `(select ${candidateColumns}, n.distance, '${cte}' as nearest_of
        from ${cte} n
        join chunks c on c.content_hash = n.content_hash
        join documents d on d.id = c.document_id
@@ -107,12 +107,14 @@ export function denseSearchQuery(
        where e.model = ${modelParameter} and d.status = 'active'${filters}
        order by distance
        limit ${limit})`;
-  // Whether a table gave all the vectors it was asked for: a list shorter than its limit is
-  // then one that vectors without passages crowded (SearchRepository runs it again joined),
-  // not one of a model with fewer passages than the limit.
-  const crowded = nearestFirst
-    ? `(select count(*) from nearest_indexed) = ${read} or (select count(*) from nearest_unindexed) = ${read}`
-    : 'false';
+  // Whether vectors without passages crowded a table's share of the list (SearchRepository
+  // then runs it again joined): the table gave all the vectors it was asked for, yet fewer
+  // than `limit` of them had a passage, so nearer passages of that table may lie beyond what
+  // was read. Judged per table: with many vectors waiting to be indexed, one table's full
+  // share would otherwise hide the other's crowding behind a full but wrong list.
+  const crowdedTable = (cte: string) =>
+    `((select count(*) from ${cte}) = ${read} and count(*) filter (where hits.nearest_of = '${cte}') over () < ${limit})`;
+  const crowded = nearestFirst ? `${crowdedTable('nearest_indexed')} or ${crowdedTable('nearest_unindexed')}` : 'false';
   // A vector is in one table or the other; `distinct on` keeps a chunk once should a
   // concurrent writer ever have put it in both.
   const sql = `${

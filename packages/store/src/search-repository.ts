@@ -267,11 +267,12 @@ function preparedFor(options: ListOptions): QueryOptions | undefined {
 }
 
 /**
- * Whether an unfiltered dense list came back short because vectors without passages took
- * places in it (its first row says so; with no row at all, it may have).
+ * Whether vectors without passages took places in an unfiltered dense list that passages
+ * further down would have had (its first row says so, per table: see denseSearchQuery; with
+ * no row at all, it may have).
  */
 function crowded(rows: readonly { crowded?: boolean | null }[], options: ListOptions): boolean {
-  if (isFiltered(options) || rows.length >= options.limit) return false;
+  if (isFiltered(options)) return false;
   // Only the first row carries the flag; the others have null.
   return rows.length === 0 || rows.some((row) => row.crowded === true);
 }

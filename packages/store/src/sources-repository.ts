@@ -1,5 +1,6 @@
 import type { Database } from './database.js';
 import { deleteOrphanEmbeddings } from './documents-repository.js';
+import { lockVectorHashes } from './embeddings-repository.js';
 import type { RunStatus } from './runs-repository.js';
 import { isUuid } from './is-uuid.js';
 
@@ -134,6 +135,10 @@ export class SourcesRepository {
         [id],
       );
       const rows = await transaction.query('delete from sources where id = $1 returning id', [id]);
+      await lockVectorHashes(
+        transaction,
+        hashes.map((row) => row.contentHash),
+      );
       await deleteOrphanEmbeddings(
         transaction,
         hashes.map((row) => row.contentHash),

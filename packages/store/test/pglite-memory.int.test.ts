@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { PgliteDatabase, pgliteSharedBuffers, Store } from '../src/index.js';
 import { pgliteDataBytes } from '../src/pglite-options.js';
-import { axisVector } from './runtimes.js';
+import { axisVector, insertOrphanVectors } from './runtimes.js';
 
 const MB = 2 ** 20;
 
@@ -48,7 +48,7 @@ describe('refreshing statistics after a run', () => {
       const vectors = new Map(
         Array.from({ length: 3000 }, (_, index) => [contentHash(`text ${index}`), axisVector(8, { [index % 8]: 1, 7: index / 3000 })]),
       );
-      await store.embeddings.insert('pool-model-v1', vectors);
+      await insertOrphanVectors(store.database, 'pool-model-v1', vectors);
       await store.embeddings.indexPending();
       const pages = async () => {
         const [row] = await store.database.query<{

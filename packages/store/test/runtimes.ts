@@ -65,3 +65,21 @@ export function testDocument(sourceId: string, locator: string, host: string) {
     contentHash: contentHash(`${locator}-${Math.random()}`),
   };
 }
+
+/**
+ * Stores vectors that no passage has (orphans), as a page changed mid-write or a source left
+ * them before; EmbeddingsRepository.insert refuses them, so this writes the table itself.
+ */
+export async function insertOrphanVectors(
+  database: Database,
+  model: string,
+  vectors: ReadonlyMap<string, number[]>,
+  table: 'embeddings' | 'unindexed_embeddings' = 'unindexed_embeddings',
+): Promise<void> {
+  for (const [hash, vector] of vectors)
+    await database.query(`insert into ${table} (model, content_hash, embedding) values ($1, $2, $3::vector)`, [
+      model,
+      hash,
+      `[${vector.join(',')}]`,
+    ]);
+}

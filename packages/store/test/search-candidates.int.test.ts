@@ -10,7 +10,7 @@ import {
   type DocumentInput,
   type Store,
 } from '../src/index.js';
-import { axisVector, runtimes } from './runtimes.js';
+import { axisVector, insertOrphanVectors, runtimes } from './runtimes.js';
 
 const dimensions = 8;
 const model = { id: 'candidates-model-v1', dimensions };
@@ -116,7 +116,11 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
       model: model.id,
       vectors: new Map([[shared.contentHash, axisVector(dimensions, { 1: 1, 7: 0.1 })]]),
     });
-    await store.embeddings.insert(model.id, new Map([[contentHash('no passage has this text'), axisVector(dimensions, { 0: 1, 1: 0.5 })]]));
+    await insertOrphanVectors(
+      store.database,
+      model.id,
+      new Map([[contentHash('no passage has this text'), axisVector(dimensions, { 0: 1, 1: 0.5 })]]),
+    );
     try {
       const everything = { sources: ['guides', 'copies', 'gone'] };
       const all = await store.search.denseCandidates(model, query, { limit: 10 });
@@ -171,7 +175,7 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
     expect(Number(await vectorsOf([shared.contentHash]))).toBe(1);
     // More vectors without passages than the list's margin, nearest of all: the list still comes back full.
     const orphans = new Map(Array.from({ length: 12 }, (_, index) => [contentHash(`orphan ${index}`), query] as const));
-    await store.embeddings.insert(model.id, orphans);
+    await insertOrphanVectors(store.database, model.id, orphans);
     try {
       for (const limit of [2, 4]) {
         const dense = await store.search.denseCandidates(model, query, { limit });
@@ -181,6 +185,33 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
     } finally {
       for (const table of ['embeddings', 'unindexed_embeddings'])
         await store.database.query(`delete from ${table} where content_hash = any($1::text[])`, [[...orphans.keys()]]);
+    }
+  });
+
+  // Mid-run, the index's table can be crowded while the table of waiting vectors fills the list:
+  // the list is then full, and wrong, unless each table's crowding is judged apart.
+  it('reruns joined when the indexed vectors are crowded and the waiting ones fill the list', async () => {
+    await store.embeddings.indexPending();
+    const orphans = new Map(Array.from({ length: 12 }, (_, index) => [contentHash(`indexed orphan ${index}`), query] as const));
+    await insertOrphanVectors(store.database, model.id, orphans, 'embeddings');
+    const { id: sourceId } = await store.sources.upsert({ name: 'waiting', kind: 'web', baseUrl: 'https://waiting.test/' });
+    const far = Array.from({ length: 4 }, (_, index) => chunk(index, `A waiting passage far from the query ${index}`, `Far ${index}`));
+    await store.documents.replace(documentInput(sourceId, 'waiting', 'Nobody'), far, {
+      model: model.id,
+      vectors: new Map(far.map((item, index) => [item.contentHash, axisVector(dimensions, { 2: 1, 0: 0.3, 6: index / 10 })])),
+    });
+    try {
+      const everything = { sources: ['guides', 'waiting'] };
+      for (const limit of [2, 4]) {
+        const dense = await store.search.denseCandidates(model, query, { limit });
+        const joined = await store.search.denseCandidates(model, query, { limit, filters: everything });
+        expect(dense.map((candidate) => candidate.chunkId)).toEqual(joined.map((candidate) => candidate.chunkId));
+        expect((await store.search.passages([dense[0]!.chunkId]))[0]!.text).toBe(texts[0]);
+        expect((await store.search.candidateLists(model, query, terms, { limit })).dense).toEqual(dense);
+      }
+    } finally {
+      await store.documents.tombstone(sourceId, 'waiting');
+      await store.database.query('delete from embeddings where content_hash = any($1::text[])', [[...orphans.keys()]]);
     }
   });
 
