@@ -85,7 +85,11 @@ export interface OpenRuntimeOptions {
   passageContextLog?: (line: string) => void;
   /** Load the starter corpus into an empty database (when CAIRN_STARTER_CORPUS is on); default true. */
   loadStarter?: boolean;
-  /** Whether a new embedded data directory may start from the starter snapshot (default true; see starter-snapshot.ts). */
+  /**
+   * Whether a new embedded data directory may start from the starter snapshot (default true;
+   * see starter-snapshot.ts). The empty snapshot (a migrated database and nothing else) is
+   * used either way where no starter snapshot is: it only spares the start initdb.
+   */
   starterSnapshot?: boolean;
   /**
    * The entry point answers questions (the API, `cairn ask`): open the chat model and load
@@ -155,8 +159,10 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     pgliteThread: config.pgliteThread,
   });
   try {
-    if (seed && !starter) log('created the database from its empty snapshot (migrated, no data)');
-    if (starter) {
+    // A directory that held other files keeps them and is not seeded (see unpackSeed): say only what happened.
+    const seeded = store.database.seeded === true;
+    if (seeded && !starter) log('created the database from its empty snapshot (migrated, no data)');
+    if (seeded && starter) {
       await moveSnapshotClock(store.database);
       const { documents, chunks } = await store.documents.countActive();
       log(`loaded the starter corpus from its snapshot: ${documents} notes, ${chunks} passages`);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +96,20 @@ describe('the empty snapshot', () => {
       expect(again.filter((line) => line.includes('snapshot'))).toEqual([]);
       expect((await reopened.store.sources.list()).map((source) => source.name)).toContain('after-seed');
       await reopened.close();
+
+      // A new directory that already holds a file of someone else's is not seeded (nothing is
+      // unpacked over it): the database is created there as ever, and no line says otherwise.
+      const cluttered = join(dataDir, 'cluttered');
+      await mkdir(join(cluttered, 'pglite'), { recursive: true });
+      await writeFile(join(cluttered, 'pglite', 'notes.txt'), 'not a database\n');
+      const created: string[] = [];
+      const fresh = await openRuntime(loadConfig({ CAIRN_DATA_DIR: cluttered, CAIRN_STARTER_CORPUS: 'off' }), {
+        log: (line) => created.push(line),
+      });
+      expect(fresh.store.database.seeded).toBe(false);
+      expect(created.filter((line) => line.includes('snapshot'))).toEqual([]);
+      expect(await fresh.store.documents.countActive()).toEqual({ documents: 0, chunks: 0 });
+      await fresh.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
