@@ -242,10 +242,9 @@ export class DocumentsRepository {
       const hashes = removed.map((chunk) => chunk.contentHash);
       await lockVectorHashes(transaction, hashes);
       await deleteOrphanEmbeddings(transaction, hashes);
-      return gone.map((document) => ({
-        locator: document.locator,
-        chunksRemoved: removed.filter((chunk) => chunk.documentId === document.id).length,
-      }));
+      const removedOf = new Map<string, number>();
+      for (const chunk of removed) removedOf.set(chunk.documentId, (removedOf.get(chunk.documentId) ?? 0) + 1);
+      return gone.map((document) => ({ locator: document.locator, chunksRemoved: removedOf.get(document.id) ?? 0 }));
     });
   }
 
@@ -293,12 +292,8 @@ export class DocumentsRepository {
 async function restoreLostVectors(transaction: Queryable, indexing: VectorIndexing, vectors: VectorsInput): Promise<void> {
   const stored = [...(vectors.stored?.keys() ?? [])].filter((hash) => !vectors.vectors.has(hash));
   if (stored.length === 0) return;
-  const lost = await transaction.query<{ contentHash: string }>(
-    `select h.content_hash as "contentHash" from unnest($2::text[]) as h(content_hash)
-     where not exists (select 1 from embeddings e where e.model = $1 and e.content_hash = h.content_hash)
-       and not exists (select 1 from unindexed_embeddings u where u.model = $1 and u.content_hash = h.content_hash)`,
-    [vectors.model, stored],
-  );
+  const { sql, params } = lostVectorsQuery(vectors.model, stored);
+  const lost = await transaction.query<{ contentHash: string }>(sql, params);
   if (lost.length === 0) return;
   await insertVectors(
     transaction,
@@ -308,10 +303,28 @@ async function restoreLostVectors(transaction: Queryable, indexing: VectorIndexi
   );
 }
 
+/**
+ * The given texts that have no vector of `model` in either table. A lookup of the primary key
+ * per text and table (as findCached), not an anti-join: the waiting vectors' statistics are
+ * those of the last run's end, when the table was empty, and the planner then hashed every
+ * vector of the run for each page. Exported so that a test can EXPLAIN it.
+ */
+export function lostVectorsQuery(model: string, hashes: readonly string[]): SqlStatement {
+  return {
+    sql: `select h.content_hash as "contentHash" from unnest($2::text[]) as h(content_hash)
+     where (select 1 from embeddings e where e.model = $1 and e.content_hash = h.content_hash) is null
+       and (select 1 from unindexed_embeddings u where u.model = $1 and u.content_hash = h.content_hash) is null`,
+    params: [model, [...hashes]],
+  };
+}
+
 /** Deletes the vectors (of every model, in both tables) of the given hashes that no chunk has any more. */
 export async function deleteOrphanEmbeddings(database: { query: Database['query'] }, hashes: string[]): Promise<void> {
   if (hashes.length === 0) return;
-  for (const table of ['embeddings', 'unindexed_embeddings'] as const) {
+  // The waiting table first: a run's end that moves a vector from it into `embeddings`
+  // (indexPending) while this runs is then seen, committed, by the second statement's
+  // snapshot; the other way round the vector slipped past both.
+  for (const table of ['unindexed_embeddings', 'embeddings'] as const) {
     const { sql, params } = orphanEmbeddingsQuery(table, hashes);
     await database.query(sql, params);
   }

@@ -68,8 +68,16 @@ function createHnswIndex(model: string, dimensions: number, vectorType: VectorTy
     where model = '${model}'`;
 }
 
-/** The first key of the advisory locks lockVectorHashes takes (the second is the text's hash). */
+/** The first key of the advisory locks lockVectorHashes takes (the second is the text's stripe). */
 const vectorHashLockClass = 0x76656331; // 'vec1'
+/**
+ * Texts are locked by stripe (their hash modulo this), so that a transaction takes at most
+ * this many locks: Postgres's lock table is shared by all sessions and sized by
+ * max_locks_per_transaction × connections (about 6,400 at the defaults), and a lock per text
+ * made deleting a source of a few thousand passages fail with "out of shared memory".
+ * Texts of one stripe take turns that they did not need to: rare, and brief.
+ */
+export const VECTOR_LOCK_STRIPES = 1024;
 
 /**
  * Takes a transaction-scoped lock on each content hash, in one order, so that transactions
@@ -80,13 +88,13 @@ const vectorHashLockClass = 0x76656331; // 'vec1'
  * each saw the other's still there and both kept its vector, and a page that found a vector
  * cached could lose it to a page that removed the text's last other passage before it
  * committed. Call it inside a transaction, before the statements that read and write the
- * hashes' vectors; the locks end with it. Hashes that collide share a lock (harmless).
+ * hashes' vectors; the locks end with it. Texts share VECTOR_LOCK_STRIPES locks.
  */
 export async function lockVectorHashes(transaction: Queryable, hashes: readonly string[]): Promise<void> {
   if (hashes.length === 0) return;
   await transaction.query(
     `select pg_advisory_xact_lock(${vectorHashLockClass}, k)
-     from (select distinct hashtext(h) as k from unnest($1::text[]) as h order by 1) as keys`,
+     from (select distinct hashtext(h) & ${VECTOR_LOCK_STRIPES - 1} as k from unnest($1::text[]) as h order by 1) as keys`,
     [[...new Set(hashes)]],
   );
 }

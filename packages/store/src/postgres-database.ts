@@ -60,7 +60,9 @@ export class PostgresDatabase implements Database {
 
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
     return this.session(async (connection) => {
-      await connection.exec('begin');
+      // Read committed, whatever the server's default: lockVectorHashes relies on each statement
+      // after a lock seeing what the transaction it waited for committed.
+      await connection.exec('begin isolation level read committed');
       try {
         const result = await work(connection);
         await connection.exec('commit');

@@ -130,19 +130,16 @@ export class SourcesRepository {
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
     return this.database.transaction(async (transaction) => {
-      const hashes = await transaction.query<{ contentHash: string }>(
-        'select distinct content_hash as "contentHash" from chunks where source_id = $1',
+      // The passages go first, returning their texts: a page committed between a read of the
+      // texts and the source's delete would otherwise leave its vectors behind.
+      const removed = await transaction.query<{ contentHash: string }>(
+        'delete from chunks where source_id = $1 returning content_hash as "contentHash"',
         [id],
       );
       const rows = await transaction.query('delete from sources where id = $1 returning id', [id]);
-      await lockVectorHashes(
-        transaction,
-        hashes.map((row) => row.contentHash),
-      );
-      await deleteOrphanEmbeddings(
-        transaction,
-        hashes.map((row) => row.contentHash),
-      );
+      const hashes = [...new Set(removed.map((row) => row.contentHash))];
+      await lockVectorHashes(transaction, hashes);
+      await deleteOrphanEmbeddings(transaction, hashes);
       return rows.length > 0;
     });
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentHash } from '@cairn/core';
-import { defaultVectorIndexing, hnswIndexName, Store, type Queryable } from '../src/index.js';
+import { defaultVectorIndexing, hnswIndexName, lostVectorsQuery, Store, type Queryable } from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
@@ -11,6 +11,8 @@ const chunk = testChunk;
 /** A node of a plan as `explain (format json)` gives it. */
 interface PlanNode {
   'Actual Loops': number;
+  'Actual Rows': number;
+  'Relation Name'?: string;
   Plans?: PlanNode[];
 }
 
@@ -192,5 +194,20 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     const loops = (node: PlanNode): number[] => [node['Actual Loops'], ...(node.Plans ?? []).flatMap(loops)];
     expect(Math.max(...loops(plans[0]!))).toBe(1);
     expect((await search({ 3: 1 }, { limit: 1 }))[0]!.text).toMatch(/passage/);
+  });
+
+  it("looks a page's cached vectors up one by one, even when the last ANALYZE saw the waiting table empty", async () => {
+    await store.documents.refreshStatistics();
+    const texts = Array.from({ length: 300 }, (_, index) => `a passage waiting for the index ${index}`);
+    await storeDocument(store, sourceId, 'waiting-run', texts, (index) => index % dimensions);
+    const hashes = texts.slice(0, 5).map((text) => contentHash(text));
+    const plan = await explain(store.database, lostVectorsQuery(model, hashes));
+    // What each scan of the waiting table returned, over all its loops: the five texts, not the run's 300.
+    const read = (node: PlanNode): number =>
+      (node['Relation Name'] === 'unindexed_embeddings' ? node['Actual Rows'] * node['Actual Loops'] : 0) +
+      (node.Plans ?? []).reduce((sum, child) => sum + read(child), 0);
+    expect(read(plan)).toBeLessThanOrEqual(hashes.length);
+    expect(await store.database.query(lostVectorsQuery(model, hashes).sql, lostVectorsQuery(model, hashes).params)).toEqual([]);
+    await store.embeddings.indexPending();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
-import type { Store } from '../src/index.js';
+import { lockVectorHashes, VECTOR_LOCK_STRIPES, type Store } from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
@@ -60,6 +60,19 @@ describe.each(runtimes)('vectors of shared texts under concurrent writers on $na
     expect(await vectorsOf(store, bare.contentHash)).toBe(0);
   });
 
+  // A lock per text made a source of a few thousand passages fail to delete ("out of shared memory").
+  it('locks the texts of a large source in one transaction, within the lock table', async () => {
+    const hashes = Array.from({ length: 20_000 }, (_, index) => contentHash(`text ${index}`));
+    await store.database.transaction(async (transaction) => {
+      await lockVectorHashes(transaction, hashes);
+      const [held] = await transaction.query<{ locks: number }>(
+        `select count(*)::int as locks from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()`,
+      );
+      expect(held!.locks).toBeLessThanOrEqual(VECTOR_LOCK_STRIPES);
+      expect(held!.locks).toBeGreaterThan(VECTOR_LOCK_STRIPES / 2);
+    });
+  });
+
   it('stores no vector for a text no passage has (a re-embedding that a page change overtook)', async () => {
     const kept = testChunk(0, 'A passage the re-embedding finds still there');
     await store.documents.replace(page('reembedded'), [kept], { model, vectors: new Map() });
@@ -97,10 +110,10 @@ describe.each(runtimes)('vectors of shared texts under concurrent writers on $na
       let held!: () => void;
       const holding = new Promise<void>((resolve) => (held = resolve));
       const holder = store.database.session(async (connection) => {
-        await connection.query(`select pg_advisory_lock(${0x76656331}, hashtext($1))`, [shared.contentHash]);
+        await connection.query(`select pg_advisory_lock(${0x76656331}, hashtext($1) & ${VECTOR_LOCK_STRIPES - 1})`, [shared.contentHash]);
         held();
         await new Promise<void>((resolve) => (release = resolve));
-        await connection.query(`select pg_advisory_unlock(${0x76656331}, hashtext($1))`, [shared.contentHash]);
+        await connection.query(`select pg_advisory_unlock(${0x76656331}, hashtext($1) & ${VECTOR_LOCK_STRIPES - 1})`, [shared.contentHash]);
       });
       await holding;
       const writers = ['left', 'right'].map((locator) =>
