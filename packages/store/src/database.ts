@@ -40,6 +40,11 @@ export interface Database extends Queryable {
    * false when the directory held a database, or other files, and the seed was left unused.
    */
   readonly seeded?: boolean;
+  /**
+   * PGlite: reopens the database with a larger buffer pool when its data has outgrown the one
+   * it started with (see PgliteDatabase.growBufferPool); the sizes in MB when it did.
+   */
+  growBufferPool?(): Promise<{ from: number; to: number } | undefined>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   /** Runs `work` on one dedicated connection (session state such as advisory locks holds within it). */

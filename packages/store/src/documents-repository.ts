@@ -265,12 +265,15 @@ export class DocumentsRepository {
    * vacuumed as well: a run's vectors pass through it and leave it empty, and with no
    * autovacuum its primary key kept their dead entries, which every search then read (164
    * pages a search after a 10,000-passage load, 1.5 ms). Server Postgres's autovacuum does
-   * it there, without workers queueing on each other's VACUUM after every page.
+   * it there, without workers queueing on each other's VACUUM after every page. And on PGlite
+   * the buffer pool grows with the data (Database.growBufferPool), which reopens it.
    */
   async refreshStatistics(): Promise<void> {
     if (this.database.runtime === 'pglite') {
       await this.database.exec('vacuum (analyze) unindexed_embeddings');
       await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
+      // A run that loaded much more than the database held at start: a buffer pool to match.
+      await this.database.growBufferPool?.();
     } else await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings, unindexed_embeddings');
   }
 

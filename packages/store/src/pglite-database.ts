@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
-import { preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
-import { openPglite } from './pglite-options.js';
+import {
+  pgliteSharedBuffers,
+  pgliteSharedBuffersRange,
+  preparedStatementName,
+  type Database,
+  type Queryable,
+  type QueryOptions,
+} from './database.js';
+import { openPglite, pgliteDataBytes } from './pglite-options.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
 import { PgliteThread } from './pglite-thread.js';
 
@@ -27,8 +34,8 @@ class InProcessPglite implements PgliteConnection {
     this.prepared = new PglitePreparedStatements(client);
   }
 
-  static async open(dataDir: string | undefined, seed: Blob | undefined): Promise<InProcessPglite> {
-    return new InProcessPglite(await openPglite(dataDir, seed));
+  static async open(dataDir: string | undefined, seed: Blob | undefined, sharedBuffers?: number): Promise<InProcessPglite> {
+    return new InProcessPglite(await openPglite(dataDir, seed, sharedBuffers));
   }
 
   async query<Row>(sql: string, params: readonly unknown[]): Promise<Row[]> {
@@ -98,18 +105,98 @@ async function unpackSeed(seedFile: string, dataDir: string): Promise<boolean> {
   }
 }
 
+/**
+ * Lets any number of operations run together (`shared`), or one alone (`exclusive`): an
+ * exclusive one waits for those running to end, and those that come after it wait for it.
+ */
+class Gate {
+  private running = 0;
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    while (this.closing) await this.closing;
+    this.running += 1;
+    try {
+      return await work();
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.drained?.();
+    }
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.closing) await this.closing;
+    let open!: () => void;
+    this.closing = new Promise<void>((resolve) => (open = resolve));
+    try {
+      if (this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      this.drained = undefined;
+      return await work();
+    } finally {
+      this.closing = undefined;
+      open();
+    }
+  }
+}
+
+/** The buffer pool a growth must at least reach before the database is reopened for it (see growBufferPool). */
+const GROWTH_FACTOR = 1.5;
+
 /** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
 export class PgliteDatabase implements Database {
   readonly runtime = 'pglite' as const;
+  private readonly gate = new Gate();
 
   private constructor(
-    private readonly connection: PgliteConnection,
+    private connection: PgliteConnection,
     private readonly lock: DataDirLock | undefined,
     /** Whether PGlite runs in a thread of its own. */
     readonly threaded: boolean,
     /** Whether this open started the database from the seed it was given (see Database.seeded). */
     readonly seeded: boolean,
+    private readonly dataDir: string | undefined,
+    /** The buffer pool PGlite was started with, in MB (pgliteSharedBuffers). */
+    private sharedBuffers: number,
   ) {}
+
+  /** The buffer pool, in MB, that PGlite was started with (pgliteSharedBuffers of the data then). */
+  get bufferPoolMb(): number {
+    return this.sharedBuffers;
+  }
+
+  /**
+   * Reopens PGlite with a larger buffer pool when the data has outgrown the one it started
+   * with (pgliteSharedBuffers, at least GROWTH_FACTOR times it, or the most): Postgres sizes
+   * the pool at start, so a first session that loads a large corpus into a new directory
+   * would otherwise search it through a pool sized for the starter corpus until a restart
+   * (10,000 passages: 40 ms a retrieval against 11). Operations that come meanwhile wait for
+   * the reopening (about a second); those running finish first. Returns the pool's sizes in
+   * MB when it grew. A database in memory keeps its pool (its tables live in memory anyway).
+   * Should PGlite not open with the larger pool, it is opened again with the one it had (and
+   * the error is thrown when even that fails): a pool is not worth a run's end.
+   */
+  async growBufferPool(): Promise<{ from: number; to: number } | undefined> {
+    const dataDir = this.dataDir;
+    if (!dataDir) return undefined;
+    const wanted = pgliteSharedBuffers(pgliteDataBytes(dataDir));
+    if (wanted < Math.min(this.sharedBuffers * GROWTH_FACTOR, pgliteSharedBuffersRange.max) || wanted <= this.sharedBuffers)
+      return undefined;
+    const open = (sharedBuffers: number) =>
+      this.threaded ? PgliteThread.open(dataDir, undefined, sharedBuffers) : InProcessPglite.open(dataDir, undefined, sharedBuffers);
+    return this.gate.exclusive(async () => {
+      const from = this.sharedBuffers;
+      await this.connection.close();
+      try {
+        this.connection = await open(wanted);
+      } catch {
+        this.connection = await open(from);
+        return undefined;
+      }
+      this.sharedBuffers = wanted;
+      return { from, to: wanted };
+    });
+  }
 
   /**
    * Opens (or creates) the database in `dataDir`; `undefined` keeps it in memory. A directory
@@ -133,8 +220,11 @@ export class PgliteDatabase implements Database {
         seeded = true;
       }
       const threaded = options.thread ?? dataDir !== undefined;
-      const connection = threaded ? await PgliteThread.open(dataDir, seed) : await InProcessPglite.open(dataDir, seed);
-      return new PgliteDatabase(connection, lock, threaded, seeded);
+      const sharedBuffers = pgliteSharedBuffers(dataDir ? pgliteDataBytes(dataDir) : 0);
+      const connection = threaded
+        ? await PgliteThread.open(dataDir, seed, sharedBuffers)
+        : await InProcessPglite.open(dataDir, seed, sharedBuffers);
+      return new PgliteDatabase(connection, lock, threaded, seeded, dataDir, sharedBuffers);
     } catch (error) {
       lock?.release();
       throw error;
@@ -143,20 +233,23 @@ export class PgliteDatabase implements Database {
 
   /** The whole database as a gzipped tarball, which `open` takes as a seed for a new directory. */
   dump(): Promise<Blob> {
-    return this.connection.dump();
+    return this.gate.shared(() => this.connection.dump());
   }
 
   query<Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<Row[]> {
-    if (options?.prepared) return this.connection.queryPrepared<Row>(preparedStatementName(sql), sql, params);
-    return this.connection.query<Row>(sql, params);
+    return this.gate.shared(() =>
+      options?.prepared
+        ? this.connection.queryPrepared<Row>(preparedStatementName(sql), sql, params)
+        : this.connection.query<Row>(sql, params),
+    );
   }
 
   exec(sql: string): Promise<void> {
-    return this.connection.exec(sql);
+    return this.gate.shared(() => this.connection.exec(sql));
   }
 
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-    return this.connection.transaction(work);
+    return this.gate.shared(() => this.connection.transaction(work));
   }
 
   /** PGlite has a single connection, so the session is the database itself. */
@@ -166,7 +259,7 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     try {
-      await this.connection.close();
+      await this.gate.exclusive(() => this.connection.close());
     } finally {
       this.lock?.release();
     }

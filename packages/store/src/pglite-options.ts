@@ -33,9 +33,15 @@ export function pgliteDataBytes(dataDir: string): number {
   }
 }
 
-/** PGlite's options: the directory (or memory), the seed, pgvector and the memory settings (the buffer pool sized to the data). */
-export function pgliteOptions(dataDir: string | undefined, seed: Blob | undefined): PGliteOptions {
-  const sharedBuffers = pgliteSharedBuffers(dataDir ? pgliteDataBytes(dataDir) : 0);
+/**
+ * PGlite's options: the directory (or memory), the seed, pgvector and the memory settings
+ * (the buffer pool, in MB, sized to the data unless given).
+ */
+export function pgliteOptions(
+  dataDir: string | undefined,
+  seed: Blob | undefined,
+  sharedBuffers = pgliteSharedBuffers(dataDir ? pgliteDataBytes(dataDir) : 0),
+): PGliteOptions {
   const settings = [`shared_buffers=${sharedBuffers}MB`, ...pgliteMemorySettings];
   return {
     ...(dataDir ? { dataDir } : {}),
@@ -49,8 +55,8 @@ export function pgliteOptions(dataDir: string | undefined, seed: Blob | undefine
  * Opens PGlite (pgliteOptions) ready for Cairn: pgvector created and the vector session
  * settings applied; closed again if either fails. In this thread or in PGlite's own.
  */
-export async function openPglite(dataDir: string | undefined, seed: Blob | undefined): Promise<PGlite> {
-  const client = await PGlite.create(pgliteOptions(dataDir, seed));
+export async function openPglite(dataDir: string | undefined, seed: Blob | undefined, sharedBuffers?: number): Promise<PGlite> {
+  const client = await PGlite.create(pgliteOptions(dataDir, seed, sharedBuffers));
   try {
     await client.exec('create extension if not exists vector;');
     await client.exec(vectorSessionSettings);

@@ -5,6 +5,8 @@ export interface PgliteWorkerData {
   dataDir: string | undefined;
   /** A gzipped dump a new directory starts from (PGlite's loadDataDir). */
   seed: ArrayBuffer | undefined;
+  /** The buffer pool in MB; default pgliteSharedBuffers of the directory's data. */
+  sharedBuffers?: number | undefined;
 }
 
 export type PgliteRequest =

@@ -34,9 +34,9 @@ export class PgliteThread {
   }
 
   /** Starts the thread and opens the database in it (`dataDir`, or in memory), from `seed` if given. */
-  static async open(dataDir: string | undefined, seed: Blob | undefined): Promise<PgliteThread> {
+  static async open(dataDir: string | undefined, seed: Blob | undefined, sharedBuffers?: number): Promise<PgliteThread> {
     const { code, eval: evaluate } = workerScript(import.meta.url, 'pglite-worker');
-    const data: PgliteWorkerData = { dataDir, seed: seed ? await seed.arrayBuffer() : undefined };
+    const data: PgliteWorkerData = { dataDir, seed: seed ? await seed.arrayBuffer() : undefined, sharedBuffers };
     const worker = new Worker(code, { eval: evaluate, workerData: data, transferList: data.seed ? [data.seed] : [] });
     await new Promise<void>((resolve, reject) => {
       const opened = (reply: PgliteReply) => {

@@ -11,8 +11,8 @@ import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorker
  * connection, and a transaction holds that connection until the other side ends it.
  */
 const port = parentPort!;
-const { dataDir, seed } = workerData as PgliteWorkerData;
-const client = await openPglite(dataDir, seed ? new Blob([seed]) : undefined);
+const { dataDir, seed, sharedBuffers } = workerData as PgliteWorkerData;
+const client = await openPglite(dataDir, seed ? new Blob([seed]) : undefined, sharedBuffers);
 const prepared = new PglitePreparedStatements(client);
 
 interface OpenTransaction {

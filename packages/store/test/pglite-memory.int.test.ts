@@ -40,6 +40,68 @@ describe("the embedded database's buffer pool", () => {
   }, 120_000);
 });
 
+describe("the embedded database's buffer pool after a large load", () => {
+  it.each([
+    ['in its own thread', true],
+    ['in this thread', false],
+  ])(
+    'grows it without a restart, %s, while statements keep coming',
+    async (_name, thread) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-grow-'));
+      const database = await PgliteDatabase.open(dataDir, { thread });
+      try {
+        expect(database.bufferPoolMb).toBe(16);
+        // Nothing to grow for yet.
+        expect(await database.growBufferPool()).toBeUndefined();
+        await database.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+        const wanted = pgliteSharedBuffers(pgliteDataBytes(dataDir));
+        expect(wanted).toBeGreaterThanOrEqual(32);
+        // Statements before, during and after the reopening all run, against the same data.
+        const count = () => database.query<{ rows: number }>('select count(*)::int as rows from filler where id % 7 = 0');
+        const before = count();
+        const transaction = database.transaction(async (work) => {
+          await work.query('insert into filler values (0, $1)', ['written in a transaction that the reopening waits for']);
+          return work.query<{ rows: number }>('select count(*)::int as rows from filler where id % 7 = 0');
+        });
+        const growing = database.growBufferPool();
+        const during = Array.from({ length: 10 }, () => count());
+        expect(await growing).toEqual({ from: 16, to: wanted });
+        expect((await transaction)[0]!.rows).toBe(3572);
+        for (const rows of await Promise.all([before, ...during])) expect(rows).toEqual([{ rows: expect.any(Number) }]);
+        expect(await count()).toEqual([{ rows: 3572 }]);
+        expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: `${wanted}MB` }]);
+        expect(database.bufferPoolMb).toBe(wanted);
+        // Grown once: the same data asks for nothing more.
+        expect(await database.growBufferPool()).toBeUndefined();
+        // Named statements prepared on the PGlite before are prepared again on the new one.
+        expect(await database.query('select count(*)::int as rows from filler where id = $1', [7], { prepared: true })).toEqual([
+          { rows: 1 },
+        ]);
+      } finally {
+        await database.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+
+  it('grows it when a run refreshes the statistics', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-run-'));
+    const store = await Store.open({ dataDir });
+    try {
+      const database = store.database as PgliteDatabase;
+      expect(database.bufferPoolMb).toBe(16);
+      await database.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+      await store.documents.refreshStatistics();
+      expect(database.bufferPoolMb).toBeGreaterThanOrEqual(32);
+      expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: `${database.bufferPoolMb}MB` }]);
+    } finally {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('refreshing statistics after a run', () => {
   it('leaves the emptied table of waiting vectors without the dead entries a search would read', async () => {
     const store = await Store.open({});
