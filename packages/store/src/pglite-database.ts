@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 import { DataDirLock } from './data-dir-lock.js';
-import {
-  pgliteSharedBuffers,
-  pgliteSharedBuffersRange,
-  preparedStatementName,
-  type Database,
-  type Queryable,
-  type QueryOptions,
-} from './database.js';
+import { pgliteSharedBuffers, preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
 import { openPglite, pgliteDataBytes } from './pglite-options.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
 import { PgliteThread } from './pglite-thread.js';
@@ -142,6 +135,13 @@ class Gate {
 
 /** The buffer pool a growth must at least reach before the database is reopened for it (see growBufferPool). */
 const GROWTH_FACTOR = 1.5;
+/**
+ * The most the pool grows to without a restart, in MB (see growBufferPool): Postgres touches
+ * all of its pool, so each MB is resident, and an in-process ingest of 1,000 pages with the
+ * pool grown to its full size (80 MB) peaked at 511 MB, over the 500 MB budget (issue 20).
+ * The next start sizes it to the data in full (up to pgliteSharedBuffersRange.max).
+ */
+export const PGLITE_GROWN_POOL_MAX = 48;
 
 /** The embedded runtime: PGlite with pgvector, persisted under a directory (or in memory). */
 export class PgliteDatabase implements Database {
@@ -167,7 +167,8 @@ export class PgliteDatabase implements Database {
 
   /**
    * Reopens PGlite with a larger buffer pool when the data has outgrown the one it started
-   * with (pgliteSharedBuffers, at least GROWTH_FACTOR times it, or the most): Postgres sizes
+   * with (pgliteSharedBuffers, up to PGLITE_GROWN_POOL_MAX, when that is at least
+   * GROWTH_FACTOR times the pool): Postgres sizes
    * the pool at start, so a first session that loads a large corpus into a new directory
    * would otherwise search it through a pool sized for the starter corpus until a restart
    * (10,000 passages: 40 ms a retrieval against 11). Operations that come meanwhile wait for
@@ -179,9 +180,8 @@ export class PgliteDatabase implements Database {
   async growBufferPool(): Promise<{ from: number; to: number } | undefined> {
     const dataDir = this.dataDir;
     if (!dataDir) return undefined;
-    const wanted = pgliteSharedBuffers(pgliteDataBytes(dataDir));
-    if (wanted < Math.min(this.sharedBuffers * GROWTH_FACTOR, pgliteSharedBuffersRange.max) || wanted <= this.sharedBuffers)
-      return undefined;
+    const wanted = Math.min(pgliteSharedBuffers(pgliteDataBytes(dataDir)), PGLITE_GROWN_POOL_MAX);
+    if (wanted < this.sharedBuffers * GROWTH_FACTOR) return undefined;
     const open = (sharedBuffers: number) =>
       this.threaded ? PgliteThread.open(dataDir, undefined, sharedBuffers) : InProcessPglite.open(dataDir, undefined, sharedBuffers);
     return this.gate.exclusive(async () => {
