@@ -272,8 +272,9 @@ export class DocumentsRepository {
     if (this.database.runtime === 'pglite') {
       await this.database.exec('vacuum (analyze) unindexed_embeddings');
       await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings');
-      // A run that loaded much more than the database held at start: a buffer pool to match.
-      await this.database.growBufferPool?.();
+      // A run that loaded much more than the database held at start: a buffer pool to match. A
+      // pool is not worth a finished run: a growth that fails is not the run's failure.
+      await this.database.growBufferPool?.().catch(() => undefined);
     } else await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings, unindexed_embeddings');
   }
 

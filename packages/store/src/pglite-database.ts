@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameS
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
+import { CairnError } from '@cairn/core';
 import { DataDirLock } from './data-dir-lock.js';
 import { pgliteSharedBuffers, preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
 import { openPglite, pgliteDataBytes } from './pglite-options.js';
@@ -73,6 +74,14 @@ export interface PgliteOpenOptions {
    * default) yes; in memory (tests, short-lived tools) no, as a thread costs its start-up.
    */
   thread?: boolean | undefined;
+  /**
+   * Whether a run's end may reopen PGlite with a larger buffer pool (growBufferPool; default
+   * true). Off for a caller that holds PGlite's instance itself (the compare bench serves it
+   * over a socket), which a reopening would close under it.
+   */
+  growBufferPool?: boolean | undefined;
+  /** Where the database's own lines go (a buffer pool grown, or not). */
+  log?: ((line: string) => void) | undefined;
 }
 
 /**
@@ -133,6 +142,12 @@ class Gate {
   }
 }
 
+/** A connection that refuses every statement with `error` (a reopening that failed: see growBufferPool). */
+function unavailableConnection(error: Error): PgliteConnection {
+  const refuse = () => Promise.reject(error);
+  return { query: refuse, queryPrepared: refuse, exec: refuse, transaction: refuse, dump: refuse, close: async () => undefined };
+}
+
 /** The buffer pool a growth must at least reach before the database is reopened for it (see growBufferPool). */
 const GROWTH_FACTOR = 1.5;
 /**
@@ -147,6 +162,7 @@ export const PGLITE_GROWN_POOL_MAX = 48;
 export class PgliteDatabase implements Database {
   readonly runtime = 'pglite' as const;
   private readonly gate = new Gate();
+  private closed = false;
 
   private constructor(
     private connection: PgliteConnection,
@@ -158,6 +174,9 @@ export class PgliteDatabase implements Database {
     private readonly dataDir: string | undefined,
     /** The buffer pool PGlite was started with, in MB (pgliteSharedBuffers). */
     private sharedBuffers: number,
+    /** Whether growBufferPool may reopen PGlite (PgliteOpenOptions.growBufferPool). */
+    private growable: boolean,
+    private readonly log: ((line: string) => void) | undefined,
   ) {}
 
   /** The buffer pool, in MB, that PGlite was started with (pgliteSharedBuffers of the data then). */
@@ -179,21 +198,39 @@ export class PgliteDatabase implements Database {
    */
   async growBufferPool(): Promise<{ from: number; to: number } | undefined> {
     const dataDir = this.dataDir;
-    if (!dataDir) return undefined;
-    const wanted = Math.min(pgliteSharedBuffers(pgliteDataBytes(dataDir)), PGLITE_GROWN_POOL_MAX);
-    if (wanted < this.sharedBuffers * GROWTH_FACTOR) return undefined;
+    // Nothing to grow: in memory, turned off, a pool already past the most a growth reaches, or closed.
+    if (!dataDir || !this.growable || this.sharedBuffers * GROWTH_FACTOR > PGLITE_GROWN_POOL_MAX || this.closed) return undefined;
+    const wantedNow = () => Math.min(pgliteSharedBuffers(pgliteDataBytes(dataDir)), PGLITE_GROWN_POOL_MAX);
+    if (wantedNow() < this.sharedBuffers * GROWTH_FACTOR) return undefined;
     const open = (sharedBuffers: number) =>
       this.threaded ? PgliteThread.open(dataDir, undefined, sharedBuffers) : InProcessPglite.open(dataDir, undefined, sharedBuffers);
     return this.gate.exclusive(async () => {
+      // Decided again inside: another growth, or close(), may have come first.
+      const wanted = wantedNow();
+      if (this.closed || wanted < this.sharedBuffers * GROWTH_FACTOR) return undefined;
       const from = this.sharedBuffers;
-      await this.connection.close();
+      await this.connection.close().catch(() => undefined);
       try {
         this.connection = await open(wanted);
-      } catch {
-        this.connection = await open(from);
+      } catch (error) {
+        // Not tried again in this process; the pool it had is reopened.
+        this.growable = false;
+        this.log?.(
+          `the embedded database did not reopen with a ${wanted} MB buffer pool (${(error as Error).message}); it keeps ${from} MB`,
+        );
+        try {
+          this.connection = await open(from);
+        } catch (reopenError) {
+          const unavailable = new CairnError('database_unavailable', 'The embedded database could not be reopened; restart the server.', {
+            cause: reopenError,
+          });
+          this.connection = unavailableConnection(unavailable);
+          throw unavailable;
+        }
         return undefined;
       }
       this.sharedBuffers = wanted;
+      this.log?.(`grew the embedded database's buffer pool from ${from} MB to ${wanted} MB for the data it now holds`);
       return { from, to: wanted };
     });
   }
@@ -224,7 +261,7 @@ export class PgliteDatabase implements Database {
       const connection = threaded
         ? await PgliteThread.open(dataDir, seed, sharedBuffers)
         : await InProcessPglite.open(dataDir, seed, sharedBuffers);
-      return new PgliteDatabase(connection, lock, threaded, seeded, dataDir, sharedBuffers);
+      return new PgliteDatabase(connection, lock, threaded, seeded, dataDir, sharedBuffers, options.growBufferPool ?? true, options.log);
     } catch (error) {
       lock?.release();
       throw error;
@@ -259,7 +296,10 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     try {
-      await this.gate.exclusive(() => this.connection.close());
+      await this.gate.exclusive(() => {
+        this.closed = true;
+        return this.connection.close();
+      });
     } finally {
       this.lock?.release();
     }

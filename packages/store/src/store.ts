@@ -22,12 +22,16 @@ export function openDatabase(options: {
   dataDir?: string | undefined;
   seed?: string | undefined;
   pgliteThread?: boolean | undefined;
+  pgliteGrowBufferPool?: boolean | undefined;
+  log?: ((line: string) => void) | undefined;
 }): Promise<Database> {
   return options.databaseUrl
     ? PostgresDatabase.open(options.databaseUrl)
     : PgliteDatabase.open(options.dataDir ? pgliteDirectory(options.dataDir) : undefined, {
         seed: options.seed,
         thread: options.pgliteThread,
+        growBufferPool: options.pgliteGrowBufferPool,
+        log: options.log,
       });
 }
 
@@ -84,6 +88,8 @@ export class Store {
     seed?: string | undefined;
     /** PGlite only: run it in a thread of its own (default: for a data directory; see PgliteDatabase.open). */
     pgliteThread?: boolean | undefined;
+    /** PGlite only: may a run's end reopen it with a larger buffer pool (default true; PgliteOpenOptions.growBufferPool). */
+    pgliteGrowBufferPool?: boolean | undefined;
   }): Promise<Store> {
     const database = await openDatabase(options);
     try {

@@ -48,7 +48,8 @@ describe("the embedded database's buffer pool after a large load", () => {
     'grows it without a restart, %s, while statements keep coming',
     async (_name, thread) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-grow-'));
-      const database = await PgliteDatabase.open(dataDir, { thread });
+      const lines: string[] = [];
+      const database = await PgliteDatabase.open(dataDir, { thread, log: (line) => lines.push(line) });
       try {
         expect(database.bufferPoolMb).toBe(16);
         // Nothing to grow for yet.
@@ -66,6 +67,7 @@ describe("the embedded database's buffer pool after a large load", () => {
         const growing = database.growBufferPool();
         const during = Array.from({ length: 10 }, () => count());
         expect(await growing).toEqual({ from: 16, to: wanted });
+        expect(lines).toEqual([`grew the embedded database's buffer pool from 16 MB to ${wanted} MB for the data it now holds`]);
         expect((await transaction)[0]!.rows).toBe(3572);
         for (const rows of await Promise.all([before, ...during])) expect(rows).toEqual([{ rows: expect.any(Number) }]);
         expect(await count()).toEqual([{ rows: 3572 }]);
@@ -84,6 +86,26 @@ describe("the embedded database's buffer pool after a large load", () => {
     },
     120_000,
   );
+
+  it('leaves it alone when told to, and once closed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-fixed-'));
+    try {
+      const fixed = await PgliteDatabase.open(dataDir, { thread: false, growBufferPool: false });
+      await fixed.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+      expect(await fixed.growBufferPool()).toBeUndefined();
+      expect(await fixed.query('show shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+      await fixed.close();
+      // Closed, a growth opens nothing, though the data would grow the pool it had.
+      const other = join(dataDir, 'other');
+      const closed = await PgliteDatabase.open(other, { thread: false });
+      await closed.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+      await closed.close();
+      expect(pgliteSharedBuffers(pgliteDataBytes(other))).toBeGreaterThanOrEqual(32);
+      expect(await closed.growBufferPool()).toBeUndefined();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('grows it when a run refreshes the statistics', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-run-'));

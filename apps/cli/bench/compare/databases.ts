@@ -78,8 +78,9 @@ export async function openBenchDatabase(runtime: Runtime): Promise<BenchDatabase
     };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-bench-pglite-'));
-  // In this thread, not its own (the server's default): the socket server needs the PGlite instance.
-  const store = await Store.open({ dataDir, pgliteThread: false });
+  // In this thread, not its own (the server's default): the socket server needs the PGlite instance,
+  // which a reopening with a larger buffer pool would close under it.
+  const store = await Store.open({ dataDir, pgliteThread: false, pgliteGrowBufferPool: false });
   const pglite = pgliteOf(store);
   await pglite.exec(`set maintenance_work_mem = '1GB'`);
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 50 });
