@@ -52,7 +52,7 @@ const reranker = new FeatureReranker(meaningSimilarity(embedder));
 async function collect(set: DevSet): Promise<Question[]> {
   const store = await Store.open({});
   try {
-    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
+    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType, embedder.meaningDimensions);
     const sourceName = toSourceName(set.name);
     await ingestDirectory(store, embedder, { directory: set.notesDirectory, sourceName, trigger: 'cli' });
     const locators = await store.documents.locatorsOfSource(sourceName);

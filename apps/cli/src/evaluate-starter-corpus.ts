@@ -21,7 +21,7 @@ export interface StarterEvaluation {
 export async function evaluateStarterCorpus(embedder: Embedder): Promise<StarterEvaluation> {
   const store = await Store.open({});
   try {
-    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
+    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType, embedder.meaningDimensions);
     await loadStarterCorpus(store, embedder, { force: true });
     const locators = await store.documents.locatorsOfSource(starterSourceName);
     const questions = loadGoldSet();

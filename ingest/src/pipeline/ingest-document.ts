@@ -199,5 +199,5 @@ export async function ingestDocument(
 
 /** Registers the embedder's model (and its HNSW index) before anything is embedded. */
 export async function prepareEmbeddingModel(store: Store, embedder: Embedder): Promise<void> {
-  await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
+  await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType, embedder.meaningDimensions);
 }

@@ -20,7 +20,7 @@ export async function reembedChunks(
   embedder: Embedder,
   options: { batchSize?: number; onProgress?: (progress: ReembedProgress) => void; signal?: AbortSignal } = {},
 ): Promise<{ embedded: number; activated: boolean }> {
-  await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
+  await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType, embedder.meaningDimensions);
   let embedded = 0;
   for (;;) {
     if (options.signal?.aborted) return { embedded, activated: false };

@@ -15,6 +15,14 @@ export interface Embedder {
    * `sparsevec` (SparseEmbedding, the non-zero entries of a vector of `dimensions`).
    */
   readonly vectorType?: VectorType;
+  /**
+   * How many of the vector's first dimensions are a part of their own that carries the
+   * text's meaning (local-semantic-v2: 100 dimensions of word vectors before its lexical
+   * entries), when there is one. The store then indexes that part alone, and the dense list
+   * ranks the passages that part and keyword search find by the cosine of the whole vectors
+   * (denseSearchQuery in @cairn/store). Absent: the whole vector is indexed.
+   */
+  readonly meaningDimensions?: number | undefined;
   /** Embeds passages; returns one unit-length vector per text, in order. */
   embedDocuments(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<EmbeddingVector[]>;
   /** Embeds a search query. */

@@ -20,6 +20,10 @@ export class SwitchingEmbedder implements Embedder {
     return this.current.vectorType ?? 'vector';
   }
 
+  get meaningDimensions(): number | undefined {
+    return this.current.meaningDimensions;
+  }
+
   switchTo(embedder: Embedder): void {
     this.current = embedder;
   }

@@ -320,7 +320,11 @@ export class Retriever {
       mode === 'keyword'
         ? undefined
         : (async () => {
-            const model = { id: this.embedder.model, dimensions: this.embedder.dimensions };
+            const model = {
+              id: this.embedder.model,
+              dimensions: this.embedder.dimensions,
+              meaningDimensions: this.embedder.meaningDimensions,
+            };
             const vector = await this.embedder.embedQuery(query, { signal, termWeight });
             timings.embedMs = elapsed(embedStarted);
             return { model, vector };
@@ -343,7 +347,7 @@ export class Retriever {
       if (!embedded) return [];
       const { model, vector } = await embedded;
       const searchStarted = performance.now();
-      const hits = await abortable(this.store.search.denseCandidates(model, vector, listOptions), signal);
+      const hits = await abortable(this.store.search.denseCandidates(model, vector, listOptions, queryTerms(query)), signal);
       timings.denseMs = elapsed(searchStarted);
       return hits;
     };

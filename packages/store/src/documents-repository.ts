@@ -1,6 +1,6 @@
 import type { EmbeddingVector } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
-import { defaultVectorIndexing, insertVectors, lockVectorHashes, type VectorIndexing } from './embeddings-repository.js';
+import { defaultVectorIndexing, insertVectors, lockVectorHashes, ModelMeanings, type VectorIndexing } from './embeddings-repository.js';
 import type { SqlStatement } from './sql-statement.js';
 
 export interface DocumentInput {
@@ -68,6 +68,8 @@ export interface VectorsInput {
 }
 
 export class DocumentsRepository {
+  private readonly meanings = new ModelMeanings();
+
   constructor(
     private readonly database: Database,
     private readonly indexing: VectorIndexing = defaultVectorIndexing(database.runtime),
@@ -196,8 +198,8 @@ export class DocumentsRepository {
       }
       const previousHashes = previous.map((chunk) => chunk.contentHash);
       await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes]);
-      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors);
-      await restoreLostVectors(transaction, this.indexing, vectors);
+      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors, this.meanings);
+      await restoreLostVectors(transaction, this.indexing, vectors, this.meanings);
       await deleteOrphanEmbeddings(transaction, previousHashes);
       const { added, removed } = diffHashes(
         previousHashes,
@@ -293,7 +295,12 @@ export class DocumentsRepository {
  * lookup of the primary key per text; only the lost ones are sent. Call it holding the
  * texts' locks (lockVectorHashes).
  */
-async function restoreLostVectors(transaction: Queryable, indexing: VectorIndexing, vectors: VectorsInput): Promise<void> {
+async function restoreLostVectors(
+  transaction: Queryable,
+  indexing: VectorIndexing,
+  vectors: VectorsInput,
+  meanings: ModelMeanings,
+): Promise<void> {
   const stored = [...(vectors.stored?.keys() ?? [])].filter((hash) => !vectors.vectors.has(hash));
   if (stored.length === 0) return;
   const { sql, params } = lostVectorsQuery(vectors.model, stored);
@@ -304,6 +311,7 @@ async function restoreLostVectors(transaction: Queryable, indexing: VectorIndexi
     indexing,
     vectors.model,
     new Map(lost.map(({ contentHash }) => [contentHash, vectors.stored!.get(contentHash)!])),
+    meanings,
   );
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CairnError, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
+import { CairnError, isSparseEmbedding, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
 import { embeddingFromSql, embeddingToSql } from './embedding-to-sql.js';
 
@@ -8,8 +8,15 @@ export interface EmbeddingModelRecord {
   dimensions: number;
   /** The pgvector type of its vectors: `vector` (dense) or `sparsevec`. */
   vectorType: VectorType;
+  /**
+   * How many of its first dimensions are its meaning part, indexed on their own (see
+   * createHnswIndex and denseSearchQuery); null when the whole vector is indexed.
+   */
+  meaningDimensions: number | null;
   status: 'building' | 'active' | 'retired';
 }
+
+const modelColumns = `id, dimensions, vector_type as "vectorType", meaning_dimensions as "meaningDimensions", status`;
 
 /**
  * Where new vectors go. `immediate`: straight into `embeddings` and so into their model's
@@ -58,14 +65,36 @@ const maxDimensions: Record<VectorType, number> = { vector: 2000, sparsevec: 1_0
 
 /**
  * Creates a model's partial HNSW index (cosine) on `embedding::vector(dimensions)`, or on
- * `sparse_embedding::sparsevec(dimensions)` for a sparse model, unless it exists.
+ * `sparse_embedding::sparsevec(dimensions)` for a sparse model, unless it exists; for a
+ * model with a meaning part, on `meaning::vector(meaningDimensions)` (migration 0011: a
+ * build over local-semantic-v2's 100 dimensions takes a twentieth of one over its sparse vectors).
  */
-function createHnswIndex(model: string, dimensions: number, vectorType: VectorType): string {
+function createHnswIndex(model: string, dimensions: number, vectorType: VectorType, meaningDimensions: number | null): string {
   if (!modelIdPattern.test(model)) throw invalidModelId(model);
-  const typed = `${vectorColumn(vectorType)}::${vectorType}(${Math.trunc(dimensions)})`;
+  const [typed, operators] =
+    meaningDimensions === null
+      ? [`${vectorColumn(vectorType)}::${vectorType}(${Math.trunc(dimensions)})`, `${vectorType}_cosine_ops`]
+      : [`meaning::vector(${Math.trunc(meaningDimensions)})`, 'vector_cosine_ops'];
   // The id is checked against modelIdPattern, so it is safe inside a literal.
-  return `create index if not exists ${hnswIndexName(model)} on embeddings using hnsw ((${typed}) ${vectorType}_cosine_ops)
+  return `create index if not exists ${hnswIndexName(model)} on embeddings using hnsw ((${typed}) ${operators})
     where model = '${model}'`;
+}
+
+/**
+ * The meaning part of a vector as pgvector text: its first `meaningDimensions` dimensions,
+ * or null when they are all zero (nothing the meaning index could find it by) or the model
+ * has no meaning part.
+ */
+export function meaningToSql(vector: EmbeddingVector, meaningDimensions: number | null): string | null {
+  if (meaningDimensions === null) return null;
+  const meaning = new Array<number>(meaningDimensions).fill(0);
+  if (isSparseEmbedding(vector)) {
+    for (let entry = 0; entry < vector.indices.length && vector.indices[entry]! < meaningDimensions; entry += 1)
+      meaning[vector.indices[entry]!] = vector.values[entry]!;
+  } else {
+    for (let index = 0; index < meaningDimensions; index += 1) meaning[index] = vector[index] ?? 0;
+  }
+  return meaning.some((value) => value !== 0) ? embeddingToSql(meaning) : null;
 }
 
 /** The first key of the advisory locks lockVectorHashes takes (the second is the text's stripe). */
@@ -109,25 +138,62 @@ export async function insertVectors(
   indexing: VectorIndexing,
   model: string,
   vectors: ReadonlyMap<string, EmbeddingVector>,
+  meanings: ModelMeanings,
 ): Promise<void> {
   if (vectors.size === 0) return;
   const [table, other] = indexing === 'immediate' ? ['embeddings', 'unindexed_embeddings'] : ['unindexed_embeddings', 'embeddings'];
+  const meaningDimensions = await meanings.of(database, model);
   // A model's vectors are all of one type; each type goes to its own column.
   for (const vectorType of ['vector', 'sparsevec'] as const) {
     const rows = [...vectors].filter(([, vector]) => vectorTypeOf(vector) === vectorType);
     if (rows.length === 0) continue;
     await database.query(
-      `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)})
-       select $1, x.content_hash, x.embedding::${vectorType} from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text)
+      `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)}, meaning)
+       select $1, x.content_hash, x.embedding::${vectorType}, x.meaning::vector
+       from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text, meaning text)
        where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
          and exists (select 1 from chunks c where c.content_hash = x.content_hash)
        on conflict (model, content_hash) do nothing`,
-      [model, JSON.stringify(rows.map(([hash, vector]) => ({ content_hash: hash, embedding: embeddingToSql(vector) })))],
+      [
+        model,
+        JSON.stringify(
+          rows.map(([hash, vector]) => ({
+            content_hash: hash,
+            embedding: embeddingToSql(vector),
+            meaning: meaningToSql(vector, meaningDimensions),
+          })),
+        ),
+      ],
     );
   }
 }
 
+/**
+ * Models' meaning dimensions (EmbeddingModelRecord.meaningDimensions), read once per model
+ * id: registerModel refuses an id again with others, so they never change once registered.
+ * One per repository, as a database's models are its own.
+ */
+export class ModelMeanings {
+  private readonly known = new Map<string, number | null>();
+
+  async of(database: Queryable, model: string): Promise<number | null> {
+    const known = this.known.get(model);
+    if (known !== undefined) return known;
+    const [record] = await database.query<{ meaningDimensions: number | null }>(
+      'select meaning_dimensions as "meaningDimensions" from embedding_models where id = $1',
+      [model],
+    );
+    // An unregistered model stores nothing (the insert's foreign key fails): not remembered.
+    if (!record) return null;
+    if (this.known.size >= 1000) this.known.clear();
+    this.known.set(model, record.meaningDimensions);
+    return record.meaningDimensions;
+  }
+}
+
 export class EmbeddingsRepository {
+  private readonly meanings = new ModelMeanings();
+
   constructor(
     private readonly database: Database,
     private readonly indexing: VectorIndexing = defaultVectorIndexing(database.runtime),
@@ -136,10 +202,27 @@ export class EmbeddingsRepository {
   /**
    * Registers a model (idempotent) and creates its partial HNSW index on
    * `embedding::vector(dimensions)` (on `sparse_embedding::sparsevec(dimensions)` for a
-   * sparse model). The first model of a database becomes active.
+   * sparse model; on `meaning::vector(meaningDimensions)` for a model whose first
+   * dimensions are a meaning part, Embedder.meaningDimensions). The first model of a
+   * database becomes active.
    */
-  async registerModel(id: string, dimensions: number, vectorType: VectorType = 'vector'): Promise<EmbeddingModelRecord> {
+  async registerModel(
+    id: string,
+    dimensions: number,
+    vectorType: VectorType = 'vector',
+    meaningDimensions?: number,
+  ): Promise<EmbeddingModelRecord> {
     if (!modelIdPattern.test(id)) throw invalidModelId(id);
+    if (
+      meaningDimensions !== undefined &&
+      !(Number.isInteger(meaningDimensions) && meaningDimensions >= 1 && meaningDimensions <= Math.min(2000, dimensions - 1))
+    ) {
+      throw new CairnError(
+        'invalid_embedding_model',
+        `Embedding model ${id} has a meaning part of ${meaningDimensions} dimensions; it takes 1 to ${Math.min(2000, dimensions - 1)}`,
+        { details: { model: id, dimensions, meaningDimensions } },
+      );
+    }
     if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > maxDimensions[vectorType]) {
       throw new CairnError(
         'invalid_embedding_model',
@@ -149,16 +232,13 @@ export class EmbeddingsRepository {
     }
     return this.database.transaction(async (transaction) => {
       await transaction.query(
-        `insert into embedding_models (id, dimensions, vector_type, status, activated_at)
-         select $1, $2, $3, case when exists (select 1 from embedding_models where status = 'active') then 'building' else 'active' end,
+        `insert into embedding_models (id, dimensions, vector_type, meaning_dimensions, status, activated_at)
+         select $1, $2, $3, $4::int, case when exists (select 1 from embedding_models where status = 'active') then 'building' else 'active' end,
                 case when exists (select 1 from embedding_models where status = 'active') then null else now() end
          on conflict (id) do nothing`,
-        [id, dimensions, vectorType],
+        [id, dimensions, vectorType, meaningDimensions ?? null],
       );
-      const [model] = await transaction.query<EmbeddingModelRecord>(
-        'select id, dimensions, vector_type as "vectorType", status from embedding_models where id = $1',
-        [id],
-      );
+      const [model] = await transaction.query<EmbeddingModelRecord>(`select ${modelColumns} from embedding_models where id = $1`, [id]);
       if (model!.vectorType !== vectorType) {
         throw new CairnError(
           'embedding_dimensions_mismatch',
@@ -175,16 +255,20 @@ export class EmbeddingsRepository {
           },
         );
       }
-      await transaction.exec(createHnswIndex(id, dimensions, vectorType));
+      if (model!.meaningDimensions !== (meaningDimensions ?? null)) {
+        throw new CairnError(
+          'embedding_dimensions_mismatch',
+          `Embedding model ${id} is registered with a meaning part of ${model!.meaningDimensions ?? 'no'} dimensions, not ${meaningDimensions ?? 'none'}`,
+          { details: { model: id, registered: model!.meaningDimensions, meaningDimensions: meaningDimensions ?? null } },
+        );
+      }
+      await transaction.exec(createHnswIndex(id, dimensions, vectorType, model!.meaningDimensions));
       return model!;
     });
   }
 
   async findModel(id: string): Promise<EmbeddingModelRecord | undefined> {
-    const rows = await this.database.query<EmbeddingModelRecord>(
-      'select id, dimensions, vector_type as "vectorType", status from embedding_models where id = $1',
-      [id],
-    );
+    const rows = await this.database.query<EmbeddingModelRecord>(`select ${modelColumns} from embedding_models where id = $1`, [id]);
     return rows[0];
   }
 
@@ -198,9 +282,7 @@ export class EmbeddingsRepository {
 
   /** The model search reads. */
   async activeModel(): Promise<EmbeddingModelRecord | undefined> {
-    const rows = await this.database.query<EmbeddingModelRecord>(
-      `select id, dimensions, vector_type as "vectorType", status from embedding_models where status = 'active'`,
-    );
+    const rows = await this.database.query<EmbeddingModelRecord>(`select ${modelColumns} from embedding_models where status = 'active'`);
     return rows[0];
   }
 
@@ -234,7 +316,7 @@ export class EmbeddingsRepository {
   async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
     await this.database.transaction(async (transaction) => {
       await lockVectorHashes(transaction, [...vectors.keys()]);
-      await insertVectors(transaction, this.indexing, model, vectors);
+      await insertVectors(transaction, this.indexing, model, vectors, this.meanings);
     });
   }
 
@@ -297,10 +379,10 @@ export class EmbeddingsRepository {
                    select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
                  ) batch
                )
-               returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.created_at
+               returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.meaning, u.created_at
              ), inserted as (
-               insert into embeddings (model, content_hash, embedding, sparse_embedding, created_at)
-               select model, content_hash, embedding, sparse_embedding, created_at from moved
+               insert into embeddings (model, content_hash, embedding, sparse_embedding, meaning, created_at)
+               select model, content_hash, embedding, sparse_embedding, meaning, created_at from moved
                on conflict (model, content_hash) do nothing
              )
              select count(*)::int as moved from moved`,
@@ -321,11 +403,11 @@ export class EmbeddingsRepository {
   /** Builds a model's HNSW index over its vectors, unless it exists (see indexPending). */
   private async buildIndex(model: string): Promise<void> {
     await this.database.transaction(async (transaction) => {
-      const [record] = await transaction.query<{ dimensions: number; vectorType: VectorType }>(
-        'select dimensions, vector_type as "vectorType" from embedding_models where id = $1 for no key update',
+      const [record] = await transaction.query<{ dimensions: number; vectorType: VectorType; meaningDimensions: number | null }>(
+        'select dimensions, vector_type as "vectorType", meaning_dimensions as "meaningDimensions" from embedding_models where id = $1 for no key update',
         [model],
       );
-      await transaction.exec(createHnswIndex(model, record!.dimensions, record!.vectorType));
+      await transaction.exec(createHnswIndex(model, record!.dimensions, record!.vectorType, record!.meaningDimensions));
     });
   }
 

@@ -1,6 +1,6 @@
 import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import { embeddingToSql } from './embedding-to-sql.js';
-import { vectorColumn } from './embeddings-repository.js';
+import { meaningToSql, vectorColumn } from './embeddings-repository.js';
 import { sqlString, type SqlStatement } from './sql-statement.js';
 import { statisticsFingerprint } from './term-statistics.js';
 
@@ -49,6 +49,31 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
 /** Vectors an unfiltered dense list reads beyond its limit (see denseSearchQuery). */
 const NEAREST_MARGIN = 10;
 
+/** A model as search reads it: its id, its dimensions and its meaning part's (EmbeddingModelRecord), if any. */
+export interface SearchModel {
+  id: string;
+  dimensions: number;
+  meaningDimensions?: number | null | undefined;
+}
+
+/**
+ * For a model with a meaning part: passages the meaning index's nearest take into the dense
+ * list's exact ranking (at least; 4 × the list's limit when more), and the keyword list's
+ * best passages that join them. Measured on the development sets (docs/benchmarks.md,
+ * "Two-stage dense list"): the nearest 400 by meaning and the best 200 by keyword keep
+ * 0.997 - 0.999 of the exact top 50 (the worst question 0.96); the meaning index alone
+ * (200) keeps 0.83 - 0.89, as the lexical part carries 0.7 of the cosine.
+ */
+export const MEANING_CANDIDATES = 400;
+export const LEXICAL_CANDIDATES = 200;
+
+/**
+ * Where a two-stage dense list takes its lexical candidates from: the query's terms and
+ * their IDFs (the list scores them itself), or the name of a CTE of the enclosing statement
+ * that holds the keyword list's scores (candidateListsQuery).
+ */
+export type LexicalCandidates = { terms: readonly string[]; idfs: readonly number[] } | { cte: string };
+
 /**
  * The dense list: nearest chunks by cosine distance through the model's partial HNSW
  * index, filters applied as the index is walked (iterative scans keep `limit` rows
@@ -59,19 +84,43 @@ const NEAREST_MARGIN = 10;
  * @cairn/retrieve). Parameters are numbered after `params` and
  * appended to it, so that the statement can be part of a larger one (candidateListsQuery).
  * Exported so that a test can EXPLAIN exactly what search runs.
+ *
+ * A model with a meaning part (SearchModel.meaningDimensions) has its index on that part
+ * alone: the list is then in two stages, the meaning index's nearest passages
+ * (MEANING_CANDIDATES) and the keyword list's best (LEXICAL_CANDIDATES, from `lexical`)
+ * ranked by the exact cosine of their whole vectors. A passage far in meaning and sharing no
+ * term with the question is missed; its cosine is then small.
  */
 export function denseSearchQuery(
-  model: { id: string; dimensions: number },
+  model: SearchModel,
   vector: EmbeddingVector,
   options: { limit: number; filters?: SearchFilters | undefined; joined?: boolean | undefined },
   params: unknown[] = [],
+  lexical?: LexicalCandidates,
 ): SqlStatement {
   const dimensions = Math.trunc(model.dimensions);
+  const meaningDimensions = model.meaningDimensions ? Math.trunc(model.meaningDimensions) : null;
   // Written into the statement, as the partial index's predicate is: a prepared statement's
   // generic plan can use the index only if its condition names the model itself.
   const modelParameter = sqlString(model.id);
+  const ctes: string[] = [];
+  // The keyword list's scores, for the lexical candidates of a two-stage list.
+  let lexicalCte: string | undefined;
+  if (meaningDimensions !== null && lexical) {
+    if ('cte' in lexical) lexicalCte = lexical.cte;
+    else if (lexical.terms.length > 0) {
+      lexicalCte = 'lexical_candidates';
+      const limit = Math.max(LEXICAL_CANDIDATES, options.limit);
+      ctes.push(`${lexicalCte} as materialized (${keywordScores(lexical.terms, lexical.idfs, { ...options, limit }, params)})`);
+    }
+  }
   params.push(embeddingToSql(vector));
   const vectorParameter = `$${params.length}`;
+  let meaningDistance = '';
+  if (meaningDimensions !== null) {
+    params.push(meaningToSql(vector, meaningDimensions));
+    meaningDistance = `e.meaning::vector(${meaningDimensions}) <=> $${params.length}::vector(${meaningDimensions})`;
+  }
   const filters = filterClause(options.filters, params);
   const limit = sqlLimit(options.limit);
   // The expression of the model's partial HNSW index (see EmbeddingsRepository), so that the planner uses it.
@@ -90,8 +139,27 @@ export function denseSearchQuery(
   // would starve a list taken first.
   const nearestFirst = filters === '' && !options.joined;
   const read = sqlLimit(options.limit + NEAREST_MARGIN);
+  const meaningLimit = sqlLimit(Math.max(MEANING_CANDIDATES, 4 * options.limit));
+  // Two stages: the texts the meaning index finds nearest (joined to active passages that
+  // pass the filters, when `joined`), and those of the keyword list's best.
+  const twoStageTexts = (joined: boolean) =>
+    `(${
+      joined
+        ? `(select e.content_hash from embeddings e
+            join chunks c on c.content_hash = e.content_hash
+            join documents d on d.id = c.document_id
+            where e.model = ${modelParameter} and d.status = 'active'${filters}
+            order by ${meaningDistance} limit ${meaningLimit})`
+        : `(select e.content_hash from embeddings e where e.model = ${modelParameter} order by ${meaningDistance} limit ${meaningLimit})`
+    }${lexicalCte ? `\n       union select lc.content_hash from ${lexicalCte} l join chunks lc on lc.id = l.chunk_id` : ''})`;
   // Nearest first: each table's nearest vectors (a CTE each, as each is also counted).
-  const nearestVectors = (table: string) => `(select e.content_hash, ${distance} as distance from ${table} e
+  const nearestVectors = (table: string) =>
+    meaningDimensions !== null && table === 'embeddings'
+      ? `(select e.content_hash, ${distance} as distance
+       from ${twoStageTexts(false)} as k
+       join embeddings e on e.model = ${modelParameter} and e.content_hash = k.content_hash
+       order by distance limit ${read})`
+      : `(select e.content_hash, ${distance} as distance from ${table} e
        where e.model = ${modelParameter} order by distance limit ${read})`;
   const nearest = (table: string, cte: string) =>
     nearestFirst
@@ -100,7 +168,16 @@ export function denseSearchQuery(
        join chunks c on c.content_hash = n.content_hash
        join documents d on d.id = c.document_id
        where d.status = 'active')`
-      : `(select ${candidateColumns}, ${distance} as distance
+      : meaningDimensions !== null && table === 'embeddings'
+        ? `(select ${candidateColumns}, ${distance} as distance
+       from ${twoStageTexts(true)} as k
+       join embeddings e on e.model = ${modelParameter} and e.content_hash = k.content_hash
+       join chunks c on c.content_hash = k.content_hash
+       join documents d on d.id = c.document_id
+       where d.status = 'active'${filters}
+       order by distance
+       limit ${limit})`
+        : `(select ${candidateColumns}, ${distance} as distance
        from ${table} e
        join chunks c on c.content_hash = e.content_hash
        join documents d on d.id = c.document_id
@@ -115,14 +192,11 @@ export function denseSearchQuery(
   const crowdedTable = (cte: string) =>
     `((select count(*) from ${cte}) = ${read} and count(*) filter (where hits.nearest_of = '${cte}') over () < ${limit})`;
   const crowded = nearestFirst ? `${crowdedTable('nearest_indexed')} or ${crowdedTable('nearest_unindexed')}` : 'false';
+  if (nearestFirst)
+    ctes.push(`nearest_indexed as ${nearestVectors('embeddings')}`, `nearest_unindexed as ${nearestVectors('unindexed_embeddings')}`);
   // A vector is in one table or the other; `distinct on` keeps a chunk once should a
   // concurrent writer ever have put it in both.
-  const sql = `${
-    nearestFirst
-      ? `with nearest_indexed as ${nearestVectors('embeddings')}, nearest_unindexed as ${nearestVectors('unindexed_embeddings')}
-     `
-      : ''
-  }select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
+  const sql = `${ctes.length > 0 ? `with ${ctes.join(', ')}\n     ` : ''}select hits."chunkId", hits."documentId", hits.kind, 1 - hits.distance as score,
        (row_number() over nearest)::int as position,
        case when row_number() over nearest = 1 then ${statisticsFingerprint} end as statistics,
        case when row_number() over nearest = 1 then ${crowded} end as crowded
@@ -155,7 +229,32 @@ export function keywordSearchQuery(
   idfs: readonly number[],
   options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
   params: unknown[] = [],
+  scoredCte?: string,
 ): SqlStatement {
+  const limit = sqlLimit(options.limit);
+  // The scores, or the best `limit` of a CTE that holds more of them (candidateListsQuery).
+  const scored = scoredCte ? `(select * from ${scoredCte} order by score desc, chunk_id limit ${limit}) as scored` : `scored`;
+  const sql = `${scoredCte ? '' : `with scored as materialized (${keywordScores(terms, idfs, options, params)})\n       `}select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
+         case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics
+       from ${scored}
+       join chunks c on c.id = scored.chunk_id
+       join documents d on d.id = c.document_id
+       where d.status = 'active'
+       window best as (order by scored.score desc, c.content_hash)
+       order by position`;
+  return { sql, params };
+}
+
+/**
+ * The keyword list's scores (`chunk_id`, `score`), best first, at most `limit`: the body of a
+ * CTE for keywordSearchQuery and a two-stage dense list's lexical candidates.
+ */
+function keywordScores(
+  terms: readonly string[],
+  idfs: readonly number[],
+  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  params: unknown[],
+): string {
   params.push(terms);
   const termsParameter = `$${params.length}`;
   params.push(idfs);
@@ -171,9 +270,7 @@ export function keywordSearchQuery(
     postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
         where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
   }
-  const limit = sqlLimit(options.limit);
-  const sql = `with scored as materialized (
-         select p.chunk_id, sum(p.weight * w.idf) as score
+  return `select p.chunk_id, sum(p.weight * w.idf) as score
          from unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)
          cross join lateral (
            select p.chunk_id, p.weight from keyword_postings p
@@ -182,32 +279,30 @@ export function keywordSearchQuery(
          ) as p
          group by p.chunk_id
          order by score desc, p.chunk_id
-         limit ${limit}
-       )
-       select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
-         case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics
-       from scored
-       join chunks c on c.id = scored.chunk_id
-       join documents d on d.id = c.document_id
-       where d.status = 'active'
-       window best as (order by scored.score desc, c.content_hash)
-       order by position`;
-  return { sql, params };
+         limit ${sqlLimit(options.limit)}`;
 }
 
-/** Both lists in one statement, each row tagged with its `list`: 'dense' or 'keyword'. */
+/**
+ * Both lists in one statement, each row tagged with its `list`: 'dense' or 'keyword'. For a
+ * model with a meaning part, the keyword scores are computed once, as many as the dense
+ * list's lexical candidates need, and the keyword list takes its best `limit` of them.
+ */
 export function candidateListsQuery(
-  model: { id: string; dimensions: number },
+  model: SearchModel,
   vector: EmbeddingVector,
   terms: readonly string[],
   idfs: readonly number[],
   options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
 ): SqlStatement {
   const params: unknown[] = [];
-  const dense = denseSearchQuery(model, vector, options, params);
-  const keyword = keywordSearchQuery(terms, idfs, options, params);
+  const shared = model.meaningDimensions ? 'keyword_scores' : undefined;
+  const scores = shared
+    ? `with ${shared} as materialized (${keywordScores(terms, idfs, { ...options, limit: Math.max(LEXICAL_CANDIDATES, options.limit) }, params)})\n      `
+    : '';
+  const dense = denseSearchQuery(model, vector, options, params, shared ? { cte: shared } : undefined);
+  const keyword = keywordSearchQuery(terms, idfs, options, params, shared);
   return {
-    sql: `select 'dense' as list, ranked.* from (${dense.sql}) as ranked
+    sql: `${scores}select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all
       select 'keyword' as list, ranked.*, null::boolean as crowded from (${keyword.sql}) as ranked`,
     params,

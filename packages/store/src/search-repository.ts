@@ -7,6 +7,8 @@ import {
   pageLengthsQuery,
   passagesQuery,
   withPassages,
+  type LexicalCandidates,
+  type SearchModel,
   type SqlStatement,
 } from './search-queries.js';
 import {
@@ -54,7 +56,7 @@ export interface CandidateLists {
   keyword: SearchCandidate[];
 }
 
-type Model = { id: string; dimensions: number };
+type Model = SearchModel;
 type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
 
 /** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
@@ -127,9 +129,18 @@ export class SearchRepository {
     return new Map(documentIds.map((documentId) => [documentId, this.lengths.get(documentId) ?? read.get(documentId) ?? 0]));
   }
 
-  /** The dense list (see denseSearchQuery), nearest first. */
-  async denseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
-    const { sql, params } = denseSearchQuery(model, vector, options);
+  /**
+   * The dense list (see denseSearchQuery), nearest first. `terms`: the query's keyword terms,
+   * whose best passages join a two-stage list's candidates (a model with a meaning part).
+   */
+  async denseCandidates(
+    model: Model,
+    vector: EmbeddingVector,
+    options: ListOptions,
+    terms: readonly string[] = [],
+  ): Promise<SearchCandidate[]> {
+    const lexical = await this.lexicalCandidates(model, terms);
+    const { sql, params } = denseSearchQuery(model, vector, options, [], lexical);
     const used = this.termStatistics;
     const rows = await this.database.query<SearchCandidate & { statistics?: string | null; crowded?: boolean | null }>(
       sql,
@@ -137,15 +148,27 @@ export class SearchRepository {
       preparedFor(options),
     );
     await this.noteStatistics(used, rows.find((row) => row.statistics)?.statistics);
-    return crowded(rows, options) ? this.joinedDenseCandidates(model, vector, options) : rows.map(toCandidate);
+    return crowded(rows, options) ? this.joinedDenseCandidates(model, vector, options, lexical) : rows.map(toCandidate);
+  }
+
+  /** A two-stage dense list's lexical candidates: the terms with their IDFs (none for a model without a meaning part). */
+  private async lexicalCandidates(model: Model, terms: readonly string[]): Promise<LexicalCandidates | undefined> {
+    if (!model.meaningDimensions || terms.length === 0) return undefined;
+    const statistics = await this.currentTermStatistics();
+    return { terms, idfs: terms.map((term) => inverseDocumentFrequency(statistics, term)) };
   }
 
   /**
    * The dense list in its joined form, for an unfiltered list that came back short because
    * more of the nearest vectors than its margin had no passage (see denseSearchQuery).
    */
-  private async joinedDenseCandidates(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchCandidate[]> {
-    const { sql, params } = denseSearchQuery(model, vector, { ...options, joined: true });
+  private async joinedDenseCandidates(
+    model: Model,
+    vector: EmbeddingVector,
+    options: ListOptions,
+    lexical: LexicalCandidates | undefined,
+  ): Promise<SearchCandidate[]> {
+    const { sql, params } = denseSearchQuery(model, vector, { ...options, joined: true }, [], lexical);
     return (await this.database.query<SearchCandidate>(sql, params)).map(toCandidate);
   }
 
@@ -171,10 +194,11 @@ export class SearchRepository {
   /** Both lists in one statement (one round trip; candidateListsQuery). */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
+    let usedIdfs: number[] = [];
     const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number; crowded?: boolean | null }>(
       terms,
       preparedFor(options),
-      (idfs) => candidateListsQuery(model, vector, terms, idfs, options),
+      (idfs) => candidateListsQuery(model, vector, terms, (usedIdfs = idfs), options),
     );
     const lists: CandidateLists = { dense: [], keyword: [] };
     for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
@@ -184,7 +208,12 @@ export class SearchRepository {
         options,
       )
     )
-      lists.dense = await this.joinedDenseCandidates(model, vector, options);
+      lists.dense = await this.joinedDenseCandidates(
+        model,
+        vector,
+        options,
+        model.meaningDimensions ? { terms, idfs: usedIdfs } : undefined,
+      );
     return lists;
   }
 
@@ -199,9 +228,9 @@ export class SearchRepository {
     return chunkIds.flatMap((chunkId) => byId.get(chunkId) ?? []);
   }
 
-  /** The dense list with each chunk's text and citation fields, nearest first. */
-  async dense(model: Model, vector: EmbeddingVector, options: ListOptions): Promise<SearchHit[]> {
-    const { sql, params } = withPassages(denseSearchQuery(model, vector, options));
+  /** The dense list with each chunk's text and citation fields, nearest first (`terms` as for denseCandidates). */
+  async dense(model: Model, vector: EmbeddingVector, options: ListOptions, terms: readonly string[] = []): Promise<SearchHit[]> {
+    const { sql, params } = withPassages(denseSearchQuery(model, vector, options, [], await this.lexicalCandidates(model, terms)));
     return (await this.database.query<SearchHit>(sql, params)).map(toHit);
   }
 

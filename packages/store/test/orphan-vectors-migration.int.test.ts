@@ -1,19 +1,16 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultMigrationsDirectory, migrate, PgliteDatabase } from '../src/index.js';
+import { migrate, PgliteDatabase } from '../src/index.js';
+import { earlierMigrations } from './runtimes.js';
 
 // Migration 0010 removes the vectors that deleting a source left behind before
 // SourcesRepository.delete removed them itself: the nearest-first dense list must not meet them.
 describe('migration 0010: vectors no passage has', () => {
   it('deletes vectors without a passage and keeps those with one, in both tables', async () => {
-    const earlier = mkdtempSync(join(tmpdir(), 'cairn-migrations-'));
-    for (const file of readdirSync(defaultMigrationsDirectory).filter((name) => name.endsWith('.sql') && name < '0010'))
-      cpSync(join(defaultMigrationsDirectory, file), join(earlier, file));
+    const earlier = earlierMigrations('0010');
     const database = await PgliteDatabase.open(undefined);
     try {
-      await migrate(database, { directory: `${earlier}/` });
+      await migrate(database, { directory: earlier });
       await database.exec(`insert into embedding_models (id, dimensions, status) values ('m', 3, 'active')`);
       const [source] = await database.query<{ id: string }>(
         `insert into sources (name, kind, base_url) values ('kept', 'web', 'https://kept.test/') returning id`,
@@ -35,7 +32,7 @@ describe('migration 0010: vectors no passage has', () => {
       await database.exec(`update unindexed_embeddings set content_hash = 'kept' where content_hash = 'kept-unindexed_embeddings'`);
 
       const result = await migrate(database);
-      expect(result.applied).toEqual(['0010_delete_orphan_embeddings.sql']);
+      expect(result.applied[0]).toBe('0010_delete_orphan_embeddings.sql');
       for (const table of ['embeddings', 'unindexed_embeddings'])
         expect(await database.query(`select content_hash from ${table} order by content_hash`)).toEqual([{ content_hash: 'kept' }]);
     } finally {

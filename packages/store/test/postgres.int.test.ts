@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
 import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, orphanEmbeddingsQuery, readMigrations } from '../src/index.js';
-import { axisVector } from './runtimes.js';
+import { axisVector, insertBulkPassages } from './runtimes.js';
 
 describe('migrations on server Postgres', () => {
   let testDatabase: TestDatabase;
@@ -37,20 +37,9 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     store = await Store.open({ databaseUrl: testDatabase.url });
-    const { id: sourceId } = await store.sources.upsert({ name: 'bulk', kind: 'web', baseUrl: 'https://bulk.test/' });
     const database = store.database;
     await database.query(`insert into embedding_models (id, dimensions, status) values ($1, $2, 'active')`, [model, dimensions]);
-    await database.query(
-      `insert into documents (source_id, locator, url, title, content_hash)
-       select $1, 'doc-' || d, 'https://bulk.test/' || d, 'Doc ' || d, md5(d::text) from generate_series(1, 500) as d`,
-      [sourceId],
-    );
-    await database.query(
-      `insert into chunks (document_id, source_id, ordinal, text, token_count, content_hash)
-       select d.id, $1, n, 'chunk ' || d.locator || ' ' || n, 3, md5(d.locator || '/' || n)
-       from documents d, generate_series(1, 20) as n`,
-      [sourceId],
-    );
+    await insertBulkPassages(store);
     await database.query(
       `insert into embeddings (model, content_hash, embedding)
        select $1, c.content_hash, (select array_agg(random()::real) from generate_series(1, $2::int) where c.ordinal is not null)::vector

@@ -1,7 +1,19 @@
 import { contentHash } from '@cairn/core';
 import { keywordWeights } from '@cairn/text';
 import { testRuntimes } from '@cairn/testing';
-import { PgliteDatabase, PostgresDatabase, Store, migrate, type ChunkInput, type Database, type VectorIndexing } from '../src/index.js';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  defaultMigrationsDirectory,
+  PgliteDatabase,
+  PostgresDatabase,
+  Store,
+  migrate,
+  type ChunkInput,
+  type Database,
+  type VectorIndexing,
+} from '../src/index.js';
 
 /**
  * The two runtimes every contract suite runs against (`testRuntimes`), each opened as a migrated Store;
@@ -82,4 +94,32 @@ export async function insertOrphanVectors(
       hash,
       `[${vector.join(',')}]`,
     ]);
+}
+
+/**
+ * 500 pages of 20 passages each (10,000 chunks, texts 'chunk doc-N n', hashes md5 of the
+ * locator and ordinal) in a source named `bulk`, written in two statements, without vectors:
+ * the corpus the plan tests at 10,000 chunks fill with vectors of their own.
+ */
+export async function insertBulkPassages(store: Store): Promise<void> {
+  const { id: sourceId } = await store.sources.upsert({ name: 'bulk', kind: 'web', baseUrl: 'https://bulk.test/' });
+  await store.database.query(
+    `insert into documents (source_id, locator, url, title, content_hash)
+     select $1, 'doc-' || d, 'https://bulk.test/' || d, 'Doc ' || d, md5(d::text) from generate_series(1, 500) as d`,
+    [sourceId],
+  );
+  await store.database.query(
+    `insert into chunks (document_id, source_id, ordinal, text, token_count, content_hash)
+     select d.id, $1, n, 'chunk ' || d.locator || ' ' || n, 3, md5(d.locator || '/' || n)
+     from documents d, generate_series(1, 20) as n`,
+    [sourceId],
+  );
+}
+
+/** A directory holding a copy of the migrations named before `before` (a migration's file name or its number). */
+export function earlierMigrations(before: string): string {
+  const earlier = mkdtempSync(join(tmpdir(), 'cairn-migrations-'));
+  for (const file of readdirSync(defaultMigrationsDirectory).filter((name) => name.endsWith('.sql') && name < before))
+    cpSync(join(defaultMigrationsDirectory, file), join(earlier, file));
+  return `${earlier}/`;
 }

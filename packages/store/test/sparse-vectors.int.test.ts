@@ -3,7 +3,7 @@ import { contentHash, isSparseEmbedding, sparseEmbedding, type SparseEmbedding }
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
 import { embeddingFromSql } from '../src/embedding-to-sql.js';
 import { denseSearchQuery, hnswIndexName, Store } from '../src/index.js';
-import { runtimes, testChunk, testDocument } from './runtimes.js';
+import { insertBulkPassages, runtimes, testChunk, testDocument } from './runtimes.js';
 
 /** A sparse model as local-semantic-v2 lays its vectors out: far more dimensions than a dense vector may have. */
 const dimensions = 16_777_316;
@@ -85,19 +85,8 @@ describe('sparse vector search plan at 10,000 chunks on server Postgres', () => 
   beforeAll(async () => {
     testDatabase = await createTestDatabase();
     store = await Store.open({ databaseUrl: testDatabase.url });
-    const { id: sourceId } = await store.sources.upsert({ name: 'bulk', kind: 'web', baseUrl: 'https://bulk.test/' });
     await store.embeddings.registerModel(model, dimensions, 'sparsevec');
-    await store.database.query(
-      `insert into documents (source_id, locator, url, title, content_hash)
-       select $1, 'doc-' || d, 'https://bulk.test/' || d, 'Doc ' || d, md5(d::text) from generate_series(1, 500) as d`,
-      [sourceId],
-    );
-    await store.database.query(
-      `insert into chunks (document_id, source_id, ordinal, text, token_count, content_hash)
-       select d.id, $1, n, 'chunk ' || d.locator || ' ' || n, 3, md5(d.locator || '/' || n)
-       from documents d, generate_series(1, 20) as n`,
-      [sourceId],
-    );
+    await insertBulkPassages(store);
     // 40 random features of 16 million per chunk, as passages' terms are.
     await store.database.query(
       `insert into embeddings (model, content_hash, sparse_embedding)

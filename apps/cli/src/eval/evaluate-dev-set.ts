@@ -100,7 +100,7 @@ export async function evaluateDevSet(set: DevSet, embedder: Embedder): Promise<S
 
   const store = await Store.open({});
   try {
-    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType);
+    await store.embeddings.registerModel(embedder.model, embedder.dimensions, embedder.vectorType, embedder.meaningDimensions);
     const sourceName = toSourceName(set.name);
     const ingested = await ingestDirectory(store, embedder, { directory: set.notesDirectory, sourceName, trigger: 'cli' });
     for (const failure of ingested.failures) problems.push(`${failure.file}: ${failure.error}`);

@@ -95,6 +95,8 @@ export class LocalSemanticEmbedder implements Embedder {
   readonly model: LocalSemanticVariant;
   readonly dimensions: number;
   readonly vectorType: VectorType;
+  /** v2: the meaning part's dimensions (indices 0 to 99), indexed on their own (Embedder.meaningDimensions). */
+  readonly meaningDimensions: number | undefined;
   private readonly settings: (typeof settingsOf)[LocalSemanticVariant];
   /** v1's lexical part: the hashing embedder folding the features into its dimensions (v2 keeps each at its own index). */
   private readonly foldedLexical: LocalHashEmbedder | undefined;
@@ -116,6 +118,7 @@ export class LocalSemanticEmbedder implements Embedder {
     this.foldedLexical =
       this.vectorType === 'vector' ? new LocalHashEmbedder(this.settings.lexicalDimensions, this.settings.characterGramWeight) : undefined;
     this.dimensions = table.dimensions + this.settings.lexicalDimensions;
+    this.meaningDimensions = this.vectorType === 'sparsevec' ? table.dimensions : undefined;
     // Harmonic number of the vocabulary: p(rank r) ≈ 1 / ((r + 1) · H).
     this.zipfNormaliser = Math.log(table.size) + 0.5772;
   }
