@@ -197,7 +197,7 @@ export class DocumentsRepository {
         );
       }
       const previousHashes = previous.map((chunk) => chunk.contentHash);
-      await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes]);
+      await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes], this.database.runtime);
       await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors, this.meanings);
       await restoreLostVectors(transaction, this.indexing, vectors, this.meanings);
       await deleteOrphanEmbeddings(transaction, previousHashes);
@@ -242,7 +242,7 @@ export class DocumentsRepository {
       );
       // All the texts' locks at once, in one order (see lockVectorHashes), then their orphans.
       const hashes = removed.map((chunk) => chunk.contentHash);
-      await lockVectorHashes(transaction, hashes);
+      await lockVectorHashes(transaction, hashes, this.database.runtime);
       await deleteOrphanEmbeddings(transaction, hashes);
       const removedOf = new Map<string, number>();
       for (const chunk of removed) removedOf.set(chunk.documentId, (removedOf.get(chunk.documentId) ?? 0) + 1);

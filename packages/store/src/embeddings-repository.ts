@@ -117,10 +117,12 @@ export const VECTOR_LOCK_STRIPES = 1024;
  * each saw the other's still there and both kept its vector, and a page that found a vector
  * cached could lose it to a page that removed the text's last other passage before it
  * committed. Call it inside a transaction, before the statements that read and write the
- * hashes' vectors; the locks end with it. Texts share VECTOR_LOCK_STRIPES locks.
+ * hashes' vectors; the locks end with it. Texts share VECTOR_LOCK_STRIPES locks. On PGlite
+ * (`runtime`), whose one connection runs one transaction at a time, there is no one to take
+ * turns with, and nothing is sent.
  */
-export async function lockVectorHashes(transaction: Queryable, hashes: readonly string[]): Promise<void> {
-  if (hashes.length === 0) return;
+export async function lockVectorHashes(transaction: Queryable, hashes: readonly string[], runtime: 'pglite' | 'postgres'): Promise<void> {
+  if (hashes.length === 0 || runtime === 'pglite') return;
   await transaction.query(
     `select pg_advisory_xact_lock(${vectorHashLockClass}, k)
      from (select distinct hashtext(h) & ${VECTOR_LOCK_STRIPES - 1} as k from unnest($1::text[]) as h order by 1) as keys`,
@@ -315,7 +317,7 @@ export class EmbeddingsRepository {
    */
   async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
     await this.database.transaction(async (transaction) => {
-      await lockVectorHashes(transaction, [...vectors.keys()]);
+      await lockVectorHashes(transaction, [...vectors.keys()], this.database.runtime);
       await insertVectors(transaction, this.indexing, model, vectors, this.meanings);
     });
   }

@@ -117,9 +117,13 @@ export function denseSearchQuery(
   params.push(embeddingToSql(vector));
   const vectorParameter = `$${params.length}`;
   let meaningDistance = '';
+  // A question with no word the word vectors know has no meaning part (null): the meaning
+  // stage then reads nothing, where it would rank 400 passages by a null distance.
+  let meaningKnown = '';
   if (meaningDimensions !== null) {
     params.push(meaningToSql(vector, meaningDimensions));
     meaningDistance = `e.meaning::vector(${meaningDimensions}) <=> $${params.length}::vector(${meaningDimensions})`;
+    meaningKnown = ` and $${params.length}::vector(${meaningDimensions}) is not null`;
   }
   const filters = filterClause(options.filters, params);
   const limit = sqlLimit(options.limit);
@@ -148,9 +152,9 @@ export function denseSearchQuery(
         ? `(select e.content_hash from embeddings e
             join chunks c on c.content_hash = e.content_hash
             join documents d on d.id = c.document_id
-            where e.model = ${modelParameter} and d.status = 'active'${filters}
+            where e.model = ${modelParameter} and d.status = 'active'${filters}${meaningKnown}
             order by ${meaningDistance} limit ${meaningLimit})`
-        : `(select e.content_hash from embeddings e where e.model = ${modelParameter} order by ${meaningDistance} limit ${meaningLimit})`
+        : `(select e.content_hash from embeddings e where e.model = ${modelParameter}${meaningKnown} order by ${meaningDistance} limit ${meaningLimit})`
     }${lexicalCte ? `\n       union select lc.content_hash from ${lexicalCte} l join chunks lc on lc.id = l.chunk_id` : ''})`;
   // Nearest first: each table's nearest vectors (a CTE each, as each is also counted).
   const nearestVectors = (table: string) =>

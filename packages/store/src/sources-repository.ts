@@ -138,7 +138,7 @@ export class SourcesRepository {
       );
       const rows = await transaction.query('delete from sources where id = $1 returning id', [id]);
       const hashes = [...new Set(removed.map((row) => row.contentHash))];
-      await lockVectorHashes(transaction, hashes);
+      await lockVectorHashes(transaction, hashes, this.database.runtime);
       await deleteOrphanEmbeddings(transaction, hashes);
       return rows.length > 0;
     });

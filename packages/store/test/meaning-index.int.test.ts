@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cosineSimilarity, sparseEmbedding, type SparseEmbedding } from '@cairn/core';
 import { queryTerms } from '@cairn/text';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
-import { denseSearchQuery, hnswIndexName, MEANING_CANDIDATES, Store, type ChunkInput } from '../src/index.js';
+import { denseSearchQuery, EXACT_DENSE_MAX_PASSAGES, hnswIndexName, MEANING_CANDIDATES, Store, type ChunkInput } from '../src/index.js';
 import { insertBulkPassages, runtimes, testChunk, testDocument } from './runtimes.js';
 
 // A model whose first dimensions are a meaning part (local-semantic-v2: 100 of word vectors
@@ -22,8 +22,11 @@ function sparse(entries: Record<number, number>): SparseEmbedding {
   );
 }
 
-/** More passages than the meaning index's candidates, all near the question in meaning and sharing none of its words. */
-const fillers = MEANING_CANDIDATES + 60;
+/**
+ * More passages than the meaning index's candidates, and than a corpus ranked exactly in one
+ * stage, all near the question in meaning and sharing none of its words.
+ */
+const fillers = Math.max(MEANING_CANDIDATES, EXACT_DENSE_MAX_PASSAGES) + 60;
 const fillerVector = (index: number) => sparse({ 0: 1, 1: 0.05 + (index % 13) / 100, 2: 0.05, [10 + index]: 0.6 });
 /** Far from the question in meaning (an axis of its own), but with its one lexical feature and its word. */
 const targetText = 'Escalations go to the incident commander first';
@@ -120,6 +123,15 @@ describe.each(runtimes)('a meaning index on $name', ({ open }) => {
     expect(both.keyword[0]).toMatchObject({ chunkId: targetChunk });
   });
 
+  it('skips the meaning stage for a question with no meaning part, and still finds passages by its words', async () => {
+    const wordsOnly = sparse({ 999: 1 });
+    expect(await store.search.denseCandidates(searchModel, wordsOnly, { limit: 10 }, terms)).toEqual([
+      expect.objectContaining({ chunkId: targetChunk, score: expect.closeTo(cosineSimilarity(wordsOnly, targetVector), 5) }),
+    ]);
+    // Nothing to go by: no meaning, no words. Not 10 passages at a null distance.
+    expect(await store.search.denseCandidates(searchModel, wordsOnly, { limit: 10 })).toEqual([]);
+  });
+
   it('ranks by the whole vectors with a filter, joined as the index is walked', async () => {
     const [onlyTarget] = await store.search.denseCandidates(
       searchModel,
@@ -151,6 +163,47 @@ describe.each(runtimes)('a meaning index on $name', ({ open }) => {
     ])) as [{ id: string }];
     expect(hits.slice(0, 2).map((hit) => hit.chunkId)).toEqual([targetChunk, waitingChunk]);
     await store.sources.delete(source);
+  });
+});
+
+describe.each(runtimes)('a small corpus with a meaning index on $name', ({ open }) => {
+  let store: Store;
+  let close: () => Promise<void>;
+  const searchModel = { id: model, dimensions, meaningDimensions };
+
+  beforeAll(async () => {
+    ({ store, close } = await open());
+    await store.embeddings.registerModel(model, dimensions, 'sparsevec', meaningDimensions);
+    const source = (await store.sources.upsert({ name: 'small', kind: 'web', baseUrl: 'https://small.test/' })).id;
+    const chunks = [testChunk(0, targetText), testChunk(1, 'Filler passage number 1 about quarterly planning')];
+    await store.documents.replace(testDocument(source, 'small', 'small.test'), chunks, {
+      model,
+      vectors: new Map([
+        [chunks[0]!.contentHash, targetVector],
+        [chunks[1]!.contentHash, fillerVector(1)],
+      ]),
+    });
+  }, 60_000);
+
+  afterAll(async () => close?.());
+
+  it('ranks in two stages before the corpus has statistics, and exactly in one once they say it is small', async () => {
+    const statements = vi.spyOn(store.database, 'query');
+    const before = await store.search.candidateLists(searchModel, question, terms, { limit: 5 });
+    expect(statements.mock.calls.some(([sql]) => sql.includes('e.meaning::vector'))).toBe(true);
+    await store.documents.refreshStatistics();
+    // The first search after finds the statistics changed and runs again with the new ones.
+    await store.search.candidateLists(searchModel, question, terms, { limit: 5 });
+    statements.mockClear();
+    const after = await store.search.candidateLists(searchModel, question, terms, { limit: 5 });
+    const dense = await store.search.denseCandidates(searchModel, question, { limit: 5 }, terms);
+    const lists = statements.mock.calls.map(([sql]) => sql).filter((sql) => sql.includes('<=>'));
+    expect(lists).toHaveLength(2);
+    for (const sql of lists) expect(sql).not.toContain('e.meaning::vector');
+    // The same ranking either way: both are exact here.
+    expect(after.dense).toEqual(before.dense);
+    expect(dense).toEqual(before.dense);
+    statements.mockRestore();
   });
 });
 
