@@ -4,8 +4,6 @@ import {
   candidateListsQuery,
   denseSearchQuery,
   keywordSearchQuery,
-  LEXICAL_CANDIDATES,
-  MEANING_CANDIDATES,
   pageLengthsQuery,
   passagesQuery,
   withPassages,
@@ -88,7 +86,15 @@ export class SearchRepository {
   /** Bumped as the lengths are forgotten, so that a read that started before is not remembered after. */
   private lengthsGeneration = 0;
 
-  constructor(private readonly database: Queryable) {}
+  /** Up to how many passages the dense list ranks exactly in one stage (EXACT_DENSE_MAX_PASSAGES). */
+  private readonly exactDenseMaxPassages: number;
+
+  constructor(
+    private readonly database: Queryable,
+    options: { exactDenseMaxPassages?: number | undefined } = {},
+  ) {
+    this.exactDenseMaxPassages = options.exactDenseMaxPassages ?? EXACT_DENSE_MAX_PASSAGES;
+  }
 
   /**
    * The postings' statistics as the last search found them (read when there are none yet). A
@@ -161,7 +167,7 @@ export class SearchRepository {
   private async stages(model: Model, terms: readonly string[]): Promise<{ staged: Model; lexical: LexicalCandidates | undefined }> {
     if (!model.meaningDimensions) return { staged: model, lexical: undefined };
     const statistics = await this.currentTermStatistics();
-    const staged = stagedModel(model, statistics);
+    const staged = stagedModel(model, statistics, this.exactDenseMaxPassages);
     if (!staged.meaningDimensions || terms.length === 0) return { staged, lexical: undefined };
     return { staged, lexical: { terms, idfs: terms.map((term) => inverseDocumentFrequency(statistics, term)) } };
   }
@@ -207,7 +213,7 @@ export class SearchRepository {
       terms,
       preparedFor(options),
       (idfs, statistics) => {
-        used = { staged: stagedModel(model, statistics), idfs };
+        used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
         return candidateListsQuery(used.staged, vector, terms, idfs, options);
       },
     );
@@ -330,16 +336,17 @@ const prepared = { prepared: true } as const;
 
 /**
  * Up to this many passages (the planner's estimate of `chunks`, TermStatistics.chunks), a
- * model with a meaning part is ranked exactly over its whole vectors, in one stage: the two
- * stages would rank about as many passages as the corpus has (MEANING_CANDIDATES +
- * LEXICAL_CANDIDATES) and cost more (starter corpus, 185 passages, server Postgres: the dense
- * statement 3.6 ms in two stages, 1.1 ms exact). With no statistics yet (0), two stages.
+ * model with a meaning part is ranked exactly over its whole vectors, in one stage: below it
+ * the exact scan costs less than the two stages (the ingest bench's fixture, p50 of the dense
+ * statement, exact against two stages: server Postgres 3.2 against 8.2 ms at 600 passages,
+ * 7.1 against 17.8 at 2,400, 12.2 against 13.4 at 6,000; PGlite 5.1 against 12.6, 12.4
+ * against 27.7, 23.3 against 18.5), and it misses nothing. With no statistics yet (0), two stages.
  */
-export const EXACT_DENSE_MAX_PASSAGES = MEANING_CANDIDATES + LEXICAL_CANDIDATES;
+export const EXACT_DENSE_MAX_PASSAGES = 5000;
 
 /** The model as the dense list ranks it for a corpus of these statistics (see EXACT_DENSE_MAX_PASSAGES). */
-function stagedModel(model: Model, statistics: TermStatistics): Model {
-  const exact = model.meaningDimensions && statistics.chunks > 0 && statistics.chunks <= EXACT_DENSE_MAX_PASSAGES;
+function stagedModel(model: Model, statistics: TermStatistics, exactUpTo: number): Model {
+  const exact = model.meaningDimensions && statistics.chunks > 0 && statistics.chunks <= exactUpTo;
   return exact ? { id: model.id, dimensions: model.dimensions } : model;
 }
 

@@ -60,14 +60,18 @@ export class Store {
 
   constructor(
     readonly database: Database,
-    options: { vectorIndexing?: VectorIndexing | undefined } = {},
+    options: {
+      vectorIndexing?: VectorIndexing | undefined;
+      /** Up to how many passages the dense list ranks exactly in one stage (EXACT_DENSE_MAX_PASSAGES). */
+      exactDenseMaxPassages?: number | undefined;
+    } = {},
   ) {
     this.vectorIndexing = options.vectorIndexing ?? defaultVectorIndexing(database.runtime);
     this.sources = new SourcesRepository(database);
     this.documents = new DocumentsRepository(database, this.vectorIndexing);
     this.embeddings = new EmbeddingsRepository(database, this.vectorIndexing);
     this.passageContexts = new PassageContextsRepository(database);
-    this.search = new SearchRepository(database);
+    this.search = new SearchRepository(database, { exactDenseMaxPassages: options.exactDenseMaxPassages });
     this.reading = new ReadingRepository(database);
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cosineSimilarity, sparseEmbedding, type SparseEmbedding } from '@cairn/core';
 import { queryTerms } from '@cairn/text';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
-import { denseSearchQuery, EXACT_DENSE_MAX_PASSAGES, hnswIndexName, MEANING_CANDIDATES, Store, type ChunkInput } from '../src/index.js';
+import { denseSearchQuery, hnswIndexName, MEANING_CANDIDATES, Store, type ChunkInput } from '../src/index.js';
 import { insertBulkPassages, runtimes, testChunk, testDocument } from './runtimes.js';
 
 // A model whose first dimensions are a meaning part (local-semantic-v2: 100 of word vectors
@@ -23,10 +23,10 @@ function sparse(entries: Record<number, number>): SparseEmbedding {
 }
 
 /**
- * More passages than the meaning index's candidates, and than a corpus ranked exactly in one
- * stage, all near the question in meaning and sharing none of its words.
+ * More passages than the meaning index's candidates (and than the store below ranks exactly
+ * in one stage), all near the question in meaning and sharing none of its words.
  */
-const fillers = Math.max(MEANING_CANDIDATES, EXACT_DENSE_MAX_PASSAGES) + 60;
+const fillers = MEANING_CANDIDATES + 60;
 const fillerVector = (index: number) => sparse({ 0: 1, 1: 0.05 + (index % 13) / 100, 2: 0.05, [10 + index]: 0.6 });
 /** Far from the question in meaning (an axis of its own), but with its one lexical feature and its word. */
 const targetText = 'Escalations go to the incident commander first';
@@ -41,7 +41,8 @@ describe.each(runtimes)('a meaning index on $name', ({ open }) => {
   const searchModel = { id: model, dimensions, meaningDimensions };
 
   beforeAll(async () => {
-    ({ store, close } = await open());
+    // A corpus this size is ranked exactly by default (EXACT_DENSE_MAX_PASSAGES): the two stages are under test here.
+    ({ store, close } = await open({ exactDenseMaxPassages: MEANING_CANDIDATES }));
     expect(await store.embeddings.registerModel(model, dimensions, 'sparsevec', meaningDimensions)).toMatchObject({
       meaningDimensions,
       vectorType: 'sparsevec',

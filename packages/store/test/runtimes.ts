@@ -21,7 +21,9 @@ import {
  */
 export const runtimes = testRuntimes.map((runtime) => ({
   name: runtime.name,
-  async open(options: { vectorIndexing?: VectorIndexing } = {}): Promise<{ store: Store; close(): Promise<void> }> {
+  async open(
+    options: { vectorIndexing?: VectorIndexing; exactDenseMaxPassages?: number } = {},
+  ): Promise<{ store: Store; close(): Promise<void> }> {
     const created = await runtime.create();
     const database: Database = created.databaseUrl
       ? await PostgresDatabase.open(created.databaseUrl)

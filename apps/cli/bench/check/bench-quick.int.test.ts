@@ -62,8 +62,10 @@ describe('the comparison benchmark, quick', () => {
       'ingest.bench.ts',
       [
         'postgres first ingest: 100 pages',
+        'postgres   dense list over the 600 passages',
         'postgres re-ingest unchanged',
         'pglite   first ingest: 100 pages',
+        'pglite     dense list over the 600 passages',
         'pglite   re-ingest unchanged',
       ],
     ],

@@ -10,6 +10,7 @@ import { ingestQueueName, QueueRunner } from '@cairn/ingest/queue';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl } from '@cairn/testing';
+import { measureDenseRecall, type DenseRecall } from '../dense-recall.js';
 import type { Runtime } from './databases.js';
 import { peakRssMiB, spawnCairn, startBenchApi } from './processes.js';
 
@@ -36,10 +37,12 @@ export interface FixtureIngest {
   secondSeconds: number;
   reEmbeddingCalls: number;
   unchanged: number;
+  /** What the dense list keeps of the exact one over the ingested corpus, when asked for (`denseRecall`). */
+  denseRecall?: DenseRecall | undefined;
 }
 
 /** The fixture site crawled into an empty database, then again unchanged (as ingest.bench.ts). */
-export async function fixtureIngest(runtime: Runtime, pages: number): Promise<FixtureIngest> {
+export async function fixtureIngest(runtime: Runtime, pages: number, options: { denseRecall?: boolean } = {}): Promise<FixtureIngest> {
   const site = await startFixtureSite({ syntheticPages: pages });
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
   const store = await Store.open({ databaseUrl: testDatabase?.url });
@@ -65,6 +68,7 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
       return { seconds: (ended - started) / 1000, indexSeconds: indexing === undefined ? 0 : (ended - indexing) / 1000, result };
     };
     const first = await crawl();
+    const denseRecall = options.denseRecall ? await measureDenseRecall(store, embedder) : undefined;
     const callsAfterFirst = embedder.calls;
     const second = await crawl();
     return {
@@ -76,6 +80,7 @@ export async function fixtureIngest(runtime: Runtime, pages: number): Promise<Fi
       secondSeconds: second.seconds,
       reEmbeddingCalls: embedder.calls - callsAfterFirst,
       unchanged: second.result.counts.unchanged,
+      denseRecall,
     };
   } finally {
     await crawler.close();
