@@ -161,8 +161,8 @@ export class SearchRepository {
 
   /**
    * How the dense list ranks for a model with a meaning part: in two stages with the terms'
-   * lexical candidates, or (a corpus of at most EXACT_DENSE_MAX_PASSAGES) exactly, as a model
-   * without one (see exactUpTo).
+   * lexical candidates, or (a corpus of at most `exactDenseMaxPassages` by the statistics)
+   * exactly, as a model without one (see stagedModel).
    */
   private async stages(model: Model, terms: readonly string[]): Promise<{ staged: Model; lexical: LexicalCandidates | undefined }> {
     if (!model.meaningDimensions) return { staged: model, lexical: undefined };
