@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CairnError, isSparseEmbedding, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
-import { embeddingFromSql, embeddingToSql } from './embedding-to-sql.js';
+import { embeddingFromSql, embeddingToBinary, embeddingToSql } from './embedding-to-sql.js';
 
 export interface EmbeddingModelRecord {
   id: string;
@@ -81,11 +81,10 @@ function createHnswIndex(model: string, dimensions: number, vectorType: VectorTy
 }
 
 /**
- * The meaning part of a vector as pgvector text: its first `meaningDimensions` dimensions,
- * or null when they are all zero (nothing the meaning index could find it by) or the model
- * has no meaning part.
+ * The meaning part of a vector: its first `meaningDimensions` dimensions, or null when they
+ * are all zero (nothing the meaning index could find it by) or the model has no meaning part.
  */
-export function meaningToSql(vector: EmbeddingVector, meaningDimensions: number | null): string | null {
+function meaningOf(vector: EmbeddingVector, meaningDimensions: number | null): number[] | null {
   if (meaningDimensions === null) return null;
   const meaning = new Array<number>(meaningDimensions).fill(0);
   if (isSparseEmbedding(vector)) {
@@ -94,7 +93,19 @@ export function meaningToSql(vector: EmbeddingVector, meaningDimensions: number 
   } else {
     for (let index = 0; index < meaningDimensions; index += 1) meaning[index] = vector[index] ?? 0;
   }
-  return meaning.some((value) => value !== 0) ? embeddingToSql(meaning) : null;
+  return meaning.some((value) => value !== 0) ? meaning : null;
+}
+
+/** The meaning part of a vector (see meaningOf) as pgvector text. */
+export function meaningToSql(vector: EmbeddingVector, meaningDimensions: number | null): string | null {
+  const meaning = meaningOf(vector, meaningDimensions);
+  return meaning && embeddingToSql(meaning);
+}
+
+/** The meaning part of a vector (see meaningOf) in pgvector's binary form (embeddingToBinary). */
+export function meaningToBinary(vector: EmbeddingVector, meaningDimensions: number | null): Uint8Array | null {
+  const meaning = meaningOf(vector, meaningDimensions);
+  return meaning && embeddingToBinary(meaning);
 }
 
 /** The first key of the advisory locks lockVectorHashes takes (the second is the text's stripe). */
@@ -145,30 +156,34 @@ export async function insertVectors(
   if (vectors.size === 0) return;
   const [table, other] = indexing === 'immediate' ? ['embeddings', 'unindexed_embeddings'] : ['unindexed_embeddings', 'embeddings'];
   const meaningDimensions = await meanings.of(database, model);
-  // A model's vectors are all of one type; each type goes to its own column.
+  // A model's vectors are all of one type; each type goes to its own column. Vectors go in
+  // pgvector's binary form (embeddingToBinary), one typed parameter each, in batches that stay
+  // far below a statement's 65,535 parameters.
   for (const vectorType of ['vector', 'sparsevec'] as const) {
     const rows = [...vectors].filter(([, vector]) => vectorTypeOf(vector) === vectorType);
-    if (rows.length === 0) continue;
-    await database.query(
-      `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)}, meaning)
-       select $1, x.content_hash, x.embedding::${vectorType}, x.meaning::vector
-       from jsonb_to_recordset($2::jsonb) as x(content_hash text, embedding text, meaning text)
-       where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
-         and exists (select 1 from chunks c where c.content_hash = x.content_hash)
-       on conflict (model, content_hash) do nothing`,
-      [
-        model,
-        JSON.stringify(
-          rows.map(([hash, vector]) => ({
-            content_hash: hash,
-            embedding: embeddingToSql(vector),
-            meaning: meaningToSql(vector, meaningDimensions),
-          })),
-        ),
-      ],
-    );
+    for (let start = 0; start < rows.length; start += INSERT_VECTORS_BATCH) {
+      const batch = rows.slice(start, start + INSERT_VECTORS_BATCH);
+      const params: unknown[] = [model];
+      const values = batch.map(([hash, vector]) => {
+        params.push(hash, embeddingToBinary(vector), meaningToBinary(vector, meaningDimensions));
+        const at = params.length;
+        return `($${at - 2}::text, $${at - 1}::${vectorType}, $${at}::vector)`;
+      });
+      await database.query(
+        `insert into ${table} (model, content_hash, ${vectorColumn(vectorType)}, meaning)
+         select $1, x.content_hash, x.embedding, x.meaning
+         from (values ${values.join(', ')}) as x(content_hash, embedding, meaning)
+         where not exists (select 1 from ${other} o where o.model = $1 and o.content_hash = x.content_hash)
+           and exists (select 1 from chunks c where c.content_hash = x.content_hash)
+         on conflict (model, content_hash) do nothing`,
+        params,
+      );
+    }
   }
 }
+
+/** The most vectors insertVectors sends in one statement (three parameters each). */
+export const INSERT_VECTORS_BATCH = 500;
 
 /**
  * Models' meaning dimensions (EmbeddingModelRecord.meaningDimensions), read once per model

@@ -52,14 +52,30 @@ export function pgliteOptions(
 }
 
 /**
- * Opens PGlite (pgliteOptions) ready for Cairn: pgvector created and the vector session
- * settings applied; closed again if either fails. In this thread or in PGlite's own.
+ * Parameters of pgvector's types given as a Uint8Array are sent in binary (PGlite's wire
+ * protocol sends any byte array so), which its receive functions read without parsing a
+ * value (embeddingToBinary); anything else as text, as PGlite sends a type it has no
+ * serializer for. node-postgres sends a byte array in binary of itself.
+ */
+async function sendVectorsInBinary(client: PGlite): Promise<void> {
+  const { rows } = await client.query<{ oid: number }>(
+    `select oid from pg_type where typname in ('vector', 'sparsevec', 'halfvec')
+       and typnamespace = (select extnamespace from pg_extension where extname = 'vector')`,
+  );
+  for (const { oid } of rows) client.serializers[oid] = (value: unknown) => (value instanceof Uint8Array ? value : String(value)) as string;
+}
+
+/**
+ * Opens PGlite (pgliteOptions) ready for Cairn: pgvector created, the vector session
+ * settings applied and its vectors sent in binary (sendVectorsInBinary); closed again if any
+ * of it fails. In this thread or in PGlite's own.
  */
 export async function openPglite(dataDir: string | undefined, seed: Blob | undefined, sharedBuffers?: number): Promise<PGlite> {
   const client = await PGlite.create(pgliteOptions(dataDir, seed, sharedBuffers));
   try {
     await client.exec('create extension if not exists vector;');
     await client.exec(vectorSessionSettings);
+    await sendVectorsInBinary(client);
     return client;
   } catch (error) {
     await client.close().catch(() => undefined);
