@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CairnError, isSparseEmbedding, vectorTypeOf, type EmbeddingVector, type VectorType } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
-import { embeddingFromSql, embeddingToBinary, embeddingToSql } from './embedding-to-sql.js';
+import { embeddingFromSql, embeddingToBinary } from './embedding-to-sql.js';
 
 export interface EmbeddingModelRecord {
   id: string;
@@ -94,12 +94,6 @@ function meaningOf(vector: EmbeddingVector, meaningDimensions: number | null): n
     for (let index = 0; index < meaningDimensions; index += 1) meaning[index] = vector[index] ?? 0;
   }
   return meaning.some((value) => value !== 0) ? meaning : null;
-}
-
-/** The meaning part of a vector (see meaningOf) as pgvector text. */
-export function meaningToSql(vector: EmbeddingVector, meaningDimensions: number | null): string | null {
-  const meaning = meaningOf(vector, meaningDimensions);
-  return meaning && embeddingToSql(meaning);
 }
 
 /** The meaning part of a vector (see meaningOf) in pgvector's binary form (embeddingToBinary). */

@@ -1,6 +1,6 @@
 import { vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
-import { embeddingToSql } from './embedding-to-sql.js';
-import { meaningToSql, vectorColumn } from './embeddings-repository.js';
+import { embeddingToBinary } from './embedding-to-sql.js';
+import { meaningToBinary, vectorColumn } from './embeddings-repository.js';
 import { sqlString, type SqlStatement } from './sql-statement.js';
 import { statisticsFingerprint } from './term-statistics.js';
 
@@ -115,14 +115,15 @@ export function denseSearchQuery(
       ctes.push(`${lexicalCte} as materialized (${keywordScores(lexical.terms, lexical.idfs, { ...options, limit }, params)})`);
     }
   }
-  params.push(embeddingToSql(vector));
+  // In binary (embeddingToBinary): PGlite's WebAssembly parses a vector's text slowly.
+  params.push(embeddingToBinary(vector));
   const vectorParameter = `$${params.length}`;
   let meaningDistance = '';
   // A question with no word the word vectors know has no meaning part (null): the meaning
   // stage then reads nothing, where it would rank 400 passages by a null distance.
   let meaningKnown = '';
   if (meaningDimensions !== null) {
-    params.push(meaningToSql(vector, meaningDimensions));
+    params.push(meaningToBinary(vector, meaningDimensions));
     meaningDistance = `e.meaning::vector(${meaningDimensions}) <=> $${params.length}::vector(${meaningDimensions})`;
     meaningKnown = ` and $${params.length}::vector(${meaningDimensions}) is not null`;
   }
