@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
 import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, orphanEmbeddingsQuery, readMigrations } from '../src/index.js';
 import { axisVector, insertBulkPassages } from './runtimes.js';
+import { embeddingToSql } from '../src/embedding-to-sql.js';
 
 describe('migrations on server Postgres', () => {
   let testDatabase: TestDatabase;
@@ -98,7 +99,10 @@ describe('vector search plan at 10,000 chunks on server Postgres', () => {
       );
       expect(statement!.name).toMatch(/^cairn_/);
       expect(statement!.generic_plans).toBeGreaterThan(0);
-      const literals = params.map((param) => `'${String(param).replaceAll("'", "''")}'`).join(', ');
+      // The vector goes in binary (embeddingToBinary); as a literal, in its text form.
+      const literals = params
+        .map((param) => `'${(param instanceof Uint8Array ? embeddingToSql(vector) : String(param)).replaceAll("'", "''")}'`)
+        .join(', ');
       const rows = await connection.query<{ 'QUERY PLAN': string }>(`explain execute "${statement!.name}"(${literals})`);
       expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain(`Index Scan using ${hnswIndexName(model)}`);
     });
