@@ -1,5 +1,5 @@
 import type { EmbeddingVector } from '@cairn/core';
-import type { Database, Queryable } from './database.js';
+import { runProcedure, type Database, type Queryable, type TransactionProcedure } from './database.js';
 import { defaultVectorIndexing, insertVectors, lockVectorHashes, ModelMeanings, type VectorIndexing } from './embeddings-repository.js';
 import type { SqlStatement } from './sql-statement.js';
 
@@ -124,88 +124,14 @@ export class DocumentsRepository {
    * search finds them either way.
    */
   async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
-    return this.database.transaction(async (transaction) => {
-      const [row] = await transaction.query<{ id: string }>(
-        `insert into documents (source_id, locator, url, kind, title, author, published_at, topics, frameworks,
-           etag, last_modified, content_hash, status, fetched_at, links)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now(), $13::text[])
-         on conflict (source_id, locator) do update set url = excluded.url, kind = excluded.kind, title = excluded.title,
-           author = excluded.author, published_at = excluded.published_at, topics = excluded.topics,
-           frameworks = excluded.frameworks, etag = excluded.etag, last_modified = excluded.last_modified,
-           content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now(),
-           links = coalesce(excluded.links, documents.links)
-         returning id`,
-        [
-          document.sourceId,
-          document.locator,
-          document.url,
-          document.kind,
-          document.title,
-          document.author,
-          document.publishedAt,
-          document.topics,
-          document.frameworks,
-          document.etag,
-          document.lastModified,
-          document.contentHash,
-          document.links ? [...document.links] : null,
-        ],
-      );
-      const documentId = row!.id;
-      const previous = await transaction.query<{ contentHash: string }>(
-        'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
-        [documentId],
-      );
-      if (chunks.length > 0) {
-        await transaction.query(
-          `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash, context)
-           select $1, $2, x.ordinal, x.heading_path, x.heading, x.anchor, x.text, x.token_count, x.content_hash, x.context
-           from jsonb_to_recordset($3::jsonb) as x(ordinal integer, heading_path text[], heading text, anchor text,
-             text text, token_count integer, content_hash text, context text)`,
-          [
-            documentId,
-            document.sourceId,
-            JSON.stringify(
-              chunks.map((chunk) => ({
-                ordinal: chunk.ordinal,
-                heading_path: chunk.headingPath,
-                heading: chunk.heading,
-                anchor: chunk.anchor,
-                text: chunk.text,
-                token_count: chunk.tokenCount,
-                content_hash: chunk.contentHash,
-                context: chunk.context ?? null,
-              })),
-            ),
-          ],
-        );
-      }
-      const postings = chunks.flatMap((chunk) => [...chunk.keywords].map(([term, weight]) => ({ ordinal: chunk.ordinal, term, weight })));
-      if (postings.length > 0) {
-        // Three parallel arrays: cheaper to send and unpack than a JSON record per posting.
-        await transaction.query(
-          `insert into keyword_postings (term, chunk_id, source_id, weight)
-           select x.term, c.id, c.source_id, x.weight
-           from unnest($2::integer[], $3::text[], $4::real[]) as x(ordinal, term, weight)
-           join chunks c on c.document_id = $1 and c.ordinal = x.ordinal`,
-          [
-            documentId,
-            postings.map((posting) => posting.ordinal),
-            postings.map((posting) => posting.term),
-            postings.map((posting) => posting.weight),
-          ],
-        );
-      }
-      const previousHashes = previous.map((chunk) => chunk.contentHash);
-      await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes], this.database.runtime);
-      await insertVectors(transaction, this.indexing, vectors.model, vectors.vectors, this.meanings);
-      await restoreLostVectors(transaction, this.indexing, vectors, this.meanings);
-      await deleteOrphanEmbeddings(transaction, previousHashes);
-      const { added, removed } = diffHashes(
-        previousHashes,
-        chunks.map((chunk) => chunk.contentHash),
-      );
-      return { documentId, chunksAdded: added, chunksRemoved: removed };
+    const meaningDimensions = await this.meanings.of(this.database, vectors.model);
+    return runProcedure(this.database, replaceDocument, {
+      document,
+      chunks,
+      vectors,
+      indexing: this.indexing,
+      runtime: this.database.runtime,
+      meaningDimensions,
     });
   }
 
@@ -290,6 +216,109 @@ export class DocumentsRepository {
 }
 
 /**
+ * A document's replacement, in one transaction (DocumentsRepository.replace): the document
+ * upserted, its chunks and postings replaced, the vectors of its new texts stored and those
+ * no chunk has any more deleted. A procedure, so that PGlite's thread runs it whole.
+ */
+export const replaceDocument: TransactionProcedure<
+  {
+    document: DocumentInput;
+    chunks: ChunkInput[];
+    vectors: VectorsInput;
+    indexing: VectorIndexing;
+    runtime: Database['runtime'];
+    /** The model's meaning dimensions (ModelMeanings), read before the transaction. */
+    meaningDimensions: number | null;
+  },
+  ReplaceResult
+> = {
+  name: 'replaceDocument',
+  async run(transaction, { document, chunks, vectors, indexing, runtime, meaningDimensions }) {
+    const [row] = await transaction.query<{ id: string }>(
+      `insert into documents (source_id, locator, url, kind, title, author, published_at, topics, frameworks,
+         etag, last_modified, content_hash, status, fetched_at, links)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now(), $13::text[])
+       on conflict (source_id, locator) do update set url = excluded.url, kind = excluded.kind, title = excluded.title,
+         author = excluded.author, published_at = excluded.published_at, topics = excluded.topics,
+         frameworks = excluded.frameworks, etag = excluded.etag, last_modified = excluded.last_modified,
+         content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now(),
+         links = coalesce(excluded.links, documents.links)
+       returning id`,
+      [
+        document.sourceId,
+        document.locator,
+        document.url,
+        document.kind,
+        document.title,
+        document.author,
+        document.publishedAt,
+        document.topics,
+        document.frameworks,
+        document.etag,
+        document.lastModified,
+        document.contentHash,
+        document.links ? [...document.links] : null,
+      ],
+    );
+    const documentId = row!.id;
+    const previous = await transaction.query<{ contentHash: string }>(
+      'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
+      [documentId],
+    );
+    if (chunks.length > 0) {
+      await transaction.query(
+        `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash, context)
+         select $1, $2, x.ordinal, x.heading_path, x.heading, x.anchor, x.text, x.token_count, x.content_hash, x.context
+         from jsonb_to_recordset($3::jsonb) as x(ordinal integer, heading_path text[], heading text, anchor text,
+           text text, token_count integer, content_hash text, context text)`,
+        [
+          documentId,
+          document.sourceId,
+          JSON.stringify(
+            chunks.map((chunk) => ({
+              ordinal: chunk.ordinal,
+              heading_path: chunk.headingPath,
+              heading: chunk.heading,
+              anchor: chunk.anchor,
+              text: chunk.text,
+              token_count: chunk.tokenCount,
+              content_hash: chunk.contentHash,
+              context: chunk.context ?? null,
+            })),
+          ),
+        ],
+      );
+    }
+    const postings = chunks.flatMap((chunk) => [...chunk.keywords].map(([term, weight]) => ({ ordinal: chunk.ordinal, term, weight })));
+    if (postings.length > 0) {
+      // Three parallel arrays: cheaper to send and unpack than a JSON record per posting.
+      await transaction.query(
+        `insert into keyword_postings (term, chunk_id, source_id, weight)
+         select x.term, c.id, c.source_id, x.weight
+         from unnest($2::integer[], $3::text[], $4::real[]) as x(ordinal, term, weight)
+         join chunks c on c.document_id = $1 and c.ordinal = x.ordinal`,
+        [
+          documentId,
+          postings.map((posting) => posting.ordinal),
+          postings.map((posting) => posting.term),
+          postings.map((posting) => posting.weight),
+        ],
+      );
+    }
+    const previousHashes = previous.map((chunk) => chunk.contentHash);
+    await lockVectorHashes(transaction, [...chunks.map((chunk) => chunk.contentHash), ...previousHashes], runtime);
+    await insertVectors(transaction, indexing, vectors.model, vectors.vectors, meaningDimensions);
+    await restoreLostVectors(transaction, indexing, vectors, meaningDimensions);
+    await deleteOrphanEmbeddings(transaction, previousHashes);
+    const { added, removed } = diffHashes(
+      previousHashes,
+      chunks.map((chunk) => chunk.contentHash),
+    );
+    return { documentId, chunksAdded: added, chunksRemoved: removed };
+  },
+};
+
+/**
  * Stores again the vectors a page found cached (VectorsInput.stored) that are gone by the
  * time its transaction runs: another page removed the text's last passage meanwhile. One
  * lookup of the primary key per text; only the lost ones are sent. Call it holding the
@@ -299,7 +328,7 @@ async function restoreLostVectors(
   transaction: Queryable,
   indexing: VectorIndexing,
   vectors: VectorsInput,
-  meanings: ModelMeanings,
+  meaningDimensions: number | null,
 ): Promise<void> {
   const stored = [...(vectors.stored?.keys() ?? [])].filter((hash) => !vectors.vectors.has(hash));
   if (stored.length === 0) return;
@@ -311,7 +340,7 @@ async function restoreLostVectors(
     indexing,
     vectors.model,
     new Map(lost.map(({ contentHash }) => [contentHash, vectors.stored!.get(contentHash)!])),
-    meanings,
+    meaningDimensions,
   );
 }
 

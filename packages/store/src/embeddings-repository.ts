@@ -145,11 +145,10 @@ export async function insertVectors(
   indexing: VectorIndexing,
   model: string,
   vectors: ReadonlyMap<string, EmbeddingVector>,
-  meanings: ModelMeanings,
+  meaningDimensions: number | null,
 ): Promise<void> {
   if (vectors.size === 0) return;
   const [table, other] = indexing === 'immediate' ? ['embeddings', 'unindexed_embeddings'] : ['unindexed_embeddings', 'embeddings'];
-  const meaningDimensions = await meanings.of(database, model);
   // A model's vectors are all of one type; each type goes to its own column. Vectors go in
   // pgvector's binary form (embeddingToBinary), one typed parameter each, in batches that stay
   // far below a statement's 65,535 parameters.
@@ -325,9 +324,10 @@ export class EmbeddingsRepository {
    * transaction that holds the texts' locks (lockVectorHashes) against a page removing them.
    */
   async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
+    const meaningDimensions = await this.meanings.of(this.database, model);
     await this.database.transaction(async (transaction) => {
       await lockVectorHashes(transaction, [...vectors.keys()], this.database.runtime);
-      await insertVectors(transaction, this.indexing, model, vectors, this.meanings);
+      await insertVectors(transaction, this.indexing, model, vectors, meaningDimensions);
     });
   }
 

@@ -18,3 +18,4 @@ export * from './api-keys-repository.js';
 export * from './store.js';
 export * from './is-uuid.js';
 export * from './data-dir-in-use-error.js';
+export * from './procedures.js';

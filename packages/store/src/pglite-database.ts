@@ -4,9 +4,17 @@ import type { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 import { CairnError } from '@cairn/core';
 import { DataDirLock } from './data-dir-lock.js';
-import { pgliteSharedBuffers, preparedStatementName, type Database, type Queryable, type QueryOptions } from './database.js';
+import {
+  pgliteSharedBuffers,
+  preparedStatementName,
+  type Database,
+  type Queryable,
+  type QueryOptions,
+  type TransactionProcedure,
+} from './database.js';
 import { openPglite, pgliteDataBytes } from './pglite-options.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
+import { transactionQueryable } from './pglite-queryable.js';
 import { PgliteThread } from './pglite-thread.js';
 
 /** What PgliteDatabase runs its statements on: PGlite in this thread, or in a thread of its own. */
@@ -16,6 +24,8 @@ interface PgliteConnection {
   queryPrepared<Row>(name: string, sql: string, params: readonly unknown[]): Promise<Row[]>;
   exec(sql: string): Promise<void>;
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a procedure in one transaction where PGlite runs (see TransactionProcedure). */
+  procedure<Args, Result>(procedure: TransactionProcedure<Args, Result>, args: Args): Promise<Result>;
   dump(): Promise<Blob>;
   close(): Promise<void>;
 }
@@ -45,14 +55,11 @@ class InProcessPglite implements PgliteConnection {
   }
 
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-    return this.client.transaction((transaction) =>
-      work({
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await transaction.query<Row>(sql, params as unknown[])).rows,
-        exec: async (sql: string) => {
-          await transaction.exec(sql);
-        },
-      }),
-    );
+    return this.client.transaction((transaction) => work(transactionQueryable(transaction)));
+  }
+
+  procedure<Args, Result>(procedure: TransactionProcedure<Args, Result>, args: Args): Promise<Result> {
+    return this.transaction((transaction) => procedure.run(transaction, args));
   }
 
   async dump(): Promise<Blob> {
@@ -145,7 +152,15 @@ class Gate {
 /** A connection that refuses every statement with `error` (a reopening that failed: see growBufferPool). */
 function unavailableConnection(error: Error): PgliteConnection {
   const refuse = () => Promise.reject(error);
-  return { query: refuse, queryPrepared: refuse, exec: refuse, transaction: refuse, dump: refuse, close: async () => undefined };
+  return {
+    query: refuse,
+    queryPrepared: refuse,
+    exec: refuse,
+    transaction: refuse,
+    procedure: refuse,
+    dump: refuse,
+    close: async () => undefined,
+  };
 }
 
 /** The buffer pool a growth must at least reach before the database is reopened for it (see growBufferPool). */
@@ -287,6 +302,10 @@ export class PgliteDatabase implements Database {
 
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
     return this.gate.shared(() => this.connection.transaction(work));
+  }
+
+  procedure<Args, Result>(procedure: TransactionProcedure<Args, Result>, args: Args): Promise<Result> {
+    return this.gate.shared(() => this.connection.procedure(procedure, args));
   }
 
   /** PGlite has a single connection, so the session is the database itself. */

@@ -13,6 +13,7 @@ export type PgliteRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[]; transaction?: number | undefined }
   | { id: number; op: 'prepared'; name: string; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; sql: string; transaction?: number | undefined }
+  | { id: number; op: 'procedure'; name: string; args: unknown }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; transaction: number; commit: boolean }
   | { id: number; op: 'dump' }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CairnError, workerScript } from '@cairn/core';
-import type { Queryable } from './database.js';
+import type { Queryable, TransactionProcedure } from './database.js';
 import { deserializeError, type PgliteReply, type PgliteRequest, type PgliteWorkerData } from './pglite-protocol.js';
 
 type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -102,6 +102,11 @@ export class PgliteThread {
 
   async exec(sql: string, transaction?: number): Promise<void> {
     await this.send({ op: 'exec', sql, transaction });
+  }
+
+  /** Runs a procedure (by its name in transactionProcedures) in one transaction in the thread, in one exchange. */
+  procedure<Args, Result>(procedure: TransactionProcedure<Args, Result>, args: Args): Promise<Result> {
+    return this.send<Result>({ op: 'procedure', name: procedure.name, args });
   }
 
   /** Runs `work` in one transaction in the thread: committed when it resolves, rolled back when it throws. */

@@ -2,7 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { openPglite } from './pglite-options.js';
 import { PglitePreparedStatements } from './pglite-prepared.js';
+import { transactionQueryable } from './pglite-queryable.js';
 import { serializeError, type PgliteReply, type PgliteRequest, type PgliteWorkerData } from './pglite-protocol.js';
+import { transactionProcedures } from './procedures.js';
 
 /**
  * The embedded database's own thread (see PgliteThread): PGlite runs here, so that Postgres
@@ -80,6 +82,15 @@ async function handle(request: PgliteRequest): Promise<void> {
         await queryable(request.transaction).exec(request.sql);
         reply({ id, result: null });
         return;
+      case 'procedure': {
+        const procedure = transactionProcedures[request.name];
+        if (!procedure) throw new Error(`no procedure ${JSON.stringify(request.name)} in transactionProcedures`);
+        reply({
+          id,
+          result: await client.transaction((transaction) => procedure.run(transactionQueryable(transaction), request.args as never)),
+        });
+        return;
+      }
       case 'begin':
         begin(id);
         return;
