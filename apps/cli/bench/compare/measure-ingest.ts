@@ -41,11 +41,15 @@ export interface FixtureIngest {
   denseRecall?: DenseRecall | undefined;
 }
 
-/** The fixture site crawled into an empty database, then again unchanged (as ingest.bench.ts). */
+/**
+ * The fixture site crawled into an empty database, then again unchanged (as ingest.bench.ts).
+ * PGlite as the embedded default runs it: in a data directory, in its own thread.
+ */
 export async function fixtureIngest(runtime: Runtime, pages: number, options: { denseRecall?: boolean } = {}): Promise<FixtureIngest> {
   const site = await startFixtureSite({ syntheticPages: pages });
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
-  const store = await Store.open({ databaseUrl: testDatabase?.url });
+  const dataDir = testDatabase ? undefined : await mkdtemp(join(tmpdir(), 'cairn-bench-ingest-'));
+  const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir });
   const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/bench', maxCrawlDelayMs: 0 });
   const embedder = await countingEmbedder();
   try {
@@ -86,6 +90,7 @@ export async function fixtureIngest(runtime: Runtime, pages: number, options: { 
     await crawler.close();
     await store.close();
     await testDatabase?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     await site.close();
   }
 }
