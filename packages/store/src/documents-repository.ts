@@ -127,7 +127,18 @@ export class DocumentsRepository {
     const meaningDimensions = await this.meanings.of(this.database, vectors.model);
     return runProcedure(this.database, replaceDocument, {
       document,
-      chunks,
+      // Only ChunkInput's fields: a caller's extras (ingest's embedded text) need not cross to PGlite's thread.
+      chunks: chunks.map(({ ordinal, headingPath, heading, anchor, text, tokenCount, contentHash, context, keywords }) => ({
+        ordinal,
+        headingPath,
+        heading,
+        anchor,
+        text,
+        tokenCount,
+        contentHash,
+        context,
+        keywords,
+      })),
       vectors,
       indexing: this.indexing,
       runtime: this.database.runtime,

@@ -42,7 +42,7 @@ describe("pgvector's binary forms", () => {
     const vector = sparseEmbedding(16_777_316, [
       [16_777_315, 0.25],
       [0, 0.1],
-      [7, 1e-50], // a float4 zero: left out, as the text form's parse drops it
+      [7, 1e-50], // a float4 zero: left out (the binary form holds no zero)
     ]);
     const view = new DataView(embeddingToBinary(vector).buffer);
     expect(view.byteLength).toBe(12 + 2 * 8);
@@ -56,6 +56,13 @@ describe("pgvector's binary forms", () => {
     const view = new DataView(embeddingToBinary(vector).buffer);
     expect(view.getInt32(4)).toBe(2);
     expect([view.getInt32(12), view.getInt32(16), view.getFloat32(20), view.getFloat32(24)]).toEqual([2, 5, 2, 3]);
+  });
+
+  it('refuses a value that is no finite float4, and a dense vector over 16,000 dimensions', () => {
+    expect(() => embeddingToBinary([1, Number.NaN])).toThrow(RangeError);
+    expect(() => embeddingToBinary({ kind: 'sparse', dimensions: 4, indices: [1], values: [1e39] })).toThrow(/not a finite float4/);
+    expect(() => embeddingToBinary(new Array<number>(16_001).fill(0.5))).toThrow(/16,000/);
+    expect(embeddingToBinary(new Array<number>(16_000).fill(0.5)).byteLength).toBe(4 + 4 * 16_000);
   });
 
   it('writes an empty sparse vector as one with no entries', () => {

@@ -28,7 +28,7 @@ export function embeddingFromSql(text: string): EmbeddingVector {
 /**
  * pgvector's binary form of a vector of either kind, as its `vector_recv` and
  * `sparsevec_recv` read it: a statement parameter sent so (a Uint8Array; see
- * pgliteBinaryVectors and node-postgres's Buffer parameters) is copied into the database as
+ * sendVectorsInBinary and node-postgres's Buffer parameters) is copied into the database as
  * it is, where the text form has every value parsed. On PGlite that parse dominated the
  * vectors' insert: 4.3 ms of 7.3 ms for a page's six passages of ~425 entries each
  * (WebAssembly's strtof). Values are rounded to the float4 that Postgres stores.
@@ -36,21 +36,30 @@ export function embeddingFromSql(text: string): EmbeddingVector {
  * `vector`: int16 dimensions, int16 0, then float4 values. `sparsevec`: int32 dimensions,
  * int32 entries, int32 0, the entries' zero-based indices (int32, strictly increasing), then
  * their float4 values, none zero. All big-endian. A sparse entry whose value rounds to a
- * float4 zero is left out (the text form drops it too), and of two entries at one index the
- * later is kept (as embeddingToSql keeps it).
+ * float4 zero is left out (the binary form cannot hold a zero; the text form's parse refused
+ * it as out of range), and of two entries at one index the later is kept (as embeddingToSql
+ * keeps it). A value that is not a finite float4 (NaN, infinite, beyond ±3.4e38) throws, as
+ * the text form was refused, and so does a dense vector of more than pgvector's 16,000
+ * dimensions (its length would not fit the int16).
  */
 export function embeddingToBinary(vector: EmbeddingVector): Uint8Array {
+  const float4 = (value: number) => {
+    const rounded = Math.fround(value);
+    if (!Number.isFinite(rounded)) throw new RangeError(`Vector value ${value} is not a finite float4`);
+    return rounded;
+  };
   if (!isSparseEmbedding(vector)) {
+    if (vector.length > 16_000) throw new RangeError(`A vector of ${vector.length} dimensions is over pgvector's 16,000`);
     const buffer = new ArrayBuffer(4 + 4 * vector.length);
     const view = new DataView(buffer);
     view.setInt16(0, vector.length);
     view.setInt16(2, 0);
-    vector.forEach((value, index) => view.setFloat32(4 + 4 * index, value));
+    vector.forEach((value, index) => view.setFloat32(4 + 4 * index, float4(value)));
     return new Uint8Array(buffer);
   }
   const entries = new Map<number, number>();
-  vector.indices.forEach((index, position) => entries.set(index, Math.fround(vector.values[position]!)));
-  const kept = [...entries].filter(([, value]) => value !== 0 && Number.isFinite(value)).sort((a, b) => a[0] - b[0]);
+  vector.indices.forEach((index, position) => entries.set(index, float4(vector.values[position]!)));
+  const kept = [...entries].filter(([, value]) => value !== 0).sort((a, b) => a[0] - b[0]);
   const buffer = new ArrayBuffer(12 + 8 * kept.length);
   const view = new DataView(buffer);
   view.setInt32(0, vector.dimensions);

@@ -83,7 +83,7 @@ async function handle(request: PgliteRequest): Promise<void> {
         reply({ id, result: null });
         return;
       case 'procedure': {
-        const procedure = transactionProcedures[request.name];
+        const procedure = Object.hasOwn(transactionProcedures, request.name) ? transactionProcedures[request.name] : undefined;
         if (!procedure) throw new Error(`no procedure ${JSON.stringify(request.name)} in transactionProcedures`);
         reply({
           id,

@@ -92,9 +92,22 @@ describe.each(databases)('procedures ($name)', ({ open, threaded }) => {
       },
     };
     const outcome = runProcedure(database, unknown, null);
-    if (threaded) await expect(outcome).rejects.toThrow(/no procedure "notRegistered"/);
-    else await expect(outcome).resolves.toBe(1); // in process, the procedure is at hand
+    if (threaded) {
+      await expect(outcome).rejects.toThrow(/no procedure "notRegistered"/);
+      // A name that an object has of itself is no procedure either.
+      await expect(runProcedure(database, { ...unknown, name: 'toString' }, null)).rejects.toThrow(/no procedure "toString"/);
+    } else await expect(outcome).resolves.toBe(1); // in process, the procedure is at hand
     const [rogue] = await database.query<{ count: number }>(`select count(*)::int as count from sources where name = 'rogue'`);
     expect(rogue!.count).toBe(threaded ? 0 : 1);
+  });
+
+  it('fails a statement whose parameters cannot cross to the thread, and goes on serving', async () => {
+    const uncloneable = () => 1;
+    const outcome = database.query('select $1::text as value', [uncloneable]);
+    // In process a function goes as its text, as any value without a serializer does.
+    if (threaded) await expect(outcome).rejects.toThrow(/could not be cloned/);
+    else await expect(outcome).resolves.toEqual([{ value: String(uncloneable) }]);
+    const [row] = await database.query<{ value: number }>('select 1 as value');
+    expect(row).toEqual({ value: 1 });
   });
 });
