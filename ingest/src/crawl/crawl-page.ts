@@ -164,6 +164,7 @@ export async function crawlPage(
       embedder,
       {
         sourceId: source.id,
+        sourceName: source.name,
         locator,
         outline: { ...article.outline, url: locator },
         validators: { etag: result.etag, lastModified: result.lastModified, links: article.links },

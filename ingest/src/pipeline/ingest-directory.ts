@@ -112,7 +112,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
         const result = await ingestDocument(
           store,
           embedder,
-          { sourceId: source.id, locator, outline },
+          { sourceId: source.id, sourceName: source.name, locator, outline },
           { passageContext: options.passageContext },
         );
         outcome = result.outcome;

@@ -8,6 +8,8 @@ import { passageHash, type PassageContextWriter } from './passage-context.js';
 
 export interface IngestDocumentInput {
   sourceId: string;
+  /** The source's name (the passages' byline), when the caller holds its record: else it is read, once a changed page. */
+  sourceName?: string | undefined;
   /** Identity within the source: canonical URL, or a path in a directory source. */
   locator: string;
   outline: DocumentOutline;
@@ -147,8 +149,8 @@ export async function ingestDocument(
     await store.documents.touch(state.id, validators);
     return { outcome: 'unchanged', documentId: state.id, chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0 };
   }
-  const source = await store.sources.findById(input.sourceId);
-  const byline = bylineOf(outline.author, source?.name);
+  const sourceName = input.sourceName ?? (await store.sources.findById(input.sourceId))?.name;
+  const byline = bylineOf(outline.author, sourceName);
   const passages = chunkOutline(withTitle(outline), options.chunkOptions ?? defaultChunkOptions).map((chunk) => ({
     heading: chunk.headingPath.join(' › '),
     chunk,

@@ -118,7 +118,7 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
           const result = await ingestDocument(
             store,
             embedder,
-            { sourceId: source.id, locator, outline: { ...article.outline, url: locator } },
+            { sourceId: source.id, sourceName: source.name, locator, outline: { ...article.outline, url: locator } },
             { passageContext: options.passageContext },
           );
           if (result.outcome === 'unchanged') counts.unchanged += 1;

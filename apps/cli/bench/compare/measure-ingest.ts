@@ -49,7 +49,15 @@ export async function fixtureIngest(runtime: Runtime, pages: number, options: { 
   const site = await startFixtureSite({ syntheticPages: pages });
   const testDatabase = runtime === 'postgres' ? await createTestDatabase('cairn_bench') : undefined;
   const dataDir = testDatabase ? undefined : await mkdtemp(join(tmpdir(), 'cairn-bench-ingest-'));
-  const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir });
+  const removeDataDir = async () => {
+    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
+  const store = await Store.open({ databaseUrl: testDatabase?.url, dataDir }).catch(async (error: unknown) => {
+    await testDatabase?.drop();
+    await removeDataDir();
+    await site.close();
+    throw error;
+  });
   const crawler = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/bench', maxCrawlDelayMs: 0 });
   const embedder = await countingEmbedder();
   try {
@@ -90,7 +98,7 @@ export async function fixtureIngest(runtime: Runtime, pages: number, options: { 
     await crawler.close();
     await store.close();
     await testDatabase?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    await removeDataDir();
     await site.close();
   }
 }
