@@ -57,9 +57,12 @@ export function embeddingToBinary(vector: EmbeddingVector): Uint8Array {
     vector.forEach((value, index) => view.setFloat32(4 + 4 * index, float4(value)));
     return new Uint8Array(buffer);
   }
-  const entries = new Map<number, number>();
-  vector.indices.forEach((index, position) => entries.set(index, float4(vector.values[position]!)));
-  const kept = [...entries].filter(([, value]) => value !== 0).sort((a, b) => a[0] - b[0]);
+  // sparseEmbedding's vectors come sorted, each index once: taken as they are; any other
+  // order is sorted, the later of two entries at one index kept.
+  const increasing = vector.indices.every((index, position) => position === 0 || index > vector.indices[position - 1]!);
+  let entries: Iterable<[number, number]> = vector.indices.map((index, position) => [index, float4(vector.values[position]!)]);
+  if (!increasing) entries = [...new Map(entries)].sort((a, b) => a[0] - b[0]);
+  const kept = [...entries].filter(([, value]) => value !== 0);
   const buffer = new ArrayBuffer(12 + 8 * kept.length);
   const view = new DataView(buffer);
   view.setInt32(0, vector.dimensions);
