@@ -289,9 +289,30 @@ function keywordScores(
 }
 
 /**
- * Both lists in one statement, each row tagged with its `list`: 'dense' or 'keyword'. For a
- * model with a meaning part, the keyword scores are computed once, as many as the dense
- * list's lexical candidates need, and the keyword list takes its best `limit` of them.
+ * The row of candidateListsQuery: each list as JSON text, an array of `[chunkId, documentId,
+ * kind, score]` in the list's order; the statistics' fingerprint the keyword scores used; and
+ * whether vectors without passages crowded the dense list (see denseSearchQuery).
+ */
+export interface CandidateListsRow {
+  dense: string;
+  keyword: string;
+  statistics: string | null;
+  crowded: boolean | null;
+}
+
+/** A list's candidate as candidateListsQuery's JSON has it. */
+export type CandidateListEntry = [chunkId: string, documentId: string, kind: 'article' | 'note', score: number | string];
+
+/**
+ * Both lists in one statement, as one row (CandidateListsRow). For a model with a meaning
+ * part, the keyword scores are computed once, as many as the dense list's lexical candidates
+ * need, and the keyword list takes its best `limit` of them.
+ *
+ * The lists come as JSON text, not as rows: on PGlite each field of a result costs its own
+ * decoding (and, PGlite running in its own thread, its own copy to the caller), and the 100
+ * rows × 8 columns of the lists cost more than computing them (starter corpus, p50 of the
+ * statement: 3.1 ms as rows, 2.4 ms as JSON text; docs/benchmarks.md, foundation section).
+ * The text is parsed by the caller, off PGlite's thread.
  */
 export function candidateListsQuery(
   model: SearchModel,
@@ -307,10 +328,17 @@ export function candidateListsQuery(
     : '';
   const dense = denseSearchQuery(model, vector, options, params, shared ? { cte: shared } : undefined);
   const keyword = keywordSearchQuery(terms, idfs, options, params, shared);
+  const list = (name: string) =>
+    `coalesce(json_agg(json_build_array(rows."chunkId", rows."documentId", rows.kind, rows.score) order by rows.position)
+        filter (where rows.list = '${name}'), '[]')::text as ${name}`;
   return {
-    sql: `${scores}select 'dense' as list, ranked.* from (${dense.sql}) as ranked
+    sql: `${scores}select ${list('dense')}, ${list('keyword')},
+      max(rows.statistics) as statistics, bool_or(rows.crowded) as crowded
+    from (
+      select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all
-      select 'keyword' as list, ranked.*, null::boolean as crowded from (${keyword.sql}) as ranked`,
+      select 'keyword' as list, ranked.*, null::boolean as crowded from (${keyword.sql}) as ranked
+    ) as rows`,
     params,
   };
 }

@@ -7,6 +7,8 @@ import {
   pageLengthsQuery,
   passagesQuery,
   withPassages,
+  type CandidateListEntry,
+  type CandidateListsRow,
   type LexicalCandidates,
   type SearchModel,
   type SqlStatement,
@@ -60,6 +62,16 @@ type Model = SearchModel;
 type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
 
 /** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
+/** A list of candidateListsQuery's JSON text as candidates. */
+function fromListJson(text: string): SearchCandidate[] {
+  return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) => ({
+    chunkId,
+    documentId,
+    kind,
+    score: Number(score),
+  }));
+}
+
 const toCandidate = (row: SearchCandidate): SearchCandidate => ({
   chunkId: row.chunkId,
   documentId: row.documentId,
@@ -209,22 +221,13 @@ export class SearchRepository {
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
     let used: { staged: Model; idfs: number[] } = { staged: model, idfs: [] };
-    const rows = await this.withTermStatistics<SearchCandidate & { list: 'dense' | 'keyword'; position: number; crowded?: boolean | null }>(
-      terms,
-      preparedFor(options),
-      (idfs, statistics) => {
-        used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
-        return candidateListsQuery(used.staged, vector, terms, idfs, options);
-      },
-    );
-    const lists: CandidateLists = { dense: [], keyword: [] };
-    for (const row of rows.sort((a, b) => a.position - b.position)) lists[row.list].push(toCandidate(row));
-    if (
-      crowded(
-        rows.filter((row) => row.list === 'dense'),
-        options,
-      )
-    )
+    const [row] = await this.withTermStatistics<CandidateListsRow>(terms, preparedFor(options), (idfs, statistics) => {
+      used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
+      return candidateListsQuery(used.staged, vector, terms, idfs, options);
+    });
+    const lists: CandidateLists = { dense: fromListJson(row!.dense), keyword: fromListJson(row!.keyword) };
+    // The dense list crowded (or empty: see crowded), as its rows would have said.
+    if (!isFiltered(options) && (lists.dense.length === 0 || row!.crowded === true))
       lists.dense = await this.joinedDenseCandidates(
         used.staged,
         vector,

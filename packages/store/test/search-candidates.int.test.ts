@@ -17,7 +17,7 @@ const model = { id: 'candidates-model-v1', dimensions };
 
 /** What a ranked list may carry: what ranking reads, and the statement's own bookkeeping. Never text or citation fields. */
 const candidateKeys = ['chunkId', 'documentId', 'kind', 'score'];
-const listRowKeys = new Set([...candidateKeys, 'position', 'statistics', 'crowded', 'list']);
+const listRowKeys = new Set([...candidateKeys, 'position', 'statistics', 'crowded']);
 
 function chunk(ordinal: number, text: string, heading: string): ChunkInput {
   return {
@@ -85,15 +85,21 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
     for (const candidate of [...dense, ...keyword, ...both.dense, ...both.keyword])
       expect(Object.keys(candidate).sort()).toEqual(candidateKeys);
     // The statements themselves: a column added to them (c.text, d.url, ...) fails here, not only in the mapping.
-    const statements = [
-      denseSearchQuery(model, query, { limit: 10 }),
-      keywordSearchQuery(terms, [1, 1, 1], { limit: 10 }),
-      candidateListsQuery(model, query, terms, [1, 1, 1], { limit: 10 }),
-    ];
+    const statements = [denseSearchQuery(model, query, { limit: 10 }), keywordSearchQuery(terms, [1, 1, 1], { limit: 10 })];
     for (const { sql, params } of statements) {
       const rows = await store.database.query<Record<string, unknown>>(sql, params);
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(Object.keys(row).filter((key) => !listRowKeys.has(key))).toEqual([]);
+    }
+    // Both lists in one statement: one row, each list JSON text of [chunkId, documentId, kind, score].
+    const lists = candidateListsQuery(model, query, terms, [1, 1, 1], { limit: 10 });
+    const rows = await store.database.query<Record<string, unknown>>(lists.sql, lists.params);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['crowded', 'dense', 'keyword', 'statistics']);
+    for (const list of ['dense', 'keyword']) {
+      const entries = JSON.parse(rows[0]![list] as string) as unknown[][];
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) expect(entry).toHaveLength(4);
     }
   });
 
