@@ -33,7 +33,7 @@ describe('migration 0011: the meaning part of stored vectors', () => {
         withMeaning,
       ]);
 
-      expect((await migrate(database)).applied).toEqual(['0011_add_meaning_vectors.sql']);
+      expect((await migrate(database)).applied[0]).toBe('0011_add_meaning_vectors.sql');
 
       const expected = Array.from({ length: 100 }, (_, index) => ({ 0: 0.25, 49: -0.5, 99: 0.125 })[index] ?? 0);
       const rows = await database.query<{ table: string; model: string; content_hash: string; meaning: string | null }>(
