@@ -358,14 +358,21 @@ export function pageLengthsQuery(documentIds: readonly string[]): SqlStatement {
   };
 }
 
-/** The text and citation fields of the given chunks, of active documents only (in no particular order). */
+/**
+ * The text and citation fields of the given chunks, of active documents only (in no
+ * particular order), as one row: `passages`, JSON text of an array of SearchPassage objects
+ * (dates as ISO text). One field, not 14 a passage: on PGlite each result field costs its own
+ * decoding on PGlite's thread (see candidateListsQuery).
+ */
 export function passagesQuery(chunkIds: readonly string[]): SqlStatement {
   return {
-    sql: `select ${passageColumns}
+    sql: `select coalesce(json_agg(p), '[]')::text as passages from (
+       select ${passageColumns}
        from chunks c
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id
-       where c.id = any($1::uuid[]) and d.status = 'active'`,
+       where c.id = any($1::uuid[]) and d.status = 'active'
+     ) as p`,
     params: [chunkIds],
   };
 }

@@ -62,6 +62,17 @@ type Model = SearchModel;
 type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
 
 /** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
+/** A passage as passagesQuery's JSON has it: dates as ISO text. */
+type PassageJson = Omit<SearchPassage, 'publishedAt' | 'fetchedAt'> & { publishedAt: string | null; fetchedAt: string | null };
+
+function fromPassageJson(passage: PassageJson): SearchPassage {
+  return {
+    ...passage,
+    publishedAt: passage.publishedAt === null ? null : new Date(passage.publishedAt),
+    fetchedAt: passage.fetchedAt === null ? null : new Date(passage.fetchedAt),
+  };
+}
+
 /** A list of candidateListsQuery's JSON text as candidates. */
 function fromListJson(text: string): SearchCandidate[] {
   return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) => ({
@@ -244,7 +255,8 @@ export class SearchRepository {
   async passages(chunkIds: readonly string[]): Promise<SearchPassage[]> {
     if (chunkIds.length === 0) return [];
     const { sql, params } = passagesQuery([...new Set(chunkIds)]);
-    const byId = new Map((await this.database.query<SearchPassage>(sql, params, prepared)).map((row) => [row.chunkId, row]));
+    const [row] = await this.database.query<{ passages: string }>(sql, params, prepared);
+    const byId = new Map((JSON.parse(row!.passages) as PassageJson[]).map((passage) => [passage.chunkId, fromPassageJson(passage)]));
     return chunkIds.flatMap((chunkId) => byId.get(chunkId) ?? []);
   }
 
