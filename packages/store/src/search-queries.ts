@@ -13,9 +13,15 @@ export type { SqlStatement } from './sql-statement.js';
  */
 export const candidateColumns = `c.id as "chunkId", c.document_id as "documentId", d.kind`;
 
-/** A passage's text and citation fields, over `chunks c join documents d join sources s`. */
-const passageColumns = `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
-  c.heading, c.heading_path as "headingPath", c.anchor, c.text, d.published_at as "publishedAt", d.fetched_at as "fetchedAt", d.frameworks`;
+/**
+ * A passage's text and citation fields, over `chunks c join documents d join sources s`, its
+ * two dates as `date` writes each column.
+ */
+const passageFields = (
+  date: (column: string) => string,
+) => `c.id as "chunkId", c.document_id as "documentId", d.url, d.title, d.author, s.name as source, d.kind,
+  c.heading, c.heading_path as "headingPath", c.anchor, c.text, ${date('d.published_at')} as "publishedAt", ${date('d.fetched_at')} as "fetchedAt", d.frameworks`;
+const passageColumns = passageFields((column) => column);
 
 /**
  * A row limit written into the statement, not sent as a parameter: a prepared statement's
@@ -290,7 +296,8 @@ function keywordScores(
 
 /**
  * The row of candidateListsQuery: each list as JSON text, an array of `[chunkId, documentId,
- * kind, score]` in the list's order; the statistics' fingerprint the keyword scores used; and
+ * kind, score]` in the list's order; the statistics' fingerprint as the statement saw it
+ * (SearchRepository compares it with the one the query's IDFs came from); and
  * whether vectors without passages crowded the dense list (see denseSearchQuery).
  */
 export interface CandidateListsRow {
@@ -361,13 +368,15 @@ export function pageLengthsQuery(documentIds: readonly string[]): SqlStatement {
 /**
  * The text and citation fields of the given chunks, of active documents only (in no
  * particular order), as one row: `passages`, JSON text of an array of SearchPassage objects
- * (dates as ISO text). One field, not 14 a passage: on PGlite each result field costs its own
- * decoding on PGlite's thread (see candidateListsQuery).
+ * whose dates are milliseconds since 1970 (UTC). One field, not 14 a passage: on PGlite each
+ * result field costs its own decoding on PGlite's thread (see candidateListsQuery). Not the
+ * dates' JSON text: Postgres writes it in the session's time zone, with offsets in seconds
+ * before 1900 and a " BC" suffix, which JavaScript's Date does not read.
  */
 export function passagesQuery(chunkIds: readonly string[]): SqlStatement {
   return {
     sql: `select coalesce(json_agg(p), '[]')::text as passages from (
-       select ${passageColumns}
+       select ${passageFields((column) => `(extract(epoch from ${column}) * 1000)::float8`)}
        from chunks c
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id

@@ -61,16 +61,18 @@ export interface CandidateLists {
 type Model = SearchModel;
 type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
 
-/** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
-/** A passage as passagesQuery's JSON has it: dates as ISO text. */
-type PassageJson = Omit<SearchPassage, 'publishedAt' | 'fetchedAt'> & { publishedAt: string | null; fetchedAt: string | null };
+/** A passage as passagesQuery's JSON has it: dates as milliseconds since 1970. */
+type PassageJson = Omit<SearchPassage, 'publishedAt' | 'fetchedAt'> & { publishedAt: number | null; fetchedAt: number | null };
+
+/** A date of passagesQuery's JSON; one JavaScript cannot hold (beyond ±275,000 years) as null. */
+function fromMilliseconds(milliseconds: number | null): Date | null {
+  if (milliseconds === null) return null;
+  const date = new Date(milliseconds);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
 
 function fromPassageJson(passage: PassageJson): SearchPassage {
-  return {
-    ...passage,
-    publishedAt: passage.publishedAt === null ? null : new Date(passage.publishedAt),
-    fetchedAt: passage.fetchedAt === null ? null : new Date(passage.fetchedAt),
-  };
+  return { ...passage, publishedAt: fromMilliseconds(passage.publishedAt), fetchedAt: fromMilliseconds(passage.fetchedAt) };
 }
 
 /** A list of candidateListsQuery's JSON text as candidates. */
@@ -83,6 +85,7 @@ function fromListJson(text: string): SearchCandidate[] {
   }));
 }
 
+/** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
 const toCandidate = (row: SearchCandidate): SearchCandidate => ({
   chunkId: row.chunkId,
   documentId: row.documentId,

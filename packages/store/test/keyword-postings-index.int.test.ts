@@ -56,14 +56,12 @@ describe.each(runtimes)('keyword postings on $name', (runtime) => {
 
   it('reads postings by an index-only scan of the covering index, with no fetch from the table', async () => {
     const terms = queryTerms('feedback for a sponsor on the roadmap');
-    const nodes = await planNodes(
-      store.database,
-      keywordSearchQuery(
-        terms,
-        terms.map(() => 1),
-        { limit: 50 },
-      ),
+    const statement = keywordSearchQuery(
+      terms,
+      terms.map(() => 1),
+      { limit: 50 },
     );
+    const nodes = await planNodes(store.database, statement);
     const postings = nodes.filter((node) => node['Index Name'] === 'keyword_postings_term_idx');
     expect(postings.length).toBeGreaterThan(0);
     for (const node of postings) {
@@ -71,18 +69,7 @@ describe.each(runtimes)('keyword postings on $name', (runtime) => {
       expect(node['Heap Fetches']).toBe(0);
     }
     // And it finds what the terms match.
-    const rows = await store.database.query<{ chunkId: string }>(
-      keywordSearchQuery(
-        terms,
-        terms.map(() => 1),
-        { limit: 50 },
-      ).sql,
-      keywordSearchQuery(
-        terms,
-        terms.map(() => 1),
-        { limit: 50 },
-      ).params,
-    );
+    const rows = await store.database.query<{ chunkId: string }>(statement.sql, statement.params);
     expect(rows.length).toBe(50);
   });
 });

@@ -22,12 +22,14 @@ import {
 export const runtimes = testRuntimes.map((runtime) => ({
   name: runtime.name,
   async open(
-    options: { vectorIndexing?: VectorIndexing; exactDenseMaxPassages?: number } = {},
+    options: { vectorIndexing?: VectorIndexing; exactDenseMaxPassages?: number; timeZone?: string } = {},
   ): Promise<{ store: Store; close(): Promise<void> }> {
     const created = await runtime.create();
-    const database: Database = created.databaseUrl
-      ? await PostgresDatabase.open(created.databaseUrl)
-      : await PgliteDatabase.open(undefined, { thread: true });
+    // A session time zone other than the server's default: every connection of the pool (a
+    // startup option), or PGlite's one session.
+    const url = created.databaseUrl && options.timeZone ? withTimeZone(created.databaseUrl, options.timeZone) : created.databaseUrl;
+    const database: Database = url ? await PostgresDatabase.open(url) : await PgliteDatabase.open(undefined, { thread: true });
+    if (!url && options.timeZone) await database.exec(`set timezone = '${options.timeZone.replace(/'/g, "''")}'`);
     await migrate(database);
     const store = new Store(database, options);
     return {
@@ -39,6 +41,13 @@ export const runtimes = testRuntimes.map((runtime) => ({
     };
   },
 }));
+
+/** A connection string whose sessions start in `timeZone` (libpq's `options` parameter, which node-postgres reads). */
+function withTimeZone(databaseUrl: string, timeZone: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c timezone=${timeZone}`);
+  return url.toString();
+}
 
 /** A unit vector with weight on the given axes (deterministic test vectors). */
 export function axisVector(dimensions: number, axes: Record<number, number>): number[] {
