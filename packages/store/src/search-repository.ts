@@ -77,12 +77,9 @@ function fromPassageJson(passage: PassageJson): SearchPassage {
 
 /** A list of candidateListsQuery's JSON text as candidates. */
 function fromListJson(text: string): SearchCandidate[] {
-  return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) => ({
-    chunkId,
-    documentId,
-    kind,
-    score: Number(score),
-  }));
+  return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) =>
+    toCandidate({ chunkId, documentId, kind, score: Number(score) }),
+  );
 }
 
 /** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
@@ -182,7 +179,14 @@ export class SearchRepository {
       preparedFor(options),
     );
     await this.noteStatistics(used, rows.find((row) => row.statistics)?.statistics);
-    return crowded(rows, options) ? this.joinedDenseCandidates(staged, vector, options, lexical) : rows.map(toCandidate);
+    // Only the first row carries the flag; the others have null.
+    return crowded(
+      rows.length,
+      rows.some((row) => row.crowded === true),
+      options,
+    )
+      ? this.joinedDenseCandidates(staged, vector, options, lexical)
+      : rows.map(toCandidate);
   }
 
   /**
@@ -240,8 +244,7 @@ export class SearchRepository {
       return candidateListsQuery(used.staged, vector, terms, idfs, options);
     });
     const lists: CandidateLists = { dense: fromListJson(row!.dense), keyword: fromListJson(row!.keyword) };
-    // The dense list crowded (or empty: see crowded), as its rows would have said.
-    if (!isFiltered(options) && (lists.dense.length === 0 || row!.crowded === true))
+    if (crowded(lists.dense.length, row!.crowded, options))
       lists.dense = await this.joinedDenseCandidates(
         used.staged,
         vector,
@@ -336,13 +339,13 @@ function preparedFor(options: ListOptions): QueryOptions | undefined {
 
 /**
  * Whether vectors without passages took places in an unfiltered dense list that passages
- * further down would have had (its first row says so, per table: see denseSearchQuery; with
- * no row at all, it may have).
+ * further down would have had: `flagged` when the list said so (its first row, per table: see
+ * denseSearchQuery; candidateListsQuery's `crowded`), and possibly when it has no row (`rows`
+ * its length).
  */
-function crowded(rows: readonly { crowded?: boolean | null }[], options: ListOptions): boolean {
+function crowded(rows: number, flagged: boolean | null | undefined, options: ListOptions): boolean {
   if (isFiltered(options)) return false;
-  // Only the first row carries the flag; the others have null.
-  return rows.length === 0 || rows.some((row) => row.crowded === true);
+  return rows === 0 || flagged === true;
 }
 
 /** Whether a list names sources or authors (the dense list then joins first: see denseSearchQuery). */
