@@ -131,16 +131,24 @@ function writeAtomically(path: string, contents: Buffer): void {
 }
 
 /**
+ * Timestamps that belong to the text, not to this database's history: a note's publication
+ * date is the same whenever and wherever it was loaded, so the clock leaves it alone.
+ */
+const textDates = new Set(['documents.published_at']);
+
+/**
  * Moves every timestamp of a database loaded from a snapshot forward by the time since the
  * snapshot was made, so that its notes read as added now (not at `npm ci`) and its run is
- * the first start's.
+ * the first start's. Dates of the text itself (`textDates`) stay as written.
  */
 export async function moveSnapshotClock(database: Queryable): Promise<void> {
-  const columns = await database.query<{ table: string; column: string }>(
-    `select table_name as table, column_name as column from information_schema.columns
-     where table_schema = current_schema() and data_type = 'timestamp with time zone'
-     order by table_name, ordinal_position`,
-  );
+  const columns = (
+    await database.query<{ table: string; column: string }>(
+      `select table_name as table, column_name as column from information_schema.columns
+       where table_schema = current_schema() and data_type = 'timestamp with time zone'
+       order by table_name, ordinal_position`,
+    )
+  ).filter(({ table, column }) => !textDates.has(`${table}.${column}`));
   const [{ latest } = { latest: null }] = await database.query<{ latest: Date | null }>(
     `select max(created_at) as latest from ingest_runs`,
   );

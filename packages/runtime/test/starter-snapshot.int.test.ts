@@ -15,10 +15,13 @@ import {
   type Runtime,
 } from '../src/index.js';
 
-/** What a database holds of the starter corpus: each passage's page, heading and text hash, and its vector's model. */
+/**
+ * What a database holds of the starter corpus: each passage's page, the page's publication
+ * date (to the millisecond), heading and text hash, and its vector's model.
+ */
 async function contents(runtime: Runtime): Promise<string[]> {
   const rows = await runtime.store.database.query<{ row: string }>(
-    `select concat_ws(' | ', d.url, c.heading, c.content_hash, e.model) as row
+    `select concat_ws(' | ', d.url, (extract(epoch from d.published_at) * 1000)::bigint, c.heading, c.content_hash, e.model) as row
      from chunks c join documents d on d.id = c.document_id
      left join embeddings e on e.content_hash = c.content_hash
      order by 1`,
@@ -45,6 +48,8 @@ describe('the starter snapshot', () => {
       const seeded = await openRuntime(loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'seeded') }), { log: (line) => lines.push(line) });
       expect(lines).toContainEqual(expect.stringMatching(/^loaded the starter corpus from its snapshot: 35 notes, \d+ passages$/));
       expect(lines.filter((line) => line.startsWith('loaded the starter corpus:'))).toEqual([]);
+      // Equal contents include the notes' publication dates: the clock below does not move them.
+      expect(expected.filter((row) => /^\S+ \| \d+ \| /.test(row)).length).toBeGreaterThan(0);
       expect(await contents(seeded)).toEqual(expected);
       expect(await searchResults(seeded)).toEqual(plainAnswer);
       // The snapshot's clock is moved to now: its run and its notes are this start's.
