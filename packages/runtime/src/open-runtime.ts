@@ -183,6 +183,11 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
         : undefined;
     const embedder = await createEmbedder(config);
     const active = await store.embeddings.activeModel();
+    // Vectors a run cut short left out of the vector index (deferred indexing) go into it now,
+    // before the model's registration would build a missing index without a word.
+    for (const { model, vectors, rebuilt } of await store.embeddings.indexPending()) {
+      log(`indexed ${vectors} vectors of ${model} that an interrupted run left unindexed${rebuilt ? ' (index rebuilt)' : ''}`);
+    }
     await prepareEmbeddingModel(store, embedder);
     const searchEmbedder = new SwitchingEmbedder(embedder);
     // The queue needs server Postgres: workers are other processes, and PGlite is one process's.
@@ -224,10 +229,6 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     if (config.starterCorpus && options.loadStarter !== false) {
       const loaded = await loadStarterCorpus(store, embedder, { passageContext });
       if (loaded) log(`loaded the starter corpus: ${loaded.counts.fetched} notes, ${loaded.counts.chunksAdded} passages`);
-    }
-    // Vectors a run cut short left out of the vector index (deferred indexing, PGlite) go into it now.
-    for (const { model, vectors, rebuilt } of await store.embeddings.indexPending()) {
-      log(`indexed ${vectors} vectors of ${model} that an interrupted run left unindexed${rebuilt ? ' (index rebuilt)' : ''}`);
     }
     // The real sources are configured, not crawled: crawling is an explicit step.
     const added = await ensureDefaultSources(store);

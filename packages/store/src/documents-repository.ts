@@ -1,6 +1,13 @@
 import type { EmbeddingVector } from '@cairn/core';
 import { runProcedure, type Database, type Queryable, type TransactionProcedure } from './database.js';
-import { defaultVectorIndexing, insertVectors, lockVectorHashes, ModelMeanings, type VectorIndexing } from './embeddings-repository.js';
+import {
+  defaultVectorIndexing,
+  insertVectors,
+  lockVectorHashes,
+  ModelMeanings,
+  VectorTargets,
+  type VectorIndexing,
+} from './embeddings-repository.js';
 import type { SqlStatement } from './sql-statement.js';
 
 export interface DocumentInput {
@@ -72,7 +79,7 @@ export class DocumentsRepository {
 
   constructor(
     private readonly database: Database,
-    private readonly indexing: VectorIndexing = defaultVectorIndexing(database.runtime),
+    private readonly targets: VectorTargets = new VectorTargets(database, defaultVectorIndexing(database.runtime)),
   ) {}
 
   async findState(sourceId: string, locator: string): Promise<StoredDocumentState | undefined> {
@@ -120,11 +127,12 @@ export class DocumentsRepository {
   /**
    * Replaces a document, its chunks and any new vectors in one transaction, so a reader
    * sees the old version or the new one, never a mix. Vectors of texts no chunk uses any
-   * more are deleted with it. Where new vectors go depends on the store's VectorIndexing;
-   * search finds them either way.
+   * more are deleted with it. Where new vectors go depends on the store's VectorIndexing and
+   * on VectorTargets; search finds them either way.
    */
   async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
     const meaningDimensions = await this.meanings.of(this.database, vectors.model);
+    const indexing = await this.targets.indexingFor(vectors.model, vectors.vectors.size);
     return runProcedure(this.database, replaceDocument, {
       document,
       // Only ChunkInput's fields: a caller's extras (ingest's embedded text) need not cross to PGlite's thread.
@@ -140,7 +148,7 @@ export class DocumentsRepository {
         keywords,
       })),
       vectors,
-      indexing: this.indexing,
+      indexing,
       runtime: this.database.runtime,
       meaningDimensions,
     });

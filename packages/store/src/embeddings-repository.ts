@@ -55,6 +55,9 @@ export function hnswIndexName(model: string): string {
   return `embeddings_hnsw_${createHash('sha256').update(model).digest('hex').slice(0, 16)}`;
 }
 
+/** hnswIndexName in SQL, of the model id `column`. */
+const hnswIndexNameSql = (column: string) => `'embeddings_hnsw_' || left(encode(sha256(convert_to(${column}, 'UTF8')), 'hex'), 16)`;
+
 /** The column a model's vectors are stored in, by their pgvector type. */
 export function vectorColumn(vectorType: VectorType): 'embedding' | 'sparse_embedding' {
   return vectorType === 'sparsevec' ? 'sparse_embedding' : 'embedding';
@@ -178,6 +181,152 @@ export async function insertVectors(
 /** The most vectors insertVectors sends in one statement (three parameters each). */
 export const INSERT_VECTORS_BATCH = 500;
 
+/** What VectorTargets decided for a model's writes since the last end of a run. */
+interface TargetDecision {
+  /** The end of a run (VectorTargets.generation) it was made after. */
+  generation: number;
+  /** Whether its vectors go straight into `embeddings`, its index dropped until the run's end. */
+  direct: boolean;
+  /** How many more vectors may go into `unindexed_embeddings` before the index is dropped. */
+  budget: number;
+  /** A recount (VectorTargets.recount) under way. */
+  recounting?: Promise<void> | undefined;
+}
+
+/**
+ * Where a model's next vectors go, decided for the writes of a run and shared by the
+ * repositories that store vectors. With `deferred` indexing on PGlite, once a model's vectors
+ * waiting outside its index reach REBUILD_SHARE of those in it, the run's end will rebuild the
+ * index anyway (indexPending); so the index is dropped there and then, the few vectors
+ * waiting are moved into `embeddings`, and the rest of the run writes its vectors straight
+ * into `embeddings`, where no index is kept up, rather than into `unindexed_embeddings` to be
+ * moved again at the end: on a first ingest of 1,000 pages (6,000 vectors) the move took
+ * 1.0 s of an 18 s run. A model with no vectors yet (a first ingest, a re-embedding) goes
+ * straight in from its first write. Search scans a model's vectors exactly while it has no
+ * index, as it scans the unindexed ones, and the run's end builds the index
+ * (indexPending builds any missing index of a model with vectors, after a crash too).
+ *
+ * PGlite only: its data directory is one process's and its one connection runs one statement
+ * at a time, so what this process decides about an index holds for the database. Server
+ * Postgres's ingest workers write from many processes at once; there every write is deferred.
+ */
+export class VectorTargets {
+  private decisions = new Map<string, Promise<TargetDecision>>();
+  /** Models this process has dropped the index of, until the end of their run. */
+  private readonly direct = new Set<string>();
+  /** Counts the ends of runs (endRun): a switch decided before one is not made after it. */
+  private generation = 0;
+
+  constructor(
+    private readonly database: Database,
+    readonly indexing: VectorIndexing,
+  ) {}
+
+  /** Where `count` new vectors of `model` go: `immediate` writes them into `embeddings`. */
+  async indexingFor(model: string, count: number): Promise<VectorIndexing> {
+    if (this.indexing === 'immediate' || this.database.runtime !== 'pglite' || count === 0) return this.indexing;
+    let pending = this.decisions.get(model);
+    if (!pending) {
+      pending = this.decide(model);
+      this.decisions.set(model, pending);
+      // A decision that failed (the statement did) is made again by the next write.
+      pending.catch(() => {
+        if (this.decisions.get(model) === pending) this.decisions.delete(model);
+      });
+    }
+    const decision = await pending;
+    if (!decision.direct) {
+      decision.budget -= count;
+      if (decision.budget > 0) return 'deferred';
+      // Counted again when the estimate runs out (a vector sent may not be stored: its text had one already).
+      decision.recounting ??= this.recount(model, decision, count).finally(() => (decision.recounting = undefined));
+      await decision.recounting;
+    }
+    return decision.direct ? 'immediate' : 'deferred';
+  }
+
+  /** Whether this process dropped the index of `model` for its run (registerModel then leaves it out). */
+  isDirect(model: string): boolean {
+    return this.direct.has(model);
+  }
+
+  /** Forgets every decision: called by indexPending as a run ends, before it indexes what waits. */
+  endRun(): void {
+    this.generation += 1;
+    this.decisions = new Map();
+    this.direct.clear();
+  }
+
+  private async decide(model: string): Promise<TargetDecision> {
+    const generation = this.generation;
+    const [counts] = await this.database.query<{ indexed: number; unindexed: number; hasIndex: boolean }>(
+      `select (select count(*)::int from embeddings where model = $1) as indexed,
+              (select count(*)::int from unindexed_embeddings where model = $1) as unindexed,
+              to_regclass($2) is not null as "hasIndex"`,
+      [model, hnswIndexName(model)],
+    );
+    const { indexed, unindexed, hasIndex } = counts!;
+    // No index (a run cut short, or one dropped as above): nothing to keep up.
+    const direct = !hasIndex && generation === this.generation;
+    if (direct) this.direct.add(model);
+    return { generation, direct, budget: indexed * REBUILD_SHARE - unindexed };
+  }
+
+  /**
+   * Counts the model's vectors in and out of its index again, `count` more to come: while
+   * they stay under REBUILD_SHARE, the budget is what is left; once they reach it, drops the
+   * index and moves the waiting vectors into `embeddings`, unless a run ended meanwhile.
+   */
+  private async recount(model: string, decision: TargetDecision, count: number): Promise<void> {
+    await this.database.transaction(async (transaction) => {
+      // As indexPending: one of them at a time for a model.
+      await transaction.query('select 1 from embedding_models where id = $1 for no key update', [model]);
+      if (decision.generation !== this.generation) return;
+      const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
+        `select (select count(*)::int from embeddings where model = $1) as indexed,
+                (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
+        [model],
+      );
+      decision.budget = counts!.indexed * REBUILD_SHARE - counts!.unindexed - count;
+      if (decision.budget > 0) return;
+      await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
+      await moveUnindexed(transaction, model, 2 ** 31 - 1);
+      decision.direct = true;
+      this.direct.add(model);
+    });
+  }
+}
+
+/**
+ * Moves up to `limit` of a model's vectors from `unindexed_embeddings` into `embeddings`, in
+ * the order of their hashes; returns how many it moved. The batch is a range of the primary
+ * key (up to its last hash), not a join nor a list: the planner's statistics are those of the
+ * last ANALYZE, at the end of the run before when this table was empty (PGlite has no
+ * autovacuum; server Postgres's comes late). Believing the batch one row, it ran the batch's
+ * query again for each vector moved, or compared each vector with the whole list: a cost that
+ * grew with the square of the run (1,000 pages: 250 s on PGlite, 80 s on server Postgres).
+ */
+async function moveUnindexed(transaction: Queryable, model: string, limit: number): Promise<number> {
+  const [result] = await transaction.query<{ moved: number }>(
+    `with moved as (
+       delete from unindexed_embeddings u
+       where u.model = $1 and u.content_hash <= (
+         select max(content_hash) from (
+           select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
+         ) batch
+       )
+       returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.meaning, u.created_at
+     ), inserted as (
+       insert into embeddings (model, content_hash, embedding, sparse_embedding, meaning, created_at)
+       select model, content_hash, embedding, sparse_embedding, meaning, created_at from moved
+       on conflict (model, content_hash) do nothing
+     )
+     select count(*)::int as moved from moved`,
+    [model, limit],
+  );
+  return result!.moved;
+}
+
 /**
  * Models' meaning dimensions (EmbeddingModelRecord.meaningDimensions), read once per model
  * id: registerModel refuses an id again with others, so they never change once registered.
@@ -206,7 +355,7 @@ export class EmbeddingsRepository {
 
   constructor(
     private readonly database: Database,
-    private readonly indexing: VectorIndexing = defaultVectorIndexing(database.runtime),
+    private readonly targets: VectorTargets = new VectorTargets(database, defaultVectorIndexing(database.runtime)),
   ) {}
 
   /**
@@ -272,7 +421,8 @@ export class EmbeddingsRepository {
           { details: { model: id, registered: model!.meaningDimensions, meaningDimensions: meaningDimensions ?? null } },
         );
       }
-      await transaction.exec(createHnswIndex(id, dimensions, vectorType, model!.meaningDimensions));
+      // A model whose run writes its vectors straight into `embeddings` gets its index at the run's end (VectorTargets).
+      if (!this.targets.isDirect(id)) await transaction.exec(createHnswIndex(id, dimensions, vectorType, model!.meaningDimensions));
       return model!;
     });
   }
@@ -325,18 +475,33 @@ export class EmbeddingsRepository {
    */
   async insert(model: string, vectors: ReadonlyMap<string, EmbeddingVector>): Promise<void> {
     const meaningDimensions = await this.meanings.of(this.database, model);
+    const indexing = await this.targets.indexingFor(model, vectors.size);
     await this.database.transaction(async (transaction) => {
       await lockVectorHashes(transaction, [...vectors.keys()], this.database.runtime);
-      await insertVectors(transaction, this.indexing, model, vectors, meaningDimensions);
+      await insertVectors(transaction, indexing, model, vectors, meaningDimensions);
     });
   }
 
-  /** How many vectors of each model wait outside their HNSW index. */
+  /**
+   * How many vectors of each model wait outside their HNSW index: in `unindexed_embeddings`,
+   * and in `embeddings` while the model has no index (VectorTargets, or a build cut short).
+   */
   async countUnindexed(): Promise<Map<string, number>> {
-    const rows = await this.database.query<{ model: string; vectors: number }>(
-      'select model, count(*)::int as vectors from unindexed_embeddings group by model order by model',
+    return new Map([...(await this.waiting())].map(([model, { unindexed, unbuilt }]) => [model, unindexed + unbuilt]));
+  }
+
+  /** Of each model with vectors outside its index: how many are in `unindexed_embeddings`, and how many in `embeddings` with no index. */
+  private async waiting(): Promise<Map<string, { unindexed: number; unbuilt: number }>> {
+    const rows = await this.database.query<{ model: string; unindexed: number; unbuilt: number }>(
+      `select model, sum(unindexed)::int as unindexed, sum(unbuilt)::int as unbuilt from (
+         select model, count(*) as unindexed, 0 as unbuilt from unindexed_embeddings group by model
+         union all
+         select m.id, 0, (select count(*) from embeddings e where e.model = m.id)
+         from embedding_models m where to_regclass(${hnswIndexNameSql('m.id')}) is null
+       ) w
+       group by model having sum(unindexed) + sum(unbuilt) > 0 order by model`,
     );
-    return new Map(rows.map((row) => [row.model, row.vectors]));
+    return new Map(rows.map(({ model, unindexed, unbuilt }) => [model, { unindexed, unbuilt }]));
   }
 
   /**
@@ -345,19 +510,23 @@ export class EmbeddingsRepository {
    * re-embedding), the index is dropped and the vectors moved in one short transaction, then
    * the index is built over all the model's vectors in a second: while it builds, writes to
    * `embeddings` wait but searches do not (they scan the model's vectors exactly meanwhile),
-   * and should the build not finish, registerModel builds it at the next run's start.
-   * Otherwise they are inserted into the index `batchSize` at a time, one transaction each,
-   * so that searches on PGlite's one connection get their turn between batches. Called when
-   * an ingestion run ends; until then search scans them exactly.
+   * and should the build not finish, the next call builds it (at the next run's end, or the
+   * next start), as does registerModel at the next run's start. Otherwise they are inserted
+   * into the index `batchSize` at a time, one transaction each, so that searches on PGlite's
+   * one connection get their turn between batches. A model with vectors in `embeddings` but
+   * no index (written there directly, VectorTargets; or a build cut short) gets it built.
+   * Called when an ingestion run ends; until then search scans them exactly. `vectors`
+   * counts those that were outside the index.
    */
   async indexPending(options: { batchSize?: number } = {}): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
     const batchSize = options.batchSize ?? 100;
+    this.targets.endRun();
     const moved: { model: string; vectors: number; rebuilt: boolean }[] = [];
-    for (const model of (await this.countUnindexed()).keys()) {
+    for (const [model, { unindexed, unbuilt }] of await this.waiting()) {
       let vectors = 0;
       // Decided once, by the first transaction: whether to rebuild the index.
       let rebuilt: boolean | undefined;
-      for (let done = false; !done;) {
+      for (let done = unindexed === 0; !done;) {
         const step = await this.database.transaction(async (transaction) => {
           // Two runs ending together index a model's vectors one after the other. `no key
           // update` leaves alone the key-share locks that inserts take for their foreign key.
@@ -376,35 +545,18 @@ export class EmbeddingsRepository {
             if (rebuild) limit = unindexed;
           }
           if (rebuild) await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
-          // The batch is a range of the primary key (up to its last hash), not a join nor a
-          // list: the planner's statistics are those of the last ANALYZE, at the end of the run
-          // before when this table was empty (PGlite has no autovacuum; server Postgres's comes
-          // late). Believing the batch one row, it ran the batch's query again for each vector
-          // moved, or compared each vector with the whole list: a cost that grew with the
-          // square of the run (1,000 pages: 250 s on PGlite, 80 s on server Postgres).
-          const [result] = await transaction.query<{ moved: number }>(
-            `with moved as (
-               delete from unindexed_embeddings u
-               where u.model = $1 and u.content_hash <= (
-                 select max(content_hash) from (
-                   select content_hash from unindexed_embeddings where model = $1 order by content_hash limit $2
-                 ) batch
-               )
-               returning u.model, u.content_hash, u.embedding, u.sparse_embedding, u.meaning, u.created_at
-             ), inserted as (
-               insert into embeddings (model, content_hash, embedding, sparse_embedding, meaning, created_at)
-               select model, content_hash, embedding, sparse_embedding, meaning, created_at from moved
-               on conflict (model, content_hash) do nothing
-             )
-             select count(*)::int as moved from moved`,
-            [model, limit],
-          );
-          return { vectors: result!.moved, rebuild, done: rebuild || result!.moved < limit };
+          const vectors = await moveUnindexed(transaction, model, limit);
+          return { vectors, rebuild, done: rebuild || vectors < limit };
         });
         if (step.rebuild) await this.buildIndex(model);
         vectors += step.vectors;
         rebuilt ??= step.rebuild;
         done = step.done;
+      }
+      if (unbuilt > 0) {
+        if (!rebuilt) await this.buildIndex(model);
+        vectors += unbuilt;
+        rebuilt = true;
       }
       if (vectors > 0) moved.push({ model, vectors, rebuilt: rebuilt ?? false });
     }

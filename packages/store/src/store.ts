@@ -2,7 +2,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { ConversationsRepository } from './conversations-repository.js';
 import type { Database } from './database.js';
 import { DocumentsRepository } from './documents-repository.js';
-import { defaultVectorIndexing, EmbeddingsRepository, type VectorIndexing } from './embeddings-repository.js';
+import { defaultVectorIndexing, EmbeddingsRepository, VectorTargets, type VectorIndexing } from './embeddings-repository.js';
 import { FeedbackRepository } from './feedback-repository.js';
 import { migrate, pendingMigrations } from './migrate.js';
 import { PassageContextsRepository } from './passage-contexts-repository.js';
@@ -68,8 +68,10 @@ export class Store {
   ) {
     this.vectorIndexing = options.vectorIndexing ?? defaultVectorIndexing(database.runtime);
     this.sources = new SourcesRepository(database);
-    this.documents = new DocumentsRepository(database, this.vectorIndexing);
-    this.embeddings = new EmbeddingsRepository(database, this.vectorIndexing);
+    // One view of where each model's vectors go, shared by both writers of vectors.
+    const targets = new VectorTargets(database, this.vectorIndexing);
+    this.documents = new DocumentsRepository(database, targets);
+    this.embeddings = new EmbeddingsRepository(database, targets);
     this.passageContexts = new PassageContextsRepository(database);
     this.search = new SearchRepository(database, { exactDenseMaxPassages: options.exactDenseMaxPassages });
     this.reading = new ReadingRepository(database);
