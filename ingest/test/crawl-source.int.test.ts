@@ -211,7 +211,7 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
       [hnswIndexName(embedder.model)],
     );
     expect(tables).toEqual(runtime.name === 'pglite' ? { indexed: waiting, index: false } : { indexed: 0, index: true });
-    // Nothing is in the index yet, so these hits come from the exact scan of the unindexed vectors.
+    // Nothing is in the index yet, so these hits come from an exact scan of the vectors waiting outside it.
     const model = { id: embedder.model, dimensions: embedder.dimensions };
     const hits = await store.search.dense(model, await embedder.embedQuery('engineering strategy'), { limit: 5 });
     expect(hits).toHaveLength(5);

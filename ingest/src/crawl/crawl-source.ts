@@ -262,7 +262,7 @@ export interface RunCrawlOptions {
    */
   ledger?: RunLedger;
   onProgress?: (progress: CrawlProgress) => void;
-  /** The pages are done, and this many new vectors are going into the HNSW index (deferred indexing). */
+  /** The pages are done, and this many vectors are going into the HNSW index (deferred indexing; countUnindexed). */
   onIndexing?: (vectors: number) => void;
   signal?: AbortSignal;
 }

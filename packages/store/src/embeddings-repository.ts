@@ -195,19 +195,25 @@ interface TargetDecision {
 
 /**
  * Where a model's next vectors go, decided for the writes of a run and shared by the
- * repositories that store vectors. With `deferred` indexing on PGlite, once a model's vectors
- * waiting outside its index reach REBUILD_SHARE of those in it, the run's end will rebuild the
- * index anyway (indexPending); so the index is dropped there and then, the few vectors
- * waiting are moved into `embeddings`, and the rest of the run writes its vectors straight
- * into `embeddings`, where no index is kept up, rather than into `unindexed_embeddings` to be
- * moved again at the end: on a first ingest of 1,000 pages (6,000 vectors) the move took
- * 1.0 s of an 18 s run. A model with no vectors yet (a first ingest, a re-embedding) goes
- * straight in from its first write. Search scans a model's vectors exactly while it has no
- * index, as it scans the unindexed ones, and the run's end builds the index
- * (indexPending builds any missing index of a model with vectors, after a crash too).
+ * repositories of one Store that store vectors. With `deferred` indexing on PGlite, once a
+ * model's vectors waiting outside its index reach REBUILD_SHARE of those in it, the run's end
+ * will rebuild the index anyway (indexPending); so the index is dropped there and then, the
+ * vectors waiting (up to that fifth) are moved into `embeddings`, and the rest of the run
+ * writes its vectors straight into `embeddings`, where no index is kept up, rather than into
+ * `unindexed_embeddings` to be moved again at the end: on a first ingest of 1,000 pages
+ * (6,000 vectors) the move took 1.0 s of the run's 5 s end. A model with no vectors yet (a
+ * first ingest, a re-embedding) goes straight in from its first write. The run's end builds
+ * the index (indexPending builds any missing index of a model with vectors, after a crash too).
+ *
+ * Only while the model has at most `maxIndexed` vectors in its index, by default
+ * EXACT_DENSE_MAX_PASSAGES: search ranks such a corpus exactly, not through the index (see
+ * SearchRepository; the Store passes both the same `exactDenseMaxPassages`), so dropping it costs
+ * searches nothing, and a run cut short (cancelled, failed, a shutdown: the end that builds
+ * the index never comes) leaves a large corpus's index as it was. Search scans a model's
+ * vectors exactly while it has no index, as it scans the unindexed ones.
  *
  * PGlite only: its data directory is one process's and its one connection runs one statement
- * at a time, so what this process decides about an index holds for the database. Server
+ * at a time, so what a Store decides about an index holds for the database. Server
  * Postgres's ingest workers write from many processes at once; there every write is deferred.
  */
 export class VectorTargets {
@@ -220,6 +226,11 @@ export class VectorTargets {
   constructor(
     private readonly database: Database,
     readonly indexing: VectorIndexing,
+    /**
+     * The most vectors a model's index may hold for a run to drop it (see VectorTargets): the
+     * Store passes search's EXACT_DENSE_MAX_PASSAGES (or its own); 0 drops only empty ones.
+     */
+    private readonly maxIndexed = 0,
   ) {}
 
   /** Where `count` new vectors of `model` go: `immediate` writes them into `embeddings`. */
@@ -235,13 +246,14 @@ export class VectorTargets {
       });
     }
     const decision = await pending;
-    if (!decision.direct) {
-      decision.budget -= count;
-      if (decision.budget > 0) return 'deferred';
-      // Counted again when the estimate runs out (a vector sent may not be stored: its text had one already).
-      decision.recounting ??= this.recount(model, decision, count).finally(() => (decision.recounting = undefined));
-      await decision.recounting;
-    }
+    // A recount under way may switch: these vectors are counted after it.
+    while (decision.recounting) await decision.recounting;
+    if (decision.direct) return 'immediate';
+    decision.budget -= count;
+    if (decision.budget > 0) return 'deferred';
+    // Counted again when the estimate runs out (a vector sent may not be stored: its text had one already).
+    decision.recounting = this.recount(model, decision, count).finally(() => (decision.recounting = undefined));
+    await decision.recounting;
     return decision.direct ? 'immediate' : 'deferred';
   }
 
@@ -269,7 +281,8 @@ export class VectorTargets {
     // No index (a run cut short, or one dropped as above): nothing to keep up.
     const direct = !hasIndex && generation === this.generation;
     if (direct) this.direct.add(model);
-    return { generation, direct, budget: indexed * REBUILD_SHARE - unindexed };
+    // Past maxIndexed the index stays: the budget never runs out.
+    return { generation, direct, budget: indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed };
   }
 
   /**
@@ -287,10 +300,13 @@ export class VectorTargets {
                 (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
         [model],
       );
-      decision.budget = counts!.indexed * REBUILD_SHARE - counts!.unindexed - count;
+      const { indexed, unindexed } = counts!;
+      decision.budget = indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed - count;
       if (decision.budget > 0) return;
       await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
       await moveUnindexed(transaction, model, 2 ** 31 - 1);
+      // A run that ended meanwhile builds the index after this (its indexPending waits for the transaction).
+      if (decision.generation !== this.generation) return;
       decision.direct = true;
       this.direct.add(model);
     });
@@ -362,8 +378,9 @@ export class EmbeddingsRepository {
    * Registers a model (idempotent) and creates its partial HNSW index on
    * `embedding::vector(dimensions)` (on `sparse_embedding::sparsevec(dimensions)` for a
    * sparse model; on `meaning::vector(meaningDimensions)` for a model whose first
-   * dimensions are a meaning part, Embedder.meaningDimensions). The first model of a
-   * database becomes active.
+   * dimensions are a meaning part, Embedder.meaningDimensions), unless a run of this Store
+   * dropped it to write straight into `embeddings` (VectorTargets: the run's end builds it).
+   * The first model of a database becomes active.
    */
   async registerModel(
     id: string,
@@ -484,20 +501,30 @@ export class EmbeddingsRepository {
 
   /**
    * How many vectors of each model wait outside their HNSW index: in `unindexed_embeddings`,
-   * and in `embeddings` while the model has no index (VectorTargets, or a build cut short).
+   * and on PGlite in `embeddings` while the model has no index (VectorTargets, or a build cut
+   * short: all the model's vectors then).
    */
   async countUnindexed(): Promise<Map<string, number>> {
     return new Map([...(await this.waiting())].map(([model, { unindexed, unbuilt }]) => [model, unindexed + unbuilt]));
   }
 
-  /** Of each model with vectors outside its index: how many are in `unindexed_embeddings`, and how many in `embeddings` with no index. */
+  /**
+   * Of each model with vectors outside its index: how many are in `unindexed_embeddings`, and
+   * (PGlite) how many in `embeddings` with no index. On server Postgres a model without its
+   * index is most likely another worker's rebuild under way (the index dropped, the build not
+   * committed); registerModel builds a missing one at the next run's start.
+   */
   private async waiting(): Promise<Map<string, { unindexed: number; unbuilt: number }>> {
+    const unbuilt =
+      this.database.runtime === 'pglite'
+        ? `union all
+           select m.id, 0, (select count(*) from embeddings e where e.model = m.id)
+           from embedding_models m where to_regclass(${hnswIndexNameSql('m.id')}) is null`
+        : '';
     const rows = await this.database.query<{ model: string; unindexed: number; unbuilt: number }>(
       `select model, sum(unindexed)::int as unindexed, sum(unbuilt)::int as unbuilt from (
          select model, count(*) as unindexed, 0 as unbuilt from unindexed_embeddings group by model
-         union all
-         select m.id, 0, (select count(*) from embeddings e where e.model = m.id)
-         from embedding_models m where to_regclass(${hnswIndexNameSql('m.id')}) is null
+         ${unbuilt}
        ) w
        group by model having sum(unindexed) + sum(unbuilt) > 0 order by model`,
     );
@@ -510,13 +537,14 @@ export class EmbeddingsRepository {
    * re-embedding), the index is dropped and the vectors moved in one short transaction, then
    * the index is built over all the model's vectors in a second: while it builds, writes to
    * `embeddings` wait but searches do not (they scan the model's vectors exactly meanwhile),
-   * and should the build not finish, the next call builds it (at the next run's end, or the
-   * next start), as does registerModel at the next run's start. Otherwise they are inserted
+   * and should the build not finish, registerModel builds it at the next run's start (and
+   * on PGlite the next call of this, at the next run's end or the next start). Otherwise they are inserted
    * into the index `batchSize` at a time, one transaction each, so that searches on PGlite's
-   * one connection get their turn between batches. A model with vectors in `embeddings` but
-   * no index (written there directly, VectorTargets; or a build cut short) gets it built.
-   * Called when an ingestion run ends; until then search scans them exactly. `vectors`
-   * counts those that were outside the index.
+   * one connection get their turn between batches. On PGlite a model with vectors in
+   * `embeddings` but no index (written there directly, VectorTargets; or a build cut short)
+   * gets it built. Called when an ingestion run ends; until then search scans them exactly.
+   * `vectors` counts those that were outside the index (for a model without its index, all
+   * of its vectors).
    */
   async indexPending(options: { batchSize?: number } = {}): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
     const batchSize = options.batchSize ?? 100;

@@ -10,7 +10,7 @@ import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
 import { ReadingRepository } from './reading-repository.js';
 import { RunsRepository } from './runs-repository.js';
-import { SearchRepository } from './search-repository.js';
+import { EXACT_DENSE_MAX_PASSAGES, SearchRepository } from './search-repository.js';
 import { SourcesRepository } from './sources-repository.js';
 
 /**
@@ -69,7 +69,7 @@ export class Store {
     this.vectorIndexing = options.vectorIndexing ?? defaultVectorIndexing(database.runtime);
     this.sources = new SourcesRepository(database);
     // One view of where each model's vectors go, shared by both writers of vectors.
-    const targets = new VectorTargets(database, this.vectorIndexing);
+    const targets = new VectorTargets(database, this.vectorIndexing, options.exactDenseMaxPassages ?? EXACT_DENSE_MAX_PASSAGES);
     this.documents = new DocumentsRepository(database, targets);
     this.embeddings = new EmbeddingsRepository(database, targets);
     this.passageContexts = new PassageContextsRepository(database);

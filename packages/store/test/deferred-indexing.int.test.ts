@@ -171,7 +171,9 @@ describe.each(runtimes)('deferred vector indexing on $name', (runtime) => {
     // As after a run (PGlite has no autovacuum): statistics that say unindexed_embeddings is empty.
     await store.documents.refreshStatistics();
     const texts = Array.from({ length: 60 }, (_, index) => `a passage of the next run ${index}`);
-    const before = (await store.database.query<{ vectors: number }>('select count(*)::int as vectors from embeddings'))[0]!.vectors;
+    const before = (
+      await store.database.query<{ vectors: number }>('select count(*)::int as vectors from embeddings where model = $1', [model])
+    )[0]!.vectors;
     // The plan of each statement that moves vectors, as it runs (explained in a savepoint rolled back).
     const plans: PlanNode[] = [];
     const transaction = store.database.transaction.bind(store.database);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hnswIndexName, REBUILD_SHARE, type Store } from '../src/index.js';
+import { hnswIndexName, REBUILD_SHARE, Store } from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const dimensions = 8;
@@ -77,10 +77,25 @@ describe.each(runtimes)("where a run's vectors go on $name", (runtime) => {
     expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 2, rebuilt: false }]);
   });
 
-  it('builds the index of a model that has vectors but none (a build cut short) at the next end of a run', async () => {
+  it('on PGlite, builds the index of a model that has vectors but none (a build cut short) at the next end of a run', async () => {
     await store.database.exec(`drop index ${hnswIndexName(model)}`);
-    expect(await store.embeddings.countUnindexed()).toEqual(new Map([[model, 32]]));
-    expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 32, rebuilt: true }]);
+    const pglite = runtime.name === 'pglite';
+    // Server Postgres leaves it to the model's next registration (another worker may be rebuilding it).
+    expect(await store.embeddings.countUnindexed()).toEqual(pglite ? new Map([[model, 32]]) : new Map());
+    expect(await store.embeddings.indexPending()).toEqual(pglite ? [{ model, vectors: 32, rebuilt: true }] : []);
+    if (!pglite) await store.embeddings.registerModel(model, dimensions);
     expect(await tables()).toEqual({ indexed: 32, waiting: 0, index: true });
+  });
+
+  it('keeps the index of a corpus that search ranks through it (past exactDenseMaxPassages), however large the run', async () => {
+    // The same store with search's exact ranking up to 25 passages: the 32 indexed are past it.
+    const limited = new Store(store.database, { exactDenseMaxPassages: 25 });
+    const chunks = Array.from({ length: 12 }, (_, index) => testChunk(index, `large run passage ${index}`));
+    const vectors = new Map(chunks.map((chunk, index) => [chunk.contentHash, axisVector(dimensions, { [index % dimensions]: 1, 0: 0.5 })]));
+    await limited.documents.replace(testDocument(sourceId, 'large-run', 'targets.test'), chunks, { model, vectors });
+    // 12 against 32 is well past a fifth, and yet they wait in the unindexed table, the index kept.
+    expect(await tables()).toEqual({ indexed: 32, waiting: 12, index: true });
+    expect(await limited.embeddings.indexPending()).toEqual([{ model, vectors: 12, rebuilt: true }]);
+    expect(await tables()).toEqual({ indexed: 44, waiting: 0, index: true });
   });
 });

@@ -111,7 +111,7 @@ export const ingestCommand = new Command('ingest')
           trigger: 'cli',
           onProgress: (step) => progress(step.done, step.discovered, step.url),
           onIndexing: (vectors) => {
-            if (started) bar.update({ item: `indexing ${vectors} new passage vectors` });
+            if (started) bar.update({ item: `indexing ${vectors} passage vectors` });
           },
         },
       );
