@@ -222,6 +222,8 @@ export class VectorTargets {
   private readonly direct = new Set<string>();
   /** Counts the ends of runs (endRun): a switch decided before one is not made after it. */
   private generation = 0;
+  /** Ends of runs indexing now (endRun): a model may be without its index only until they build it. */
+  private endsIndexing = 0;
 
   constructor(
     private readonly database: Database,
@@ -262,11 +264,16 @@ export class VectorTargets {
     return this.direct.has(model);
   }
 
-  /** Forgets every decision: called by indexPending as a run ends, before it indexes what waits. */
-  endRun(): void {
+  /**
+   * Forgets every decision: called by indexPending as a run ends, before it indexes what
+   * waits; returns what to call once it has.
+   */
+  endRun(): () => void {
     this.generation += 1;
     this.decisions = new Map();
     this.direct.clear();
+    this.endsIndexing += 1;
+    return () => (this.endsIndexing -= 1);
   }
 
   private async decide(model: string): Promise<TargetDecision> {
@@ -278,8 +285,9 @@ export class VectorTargets {
       [model, hnswIndexName(model)],
     );
     const { indexed, unindexed, hasIndex } = counts!;
-    // No index (a run cut short, or one dropped as above): nothing to keep up.
-    const direct = !hasIndex && generation === this.generation;
+    // No index (a run cut short, or one dropped as above): nothing to keep up. Unless a run's
+    // end is about to build it: then these vectors would go into it one by one.
+    const direct = !hasIndex && generation === this.generation && this.endsIndexing === 0;
     if (direct) this.direct.add(model);
     // Past maxIndexed the index stays: the budget never runs out.
     return { generation, direct, budget: indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed };
@@ -548,7 +556,16 @@ export class EmbeddingsRepository {
    */
   async indexPending(options: { batchSize?: number } = {}): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
     const batchSize = options.batchSize ?? 100;
-    this.targets.endRun();
+    const indexed = this.targets.endRun();
+    try {
+      return await this.indexWaiting(batchSize);
+    } finally {
+      indexed();
+    }
+  }
+
+  /** indexPending's work. */
+  private async indexWaiting(batchSize: number): Promise<{ model: string; vectors: number; rebuilt: boolean }[]> {
     const moved: { model: string; vectors: number; rebuilt: boolean }[] = [];
     for (const [model, { unindexed, unbuilt }] of await this.waiting()) {
       let vectors = 0;

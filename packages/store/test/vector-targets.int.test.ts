@@ -87,15 +87,28 @@ describe.each(runtimes)("where a run's vectors go on $name", (runtime) => {
     expect(await tables()).toEqual({ indexed: 32, waiting: 0, index: true });
   });
 
+  it("does not take a model without its index for one to write straight into while a run's end is building it", async () => {
+    // As a run that wrote straight into `embeddings` leaves it for its end: 32 vectors, no index.
+    await store.database.exec(`drop index ${hnswIndexName(model)}`);
+    // That end, and a page of the next run arriving before the build begins (its decision reads first).
+    const ending = store.embeddings.indexPending();
+    await storePage('during-end', 1, 2);
+    expect(await ending).toEqual(runtime.name === 'pglite' ? [{ model, vectors: 32, rebuilt: true }] : []);
+    if (runtime.name !== 'pglite') await store.embeddings.registerModel(model, dimensions);
+    // One vector against 32: it waits outside the index, which it would otherwise have been inserted into alone.
+    expect(await tables()).toEqual({ indexed: 32, waiting: 1, index: true });
+    expect(await store.embeddings.indexPending()).toEqual([{ model, vectors: 1, rebuilt: false }]);
+  });
+
   it('keeps the index of a corpus that search ranks through it (past exactDenseMaxPassages), however large the run', async () => {
-    // The same store with search's exact ranking up to 25 passages: the 32 indexed are past it.
+    // The same store with search's exact ranking up to 25 passages: the 33 indexed are past it.
     const limited = new Store(store.database, { exactDenseMaxPassages: 25 });
     const chunks = Array.from({ length: 12 }, (_, index) => testChunk(index, `large run passage ${index}`));
     const vectors = new Map(chunks.map((chunk, index) => [chunk.contentHash, axisVector(dimensions, { [index % dimensions]: 1, 0: 0.5 })]));
     await limited.documents.replace(testDocument(sourceId, 'large-run', 'targets.test'), chunks, { model, vectors });
-    // 12 against 32 is well past a fifth, and yet they wait in the unindexed table, the index kept.
-    expect(await tables()).toEqual({ indexed: 32, waiting: 12, index: true });
+    // 12 against 33 is well past a fifth, and yet they wait in the unindexed table, the index kept.
+    expect(await tables()).toEqual({ indexed: 33, waiting: 12, index: true });
     expect(await limited.embeddings.indexPending()).toEqual([{ model, vectors: 12, rebuilt: true }]);
-    expect(await tables()).toEqual({ indexed: 44, waiting: 0, index: true });
+    expect(await tables()).toEqual({ indexed: 45, waiting: 0, index: true });
   });
 });
