@@ -278,19 +278,17 @@ export class VectorTargets {
 
   private async decide(model: string): Promise<TargetDecision> {
     const generation = this.generation;
-    const [counts] = await this.database.query<{ indexed: number; unindexed: number; hasIndex: boolean }>(
-      `select (select count(*)::int from embeddings where model = $1) as indexed,
-              (select count(*)::int from unindexed_embeddings where model = $1) as unindexed,
-              to_regclass($2) is not null as "hasIndex"`,
-      [model, hnswIndexName(model)],
-    );
-    const { indexed, unindexed, hasIndex } = counts!;
+    const counts = await countVectors(this.database, model);
     // No index (a run cut short, or one dropped as above): nothing to keep up. Unless a run's
     // end is about to build it: then these vectors would go into it one by one.
-    const direct = !hasIndex && generation === this.generation && this.endsIndexing === 0;
+    const direct = !counts.hasIndex && generation === this.generation && this.endsIndexing === 0;
     if (direct) this.direct.add(model);
-    // Past maxIndexed the index stays: the budget never runs out.
-    return { generation, direct, budget: indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed };
+    return { generation, direct, budget: this.budget(counts) };
+  }
+
+  /** How many more vectors may wait outside the index: past maxIndexed the index stays, and the budget never runs out. */
+  private budget({ indexed, unindexed }: { indexed: number; unindexed: number }): number {
+    return indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed;
   }
 
   /**
@@ -303,13 +301,7 @@ export class VectorTargets {
       // As indexPending: one of them at a time for a model.
       await transaction.query('select 1 from embedding_models where id = $1 for no key update', [model]);
       if (decision.generation !== this.generation) return;
-      const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
-        `select (select count(*)::int from embeddings where model = $1) as indexed,
-                (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
-        [model],
-      );
-      const { indexed, unindexed } = counts!;
-      decision.budget = indexed > this.maxIndexed ? Infinity : indexed * REBUILD_SHARE - unindexed - count;
+      decision.budget = this.budget(await countVectors(transaction, model)) - count;
       if (decision.budget > 0) return;
       await transaction.exec(`drop index if exists ${hnswIndexName(model)}`);
       await moveUnindexed(transaction, model, 2 ** 31 - 1);
@@ -319,6 +311,17 @@ export class VectorTargets {
       this.direct.add(model);
     });
   }
+}
+
+/** A model's vectors in `embeddings` and in `unindexed_embeddings`, and whether its HNSW index exists. */
+async function countVectors(queryable: Queryable, model: string): Promise<{ indexed: number; unindexed: number; hasIndex: boolean }> {
+  const [counts] = await queryable.query<{ indexed: number; unindexed: number; hasIndex: boolean }>(
+    `select (select count(*)::int from embeddings where model = $1) as indexed,
+            (select count(*)::int from unindexed_embeddings where model = $1) as unindexed,
+            to_regclass($2) is not null as "hasIndex"`,
+    [model, hnswIndexName(model)],
+  );
+  return counts!;
 }
 
 /**
@@ -545,10 +548,10 @@ export class EmbeddingsRepository {
    * re-embedding), the index is dropped and the vectors moved in one short transaction, then
    * the index is built over all the model's vectors in a second: while it builds, writes to
    * `embeddings` wait but searches do not (they scan the model's vectors exactly meanwhile),
-   * and should the build not finish, registerModel builds it at the next run's start (and
-   * on PGlite the next call of this, at the next run's end or the next start). Otherwise they are inserted
-   * into the index `batchSize` at a time, one transaction each, so that searches on PGlite's
-   * one connection get their turn between batches. On PGlite a model with vectors in
+   * and should the build not finish, registerModel builds it at the next run's start (and on
+   * PGlite the next call of this, at the next run's end or the next start). Otherwise they
+   * are inserted into the index `batchSize` at a time, one transaction each, so that
+   * searches on PGlite's one connection get their turn between batches. On PGlite a model with vectors in
    * `embeddings` but no index (written there directly, VectorTargets; or a build cut short)
    * gets it built. Called when an ingestion run ends; until then search scans them exactly.
    * `vectors` counts those that were outside the index (for a model without its index, all
@@ -579,12 +582,7 @@ export class EmbeddingsRepository {
           let rebuild = false;
           let limit = batchSize;
           if (rebuilt === undefined) {
-            const [counts] = await transaction.query<{ indexed: number; unindexed: number }>(
-              `select (select count(*)::int from embeddings where model = $1) as indexed,
-                      (select count(*)::int from unindexed_embeddings where model = $1) as unindexed`,
-              [model],
-            );
-            const { indexed, unindexed } = counts!;
+            const { indexed, unindexed } = await countVectors(transaction, model);
             if (unindexed === 0) return { vectors: 0, rebuild: false, done: true };
             rebuild = unindexed >= indexed * REBUILD_SHARE;
             if (rebuild) limit = unindexed;
