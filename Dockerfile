@@ -46,8 +46,8 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 # The API's launcher (what `npm start` and `cairn serve` run): dist/api.js, compiled JavaScript.
-# glibc's allocator keeps freed memory per thread arena (up to 8 per core); two arenas keep
-# the API's threads (its own, PGlite's, the extraction's) from each holding freed memory:
-# the peak through a 1,000-page ingest 583 / 555 -> 491 / 532 MiB (docs/benchmarks.md).
-ENV MALLOC_ARENA_MAX=2
+# glibc's allocator with its thresholds fixed (apiMallocSettings in packages/core): large
+# blocks in mappings of their own, given back when freed, instead of kept in the heap and
+# the threads' arenas: 329 -> 301 MiB after 1,000 answers (docs/benchmarks.md, session 18).
+ENV MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "apps/api/bin/cairn-api.js"]

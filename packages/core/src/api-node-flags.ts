@@ -15,3 +15,32 @@
  *   (docs/benchmarks.md).
  */
 export const apiNodeFlags = ['--max-semi-space-size=4', '--optimize-for-size'];
+
+/**
+ * glibc allocator settings for the API's process (npm start, cairn serve, the Docker image,
+ * the benches), read by glibc as the process starts, so they must be in its environment.
+ *
+ * glibc raises its mmap threshold to the size of each large block freed (up to 32 MB), after
+ * which blocks of that size come from the heap and each thread's arena instead of their own
+ * mappings; what is freed there stays resident while a live block sits above it. The API
+ * moves many such blocks (PGlite's results and statements between its thread and the API's,
+ * extraction's pages, the starter snapshot as it is unpacked), so after start its allocator
+ * held 130 MB of the process's 310 MB resident (the main heap 79 MB, four thread arenas 54 MB).
+ * Setting both thresholds fixes them at their defaults (128 KB): larger blocks get mappings
+ * of their own, returned when freed, and the heap's free top is given back. Measured with
+ * the embedded bench's memory part (docs/benchmarks.md, session 18): after 1,000 answers
+ * 329 / 330 / 347 / 324 MiB -> 301 / 266 / 301 / 316 MiB, the peak through a 1,000-page
+ * ingest 432 / 440 / 459 / 417 -> 409 / 346 / 396 / 412 MiB. Two arenas instead
+ * (`MALLOC_ARENA_MAX=2`, the Docker image's setting before) measured 350 MiB. Other
+ * allocators (musl, macOS) ignore these variables.
+ */
+export const apiMallocSettings: Readonly<Record<string, string>> = {
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
+
+/** `environment` with apiMallocSettings added, each where it does not set that variable already. */
+export function withApiMallocSettings<T extends Record<string, string | undefined>>(environment: T): T & Record<string, string> {
+  const added = Object.fromEntries(Object.entries(apiMallocSettings).filter(([name]) => environment[name] === undefined));
+  return { ...environment, ...added } as T & Record<string, string>;
+}

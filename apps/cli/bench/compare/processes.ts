@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { apiNodeFlags, processEnvironment } from '@cairn/core';
+import { apiNodeFlags, processEnvironment, withApiMallocSettings } from '@cairn/core';
 
 export const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const cairnMain = fileURLToPath(new URL('../../bin/cairn.js', import.meta.url));
@@ -65,7 +65,7 @@ export function spawnCairn(args: string[], environment: Record<string, string>):
 export function spawnApi(environment: Record<string, string>): Spawned {
   return spawnLogged(process.execPath, [...apiNodeFlags, apiMain], {
     cwd: repositoryRoot,
-    env: { PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment },
+    env: withApiMallocSettings({ PATH: processEnvironment().PATH ?? '', HOME: processEnvironment().HOME ?? '/tmp', ...environment }),
   });
 }
 
@@ -118,7 +118,10 @@ const bareSources = {
  * node:http, or a bare Fastify route (the API overhead row's two baselines).
  */
 export async function startBareServer(kind: keyof typeof bareSources): Promise<{ url: string; spawned: Spawned; stop(): Promise<void> }> {
-  const spawned = spawnLogged(process.execPath, [...apiNodeFlags, '-e', bareSources[kind]], { cwd: repositoryRoot });
+  const spawned = spawnLogged(process.execPath, [...apiNodeFlags, '-e', bareSources[kind]], {
+    cwd: repositoryRoot,
+    env: withApiMallocSettings(processEnvironment()),
+  });
   try {
     const url = await listeningUrl(spawned, 'bare server listening on');
     return { url, spawned, stop: () => spawned.stop() };

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { apiNodeFlags, loadConfig, packageDirectory, processEnvironment } from '@cairn/core';
+import { apiNodeFlags, loadConfig, packageDirectory, processEnvironment, withApiMallocSettings } from '@cairn/core';
 
 /**
  * The API's own launcher: `cairn serve` runs the API app, it does not import it (the
@@ -24,7 +24,7 @@ export const serveCommand = new Command('serve')
     // The API runs as a child with an IPC channel: it exits with this process, however this
     // process ends, and this process ends as the API does.
     const child = spawn(process.execPath, [...apiNodeFlags, apiMain], {
-      env: environment,
+      env: withApiMallocSettings(environment),
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiMallocSettings, apiNodeFlags } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { createCrawler, runCrawl } from '@cairn/ingest';
 import { Store } from '@cairn/store';
@@ -40,6 +41,16 @@ function childrenOf(pid: number): number[] {
   const tasks = `/proc/${pid}/task`;
   if (!existsSync(tasks)) return [];
   return readdirSync(tasks).flatMap((task) => readFileSync(`${tasks}/${task}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number));
+}
+
+/** A process's environment, as it was started with it. */
+function environmentOf(pid: number): Record<string, string> {
+  try {
+    const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  } catch {
+    return {};
+  }
 }
 
 function commandLine(pid: number): string {
@@ -130,6 +141,10 @@ describe('fault: kill -9 of the embedded server mid-crawl, three times', () => {
       // The API, and whatever else the process started (tsx's esbuild service, say).
       const api = childrenOf(server!.child.pid!);
       expect(api.map(commandLine), 'cairn serve runs the API as a child').toContainEqual(expect.stringContaining('api/bin/cairn-api.js'));
+      // ... with the Node flags and allocator settings of npm start (apiNodeFlags, apiMallocSettings).
+      const apiPid = api.find((pid) => commandLine(pid).includes('api/bin/cairn-api.js'))!;
+      expect(commandLine(apiPid)).toContain(apiNodeFlags.join(' '));
+      expect(environmentOf(apiPid)).toMatchObject(apiMallocSettings);
       server!.child.kill('SIGKILL');
       expect((await server!.exited).signal).toBe('SIGKILL');
       // The API follows its parent: the data directory is free once it is gone.
