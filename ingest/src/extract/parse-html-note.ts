@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import { NoteParseError } from './note-parse-error.js';
+import { cleanAuthor } from './read-page-metadata.js';
 import { slugify } from './slugify.js';
 
 const boilerplate = 'script, style, noscript, template, nav, aside, header, footer, form, iframe, svg, [hidden], [aria-hidden="true"]';
@@ -39,7 +40,7 @@ export function parseHtmlNote(html: string, locator: string): DocumentOutline {
   if (!blocks.some((block) => block.kind === 'text')) throw new NoteParseError(locator, 'has no text');
   return {
     title,
-    author: meta('meta[name="author"]'),
+    author: cleanAuthor(meta('meta[name="author"]')),
     publishedAt,
     url: canonical && URL.canParse(canonical) ? canonical : locator,
     kind: 'note',

@@ -68,6 +68,22 @@ describe('readPageMetadata', () => {
       );
     });
 
+    it("reads the name out of a Go map, as a Hugo theme writes the site's author table", () => {
+      expect(metadataOf('<meta name="author" content="map[name:Will Larson]">').author).toBe('Will Larson');
+      expect(metadataOf('<meta name="author" content="map[email:w@example.com name:Will Larson twitter:lethain]">').author).toBe(
+        'Will Larson',
+      );
+      // A map without a name is no author: the next source is read.
+      expect(
+        metadataOf(
+          '<meta name="author" content="map[twitter:lethain]">',
+          '<article><h1>T</h1><p class="byline">By Lara Hogan</p></article>',
+        ).author,
+      ).toBe('Lara Hogan');
+      // A name that merely starts with "map" is a name.
+      expect(metadataOf('<meta name="author" content="Mapother Smith">').author).toBe('Mapother Smith');
+    });
+
     it('reads a byline, without "By" and the date after the name', () => {
       expect(metadataOf('', '<article><h1>T</h1><p class="byline">By Jack Danger on June 2, 2021</p></article>').author).toBe(
         'Jack Danger',

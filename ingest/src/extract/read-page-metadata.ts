@@ -44,9 +44,26 @@ function looksLikeUrl(text: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.startsWith('/');
 }
 
-function cleanAuthor(text: string | null | undefined): string | null {
+/**
+ * A Go template's rendering of a map (`map[name:Will Larson twitter:lethain]`): what a Hugo
+ * theme writes into `<meta name="author">` when the site's author parameter is a table, as
+ * staffeng.com's ananke theme does. Its `name` (Go writes the keys sorted, space-separated),
+ * or undefined when the text is no such map; null when the map has no name.
+ */
+function nameInGoMap(text: string): string | null | undefined {
+  const map = /^map\[(.*)\]$/s.exec(text);
+  if (!map) return undefined;
+  const name = /(?:^|\s)name:(.*?)(?=\s+[A-Za-z_][\w-]*:|$)/s.exec(map[1]!);
+  return name ? name[1]!.trim() || null : null;
+}
+
+/** A page's author name from a meta tag, JSON-LD or a byline: a name, or null (a URL, a biography, nothing). */
+export function cleanAuthor(text: string | null | undefined): string | null {
   if (!text) return null;
-  const byline = collapseWhitespace(text).replace(bylineLeadIn, '');
+  const collapsed = collapseWhitespace(text);
+  const mapped = nameInGoMap(collapsed);
+  if (mapped !== undefined) return mapped === null ? null : cleanAuthor(mapped);
+  const byline = collapsed.replace(bylineLeadIn, '');
   // A byline is a name and perhaps a date; longer text is a biography, not a name.
   if (byline.length > maxBylineLength) return null;
   const name = byline.replace(bylineTail, '').trim();
