@@ -107,23 +107,31 @@ export interface TextMeasure {
   textLength: number;
   /** Of those, the characters inside links. */
   linkTextLength: number;
+  /** Of the link text, the characters inside links that `isInternal` accepts (all of it without one). */
+  internalLinkTextLength: number;
 }
 
-/** How much text a node holds and how much of it is link text (the basis of link density). */
-export function measureText(node: HtmlNode): TextMeasure {
-  const measure: TextMeasure = { textLength: 0, linkTextLength: 0 };
-  const visit = (current: HtmlNode, insideLink: boolean) => {
+/**
+ * How much text a node holds and how much of it is link text (the basis of link density);
+ * with `isInternal`, also how much is the text of links it accepts by their href (links to
+ * the same site, say).
+ */
+export function measureText(node: HtmlNode, isInternal?: (href: string) => boolean): TextMeasure {
+  const measure: TextMeasure = { textLength: 0, linkTextLength: 0, internalLinkTextLength: 0 };
+  const visit = (current: HtmlNode, link: 'none' | 'internal' | 'external') => {
     if (isHtmlText(current)) {
       const length = collapseWhitespace(current.data).length;
       measure.textLength += length;
-      if (insideLink) measure.linkTextLength += length;
+      if (link !== 'none') measure.linkTextLength += length;
+      if (link === 'internal') measure.internalLinkTextLength += length;
       return;
     }
     if (!isHtmlElement(current)) return;
-    const isLink = insideLink || (current.tagName.toLowerCase() === 'a' && current.attribs.href !== undefined);
-    for (const child of current.children) visit(child, isLink);
+    const href = current.tagName.toLowerCase() === 'a' ? current.attribs.href : undefined;
+    const inner = link !== 'none' || href === undefined ? link : !isInternal || isInternal(href) ? 'internal' : 'external';
+    for (const child of current.children) visit(child, inner);
   };
-  visit(node, false);
+  visit(node, 'none');
   return measure;
 }
 

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import * as cheerio from 'cheerio';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CairnError } from '@cairn/core';
 import type { OutlineBlock } from '../outline.js';
+import { measureText } from './element-text.js';
 import { extractArticle, ExtractionError, type ExtractedPage } from './extract-article.js';
 
 function fixture(name: string): string {
@@ -352,6 +354,69 @@ describe('extractArticle on pages without an article', () => {
     ],
   ])('throws ExtractionError for %s', (_name, html) => {
     expect(() => extractArticle(html, localUrl('/'))).toThrow(ExtractionError);
+  });
+
+  describe('a curated reading list (staffeng.com/guides/learning-materials)', () => {
+    const item = (href: string, title: string, by: string) => `<li><a href="${href}">${title}</a> by ${by}</li>`;
+    const readingList = (href: (slug: string) => string) =>
+      `<html><body><main><article><h1>Additional resources on Staff-plus engineering</h1>
+      <p>None of the Staff engineers I spoke with got there alone: most read widely or built a network of colleagues.</p>
+      <h2 id="what-staff-engineers-do">What do Staff-plus engineers do?</h2><ul>${[
+        ['being-a-principal-engineer', 'Being a principal engineer at Skyscanner', 'Nicky Wrightson'],
+        ['defining-a-distinguished-engineer', 'Defining a Distinguished Engineer', 'Jessie Frazelle'],
+        ['staff-engineer-at-heroku', 'How I operated as a Staff engineer at Heroku', 'Amy Unger'],
+        ['not-all-leaders-are-managers', 'Not all engineering leaders are engineering managers', 'Tanya Reilly'],
+        ['on-being-a-senior-engineer', 'On Being a Senior Engineer', 'John Allspaw'],
+        ['staff-engineering', 'Staff Engineering', 'Sam Kleinman'],
+        ['staff-engineer-responsibilities', 'Staff Software Engineer Responsibilities', 'David Xiang'],
+        ['thriving-on-the-technical-path', 'Thriving on the Technical Leadership Path', 'Keavy McMinn'],
+        ['senior-engineers-job', "What's a senior engineer's job?", 'Julia Evans'],
+      ]
+        .map(([slug, title, by]) => item(href(slug!), title!, by!))
+        .join('')}</ul></article></main></body></html>`;
+
+    it('keeps a page of links to other sites with words of its own around them', () => {
+      // As on the real page, more than half of the text is link text.
+      const { linkTextLength, textLength } = measureText(
+        cheerio
+          .load(readingList((slug) => `https://example.org/${slug}/`))('article')
+          .get(0)!,
+      );
+      expect(linkTextLength / textLength).toBeGreaterThan(0.5);
+      const page = extractArticle(
+        readingList((slug) => `https://blog${slug.length}.example.org/${slug}/`),
+        'https://staffeng.com/guides/learning-materials/',
+      );
+      expect(headings(page).map(([, text]) => text)).toEqual([
+        'Additional resources on Staff-plus engineering',
+        'What do Staff-plus engineers do?',
+      ]);
+      expect(texts(page)).toContainEqual('- On Being a Senior Engineer by John Allspaw');
+    });
+
+    it("rejects the same share of links to the site's own pages, or to its public address from a mirror, as a listing", () => {
+      expect(() =>
+        extractArticle(
+          readingList((slug) => `/guides/${slug}/`),
+          localUrl('/guides/'),
+        ),
+      ).toThrow(/links to the site's other pages/);
+      // A mirror's page links to the public site, which its canonical URL names.
+      const mirrored = readingList((slug) => `https://staffeng.com/guides/${slug}/`).replace(
+        '<html>',
+        '<html><head><link rel="canonical" href="https://staffeng.com/guides/"></head>',
+      );
+      expect(() => extractArticle(mirrored, localUrl('/guides/'))).toThrow(/links to the site's other pages/);
+    });
+
+    it('rejects a page that is almost all links, wherever they point', () => {
+      const dump = `<html><body><main><article><h1>Links</h1><p>Some links I liked this year, each worth an evening of reading.</p><ul>${Array.from(
+        { length: 12 },
+        (_, index) =>
+          `<li><a href="https://site${index}.example.org/a-long-article-title-${index}">A long article title number ${index}</a></li>`,
+      ).join('')}</ul></article></main></body></html>`;
+      expect(() => extractArticle(dump, localUrl('/links/'))).toThrow(/mostly links \(\d+% of its text\)/);
+    });
   });
 
   it('throws ExtractionError for a blog index of excerpts under linked titles', () => {

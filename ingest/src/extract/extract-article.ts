@@ -30,8 +30,18 @@ export interface ExtractedPage {
 
 /** Fewer characters outside links than this is no article (an empty body, a page of links). */
 const minimumArticleText = 50;
-/** Content whose text is more than this share links is a list of links, not prose. */
-const maximumLinkDensity = 0.5;
+/**
+ * Content whose text is more than this share links to other pages of the same site is a
+ * listing of the site (an index, an archive, a table of contents), not prose.
+ */
+const maximumInternalLinkDensity = 0.5;
+/**
+ * Content whose text is more than this share links of any kind is a list of links. Between
+ * the two, a page of links to other sites with words of its own around them (a curated
+ * reading list: headings, an introduction, "by Tanya Reilly" after each title) is kept: a
+ * leader asking what to read is answered by it.
+ */
+const maximumLinkDensity = 0.8;
 
 function sameText(left: string, right: string): boolean {
   return collapseWhitespace(left).toLowerCase() === collapseWhitespace(right).toLowerCase();
@@ -119,16 +129,31 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
       blocks.unshift({ kind: 'heading', level: 1, text, anchor: headingAnchor(titleHeading, text) });
   }
 
-  const { textLength, linkTextLength } = measureText(content);
+  // The site's own addresses: where the page was fetched from, its base and its canonical URL (a mirror's pages link to the public site).
+  const siteOrigins = new Set([pageUrl, baseUrl, metadata.canonicalUrl].map((url) => new URL(url).origin));
+  const isInternal = (href: string) => {
+    try {
+      return siteOrigins.has(new URL(href, baseUrl).origin);
+    } catch {
+      return false;
+    }
+  };
+  const { textLength, linkTextLength, internalLinkTextLength } = measureText(content, isInternal);
   if (!blocks.some((block) => block.kind === 'text') || textLength - linkTextLength < minimumArticleText) {
     throw new ExtractionError(pageUrl, 'the page has no article text', { links });
   }
-  if (linkTextLength / textLength > maximumLinkDensity) {
+  const share = (length: number) => `${Math.round((100 * length) / textLength)}% of its text`;
+  if (internalLinkTextLength / textLength > maximumInternalLinkDensity) {
     throw new ExtractionError(
       pageUrl,
-      `the page is mostly links (${Math.round((100 * linkTextLength) / textLength)}% of its text), not an article`,
-      { links },
+      `the page is mostly links to the site's other pages (${share(internalLinkTextLength)}), not an article`,
+      {
+        links,
+      },
     );
+  }
+  if (linkTextLength / textLength > maximumLinkDensity) {
+    throw new ExtractionError(pageUrl, `the page is mostly links (${share(linkTextLength)}), not an article`, { links });
   }
 
   return {
