@@ -64,6 +64,12 @@ export interface Database extends Queryable {
    * it started with (see PgliteDatabase.growBufferPool); the sizes in MB when it did.
    */
   growBufferPool?(): Promise<{ from: number; to: number } | undefined>;
+  /**
+   * PGlite: the same in the middle of a run, straight to the most a growth reaches, once the
+   * data has outgrown the pool (see PgliteDatabase.growBufferPoolDuringRun); checked at most
+   * once a second, so callable after every page.
+   */
+  growBufferPoolDuringRun?(): Promise<{ from: number; to: number } | undefined>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
   /** Runs `work` on one dedicated connection (session state such as advisory locks holds within it). */

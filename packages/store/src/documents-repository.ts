@@ -133,7 +133,7 @@ export class DocumentsRepository {
   async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
     const meaningDimensions = await this.meanings.of(this.database, vectors.model);
     const indexing = await this.targets.indexingFor(vectors.model, vectors.vectors.size);
-    return runProcedure(this.database, replaceDocument, {
+    const result = await runProcedure(this.database, replaceDocument, {
       document,
       // Only ChunkInput's fields: a caller's extras (ingest's embedded text) need not cross to PGlite's thread.
       chunks: chunks.map(({ ordinal, headingPath, heading, anchor, text, tokenCount, contentHash, context, keywords }) => ({
@@ -152,6 +152,10 @@ export class DocumentsRepository {
       runtime: this.database.runtime,
       meaningDimensions,
     });
+    // PGlite: a run that outgrows the buffer pool gets a larger one now, not at its end. A
+    // pool is not worth a page: a growth that fails is not the page's failure.
+    await this.database.growBufferPoolDuringRun?.().catch(() => undefined);
+    return result;
   }
 
   /** Tombstones one document (a 404 or 410 on a re-crawl) and removes its chunks from search. */

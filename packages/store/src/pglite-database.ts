@@ -211,18 +211,19 @@ export class PgliteDatabase implements Database {
    * Should PGlite not open with the larger pool, it is opened again with the one it had (and
    * the error is thrown when even that fails): a pool is not worth a run's end.
    */
-  async growBufferPool(): Promise<{ from: number; to: number } | undefined> {
+  async growBufferPool(options: { atLeast?: number } = {}): Promise<{ from: number; to: number } | undefined> {
     const dataDir = this.dataDir;
     // Nothing to grow: in memory, turned off, a pool already past the most a growth reaches, or closed.
     if (!dataDir || !this.growable || this.sharedBuffers * GROWTH_FACTOR > PGLITE_GROWN_POOL_MAX || this.closed) return undefined;
-    const wantedNow = () => Math.min(pgliteSharedBuffers(pgliteDataBytes(dataDir)), PGLITE_GROWN_POOL_MAX);
-    if (wantedNow() < this.sharedBuffers * GROWTH_FACTOR) return undefined;
+    const neededNow = () => Math.min(pgliteSharedBuffers(pgliteDataBytes(dataDir)), PGLITE_GROWN_POOL_MAX);
+    if (neededNow() < this.sharedBuffers * GROWTH_FACTOR) return undefined;
     const open = (sharedBuffers: number) =>
       this.threaded ? PgliteThread.open(dataDir, undefined, sharedBuffers) : InProcessPglite.open(dataDir, undefined, sharedBuffers);
     return this.gate.exclusive(async () => {
       // Decided again inside: another growth, or close(), may have come first.
-      const wanted = wantedNow();
-      if (this.closed || wanted < this.sharedBuffers * GROWTH_FACTOR) return undefined;
+      const needed = neededNow();
+      if (this.closed || needed < this.sharedBuffers * GROWTH_FACTOR) return undefined;
+      const wanted = Math.min(Math.max(needed, options.atLeast ?? 0), PGLITE_GROWN_POOL_MAX);
       const from = this.sharedBuffers;
       await this.connection.close().catch(() => undefined);
       try {
@@ -248,6 +249,28 @@ export class PgliteDatabase implements Database {
       this.log?.(`grew the embedded database's buffer pool from ${from} MB to ${wanted} MB for the data it now holds`);
       return { from, to: wanted };
     });
+  }
+
+  /** When growBufferPoolDuringRun next reads the data's size (performance.now()). */
+  private nextGrowthCheck = 0;
+
+  /**
+   * growBufferPool in the middle of a run, straight to PGLITE_GROWN_POOL_MAX: a run that
+   * loads a large corpus into a new directory otherwise writes it through a pool sized for
+   * the starter corpus (16 MB), and each page the pool lacks is read and written through
+   * WebAssembly's file layer. The keyword postings' index takes a term's entries at random,
+   * so it outgrows 16 MB first: the 1,000-page fixture's first ingest took 16.5 / 21.8 s of
+   * pages and 4.2 / 5.9 s at its end with 16 MB, 14.8 / 18.7 s and 3.1 / 2.8 s with 64 MB
+   * from the start (docs/benchmarks.md, session 18). One reopening (about a second, which
+   * the run's end no longer spends) instead of one per step of growth. The data's size is
+   * read from the directory at most once a second, so a writer may call this after every page.
+   */
+  async growBufferPoolDuringRun(): Promise<{ from: number; to: number } | undefined> {
+    if (!this.dataDir || !this.growable || this.closed || this.sharedBuffers * GROWTH_FACTOR > PGLITE_GROWN_POOL_MAX) return undefined;
+    const now = performance.now();
+    if (now < this.nextGrowthCheck) return undefined;
+    this.nextGrowthCheck = now + 1000;
+    return this.growBufferPool({ atLeast: PGLITE_GROWN_POOL_MAX });
   }
 
   /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { PgliteDatabase, PGLITE_GROWN_POOL_MAX, pgliteSharedBuffers, Store } from '../src/index.js';
 import { pgliteDataBytes } from '../src/pglite-options.js';
-import { axisVector, insertOrphanVectors } from './runtimes.js';
+import { axisVector, insertOrphanVectors, testChunk, testDocument } from './runtimes.js';
 
 const MB = 2 ** 20;
 
@@ -103,6 +103,46 @@ describe("the embedded database's buffer pool after a large load", () => {
       expect(pgliteSharedBuffers(pgliteDataBytes(other))).toBeGreaterThanOrEqual(32);
       expect(await closed.growBufferPool()).toBeUndefined();
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('grows it in the middle of a run, straight to the most, once a page finds the data past the pool', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-pool-midrun-'));
+    const lines: string[] = [];
+    const store = await Store.open({ dataDir, log: (line) => lines.push(line) });
+    try {
+      const database = store.database as PgliteDatabase;
+      expect(database.bufferPoolMb).toBe(16);
+      await store.embeddings.registerModel('pool-model-v1', 4);
+      const { id: sourceId } = await store.sources.upsert({ name: 'pool', kind: 'web', baseUrl: 'https://pool.test/' });
+      const page = async (index: number) => {
+        const chunks = [testChunk(0, `page ${index} on feedback and sponsors`)];
+        await store.documents.replace(testDocument(sourceId, `page-${index}`, 'pool.test'), chunks, {
+          model: 'pool-model-v1',
+          vectors: new Map([[chunks[0]!.contentHash, axisVector(4, { [index % 4]: 1 })]]),
+        });
+      };
+      // A page while the data fits the pool: no growth.
+      await page(0);
+      expect(database.bufferPoolMb).toBe(16);
+      // The data outgrows the pool (a stand-in for a run's first few hundred pages); the next page
+      // grows it (after the second within which the data's size is not read again).
+      await database.exec(`create table filler as select g as id, repeat(md5(g::text), 30) as text from generate_series(1, 25000) g`);
+      expect(pgliteSharedBuffers(pgliteDataBytes(dataDir))).toBeLessThan(PGLITE_GROWN_POOL_MAX);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await page(1);
+      expect(database.bufferPoolMb).toBe(PGLITE_GROWN_POOL_MAX);
+      expect(await database.query('show shared_buffers')).toEqual([{ shared_buffers: `${PGLITE_GROWN_POOL_MAX}MB` }]);
+      expect(lines.filter((line) => line.includes('buffer pool'))).toEqual([
+        `grew the embedded database's buffer pool from 16 MB to ${PGLITE_GROWN_POOL_MAX} MB for the data it now holds`,
+      ]);
+      // The run's end has nothing left to grow, and both pages are there.
+      await store.documents.refreshStatistics();
+      expect(database.bufferPoolMb).toBe(PGLITE_GROWN_POOL_MAX);
+      expect(await database.query('select count(*)::int as pages from documents')).toEqual([{ pages: 2 }]);
+    } finally {
+      await store.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
