@@ -407,6 +407,19 @@ describe('extractArticle on pages without an article', () => {
         '<html><head><link rel="canonical" href="https://staffeng.com/guides/"></head>',
       );
       expect(() => extractArticle(mirrored, localUrl('/guides/'))).toThrow(/links to the site's other pages/);
+      // The same site with or without "www.", over either scheme, and a blog's links to its domain.
+      expect(() =>
+        extractArticle(
+          readingList((slug) => `http://www.staffeng.com/guides/${slug}/`),
+          'https://staffeng.com/guides/',
+        ),
+      ).toThrow(/links to the site's other pages/);
+      expect(() =>
+        extractArticle(
+          readingList((slug) => `https://example.com/guides/${slug}/`),
+          'https://blog.example.com/archive/',
+        ),
+      ).toThrow(/links to the site's other pages/);
     });
 
     it('rejects a page that is almost all links, wherever they point', () => {

@@ -129,11 +129,18 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
       blocks.unshift({ kind: 'heading', level: 1, text, anchor: headingAnchor(titleHeading, text) });
   }
 
-  // The site's own addresses: where the page was fetched from, its base and its canonical URL (a mirror's pages link to the public site).
-  const siteOrigins = new Set([pageUrl, baseUrl, metadata.canonicalUrl].map((url) => new URL(url).origin));
+  // The site's own hosts: where the page was fetched from, its base and its canonical URL (a
+  // mirror's pages link to the public site), with or without "www.", their subdomains and the
+  // domains they are subdomains of (blog.example.com's archive linking to example.com), over
+  // either scheme.
+  const siteHost = (url: URL) => url.hostname.replace(/^www\./, '');
+  const siteHosts = [...new Set([pageUrl, baseUrl, metadata.canonicalUrl].map((url) => siteHost(new URL(url))))];
+  const sameSite = (host: string) =>
+    siteHosts.some((site) => host === site || host.endsWith(`.${site}`) || (site.endsWith(`.${host}`) && host.includes('.')));
   const isInternal = (href: string) => {
     try {
-      return siteOrigins.has(new URL(href, baseUrl).origin);
+      const target = new URL(href, baseUrl);
+      return /^https?:$/.test(target.protocol) && sameSite(siteHost(target));
     } catch {
       return false;
     }

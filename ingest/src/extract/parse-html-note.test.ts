@@ -9,5 +9,7 @@ describe('parseHtmlNote', () => {
     expect(parseHtmlNote(page('Will Larson'), 'guides/staff-archetypes/index.html').author).toBe('Will Larson');
     expect(parseHtmlNote(page('map[name:Will Larson]'), 'guides/staff-archetypes/index.html').author).toBe('Will Larson');
     expect(parseHtmlNote(page('map[twitter:lethain]'), 'guides/staff-archetypes/index.html').author).toBeNull();
+    // Anything else is the note's author as written: a note names its own authors.
+    expect(parseHtmlNote(page('Doe, Jane'), 'notes/a.html').author).toBe('Doe, Jane');
   });
 });

@@ -1,11 +1,18 @@
 import * as cheerio from 'cheerio';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import { NoteParseError } from './note-parse-error.js';
-import { cleanAuthor } from './read-page-metadata.js';
+import { nameInGoMap } from './read-page-metadata.js';
 import { slugify } from './slugify.js';
 
 const boilerplate = 'script, style, noscript, template, nav, aside, header, footer, form, iframe, svg, [hidden], [aria-hidden="true"]';
 const blockSelector = 'h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, td, th, dd, dt';
+
+/** A note's meta author as written, but for the Go map a Hugo theme may write there (see nameInGoMap). */
+function authorOfMeta(text: string | null): string | null {
+  if (text === null) return null;
+  const mapped = nameInGoMap(text);
+  return mapped === undefined ? text : mapped;
+}
 
 /**
  * Parses an HTML note (a saved page or an export) into an outline: title, author and
@@ -40,7 +47,7 @@ export function parseHtmlNote(html: string, locator: string): DocumentOutline {
   if (!blocks.some((block) => block.kind === 'text')) throw new NoteParseError(locator, 'has no text');
   return {
     title,
-    author: cleanAuthor(meta('meta[name="author"]')),
+    author: authorOfMeta(meta('meta[name="author"]')),
     publishedAt,
     url: canonical && URL.canParse(canonical) ? canonical : locator,
     kind: 'note',

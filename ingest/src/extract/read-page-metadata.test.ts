@@ -80,6 +80,11 @@ describe('readPageMetadata', () => {
           '<article><h1>T</h1><p class="byline">By Lara Hogan</p></article>',
         ).author,
       ).toBe('Lara Hogan');
+      // A list of maps (several authors); a name that is itself a map is no name.
+      expect(metadataOf('<meta name="author" content="[map[name:Lara Hogan] map[name:Will Larson]]">').author).toBe(
+        'Lara Hogan, Will Larson',
+      );
+      expect(metadataOf('<meta name="author" content="map[name:map[first:Will last:Larson]]">').author).toBeNull();
       // A name that merely starts with "map" is a name.
       expect(metadataOf('<meta name="author" content="Mapother Smith">').author).toBe('Mapother Smith');
     });

@@ -44,17 +44,28 @@ function looksLikeUrl(text: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.startsWith('/');
 }
 
-/**
- * A Go template's rendering of a map (`map[name:Will Larson twitter:lethain]`): what a Hugo
- * theme writes into `<meta name="author">` when the site's author parameter is a table, as
- * staffeng.com's ananke theme does. Its `name` (Go writes the keys sorted, space-separated),
- * or undefined when the text is no such map; null when the map has no name.
- */
-function nameInGoMap(text: string): string | null | undefined {
+/** The `name` of one Go map's text (`map[name:Will Larson twitter:lethain]`), or null: none, or a value that is itself a map or a list. */
+function nameOfGoMap(text: string): string | null {
   const map = /^map\[(.*)\]$/s.exec(text);
-  if (!map) return undefined;
-  const name = /(?:^|\s)name:(.*?)(?=\s+[A-Za-z_][\w-]*:|$)/s.exec(map[1]!);
-  return name ? name[1]!.trim() || null : null;
+  const name = map && /(?:^|\s)name:(.*?)(?=\s+[A-Za-z_][\w-]*:|$)/s.exec(map[1]!);
+  const value = name?.[1]!.trim();
+  return value && !/[[\]]/.test(value) ? value : null;
+}
+
+/**
+ * A Go template's rendering of a map (`map[name:Will Larson twitter:lethain]`), or of a list
+ * of maps (`[map[name:A] map[name:B]]`): what a Hugo theme writes into `<meta name="author">`
+ * when the site's author parameter is a table, as staffeng.com's ananke theme does. The
+ * `name` of each (Go writes a map's keys sorted, space-separated), joined with commas;
+ * undefined when the text is no such rendering; null when no map has a plain name.
+ */
+export function nameInGoMap(text: string): string | null | undefined {
+  const trimmed = text.trim();
+  if (/^map\[.*\]$/s.test(trimmed)) return nameOfGoMap(trimmed);
+  const list = /^\[(map\[.*\])\]$/s.exec(trimmed);
+  if (!list) return undefined;
+  const names = (list[1]!.match(/map\[[^[\]]*\]/g) ?? []).map(nameOfGoMap).filter((name): name is string => name !== null);
+  return names.length > 0 ? names.join(', ') : null;
 }
 
 /** A page's author name from a meta tag, JSON-LD or a byline: a name, or null (a URL, a biography, nothing). */
@@ -62,7 +73,8 @@ export function cleanAuthor(text: string | null | undefined): string | null {
   if (!text) return null;
   const collapsed = collapseWhitespace(text);
   const mapped = nameInGoMap(collapsed);
-  if (mapped !== undefined) return mapped === null ? null : cleanAuthor(mapped);
+  // The names a map gives are names already (a list of them joined with commas, which a byline's tail would cut).
+  if (mapped !== undefined) return mapped !== null && mapped.length <= maxBylineLength && !looksLikeUrl(mapped) ? mapped : null;
   const byline = collapsed.replace(bylineLeadIn, '');
   // A byline is a name and perhaps a date; longer text is a biography, not a name.
   if (byline.length > maxBylineLength) return null;
