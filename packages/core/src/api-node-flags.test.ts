@@ -10,6 +10,8 @@ describe('the API process settings', () => {
     const own = withApiMallocSettings({ MALLOC_MMAP_THRESHOLD_: '65536' });
     expect(own.MALLOC_MMAP_THRESHOLD_).toBe('65536');
     expect(own.MALLOC_TRIM_THRESHOLD_).toBe(apiMallocSettings.MALLOC_TRIM_THRESHOLD_);
+    // Empty is unset, as in npm start's `${NAME:-value}`.
+    expect(withApiMallocSettings({ MALLOC_MMAP_THRESHOLD_: '' }).MALLOC_MMAP_THRESHOLD_).toBe(apiMallocSettings.MALLOC_MMAP_THRESHOLD_);
   });
 
   it('are the ones npm start and the Docker image run the API with', () => {

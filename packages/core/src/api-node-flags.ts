@@ -39,8 +39,8 @@ export const apiMallocSettings: Readonly<Record<string, string>> = {
   MALLOC_TRIM_THRESHOLD_: '131072',
 };
 
-/** `environment` with apiMallocSettings added, each where it does not set that variable already. */
+/** `environment` with apiMallocSettings added, each where it does not set that variable already (an empty value counts as unset, as in npm start's `${NAME:-value}`). */
 export function withApiMallocSettings<T extends Record<string, string | undefined>>(environment: T): T & Record<string, string> {
-  const added = Object.fromEntries(Object.entries(apiMallocSettings).filter(([name]) => environment[name] === undefined));
+  const added = Object.fromEntries(Object.entries(apiMallocSettings).filter(([name]) => !environment[name]));
   return { ...environment, ...added } as T & Record<string, string>;
 }

@@ -65,9 +65,8 @@ export interface Database extends Queryable {
    */
   growBufferPool?(): Promise<{ from: number; to: number } | undefined>;
   /**
-   * PGlite: the same in the middle of a run, straight to the most a growth reaches, once the
-   * data has outgrown the pool (see PgliteDatabase.growBufferPoolDuringRun); checked at most
-   * once a second, so callable after every page.
+   * PGlite: the same in the middle of a run (see PgliteDatabase.growBufferPoolDuringRun);
+   * checked at most once a second, so callable after every page.
    */
   growBufferPoolDuringRun?(): Promise<{ from: number; to: number } | undefined>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

@@ -1,4 +1,4 @@
-import type { EmbeddingVector } from '@cairn/core';
+import { CairnError, type EmbeddingVector } from '@cairn/core';
 import { runProcedure, type Database, type Queryable, type TransactionProcedure } from './database.js';
 import {
   defaultVectorIndexing,
@@ -9,6 +9,16 @@ import {
   type VectorIndexing,
 } from './embeddings-repository.js';
 import type { SqlStatement } from './sql-statement.js';
+
+/**
+ * A buffer pool is not worth a page or a run: a growth that fails is not their failure. But
+ * a database that could not be reopened even with the pool it had serves nothing more
+ * (`database_unavailable`), and the run must stop on it rather than fail page by page.
+ */
+function rethrowUnavailable(error: unknown): undefined {
+  if (error instanceof CairnError && error.code === 'database_unavailable') throw error;
+  return undefined;
+}
 
 export interface DocumentInput {
   sourceId: string;
@@ -152,9 +162,8 @@ export class DocumentsRepository {
       runtime: this.database.runtime,
       meaningDimensions,
     });
-    // PGlite: a run that outgrows the buffer pool gets a larger one now, not at its end. A
-    // pool is not worth a page: a growth that fails is not the page's failure.
-    await this.database.growBufferPoolDuringRun?.().catch(() => undefined);
+    // PGlite: a run that outgrows the buffer pool gets a larger one now, not at its end.
+    await this.database.growBufferPoolDuringRun?.().catch(rethrowUnavailable);
     return result;
   }
 
@@ -226,9 +235,8 @@ export class DocumentsRepository {
     if (this.database.runtime === 'pglite') {
       await this.database.exec('vacuum (analyze) unindexed_embeddings, keyword_postings');
       await this.database.exec('analyze sources, documents, chunks, embeddings');
-      // A run that loaded much more than the database held at start: a buffer pool to match. A
-      // pool is not worth a finished run: a growth that fails is not the run's failure.
-      await this.database.growBufferPool?.().catch(() => undefined);
+      // A run that loaded much more than the database held at start: a buffer pool to match.
+      await this.database.growBufferPool?.().catch(rethrowUnavailable);
     } else await this.database.exec('analyze sources, documents, chunks, keyword_postings, embeddings, unindexed_embeddings');
   }
 

@@ -82,7 +82,7 @@ export interface PgliteOpenOptions {
    */
   thread?: boolean | undefined;
   /**
-   * Whether a run's end may reopen PGlite with a larger buffer pool (growBufferPool; default
+   * Whether a run may reopen PGlite with a larger buffer pool (growBufferPool; default
    * true). Off for a caller that holds PGlite's instance itself (the compare bench serves it
    * over a socket), which a reopening would close under it.
    */
@@ -200,18 +200,19 @@ export class PgliteDatabase implements Database {
   }
 
   /**
-   * Reopens PGlite with a larger buffer pool when the data has outgrown the one it started
-   * with (pgliteSharedBuffers, up to PGLITE_GROWN_POOL_MAX, when that is at least
-   * GROWTH_FACTOR times the pool): Postgres sizes
-   * the pool at start, so a first session that loads a large corpus into a new directory
-   * would otherwise search it through a pool sized for the starter corpus until a restart
-   * (10,000 passages: 40 ms a retrieval against 11). Operations that come meanwhile wait for
+   * Reopens PGlite with a larger buffer pool, PGLITE_GROWN_POOL_MAX, when the data has
+   * outgrown the one it started with (pgliteSharedBuffers of the data now is at least
+   * GROWTH_FACTOR times the pool; 10.7 MB of data for the 16 MB pool): Postgres sizes the pool
+   * at start, so a first session that loads a large corpus into a new directory would
+   * otherwise search it through a pool sized for the starter corpus until a restart (10,000
+   * passages: 40 ms a retrieval against 11). Straight to the most, so that a corpus that goes
+   * on growing is reopened once, not at each step. Operations that come meanwhile wait for
    * the reopening (about a second); those running finish first. Returns the pool's sizes in
    * MB when it grew. A database in memory keeps its pool (its tables live in memory anyway).
    * Should PGlite not open with the larger pool, it is opened again with the one it had (and
-   * the error is thrown when even that fails): a pool is not worth a run's end.
+   * the error is thrown, `database_unavailable`, when even that fails): a pool is not worth a run.
    */
-  async growBufferPool(options: { atLeast?: number } = {}): Promise<{ from: number; to: number } | undefined> {
+  async growBufferPool(): Promise<{ from: number; to: number } | undefined> {
     const dataDir = this.dataDir;
     // Nothing to grow: in memory, turned off, a pool already past the most a growth reaches, or closed.
     if (!dataDir || !this.growable || this.sharedBuffers * GROWTH_FACTOR > PGLITE_GROWN_POOL_MAX || this.closed) return undefined;
@@ -223,7 +224,7 @@ export class PgliteDatabase implements Database {
       // Decided again inside: another growth, or close(), may have come first.
       const needed = neededNow();
       if (this.closed || needed < this.sharedBuffers * GROWTH_FACTOR) return undefined;
-      const wanted = Math.min(Math.max(needed, options.atLeast ?? 0), PGLITE_GROWN_POOL_MAX);
+      const wanted = PGLITE_GROWN_POOL_MAX;
       const from = this.sharedBuffers;
       await this.connection.close().catch(() => undefined);
       try {
@@ -255,7 +256,7 @@ export class PgliteDatabase implements Database {
   private nextGrowthCheck = 0;
 
   /**
-   * growBufferPool in the middle of a run, straight to PGLITE_GROWN_POOL_MAX: a run that
+   * growBufferPool in the middle of a run: a run that
    * loads a large corpus into a new directory otherwise writes it through a pool sized for
    * the starter corpus (16 MB), and each page the pool lacks is read and written through
    * WebAssembly's file layer. The keyword postings' index takes a term's entries at random,
@@ -270,7 +271,7 @@ export class PgliteDatabase implements Database {
     const now = performance.now();
     if (now < this.nextGrowthCheck) return undefined;
     this.nextGrowthCheck = now + 1000;
-    return this.growBufferPool({ atLeast: PGLITE_GROWN_POOL_MAX });
+    return this.growBufferPool();
   }
 
   /**

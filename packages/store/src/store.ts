@@ -94,7 +94,7 @@ export class Store {
     seed?: string | undefined;
     /** PGlite only: run it in a thread of its own (default: for a data directory; see PgliteDatabase.open). */
     pgliteThread?: boolean | undefined;
-    /** PGlite only: may a run's end reopen it with a larger buffer pool (default true; PgliteOpenOptions.growBufferPool). */
+    /** PGlite only: may a run reopen it with a larger buffer pool (default true; PgliteOpenOptions.growBufferPool). */
     pgliteGrowBufferPool?: boolean | undefined;
   }): Promise<Store> {
     const database = await openDatabase(options);
