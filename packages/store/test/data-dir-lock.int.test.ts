@@ -99,7 +99,8 @@ describe('the embedded database directory: one process at a time', () => {
       await store.close();
     }
     expect(existsSync(join(root, 'pglite.lock'))).toBe(false);
-  });
+    // Three databases opened, two of them created in memory (initdb in WebAssembly): 12 s alone, past 30 s beside other suites in CI.
+  }, 120_000);
 
   it('refuses a directory another live process holds, naming it, and takes it over once that process is killed', async () => {
     const holder = await holdInAnotherProcess(directory);
