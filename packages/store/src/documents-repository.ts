@@ -8,6 +8,7 @@ import {
   VectorTargets,
   type VectorIndexing,
 } from './embeddings-repository.js';
+import { PostingsIndexing } from './postings-index.js';
 import type { SqlStatement } from './sql-statement.js';
 
 /**
@@ -90,6 +91,7 @@ export class DocumentsRepository {
   constructor(
     private readonly database: Database,
     private readonly targets: VectorTargets = new VectorTargets(database, defaultVectorIndexing(database.runtime)),
+    private readonly postingsIndexing: PostingsIndexing = new PostingsIndexing(database),
   ) {}
 
   async findState(sourceId: string, locator: string): Promise<StoredDocumentState | undefined> {
@@ -143,6 +145,7 @@ export class DocumentsRepository {
   async replace(document: DocumentInput, chunks: ChunkInput[], vectors: VectorsInput): Promise<ReplaceResult> {
     const meaningDimensions = await this.meanings.of(this.database, vectors.model);
     const indexing = await this.targets.indexingFor(vectors.model, vectors.vectors.size);
+    await this.postingsIndexing.beforeWrite(chunks.reduce((sum, chunk) => sum + chunk.keywords.size, 0));
     const result = await runProcedure(this.database, replaceDocument, {
       document,
       // Only ChunkInput's fields: a caller's extras (ingest's embedded text) need not cross to PGlite's thread.
@@ -228,11 +231,13 @@ export class DocumentsRepository {
    * it there, without workers queueing on each other's VACUUM after every page. On PGlite
    * `keyword_postings` is vacuumed too, so that the keyword list reads postings from its index
    * alone (an index-only scan reads the table for pages VACUUM has not marked all-visible;
-   * migration 0012). And on PGlite the buffer pool grows with the data
+   * migration 0012). On PGlite the keyword list's term index is built first if a run dropped
+   * it (PostingsIndexing). And on PGlite the buffer pool grows with the data
    * (Database.growBufferPool), which reopens it.
    */
   async refreshStatistics(): Promise<void> {
     if (this.database.runtime === 'pglite') {
+      await this.postingsIndexing.endRun();
       await this.database.exec('vacuum (analyze) unindexed_embeddings, keyword_postings');
       await this.database.exec('analyze sources, documents, chunks, embeddings');
       // A run that loaded much more than the database held at start: a buffer pool to match.

@@ -10,6 +10,7 @@ export * from './passage-contexts-repository.js';
 export * from './search-queries.js';
 export * from './search-repository.js';
 export * from './term-statistics.js';
+export * from './postings-index.js';
 export * from './reading-repository.js';
 export * from './conversations-repository.js';
 export * from './feedback-repository.js';

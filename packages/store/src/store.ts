@@ -5,6 +5,7 @@ import { DocumentsRepository } from './documents-repository.js';
 import { defaultVectorIndexing, EmbeddingsRepository, VectorTargets, type VectorIndexing } from './embeddings-repository.js';
 import { FeedbackRepository } from './feedback-repository.js';
 import { migrate, pendingMigrations } from './migrate.js';
+import { ensurePostingsTermIndex, PostingsIndexing } from './postings-index.js';
 import { PassageContextsRepository } from './passage-contexts-repository.js';
 import { PgliteDatabase } from './pglite-database.js';
 import { PostgresDatabase } from './postgres-database.js';
@@ -70,7 +71,7 @@ export class Store {
     this.sources = new SourcesRepository(database);
     // One view of where each model's vectors go, shared by both writers of vectors.
     const targets = new VectorTargets(database, this.vectorIndexing, options.exactDenseMaxPassages ?? EXACT_DENSE_MAX_PASSAGES);
-    this.documents = new DocumentsRepository(database, targets);
+    this.documents = new DocumentsRepository(database, targets, new PostingsIndexing(database));
     this.embeddings = new EmbeddingsRepository(database, targets);
     this.passageContexts = new PassageContextsRepository(database);
     this.search = new SearchRepository(database, { exactDenseMaxPassages: options.exactDenseMaxPassages });
@@ -100,6 +101,10 @@ export class Store {
     const database = await openDatabase(options);
     try {
       await migrate(database, { log: options.log });
+      // A run cut short after it dropped the keyword list's term index (PostingsIndexing): built again now.
+      if (database.runtime === 'pglite' && (await ensurePostingsTermIndex(database))) {
+        options.log?.('built the keyword index that an interrupted ingestion run left out');
+      }
     } catch (error) {
       await database.close();
       throw error;
