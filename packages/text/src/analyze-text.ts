@@ -53,6 +53,25 @@ export function normalizeText(text: string): string {
 
 const wordPattern = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
 
+/** The most words `stem` remembers; past it, it starts afresh (a corpus of many rare words). */
+const STEMS_REMEMBERED = 100_000;
+const stems = new Map<string, string>();
+
+/**
+ * The Porter stem of a word (the `stemmer` package), remembered: a corpus repeats its words,
+ * and a stem costs about as much as the rest of analyzeText. Ingesting 1,000 pages stems
+ * each word of each passage twice (keyword weights, the local embedder's rarity weights).
+ */
+export function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    if (stems.size >= STEMS_REMEMBERED) stems.clear();
+    stemmed = stemmer(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
 /**
  * The content terms of a text, in order: normalised, stop words removed, Porter-stemmed.
  * Used by the local embedder and by answer composition to compare texts lexically.
@@ -63,7 +82,7 @@ export function analyzeText(text: string): string[] {
     const word = match[0].replaceAll("'", '');
     if (word.length < 2 && !/\d/.test(word)) continue;
     if (stopwords.has(word)) continue;
-    terms.push(word.length > 40 ? word.slice(0, 40) : stemmer(word));
+    terms.push(word.length > 40 ? word.slice(0, 40) : stem(word));
   }
   return terms;
 }

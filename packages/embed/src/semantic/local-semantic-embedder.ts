@@ -1,6 +1,5 @@
 import { sparseEmbedding, type EmbeddingVector, type SparseEmbedding, type VectorType } from '@cairn/core';
-import { normalizeText, stopwords } from '@cairn/text';
-import { stemmer } from 'stemmer';
+import { normalizeText, stem, stopwords } from '@cairn/text';
 import type { Embedder, EmbedQueryOptions } from '../embedder.js';
 import { lexicalFeatures } from '../lexical-features.js';
 import { fnv1a, LocalHashEmbedder } from '../local-hash-embedder.js';
@@ -200,12 +199,12 @@ export class LocalSemanticEmbedder implements Embedder {
    */
   rarityWeights(text: string, termWeight?: TermWeight): Map<string, number> {
     const weights = new Map<string, number>();
-    for (const match of normalizeText(text).matchAll(wordPattern)) {
+    for (const match of this.normalized(text).matchAll(wordPattern)) {
       const word = match[0].replace(/'s$/, '').replaceAll("'", '');
       if (word.length < 2 || stopwords.has(word)) continue;
       const rank = this.table.rank(word);
       const rarity = Math.log(1 + (rank < 0 ? 100_000 : rank + 1) / 100);
-      const term = word.length > 40 ? word.slice(0, 40) : stemmer(word);
+      const term = word.length > 40 ? word.slice(0, 40) : stem(word);
       weights.set(term, (weights.get(term) ?? 0) + rarity);
     }
     if (termWeight) for (const [term, weight] of weights) weights.set(term, weight * termWeight(term));
@@ -216,7 +215,7 @@ export class LocalSemanticEmbedder implements Embedder {
   meaning(text: string, termWeight?: TermWeight): Float64Array {
     const sum = new Float64Array(this.table.dimensions);
     for (const word of this.words(text)) {
-      const factor = termWeight ? termWeight(stemmer(word)) : 1;
+      const factor = termWeight ? termWeight(stem(word)) : 1;
       for (const entry of this.ranksOf(word)) this.table.addTo(sum, entry.rank, factor * entry.weight * this.weight(entry.rank));
     }
     return sum;
@@ -225,7 +224,7 @@ export class LocalSemanticEmbedder implements Embedder {
   /** The content words of a text as the word vectors spell them. */
   words(text: string): string[] {
     const words: string[] = [];
-    for (const match of normalizeText(text).matchAll(wordPattern)) {
+    for (const match of this.normalized(text).matchAll(wordPattern)) {
       let word = match[0].replace(/'s$/, '');
       if (word.includes("'") || !/[a-z]/.test(word) || stopwords.has(word)) continue;
       word = word.replace(/\.+$/, '');
@@ -234,6 +233,18 @@ export class LocalSemanticEmbedder implements Embedder {
       else words.push(word);
     }
     return words;
+  }
+
+  /** The last text normalizeText was given here, and what it gave: embedSparse reads a text's words twice (meaning, rarityWeights). */
+  private lastText: string | undefined;
+  private lastNormalized = '';
+
+  private normalized(text: string): string {
+    if (text !== this.lastText) {
+      this.lastNormalized = normalizeText(text);
+      this.lastText = text;
+    }
+    return this.lastNormalized;
   }
 
   private readonly unknown = new Map<string, { rank: number; weight: number }[]>();
