@@ -99,6 +99,8 @@ export class DocumentsRepository {
       `select id, content_hash as "contentHash", status, etag, last_modified as "lastModified", links
        from documents where source_id = $1 and locator = $2`,
       [sourceId, locator],
+      // Once a page: parsed and planned once per connection.
+      { prepared: true },
     );
     return rows[0];
   }

@@ -635,6 +635,8 @@ export class EmbeddingsRepository {
          limit 1
        ) v`,
       [model, [...new Set(hashes)]],
+      // Once a page in flight: parsed and planned once per connection.
+      { prepared: true },
     );
     return new Map(rows.map((row) => [row.contentHash, embeddingFromSql(row.embedding)]));
   }

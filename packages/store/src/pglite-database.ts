@@ -59,7 +59,7 @@ class InProcessPglite implements PgliteConnection {
   }
 
   procedure<Args, Result>(procedure: TransactionProcedure<Args, Result>, args: Args): Promise<Result> {
-    return this.transaction((transaction) => procedure.run(transaction, args));
+    return this.client.transaction((transaction) => procedure.run(transactionQueryable(transaction, this.prepared), args));
   }
 
   async dump(): Promise<Blob> {

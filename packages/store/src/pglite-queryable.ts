@@ -1,10 +1,18 @@
 import type { Transaction } from '@electric-sql/pglite';
 import type { Queryable } from './database.js';
+import type { PglitePreparedStatements } from './pglite-prepared.js';
 
-/** A transaction of PGlite's as a Queryable. */
-export function transactionQueryable(transaction: Transaction): Queryable {
+/**
+ * A transaction of PGlite's as a Queryable. With `prepared`, its statements with parameters
+ * run as named statements of the connection (PglitePreparedStatements.queryInTransaction):
+ * for procedures, whose few statements come again for every page.
+ */
+export function transactionQueryable(transaction: Transaction, prepared?: PglitePreparedStatements): Queryable {
   return {
-    query: async <Row>(sql: string, params: readonly unknown[] = []) => (await transaction.query<Row>(sql, params as unknown[])).rows,
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      prepared && params.length > 0
+        ? prepared.queryInTransaction<Row>(sql, params)
+        : (await transaction.query<Row>(sql, params as unknown[])).rows,
     exec: async (sql: string) => {
       await transaction.exec(sql);
     },

@@ -87,7 +87,9 @@ async function handle(request: PgliteRequest): Promise<void> {
         if (!procedure) throw new Error(`no procedure ${JSON.stringify(request.name)} in transactionProcedures`);
         reply({
           id,
-          result: await client.transaction((transaction) => procedure.run(transactionQueryable(transaction), request.args as never)),
+          result: await client.transaction((transaction) =>
+            procedure.run(transactionQueryable(transaction, prepared), request.args as never),
+          ),
         });
         return;
       }
