@@ -21,10 +21,14 @@ export interface DenseRecall {
  * The dense list as search runs it for `embedder`'s model (two stages for a model with a
  * meaning part: denseSearchQuery) against the exact ranking of every stored vector (the
  * same statement for the model as if it had none, whose index then does not apply), over the
- * starter gold set's questions, 50 rows each. Undefined for a model without a meaning part,
+ * starter gold set's questions (or the `questions` given), 50 rows each. Undefined for a model without a meaning part,
  * whose list is the index's.
  */
-export async function measureDenseRecall(store: Store, embedder: Embedder): Promise<DenseRecall | undefined> {
+export async function measureDenseRecall(
+  store: Store,
+  embedder: Embedder,
+  questions: readonly string[] = loadGoldSet().map((gold) => gold.question),
+): Promise<DenseRecall | undefined> {
   if (!embedder.meaningDimensions) return undefined;
   const model = { id: embedder.model, dimensions: embedder.dimensions, meaningDimensions: embedder.meaningDimensions };
   const exactModel = { id: embedder.model, dimensions: embedder.dimensions };
@@ -39,7 +43,6 @@ export async function measureDenseRecall(store: Store, embedder: Embedder): Prom
     times.push(performance.now() - started);
     return rows.map((row) => row.chunkId);
   };
-  const questions = loadGoldSet().map((gold) => gold.question);
   for (const question of questions) {
     const vector = await embedder.embedQuery(question);
     const terms = queryTerms(question);
