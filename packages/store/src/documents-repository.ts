@@ -275,7 +275,7 @@ export const replaceDocument: TransactionProcedure<
 > = {
   name: 'replaceDocument',
   async run(transaction, { document, chunks, vectors, indexing, runtime, meaningDimensions }) {
-    const [row] = await transaction.query<{ id: string }>(
+    const [row] = await transaction.query<{ id: string; inserted: boolean }>(
       `insert into documents (source_id, locator, url, kind, title, author, published_at, topics, frameworks,
          etag, last_modified, content_hash, status, fetched_at, links)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', now(), $13::text[])
@@ -284,7 +284,7 @@ export const replaceDocument: TransactionProcedure<
          frameworks = excluded.frameworks, etag = excluded.etag, last_modified = excluded.last_modified,
          content_hash = excluded.content_hash, status = 'active', fetched_at = now(), updated_at = now(),
          links = coalesce(excluded.links, documents.links)
-       returning id`,
+       returning id, xmax = 0 as inserted`,
       [
         document.sourceId,
         document.locator,
@@ -302,10 +302,14 @@ export const replaceDocument: TransactionProcedure<
       ],
     );
     const documentId = row!.id;
-    const previous = await transaction.query<{ contentHash: string }>(
-      'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
-      [documentId],
-    );
+    // A page new to the database (its row inserted, not updated: no transaction had set its
+    // xmax) has no chunks to delete: a first ingest skips the statement and its trigger.
+    const previous = row!.inserted
+      ? []
+      : await transaction.query<{ contentHash: string }>(
+          'delete from chunks where document_id = $1 returning content_hash as "contentHash"',
+          [documentId],
+        );
     if (chunks.length > 0) {
       await transaction.query(
         `insert into chunks (document_id, source_id, ordinal, heading_path, heading, anchor, text, token_count, content_hash, context)
