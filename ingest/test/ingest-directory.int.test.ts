@@ -105,6 +105,36 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     ).toEqual([]);
   });
 
+  it('puts back the keyword index a failed run dropped (PGlite drops it for a run past half the postings held)', async () => {
+    const created = await runtime.create();
+    const fresh = await Store.open({ databaseUrl: created.databaseUrl });
+    const hasIndex = async () =>
+      (await fresh.database.query<{ present: boolean }>(`select to_regclass('keyword_postings_term_idx') is not null as present`))[0]!
+        .present;
+    let indexMidRun: boolean | undefined;
+    // Embeds two notes, then fails as an embedder whose service went away would.
+    const failing = new (class extends LocalHashEmbedder {
+      calls = 0;
+      override async embedDocuments(texts: readonly string[]): Promise<number[][]> {
+        this.calls += 1;
+        if (this.calls === 3) {
+          indexMidRun = await hasIndex();
+          throw new Error('the embedding service went away');
+        }
+        return super.embedDocuments(texts);
+      }
+    })();
+    try {
+      await expect(ingestDirectory(fresh, failing, { directory, sourceName: 'failing-notes' })).rejects.toThrow('went away');
+      // An empty table: the first page's postings were past half of it, so PGlite ran without the index.
+      expect(indexMidRun).toBe(runtime.name !== 'pglite');
+      expect(await hasIndex()).toBe(true);
+    } finally {
+      await fresh.close();
+      await created.drop();
+    }
+  });
+
   it('loads the starter corpus only into an empty database', async () => {
     expect(await loadStarterCorpus(store, embedder)).toBeUndefined();
   });

@@ -321,6 +321,7 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
       if (result.refusedEverywhere !== undefined) refusals.push(`${source.name}: ${result.refusedEverywhere}`);
     }
     await indexRunVectors(store, options);
+    await store.documents.endRun();
     if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
     if (options.signal?.aborted) {
       await ledger.finish('cancelled');
@@ -334,6 +335,8 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
     await ledger.finish('succeeded');
     return { runId: ledger.runId, counts: total, complete, status: 'succeeded', error: null };
   } catch (error) {
+    // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
+    await store.documents.endRun().catch(() => undefined);
     await ledger.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;
   }

@@ -51,6 +51,9 @@ export async function runPage(dependencies: CrawlDependencies, options: RunPageO
       throw error;
     }
     return { status: 'failed', permanent: false, reason };
+  } finally {
+    // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
+    await dependencies.store.documents.endRun().catch(() => undefined);
   }
 }
 
@@ -99,6 +102,7 @@ async function ingestPage(dependencies: CrawlDependencies, options: RunPageOptio
     chunksRemoved: item.chunksRemoved,
   });
   await store.embeddings.indexPending();
+  await store.documents.endRun();
   if (item.chunksAdded + item.chunksRemoved > 0) await store.documents.refreshStatistics();
   if (result.failure) return fail(`${url}: ${item.error}`, result.failure === 'permanent');
   await ledger.finish('succeeded');

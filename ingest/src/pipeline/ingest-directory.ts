@@ -159,10 +159,13 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       ]);
     }
     await store.embeddings.indexPending();
+    await store.documents.endRun();
     if (counts.chunksAdded + counts.chunksRemoved > 0) await store.documents.refreshStatistics();
     await store.runs.addCounts(run.id, counts);
     await store.runs.finish(run.id, 'succeeded');
   } catch (error) {
+    // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
+    await store.documents.endRun().catch(() => undefined);
     await store.runs.addCounts(run.id, counts).catch(() => undefined);
     await store.runs.finish(run.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;

@@ -12,6 +12,8 @@ export interface QueryOptions {
    * prepared for the connection's life, so only statements of a bounded set of texts should
    * ask (search's; see SearchRepository). Behind a pooler in transaction mode (PgBouncer
    * before 1.21), named statements do not survive: connect Cairn to Postgres directly.
+   * `false` keeps a statement unprepared where the runner would prepare it (a statement of a
+   * PGlite procedure whose text is built for its input: PglitePreparedStatements.queryInTransaction).
    */
   prepared?: boolean;
 }

@@ -99,8 +99,9 @@ export class DocumentsRepository {
       `select id, content_hash as "contentHash", status, etag, last_modified as "lastModified", links
        from documents where source_id = $1 and locator = $2`,
       [sourceId, locator],
-      // Once a page: parsed and planned once per connection.
-      { prepared: true },
+      // Once a page: on PGlite's one connection, parsed once (server Postgres keeps its
+      // prepared statements to search's, for poolers in transaction mode).
+      { prepared: this.database.runtime === 'pglite' },
     );
     return rows[0];
   }
@@ -223,6 +224,15 @@ export class DocumentsRepository {
   }
 
   /**
+   * Ends a run's writes: on PGlite, builds the keyword list's term index again if the run dropped
+   * it (PostingsIndexing). Call it as a run ends, however it ends (refreshStatistics does it
+   * too): a run that failed, or whose pages came out as they were, skips the statistics.
+   */
+  async endRun(): Promise<void> {
+    if (this.database.runtime === 'pglite') await this.postingsIndexing.endRun();
+  }
+
+  /**
    * Refreshes the planner's statistics of the tables search reads: keyword search estimates
    * each term's document frequency (for IDF) from them, and both searches need them for
    * good plans. Server Postgres also does this by itself (autovacuum); PGlite does not.
@@ -239,7 +249,7 @@ export class DocumentsRepository {
    */
   async refreshStatistics(): Promise<void> {
     if (this.database.runtime === 'pglite') {
-      await this.postingsIndexing.endRun();
+      await this.endRun();
       await this.database.exec('vacuum (analyze) unindexed_embeddings, keyword_postings');
       await this.database.exec('analyze sources, documents, chunks, embeddings');
       // A run that loaded much more than the database held at start: a buffer pool to match.

@@ -173,6 +173,8 @@ export async function insertVectors(
            and exists (select 1 from chunks c where c.content_hash = x.content_hash)
          on conflict (model, content_hash) do nothing`,
         params,
+        // A text for each count of vectors: not one to keep prepared (PglitePreparedStatements.queryInTransaction).
+        { prepared: false },
       );
     }
   }
@@ -635,8 +637,8 @@ export class EmbeddingsRepository {
          limit 1
        ) v`,
       [model, [...new Set(hashes)]],
-      // Once a page in flight: parsed and planned once per connection.
-      { prepared: true },
+      // Once a page in flight: on PGlite's one connection, parsed once (as findState).
+      { prepared: this.database.runtime === 'pglite' },
     );
     return new Map(rows.map((row) => [row.contentHash, embeddingFromSql(row.embedding)]));
   }

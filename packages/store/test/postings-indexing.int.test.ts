@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryTerms } from '@cairn/text';
-import { ensurePostingsTermIndex, POSTINGS_REBUILD_SHARE, POSTINGS_TERM_INDEX, Store } from '../src/index.js';
+import {
+  DocumentsRepository,
+  ensurePostingsTermIndex,
+  PostingsIndexing,
+  POSTINGS_REBUILD_SHARE,
+  POSTINGS_TERM_INDEX,
+  Store,
+} from '../src/index.js';
 import { axisVector, runtimes, testChunk, testDocument } from './runtimes.js';
 
 const model = 'postings-indexing-v1';
@@ -71,6 +78,68 @@ describe.each(runtimes)("the keyword list's term index during a run on $name", (
     expect(await ensurePostingsTermIndex(store.database)).toBe(true);
     expect(await ensurePostingsTermIndex(store.database)).toBe(false);
     expect(await keywordList()).toEqual(indexed);
+  });
+});
+
+describe.each(runtimes)("the keyword list's term index in a long run on $name", (runtime) => {
+  it('is built again in the middle of a run once the table holds twice the most a run may drop it at, and kept up after', async () => {
+    const { store, close } = await runtime.open();
+    try {
+      const { id: sourceId } = await store.sources.upsert({ name: 'long-run', kind: 'web', baseUrl: 'https://long-run.test/' });
+      await store.embeddings.registerModel(model, 4);
+      // A repository whose runs may drop the index while the table holds up to 40 postings.
+      const documents = new DocumentsRepository(store.database, undefined, new PostingsIndexing(store.database, 40));
+      const present = async () =>
+        (await store.database.query<{ present: boolean }>('select to_regclass($1) is not null as present', [POSTINGS_TERM_INDEX]))[0]!
+          .present;
+      const page = async (locator: string) => {
+        const chunks = [testChunk(0, `feedback and hiring ${locator}`), testChunk(1, `roadmap for the migration ${locator}`)];
+        await documents.replace(testDocument(sourceId, locator, 'long-run.test'), chunks, {
+          model,
+          vectors: new Map(chunks.map((chunk, index) => [chunk.contentHash, axisVector(4, { [index]: 1 })])),
+        });
+        return chunks.reduce((sum, chunk) => sum + chunk.keywords.size, 0);
+      };
+      const pglite = runtime.name === 'pglite';
+      let written = await page('p0');
+      expect(await present()).toBe(!pglite);
+      while (written <= 80) {
+        expect(await present()).toBe(!pglite);
+        written += await page(`p${written}`);
+      }
+      // Past twice 40: built again, and the rest of the run keeps it up.
+      expect(await present()).toBe(true);
+      await page('after-1');
+      await page('after-2');
+      expect(await present()).toBe(true);
+      // The run's end has nothing to build; the next run, over a table past 40, keeps the index.
+      await documents.endRun();
+      await page('next-run');
+      expect(await present()).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('comes back when the run ends without statistics (DocumentsRepository.endRun)', async () => {
+    const { store, close } = await runtime.open();
+    try {
+      const { id: sourceId } = await store.sources.upsert({ name: 'end-run', kind: 'web', baseUrl: 'https://end-run.test/' });
+      await store.embeddings.registerModel(model, 4);
+      const chunks = [testChunk(0, 'an incident review')];
+      await store.documents.replace(testDocument(sourceId, 'only', 'end-run.test'), chunks, {
+        model,
+        vectors: new Map([[chunks[0]!.contentHash, axisVector(4, { 0: 1 })]]),
+      });
+      const present = async () =>
+        (await store.database.query<{ present: boolean }>('select to_regclass($1) is not null as present', [POSTINGS_TERM_INDEX]))[0]!
+          .present;
+      expect(await present()).toBe(runtime.name !== 'pglite');
+      await store.documents.endRun();
+      expect(await present()).toBe(true);
+    } finally {
+      await close();
+    }
   });
 });
 
