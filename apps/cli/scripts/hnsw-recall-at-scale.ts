@@ -12,8 +12,7 @@
  * two minutes for 5,000 pages here, then about 15 s a parameter set.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@cairn/core';
 import { createEmbedder } from '@cairn/embed';
@@ -22,6 +21,7 @@ import { loadGoldSet } from '@cairn/starter-corpus';
 import { hnswIndexName, Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite } from '@cairn/testing';
 import { measureDenseRecall } from '../bench/dense-recall.js';
+import { devSetsDirectory } from '../src/eval/dev-set.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,6 @@ if (!Number.isInteger(pages) || pages < 1 || params.some(([m, ef]) => !(m >= 2 &
   process.exit(2);
 }
 
-const devSetsDirectory = join(dirname(createRequire(import.meta.url).resolve('@cairn/starter-corpus/package.json')), 'dev-sets');
 const devQuestions = ['staffeng', 'seangoedecke'].flatMap((set) =>
   (JSON.parse(readFileSync(join(devSetsDirectory, set, 'questions.json'), 'utf8')) as { question: string }[]).map(
     (entry) => entry.question,

@@ -102,7 +102,6 @@ async function ingestPage(dependencies: CrawlDependencies, options: RunPageOptio
     chunksRemoved: item.chunksRemoved,
   });
   await store.embeddings.indexPending();
-  await store.documents.endRun();
   if (item.chunksAdded + item.chunksRemoved > 0) await store.documents.refreshStatistics();
   if (result.failure) return fail(`${url}: ${item.error}`, result.failure === 'permanent');
   await ledger.finish('succeeded');
