@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CairnConfig } from '@cairn/core';
 import { createEmbedder, embedderForModel, meaningSimilarity, SwitchingEmbedder, type Embedder } from '@cairn/embed';
@@ -15,8 +13,9 @@ import {
 } from '@cairn/ingest';
 import { LlmPassageContextWriter, loadPersona, OpenAIChatModel, type ChatModel } from '@cairn/answer';
 import type { QueueRunner } from '@cairn/ingest/queue';
-import { pgliteDirectory, Store } from '@cairn/store';
-import { findEmptySnapshot, findStarterSnapshot, moveSnapshotClock } from './starter-snapshot.js';
+import type { Store } from '@cairn/store';
+import { openRuntimeStore, type RuntimeStore } from './open-store.js';
+import { moveSnapshotClock } from './starter-snapshot.js';
 
 export interface Runtime {
   config: CairnConfig;
@@ -102,6 +101,11 @@ export interface OpenRuntimeOptions {
    */
   search?: boolean;
   /**
+   * The store, its opening already begun (openRuntimeStore, with this log): the API begins it
+   * before it loads the rest of its code. Default: opened here. Closed here if the rest fails.
+   */
+  store?: Promise<RuntimeStore>;
+  /**
    * This process runs ingestion for others (the API): without the queue, take up the runs a
    * process that stopped left unfinished (see below). Default false: a short command
    * (`cairn ask`, `cairn search`) would only start such a run to put it back on exit.
@@ -124,43 +128,16 @@ export interface OpenRuntimeOptions {
  * that is every unfinished run (one process opens it at a time); on server Postgres, the
  * runs of processes whose heartbeat stopped. With the queue, BullMQ re-delivers the jobs.
  */
-/**
- * The starter snapshot (see starter-snapshot.ts) a new embedded data directory starts from,
- * where the first start would otherwise load the starter corpus with a local model exactly as
- * the snapshot did; undefined otherwise, and then the notes are loaded as ever.
- */
-function starterSeed(config: CairnConfig, options: OpenRuntimeOptions): string | undefined {
-  if (config.databaseUrl || !config.dataDir || !config.starterCorpus || options.loadStarter === false || options.starterSnapshot === false)
-    return undefined;
-  if (config.passageContext === 'llm' || !config.embeddingModel.startsWith('local-')) return undefined;
-  if (existsSync(join(pgliteDirectory(config.dataDir), 'PG_VERSION'))) return undefined;
-  return findStarterSnapshot(config.embeddingModel);
-}
-
-/**
- * The empty snapshot (a migrated database; see starter-snapshot.ts) a new embedded data
- * directory starts from when the starter snapshot is not for it, so that no start runs initdb.
- */
-function emptySeed(config: CairnConfig): string | undefined {
-  if (config.databaseUrl || !config.dataDir) return undefined;
-  if (existsSync(join(pgliteDirectory(config.dataDir), 'PG_VERSION'))) return undefined;
-  return findEmptySnapshot();
-}
-
 export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => undefined);
-  const starter = starterSeed(config, options);
-  const seed = starter ?? emptySeed(config);
-  const store = await Store.open({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    log,
-    seed,
-    pgliteThread: config.pgliteThread,
-  });
+  // The embedder (the local model's word-vector table) loads while PGlite starts in its thread.
+  const embedding = createEmbedder(config);
+  embedding.catch(() => undefined);
+  const { store, starterSnapshot } = await (options.store ?? openRuntimeStore(config, { ...options, log }));
   try {
     // A directory that held other files keeps them and is not seeded (see unpackSeed): say only what happened.
     const seeded = store.database.seeded === true;
+    const starter = seeded && starterSnapshot;
     if (seeded && !starter) log('created the database from its empty snapshot (migrated, no data)');
     if (seeded && starter) {
       await moveSnapshotClock(store.database);
@@ -181,7 +158,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
             log: options.passageContextLog ?? log,
           })
         : undefined;
-    const embedder = await createEmbedder(config);
+    const embedder = await embedding;
     const active = await store.embeddings.activeModel();
     // Vectors a run cut short left out of the vector index (deferred indexing) go into it now,
     // before the model's registration would build a missing index without a word.

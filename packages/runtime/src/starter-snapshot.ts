@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join, relative } from 'node:path';
 import { packageDirectory } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import { ensureDefaultSources, loadStarterCorpus } from '@cairn/ingest';
 import { PgliteDatabase, Store, type Queryable } from '@cairn/store';
 
 /**
@@ -70,6 +69,9 @@ export function findStarterSnapshot(embeddingModel: string): string | undefined 
 export async function buildStarterSnapshot(embedder: Embedder): Promise<{ path: string; built: boolean }> {
   const path = starterSnapshotPath(embedder.model);
   if (existsSync(path)) return { path, built: false };
+  // Loaded here, not at the top: the API's start reads this module's paths before it loads
+  // the rest of the code (open-store.ts), and ingestion is most of what it would load.
+  const { ensureDefaultSources, loadStarterCorpus } = await import('@cairn/ingest');
   const store = await Store.open({});
   try {
     await loadStarterCorpus(store, embedder);

@@ -15,7 +15,7 @@ import {
   type FakeChatBody,
   type FakeOpenAIServer,
 } from '@cairn/testing';
-import { createRetriever, openRuntime, type Runtime } from '../src/index.js';
+import { createRetriever, openRuntime, openRuntimeStore, type Runtime } from '../src/index.js';
 
 /** A chat model that situates every numbered passage of a passage-context prompt, as JSON. */
 function situate(body: FakeChatBody): string {
@@ -60,6 +60,34 @@ describe('openRuntime on the embedded database', () => {
       expect(await second.store.documents.countActive()).toEqual(loaded);
       expect(again.filter((line) => line.startsWith('loaded'))).toEqual([]);
       await second.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('runs on a store whose opening began before it (as the API starts), and closes that store when the rest fails', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-runtime-'));
+    try {
+      const config = loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'early') });
+      const lines: string[] = [];
+      const log = (line: string) => lines.push(line);
+      const opening = openRuntimeStore(config, { log });
+      const runtime = await openRuntime(config, { log, store: opening });
+      // The same store, seeded as openRuntime would have seeded it: the starter corpus is there, loaded once.
+      expect(runtime.store).toBe((await opening).store);
+      expect((await runtime.store.documents.countActive()).documents).toBeGreaterThanOrEqual(30);
+      expect(lines.filter((line) => line.startsWith('loaded the starter corpus'))).toHaveLength(1);
+      await runtime.close();
+
+      // A failure after the store opened (a persona file that is not there) closes the store it was given.
+      const broken = loadConfig({ CAIRN_DATA_DIR: join(dataDir, 'early'), CAIRN_PERSONA_PATH: join(dataDir, 'missing-persona.md') });
+      const given = openRuntimeStore(broken, {});
+      await expect(openRuntime(broken, { answers: true, store: given })).rejects.toThrow();
+      await expect((await given).store.database.query('select 1')).rejects.toThrow();
+      // And the directory opens again, with what the first start loaded.
+      const again = await openRuntime(config, { store: openRuntimeStore(config) });
+      expect((await again.store.documents.countActive()).documents).toBeGreaterThanOrEqual(30);
+      await again.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
