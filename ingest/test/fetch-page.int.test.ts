@@ -98,6 +98,24 @@ describe('PageFetcher over real HTTP', () => {
     }
   });
 
+  it('closes with or without having fetched (its pool is made at the first fetch), and fetches nothing after', async () => {
+    const unused = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests' });
+    await unused.close();
+    await unused.fetcher.close();
+    const used = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests' });
+    expect((await used.fetcher.fetch({ url: `${site.url}/posts/sizing-engineering-teams/` })).kind).toBe('ok');
+    await used.close();
+    const before = site.requests.length;
+    for (const closed of [unused, used]) {
+      const error = await closed.fetcher
+        .fetch({ url: `${site.url}/posts/sizing-engineering-teams/` })
+        .catch((caught: unknown) => caught as FetchError);
+      expect(error).toBeInstanceOf(FetchError);
+      expect(error).toMatchObject({ code: 'network' });
+    }
+    expect(site.requests.length).toBe(before);
+  });
+
   it('fails with coded errors of the error table, each with the status of its code', async () => {
     const tooMany = await failure('/loop/a');
     expect(tooMany).toBeInstanceOf(CairnError);

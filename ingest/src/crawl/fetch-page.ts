@@ -1,4 +1,4 @@
-import { Agent, fetch, type Dispatcher } from 'undici';
+import type { Dispatcher, fetch } from 'undici';
 import { CairnError } from '@cairn/core';
 import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type HostResolver, type PrivateNetworkAllowance } from './ssrf-guard.js';
 
@@ -105,18 +105,28 @@ function redirectTarget(from: string, location: string): string {
  * SSRF guard. Redirects are followed by hand so that each hop is checked again.
  */
 export class PageFetcher {
-  private readonly dispatcher: Dispatcher;
+  /**
+   * undici and the pool, made at the first fetch: loading undici is about 0.1 s of a start,
+   * and most processes that open a crawler (the API, `cairn ask`) may never fetch.
+   */
+  private client: Promise<{ fetch: typeof fetch; dispatcher: Dispatcher }> | undefined;
 
   /** `resolver` answers the guard's lookups (the system's by default). */
   constructor(
     private readonly policy: FetchPolicy,
-    resolver?: HostResolver,
-  ) {
-    this.dispatcher = new Agent({
-      connect: { lookup: guardedLookup(policy.allowance, resolver), timeout: Math.min(policy.timeoutMs, 10_000) },
-      headersTimeout: policy.timeoutMs,
-      bodyTimeout: policy.timeoutMs,
-    });
+    private readonly resolver?: HostResolver,
+  ) {}
+
+  private undici(): Promise<{ fetch: typeof fetch; dispatcher: Dispatcher }> {
+    this.client ??= import('undici').then(({ Agent, fetch }) => ({
+      fetch,
+      dispatcher: new Agent({
+        connect: { lookup: guardedLookup(this.policy.allowance, this.resolver), timeout: Math.min(this.policy.timeoutMs, 10_000) },
+        headersTimeout: this.policy.timeoutMs,
+        bodyTimeout: this.policy.timeoutMs,
+      }),
+    }));
+    return this.client;
   }
 
   /**
@@ -147,7 +157,8 @@ export class PageFetcher {
       if (request.lastModified && redirects.length === 0) headers['if-modified-since'] = request.lastModified;
       let response: Awaited<ReturnType<typeof fetch>>;
       try {
-        response = await fetch(url, { dispatcher: this.dispatcher, redirect: 'manual', headers, signal });
+        const { fetch, dispatcher } = await this.undici();
+        response = await fetch(url, { dispatcher, redirect: 'manual', headers, signal });
       } catch (error) {
         throw this.toFetchError(url, error, signal);
       }
@@ -258,6 +269,12 @@ export class PageFetcher {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    // A pool never made (no fetch yet) is made no more: a fetch after this fails as one would on a closed pool.
+    const client = this.client;
+    const closed = Promise.reject(new Error('the page fetcher is closed'));
+    closed.catch(() => undefined);
+    this.client = closed;
+    const opened = await client?.catch(() => undefined);
+    await opened?.dispatcher.close();
   }
 }
