@@ -39,17 +39,22 @@ export interface SiteSource {
   author: string;
 }
 
+/** A Gatsby blog: one page bundle per post, content/blog/<slug>/index.md served at /<slug>/. */
+const seangoedecke = {
+  repository: 'github.com/sgoedecke/gatsby-blog',
+  content: 'content/blog',
+  baseUrl: 'https://www.seangoedecke.com',
+  author: 'Sean Goedecke',
+};
+
 /** The sets this script knows how to build, by name. */
 export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // A Hugo site: guides by Will Larson, stories each told by its subject (front matter `name`).
   staffeng: { repository: 'github.com/lethain/staff-eng', content: 'content', baseUrl: 'https://staffeng.com', author: 'Will Larson' },
-  // A Gatsby blog: one page bundle per post, content/blog/<slug>/index.md served at /<slug>/.
-  seangoedecke: {
-    repository: 'github.com/sgoedecke/gatsby-blog',
-    content: 'content/blog',
-    baseUrl: 'https://www.seangoedecke.com',
-    author: 'Sean Goedecke',
-  },
+  seangoedecke,
+  // The same pages with questions written after the tuning, by a writer who had not seen the
+  // other questions (docs/evaluation.md, "A held-out check"): scored, never fitted on.
+  'seangoedecke-heldout': seangoedecke,
 };
 
 export interface SitePage {
