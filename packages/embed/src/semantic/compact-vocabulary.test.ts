@@ -140,6 +140,27 @@ describe('CompactVocabulary', () => {
     expect(fromBytes.indexOf('b\uFFFDa')).toBe(1);
   });
 
+  it('comes back from its index as it was, and refuses an index that does not fit its words', () => {
+    const words = Array.from({ length: 500 }, (_, index) => ['team', 'café', '中文', '😀'][index % 4] + String(index % 450));
+    const joined = Buffer.from(words.join('\n'), 'utf8');
+    const { starts, slots } = CompactVocabulary.fromJoined(joined).index;
+    const restored = CompactVocabulary.fromIndex(joined, starts, slots)!;
+    const naive = naiveVocabulary(words);
+    expect(restored.size).toBe(words.length);
+    words.forEach((word, index) => {
+      expect(restored.indexOf(word)).toBe(naive.indexOf(word)); // a repeated word at its first index
+      expect(restored.word(index)).toBe(word);
+    });
+    expect(restored.indexOf('not-a-word-of-these')).toBe(-1);
+    // Another vocabulary's words, a start cut short, a slot out of range, too few slots.
+    expect(CompactVocabulary.fromIndex(Buffer.from('a\nb'), starts, slots)).toBeUndefined();
+    expect(CompactVocabulary.fromIndex(joined, starts.subarray(0, -1), slots)).toBeUndefined();
+    const wrongSlot = new Int32Array(slots);
+    wrongSlot[wrongSlot.findIndex((index) => index === -1)] = words.length;
+    expect(CompactVocabulary.fromIndex(joined, starts, wrongSlot)).toBeUndefined();
+    expect(CompactVocabulary.fromIndex(joined, starts, slots.subarray(1))).toBeUndefined();
+  });
+
   it('refuses a word that holds a newline', () => {
     expect(() => CompactVocabulary.from(['a\nb'])).toThrow(RangeError);
   });

@@ -42,11 +42,32 @@ export class CompactVocabulary {
     let word = 1;
     for (let at = 0; at < bytes.length; at += 1) if (bytes[at] === newline) starts[word++] = at + 1;
     starts[count] = bytes.length + 1;
-    // At most half full: a probe for a word that is absent ends after about 1.5 slots.
-    const slots = new Int32Array(2 ** Math.ceil(Math.log2(Math.max(2 * count, 8)))).fill(emptySlot);
+    const slots = new Int32Array(slotCount(count)).fill(emptySlot);
     const vocabulary = new CompactVocabulary(bytes, starts, slots);
     for (let index = 0; index < count; index += 1) vocabulary.insert(index);
     return vocabulary;
+  }
+
+  /**
+   * The vocabulary of `joined` (valid UTF-8, as `index` was made from) with the word starts and
+   * hash slots that `index` gave for it, as a cache file keeps them: no word is hashed again.
+   * The two arrays are kept, not copied (the caller must not change them); the words are copied.
+   * Undefined when they do not fit the words (their sizes, the last start, a slot out of range).
+   */
+  static fromIndex(joined: Uint8Array, starts: Int32Array, slots: Int32Array): CompactVocabulary | undefined {
+    const count = starts.length - 1;
+    if (count < 1 || starts[0] !== 0 || starts[count] !== joined.length + 1) return undefined;
+    if (slots.length !== slotCount(count)) return undefined;
+    for (let slot = 0; slot < slots.length; slot += 1) {
+      const index = slots[slot]!;
+      if (index !== emptySlot && (index < 0 || index >= count)) return undefined;
+    }
+    return new CompactVocabulary(new Uint8Array(joined), starts, slots);
+  }
+
+  /** Where each word starts and the hash slots, for fromIndex (views of this vocabulary's arrays: not to be changed). */
+  get index(): { starts: Int32Array; slots: Int32Array } {
+    return { starts: this.starts, slots: this.slots };
   }
 
   /** The vocabulary of these words (none may hold a newline). */
@@ -203,6 +224,11 @@ const fnvOffset = 0x811c9dc5;
 const fnvPrime = 0x01000193;
 
 /** FNV-1a over the UTF-16 code units of a string. */
+/** The hash slots of `count` words: at most half full, so that a probe for a word that is absent ends after about 1.5 slots. */
+function slotCount(count: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(2 * count, 8)));
+}
+
 function hashString(text: string): number {
   let hash = fnvOffset;
   for (let position = 0; position < text.length; position += 1) hash = Math.imul(hash ^ text.charCodeAt(position), fnvPrime);
