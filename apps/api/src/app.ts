@@ -36,9 +36,26 @@ export interface AppOptions {
   adminDir?: string;
 }
 
-/** `compile()`'s function, compiled at the first call and kept. */
-function compiledOnFirstUse<Argument, Result>(compile: () => (argument: Argument) => Result): (argument: Argument) => Result {
+/** Each app's schema compilations not yet run (compileAllSchemas runs them). */
+const pendingCompilations = new WeakMap<FastifyInstance, (() => void)[]>();
+
+/**
+ * Compiles every route's validators and serializers now rather than at their first request,
+ * and returns how many: a test's proof that every schema compiles (a start no longer does it).
+ */
+export function compileAllSchemas(app: FastifyInstance): number {
+  const pending = pendingCompilations.get(app) ?? [];
+  for (const compile of pending) compile();
+  return pending.length;
+}
+
+/** `compile()`'s function, compiled at the first call (or by compileAllSchemas) and kept. */
+function compiledOnFirstUse<Argument, Result>(
+  compile: () => (argument: Argument) => Result,
+  pending: (() => void)[],
+): (argument: Argument) => Result {
   let compiled: ((argument: Argument) => Result) | undefined;
+  pending.push(() => void (compiled ??= compile()));
   return (argument) => (compiled ??= compile())(argument);
 }
 
@@ -68,13 +85,15 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
   // Each route's validators and response serializers are compiled at their first use, not at
   // start: compiling all of them (ajv, fast-json-stringify) took about 0.4 s of every start,
   // for routes most processes never call. A route's first request pays its own (milliseconds);
-  // the tests call every route, so a schema that does not compile still fails there.
+  // a test compiles them all (compileAllSchemas), so a schema that does not compile fails there.
+  const pending: (() => void)[] = [];
+  pendingCompilations.set(app, pending);
   app.setValidatorCompiler((route) => {
     if (route.httpPart === 'body') {
       return compiledOnFirstUse(() => {
         const validate = strict(route);
         return (data: unknown) => (validate(data) ? { value: data } : { error: validate.errors as FastifySchemaValidationError[] });
-      });
+      }, pending);
     }
     return compiledOnFirstUse(() => {
       const validate = coercing(route);
@@ -87,11 +106,13 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
           Object.entries(data).find(([, value]) => typeof value === 'number' && !Number.isFinite(value));
         return infinite ? { error: new Error(`${route.httpPart}.${infinite[0]} is not a finite number`) } : { value: data };
       };
-    });
+    }, pending);
   });
   const serializers = SerializerSelector()({}, {});
   // A serializer is compiled for a response status (httpStatus is set; the type says it may not be).
-  app.setSerializerCompiler((route) => compiledOnFirstUse(() => serializers({ ...route, httpStatus: route.httpStatus ?? 'default' })));
+  app.setSerializerCompiler((route) =>
+    compiledOnFirstUse(() => serializers({ ...route, httpStatus: route.httpStatus ?? 'default' }), pending),
+  );
 
   // JSON only: a text/plain body gets 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');

@@ -84,6 +84,55 @@ describe('WordVectorTable vocabulary (held compactly) against a string[] and a M
   });
 });
 
+describe('WordVectorTable cache file', () => {
+  it('builds the table again from its source when the cache file is damaged or of the old format', async () => {
+    const words = Array.from({ length: 1200 }, (_, index) => `word${index}`);
+    const directory = join(temporary(), 'node_modules', 'fake-vectors');
+    mkdirSync(directory, { recursive: true });
+    const source = join(directory, 'vectors.json');
+    writeFileSync(
+      source,
+      JSON.stringify({
+        precision: 8,
+        words,
+        vectors: Object.fromEntries(words.map((word, index) => [word, [Math.sin(index), Math.cos(index), (index % 7) - 3, 1, index]])),
+        unkVector: [0, 0, 0],
+      }),
+    );
+    const file = join(temporary(), 'table.bin');
+    const built = readFileSync((await WordVectorTable.open(file, source), file));
+    expect(built.subarray(0, 8).toString('latin1')).toBe('CAIRNWV3');
+    const slotBytes = 4096 * 4; // vocabularySlots(1200)
+    const indexBytes = (1200 + 1) * 4 + slotBytes;
+    const damaged = {
+      // The hash slots zeroed (every slot naming word 0): a lookup of an absent word would never end.
+      'slots zeroed': Buffer.concat([built.subarray(0, built.length - slotBytes), Buffer.alloc(slotBytes)]),
+      // The word starts zeroed.
+      'starts zeroed': Buffer.concat([
+        built.subarray(0, built.length - indexBytes),
+        Buffer.alloc(301 * 4),
+        built.subarray(built.length - 1024 * 4),
+      ]),
+      // The words zeroed (no newline left).
+      'words zeroed': Buffer.concat([
+        built.subarray(0, 20),
+        Buffer.alloc(built.readUInt32LE(16)),
+        built.subarray(20 + built.readUInt32LE(16)),
+      ]),
+      // The format before the index (same magic but v2).
+      'old format': Buffer.concat([Buffer.from('CAIRNWV2', 'latin1'), built.subarray(8, built.length - indexBytes)]),
+    };
+    for (const [name, bytes] of Object.entries(damaged)) {
+      writeFileSync(file, bytes);
+      expect(await WordVectorTable.openFile(file), name).toBeUndefined();
+      const table = await WordVectorTable.open(file, source);
+      expect(table.rank('word7'), name).toBe(7);
+      expect(table.rank('absent'), name).toBe(-1);
+      expect(readFileSync(file).equals(built), name).toBe(true);
+    }
+  });
+});
+
 describe('WordVectorTable values read from the cache file as they are used', () => {
   /** Each word's vector (times a weight) as the table adds it to a sum, as bytes. */
   const rowBytes = (table: WordVectorTable, rank: number) => {

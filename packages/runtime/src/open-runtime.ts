@@ -101,8 +101,9 @@ export interface OpenRuntimeOptions {
    */
   search?: boolean;
   /**
-   * The store, its opening already begun (openRuntimeStore, with this log): the API begins it
-   * before it loads the rest of its code. Default: opened here. Closed here if the rest fails.
+   * The store, its opening already begun (openRuntimeStore, with this log and the same
+   * `loadStarter` and `starterSnapshot`, which decide its seed): the API begins it before it
+   * loads the rest of its code. Default: opened here. Closed here if the rest fails.
    */
   store?: Promise<RuntimeStore>;
   /**

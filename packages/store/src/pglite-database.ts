@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { extract } from 'tar';
 import { CairnError } from '@cairn/core';
 import { DataDirLock } from './data-dir-lock.js';
 import {
@@ -104,6 +103,8 @@ async function unpackSeed(seedFile: string, dataDir: string): Promise<boolean> {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
+    // tar is loaded only for a new directory's seed, not at every start.
+    const { extract } = await import('tar');
     await extract({ file: seedFile, cwd: staging });
     rmdirSync(dataDir);
     renameSync(staging, dataDir);

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { ConfigError } from '@cairn/core';
 import { preparedStatementName, vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
 import { translateDatabaseError } from './database-errors.js';
@@ -23,7 +23,10 @@ export class PostgresDatabase implements Database {
    * ConfigError naming DATABASE_URL (with the password masked), for a one-line exit.
    */
   static async open(url: string, options: PostgresDatabaseOptions = {}): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({
+    // Loaded here rather than with the module: the embedded default never needs it, and the
+    // API's start reads this package before anything else (about 0.1 s).
+    const { default: postgres } = await import('pg');
+    const pool = new postgres.Pool({
       connectionString: url,
       max: options.maxConnections ?? 10,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,

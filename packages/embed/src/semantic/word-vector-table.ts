@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '@cairn/core';
-import { CompactVocabulary } from './compact-vocabulary.js';
+import { CompactVocabulary, vocabularySlots } from './compact-vocabulary.js';
 import { FileRows, MatrixRows, type WordVectorRows } from './word-vector-rows.js';
 
 /**
@@ -181,13 +181,13 @@ interface Layout {
   wordBytes: number;
   scalesAt: number;
   valuesAt: number;
-  /** The vocabulary's index: count + 1 word starts, then `slots` hash slots (Int32, little-endian). */
+  /**
+   * The vocabulary's index: count + 1 word starts, then `slots` hash slots, as Int32 in the
+   * machine's byte order (the cache is the installation's own, written and read on one machine).
+   */
   indexAt: number;
   slots: number;
 }
-
-/** The hash slots of a vocabulary of `count` words (CompactVocabulary keeps its table at most half full). */
-const slotsOf = (count: number) => 2 ** Math.ceil(Math.log2(Math.max(2 * count, 8)));
 
 /** The layout that a cache file's header gives, or undefined when it is not a table of this format of `size` bytes. */
 function layoutOf(header: Buffer, size: number): Layout | undefined {
@@ -198,7 +198,7 @@ function layoutOf(header: Buffer, size: number): Layout | undefined {
   const scalesAt = align4(headerBytes + wordBytes);
   const valuesAt = scalesAt + count * 4;
   const indexAt = align4(valuesAt + count * dimensions);
-  const slots = slotsOf(count);
+  const slots = vocabularySlots(count);
   if (size !== indexAt + (count + 1 + slots) * 4) return undefined;
   return { count, dimensions, wordBytes, scalesAt, valuesAt, indexAt, slots };
 }
