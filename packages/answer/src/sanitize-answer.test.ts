@@ -72,6 +72,15 @@ describe('sanitizeAnswer', () => {
     expect(clean('Read [this](\n//evil.test/a?d=1) now.').text).toBe('Read [this](\n) now.');
   });
 
+  it('judges a link target whose label began on an earlier line, even when taking an image mark out changes it', () => {
+    // Found by the property below: the `!` taken out of `![` made the cited address end in `[`.
+    const result = clean(`![\n](${cited}![)`);
+    expect(result.text).toBe('[\n]');
+    expect(result.removed.map((part) => part.kind)).toEqual(['image', 'image', 'link']);
+    expect(clean(`Read [this\n](https://evil.test/a) now.`).text).toBe('Read [this\n] now.');
+    expect(clean(`Read [this\n](${cited}) now.`).text).toBe(`Read [this\n](${cited}) now.`);
+  });
+
   it('allows an address only as cited: not with a query added, another fragment or another case', () => {
     for (const variant of [`${cited.split('#')[0]}?d=secret`, 'https://lethain.com/strategy/#other', 'https://LETHAIN.com/strategy/']) {
       expect(clean(`See ${variant} now.`).text, variant).toBe('See now.');

@@ -41,6 +41,11 @@ const bareUrlPattern = /(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>(
 const imagePattern = /!\[[^\]]*\](?:\([^)]*\)?|\[[^\]]*\])?/g;
 /** `[label](url "title")`: the label stays, the target only when allowed. */
 const linkPattern = /\[([^[\]]*)\]\(\s*<?([^\s<>)]*)>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+/**
+ * `](url "title")`: a link's target whose label began in an earlier sentence (a label may run
+ * over a line break, where answers are split): the target is judged on its own.
+ */
+const linkTargetPattern = /\]\(\s*<?([^\s<>)]*)>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
 /** `[ref]: url "title"`, a reference link's definition, on a line of its own. */
 const definitionPattern = /^[ \t]*\[[^\]]+\]:[ \t]*<?(\S*?)>?(?:[ \t]+.*)?$/gm;
 /** `<https://…>`: an autolink. */
@@ -321,6 +326,7 @@ export class AnswerGuard {
         // An image split by the sentence boundary leaves its `![` here: no image may start.
         .replace(/!+(?=\[)/g, (mark) => drop('image', mark))
         .replace(linkPattern, (link, label: string, url: string) => (isAllowed(url) ? link : drop('link', url) + label))
+        .replace(linkTargetPattern, (target, url: string) => (isAllowed(url) ? target : drop('link', url) + ']'))
         .replace(definitionPattern, (definition, url: string) => (isAllowed(url) ? definition : drop('link', definition)))
         .replace(autolinkPattern, (autolink, url: string) => (isAllowed(url) ? autolink : drop('url', autolink)))
         .replace(bareUrlPattern, (url) => {
