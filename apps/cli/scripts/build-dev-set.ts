@@ -47,14 +47,17 @@ const seangoedecke = {
   author: 'Sean Goedecke',
 };
 
+/** A Hugo site: guides by Will Larson, stories each told by its subject (front matter `name`). */
+const staffeng = { repository: 'github.com/lethain/staff-eng', content: 'content', baseUrl: 'https://staffeng.com', author: 'Will Larson' };
+
 /** The sets this script knows how to build, by name. */
 export const knownSets: Record<string, SiteSource & { repository: string }> = {
-  // A Hugo site: guides by Will Larson, stories each told by its subject (front matter `name`).
-  staffeng: { repository: 'github.com/lethain/staff-eng', content: 'content', baseUrl: 'https://staffeng.com', author: 'Will Larson' },
+  staffeng,
   seangoedecke,
-  // The same pages with questions written after the tuning, by a writer who had not seen the
-  // other questions (docs/evaluation.md, "A held-out check"): scored, never fitted on.
+  // The same pages with questions written after the tuning, each set by a writer who had not
+  // seen the other questions (docs/evaluation.md, "A held-out check"): scored, never fitted on.
   'seangoedecke-heldout': seangoedecke,
+  'staffeng-heldout': staffeng,
 };
 
 export interface SitePage {
