@@ -40,4 +40,19 @@ describe('rankPages', () => {
     expect(rankPages([list], page, { lengthOf: () => undefined, lengthExponent: 0.3 }).get('long')!.rank).toBe(1);
     expect(rankPages([list], page, { lengthOf: (id) => lengths[id], lengthExponent: 0 }).get('long')!.rank).toBe(1);
   });
+
+  it('adds a page-level list after length normalisation, crediting only pages the passage lists found', () => {
+    const list = ['lucky#1', 'spread#1', 'other#1'];
+    const lengths: Record<string, number> = { lucky: 2, spread: 8, other: 4 };
+    const options = { lengthOf: (id: string) => lengths[id], lengthExponent: 0.3 };
+    expect(rankPages([list], page, options).get('lucky')!.rank).toBe(1);
+    const withPages = rankPages([list], page, { ...options, pageList: { pages: ['unlisted', 'spread'], weight: 1 } });
+    // `unlisted` holds the list's first place, so `spread` gets the credit of rank 2, undivided by its length.
+    expect(withPages.get('spread')!.score).toBeCloseTo(1 / 62 / 8 ** 0.3 + 1 / 62, 10);
+    expect(withPages.get('lucky')!.score).toBeCloseTo(1 / 61 / 2 ** 0.3, 10);
+    expect(withPages.get('spread')!.rank).toBe(1);
+    expect(withPages.has('unlisted')).toBe(false);
+    // Weight 0 leaves the list out.
+    expect(rankPages([list], page, { ...options, pageList: { pages: ['spread'], weight: 0 } })).toEqual(rankPages([list], page, options));
+  });
 });

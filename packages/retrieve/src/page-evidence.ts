@@ -9,6 +9,10 @@
  * length^exponent, as BM25 normalises a term's frequency by a document's length: a page of
  * thirty passages has ten times the chances of a page of three to have some passages near any
  * question, so the same credit says less about it.
+ *
+ * With `pageList` (pages ranked by evidence of their own, such as keyword evidence over each
+ * whole page), each page already credited also gets `weight / (k + rank)` of its rank in that
+ * list, after length normalisation (a page-level score normalises for length itself).
  */
 export function rankPages<Item>(
   lists: readonly (readonly Item[])[],
@@ -19,6 +23,7 @@ export function rankPages<Item>(
     passagesPerPage?: number;
     lengthOf?: (page: string) => number | undefined;
     lengthExponent?: number;
+    pageList?: { pages: readonly string[]; weight: number };
   } = {},
 ): Map<string, { rank: number; score: number }> {
   const k = options.k ?? 60;
@@ -37,6 +42,13 @@ export function rankPages<Item>(
   const exponent = options.lengthExponent ?? 0;
   if (exponent !== 0 && options.lengthOf) {
     for (const [page, score] of scores) scores.set(page, score / Math.max(options.lengthOf(page) ?? 1, 1) ** exponent);
+  }
+  if (options.pageList && options.pageList.weight !== 0) {
+    const { pages, weight } = options.pageList;
+    pages.forEach((page, position) => {
+      const score = scores.get(page);
+      if (score !== undefined) scores.set(page, score + weight / (k + position + 1));
+    });
   }
   const ranked = [...scores].sort((a, b) => b[1] - a[1]);
   return new Map(ranked.map(([page, score], index) => [page, { rank: index + 1, score }]));

@@ -1,6 +1,6 @@
 import { abortable, type RetrievalMode, type RetrievalRanks, type RetrievedPassage, type SearchFilters } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import type { SearchCandidate, SearchPassage, Store } from '@cairn/store';
+import type { CandidateLists, SearchCandidate, SearchPassage, Store } from '@cairn/store';
 import { queryTerms } from '@cairn/text';
 import { CorpusTermWeights } from './corpus-term-weights.js';
 import { diversify, fuseRankings, rrfConstant } from './fuse-rankings.js';
@@ -37,6 +37,15 @@ export interface RetrieveTimings {
 export interface RetrieveResult {
   results: RetrievedPassage[];
   timings: RetrieveTimings;
+}
+
+/** What the lists are asked for: with `pages`, page-level keyword evidence too (hybrid mode). */
+type ListsOptions = RetrieveOptions & { pages: boolean };
+
+/** The dense and keyword lists (in that order), and the page-level keyword evidence where asked for. */
+interface Lists {
+  lists: [SearchCandidate[], SearchCandidate[]];
+  pages?: Map<string, number> | undefined;
 }
 
 /** A fused candidate on its way through retrieval: its list row, score and ranks. */
@@ -111,6 +120,11 @@ export interface RetrievalTuning {
   fusionWeights: readonly [number, number];
   /** Weight of the page's rank (page-level evidence) in a passage's fused score; 0 leaves it out. */
   pageWeight: number;
+  /**
+   * Weight of a page's rank by page-level keyword evidence (each query term's best passage
+   * in the page, see pageScores in @cairn/store's search-queries.ts) in the page's evidence; 0 leaves it out.
+   */
+  pageKeywordWeight: number;
   /** Passages of one page that count towards its evidence, per list. */
   passagesPerPage: number;
   /** A page's evidence is divided by its length in passages to this power (see rankPages); 0 leaves length out. */
@@ -134,6 +148,7 @@ export interface RetrievalTuning {
 export const defaultTuning: RetrievalTuning = {
   fusionWeights: [...fusionWeights],
   pageWeight: 1,
+  pageKeywordWeight: 1,
   passagesPerPage: 3,
   pageLengthExponent: 0.3,
   queryTermExponent: 0.5,
@@ -207,7 +222,8 @@ export class Retriever {
     const mode = options.mode ?? this.defaultMode;
     const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, hydrateMs: 0, rerankMs: 0, totalMs: 0 };
     const tuning = this.options.tuning ?? defaultTuning;
-    const lists = await this.lists(query, mode, options, timings);
+    const withPages = mode === 'hybrid' && tuning.pageKeywordWeight !== 0;
+    const { lists, pages: pageKeyword } = await this.lists(query, mode, { ...options, pages: withPages }, timings);
     const weights = tuning.fusionWeights;
     const lengths =
       mode === 'hybrid' && tuning.pageLengthExponent !== 0
@@ -218,6 +234,7 @@ export class Retriever {
       passagesPerPage: tuning.passagesPerPage,
       lengthOf: lengths && ((documentId) => lengths.get(documentId)),
       lengthExponent: tuning.pageLengthExponent,
+      pageList: pageKeyword && { pages: [...pageKeyword.keys()], weight: tuning.pageKeywordWeight },
     });
     const fused = fuseRankings(lists, (candidate) => candidate.chunkId, { weights })
       .map((entry) => {
@@ -287,12 +304,7 @@ export class Retriever {
    * statistics' fingerprint, and lists that found them changed (ingestion refreshed them) run
    * once more with the weights of the new ones.
    */
-  private async lists(
-    query: string,
-    mode: RetrievalMode,
-    options: RetrieveOptions,
-    timings: RetrieveTimings,
-  ): Promise<[SearchCandidate[], SearchCandidate[]]> {
+  private async lists(query: string, mode: RetrievalMode, options: ListsOptions, timings: RetrieveTimings): Promise<Lists> {
     for (let attempt = 0; ; attempt += 1) {
       const statistics =
         mode !== 'keyword' && this.termWeights ? await abortable(this.store.search.currentTermStatistics(), options.signal) : undefined;
@@ -306,12 +318,12 @@ export class Retriever {
   private async listsWith(
     query: string,
     mode: RetrievalMode,
-    options: RetrieveOptions,
+    options: ListsOptions,
     timings: RetrieveTimings,
     termWeight: ((term: string) => number) | undefined,
-  ): Promise<[SearchCandidate[], SearchCandidate[]]> {
+  ): Promise<Lists> {
     const { signal } = options;
-    const listOptions = { limit: options.candidates ?? Math.max(50, options.k * 4), filters: options.filters };
+    const listOptions = { limit: options.candidates ?? Math.max(50, options.k * 4), filters: options.filters, pages: options.pages };
     const embedStarted = performance.now();
     // The model is read as the query is embedded: an embedder that switches models
     // (SwitchingEmbedder) may switch at any time, and the vector must be searched among its
@@ -334,14 +346,14 @@ export class Retriever {
       const { model, vector } = (await embedded)!;
       const lists = await abortable(this.store.search.candidateLists(model, vector, queryTerms(query), listOptions), signal);
       timings.denseMs = timings.keywordMs = elapsed(searchStarted);
-      return [lists.dense, lists.keyword];
+      return { lists: [lists.dense, lists.keyword], pages: lists.pages };
     }
-    const keyword = async (): Promise<SearchCandidate[]> => {
-      if (mode === 'dense') return [];
+    const keyword = async (): Promise<Omit<CandidateLists, 'dense'>> => {
+      if (mode === 'dense') return { keyword: [] };
       const searchStarted = performance.now();
-      const hits = await abortable(this.store.search.keywordCandidates(queryTerms(query), listOptions), signal);
+      const list = await abortable(this.store.search.keywordCandidateList(queryTerms(query), listOptions), signal);
       timings.keywordMs = elapsed(searchStarted);
-      return hits;
+      return list;
     };
     const dense = async (): Promise<SearchCandidate[]> => {
       if (!embedded) return [];
@@ -351,7 +363,7 @@ export class Retriever {
       timings.denseMs = elapsed(searchStarted);
       return hits;
     };
-    const [keywordHits, denseHits] = await Promise.all([keyword(), dense()]);
-    return [denseHits, keywordHits];
+    const [keywordList, denseHits] = await Promise.all([keyword(), dense()]);
+    return { lists: [denseHits, keywordList.keyword], pages: keywordList.pages };
   }
 }

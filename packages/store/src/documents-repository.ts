@@ -348,8 +348,8 @@ export const replaceDocument: TransactionProcedure<
     if (postings.length > 0) {
       // Three parallel arrays: cheaper to send and unpack than a JSON record per posting.
       await transaction.query(
-        `insert into keyword_postings (term, chunk_id, source_id, weight)
-         select x.term, c.id, c.source_id, x.weight
+        `insert into keyword_postings (term, chunk_id, source_id, document_id, weight)
+         select x.term, c.id, c.source_id, c.document_id, x.weight
          from unnest($2::integer[], $3::text[], $4::real[]) as x(ordinal, term, weight)
          join chunks c on c.document_id = $1 and c.ordinal = x.ordinal`,
         [

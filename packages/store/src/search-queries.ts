@@ -229,25 +229,40 @@ export function denseSearchQuery(
 /** Postings read per query term: bounds the cost of a keyword search whatever the corpus size. */
 export const KEYWORD_POSTINGS_DEPTH = 200;
 
+/** What a keyword statement is asked for: the list's length, filters, postings read per term, and whether page-level evidence comes with it. */
+export interface KeywordListOptions {
+  limit: number;
+  filters?: SearchFilters | undefined;
+  depth?: number | undefined;
+  /** Page-level keyword evidence too (pageScores), as JSON text in the `pages` field. */
+  pages?: boolean | undefined;
+}
+
 /**
  * The keyword list: BM25 over the keyword postings (see SearchRepository.keywordCandidates),
  * each term weighted by its inverse document frequency (`idfs`, in the order of `terms`;
  * see inverseDocumentFrequency). Rows carry candidateColumns, `score`, `position` (best
- * first, ties by content hash), and the first row the `statistics` fingerprint the IDFs must match.
+ * first, ties by content hash), and the first row the `statistics` fingerprint the IDFs must
+ * match and, with `options.pages`, the page-level evidence (`pages`, see pagesJson).
  * Parameters are numbered after `params` and appended to it, as for denseSearchQuery.
  */
 export function keywordSearchQuery(
   terms: readonly string[],
   idfs: readonly number[],
-  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  options: KeywordListOptions,
   params: unknown[] = [],
   scoredCte?: string,
 ): SqlStatement {
   const limit = sqlLimit(options.limit);
   // The scores, or the best `limit` of a CTE that holds more of them (candidateListsQuery).
   const scored = scoredCte ? `(select * from ${scoredCte} order by score desc, chunk_id limit ${limit}) as scored` : `scored`;
-  const sql = `${scoredCte ? '' : `with scored as materialized (${keywordScores(terms, idfs, options, params)})\n       `}select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
-         case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics
+  // Part of candidateListsQuery (scoredCte), the rows must match the dense list's: that statement carries the pages itself.
+  const pages = options.pages === true && !scoredCte;
+  const ctes = scoredCte ? [] : keywordCtes(terms, idfs, { ...options, pages }, params, 'scored', options.limit);
+  const sql = `${ctes.length > 0 ? `with ${ctes.join(',\n       ')}\n       ` : ''}select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
+         case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics${
+           pages ? `,\n         case when row_number() over best = 1 then ${pagesJson('keyword_pages')} end as pages` : ''
+         }
        from ${scored}
        join chunks c on c.id = scored.chunk_id
        join documents d on d.id = c.document_id
@@ -258,13 +273,14 @@ export function keywordSearchQuery(
 }
 
 /**
- * The keyword list's scores (`chunk_id`, `score`), best first, at most `limit`: the body of a
- * CTE for keywordSearchQuery and a two-stage dense list's lexical candidates.
+ * The postings a keyword statement reads, as a FROM clause of `w` (term, idf) and `p`
+ * (chunk_id, document_id, weight): for each query term, the `depth` postings with the highest weight (an
+ * index range scan on (term, weight desc)), filters applied.
  */
-function keywordScores(
+function termPostings(
   terms: readonly string[],
   idfs: readonly number[],
-  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  options: { filters?: SearchFilters | undefined; depth?: number | undefined },
   params: unknown[],
 ): string {
   params.push(terms);
@@ -282,16 +298,90 @@ function keywordScores(
     postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
         where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
   }
-  return `select p.chunk_id, sum(p.weight * w.idf) as score
-         from unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)
+  return `unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)
          cross join lateral (
-           select p.chunk_id, p.weight from keyword_postings p
+           select p.chunk_id, p.document_id, p.weight from keyword_postings p
            where p.term = w.term${postingFilter}
            order by p.weight desc limit ${depth}
-         ) as p
-         group by p.chunk_id
-         order by score desc, p.chunk_id
-         limit ${sqlLimit(options.limit)}`;
+         ) as p`;
+}
+
+/** The columns of a read of the postings (termPostings): the term, its IDF, and the posting's chunk, page and weight. */
+const postingColumns = 'w.term, w.idf, p.chunk_id, p.document_id, p.weight';
+
+/**
+ * The keyword list's scores (`chunk_id`, `score`), best first, at most `limit`, from `postings`
+ * (a FROM item `k` with postingColumns): BM25, the sum of weight × idf over the terms a chunk
+ * appears under.
+ */
+function chunkScores(postings: string, limit: number): string {
+  return `select k.chunk_id, sum(k.weight * k.idf) as score
+         from ${postings}
+         group by k.chunk_id
+         order by score desc, k.chunk_id
+         limit ${sqlLimit(limit)}`;
+}
+
+/**
+ * The keyword list's scores (`chunk_id`, `score`), best first, at most `limit`: the body of a
+ * CTE for keywordSearchQuery and a two-stage dense list's lexical candidates.
+ */
+function keywordScores(
+  terms: readonly string[],
+  idfs: readonly number[],
+  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  params: unknown[],
+): string {
+  return chunkScores(`(select ${postingColumns} from ${termPostings(terms, idfs, options, params)}) as k`, options.limit);
+}
+
+/**
+ * Page-level keyword evidence (`document_id`, `score`), best first, at most `limit` pages,
+ * from `postings` (a FROM item `k` with postingColumns): for each query term, the weight of
+ * the page's best passage under it times the term's IDF, summed over the terms. A page that
+ * holds many of the question's terms, each somewhere among its passages, scores above one
+ * whose single passage holds a few: the evidence of plain BM25 over whole pages, which on
+ * short one-topic pages ranks the right page higher than any passage does
+ * (docs/evaluation.md), read from the postings the keyword list reads (each posting's page
+ * is in the term index, migration 0013). Pages are not checked for being active: only pages
+ * the passage lists found take credit from it (rankPages), and those are.
+ */
+function pageScores(postings: string, limit: number): string {
+  return `select best.document_id, sum(best.weight * best.idf)::float8 as score
+         from (
+           select k.document_id, max(k.idf) as idf, max(k.weight) as weight
+           from ${postings}
+           group by k.document_id, k.term
+         ) as best
+         group by best.document_id
+         order by score desc, best.document_id
+         limit ${sqlLimit(limit)}`;
+}
+
+/**
+ * The CTEs of the keyword scores, named `scoresCte` (at most `scoresLimit`), and with
+ * `options.pages` of the page-level evidence, `keyword_pages` (at most `options.limit`
+ * pages), both from one read of the postings (`keyword_postings_read`).
+ */
+function keywordCtes(
+  terms: readonly string[],
+  idfs: readonly number[],
+  options: KeywordListOptions,
+  params: unknown[],
+  scoresCte: string,
+  scoresLimit: number,
+): string[] {
+  if (!options.pages) return [`${scoresCte} as materialized (${keywordScores(terms, idfs, { ...options, limit: scoresLimit }, params)})`];
+  return [
+    `keyword_postings_read as materialized (select ${postingColumns} from ${termPostings(terms, idfs, options, params)})`,
+    `${scoresCte} as materialized (${chunkScores('keyword_postings_read k', scoresLimit)})`,
+    `keyword_pages as materialized (${pageScores('keyword_postings_read k', options.limit)})`,
+  ];
+}
+
+/** A scalar subquery: the rows of a pageScores CTE as JSON text, an array of `[documentId, score]`, best first. */
+function pagesJson(cte: string): string {
+  return `(select coalesce(json_agg(json_build_array(k.document_id, k.score) order by k.score desc, k.document_id), '[]')::text from ${cte} k)`;
 }
 
 /**
@@ -305,6 +395,8 @@ export interface CandidateListsRow {
   keyword: string;
   statistics: string | null;
   crowded: boolean | null;
+  /** With `options.pages`: the page-level keyword evidence, JSON text of `[documentId, score]` pairs, best first. */
+  pages?: string | null;
 }
 
 /** A list's candidate as candidateListsQuery's JSON has it. */
@@ -326,21 +418,24 @@ export function candidateListsQuery(
   vector: EmbeddingVector,
   terms: readonly string[],
   idfs: readonly number[],
-  options: { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined },
+  options: KeywordListOptions,
 ): SqlStatement {
   const params: unknown[] = [];
+  // The dense list's lexical candidates (a model with a meaning part) and the pages come from the statement's keyword scores.
   const shared = model.meaningDimensions ? 'keyword_scores' : undefined;
-  const scores = shared
-    ? `with ${shared} as materialized (${keywordScores(terms, idfs, { ...options, limit: Math.max(LEXICAL_CANDIDATES, options.limit) }, params)})\n      `
-    : '';
+  const scoresCte = shared ?? (options.pages ? 'keyword_scores' : undefined);
+  const ctes = scoresCte
+    ? keywordCtes(terms, idfs, options, params, scoresCte, shared ? Math.max(LEXICAL_CANDIDATES, options.limit) : options.limit)
+    : [];
+  const scores = ctes.length > 0 ? `with ${ctes.join(',\n      ')}\n      ` : '';
   const dense = denseSearchQuery(model, vector, options, params, shared ? { cte: shared } : undefined);
-  const keyword = keywordSearchQuery(terms, idfs, options, params, shared);
+  const keyword = keywordSearchQuery(terms, idfs, { ...options, pages: false }, params, scoresCte);
   const list = (name: string) =>
     `coalesce(json_agg(json_build_array(rows."chunkId", rows."documentId", rows.kind, rows.score) order by rows.position)
         filter (where rows.list = '${name}'), '[]')::text as ${name}`;
   return {
     sql: `${scores}select ${list('dense')}, ${list('keyword')},
-      max(rows.statistics) as statistics, bool_or(rows.crowded) as crowded
+      max(rows.statistics) as statistics, bool_or(rows.crowded) as crowded${options.pages ? `, ${pagesJson('keyword_pages')} as pages` : ''}
     from (
       select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all

@@ -1,4 +1,4 @@
-import type { EmbeddingVector, SearchFilters } from '@cairn/core';
+import type { EmbeddingVector } from '@cairn/core';
 import type { Queryable, QueryOptions } from './database.js';
 import {
   candidateListsQuery,
@@ -9,6 +9,7 @@ import {
   withPassages,
   type CandidateListEntry,
   type CandidateListsRow,
+  type KeywordListOptions,
   type LexicalCandidates,
   type SearchModel,
   type SqlStatement,
@@ -56,10 +57,15 @@ export interface SearchHit extends SearchPassage {
 export interface CandidateLists {
   dense: SearchCandidate[];
   keyword: SearchCandidate[];
+  /**
+   * Asked for (`pages`): page-level keyword evidence, each page's score by document id, best
+   * first (see pageScores in search-queries.ts); pages without any query term are absent.
+   */
+  pages?: Map<string, number>;
 }
 
 type Model = SearchModel;
-type ListOptions = { limit: number; filters?: SearchFilters | undefined; depth?: number | undefined };
+type ListOptions = KeywordListOptions;
 
 /** A passage as passagesQuery's JSON has it: dates as milliseconds since 1970. */
 type PassageJson = Omit<SearchPassage, 'publishedAt' | 'fetchedAt'> & { publishedAt: number | null; fetchedAt: number | null };
@@ -76,6 +82,11 @@ function fromPassageJson(passage: PassageJson): SearchPassage {
 }
 
 /** A list of candidateListsQuery's JSON text as candidates. */
+/** The `pages` field of a keyword statement (JSON text of `[documentId, score]` pairs, best first), as a map in that order. */
+function fromPagesJson(text: string | null | undefined): Map<string, number> {
+  return new Map(((text ? JSON.parse(text) : []) as [string, number | string][]).map(([documentId, score]) => [documentId, Number(score)]));
+}
+
 function fromListJson(text: string): SearchCandidate[] {
   return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) =>
     toCandidate({ chunkId, documentId, kind, score: Number(score) }),
@@ -228,22 +239,32 @@ export class SearchRepository {
    * concurrent ingestion.
    */
   async keywordCandidates(terms: readonly string[], options: ListOptions): Promise<SearchCandidate[]> {
-    if (terms.length === 0) return [];
-    const rows = await this.withTermStatistics<SearchCandidate>(terms, preparedFor(options), (idfs) =>
+    return (await this.keywordCandidateList(terms, { ...options, pages: false })).keyword;
+  }
+
+  /** The keyword list (see keywordCandidates) and, asked for (`options.pages`), the page-level keyword evidence from the same statement. */
+  async keywordCandidateList(terms: readonly string[], options: ListOptions): Promise<Omit<CandidateLists, 'dense'>> {
+    if (terms.length === 0) return { keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
+    const rows = await this.withTermStatistics<SearchCandidate & { pages?: string | null }>(terms, preparedFor(options), (idfs) =>
       keywordSearchQuery(terms, idfs, options),
     );
-    return rows.map(toCandidate);
+    return { keyword: rows.map(toCandidate), ...(options.pages ? { pages: fromPagesJson(rows[0]?.pages) } : {}) };
   }
 
   /** Both lists in one statement (one round trip; candidateListsQuery). */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
-    if (terms.length === 0) return { dense: await this.denseCandidates(model, vector, options), keyword: [] };
+    if (terms.length === 0)
+      return { dense: await this.denseCandidates(model, vector, options), keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
     let used: { staged: Model; idfs: number[] } = { staged: model, idfs: [] };
     const [row] = await this.withTermStatistics<CandidateListsRow>(terms, preparedFor(options), (idfs, statistics) => {
       used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
       return candidateListsQuery(used.staged, vector, terms, idfs, options);
     });
-    const lists: CandidateLists = { dense: fromListJson(row!.dense), keyword: fromListJson(row!.keyword) };
+    const lists: CandidateLists = {
+      dense: fromListJson(row!.dense),
+      keyword: fromListJson(row!.keyword),
+      ...(options.pages ? { pages: fromPagesJson(row!.pages) } : {}),
+    };
     if (crowded(lists.dense.length, row!.crowded, options))
       lists.dense = await this.joinedDenseCandidates(
         used.staged,
