@@ -12,7 +12,8 @@
  *
  * With `pageList` (pages ranked by evidence of their own, such as keyword evidence over each
  * whole page), each page already credited also gets `weight / (k + rank)` of its rank in that
- * list, after length normalisation (a page-level score normalises for length itself).
+ * list, after length normalisation (a page-level score grows less with length than a sum of
+ * passages does). Pages below the list's end (it may be cut short) get nothing from it.
  */
 export function rankPages<Item>(
   lists: readonly (readonly Item[])[],

@@ -149,7 +149,7 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
   async function watchingTheStore<T>(work: () => Promise<T>): Promise<{ value: T; listRows: object[]; hydrated: string[][] }> {
     const spies = [
       vi.spyOn(store.search, 'denseCandidates'),
-      vi.spyOn(store.search, 'keywordCandidates'),
+      vi.spyOn(store.search, 'keywordCandidateList'),
       vi.spyOn(store.search, 'candidateLists'),
     ];
     const passages = vi.spyOn(store.search, 'passages');
@@ -158,8 +158,8 @@ describe.each(testRuntimes)('Retriever on $name', (runtime) => {
       const listRows: object[] = [];
       for (const spy of spies)
         for (const result of spy.mock.results) {
-          const rows = (await result.value) as object[] | { dense: object[]; keyword: object[] };
-          listRows.push(...(Array.isArray(rows) ? rows : [...rows.dense, ...rows.keyword]));
+          const rows = (await result.value) as object[] | { dense?: object[]; keyword: object[] };
+          listRows.push(...(Array.isArray(rows) ? rows : [...(rows.dense ?? []), ...rows.keyword]));
         }
       return { value, listRows, hydrated: passages.mock.calls.map(([chunkIds]) => [...chunkIds]) };
     } finally {

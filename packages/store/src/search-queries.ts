@@ -344,7 +344,8 @@ function keywordScores(
  * short one-topic pages ranks the right page higher than any passage does
  * (docs/evaluation.md), read from the postings the keyword list reads (each posting's page
  * is in the term index, migration 0013). Pages are not checked for being active: only pages
- * the passage lists found take credit from it (rankPages), and those are.
+ * the passage lists found take credit from it (rankPages), and those are. A term given twice
+ * counts once here (a chunk's score counts it twice); queryTerms gives each term once.
  */
 function pageScores(postings: string, limit: number): string {
   return `select best.document_id, sum(best.weight * best.idf)::float8 as score

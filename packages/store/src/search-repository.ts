@@ -81,12 +81,12 @@ function fromPassageJson(passage: PassageJson): SearchPassage {
   return { ...passage, publishedAt: fromMilliseconds(passage.publishedAt), fetchedAt: fromMilliseconds(passage.fetchedAt) };
 }
 
-/** A list of candidateListsQuery's JSON text as candidates. */
 /** The `pages` field of a keyword statement (JSON text of `[documentId, score]` pairs, best first), as a map in that order. */
 function fromPagesJson(text: string | null | undefined): Map<string, number> {
   return new Map(((text ? JSON.parse(text) : []) as [string, number | string][]).map(([documentId, score]) => [documentId, Number(score)]));
 }
 
+/** A list of candidateListsQuery's JSON text as candidates. */
 function fromListJson(text: string): SearchCandidate[] {
   return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) =>
     toCandidate({ chunkId, documentId, kind, score: Number(score) }),
@@ -298,7 +298,7 @@ export class SearchRepository {
   async keyword(terms: readonly string[], options: ListOptions): Promise<SearchHit[]> {
     if (terms.length === 0) return [];
     const rows = await this.withTermStatistics<SearchHit>(terms, undefined, (idfs) =>
-      withPassages(keywordSearchQuery(terms, idfs, options), { keyword: true }),
+      withPassages(keywordSearchQuery(terms, idfs, { ...options, pages: false }), { keyword: true }),
     );
     return rows.map(toHit);
   }
@@ -350,7 +350,8 @@ export class SearchRepository {
 /**
  * Search's statements run often with other parameters: prepared (QueryOptions) in the shapes
  * most searches take, with no filter and at most 64 rows a list (the API's default asks for
- * 50): at most 5 limits × 3 statements per model stay prepared on a connection. Others (a
+ * 50): at most 5 limits × 4 statements per model stay prepared on a connection (both lists in
+ * one, the dense list, the keyword list, and the keyword list with page-level evidence). Others (a
  * filter, a large k) run unprepared, so that no sequence of requests can prepare statements
  * without bound (a plan holds about 200 KB on PGlite).
  */

@@ -100,10 +100,15 @@ export class Store {
   }): Promise<Store> {
     const database = await openDatabase(options);
     try {
-      await migrate(database, { log: options.log });
+      const migrated = await migrate(database, { log: options.log });
       // A run cut short after it dropped the keyword list's term index (PostingsIndexing): built again now.
       if (database.runtime === 'pglite' && (await ensurePostingsTermIndex(database))) {
         options.log?.('built the keyword index that an interrupted ingestion run left out');
+      }
+      // Migration 0013 rewrote every posting: on PGlite, which has no autovacuum, the keyword list
+      // would read the table beside its index until the next run's end vacuums it (refreshStatistics).
+      if (database.runtime === 'pglite' && migrated.applied.some((name) => name.startsWith('0013_'))) {
+        await database.exec('vacuum (analyze) keyword_postings');
       }
     } catch (error) {
       await database.close();

@@ -122,6 +122,16 @@ describe.each(runtimes)('a meaning index on $name', ({ open }) => {
     const both = await store.search.candidateLists(searchModel, question, terms, { limit: 10 });
     expect(both.dense).toEqual(await store.search.denseCandidates(searchModel, question, { limit: 10 }, terms));
     expect(both.keyword[0]).toMatchObject({ chunkId: targetChunk });
+    // With page-level evidence, from the keyword scores the dense list's second stage shares: the same
+    // lists, and the same pages as the keyword statement alone gives (filtered or not).
+    for (const filters of [undefined, { sources: ['elsewhere'] }]) {
+      const withPages = await store.search.candidateLists(searchModel, question, terms, { limit: 10, pages: true, filters });
+      const keywordAlone = await store.search.keywordCandidateList(terms, { limit: 10, pages: true, filters });
+      expect(withPages.dense).toEqual(await store.search.denseCandidates(searchModel, question, { limit: 10, filters }, terms));
+      expect(withPages.keyword).toEqual(keywordAlone.keyword);
+      expect(withPages.pages).toEqual(keywordAlone.pages);
+      expect([...withPages.pages!.keys()][0]).toBe(both.keyword[0]!.documentId);
+    }
   });
 
   it('skips the meaning stage for a question with no meaning part, and still finds passages by its words', async () => {
