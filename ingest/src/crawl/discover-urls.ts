@@ -1,4 +1,5 @@
-import * as cheerio from 'cheerio';
+import type * as Cheerio from 'cheerio';
+import { cheerio } from '../extract/load-cheerio.js';
 
 export interface DiscoveredUrl {
   url: string;
@@ -32,15 +33,15 @@ function absolute(href: string | undefined, base: string): string | null {
  * dates each gives. Returns undefined for any other document.
  */
 export function parseDiscoveryDocument(xml: string, baseUrl: string): DiscoveryDocument | undefined {
-  const $ = cheerio.load(xml, { xml: true });
+  const $ = cheerio().load(xml, { xml: true });
   const collect = (
     selector: string,
-    locate: (element: cheerio.Cheerio<never>) => string | undefined,
-    dated: (element: cheerio.Cheerio<never>) => string | undefined,
+    locate: (element: Cheerio.Cheerio<never>) => string | undefined,
+    dated: (element: Cheerio.Cheerio<never>) => string | undefined,
   ) => {
     const found: DiscoveredUrl[] = [];
     $(selector).each((_, node) => {
-      const element = $(node) as cheerio.Cheerio<never>;
+      const element = $(node) as Cheerio.Cheerio<never>;
       const url = absolute(locate(element), baseUrl);
       if (url) found.push({ url, lastModified: date(dated(element)) });
     });

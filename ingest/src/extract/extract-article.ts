@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import type { ArticleProfileName } from './article-profile.js';
 import { chooseArticleProfile } from './choose-article-profile.js';
@@ -98,7 +98,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedPage {
   if (!URL.canParse(pageUrl) || !/^https?:$/.test(new URL(pageUrl).protocol)) {
     throw new TypeError(`extractArticle needs the absolute http(s) URL the page was fetched from, got ${JSON.stringify(pageUrl)}`);
   }
-  const $ = cheerio.load(html);
+  const $ = cheerio().load(html);
   const linkedData = readLinkedData($);
   removeConcealedElements($);
   removeInvisibleElements($);

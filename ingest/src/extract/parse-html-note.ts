@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import { NoteParseError } from './note-parse-error.js';
 import { nameInGoMap } from './read-page-metadata.js';
@@ -20,7 +20,7 @@ function authorOfMeta(text: string | null): string | null {
  * navigation, scripts or hidden elements, headings with their ids as anchors.
  */
 export function parseHtmlNote(html: string, locator: string): DocumentOutline {
-  const $ = cheerio.load(html);
+  const $ = cheerio().load(html);
   const meta = (selector: string) => $(selector).first().attr('content')?.trim() || null;
   const title = meta('meta[property="og:title"]') ?? ($('title').first().text().trim() || $('h1').first().text().trim() || null);
   if (!title) throw new NoteParseError(locator, 'has no <title> or <h1>');
