@@ -34,6 +34,10 @@ describe('removeBoilerplate', () => {
       '<div class="mt6">&lt;&lt; <a href="/a/">Older title</a> <a href="/b/">Newer title</a> &gt;&gt;</div>',
     ],
     ['previous and next links marked by words', '<p><a href="/a/">← Previous post</a> | <a href="/b/">Next post →</a></p>'],
+    [
+      "a book's next and previous chapter",
+      '<p class="f5"><span class="b">Next chapter: </span> <a href="/guides/a/">Title A</a></p><p><span>Previous chapter: </span><a href="/guides/b/">Title B</a></p>',
+    ],
     ['a heading permalink marker', '<h2 id="x">Section <a href="#x">#</a></h2>'],
   ])('removes %s', (_name, html) => {
     expect(cleaned(`<p>${prose}</p>${html}`)).toBe(prose + (html.startsWith('<h2') ? ' Section' : ''));

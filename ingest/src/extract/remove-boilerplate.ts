@@ -19,9 +19,11 @@ export function isPermalinkMarker(element: HtmlElement): boolean {
 
 // Links to a site's taxonomy pages: a post's tag list, not its text.
 const taxonomyPath = /\/(?:tags?|categories|category|topics)\/[^/]/i;
-// What previous/next links say besides the linked titles: "<< Title", "Next post: Title →".
+// What previous/next links say besides the linked titles: "<< Title", "Next post: Title →", and
+// a book's or a course's "Next chapter: Title" (staffeng.com's and its sister sites' theme).
 const postNavigationCue = /[«»←→‹›]|<<|>>|\b(?:previous|prev|next|older|newer)\b/i;
-const postNavigationFiller = /[«»←→‹›<>|·•:\-–—]|\b(?:previous|prev|next|older|newer|post|posts|article|entry)\b/gi;
+const postNavigationFiller =
+  /[«»←→‹›<>|·•:\-–—]|\b(?:previous|prev|next|older|newer|post|posts|article|entry|chapter|part|lesson|page)\b/gi;
 
 function linksOf(element: HtmlElement): HtmlElement[] {
   return descendantElements(element).filter((child) => child.tagName.toLowerCase() === 'a' && child.attribs.href !== undefined);
