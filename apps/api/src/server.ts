@@ -29,14 +29,22 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
   // rest of the code (about 1 s: Fastify, ingestion, the answer path), imported only now.
   const store = openRuntimeStore(config, { log: (line) => write(line) });
   store.catch(() => undefined);
-  const [{ openRuntime }, { buildApp }, { defaultAdminDir }] = await Promise.all([
+  const [{ openRuntime }, { buildApp }, { defaultAdminDir }, { planAnswer }] = await Promise.all([
     import('@cairn/runtime'),
     import('./app.js'),
     import('./routes/admin-ui-routes.js'),
+    import('@cairn/answer'),
   ]).catch(async (error: unknown) => {
     await store.then(({ store: opened }) => opened.close()).catch(() => undefined);
     throw error;
   });
+  // The conversation policy's first run compiles its patterns and code (about 0.2 s of the first
+  // answer): run once now, while PGlite is still opening in its thread and this one would wait.
+  try {
+    planAnswer([], 'How do I give feedback to a senior engineer on my team who keeps missing deadlines?');
+  } catch {
+    // Only a warm-up: the first question runs the same code and reports what fails.
+  }
   const runtime = await openRuntime(config, { log: (line) => write(line), answers: true, takeUpRuns: true, store });
   const app = await buildApp(runtime, { logger });
   write = (line) => app.log.info(line);
