@@ -1,14 +1,22 @@
 /**
- * The compiled runtime: the API and the `cairn` command bundled by esbuild into dist/
- * (the workspace's TypeScript compiled in, its npm dependencies left as imports), so that
- * `npm start` and `cairn` run JavaScript instead of compiling TypeScript through tsx at
- * every start. `npm ci` builds it (the root `prepare` script), and so does `npm start`
- * (`prestart`) when a source changed since.
+ * The compiled runtime: the API and the `cairn` command bundled by esbuild into dist/ (the
+ * workspace's TypeScript and the npm packages it imports, in a few files), so that
+ * `npm start` and `cairn` neither compile TypeScript through tsx nor resolve, read and
+ * compile about 1,200 files of node_modules one by one at every start. `npm ci` builds it
+ * (the root `prepare` script), and so does `npm start` (`prestart`) when a source changed
+ * since.
+ *
+ * An npm package is bundled unless it needs its own files at run time (it names
+ * `__dirname`, `__filename`, `import.meta` or `require.resolve`, loads a native addon or
+ * requires a module whose name is computed): those stay imports, resolved from node_modules
+ * as before. The first pass of the build finds them (bundleablePackages).
  *
  * The launchers (apps/api/bin/cairn-api.js, apps/cli/bin/cairn.js) run dist/ only while it
- * was built from the sources as they are now: a build records the SHA-256 of every file it
- * read (esbuild's metafile); when one differs, as after an edit, the launcher runs the
- * TypeScript sources through tsx instead, so nothing ever runs stale code.
+ * was built from the sources as they are now: a build records the SHA-256 of every
+ * workspace file it read (esbuild's metafile), with its size and modification time, and the
+ * SHA-256 of package-lock.json for what it took from node_modules (installed by `npm ci` from
+ * that lock). When one differs, as after an edit, the launcher runs the TypeScript sources
+ * through tsx instead, so nothing ever runs stale code.
  *
  * Plain JavaScript, so that a launcher needs no compiler to decide. Run directly:
  *   node scripts/runtime.mjs            build dist/ unless it is current
@@ -16,14 +24,15 @@
  *   node scripts/runtime.mjs --check    exit 0 if current, 1 if not
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const rootDir = fileURLToPath(new URL('..', import.meta.url));
 export const distDir = join(rootDir, 'dist');
-const stampFile = join(distDir, 'build-inputs.json');
+/** What a build records of its inputs, in its directory. */
+const stampName = 'build-inputs.json';
 
 /**
  * The bundles and their sources. Worker threads start from modules beside the code that
@@ -45,28 +54,116 @@ function fileHash(path) {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** Whether dist/ holds a build of the sources as they are now (every input unchanged). */
-export function isCurrent() {
+/** The lock that node_modules was installed from: what a build took from there is stamped by it. */
+const lockFile = 'package-lock.json';
+
+/**
+ * Whether an input is as the build read it: the same size and modification time (a stat,
+ * not a read: the launchers ask at every start), else the same SHA-256 (a checkout that
+ * rewrote the file unchanged).
+ */
+function unchanged(file, recorded) {
+  const path = join(rootDir, file);
+  if (!existsSync(path)) return false;
+  const { size, mtimeMs } = statSync(path);
+  if (size === recorded.size && mtimeMs === recorded.mtimeMs) return true;
+  return size === recorded.size && fileHash(path) === recorded.hash;
+}
+
+/**
+ * Whether dist/ (or `directory`, a build made elsewhere by a test) holds a build of the
+ * sources as they are now (every input unchanged).
+ */
+export function isCurrent(directory = distDir) {
+  const stampFile = join(directory, stampName);
   if (!existsSync(stampFile)) return false;
   try {
     const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
     if (JSON.stringify(stamp.entryPoints) !== JSON.stringify(entryPoints)) return false;
-    for (const [file, hash] of Object.entries(stamp.inputs)) {
-      const path = join(rootDir, file);
-      if (!existsSync(path) || fileHash(path) !== hash) return false;
-    }
-    return Object.keys(entryPoints).every((name) => existsSync(join(distDir, `${name}.js`)));
+    for (const [file, recorded] of Object.entries(stamp.inputs)) if (!unchanged(file, recorded)) return false;
+    return Object.keys(entryPoints).every((name) => existsSync(join(directory, `${name}.js`)));
   } catch {
     return false;
   }
 }
 
+/** The npm package a path inside node_modules belongs to ("fastify", "@fastify/static"). */
+function packageOf(path) {
+  return /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path)?.[1];
+}
+
+/** The package a bare import names ("pino/file" → "pino", "@fastify/static/lib" → "@fastify/static"). */
+function packageName(specifier) {
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+}
+
+/** What in a package's source means it needs its own files, or node_modules, at run time. */
+const needsItsFiles = /\b__dirname\b|\b__filename\b|\bimport\.meta\b|\brequire\.resolve\b/;
+
 /**
- * Bundles every entry point into a fresh directory, then swaps it in for dist/, so that a
- * process starting meanwhile sees the old build or the new one, never half of one.
- * Returns null where esbuild is not installed (`npm ci --omit=dev`).
+ * The first pass: everything bundled, nothing written. Returns the npm packages that must
+ * stay imports: those whose bundled files name their own location (needsItsFiles), load a
+ * file esbuild cannot bundle (a native addon), or require a computed name (esbuild's
+ * warning); a package nested under another's node_modules counts under its own name.
  */
-export async function build() {
+async function packagesToKeep(esbuild, options) {
+  const keep = new Set(['pg-native']);
+  let result;
+  for (;;) {
+    try {
+      result = await esbuild.build({ ...options, write: false, logLevel: 'silent', plugins: [externals(keep)] });
+      break;
+    } catch (error) {
+      // A file esbuild cannot load (a `.node` addon) or a module it cannot find: that package stays an import.
+      const packages = (error.errors ?? [])
+        .map((message) => {
+          const missing = /Could not resolve "([^"]+)"/.exec(message.text)?.[1];
+          return missing && !missing.startsWith('.') ? packageName(missing) : packageOf(message.location?.file ?? '');
+        })
+        .filter(Boolean);
+      if (packages.length === 0 || packages.every((name) => keep.has(name))) throw error;
+      for (const name of packages) keep.add(name);
+    }
+  }
+  for (const warning of result.warnings) {
+    const name = packageOf(warning.location?.file ?? '');
+    if (name && /require/.test(warning.text)) keep.add(name);
+  }
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const name = packageOf(file);
+    if (name && !keep.has(name) && needsItsFiles.test(readFileSync(join(rootDir, file), 'utf8'))) keep.add(name);
+  }
+  return keep;
+}
+
+/**
+ * The plugin that leaves `keep`, and every import of a package's file under its own name
+ * ("pino/file"), to node_modules; the workspace's packages and Node's modules resolve as
+ * esbuild resolves them.
+ */
+function externals(keep) {
+  return {
+    name: 'external-dependencies',
+    setup(builder) {
+      builder.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('@cairn/') || args.path.startsWith('node:')) return undefined;
+        return keep.has(packageName(args.path)) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * Bundles every entry point into a fresh directory, then swaps it in for dist/ (or
+ * `directory`: a test's build, which must sit inside the repository so that the packages
+ * left in node_modules resolve from it), so that a process starting meanwhile sees the old
+ * build or the new one, never half of one. Returns null where esbuild is not installed
+ * (`npm ci --omit=dev`).
+ */
+export async function build(directory = distDir) {
   let esbuild;
   try {
     esbuild = await import(pathToFileURL(createRequire(join(rootDir, 'package.json')).resolve('esbuild')).href);
@@ -74,9 +171,9 @@ export async function build() {
     return null;
   }
   const started = Date.now();
-  const staging = `${distDir}.${process.pid}.tmp`;
+  const staging = `${directory}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
-  const result = await esbuild.build({
+  const options = {
     absWorkingDir: rootDir,
     entryPoints: Object.fromEntries(Object.entries(entryPoints).map(([name, file]) => [name, join(rootDir, file)])),
     outdir: staging,
@@ -90,30 +187,44 @@ export async function build() {
     logLevel: 'warning',
     // Chunks sit beside the entries: workerScript finds a worker's module beside its caller.
     chunkNames: 'chunk-[hash]',
-    plugins: [
-      {
-        // The workspace's own packages are compiled in; every npm dependency stays an import,
-        // resolved from node_modules at run time as before.
-        name: 'external-dependencies',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@cairn/') || args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
+    // The CommonJS packages bundled into these ES modules call `require` for Node's modules
+    // and for the packages left in node_modules: each file gets its own.
+    banner: {
+      js: "import { createRequire as __cairnCreateRequire } from 'node:module'; const require = __cairnCreateRequire(import.meta.url);",
+    },
+  };
+  const keep = await packagesToKeep(esbuild, options);
+  const result = await esbuild.build({ ...options, logLevel: 'error', plugins: [externals(keep)] });
   const inputs = {};
+  let fromNodeModules = 0;
   for (const file of Object.keys(result.metafile.inputs).sort()) {
+    if (packageOf(file)) {
+      fromNodeModules += 1;
+      continue;
+    }
     const path = join(rootDir, file);
-    if (existsSync(path)) inputs[relative(rootDir, path)] = fileHash(path);
+    if (!existsSync(path)) continue;
+    const { size, mtimeMs } = statSync(path);
+    inputs[relative(rootDir, path)] = { hash: fileHash(path), size, mtimeMs };
   }
-  writeFileSync(join(staging, 'build-inputs.json'), `${JSON.stringify({ entryPoints, inputs }, null, 1)}\n`);
-  const previous = `${distDir}.${process.pid}.old`;
-  if (existsSync(distDir)) renameSync(distDir, previous);
-  renameSync(staging, distDir);
+  if (fromNodeModules > 0) {
+    const { size, mtimeMs } = statSync(join(rootDir, lockFile));
+    inputs[lockFile] = { hash: fileHash(join(rootDir, lockFile)), size, mtimeMs };
+  }
+  writeFileSync(
+    join(staging, stampName),
+    `${JSON.stringify({ entryPoints, keptInNodeModules: [...keep].sort(), bundledFromNodeModules: fromNodeModules, inputs }, null, 1)}\n`,
+  );
+  const previous = `${directory}.${process.pid}.old`;
+  if (existsSync(directory)) renameSync(directory, previous);
+  renameSync(staging, directory);
   rmSync(previous, { recursive: true, force: true });
-  return { files: Object.keys(inputs).length, ms: Date.now() - started };
+  return {
+    files: Object.keys(inputs).length - (fromNodeModules > 0 ? 1 : 0),
+    packagesFiles: fromNodeModules,
+    kept: keep.size,
+    ms: Date.now() - started,
+  };
 }
 
 /**
@@ -141,7 +252,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     // Nothing changed: nothing to say.
   } else {
     const built = await build();
-    if (built) console.log(`runtime: built dist/ from ${built.files} files in ${(built.ms / 1000).toFixed(1)} s`);
+    if (built)
+      console.log(
+        `runtime: built dist/ from ${built.files} workspace files and ${built.packagesFiles} of node_modules (${built.kept} packages left there) in ${(built.ms / 1000).toFixed(1)} s`,
+      );
     else console.log('runtime: not built (esbuild is not installed, as in `npm ci --omit=dev`); the sources run through tsx.');
   }
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listeningUrl } from '@cairn/testing';
 
 /** The API's launcher, what `npm start` runs; the UI is tested against it as users get it. */
 const apiMain = fileURLToPath(new URL('../../api/bin/cairn-api.js', import.meta.url));
@@ -41,28 +42,12 @@ export async function startApi(env: Record<string, string> = {}): Promise<Runnin
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the API did not listen within 90 s:\n${output}`)), 90_000);
-    const read = (data: Buffer) => {
-      output += data.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the API exited (${code}) before it listened:\n${output}`));
-    });
-  });
+  const listening = listeningUrl(child);
+  const url = await listening.url;
   return {
     url,
-    output: () => output,
+    output: listening.output,
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
