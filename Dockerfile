@@ -50,4 +50,4 @@ EXPOSE 3000
 # blocks in mappings of their own, given back when freed, instead of kept in the heap and
 # the threads' arenas: 329 -> 301 MiB after 1,000 answers (docs/benchmarks.md, session 18).
 ENV MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
-CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "apps/api/bin/cairn-api.js"]
+CMD ["node", "--max-semi-space-size=4", "--optimize-for-size", "--wasm-tiering-budget=300000000", "apps/api/bin/cairn-api.js"]

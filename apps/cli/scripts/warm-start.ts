@@ -8,6 +8,9 @@
  *
  *   node --import tsx apps/cli/scripts/warm-start.ts [--runs 5] [--repo /path/to/other/checkout]
  *
+ * `--repo-flags="..."` runs the other checkout with these Node flags instead of apiNodeFlags
+ * (to compare a flag: `--repo .` and the flags without it).
+ *
  * Timers: from the spawn to the line "Cairn is listening on", and to the end of the first
  * answer's body. The output is polled every 10 ms.
  */
@@ -24,11 +27,12 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     repo: { type: 'string' },
+    'repo-flags': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('Usage: node --import tsx apps/cli/scripts/warm-start.ts [--runs N] [--repo OTHER_CHECKOUT]');
+  console.log('Usage: node --import tsx apps/cli/scripts/warm-start.ts [--runs N] [--repo OTHER_CHECKOUT [--repo-flags="NODE FLAGS"]]');
   process.exit(0);
 }
 
@@ -56,10 +60,10 @@ async function prepare(repo: string): Promise<string> {
   return dataDir;
 }
 
-async function once(repo: string, dataDir: string): Promise<{ listening: number; answered: number }> {
+async function once(repo: string, dataDir: string, flags: string[]): Promise<{ listening: number; answered: number }> {
   const started = performance.now();
   const api = run(
-    [...apiNodeFlags, join(repo, 'apps/api/bin/cairn-api.js')],
+    [...flags, join(repo, 'apps/api/bin/cairn-api.js')],
     repo,
     withApiMallocSettings(environment(dataDir)),
     `${dataDir}.api.log`,
@@ -87,11 +91,12 @@ async function once(repo: string, dataDir: string): Promise<{ listening: number;
 }
 
 const repos = [repositoryRoot, ...(values.repo ? [values.repo] : [])];
+const flagSets = [apiNodeFlags, values['repo-flags'] === undefined ? apiNodeFlags : values['repo-flags'].split(/\s+/).filter(Boolean)];
 const dataDirs = await Promise.all(repos.map(prepare));
 const results = repos.map(() => [] as { listening: number; answered: number }[]);
 try {
   for (let round = 0; round < Number(values.runs); round += 1) {
-    for (const [index, repo] of repos.entries()) results[index]!.push(await once(repo, dataDirs[index]!));
+    for (const [index, repo] of repos.entries()) results[index]!.push(await once(repo, dataDirs[index]!, flagSets[index]!));
   }
 } finally {
   for (const dataDir of dataDirs) {
@@ -105,7 +110,7 @@ for (const [index, repo] of repos.entries()) {
   const runs = results[index]!;
   const sorted = runs.map((r) => r.answered).sort((a, b) => a - b);
   console.log(
-    `${repo}: first answer ${runs.map((r) => seconds(r.answered)).join(' / ')} s (median ${seconds(sorted[Math.floor(sorted.length / 2)]!)}); listening ${runs.map((r) => seconds(r.listening)).join(' / ')} s`,
+    `${repo} (${flagSets[index]!.join(' ')}): first answer ${runs.map((r) => seconds(r.answered)).join(' / ')} s (median ${seconds(sorted[Math.floor(sorted.length / 2)]!)}); listening ${runs.map((r) => seconds(r.listening)).join(' / ')} s`,
   );
 }
 console.log(

@@ -13,8 +13,17 @@
  *   30-90 MB a thousand answers. Measured over 1,000 / 2,000 / 3,000 answers on PGlite:
  *   341 / 362 / 416 MB -> 286 / 290 / 294 MB, at 43-48 answers a second against 52-55
  *   (docs/benchmarks.md).
+ * - `--wasm-tiering-budget=300000000` (V8's default is 1,800,000): how much of a WebAssembly
+ *   function runs on V8's baseline code (Liftoff) before it is compiled again with TurboFan.
+ *   At the default, PGlite's start (Postgres in a 9 MB module) sent so many functions to
+ *   TurboFan that V8's compiler threads took 2 – 3 s of CPU in the first 4 s, on a 2-core
+ *   machine, against the API's and PGlite's own threads: warm start to first answer 3.7 – 4.1 s,
+ *   2.9 – 3.0 s with this budget (1.8 s of CPU less), 2.7 – 2.8 s with no TurboFan at all
+ *   (`--liftoff-only`, which made retrieval on PGlite 30% slower for good). The functions
+ *   that stay hot under load still reach TurboFan: retrieval's p50 on PGlite did not move
+ *   (docs/benchmarks.md, session 22).
  */
-export const apiNodeFlags = ['--max-semi-space-size=4', '--optimize-for-size'];
+export const apiNodeFlags = ['--max-semi-space-size=4', '--optimize-for-size', '--wasm-tiering-budget=300000000'];
 
 /**
  * glibc allocator settings for the API's process (npm start, cairn serve, the Docker image,
