@@ -5,6 +5,7 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { CairnConfig } from '@cairn/core';
 import { authPlugin } from './auth.js';
 import { answerClientError, registerErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
@@ -32,6 +33,12 @@ export type AppDependencies = ServiceDependencies;
  */
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /**
+   * The configuration, where `dependencies` is still a promise (the runtime opening): the
+   * parts of the app that need only the configuration (Fastify, its schema compilers, the
+   * OpenAPI document and docs page, the request checks) are set up while it opens.
+   */
+  config?: CairnConfig;
   /** The built admin UI to serve at /admin (default: apps/admin/dist). */
   adminDir?: string;
 }
@@ -59,8 +66,13 @@ function compiledOnFirstUse<Argument, Result>(
   return (argument) => (compiled ??= compile())(argument);
 }
 
-export async function buildApp(dependencies: AppDependencies, options: AppOptions = {}): Promise<FastifyInstance> {
-  const { config } = dependencies;
+export async function buildApp(
+  dependencies: AppDependencies | Promise<AppDependencies>,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  // A runtime that fails to open is reported where it is awaited below, not as unhandled meanwhile.
+  if (dependencies instanceof Promise) dependencies.catch(() => undefined);
+  const config = options.config ?? (await dependencies).config;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: limits.bodyBytes,
@@ -163,10 +175,18 @@ export async function buildApp(dependencies: AppDependencies, options: AppOption
     requestTimeoutMs: config.requestTimeoutMs,
     answerTimeoutMs: Math.max(config.requestTimeoutMs, config.chat.timeoutMs + 10_000),
   });
-  await app.register(authPlugin, { config, store: dependencies.store });
+  // What follows needs the runtime: the API's start (server.ts) opens it meanwhile.
+  let opened: AppDependencies;
+  try {
+    opened = await dependencies;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  await app.register(authPlugin, { config, store: opened.store });
   await app.register(securityPlugin, { config });
-  await app.register(metricsPlugin, { store: dependencies.store });
-  await app.register(servicesPlugin, dependencies);
+  await app.register(metricsPlugin, { store: opened.store });
+  await app.register(servicesPlugin, opened);
   await app.register(healthRoutes);
   await app.register(searchRoutes);
   await app.register(askRoutes);

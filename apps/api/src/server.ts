@@ -3,11 +3,24 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CairnConfig } from '@cairn/core';
 import { openRuntimeStore } from '@cairn/runtime/open-store';
+import type { createRetriever as createRetrieverType, Runtime } from '@cairn/runtime';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+}
+
+/** The question of the start's warm-ups (the conversation policy, the search). */
+const warmUpQuestion = 'How do I give feedback to a senior engineer on my team who keeps missing deadlines?';
+
+/**
+ * One search as /v1/ask runs it (k 6), its result dropped. The rerank is the feature one even
+ * where CAIRN_RERANK=llm: a warm-up never calls a chat model.
+ */
+async function warmSearch(runtime: Runtime, create: typeof createRetrieverType): Promise<void> {
+  const config = { ...runtime.config, rerank: runtime.config.rerank === 'llm' ? ('features' as const) : runtime.config.rerank };
+  await create({ config, store: runtime.store, searchEmbedder: runtime.searchEmbedder }).retrieve(warmUpQuestion, { k: 6 });
 }
 
 /**
@@ -29,7 +42,7 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
   // rest of the code (about 1 s: Fastify, ingestion, the answer path), imported only now.
   const store = openRuntimeStore(config, { log: (line) => write(line) });
   store.catch(() => undefined);
-  const [{ openRuntime }, { buildApp }, { defaultAdminDir }, { planAnswer }] = await Promise.all([
+  const [{ openRuntime, createRetriever }, { buildApp }, { defaultAdminDir }, { planAnswer }] = await Promise.all([
     import('@cairn/runtime'),
     import('./app.js'),
     import('./routes/admin-ui-routes.js'),
@@ -38,15 +51,28 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
     await store.then(({ store: opened }) => opened.close()).catch(() => undefined);
     throw error;
   });
+  // The runtime opens (its embedder at once; the rest once PGlite's thread has opened the
+  // database) while this thread warms the conversation policy and sets up the parts of the
+  // app that need only the configuration: the Fastify instance and its logger, the schema
+  // compilers, the OpenAPI document and the docs page.
+  const opening = openRuntime(config, { log: (line) => write(line), answers: true, takeUpRuns: true, store });
+  opening.catch(() => undefined);
+  // Once it is open, while the routes are set up: one search, not awaited, so that the
+  // database plans and reads what the first question's search needs (on PGlite, in its own
+  // thread) before that question, not after it.
+  opening.then((runtime) => warmSearch(runtime, createRetriever)).catch(() => undefined);
   // The conversation policy's first run compiles its patterns and code (about 0.2 s of the first
   // answer): run once now, while PGlite is still opening in its thread and this one would wait.
   try {
-    planAnswer([], 'How do I give feedback to a senior engineer on my team who keeps missing deadlines?');
+    planAnswer([], warmUpQuestion);
   } catch {
     // Only a warm-up: the first question runs the same code and reports what fails.
   }
-  const runtime = await openRuntime(config, { log: (line) => write(line), answers: true, takeUpRuns: true, store });
-  const app = await buildApp(runtime, { logger });
+  const app = await buildApp(opening, { logger, config }).catch(async (error: unknown) => {
+    await opening.then((runtime) => runtime.close()).catch(() => undefined);
+    throw error;
+  });
+  const runtime = await opening;
   write = (line) => app.log.info(line);
   for (const line of lines) app.log.info(line);
   app.addHook('onClose', async () => runtime.close());
