@@ -58,6 +58,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // seen the other questions (docs/evaluation.md, "A held-out check"): scored, never fitted on.
   'seangoedecke-heldout': seangoedecke,
   'staffeng-heldout': staffeng,
+  // Written in session 22, after every change so far, and scored once: a clean check.
+  'seangoedecke-heldout-2': seangoedecke,
+  'staffeng-heldout-2': staffeng,
 };
 
 export interface SitePage {

@@ -9,7 +9,7 @@
  *   node --import tsx apps/cli/scripts/fit-reranker.ts [--set NAME]... [--data-dir DIR]
  *
  * Sets default to starter-notes, staffeng-excerpts and every set built in .cairn/dev-sets/
- * except the held-out ones (names ending -heldout).
+ * except the held-out ones (names ending -heldout or -heldout-N).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -46,8 +46,8 @@ const evaluationCandidates = 120;
 
 const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, 'data-dir': { type: 'string', default: '.cairn' } } });
 const builtSets = existsSync(builtDevSetsDirectory) ? readdirSync(builtDevSetsDirectory) : [];
-// A held-out set (name ending -heldout) is a check on the fit, so it is never fitted on by default.
-const setNames = values.set ?? ['starter-notes', 'staffeng-excerpts', ...builtSets.filter((name) => !name.endsWith('-heldout'))];
+// A held-out set (name ending -heldout or -heldout-N) is a check on the fit, so it is never fitted on by default.
+const setNames = values.set ?? ['starter-notes', 'staffeng-excerpts', ...builtSets.filter((name) => !/-heldout(?:-\d+)?$/.test(name))];
 const embedder = await LocalSemanticEmbedder.open(values['data-dir']);
 const reranker = new FeatureReranker(meaningSimilarity(embedder));
 
