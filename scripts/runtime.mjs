@@ -182,7 +182,10 @@ export async function build(directory = distDir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // Stack traces name the TypeScript (or package) file and line; the maps leave the sources
+    // out, since the launchers read every map at start (17 MB with them, 4.8 MB without).
     sourcemap: 'linked',
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
     // Chunks sit beside the entries: workerScript finds a worker's module beside its caller.
