@@ -50,6 +50,14 @@ export const entryPoints = {
   'build-admin-if-stale': 'apps/admin/scripts/build-if-stale.ts',
 };
 
+/**
+ * The entries that start worker threads: each is bundled whole, on its own, not split into
+ * chunks shared with the API's. A worker's isolate shares no module with the thread that
+ * starts it, so shared chunks only made it load and run code it never uses (the
+ * configuration's zod schemas, 0.7 MB, before PGlite could start).
+ */
+const threadEntries = new Set(['pglite-worker', 'extraction-worker', 'build-word-vector-table']);
+
 function fileHash(path) {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
@@ -197,7 +205,21 @@ export async function build(directory = distDir) {
     },
   };
   const keep = await packagesToKeep(esbuild, options);
-  const result = await esbuild.build({ ...options, logLevel: 'error', plugins: [externals(keep)] });
+  const entries = Object.entries(options.entryPoints);
+  const shared = await esbuild.build({
+    ...options,
+    entryPoints: Object.fromEntries(entries.filter(([name]) => !threadEntries.has(name))),
+    logLevel: 'error',
+    plugins: [externals(keep)],
+  });
+  const threads = await esbuild.build({
+    ...options,
+    entryPoints: Object.fromEntries(entries.filter(([name]) => threadEntries.has(name))),
+    splitting: false,
+    logLevel: 'error',
+    plugins: [externals(keep)],
+  });
+  const result = { metafile: { inputs: { ...shared.metafile.inputs, ...threads.metafile.inputs } } };
   const inputs = {};
   let fromNodeModules = 0;
   for (const file of Object.keys(result.metafile.inputs).sort()) {

@@ -60,6 +60,13 @@ describe('the compiled runtime', () => {
     // esbuild heads each module it bundles with its path.
     expect(texts.some((text) => text.includes('// node_modules/fastify/fastify.js'))).toBe(true);
     expect(texts.some((text) => text.includes('// node_modules/@electric-sql/pglite/'))).toBe(false);
+    // A worker thread's entry is whole on its own (an isolate shares no module with its
+    // starter): no shared chunk, so none of the API's code (the configuration's zod schemas).
+    for (const worker of ['pglite-worker.js', 'extraction-worker.js', 'build-word-vector-table.js']) {
+      const text = texts[outputs.indexOf(worker)]!;
+      expect(text, worker).not.toMatch(/from\s*["']\.\/chunk-|import\s*["']\.\/chunk-/);
+      expect(text, worker).not.toContain('// node_modules/zod/');
+    }
     for (const [index, text] of texts.entries()) {
       expect(text, outputs[index]).not.toMatch(/from\s*["']fastify["']|require\(["']fastify["']\)/);
     }

@@ -11,6 +11,9 @@
  * `--repo-flags="..."` runs the other checkout with these Node flags instead of apiNodeFlags
  * (to compare a flag: `--repo .` and the flags without it).
  *
+ * `--fresh` times the first start instead: each run in a new, empty data directory (the
+ * starter snapshot unpacked, as the first `npm start` after `npm ci`).
+ *
  * Timers: from the spawn to the line "Cairn is listening on", and to the end of the first
  * answer's body. The output is polled every 10 ms.
  */
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     repo: { type: 'string' },
     'repo-flags': { type: 'string' },
+    fresh: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -60,7 +64,8 @@ async function prepare(repo: string): Promise<string> {
   return dataDir;
 }
 
-async function once(repo: string, dataDir: string, flags: string[]): Promise<{ listening: number; answered: number }> {
+async function once(repo: string, prepared: string, flags: string[]): Promise<{ listening: number; answered: number }> {
+  const dataDir = values.fresh ? await mkdtemp(join(tmpdir(), 'cairn-first-start-')) : prepared;
   const started = performance.now();
   const api = run(
     [...flags, join(repo, 'apps/api/bin/cairn-api.js')],
@@ -87,19 +92,23 @@ async function once(repo: string, dataDir: string, flags: string[]): Promise<{ l
   } finally {
     api.child.kill('SIGTERM');
     await api.exited;
+    if (values.fresh) {
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(`${dataDir}.api.log`, { force: true });
+    }
   }
 }
 
 const repos = [repositoryRoot, ...(values.repo ? [values.repo] : [])];
 const flagSets = [apiNodeFlags, values['repo-flags'] === undefined ? apiNodeFlags : values['repo-flags'].split(/\s+/).filter(Boolean)];
-const dataDirs = await Promise.all(repos.map(prepare));
+const dataDirs = values.fresh ? repos.map(() => tmpdir()) : await Promise.all(repos.map(prepare));
 const results = repos.map(() => [] as { listening: number; answered: number }[]);
 try {
   for (let round = 0; round < Number(values.runs); round += 1) {
     for (const [index, repo] of repos.entries()) results[index]!.push(await once(repo, dataDirs[index]!, flagSets[index]!));
   }
 } finally {
-  for (const dataDir of dataDirs) {
+  for (const dataDir of values.fresh ? [] : dataDirs) {
     await rm(dataDir, { recursive: true, force: true });
     await rm(`${dataDir}.log`, { force: true });
     await rm(`${dataDir}.api.log`, { force: true });
