@@ -9,14 +9,15 @@
  * An npm package is bundled unless it needs its own files at run time (it names
  * `__dirname`, `__filename`, `import.meta` or `require.resolve`, loads a native addon or
  * requires a module whose name is computed): those stay imports, resolved from node_modules
- * as before. The first pass of the build finds them (bundleablePackages).
+ * as before. The first pass of the build finds them (packagesToKeep).
  *
  * The launchers (apps/api/bin/cairn-api.js, apps/cli/bin/cairn.js) run dist/ only while it
- * was built from the sources as they are now: a build records the SHA-256 of every
- * workspace file it read (esbuild's metafile), with its size and modification time, and the
- * SHA-256 of package-lock.json for what it took from node_modules (installed by `npm ci` from
- * that lock). When one differs, as after an edit, the launcher runs the TypeScript sources
- * through tsx instead, so nothing ever runs stale code.
+ * was built from the sources as they are now: a build records the SHA-256, size and
+ * modification time of every workspace file it read (esbuild's metafile), of the manifest
+ * (package.json) of every npm package it bundled, and of the files that decide the build
+ * itself (this script, the workspace's manifests and TypeScript settings). When one differs,
+ * as after an edit or an `npm ci` that installed other versions, the launcher runs the
+ * TypeScript sources through tsx instead, so nothing ever runs stale code.
  *
  * Plain JavaScript, so that a launcher needs no compiler to decide. Run directly:
  *   node scripts/runtime.mjs            build dist/ unless it is current
@@ -24,7 +25,7 @@
  *   node scripts/runtime.mjs --check    exit 0 if current, 1 if not
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -62,8 +63,18 @@ function fileHash(path) {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** The lock that node_modules was installed from: what a build took from there is stamped by it. */
-const lockFile = 'package-lock.json';
+/**
+ * Files that decide a build besides the sources it reads: this script, the workspace's
+ * manifests (`exports`, `sideEffects`) and TypeScript settings.
+ */
+function buildSettingsFiles() {
+  const files = ['scripts/runtime.mjs', 'package.json', 'tsconfig.base.json'];
+  for (const parent of ['packages', 'apps']) {
+    for (const name of readdirSync(join(rootDir, parent))) files.push(`${parent}/${name}/package.json`, `${parent}/${name}/tsconfig.json`);
+  }
+  files.push('ingest/package.json', 'ingest/tsconfig.json');
+  return files.filter((file) => existsSync(join(rootDir, file)));
+}
 
 /**
  * Whether an input is as the build read it: the same size and modification time (a stat,
@@ -95,6 +106,15 @@ export function isCurrent(directory = distDir) {
   }
 }
 
+/**
+ * The manifest of the installed package a file in node_modules belongs to (the innermost
+ * node_modules, so a nested copy is its own package): what stamps that package in a build.
+ */
+function packageManifestOf(path) {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path);
+  return match ? `${match[1]}/package.json` : undefined;
+}
+
 /** The npm package a path inside node_modules belongs to ("fastify", "@fastify/static"). */
 function packageOf(path) {
   return /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path)?.[1];
@@ -122,7 +142,14 @@ async function packagesToKeep(esbuild, options) {
   let result;
   for (;;) {
     try {
-      result = await esbuild.build({ ...options, write: false, logLevel: 'silent', plugins: [externals(keep)] });
+      result = await esbuild.build({
+        ...options,
+        write: false,
+        logLevel: 'silent',
+        // esbuild only reports these at debug level: a require() or import() of a computed name.
+        logOverride: { 'unsupported-require-call': 'warning', 'unsupported-dynamic-import': 'warning' },
+        plugins: [externals(keep)],
+      });
       break;
     } catch (error) {
       // A file esbuild cannot load (a `.node` addon) or a module it cannot find: that package stays an import.
@@ -138,7 +165,8 @@ async function packagesToKeep(esbuild, options) {
   }
   for (const warning of result.warnings) {
     const name = packageOf(warning.location?.file ?? '');
-    if (name && /require/.test(warning.text)) keep.add(name);
+    if (name && (warning.id === 'unsupported-require-call' || warning.id === 'unsupported-dynamic-import' || /require/.test(warning.text)))
+      keep.add(name);
   }
   for (const file of Object.keys(result.metafile.inputs)) {
     const name = packageOf(file);
@@ -220,32 +248,57 @@ export async function build(directory = distDir) {
     plugins: [externals(keep)],
   });
   const result = { metafile: { inputs: { ...shared.metafile.inputs, ...threads.metafile.inputs } } };
+  // Each workspace file as read, each bundled package by its manifest, and the build's settings.
+  // A file written after the build began may not be what esbuild read: it is stamped as
+  // changed, so the next launch runs the sources and the next build takes it in.
   const inputs = {};
   let fromNodeModules = 0;
-  for (const file of Object.keys(result.metafile.inputs).sort()) {
-    if (packageOf(file)) {
-      fromNodeModules += 1;
+  const stamped = new Set(buildSettingsFiles());
+  for (const file of Object.keys(result.metafile.inputs)) {
+    if (!packageOf(file)) {
+      stamped.add(file);
       continue;
     }
+    fromNodeModules += 1;
+    const manifest = packageManifestOf(file);
+    if (manifest) stamped.add(manifest);
+  }
+  for (const file of [...stamped].sort()) {
     const path = join(rootDir, file);
     if (!existsSync(path)) continue;
     const { size, mtimeMs } = statSync(path);
-    inputs[relative(rootDir, path)] = { hash: fileHash(path), size, mtimeMs };
+    const written = mtimeMs >= started;
+    inputs[relative(rootDir, path)] = written
+      ? { hash: 'written during the build', size, mtimeMs: -1 }
+      : { hash: fileHash(path), size, mtimeMs };
   }
-  if (fromNodeModules > 0) {
-    const { size, mtimeMs } = statSync(join(rootDir, lockFile));
-    inputs[lockFile] = { hash: fileHash(join(rootDir, lockFile)), size, mtimeMs };
+  // A process started from the build before (an API still running) loads some chunks only
+  // when first used (the chat model's, the MCP server's): the previous build's own chunks stay
+  // beside the new ones (their names are content hashes, so none is overwritten), one build
+  // back. An entry (a worker's) is replaced.
+  const outputs = readdirSync(staging).sort();
+  const previousStamp = join(directory, stampName);
+  if (existsSync(previousStamp)) {
+    try {
+      const previousOutputs = JSON.parse(readFileSync(previousStamp, 'utf8')).outputs ?? [];
+      for (const file of previousOutputs) {
+        if (file.startsWith('chunk-') && !existsSync(join(staging, file)) && existsSync(join(directory, file)))
+          copyFileSync(join(directory, file), join(staging, file));
+      }
+    } catch {
+      // A stamp that cannot be read keeps nothing back: only a running process's later loads depend on it.
+    }
   }
   writeFileSync(
     join(staging, stampName),
-    `${JSON.stringify({ entryPoints, keptInNodeModules: [...keep].sort(), bundledFromNodeModules: fromNodeModules, inputs }, null, 1)}\n`,
+    `${JSON.stringify({ entryPoints, keptInNodeModules: [...keep].sort(), bundledFromNodeModules: fromNodeModules, outputs, inputs }, null, 1)}\n`,
   );
   const previous = `${directory}.${process.pid}.old`;
   if (existsSync(directory)) renameSync(directory, previous);
   renameSync(staging, directory);
   rmSync(previous, { recursive: true, force: true });
   return {
-    files: Object.keys(inputs).length - (fromNodeModules > 0 ? 1 : 0),
+    files: Object.keys(inputs).filter((file) => !packageOf(file)).length,
     packagesFiles: fromNodeModules,
     kept: keep.size,
     ms: Date.now() - started,

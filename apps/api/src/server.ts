@@ -16,9 +16,11 @@ const warmUpQuestion = 'How do I give feedback to a senior engineer on my team w
 
 /**
  * One search as /v1/ask runs it (k 6), its result dropped. The rerank is the feature one even
- * where CAIRN_RERANK=llm: a warm-up never calls a chat model.
+ * where CAIRN_RERANK=llm, and a query embedded by a remote model (OpenAI's) is not warmed at
+ * all: a warm-up never calls a paid service.
  */
 async function warmSearch(runtime: Runtime, create: typeof createRetrieverType): Promise<void> {
+  if (!runtime.searchEmbedder.model.startsWith('local-')) return;
   const config = { ...runtime.config, rerank: runtime.config.rerank === 'llm' ? ('features' as const) : runtime.config.rerank };
   await create({ config, store: runtime.store, searchEmbedder: runtime.searchEmbedder }).retrieve(warmUpQuestion, { k: 6 });
 }

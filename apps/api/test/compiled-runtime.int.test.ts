@@ -52,9 +52,12 @@ describe('the compiled runtime', () => {
     expect(stamp.keptInNodeModules).not.toContain('fastify');
     expect(stamp.keptInNodeModules).not.toContain('zod');
     expect(stamp.bundledFromNodeModules).toBeGreaterThan(500);
-    // What came from node_modules is stamped by the lock it was installed from, not file by file.
-    expect(Object.keys(stamp.inputs)).toContain('package-lock.json');
-    expect(Object.keys(stamp.inputs).some((file) => file.includes('node_modules'))).toBe(false);
+    // What came from node_modules is stamped by each bundled package's manifest, not file by
+    // file; the build's own settings are stamped too.
+    const stampedFiles = Object.keys(stamp.inputs);
+    expect(stampedFiles).toContain('node_modules/fastify/package.json');
+    expect(stampedFiles.filter((file) => file.includes('node_modules/')).every((file) => file.endsWith('/package.json'))).toBe(true);
+    expect(stampedFiles).toEqual(expect.arrayContaining(['scripts/runtime.mjs', 'packages/core/package.json', 'tsconfig.base.json']));
     const outputs = (await readdir(directory)).filter((file) => file.endsWith('.js'));
     const texts = await Promise.all(outputs.map((file) => readFile(join(directory, file), 'utf8')));
     // esbuild heads each module it bundles with its path.
@@ -142,5 +145,24 @@ describe('the compiled runtime', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  }, 120_000);
+
+  it('keeps the previous build\u2019s own chunks beside a new build, one build back, for a process started from it', async () => {
+    // As if the build before had made chunk-PREVIOUS.js (a chunk a running API loads only when first used).
+    await writeFile(join(directory, 'chunk-PREVIOUS.js'), 'export const previous = true;\n');
+    await writeFile(join(directory, 'chunk-STRAY.js'), 'export const stray = true;\n');
+    await writeFile(
+      stampPath,
+      JSON.stringify({ ...stamp, outputs: [...(stamp as Stamp & { outputs: string[] }).outputs, 'chunk-PREVIOUS.js'] }),
+    );
+    await runtime.build(directory);
+    expect(await readdir(directory)).toContain('chunk-PREVIOUS.js');
+    expect(await readdir(directory)).not.toContain('chunk-STRAY.js');
+    const rebuilt = JSON.parse(await readFile(stampPath, 'utf8')) as { outputs: string[] };
+    expect(rebuilt.outputs).not.toContain('chunk-PREVIOUS.js');
+    expect(runtime.isCurrent(directory)).toBe(true);
+    // Two builds back: gone.
+    await runtime.build(directory);
+    expect(await readdir(directory)).not.toContain('chunk-PREVIOUS.js');
   }, 120_000);
 });
