@@ -2,7 +2,7 @@
  * The compiled runtime: the API and the `cairn` command bundled by esbuild into dist/ (the
  * workspace's TypeScript and the npm packages it imports, in a few files), so that
  * `npm start` and `cairn` neither compile TypeScript through tsx nor resolve, read and
- * compile about 1,200 files of node_modules one by one at every start. `npm ci` builds it
+ * compile about 1,900 files of node_modules one by one at every start. `npm ci` builds it
  * (the root `prepare` script), and so does `npm start` (`prestart`) when a source changed
  * since.
  *
