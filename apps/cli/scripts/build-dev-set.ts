@@ -61,6 +61,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written in session 22, after every change so far, and scored once: a clean check.
   'seangoedecke-heldout-2': seangoedecke,
   'staffeng-heldout-2': staffeng,
+  // Written in session 23 before that session changed retrieval, and scored once, after the change.
+  'seangoedecke-heldout-3': seangoedecke,
+  'staffeng-heldout-3': staffeng,
 };
 
 export interface SitePage {
