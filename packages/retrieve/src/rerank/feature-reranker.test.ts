@@ -40,6 +40,21 @@ describe('FeatureReranker', () => {
     expect(reranked.map((item) => item.chunkId)).toEqual(['scattered', 'phrase']);
   });
 
+  it("with the shipped weights, lets one list's first hit outrank agreement on a middling one, which fusion ranks first", async () => {
+    const ranked = (id: string, ranks: Partial<RetrievedPassage['ranks']>): RetrievedPassage => ({
+      ...passage(id, 'text'),
+      ranks: { vector: null, keyword: null, page: null, fused: null, reranked: null, ...ranks },
+    });
+    // Reciprocal-rank fusion (1 / (60 + rank)) puts fourth-in-both above first-and-tenth: 2/64 > 1/61 + 1/70.
+    const agreed = ranked('agreed', { vector: 4, keyword: 4, page: 2, fused: 1 });
+    const confident = ranked('confident', { vector: 1, keyword: 10, page: 2, fused: 2 });
+    const reranked = await new FeatureReranker().rerank(question, [agreed, confident]);
+    expect(reranked.map((item) => item.chunkId)).toEqual(['confident', 'agreed']);
+    // A passage no list ranks well stays below, whatever its fused rank.
+    const weak = ranked('weak', { vector: 30, keyword: 30, page: 20, fused: 1 });
+    expect((await new FeatureReranker().rerank(question, [weak, agreed])).map((item) => item.chunkId)).toEqual(['agreed', 'weak']);
+  });
+
   it('reads no passage text when its weights use ranks only, and orders as the full features would', async () => {
     const unread = (item: RetrievedPassage, fused: number): RetrievedPassage => {
       const copy = { ...item, ranks: { ...item.ranks, fused, page: 3 - fused } };
