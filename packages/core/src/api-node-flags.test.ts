@@ -29,4 +29,13 @@ describe('the API process settings', () => {
     const api = /\n {2}api:\n([\s\S]*?)\n {2}\w/.exec(repositoryFile('docker-compose.yml'));
     expect(api?.[1]).not.toMatch(/^\s+command:/m);
   });
+
+  it('give the cairn command the WebAssembly tiering budget, the one V8 takes once running', () => {
+    const tiering = apiNodeFlags.find((flag) => flag.startsWith('--wasm-tiering-budget='));
+    expect(tiering).toBeDefined();
+    const launcher = repositoryFile('apps/cli/bin/cairn.js');
+    // Set before the launch, so before any WebAssembly module is compiled.
+    expect(launcher.indexOf(`setFlagsFromString('${tiering}');`)).toBeGreaterThan(-1);
+    expect(launcher.indexOf(`setFlagsFromString('${tiering}');`)).toBeLessThan(launcher.indexOf("await launch('cairn');"));
+  });
 });

@@ -22,6 +22,9 @@
  *   (`--liftoff-only`, which made retrieval on PGlite 30% slower for good). The functions
  *   that stay hot under load still reach TurboFan: retrieval's p50 on PGlite did not move
  *   (docs/benchmarks.md, session 22).
+ *   The `cairn` command sets this one flag itself (apps/cli/bin/cairn.js, through
+ *   v8.setFlagsFromString before anything is compiled), as V8 takes it once running: its
+ *   commands that open the embedded database took 1.2 – 1.7 s of CPU less (session 23).
  */
 export const apiNodeFlags = ['--max-semi-space-size=4', '--optimize-for-size', '--wasm-tiering-budget=300000000'];
 
