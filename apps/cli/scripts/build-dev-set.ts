@@ -64,6 +64,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written in session 23 before that session changed retrieval, and scored once, after the change.
   'seangoedecke-heldout-3': seangoedecke,
   'staffeng-heldout-3': staffeng,
+  // Written in session 23 after the reranker change, before the domain thesaurus was tried.
+  'seangoedecke-heldout-4': seangoedecke,
+  'staffeng-heldout-4': staffeng,
 };
 
 export interface SitePage {
