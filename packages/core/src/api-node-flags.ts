@@ -24,7 +24,7 @@
  *   (docs/benchmarks.md, session 22).
  *   The `cairn` command sets this one flag itself (apps/cli/bin/cairn.js, through
  *   v8.setFlagsFromString before anything is compiled), as V8 takes it once running: its
- *   commands that open the embedded database took 1.2 – 1.7 s of CPU less (session 23).
+ *   commands that open the embedded database took about 1 – 2 s of CPU less (session 23).
  */
 export const apiNodeFlags = ['--max-semi-space-size=4', '--optimize-for-size', '--wasm-tiering-budget=300000000'];
 
