@@ -67,6 +67,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written in session 23 after the reranker change, before the domain thesaurus was tried.
   'seangoedecke-heldout-4': seangoedecke,
   'staffeng-heldout-4': staffeng,
+  // Written in session 24, which changed no retrieval: the shipped search scored on fresh questions.
+  'seangoedecke-heldout-5': seangoedecke,
+  'staffeng-heldout-5': staffeng,
 };
 
 export interface SitePage {
