@@ -70,6 +70,8 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written in session 24, which changed no retrieval: the shipped search scored on fresh questions.
   'seangoedecke-heldout-5': seangoedecke,
   'staffeng-heldout-5': staffeng,
+  'seangoedecke-heldout-6': seangoedecke,
+  'staffeng-heldout-6': staffeng,
 };
 
 export interface SitePage {
