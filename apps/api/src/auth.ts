@@ -70,6 +70,45 @@ export function accessFor(method: string, route: string): Access {
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 export const isLoopbackHost = (host: string) => loopbackHosts.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
+/** The host name of a Host header (`[::1]:3000` → `::1`), or undefined when it is not one. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  try {
+    return new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A browser's request (it carries `Origin`) must come from this API's own origin or one of
+ * CORS_ORIGINS; clients that are not browsers send no Origin. `what` names what is called.
+ */
+export function checkBrowserOrigin(request: FastifyRequest, corsOrigins: readonly string[], what: string): void {
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  const sameOrigin = URL.canParse(origin) && new URL(origin).host === request.headers.host;
+  if (!sameOrigin && !corsOrigins.includes(origin))
+    throw new CairnError('forbidden', `The origin ${origin} may not call ${what}: add it to CORS_ORIGINS to allow it.`);
+}
+
+/**
+ * While the API runs open (no keys, so bound to loopback), a request must be addressed to a
+ * loopback host, and a browser's must come from this API's own origin (or CORS_ORIGINS).
+ * Binding to 127.0.0.1 keeps other machines out, but not a web page the owner visits: its
+ * domain can be made to resolve to 127.0.0.1 (DNS rebinding), and its requests then reach the
+ * API with that domain as their Host, where they could read answers or create the first key.
+ */
+function checkOpenRequest(request: FastifyRequest, corsOrigins: readonly string[], what: string): void {
+  checkBrowserOrigin(request, corsOrigins, what);
+  const host = hostName(request.headers.host);
+  if (host === undefined || !isLoopbackHost(host))
+    throw new CairnError(
+      'forbidden',
+      `${what} runs without API keys and answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(request.headers.host ?? '')}; create a key (\`cairn keys create\`) to serve it beyond loopback.`,
+    );
+}
+
 /** The key a request carries: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 function presentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization;
@@ -114,7 +153,8 @@ declare module 'fastify' {
  * API keys: every request to a route that needs a scope must carry a key with it, as soon
  * as any key exists (or CAIRN_ADMIN_KEY is set). Keys are compared as SHA-256 hashes in
  * constant time and never logged. Bound beyond loopback, the API refuses to start without
- * a key; on loopback without keys it runs open and says so.
+ * a key; on loopback without keys it runs open and says so, and answers only requests
+ * addressed to a loopback host (checkOpenRequest).
  */
 export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
   async (app, { config, store }) => {
@@ -137,7 +177,8 @@ export const authPlugin = fp<{ config: CairnConfig; store: Store }>(
       const route = request.routeOptions.url;
       if (route === undefined) return; // no route: the 404 handler answers
       const access = accessFor(request.method, route);
-      if (access === 'public' || !(await authSwitch.on())) return;
+      if (access === 'public') return;
+      if (!(await authSwitch.on())) return checkOpenRequest(request, config.corsOrigins, `${request.method} ${route}`);
       const key = presentedKey(request);
       if (!key)
         throw new CairnError(

@@ -174,6 +174,42 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect((await guarded.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } })).statusCode).toBe(401);
   });
 
+  it('runs open only for requests addressed to a loopback host from its own origin (a rebound domain cannot create the first key)', async () => {
+    const open = await appWith({});
+    const createKey = (headers: Record<string, string>) =>
+      open.inject({ method: 'POST', url: '/v1/keys', payload: { name: 'rebound', scopes: ['admin'] }, headers });
+    // A page on a domain made to resolve to 127.0.0.1 (DNS rebinding) calls with its own Host and Origin.
+    const rebound = await createKey({ host: 'attacker.example:3000', origin: 'http://attacker.example:3000' });
+    expect(rebound.statusCode).toBe(403);
+    expect(rebound.json().error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/loopback host.*attacker\.example/) });
+    const reboundSearch = await open.inject({
+      method: 'POST',
+      url: '/v1/search',
+      payload: { query: 'feedback' },
+      headers: { host: 'attacker.example' },
+    });
+    expect(reboundSearch.statusCode).toBe(403);
+    // A foreign page posting to 127.0.0.1 directly carries its Origin.
+    const foreign = await createKey({ host: '127.0.0.1:3000', origin: 'https://evil.example' });
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().error.message).toMatch(/origin https:\/\/evil\.example may not call POST \/v1\/keys/);
+    expect(await runtime.store.apiKeys.countActive()).toBe(0);
+    // The API's own pages (same origin) and clients that send no Origin, on a loopback name, are served.
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000'])
+      expect(
+        (
+          await open.inject({
+            method: 'POST',
+            url: '/v1/search',
+            payload: { query: 'feedback' },
+            headers: { host, origin: `http://${host}` },
+          })
+        ).statusCode,
+      ).toBe(200);
+    // Public routes (probes, docs) answer whatever the Host.
+    expect((await open.inject({ method: 'GET', url: '/healthz', headers: { host: 'attacker.example' } })).statusCode).toBe(200);
+  });
+
   it('limits requests per key a minute, answers apart, with 429, a code and Retry-After', async () => {
     const app = await appWith({ CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '3', RATE_LIMIT_ASK_MAX: '2' });
     const search = (key: string) =>

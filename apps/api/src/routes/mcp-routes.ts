@@ -1,43 +1,18 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { CairnError } from '@cairn/core';
 import type { WebStandardStreamableHTTPServerTransport as McpTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type * as McpModule from '@cairn/mcp';
 import type { McpServices } from '@cairn/mcp';
-import { conversationCaller, isLoopbackHost } from '../auth.js';
+import { checkBrowserOrigin, conversationCaller } from '../auth.js';
 import { describeError } from '../error-handler.js';
 import { mcpRoute } from './mcp-route-path.js';
 
-/** The host name of a Host header (`[::1]:3000` → `::1`), or undefined when it is not one. */
-function hostName(host: string | undefined): string | undefined {
-  if (!host) return undefined;
-  try {
-    return new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The transport's security guidance (MCP, Streamable HTTP): a browser's `Origin` must be
- * this API's own or one of CORS_ORIGINS, and while the API runs open (no keys, so bound to
- * loopback) the `Host` must be a loopback name, so that a web page whose domain resolves to
- * 127.0.0.1 (DNS rebinding) cannot reach it. Clients that are not browsers send no Origin.
+ * this API's own or one of CORS_ORIGINS, with keys as well; without keys the auth hook has
+ * already held every request to a loopback host (DNS rebinding; auth.ts, checkOpenRequest).
  */
 function checkOrigin(request: FastifyRequest, corsOrigins: readonly string[]): void {
-  const origin = request.headers.origin;
-  if (origin !== undefined) {
-    const sameOrigin = URL.canParse(origin) && new URL(origin).host === request.headers.host;
-    if (!sameOrigin && !corsOrigins.includes(origin))
-      throw new CairnError('forbidden', `The origin ${origin} may not call ${mcpRoute}: add it to CORS_ORIGINS to allow it.`);
-  }
-  if (request.caller === null) {
-    const host = hostName(request.headers.host);
-    if (host === undefined || !isLoopbackHost(host))
-      throw new CairnError(
-        'forbidden',
-        `${mcpRoute} runs without API keys and answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(request.headers.host ?? '')}; create a key to serve it beyond loopback.`,
-      );
-  }
+  checkBrowserOrigin(request, corsOrigins, mcpRoute);
 }
 
 /** The Fastify request as the SDK's web-standard transport reads it (the body is passed parsed). */
