@@ -290,7 +290,7 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
 
   it('caps the queued ingestion work', async () => {
     const app = await appWith({ INGEST_MAX_QUEUED_RUNS: '2' });
-    const source = (await runtime.store.sources.list())[0]!;
+    const source = (await runtime.store.sources.list()).find((candidate) => candidate.kind === 'web')!;
     await runtime.store.runs.create(source.id, 'api');
     await runtime.store.runs.create(source.id, 'api');
     const refused = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id } });

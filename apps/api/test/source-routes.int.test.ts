@@ -75,6 +75,23 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     const patched = await app.inject({ method: 'PATCH', url: `/v1/sources/${source.id}`, payload: { crawlDelayMs: 5000, enabled: false } });
     expect(patched.json()).toMatchObject({ name: 'team-wiki', crawlDelayMs: 5000, enabled: false, maxPages: 50 });
 
+    // A source's addresses are shown to every key that lists sources: no credentials in them.
+    for (const payload of [
+      { name: 'secret-wiki', baseUrl: 'https://user:secret@wiki.example.com/' },
+      { name: 'secret-wiki', baseUrl: 'https://wiki.example.com/', seeds: ['https://token@wiki.example.com/feed.xml'] },
+    ]) {
+      const withCredentials = await app.inject({ method: 'POST', url: '/v1/sources', payload });
+      expect(withCredentials.statusCode).toBe(400);
+      expect(withCredentials.json().error).toMatchObject({ code: 'invalid_url', message: expect.stringMatching(/user name or password/) });
+    }
+    const patchedCredentials = await app.inject({
+      method: 'PATCH',
+      url: `/v1/sources/${source.id}`,
+      payload: { baseUrl: 'https://user:secret@wiki.example.com/eng/' },
+    });
+    expect(patchedCredentials.json().error.code).toBe('invalid_url');
+    expect((await runtime.store.sources.findByName('secret-wiki')) ?? null).toBeNull();
+
     expect((await app.inject({ method: 'DELETE', url: `/v1/sources/${source.id}` })).statusCode).toBe(204);
     for (const request of [
       { method: 'DELETE' as const, url: `/v1/sources/${source.id}` },
@@ -170,6 +187,34 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
       expect(response.statusCode, JSON.stringify(payload)).toBe(400);
       expect(response.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(message) });
     }
+
+    // A directory of notes is read from disk, never crawled: no run, and no web address to give it.
+    const notes = await runtime.store.sources.upsert({ name: 'team-notes', kind: 'directory', baseUrl: 'file:///srv/notes/' });
+    const runsBefore = (await app.inject('/v1/ingest/runs')).json().runs.length;
+    for (const payload of [{ sourceId: notes.id }, { sourceId: notes.id, url: `${site.url}/posts/running-incident-reviews/` }]) {
+      const response = await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringMatching(/team-notes is a directory source/),
+      });
+    }
+    expect((await app.inject('/v1/ingest/runs')).json().runs).toHaveLength(runsBefore);
+    for (const payload of [
+      { baseUrl: `${site.url}/posts/` },
+      { seeds: [`${site.url}/posts/`] },
+      { publicBaseUrl: 'https://notes.example.com/' },
+    ]) {
+      const response = await app.inject({ method: 'PATCH', url: `/v1/sources/${notes.id}`, payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(response.json().error.code).toBe('invalid_request');
+    }
+    expect((await app.inject({ method: 'PATCH', url: `/v1/sources/${notes.id}`, payload: { enabled: false } })).json()).toMatchObject({
+      kind: 'directory',
+      baseUrl: 'file:///srv/notes/',
+      enabled: false,
+    });
+    await runtime.store.sources.delete(notes.id);
 
     // A page that is gone: the run fails with the reason, and nothing else breaks.
     const gone = await app.inject({

@@ -17,7 +17,10 @@ export const errorCodes = {
     description: 'A text field, query value or path parameter holds a NUL, a lone surrogate or a bidirectional control character.',
   },
   invalid_schedule: { status: 400, description: "A source's schedule is not a cron expression with its fields in range." },
-  invalid_url: { status: 400, description: "A source's baseUrl or a seed is not an http(s) URL with a host." },
+  invalid_url: {
+    status: 400,
+    description: "A source's baseUrl or a seed is not an http(s) URL with a host, or carries a user name or password.",
+  },
   invalid_pattern: {
     status: 400,
     description:

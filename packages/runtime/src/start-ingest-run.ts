@@ -28,8 +28,8 @@ function normalizedPage(url: string): string {
 
 /**
  * Queues an ingestion run as `POST /v1/ingest/runs` and the MCP server's `start_ingest_run`
- * do, with the same checks: the source exists (`source_not_found`), a page belongs to its
- * web source (`invalid_request`), and the queue has room (`ingest_queue_full`). Resolves
+ * do, with the same checks: the source exists (`source_not_found`) and is a web source, a
+ * page belongs to it (`invalid_request`), and the queue has room (`ingest_queue_full`). Resolves
  * with the run's id; the run itself goes on in the background.
  */
 export async function startIngestRun(dependencies: StartIngestRunDependencies, request: StartIngestRunRequest): Promise<string> {
@@ -39,12 +39,13 @@ export async function startIngestRun(dependencies: StartIngestRunDependencies, r
     throw new CairnError('invalid_request', 'A run of one page needs the sourceId of the source it belongs to.');
   const source = sourceId === undefined ? undefined : await store.sources.findById(sourceId);
   if (sourceId !== undefined && !source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(sourceId)}.`);
+  // A directory of notes is read from disk (`cairn ingest --dir`, the starter corpus at start), not crawled.
+  if (source && source.kind !== 'web')
+    throw new CairnError(
+      'invalid_request',
+      `The source ${source.name} is a ${source.kind} source; only web sources are crawled (a directory is ingested with \`cairn ingest --dir\`).`,
+    );
   if (url !== undefined && source) {
-    if (source.kind !== 'web')
-      throw new CairnError(
-        'invalid_request',
-        `The source ${source.name} is a ${source.kind} source; only web sources have pages to fetch.`,
-      );
     if (!sourceScope(source)(normalizedPage(url)))
       throw new CairnError('invalid_request', `${url} is not within the source ${source.name} (${source.baseUrl}).`);
   }

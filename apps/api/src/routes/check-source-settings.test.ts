@@ -47,7 +47,7 @@ describe('checkUrl', () => {
       ).toBeUndefined();
   });
 
-  it('refuses what does not parse, other schemes and URLs without a host', () => {
+  it('refuses what does not parse, other schemes, URLs without a host and URLs with credentials', () => {
     for (const url of [
       'http://',
       'https://',
@@ -57,6 +57,8 @@ describe('checkUrl', () => {
       'http://a:99999/',
       'ftp://example.com/',
       'file:///etc/passwd',
+      'https://user:secret@example.com/',
+      'https://token@example.com/blog/',
     ])
       expect(
         codeOf(() => checkUrl(url, 'body.baseUrl')),

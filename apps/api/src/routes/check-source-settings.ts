@@ -29,7 +29,7 @@ export function checkSchedule(schedule: string): void {
 /**
  * Refuses a URL that the crawler could not fetch, with 400 `invalid_url`: it must parse
  * (`new URL`), be http or https, and name a host. The schema's `^https?://` lets `http://`
- * and `http://a b/` through.
+ * and `http://a b/` through. Credentials in it (`https://user:pass@host/`) are refused too.
  */
 export function checkUrl(url: string, field: string): void {
   let parsed: URL | undefined;
@@ -42,6 +42,13 @@ export function checkUrl(url: string, field: string): void {
     throw new CairnError(
       'invalid_url',
       `${field}: ${JSON.stringify(url)} is not an http or https URL with a host; send a whole URL such as "https://example.com/blog/".`,
+    );
+  }
+  // A source's addresses are shown to every key that lists sources (MCP's list_sources reads with ask).
+  if (parsed.username || parsed.password) {
+    throw new CairnError(
+      'invalid_url',
+      `${field}: a source's URL may not carry a user name or password (it is stored and shown with the source); serve the pages without them.`,
     );
   }
 }

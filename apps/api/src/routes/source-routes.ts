@@ -111,6 +111,14 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (typeof request.body.publicBaseUrl === 'string') checkUrl(request.body.publicBaseUrl, 'body.publicBaseUrl');
       assertPatterns(request.body.include);
       assertPatterns(request.body.exclude);
+      if (request.body.baseUrl !== undefined || request.body.seeds !== undefined || request.body.publicBaseUrl !== undefined) {
+        const current = await app.cairn.store.sources.findById(request.params.id);
+        if (current && current.kind !== 'web')
+          throw new CairnError(
+            'invalid_request',
+            `The source ${current.name} is a ${current.kind} source: it is read from a directory, so it has no web address or seeds to change.`,
+          );
+      }
       if (request.body.name) {
         const named = await app.cairn.store.sources.findByName(request.body.name);
         if (named && named.id !== request.params.id)
