@@ -195,9 +195,11 @@ describe('sources', () => {
     expect(within(row).getByText('not crawled yet')).toBeInTheDocument();
     const crawl = within(row).getByRole('button', { name: 'Crawl lethain now' });
     expect(crawl).toHaveAccessibleDescription('up to 2,000 pages');
-    expect(within(await sourceRow('starter-notes')).getByRole('button', { name: 'Re-ingest starter-notes' })).toHaveAccessibleDescription(
-      '35 notes',
-    );
+    // A directory of notes is read from disk, not crawled: no crawl or edit of its address here.
+    const notesRow = await sourceRow('starter-notes');
+    expect(within(notesRow).queryByRole('button')).toBeNull();
+    expect(notesRow).toHaveTextContent('read from a directory: cairn ingest --dir updates it');
+    expect(notesRow).toHaveTextContent('35 notes');
     await userEvent.click(crawl);
     await waitFor(() => expect(window.location.pathname).toBe('/admin/runs/55555555-5555-4555-8555-555555555555'));
     expect(calls.find((call) => call.method === 'POST')!.body).toEqual({ sourceId: uncrawled.id });
