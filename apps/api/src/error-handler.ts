@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
+import { ClientDisconnectedError } from './routes/event-stream.js';
 
 /** Fastify's own errors that are the client's doing, mapped to our codes. */
 const fastifyCodes: Record<string, ErrorCode> = {
@@ -67,6 +68,10 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, code: 'invalid_request', message: error.message };
+  }
+  if (error instanceof ClientDisconnectedError) {
+    request.log.info('the client disconnected before the response; its work was cancelled');
+    return { status: errorCodes.client_closed_request.status, code: 'client_closed_request', message: error.message };
   }
   request.log.error({ err: error }, 'unhandled error');
   return {

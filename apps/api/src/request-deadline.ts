@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import fp from 'fastify-plugin';
 import { CairnError } from '@cairn/core';
 import { mcpRoute } from './routes/mcp-route-path.js';
+import { ClientDisconnectedError } from './routes/event-stream.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,7 +64,7 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
       timer.unref();
       reply.raw.once('close', () => {
         clearTimeout(timer);
-        if (!reply.raw.writableFinished && !controller.signal.aborted) controller.abort(new Error('the client disconnected'));
+        if (!reply.raw.writableFinished && !controller.signal.aborted) controller.abort(new ClientDisconnectedError());
       });
       request.deadline = controller.signal;
     });

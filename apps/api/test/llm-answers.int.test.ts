@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -27,6 +28,8 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
   let runtime: Runtime;
   let app: FastifyInstance;
   let baseUrl: string;
+  /** What the app logs, one JSON line each. */
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     server = await startFakeOpenAIServer();
@@ -56,7 +59,13 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
       validators: { etag: null, lastModified: null },
     });
     await runtime.store.documents.refreshStatistics();
-    app = await buildApp(runtime);
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    app = await buildApp(runtime, { logger: { level: 'info', stream } as never });
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   }, 60_000);
 
@@ -186,6 +195,38 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     const deadline = Date.now() + 5000;
     while (server.chatAborts() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.chatAborts()).toBe(before + 1);
+  });
+
+  it('logs a client that hangs up before its answer as a cancelled request, not as an error', async () => {
+    server.setChatDelay(100);
+    server.setChatReply(`${'word '.repeat(100)}end.`);
+    const before = server.chatAborts();
+    const logged = logLines.length;
+    for (const accept of ['application/json', 'text/event-stream']) {
+      const asked = answerRequests(server).length;
+      const controller = new AbortController();
+      const answered = fetch(`${baseUrl}/v1/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ question: 'How do staff engineers set technical direction?' }),
+        signal: controller.signal,
+      }).catch((error: unknown) => error);
+      // Hung up while the model is answering.
+      const started = Date.now();
+      while (answerRequests(server).length === asked && Date.now() - started < 5000)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort();
+      await answered;
+    }
+    const deadline = Date.now() + 5000;
+    while (server.chatAborts() < before + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.chatAborts()).toBe(before + 2);
+    const lines = logLines.slice(logged).map((line) => JSON.parse(line) as { level: number; msg: string });
+    // The plain request, cut off before its response, is logged once at info; the stream's end needs no line.
+    expect(lines.filter((line) => /client disconnected before/.test(line.msg)).map((line) => line.level)).toContain(30);
+    const errors = lines.filter((line) => line.level >= 50);
+    expect(errors, JSON.stringify(errors)).toEqual([]);
   });
 
   it('condenses a follow-up with the model, and gives the model the earlier turns', async () => {

@@ -47,6 +47,10 @@ export const errorCodes = {
     description: 'The ingestion run has ended already (succeeded, failed or cancelled), so it cannot be cancelled.',
   },
   request_timeout: { status: 408, description: 'The request took longer than its time limit and was stopped.' },
+  client_closed_request: {
+    status: 499,
+    description: 'The client closed the connection before the response; the work under it was cancelled (logged, never sent).',
+  },
   payload_too_large: { status: 413, description: 'The request body is larger than the limit.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
   rate_limited: {

@@ -16,12 +16,24 @@ export function wantsEventStream(request: FastifyRequest): boolean {
 }
 
 /**
+ * Why work was cancelled when its client closed the connection first: nobody is left to
+ * answer, so it is logged at info as a cancelled request (describeError, streamedError), not as
+ * an error. Not a CairnError, so that `timedOut` tells it from the request's time limit.
+ */
+export class ClientDisconnectedError extends Error {
+  override name = 'ClientDisconnectedError';
+  constructor() {
+    super('the client disconnected before the response was complete');
+  }
+}
+
+/**
  * Cancels `controller` when the client goes away before the reply is complete: a closed
  * connection stops the work done for it (the model call first of all).
  */
 export function abortOnDisconnect(reply: FastifyReply, controller: AbortController): void {
   reply.raw.on('close', () => {
-    if (!reply.raw.writableEnded) controller.abort(new Error('the client disconnected'));
+    if (!reply.raw.writableEnded) controller.abort(new ClientDisconnectedError());
   });
   // The request's time limit stops the work too.
   const deadline = reply.request.deadline as AbortSignal | null;
@@ -65,6 +77,10 @@ export function streamedError(request: FastifyRequest, error: unknown): { error:
   if (error instanceof CairnError) {
     if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
     return { error: { code: error.code, message: error.message } };
+  }
+  if (error instanceof ClientDisconnectedError) {
+    request.log.info('the client disconnected before the answer ended; its work was cancelled');
+    return { error: { code: 'client_closed_request', message: error.message } };
   }
   request.log.error({ err: error }, 'unhandled error in a stream');
   return {
