@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { CairnConfig } from '@cairn/core';
 import { authPlugin } from './auth.js';
-import { answerClientError, registerErrorHandling } from './error-handler.js';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
 import { requestDeadlinePlugin } from './request-deadline.js';
 import { securityPlugin } from './security.js';
@@ -82,6 +82,7 @@ export async function buildApp(
     requestTimeout: config.requestTimeoutMs + 2000,
     http: { connectionsCheckingInterval: 1000 },
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
 import { ClientDisconnectedError } from './routes/event-stream.js';
 
@@ -79,6 +79,22 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
     code: 'internal_error',
     message: `An unexpected error; the server log has the details under request id ${request.id}.`,
   };
+}
+
+/**
+ * What Fastify's router cannot route answers (its `frameworkErrors`): a path that is not
+ * percent-encoded UTF-8 (`%ED%A0%80`, `%FF`), or a path segment longer than a parameter takes
+ * (`maxParamLength`, 100). In the one error shape, 400 `invalid_request`, without echoing the
+ * path (it may be kilobytes long).
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A segment of the path is longer than any id the API takes (at most 100 characters).'
+      : error.code === 'FST_ERR_BAD_URL'
+        ? 'The path is not valid percent-encoded UTF-8.'
+        : 'The request could not be routed.';
+  void reply.status(400).send(errorBody('invalid_request', message));
 }
 
 /**

@@ -392,4 +392,14 @@ describe.each(testRuntimes)('fuzzing every string of every route with NUL, lone 
       { numRuns: parameters.length * 12, seed: 20261205 },
     );
   }, 120_000);
+
+  it('answers a path that is not UTF-8, or a segment longer than any id, in the one error shape without echoing it', async () => {
+    const long = 'a'.repeat(10_000);
+    for (const url of ['/v1/conversations/%ED%A0%80', '/v1/conversations/%FF%FE', `/v1/conversations/${long}`, `/v1/ingest/runs/${long}`]) {
+      const response = await app.inject({ method: 'GET', url, headers: { authorization: headers.authorization } });
+      expect(response.statusCode, url.slice(0, 40)).toBe(400);
+      expect(response.json(), url.slice(0, 40)).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+      expect(response.body).not.toContain('aaaaaaaaaa');
+    }
+  });
 });
