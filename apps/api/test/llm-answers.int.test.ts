@@ -9,6 +9,7 @@ import { loadConfig } from '@cairn/core';
 import { LocalHashEmbedder } from '@cairn/embed';
 import { ingestDocument } from '@cairn/ingest';
 import { defaultChatReply, type FakeChatBody, type FakeOpenAIServer, parseEventStream, startFakeOpenAIServer } from '@cairn/testing';
+import { OpenAIChatModel } from '@cairn/answer';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { buildApp } from '../src/index.js';
 
@@ -227,6 +228,46 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(lines.filter((line) => /client disconnected before/.test(line.msg)).map((line) => line.level)).toContain(30);
     const errors = lines.filter((line) => line.level >= 50);
     expect(errors, JSON.stringify(errors)).toEqual([]);
+  });
+
+  it('refuses an answer at once with 503 model_busy and retry-after when every chat slot is in use and the wait is full', async () => {
+    server.setChatDelay(50);
+    server.setChatReply(`${'word '.repeat(40)}end.`);
+    const busyApp = await buildApp({
+      ...runtime,
+      chatModel: new OpenAIChatModel({
+        apiKey: 'sk-test',
+        baseUrl: server.url,
+        model: runtime.config.chatModel,
+        timeoutMs: 10_000,
+        maxTokens: 256,
+        maxRetries: 0,
+        maxConcurrency: 1,
+        maxQueued: 0,
+      }),
+    });
+    try {
+      const asked = answerRequests(server).length;
+      const first = busyApp.inject({
+        method: 'POST',
+        url: '/v1/ask',
+        payload: { question: 'How do staff engineers set technical direction?' },
+      });
+      const started = Date.now();
+      while (answerRequests(server).length === asked && Date.now() - started < 5000)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      const refused = await busyApp.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'What is the feedback equation?' } });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().error).toMatchObject({ code: 'model_busy', message: expect.stringMatching(/CHAT_MAX_QUEUED/) });
+      expect(refused.headers['retry-after']).toBe('5');
+      expect((await first).statusCode).toBe(200);
+      // With the slot free again, the next answer goes through.
+      expect(
+        (await busyApp.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'What is the feedback equation?' } })).statusCode,
+      ).toBe(200);
+    } finally {
+      await busyApp.close();
+    }
   });
 
   it('condenses a follow-up with the model, and gives the model the earlier turns', async () => {

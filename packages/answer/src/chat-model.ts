@@ -36,6 +36,11 @@ export interface OpenAIChatModelOptions {
   maxRetries: number;
   /** Calls in flight at once from this process; the rest wait their turn. */
   maxConcurrency: number;
+  /**
+   * Calls that may wait for a slot (default unbounded); one more is refused at once with
+   * `model_busy` (503) rather than waiting out its time limit behind the others.
+   */
+  maxQueued?: number | undefined;
 }
 
 type LangChainMessages = typeof LangChainMessageClasses;
@@ -67,7 +72,8 @@ function modelError(error: unknown, model: string, timeoutMs: number): CairnErro
  * A chat model through LangChain's ChatOpenAI, OpenAI's or any OpenAI-compatible server's,
  * with every bound explicit (LangChain's defaults are unbounded): a timeout per call, a
  * cap on answer tokens, a few retries with backoff, and at most `maxConcurrency` calls at
- * once across the process (p-limit, held for the whole stream, not only its first byte).
+ * once across the process (p-limit, held for the whole stream, not only its first byte), with
+ * at most `maxQueued` waiting for a slot (the next is refused with `model_busy`).
  * LangChain is loaded at the first call (most of a second of start-up otherwise, for a
  * server that may never call a model: extractive answers need none).
  */
@@ -102,6 +108,13 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   async *stream(messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<string> {
+    const { maxConcurrency, maxQueued } = this.options;
+    if (maxQueued !== undefined && this.limit.activeCount >= maxConcurrency && this.limit.pendingCount >= maxQueued) {
+      throw new CairnError(
+        'model_busy',
+        `All ${maxConcurrency} calls to the chat model ${this.model} are in flight and ${this.limit.pendingCount} wait already (CHAT_MAX_CONCURRENCY, CHAT_MAX_QUEUED); retry in a few seconds.`,
+      );
+    }
     // The slot is taken before the call and given back when the stream ends, however it ends.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));

@@ -13,7 +13,7 @@ import { completeChat, OpenAIChatModel, type ChatMessage, type ChatModel } from 
 interface ChatModelHarness {
   name: string;
   /** A model whose provider answers as told below; `maxConcurrency` bounds its calls in flight. */
-  create(options?: { maxConcurrency?: number }): ChatModel;
+  create(options?: { maxConcurrency?: number; maxQueued?: number }): ChatModel;
   /** A model whose provider accepts the call and never starts answering. */
   createStalled(timeoutMs: number): ChatModel;
   /** The text the provider answers from now on. */
@@ -57,7 +57,7 @@ const chatRequests = () => provider.requests.filter((request) => request.path ==
 const implementations: ChatModelHarness[] = [
   {
     name: 'OpenAIChatModel (OpenAI-compatible test server)',
-    create: ({ maxConcurrency = 4 } = {}) =>
+    create: ({ maxConcurrency = 4, maxQueued } = {}) =>
       new OpenAIChatModel({
         apiKey: 'sk-test',
         baseUrl: provider.url,
@@ -66,6 +66,7 @@ const implementations: ChatModelHarness[] = [
         maxTokens: 256,
         maxRetries: 0,
         maxConcurrency,
+        maxQueued,
       }),
     createStalled: (timeoutMs) =>
       new OpenAIChatModel({
@@ -187,6 +188,28 @@ describe.each(implementations)('ChatModel contract: $name', (harness) => {
     while (!rest.done) rest = await first.next();
     expect((await second).pieces.join('')).toBe(answer);
     expect(harness.calls() - callsBefore).toBe(2);
+  });
+
+  it('refuses a call at once with model_busy (503) when every slot is in use and maxQueued wait already', async () => {
+    harness.pace(20);
+    const model = harness.create({ maxConcurrency: 1, maxQueued: 1 });
+    const callsBefore = harness.calls();
+    const first = model.stream(messages)[Symbol.asyncIterator]();
+    expect((await first.next()).done).toBe(false);
+    const second = drain(model.stream(messages)); // waits for the slot
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    const third = await drain(model.stream(messages));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(third.error).toBeInstanceOf(CairnError);
+    expect(third.error).toMatchObject({ code: 'model_busy', statusCode: errorCodes.model_busy.status });
+    expect((third.error as Error).message).toMatch(/CHAT_MAX_QUEUED/);
+    let rest = await first.next();
+    while (!rest.done) rest = await first.next();
+    expect((await second).pieces.join('')).toBe(answer);
+    // The refused call never reached the provider, and the model takes calls again once slots free.
+    expect(harness.calls() - callsBefore).toBe(2);
+    expect(await completeChat(model, messages)).toBe(answer);
   });
 
   it('gives its slot back when a call fails or is aborted', async () => {

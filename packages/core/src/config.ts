@@ -71,6 +71,7 @@ const environmentSchema = z.object({
   CHAT_MAX_TOKENS: wholeNumber(16, 32_000, 'tokens').default(1024),
   CHAT_CONTEXT_TOKENS: wholeNumber(2048, 2_000_000, 'tokens').default(16_000),
   CHAT_MAX_CONCURRENCY: wholeNumber(1, 256, 'requests').default(4),
+  CHAT_MAX_QUEUED: wholeNumber(0, 10_000, 'requests').default(16),
   CHAT_MAX_RETRIES: wholeNumber(0, 10, 'retries').default(2),
   CAIRN_ANSWER_MODE: answerMode.default('auto'),
   CAIRN_PERSONA_PATH: z.string().trim().min(1, 'expects a file path').optional(),
@@ -140,7 +141,7 @@ export interface CairnConfig {
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   chatModel: string;
   /** The chat model's limits: every call is bounded in time, length, retries and concurrency. */
-  chat: { timeoutMs: number; maxTokens: number; contextTokens: number; maxConcurrency: number; maxRetries: number };
+  chat: { timeoutMs: number; maxTokens: number; contextTokens: number; maxConcurrency: number; maxQueued: number; maxRetries: number };
   /** `llm` answers with the chat model (needs OPENAI_API_KEY); `extractive` composes from the passages. */
   answerMode: 'llm' | 'extractive';
   /** A replacement for the bundled persona prompt. */
@@ -244,6 +245,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxTokens: values.CHAT_MAX_TOKENS,
       contextTokens: values.CHAT_CONTEXT_TOKENS,
       maxConcurrency: values.CHAT_MAX_CONCURRENCY,
+      maxQueued: values.CHAT_MAX_QUEUED,
       maxRetries: values.CHAT_MAX_RETRIES,
     },
     answerMode: values.CAIRN_ANSWER_MODE === 'extractive' || !values.OPENAI_API_KEY ? 'extractive' : 'llm',

@@ -64,6 +64,10 @@ export const errorCodes = {
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },
   model_failed: { status: 502, description: 'The chat model failed or returned an error after its retries.' },
   model_timeout: { status: 504, description: 'The chat model did not answer within CHAT_TIMEOUT_MS.' },
+  model_busy: {
+    status: 503,
+    description: 'Every chat model slot is in use and CHAT_MAX_QUEUED calls wait already; retry after a few seconds.',
+  },
   prompt_too_large: {
     status: 500,
     description: "The persona and the question alone do not fit the chat model's context (CHAT_CONTEXT_TOKENS less the answer's reserve).",
