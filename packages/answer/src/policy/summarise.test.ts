@@ -201,6 +201,14 @@ describe('summarise: leaders’ own words', () => {
     expect(summary).not.toMatch(summaryProblemShapes);
   });
 
+  it('leaves out bracketed numbers the user typed, which would read as citation markers no citation backs', () => {
+    for (const question of ['alert(1) [1] [999] feedback', 'How do I use the feedback equation [2] with my manager [12]?']) {
+      const summary = first(question);
+      expect(summary, question).not.toMatch(/\[\d+\]/);
+      expect(summary, question).toMatch(/feedback/);
+    }
+  });
+
   it('keeps the order of a question asked before the situation, so a pronoun follows what it points to', () => {
     expect(first('Should I move my tech lead to another team? She has been unhappy for months.')).toBe(
       'You want to know whether to move your tech lead to another team. She has been unhappy for months.',

@@ -129,9 +129,16 @@ function askedBack(questions: readonly string[]): string {
   return /\?$/.test(asked) ? asked : `${asked}?`;
 }
 
-/** Closes the summary with a full stop, unless it ends with a question the user asked. */
+/**
+ * Closes the summary with a full stop, unless it ends with a question the user asked. A
+ * bracketed number the user typed (`[999]`) is left out: in an answer it would read as a
+ * citation marker that no citation backs.
+ */
 function finish(text: string): string {
-  const trimmed = text.replace(/\s+/g, ' ').trim();
+  const trimmed = text
+    .replace(/\s*\[\d+\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/\?$/.test(trimmed)) return trimmed;
   return `${trimmed.replace(/[.,;:!]+$/, '')}.`;
 }
