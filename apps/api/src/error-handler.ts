@@ -62,6 +62,14 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
     return { status: 400, code: 'invalid_request', message: `${where} ${first?.message ?? 'is invalid'}` };
   }
   const mapped = error.code ? fastifyCodes[error.code] : undefined;
+  // The JSON parser (secure-json-parse) refuses valid JSON with a prototype-polluting key too, and says neither.
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return {
+      status: 400,
+      code: 'invalid_json',
+      message:
+        'The request body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key (refused, as they could change every object).',
+    };
   if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: error.message };
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };

@@ -393,6 +393,19 @@ describe.each(testRuntimes)('fuzzing every string of every route with NUL, lone 
     );
   }, 120_000);
 
+  it('refuses a body with a __proto__ key as invalid_json, saying that such a key is refused (it is valid JSON)', async () => {
+    for (const payload of ['{"query":"feedback","__proto__":{"admin":true}}', '{"query":"feedback","constructor":{"prototype":{"x":1}}}']) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/search',
+        payload,
+        headers: { 'content-type': 'application/json', authorization: headers.authorization },
+      });
+      expect(response.statusCode, payload).toBe(400);
+      expect(response.json().error, payload).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/__proto__/) });
+    }
+  });
+
   it('answers a path that is not UTF-8, or a segment longer than any id, in the one error shape without echoing it', async () => {
     const long = 'a'.repeat(10_000);
     for (const url of ['/v1/conversations/%ED%A0%80', '/v1/conversations/%FF%FE', `/v1/conversations/${long}`, `/v1/ingest/runs/${long}`]) {
