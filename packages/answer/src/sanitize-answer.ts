@@ -329,7 +329,10 @@ export class AnswerGuard {
         .replace(linkTargetPattern, (target, url: string) => (isAllowed(url) ? target : drop('link', url) + ']'))
         .replace(definitionPattern, (definition, url: string) => (isAllowed(url) ? definition : drop('link', definition)))
         .replace(autolinkPattern, (autolink, url: string) => (isAllowed(url) ? autolink : drop('url', autolink)))
-        .replace(bareUrlPattern, (url) => {
+        .replace(bareUrlPattern, (url: string, offset: number, whole: string) => {
+          // A link's target whose `)` comes in a later sentence (`[x](https://a/b/.` then ` )`):
+          // its punctuation is part of the target a renderer links, so it is judged whole.
+          if (/\]\(\s*<?$/.test(whole.slice(Math.max(0, offset - 8), offset))) return isAllowed(url) ? url : drop('url', url);
           // In running text, punctuation after an address ends the sentence, not the address.
           const address = url.replace(trailingPunctuation, '');
           return isAllowed(address) ? url : drop('url', address) + url.slice(address.length);
