@@ -59,7 +59,7 @@ export function accessFor(method: string, route: string): Access {
   // The MCP endpoint needs at least ask; each of its tools checks its own scope (admin for runs).
   if (route === mcpRoute) return 'ask';
   if (
-    ['/v1/search', '/v1/ask', '/v1/chat/completions'].includes(route) ||
+    ['/v1/search', '/v1/ask', '/v1/chat/completions', '/v1/models', '/v1/models/:model'].includes(route) ||
     route.startsWith('/v1/conversations') ||
     route === '/v1/messages/:id'
   )

@@ -300,6 +300,12 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
 
   it('serves the official openai SDK on /v1/chat/completions, streamed and not, with the citations', async () => {
     const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'not-needed', maxRetries: 0 });
+    // Tools list the models first: the one model the completions answer with.
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+    expect(models).toEqual([{ id: runtime.config.chatModel, object: 'model', created: expect.any(Number), owned_by: 'cairn' }]);
+    expect(await client.models.retrieve(runtime.config.chatModel)).toMatchObject({ id: runtime.config.chatModel, object: 'model' });
+    await expect(client.models.retrieve('gpt-unknown')).rejects.toMatchObject({ status: 404 });
     const completion = await client.chat.completions.create({
       model: 'cairn',
       messages: [

@@ -75,6 +75,16 @@ function usage(question: string, history: readonly ConversationTurn[], answer: s
   return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
 }
 
+const ModelObject = Type.Object({
+  id: Type.String(),
+  object: Type.Literal('model'),
+  created: Type.Integer(),
+  owned_by: Type.String(),
+});
+
+/** When this process started, as OpenAI's model objects give `created` (seconds). */
+const startedAt = Math.floor(Date.now() / 1000);
+
 /**
  * OpenAI's chat completions API, so that the `openai` SDK and tools built on it can use
  * Cairn as a model. The last user message is the question and the earlier turns its
@@ -82,6 +92,37 @@ function usage(question: string, history: readonly ConversationTurn[], answer: s
  * and cited, with the citations as footnotes in the content and as a `citations` field.
  */
 export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Tools built on OpenAI's API (and its SDK's models.list) ask which models there are before the first call.
+  const modelObject = () => ({ id: app.cairn.ask.model, object: 'model' as const, created: startedAt, owned_by: 'cairn' });
+  app.get(
+    '/v1/models',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'OpenAI-compatible list of models: the one model chat completions answers with',
+        response: { 200: Type.Object({ object: Type.Literal('list'), data: Type.Array(ModelObject) }), ...errorResponses },
+      },
+    },
+    async () => ({ object: 'list' as const, data: [modelObject()] }),
+  );
+  app.get(
+    '/v1/models/:model',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'OpenAI-compatible model lookup',
+        params: Type.Object({ model: Type.String({ maxLength: 200 }) }),
+        response: { 200: ModelObject, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const model = modelObject();
+      if (request.params.model !== model.id)
+        throw new CairnError('not_found', `No model ${JSON.stringify(request.params.model)}; this API answers as ${model.id}.`);
+      return model;
+    },
+  );
+
   app.post(
     '/v1/chat/completions',
     {
