@@ -173,6 +173,17 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     const feedback = await post('/v1/feedback', { messageId: asked.messageId, rating: 1, comment: 'useful' });
     expect(feedback.statusCode).toBe(201);
     expect(feedback.json()).toMatchObject({ messageId: asked.messageId, rating: 1, comment: 'useful' });
+    // Only answers are rated: the question's own message is refused, and nothing is stored for it.
+    const { messages } = (await app.inject(`/v1/conversations/${asked.conversationId}`)).json();
+    const question = messages.find((message: { role: string }) => message.role === 'user');
+    const refused = await post('/v1/feedback', { messageId: question.id, rating: -1 });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/is a question; rate the answer/),
+    });
+    const stored = (await app.inject('/v1/feedback?limit=100')).json().feedback as { messageId: string }[];
+    expect(stored.map((entry) => entry.messageId)).not.toContain(question.id);
   });
 
   it('lists rated answers for review with their questions and citations, filtered by rating', async () => {

@@ -108,13 +108,14 @@ export class ConversationsRepository {
   }
 
   /** Whether the message exists in a conversation that `reader` may see. */
-  async messageExists(id: string, reader: ConversationReader = {}): Promise<boolean> {
-    if (!isUuid(id)) return false;
+  /** Whose turn a message is (`user` for a question, `assistant` for an answer), or null when the reader cannot see it. */
+  async messageRole(id: string, reader: ConversationReader = {}): Promise<'user' | 'assistant' | null> {
+    if (!isUuid(id)) return null;
     const owner = ownerCondition(reader, 2);
-    const rows = await this.database.query(
-      `select 1 from messages m join conversations c on c.id = m.conversation_id where m.id = $1${owner.sql}`,
+    const [row] = await this.database.query<{ role: 'user' | 'assistant' }>(
+      `select m.role from messages m join conversations c on c.id = m.conversation_id where m.id = $1${owner.sql}`,
       [id, ...owner.values],
     );
-    return rows.length > 0;
+    return row?.role ?? null;
   }
 }

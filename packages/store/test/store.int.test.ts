@@ -252,7 +252,9 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(conversation?.messages[1]).toMatchObject({ citations: [{ n: 1 }], mode: 'extractive' });
     expect(await store.conversations.find('00000000-0000-0000-0000-000000000000')).toBeUndefined();
     expect(await store.conversations.find('not-a-uuid')).toBeUndefined();
-    expect(await store.conversations.messageExists(answer.id)).toBe(true);
+    expect(await store.conversations.messageRole(answer.id)).toBe('assistant');
+    expect(await store.conversations.messageRole(conversation!.messages[0]!.id)).toBe('user');
+    expect(await store.conversations.messageRole('00000000-0000-0000-0000-000000000000')).toBeNull();
     // Turns written back to back (same timestamp on a coarse clock) keep their order.
     const burst = await store.conversations.create(null);
     for (let index = 0; index < 20; index += 1) {

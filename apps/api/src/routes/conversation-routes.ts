@@ -79,12 +79,18 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { messageId, rating, comment } = request.body;
-      if (!(await app.cairn.store.conversations.messageExists(messageId, conversationReader(request.caller)))) {
+      const role = await app.cairn.store.conversations.messageRole(messageId, conversationReader(request.caller));
+      if (!role) {
         throw new CairnError(
           'message_not_found',
           `No message has the id ${JSON.stringify(messageId)}; rate the messageId that /v1/ask returned.`,
         );
       }
+      if (role !== 'assistant')
+        throw new CairnError(
+          'invalid_request',
+          `body.messageId: ${messageId} is a question; rate the answer, the messageId that /v1/ask returned.`,
+        );
       const feedback = await app.cairn.store.feedback.add({ messageId, rating, comment: comment?.trim() || null });
       return reply.status(201).send({ ...feedback, createdAt: feedback.createdAt.toISOString() });
     },
