@@ -12,6 +12,13 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
 };
 
+/** Our words for those whose own message would mislead. */
+const fastifyMessages: Record<string, string> = {
+  // The JSON parser (secure-json-parse) refuses valid JSON with a prototype-polluting key too, and says neither.
+  FST_ERR_CTP_INVALID_JSON_BODY:
+    'The request body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key (refused, as they could change every object).',
+};
+
 export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
 }
@@ -62,15 +69,7 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
     return { status: 400, code: 'invalid_request', message: `${where} ${first?.message ?? 'is invalid'}` };
   }
   const mapped = error.code ? fastifyCodes[error.code] : undefined;
-  // The JSON parser (secure-json-parse) refuses valid JSON with a prototype-polluting key too, and says neither.
-  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return {
-      status: 400,
-      code: 'invalid_json',
-      message:
-        'The request body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key (refused, as they could change every object).',
-    };
-  if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: error.message };
+  if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: fastifyMessages[error.code] ?? error.message };
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   }

@@ -6,15 +6,6 @@ import { checkBrowserOrigin, conversationCaller } from '../auth.js';
 import { describeError } from '../error-handler.js';
 import { mcpRoute } from './mcp-route-path.js';
 
-/**
- * The transport's security guidance (MCP, Streamable HTTP): a browser's `Origin` must be
- * this API's own or one of CORS_ORIGINS, with keys as well; without keys the auth hook has
- * already held every request to a loopback host (DNS rebinding; auth.ts, checkOpenRequest).
- */
-function checkOrigin(request: FastifyRequest, corsOrigins: readonly string[]): void {
-  checkBrowserOrigin(request, corsOrigins, mcpRoute);
-}
-
 /** The Fastify request as the SDK's web-standard transport reads it (the body is passed parsed). */
 function webRequest(request: FastifyRequest): Request {
   const headers = new Headers();
@@ -86,7 +77,10 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
     const { mcp } = await load();
     return reply.status(status).send(mcp.jsonRpcErrorBody(code, message));
   });
-  app.addHook('onRequest', async (request) => checkOrigin(request, config.corsOrigins));
+  // The transport's security guidance (MCP, Streamable HTTP): a browser's `Origin` must be this
+  // API's own or one of CORS_ORIGINS, with keys as well; without keys the auth hook has already
+  // held every request to a loopback host (DNS rebinding; auth.ts, checkOpenRequest).
+  app.addHook('onRequest', async (request) => checkBrowserOrigin(request, config.corsOrigins, mcpRoute));
 
   app.post(
     mcpRoute,
