@@ -233,42 +233,38 @@ export function SourcesPage() {
                             <span className="muted">never</span>
                           )}
                         </td>
-                        {source.kind === 'directory' ? (
-                          <td className="actions">
-                            <span className="muted small">
+                        <td className="actions">
+                          {source.kind === 'directory' ? (
+                            <span className="muted small directory-note">
                               read from a directory: <code>cairn ingest --dir</code> updates it
                             </span>
-                            <br />
-                            <span id={estimateId} className="hint estimate">
-                              {crawlEstimate(source)}
-                            </span>
-                          </td>
-                        ) : (
-                          <td className="actions">
-                            <button
-                              type="button"
-                              className={first ? 'primary' : undefined}
-                              onClick={() => ingest.mutate(source.id)}
-                              disabled={ingest.isPending}
-                              aria-label={first ? `Crawl ${source.name} now` : `Re-ingest ${source.name}`}
-                              aria-describedby={estimateId}
-                            >
-                              {first ? 'Crawl now' : 'Re-ingest'}
-                            </button>
-                            <button
-                              type="button"
-                              onClick={(event) => openForm(event.currentTarget, source)}
-                              disabled={editing !== null}
-                              aria-label={`Edit ${source.name}`}
-                            >
-                              Edit
-                            </button>
-                            <br />
-                            <span id={estimateId} className="hint estimate">
-                              {crawlEstimate(source)}
-                            </span>
-                          </td>
-                        )}
+                          ) : (
+                            <>
+                              <button
+                                type="button"
+                                className={first ? 'primary' : undefined}
+                                onClick={() => ingest.mutate(source.id)}
+                                disabled={ingest.isPending}
+                                aria-label={first ? `Crawl ${source.name} now` : `Re-ingest ${source.name}`}
+                                aria-describedby={estimateId}
+                              >
+                                {first ? 'Crawl now' : 'Re-ingest'}
+                              </button>
+                              <button
+                                type="button"
+                                onClick={(event) => openForm(event.currentTarget, source)}
+                                disabled={editing !== null}
+                                aria-label={`Edit ${source.name}`}
+                              >
+                                Edit
+                              </button>
+                            </>
+                          )}
+                          <br />
+                          <span id={estimateId} className="hint estimate">
+                            {crawlEstimate(source)}
+                          </span>
+                        </td>
                       </tr>
                     );
                   })}
