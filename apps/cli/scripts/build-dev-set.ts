@@ -72,6 +72,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   'staffeng-heldout-5': staffeng,
   'seangoedecke-heldout-6': seangoedecke,
   'staffeng-heldout-6': staffeng,
+  // Written in session 25 before any retrieval change of that session, and committed before scoring.
+  'seangoedecke-heldout-7': seangoedecke,
+  'staffeng-heldout-7': staffeng,
 };
 
 export interface SitePage {
