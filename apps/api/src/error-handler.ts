@@ -116,7 +116,45 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(status).send(errorBody(code, message));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}; see /docs for the API.`));
+  // Every route's method and path, so that a path served under other methods answers 405 with
+  // the methods it takes (RFC 9110 §15.5.6), not 404 as if it did not exist.
+  const routes: { method: string; path: RegExp }[] = [];
+  // Catch-alls of every path (@fastify/cors's `OPTIONS *` for preflights) say nothing of which paths exist.
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    if (url === '*' || url === '/*') return;
+    for (const method of [route.method].flat()) routes.push({ method, path: routePattern(url) });
   });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(routes.filter((route) => route.path.test(path)).map((route) => route.method))];
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      const methods = allowed.sort().join(', ');
+      return reply
+        .status(405)
+        .header('allow', methods)
+        .send(errorBody('method_not_allowed', `${request.method} is not a method of ${path}; it takes ${methods}.`));
+    }
+    return reply.status(404).send(errorBody('not_found', `No route ${request.method} ${path}; see /docs for the API.`));
+  });
+
+  // A request with an empty body and a JSON content type, of a method whose routes here take no
+  // body (clients that set the header on every request send DELETE so): read as no body, where
+  // Fastify's parser refuses it as empty JSON. A POST, PUT or PATCH with an empty JSON body is
+  // still refused (invalid_json): there a body is expected.
+  app.addHook('onRequest', async (request) => {
+    if (bodylessMethods.has(request.method) && request.headers['content-length'] === '0') delete request.headers['content-type'];
+  });
+}
+
+const bodylessMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS']);
+
+/** A route's path pattern (`/v1/sources/:id`, `/admin/*`) as a regular expression over request paths. */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
 }

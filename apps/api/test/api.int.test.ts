@@ -303,6 +303,53 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect((await app.inject('/v1/conversations/unknown')).json().error.code).toBe('conversation_not_found');
   });
 
+  it('answers a known path under a method it does not take with 405 and the methods it does', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/v1/search', payload: { query: 'x' } });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers.allow).toBe('POST');
+    expect(put.json().error).toMatchObject({ code: 'method_not_allowed', message: expect.stringContaining('PUT') });
+    // A path with a parameter: its methods, wherever they were registered.
+    const post = await app.inject({ method: 'POST', url: '/v1/sources/6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11' });
+    expect(post.statusCode).toBe(405);
+    expect(post.headers.allow?.split(', ')).toEqual(expect.arrayContaining(['DELETE', 'PATCH']));
+    expect(post.headers.allow).not.toContain('POST');
+    // A path no method takes stays 404.
+    const nowhere = await app.inject({ method: 'PUT', url: '/v1/nowhere' });
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.json().error.code).toBe('not_found');
+  });
+
+  it('takes a DELETE with a JSON content type and no body as a DELETE; a POST with an empty JSON body is still refused', async () => {
+    const created = await post('/v1/sources', { name: 'empty-body-delete', baseUrl: 'https://example.com/' });
+    expect(created.statusCode).toBe(201);
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/v1/sources/${created.json().id}`,
+      headers: { 'content-type': 'application/json', 'content-length': '0' },
+    });
+    expect(removed.statusCode, removed.body).toBeLessThan(300);
+    expect((await app.inject('/v1/sources')).json().sources.map((source: { name: string }) => source.name)).not.toContain(
+      'empty-body-delete',
+    );
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/v1/ask',
+      headers: { 'content-type': 'application/json', 'content-length': '0' },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('invalid_json');
+  });
+
+  it('refuses chat completions with n above 1 (one answer, not a cut list)', async () => {
+    const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
+    const two = await post('/v1/chat/completions', { model: 'cairn', n: 2, messages });
+    expect(two.statusCode).toBe(400);
+    expect(two.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('n') });
+    const one = await post('/v1/chat/completions', { model: 'cairn', n: 1, messages });
+    expect(one.statusCode).toBe(200);
+    expect(one.json().choices).toHaveLength(1);
+  });
+
   it('serves the built admin UI at /admin: the page for client routes, cached assets, 404 for missing files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-admin-'));
     await mkdir(join(dir, 'assets'));

@@ -32,6 +32,10 @@ export const errorCodes = {
     description: 'The API key lacks the scope the route needs; in ingestion, robots.txt or the address guard refused a URL.',
   },
   not_found: { status: 404, description: 'No route matches the method and path.' },
+  method_not_allowed: {
+    status: 405,
+    description: 'The path exists, but not for this method; the `Allow` header lists the methods it takes.',
+  },
   key_not_found: { status: 404, description: 'No API key has the given id.' },
   conversation_not_found: { status: 404, description: 'No conversation has the given id.' },
   message_not_found: { status: 404, description: 'No message has the given id.' },

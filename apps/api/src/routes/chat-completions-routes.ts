@@ -24,6 +24,13 @@ const ChatCompletionsBody = Type.Object(
       ),
       { minItems: 1, maxItems: 200 },
     ),
+    n: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1,
+        description: 'How many choices: Cairn gives one answer, so 1 (a larger n is refused, not cut)',
+      }),
+    ),
     stream: Type.Optional(Type.Boolean()),
     stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
   },
