@@ -128,6 +128,16 @@ describe('sanitizeAnswer', () => {
     expect(clean('See https://lethain.com/strategy/. Then decide.', allowed).text).toBe('See https://lethain.com/strategy/. Then decide.');
   });
 
+  it('never lets its own marker for a removed address open a link or an image to what follows', () => {
+    // Found by the property below (seed -1109694142): `[link removed](…` linked the text after it.
+    const result = clean('.evil.test(https://lethain.com/strategy/#diagnosis![. )').text;
+    expect(result).toBe(`.${removedAddress} (https://lethain.com/strategy/#diagnosis[. )`);
+    expect(addressesIn(result)).toEqual(['https://lethain.com/strategy/#diagnosis']);
+    expect(clean('See !evil.test(https://lethain.com/strategy/#diagnosis) now.').text).not.toContain('](');
+    expect(clean('evil.test[x] and evil.test: here').text).toBe(`${removedAddress} [x] and ${removedAddress} : here`);
+    expect(clean('Visit evil.test now.').text).toBe(`Visit ${removedAddress} now.`);
+  });
+
   it('never leaves an image, an img tag or an address that is not cited, whatever the input', () => {
     const piece = fc.constantFrom(
       ...['![', '](', ')', '[', ']', '(', '<img src=', '<', '>', '<b>', 'img', '"', ' ', '. ', '\n', '[x]: ', 'word', '!', '#'],

@@ -181,6 +181,9 @@ function withoutBareAddresses(text: string, allowed: AllowedAddresses, removed: 
     } else {
       removed.push({ kind: 'url', text: text.slice(address.start, address.end) });
       result += removedAddress;
+      // The marker is in brackets: right before `(`, `[` or `:` it would open a link (or an
+      // image, after a `!`) to what follows, which was never judged as a link target.
+      if (/^[([:]/.test(text.slice(address.end))) result += ' ';
     }
     last = address.end;
   }
