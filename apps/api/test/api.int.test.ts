@@ -303,6 +303,17 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect((await app.inject('/v1/conversations/unknown')).json().error.code).toBe('conversation_not_found');
   });
 
+  it('searches a query of stop words or symbols alone without a 500: nothing is near it', async () => {
+    for (const query of ['the', 'of the and', '!!!', '😀', 'a']) {
+      for (const mode of ['dense', 'hybrid', 'keyword']) {
+        const response = await post('/v1/search', { query, mode });
+        expect(response.statusCode, `${mode} ${query}: ${response.body}`).toBe(200);
+        for (const result of response.json().results as { score: number }[]) expect(Number.isFinite(result.score)).toBe(true);
+      }
+      expect((await post('/v1/search', { query, mode: 'dense' })).json().results).toEqual([]);
+    }
+  });
+
   it('answers a known path under a method it does not take with 405 and the methods it does', async () => {
     const put = await app.inject({ method: 'PUT', url: '/v1/search', payload: { query: 'x' } });
     expect(put.statusCode).toBe(405);

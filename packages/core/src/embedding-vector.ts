@@ -39,6 +39,15 @@ export function sparseEmbedding(dimensions: number, entries: Iterable<readonly [
   return { kind: 'sparse', dimensions, indices: kept.map(([index]) => index), values: kept.map(([, value]) => value) };
 }
 
+/**
+ * Whether a vector has no direction (no non-zero entry): a query of stop words or symbols
+ * alone. Nothing is near it by cosine (pgvector's cosine distance to it is NaN).
+ */
+export function isZeroVector(vector: EmbeddingVector): boolean {
+  const values = isSparseEmbedding(vector) ? vector.values : vector;
+  return values.every((value) => value === 0);
+}
+
 /** Cosine similarity of two vectors of the same kind (0 when either is zero). */
 export function cosineSimilarity(a: EmbeddingVector, b: EmbeddingVector): number {
   let dot = 0;

@@ -1,4 +1,4 @@
-import type { EmbeddingVector } from '@cairn/core';
+import { isZeroVector, type EmbeddingVector } from '@cairn/core';
 import type { Queryable, QueryOptions } from './database.js';
 import {
   candidateListsQuery,
@@ -88,9 +88,20 @@ function fromPagesJson(text: string | null | undefined): Map<string, number> {
 
 /** A list of candidateListsQuery's JSON text as candidates. */
 function fromListJson(text: string): SearchCandidate[] {
-  return (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) =>
-    toCandidate({ chunkId, documentId, kind, score: Number(score) }),
+  return withFiniteScores(
+    (JSON.parse(text) as CandidateListEntry[]).map(([chunkId, documentId, kind, score]) =>
+      toCandidate({ chunkId, documentId, kind, score: Number(score) }),
+    ),
   );
+}
+
+/**
+ * A list without the rows whose score is not a number: a passage whose vector has no
+ * direction (only stop words or symbols) is at a NaN cosine distance from any question, so
+ * it is near none (and NaN is no score to rank by, fuse or send as JSON).
+ */
+function withFiniteScores<Row extends { score: number }>(rows: Row[]): Row[] {
+  return rows.every((row) => Number.isFinite(row.score)) ? rows : rows.filter((row) => Number.isFinite(row.score));
 }
 
 /** A list's row as a candidate: the fields ranking reads (not the row's `position`). */
@@ -181,6 +192,8 @@ export class SearchRepository {
     options: ListOptions,
     terms: readonly string[] = [],
   ): Promise<SearchCandidate[]> {
+    // A question of stop words or symbols alone has no direction: nothing is near it.
+    if (isZeroVector(vector)) return [];
     const { staged, lexical } = await this.stages(model, terms);
     const { sql, params } = denseSearchQuery(staged, vector, options, [], lexical);
     const used = this.termStatistics;
@@ -197,7 +210,7 @@ export class SearchRepository {
       options,
     )
       ? this.joinedDenseCandidates(staged, vector, options, lexical)
-      : rows.map(toCandidate);
+      : withFiniteScores(rows.map(toCandidate));
   }
 
   /**
@@ -224,7 +237,7 @@ export class SearchRepository {
     lexical: LexicalCandidates | undefined,
   ): Promise<SearchCandidate[]> {
     const { sql, params } = denseSearchQuery(model, vector, { ...options, joined: true }, [], lexical);
-    return (await this.database.query<SearchCandidate>(sql, params)).map(toCandidate);
+    return withFiniteScores((await this.database.query<SearchCandidate>(sql, params)).map(toCandidate));
   }
 
   /**
@@ -255,6 +268,7 @@ export class SearchRepository {
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0)
       return { dense: await this.denseCandidates(model, vector, options), keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
+    if (isZeroVector(vector)) return { dense: [], ...(await this.keywordCandidateList(terms, options)) };
     let used: { staged: Model; idfs: number[] } = { staged: model, idfs: [] };
     const [row] = await this.withTermStatistics<CandidateListsRow>(terms, preparedFor(options), (idfs, statistics) => {
       used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
@@ -289,9 +303,10 @@ export class SearchRepository {
 
   /** The dense list with each chunk's text and citation fields, nearest first (`terms` as for denseCandidates). */
   async dense(model: Model, vector: EmbeddingVector, options: ListOptions, terms: readonly string[] = []): Promise<SearchHit[]> {
+    if (isZeroVector(vector)) return [];
     const { staged, lexical } = await this.stages(model, terms);
     const { sql, params } = withPassages(denseSearchQuery(staged, vector, options, [], lexical));
-    return (await this.database.query<SearchHit>(sql, params)).map(toHit);
+    return withFiniteScores((await this.database.query<SearchHit>(sql, params)).map(toHit));
   }
 
   /** The keyword list (see keywordCandidates) with each chunk's text and citation fields, best first. */

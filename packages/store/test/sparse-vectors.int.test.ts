@@ -68,6 +68,27 @@ describe.each(runtimes.flatMap((runtime) => (['deferred', 'immediate'] as const)
       expect(best!.text).toBe('beta passage');
     });
 
+    it('finds nothing near a vector with no direction, and never ranks a passage by a NaN cosine', async () => {
+      // A passage of symbols alone embeds to no entry at all: at a NaN distance from every question.
+      const empty = chunk(0, '!!! ---');
+      await store.documents.replace(documentInput(sourceId, 'symbols'), [empty], {
+        model,
+        vectors: new Map([[empty.contentHash, sparseEmbedding(dimensions, [])]]),
+      });
+      const zero = sparseEmbedding(dimensions, []);
+      expect(await store.search.dense({ id: model, dimensions }, zero, { limit: 10 })).toEqual([]);
+      expect(await store.search.denseCandidates({ id: model, dimensions }, zero, { limit: 10 })).toEqual([]);
+      const lists = await store.search.candidateLists({ id: model, dimensions }, zero, ['alpha'], { limit: 10 });
+      expect(lists.dense).toEqual([]);
+      const hits = await store.search.dense({ id: model, dimensions }, sparse({ 3: 1 }), { limit: 10 });
+      expect(hits.map((hit) => hit.text)).not.toContain('!!! ---');
+      for (const hit of hits) expect(Number.isFinite(hit.score)).toBe(true);
+      const candidates = await store.search.candidateLists({ id: model, dimensions }, sparse({ 3: 1 }), ['alpha'], { limit: 10 });
+      expect(candidates.dense.length).toBeGreaterThan(0);
+      for (const candidate of candidates.dense) expect(Number.isFinite(candidate.score)).toBe(true);
+      await store.documents.tombstone(sourceId, 'symbols');
+    });
+
     it('refuses to register the same id again as dense vectors, or a sparse model past pgvector limits', async () => {
       await expect(store.embeddings.registerModel(model, 1000)).rejects.toMatchObject({ code: 'embedding_dimensions_mismatch' });
       await expect(store.embeddings.registerModel('too-wide-sparse', 2_000_000_000, 'sparsevec')).rejects.toMatchObject({
