@@ -161,6 +161,41 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     for (const citation of asked.citations) expect(Date.parse(citation.fetchedAt)).toBeGreaterThan(0);
   }, 60_000);
 
+  it('cancels the runs of a source it deletes, running and queued, without a database error in their record', async () => {
+    const slow = await startFixtureSite({ syntheticPages: 200, responseDelayMs: 100 });
+    try {
+      const source = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/sources',
+          payload: { name: 'deleted-mid-run', baseUrl: `${slow.url}/bench/`, seeds: [`${slow.url}/sitemap-bench.xml`], crawlDelayMs: 0 },
+        })
+      ).json();
+      const running = (await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id } })).json();
+      const queued = (await app.inject({ method: 'POST', url: '/v1/ingest/runs', payload: { sourceId: source.id } })).json();
+      // The crawl under way when the source goes: the pages it stores next have no source.
+      await expect
+        .poll(async () => (await app.inject(`/v1/ingest/runs/${running.runId}`)).json().status, { timeout: 30_000, interval: 20 })
+        .toBe('running');
+      const deleted = await app.inject({ method: 'DELETE', url: `/v1/sources/${source.id}` });
+      expect(deleted.statusCode).toBe(204);
+      await (runtime.runner as InProcessRunner).idle();
+      for (const runId of [running.runId, queued.runId]) {
+        const run = (await app.inject(`/v1/ingest/runs/${runId}`)).json();
+        expect(run.status, JSON.stringify(run)).toBe('cancelled');
+        expect(run.error).toMatch(/source was deleted/);
+        expect(JSON.stringify(run)).not.toMatch(/constraint|violates|insert or update/);
+      }
+      expect((await app.inject(`/v1/ingest/runs/${queued.runId}`)).json().startedAt).toBeNull();
+      const [left] = await runtime.store.database.query<{ documents: number }>(
+        `select count(*)::int as documents from documents d join sources s on s.id = d.source_id where s.name = 'deleted-mid-run'`,
+      );
+      expect(left!.documents).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  }, 90_000);
+
   it('runs one page of a source (url), and refuses a page without its source or outside it', async () => {
     const source = (
       await app.inject({

@@ -10,6 +10,7 @@ import { FetchError } from './fetch-page.js';
 import { mirrorMapping } from './mirror-mapping.js';
 import { sourcePatternFilter } from './source-patterns.js';
 import { SourceTally, type CrawlProgress } from './source-tally.js';
+import { runFailureText } from '../runs/run-failure-text.js';
 
 export type { CrawlDependencies } from './crawl-page.js';
 export type { CrawlProgress } from './source-tally.js';
@@ -337,7 +338,7 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
   } catch (error) {
     // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
     await store.documents.endRun().catch(() => undefined);
-    await ledger.finish('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await ledger.finish('failed', runFailureText(error)).catch(() => undefined);
     throw error;
   }
 }

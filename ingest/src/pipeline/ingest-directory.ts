@@ -10,6 +10,7 @@ import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { ingestStaticSite } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
+import { runFailureText } from '../runs/run-failure-text.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -167,7 +168,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
     // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
     await store.documents.endRun().catch(() => undefined);
     await store.runs.addCounts(run.id, counts).catch(() => undefined);
-    await store.runs.finish(run.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await store.runs.finish(run.id, 'failed', runFailureText(error)).catch(() => undefined);
     throw error;
   }
   return { runId: run.id, sourceId: source.id, counts, failures };

@@ -9,6 +9,7 @@ import { extractArticle, ExtractionError } from '../extract/extract-article.js';
 import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import type { PassageContextWriter } from './passage-context.js';
+import { runFailureText } from '../runs/run-failure-text.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -156,7 +157,7 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
     // The keyword index a run drops (PostingsIndexing) comes back however the run ends.
     await store.documents.endRun().catch(() => undefined);
     await store.runs.addCounts(run.id, counts).catch(() => undefined);
-    await store.runs.finish(run.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await store.runs.finish(run.id, 'failed', runFailureText(error)).catch(() => undefined);
     throw error;
   }
   return { runId: run.id, sourceId: source.id, counts, failures: [] };

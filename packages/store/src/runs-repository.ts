@@ -146,6 +146,19 @@ export class RunsRepository {
     return row;
   }
 
+  /**
+   * Cancels every queued or running run of a source, as `cancel` does one (its source is
+   * about to be deleted: what they would store next has nowhere to go). Resolves with them.
+   */
+  async cancelOfSource(sourceId: string, reason: string): Promise<RunRecord[]> {
+    if (!isUuid(sourceId)) return [];
+    return this.database.query<RunRecord>(
+      `update ingest_runs set status = 'cancelled', cancel_requested_at = now(), finished_at = now(), error = $2
+       where source_id = $1 and status in ('queued', 'running') returning ${runColumns}`,
+      [sourceId, reason],
+    );
+  }
+
   /** Whether an admin cancelled the run (see `cancel`). */
   async cancelRequested(id: string): Promise<boolean> {
     const [row] = await this.database.query<{ requested: boolean }>(

@@ -9,6 +9,9 @@ import { isoDate } from './iso-date.js';
 import { errorResponses } from './shared-schemas.js';
 import { SourceListResponse, SourcePatch, SourceRequestBody, SourceResponse } from './source-schemas.js';
 
+/** What a run of a source deleted while it was queued or running records as its error. */
+const deletedSourceReason = 'cancelled: its source was deleted (DELETE /v1/sources/:id); nothing more is stored for it';
+
 /**
  * A pattern the crawler cannot run is bad input, not a crawler failure later: patterns
  * match with RE2 (linear time, so none can freeze a crawl), which has no backreferences
@@ -141,7 +144,15 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await app.cairn.store.sources.delete(request.params.id)))
+      const { store, runner } = app.cairn;
+      // Its runs stop first (recorded as cancelled, with the reason): a page they stored after
+      // the delete would have no source to belong to, and fail the run with a database error.
+      const cancelled = await store.runs.cancelOfSource(request.params.id, deletedSourceReason);
+      for (const run of cancelled)
+        await runner
+          .cancel?.(run.id)
+          .catch((error: unknown) => request.log.warn({ err: error, runId: run.id }, 'could not signal the runner'));
+      if (!(await store.sources.delete(request.params.id)))
         throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
       return reply.status(204).send(null);
     },
