@@ -351,6 +351,16 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(empty.json().error.code).toBe('invalid_json');
   });
 
+  it('starts a run of every enabled source from a POST without a body, as from an empty object', async () => {
+    const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs' });
+    expect(started.statusCode, started.body).toBe(202);
+    const { runId } = started.json();
+    expect((await app.inject(`/v1/ingest/runs/${runId}`)).json()).toMatchObject({ id: runId, sourceId: null, trigger: 'api' });
+    // Cancelled at once (no body either): the default sources are real sites this machine does not reach.
+    const cancelled = await app.inject({ method: 'POST', url: `/v1/ingest/runs/${runId}/cancel` });
+    expect([200, 409]).toContain(cancelled.statusCode);
+  });
+
   it('refuses chat completions with n above 1 (one answer, not a cut list)', async () => {
     const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
     const two = await post('/v1/chat/completions', { model: 'cairn', n: 2, messages });

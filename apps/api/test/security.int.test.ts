@@ -347,3 +347,51 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(text).toMatch(/cairn_process_resident_memory_bytes \d+/);
   });
 });
+
+describe('API keys never lock the owner out of the admin routes (PGlite)', () => {
+  let runtime: Runtime;
+  let app: FastifyInstance;
+  const logs = logCapture();
+
+  beforeAll(async () => {
+    runtime = await openRuntime({ ...loadConfig({}), dataDir: '' }, { answers: true });
+    app = await buildApp(runtime, { logger: logs.logger });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await runtime?.close();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, key?: string, payload?: object) =>
+    app.inject({ method, url, ...(payload ? { payload } : {}), headers: key ? { authorization: `Bearer ${key}` } : {} });
+
+  it('refuses a first key without the admin scope, and the last admin key while other keys stay', async () => {
+    // Open mode: an ask-only first key would require keys with no admin key to reach /v1/keys.
+    const askFirst = await call('POST', '/v1/keys', undefined, { name: 'bot', scopes: ['ask'] });
+    expect(askFirst.statusCode).toBe(409);
+    expect(askFirst.json().error).toMatchObject({ code: 'no_admin_key', message: expect.stringContaining('admin scope') });
+    expect(await runtime.store.apiKeys.countActive()).toBe(0);
+
+    const owner = (await call('POST', '/v1/keys', undefined, { name: 'owner', scopes: ['admin'] })).json();
+    const bot = await call('POST', '/v1/keys', owner.key, { name: 'bot', scopes: ['ask', 'ask'] });
+    expect(bot.statusCode).toBe(201);
+    expect(bot.json().scopes).toEqual(['ask']);
+    // The owner's key is the only admin key while the bot's stays: refused, and still works.
+    const last = await call('DELETE', `/v1/keys/${owner.id}`, owner.key);
+    expect(last.statusCode).toBe(409);
+    expect(last.json().error.code).toBe('no_admin_key');
+    expect((await call('GET', '/v1/keys', owner.key)).statusCode).toBe(200);
+    // Another admin key first, then the old one goes.
+    const heir = (await call('POST', '/v1/keys', owner.key, { name: 'heir', scopes: ['admin'] })).json();
+    expect((await call('DELETE', `/v1/keys/${owner.id}`, heir.key)).statusCode).toBe(200);
+    expect((await call('GET', '/v1/keys', owner.key)).statusCode).toBe(401);
+    // The last key of all may go: the API is open again on loopback, and the log says so.
+    expect((await call('DELETE', `/v1/keys/${bot.json().id}`, heir.key)).statusCode).toBe(200);
+    expect((await call('DELETE', `/v1/keys/${heir.id}`, heir.key)).statusCode).toBe(200);
+    expect(await runtime.store.apiKeys.countActive()).toBe(0);
+    expect(logs.text()).toMatch(/last API key was revoked/);
+    // Unknown ids stay 404.
+    expect((await call('DELETE', '/v1/keys/6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11')).json().error.code).toBe('key_not_found');
+  });
+});

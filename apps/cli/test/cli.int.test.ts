@@ -179,6 +179,10 @@ describe('the cairn command', () => {
     const unknown = await cairn(['keys', 'revoke', '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11'], environment);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('key_not_found');
+    // With no admin key left, an ask-only key would lock the API's admin routes.
+    const askOnly = await cairn(['keys', 'create', '--name', 'bot', '--scopes', 'ask'], environment);
+    expect(askOnly.code).toBe(1);
+    expect(askOnly.stderr).toMatch(/No admin key exists.*admin scope/);
   }, 60_000);
 
   it('migrates and reports nothing left to do the second time', async () => {

@@ -46,6 +46,11 @@ export const errorCodes = {
     description: "No stored page has the given id, passage id or URL (the MCP server's get_document).",
   },
   source_exists: { status: 409, description: 'A source with that name exists already.' },
+  no_admin_key: {
+    status: 409,
+    description:
+      'The key would leave no active admin key while keys are required (a first key without the admin scope, or the last admin key revoked while other keys stay).',
+  },
   run_finished: {
     status: 409,
     description: 'The ingestion run has ended already (succeeded, failed or cancelled), so it cannot be cancelled.',

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CairnError } from '@cairn/core';
 import type { Queryable } from './database.js';
 import { isUuid } from './is-uuid.js';
 
@@ -32,19 +33,38 @@ export function generateApiKey(): string {
   return `cairn_${randomBytes(32).toString('base64url')}`;
 }
 
+/** The active keys with the admin scope, as a subquery over `api_keys k`. */
+const activeAdminKeys = `select 1 from api_keys k where k.revoked_at is null and 'admin' = any(k.scopes)`;
+
 const columns = `id, name, prefix, scopes, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"`;
 
 export class ApiKeysRepository {
   constructor(private readonly database: Queryable) {}
 
-  /** Stores a new key's hash; the key itself is returned once, here, and kept nowhere. */
-  async create(input: { name: string; scopes: readonly ApiKeyScope[] }): Promise<{ record: ApiKeyRecord; key: string }> {
+  /**
+   * Stores a new key's hash; the key itself is returned once, here, and kept nowhere. With
+   * `keepAdmin` (the API and the CLI; `configured`: CAIRN_ADMIN_KEY is set), a key without
+   * the admin scope is refused (`no_admin_key`) while no active admin key exists: as soon as
+   * any key exists every admin route needs one, so that key would lock the owner out.
+   */
+  async create(
+    input: { name: string; scopes: readonly ApiKeyScope[] },
+    options: { keepAdmin?: { configured: boolean } } = {},
+  ): Promise<{ record: ApiKeyRecord; key: string }> {
     const key = generateApiKey();
+    const guarded = options.keepAdmin && !options.keepAdmin.configured && !input.scopes.includes('admin');
     const [record] = await this.database.query<ApiKeyRecord>(
-      `insert into api_keys (name, prefix, key_hash, scopes) values ($1, $2, $3, $4) returning ${columns}`,
+      `insert into api_keys (name, prefix, key_hash, scopes)
+       select $1, $2, $3, $4 ${guarded ? `where exists (${activeAdminKeys})` : ''}
+       returning ${columns}`,
       [input.name, key.slice(0, 12), hashApiKey(key), [...new Set(input.scopes)]],
     );
-    return { record: record!, key };
+    if (!record)
+      throw new CairnError(
+        'no_admin_key',
+        'No admin key exists, and once any key exists every admin route needs one: create a key with the admin scope first.',
+      );
+    return { record, key };
   }
 
   /** The active key that `key` is, or undefined (unknown or revoked). */
@@ -70,13 +90,32 @@ export class ApiKeysRepository {
     return row!.count;
   }
 
-  /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
-  async revoke(id: string): Promise<ApiKeyRecord | undefined> {
+  /**
+   * Revokes a key; undefined when there is no such key. Revoking twice keeps the first time.
+   * With `keepAdmin` (see `create`), the last active admin key is refused (`no_admin_key`)
+   * while other keys stay active: they would keep keys required, and no key could reach the
+   * admin routes. (Revoking the very last key of all returns the API to open mode, on
+   * loopback only.) Two admins revoking the last two admin keys at the same moment can both
+   * succeed: the check and the revocation are one statement, not one lock.
+   */
+  async revoke(id: string, options: { keepAdmin?: { configured: boolean } } = {}): Promise<ApiKeyRecord | undefined> {
     if (!isUuid(id)) return undefined;
+    const guarded = options.keepAdmin && !options.keepAdmin.configured;
     const [row] = await this.database.query<ApiKeyRecord>(
-      `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${columns}`,
+      `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1${
+        guarded
+          ? ` and (revoked_at is not null or not ('admin' = any(scopes))
+              or exists (${activeAdminKeys} and k.id <> $1)
+              or not exists (select 1 from api_keys k where k.revoked_at is null and k.id <> $1))`
+          : ''
+      } returning ${columns}`,
       [id],
     );
+    if (!row && guarded && (await this.database.query('select 1 from api_keys where id = $1', [id])).length > 0)
+      throw new CairnError(
+        'no_admin_key',
+        'This is the last active admin key, and other keys are active: without it no key could reach the admin routes. Create another admin key first, or revoke the other keys.',
+      );
     return row;
   }
 

@@ -50,7 +50,10 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { record, key } = await app.cairn.store.apiKeys.create({ name: request.body.name.trim(), scopes: request.body.scopes });
+      const { record, key } = await app.cairn.store.apiKeys.create(
+        { name: request.body.name.trim(), scopes: request.body.scopes },
+        { keepAdmin: { configured: app.cairn.config.adminKey !== undefined } },
+      );
       app.authChanged();
       request.log.info({ keyId: record.id, prefix: record.prefix, scopes: record.scopes }, 'API key created');
       return reply
@@ -83,10 +86,14 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const record = await app.cairn.store.apiKeys.revoke(request.params.id);
+      const record = await app.cairn.store.apiKeys.revoke(request.params.id, {
+        keepAdmin: { configured: app.cairn.config.adminKey !== undefined },
+      });
       if (!record) throw new CairnError('key_not_found', `No API key has the id ${JSON.stringify(request.params.id)}.`);
       app.authChanged();
       request.log.info({ keyId: record.id, prefix: record.prefix }, 'API key revoked');
+      if (app.cairn.config.adminKey === undefined && (await app.cairn.store.apiKeys.countActive()) === 0)
+        request.log.warn('The last API key was revoked: the API is open again to anyone who can reach it on loopback.');
       return keyJson(record);
     },
   );

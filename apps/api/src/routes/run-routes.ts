@@ -37,9 +37,13 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
         response: { 202: Type.Object({ runId: Type.String() }), ...errorResponses },
       },
+      // Every field is optional, so is the body: `curl -X POST …/v1/ingest/runs` runs every enabled source.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async (request, reply) => {
-      const { sourceId, url } = request.body ?? {};
+      const { sourceId, url } = request.body;
       const { store, runner, config } = app.cairn;
       const runId = await startIngestRun({ store, runner, maxQueuedRuns: config.maxQueuedRuns }, { sourceId, url, trigger: 'api' });
       return reply.status(202).send({ runId });

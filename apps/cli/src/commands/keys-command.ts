@@ -17,6 +17,9 @@ function parseScopes(value: string): ApiKeyScope[] {
 }
 
 /** Runs `work` against the configured database, migrated, then closes it. */
+/** Whether CAIRN_ADMIN_KEY is set: an admin key outside the database, which no revocation removes. */
+const adminKeyConfigured = () => loadConfig().adminKey !== undefined;
+
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase(config);
@@ -41,7 +44,9 @@ const create = new Command('create')
   )
   .option('--json', 'print the key and its record as JSON')
   .action(async (options: { name: string; scopes: ApiKeyScope[]; json?: boolean }) => {
-    const { record, key } = await withStore((store) => store.apiKeys.create({ name: options.name.trim(), scopes: options.scopes }));
+    const { record, key } = await withStore((store) =>
+      store.apiKeys.create({ name: options.name.trim(), scopes: options.scopes }, { keepAdmin: { configured: adminKeyConfigured() } }),
+    );
     emit(Boolean(options.json), { ...record, key }, () => `${key}\n\nThe key above is shown once: store it now. ${line(record)}`);
   });
 
@@ -60,7 +65,7 @@ const revoke = new Command('revoke')
   .argument('<id>', 'the id `cairn keys list` shows')
   .option('--json', 'print the revoked key as JSON')
   .action(async (id: string, options: { json?: boolean }) => {
-    const record = await withStore((store) => store.apiKeys.revoke(id));
+    const record = await withStore((store) => store.apiKeys.revoke(id, { keepAdmin: { configured: adminKeyConfigured() } }));
     if (!record) throw new CairnError('key_not_found', `No API key has the id ${JSON.stringify(id)}; see \`cairn keys list\`.`);
     emit(Boolean(options.json), record, () => `Revoked: ${line(record)}`);
   });
