@@ -58,6 +58,13 @@ describe('the cairn command', () => {
     expect(body).toMatchObject({ mode: 'extractive', outcome: 'answered' });
     expect(body.citations[0].url).toMatch(/^https:\/\/larahogan\.me\//);
     expect(body.answer).toContain('**Sponsorship vs Mentorship** (Lara Hogan)');
+    // In a terminal's text, the sources the [n] markers name follow the answer.
+    const human = await cairn(['ask', 'What is the difference between a sponsor and a mentor?'], { CAIRN_DATA_DIR: dataDir });
+    expect(human.code).toBe(0);
+    const markers = new Set([...human.stdout.matchAll(/\[(\d+)\]/g)].map((match) => match[1]));
+    expect(markers.size).toBeGreaterThan(0);
+    expect(human.stdout).toContain('**Sources**');
+    for (const n of markers) expect(human.stdout).toMatch(new RegExp(`^\\[${n}\\] .*https://`, 'm'));
   }, 60_000);
 
   it('prints the rank of each stage of a search, and reranks with the chat model when CAIRN_RERANK=llm', async () => {

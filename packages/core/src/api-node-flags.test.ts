@@ -20,7 +20,8 @@ describe('the API process settings', () => {
     const command = /^CMD (\[.*\])$/m.exec(dockerfile);
     expect(command, 'the Dockerfile has a CMD').not.toBeNull();
     expect(JSON.parse(command![1]!)).toEqual(['node', ...apiNodeFlags, 'apps/api/bin/cairn-api.js']);
-    expect(start).toContain(`node ${apiNodeFlags.join(' ')} apps/api/bin/cairn-api.js`);
+    // `exec`: the shell npm runs the script in becomes node, so a SIGTERM to npm start's process group reaches the API itself.
+    expect(start).toContain(`exec node ${apiNodeFlags.join(' ')} apps/api/bin/cairn-api.js`);
     for (const [name, value] of Object.entries(apiMallocSettings)) {
       expect(start, `npm start sets ${name}`).toContain(`${name}=\${${name}:-${value}}`);
       expect(dockerfile, `the image sets ${name}`).toMatch(new RegExp(`^ENV .*\\b${name}=${value}\\b`, 'm'));

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
-import { answerInConversation, maxQuestionChars } from '@cairn/answer';
+import { answerInConversation, maxQuestionChars, sourcesList } from '@cairn/answer';
 import { createRetriever, openRuntime } from '@cairn/runtime';
 import { collect, emit } from '../output.js';
 
@@ -41,7 +41,9 @@ export const askCommand = new Command('ask')
       emit(
         Boolean(options.json),
         result,
-        () => `${result.answer}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`,
+        // The [n] markers name these: the sources follow the answer, as in chat completions.
+        () =>
+          `${result.answer}${result.citations.length > 0 ? `\n\n${sourcesList(result.citations)}` : ''}\n\n(conversation ${result.conversationId}; continue with --conversation ${result.conversationId})`,
       );
     } finally {
       await runtime.close();
