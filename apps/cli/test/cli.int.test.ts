@@ -118,9 +118,29 @@ describe('the cairn command', () => {
     expect(second.stdout).toMatch(
       /^discovered\s+fetched\s+unchanged\s+skipped\s+failed\s+passages added\s+passages removed\n1\s+1\s+1\s+0\s+0\s+0\s+0\n/,
     );
+    expect(second.stdout).toMatch(/into the source our-notes/);
     const search = await cairn(['search', 'blameless incident review follow-up owner', '--json', '--source', 'our-notes'], environment);
     const results = JSON.parse(search.stdout).results;
     expect(results[0]).toMatchObject({ title: 'Our incident reviews', author: 'SRE team', source: 'our-notes' });
+
+    // Another directory under the same name would remove these notes: refused, nothing removed, until --replace.
+    const other = join(dataDir, 'other-notes');
+    await mkdir(other, { recursive: true });
+    await writeFile(
+      join(other, 'on-call.md'),
+      '---\ntitle: On-call\n---\n# On-call\n\nOur on-call rotation is weekly, with a handover every Monday.\n',
+    );
+    const refused = await cairn(['ingest', '--dir', other, '--name', 'our-notes'], environment);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/The source our-notes holds the notes of .*our-notes; reading .*other-notes into it would remove them/);
+    const web = await cairn(['ingest', '--dir', other, '--name', 'lethain'], environment);
+    expect(web.code).toBe(1);
+    expect(web.stderr).toMatch(/The source lethain holds the pages crawled from https:\/\/lethain\.com/);
+    const kept = await cairn(['search', 'blameless incident review', '--json', '--source', 'our-notes'], environment);
+    expect(JSON.parse(kept.stdout).results[0]).toMatchObject({ title: 'Our incident reviews' });
+    const replaced = await cairn(['ingest', '--dir', other, '--name', 'our-notes', '--replace', '--json'], environment);
+    expect(replaced.code).toBe(0);
+    expect(JSON.parse(replaced.stdout)).toMatchObject({ source: 'our-notes', counts: { chunksAdded: 1, chunksRemoved: 1 } });
   }, 60_000);
 
   it('crawls a site from a URL into a source, then re-crawls it by name, honouring robots.txt', async () => {

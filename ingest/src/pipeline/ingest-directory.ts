@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import type { RunCounts, RunTrigger, Store } from '@cairn/store';
@@ -33,9 +33,34 @@ export interface IngestDirectoryOptions {
    */
   baseUrl?: string | undefined;
   trigger?: RunTrigger;
+  /**
+   * Whether the source may hold something else now (a web source, or another directory's
+   * notes): its pages are then replaced by this directory's. Without it such a source is
+   * refused (`source_exists`), as a run removes every page of the source it does not find here.
+   */
+  replace?: boolean | undefined;
   onProgress?: (progress: DirectoryProgress) => void;
   /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
   passageContext?: PassageContextWriter | undefined;
+}
+
+/**
+ * Refuses (`source_exists`) to read a directory into a source that holds something else: a
+ * web source, or another directory's notes. Their pages would all be removed (a run keeps
+ * only what it finds), and a web source would become a directory one. `replace` allows it.
+ */
+async function refuseToReplaceSource(store: Store, name: string, directory: string, replace: boolean | undefined): Promise<void> {
+  const existing = await store.sources.findByName(name);
+  if (!existing || replace) return;
+  const here = pathToFileURL(directory).toString();
+  if (existing.kind === 'directory' && existing.baseUrl === here) return;
+  const holds =
+    existing.kind === 'directory' ? `the notes of ${fileURLToPath(existing.baseUrl)}` : `the pages crawled from ${existing.baseUrl}`;
+  throw new CairnError(
+    'source_exists',
+    `The source ${name} holds ${holds}; reading ${directory} into it would remove them. Pick another name (--name), or pass --replace to replace them.`,
+    { details: { source: name } },
+  );
 }
 
 export interface IngestDirectoryResult {
@@ -73,6 +98,7 @@ async function listNoteFiles(directory: string): Promise<string[]> {
  */
 export async function ingestDirectory(store: Store, embedder: Embedder, options: IngestDirectoryOptions): Promise<IngestDirectoryResult> {
   const directory = resolve(options.directory);
+  await refuseToReplaceSource(store, toSourceName(options.sourceName ?? basename(directory)), directory, options.replace);
   if (options.baseUrl !== undefined) {
     return ingestStaticSite(store, embedder, {
       directory,

@@ -21,6 +21,8 @@ export async function loadStarterCorpus(
     directory: starterNotesDirectory,
     sourceName: starterSourceName,
     trigger: 'startup',
+    // The starter notes are Cairn's own: where a checkout moved, the source follows its notes.
+    replace: true,
     passageContext: options.passageContext,
   });
 }

@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@cairn/core';
@@ -13,17 +14,18 @@ interface IngestOptions {
   url?: string;
   name?: string;
   baseUrl?: string;
+  replace?: boolean;
   json?: boolean;
 }
 
-function summary(counts: RunCounts, runId: string, notes: string[]): string {
+function summary(counts: RunCounts, runId: string, notes: string[], where?: string): string {
   const rows = table([
     ['discovered', 'fetched', 'unchanged', 'skipped', 'failed', 'passages added', 'passages removed'],
     [counts.discovered, counts.fetched, counts.unchanged, counts.skipped, counts.failed, counts.chunksAdded, counts.chunksRemoved].map(
       String,
     ),
   ]);
-  return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId} (details: GET /v1/ingest/runs/${runId})`;
+  return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId}${where ? ` ${where}` : ''} (details: GET /v1/ingest/runs/${runId})`;
 }
 
 async function webSources(runtime: Runtime, options: IngestOptions): Promise<SourceRecord[]> {
@@ -57,6 +59,10 @@ export const ingestCommand = new Command('ingest')
     '--base-url <url>',
     'with --dir: the directory is a built static site (HTML, an index.html per folder) published at this URL; its pages are stored and cited under it',
   )
+  .option(
+    '--replace',
+    'with --dir: read the directory into a source that holds something else (a web source, or another directory), replacing its pages',
+  )
   .option('--json', 'print the run summary as JSON')
   .addHelpText(
     'after',
@@ -67,6 +73,7 @@ export const ingestCommand = new Command('ingest')
     if (modes !== 1) throw new Error('Give exactly one of --dir, --source, --all or --url (see cairn ingest --help)');
     if (options.baseUrl !== undefined && !options.dir)
       throw new Error('--base-url goes with --dir (a built static site); see cairn ingest --help');
+    if (options.replace && !options.dir) throw new Error('--replace goes with --dir; see cairn ingest --help');
     const config = loadConfig();
     // The lines of passages left without a context sentence (CAIRN_PASSAGE_CONTEXT=llm and a failing model).
     const runtime = await openRuntime(config, { passageContextLog: (line) => process.stderr.write(`${line}\n`) });
@@ -88,16 +95,19 @@ export const ingestCommand = new Command('ingest')
           directory: options.dir,
           sourceName: options.name,
           baseUrl: options.baseUrl,
+          replace: options.replace,
           trigger: 'cli',
           passageContext: runtime.passageContext,
           onProgress: (step) => progress(step.done, step.total, step.file),
         });
         if (started) bar.stop();
-        emit(Boolean(options.json), result, () =>
+        const sourceName = toSourceName(options.name ?? basename(resolve(options.dir)));
+        emit(Boolean(options.json), { ...result, source: sourceName }, () =>
           summary(
             result.counts,
             result.runId,
             result.failures.map((failure) => `failed: ${failure.error}`),
+            `into the source ${sourceName}`,
           ),
         );
         if (result.counts.failed > 0) process.exitCode = 1;
