@@ -36,6 +36,9 @@ export async function startServer(config: CairnConfig): Promise<RunningServer> {
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
   };
   const started = performance.now();
+  // Rate limits (and, with server Postgres, the queue) live in Redis: one that does not
+  // answer stops the start with one line naming REDIS_URL (exit status 2).
+  if (config.redisUrl) await (await import('@cairn/ingest/queue')).assertRedisReachable(config.redisUrl);
   // Lines from start-up wait for the app's logger; later ones (a run that failed, runs taken
   // up after a crash) go straight to it.
   const lines: string[] = [];

@@ -186,6 +186,13 @@ describe('the cairn command', () => {
     expect(noRedis).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs REDIS_URL/) });
     const noPostgres = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(noPostgres).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs DATABASE_URL/) });
+    // A Redis that does not answer: one line naming REDIS_URL (password hidden), status 2, where BullMQ retried in silence.
+    const deadRedis = await cairn(['worker'], { DATABASE_URL: testDatabase.url, REDIS_URL: 'redis://:secret@127.0.0.1:1' });
+    expect(deadRedis.code).toBe(2);
+    expect(deadRedis.stderr).toMatch(
+      /^cairn: configuration error: REDIS_URL: is redis:\/\/:\*\*\*@127\.0\.0\.1:1, which does not answer \(connect ECONNREFUSED/,
+    );
+    expect(deadRedis.stderr).not.toContain('secret');
   }, 60_000);
 
   it('creates, lists and revokes API keys, printing a key once and storing its hash', async () => {

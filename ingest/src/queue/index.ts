@@ -6,3 +6,4 @@
 export * from './job-catalog.js';
 export * from './queue-runner.js';
 export * from './ingest-worker.js';
+export * from './redis-reachable.js';

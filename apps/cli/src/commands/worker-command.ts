@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { openRuntime } from '@cairn/runtime';
 import { embedderForModel } from '@cairn/embed';
-import { QueueRunner, startIngestWorker } from '@cairn/ingest/queue';
+import { assertRedisReachable, QueueRunner, startIngestWorker } from '@cairn/ingest/queue';
 
 export const workerCommand = new Command('worker')
   .description("Process ingestion jobs from the BullMQ queue (needs REDIS_URL); keeps the sources' schedules in the queue")
@@ -14,6 +14,8 @@ export const workerCommand = new Command('worker')
     // An embedded PGlite belongs to one process: a worker beside the API would corrupt it.
     if (!config.databaseUrl)
       throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
+    // BullMQ would retry an unreachable Redis in silence for ever: one line and exit status 2 instead.
+    await assertRedisReachable(config.redisUrl);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
     // A chat model only with CAIRN_PASSAGE_CONTEXT=llm: it writes the sentence situating each new passage in its page.
     const runtime = await openRuntime(config, { loadStarter: false, passageContextLog: log });
