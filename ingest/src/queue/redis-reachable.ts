@@ -1,16 +1,5 @@
-import { ConfigError } from '@cairn/core';
+import { ConfigError, maskPassword } from '@cairn/core';
 import { Redis } from 'ioredis';
-
-/** REDIS_URL as a message may show it: without its password. */
-export function redactedRedisUrl(redisUrl: string): string {
-  try {
-    const url = new URL(redisUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(not a URL)';
-  }
-}
 
 /**
  * Checks at start that REDIS_URL answers (one PING, no retries), so that a process that needs
@@ -38,7 +27,7 @@ export async function assertRedisReachable(redisUrl: string, timeoutMs = 3000): 
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new ConfigError(
       'REDIS_URL',
-      `is ${redactedRedisUrl(redisUrl)}, which does not answer (${reason}): start Redis there, or unset REDIS_URL (runs are then crawled, and rate limits counted, in the API process)`,
+      `is ${maskPassword(redisUrl)}, which does not answer (${reason}): start Redis there, or unset REDIS_URL (runs are then crawled, and rate limits counted, in the API process)`,
       { cause: error },
     );
   } finally {

@@ -8,3 +8,4 @@ export * from './package-directory.js';
 export * from './api-node-flags.js';
 export * from './embedding-vector.js';
 export * from './invalid-character.js';
+export * from './mask-password.js';

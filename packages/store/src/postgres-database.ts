@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ConfigError } from '@cairn/core';
+import { ConfigError, maskPassword } from '@cairn/core';
 import { preparedStatementName, vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
 import { translateDatabaseError } from './database-errors.js';
 
@@ -116,15 +116,4 @@ function statementOf(sql: string, params: readonly unknown[], options: QueryOpti
   const values = params as unknown[];
   if (!options?.prepared) return { text: sql, values };
   return { name: preparedStatementName(sql), text: sql, values };
-}
-
-/** Hides the password in a connection URL for messages and logs. */
-export function maskPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(malformed URL)';
-  }
 }
