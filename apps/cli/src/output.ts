@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 /** Prints data as JSON (for --json) or runs the human formatter. */
 export function emit(json: boolean, data: unknown, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
@@ -14,6 +15,19 @@ export function table(rows: string[][]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/**
+ * An option's parser for a whole number in [min, max], for commander: anything else (`0`,
+ * `abc`, `2.5`, `50` where 20 is the most) is refused with the range, before any work starts.
+ */
+export function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\s*\d+\s*$/.test(value) || number < min || number > max)
+      throw new InvalidArgumentError(`expects a whole number from ${min} to ${max} (not ${JSON.stringify(value)}).`);
+    return number;
+  };
 }
 
 /** Collects a repeatable option into a list. */

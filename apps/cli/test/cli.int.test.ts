@@ -51,6 +51,19 @@ describe('the cairn command', () => {
     60_000,
   );
 
+  it('refuses a -k outside its range before any work, naming the range', async () => {
+    for (const [command, k, range] of [
+      ['search', '0', '1 to 50'],
+      ['search', 'abc', '1 to 50'],
+      ['ask', '2.5', '1 to 20'],
+      ['ask', '50', '1 to 20'],
+    ] as const) {
+      const result = await cairn([command, 'how do I run a 1:1', '-k', k], { CAIRN_DATA_DIR: dataDir });
+      expect(result.code, `${command} -k ${k}`).toBe(1);
+      expect(result.stderr).toContain(`expects a whole number from ${range} (not "${k}")`);
+    }
+  });
+
   it('answers a question with citations on the embedded database, as JSON', async () => {
     const result = await cairn(['ask', 'What is the difference between a sponsor and a mentor?', '--json'], { CAIRN_DATA_DIR: dataDir });
     expect(result.code).toBe(0);

@@ -2,17 +2,17 @@ import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { answerInConversation, maxQuestionChars, sourcesList } from '@cairn/answer';
 import { createRetriever, openRuntime } from '@cairn/runtime';
-import { collect, emit } from '../output.js';
+import { collect, emit, integerIn } from '../output.js';
 
 export const askCommand = new Command('ask')
   .description('Ask a question and print the cited answer')
   .argument('<question>', 'the question, in quotes')
   .option('--conversation <id>', 'continue a conversation (the id a previous answer printed)')
-  .option('-k, --k <n>', 'passages to retrieve (1-20)', '6')
+  .option('-k, --k <n>', 'passages to retrieve (1-20)', integerIn(1, 20), 6)
   .option('--source <name>', 'only this source (repeatable)', collect)
   .option('--author <name>', 'only this author (repeatable)', collect)
   .option('--json', 'print the whole response as JSON')
-  .action(async (question: string, options: { conversation?: string; k: string; source?: string[]; author?: string[]; json?: boolean }) => {
+  .action(async (question: string, options: { conversation?: string; k: number; source?: string[]; author?: string[]; json?: boolean }) => {
     const config = loadConfig();
     const runtime = await openRuntime(config, { answers: true });
     try {
@@ -22,7 +22,7 @@ export const askCommand = new Command('ask')
         {
           question,
           conversationId: options.conversation,
-          k: Number(options.k),
+          k: options.k,
           filters: { sources: options.source, authors: options.author },
         },
         {

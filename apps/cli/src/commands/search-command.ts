@@ -1,24 +1,24 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type RetrievalMode } from '@cairn/core';
 import { createRetriever, openRuntime } from '@cairn/runtime';
-import { collect, emit, table } from '../output.js';
+import { collect, emit, integerIn, table } from '../output.js';
 
 export const searchCommand = new Command('search')
   .description('Search the passages and show their rank at each stage: dense, keyword, page, fused, reranked')
   .argument('<query>', 'what to search for, in quotes')
-  .option('-k, --k <n>', 'results (1-50)', '10')
+  .option('-k, --k <n>', 'results (1-50)', integerIn(1, 50), 10)
   .addOption(new Option('--mode <mode>', 'one list alone, or both fused').choices(['hybrid', 'dense', 'keyword']))
   .option('--source <name>', 'only this source (repeatable)', collect)
   .option('--author <name>', 'only this author (repeatable)', collect)
   .option('--json', 'print the results as JSON')
-  .action(async (query: string, options: { k: string; mode?: RetrievalMode; source?: string[]; author?: string[]; json?: boolean }) => {
+  .action(async (query: string, options: { k: number; mode?: RetrievalMode; source?: string[]; author?: string[]; json?: boolean }) => {
     const config = loadConfig();
     const runtime = await openRuntime(config, { search: true });
     try {
       const retriever = createRetriever(runtime, { log: (line) => process.stderr.write(`${line}\n`) });
       const mode = options.mode ?? retriever.mode;
       const { results, timings } = await retriever.retrieve(query, {
-        k: Number(options.k),
+        k: options.k,
         mode,
         filters: { sources: options.source, authors: options.author },
       });
