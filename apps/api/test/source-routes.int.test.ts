@@ -70,7 +70,7 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     expect(badPattern.statusCode).toBe(400);
     expect(badPattern.json().error.message).toMatch(/not a valid regular expression/);
     const badUrl = await app.inject({ method: 'POST', url: '/v1/sources', payload: { name: 'bad', baseUrl: 'ftp://x.example.com/' } });
-    expect(badUrl.json().error.code).toBe('invalid_request');
+    expect(badUrl.json().error.code).toBe('invalid_url');
 
     const patched = await app.inject({ method: 'PATCH', url: `/v1/sources/${source.id}`, payload: { crawlDelayMs: 5000, enabled: false } });
     expect(patched.json()).toMatchObject({ name: 'team-wiki', crawlDelayMs: 5000, enabled: false, maxPages: 50 });

@@ -75,6 +75,11 @@ describe.each(testRuntimes)("a source's schedule and URLs, checked at the door, 
       'http://:80/',
       'https://%zz/',
       'http://a:99999/',
+      // Other schemes: the same code as any address the crawler cannot fetch (was the schema's invalid_request).
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/html,x',
     ]) {
       for (const response of [
         await create({ baseUrl: url }),
@@ -99,5 +104,9 @@ describe.each(testRuntimes)("a source's schedule and URLs, checked at the door, 
     });
     expect(created.statusCode, created.body).toBe(201);
     expect((await change({ baseUrl: 'https://Checked.Example.com:8443/path?q=1' })).statusCode).toBe(200);
+    // A scheme in capitals is a scheme (RFC 3986 §3.1): the schema's `^https?://` refused it.
+    expect((await change({ baseUrl: 'HTTPS://checked.example.com/', seeds: ['Http://checked.example.com/feed.xml'] })).statusCode).toBe(
+      200,
+    );
   });
 });

@@ -10,13 +10,13 @@ const regexList = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), {
 export const SourceBody = Type.Object(
   {
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Lower-case letters, digits, dot, dash, underscore' }),
+    // No `pattern`: checkUrl judges every address (400 invalid_url, any case of the scheme).
     baseUrl: Type.String({
-      pattern: '^https?://',
       maxLength: 2000,
-      description: 'The site; only URLs on its host and under its path are crawled',
+      description: 'The site, an http or https URL; only URLs on its host and under its path are crawled',
     }),
     seeds: Type.Optional(
-      Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), {
+      Type.Array(Type.String({ maxLength: 2000, description: 'An http or https URL' }), {
         maxItems: 50,
         description: 'Sitemaps, feeds or start pages (default: /sitemap.xml and the base URL)',
       }),
@@ -42,10 +42,9 @@ export const SourceRequestBody = Type.Object(
     publicBaseUrl: Type.Optional(
       Type.Union([
         Type.String({
-          pattern: '^https?://',
           maxLength: 2000,
           description:
-            'Where the site is published, when baseUrl is a copy (a mirror, a staging site, a static build inside a firewall): pages are fetched at baseUrl but stored, cited and scoped under this address, so that canonical links to it are in scope. null (the default): published at baseUrl',
+            'An http or https URL: where the site is published, when baseUrl is a copy (a mirror, a staging site, a static build inside a firewall): pages are fetched at baseUrl but stored, cited and scoped under this address, so that canonical links to it are in scope. null (the default): published at baseUrl',
         }),
         Type.Null(),
       ]),
