@@ -361,6 +361,26 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect([200, 409]).toContain(cancelled.statusCode);
   });
 
+  it('streams an answer only when the Accept header prefers the event stream to JSON', async () => {
+    const ask = (accept: string) =>
+      app.inject({ method: 'POST', url: '/v1/ask', headers: { accept }, payload: { question: 'How do I run a good first 1:1?' } });
+    for (const accept of [
+      'text/event-stream;q=0, application/json',
+      'application/json, text/event-stream;q=0.5',
+      '*/*',
+      'application/xml',
+    ]) {
+      const response = await ask(accept);
+      expect(response.headers['content-type'], accept).toMatch(/^application\/json/);
+      expect(response.json().answer, accept).toEqual(expect.any(String));
+    }
+    for (const accept of ['text/event-stream', 'text/event-stream, application/json;q=0.9', 'text/*']) {
+      const response = await ask(accept);
+      expect(response.headers['content-type'], accept).toMatch(/^text\/event-stream/);
+      expect(response.body, accept).toMatch(/^event: citations$/m);
+    }
+  });
+
   it('refuses chat completions with n above 1 (one answer, not a cut list)', async () => {
     const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
     const two = await post('/v1/chat/completions', { model: 'cairn', n: 2, messages });

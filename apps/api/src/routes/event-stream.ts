@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 import { CairnError, type ErrorCode } from '@cairn/core';
 
 /** Server-Sent Events on a hijacked reply. */
@@ -10,10 +11,18 @@ export interface EventStream {
   end(): void;
 }
 
-/** Whether the client asked for Server-Sent Events. */
+/**
+ * Whether the client prefers Server-Sent Events to JSON, by the Accept header's preferences
+ * (negotiator: q-values, wildcards, order): `text/event-stream;q=0, application/json` and
+ * `application/json, text/event-stream;q=0.5` get JSON, `text/event-stream` and `text/*` the
+ * stream; no Accept, or one naming neither, JSON.
+ */
 export function wantsEventStream(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('text/event-stream');
+  return new Negotiator({ headers: { accept: request.headers.accept } }).mediaType(answerMediaTypes) === 'text/event-stream';
 }
+
+/** What an answer can be sent as, the default first. */
+const answerMediaTypes = ['application/json', 'text/event-stream'];
 
 /**
  * Why work was cancelled when its client closed the connection first: nobody is left to
