@@ -26,7 +26,29 @@ describe('standaloneSentences', () => {
     expect(leansOnPrevious('It is distinct from a manager.')).toBe(true);
     expect(leansOnPrevious('"This means the team slows down."')).toBe(true);
     expect(leansOnPrevious('Itemised budgets help teams plan.')).toBe(false);
+    // A pronoun among the first words points back as surely as one that opens the sentence.
+    for (const leaning of [
+      'Use it for positive feedback too.',
+      'Sponsoring them is part of your job as their manager.',
+      'For them, the usual advice about networking does not apply.',
+      "Camille Fournier included them in The Manager's Path.",
+    ])
+      expect(leansOnPrevious(leaning), leaning).toBe(true);
+    for (const standing of [
+      'Make it clear that the decision is final and who made it.',
+      'Ask your reports what they want from the meeting.',
+      'Good managers find it hard to delegate at first.',
+      'Reports own the agenda of their one-on-ones with you.',
+    ])
+      expect(leansOnPrevious(standing), standing).toBe(false);
     expect(isQuotable('There are three reasons:')).toBe(false);
+    // A demonstrative with no noun points back; one whose noun a colon spells out points ahead.
+    expect(isQuotable('Making the split explicit reduces these, and helps new leaders step in.')).toBe(false);
+    expect(isQuotable('Most managers never do this.')).toBe(false);
+    expect(isQuotable('The playbook follows from these rules: teams sit at six to eight engineers in steady state.')).toBe(true);
+    expect(isQuotable('Teams that skip these steps ship later than the ones that plan.')).toBe(false);
+    expect(isQuotable('Split it into two teams of four or five, each with a manager, and grow those back up.')).toBe(true);
+    expect(isQuotable('Once the launch is done, hand those over to the platform group.')).toBe(false);
     expect(isQuotable('Feedback works best when it is specific and timely.')).toBe(true);
     expect(isQuotable('What would you do if your best engineer quit tomorrow?')).toBe(false);
     expect(isQuotable('Where should the boundary between two teams be? He concluded that sizing is the challenge.')).toBe(false);

@@ -36,16 +36,28 @@ const timeNouns =
  * span itself does not name: quoted alone it refers to nothing the reader has.
  */
 export function pointsBack(span: string): boolean {
-  const words = span.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  const lower = span.toLowerCase();
+  // A pronoun with no noun at all ("reduces these, and…", "Do this.") names nothing here.
+  if (/\b(?:this|these|those)\s*(?:[,.;!?)]|…|$)/.test(lower)) return true;
+  // "these rules: …": the phrase points ahead, to what the colon spells out.
+  const ahead = new Set([...lower.matchAll(/\b(?:this|these|those)\s+([a-z][a-z'-]*)\s*:/g)].map((match) => match[1]));
+  const words = lower.match(/[a-z][a-z'-]*/g) ?? [];
   return words.some((word, index) => {
     if (!/^(?:this|these|those)$/.test(word)) return false;
     const noun = words[index + 1];
-    if (!noun || timeNouns.test(noun) || auxiliaryLike.test(noun)) return false;
+    if (!noun || timeNouns.test(noun) || auxiliaryLike.test(noun) || ahead.has(noun)) return false;
+    // "grow those back up": a pronoun before a particle, which a plural named before it in the span can carry.
+    if (particles.test(noun))
+      return !words.slice(0, index).some((earlier) => /[a-rt-z]s$/.test(earlier) && earlier.length > 3 && !notPlurals.test(earlier));
     // Named before in the span ("a staff engineer … this engineer") is a reference it carries itself.
     const stem = noun.replace(/(?:es|s)$/, '');
     return !words.slice(0, index).some((earlier) => earlier.replace(/(?:es|s)$/, '') === stem);
   });
 }
+/** Words ending in s that name no plural a pronoun could stand for. */
+const notPlurals =
+  /^(?:this|thus|does|always|perhaps|unless|whereas|besides|sometimes|afterwards|towards|news|series|basis|analysis|process|focus|status)$/;
+const particles = /^(?:back|up|out|down|off|over|away|together|apart|aside)$/;
 const auxiliaryLike =
   /^(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|makes?|gives?|helps?|one|ones|way|is,|kind|sort|and|or|to|of|in|on|for|with|as|at|by)$/;
 
@@ -54,9 +66,21 @@ const metaSentence = /^this note summari[sz]es\b/i;
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
-/** Whether a sentence starts by pointing back at one before it ("It", "They", "This means", "But"). */
+/**
+ * A pronoun among a sentence's first words that can only point back ("Use it for positive
+ * feedback too.", "Sponsoring them is part of your job.", "For them, the usual advice…",
+ * "Camille Fournier included them in…"): those words name nothing it could refer to. "It"
+ * that points forward ("Make it clear that…", "Find it hard to…") is left alone.
+ */
+const earlyPronoun = /^(?:\S+\s+){0,3}?(?:them|they|their|theirs|it|its)\b/i;
+const forwardIt = /^(?:\S+\s+){0,3}?it\s+(?:\S+\s+)?(?:to|that|if|when|whether)\b/i;
+
+/** Whether a sentence starts by pointing back at one before it ("It", "They", "This means", "But", "Use it…"). */
 export function leansOnPrevious(sentence: string): boolean {
-  return leaningStart.test(sentence.replace(/^["'“‘(]+/, ''));
+  const text = sentence.replace(/^["'“‘(]+/, '');
+  if (leaningStart.test(text)) return true;
+  const early = earlyPronoun.exec(text);
+  return early !== null && !(/\bits?$/i.test(early[0]) && forwardIt.test(text));
 }
 
 /**

@@ -55,6 +55,22 @@ describe('sentences', () => {
     expect(sentenceProblems(answer, 'How do I cut our cloud bill?')).toEqual([expect.stringMatching(/"these numbers"/)]);
     // Not in the answer's own words: only a cited sentence is read this way.
     expect(sentenceProblems('**What I would look at**\n- Check these numbers with your finance partner.')).toEqual([]);
+    // A demonstrative with no noun points back; a noun a colon spells out points ahead.
+    expect(pointsBackTo('Making the split explicit reduces these, and helps new leaders.', '')).toBe('these');
+    expect(pointsBackTo('The playbook follows from these rules: teams sit at six to eight engineers.', '')).toBeUndefined();
+    expect(pointsBackTo('Split it into two teams of four, and grow those back up.', '')).toBeUndefined();
+    expect(pointsBackTo('Once the launch is done, hand those over to the platform group.', '')).toBe('those over');
+  });
+
+  it('fails a list item whose first words hold a pronoun that refers to nothing ("Use it…", "Sponsoring them…")', () => {
+    for (const item of [
+      'Use it for positive feedback too. [1]',
+      'Sponsoring them is part of your job. [2]',
+      'For them, the usual advice fails. [1]',
+    ])
+      expect(sentenceProblems(`**What the sources say**\n- ${item}`), item).toEqual([expect.stringMatching(/dangling/)]);
+    expect(sentenceProblems('**What the sources say**\n- Make it clear that the decision is final. [1]')).toEqual([]);
+    expect(sentenceProblems('**What the sources say**\n- Ask your reports what they want from the meeting. [1]')).toEqual([]);
   });
 
   it('passes pronouns with an antecedent, "It" that refers to nothing by design, and colons inside sentences', () => {

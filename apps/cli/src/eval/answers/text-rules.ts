@@ -14,6 +14,11 @@ export function checkNoSourcesList(result: TurnUnderTest['result']): Verdict {
 /** Pronouns that need something before them to refer to. */
 const danglingOpener = /^(?:it|its|they|them|their|this|these|those|he|she|his|her)\b/i;
 
+/** A pronoun among the first words that can only point back ("Use it for…", "Sponsoring them is…", "For them, …"). */
+const earlyPronoun = /^(?:\S+\s+){1,3}?(?:them|they|their|theirs|it|its)\b/i;
+/** "It" among the first words that points ahead ("Make it clear that…", "find it hard to…"). */
+const forwardIt = /^(?:\S+\s+){0,3}?it\s+(?:\S+\s+)?(?:to|that|if|when|whether)\b/i;
+
 /** "It" that refers to nothing by design: "It depends", "It is worth…", "It's hard to…", "It helps to…". */
 const expletiveIt =
   /^it(?:'s| is| was| can be| may be| might be| will be| would be)\s+(?:\w+\s+)?(?:to|that|worth|whether|when|if|how|why|what)\b|^it (?:depends|helps to|pays to|takes|seems|turns out|makes sense)\b|^it(?:'s| is) (?:not|often|usually|rarely|always|easy|hard|common|tempting|important|useful|worth)\b/i;
@@ -31,7 +36,8 @@ const frameworkLead = /^\*\*[^*]+\*\*\s*\([^)]*\)\s*:/;
  */
 export function isDangling(sentence: AnswerSentence, before: AnswerSentence | undefined): boolean {
   const text = withoutLabel(sentence.text).replace(/^["“(]/, '');
-  if (!danglingOpener.test(text) || expletiveIt.test(text)) return false;
+  const leans = danglingOpener.test(text) ? !expletiveIt.test(text) : earlyPronoun.test(text) && !forwardIt.test(text);
+  if (!leans) return false;
   if (before === undefined) return sentence.listItem || sentence.afterHeading;
   if (frameworkLead.test(before.text) && before.markers.length === 0) return true;
   if (sentence.markers.length > 0 && before.markers.length > 0 && !sentence.markers.some((n) => before.markers.includes(n))) return true;
@@ -68,12 +74,26 @@ const notPointedAt =
  * to something the reader never saw. Returns the phrase, or undefined.
  */
 export function pointsBackTo(sentence: string, before: string): string | undefined {
-  const words = sentence.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  const lower = sentence.toLowerCase();
+  // A demonstrative with no noun at all ("reduces these, and…").
+  const bare = /\b(this|these|those)\s*(?:[,.;!?)]|…)/.exec(lower);
+  if (bare) return bare[1];
+  // A noun a colon spells out ("these rules: …") points ahead, not back.
+  const ahead = new Set([...lower.matchAll(/\b(?:this|these|those)\s+([a-z][a-z'-]*)\s*:/g)].map((match) => match[1]));
+  const words = lower.match(/[a-z][a-z'-]*/g) ?? [];
   const earlier = new Set((before.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []).map((word) => word.replace(/(?:es|s)$/, '')));
   for (const [index, word] of words.entries()) {
     if (!/^(?:this|these|those)$/.test(word)) continue;
     const noun = words[index + 1];
-    if (!noun || notPointedAt.test(noun)) continue;
+    if (!noun || notPointedAt.test(noun) || ahead.has(noun)) continue;
+    // "grow those back up": a pronoun before a particle, carried by a plural named before it in the sentence.
+    if (
+      /^(?:back|up|out|down|off|over|away|together|apart|aside)$/.test(noun) &&
+      words
+        .slice(0, index)
+        .some((other) => /[a-rt-z]s$/.test(other) && other.length > 3 && !/^(?:this|thus|does|always|perhaps|unless)$/.test(other))
+    )
+      continue;
     const stem = noun.replace(/(?:es|s)$/, '');
     if (earlier.has(stem) || words.slice(0, index).some((other) => other.replace(/(?:es|s)$/, '') === stem)) continue;
     return `${word} ${noun}`;
