@@ -66,7 +66,10 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
   if (error.validation) {
     const first = error.validation[0];
     const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
-    return { status: 400, code: 'invalid_request', message: `${where} ${first?.message ?? 'is invalid'}` };
+    // "must be equal to one of the allowed values" says which only with them.
+    const allowed = first?.keyword === 'enum' ? (first.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+    const message = allowed ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : first?.message;
+    return { status: 400, code: 'invalid_request', message: `${where} ${message ?? 'is invalid'}` };
   }
   const mapped = error.code ? fastifyCodes[error.code] : undefined;
   if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: fastifyMessages[error.code] ?? error.message };

@@ -314,6 +314,13 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     }
   });
 
+  it('names the values a field may take when it gets another', async () => {
+    const wrong = await post('/v1/search', { query: 'feedback', mode: 'x' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toEqual({ code: 'invalid_request', message: 'body.mode must be one of "hybrid", "dense", "keyword"' });
+    expect((await post('/v1/search', { query: 'feedback', mode: 'keyword' })).statusCode).toBe(200);
+  });
+
   it('answers a known path under a method it does not take with 405 and the methods it does', async () => {
     const put = await app.inject({ method: 'PUT', url: '/v1/search', payload: { query: 'x' } });
     expect(put.statusCode).toBe(405);

@@ -12,8 +12,13 @@ export interface CrawlProgress {
   discovered: number;
 }
 
-/** URLs recorded between two writes to the run's record. */
+/** URLs recorded between two writes to the run's record, at most. */
 const batchSize = 20;
+/**
+ * Time between two writes, at most, while URLs are recorded: a polite crawl (a second
+ * between requests to a host) would otherwise show no progress for its first 20 s.
+ */
+export const tallyWriteIntervalMs = 2000;
 
 function zeroCounts(): RunCounts {
   return { discovered: 0, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
@@ -21,9 +26,9 @@ function zeroCounts(): RunCounts {
 
 /**
  * What a crawl of one source has counted and recorded, and its way into the run's ledger.
- * Progress reaches the run record as it happens, but in batches: every 20 URLs the
- * ledger entries, the count deltas and the pages seen unchanged are written, one
- * statement each, not one a URL.
+ * Progress reaches the run record as it happens, but in batches: every 20 URLs, or
+ * with the first URL recorded 2 s after the last write, the ledger entries, the count
+ * deltas and the pages seen unchanged are written, one statement each, not one a URL.
  */
 export class SourceTally {
   /** This source's counts so far, written or not. */
@@ -35,6 +40,8 @@ export class SourceTally {
   /** URLs that robots.txt or the address guard refused, and the first refusal's message. */
   private refusedCount = 0;
   private firstRefusal: string | undefined;
+  /** When the record was last written (or the tally began). */
+  private writtenAt: number;
 
   constructor(
     private readonly ledger: RunLedger,
@@ -44,8 +51,16 @@ export class SourceTally {
       /** Writes the pages seen unchanged since the last batch (BatchedStates), in each batch. */
       states: { flush(): Promise<void> };
       onProgress?: ((progress: CrawlProgress) => void) | undefined;
+      /** The clock (milliseconds), for tests. */
+      now?: (() => number) | undefined;
     },
-  ) {}
+  ) {
+    this.writtenAt = this.now();
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? performance.now();
+  }
 
   /** Counts what the fetch of a page found, then records its ledger entry. */
   async recordPage(page: PageOutcome): Promise<void> {
@@ -77,7 +92,7 @@ export class SourceTally {
     this.counts.chunksRemoved += item.chunksRemoved;
     this.unwritten.push(item);
     this.done += 1;
-    if (this.done % batchSize === 0) await this.flush();
+    if (this.done % batchSize === 0 || this.now() - this.writtenAt >= tallyWriteIntervalMs) await this.flush();
     this.options.onProgress?.({
       runId: this.ledger.runId,
       url: item.url,
@@ -89,6 +104,7 @@ export class SourceTally {
 
   /** Writes what is not written yet: the entries, the pages seen unchanged, then the count deltas. */
   async flush(): Promise<void> {
+    this.writtenAt = this.now();
     this.counts.discovered = this.options.discovered();
     // Snapshot before writing: pages in flight go on counting while the write awaits.
     const snapshot = { ...this.counts };

@@ -18,7 +18,10 @@ export const SearchBody = Type.Object(
     k: Type.Optional(Type.Integer({ minimum: 1, maximum: limits.maxSearchK, default: 10 })),
     filters: Type.Optional(Filters),
     mode: Type.Optional(
-      Type.Union([Type.Literal('hybrid'), Type.Literal('dense'), Type.Literal('keyword')], {
+      // An enum, not a union of literals: a wrong value is told the three it may be (describeError).
+      Type.Unsafe<'hybrid' | 'dense' | 'keyword'>({
+        type: 'string',
+        enum: ['hybrid', 'dense', 'keyword'],
         description: 'One list alone, or both fused (the default)',
       }),
     ),
