@@ -21,6 +21,12 @@ export default defineConfig({
   plugins: [react(), recordBuildInputs],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
-    proxy: Object.fromEntries(['/v1', '/healthz', '/readyz', '/openapi.json'].map((path) => [path, 'http://127.0.0.1:3000'])),
+    // The API `cairn serve` runs: its PORT (3000 unless set), or CAIRN_API_URL.
+    proxy: Object.fromEntries(
+      ['/v1', '/healthz', '/readyz', '/openapi.json'].map((path) => [
+        path,
+        process.env.CAIRN_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+      ]),
+    ),
   },
 });

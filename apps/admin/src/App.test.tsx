@@ -109,6 +109,10 @@ describe('auth', () => {
     renderAt('/sources');
     const dialog = await screen.findByRole('dialog', { name: 'This Cairn needs an admin key' });
     expect(within(dialog).getByText('This route needs a key with the admin scope.')).toBeInTheDocument();
+    // Said once, in the dialog, with how to get a key: no second alert under it.
+    expect(within(dialog).getByText('cairn keys create --name me --scopes admin')).toBeInTheDocument();
+    expect(await screen.findByText('This page needs an admin key: enter it above.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).toBeNull();
     const input = within(dialog).getByLabelText('Admin key');
     expect(input).toHaveFocus();
     expect(input).toHaveAttribute('type', 'password');
@@ -120,6 +124,18 @@ describe('auth', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Forget key' }));
     expect(sessionStorage.getItem('cairn.adminKey')).toBeNull();
+  });
+});
+
+describe('the key dialog', () => {
+  it("shows the API's `code` spans as code, not literal backticks", async () => {
+    stubApi(() =>
+      json(401, { error: { code: 'unauthorized', message: 'GET /v1/sources needs an API key: send `Authorization: Bearer <key>`.' } }),
+    );
+    renderAt('/sources');
+    const dialog = await screen.findByRole('dialog', { name: 'This Cairn needs an admin key' });
+    expect(within(dialog).getByText('Authorization: Bearer <key>').tagName).toBe('CODE');
+    expect(dialog.textContent).not.toContain('`');
   });
 });
 

@@ -48,7 +48,7 @@ export function accessFor(method: string, route: string): Access {
   // CORS preflights carry no credentials; @fastify/cors answers them by its own rules.
   if (method === 'OPTIONS') return 'public';
   if (
-    ['/healthz', '/readyz', '/openapi.json'].includes(route) ||
+    ['/', '/healthz', '/readyz', '/openapi.json'].includes(route) ||
     route === '/docs' ||
     route.startsWith('/docs/') ||
     route === '/admin' ||

@@ -314,6 +314,15 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     }
   });
 
+  it('answers the bare address: a browser goes to the admin UI, other clients get the addresses', async () => {
+    const browser = await app.inject({ url: '/', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(browser.statusCode).toBe(302);
+    expect(browser.headers.location).toBe('/admin/');
+    const client = await app.inject('/');
+    expect(client.statusCode).toBe(200);
+    expect(client.json()).toEqual({ name: 'cairn', admin: '/admin/', docs: '/docs', openapi: '/openapi.json', health: '/healthz' });
+  });
+
   it('names the values a field may take when it gets another', async () => {
     const wrong = await post('/v1/search', { query: 'feedback', mode: 'x' });
     expect(wrong.statusCode).toBe(400);

@@ -1,5 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 
+/** The API's message with its `code` spans as code, not literal backticks. */
+function withCode(message: string) {
+  return message.split(/`([^`]+)`/).map((part, index) => (index % 2 === 1 ? <code key={index}>{part}</code> : part));
+}
+
 /** Asks for the admin key when the API requires one; the caller keeps it for the session. */
 export function KeyDialog({ message, onSave }: { message: string; onSave: (key: string) => void }) {
   const [key, setKey] = useState('');
@@ -9,7 +14,11 @@ export function KeyDialog({ message, onSave }: { message: string; onSave: (key: 
   return (
     <section role="dialog" aria-modal="false" aria-labelledby={`${id}-title`} className="key-dialog">
       <h2 id={`${id}-title`}>This Cairn needs an admin key</h2>
-      <p>{message}</p>
+      <p>{withCode(message)}</p>
+      <p className="hint">
+        No admin key yet? Create one with <code>cairn keys create --name me --scopes admin</code> (on the embedded database, stop the server
+        first: one process holds it), or start the API with <code>CAIRN_ADMIN_KEY</code> set.
+      </p>
       <form
         onSubmit={(event) => {
           event.preventDefault();

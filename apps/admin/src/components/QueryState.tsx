@@ -52,6 +52,9 @@ export function QueryState<T>({
   children: (data: T) => ReactNode;
 }) {
   if (query.isPending) return <Loading label={loadingLabel} />;
+  // A missing or refused key: the key dialog above says so once, with the API's message.
+  if (query.isError && query.error instanceof ApiError && query.error.code === 'unauthorized')
+    return <p className="state state-empty">This page needs an admin key: enter it above.</p>;
   if (query.isError) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
   if (isEmpty?.(query.data)) return <Empty>{empty ?? 'Nothing here yet.'}</Empty>;
   return <>{children(query.data)}</>;

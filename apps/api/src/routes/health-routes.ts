@@ -1,8 +1,34 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Negotiator from 'negotiator';
 import { Type } from 'typebox';
 import { ErrorResponse } from './shared-schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The bare address: a browser goes to the admin UI, any other client gets where things are.
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Where things are: a browser is sent to the admin UI (302 to /admin/), other clients get the addresses as JSON',
+        response: {
+          200: Type.Object({
+            name: Type.Literal('cairn'),
+            admin: Type.String(),
+            docs: Type.String(),
+            openapi: Type.String(),
+            health: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (new Negotiator({ headers: { accept: request.headers.accept } }).mediaType(['application/json', 'text/html']) === 'text/html')
+        return reply.redirect('/admin/', 302);
+      return { name: 'cairn' as const, admin: '/admin/', docs: '/docs', openapi: '/openapi.json', health: '/healthz' };
+    },
+  );
+
   app.get(
     '/healthz',
     // Probes call these every few seconds: their requests are not logged (errors still are).
