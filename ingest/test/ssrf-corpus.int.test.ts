@@ -312,7 +312,7 @@ describe('the SSRF corpus against the real crawler', () => {
           { key: entry.url, url: entry.url },
           { inScope: () => true },
         );
-        const clear = /^(Refused to fetch \S+: |robots\.txt \(unreachable: all disallowed\) disallows )/.test(item.error ?? '');
+        const clear = /^(Refused to fetch \S+: |could not reach \S+ \(its robots\.txt: )/.test(item.error ?? '');
         if (item.outcome !== 'skipped' || fetched || failure !== 'permanent' || !clear)
           wrong.push(`${entry.label} / ${entry.url}: ${item.outcome} ${item.error}`);
       }

@@ -69,7 +69,16 @@ export async function fetchPolitely(dependencies: CrawlDependencies, source: Sou
 export async function refuseDisallowed(robots: RobotsCache, url: string, turnHeld?: string): Promise<void> {
   const rules = await robots.rulesFor(url, turnHeld ? { turnHeld } : {});
   if (rules.refusal !== undefined) throw new FetchError(url, 'forbidden', `Refused to fetch ${url}: ${rules.refusal}`, true);
-  if (!rules.isAllowed(url)) throw new FetchError(url, 'forbidden', `robots.txt (${rules.basis}) disallows ${url}`, true);
+  if (!rules.isAllowed(url))
+    throw new FetchError(
+      url,
+      'forbidden',
+      // Unreachable is no rule of the site's: say that the host did not answer, and why (RFC 9309 then disallows all).
+      rules.basis === 'unreachable: all disallowed'
+        ? `could not reach ${new URL(url).host} (its robots.txt: ${rules.unreachable ?? 'no answer'}), so nothing there is fetched until it answers (RFC 9309; asked again within 5 minutes): ${url}`
+        : `robots.txt (${rules.basis}) disallows ${url}`,
+      true,
+    );
 }
 
 /**

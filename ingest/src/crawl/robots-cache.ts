@@ -17,6 +17,8 @@ export interface RobotsRules {
    * what refuses it.
    */
   refusal?: string;
+  /** Why robots.txt could not be read, when `basis` is unreachable: an HTTP status, or the network error (`getaddrinfo ENOTFOUND host`). */
+  unreachable?: string;
 }
 
 export interface RobotsOptions {
@@ -103,7 +105,13 @@ export class RobotsCache {
       } else if (result.kind === 'http_error' && result.status >= 400 && result.status < 500) {
         rules = { isAllowed: () => true, crawlDelayMs: undefined, sitemaps: [], basis: 'unavailable (4xx): all allowed' };
       } else {
-        rules = { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
+        rules = {
+          isAllowed: () => false,
+          crawlDelayMs: undefined,
+          sitemaps: [],
+          basis: 'unreachable: all disallowed',
+          unreachable: result.kind === 'http_error' ? `HTTP ${result.status}` : result.kind,
+        };
         expires = now + 5 * 60 * 1000;
       }
     } catch (error) {
@@ -113,7 +121,13 @@ export class RobotsCache {
       const refused = error.code === 'forbidden' && error.url === robotsUrl;
       rules = refused
         ? refusedRules(refusalReason(error))
-        : { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], basis: 'unreachable: all disallowed' };
+        : {
+            isAllowed: () => false,
+            crawlDelayMs: undefined,
+            sitemaps: [],
+            basis: 'unreachable: all disallowed',
+            unreachable: error.message,
+          };
       expires = now + 5 * 60 * 1000;
     }
     this.cache.set(origin, { rules, expires });
