@@ -15,5 +15,7 @@ describe('runFailureText', () => {
     expect(runFailureText(other)).toBe('a database error stopped the run (SQLSTATE 42P01; the server log has the details)');
     // Node's own error codes are not SQLSTATEs.
     expect(runFailureText(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe('connect ECONNREFUSED');
+    expect(runFailureText(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe('write EPIPE');
+    expect(runFailureText(Object.assign(new Error('raise in a procedure'), { code: 'P0001' }))).toMatch(/SQLSTATE P0001/);
   });
 });
