@@ -25,7 +25,7 @@ function summary(counts: RunCounts, runId: string, notes: string[], where?: stri
       String,
     ),
   ]);
-  return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId}${where ? ` ${where}` : ''} (details: GET /v1/ingest/runs/${runId})`;
+  return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId}${where ? ` ${where}` : ''} (its ledger: the admin UI's Runs page, or GET /v1/ingest/runs/${runId} while the API runs)`;
 }
 
 async function webSources(runtime: Runtime, options: IngestOptions): Promise<SourceRecord[]> {

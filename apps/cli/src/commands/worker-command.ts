@@ -39,7 +39,7 @@ export const workerCommand = new Command('worker')
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
-      log(`${signal}: stopping; the run in progress goes back to the queue`);
+      log(`${signal}: stopping; a run in progress, if any, goes back to the queue`);
       const force = setTimeout(() => process.exit(1), 25_000);
       force.unref();
       worker
