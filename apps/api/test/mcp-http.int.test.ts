@@ -375,6 +375,45 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
     expect(statuses.at(-1)).toBe(429);
   });
 
+  it('tells an invalid JSON-RPC envelope (-32600) and invalid tools/call params (-32602) in words, never a schema dump', async () => {
+    const key = await newKey(['admin']);
+    for (const body of [
+      '{"jsonrpc":"1.0","id":1,"method":"tools/list"}',
+      '{"id":1,"method":"tools/list"}',
+      '{"jsonrpc":"2.0","id":1}',
+      '{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}',
+      'null',
+      '"x"',
+    ]) {
+      const response = await post(body, { authorization: `Bearer ${key}` });
+      expect(response.status, body).toBe(400);
+      expect((await json(response)).error, body).toMatchObject({ code: -32600, data: { code: 'invalid_request', status: 400 } });
+    }
+    for (const params of [
+      { name: 'search_passages', arguments: null },
+      { name: 'search_passages', arguments: [] },
+      { name: 'search_passages', arguments: 'query' },
+      { name: 123 },
+      {},
+    ]) {
+      const response = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params }), {
+        authorization: `Bearer ${key}`,
+      });
+      const body = await json(response);
+      expect(body, JSON.stringify(params)).toMatchObject({
+        id: 9,
+        error: { code: -32602, message: expect.stringMatching(/^tools\/call/) },
+      });
+      expect(body.error.message).not.toMatch(/"expected"|invalid_type/);
+    }
+    // A well-formed call still works.
+    const good = await post(
+      JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'list_sources', arguments: {} } }),
+      { authorization: `Bearer ${key}` },
+    );
+    expect((await json(good)).result).toBeDefined();
+  });
+
   it('answers hostile and malformed requests with 4xx or a tool error, never 5xx', async () => {
     // About a hundred requests: spread over keys, to stay under RATE_LIMIT_MAX=40 a key.
     const keys = await Promise.all([1, 2, 3, 4].map(() => newKey(['admin'])));
