@@ -397,6 +397,27 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     }
   });
 
+  it('refuses chat completions that need a tool call or JSON output, and names an unknown role', async () => {
+    const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
+    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
+    for (const [extra, field] of [
+      [{ tools, tool_choice: 'required' }, 'tool_choice'],
+      [{ tools, tool_choice: { type: 'function', function: { name: 'lookup' } } }, 'tool_choice'],
+      [{ response_format: { type: 'json_object' } }, 'response_format'],
+      [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } } }, 'response_format'],
+    ] as const) {
+      const response = await post('/v1/chat/completions', { model: 'cairn', messages, ...extra });
+      expect(response.statusCode, JSON.stringify(extra)).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining(`body.${field}`) });
+    }
+    // Tools a model may leave uncalled, and text output, are fine.
+    for (const extra of [{ tools, tool_choice: 'auto' }, { tools }, { response_format: { type: 'text' } }])
+      expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...extra })).statusCode, JSON.stringify(extra)).toBe(200);
+    const wizard = await post('/v1/chat/completions', { model: 'cairn', messages: [{ role: 'wizard', content: 'hi' }] });
+    expect(wizard.statusCode).toBe(400);
+    expect(wizard.json().error.message).toMatch(/^body\.messages\.0\.role must be one of "system", "developer", "user", "assistant"/);
+  });
+
   it('refuses chat completions with n above 1 (one answer, not a cut list)', async () => {
     const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
     const two = await post('/v1/chat/completions', { model: 'cairn', n: 2, messages });

@@ -15,8 +15,11 @@ const ChatCompletionsBody = Type.Object(
     messages: Type.Array(
       Type.Object(
         {
-          role: Type.String({
-            description: "system, developer, user, assistant or tool; system and developer messages are ignored (the persona is Cairn's)",
+          role: Type.Unsafe<string>({
+            type: 'string',
+            enum: ['system', 'developer', 'user', 'assistant', 'tool', 'function'],
+            description:
+              "system, developer, user, assistant, tool or function; system and developer messages are ignored (the persona is Cairn's), tool and function messages too",
           }),
           content: Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]),
         },
@@ -36,7 +39,8 @@ const ChatCompletionsBody = Type.Object(
   },
   {
     additionalProperties: true,
-    description: 'An OpenAI chat completions request; other fields (temperature, max_tokens, …) are accepted and ignored',
+    description:
+      'An OpenAI chat completions request; other fields (temperature, max_tokens, tools with tool_choice "auto", …) are accepted and ignored. A forced tool call (tool_choice "required" or a function) and JSON output (response_format json_object or json_schema) are refused with 400 invalid_request: Cairn answers in markdown and calls no tools',
   },
 );
 type ChatCompletionsBody = Static<typeof ChatCompletionsBody>;
@@ -64,6 +68,27 @@ function textOf(content: ChatCompletionsBody['messages'][number]['content']): st
 }
 
 /** The question (the last message, which must be the user's) and the turns before it. */
+/**
+ * What Cairn cannot give and a client would rely on: a forced tool call (`tool_choice`
+ * "required" or a named function) or JSON output (`response_format` json_object or
+ * json_schema). Refused (400), where answering markdown would break the client later.
+ * `tools` with `tool_choice` "auto" or "none" is fine: a model may answer without a call.
+ */
+function refuseWhatCairnCannotDo(body: Record<string, unknown>): void {
+  const choice = body.tool_choice;
+  if (choice !== undefined && choice !== 'auto' && choice !== 'none')
+    throw new CairnError(
+      'invalid_request',
+      'body.tool_choice: Cairn calls no tools and answers in text; send "auto", "none" or no tool_choice.',
+    );
+  const format = (body.response_format as { type?: unknown } | undefined)?.type;
+  if (format !== undefined && format !== 'text')
+    throw new CairnError(
+      'invalid_request',
+      `body.response_format: Cairn answers in markdown text, not ${JSON.stringify(format)}; send {"type": "text"} or none.`,
+    );
+}
+
 function readMessages(messages: ChatCompletionsBody['messages']): { question: string; history: ConversationTurn[] } {
   const turns = messages.filter((message) => message.role === 'user' || message.role === 'assistant');
   const last = messages.at(-1)!;
@@ -141,6 +166,7 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      refuseWhatCairnCannotDo(request.body);
       const { question, history } = readMessages(request.body.messages);
       const controller = new AbortController();
       abortOnDisconnect(reply, controller);
