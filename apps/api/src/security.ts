@@ -81,8 +81,12 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       // A Redis outage must not take the API down with it: count nothing meanwhile.
       skipOnError: true,
       // Thrown: the error handler answers it in the one error shape, after the Retry-After header is set.
-      errorResponseBuilder: (_request, context) =>
-        new CairnError('rate_limited', `Too many requests: at most ${context.max} a minute for this key; retry in ${context.after}.`),
+      errorResponseBuilder: (request, context) =>
+        new CairnError(
+          'rate_limited',
+          // Counted per key, or per address while the API runs open (keyGenerator above).
+          `Too many requests: at most ${context.max} a minute for ${request.caller ? 'this key' : 'this address'}; retry in ${context.after}.`,
+        ),
     });
   },
   { name: 'cairn-security' },

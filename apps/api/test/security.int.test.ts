@@ -218,7 +218,7 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     for (let index = 0; index < 4; index += 1) statuses.push((await search(adminKey)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = await search(adminKey);
-    expect(limited.json().error.code).toBe('rate_limited');
+    expect(limited.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('a minute for this key') });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Answers count apart from the rest.
     const ask = () =>
@@ -231,6 +231,13 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect([(await ask()).statusCode, (await ask()).statusCode, (await ask()).statusCode]).toEqual([200, 200, 429]);
     // Health checks are never limited.
     for (let index = 0; index < 5; index += 1) expect((await app.inject('/healthz')).statusCode).toBe(200);
+    // Open (no key at all), the count is per address, and the message says so.
+    const open = await appWith({ RATE_LIMIT_MAX: '1' });
+    const search2 = () => open.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
+    expect((await search2()).statusCode).toBe(200);
+    const limitedOpen = await search2();
+    expect(limitedOpen.statusCode).toBe(429);
+    expect(limitedOpen.json().error.message).toContain('a minute for this address');
   });
 
   it('shares the counts through Redis, so that the limit holds across replicas', async () => {
