@@ -75,6 +75,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written in session 25 before any retrieval change of that session, and committed before scoring.
   'seangoedecke-heldout-7': seangoedecke,
   'staffeng-heldout-7': staffeng,
+  // Written at the end of session 25, after pair 7 was scored; not scored yet: the next retrieval change's judge.
+  'seangoedecke-heldout-8': seangoedecke,
+  'staffeng-heldout-8': staffeng,
 };
 
 export interface SitePage {
