@@ -148,7 +148,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // still refused (invalid_json): there a body is expected.
   app.addHook('onRequest', async (request) => {
     if (bodylessMethods.has(request.method) && request.headers['content-length'] === '0') delete request.headers['content-type'];
+    refuseUnreadableBody(request);
   });
+}
+
+/**
+ * A body the JSON parser would misread rather than refuse: compressed (`Content-Encoding:
+ * gzip`, read as bytes of text, answered `invalid_json`) or in another charset
+ * (`charset=utf-16`, read as UTF-8). 415 `unsupported_media_type`, saying what is taken.
+ */
+function refuseUnreadableBody(request: FastifyRequest): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity')
+    throw new CairnError('unsupported_media_type', `Content-Encoding ${encoding} is not taken: send the JSON body uncompressed.`);
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8')
+    throw new CairnError('unsupported_media_type', `charset=${charset} is not taken: send the JSON body as UTF-8.`);
 }
 
 const bodylessMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS']);

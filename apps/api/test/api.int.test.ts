@@ -323,6 +323,23 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(client.json()).toEqual({ name: 'cairn', admin: '/admin/', docs: '/docs', openapi: '/openapi.json', health: '/healthz' });
   });
 
+  it('refuses a compressed body or another charset with 415, rather than misreading it', async () => {
+    const payload = JSON.stringify({ query: 'feedback' });
+    for (const headers of [
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json; charset=utf-16' },
+      { 'content-type': 'application/json; charset="latin1"' },
+    ]) {
+      const response = await app.inject({ method: 'POST', url: '/v1/search', headers, payload });
+      expect(response.statusCode, JSON.stringify(headers)).toBe(415);
+      expect(response.json().error.code).toBe('unsupported_media_type');
+    }
+    for (const type of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json'])
+      expect((await app.inject({ method: 'POST', url: '/v1/search', headers: { 'content-type': type }, payload })).statusCode, type).toBe(
+        200,
+      );
+  });
+
   it('names the values a field may take when it gets another', async () => {
     const wrong = await post('/v1/search', { query: 'feedback', mode: 'x' });
     expect(wrong.statusCode).toBe(400);

@@ -61,7 +61,10 @@ export const errorCodes = {
     description: 'The client closed the connection before the response; the work under it was cancelled (logged, never sent).',
   },
   payload_too_large: { status: 413, description: 'The request body is larger than the limit.' },
-  unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },
+  unsupported_media_type: {
+    status: 415,
+    description: 'The request body is not JSON, or not plain UTF-8 (a Content-Encoding such as gzip, a charset other than UTF-8).',
+  },
   rate_limited: {
     status: 429,
     description: 'Too many requests from this key (or address) in the window; retry after the Retry-After header.',
