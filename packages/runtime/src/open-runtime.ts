@@ -173,10 +173,10 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     if (config.redisUrl && !config.databaseUrl)
       log('REDIS_URL is set but DATABASE_URL is not: ingestion runs in this process (workers cannot share the embedded database)');
     // BullMQ (and ioredis) are loaded only for the queue: the embedded default never needs them.
-    const queueModule = queued ? await import('@cairn/ingest/queue') : undefined;
-    // A REDIS_URL that does not answer stops the start with one line naming it (exit status 2).
-    if (queueModule) await queueModule.assertRedisReachable(config.redisUrl!);
-    const queue = queueModule ? new queueModule.QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix }) : undefined;
+    // REDIS_URL's reachability is checked once, where a process starts (the API's startServer, `cairn worker`).
+    const queue = queued
+      ? new (await import('@cairn/ingest/queue')).QueueRunner(store, { redisUrl: config.redisUrl!, prefix: config.queuePrefix })
+      : undefined;
     const stopReembedding = new AbortController();
     let reembedding: Promise<void> | undefined;
     if (active && active.id !== embedder.model) {

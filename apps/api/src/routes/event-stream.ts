@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Negotiator from 'negotiator';
 import { CairnError, type ErrorCode } from '@cairn/core';
+import { preferredMediaType } from './negotiate.js';
 
 /** Server-Sent Events on a hijacked reply. */
 export interface EventStream {
@@ -18,7 +18,7 @@ export interface EventStream {
  * stream; no Accept, or one naming neither, JSON.
  */
 export function wantsEventStream(request: FastifyRequest): boolean {
-  return new Negotiator({ headers: { accept: request.headers.accept } }).mediaType(answerMediaTypes) === 'text/event-stream';
+  return preferredMediaType(request, answerMediaTypes) === 'text/event-stream';
 }
 
 /** What an answer can be sent as, the default first. */

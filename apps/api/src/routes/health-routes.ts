@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Negotiator from 'negotiator';
 import { Type } from 'typebox';
+import { preferredMediaType } from './negotiate.js';
 import { ErrorResponse } from './shared-schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,8 +23,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (new Negotiator({ headers: { accept: request.headers.accept } }).mediaType(['application/json', 'text/html']) === 'text/html')
-        return reply.redirect('/admin/', 302);
+      if (preferredMediaType(request, ['application/json', 'text/html']) === 'text/html') return reply.redirect('/admin/', 302);
       return { name: 'cairn' as const, admin: '/admin/', docs: '/docs', openapi: '/openapi.json', health: '/healthz' };
     },
   );
