@@ -46,6 +46,8 @@ type ListsOptions = RetrieveOptions & { pages: boolean };
 interface Lists {
   lists: [SearchCandidate[], SearchCandidate[]];
   pages?: Map<string, number> | undefined;
+  /** The corpus's version the lists saw, when known (CandidateLists.corpusVersion): passages then come from memory if it holds that version. */
+  corpusVersion?: string | undefined;
 }
 
 /** A fused candidate on its way through retrieval: its list row, score and ranks. */
@@ -223,7 +225,7 @@ export class Retriever {
     const timings: RetrieveTimings = { embedMs: 0, denseMs: 0, keywordMs: 0, hydrateMs: 0, rerankMs: 0, totalMs: 0 };
     const tuning = this.options.tuning ?? defaultTuning;
     const withPages = mode === 'hybrid' && tuning.pageKeywordWeight !== 0;
-    const { lists, pages: pageKeyword } = await this.lists(query, mode, { ...options, pages: withPages }, timings);
+    const { lists, pages: pageKeyword, corpusVersion } = await this.lists(query, mode, { ...options, pages: withPages }, timings);
     const weights = tuning.fusionWeights;
     const lengths =
       mode === 'hybrid' && tuning.pageLengthExponent !== 0
@@ -261,7 +263,8 @@ export class Retriever {
       const wanted = items.map((item) => item.candidate.chunkId).filter((chunkId) => !loaded.has(chunkId));
       if (wanted.length === 0) return;
       const loadStarted = performance.now();
-      for (const passage of await abortable(this.store.search.passages(wanted), options.signal)) loaded.set(passage.chunkId, passage);
+      for (const passage of await abortable(this.store.search.passages(wanted, { corpusVersion }), options.signal))
+        loaded.set(passage.chunkId, passage);
       timings.hydrateMs += elapsed(loadStarted);
       const gone = new Set(wanted.filter((chunkId) => !loaded.has(chunkId)));
       if (gone.size > 0) ranked = ranked.filter((item) => !gone.has(item.candidate.chunkId));
@@ -341,12 +344,14 @@ export class Retriever {
             timings.embedMs = elapsed(embedStarted);
             return { model, vector };
           })();
-    if (mode === 'hybrid' && this.listStatements === 'one') {
+    // One statement, or the keyword list's alone when the corpus is held in memory (the dense
+    // list is then ranked there: SearchRepository.holdsCorpus).
+    if (mode === 'hybrid' && (this.listStatements === 'one' || this.store.search.holdsCorpus(this.embedder.model))) {
       const searchStarted = performance.now();
       const { model, vector } = (await embedded)!;
       const lists = await abortable(this.store.search.candidateLists(model, vector, queryTerms(query), listOptions), signal);
       timings.denseMs = timings.keywordMs = elapsed(searchStarted);
-      return { lists: [lists.dense, lists.keyword], pages: lists.pages };
+      return { lists: [lists.dense, lists.keyword], pages: lists.pages, corpusVersion: lists.corpusVersion };
     }
     const keyword = async (): Promise<Omit<CandidateLists, 'dense'>> => {
       if (mode === 'dense') return { keyword: [] };
@@ -364,6 +369,11 @@ export class Retriever {
       return hits;
     };
     const [keywordList, denseHits] = await Promise.all([keyword(), dense()]);
+    // The corpus's version the keyword list saw, so that a corpus that stays still comes to be held in memory.
+    if (embedded && keywordList.corpusVersion) {
+      const { model, vector } = await embedded;
+      this.store.search.noteVersion(model, vector, keywordList.corpusVersion);
+    }
     return { lists: [denseHits, keywordList.keyword], pages: keywordList.pages };
   }
 }

@@ -9,6 +9,7 @@ export * from './embeddings-repository.js';
 export * from './passage-contexts-repository.js';
 export * from './search-queries.js';
 export * from './search-repository.js';
+export { CorpusMemory, corpusMemoryQuery } from './corpus-memory.js';
 export * from './term-statistics.js';
 export * from './postings-index.js';
 export * from './reading-repository.js';

@@ -23,6 +23,9 @@ const passageFields = (
   c.heading, c.heading_path as "headingPath", c.anchor, c.text, ${date('d.published_at')} as "publishedAt", ${date('d.fetched_at')} as "fetchedAt", d.frameworks`;
 const passageColumns = passageFields((column) => column);
 
+/** The same fields for a statement's JSON (PassageJson): dates as milliseconds since 1970, as JavaScript's Date reads them. */
+export const passageJsonFields = passageFields((column) => `(extract(epoch from ${column}) * 1000)::float8`);
+
 /**
  * A row limit written into the statement, not sent as a parameter: a prepared statement's
  * generic plan then costs the same as one planned for its parameters, so that server Postgres
@@ -51,6 +54,13 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
   }
   return clause;
 }
+
+/**
+ * The corpus's version as text (migration 0014): it moves with every transaction that changes a
+ * passage, a page, a source or a vector. Read in a search's statement, it says whether the
+ * corpus held in memory (CorpusMemory) is still what the statement sees.
+ */
+export const corpusVersion = '(select version::text from corpus_version)';
 
 /** Vectors an unfiltered dense list reads beyond its limit (see denseSearchQuery). */
 const NEAREST_MARGIN = 10;
@@ -236,6 +246,11 @@ export interface KeywordListOptions {
   depth?: number | undefined;
   /** Page-level keyword evidence too (pageScores), as JSON text in the `pages` field. */
   pages?: boolean | undefined;
+  /**
+   * The corpus's version as the statement saw it (corpusVersion) too, on its first row as
+   * `corpusVersion`: whether the corpus changed since a CorpusMemory was loaded.
+   */
+  corpusVersion?: boolean | undefined;
 }
 
 /**
@@ -258,11 +273,12 @@ export function keywordSearchQuery(
   const scored = scoredCte ? `(select * from ${scoredCte} order by score desc, chunk_id limit ${limit}) as scored` : `scored`;
   // Part of candidateListsQuery (scoredCte), the rows must match the dense list's: that statement carries the pages itself.
   const pages = options.pages === true && !scoredCte;
+  const withVersion = options.corpusVersion === true && !scoredCte;
   const ctes = scoredCte ? [] : keywordCtes(terms, idfs, { ...options, pages }, params, 'scored', options.limit);
   const sql = `${ctes.length > 0 ? `with ${ctes.join(',\n       ')}\n       ` : ''}select ${candidateColumns}, scored.score, (row_number() over best)::int as position,
          case when row_number() over best = 1 then ${statisticsFingerprint} end as statistics${
            pages ? `,\n         case when row_number() over best = 1 then ${pagesJson('keyword_pages')} end as pages` : ''
-         }
+         }${withVersion ? `,\n         case when row_number() over best = 1 then ${corpusVersion} end as "corpusVersion"` : ''}
        from ${scored}
        join chunks c on c.id = scored.chunk_id
        join documents d on d.id = c.document_id
@@ -396,6 +412,8 @@ export interface CandidateListsRow {
   keyword: string;
   statistics: string | null;
   crowded: boolean | null;
+  /** The corpus's version as the statement saw it (corpusVersion): see CorpusMemory. */
+  corpusVersion: string;
   /** With `options.pages`: the page-level keyword evidence, JSON text of `[documentId, score]` pairs, best first. */
   pages?: string | null;
 }
@@ -430,18 +448,39 @@ export function candidateListsQuery(
     : [];
   const scores = ctes.length > 0 ? `with ${ctes.join(',\n      ')}\n      ` : '';
   const dense = denseSearchQuery(model, vector, options, params, shared ? { cte: shared } : undefined);
-  const keyword = keywordSearchQuery(terms, idfs, { ...options, pages: false }, params, scoresCte);
+  const keyword = keywordSearchQuery(terms, idfs, { ...options, pages: false, corpusVersion: false }, params, scoresCte);
   const list = (name: string) =>
     `coalesce(json_agg(json_build_array(rows."chunkId", rows."documentId", rows.kind, rows.score) order by rows.position)
         filter (where rows.list = '${name}'), '[]')::text as ${name}`;
   return {
     sql: `${scores}select ${list('dense')}, ${list('keyword')},
-      max(rows.statistics) as statistics, bool_or(rows.crowded) as crowded${options.pages ? `, ${pagesJson('keyword_pages')} as pages` : ''}
+      max(rows.statistics) as statistics, bool_or(rows.crowded) as crowded, ${corpusVersion} as "corpusVersion"${options.pages ? `, ${pagesJson('keyword_pages')} as pages` : ''}
     from (
       select 'dense' as list, ranked.* from (${dense.sql}) as ranked
       union all
       select 'keyword' as list, ranked.*, null::boolean as crowded from (${keyword.sql}) as ranked
     ) as rows`,
+    params,
+  };
+}
+
+/**
+ * The keyword list alone as one row, as candidateListsQuery gives both: the list as JSON text
+ * (`keyword`), the statistics' fingerprint, the corpus's version as it saw it (corpusVersion),
+ * and with `options.pages` the page-level evidence. Always one row, with the version, even
+ * when no passage holds a query term: a search whose dense list comes from the corpus held in
+ * memory (CorpusMemory) runs this statement alone, and needs the version to know the memory
+ * current.
+ */
+export function keywordListQuery(terms: readonly string[], idfs: readonly number[], options: KeywordListOptions): SqlStatement {
+  const params: unknown[] = [];
+  const ctes = keywordCtes(terms, idfs, options, params, 'keyword_scores', options.limit);
+  const keyword = keywordSearchQuery(terms, idfs, { ...options, pages: false, corpusVersion: false }, params, 'keyword_scores');
+  return {
+    sql: `with ${ctes.join(',\n      ')}
+    select coalesce(json_agg(json_build_array(rows."chunkId", rows."documentId", rows.kind, rows.score) order by rows.position), '[]')::text as keyword,
+      ${statisticsFingerprint} as statistics, ${corpusVersion} as "corpusVersion"${options.pages ? `, ${pagesJson('keyword_pages')} as pages` : ''}
+    from (${keyword.sql}) as rows`,
     params,
   };
 }
@@ -472,7 +511,7 @@ export function pageLengthsQuery(documentIds: readonly string[]): SqlStatement {
 export function passagesQuery(chunkIds: readonly string[]): SqlStatement {
   return {
     sql: `select coalesce(json_agg(p), '[]')::text as passages from (
-       select ${passageFields((column) => `(extract(epoch from ${column}) * 1000)::float8`)}
+       select ${passageJsonFields}
        from chunks c
        join documents d on d.id = c.document_id
        join sources s on s.id = c.source_id

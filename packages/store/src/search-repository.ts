@@ -1,8 +1,11 @@
-import { isZeroVector, type EmbeddingVector } from '@cairn/core';
+import { isZeroVector, vectorTypeOf, type EmbeddingVector } from '@cairn/core';
+import { corpusMemoryQuery, toCorpusMemory, type CorpusMemory, type CorpusMemoryRow } from './corpus-memory.js';
 import type { Queryable, QueryOptions } from './database.js';
+import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
 import {
   candidateListsQuery,
   denseSearchQuery,
+  keywordListQuery,
   keywordSearchQuery,
   pageLengthsQuery,
   passagesQuery,
@@ -30,23 +33,7 @@ export interface SearchCandidate {
   score: number;
 }
 
-/** A passage's text and citation fields. */
-export interface SearchPassage {
-  chunkId: string;
-  documentId: string;
-  url: string;
-  title: string;
-  author: string | null;
-  source: string;
-  kind: 'article' | 'note';
-  heading: string;
-  headingPath: string[];
-  anchor: string | null;
-  text: string;
-  publishedAt: Date | null;
-  fetchedAt: Date | null;
-  frameworks: string[];
-}
+export type { SearchPassage } from './search-passage.js';
 
 /** A chunk with its text and citation fields and its list's score (SearchRepository.dense and .keyword). */
 export interface SearchHit extends SearchPassage {
@@ -62,24 +49,16 @@ export interface CandidateLists {
    * first (see pageScores in search-queries.ts); pages without any query term are absent.
    */
   pages?: Map<string, number>;
+  /**
+   * The corpus's version the lists saw (corpusVersion in search-queries.ts), when known:
+   * `passages` with it loads the fields of the corpus held in memory, if the memory is of
+   * that version (CorpusMemory).
+   */
+  corpusVersion?: string;
 }
 
 type Model = SearchModel;
 type ListOptions = KeywordListOptions;
-
-/** A passage as passagesQuery's JSON has it: dates as milliseconds since 1970. */
-type PassageJson = Omit<SearchPassage, 'publishedAt' | 'fetchedAt'> & { publishedAt: number | null; fetchedAt: number | null };
-
-/** A date of passagesQuery's JSON; one JavaScript cannot hold (beyond ±275,000 years) as null. */
-function fromMilliseconds(milliseconds: number | null): Date | null {
-  if (milliseconds === null) return null;
-  const date = new Date(milliseconds);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-function fromPassageJson(passage: PassageJson): SearchPassage {
-  return { ...passage, publishedAt: fromMilliseconds(passage.publishedAt), fetchedAt: fromMilliseconds(passage.fetchedAt) };
-}
 
 /** The `pages` field of a keyword statement (JSON text of `[documentId, score]` pairs, best first), as a map in that order. */
 function fromPagesJson(text: string | null | undefined): Map<string, number> {
@@ -134,11 +113,99 @@ export class SearchRepository {
   /** Up to how many passages the dense list ranks exactly in one stage (EXACT_DENSE_MAX_PASSAGES). */
   private readonly exactDenseMaxPassages: number;
 
+  /** Up to how many passages a corpus is held in memory (MEMORY_MAX_PASSAGES; 0: never). */
+  private readonly memoryMaxPassages: number;
+  /** The corpus held in memory, for one model, as of its version (see CorpusMemory). */
+  private memory: CorpusMemory | undefined;
+  /** A load of the memory under way. */
+  private memoryLoad: Promise<void> | undefined;
+  /** The corpus's version the last lists saw, and how many searches in a row saw it. */
+  private seenVersion: string | undefined;
+  private stillSearches = 0;
+  /**
+   * How many searches in a row must see one version before the corpus is loaded: 2, doubled
+   * (up to 64) each time a memory is dropped having served fewer than MEMORY_PAYS_AFTER
+   * searches, so that a corpus being written between searches is not loaded again and again.
+   */
+  private stillSearchesNeeded = 2;
+  /** Loads of the memory so far (memoryState). */
+  private memoryLoads = 0;
+  /** A version at which the corpus was found too large to hold: not tried again until the corpus changes. */
+  private memoryRefusedAt: string | undefined;
+
   constructor(
     private readonly database: Queryable,
-    options: { exactDenseMaxPassages?: number | undefined } = {},
+    options: { exactDenseMaxPassages?: number | undefined; memoryMaxPassages?: number | undefined } = {},
   ) {
     this.exactDenseMaxPassages = options.exactDenseMaxPassages ?? EXACT_DENSE_MAX_PASSAGES;
+    this.memoryMaxPassages = options.memoryMaxPassages ?? MEMORY_MAX_PASSAGES;
+  }
+
+  /**
+   * Whether the corpus is held in memory for this model: a hybrid search's dense list then
+   * needs no statement of its own (candidateLists runs the keyword list alone and ranks the
+   * dense one here, when the database has not changed since).
+   */
+  holdsCorpus(model: string): boolean {
+    return this.memory?.model === model;
+  }
+
+  /** How many passages the memory holds for this model (0 when it holds none): for benchmarks and tests. */
+  heldPassages(model: string): number {
+    return this.memory?.model === model ? this.memory.size : 0;
+  }
+
+  /** The memory's state, for benchmarks and tests: loads so far, and how many searches in a row must see one version before the next. */
+  memoryState(): { loads: number; stillSearchesNeeded: number } {
+    return { loads: this.memoryLoads, stillSearchesNeeded: this.stillSearchesNeeded };
+  }
+
+  /** Drops the memory, as the corpus changed since it was loaded; one that served little makes the next load wait longer. */
+  private dropMemory(memory: CorpusMemory): void {
+    if (this.memory !== memory) return;
+    this.memory = undefined;
+    this.stillSearchesNeeded = memory.served < MEMORY_PAYS_AFTER ? Math.min(this.stillSearchesNeeded * 2, 64) : 2;
+  }
+
+  /** The load of the memory under way, if any (tests and benchmarks wait for it). */
+  async memorySettled(): Promise<void> {
+    await this.memoryLoad;
+  }
+
+  /**
+   * Notes the corpus's version lists saw (for `model`'s vectors, of `vector`'s kind): when
+   * searches in a row saw the same one (two, or more after loads that did not pay: see
+   * stillSearchesNeeded; the corpus was still between them) and the corpus is small by the
+   * statistics, it is loaded into memory in the background (CorpusMemory). While the corpus
+   * keeps changing (a run writing pages), nothing is loaded.
+   * candidateLists notes its own; a caller that reads the lists apart (keywordCandidateList
+   * and denseCandidates side by side) passes the keyword list's (its `version`).
+   */
+  noteVersion(model: Model, vector: EmbeddingVector, version: string | null | undefined): void {
+    if (!version || this.memoryMaxPassages <= 0) return;
+    this.stillSearches = this.seenVersion === version ? this.stillSearches + 1 : 1;
+    this.seenVersion = version;
+    if (this.stillSearches < this.stillSearchesNeeded || this.memoryLoad || this.memoryRefusedAt === version) return;
+    if (this.memory?.model === model.id && this.memory.corpusVersion === version) return;
+    const vectorType = vectorTypeOf(vector);
+    const limit = this.memoryMaxPassages;
+    this.memoryLoad = (async () => {
+      if ((await this.currentTermStatistics()).chunks > limit) return;
+      this.memoryLoads += 1;
+      const { sql, params } = corpusMemoryQuery(model.id, vectorType, limit);
+      const [row] = await this.database.query<CorpusMemoryRow>(sql, params);
+      const memory = row && toCorpusMemory(model.id, vectorType, limit, row);
+      if (memory) this.memory = memory;
+      else if (row) {
+        this.memoryRefusedAt = row.corpusVersion;
+        this.memory = undefined;
+      }
+    })()
+      // A failed load leaves search as it was: the statements rank every list.
+      .catch(() => undefined)
+      .finally(() => {
+        this.memoryLoad = undefined;
+      });
   }
 
   /**
@@ -257,11 +324,25 @@ export class SearchRepository {
 
   /** The keyword list (see keywordCandidates) and, asked for (`options.pages`), the page-level keyword evidence from the same statement. */
   async keywordCandidateList(terms: readonly string[], options: ListOptions): Promise<Omit<CandidateLists, 'dense'>> {
-    if (terms.length === 0) return { keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
-    const rows = await this.withTermStatistics<SearchCandidate & { pages?: string | null }>(terms, preparedFor(options), (idfs) =>
-      keywordSearchQuery(terms, idfs, options),
+    const { list, corpusVersion } = await this.keywordListRead(terms, options);
+    return corpusVersion === undefined ? list : { ...list, corpusVersion };
+  }
+
+  /** The keyword list as keywordCandidateList returns it, and the corpus's version its statement saw (none when it found nothing). */
+  private async keywordListRead(
+    terms: readonly string[],
+    options: ListOptions,
+  ): Promise<{ list: Omit<CandidateLists, 'dense'>; corpusVersion: string | undefined }> {
+    if (terms.length === 0) return { list: { keyword: [], ...(options.pages ? { pages: new Map() } : {}) }, corpusVersion: undefined };
+    const rows = await this.withTermStatistics<SearchCandidate & { pages?: string | null; corpusVersion?: string | null }>(
+      terms,
+      preparedFor(options),
+      (idfs) => keywordSearchQuery(terms, idfs, { ...options, corpusVersion: true }),
     );
-    return { keyword: rows.map(toCandidate), ...(options.pages ? { pages: fromPagesJson(rows[0]?.pages) } : {}) };
+    return {
+      list: { keyword: rows.map(toCandidate), ...(options.pages ? { pages: fromPagesJson(rows[0]?.pages) } : {}) },
+      corpusVersion: rows[0]?.corpusVersion ?? undefined,
+    };
   }
 
   /** Both lists in one statement (one round trip; candidateListsQuery). */
@@ -269,15 +350,33 @@ export class SearchRepository {
     if (terms.length === 0)
       return { dense: await this.denseCandidates(model, vector, options), keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
     if (isZeroVector(vector)) return { dense: [], ...(await this.keywordCandidateList(terms, options)) };
+    const memory = this.memory;
+    if (memory?.model === model.id && !isFiltered(options)) {
+      // The keyword list alone, and the dense list from memory if the corpus is as it was loaded.
+      const [row] = await this.withTermStatistics<{ keyword: string; corpusVersion: string; pages?: string | null }>(
+        terms,
+        preparedFor(options),
+        (idfs) => keywordListQuery(terms, idfs, options),
+      );
+      const version = row!.corpusVersion;
+      const list = { keyword: fromListJson(row!.keyword), ...(options.pages ? { pages: fromPagesJson(row!.pages) } : {}) };
+      const dense = version === memory.corpusVersion ? memory.rank(vector, options.limit) : null;
+      if (dense) return { dense, ...list, corpusVersion: version };
+      this.dropMemory(memory);
+      this.noteVersion(model, vector, version);
+      return { dense: await this.denseCandidates(model, vector, options, terms), ...list };
+    }
     let used: { staged: Model; idfs: number[] } = { staged: model, idfs: [] };
     const [row] = await this.withTermStatistics<CandidateListsRow>(terms, preparedFor(options), (idfs, statistics) => {
       used = { staged: stagedModel(model, statistics, this.exactDenseMaxPassages), idfs };
       return candidateListsQuery(used.staged, vector, terms, idfs, options);
     });
+    this.noteVersion(model, vector, row!.corpusVersion);
     const lists: CandidateLists = {
       dense: fromListJson(row!.dense),
       keyword: fromListJson(row!.keyword),
       ...(options.pages ? { pages: fromPagesJson(row!.pages) } : {}),
+      corpusVersion: row!.corpusVersion,
     };
     if (crowded(lists.dense.length, row!.crowded, options))
       lists.dense = await this.joinedDenseCandidates(
@@ -293,11 +392,22 @@ export class SearchRepository {
    * The text and citation fields of the given chunks, in their order; a chunk whose
    * document is no longer active (or that is gone) is left out.
    */
-  async passages(chunkIds: readonly string[]): Promise<SearchPassage[]> {
+  async passages(chunkIds: readonly string[], options: { corpusVersion?: string | undefined } = {}): Promise<SearchPassage[]> {
     if (chunkIds.length === 0) return [];
-    const { sql, params } = passagesQuery([...new Set(chunkIds)]);
-    const [row] = await this.database.query<{ passages: string }>(sql, params, prepared);
-    const byId = new Map((JSON.parse(row!.passages) as PassageJson[]).map((passage) => [passage.chunkId, fromPassageJson(passage)]));
+    const byId = new Map<string, SearchPassage>();
+    // From memory, for lists read in the version it holds (CandidateLists.corpusVersion).
+    const memory = options.corpusVersion !== undefined && this.memory?.corpusVersion === options.corpusVersion ? this.memory : undefined;
+    if (memory)
+      for (const chunkId of chunkIds) {
+        const held = memory.passage(chunkId);
+        if (held) byId.set(chunkId, withoutVector(held));
+      }
+    const missing = [...new Set(chunkIds.filter((chunkId) => !byId.has(chunkId)))];
+    if (missing.length > 0) {
+      const { sql, params } = passagesQuery(missing);
+      const [row] = await this.database.query<{ passages: string }>(sql, params, prepared);
+      for (const passage of JSON.parse(row!.passages) as PassageJson[]) byId.set(passage.chunkId, fromPassageJson(passage));
+    }
     return chunkIds.flatMap((chunkId) => byId.get(chunkId) ?? []);
   }
 
@@ -365,8 +475,9 @@ export class SearchRepository {
 /**
  * Search's statements run often with other parameters: prepared (QueryOptions) in the shapes
  * most searches take, with no filter and at most 64 rows a list (the API's default asks for
- * 50): at most 5 limits × 4 statements per model stay prepared on a connection (both lists in
- * one, the dense list, the keyword list, and the keyword list with page-level evidence). Others (a
+ * 50): at most 5 limits × 5 statements per model stay prepared on a connection (both lists in
+ * one, the dense list, the keyword list, the keyword list with page-level evidence, and the
+ * keyword list as one row, which runs alone while the corpus is held in memory). Others (a
  * filter, a large k) run unprepared, so that no sequence of requests can prepare statements
  * without bound (a plan holds about 200 KB on PGlite).
  */
@@ -406,6 +517,22 @@ export const EXACT_DENSE_MAX_PASSAGES = 5000;
 function stagedModel(model: Model, statistics: TermStatistics, exactUpTo: number): Model {
   const exact = model.meaningDimensions && statistics.chunks > 0 && statistics.chunks <= exactUpTo;
   return exact ? { id: model.id, dimensions: model.dimensions } : model;
+}
+
+/**
+ * Up to this many passages a corpus is held in memory for search (CorpusMemory): the starter
+ * corpus (185) and a team's own notes; about 5 kB each with the local embedder (text, fields
+ * and a sparse vector of up to 900 entries), so 10 MB at most. Larger corpora are searched by
+ * the statements alone.
+ */
+export const MEMORY_MAX_PASSAGES = 2000;
+
+/** Searches a memory must serve before it is judged worth loading again at once (stillSearchesNeeded). */
+const MEMORY_PAYS_AFTER = 8;
+
+/** A held passage's text and citation fields, without its vector. */
+function withoutVector({ vector: _vector, ...passage }: SearchPassage & { vector?: unknown }): SearchPassage {
+  return passage;
 }
 
 /** Pages whose lengths are remembered at most (about 60 bytes each). */

@@ -65,6 +65,8 @@ export class Store {
       vectorIndexing?: VectorIndexing | undefined;
       /** Up to how many passages the dense list ranks exactly in one stage (EXACT_DENSE_MAX_PASSAGES). */
       exactDenseMaxPassages?: number | undefined;
+      /** Up to how many passages search holds the corpus in memory (MEMORY_MAX_PASSAGES; 0: never). */
+      memoryMaxPassages?: number | undefined;
     } = {},
   ) {
     this.vectorIndexing = options.vectorIndexing ?? defaultVectorIndexing(database.runtime);
@@ -74,7 +76,10 @@ export class Store {
     this.documents = new DocumentsRepository(database, targets, new PostingsIndexing(database));
     this.embeddings = new EmbeddingsRepository(database, targets);
     this.passageContexts = new PassageContextsRepository(database);
-    this.search = new SearchRepository(database, { exactDenseMaxPassages: options.exactDenseMaxPassages });
+    this.search = new SearchRepository(database, {
+      exactDenseMaxPassages: options.exactDenseMaxPassages,
+      memoryMaxPassages: options.memoryMaxPassages,
+    });
     this.reading = new ReadingRepository(database);
     this.conversations = new ConversationsRepository(database);
     this.feedback = new FeedbackRepository(database);

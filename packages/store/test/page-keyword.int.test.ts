@@ -78,7 +78,7 @@ describe.each(runtimes)('page-level keyword evidence on $name', (runtime) => {
     expect(pages!.get(ids.get('spread')!)!).toBeGreaterThan(keyword[0]!.score);
     // The list itself is the keyword list, with or without the pages.
     expect(keyword).toEqual(await store.search.keywordCandidates(terms, { limit: 10, filters }));
-    expect(await store.search.keywordCandidateList(terms, { limit: 10, filters })).toEqual({ keyword });
+    expect(await store.search.keywordCandidateList(terms, { limit: 10, filters })).toEqual({ keyword, corpusVersion: expect.any(String) });
   });
 
   it('gives the same pages when both lists are one statement, and none where no term matches', async () => {

@@ -22,8 +22,8 @@ import {
 export const runtimes = testRuntimes.map((runtime) => ({
   name: runtime.name,
   async open(
-    options: { vectorIndexing?: VectorIndexing; exactDenseMaxPassages?: number; timeZone?: string } = {},
-  ): Promise<{ store: Store; close(): Promise<void> }> {
+    options: { vectorIndexing?: VectorIndexing; exactDenseMaxPassages?: number; memoryMaxPassages?: number; timeZone?: string } = {},
+  ): Promise<{ store: Store; close(): Promise<void>; databaseUrl: string | undefined }> {
     const created = await runtime.create();
     // A session time zone other than the server's default: every connection of the pool (a
     // startup option), or PGlite's one session.
@@ -34,6 +34,7 @@ export const runtimes = testRuntimes.map((runtime) => ({
     const store = new Store(database, options);
     return {
       store,
+      databaseUrl: url,
       async close() {
         await store.close();
         await created.drop();

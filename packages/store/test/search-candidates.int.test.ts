@@ -60,7 +60,8 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
   ];
 
   beforeAll(async () => {
-    ({ store, close } = await runtime.open());
+    // The statements alone: search ranking from memory is corpus-memory.int.test.ts's.
+    ({ store, close } = await runtime.open({ memoryMaxPassages: 0 }));
     await store.embeddings.registerModel(model.id, dimensions);
     const { id: sourceId } = await store.sources.upsert({ name: 'guides', kind: 'web', baseUrl: 'https://candidates.test/' });
     const chunks = texts.map((text, index) => chunk(index, text, `Part ${index}`));
@@ -95,7 +96,7 @@ describe.each(runtimes)('ranked lists and passages on $name', (runtime) => {
     const lists = candidateListsQuery(model, query, terms, [1, 1, 1], { limit: 10 });
     const rows = await store.database.query<Record<string, unknown>>(lists.sql, lists.params);
     expect(rows).toHaveLength(1);
-    expect(Object.keys(rows[0]!).sort()).toEqual(['crowded', 'dense', 'keyword', 'statistics']);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['corpusVersion', 'crowded', 'dense', 'keyword', 'statistics']);
     for (const list of ['dense', 'keyword']) {
       const entries = JSON.parse(rows[0]![list] as string) as unknown[][];
       expect(entries.length).toBeGreaterThan(0);
