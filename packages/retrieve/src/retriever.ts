@@ -346,7 +346,8 @@ export class Retriever {
           })();
     // One statement, or the keyword list's alone when the corpus is held in memory (the dense
     // list is then ranked there: SearchRepository.holdsCorpus).
-    if (mode === 'hybrid' && (this.listStatements === 'one' || this.store.search.holdsCorpus(this.embedder.model))) {
+    const filtered = Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
+    if (mode === 'hybrid' && (this.listStatements === 'one' || (!filtered && this.store.search.holdsCorpus(this.embedder.model)))) {
       const searchStarted = performance.now();
       const { model, vector } = (await embedded)!;
       const lists = await abortable(this.store.search.candidateLists(model, vector, queryTerms(query), listOptions), signal);

@@ -30,7 +30,8 @@ export class CorpusMemory {
   private readonly documentIds: string[];
   private readonly kinds: ('article' | 'note')[];
   private readonly norms: Float64Array;
-  private readonly byChunk: Map<string, MemoryPassage>;
+  /** The passages' fields, frozen (they are handed to every search that loads them), without their vectors. */
+  private readonly byChunk: Map<string, SearchPassage>;
   /** Sparse vectors, inverted: for each feature, the passages that have it and their values (CSR). */
   private readonly slots = new Map<number, number>();
   private readonly offsets: Int32Array = new Int32Array(0);
@@ -50,7 +51,7 @@ export class CorpusMemory {
     this.chunkIds = passages.map((passage) => passage.chunkId);
     this.documentIds = passages.map((passage) => passage.documentId);
     this.kinds = passages.map((passage) => passage.kind);
-    this.byChunk = new Map(passages.map((passage) => [passage.chunkId, passage]));
+    this.byChunk = new Map(passages.map((passage) => [passage.chunkId, frozenFields(passage)]));
     this.norms = new Float64Array(this.count);
     this.dimensions = 0;
     if (vectorType === 'sparsevec') {
@@ -104,10 +105,13 @@ export class CorpusMemory {
 
   /**
    * The dense list over the held passages: the `limit` nearest to `vector` by cosine, nearest
-   * first, ties by chunk id, as the dense statement ranks them (1 − cosine distance, computed
-   * as pgvector does: products and sums of single-precision values, the division in double).
-   * A passage whose vector has no direction is near nothing (the statement's NaN). Null when
-   * the vector is not of the model's kind.
+   * first, ties by chunk id, ranked exactly as the dense statement ranks a corpus of this size
+   * (1 − cosine distance, computed as pgvector does: products and sums of single-precision
+   * values, the division in double; pgvector may sum a norm in another order, so scores agree
+   * to about 10⁻⁷ and a near tie may fall the other way). Where the statement would walk an
+   * approximate index (a dense model's HNSW index, or two stages before the corpus's
+   * statistics are read), this is the exact list. A passage whose vector has no direction is
+   * near nothing (the statement's NaN). Null when the vector is not of the model's kind.
    */
   rank(vector: EmbeddingVector, limit: number): { chunkId: string; documentId: string; kind: 'article' | 'note'; score: number }[] | null {
     const dots = new Float64Array(this.count);
@@ -155,8 +159,8 @@ export class CorpusMemory {
     }));
   }
 
-  /** A held passage's text and citation fields, or undefined. */
-  passage(chunkId: string): MemoryPassage | undefined {
+  /** A held passage's text and citation fields (frozen), or undefined. */
+  passage(chunkId: string): SearchPassage | undefined {
     return this.byChunk.get(chunkId);
   }
 }
@@ -164,6 +168,13 @@ export class CorpusMemory {
 /** A passage as CorpusMemory holds it: its text and citation fields and its vector. */
 export interface MemoryPassage extends SearchPassage {
   vector: EmbeddingVector;
+}
+
+/** A passage's fields without its vector, frozen with its arrays. */
+function frozenFields({ vector: _vector, ...fields }: MemoryPassage): SearchPassage {
+  Object.freeze(fields.headingPath);
+  Object.freeze(fields.frameworks);
+  return Object.freeze(fields);
 }
 
 /** The squared norm as pgvector sums it: single-precision products and sums. */
@@ -218,10 +229,24 @@ export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: 
 
 type MemoryPassageJson = PassageJson & { vector: string };
 
-/** corpusMemoryQuery's row as a CorpusMemory, or null when the corpus has more than `limit` passages. */
+/**
+ * The most vector entries a memory holds (about 8 bytes each in memory): 2,000 passages of the
+ * local embedder (up to 900 entries each) fit, 2,000 of 1,536 dimensions do not (1,300 do).
+ */
+export const MEMORY_MAX_ENTRIES = 2_000_000;
+
+/**
+ * corpusMemoryQuery's row as a CorpusMemory, or null when the corpus has more than `limit`
+ * passages or its vectors more than MEMORY_MAX_ENTRIES entries.
+ */
 export function toCorpusMemory(model: string, vectorType: VectorType, limit: number, row: CorpusMemoryRow): CorpusMemory | null {
   const rows = JSON.parse(row.passages) as MemoryPassageJson[];
   if (rows.length > limit) return null;
   const passages = rows.map((passage): MemoryPassage => ({ ...fromPassageJson(passage), vector: embeddingFromSql(passage.vector) }));
+  const entries = passages.reduce(
+    (sum, passage) => sum + (isSparseEmbedding(passage.vector) ? passage.vector.indices.length : passage.vector.length),
+    0,
+  );
+  if (entries > MEMORY_MAX_ENTRIES) return null;
   return new CorpusMemory(model, vectorType, row.corpusVersion, passages);
 }

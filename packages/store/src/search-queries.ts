@@ -56,11 +56,12 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
 }
 
 /**
- * The corpus's version as text (migration 0014): it moves with every transaction that changes a
- * passage, a page, a source or a vector. Read in a search's statement, it says whether the
- * corpus held in memory (CorpusMemory) is still what the statement sees.
+ * The corpus's version as text, `version@epoch` (migration 0014): it moves with every
+ * transaction that changes a passage, a page, a source or a vector. Read in a search's
+ * statement, it says whether the corpus held in memory (CorpusMemory) is still what the
+ * statement sees.
  */
-export const corpusVersion = '(select version::text from corpus_version)';
+export const corpusVersion = `(select version::text || '@' || epoch from corpus_version)`;
 
 /** Vectors an unfiltered dense list reads beyond its limit (see denseSearchQuery). */
 const NEAREST_MARGIN = 10;

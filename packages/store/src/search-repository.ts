@@ -128,8 +128,9 @@ export class SearchRepository {
    * searches, so that a corpus being written between searches is not loaded again and again.
    */
   private stillSearchesNeeded = 2;
-  /** Loads of the memory so far (memoryState). */
+  /** Loads of the memory so far, and loads that failed (memoryState). */
   private memoryLoads = 0;
+  private memoryFailures = 0;
   /** A version at which the corpus was found too large to hold: not tried again until the corpus changes. */
   private memoryRefusedAt: string | undefined;
 
@@ -156,8 +157,8 @@ export class SearchRepository {
   }
 
   /** The memory's state, for benchmarks and tests: loads so far, and how many searches in a row must see one version before the next. */
-  memoryState(): { loads: number; stillSearchesNeeded: number } {
-    return { loads: this.memoryLoads, stillSearchesNeeded: this.stillSearchesNeeded };
+  memoryState(): { loads: number; failures: number; stillSearchesNeeded: number } {
+    return { loads: this.memoryLoads, failures: this.memoryFailures, stillSearchesNeeded: this.stillSearchesNeeded };
   }
 
   /** Drops the memory, as the corpus changed since it was loaded; one that served little makes the next load wait longer. */
@@ -201,8 +202,13 @@ export class SearchRepository {
         this.memory = undefined;
       }
     })()
-      // A failed load leaves search as it was: the statements rank every list.
-      .catch(() => undefined)
+      // A failed load leaves search as it was: the statements rank every list. It is not tried
+      // again at this version, and the next load waits longer.
+      .catch(() => {
+        this.memoryRefusedAt = version;
+        this.memoryFailures += 1;
+        this.stillSearchesNeeded = Math.min(this.stillSearchesNeeded * 2, 64);
+      })
       .finally(() => {
         this.memoryLoad = undefined;
       });
@@ -390,7 +396,10 @@ export class SearchRepository {
 
   /**
    * The text and citation fields of the given chunks, in their order; a chunk whose
-   * document is no longer active (or that is gone) is left out.
+   * document is no longer active (or that is gone) is left out. With the corpus's version
+   * lists saw (`corpusVersion`), passages the memory holds at that version come from memory,
+   * as they were at that version: consistent with the lists, though a page removed since
+   * then is still returned (the next search no longer lists it). Those are frozen.
    */
   async passages(chunkIds: readonly string[], options: { corpusVersion?: string | undefined } = {}): Promise<SearchPassage[]> {
     if (chunkIds.length === 0) return [];
@@ -400,7 +409,7 @@ export class SearchRepository {
     if (memory)
       for (const chunkId of chunkIds) {
         const held = memory.passage(chunkId);
-        if (held) byId.set(chunkId, withoutVector(held));
+        if (held) byId.set(chunkId, held);
       }
     const missing = [...new Set(chunkIds.filter((chunkId) => !byId.has(chunkId)))];
     if (missing.length > 0) {
@@ -521,19 +530,15 @@ function stagedModel(model: Model, statistics: TermStatistics, exactUpTo: number
 
 /**
  * Up to this many passages a corpus is held in memory for search (CorpusMemory): the starter
- * corpus (185) and a team's own notes; about 5 kB each with the local embedder (text, fields
- * and a sparse vector of up to 900 entries), so 10 MB at most. Larger corpora are searched by
- * the statements alone.
+ * corpus (185) and a team's own notes. Measured: 1.3 MiB for the starter corpus (its fields
+ * and its sparse vectors, inverted), about 7 kB a passage; 2,000 passages of 900 entries and
+ * 1.5 kB of text each come to about 20 MiB. Larger corpora (or vectors of more than
+ * MEMORY_MAX_ENTRIES entries in all) are searched by the statements alone.
  */
 export const MEMORY_MAX_PASSAGES = 2000;
 
 /** Searches a memory must serve before it is judged worth loading again at once (stillSearchesNeeded). */
 const MEMORY_PAYS_AFTER = 8;
-
-/** A held passage's text and citation fields, without its vector. */
-function withoutVector({ vector: _vector, ...passage }: SearchPassage & { vector?: unknown }): SearchPassage {
-  return passage;
-}
 
 /** Pages whose lengths are remembered at most (about 60 bytes each). */
 const maxRememberedLengths = 100_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, sparseEmbedding, type EmbeddingVector, type SparseEmbedding } from '@cairn/core';
 import { keywordWeights, queryTerms } from '@cairn/text';
-import { CorpusMemory, PostgresDatabase, Store, type ChunkInput, type DocumentInput } from '../src/index.js';
+import { CorpusMemory, PostgresDatabase, Store, type ChunkInput, type Database, type DocumentInput } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
 
 /**
@@ -226,12 +226,12 @@ describe.each(runtimes)('the corpus held in memory on $name', (runtime) => {
     try {
       await search(2);
       expect(watched.search.holdsCorpus(model.id)).toBe(true);
-      expect(watched.search.memoryState()).toEqual({ loads: 1, stillSearchesNeeded: 2 });
+      expect(watched.search.memoryState()).toMatchObject({ loads: 1, stillSearchesNeeded: 2 });
       // Changed before the memory served a search: dropped, and the next load waits for 4 still searches.
       await write(1);
       await search(1);
       expect(watched.search.holdsCorpus(model.id)).toBe(false);
-      expect(watched.search.memoryState()).toEqual({ loads: 1, stillSearchesNeeded: 4 });
+      expect(watched.search.memoryState()).toMatchObject({ loads: 1, stillSearchesNeeded: 4 });
       await search(2);
       expect(watched.search.memoryState().loads).toBe(1);
       await search(1);
@@ -241,12 +241,96 @@ describe.each(runtimes)('the corpus held in memory on $name', (runtime) => {
       await search(8);
       await write(2);
       await search(1);
-      expect(watched.search.memoryState()).toEqual({ loads: 2, stillSearchesNeeded: 2 });
+      expect(watched.search.memoryState()).toMatchObject({ loads: 2, stillSearchesNeeded: 2 });
       await search(1);
       expect(watched.search.memoryState().loads).toBe(3);
     } finally {
       await statementsOnly.documents.tombstone(sourceId, 'churn');
     }
+  });
+
+  // Writes that touch one table alone: each table's trigger must move the version by itself.
+  it('sees a write to the pages alone (a fetch time) and to the vectors alone (a second model)', async () => {
+    const model = denseModel;
+    const query = axisVector(dimensions, { 0: 1 });
+    await held(model, query);
+    const [{ id: documentId }] = (await store.database.query<{ id: string }>(`select id from documents where locator = 'feedback'`)) as [
+      { id: string },
+    ];
+    const before = await store.search.candidateLists(model, query, terms, { limit: 3 });
+    const [first] = await store.search.passages([before.dense[0]!.chunkId], { corpusVersion: before.corpusVersion });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await statementsOnly.documents.touch(documentId, { etag: 'seen-again', lastModified: null });
+    const after = await store.search.candidateLists(model, query, terms, { limit: 3 });
+    expect(after.corpusVersion).not.toBe(before.corpusVersion);
+    const [touched] = await store.search.passages([after.dense[0]!.chunkId], { corpusVersion: after.corpusVersion });
+    const [fromStatements] = await statementsOnly.search.passages([after.dense[0]!.chunkId]);
+    expect(touched!.fetchedAt).toEqual(fromStatements!.fetchedAt);
+    expect(touched!.fetchedAt!.getTime()).toBeGreaterThan(first!.fetchedAt!.getTime());
+
+    // A model with vectors for two of the passages, then for a third, nearest of all.
+    const other = { id: 'memory-other-v1', dimensions };
+    await store.embeddings.registerModel(other.id, dimensions);
+    const otherQuery = axisVector(dimensions, { 6: 1 });
+    await statementsOnly.embeddings.insert(
+      other.id,
+      new Map(texts.slice(0, 2).map((text, index) => [contentHash(text), axisVector(dimensions, { [index]: 1 })])),
+    );
+    for (let attempt = 0; attempt < 70 && !store.search.holdsCorpus(other.id); attempt += 1) {
+      await store.search.candidateLists(other, otherQuery, terms, { limit: 3 });
+      await store.search.memorySettled();
+    }
+    expect(store.search.heldPassages(other.id)).toBe(2);
+    await statementsOnly.embeddings.insert(other.id, new Map([[contentHash(texts[2]!), axisVector(dimensions, { 6: 1 })]]));
+    const [nearest] = (await store.search.candidateLists(other, otherQuery, terms, { limit: 3 })).dense;
+    expect(nearest!.score).toBeCloseTo(1, 6);
+  });
+
+  it('loads passages from memory only for lists that saw the version it holds', async () => {
+    const model = denseModel;
+    const query = axisVector(dimensions, { 0: 1 });
+    await held(model, query);
+    const fresh = chunk(0, 'Feedback given this week about behaviour');
+    await statementsOnly.documents.replace(documentInput(sourceId, 'this-week'), [fresh], {
+      model: model.id,
+      vectors: new Map([[fresh.contentHash, axisVector(dimensions, { 0: 1 })]]),
+    });
+    const lists = await store.search.candidateLists(model, query, terms, { limit: 3 });
+    const chunkId = lists.dense[0]!.chunkId;
+    await held(model, query);
+    const version = (await store.search.candidateLists(model, query, terms, { limit: 3 })).corpusVersion;
+    await statementsOnly.documents.tombstone(sourceId, 'this-week');
+    // The memory still holds the page (no search has seen the removal yet): lists that saw another version do not get it from there.
+    expect(await store.search.passages([chunkId], { corpusVersion: 'another version' })).toEqual([]);
+    expect(await store.search.passages([chunkId])).toEqual([]);
+    // Lists that saw the memory's version get the page as it was then, consistent with them.
+    expect((await store.search.passages([chunkId], { corpusVersion: version })).map((passage) => passage.text)).toEqual([fresh.text]);
+  });
+
+  it('does not try again at once a load that failed, and ranks by the statements meanwhile', async () => {
+    const model = denseModel;
+    const query = axisVector(dimensions, { 1: 1 });
+    // The memory's statement fails (as a statement timeout would); every other statement runs.
+    const database = store.database;
+    const failing: Database = {
+      runtime: database.runtime,
+      query: async (sql, params, options) => {
+        if (sql.includes('v.vector::text as vector')) throw new Error('the memory statement timed out');
+        return database.query(sql, params, options);
+      },
+      exec: (sql) => database.exec(sql),
+      transaction: (work) => database.transaction(work),
+      session: (work) => database.session(work),
+      close: async () => {},
+    };
+    const broken = new Store(failing);
+    for (let time = 0; time < 10; time += 1) {
+      const lists = await broken.search.candidateLists(model, query, terms, { limit: 3 });
+      expect(lists.dense).toEqual((await statementsOnly.search.candidateLists(model, query, terms, { limit: 3 })).dense);
+      await broken.search.memorySettled();
+    }
+    expect(broken.search.holdsCorpus(model.id)).toBe(false);
+    expect(broken.search.memoryState()).toMatchObject({ loads: 1, failures: 1, stillSearchesNeeded: 4 });
   });
 
   it('does not hold a corpus beyond its limit, or rank a filtered list from memory', async () => {
@@ -264,6 +348,27 @@ describe.each(runtimes)('the corpus held in memory on $name', (runtime) => {
     const filtered = await store.search.candidateLists(model, query, terms, { limit: 5, filters: { sources: ['elsewhere'] } });
     expect(filtered.dense).toEqual([]);
     expect(filtered.keyword).toEqual([]);
+  });
+
+  // Last: it empties the table of waiting vectors.
+  it('moves the version on a TRUNCATE, and on a write in replica role', async () => {
+    const version = async () =>
+      (await store.database.query<{ version: string }>(`select ${'version::text'} as version from corpus_version`))[0]!.version;
+    const first = await version();
+    await store.database.transaction(async (transaction) => {
+      await transaction.exec('set local session_replication_role = replica');
+      await transaction.query(`update sources set base_url = base_url where id = $1`, [sourceId]);
+    });
+    const second = await version();
+    expect(Number(second)).toBe(Number(first) + 1);
+    const model = denseModel;
+    const query = axisVector(dimensions, { 0: 1 });
+    await held(model, query);
+    await store.database.exec('truncate unindexed_embeddings');
+    expect(Number(await version())).toBe(Number(second) + 1);
+    const lists = await store.search.candidateLists(model, query, terms, { limit: 10 });
+    expect(store.search.holdsCorpus(model.id)).toBe(false);
+    expect(lists.dense).toEqual((await statementsOnly.search.candidateLists(model, query, terms, { limit: 10 })).dense);
   });
 });
 
