@@ -272,7 +272,7 @@ export function formatStarterRetrieval(figures: StarterRetrievalFigures, target:
   const ms = (value: number) => `${value.toFixed(2)} ms`;
   const form = (variant: RetrievalVariantFigures) =>
     variant.memory
-      ? `the corpus in memory (${figures.heldPassages} passages), the keyword list's statement alone`
+      ? `the corpus in memory (${figures.heldPassages} passages), both lists ranked there, one statement reads the corpus's version`
       : `without the corpus in memory, ${variant.listStatements === 'one' ? 'lists in one statement' : 'lists in two statements'}`;
   const [shipped, ...others] = figures.variants;
   const lines = [

@@ -344,10 +344,9 @@ export class Retriever {
             timings.embedMs = elapsed(embedStarted);
             return { model, vector };
           })();
-    // One statement, or the keyword list's alone when the corpus is held in memory (the dense
-    // list is then ranked there: SearchRepository.holdsCorpus).
-    const filtered = Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
-    if (mode === 'hybrid' && (this.listStatements === 'one' || (!filtered && this.store.search.holdsCorpus(this.embedder.model)))) {
+    // One statement, or when the corpus is held in memory none but a read of its version (both
+    // lists are then ranked there: SearchRepository.holdsCorpus).
+    if (mode === 'hybrid' && (this.listStatements === 'one' || this.store.search.holdsCorpus(this.embedder.model, options.filters))) {
       const searchStarted = performance.now();
       const { model, vector } = (await embedded)!;
       const lists = await abortable(this.store.search.candidateLists(model, vector, queryTerms(query), listOptions), signal);

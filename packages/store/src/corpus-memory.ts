@@ -1,31 +1,35 @@
-import { isSparseEmbedding, type EmbeddingVector, type VectorType } from '@cairn/core';
+import { isSparseEmbedding, type EmbeddingVector, type SparseEmbedding, type VectorType } from '@cairn/core';
 import { embeddingFromSql } from './embedding-to-sql.js';
 import { vectorColumn } from './embeddings-repository.js';
 import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
-import { corpusVersion, passageJsonFields } from './search-queries.js';
+import { corpusVersion, KEYWORD_POSTINGS_DEPTH, passageJsonFields } from './search-queries.js';
 import { sqlString, type SqlStatement } from './sql-statement.js';
 
 /**
  * A small corpus held in memory for search: every active passage that has a vector under one
- * model, with its vector and its text and citation fields, as the database held them at one
- * version of the corpus (`corpusVersion`, see corpusVersion in search-queries.ts).
+ * model, with its vector and its text and citation fields, and the keyword postings of every
+ * passage (MemoryPostings), as the database held them at one version of the corpus
+ * (`corpusVersion`, see corpusVersion in search-queries.ts).
  *
  * Why: over a few hundred passages the dense list's exact scan is most of a search's time in
  * the database (PGlite: the sparse cosines of every vector, docs/benchmarks.md), where the
- * same ranking takes a fraction of a millisecond here. The passages' fields come with it, so
- * that loading the returned passages needs no statement either.
+ * same ranking takes a fraction of a millisecond here; the keyword list's statement was most
+ * of what was left (planning and running it: 2 to 3 ms on a slow host), where its sums over a
+ * few hundred postings take microseconds here. The passages' fields come with it, so that
+ * loading the returned passages needs no statement either. A search then runs one statement
+ * that reads the corpus's version and the statistics' fingerprint (corpusCheckQuery).
  *
  * Why it stays right: the version moves, at its commit, with every transaction that changes a
  * passage, a page, a source or a vector (migration 0014's triggers), and writers bump it one
  * after another. A statement that sees the version the memory was loaded at therefore sees
- * the same passages, pages, sources and vectors. Search reads the version in its keyword
- * statement (SearchRepository.candidateLists) and ranks the dense list here only when it
+ * the same passages, pages, sources and vectors (a passage's postings are written and
+ * deleted with it, in its transaction; keyword_postings has the trigger too, migration 0015).
+ * Search reads the version (SearchRepository.candidateLists) and ranks here only when it
  * matches, whichever process wrote in between; otherwise the memory is dropped, the
  * statements rank as they do without it, and it is loaded again once searches see the corpus
  * still.
  */
 export class CorpusMemory {
-  private readonly count: number;
   private readonly chunkIds: string[];
   private readonly documentIds: string[];
   private readonly kinds: ('article' | 'note')[];
@@ -46,13 +50,13 @@ export class CorpusMemory {
     readonly vectorType: VectorType,
     readonly corpusVersion: string,
     passages: readonly MemoryPassage[],
+    private readonly postings: MemoryPostings = emptyPostings,
   ) {
-    this.count = passages.length;
     this.chunkIds = passages.map((passage) => passage.chunkId);
     this.documentIds = passages.map((passage) => passage.documentId);
     this.kinds = passages.map((passage) => passage.kind);
     this.byChunk = new Map(passages.map((passage) => [passage.chunkId, frozenFields(passage)]));
-    this.norms = new Float64Array(this.count);
+    this.norms = new Float64Array(passages.length);
     this.dimensions = 0;
     if (vectorType === 'sparsevec') {
       const counts = new Map<number, number>();
@@ -74,7 +78,7 @@ export class CorpusMemory {
       this.postingValues = new Float32Array(total);
       const filled = this.offsets.slice(0, counts.size);
       passages.forEach((passage, row) => {
-        const vector = passage.vector as Extract<EmbeddingVector, { kind: 'sparse' }>;
+        const vector = passage.vector as SparseEmbedding;
         vector.indices.forEach((index, position) => {
           const at = filled[this.slots.get(index)!]!++;
           this.postingRows[at] = row;
@@ -84,7 +88,7 @@ export class CorpusMemory {
     } else {
       const first = passages[0]?.vector;
       this.dimensions = first && !isSparseEmbedding(first) ? first.length : 0;
-      this.dense = new Float32Array(this.count * this.dimensions);
+      this.dense = new Float32Array(passages.length * this.dimensions);
       passages.forEach((passage, row) => {
         const vector = passage.vector;
         if (isSparseEmbedding(vector) || vector.length !== this.dimensions)
@@ -100,7 +104,7 @@ export class CorpusMemory {
 
   /** How many passages it holds. */
   get size(): number {
-    return this.count;
+    return this.chunkIds.length;
   }
 
   /**
@@ -114,7 +118,8 @@ export class CorpusMemory {
    * near nothing (the statement's NaN). Null when the vector is not of the model's kind.
    */
   rank(vector: EmbeddingVector, limit: number): { chunkId: string; documentId: string; kind: 'article' | 'note'; score: number }[] | null {
-    const dots = new Float64Array(this.count);
+    const count = this.chunkIds.length;
+    const dots = new Float64Array(count);
     let queryNorm: number;
     if (this.vectorType === 'sparsevec') {
       if (!isSparseEmbedding(vector)) return null;
@@ -134,7 +139,7 @@ export class CorpusMemory {
       if (isSparseEmbedding(vector) || vector.length !== this.dimensions) return null;
       const query = Float32Array.from(vector);
       queryNorm = floatNorm(query);
-      for (let row = 0; row < this.count; row += 1) {
+      for (let row = 0; row < count; row += 1) {
         let dot = 0;
         const base = row * this.dimensions;
         for (let index = 0; index < this.dimensions; index += 1)
@@ -143,7 +148,7 @@ export class CorpusMemory {
       }
     }
     const scored: { row: number; score: number }[] = [];
-    for (let row = 0; row < this.count; row += 1) {
+    for (let row = 0; row < count; row += 1) {
       const norm = this.norms[row]! * queryNorm;
       if (!(norm > 0)) continue;
       const similarity = Math.max(-1, Math.min(1, dots[row]! / Math.sqrt(norm)));
@@ -159,11 +164,104 @@ export class CorpusMemory {
     }));
   }
 
+  /**
+   * The keyword list and the page-level keyword evidence as keywordSearchQuery computes them
+   * (with `pages`),
+   * over the postings held: for each term (`idfs` in the order of `terms`), its `depth`
+   * postings of highest weight (ties in the term index's order); each passage scored by the
+   * sum of weight × idf over the terms it was read under, in the terms' order, as the
+   * statement sums them; the best `limit` by score (ties by chunk id), those of active pages,
+   * ordered by score and content hash. Each page scores the sum over the terms of its best
+   * posting's weight × idf, the best `limit` pages (ties by document id). The scores are the
+   * statement's to the last bit for passages (a page's sum may add its terms in another order).
+   */
+  keywordList(
+    terms: readonly string[],
+    idfs: readonly number[],
+    options: { limit: number; depth?: number | undefined; pages?: boolean | undefined },
+  ): { keyword: MemoryCandidate[]; pages?: Map<string, number> } {
+    const { entries, byTerm } = this.postings;
+    const depth = options.depth ?? KEYWORD_POSTINGS_DEPTH;
+    const scores = new Map<number, number>();
+    // Per page and term: the highest weight read (the same IDF for a term each time).
+    const best = options.pages ? new Map<string, Map<string, { weight: number; idf: number }>>() : undefined;
+    terms.forEach((term, position) => {
+      const list = byTerm.get(term);
+      if (!list) return;
+      const idf = idfs[position]!;
+      for (let at = 0, end = Math.min(depth, list.entries.length); at < end; at += 1) {
+        const entry = list.entries[at]!;
+        const weight = list.weights[at]!;
+        const score = scores.get(entry);
+        scores.set(entry, score === undefined ? weight * idf : score + weight * idf);
+        if (!best) continue;
+        const documentId = entries[entry]!.documentId;
+        let ofPage = best.get(documentId);
+        if (!ofPage) best.set(documentId, (ofPage = new Map()));
+        const previous = ofPage.get(term);
+        if (!previous) ofPage.set(term, { weight, idf });
+        else if (weight > previous.weight || idf > previous.idf)
+          ofPage.set(term, { weight: Math.max(weight, previous.weight), idf: Math.max(idf, previous.idf) });
+      }
+    });
+    const keyword = [...scores]
+      .sort((a, b) => b[1] - a[1] || compareIds(entries[a[0]]!.chunkId, entries[b[0]]!.chunkId))
+      .slice(0, options.limit)
+      .filter(([entry]) => entries[entry]!.active)
+      .sort((a, b) => b[1] - a[1] || compareText(entries[a[0]]!.contentHash, entries[b[0]]!.contentHash))
+      .map(([entry, score]) => {
+        const { chunkId, documentId, kind } = entries[entry]!;
+        return { chunkId, documentId, kind: kind!, score };
+      });
+    if (!best) return { keyword };
+    const pages = [...best]
+      .map(([documentId, ofPage]) => {
+        let score = 0;
+        for (const { weight, idf } of ofPage.values()) score += weight * idf;
+        return [documentId, score] as const;
+      })
+      .sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0]))
+      .slice(0, options.limit);
+    return { keyword, pages: new Map(pages) };
+  }
+
   /** A held passage's text and citation fields (frozen), or undefined. */
   passage(chunkId: string): SearchPassage | undefined {
     return this.byChunk.get(chunkId);
   }
 }
+
+/** A candidate of a list ranked in memory (SearchCandidate's fields). */
+export interface MemoryCandidate {
+  chunkId: string;
+  documentId: string;
+  kind: 'article' | 'note';
+  score: number;
+}
+
+/** A passage that keyword postings name, as the keyword list reads it (its page's status and kind, its content hash). */
+interface PostingEntry {
+  chunkId: string;
+  documentId: string;
+  /** Null for postings whose passage is gone (none should be: a trigger deletes them with it). */
+  kind: 'article' | 'note' | null;
+  contentHash: string | null;
+  /** Whether its page is active (the keyword list's join): false for a passage gone or of a page that is not. */
+  active: boolean;
+}
+
+/**
+ * The keyword postings held: every passage that has any, and for each term its postings in
+ * the term index's order (weight descending, then the rows' order), as entries and weights.
+ */
+export interface MemoryPostings {
+  entries: PostingEntry[];
+  byTerm: Map<string, { entries: Int32Array; weights: Float64Array }>;
+  /** How many postings in all. */
+  size: number;
+}
+
+const emptyPostings: MemoryPostings = { entries: [], byTerm: new Map(), size: 0 };
 
 /** A passage as CorpusMemory holds it: its text and citation fields and its vector. */
 export interface MemoryPassage extends SearchPassage {
@@ -187,6 +285,14 @@ function floatNorm(values: ArrayLike<number>): number {
   return sum;
 }
 
+/** Text as the database orders content hashes (lower-case hexadecimal, the same in every collation). */
+function compareText(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
 /** uuids as Postgres orders them: by their bytes, which is the order of their lower-case text. */
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -196,20 +302,31 @@ function compareIds(a: string, b: string): number {
 export interface CorpusMemoryRow {
   corpusVersion: string;
   passages: string;
+  /** JSON text: `[chunkId, documentId, kind, contentHash, active]` of each passage postings name, in the order `postings` numbers them. */
+  postingEntries: string;
+  /** JSON text: `[term, entries, weights]` of each term, its postings in the term index's order. */
+  postings: string;
 }
 
 /**
  * Every active passage with a vector under `model` (of `vectorType`), at most `limit` + 1 (so
  * that the caller sees a corpus beyond its limit), with the corpus's version as the statement
  * saw it: one row, the passages as JSON text (dates as milliseconds since 1970, each vector in
- * pgvector's text form).
+ * pgvector's text form), and the keyword postings (CorpusMemoryRow), all in one snapshot. The
+ * postings of each term come in the order of the term index the keyword list reads
+ * (`(term, weight desc)`, equal keys by their rows' place in the table).
  */
 export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: number): SqlStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a memory limit must be a positive integer, not ${limit}`);
   const column = vectorColumn(vectorType);
   const modelParameter = sqlString(model);
   return {
-    sql: `select ${corpusVersion} as "corpusVersion", coalesce(json_agg(p), '[]')::text as passages from (
+    sql: `with memory_posting_entries as materialized (
+       select k.chunk_id, k.document_id, (row_number() over (order by k.chunk_id, k.document_id) - 1)::int as entry
+       from (select distinct chunk_id, document_id from keyword_postings) as k
+     )
+     select ${corpusVersion} as "corpusVersion",
+     (select coalesce(json_agg(p), '[]')::text from (
        select ${passageJsonFields}, v.vector::text as vector
        from chunks c
        join documents d on d.id = c.document_id
@@ -222,7 +339,15 @@ export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: 
        ) as v on true
        where d.status = 'active'
        limit ${limit + 1}
-     ) as p`,
+     ) as p) as passages,
+     (select coalesce(json_agg(json_build_array(e.chunk_id, e.document_id, d.kind, c.content_hash, coalesce(d.status = 'active', false))
+        order by e.entry), '[]')::text
+      from memory_posting_entries e left join chunks c on c.id = e.chunk_id left join documents d on d.id = c.document_id) as "postingEntries",
+     (select coalesce(json_agg(json_build_array(t.term, t.entries, t.weights)), '[]')::text from (
+        select p.term, array_agg(e.entry order by p.weight desc, p.ctid) as entries, array_agg(p.weight order by p.weight desc, p.ctid) as weights
+        from keyword_postings p join memory_posting_entries e on e.chunk_id = p.chunk_id and e.document_id = p.document_id
+        group by p.term
+      ) as t) as postings`,
     params: [],
   };
 }
@@ -230,23 +355,42 @@ export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: 
 type MemoryPassageJson = PassageJson & { vector: string };
 
 /**
- * The most vector entries a memory holds (about 8 bytes each in memory): 2,000 passages of the
- * local embedder (up to 900 entries each) fit, 2,000 of 1,536 dimensions do not (1,300 do).
+ * The most vector entries and keyword postings a memory holds (about 8 bytes each in memory):
+ * 2,000 passages of the local embedder (up to 900 entries and about 55 postings each) fit,
+ * 2,000 of 1,536 dimensions do not (1,250 do).
  */
 export const MEMORY_MAX_ENTRIES = 2_000_000;
 
 /**
  * corpusMemoryQuery's row as a CorpusMemory, or null when the corpus has more than `limit`
- * passages or its vectors more than MEMORY_MAX_ENTRIES entries.
+ * passages or its vectors and postings more than MEMORY_MAX_ENTRIES entries.
  */
 export function toCorpusMemory(model: string, vectorType: VectorType, limit: number, row: CorpusMemoryRow): CorpusMemory | null {
   const rows = JSON.parse(row.passages) as MemoryPassageJson[];
   if (rows.length > limit) return null;
   const passages = rows.map((passage): MemoryPassage => ({ ...fromPassageJson(passage), vector: embeddingFromSql(passage.vector) }));
+  const postings = toMemoryPostings(row);
   const entries = passages.reduce(
     (sum, passage) => sum + (isSparseEmbedding(passage.vector) ? passage.vector.indices.length : passage.vector.length),
-    0,
+    postings.size,
   );
   if (entries > MEMORY_MAX_ENTRIES) return null;
-  return new CorpusMemory(model, vectorType, row.corpusVersion, passages);
+  return new CorpusMemory(model, vectorType, row.corpusVersion, passages, postings);
+}
+
+/** corpusMemoryQuery's postings as MemoryPostings: each weight as the single-precision value the table holds. */
+function toMemoryPostings(row: CorpusMemoryRow): MemoryPostings {
+  const entries = (JSON.parse(row.postingEntries) as [string, string, 'article' | 'note' | null, string | null, boolean][]).map(
+    ([chunkId, documentId, kind, contentHash, active]): PostingEntry => ({ chunkId, documentId, kind, contentHash, active }),
+  );
+  const byTerm = new Map<string, { entries: Int32Array; weights: Float64Array }>();
+  let size = 0;
+  for (const [term, termEntries, weights] of JSON.parse(row.postings) as [string, number[], (number | string)[]][]) {
+    byTerm.set(term, {
+      entries: Int32Array.from(termEntries),
+      weights: Float64Array.from(weights, (weight) => Math.fround(Number(weight))),
+    });
+    size += termEntries.length;
+  }
+  return { entries, byTerm, size };
 }

@@ -466,24 +466,12 @@ export function candidateListsQuery(
 }
 
 /**
- * The keyword list alone as one row, as candidateListsQuery gives both: the list as JSON text
- * (`keyword`), the statistics' fingerprint, the corpus's version as it saw it (corpusVersion),
- * and with `options.pages` the page-level evidence. Always one row, with the version, even
- * when no passage holds a query term: a search whose dense list comes from the corpus held in
- * memory (CorpusMemory) runs this statement alone, and needs the version to know the memory
- * current.
+ * The corpus's version (corpusVersion) and the postings' statistics fingerprint, as one row:
+ * all a search needs from the database while the corpus is held in memory (CorpusMemory ranks
+ * both lists), to know the memory current and its query's IDFs those of the current statistics.
  */
-export function keywordListQuery(terms: readonly string[], idfs: readonly number[], options: KeywordListOptions): SqlStatement {
-  const params: unknown[] = [];
-  const ctes = keywordCtes(terms, idfs, options, params, 'keyword_scores', options.limit);
-  const keyword = keywordSearchQuery(terms, idfs, { ...options, pages: false, corpusVersion: false }, params, 'keyword_scores');
-  return {
-    sql: `with ${ctes.join(',\n      ')}
-    select coalesce(json_agg(json_build_array(rows."chunkId", rows."documentId", rows.kind, rows.score) order by rows.position), '[]')::text as keyword,
-      ${statisticsFingerprint} as statistics, ${corpusVersion} as "corpusVersion"${options.pages ? `, ${pagesJson('keyword_pages')} as pages` : ''}
-    from (${keyword.sql}) as rows`,
-    params,
-  };
+export function corpusCheckQuery(): SqlStatement {
+  return { sql: `select ${corpusVersion} as "corpusVersion", ${statisticsFingerprint} as statistics`, params: [] };
 }
 
 /**

@@ -1,11 +1,11 @@
-import { isZeroVector, vectorTypeOf, type EmbeddingVector } from '@cairn/core';
+import { isZeroVector, vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import { corpusMemoryQuery, toCorpusMemory, type CorpusMemory, type CorpusMemoryRow } from './corpus-memory.js';
 import type { Queryable, QueryOptions } from './database.js';
 import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
 import {
   candidateListsQuery,
+  corpusCheckQuery,
   denseSearchQuery,
-  keywordListQuery,
   keywordSearchQuery,
   pageLengthsQuery,
   passagesQuery,
@@ -143,12 +143,13 @@ export class SearchRepository {
   }
 
   /**
-   * Whether the corpus is held in memory for this model: a hybrid search's dense list then
-   * needs no statement of its own (candidateLists runs the keyword list alone and ranks the
-   * dense one here, when the database has not changed since).
+   * Whether the corpus is held in memory for this model: a hybrid search's lists then need no
+   * statement of their own (candidateLists reads the corpus's version and ranks both lists
+   * here, when the database has not changed since). Never for a list filtered by source or
+   * author: the statements rank those.
    */
-  holdsCorpus(model: string): boolean {
-    return this.memory?.model === model;
+  holdsCorpus(model: string, filters?: SearchFilters | undefined): boolean {
+    return this.memory?.model === model && !isFiltered({ limit: 0, filters });
   }
 
   /** How many passages the memory holds for this model (0 when it holds none): for benchmarks and tests. */
@@ -328,26 +329,23 @@ export class SearchRepository {
     return (await this.keywordCandidateList(terms, { ...options, pages: false })).keyword;
   }
 
-  /** The keyword list (see keywordCandidates) and, asked for (`options.pages`), the page-level keyword evidence from the same statement. */
+  /**
+   * The keyword list (see keywordCandidates) and, asked for (`options.pages`), the page-level
+   * keyword evidence from the same statement, with the corpus's version it saw (none when
+   * there are no terms).
+   */
   async keywordCandidateList(terms: readonly string[], options: ListOptions): Promise<Omit<CandidateLists, 'dense'>> {
-    const { list, corpusVersion } = await this.keywordListRead(terms, options);
-    return corpusVersion === undefined ? list : { ...list, corpusVersion };
-  }
-
-  /** The keyword list as keywordCandidateList returns it, and the corpus's version its statement saw (none when it found nothing). */
-  private async keywordListRead(
-    terms: readonly string[],
-    options: ListOptions,
-  ): Promise<{ list: Omit<CandidateLists, 'dense'>; corpusVersion: string | undefined }> {
-    if (terms.length === 0) return { list: { keyword: [], ...(options.pages ? { pages: new Map() } : {}) }, corpusVersion: undefined };
+    if (terms.length === 0) return { keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
     const rows = await this.withTermStatistics<SearchCandidate & { pages?: string | null; corpusVersion?: string | null }>(
       terms,
       preparedFor(options),
       (idfs) => keywordSearchQuery(terms, idfs, { ...options, corpusVersion: true }),
     );
+    const corpusVersion = rows[0]?.corpusVersion ?? undefined;
     return {
-      list: { keyword: rows.map(toCandidate), ...(options.pages ? { pages: fromPagesJson(rows[0]?.pages) } : {}) },
-      corpusVersion: rows[0]?.corpusVersion ?? undefined,
+      keyword: rows.map(toCandidate),
+      ...(options.pages ? { pages: fromPagesJson(rows[0]?.pages) } : {}),
+      ...(corpusVersion === undefined ? {} : { corpusVersion }),
     };
   }
 
@@ -358,19 +356,16 @@ export class SearchRepository {
     if (isZeroVector(vector)) return { dense: [], ...(await this.keywordCandidateList(terms, options)) };
     const memory = this.memory;
     if (memory?.model === model.id && !isFiltered(options)) {
-      // The keyword list alone, and the dense list from memory if the corpus is as it was loaded.
-      const [row] = await this.withTermStatistics<{ keyword: string; corpusVersion: string; pages?: string | null }>(
-        terms,
-        preparedFor(options),
-        (idfs) => keywordListQuery(terms, idfs, options),
-      );
+      // Both lists from memory, if the corpus is as it was loaded: one statement reads its version.
+      let idfs: number[] = [];
+      const [row] = await this.withTermStatistics<{ corpusVersion: string }>(terms, prepared, (current) => {
+        idfs = current;
+        return corpusCheckQuery();
+      });
       const version = row!.corpusVersion;
-      const list = { keyword: fromListJson(row!.keyword), ...(options.pages ? { pages: fromPagesJson(row!.pages) } : {}) };
       const dense = version === memory.corpusVersion ? memory.rank(vector, options.limit) : null;
-      if (dense) return { dense, ...list, corpusVersion: version };
+      if (dense) return { dense, ...memory.keywordList(terms, idfs, options), corpusVersion: version };
       this.dropMemory(memory);
-      this.noteVersion(model, vector, version);
-      return { dense: await this.denseCandidates(model, vector, options, terms), ...list };
     }
     let used: { staged: Model; idfs: number[] } = { staged: model, idfs: [] };
     const [row] = await this.withTermStatistics<CandidateListsRow>(terms, preparedFor(options), (idfs, statistics) => {
@@ -484,9 +479,9 @@ export class SearchRepository {
 /**
  * Search's statements run often with other parameters: prepared (QueryOptions) in the shapes
  * most searches take, with no filter and at most 64 rows a list (the API's default asks for
- * 50): at most 5 limits × 5 statements per model stay prepared on a connection (both lists in
- * one, the dense list, the keyword list, the keyword list with page-level evidence, and the
- * keyword list as one row, which runs alone while the corpus is held in memory). Others (a
+ * 50): at most 5 limits × 4 statements per model stay prepared on a connection (both lists in
+ * one, the dense list, the keyword list, the keyword list with page-level evidence), and the
+ * one that reads the corpus's version while the corpus is held in memory (corpusCheckQuery). Others (a
  * filter, a large k) run unprepared, so that no sequence of requests can prepare statements
  * without bound (a plan holds about 200 KB on PGlite).
  */

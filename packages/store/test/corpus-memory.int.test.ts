@@ -5,9 +5,9 @@ import { CorpusMemory, PostgresDatabase, Store, type ChunkInput, type Database, 
 import { axisVector, runtimes } from './runtimes.js';
 
 /**
- * Search holds a small corpus in memory (CorpusMemory) and ranks the dense list there when the
- * corpus's version, read in the keyword statement, shows it unchanged since the load (migration
- * 0014). These tests hold it to the statements' ranking, and to every write, whoever makes it.
+ * Search holds a small corpus in memory (CorpusMemory) and ranks both lists there when the
+ * corpus's version, read by the one statement it then runs, shows it unchanged since the load
+ * (migration 0014). These tests hold it to the statements' ranking, and to every write, whoever makes it.
  */
 
 const dimensions = 8;

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '@cairn/core';
+import { keywordWeights, queryTerms } from '@cairn/text';
+import { Store, type ChunkInput, type DocumentInput } from '../src/index.js';
+import { axisVector, runtimes } from './runtimes.js';
+
+/**
+ * While the corpus is held in memory, search ranks the keyword list and the page-level keyword
+ * evidence there too (CorpusMemory.keywordList), and reads only the corpus's version from the
+ * database. These tests hold that ranking to the statements', question by question, over a
+ * corpus built to have ties (passages of one length with the same counts of a term), terms
+ * read past the depth of their postings, and a page that is not active but still has passages.
+ */
+
+const dimensions = 8;
+const model = { id: 'memory-keyword-v1', dimensions };
+
+/** Words the passages are made of: a few common ones (in many passages), the rest rarer. */
+const words = ['feedback', 'team', 'manager', 'growth', 'career', 'staff', 'promotion', 'trust', 'meeting', 'hiring', 'review', 'goals'];
+
+/** Passage `index` of page `page`: eight words drawn by a fixed rule, so that many passages share a length and a term's count. */
+function passageText(page: number, index: number): string {
+  const picked: string[] = [];
+  for (let slot = 0; slot < 8; slot += 1) picked.push(words[(page * 7 + index * 3 + slot * (1 + (slot % 3))) % words.length]!);
+  // Every third passage repeats its first word: a higher weight for it, and ties among those that do.
+  if (index % 3 === 0) picked.push(picked[0]!);
+  return `${picked.join(' ')} page ${page} part ${index}`;
+}
+
+function chunk(page: number, ordinal: number): ChunkInput {
+  const text = passageText(page, ordinal);
+  const heading = `Notes ${page} › Part ${ordinal}`;
+  return {
+    ordinal,
+    headingPath: [`Notes ${page}`, `Part ${ordinal}`],
+    heading,
+    anchor: `part-${ordinal}`,
+    text,
+    tokenCount: text.split(' ').length,
+    contentHash: contentHash(text),
+    keywords: keywordWeights(heading, text),
+  };
+}
+
+function documentInput(sourceId: string, page: number): DocumentInput {
+  return {
+    sourceId,
+    locator: `notes-${page}`,
+    url: `https://keyword-memory.test/notes-${page}/`,
+    kind: page % 2 === 0 ? 'article' : 'note',
+    title: `Notes ${page}`,
+    author: 'Will Larson',
+    publishedAt: null,
+    topics: [],
+    frameworks: [],
+    etag: null,
+    lastModified: null,
+    contentHash: contentHash(`notes-${page}`),
+  };
+}
+
+const questions = [
+  'feedback team',
+  'career growth promotion',
+  'staff manager trust meeting',
+  'hiring review goals feedback team career',
+  'feedback',
+  'promotion promotion',
+  'nothing matches this',
+];
+
+describe.each(runtimes)('the keyword list held in memory on $name', (runtime) => {
+  let store: Store;
+  let statementsOnly: Store;
+  let close: () => Promise<void>;
+
+  async function held(): Promise<void> {
+    const vector = axisVector(dimensions, { 0: 1 });
+    for (let attempt = 0; attempt < 70 && !store.search.holdsCorpus(model.id); attempt += 1) {
+      await store.search.candidateLists(model, vector, queryTerms('feedback'), { limit: 10 });
+      await store.search.memorySettled();
+    }
+    expect(store.search.holdsCorpus(model.id)).toBe(true);
+  }
+
+  /** Each question's lists from memory and from the statements, at several lengths and depths. */
+  async function compareAll(): Promise<number> {
+    let compared = 0;
+    for (const question of questions)
+      for (const [limit, depth] of [
+        [1, undefined],
+        [5, undefined],
+        [50, undefined],
+        [10, 2],
+        [10, 7],
+      ] as const) {
+        const terms = queryTerms(question);
+        const vector = axisVector(dimensions, { [question.length % dimensions]: 1, 7: 0.3 });
+        const options = { limit, depth, pages: true };
+        const fromMemory = await store.search.candidateLists(model, vector, terms, options);
+        const fromStatements = await statementsOnly.search.candidateLists(model, vector, terms, options);
+        expect(store.search.holdsCorpus(model.id)).toBe(true);
+        expect({ question, limit, depth, keyword: fromMemory.keyword }).toEqual({
+          question,
+          limit,
+          depth,
+          keyword: fromStatements.keyword,
+        });
+        // A page's score sums its terms, maybe in another order than the statement's: the same pages, scores to 1e-12.
+        expect([...fromMemory.pages!.keys()]).toEqual([...fromStatements.pages!.keys()]);
+        for (const [documentId, score] of fromMemory.pages!) expect(score).toBeCloseTo(fromStatements.pages!.get(documentId)!, 12);
+        compared += fromMemory.keyword.length;
+      }
+    return compared;
+  }
+
+  beforeAll(async () => {
+    ({ store, close } = await runtime.open());
+    statementsOnly = new Store(store.database, { memoryMaxPassages: 0 });
+    await store.embeddings.registerModel(model.id, dimensions);
+    const { id: sourceId } = await store.sources.upsert({ name: 'notes', kind: 'web', baseUrl: 'https://keyword-memory.test/' });
+    for (let page = 0; page < 12; page += 1) {
+      const chunks = Array.from({ length: 6 }, (_, ordinal) => chunk(page, ordinal));
+      await store.documents.replace(documentInput(sourceId, page), chunks, {
+        model: model.id,
+        vectors: new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [(page + index) % dimensions]: 1 })])),
+      });
+    }
+    await store.documents.refreshStatistics();
+  }, 120_000);
+
+  afterAll(async () => close?.());
+
+  it('ranks every list and page as the statements do, ties, depths and repeated terms included', async () => {
+    await held();
+    // Ties exist: some weights of a term are equal among the passages its list reads.
+    const [tied] = await store.database.query<{ tied: number }>(
+      `select count(*)::int as tied from (select term, weight from keyword_postings group by term, weight having count(*) > 1) t`,
+    );
+    expect(tied!.tied).toBeGreaterThan(0);
+    expect(await compareAll()).toBeGreaterThan(100);
+  });
+
+  it('leaves out, after the cut, the passages of a page that is not active, as the statements do', async () => {
+    // A page set aside by hand with its passages in place: its postings still count against
+    // each term's depth and the list's length, and its passages are then dropped.
+    await store.database.query(`update documents set status = 'tombstoned' where locator = 'notes-3'`);
+    await store.documents.refreshStatistics();
+    await held();
+    const terms = queryTerms('feedback team');
+    const lists = await store.search.candidateLists(model, axisVector(dimensions, { 0: 1 }), terms, { limit: 50, pages: true });
+    const [page] = await store.database.query<{ id: string }>(`select id from documents where locator = 'notes-3'`);
+    expect(lists.keyword.map((candidate) => candidate.documentId)).not.toContain(page!.id);
+    expect(await compareAll()).toBeGreaterThan(100);
+  });
+});
