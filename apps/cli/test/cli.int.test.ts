@@ -178,6 +178,18 @@ describe('the cairn command', () => {
       expect(missing).toMatchObject({ code: 1, stderr: 'cairn: No source is named nope; `curl /v1/sources` lists them\n' });
       const both = await cairn(['ingest', '--all', '--dir', '.'], environment);
       expect(both.stderr).toMatch(/^cairn: Give exactly one of --dir, --source, --all or --url/);
+      // A first --url that stores nothing (a host that cannot be reached) leaves no source behind; an existing source stays.
+      const broken = await cairn(['ingest', '--url', 'http://127.0.0.1:1/page/', '--name', 'broken'], environment);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toMatch(/the source broken was not kept: no page was stored from http:\/\/127\.0\.0\.1:1\/page\//);
+      expect(await cairn(['ingest', '--source', 'broken'], environment)).toMatchObject({
+        code: 1,
+        stderr: 'cairn: No source is named broken; `curl /v1/sources` lists them\n',
+      });
+      const again = await cairn(['ingest', '--url', 'http://127.0.0.1:1/page/', '--name', 'fixture-site', '--json'], environment);
+      expect(JSON.parse(again.stdout)).toMatchObject({ sources: ['fixture-site'] });
+      expect(JSON.parse(again.stdout).removedSource).toBeUndefined();
+      expect((await cairn(['ingest', '--source', 'fixture-site'], environment)).code).toBe(0);
     } finally {
       await site.close();
     }

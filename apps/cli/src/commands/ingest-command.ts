@@ -28,24 +28,39 @@ function summary(counts: RunCounts, runId: string, notes: string[], where?: stri
   return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId}${where ? ` ${where}` : ''} (its ledger: the admin UI's Runs page, or GET /v1/ingest/runs/${runId} while the API runs)`;
 }
 
-async function webSources(runtime: Runtime, options: IngestOptions): Promise<SourceRecord[]> {
+/**
+ * The web sources a run crawls, and the one `--url` created for it (none when the source
+ * existed): a created source that the run stored nothing into is removed again afterwards.
+ */
+async function webSources(runtime: Runtime, options: IngestOptions): Promise<{ sources: SourceRecord[]; created?: SourceRecord }> {
   const { store } = runtime;
   if (options.url) {
     const url = new URL(options.url);
     const name = toSourceName(options.name ?? url.hostname);
     const existing = await store.sources.findByName(name);
     if (existing && existing.kind !== 'web') throw new Error(`The source ${name} is a ${existing.kind} source; pick another --name`);
-    return [
-      existing ?? (await store.sources.upsert({ name, kind: 'web', baseUrl: new URL('/', url).toString(), seeds: [url.toString()] })),
-    ];
+    if (existing) return { sources: [existing] };
+    const created = await store.sources.upsert({ name, kind: 'web', baseUrl: new URL('/', url).toString(), seeds: [url.toString()] });
+    return { sources: [created], created };
   }
   if (options.source) {
     const source = await store.sources.findByName(options.source);
     if (!source) throw new Error(`No source is named ${options.source}; \`curl /v1/sources\` lists them`);
     if (source.kind !== 'web') throw new Error(`${options.source} is a directory source; ingest it with --dir`);
-    return [source];
+    return { sources: [source] };
   }
-  return (await store.sources.list()).filter((source) => source.enabled && source.kind === 'web');
+  return { sources: (await store.sources.list()).filter((source) => source.enabled && source.kind === 'web') };
+}
+
+/**
+ * Removes the source `--url` created when the run stored no page into it (every page failed,
+ * was refused or skipped, or the run was stopped): a failed first try leaves nothing behind,
+ * and the next `--url` starts afresh. The run's record stays, without its source. True when
+ * it was removed.
+ */
+async function removeIfEmpty(runtime: Runtime, source: SourceRecord): Promise<boolean> {
+  if ((await runtime.store.documents.statesOfSource(source.id)).size > 0) return false;
+  return runtime.store.sources.delete(source.id);
 }
 
 export const ingestCommand = new Command('ingest')
@@ -113,7 +128,7 @@ export const ingestCommand = new Command('ingest')
         if (result.counts.failed > 0) process.exitCode = 1;
         return;
       }
-      const sources = await webSources(runtime, options);
+      const { sources, created } = await webSources(runtime, options);
       const result = await runCrawl(
         { store: runtime.store, embedder: runtime.embedder, passageContext: runtime.passageContext, ...runtime.crawler },
         {
@@ -126,18 +141,23 @@ export const ingestCommand = new Command('ingest')
         },
       );
       if (started) bar.stop();
+      const removed = created !== undefined && (await removeIfEmpty(runtime, created));
       const failures = (await runtime.store.runs.items(result.runId)).filter((item) => item.outcome === 'failed').slice(0, 10);
-      emit(Boolean(options.json), { ...result, sources: sources.map((source) => source.name) }, () =>
-        summary(result.counts, result.runId, [
-          ...failures.map((item) => `failed: ${item.url}: ${item.error}`),
-          ...(result.status !== 'succeeded'
-            ? [`run ${result.status}${result.error ? `: ${result.error}` : ''}`]
-            : result.complete
-              ? []
-              : [
-                  'incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned',
-                ]),
-        ]),
+      emit(
+        Boolean(options.json),
+        { ...result, sources: sources.map((source) => source.name), ...(removed ? { removedSource: created.name } : {}) },
+        () =>
+          summary(result.counts, result.runId, [
+            ...failures.map((item) => `failed: ${item.url}: ${item.error}`),
+            ...(removed ? [`the source ${created.name} was not kept: no page was stored from ${options.url}`] : []),
+            ...(result.status !== 'succeeded'
+              ? [`run ${result.status}${result.error ? `: ${result.error}` : ''}`]
+              : result.complete
+                ? []
+                : [
+                    'incomplete: a page limit, a cancellation or a transient failure cut the crawl short; vanished pages were not tombstoned',
+                  ]),
+          ]),
       );
       if (result.counts.failed > 0 || result.status !== 'succeeded') process.exitCode = 1;
     } finally {
