@@ -26,7 +26,7 @@ export interface RetrieveTimings {
   embedMs: number;
   /** The dense list's statement (with both lists in one statement: that statement). */
   denseMs: number;
-  /** The keyword list's statement (with both lists in one statement: that statement, as denseMs). */
+  /** The keyword list's statement (with both lists in one statement, or ranked from the corpus held in memory: that time, as denseMs). */
   keywordMs: number;
   /** Loading the text and citation fields of the passages returned (and of the reranker's candidates when it reads text). */
   hydrateMs: number;

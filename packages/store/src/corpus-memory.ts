@@ -2,7 +2,7 @@ import { isSparseEmbedding, type EmbeddingVector, type SparseEmbedding, type Vec
 import { embeddingFromSql } from './embedding-to-sql.js';
 import { vectorColumn } from './embeddings-repository.js';
 import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
-import { corpusVersion, KEYWORD_POSTINGS_DEPTH, passageJsonFields } from './search-queries.js';
+import { corpusVersion, KEYWORD_POSTINGS_DEPTH, passageJsonFields, sqlLimit } from './search-queries.js';
 import { sqlString, type SqlStatement } from './sql-statement.js';
 
 /**
@@ -166,32 +166,34 @@ export class CorpusMemory {
 
   /**
    * The keyword list and the page-level keyword evidence as keywordSearchQuery computes them
-   * (with `pages`),
-   * over the postings held: for each term (`idfs` in the order of `terms`), its `depth`
-   * postings of highest weight (ties in the term index's order); each passage scored by the
-   * sum of weight × idf over the terms it was read under, in the terms' order, as the
-   * statement sums them; the best `limit` by score (ties by chunk id), those of active pages,
-   * ordered by score and content hash. Each page scores the sum over the terms of its best
-   * posting's weight × idf, the best `limit` pages (ties by document id). The scores are the
-   * statement's to the last bit for passages (a page's sum may add its terms in another order).
+   * (with `pages`), over the postings held: for each term (`idfs` in the order of `terms`), its
+   * `depth` postings of highest weight (ties by chunk id, the term index's order); each
+   * passage scored by the sum of weight × idf over the terms it was read under, in the terms'
+   * order; the best `limit` by score (ties by chunk id), those of active pages, ordered by
+   * score, content hash and chunk id. Each page scores the sum, in the terms' order, of its
+   * best posting's weight × idf for each term, the best `limit` pages (ties by document id).
+   * The sums are the statement's term by term: equal to the last bit where the database adds
+   * a passage's terms in the order it read them (its hash aggregate does; pageScores says so).
    */
   keywordList(
     terms: readonly string[],
     idfs: readonly number[],
     options: { limit: number; depth?: number | undefined; pages?: boolean | undefined },
   ): { keyword: MemoryCandidate[]; pages?: Map<string, number> } {
-    const { entries, byTerm } = this.postings;
-    const depth = options.depth ?? KEYWORD_POSTINGS_DEPTH;
+    const { entries, byTerm, postingEntries, postingWeights } = this.postings;
+    // The statement's checks, so that a bad limit fails alike whether the corpus is held or not.
+    const limit = Number(sqlLimit(options.limit));
+    const depth = Number(sqlLimit(options.depth ?? KEYWORD_POSTINGS_DEPTH));
     const scores = new Map<number, number>();
     // Per page and term: the highest weight read (the same IDF for a term each time).
     const best = options.pages ? new Map<string, Map<string, { weight: number; idf: number }>>() : undefined;
     terms.forEach((term, position) => {
-      const list = byTerm.get(term);
-      if (!list) return;
+      const range = byTerm.get(term);
+      if (!range) return;
       const idf = idfs[position]!;
-      for (let at = 0, end = Math.min(depth, list.entries.length); at < end; at += 1) {
-        const entry = list.entries[at]!;
-        const weight = list.weights[at]!;
+      for (let at = range.start, end = Math.min(range.start + depth, range.end); at < end; at += 1) {
+        const entry = postingEntries[at]!;
+        const weight = postingWeights[at]!;
         const score = scores.get(entry);
         scores.set(entry, score === undefined ? weight * idf : score + weight * idf);
         if (!best) continue;
@@ -206,9 +208,14 @@ export class CorpusMemory {
     });
     const keyword = [...scores]
       .sort((a, b) => b[1] - a[1] || compareIds(entries[a[0]]!.chunkId, entries[b[0]]!.chunkId))
-      .slice(0, options.limit)
+      .slice(0, limit)
       .filter(([entry]) => entries[entry]!.active)
-      .sort((a, b) => b[1] - a[1] || compareText(entries[a[0]]!.contentHash, entries[b[0]]!.contentHash))
+      .sort(
+        (a, b) =>
+          b[1] - a[1] ||
+          compareText(entries[a[0]]!.contentHash, entries[b[0]]!.contentHash) ||
+          compareIds(entries[a[0]]!.chunkId, entries[b[0]]!.chunkId),
+      )
       .map(([entry, score]) => {
         const { chunkId, documentId, kind } = entries[entry]!;
         return { chunkId, documentId, kind: kind!, score };
@@ -221,7 +228,7 @@ export class CorpusMemory {
         return [documentId, score] as const;
       })
       .sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0]))
-      .slice(0, options.limit);
+      .slice(0, limit);
     return { keyword, pages: new Map(pages) };
   }
 
@@ -251,17 +258,26 @@ interface PostingEntry {
 }
 
 /**
- * The keyword postings held: every passage that has any, and for each term its postings in
- * the term index's order (weight descending, then the rows' order), as entries and weights.
+ * The keyword postings held: every passage that has any (`entries`), and every posting as its
+ * entry and weight, term after term, each term's in the term index's order (weight
+ * descending, then chunk id); `byTerm` gives each term's range of them.
  */
 export interface MemoryPostings {
   entries: PostingEntry[];
-  byTerm: Map<string, { entries: Int32Array; weights: Float64Array }>;
+  byTerm: Map<string, { start: number; end: number }>;
+  postingEntries: Int32Array;
+  postingWeights: Float64Array;
   /** How many postings in all. */
   size: number;
 }
 
-const emptyPostings: MemoryPostings = { entries: [], byTerm: new Map(), size: 0 };
+const emptyPostings: MemoryPostings = {
+  entries: [],
+  byTerm: new Map(),
+  postingEntries: new Int32Array(0),
+  postingWeights: new Float64Array(0),
+  size: 0,
+};
 
 /** A passage as CorpusMemory holds it: its text and citation fields and its vector. */
 export interface MemoryPassage extends SearchPassage {
@@ -313,8 +329,9 @@ export interface CorpusMemoryRow {
  * that the caller sees a corpus beyond its limit), with the corpus's version as the statement
  * saw it: one row, the passages as JSON text (dates as milliseconds since 1970, each vector in
  * pgvector's text form), and the keyword postings (CorpusMemoryRow), all in one snapshot. The
- * postings of each term come in the order of the term index the keyword list reads
- * (`(term, weight desc)`, equal keys by their rows' place in the table).
+ * postings of each term come in the order the keyword list reads them (the term index's:
+ * weight descending, then chunk id), their weights as doubles (exact, whatever the session's
+ * extra_float_digits).
  */
 export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: number): SqlStatement {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a memory limit must be a positive integer, not ${limit}`);
@@ -344,7 +361,8 @@ export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: 
         order by e.entry), '[]')::text
       from memory_posting_entries e left join chunks c on c.id = e.chunk_id left join documents d on d.id = c.document_id) as "postingEntries",
      (select coalesce(json_agg(json_build_array(t.term, t.entries, t.weights)), '[]')::text from (
-        select p.term, array_agg(e.entry order by p.weight desc, p.ctid) as entries, array_agg(p.weight order by p.weight desc, p.ctid) as weights
+        select p.term, array_agg(e.entry order by p.weight desc, p.chunk_id) as entries,
+          array_agg(p.weight::float8 order by p.weight desc, p.chunk_id) as weights
         from keyword_postings p join memory_posting_entries e on e.chunk_id = p.chunk_id and e.document_id = p.document_id
         group by p.term
       ) as t) as postings`,
@@ -355,9 +373,10 @@ export function corpusMemoryQuery(model: string, vectorType: VectorType, limit: 
 type MemoryPassageJson = PassageJson & { vector: string };
 
 /**
- * The most vector entries and keyword postings a memory holds (about 8 bytes each in memory):
- * 2,000 passages of the local embedder (up to 900 entries and about 55 postings each) fit,
- * 2,000 of 1,536 dimensions do not (1,250 do).
+ * The most vector entries and keyword postings a memory holds (8 and 12 bytes each in memory,
+ * besides a passage's fields and a term's entry in a map): 2,000 passages of the local
+ * embedder (up to 900 entries and about 55 postings each) fit, 2,000 of 1,536 dimensions do
+ * not (1,250 do).
  */
 export const MEMORY_MAX_ENTRIES = 2_000_000;
 
@@ -378,19 +397,24 @@ export function toCorpusMemory(model: string, vectorType: VectorType, limit: num
   return new CorpusMemory(model, vectorType, row.corpusVersion, passages, postings);
 }
 
-/** corpusMemoryQuery's postings as MemoryPostings: each weight as the single-precision value the table holds. */
+/** corpusMemoryQuery's postings as MemoryPostings (each weight the single-precision value the table holds, as a double). */
 function toMemoryPostings(row: CorpusMemoryRow): MemoryPostings {
   const entries = (JSON.parse(row.postingEntries) as [string, string, 'article' | 'note' | null, string | null, boolean][]).map(
     ([chunkId, documentId, kind, contentHash, active]): PostingEntry => ({ chunkId, documentId, kind, contentHash, active }),
   );
-  const byTerm = new Map<string, { entries: Int32Array; weights: Float64Array }>();
-  let size = 0;
-  for (const [term, termEntries, weights] of JSON.parse(row.postings) as [string, number[], (number | string)[]][]) {
-    byTerm.set(term, {
-      entries: Int32Array.from(termEntries),
-      weights: Float64Array.from(weights, (weight) => Math.fround(Number(weight))),
+  const terms = JSON.parse(row.postings) as [string, number[], (number | string)[]][];
+  const size = terms.reduce((sum, [, termEntries]) => sum + termEntries.length, 0);
+  const byTerm = new Map<string, { start: number; end: number }>();
+  const postingEntries = new Int32Array(size);
+  const postingWeights = new Float64Array(size);
+  let at = 0;
+  for (const [term, termEntries, weights] of terms) {
+    byTerm.set(term, { start: at, end: at + termEntries.length });
+    termEntries.forEach((entry, index) => {
+      postingEntries[at + index] = entry;
+      postingWeights[at + index] = Number(weights[index]);
     });
-    size += termEntries.length;
+    at += termEntries.length;
   }
-  return { entries, byTerm, size };
+  return { entries, byTerm, postingEntries, postingWeights, size };
 }

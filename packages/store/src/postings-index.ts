@@ -1,9 +1,9 @@
 import type { Database, Queryable } from './database.js';
 
-/** The keyword list's index of postings (migrations 0012 and 0013): each term's postings by weight, with their chunk, source and page. */
+/** The keyword list's index of postings (migrations 0012, 0013 and 0015): each term's postings by weight, then by chunk, with their source and page. */
 export const POSTINGS_TERM_INDEX = 'keyword_postings_term_idx';
 
-const createTermIndex = `create index if not exists ${POSTINGS_TERM_INDEX} on keyword_postings (term, weight desc) include (chunk_id, source_id, document_id)`;
+const createTermIndex = `create index if not exists ${POSTINGS_TERM_INDEX} on keyword_postings (term, weight desc, chunk_id) include (source_id, document_id)`;
 
 /**
  * The share of the postings held at a run's start that the run may write into the term index

@@ -32,7 +32,7 @@ export const passageJsonFields = passageFields((column) => `(extract(epoch from 
  * settles on it (with `limit $n` it assumes a tenth of the rows and replans every time).
  * Which of these texts are prepared is bounded by SearchRepository.
  */
-function sqlLimit(limit: number): string {
+export function sqlLimit(limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a search limit must be a positive integer, not ${limit}`);
   return String(limit);
 }
@@ -57,7 +57,8 @@ function filterClause(filters: SearchFilters | undefined, params: unknown[]): st
 
 /**
  * The corpus's version as text, `version@epoch` (migration 0014): it moves with every
- * transaction that changes a passage, a page, a source or a vector. Read in a search's
+ * transaction that changes a passage, its keyword postings (migration 0015), a page, a source
+ * or a vector. Read in a search's
  * statement, it says whether the corpus held in memory (CorpusMemory) is still what the
  * statement sees.
  */
@@ -258,7 +259,7 @@ export interface KeywordListOptions {
  * The keyword list: BM25 over the keyword postings (see SearchRepository.keywordCandidates),
  * each term weighted by its inverse document frequency (`idfs`, in the order of `terms`;
  * see inverseDocumentFrequency). Rows carry candidateColumns, `score`, `position` (best
- * first, ties by content hash), and the first row the `statistics` fingerprint the IDFs must
+ * first, ties by content hash, then chunk id), and the first row the `statistics` fingerprint the IDFs must
  * match and, with `options.pages`, the page-level evidence (`pages`, see pagesJson).
  * Parameters are numbered after `params` and appended to it, as for denseSearchQuery.
  */
@@ -284,14 +285,14 @@ export function keywordSearchQuery(
        join chunks c on c.id = scored.chunk_id
        join documents d on d.id = c.document_id
        where d.status = 'active'
-       window best as (order by scored.score desc, c.content_hash)
+       window best as (order by scored.score desc, c.content_hash, c.id)
        order by position`;
   return { sql, params };
 }
 
 /**
  * The postings a keyword statement reads, as a FROM clause of `w` (term, idf) and `p`
- * (chunk_id, document_id, weight): for each query term, the `depth` postings with the highest weight (an
+ * (chunk_id, document_id, weight): for each query term, the `depth` postings with the highest weight, ties by chunk (an
  * index range scan on (term, weight desc)), filters applied.
  */
 function termPostings(
@@ -315,16 +316,16 @@ function termPostings(
     postingFilter += ` and exists (select 1 from chunks fc join documents fd on fd.id = fc.document_id
         where fc.id = p.chunk_id and lower(fd.author) = any($${params.length}::text[]))`;
   }
-  return `unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) as w(term, idf)
+  return `unnest(${termsParameter}::text[], ${idfsParameter}::float8[]) with ordinality as w(term, idf, n)
          cross join lateral (
            select p.chunk_id, p.document_id, p.weight from keyword_postings p
            where p.term = w.term${postingFilter}
-           order by p.weight desc limit ${depth}
+           order by p.weight desc, p.chunk_id limit ${depth}
          ) as p`;
 }
 
-/** The columns of a read of the postings (termPostings): the term, its IDF, and the posting's chunk, page and weight. */
-const postingColumns = 'w.term, w.idf, p.chunk_id, p.document_id, p.weight';
+/** The columns of a read of the postings (termPostings): the term, its IDF and place in the query, and the posting's chunk, page and weight. */
+const postingColumns = 'w.term, w.idf, w.n, p.chunk_id, p.document_id, p.weight';
 
 /**
  * The keyword list's scores (`chunk_id`, `score`), best first, at most `limit`, from `postings`
@@ -365,9 +366,12 @@ function keywordScores(
  * counts once here (a chunk's score counts it twice); queryTerms gives each term once.
  */
 function pageScores(postings: string, limit: number): string {
-  return `select best.document_id, sum(best.weight * best.idf)::float8 as score
+  // Summed in the terms' order (of each term's first place in the query): a sum of doubles
+  // depends on its order, and pages that tie would otherwise come in an order of the hash
+  // table's, not the same twice (nor the memory's, CorpusMemory.keywordList).
+  return `select best.document_id, sum(best.weight * best.idf order by best.n)::float8 as score
          from (
-           select k.document_id, max(k.idf) as idf, max(k.weight) as weight
+           select k.document_id, max(k.idf) as idf, max(k.weight) as weight, min(k.n) as n
            from ${postings}
            group by k.document_id, k.term
          ) as best

@@ -349,7 +349,10 @@ export class SearchRepository {
     };
   }
 
-  /** Both lists in one statement (one round trip; candidateListsQuery). */
+  /**
+   * Both lists: ranked in memory when the corpus is held and unchanged (one statement reads its
+   * version: corpusCheckQuery), else in one statement (one round trip; candidateListsQuery).
+   */
   async candidateLists(model: Model, vector: EmbeddingVector, terms: readonly string[], options: ListOptions): Promise<CandidateLists> {
     if (terms.length === 0)
       return { dense: await this.denseCandidates(model, vector, options), keyword: [], ...(options.pages ? { pages: new Map() } : {}) };
@@ -433,7 +436,8 @@ export class SearchRepository {
   }
 
   /**
-   * Runs a keyword statement with the terms' IDFs from the statistics read before. Its rows
+   * Runs a statement built with the terms' IDFs from the statistics read before (a keyword
+   * list, or the check of the corpus held in memory, whose lists use those IDFs). Its rows
    * carry the statistics' fingerprint as the statement saw it: when that differs (an
    * ANALYZE since, here or in another process), the statistics are read again and the
    * statement runs again, so that scores always follow the current statistics.

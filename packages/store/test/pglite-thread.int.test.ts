@@ -144,6 +144,7 @@ describe('PGlite in its own thread', () => {
 // Search's statements are prepared (QueryOptions.prepared): on PGlite as named statements of
 // the wire protocol (PglitePreparedStatements), which must give what `query` gives.
 describe.each([true, false])('prepared statements on PGlite (in its own thread: %s)', (thread) => {
+  // A new database in memory each time (initdb in WebAssembly: 5 – 6 s, much more on a loaded host).
   it('gives the rows the statement gives unprepared, for awkward values too, preparing it once', async () => {
     const database = await PgliteDatabase.open(undefined, { thread });
     try {
@@ -210,5 +211,5 @@ describe.each([true, false])('prepared statements on PGlite (in its own thread: 
     } finally {
       await database.close();
     }
-  });
+  }, 120_000);
 });

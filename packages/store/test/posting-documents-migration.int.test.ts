@@ -53,7 +53,8 @@ describe('migration 0013: each posting knows its page', () => {
         const [index] = await store.database.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [
           POSTINGS_TERM_INDEX,
         ]);
-        expect(index!.indexdef).toContain('INCLUDE (chunk_id, source_id, document_id)');
+        // With the page in it (0013); since 0015 equal weights in it are ordered by their chunk.
+        expect(index!.indexdef).toContain('(term, weight DESC, chunk_id) INCLUDE (source_id, document_id)');
         const [visible] = await store.database.query<{ pages: number; visible: number }>(
           `select relpages as pages, relallvisible as visible from pg_class where relname = 'keyword_postings'`,
         );
