@@ -25,6 +25,7 @@ function labelOf(sql: string): string {
   if (dense && keyword) return 'both lists, one statement';
   if (dense) return 'dense list';
   if (keyword) return 'keyword list';
+  if (sql.includes('from corpus_version')) return "the corpus's version";
   return 'hydration';
 }
 

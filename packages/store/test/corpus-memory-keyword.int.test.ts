@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash } from '@cairn/core';
+import { contentHash, sparseEmbedding, type EmbeddingVector } from '@cairn/core';
 import { keywordWeights, queryTerms } from '@cairn/text';
 import { Store, type ChunkInput, type DocumentInput } from '../src/index.js';
 import { axisVector, runtimes } from './runtimes.js';
@@ -14,6 +14,16 @@ import { axisVector, runtimes } from './runtimes.js';
 
 const dimensions = 8;
 const model = { id: 'memory-keyword-v1', dimensions };
+/** A sparse model with a meaning part (its first 4 dimensions), as the local embedder's: two stages when the corpus is large. */
+const meaningModel = { id: 'memory-keyword-meaning-v1', dimensions: 1_000, meaningDimensions: 4 };
+
+function meaningVector(seed: number): EmbeddingVector {
+  return sparseEmbedding(meaningModel.dimensions, [
+    [seed % 4, 1],
+    [(seed + 1) % 4, 0.5],
+    [10 + (seed % 50), 0.4],
+  ]);
+}
 
 /** Words the passages are made of: a few common ones (in many passages), the rest rarer. */
 const words = ['feedback', 'team', 'manager', 'growth', 'career', 'staff', 'promotion', 'trust', 'meeting', 'hiring', 'review', 'goals'];
@@ -87,18 +97,22 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
   let store: Store;
   let statementsOnly: Store;
   let close: () => Promise<void>;
+  const contentHashes: string[] = [];
 
-  async function held(): Promise<void> {
-    const vector = axisVector(dimensions, { 0: 1 });
-    for (let attempt = 0; attempt < 70 && !store.search.holdsCorpus(model.id); attempt += 1) {
-      await store.search.candidateLists(model, vector, queryTerms('feedback'), { limit: 10 });
+  async function held(searched: typeof model | typeof meaningModel = model): Promise<void> {
+    const vector = searched === model ? axisVector(dimensions, { 0: 1 }) : meaningVector(0);
+    for (let attempt = 0; attempt < 70 && !store.search.holdsCorpus(searched.id); attempt += 1) {
+      await store.search.candidateLists(searched, vector, queryTerms('feedback'), { limit: 10 });
       await store.search.memorySettled();
     }
-    expect(store.search.holdsCorpus(model.id)).toBe(true);
+    expect(store.search.holdsCorpus(searched.id)).toBe(true);
   }
 
-  /** Each question's lists from memory and from the statements, at several lengths and depths, with and without pages. */
-  async function compareAll(): Promise<number> {
+  /**
+   * Each question's lists from memory and from the statements (`reference`'s), at several
+   * lengths and depths, with and without pages.
+   */
+  async function compareAll(searched: typeof model | typeof meaningModel = model, reference: Store = statementsOnly): Promise<number> {
     let compared = 0;
     for (const terms of questions)
       for (const [limit, depth, pages] of [
@@ -110,11 +124,12 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
         [10, 7, false],
       ] as const) {
         const question = terms.join(' ');
-        const vector = axisVector(dimensions, { [question.length % dimensions]: 1, 7: 0.3 });
+        const vector =
+          searched === model ? axisVector(dimensions, { [question.length % dimensions]: 1, 7: 0.3 }) : meaningVector(question.length);
         const options = { limit, depth, pages };
-        const fromMemory = await store.search.candidateLists(model, vector, terms, options);
-        const fromStatements = await statementsOnly.search.candidateLists(model, vector, terms, options);
-        expect(store.search.holdsCorpus(model.id)).toBe(true);
+        const fromMemory = await store.search.candidateLists(searched, vector, terms, options);
+        const fromStatements = await reference.search.candidateLists(searched, vector, terms, options);
+        expect(store.search.holdsCorpus(searched.id)).toBe(true);
         expect({ question, limit, depth, keyword: fromMemory.keyword }).toEqual({
           question,
           limit,
@@ -144,6 +159,7 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
         model: model.id,
         vectors: new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [(page + index) % dimensions]: 1 })])),
       });
+      contentHashes.push(...chunks.map((item) => item.contentHash));
     }
     for (let page = 12; page < 24; page += 1) {
       const chunks = copied.map((copy, ordinal) => chunk(page, ordinal, copy));
@@ -178,5 +194,16 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
     const [page] = await store.database.query<{ id: string }>(`select id from documents where locator = 'notes-3'`);
     expect(lists.keyword.map((candidate) => candidate.documentId)).not.toContain(page!.id);
     expect(await compareAll()).toBeGreaterThan(100);
+  });
+
+  it('ranks the keyword list of a model with a meaning part as the two-stage statement does', async () => {
+    // The statement shares its keyword scores with the dense list's lexical candidates (candidateListsQuery) when
+    // the dense list runs in two stages: here at any size, as exactDenseMaxPassages is 0.
+    await store.embeddings.registerModel(meaningModel.id, meaningModel.dimensions, 'sparsevec', meaningModel.meaningDimensions);
+    await store.embeddings.insert(meaningModel.id, new Map([...new Set(contentHashes)].map((hash, index) => [hash, meaningVector(index)])));
+    await store.documents.refreshStatistics();
+    await held(meaningModel);
+    const twoStages = new Store(store.database, { memoryMaxPassages: 0, exactDenseMaxPassages: 0 });
+    expect(await compareAll(meaningModel, twoStages)).toBeGreaterThan(100);
   });
 });
