@@ -9,6 +9,7 @@ import { mcpCommand } from './commands/mcp-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { searchCommand } from './commands/search-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { sourcesCommand } from './commands/sources-command.js';
 import { workerCommand } from './commands/worker-command.js';
 
 const program = new Command('cairn')
@@ -20,6 +21,7 @@ const program = new Command('cairn')
   .addCommand(askCommand)
   .addCommand(searchCommand)
   .addCommand(ingestCommand)
+  .addCommand(sourcesCommand)
   .addCommand(evalCommand)
   .addCommand(migrateCommand)
   .addCommand(keysCommand)

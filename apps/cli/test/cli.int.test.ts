@@ -41,7 +41,21 @@ describe('the cairn command', () => {
     await testDatabase?.drop();
   });
 
-  it.each(['serve', 'worker', 'ask', 'search', 'ingest', 'eval', 'migrate', 'keys', 'keys create', 'keys list', 'keys revoke', 'bench'])(
+  it.each([
+    'serve',
+    'worker',
+    'ask',
+    'search',
+    'ingest',
+    'sources',
+    'eval',
+    'migrate',
+    'keys',
+    'keys create',
+    'keys list',
+    'keys revoke',
+    'bench',
+  ])(
     'documents %s with --help',
     async (command) => {
       const result = await cairn([...command.split(' '), '--help'], {});
@@ -175,7 +189,7 @@ describe('the cairn command', () => {
       expect(second.code).toBe(0);
       expect(second.stdout).toMatch(/^discovered\s+fetched\s+unchanged/);
       const missing = await cairn(['ingest', '--source', 'nope'], environment);
-      expect(missing).toMatchObject({ code: 1, stderr: 'cairn: No source is named nope; `curl /v1/sources` lists them\n' });
+      expect(missing).toMatchObject({ code: 1, stderr: 'cairn: No source is named nope; `cairn sources` lists them\n' });
       const both = await cairn(['ingest', '--all', '--dir', '.'], environment);
       expect(both.stderr).toMatch(/^cairn: Give exactly one of --dir, --source, --all or --url/);
       // A first --url that stores nothing (a host that cannot be reached) leaves no source behind; an existing source stays.
@@ -184,8 +198,26 @@ describe('the cairn command', () => {
       expect(broken.stdout).toMatch(/the source broken was not kept: no page was stored from http:\/\/127\.0\.0\.1:1\/page\//);
       expect(await cairn(['ingest', '--source', 'broken'], environment)).toMatchObject({
         code: 1,
-        stderr: 'cairn: No source is named broken; `curl /v1/sources` lists them\n',
+        stderr: 'cairn: No source is named broken; `cairn sources` lists them\n',
       });
+      // `cairn sources` lists what is in the index: the crawled site with its pages (beside the configured sources
+      // the migrations add), and no trace of the broken one.
+      const listed = await cairn(['sources', '--json'], environment);
+      expect(listed.code).toBe(0);
+      const { sources } = JSON.parse(listed.stdout) as { sources: { name: string; kind: string; documents: number; chunks: number }[] };
+      expect(sources.map((source) => source.name)).not.toContain('broken');
+      const crawled = sources.find((source) => source.name === 'fixture-site')!;
+      expect(crawled.kind).toBe('web');
+      expect(crawled.documents).toBeGreaterThanOrEqual(10);
+      expect(crawled.chunks).toBeGreaterThanOrEqual(crawled.documents);
+      const human = await cairn(['sources'], environment);
+      expect(human.stdout).toMatch(/^name\s+kind\s+pages\s+passages\s+stale\s+last fetched\s+last run\s+address\n/);
+      expect(human.stdout).toMatch(
+        new RegExp(
+          `^fixture-site\\s+web\\s+${crawled.documents}\\s+${crawled.chunks}\\s+0\\s+\\d{4}-\\d{2}-\\d{2}\\s+succeeded \\d{4}`,
+          'm',
+        ),
+      );
       const again = await cairn(['ingest', '--url', 'http://127.0.0.1:1/page/', '--name', 'fixture-site', '--json'], environment);
       expect(JSON.parse(again.stdout)).toMatchObject({ sources: ['fixture-site'] });
       expect(JSON.parse(again.stdout).removedSource).toBeUndefined();

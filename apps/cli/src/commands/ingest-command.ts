@@ -45,7 +45,7 @@ async function webSources(runtime: Runtime, options: IngestOptions): Promise<{ s
   }
   if (options.source) {
     const source = await store.sources.findByName(options.source);
-    if (!source) throw new Error(`No source is named ${options.source}; \`curl /v1/sources\` lists them`);
+    if (!source) throw new Error(`No source is named ${options.source}; \`cairn sources\` lists them`);
     if (source.kind !== 'web') throw new Error(`${options.source} is a directory source; ingest it with --dir`);
     return { sources: [source] };
   }

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CairnError, loadConfig } from '@cairn/core';
-import { apiKeyScopes, migrate, openDatabase, Store, type ApiKeyRecord, type ApiKeyScope } from '@cairn/store';
+import { apiKeyScopes, type ApiKeyRecord, type ApiKeyScope } from '@cairn/store';
 import { emit } from '../output.js';
+import { withStore } from '../with-store.js';
 
 function parseScopes(value: string): ApiKeyScope[] {
   const scopes = value
@@ -16,20 +17,8 @@ function parseScopes(value: string): ApiKeyScope[] {
   return scopes as ApiKeyScope[];
 }
 
-/** Runs `work` against the configured database, migrated, then closes it. */
 /** Whether CAIRN_ADMIN_KEY is set: an admin key outside the database, which no revocation removes. */
 const adminKeyConfigured = () => loadConfig().adminKey !== undefined;
-
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const database = await openDatabase(config);
-  try {
-    await migrate(database, { log: () => undefined });
-    return await work(new Store(database));
-  } finally {
-    await database.close();
-  }
-}
 
 const line = (key: ApiKeyRecord) =>
   `${key.id}  ${key.prefix}…  ${key.name}  [${key.scopes.join(',')}]  created ${key.createdAt.toISOString()}${key.revokedAt ? `  REVOKED ${key.revokedAt.toISOString()}` : ''}`;
