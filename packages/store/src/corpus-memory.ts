@@ -1,7 +1,7 @@
 import { isSparseEmbedding, type EmbeddingVector, type SparseEmbedding, type VectorType } from '@cairn/core';
 import { embeddingFromSql } from './embedding-to-sql.js';
 import { vectorColumn } from './embeddings-repository.js';
-import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
+import { fromPassageJson, type PassageJson, type SearchCandidate, type SearchPassage } from './search-passage.js';
 import { corpusVersion, KEYWORD_POSTINGS_DEPTH, passageJsonFields, sqlLimit } from './search-queries.js';
 import { sqlString, type SqlStatement } from './sql-statement.js';
 
@@ -117,7 +117,7 @@ export class CorpusMemory {
    * statistics are read), this is the exact list. A passage whose vector has no direction is
    * near nothing (the statement's NaN). Null when the vector is not of the model's kind.
    */
-  rank(vector: EmbeddingVector, limit: number): { chunkId: string; documentId: string; kind: 'article' | 'note'; score: number }[] | null {
+  rank(vector: EmbeddingVector, limit: number): SearchCandidate[] | null {
     const count = this.chunkIds.length;
     const dots = new Float64Array(count);
     let queryNorm: number;
@@ -179,7 +179,7 @@ export class CorpusMemory {
     terms: readonly string[],
     idfs: readonly number[],
     options: { limit: number; depth?: number | undefined; pages?: boolean | undefined },
-  ): { keyword: MemoryCandidate[]; pages?: Map<string, number> } {
+  ): { keyword: SearchCandidate[]; pages?: Map<string, number> } {
     const { entries, byTerm, postingEntries, postingWeights } = this.postings;
     // The statement's checks, so that a bad limit fails alike whether the corpus is held or not.
     const limit = Number(sqlLimit(options.limit));
@@ -236,14 +236,6 @@ export class CorpusMemory {
   passage(chunkId: string): SearchPassage | undefined {
     return this.byChunk.get(chunkId);
   }
-}
-
-/** A candidate of a list ranked in memory (SearchCandidate's fields). */
-export interface MemoryCandidate {
-  chunkId: string;
-  documentId: string;
-  kind: 'article' | 'note';
-  score: number;
 }
 
 /** A passage that keyword postings name, as the keyword list reads it (its page's status and kind, its content hash). */

@@ -1,3 +1,11 @@
+/** A chunk as a ranked list returns it: what ranking reads, without its text (see SearchRepository.passages). */
+export interface SearchCandidate {
+  chunkId: string;
+  documentId: string;
+  kind: 'article' | 'note';
+  score: number;
+}
+
 /** A passage's text and citation fields. */
 export interface SearchPassage {
   chunkId: string;

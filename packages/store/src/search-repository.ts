@@ -1,7 +1,7 @@
 import { isZeroVector, vectorTypeOf, type EmbeddingVector, type SearchFilters } from '@cairn/core';
 import { corpusMemoryQuery, toCorpusMemory, type CorpusMemory, type CorpusMemoryRow } from './corpus-memory.js';
 import type { Queryable, QueryOptions } from './database.js';
-import { fromPassageJson, type PassageJson, type SearchPassage } from './search-passage.js';
+import { fromPassageJson, type PassageJson, type SearchCandidate, type SearchPassage } from './search-passage.js';
 import {
   candidateListsQuery,
   corpusCheckQuery,
@@ -25,15 +25,7 @@ import {
   type TermStatisticsRow,
 } from './term-statistics.js';
 
-/** A chunk as a ranked list returns it: what ranking reads, without its text (see SearchRepository.passages). */
-export interface SearchCandidate {
-  chunkId: string;
-  documentId: string;
-  kind: 'article' | 'note';
-  score: number;
-}
-
-export type { SearchPassage } from './search-passage.js';
+export type { SearchCandidate, SearchPassage } from './search-passage.js';
 
 /** A chunk with its text and citation fields and its list's score (SearchRepository.dense and .keyword). */
 export interface SearchHit extends SearchPassage {
@@ -149,7 +141,7 @@ export class SearchRepository {
    * author: the statements rank those.
    */
   holdsCorpus(model: string, filters?: SearchFilters | undefined): boolean {
-    return this.memory?.model === model && !isFiltered({ limit: 0, filters });
+    return this.memory?.model === model && !isFiltered({ filters });
   }
 
   /** How many passages the memory holds for this model (0 when it holds none): for benchmarks and tests. */
@@ -505,7 +497,7 @@ function crowded(rows: number, flagged: boolean | null | undefined, options: Lis
 }
 
 /** Whether a list names sources or authors (the dense list then joins first: see denseSearchQuery). */
-function isFiltered(options: ListOptions): boolean {
+function isFiltered(options: Pick<ListOptions, 'filters'>): boolean {
   return Boolean(options.filters?.sources?.length || options.filters?.authors?.length);
 }
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, sparseEmbedding, type EmbeddingVector } from '@cairn/core';
 import { keywordWeights, queryTerms } from '@cairn/text';
-import { Store, type ChunkInput, type DocumentInput } from '../src/index.js';
-import { axisVector, runtimes } from './runtimes.js';
+import { Store, type ChunkInput } from '../src/index.js';
+import { axisVector, documentInput, runtimes } from './runtimes.js';
 
 /**
  * While the corpus is held in memory, search ranks the keyword list and the page-level keyword
@@ -62,22 +62,9 @@ const copied = [
   { heading: 'Shared › Review', text: 'review goals feedback team manager promotion trust trust meeting' },
 ];
 
-function documentInput(sourceId: string, page: number): DocumentInput {
-  return {
-    sourceId,
-    locator: `notes-${page}`,
-    url: `https://keyword-memory.test/notes-${page}/`,
-    kind: page % 2 === 0 ? 'article' : 'note',
-    title: `Notes ${page}`,
-    author: 'Will Larson',
-    publishedAt: null,
-    topics: [],
-    frameworks: [],
-    etag: null,
-    lastModified: null,
-    contentHash: contentHash(`notes-${page}`),
-  };
-}
+/** Page `page` of the source: articles and notes in turn. */
+const notesPage = (sourceId: string, page: number) =>
+  documentInput(sourceId, `notes-${page}`, { kind: page % 2 === 0 ? 'article' : 'note', title: `Notes ${page}` });
 
 const questions: string[][] = [
   ...[
@@ -155,7 +142,7 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
     const { id: sourceId } = await store.sources.upsert({ name: 'notes', kind: 'web', baseUrl: 'https://keyword-memory.test/' });
     for (let page = 0; page < 12; page += 1) {
       const chunks = Array.from({ length: 6 }, (_, ordinal) => chunk(page, ordinal));
-      await store.documents.replace(documentInput(sourceId, page), chunks, {
+      await store.documents.replace(notesPage(sourceId, page), chunks, {
         model: model.id,
         vectors: new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [(page + index) % dimensions]: 1 })])),
       });
@@ -163,7 +150,7 @@ describe.each(runtimes)('the keyword list held in memory on $name', (runtime) =>
     }
     for (let page = 12; page < 24; page += 1) {
       const chunks = copied.map((copy, ordinal) => chunk(page, ordinal, copy));
-      await store.documents.replace(documentInput(sourceId, page), chunks, {
+      await store.documents.replace(notesPage(sourceId, page), chunks, {
         model: model.id,
         vectors: new Map(chunks.map((item, index) => [item.contentHash, axisVector(dimensions, { [index % dimensions]: 1 })])),
       });

@@ -12,6 +12,7 @@ import {
   migrate,
   type ChunkInput,
   type Database,
+  type DocumentInput,
   type VectorIndexing,
 } from '../src/index.js';
 
@@ -134,4 +135,23 @@ export function earlierMigrations(before: string): string {
   for (const file of readdirSync(defaultMigrationsDirectory).filter((name) => name.endsWith('.sql') && name < before))
     cpSync(join(defaultMigrationsDirectory, file), join(earlier, file));
   return `${earlier}/`;
+}
+
+/** A page of a source as DocumentInput, with plain defaults (an article by Will Larson, its hash from the locator), `overrides` applied. */
+export function documentInput(sourceId: string, locator: string, overrides: Partial<DocumentInput> = {}): DocumentInput {
+  return {
+    sourceId,
+    locator,
+    url: `https://example.test/${locator}`,
+    kind: 'article',
+    title: `Title of ${locator}`,
+    author: 'Will Larson',
+    publishedAt: null,
+    topics: [],
+    frameworks: [],
+    etag: null,
+    lastModified: null,
+    contentHash: contentHash(locator),
+    ...overrides,
+  };
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash } from '@cairn/core';
 import { keywordWeights, queryTerms } from '@cairn/text';
-import { migrate, type ChunkInput, type DocumentInput, type Store } from '../src/index.js';
-import { axisVector, runtimes } from './runtimes.js';
+import { migrate, type ChunkInput, type Store } from '../src/index.js';
+import { axisVector, documentInput, runtimes } from './runtimes.js';
 
 const dimensions = 8;
 const model = 'test-model-v1';
@@ -17,24 +17,6 @@ function chunk(ordinal: number, text: string, heading = 'Section'): ChunkInput {
     tokenCount: text.split(' ').length,
     contentHash: contentHash(text),
     keywords: keywordWeights('', text),
-  };
-}
-
-function documentInput(sourceId: string, locator: string, overrides: Partial<DocumentInput> = {}): DocumentInput {
-  return {
-    sourceId,
-    locator,
-    url: `https://example.test/${locator}`,
-    kind: 'article',
-    title: `Title of ${locator}`,
-    author: 'Will Larson',
-    publishedAt: null,
-    topics: [],
-    frameworks: [],
-    etag: null,
-    lastModified: null,
-    contentHash: contentHash(locator),
-    ...overrides,
   };
 }
 
