@@ -157,6 +157,30 @@ describe('selectSentences: what the question is about', () => {
     expect(texts).toEqual(['Cycle time rises when reviews queue up, so watch the time a change waits for review.']);
   });
 
+  it('reads "staff engineer" and "tech lead" as pairs, and "become" as a framing word, not the verb "to staff"', () => {
+    const passages = [
+      retrievedPassage(0, {
+        text: 'Infrastructure becomes an ego trip when several teams staff competing solutions to the same problem.',
+      }),
+      retrievedPassage(1, {
+        text: 'Most staff engineers reach the title by sustaining staff-level impact for a year or more before the promotion.',
+      }),
+      retrievedPassage(2, { text: 'The tech industry rewards the loudest voice in a design review.' }),
+      retrievedPassage(3, { text: 'A tech lead scopes and sequences the work of one team with its manager.' }),
+    ];
+    expect(selectSentences('How do I become a staff engineer?', passages, { max: 3 }).map((s) => s.text)).toEqual([
+      'Most staff engineers reach the title by sustaining staff-level impact for a year or more before the promotion.',
+    ]);
+    expect(selectSentences('What does a tech lead do all day?', passages, { max: 3 }).map((s) => s.text)).toEqual([
+      'A tech lead scopes and sequences the work of one team with its manager.',
+    ]);
+    // An adjective before "engineers" that the passages do not use with it makes no pair: the word keeps its weight.
+    const metrics = [retrievedPassage(0, { text: 'Metrics that punish individuals do more harm than the problem they measure.' })];
+    expect(selectSentences('Should we rank individual engineers?', metrics, { max: 1 }).map((s) => s.text)).toEqual([
+      'Metrics that punish individuals do more harm than the problem they measure.',
+    ]);
+  });
+
   it('reads a follow-up with few words of its own in the light of the turns before it', () => {
     const passages = [
       retrievedPassage(0, { text: 'Rotate on-call across enough engineers that nobody is paged more than one week in six.' }),

@@ -151,12 +151,21 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
 const genericTerms = new Set(
   analyzeText(
     'team teams engineer engineers engineering manager managers management manage managing people person work working company organisation organization time make get help good new lead leader leaders leadership role roles job question start keep go take give use try put find say tell ask see look come feel run set show let pick honest honestly actual actually basic basically real week weeks day days month months year years one two three four five six seven eight nine ten ' +
-      'best better think thinking thought want wants need needs way ways thing things lot advice handle deal sure really',
+      'best better think thinking thought want wants need needs way ways thing things lot advice handle deal sure really become becomes',
   ),
 );
 
-/** General words that make a compound with the word before them ("cycle time", "product manager"). */
-const compoundHeads = new Set(analyzeText('time manager'));
+/**
+ * General words that make a compound with the word before them ("cycle time", "product manager", "staff engineer",
+ * "tech lead"): where the passages use that word mostly in the pair, it means the pair, not itself alone ("several
+ * teams staff competing solutions" for a staff engineer).
+ */
+const compoundHeads = new Set(analyzeText('time manager engineer lead'));
+
+/** Each word of a text as its term (analyzeText), in order; undefined for a word that has none (a stop word). */
+function wordTerms(text: string): (string | undefined)[] {
+  return text.split(/[^\p{L}\p{N}'’-]+/u).map((word) => analyzeText(word).at(-1));
+}
 
 /** How much a term of the earlier turns counts beside one of the question itself. */
 const contextWeight = 0.5;
@@ -211,11 +220,21 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
   ]);
   // "cycle time", "tech lead": a specific word that the question uses with a general one means the pair, not the word
   // alone ("the promotion cycle" is not about cycle time).
-  const analysed = analyzeText(question);
+  // Words next to each other in the question itself: "feedback to an engineer" is no compound.
+  const analysed = wordTerms(question);
+  // A pair is a compound where the passages use the word mostly right before its head ("staff engineer"), not where the
+  // question only happens to put an adjective before it ("individual engineers").
+  const mostlyPaired = (term: string, head: string): boolean => {
+    const having = candidates.filter((candidate) => candidate.terms.includes(term));
+    const paired = having.filter((candidate) =>
+      wordTerms(candidate.text).some((word, index, words) => word === term && words[index + 1] === head),
+    );
+    return paired.length * 2 >= having.length;
+  };
   const partners = new Map<string, string>();
   analysed.forEach((term, index) => {
     const next = analysed[index + 1];
-    if (next && compoundHeads.has(next) && !genericTerms.has(term)) partners.set(term, next);
+    if (term && next && compoundHeads.has(next) && !genericTerms.has(term) && mostlyPaired(term, next)) partners.set(term, next);
   });
   const alone = (candidate: QuotableSentence, term: string): boolean =>
     partners.has(term) && !candidate.terms.includes(partners.get(term)!);
