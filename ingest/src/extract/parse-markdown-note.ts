@@ -33,15 +33,24 @@ function parseDate(value: unknown): Date | null {
 }
 
 /** Plain text of inline markdown: links keep their words, emphasis its text, images their alt. */
+/**
+ * A line break inside a paragraph's source is a soft break: the text goes on, as a browser shows it. Sources
+ * wrapped at a fixed width (one sentence over several lines) would otherwise reach the index, and an answer's
+ * quote, cut where the editor wrapped them. A hard break (two trailing spaces, a backslash, `<br>`) stays a line.
+ */
+function softBreaksAsSpaces(text: string): string {
+  return text.replace(/[ \t]*\r?\n[ \t]*/g, ' ');
+}
+
 function inlineText(tokens: readonly Token[] | undefined, fallback: string): string {
-  if (!tokens) return fallback;
+  if (!tokens) return softBreaksAsSpaces(fallback);
   return tokens
     .map((token) => {
       if ('tokens' in token && token.tokens?.length) return inlineText(token.tokens, '');
       if (token.type === 'image') return (token as Tokens.Image).text;
       if (token.type === 'br') return '\n';
       if (token.type === 'html') return '';
-      return 'text' in token ? String(token.text) : '';
+      return 'text' in token ? softBreaksAsSpaces(String(token.text)) : '';
     })
     .join('');
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseMarkdownNote } from './parse-markdown-note.js';
+
+/** The text blocks of a parsed note. */
+function texts(markdown: string): string[] {
+  return parseMarkdownNote(markdown, 'note.md').blocks.flatMap((block) => (block.kind === 'text' ? [block.text] : []));
+}
+
+describe('parseMarkdownNote', () => {
+  it('joins the lines of a paragraph wrapped at a fixed width, as a browser shows them', () => {
+    const markdown = [
+      '# Getting the title',
+      '',
+      "At most technology companies, you'll reach Senior software engineer, the [career level](https://example.test/level)",
+      'for software engineers, in five to eight years.',
+      '  Being promoted further is an exception rather than expected.',
+      '',
+      '- a list item that wraps',
+      '  onto a second line',
+      '- another item',
+    ].join('\n');
+    expect(texts(markdown)).toEqual([
+      "At most technology companies, you'll reach Senior software engineer, the career level for software engineers, in five to eight years. Being promoted further is an exception rather than expected.",
+      '- a list item that wraps onto a second line\n- another item',
+    ]);
+  });
+
+  it('keeps a hard line break, and the lines of a code block', () => {
+    const markdown = ['# Notes', '', 'First line  ', 'second line\\', 'third line', '', '```', 'const a = 1;', 'const b = 2;', '```'].join(
+      '\n',
+    );
+    expect(texts(markdown)).toEqual(['First line\nsecond line\nthird line', 'const a = 1;\nconst b = 2;']);
+  });
+});
