@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retrievedPassage } from '../test/retrieved-passage.js';
-import { isQuotable, leansOnPrevious, selectSentences, standaloneSentences } from './select-sentences.js';
+import { isQuotable, leansOnPrevious, selectSentences, speaksForItself, standaloneSentences } from './select-sentences.js';
 
 describe('standaloneSentences', () => {
   it('takes a sentence that leans on the one before together with it, as one verbatim span', () => {
@@ -179,6 +179,18 @@ describe('selectSentences: what the question is about', () => {
     expect(selectSentences('Should we rank individual engineers?', metrics, { max: 1 }).map((s) => s.text)).toEqual([
       'Metrics that punish individuals do more harm than the problem they measure.',
     ]);
+  });
+
+  it('prefers a sentence that speaks for itself to one told in the first person, and quotes the latter when it is all there is', () => {
+    expect(speaksForItself('I often get people asking me how to reach staff.')).toBe(false);
+    expect(speaksForItself('After two years my manager put me up for promotion.')).toBe(false);
+    expect(speaksForItself('Say "I am noticing I get defensive" out loud.')).toBe(true);
+    expect(speaksForItself('Immediately ask the IMF.')).toBe(true);
+    const story = retrievedPassage(0, { text: 'I got promoted to staff after I wrote a promotion packet with my manager.' });
+    const guide = retrievedPassage(1, { text: 'A promotion packet for staff shows the impact of your work beyond your team.' });
+    const question = 'What goes into a promotion packet for staff?';
+    expect(selectSentences(question, [story, guide], { max: 2 }).map((s) => s.passageIndex)).toEqual([1, 0]);
+    expect(selectSentences(question, [story], { max: 1 }).map((s) => s.passageIndex)).toEqual([0]);
   });
 
   it('reads a follow-up with few words of its own in the light of the turns before it', () => {

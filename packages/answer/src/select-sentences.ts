@@ -304,7 +304,7 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
       const redundancy = Math.max(repeats[index]!, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
       const staleness = options.stale?.has(candidate.passageIndex) ? 0.3 : 0;
       const words = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
-      const score = words + meaningGain(candidate) - redundancy - staleness;
+      const score = (words + meaningGain(candidate)) * (speaksForItself(candidate.text) ? 1 : personalShare) - redundancy - staleness;
       if (!best || score > best.score) best = { ...candidate, score };
     });
     if (!best || best.score <= 0) break;
@@ -321,6 +321,20 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
     return selectSentences(question, passages, { ...options, minimumOverlap: 1 });
   }
   return chosen;
+}
+
+/**
+ * What a sentence told in the first person singular ("I often get people coming to me…", "my manager told me…") is
+ * worth beside one that speaks for itself: quoted on its own, the reader cannot tell who "I" is (an interviewee, the
+ * author, someone the author quotes), and a story of one career is weaker advice than a guide's. It still answers
+ * where nothing else does.
+ */
+const personalShare = 0.6;
+
+/** Whether a sentence speaks without "I", "me" or "my" outside the quotations it carries. */
+export function speaksForItself(sentence: string): boolean {
+  const unquoted = sentence.replace(/“[^”]*”|"[^"]*"/g, ' ');
+  return !/(?:^|[^\p{L}'’])(?:I|I['’](?:m|ve|d|ll)|me|my|mine|myself)(?![\p{L}'’])/iu.test(unquoted);
 }
 
 /** The least relevance a pick has, as a share of the most relevant sentence's. */
