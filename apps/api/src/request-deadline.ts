@@ -36,6 +36,9 @@ function bodyWithDeadline(body: Readable, remainingMs: number, error: () => Erro
   return body.pipe(guarded);
 }
 
+/** How long past its limit a request may go unanswered before the deadline answers it (see requestDeadlinePlugin). */
+export const backstopMs = 1000;
+
 /** Routes that wait for a chat model get its timeout plus 10 s; the rest REQUEST_TIMEOUT_MS. */
 export const answerRoutes = new Set(['/v1/ask', '/v1/chat/completions']);
 
@@ -56,14 +59,28 @@ export const requestDeadlinePlugin = fp<{ requestTimeoutMs: number; answerTimeou
     app.addHook('onRequest', async (request, reply) => {
       const limit = longRoutes.has(request.routeOptions.url ?? '') ? answerTimeoutMs : requestTimeoutMs;
       const controller = new AbortController();
+      let backstop: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
-        controller.abort(
-          new CairnError('request_timeout', `The request took longer than its limit of ${limit} ms and was stopped; retry, or narrow it.`),
+        const error = new CairnError(
+          'request_timeout',
+          `The request took longer than its limit of ${limit} ms and was stopped; retry, or narrow it.`,
         );
+        controller.abort(error);
+        // The work under the request answers the abort itself (its own 408, an error event on a stream). Should
+        // it not (a hook or a call that takes no signal and hangs: a Redis that stopped answering), the 408 is
+        // sent from here, so that no request outlives its limit by more than a moment.
+        backstop = setTimeout(() => {
+          if (!reply.sent && !reply.raw.headersSent && !reply.raw.destroyed) {
+            request.log.warn({ limitMs: limit }, 'request still unanswered past its time limit: answered 408');
+            void reply.code(408).send(error);
+          }
+        }, backstopMs);
+        backstop.unref();
       }, limit);
       timer.unref();
       reply.raw.once('close', () => {
         clearTimeout(timer);
+        clearTimeout(backstop);
         if (!reply.raw.writableFinished && !controller.signal.aborted) controller.abort(new ClientDisconnectedError());
       });
       request.deadline = controller.signal;

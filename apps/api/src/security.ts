@@ -53,6 +53,9 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       ? // ioredis is loaded only where Redis is configured: the embedded default never needs it.
         new (await import('ioredis')).Redis(config.redisUrl, {
           connectTimeout: 1000,
+          // A Redis whose connection stays up but answers nothing (a partition, a paused host, a long
+          // command) fails each count after this long, so the limit is skipped rather than the request held.
+          commandTimeout: 500,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           lazyConnect: false,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +22,41 @@ function logCapture() {
 }
 
 const adminKey = 'bootstrap-admin-key-0123456789';
+
+/**
+ * A TCP relay in front of the test Redis that can go silent: connections stay open, and nothing goes through either
+ * way (a network partition, a paused host, a Redis stuck in a long command), as a stopped Redis never shows.
+ */
+async function silenceableRelay(target: string): Promise<{ url: string; silence(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  let silent = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(port || 6379), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.on('data', (data) => void (silent || upstream.write(data)));
+    upstream.on('data', (data) => void (silent || client.write(data)));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String(address.port);
+  return {
+    url: url.toString(),
+    silence: () => void (silent = true),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 describe.each(testRuntimes)('API keys on $name', (testRuntime) => {
   let runtime: Runtime;
@@ -263,6 +299,35 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     console.log(`rate limit across replicas (Redis): limit 4, six requests alternating between two apps -> ${statuses.join(' ')}`);
+  });
+
+  it('serves requests, uncounted, while the Redis that holds the counts stops answering', async () => {
+    const relay = await silenceableRelay(testRedisUrl());
+    try {
+      const app = await appWith({
+        RATE_LIMIT_MAX: '100',
+        REDIS_URL: relay.url,
+        REQUEST_TIMEOUT_MS: '5000',
+        CAIRN_QUEUE_PREFIX: `rl-silent-${process.pid}-${Date.now()}`,
+      });
+      const search = () => app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
+      const counted = await search();
+      expect(counted.statusCode).toBe(200);
+      expect(counted.headers['x-ratelimit-remaining']).toBe('99');
+      relay.silence();
+      const started = performance.now();
+      const served = await search();
+      const elapsed = performance.now() - started;
+      expect(served.statusCode).toBe(200);
+      expect(served.json().results.length).toBeGreaterThan(0);
+      // Not counted: the limiter skipped the count it could not make.
+      expect(served.headers['x-ratelimit-remaining']).not.toBe('98');
+      // Well within the request's 5 s limit: the count gave up after its command timeout.
+      expect(elapsed).toBeLessThan(3000);
+      console.log(`rate limit with a silent Redis: served 200, uncounted, in ${Math.round(elapsed)} ms`);
+    } finally {
+      await relay.close();
+    }
   });
 
   it('stops a request at its time limit with 408 and cancels the work under it', async () => {
