@@ -45,6 +45,23 @@ describe.each(testRuntimes)('GET /v1/messages/:id on $name', (testRuntime) => {
   const createKey = async (name: string, scopes: string[]) =>
     (await call('POST', '/v1/keys', adminKey, { name, scopes })).body.key as string;
 
+  it('pairs each answer with its own question when follow-ups of one conversation are asked at once', async () => {
+    const started = await call('POST', '/v1/ask', adminKey, { question: 'How do I give feedback to a peer?' });
+    const conversationId = started.body.conversationId as string;
+    const questions = ['sponsorship', 'BICEPS', 'strategy', 'migrations', 'team sizing', 'on-call', 'staff archetypes', 'reorgs'].map(
+      (topic) => `And what about ${topic}?`,
+    );
+    const asked = await Promise.all(questions.map((question) => call('POST', '/v1/ask', adminKey, { question, conversationId })));
+    for (const [index, answer] of asked.entries()) {
+      expect(answer.status).toBe(200);
+      expect((await call('GET', `/v1/messages/${answer.body.messageId}`, adminKey)).body.question).toBe(questions[index]);
+    }
+    const { body: conversation } = await call('GET', `/v1/conversations/${conversationId}`, adminKey);
+    expect(conversation.messages.map((message: { role: string }) => message.role)).toEqual(
+      Array.from({ length: 18 }, (_, index) => (index % 2 === 0 ? 'user' : 'assistant')),
+    );
+  });
+
   it('returns a stored answer with its citations and question to its own ask key and to admins, and 404 to another key', async () => {
     const alice = await createKey('alice', ['ask']);
     const bob = await createKey('bob', ['ask']);

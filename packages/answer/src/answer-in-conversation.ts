@@ -19,15 +19,14 @@ export const maxQuestionChars = 4000;
 export interface StoredConversations {
   /** With `ownerKeyId`, only a conversation of that API key is found. */
   find(id: string, reader?: { ownerKeyId?: string | null }): Promise<{ messages: readonly ConversationTurn[] } | undefined>;
-  create(title: string | null, ownerKeyId?: string | null): Promise<string>;
-  addMessage(message: {
-    conversationId: string;
-    role: 'user' | 'assistant';
-    content: string;
-    citations: Citation[];
-    mode: 'llm' | 'extractive' | null;
-    model: string | null;
-  }): Promise<{ id: string }>;
+  /** Stores a question and its answer together (in a new conversation without `conversationId`). */
+  addExchange(exchange: {
+    conversationId?: string | undefined;
+    title?: string | null;
+    ownerKeyId?: string | null;
+    question: string;
+    answer: { content: string; citations: Citation[]; mode: 'llm' | 'extractive' | null; model: string | null };
+  }): Promise<{ conversationId: string; answer: { id: string } }>;
 }
 
 export interface ConversationQuestion {
@@ -139,7 +138,7 @@ async function storedTurns(
   return conversation.messages.map((message) => ({ role: message.role, content: message.content }));
 }
 
-/** Stores the question and its answer in the conversation, or in a new one titled by the question. */
+/** Stores the question and its answer together in the conversation, or in a new one titled by the question. */
 async function recordExchange(
   conversations: StoredConversations,
   conversationId: string | undefined,
@@ -147,15 +146,12 @@ async function recordExchange(
   answered: AnswerResult,
   ownerKeyId: string | null,
 ): Promise<{ conversationId: string; messageId: string }> {
-  const id = conversationId ?? (await conversations.create(question.slice(0, 120), ownerKeyId));
-  await conversations.addMessage({ conversationId: id, role: 'user', content: question, citations: [], mode: null, model: null });
-  const message = await conversations.addMessage({
-    conversationId: id,
-    role: 'assistant',
-    content: answered.answer,
-    citations: answered.citations,
-    mode: answered.mode,
-    model: answered.model,
+  const stored = await conversations.addExchange({
+    conversationId,
+    title: question.slice(0, 120),
+    ownerKeyId,
+    question,
+    answer: { content: answered.answer, citations: answered.citations, mode: answered.mode, model: answered.model },
   });
-  return { conversationId: id, messageId: message.id };
+  return { conversationId: stored.conversationId, messageId: stored.answer.id };
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { isUuid } from './is-uuid.js';
 
 export interface MessageRecord {
@@ -44,8 +44,59 @@ function ownerCondition(reader: ConversationReader, index: number): { sql: strin
 
 const messageColumns = `id, conversation_id as "conversationId", role, content, citations, mode, model, created_at as "createdAt"`;
 
+/** A question and its answer, as one exchange stores them (ConversationsRepository.addExchange). */
+export interface ExchangeInput {
+  /** The conversation it continues; absent, a new one is started with `title` and `ownerKeyId`. */
+  conversationId?: string | undefined;
+  title?: string | null | undefined;
+  ownerKeyId?: string | null | undefined;
+  question: string;
+  answer: Pick<MessageRecord, 'content' | 'citations' | 'mode' | 'model'>;
+}
+
 export class ConversationsRepository {
-  constructor(private readonly database: Queryable) {}
+  constructor(private readonly database: Queryable & Pick<Database, 'transaction'>) {}
+
+  /**
+   * Stores a question and its answer in one transaction, next to each other in their
+   * conversation (or in a new one): the conversation's row is locked first, so exchanges of one
+   * conversation that end together are stored one after the other, never interleaved, and a
+   * failure stores neither (no question without its answer, no empty conversation).
+   */
+  async addExchange(exchange: ExchangeInput): Promise<{ conversationId: string; question: MessageRecord; answer: MessageRecord }> {
+    return this.database.transaction(async (transaction) => {
+      let conversationId = exchange.conversationId;
+      if (conversationId === undefined) {
+        const [created] = await transaction.query<{ id: string }>(
+          'insert into conversations (title, owner_key_id) values ($1, $2) returning id',
+          [exchange.title ?? null, exchange.ownerKeyId ?? null],
+        );
+        conversationId = created!.id;
+      } else {
+        // Locks the conversation's row until the commit: the next exchange of this conversation waits.
+        await transaction.query('update conversations set updated_at = now() where id = $1', [conversationId]);
+      }
+      const rows = await transaction.query<MessageRecord & { n: number }>(
+        `insert into messages (conversation_id, role, content, citations, mode, model)
+         select $1, x.role, x.content, x.citations, x.mode, x.model
+         from (values (1, 'user', $2, '[]'::jsonb, null::text, null::text), (2, 'assistant', $3, $4::jsonb, $5, $6))
+           as x(n, role, content, citations, mode, model)
+         order by x.n
+         returning ${messageColumns}`,
+        [
+          conversationId,
+          exchange.question,
+          exchange.answer.content,
+          JSON.stringify(exchange.answer.citations),
+          exchange.answer.mode,
+          exchange.answer.model,
+        ],
+      );
+      const question = rows.find((row) => row.role === 'user')!;
+      const answer = rows.find((row) => row.role === 'assistant')!;
+      return { conversationId, question, answer };
+    });
+  }
 
   /** Starts a conversation; `ownerKeyId` is the API key it belongs to (a stored key's id), if any. */
   async create(title: string | null, ownerKeyId: string | null = null): Promise<string> {

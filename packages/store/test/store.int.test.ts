@@ -256,6 +256,44 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(feedback).toMatchObject({ rating: -1, comment: 'too vague' });
   });
 
+  it('stores an exchange whole and next to itself, however many of one conversation end together', async () => {
+    const first = await store.conversations.addExchange({
+      title: 'Exchanges',
+      question: 'q-start',
+      answer: { content: 'a-start', citations: [], mode: 'extractive', model: 'm' },
+    });
+    const id = first.conversationId;
+    // Twenty follow-ups of one conversation stored at once, as twenty concurrent asks end.
+    const stored = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        store.conversations.addExchange({
+          conversationId: id,
+          question: `q${index}`,
+          answer: { content: `a${index}`, citations: [{ n: index }], mode: 'extractive', model: 'm' },
+        }),
+      ),
+    );
+    const messages = (await store.conversations.find(id))!.messages;
+    expect(messages).toHaveLength(42);
+    messages.forEach((message, index) => {
+      expect(message.role).toBe(index % 2 === 0 ? 'user' : 'assistant');
+      if (index % 2 === 1) expect(message.content.slice(1)).toBe(messages[index - 1]!.content.slice(1));
+    });
+    // Each answer's permalink names its own question.
+    for (const [index, exchange] of stored.entries()) {
+      expect((await store.conversations.findMessage(exchange.answer.id))?.question).toBe(`q${index}`);
+    }
+    // A failing answer stores nothing: no question without its answer, no empty conversation.
+    const conversations = async () =>
+      (await store.database.query<{ count: number }>('select count(*)::int as count from conversations'))[0]!.count;
+    const before = await conversations();
+    const broken = { content: 'x', citations: [], mode: 'bogus' as 'llm', model: null };
+    await expect(store.conversations.addExchange({ title: 'never', question: 'q-lost', answer: broken })).rejects.toThrow();
+    await expect(store.conversations.addExchange({ conversationId: id, question: 'q-lost', answer: broken })).rejects.toThrow();
+    expect(await conversations()).toBe(before);
+    expect((await store.conversations.find(id))!.messages).toHaveLength(42);
+  });
+
   it('adds run counts atomically and keeps the per-URL ledger', async () => {
     const run = await store.runs.create(sourceA, 'cli');
     await store.runs.start(run.id);
