@@ -114,8 +114,8 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, code, message } = describeError(error, request);
-    // Every chat slot busy and the wait full: a slot frees within seconds, as answers end.
-    if (code === 'model_busy') reply.header('retry-after', '5');
+    // Every chat slot (or database connection) busy: one frees within seconds, as answers end.
+    if (code === 'model_busy' || code === 'database_busy') reply.header('retry-after', '5');
     return reply.status(status).send(errorBody(code, message));
   });
 

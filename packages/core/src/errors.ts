@@ -71,6 +71,11 @@ export const errorCodes = {
   },
   ingest_queue_full: { status: 429, description: 'Too many ingestion runs are queued already.' },
   database_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
+  database_busy: {
+    status: 503,
+    description:
+      'Every database connection stayed in use past the wait for one (a table locked by other work, a long query); retry after the Retry-After header.',
+  },
   not_ready: { status: 503, description: 'The service is starting or a dependency is down; retry later.' },
   admin_not_built: { status: 503, description: 'The admin UI has not been built.' },
   embedding_failed: { status: 502, description: 'The embedding provider failed or returned a malformed response.' },

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ConfigError, maskPassword } from '@cairn/core';
+import { CairnError, ConfigError, maskPassword } from '@cairn/core';
 import { preparedStatementName, vectorStartupOptions, type Database, type Queryable, type QueryOptions } from './database.js';
 import { translateDatabaseError } from './database-errors.js';
 
@@ -17,6 +17,27 @@ export class PostgresDatabase implements Database {
   readonly runtime = 'postgres' as const;
 
   private constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * A failure to get a connection while every connection of the pool is checked out is a busy
+   * database, not an unreachable one (pg-pool words both the same way): other requests hold the
+   * connections, waiting on a lock or a long statement, and one will be back within seconds.
+   */
+  private translate(error: unknown): unknown {
+    if (
+      error instanceof Error &&
+      /timeout exceeded when trying to connect/i.test(error.message) &&
+      this.pool.totalCount >= (this.pool.options.max ?? 10) &&
+      this.pool.idleCount === 0
+    ) {
+      return new CairnError(
+        'database_busy',
+        `Every database connection (${this.pool.totalCount}) stayed in use past the wait for one: other requests hold them, waiting on a locked table or a long statement. Retry in a few seconds.`,
+        { cause: error },
+      );
+    }
+    return translateDatabaseError(error);
+  }
 
   /**
    * Opens a pool and checks that the server answers. An unreachable server throws a
@@ -53,7 +74,7 @@ export class PostgresDatabase implements Database {
       const result = await this.pool.query(statementOf(sql, params, options));
       return result.rows as Row[];
     } catch (error) {
-      throw translateDatabaseError(error);
+      throw this.translate(error);
     }
   }
 
@@ -82,7 +103,7 @@ export class PostgresDatabase implements Database {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw translateDatabaseError(error);
+      throw this.translate(error);
     }
     let broken: Error | undefined;
     const connection: Queryable = {

@@ -29,6 +29,43 @@ describe('migrations on server Postgres', () => {
   }, 60_000);
 });
 
+describe('a busy pool on server Postgres', () => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+  });
+  afterAll(async () => testDatabase?.drop());
+
+  it('says the database is busy, not unreachable, when every connection waits on a locked table', async () => {
+    const locker = await PostgresDatabase.open(testDatabase.url, { maxConnections: 1 });
+    const database = await PostgresDatabase.open(testDatabase.url, { maxConnections: 2, connectionTimeoutMs: 300 });
+    try {
+      await locker.exec('create table busy_probe (id int)');
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // Another session holds the table, as a migration or a VACUUM FULL would.
+      const holding = locker.transaction(async (transaction) => {
+        await transaction.exec('lock table busy_probe in access exclusive mode');
+        await released;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const waiting = [database.query('select count(*) from busy_probe'), database.query('select count(*) from busy_probe')];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const error = await database.query('select 1').catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'database_busy' });
+      expect((error as Error).message).toMatch(/stayed in use/);
+      release();
+      await holding;
+      // The waiting statements finish once the lock goes, and the pool serves again.
+      await expect(Promise.all(waiting)).resolves.toHaveLength(2);
+      await expect(database.query('select 1 as one')).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+      await locker.close();
+    }
+  });
+});
+
 describe('vector search plan at 10,000 chunks on server Postgres', () => {
   const dimensions = 384;
   const model = 'plan-test-v1';
