@@ -184,8 +184,11 @@ export async function buildApp(
     await app.close().catch(() => undefined);
     throw error;
   }
-  await app.register(authPlugin, { config, store: opened.store });
+  // Headers, CORS and the count of refused requests come before authentication: a 401 carries the security
+  // headers, a preflight is answered without a key, and an address refused too often is turned away before its
+  // key is looked up. The per-key count itself runs at preHandler, after authentication.
   await app.register(securityPlugin, { config });
+  await app.register(authPlugin, { config, store: opened.store });
   await app.register(metricsPlugin, { store: opened.store });
   await app.register(servicesPlugin, opened);
   await app.register(healthRoutes);

@@ -91,6 +91,30 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
           `Too many requests: at most ${context.max} a minute for ${request.caller ? 'this key' : 'this address'}; retry in ${context.after}.`,
         ),
     });
+
+    // The limit above counts after authentication, parsing and validation, so a request refused before it (no key
+    // or a wrong one, a body that is not JSON or not the schema, a path that does not exist) was never counted: a
+    // client could send them without end, each costing the parse or the key's lookup. Refusals (4xx) count per
+    // address, and an address refused RATE_LIMIT_MAX times in a minute is answered 429 before any of that work.
+    const refusals = app.createRateLimit({
+      max: config.rateLimit.max,
+      keyGenerator: (request) => `refused|ip:${request.ip}`,
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (['/healthz', '/readyz'].includes(request.routeOptions.url ?? '')) return;
+      const status = await refusals(request, { increment: false }).catch(() => undefined);
+      // `remaining` 0: this address has used its refusals for the window (isExceeded would wait for one more).
+      if (!status || status.isAllowed || status.remaining > 0) return;
+      reply.header('retry-after', String(status.ttlInSeconds));
+      throw new CairnError(
+        'rate_limited',
+        `Too many refused requests: at most ${status.max} a minute from this address; retry in ${status.ttlInSeconds} seconds, with a request that is valid.`,
+      );
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      if (reply.statusCode < 400 || reply.statusCode >= 500 || reply.statusCode === 429) return;
+      await refusals(request).catch(() => undefined);
+    });
   },
   { name: 'cairn-security' },
 );

@@ -301,6 +301,49 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     console.log(`rate limit across replicas (Redis): limit 4, six requests alternating between two apps -> ${statuses.join(' ')}`);
   });
 
+  it('counts refused requests per address, and turns an address refused too often away before parsing or a key lookup', async () => {
+    const app = await appWith({ CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '5' });
+    const refused = [
+      await app.inject({
+        method: 'POST',
+        url: '/v1/search',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        payload: '{"query":',
+      }),
+      await app.inject({
+        method: 'POST',
+        url: '/v1/search',
+        payload: { query: 'feedback' },
+        headers: { authorization: 'Bearer wrong-key' },
+      }),
+      await app.inject({ method: 'GET', url: '/v1/no-such-route', headers: { authorization: `Bearer ${adminKey}` } }),
+      await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 7 }, headers: { authorization: `Bearer ${adminKey}` } }),
+      await app.inject({ method: 'GET', url: '/v1/sources' }),
+    ];
+    expect(refused.map((response) => response.statusCode)).toEqual([400, 401, 404, 400, 401]);
+    // The 401 carries the security headers too.
+    expect(refused[1]!.headers['content-security-policy']).toBeDefined();
+    const turnedAway = await app.inject({
+      method: 'POST',
+      url: '/v1/search',
+      payload: { query: 'feedback' },
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(turnedAway.statusCode).toBe(429);
+    expect(turnedAway.json().error.code).toBe('rate_limited');
+    expect(Number(turnedAway.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    // Another address is not held to this one's refusals.
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/v1/search',
+      payload: { query: 'feedback' },
+      headers: { authorization: `Bearer ${adminKey}` },
+      remoteAddress: '127.0.0.2',
+    });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
   it('serves requests, uncounted, while the Redis that holds the counts stops answering', async () => {
     const relay = await silenceableRelay(testRedisUrl());
     try {
