@@ -298,6 +298,37 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(response.json().error.code).toBe('model_failed');
   });
 
+  it('ends a streamed chat completion that runs past its time limit with the error, as /v1/ask does', async () => {
+    // A model that keeps sending words, slowly: only the request's own limit (CHAT_TIMEOUT_MS + 10 s) stops it.
+    server.setChatReply(Array.from({ length: 80 }, (_, index) => `word${index}`).join(' '));
+    server.setChatDelay(300);
+    const limited = await buildApp({
+      ...runtime,
+      config: { ...runtime.config, requestTimeoutMs: 1000, chat: { ...runtime.config.chat, timeoutMs: 500 } },
+    });
+    try {
+      const url = await limited.listen({ host: '127.0.0.1', port: 0 });
+      const started = performance.now();
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'cairn',
+          stream: true,
+          messages: [{ role: 'user', content: 'What are the staff engineer archetypes?' }],
+        }),
+      });
+      const lines = (await response.text()).split('\n').filter((line) => line.startsWith('data: '));
+      const elapsed = performance.now() - started;
+      const last = JSON.parse(lines.at(-1)!.slice('data: '.length)) as { error?: { code: string } };
+      expect(last.error?.code).toBe('request_timeout');
+      expect(elapsed).toBeGreaterThan(10_000);
+      expect(elapsed).toBeLessThan(20_000);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
+
   it('serves the official openai SDK on /v1/chat/completions, streamed and not, with the citations', async () => {
     const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: 'not-needed', maxRetries: 0 });
     // Tools list the models first: the one model the completions answer with.

@@ -5,7 +5,7 @@ import { sourcesList, type Citation, type ConversationTurn } from '@cairn/answer
 import { CairnError, estimateTokens } from '@cairn/core';
 import { CitationSchema, errorResponses, limits } from './shared-schemas.js';
 import type { AskResult } from '../services/ask-service.js';
-import { abortOnDisconnect, openEventStream, streamedError, type EventStream } from './event-stream.js';
+import { abortOnDisconnect, openEventStream, streamedError, timedOut, type EventStream } from './event-stream.js';
 
 const ContentPart = Type.Object({ type: Type.String(), text: Type.Optional(Type.String()) }, { additionalProperties: true });
 
@@ -227,6 +227,8 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (error) {
         if (!stream) throw error;
         if (!controller.signal.aborted) open().send(null, streamedError(request, error));
+        // Past the request's limit the client is still there: it gets the error, not a stream that just stops.
+        else if (timedOut(controller.signal)) open().send(null, streamedError(request, controller.signal.reason));
       }
       stream?.end();
       return reply;
