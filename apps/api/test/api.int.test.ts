@@ -282,6 +282,15 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
   });
 
+  it('counts the limits in characters, not UTF-16 units: 4,000 emoji are a question, 2,000 a query', async () => {
+    const asked = await post('/v1/ask', { question: `How do I give feedback? ${'🙂'.repeat(3970)}` });
+    expect(asked.statusCode).toBe(200);
+    const over = await post('/v1/ask', { question: '🙂'.repeat(4001) });
+    expect(over.json()).toEqual({ error: { code: 'question_too_long', message: expect.stringContaining('has 4001 characters') } });
+    expect((await post('/v1/search', { query: `feedback ${'🙂'.repeat(1990)}` })).statusCode).toBe(200);
+    expect((await post('/v1/search', { query: '🙂'.repeat(2001) })).json().error.code).toBe('query_too_long');
+  });
+
   it('rejects malformed JSON, oversized bodies and unknown routes with codes', async () => {
     const malformed = await app.inject({
       method: 'POST',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,27 @@ describe('the cairn command', () => {
       const result = await cairn([command, 'how do I run a 1:1', '-k', k], { CAIRN_DATA_DIR: dataDir });
       expect(result.code, `${command} -k ${k}`).toBe(1);
       expect(result.stderr).toContain(`expects a whole number from ${range} (not "${k}")`);
+    }
+  });
+
+  it('refuses what the API refuses: bidirectional controls, an empty or over-long query, and stores nothing', async () => {
+    for (const [args, code] of [
+      [['ask', '\u202eWhat is the feedback equation?'], 'invalid_text'],
+      [['search', 'feedback\u2066'], 'invalid_text'],
+      [['search', 'feedback', '--source', 'starter\u202enotes'], 'invalid_text'],
+      [['search', '   '], 'query_empty'],
+      [['search', 'y'.repeat(2001)], 'query_too_long'],
+    ] as const) {
+      const fresh = await mkdtemp(join(tmpdir(), 'cairn-cli-refused-'));
+      try {
+        const result = await cairn([...args], { CAIRN_DATA_DIR: fresh });
+        expect(result.code, args.join(' ').slice(0, 40)).toBe(1);
+        expect(result.stderr).toContain(`(${code})`);
+        // Refused before anything was opened: no database was made.
+        expect(await readdir(fresh)).toEqual([]);
+      } finally {
+        await rm(fresh, { recursive: true, force: true });
+      }
     }
   });
 

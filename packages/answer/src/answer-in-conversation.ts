@@ -1,4 +1,4 @@
-import { CairnError, type SearchFilters } from '@cairn/core';
+import { CairnError, characterCount, type SearchFilters } from '@cairn/core';
 import {
   answerQuestion,
   roundMilliseconds,
@@ -74,10 +74,11 @@ export function validQuestion(question: string, maxChars: number): string {
   const trimmed = question.trim();
   if (!trimmed)
     throw new CairnError('question_empty', 'The question is empty; ask something, for example "How do I give feedback to a peer?"');
-  if (trimmed.length > maxChars) {
+  const characters = characterCount(trimmed);
+  if (characters > maxChars) {
     throw new CairnError(
       'question_too_long',
-      `The question has ${trimmed.length} characters; the limit is ${maxChars}. Shorten it or split it into turns.`,
+      `The question has ${characters} characters; the limit is ${maxChars}. Shorten it or split it into turns.`,
     );
   }
   return trimmed;

@@ -8,4 +8,5 @@ export * from './package-directory.js';
 export * from './api-node-flags.js';
 export * from './embedding-vector.js';
 export * from './invalid-character.js';
+export * from './text-limits.js';
 export * from './mask-password.js';

@@ -3,6 +3,7 @@ import type { RetrieveOptions, RetrieveResult } from '@cairn/retrieve';
 import { createRetriever, type Runtime } from '@cairn/runtime';
 import type { Store } from '@cairn/store';
 import type { RunRequest } from '@cairn/ingest';
+import { maxQueryChars } from '@cairn/core';
 
 /** The documented limits of the MCP server; the same as the REST routes' where both have one. */
 export interface McpLimits {
@@ -17,7 +18,13 @@ export interface McpLimits {
 }
 
 /** Fixed limits of the arguments, as the REST routes have them. */
-export const argumentLimits = { queryChars: 2000, maxSearchK: 50, maxAskK: 20, questionChars: maxQuestionChars, urlChars: 2048 } as const;
+export const argumentLimits = {
+  queryChars: maxQueryChars,
+  maxSearchK: 50,
+  maxAskK: 20,
+  questionChars: maxQuestionChars,
+  urlChars: 2048,
+} as const;
 
 /** Where the server says what went wrong inside it (never to the client: it gets a code and a message). */
 export type McpLog = (level: 'warn' | 'error', message: string, error?: unknown) => void;

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CairnError, errorCodes, findInvalidText, type ErrorCode } from '@cairn/core';
+import { CairnError, errorCodes, refuseInvalidText, type ErrorCode } from '@cairn/core';
 import { translateDatabaseError } from '@cairn/store';
 import type { McpLog } from './mcp-services.js';
 
@@ -46,13 +46,7 @@ export function reportedError(error: unknown, signal: AbortSignal | undefined, l
 
 /** Refuses arguments that hold a NUL, a lone surrogate or a bidirectional control, as the REST routes do (`invalid_text`). */
 export function checkArgumentText(args: unknown, root = 'arguments'): void {
-  const invalid = findInvalidText(args, root);
-  if (!invalid) return;
-  const { where, found } = invalid;
-  throw new CairnError(
-    'invalid_text',
-    `${where} holds ${found.kind} (${found.codePoint}) at index ${found.index}: text takes no NUL, lone surrogates or bidirectional controls (U+202A–U+202E, U+2066–U+2069); remove it.`,
-  );
+  refuseInvalidText(args, root);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CairnError } from '@cairn/core';
+import { validSearchQuery } from '@cairn/core';
 import { SearchBody, SearchResponse } from './search-schemas.js';
 import { errorResponses, limits } from './shared-schemas.js';
 import { timedOut } from './event-stream.js';
@@ -16,11 +16,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const query = request.body.query.trim();
-      if (!query) throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
-      if (query.length > limits.queryChars) {
-        throw new CairnError('query_too_long', `The query has ${query.length} characters; the limit is ${limits.queryChars}.`);
-      }
+      const query = validSearchQuery(request.body.query, limits.queryChars);
       const mode = request.body.mode ?? app.cairn.retriever.mode;
       const { results, timings } = await app.cairn.retriever
         .retrieve(query, { k: request.body.k ?? 10, filters: request.body.filters, mode, signal: request.deadline })

@@ -1,8 +1,15 @@
 import { Type } from 'typebox';
 import { maxQuestionChars } from '@cairn/answer';
+import { maxQueryChars } from '@cairn/core';
 
 /** Documented limits of the public interface. */
-export const limits = { questionChars: maxQuestionChars, queryChars: 2000, maxSearchK: 50, maxAskK: 20, bodyBytes: 256 * 1024 } as const;
+export const limits = {
+  questionChars: maxQuestionChars,
+  queryChars: maxQueryChars,
+  maxSearchK: 50,
+  maxAskK: 20,
+  bodyBytes: 256 * 1024,
+} as const;
 
 export const nullableString = Type.Union([Type.String(), Type.Null()]);
 

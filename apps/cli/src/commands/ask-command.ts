@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '@cairn/core';
+import { loadConfig, refuseInvalidText } from '@cairn/core';
 import { answerInConversation, maxQuestionChars, sourcesList } from '@cairn/answer';
 import { createRetriever, openRuntime } from '@cairn/runtime';
 import { collect, emit, integerIn } from '../output.js';
@@ -13,6 +13,7 @@ export const askCommand = new Command('ask')
   .option('--author <name>', 'only this author (repeatable)', collect)
   .option('--json', 'print the whole response as JSON')
   .action(async (question: string, options: { conversation?: string; k: number; source?: string[]; author?: string[]; json?: boolean }) => {
+    refuseInvalidText({ question, source: options.source, author: options.author }, 'arguments');
     const config = loadConfig();
     const runtime = await openRuntime(config, { answers: true });
     try {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { loadConfig, type RetrievalMode } from '@cairn/core';
+import { loadConfig, refuseInvalidText, validSearchQuery, type RetrievalMode } from '@cairn/core';
 import { createRetriever, openRuntime } from '@cairn/runtime';
 import { collect, emit, integerIn, table } from '../output.js';
 
@@ -11,7 +11,10 @@ export const searchCommand = new Command('search')
   .option('--source <name>', 'only this source (repeatable)', collect)
   .option('--author <name>', 'only this author (repeatable)', collect)
   .option('--json', 'print the results as JSON')
-  .action(async (query: string, options: { k: number; mode?: RetrievalMode; source?: string[]; author?: string[]; json?: boolean }) => {
+  .action(async (given: string, options: { k: number; mode?: RetrievalMode; source?: string[]; author?: string[]; json?: boolean }) => {
+    // The API's limits and text policy, before anything is opened.
+    refuseInvalidText({ query: given, source: options.source, author: options.author }, 'arguments');
+    const query = validSearchQuery(given);
     const config = loadConfig();
     const runtime = await openRuntime(config, { search: true });
     try {

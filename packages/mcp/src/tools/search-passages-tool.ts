@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { escapeAttribute, neutraliseFenceTags } from '@cairn/answer';
-import { CairnError, abortable, type RetrievedPassage } from '@cairn/core';
+import { abortable, validSearchQuery, type RetrievedPassage } from '@cairn/core';
 import type { CairnTool } from '../cairn-tool.js';
 import { maxTokensArgument } from '../cairn-tool.js';
 import { argumentLimits } from '../mcp-services.js';
@@ -135,10 +135,7 @@ export const searchPassagesTool = (maxTokens: number): CairnTool<ReturnType<type
   outputSchema: searchPassagesOutput,
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(args, { services, signal, budget }) {
-    const query = args.query.trim();
-    if (!query) throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
-    if (query.length > argumentLimits.queryChars)
-      throw new CairnError('query_too_long', `The query has ${query.length} characters; the limit is ${argumentLimits.queryChars}.`);
+    const query = validSearchQuery(args.query, argumentLimits.queryChars);
     const filters = { sources: toList(args.source), authors: toList(args.author) };
     const { results } = await abortable(services.retriever.retrieve(query, { k: args.k ?? 8, filters, signal }), signal);
     const reranker = results.some((result) => result.ranks.reranked != null) ? services.retriever.reranker : null;
