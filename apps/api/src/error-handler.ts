@@ -76,6 +76,8 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   }
+  // A refusal from a plugin (@fastify/static's 403 for a path it will not serve) keeps its meaning.
+  if (error.statusCode === 403) return { status: 403, code: 'forbidden', message: error.message };
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, code: 'invalid_request', message: error.message };
   }

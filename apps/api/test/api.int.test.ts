@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -393,6 +394,36 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(empty.json().error.code).toBe('invalid_json');
   });
 
+  it('refuses a JSON null as the body of a run request: only no body at all means every source', async () => {
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/ingest/runs',
+      headers: { 'content-type': 'application/json' },
+      payload: 'null',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('invalid_request');
+  });
+
+  it('refuses an API key name that is only white space, and answers a path a static route will not serve with 403 forbidden', async () => {
+    const blank = await post('/v1/keys', { name: '   ', scopes: ['ask'] });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('body.name') });
+    // Sent as written (as curl --path-as-is does): an HTTP client would resolve the dots first.
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const outside = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${url}/docs/static/x`, { path: '/docs/static/../../etc/passwd' }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(outside.status).toBe(403);
+    expect(JSON.parse(outside.body).error.code).toBe('forbidden');
+  });
+
   it('starts a run of every enabled source from a POST without a body, as from an empty object', async () => {
     const started = await app.inject({ method: 'POST', url: '/v1/ingest/runs' });
     expect(started.statusCode, started.body).toBe(202);
@@ -431,13 +462,20 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
       [{ tools, tool_choice: { type: 'function', function: { name: 'lookup' } } }, 'tool_choice'],
       [{ response_format: { type: 'json_object' } }, 'response_format'],
       [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } } }, 'response_format'],
+      // A bare string is no format object (it used to pass, its .type unread).
+      [{ response_format: 'json_object' }, 'response_format'],
     ] as const) {
       const response = await post('/v1/chat/completions', { model: 'cairn', messages, ...extra });
       expect(response.statusCode, JSON.stringify(extra)).toBe(400);
       expect(response.json().error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining(`body.${field}`) });
     }
     // Tools a model may leave uncalled, and text output, are fine.
-    for (const extra of [{ tools, tool_choice: 'auto' }, { tools }, { response_format: { type: 'text' } }])
+    for (const extra of [
+      { tools, tool_choice: 'auto' },
+      { tools },
+      { response_format: { type: 'text' } },
+      { tool_choice: null, response_format: null },
+    ])
       expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...extra })).statusCode, JSON.stringify(extra)).toBe(200);
     const wizard = await post('/v1/chat/completions', { model: 'cairn', messages: [{ role: 'wizard', content: 'hi' }] });
     expect(wizard.statusCode).toBe(400);

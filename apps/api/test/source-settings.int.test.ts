@@ -45,6 +45,7 @@ describe.each(testRuntimes)("a source's schedule and URLs, checked at the door, 
       '*/0 * * * *',
       '0 0 30 2 *',
       'a b c d e',
+      '* * * * * *',
     ]) {
       for (const response of [await create({ baseUrl: 'https://new.example.com/', schedule }), await change({ schedule })]) {
         expect(response.statusCode, `${schedule}: ${response.body}`).toBe(400);

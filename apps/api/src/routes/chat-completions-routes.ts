@@ -75,13 +75,17 @@ function textOf(content: ChatCompletionsBody['messages'][number]['content']): st
  * `tools` with `tool_choice` "auto" or "none" is fine: a model may answer without a call.
  */
 function refuseWhatCairnCannotDo(body: Record<string, unknown>): void {
+  // null is "unset" to many clients, as for response_format.
   const choice = body.tool_choice;
-  if (choice !== undefined && choice !== 'auto' && choice !== 'none')
+  if (choice !== undefined && choice !== null && choice !== 'auto' && choice !== 'none')
     throw new CairnError(
       'invalid_request',
       'body.tool_choice: Cairn calls no tools and answers in text; send "auto", "none" or no tool_choice.',
     );
-  const format = (body.response_format as { type?: unknown } | undefined)?.type;
+  const given = body.response_format;
+  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given)))
+    throw new CairnError('invalid_request', 'body.response_format must be an object such as {"type": "text"}, or absent.');
+  const format = (given as { type?: unknown } | null | undefined)?.type;
   if (format !== undefined && format !== 'text')
     throw new CairnError(
       'invalid_request',

@@ -30,6 +30,10 @@ describe('checkSchedule', () => {
       '*/0 * * * *',
       '0 0 31 4 *',
       'a b c d e',
+      // Not five fields: seconds first (cron-parser and BullMQ would take it), four, none.
+      '* * * * * *',
+      '0 3 * *',
+      '   ',
     ])
       expect(
         codeOf(() => checkSchedule(schedule)),

@@ -16,6 +16,14 @@ function cronParser(): typeof CronExpressionParser {
  * is what the queue accepts, and it must fire at least once (`0 0 30 2 *` never does).
  */
 export function checkSchedule(schedule: string): void {
+  // cron-parser also takes a sixth field (seconds) and an empty pattern; the documented form is five fields.
+  const fields = schedule.trim().split(/\s+/).filter(Boolean).length;
+  if (fields !== 5) {
+    throw new CairnError(
+      'invalid_schedule',
+      `body.schedule: ${JSON.stringify(schedule)} has ${fields} fields; a schedule is five, in UTC: minute, hour, day, month, weekday, such as "0 3 * * *".`,
+    );
+  }
   try {
     cronParser().parse(schedule, { tz: 'UTC', currentDate: new Date() }).next();
   } catch (error) {

@@ -33,7 +33,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create an API key; the key is in this response only',
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what uses the key' }),
+            name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Who or what uses the key (not blank)' }),
             scopes: Type.Array(Scope, {
               minItems: 1,
               maxItems: 2,

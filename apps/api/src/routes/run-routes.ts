@@ -38,8 +38,9 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: Type.Object({ runId: Type.String() }), ...errorResponses },
       },
       // Every field is optional, so is the body: `curl -X POST …/v1/ingest/runs` runs every enabled source.
+      // No body at all, not a JSON null (which the schema refuses, as any body that is not an object).
       preValidation: async (request) => {
-        request.body ??= {};
+        if (request.body === undefined) request.body = {};
       },
     },
     async (request, reply) => {

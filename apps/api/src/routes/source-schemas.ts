@@ -25,7 +25,9 @@ export const SourceBody = Type.Object(
     exclude: Type.Optional(regexList),
     maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     crawlDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
-    schedule: Type.Optional(Type.Union([Type.String({ pattern: '^\\S+( \\S+){4}$', description: 'cron, five fields' }), Type.Null()])),
+    schedule: Type.Optional(
+      Type.Union([Type.String({ maxLength: 200, description: 'cron, five fields in UTC (checked: 400 invalid_schedule)' }), Type.Null()]),
+    ),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
