@@ -1,4 +1,6 @@
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { errorCodes } from '@cairn/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '@cairn/store';
 
@@ -104,12 +106,26 @@ export const metricsPlugin = fp<{ store: Store }>(
     });
 
     app.decorate('metrics', { registry, retrievalSeconds, modelSeconds, answers });
-    app.addHook('onResponse', async (request, reply) => {
+    // Each request counted once, by whichever comes first: onResponse (a reply Fastify sent), or the
+    // connection's close (a client that hung up first: 499, nginx's convention, as docs/errors.md says;
+    // a streamed reply, which Fastify's hooks no longer follow once it is hijacked: its status).
+    const counted = new WeakSet<object>();
+    const record = (request: FastifyRequest, status: number, seconds: number) => {
+      if (counted.has(request)) return;
+      counted.add(request);
       // Unmatched paths share one label, so that scanners cannot grow the label set.
       const route = request.routeOptions.url ?? 'unmatched';
-      requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-      duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      requests.inc({ method: request.method, route, status: String(status) });
+      duration.observe({ method: request.method, route }, seconds);
+    };
+    app.addHook('onRequest', async (request, reply) => {
+      reply.raw.once('close', () => {
+        const seconds = reply.elapsedTime / 1000;
+        if (!reply.raw.writableFinished) record(request, errorCodes.client_closed_request.status, seconds);
+        else if (reply.sent && reply.raw.headersSent) setImmediate(() => record(request, reply.raw.statusCode, seconds));
+      });
     });
+    app.addHook('onResponse', async (request, reply) => record(request, reply.statusCode, reply.elapsedTime / 1000));
     app.get(
       '/metrics',
       { schema: { tags: ['health'], summary: 'Prometheus metrics (needs the admin scope when keys exist)' } },

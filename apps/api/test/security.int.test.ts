@@ -461,6 +461,46 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(text).toMatch(/cairn_index_size\{kind="chunks"\} [1-9]\d*/);
     expect(text).toMatch(/cairn_process_resident_memory_bytes \d+/);
   });
+
+  it('counts a streamed answer at /metrics, and a client that hung up as 499', async () => {
+    const slow: Embedder = {
+      ...runtime.embedder,
+      model: runtime.embedder.model,
+      dimensions: runtime.embedder.dimensions,
+      embedDocuments: (texts, options) => runtime.embedder.embedDocuments(texts, options),
+      embedQuery: (text, options) =>
+        text.includes('slowly')
+          ? new Promise((resolve, reject) => {
+              const timer = setTimeout(() => resolve(runtime.embedder.embedQuery(text)), 5000);
+              options?.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(options.signal!.reason)));
+            })
+          : runtime.embedder.embedQuery(text, options),
+    };
+    const app = await appWith({}, { embedder: slow });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const streamed = await fetch(`${url}/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ question: 'How do I give feedback?' }),
+    });
+    expect(await streamed.text()).toMatch(/^event: done$/m);
+    const hangUp = new AbortController();
+    const abandoned = fetch(`${url}/v1/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'feedback, slowly' }),
+      signal: hangUp.signal,
+    }).catch(() => 'aborted');
+    setTimeout(() => hangUp.abort(), 300);
+    expect(await abandoned).toBe('aborted');
+    let text = '';
+    for (let attempt = 0; attempt < 50 && !/status="499"/.test(text); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      text = (await app.inject('/metrics')).body;
+    }
+    expect(text).toMatch(/cairn_http_requests_total\{method="POST",route="\/v1\/ask",status="200"\} 1/);
+    expect(text).toMatch(/cairn_http_requests_total\{method="POST",route="\/v1\/search",status="499"\} 1/);
+  });
 });
 
 describe('API keys never lock the owner out of the admin routes (PGlite)', () => {
