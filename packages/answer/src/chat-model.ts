@@ -20,8 +20,8 @@ export interface ChatModel {
   /**
    * The answer's text in pieces as the model writes them. Aborting `signal` cancels the
    * call and ends the stream with the signal's reason, as it is. A provider that fails
-   * ends it with a CairnError `model_failed` (502), one that does not start answering in
-   * time with `model_timeout` (504).
+   * ends it with a CairnError `model_failed` (502), one that has not finished within its
+   * timeout (its last token included) with `model_timeout` (504).
    */
   stream(messages: readonly ChatMessage[], options?: { signal?: AbortSignal | undefined }): AsyncIterable<string>;
 }
@@ -125,16 +125,28 @@ export class OpenAIChatModel implements ChatModel {
       return released;
     });
     await slot;
+    // The whole call, its last token included, within CHAT_TIMEOUT_MS: the client's own timeout
+    // bounds each request up to its first byte only, and a model that trickles tokens went on.
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const failure = (error: unknown) => {
+      if (options.signal?.aborted || error instanceof CairnError) return error;
+      if (deadline.aborted)
+        return new CairnError('model_timeout', `The chat model ${this.model} did not finish within ${this.options.timeoutMs} ms.`, {
+          cause: error,
+        });
+      return modelError(error, this.model, this.options.timeoutMs);
+    };
     try {
       options.signal?.throwIfAborted();
       const { client, messages: classes } = await this.connect();
       const stream = await client
         .stream(
           messages.map((message) => toLangChain(message, classes)),
-          { signal: options.signal },
+          { signal },
         )
         .catch((error: unknown) => {
-          throw options.signal?.aborted ? error : modelError(error, this.model, this.options.timeoutMs);
+          throw failure(error);
         });
       try {
         for await (const chunk of stream) {
@@ -142,7 +154,7 @@ export class OpenAIChatModel implements ChatModel {
           if (text) yield text;
         }
       } catch (error) {
-        throw options.signal?.aborted || error instanceof CairnError ? error : modelError(error, this.model, this.options.timeoutMs);
+        throw failure(error);
       }
     } finally {
       release();

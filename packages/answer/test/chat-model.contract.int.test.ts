@@ -13,7 +13,7 @@ import { completeChat, OpenAIChatModel, type ChatMessage, type ChatModel } from 
 interface ChatModelHarness {
   name: string;
   /** A model whose provider answers as told below; `maxConcurrency` bounds its calls in flight. */
-  create(options?: { maxConcurrency?: number; maxQueued?: number }): ChatModel;
+  create(options?: { maxConcurrency?: number; maxQueued?: number; timeoutMs?: number }): ChatModel;
   /** A model whose provider accepts the call and never starts answering. */
   createStalled(timeoutMs: number): ChatModel;
   /** The text the provider answers from now on. */
@@ -57,12 +57,12 @@ const chatRequests = () => provider.requests.filter((request) => request.path ==
 const implementations: ChatModelHarness[] = [
   {
     name: 'OpenAIChatModel (OpenAI-compatible test server)',
-    create: ({ maxConcurrency = 4, maxQueued } = {}) =>
+    create: ({ maxConcurrency = 4, maxQueued, timeoutMs = 10_000 } = {}) =>
       new OpenAIChatModel({
         apiKey: 'sk-test',
         baseUrl: provider.url,
         model: modelId,
-        timeoutMs: 10_000,
+        timeoutMs,
         maxTokens: 256,
         maxRetries: 0,
         maxConcurrency,
@@ -172,6 +172,17 @@ describe.each(implementations)('ChatModel contract: $name', (harness) => {
     expect(errorCodes.model_timeout.status).toBe(504);
     expect((error as Error).message).toContain('300 ms');
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('ends a call that is still writing when its timeout runs out with model_timeout, after the pieces it wrote', async () => {
+    // A word every 200 ms: the answer would take about 3.6 s, the timeout is 800 ms.
+    harness.pace(200);
+    const started = Date.now();
+    const { pieces, error } = await drain(harness.create({ timeoutMs: 800 }).stream(messages));
+    expect(error).toMatchObject({ code: 'model_timeout', statusCode: errorCodes.model_timeout.status });
+    expect((error as Error).message).toContain('800 ms');
+    expect(pieces.join('').length).toBeLessThan(answer.length);
+    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it('holds at most maxConcurrency calls in flight, each for its whole stream', async () => {
