@@ -382,6 +382,10 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       '{"id":1,"method":"tools/list"}',
       '{"jsonrpc":"2.0","id":1}',
       '{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}',
+      // Numbers that are not integers, and positional params (the SDK called these a parse error).
+      '{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}',
+      '{"jsonrpc":"2.0","id":1e308,"method":"tools/list"}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":[]}',
       'null',
       '"x"',
     ]) {
@@ -406,6 +410,14 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       });
       expect(body.error.message).not.toMatch(/"expected"|invalid_type/);
     }
+    // A prompt's arguments are strings (the SDK answered -32603 with its schema's issues).
+    const prompt = await json(
+      await post(
+        JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'prompts/get', params: { name: 'thought_partner', arguments: { situation: 5 } } }),
+        { authorization: `Bearer ${key}` },
+      ),
+    );
+    expect(prompt).toMatchObject({ id: 11, error: { code: -32602, message: expect.stringContaining('"situation" must be a string') } });
     // A well-formed call still works.
     const good = await post(
       JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'list_sources', arguments: {} } }),

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,69 @@ describe.each(testRuntimes)('cairn mcp over stdio on $name', (testRuntime) => {
     // Only protocol messages on stdout; the command's own lines on stderr.
     expect(connection.protocolErrors).toEqual([]);
     expect(connection.stderr()).toMatch(/cairn mcp: serving MCP on stdio \(database: (PGlite in \S+|server Postgres)/);
+  }, 120_000);
+});
+
+describe('cairn mcp over stdio answers every line', () => {
+  it('answers a line that is not JSON, not JSON-RPC, a batch or bad params with an error, and goes on serving', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cairn-mcp-lines-'));
+    const child = spawn(process.execPath, [bin, 'mcp'], {
+      env: baseEnvironment({ CAIRN_DATA_DIR: dataDir, CAIRN_STARTER_CORPUS: 'on' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const replies: Record<string, unknown>[] = [];
+    const waiting: (() => void)[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      replies.push(JSON.parse(line) as Record<string, unknown>);
+      waiting.shift()?.();
+    });
+    /** Sends one line and waits for one line back (a reply to any line is the point of this test). */
+    const exchange = async (line: string) => {
+      const replied = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply to ${line.slice(0, 60)}`)), 30_000);
+        waiting.push(() => (clearTimeout(timer), resolve()));
+      });
+      child.stdin!.write(`${line}\n`);
+      await replied;
+      return replies.at(-1) as { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: { code: string } } };
+    };
+    try {
+      const initialize = await exchange(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'lines', version: '1' } },
+        }),
+      );
+      expect(initialize.result).toBeDefined();
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+      expect((await exchange('this is not json')).error).toMatchObject({ code: -32700, data: { code: 'invalid_json' } });
+      expect((await exchange('{"jsonrpc":"1.0","id":2,"method":"ping"}')).error).toMatchObject({ code: -32600 });
+      expect((await exchange('[{"jsonrpc":"2.0","id":3,"method":"ping"}]')).error).toMatchObject({ code: -32600 });
+      expect((await exchange('{"jsonrpc":"2.0","id":1.5,"method":"ping"}')).error).toMatchObject({ code: -32600 });
+      const nullArguments = await exchange(
+        '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"search_passages","arguments":null}}',
+      );
+      expect(nullArguments).toMatchObject({
+        id: 4,
+        error: { code: -32602, message: expect.stringContaining('"arguments" must be an object') },
+      });
+      const badPrompt = await exchange(
+        '{"jsonrpc":"2.0","id":5,"method":"prompts/get","params":{"name":"thought_partner","arguments":{"situation":5}}}',
+      );
+      expect(badPrompt).toMatchObject({ id: 5, error: { code: -32602, message: expect.stringContaining('"situation" must be a string') } });
+      // And a good call after all of it.
+      const search = await exchange(
+        '{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"search_passages","arguments":{"query":"staff archetypes","k":2}}}',
+      );
+      expect(search).toMatchObject({ id: 6, result: { structuredContent: { results: expect.any(Array) } } });
+      expect((search.result as { isError?: boolean }).isError ?? false).toBe(false);
+    } finally {
+      child.stdin!.end();
+      await new Promise((resolve) => child.once('exit', resolve));
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    }
   }, 120_000);
 });
 

@@ -5,3 +5,5 @@ export * from './mcp-services.js';
 export * from './token-budget.js';
 export * from './tool-result.js';
 export * from './stdio-http-bridge.js';
+export * from './message-checks.js';
+export * from './checked-stdio-transport.js';

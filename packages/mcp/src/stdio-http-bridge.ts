@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CheckedStdioServerTransport } from './checked-stdio-transport.js';
 import { isJSONRPCRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 /** The /mcp endpoint of a Cairn API given by its origin (`http://127.0.0.1:3000`) or by the endpoint itself. */
@@ -68,7 +68,8 @@ export function bridgedError(error: unknown, endpoint: URL): JsonRpcError {
  */
 export async function bridgeStdioToHttp(options: StdioHttpBridgeOptions): Promise<void> {
   const { endpoint, log } = options;
-  const local = new StdioServerTransport(options.stdin, options.stdout);
+  // A malformed line is answered here, as the API would answer it, rather than dropped.
+  const local = new CheckedStdioServerTransport(options.stdin, options.stdout);
   const remote = new StreamableHTTPClientTransport(endpoint, {
     requestInit: options.apiKey ? { headers: { authorization: `Bearer ${options.apiKey}` } } : {},
   });

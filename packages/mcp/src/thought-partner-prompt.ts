@@ -1,7 +1,7 @@
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { CairnError } from '@cairn/core';
+import { characterCount, type CairnError } from '@cairn/core';
 import { argumentLimits, type McpServices } from './mcp-services.js';
 import { cutText } from './token-budget.js';
 import { checkArgumentText } from './tool-result.js';
@@ -40,10 +40,10 @@ export function registerThoughtPartnerPrompt(server: McpServer, services: McpSer
         throw new McpError(-32602, `${(error as CairnError).code}: ${(error as CairnError).message}`);
       }
       const given = situation?.trim() ?? '';
-      if (given.length > argumentLimits.questionChars)
+      if (characterCount(given) > argumentLimits.questionChars)
         throw new McpError(
           -32602,
-          `question_too_long: the situation has ${given.length} characters; the limit is ${argumentLimits.questionChars}.`,
+          `question_too_long: the situation has ${characterCount(given)} characters; the limit is ${argumentLimits.questionChars}.`,
         );
       const budget = services.limits.maxTokens;
       const { text: persona, cut } = cutText(services.persona, Math.max(0, budget - 400 - Math.ceil(given.length / 2)));

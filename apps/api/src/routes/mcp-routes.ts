@@ -98,24 +98,11 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const message = request.body;
       const { mcp, services, Transport } = await load();
-      if (Array.isArray(message)) {
-        return reply
-          .status(400)
-          .send(
-            mcp.jsonRpcErrorBody(
-              'invalid_request',
-              'JSON-RPC batches are not taken: send one message per request (the protocol dropped batching in 2025-06-18).',
-            ),
-          );
-      }
-      // Valid JSON but not a JSON-RPC 2.0 message: -32600 Invalid Request (the SDK says -32700 "Parse error").
-      const envelope = envelopeProblem(message);
-      if (envelope) return reply.status(400).send(mcp.jsonRpcErrorBody('invalid_request', envelope));
-      // A tools/call whose params are not {name, arguments?}: -32602 Invalid params, in words (the SDK sends -32603 with its schema's issues).
-      const params = toolCallParamsProblem(message as JsonRpcMessage);
-      if (params)
-        return reply.send({ jsonrpc: '2.0', id: (message as JsonRpcMessage).id ?? null, error: { code: -32602, message: params } });
-      const toolCall = (message as JsonRpcMessage).method === 'tools/call';
+      // A batch, valid JSON that is not a JSON-RPC message (-32600; the SDK says -32700 "Parse error"), or bad params of a
+      // tools/call or prompts/get (-32602 in words; the SDK sends -32603 with its schema's issues): answered here.
+      const refused = mcp.incomingMessageError(message) as { error: { code: number } } | undefined;
+      if (refused) return reply.status(refused.error.code === -32602 ? 200 : 400).send(refused);
+      const toolCall = (message as { method?: unknown }).method === 'tools/call';
       const server = mcp.createCairnMcpServer(services, {
         scopes: request.caller ? request.caller.scopes : 'all',
         conversationCaller: conversationCaller(request.caller),
@@ -144,40 +131,3 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
   );
   app.delete(mcpRoute, { schema: { tags: ['mcp'], summary: 'Not offered: there is no session to end (405)' } }, methodNotAllowed);
 };
-
-/** A JSON-RPC message as the envelope checks read it. */
-interface JsonRpcMessage {
-  jsonrpc?: unknown;
-  id?: unknown;
-  method?: unknown;
-  params?: unknown;
-  result?: unknown;
-  error?: unknown;
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Why a parsed body is not a JSON-RPC 2.0 request, notification or response, or undefined when it is one. */
-export function envelopeProblem(message: unknown): string | undefined {
-  if (!isPlainObject(message)) return 'The body is JSON but not a JSON-RPC message: send an object with "jsonrpc": "2.0" and a "method".';
-  if (message.jsonrpc !== '2.0') return `"jsonrpc" must be "2.0", not ${JSON.stringify(message.jsonrpc ?? null)}.`;
-  if ('id' in message && message.id !== null && typeof message.id !== 'string' && typeof message.id !== 'number')
-    return '"id" must be a string or a number.';
-  const response = 'result' in message || 'error' in message;
-  if (!response && typeof message.method !== 'string') return 'A JSON-RPC request needs a "method" (a string), such as "tools/list".';
-  if ('params' in message && message.params !== undefined && !isPlainObject(message.params) && !Array.isArray(message.params))
-    return '"params" must be an object (or an array).';
-  return undefined;
-}
-
-/** Why a tools/call's params are not `{name: string, arguments?: object}`, or undefined when they are (or it is no tools/call). */
-export function toolCallParamsProblem(message: JsonRpcMessage): string | undefined {
-  if (message.method !== 'tools/call') return undefined;
-  const params = message.params;
-  if (!isPlainObject(params) || typeof params.name !== 'string' || params.name === '')
-    return 'tools/call needs params {"name": a tool\'s name, "arguments": an object}; tools/list names the tools.';
-  if ('arguments' in params && params.arguments !== undefined && !isPlainObject(params.arguments))
-    return `tools/call's "arguments" must be an object of the tool's arguments (tools/list gives each tool's schema), not ${Array.isArray(params.arguments) ? 'an array' : params.arguments === null ? 'null' : `a ${typeof params.arguments}`}.`;
-  return undefined;
-}

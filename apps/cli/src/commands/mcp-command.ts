@@ -1,7 +1,13 @@
 import { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CairnError, ConfigError, loadConfig, type CairnConfig } from '@cairn/core';
-import { bridgeStdioToHttp, createCairnMcpServer, mcpEndpoint, mcpServicesFromRuntime, networkCause } from '@cairn/mcp';
+import {
+  bridgeStdioToHttp,
+  CheckedStdioServerTransport,
+  createCairnMcpServer,
+  mcpEndpoint,
+  mcpServicesFromRuntime,
+  networkCause,
+} from '@cairn/mcp';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { DataDirInUseError } from '@cairn/store';
 
@@ -50,7 +56,8 @@ async function serveLocally(config: CairnConfig): Promise<void> {
   const server = createCairnMcpServer(services, { scopes: 'all', trigger: 'cli' });
   const stopped = untilStopped();
   try {
-    await server.connect(new StdioServerTransport());
+    // Every line answered, malformed ones too, as /mcp over HTTP answers them (CheckedStdioServerTransport).
+    await server.connect(new CheckedStdioServerTransport());
     const database = config.databaseUrl ? 'server Postgres' : `PGlite in ${config.dataDir}`;
     log(`serving MCP on stdio (database: ${database}; answers: ${runtime.chatModel?.model ?? 'extractive'})`);
     log(`stopping: ${await stopped}`);
