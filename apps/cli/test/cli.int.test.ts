@@ -85,6 +85,8 @@ describe('the cairn command', () => {
       [['search', 'feedback', '--source', 'starter\u202enotes'], 'invalid_text'],
       [['search', '   '], 'query_empty'],
       [['search', 'y'.repeat(2001)], 'query_too_long'],
+      [['ingest', '--url', 'notaurl', '--name', 'x'], 'invalid_url'],
+      [['ingest', '--url', 'ftp://example.com/feed'], 'invalid_url'],
     ] as const) {
       const fresh = await mkdtemp(join(tmpdir(), 'cairn-cli-refused-'));
       try {

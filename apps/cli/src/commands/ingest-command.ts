@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { loadConfig } from '@cairn/core';
+import { CairnError, loadConfig } from '@cairn/core';
 import { openRuntime, type Runtime } from '@cairn/runtime';
 import { ingestDirectory, runCrawl, toSourceName } from '@cairn/ingest';
 import type { RunCounts, SourceRecord } from '@cairn/store';
@@ -26,6 +26,21 @@ function summary(counts: RunCounts, runId: string, notes: string[], where?: stri
     ),
   ]);
   return `${rows}${notes.length ? `\n${notes.map((note) => `  ${note}`).join('\n')}` : ''}\n\nrun ${runId}${where ? ` ${where}` : ''} (its ledger: the admin UI's Runs page, or GET /v1/ingest/runs/${runId} while the API runs)`;
+}
+
+/** Refuses a `--url` the crawler could not fetch, before anything is opened (`invalid_url`, as the API answers). */
+function checkIngestUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
+    throw new CairnError(
+      'invalid_url',
+      `--url ${JSON.stringify(value)} is not an http(s) address with a host; give a page, a sitemap or a feed, such as https://staffeng.com/ or https://lethain.com/feeds/`,
+    );
 }
 
 /**
@@ -89,6 +104,7 @@ export const ingestCommand = new Command('ingest')
     if (options.baseUrl !== undefined && !options.dir)
       throw new Error('--base-url goes with --dir (a built static site); see cairn ingest --help');
     if (options.replace && !options.dir) throw new Error('--replace goes with --dir; see cairn ingest --help');
+    if (options.url) checkIngestUrl(options.url);
     const config = loadConfig();
     // The lines of passages left without a context sentence (CAIRN_PASSAGE_CONTEXT=llm and a failing model).
     const runtime = await openRuntime(config, { passageContextLog: (line) => process.stderr.write(`${line}\n`) });
