@@ -10,7 +10,7 @@ import { authPlugin } from './auth.js';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
 import { requestDeadlinePlugin } from './request-deadline.js';
-import { securityPlugin } from './security.js';
+import { refusalLimitPlugin, securityPlugin } from './security.js';
 import { textCheckPlugin } from './text-check.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { mcpRoutes } from './routes/mcp-routes.js';
@@ -184,11 +184,11 @@ export async function buildApp(
     await app.close().catch(() => undefined);
     throw error;
   }
-  // Headers, CORS and the count of refused requests come before authentication: a 401 carries the security
-  // headers, a preflight is answered without a key, and an address refused too often is turned away before its
-  // key is looked up. The per-key count itself runs at preHandler, after authentication.
+  // Headers and CORS come before authentication: a 401 carries the security headers, and a preflight is
+  // answered without a key. The limits count per key, so after it (the per-key count itself at preHandler).
   await app.register(securityPlugin, { config });
   await app.register(authPlugin, { config, store: opened.store });
+  await app.register(refusalLimitPlugin, { config });
   await app.register(metricsPlugin, { store: opened.store });
   await app.register(servicesPlugin, opened);
   await app.register(healthRoutes);

@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { once } from 'node:events';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
@@ -91,30 +91,42 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
           `Too many requests: at most ${context.max} a minute for ${request.caller ? 'this key' : 'this address'}; retry in ${context.after}.`,
         ),
     });
+  },
+  { name: 'cairn-security' },
+);
 
-    // The limit above counts after authentication, parsing and validation, so a request refused before it (no key
-    // or a wrong one, a body that is not JSON or not the schema, a path that does not exist) was never counted: a
-    // client could send them without end, each costing the parse or the key's lookup. Refusals (4xx) count per
-    // address, and an address refused RATE_LIMIT_MAX times in a minute is answered 429 before any of that work.
-    const refusals = app.createRateLimit({
-      max: config.rateLimit.max,
-      keyGenerator: (request) => `refused|ip:${request.ip}`,
-    });
+/** What counts as a refused request: a body that is malformed, too large or not JSON, the work of parsing it spent. */
+const refusedStatuses = new Set([400, 413, 415]);
+
+/**
+ * The per-key limit counts at preHandler, after parsing and validation, so a request refused
+ * before it (a body that is not JSON, not the schema, too large) was never counted: a client
+ * could send them without end, each costing its parse (a probe sent 139 bodies of 256 KiB,
+ * nested 120,000 deep, in 10 s against a limit of 5 a minute). Such refusals now count, per
+ * key, or per address for a request without one (the API open on loopback, or a public
+ * route); a caller refused RATE_LIMIT_MAX times in a minute is answered 429 before its body
+ * is read. Registered after authentication: a valid key is held to its own refusals only, never
+ * to those of others behind the same address (a load balancer, a NAT); a wrong key is refused
+ * by authentication at once, at the cost of a hash and a lookup.
+ */
+export const refusalLimitPlugin = fp<{ config: CairnConfig }>(
+  async (app, { config }) => {
+    const callerKey = (request: FastifyRequest) => `refused|${request.caller?.keyId ?? `ip:${normalizeIP(request.ip)}`}`;
+    const refusals = app.createRateLimit({ max: config.rateLimit.max, keyGenerator: callerKey });
     app.addHook('onRequest', async (request, reply) => {
       if (['/healthz', '/readyz'].includes(request.routeOptions.url ?? '')) return;
       const status = await refusals(request, { increment: false }).catch(() => undefined);
-      // `remaining` 0: this address has used its refusals for the window (isExceeded would wait for one more).
+      // `remaining` 0: the caller has used its refusals for the window (isExceeded would wait for one more).
       if (!status || status.isAllowed || status.remaining > 0) return;
       reply.header('retry-after', String(status.ttlInSeconds));
       throw new CairnError(
         'rate_limited',
-        `Too many refused requests: at most ${status.max} a minute from this address; retry in ${status.ttlInSeconds} seconds, with a request that is valid.`,
+        `Too many malformed requests: at most ${status.max} a minute for ${request.caller ? 'this key' : 'this address'}; retry in ${status.ttlInSeconds} seconds, with a request that is valid.`,
       );
     });
     app.addHook('onResponse', async (request, reply) => {
-      if (reply.statusCode < 400 || reply.statusCode >= 500 || reply.statusCode === 429) return;
-      await refusals(request).catch(() => undefined);
+      if (refusedStatuses.has(reply.statusCode)) await refusals(request).catch(() => undefined);
     });
   },
-  { name: 'cairn-security' },
+  { name: 'cairn-refusal-limit', dependencies: ['cairn-security'] },
 );

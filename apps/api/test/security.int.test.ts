@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
@@ -301,47 +301,49 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     console.log(`rate limit across replicas (Redis): limit 4, six requests alternating between two apps -> ${statuses.join(' ')}`);
   });
 
-  it('counts refused requests per address, and turns an address refused too often away before parsing or a key lookup', async () => {
+  it('counts malformed requests per key, and turns a key refused too often away before its body is read', async () => {
     const app = await appWith({ CAIRN_ADMIN_KEY: adminKey, RATE_LIMIT_MAX: '5' });
-    const refused = [
-      await app.inject({
-        method: 'POST',
-        url: '/v1/search',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-        payload: '{"query":',
-      }),
-      await app.inject({
-        method: 'POST',
-        url: '/v1/search',
-        payload: { query: 'feedback' },
-        headers: { authorization: 'Bearer wrong-key' },
-      }),
-      await app.inject({ method: 'GET', url: '/v1/no-such-route', headers: { authorization: `Bearer ${adminKey}` } }),
-      await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 7 }, headers: { authorization: `Bearer ${adminKey}` } }),
-      await app.inject({ method: 'GET', url: '/v1/sources' }),
+    const admin = { authorization: `Bearer ${adminKey}` };
+    // A second key, stored for this test only (the other tests here run open, with no key stored).
+    const { record, key: other } = await runtime.store.apiKeys.create({ name: 'other', scopes: ['ask'] });
+    onTestFinished(async () => void (await runtime.store.database.query('delete from api_keys where id = $1', [record.id])));
+    const badJson = () =>
+      app.inject({ method: 'POST', url: '/v1/search', headers: { ...admin, 'content-type': 'application/json' }, payload: '{"query":' });
+    const statuses = [
+      (await badJson()).statusCode,
+      (await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 7 }, headers: admin })).statusCode,
+      // Not malformed input: a wrong key, an unknown path. Not counted.
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/search',
+          payload: { query: 'feedback' },
+          headers: { authorization: 'Bearer wrong-key' },
+        })
+      ).statusCode,
+      (await app.inject({ method: 'GET', url: '/v1/no-such-route', headers: admin })).statusCode,
+      (await badJson()).statusCode,
+      (await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'x'.repeat(300_000) }, headers: admin })).statusCode,
+      (await badJson()).statusCode,
     ];
-    expect(refused.map((response) => response.statusCode)).toEqual([400, 401, 404, 400, 401]);
-    // The 401 carries the security headers too.
-    expect(refused[1]!.headers['content-security-policy']).toBeDefined();
-    const turnedAway = await app.inject({
-      method: 'POST',
-      url: '/v1/search',
-      payload: { query: 'feedback' },
-      headers: { authorization: `Bearer ${adminKey}` },
-    });
+    expect(statuses).toEqual([400, 400, 401, 404, 400, 413, 400]);
+    const turnedAway = await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' }, headers: admin });
     expect(turnedAway.statusCode).toBe(429);
-    expect(turnedAway.json().error.code).toBe('rate_limited');
+    expect(turnedAway.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('malformed requests') });
     expect(Number(turnedAway.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    // Another address is not held to this one's refusals.
+    // Another key from the same address is not held to this key's refusals; the probes are never held.
     const elsewhere = await app.inject({
       method: 'POST',
       url: '/v1/search',
       payload: { query: 'feedback' },
-      headers: { authorization: `Bearer ${adminKey}` },
-      remoteAddress: '127.0.0.2',
+      headers: { authorization: `Bearer ${other}` },
     });
     expect(elsewhere.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    // A 401 carries the security headers (the security plugin runs before authentication).
+    const unauthorized = await app.inject({ method: 'GET', url: '/v1/sources' });
+    expect(unauthorized.statusCode).toBe(401);
+    expect(unauthorized.headers['content-security-policy']).toBeDefined();
   });
 
   it('serves requests, uncounted, while the Redis that holds the counts stops answering', async () => {
