@@ -290,6 +290,9 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(over.json()).toEqual({ error: { code: 'question_too_long', message: expect.stringContaining('has 4001 characters') } });
     expect((await post('/v1/search', { query: `feedback ${'🙂'.repeat(1990)}` })).statusCode).toBe(200);
     expect((await post('/v1/search', { query: '🙂'.repeat(2001) })).json().error.code).toBe('query_too_long');
+    const chat = (content: string) => post('/v1/chat/completions', { model: 'cairn', messages: [{ role: 'user', content }] });
+    expect((await chat(`How do I give feedback? ${'🙂'.repeat(3970)}`)).statusCode).toBe(200);
+    expect((await chat('🙂'.repeat(4001))).json().error.code).toBe('question_too_long');
   });
 
   it('rejects malformed JSON, oversized bodies and unknown routes with codes', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { sourcesList, type Citation, type ConversationTurn } from '@cairn/answer';
-import { CairnError, estimateTokens } from '@cairn/core';
+import { CairnError, characterCount, estimateTokens } from '@cairn/core';
 import { CitationSchema, errorResponses, limits } from './shared-schemas.js';
 import type { AskResult } from '../services/ask-service.js';
 import { abortOnDisconnect, openEventStream, streamedError, timedOut, type EventStream } from './event-stream.js';
@@ -98,8 +98,10 @@ function readMessages(messages: ChatCompletionsBody['messages']): { question: st
   const last = messages.at(-1)!;
   if (last.role !== 'user') throw new CairnError('invalid_request', "messages: the last message must be the user's question.");
   const question = textOf(last.content);
-  if (question.length > limits.questionChars) {
-    throw new CairnError('question_too_long', `The question has ${question.length} characters; the limit is ${limits.questionChars}.`);
+  // Counted in characters and trimmed, as /v1/ask counts it (validQuestion).
+  const characters = characterCount(question.trim());
+  if (characters > limits.questionChars) {
+    throw new CairnError('question_too_long', `The question has ${characters} characters; the limit is ${limits.questionChars}.`);
   }
   const history = turns.slice(0, -1).map((message) => ({ role: message.role as 'user' | 'assistant', content: textOf(message.content) }));
   return { question, history };
