@@ -74,7 +74,7 @@ export const errorCodes = {
   database_busy: {
     status: 503,
     description:
-      'Every database connection stayed in use past the wait for one (a table locked by other work, a long query); retry after the Retry-After header.',
+      'No database connection came free within the wait for one (in use: a table locked by other work, a long query; or still being opened); retry after the Retry-After header.',
   },
   not_ready: { status: 503, description: 'The service is starting or a dependency is down; retry later.' },
   admin_not_built: { status: 503, description: 'The admin UI has not been built.' },

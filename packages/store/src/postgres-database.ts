@@ -19,9 +19,10 @@ export class PostgresDatabase implements Database {
   private constructor(private readonly pool: pg.Pool) {}
 
   /**
-   * A failure to get a connection while every connection of the pool is checked out is a busy
-   * database, not an unreachable one (pg-pool words both the same way): other requests hold the
-   * connections, waiting on a lock or a long statement, and one will be back within seconds.
+   * A failure to get a connection while the pool is full is a busy pool (pg-pool words it as a
+   * failed connect): most often other requests hold the connections, waiting on a lock or a long
+   * statement, and one will be back within seconds. pg-pool counts connections still being opened
+   * as in the pool too, so the message names both causes.
    */
   private translate(error: unknown): unknown {
     if (
@@ -32,7 +33,7 @@ export class PostgresDatabase implements Database {
     ) {
       return new CairnError(
         'database_busy',
-        `Every database connection (${this.pool.totalCount}) stayed in use past the wait for one: other requests hold them, waiting on a locked table or a long statement. Retry in a few seconds.`,
+        `No database connection came free within the wait for one: all ${this.pool.totalCount} of the pool were in use (requests waiting on a locked table or a long statement) or still being opened (a slow or unreachable server). Retry in a few seconds.`,
         { cause: error },
       );
     }

@@ -53,7 +53,7 @@ describe('a busy pool on server Postgres', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const error = await database.query('select 1').catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'database_busy' });
-      expect((error as Error).message).toMatch(/stayed in use/);
+      expect((error as Error).message).toMatch(/were in use/);
       release();
       await holding;
       // The waiting statements finish once the lock goes, and the pool serves again.
