@@ -135,7 +135,11 @@ describe('cairn mcp over stdio answers every line', () => {
       expect(initialize.result).toBeDefined();
       child.stdin!.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
       expect((await exchange('this is not json')).error).toMatchObject({ code: -32700, data: { code: 'invalid_json' } });
-      expect((await exchange('{"jsonrpc":"1.0","id":2,"method":"ping"}')).error).toMatchObject({ code: -32600 });
+      // The id, where it is readable, comes back with the error, so the client's request ends.
+      expect(await exchange('{"jsonrpc":"1.0","id":2,"method":"ping"}')).toMatchObject({ id: 2, error: { code: -32600 } });
+      // A malformed notification or response gets no reply (JSON-RPC 2.0): the next reply is the ping's.
+      child.stdin!.write('{"jsonrpc":"1.0","method":"notifications/whatever"}\n{"jsonrpc":"2.0","id":99,"error":"x"}\n');
+      expect(await exchange('{"jsonrpc":"2.0","id":7,"method":"ping"}')).toMatchObject({ id: 7, result: {} });
       expect((await exchange('[{"jsonrpc":"2.0","id":3,"method":"ping"}]')).error).toMatchObject({ code: -32600 });
       expect((await exchange('{"jsonrpc":"2.0","id":1.5,"method":"ping"}')).error).toMatchObject({ code: -32600 });
       const nullArguments = await exchange(

@@ -2,11 +2,11 @@ import process from 'node:process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { incomingMessageError } from './message-checks.js';
+import { expectsNoReply, incomingMessageError } from './message-checks.js';
 import { jsonRpcErrorBody } from './tool-result.js';
 
-/** The longest line taken (the SDK's stdio transport takes 10 MB too). */
-const maxLineBytes = 10 * 1024 * 1024;
+/** The longest line taken, in characters (the SDK's stdio transport takes 10 MB). */
+const maxLineChars = 10 * 1024 * 1024;
 
 /**
  * MCP over stdio, one JSON-RPC message a line, as the SDK's StdioServerTransport, except that
@@ -22,6 +22,8 @@ export class CheckedStdioServerTransport implements Transport {
   onclose?: () => void;
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
+  /** Past a line over the limit: the rest of it, up to its newline, is dropped unread. */
+  private skipping = false;
 
   constructor(
     private readonly stdin: NodeJS.ReadableStream = process.stdin,
@@ -33,11 +35,15 @@ export class CheckedStdioServerTransport implements Transport {
     for (let end = this.pending.indexOf('\n'); end !== -1; end = this.pending.indexOf('\n')) {
       const line = this.pending.slice(0, end).replace(/\r$/, '');
       this.pending = this.pending.slice(end + 1);
-      this.receive(line);
+      if (this.skipping) this.skipping = false;
+      else this.receive(line);
     }
-    if (Buffer.byteLength(this.pending) > maxLineBytes) {
+    if (this.skipping) this.pending = '';
+    else if (this.pending.length > maxLineChars) {
+      // Told once; the rest of the line is dropped as it arrives.
       this.pending = '';
-      void this.send(jsonRpcErrorBody('payload_too_large', `A message is longer than ${maxLineBytes} bytes; it was dropped.`));
+      this.skipping = true;
+      void this.send(jsonRpcErrorBody('payload_too_large', `A message is longer than ${maxLineChars} characters; it was dropped.`));
     }
   };
 
@@ -53,18 +59,19 @@ export class CheckedStdioServerTransport implements Transport {
       return;
     }
     const refused = incomingMessageError(parsed);
-    if (refused) {
-      void this.send(refused);
+    const message = refused ? undefined : JSONRPCMessageSchema.safeParse(parsed);
+    if (refused || !message?.success) {
+      // A notification or a response gets no reply, however malformed (JSON-RPC 2.0); it is reported instead.
+      if (expectsNoReply(parsed)) this.onerror?.(new Error('A malformed notification or response on stdin was dropped.'));
+      else void this.send(refused ?? jsonRpcErrorBody('invalid_request', 'The message is not a JSON-RPC request as MCP takes them.'));
       return;
     }
-    const message = JSONRPCMessageSchema.safeParse(parsed);
-    if (!message.success) {
-      void this.send(
-        jsonRpcErrorBody('invalid_request', 'The message is not a JSON-RPC request, notification or response as MCP takes them.'),
-      );
-      return;
+    try {
+      this.onmessage?.(message.data);
+    } catch (error) {
+      // As the SDK's transport: a failing handler is reported, and the next line is still read.
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
     }
-    this.onmessage?.(message.data);
   }
 
   async start(): Promise<void> {

@@ -58,6 +58,23 @@ export function promptGetParamsProblem(message: JsonRpcMessage): string | undefi
   return undefined;
 }
 
+/** The message's id where it is one (a string or an integer), so that the client can match the error to its request; else null. */
+function readableId(message: unknown): string | number | null {
+  if (!isPlainObject(message)) return null;
+  const { id } = message;
+  return typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : null;
+}
+
+/**
+ * Whether a message must get no reply, whatever is wrong with it: a notification (a method and no
+ * id) or a response (a result or an error), as JSON-RPC 2.0 says; two peers that answered every
+ * line could otherwise answer each other's errors for ever.
+ */
+export function expectsNoReply(message: unknown): boolean {
+  if (!isPlainObject(message)) return false;
+  return 'result' in message || 'error' in message || (typeof message.method === 'string' && !('id' in message));
+}
+
 /**
  * The error response for a parsed message the server would answer badly (the SDK answers a
  * message that is not JSON-RPC with -32700 "Parse error", or nothing on stdio, and bad params
@@ -71,7 +88,7 @@ export function incomingMessageError(message: unknown): object | undefined {
       'JSON-RPC batches are not taken: send one message per request (the protocol dropped batching in 2025-06-18).',
     );
   const envelope = envelopeProblem(message);
-  if (envelope) return jsonRpcErrorBody('invalid_request', envelope);
+  if (envelope) return { ...jsonRpcErrorBody('invalid_request', envelope), id: readableId(message) };
   const params = toolCallParamsProblem(message as JsonRpcMessage) ?? promptGetParamsProblem(message as JsonRpcMessage);
   if (params) return { jsonrpc: '2.0', id: (message as JsonRpcMessage).id ?? null, error: { code: -32602, message: params } };
   return undefined;
