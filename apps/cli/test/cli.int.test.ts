@@ -87,6 +87,8 @@ describe('the cairn command', () => {
       [['search', 'y'.repeat(2001)], 'query_too_long'],
       [['ingest', '--url', 'notaurl', '--name', 'x'], 'invalid_url'],
       [['ingest', '--url', 'ftp://example.com/feed'], 'invalid_url'],
+      [['ingest', '--url', 'https://user:secret@example.com/'], 'invalid_url'],
+      [['ask', '   '], 'question_empty'],
     ] as const) {
       const fresh = await mkdtemp(join(tmpdir(), 'cairn-cli-refused-'));
       try {

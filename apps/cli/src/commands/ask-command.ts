@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig, refuseInvalidText } from '@cairn/core';
-import { answerInConversation, maxQuestionChars, sourcesList } from '@cairn/answer';
+import { answerInConversation, maxQuestionChars, sourcesList, validQuestion } from '@cairn/answer';
 import { createRetriever, openRuntime } from '@cairn/runtime';
 import { collect, emit, integerIn } from '../output.js';
 
@@ -14,6 +14,7 @@ export const askCommand = new Command('ask')
   .option('--json', 'print the whole response as JSON')
   .action(async (question: string, options: { conversation?: string; k: number; source?: string[]; author?: string[]; json?: boolean }) => {
     refuseInvalidText({ question, source: options.source, author: options.author }, 'arguments');
+    validQuestion(question, maxQuestionChars);
     const config = loadConfig();
     const runtime = await openRuntime(config, { answers: true });
     try {

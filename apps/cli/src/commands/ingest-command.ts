@@ -36,6 +36,11 @@ function checkIngestUrl(value: string): void {
   } catch {
     url = undefined;
   }
+  if (url && (url.username || url.password))
+    throw new CairnError(
+      'invalid_url',
+      `--url carries credentials (user:password@); the crawler sends none. Give the address without them.`,
+    );
   if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
     throw new CairnError(
       'invalid_url',
