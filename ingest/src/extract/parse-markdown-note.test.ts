@@ -26,9 +26,19 @@ describe('parseMarkdownNote', () => {
   });
 
   it('keeps a hard line break, and the lines of a code block', () => {
-    const markdown = ['# Notes', '', 'First line  ', 'second line\\', 'third line', '', '```', 'const a = 1;', 'const b = 2;', '```'].join(
-      '\n',
-    );
-    expect(texts(markdown)).toEqual(['First line\nsecond line\nthird line', 'const a = 1;\nconst b = 2;']);
+    const markdown = [
+      '# Notes',
+      '',
+      'First line  ',
+      'second line\\',
+      'third line<br>',
+      'fourth line',
+      '',
+      '```',
+      'const a = 1;',
+      'const b = 2;',
+      '```',
+    ].join('\n');
+    expect(texts(markdown)).toEqual(['First line\nsecond line\nthird line\nfourth line', 'const a = 1;\nconst b = 2;']);
   });
 });

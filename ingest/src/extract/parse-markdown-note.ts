@@ -44,15 +44,20 @@ function softBreaksAsSpaces(text: string): string {
 
 function inlineText(tokens: readonly Token[] | undefined, fallback: string): string {
   if (!tokens) return softBreaksAsSpaces(fallback);
-  return tokens
-    .map((token) => {
-      if ('tokens' in token && token.tokens?.length) return inlineText(token.tokens, '');
-      if (token.type === 'image') return (token as Tokens.Image).text;
-      if (token.type === 'br') return '\n';
-      if (token.type === 'html') return '';
-      return 'text' in token ? softBreaksAsSpaces(String(token.text)) : '';
-    })
-    .join('');
+  return (
+    tokens
+      .map((token) => {
+        if ('tokens' in token && token.tokens?.length) return inlineText(token.tokens, '');
+        if (token.type === 'image') return (token as Tokens.Image).text;
+        if (token.type === 'br') return '\n';
+        // Inline HTML is dropped, except a `<br>`: a hard line break, as a browser shows it.
+        if (token.type === 'html') return /^<br\s*\/?>$/i.test(String((token as Tokens.HTML).text).trim()) ? '\n' : '';
+        return 'text' in token ? softBreaksAsSpaces(String(token.text)) : '';
+      })
+      .join('')
+      // A hard break keeps no space around it (a soft break after a `<br>` became one).
+      .replace(/[ \t]*\n[ \t]*/g, '\n')
+  );
 }
 
 function blockText(token: Token): string {

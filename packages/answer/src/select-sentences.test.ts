@@ -186,6 +186,11 @@ describe('selectSentences: what the question is about', () => {
     expect(speaksForItself('After two years my manager put me up for promotion.')).toBe(false);
     expect(speaksForItself('Say "I am noticing I get defensive" out loud.')).toBe(true);
     expect(speaksForItself('Immediately ask the IMF.')).toBe(true);
+    expect(speaksForItself('Name the layers, i.e. product, domain and infrastructure, and (i) who owns each.')).toBe(true);
+    expect(speaksForItself('Teams mine their incident data for patterns.')).toBe(true);
+    expect(speaksForItself('Me? I would wait.')).toBe(false);
+    expect(speaksForItself('That was hard for me.')).toBe(false);
+    expect(speaksForItself('I.e. the platform team owns it.')).toBe(true);
     const story = retrievedPassage(0, { text: 'I got promoted to staff after I wrote a promotion packet with my manager.' });
     const guide = retrievedPassage(1, { text: 'A promotion packet for staff shows the impact of your work beyond your team.' });
     const question = 'What goes into a promotion packet for staff?';

@@ -224,10 +224,13 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
   const analysed = wordTerms(question);
   // A pair is a compound where the passages use the word mostly right before its head ("staff engineer"), not where the
   // question only happens to put an adjective before it ("individual engineers").
+  const wordCache = new Map<QuotableSentence, (string | undefined)[]>();
+  const wordsOf = (candidate: QuotableSentence) =>
+    wordCache.get(candidate) ?? wordCache.set(candidate, wordTerms(candidate.text)).get(candidate)!;
   const mostlyPaired = (term: string, head: string): boolean => {
     const having = candidates.filter((candidate) => candidate.terms.includes(term));
     const paired = having.filter((candidate) =>
-      wordTerms(candidate.text).some((word, index, words) => word === term && words[index + 1] === head),
+      wordsOf(candidate).some((word, index, words) => word === term && words[index + 1] === head),
     );
     return paired.length * 2 >= having.length;
   };
@@ -334,7 +337,8 @@ const personalShare = 0.6;
 /** Whether a sentence speaks without "I", "me" or "my" outside the quotations it carries. */
 export function speaksForItself(sentence: string): boolean {
   const unquoted = sentence.replace(/“[^”]*”|"[^"]*"/g, ' ');
-  return !/(?:^|[^\p{L}'’])(?:I|I['’](?:m|ve|d|ll)|me|my|mine|myself)(?![\p{L}'’])/iu.test(unquoted);
+  // "I" only as a capital ("i.e." and a list's "(i)" are no one); "me", "my", "myself" in either case.
+  return !/(?:^|[^\p{L}'’])(?:I(?:['’](?:m|ve|d|ll))?(?!\.\s?e\.)|[Mm]e|[Mm]y|[Mm]yself)(?![\p{L}'’])/u.test(unquoted);
 }
 
 /** The least relevance a pick has, as a share of the most relevant sentence's. */
