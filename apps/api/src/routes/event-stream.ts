@@ -57,14 +57,18 @@ export const timedOut = (signal: AbortSignal) => signal.aborted && signal.reason
 
 /** Starts an event stream on `reply` (from here on, Fastify's reply is bypassed). */
 export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
+  // Answered already (the request deadline's own 408, when the work under it did not stop in time): the stream
+  // then writes nothing, rather than failing on headers sent.
+  const answered = reply.raw.headersSent;
   reply.hijack();
-  reply.raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': String(request.id),
-  });
+  if (!answered)
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(request.id),
+    });
   const write = (text: string) => {
     if (!reply.raw.writableEnded && !reply.raw.destroyed) reply.raw.write(text);
   };
