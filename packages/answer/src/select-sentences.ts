@@ -288,6 +288,7 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
   const perPassage = new Map<number, number>();
   while (chosen.length < options.max) {
     let best: SelectedSentence | undefined;
+    let bestRank = -Infinity;
     const repeats = meaningRedundancy(
       closeness && options.meaning,
       chosen.map((entry) => entry.text),
@@ -307,8 +308,14 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
       const redundancy = Math.max(repeats[index]!, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
       const staleness = options.stale?.has(candidate.passageIndex) ? 0.3 : 0;
       const words = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
-      const score = (words + meaningGain(candidate)) * (speaksForItself(candidate.text) ? 1 : personalShare) - redundancy - staleness;
-      if (!best || score > best.score) best = { ...candidate, score };
+      const relevance = words + meaningGain(candidate);
+      const score = relevance - redundancy - staleness;
+      // Told in the first person, it comes after what speaks for itself, but is still quoted when it is all that answers.
+      const rank = score - (speaksForItself(candidate.text) ? 0 : (1 - personalShare) * relevance);
+      if (!best || rank > bestRank) {
+        best = { ...candidate, score };
+        bestRank = rank;
+      }
     });
     if (!best || best.score <= 0) break;
     chosen.push(best);
