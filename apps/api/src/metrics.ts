@@ -106,9 +106,9 @@ export const metricsPlugin = fp<{ store: Store }>(
     });
 
     app.decorate('metrics', { registry, retrievalSeconds, modelSeconds, answers });
-    // Each request counted once, by whichever comes first: onResponse (a reply Fastify sent), or the
-    // connection's close (a client that hung up first: 499, nginx's convention, as docs/errors.md says;
-    // a streamed reply, which Fastify's hooks no longer follow once it is hijacked: its status).
+    // Each request counted once: by onResponse (which Fastify runs when the response finishes, a streamed
+    // one too), or, for a client that hung up before it finished, at the connection's close as 499
+    // (nginx's convention, as docs/errors.md says).
     const counted = new WeakSet<object>();
     const record = (request: FastifyRequest, status: number, seconds: number) => {
       if (counted.has(request)) return;
@@ -122,7 +122,6 @@ export const metricsPlugin = fp<{ store: Store }>(
       reply.raw.once('close', () => {
         const seconds = reply.elapsedTime / 1000;
         if (!reply.raw.writableFinished) record(request, errorCodes.client_closed_request.status, seconds);
-        else if (reply.sent && reply.raw.headersSent) setImmediate(() => record(request, reply.raw.statusCode, seconds));
       });
     });
     app.addHook('onResponse', async (request, reply) => record(request, reply.statusCode, reply.elapsedTime / 1000));

@@ -19,6 +19,9 @@ function rateLimitBucket(request: FastifyRequest): 'answers' | 'all' {
   return route === mcpRoute && callsTool(request.body, 'ask_cairn') ? 'answers' : 'all';
 }
 
+/** The health probes, which no limit holds back. */
+const isProbe = (request: FastifyRequest) => ['/healthz', '/readyz'].includes(request.routeOptions.url ?? '');
+
 /**
  * Headers, CORS and rate limits. The CSP allows only this origin's scripts, styles and
  * connections: the admin UI (a built bundle, no inline script) runs under it. CORS is
@@ -79,7 +82,7 @@ export const securityPlugin = fp<{ config: CairnConfig }>(
       timeWindow: 60_000,
       max: async (request) => (rateLimitBucket(request) === 'answers' ? config.rateLimit.askMax : config.rateLimit.max),
       keyGenerator: (request) => `${request.caller?.keyId ?? `ip:${request.ip}`}|${rateLimitBucket(request)}`,
-      allowList: (request) => ['/healthz', '/readyz'].includes(request.routeOptions.url ?? ''),
+      allowList: (request) => isProbe(request),
       ...(redis ? { redis, nameSpace: `${config.queuePrefix}:rate-limit:` } : {}),
       // A Redis outage must not take the API down with it: count nothing meanwhile.
       skipOnError: true,
@@ -114,7 +117,7 @@ export const refusalLimitPlugin = fp<{ config: CairnConfig }>(
     const callerKey = (request: FastifyRequest) => `refused|${request.caller?.keyId ?? `ip:${normalizeIP(request.ip)}`}`;
     const refusals = app.createRateLimit({ max: config.rateLimit.max, keyGenerator: callerKey });
     app.addHook('onRequest', async (request, reply) => {
-      if (['/healthz', '/readyz'].includes(request.routeOptions.url ?? '')) return;
+      if (isProbe(request)) return;
       const status = await refusals(request, { increment: false }).catch(() => undefined);
       // `remaining` 0: the caller has used its refusals for the window (isExceeded would wait for one more).
       if (!status || status.isAllowed || status.remaining > 0) return;

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { CairnError, findInvalidText } from '@cairn/core';
+import { refuseInvalidText } from '@cairn/core';
 import { mcpRoute } from './routes/mcp-route-path.js';
 
 // The policy itself lives in @cairn/core, shared with the MCP server's argument check.
@@ -24,16 +24,8 @@ export const textCheckPlugin = fp(
         ['params', request.params],
         ['querystring', request.query],
         ['body', request.body],
-      ] as const) {
-        const invalid = findInvalidText(value, part);
-        if (invalid) {
-          const { where, found } = invalid;
-          throw new CairnError(
-            'invalid_text',
-            `${where} holds ${found.kind} (${found.codePoint}) at index ${found.index}: text fields take no NUL, lone surrogates or bidirectional controls (U+202A–U+202E, U+2066–U+2069); remove it.`,
-          );
-        }
-      }
+      ] as const)
+        refuseInvalidText(value, part);
     });
   },
   { name: 'cairn-text-check' },

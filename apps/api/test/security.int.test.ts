@@ -24,6 +24,30 @@ function logCapture() {
 const adminKey = 'bootstrap-admin-key-0123456789';
 
 /**
+ * `embedder` with a query embedding that takes 5 s for the texts `slow` picks, and stops at its
+ * signal (calling `onAbort`, rejecting with the signal's reason).
+ */
+function slowEmbedder(embedder: Embedder, slow: (text: string) => boolean, onAbort: () => void = () => undefined): Embedder {
+  return {
+    ...embedder,
+    model: embedder.model,
+    dimensions: embedder.dimensions,
+    embedDocuments: (texts, options) => embedder.embedDocuments(texts, options),
+    embedQuery: (text, options) =>
+      slow(text)
+        ? new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve(embedder.embedQuery(text)), 5000);
+            options?.signal?.addEventListener('abort', () => {
+              onAbort();
+              clearTimeout(timer);
+              reject(options.signal!.reason);
+            });
+          })
+        : embedder.embedQuery(text, options),
+  };
+}
+
+/**
  * A TCP relay in front of the test Redis that can go silent: connections stay open, and nothing goes through either
  * way (a network partition, a paused host, a Redis stuck in a long command), as a stopped Redis never shows.
  */
@@ -377,21 +401,11 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
 
   it('stops a request at its time limit with 408 and cancels the work under it', async () => {
     let aborted = 0;
-    const slow: Embedder = {
-      ...runtime.embedder,
-      model: runtime.embedder.model,
-      dimensions: runtime.embedder.dimensions,
-      embedDocuments: (texts, options) => runtime.embedder.embedDocuments(texts, options),
-      embedQuery: (text, options) =>
-        new Promise((resolve, reject) => {
-          const timer = setTimeout(() => resolve(runtime.embedder.embedQuery(text)), 5000);
-          options?.signal?.addEventListener('abort', () => {
-            aborted += 1;
-            clearTimeout(timer);
-            reject(options.signal!.reason);
-          });
-        }),
-    };
+    const slow = slowEmbedder(
+      runtime.embedder,
+      () => true,
+      () => (aborted += 1),
+    );
     const app = await appWith({ REQUEST_TIMEOUT_MS: '1000' }, { embedder: slow });
     const started = performance.now();
     const response = await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
@@ -465,19 +479,7 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
   });
 
   it('counts a streamed answer at /metrics, and a client that hung up as 499', async () => {
-    const slow: Embedder = {
-      ...runtime.embedder,
-      model: runtime.embedder.model,
-      dimensions: runtime.embedder.dimensions,
-      embedDocuments: (texts, options) => runtime.embedder.embedDocuments(texts, options),
-      embedQuery: (text, options) =>
-        text.includes('slowly')
-          ? new Promise((resolve, reject) => {
-              const timer = setTimeout(() => resolve(runtime.embedder.embedQuery(text)), 5000);
-              options?.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(options.signal!.reason)));
-            })
-          : runtime.embedder.embedQuery(text, options),
-    };
+    const slow = slowEmbedder(runtime.embedder, (text) => text.includes('slowly'));
     const app = await appWith({}, { embedder: slow });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const streamed = await fetch(`${url}/v1/ask`, {
