@@ -190,6 +190,15 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function usage(): string {
+  return (
+    'usage: node --import tsx apps/cli/scripts/build-dev-set.ts <copy of the site> [--set NAME] [--out DIR] [--content DIR] [--base-url URL] [--author NAME]\n' +
+    `known sets: ${Object.entries(knownSets)
+      .map(([name, known]) => `${name} (${known.repository})`)
+      .join(', ')}`
+  );
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -199,17 +208,15 @@ function main(): void {
       content: { type: 'string' },
       'base-url': { type: 'string' },
       author: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
-  const copy = positionals[0];
-  if (!copy) {
-    fail(
-      'usage: node --import tsx apps/cli/scripts/build-dev-set.ts <copy of the site> [--set NAME] [--out DIR] [--content DIR] [--base-url URL] [--author NAME]\n' +
-        `known sets: ${Object.entries(knownSets)
-          .map(([name, known]) => `${name} (${known.repository})`)
-          .join(', ')}`,
-    );
+  if (values.help) {
+    process.stdout.write(`${usage()}\n`);
+    return;
   }
+  const copy = positionals[0];
+  if (!copy) fail(usage());
   const name = values.set;
   if (!setNamePattern.test(name)) fail(`A set name is lower-case letters, digits, '.', '_' and '-': ${name}`);
   const questionsFile = join(committedSetsDirectory, name, 'questions.json');
