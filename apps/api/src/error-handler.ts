@@ -53,6 +53,53 @@ export interface DescribedError {
   message: string;
 }
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** A value the schema allowed, in words: a type ("a string"), a constant (`"text"`), null. */
+function alternative(issue: ValidationIssue): string[] {
+  const params = issue.params as { type?: string; allowedValue?: unknown; allowedValues?: unknown[] };
+  if (issue.keyword === 'const') return [JSON.stringify(params.allowedValue)];
+  if (issue.keyword === 'enum') return (params.allowedValues ?? []).map((value) => JSON.stringify(value));
+  if (issue.keyword !== 'type' || !params.type) return [];
+  return params.type.split(',').map((type) => (type === 'null' ? 'null' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`));
+}
+
+/**
+ * What is wrong with a request, in words, from ajv's issues (it stops at the first, except in a
+ * union, where each branch adds its own before the union's "must match a schema in anyOf"):
+ * the property that is not taken, the values an enum allows, and for a union either what its
+ * branches allow ("must be a string, an array or null") or, where a branch was followed into
+ * the value (an array of parts, an object), the issue found there.
+ */
+export function validationMessage(issues: readonly ValidationIssue[], context: string): string {
+  const place = (issue: ValidationIssue | undefined) => `${context}${issue?.instancePath ?? ''}`.replace(/\//g, '.');
+  const union = issues.find((issue) => issue.keyword === 'anyOf' || issue.keyword === 'oneOf');
+  let first = issues[0];
+  if (union) {
+    const branches = issues.filter((issue) => issue !== union);
+    const deeper = branches.filter((issue) => issue.instancePath.length > union.instancePath.length);
+    const alternatives = [...new Set(branches.flatMap(alternative))];
+    if (deeper.length === 0 && alternatives.length > 0) {
+      const listed = alternatives.length === 1 ? alternatives[0] : `${alternatives.slice(0, -1).join(', ')} or ${alternatives.at(-1)}`;
+      return `${place(union)} must be ${listed}`;
+    }
+    // The value was of a branch's kind (an array, an object): what that branch found wrong inside it.
+    first = deeper.sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? first;
+  }
+  const params = (first?.params ?? {}) as { allowedValues?: unknown[]; additionalProperty?: string };
+  // "must be equal to one of the allowed values" says which only with them; "must NOT have additional properties" names none;
+  // "must be string" reads better as "must be a string".
+  const message =
+    first?.keyword === 'enum' && params.allowedValues
+      ? `must be one of ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`
+      : first?.keyword === 'additionalProperties' && params.additionalProperty !== undefined
+        ? `has a property it does not take: ${JSON.stringify(params.additionalProperty)}`
+        : first?.keyword === 'type' && alternative(first).length > 0
+          ? `must be ${alternative(first).join(' or ')}`
+          : first?.message;
+  return `${place(first)} ${message ?? 'is invalid'}`;
+}
+
 /**
  * The status, code and message an error thrown while handling `request` is answered with.
  * A 5xx never carries internals (no SQL, no stack): those go to the log, under the request
@@ -64,12 +111,7 @@ export function describeError(error: FastifyError, request: FastifyRequest): Des
     return { status: error.statusCode, code: error.code, message: error.message };
   }
   if (error.validation) {
-    const first = error.validation[0];
-    const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`.replace(/\//g, '.');
-    // "must be equal to one of the allowed values" says which only with them.
-    const allowed = first?.keyword === 'enum' ? (first.params as { allowedValues?: unknown[] }).allowedValues : undefined;
-    const message = allowed ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : first?.message;
-    return { status: 400, code: 'invalid_request', message: `${where} ${message ?? 'is invalid'}` };
+    return { status: 400, code: 'invalid_request', message: validationMessage(error.validation, error.validationContext ?? 'body') };
   }
   const mapped = error.code ? fastifyCodes[error.code] : undefined;
   if (mapped) return { status: errorCodes[mapped].status, code: mapped, message: fastifyMessages[error.code] ?? error.message };
@@ -109,6 +151,17 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
   void reply.status(400).send(errorBody('invalid_request', message));
 }
 
+/** Route config of a route that exists only to answer 405 with a message of its own (see registerErrorHandling). */
+export interface RouteRefusal {
+  refusesMethod: true;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    refusesMethod?: true;
+  }
+}
+
 /**
  * One error shape for every route: `{error: {code, message}}` with a stable code and the
  * right status (see `describeError`). `/mcp` answers its own in JSON-RPC's shape.
@@ -128,6 +181,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path;
     if (url === '*' || url === '/*') return;
+    // A route that only answers 405 itself (and the HEAD route Fastify adds beside its GET) is no method the path takes.
+    if (route.config?.refusesMethod) return;
     for (const method of [route.method].flat()) routes.push({ method, path: routePattern(url) });
   });
 

@@ -360,6 +360,27 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect((await post('/v1/search', { query: 'feedback', mode: 'keyword' })).statusCode).toBe(200);
   });
 
+  it('says what a field of a union takes, which property is not taken, and a type with its article', async () => {
+    const cases: [string, unknown, string][] = [
+      // A union's branches each refused the value: what they take, not the first branch's "must be string".
+      ['/v1/chat/completions', { messages: [{ role: 'user', content: 5 }] }, 'body.messages.0.content must be a string, an array or null'],
+      ['/v1/sources', { name: 'x', baseUrl: 'https://example.com/', schedule: 5 }, 'body.schedule must be a string or null'],
+      // A branch followed into the value (an array of parts): what it found wrong there.
+      [
+        '/v1/chat/completions',
+        { messages: [{ role: 'user', content: [{ type: 'text', text: 5 }] }] },
+        'body.messages.0.content.0.text must be a string',
+      ],
+      ['/v1/sources', { name: 'x', baseUrl: 'https://example.com/', kind: 'web' }, 'body has a property it does not take: "kind"'],
+      ['/v1/search', { query: 5 }, 'body.query must be a string'],
+    ];
+    for (const [url, body, message] of cases) {
+      const response = await post(url, body);
+      expect(response.statusCode, message).toBe(400);
+      expect(response.json().error, message).toEqual({ code: 'invalid_request', message });
+    }
+  });
+
   it('answers a known path under a method it does not take with 405 and the methods it does', async () => {
     const put = await app.inject({ method: 'PUT', url: '/v1/search', payload: { query: 'x' } });
     expect(put.statusCode).toBe(405);

@@ -418,6 +418,22 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       ),
     );
     expect(prompt).toMatchObject({ id: 11, error: { code: -32602, message: expect.stringContaining('"situation" must be a string') } });
+    // A name every object has is no tool or prompt (the SDK's lookup found the inherited function and said "disabled").
+    for (const [method, name] of [
+      ['tools/call', 'toString'],
+      ['tools/call', '__proto__'],
+      ['prompts/get', 'constructor'],
+      ['prompts/get', 'hasOwnProperty'],
+    ] as const) {
+      const body = await json(
+        await post(JSON.stringify({ jsonrpc: '2.0', id: 12, method, params: { name, arguments: {} } }), { authorization: `Bearer ${key}` }),
+      );
+      expect(body, name).toMatchObject({
+        id: 12,
+        error: { code: -32602, message: expect.stringContaining(`no ${method === 'tools/call' ? 'tool' : 'prompt'} named "${name}"`) },
+      });
+      expect(body.error.message).not.toMatch(/disabled/);
+    }
     // A well-formed call still works.
     const good = await post(
       JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'list_sources', arguments: {} } }),
@@ -454,10 +470,11 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       expect(answer).toMatchObject({ jsonrpc: '2.0', error: { code: expect.any(Number), message: expect.any(String) } });
     }
     expect((await send('[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]')).headers.get('x-request-id')).toBeTruthy();
-    for (const method of ['GET', 'DELETE']) {
+    // GET and DELETE answer 405 themselves, and so do methods of no route here (HEAD beside GET too): all name POST alone.
+    for (const method of ['GET', 'DELETE', 'HEAD', 'PUT', 'PATCH', 'OPTIONS']) {
       const response = await fetch(endpoint, { method, headers: { authorization: `Bearer ${keys[3]}`, accept: 'text/event-stream' } });
-      expect(response.status).toBe(405);
-      expect(response.headers.get('allow')).toBe('POST');
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow'), method).toBe('POST');
     }
     // Arguments of every odd shape: answered as results (tool errors or not), never a 5xx.
     const oddArguments: unknown[] = [

@@ -33,12 +33,20 @@ export function envelopeProblem(message: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A name that every object has (`toString`, `constructor`, `__proto__`…): the SDK looks tools and
+ * prompts up in plain objects, finds the inherited function and calls the tool "disabled". No
+ * tool or prompt of Cairn's is named so, so such a name is answered as the unknown name it is.
+ */
+const inheritedName = (name: string) => name in Object.prototype;
+
 /** Why a tools/call's params are not `{name: string, arguments?: object}`, or undefined when they are (or it is no tools/call). */
 export function toolCallParamsProblem(message: JsonRpcMessage): string | undefined {
   if (message.method !== 'tools/call') return undefined;
   const params = message.params;
   if (!isPlainObject(params) || typeof params.name !== 'string' || params.name === '')
     return 'tools/call needs params {"name": a tool\'s name, "arguments": an object}; tools/list names the tools.';
+  if (inheritedName(params.name)) return `There is no tool named ${JSON.stringify(params.name)}; tools/list names the tools.`;
   if ('arguments' in params && params.arguments !== undefined && !isPlainObject(params.arguments))
     return `tools/call's "arguments" must be an object of the tool's arguments (tools/list gives each tool's schema), not ${kindOf(params.arguments)}.`;
   return undefined;
@@ -50,6 +58,7 @@ export function promptGetParamsProblem(message: JsonRpcMessage): string | undefi
   const params = message.params;
   if (!isPlainObject(params) || typeof params.name !== 'string' || params.name === '')
     return 'prompts/get needs params {"name": a prompt\'s name, "arguments": an object of strings}; prompts/list names the prompts.';
+  if (inheritedName(params.name)) return `There is no prompt named ${JSON.stringify(params.name)}; prompts/list names the prompts.`;
   if ('arguments' in params && params.arguments !== undefined) {
     if (!isPlainObject(params.arguments)) return `prompts/get's "arguments" must be an object of strings, not ${kindOf(params.arguments)}.`;
     const [name, value] = Object.entries(params.arguments).find(([, value]) => typeof value !== 'string') ?? [];

@@ -3,7 +3,7 @@ import type { WebStandardStreamableHTTPServerTransport as McpTransport } from '@
 import type * as McpModule from '@cairn/mcp';
 import type { McpServices } from '@cairn/mcp';
 import { checkBrowserOrigin, conversationCaller } from '../auth.js';
-import { describeError } from '../error-handler.js';
+import { describeError, type RouteRefusal } from '../error-handler.js';
 import { mcpRoute } from './mcp-route-path.js';
 
 /** The Fastify request as the SDK's web-standard transport reads it (the body is passed parsed). */
@@ -15,6 +15,9 @@ function webRequest(request: FastifyRequest): Request {
   }
   return new Request(new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`), { method: request.method, headers });
 }
+
+/** GET and DELETE answer 405 themselves: the Allow header of other methods leaves them out. */
+const methodRefused: RouteRefusal = { refusesMethod: true };
 
 /** What GET and DELETE answer: stateless, there is no stream to open and no session to end. */
 async function methodNotAllowed(request: FastifyRequest, reply: FastifyReply) {
@@ -126,8 +129,15 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
   );
   app.get(
     mcpRoute,
-    { schema: { tags: ['mcp'], summary: 'Not offered: the server is stateless and sends nothing unasked (405)' } },
+    {
+      config: methodRefused,
+      schema: { tags: ['mcp'], summary: 'Not offered: the server is stateless and sends nothing unasked (405)' },
+    },
     methodNotAllowed,
   );
-  app.delete(mcpRoute, { schema: { tags: ['mcp'], summary: 'Not offered: there is no session to end (405)' } }, methodNotAllowed);
+  app.delete(
+    mcpRoute,
+    { config: methodRefused, schema: { tags: ['mcp'], summary: 'Not offered: there is no session to end (405)' } },
+    methodNotAllowed,
+  );
 };
