@@ -162,7 +162,7 @@ export async function answerQuestion(
   const composeStarted = performance.now();
   let composed: ComposedPart;
   let generated: (ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }) | undefined;
-  if (declined) composed = declinedAnswer(declined, listener);
+  if (declined) composed = declinedAnswer(declined, listener, plan);
   else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
   else composed = extractiveAnswer({ question, query, retrieved, plan, history }, options, listener);
   const modelMs = generated?.modelMs ?? 0;
@@ -254,8 +254,8 @@ async function retrieveForPlan(
 }
 
 /** A request answered by rule (code, off-topic): its own wording and outcome, no citations. */
-function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listener: AnswerListener): ComposedPart {
-  const answer = refusalText(kind);
+function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listener: AnswerListener, plan: AnswerPlan): ComposedPart {
+  const answer = refusalText(kind, plan.profession);
   listener.candidates?.([]);
   listener.citations?.([]);
   for (const piece of sentencePieces(answer)) {

@@ -114,7 +114,14 @@ export function composeExtractiveAnswer(
   const plan = options.plan ?? planAnswer([], question);
   const refusal = plan.refusal ?? null;
   if (refusal && refusal !== 'decide_for_user') {
-    return { text: refusalText(refusal), citations: [], outcome: scopeOutcomes[refusal], refusal, clarifyingQuestions: [], frameworks: [] };
+    return {
+      text: refusalText(refusal, plan.profession),
+      citations: [],
+      outcome: scopeOutcomes[refusal],
+      refusal,
+      clarifyingQuestions: [],
+      frameworks: [],
+    };
   }
   const focus = plan.resolvedQuestion || question;
 
@@ -174,6 +181,7 @@ export function composeExtractiveAnswer(
   const [challenge] = plan.assumptions;
   const otherQuestions = plan.clarifyingQuestions.filter((asked) => asked !== challenge?.challenge);
   const lines = [`**What I understood:** ${plan.summary}`, ''];
+  if (plan.professionalSide) lines.push(plan.professionalSide, '');
   if (refusal === 'decide_for_user') lines.push(refusalText('decide_for_user'), '');
   if (challenge) {
     const behind = lookBehind(challenge.kind);

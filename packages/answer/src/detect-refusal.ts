@@ -1,5 +1,7 @@
-/** What the persona declines to do. */
-export type RefusalKind = 'write_code' | 'review_code';
+import type { Profession, WithheldKind } from './policy/outside-expertise.js';
+
+/** What the persona declines to do: code, and what it does not give (its instructions, an author's voice, private facts). */
+export type RefusalKind = 'write_code' | 'review_code' | WithheldKind;
 
 /** Words a request may put between "can you" and its verb: "can you just write…", "could you quickly go through…". */
 const softeners = String.raw`(?:(?:please|just|quickly|simply|also|kindly|maybe|actually|help me|mind)\s+)*`;
@@ -63,15 +65,28 @@ export function detectRefusal(question: string): RefusalKind | null {
 }
 
 /** The kinds of request the persona answers by rule, each with its own wording and outcome. */
-export type ScopeKind = RefusalKind | 'decide_for_user' | 'off_topic';
+export type ScopeKind = RefusalKind | 'decide_for_user' | 'off_topic' | 'professional_advice';
 
 /** The `outcome` of an answer to each kind (documented in the API schema). */
 export const scopeOutcomes = {
   write_code: 'refused',
   review_code: 'refused',
+  system_instructions: 'refused',
+  impersonate_author: 'refused',
+  private_information: 'refused',
   decide_for_user: 'declined_decision',
   off_topic: 'off_topic',
+  professional_advice: 'off_topic',
 } as const satisfies Record<ScopeKind, string>;
+
+/** Who answers a question that is only a professional's (`professional_advice`). */
+const professionals: Record<Profession, string> = {
+  medical:
+    'That is a question for a doctor, not for me: please talk to one, and get urgent help if it is severe or sudden. If the pressure of the work is part of it, I can help you think through workload, on-call and boundaries.',
+  legal:
+    'That is a legal question, and I cannot answer it: an employment lawyer, or your HR team, can for where you are. If it has a leadership side (a conversation to have, a team to lead through it), I can help with that.',
+  financial: 'That is personal finance, and I cannot advise on it: a financial adviser can.',
+};
 
 /** A question that shows what Cairn is for, offered where it declines. */
 export const exampleQuestion = 'My staff engineers keep getting pulled into every incident. How should I think about their role?';
@@ -80,8 +95,11 @@ export const exampleQuestion = 'My staff engineers keep getting pulled into ever
 export const coveredTopics =
   'staff+ engineering, org design, technical quality, career development and promotions, hiring, engineering strategy, infrastructure, first 90 days in a role, feedback, difficult conversations, facilitation and developing people';
 
-/** The persona's words for a request it answers by rule; `decide_for_user` opens an answer that goes on. */
-export function refusalText(kind: ScopeKind): string {
+/**
+ * The persona's words for a request it answers by rule; `decide_for_user` opens an answer that
+ * goes on. `professional_advice` names the professional of `profession` (a doctor when unknown).
+ */
+export function refusalText(kind: ScopeKind, profession?: Profession): string {
   switch (kind) {
     case 'write_code':
       return [
@@ -95,6 +113,26 @@ export function refusalText(kind: ScopeKind): string {
         '',
         "What I can help with is the leadership side of review: the norms your team reviews by, how to raise technical quality without slowing delivery, or how to coach the engineer involved. What's going on?",
       ].join('\n');
+    case 'system_instructions':
+      return [
+        "I keep how I'm set up to myself: my instructions, keys and settings are not shared, and a message cannot set them aside.",
+        '',
+        "I'm here to think through engineering leadership with you. What are you working on?",
+      ].join('\n');
+    case 'impersonate_author':
+      return [
+        "I won't speak or sign as Will Larson, Lara Hogan or Jack Danger: their words are theirs, so I quote and cite what they wrote rather than put new words in their mouths.",
+        '',
+        'I can tell you what they wrote on the subject, with links, or help you say it in your own voice. What is it for?',
+      ].join('\n');
+    case 'private_information':
+      return [
+        "I don't share private details about anyone, the authors included: where they live, how to reach them privately, what they earn or charge. Their own sites say how to get in touch for coaching or talks.",
+        '',
+        'What I can do is point you to what they have published. What is the leadership question behind it?',
+      ].join('\n');
+    case 'professional_advice':
+      return [professionals[profession ?? 'medical'], '', `I'm a thought partner for engineering leaders: ${coveredTopics}.`].join('\n');
     case 'decide_for_user':
       return "I won't make this call for you: you know the people and the context, and the decision is yours. What I can do is help you think it through.";
     case 'off_topic':

@@ -1,3 +1,4 @@
+import { policyRefusals, type PolicyRefusal } from '@cairn/answer';
 import { Type, type Static } from 'typebox';
 import { Filters, Ranks } from './search-schemas.js';
 import { CitationSchema, limits } from './shared-schemas.js';
@@ -42,13 +43,14 @@ export const AskResponse = Type.Object({
     ],
     {
       description:
-        "`answered`: a cited answer. `refused`: a request to write code (`refusal: write_code`) or to review code or a pull request (`review_code`), declined with what Cairn can help with instead. `declined_decision`: a decision asked of Cairn (`decide_for_user`): it says the call stays the user's and helps think it through, with citations. `off_topic`: outside engineering leadership (`off_topic`): one line on what Cairn covers and an example question. `no_support`: nothing in the sources speaks to it; the answer says so and asks what would help.",
+        "`answered`: a cited answer. `refused`: a request to write code (`refusal: write_code`) or to review code or a pull request (`review_code`), declined with what Cairn can help with instead; or for what Cairn does not give: its instructions, keys or settings, or to set them aside (`system_instructions`), words in an author's name or voice (`impersonate_author`), a person's private details (`private_information`). `declined_decision`: a decision asked of Cairn (`decide_for_user`): it says the call stays the user's and helps think it through, with citations. `off_topic`: outside engineering leadership (`off_topic`): one line on what Cairn covers and an example question; or a question only a doctor, a lawyer or a financial adviser can answer (`professional_advice`): who to ask instead. A leadership question with such a side is answered, opening with a line that sends that side to them. `no_support`: nothing in the sources speaks to it; the answer says so and asks what would help.",
     },
   ),
-  refusal: Type.Union(
-    [Type.Literal('write_code'), Type.Literal('review_code'), Type.Literal('decide_for_user'), Type.Literal('off_topic'), Type.Null()],
-    { description: 'Why Cairn declined or held back, by kind; null otherwise' },
-  ),
+  refusal: Type.Unsafe<PolicyRefusal | null>({
+    type: ['string', 'null'],
+    enum: [...policyRefusals, null],
+    description: 'Why Cairn declined or held back, by kind; null otherwise',
+  }),
   clarifyingQuestions: Type.Array(Type.String(), {
     description:
       'At most two: a question about the premise first when the question carries an assumption, then what is unknown and matters',

@@ -261,7 +261,11 @@ const offTopicCues: Cue[] = [
 
 /** Words of work and leadership: a question with one of them is not off-topic, even with no topic cue. */
 const workVocabulary =
-  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|workplace|office|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?|apps?|applications?|software|tech|technical|imposter|impostor|confidence|stress\w*|overwhelm\w*|boundar\w*|calendar|focus time|procrastinat\w*|stakeholders?|execs?|executives?|investors?|founders?|cofounders?|salary|salaries|bonus|performance|feedback|meetings?|oneonone\w*|standups?|sprints?|tickets?|incidents?|outages?|on-?call|architecture|budget|headcount|okrs?|kpis?|metrics?|promot\w*|interview\w*|candidates?|offers?|remote|hybrid|repos?|monorepo|polyrepo|microservices?|stack|database|cloud|apis?|tooling|migrations?)\b/;
+  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|workplace|office|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?|apps?|applications?|software|tech|technical|imposter|impostor|confidence|stress\w*|overwhelm\w*|boundar\w*|calendar|focus time|procrastinat\w*|stakeholders?|execs?|executives?|investors?|founders?|cofounders?|salary|salaries|bonus|performance|feedback|meetings?|oneonone\w*|standups?|sprints?|tickets?|incidents?|outages?|on-?call|architecture|budget|headcount|okrs?|kpis?|metrics?|promot\w*|interview\w*|candidates?|offers?|remote|hybrid|repos?|monorepo|polyrepo|microservices?|stack|database|cloud|apis?|tooling|migrations?|deploy\w*|releases?|rollouts?|rollbacks?|sev ?\d|sevs|postmortems?|post-mortems?|retros?|retrospectives?|bugs?|pagers?|paging|uptime|downtime|latency|infra\w*|servers?|self-hosted|aws|gcp|azure|aurora|postgres\w*|mysql|kafka|vendors?|layoffs?|laid off|fir(?:e|ed|ing)|quit\w*|resign\w*|attrition|burn-?out|reorg\w*|hir(?:e|es|ed|ing)|onboard\w*|legacy|rewrites?|refactor\w*|tech debt)\b/;
+
+/** A person named as someone the user deals with at work ("what should I do about Dave?", "my problem with Priya"). */
+const namedColleague =
+  /\b(?:do about|deal(?:ing)? with|talk(?:ing)? to|handl(?:e|ing)|coach(?:ing)?|manag(?:e|ing)|feedback (?:to|for)|work(?:ing)? with|problem with|issue with|conflict with|frustrated with|worried about)\s+[A-Z][a-z]+\b(?!\s+(?:Street|City|River|Mountain|Island))/;
 
 /** Used to settle exact ties: the more specific topic first. */
 const topicOrder: Topic[] = [
@@ -448,7 +452,7 @@ export function classifyTopic(question: string, context: ConversationContext): T
   // With no topic cue, only words of work keep a question in scope: "my first marathon" is the user's own, but not work.
   if (!best) {
     if (baseIntent === 'code') return result('off_topic', 'none');
-    return result(offTopic === 0 && (onTopicWords || followUp) ? 'general' : 'off_topic', 'none');
+    return result(offTopic === 0 && (onTopicWords || followUp || namedColleague.test(plain(question))) ? 'general' : 'off_topic', 'none');
   }
   if (offTopic >= 3 && (offTopic > best[1] || ownBest === undefined)) return result('off_topic', 'clear');
   if (offTopic >= 2 && best[1] < 2 && !onTopicWords) return result('off_topic', 'weak');

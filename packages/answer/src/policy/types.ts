@@ -1,3 +1,4 @@
+import type { Profession } from './outside-expertise.js';
 /** One earlier exchange of the conversation: what the user asked and, if any, what Cairn answered. */
 export interface PolicyTurn {
   question: string;
@@ -182,7 +183,18 @@ export type ContextNeed =
   | 'audience'
   | 'process';
 
-export type PolicyRefusal = 'write_code' | 'review_code' | 'decide_for_user' | 'off_topic';
+/** Every reason the policy declines or holds back, as the API's `refusal` names it. */
+export const policyRefusals = [
+  'write_code',
+  'review_code',
+  'system_instructions',
+  'impersonate_author',
+  'private_information',
+  'decide_for_user',
+  'off_topic',
+  'professional_advice',
+] as const;
+export type PolicyRefusal = (typeof policyRefusals)[number];
 
 export interface AnswerPlan {
   context: ConversationContext;
@@ -199,6 +211,10 @@ export interface AnswerPlan {
   /** The question with "it"/"that" replaced by what was discussed (first person kept). */
   resolvedQuestion: string;
   refusal?: PolicyRefusal | undefined;
+  /** The professional a question, or a side of it, belongs to (law, health, personal money): see outside-expertise.ts. */
+  profession?: Profession | undefined;
+  /** For a leadership question with such a side: the line that names it and who should answer it, to open the answer with. */
+  professionalSide?: string | undefined;
   /** The block for the chat model's prompt: what is known, what to ask, what to challenge. */
   promptSection: string;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Citation, ConversationAnswer } from '@cairn/answer';
+import { policyRefusals, type Citation, type ConversationAnswer } from '@cairn/answer';
 import { abortable } from '@cairn/core';
 import { maxTokensArgument, type CairnTool } from '../cairn-tool.js';
 import { argumentLimits } from '../mcp-services.js';
@@ -32,7 +32,7 @@ export const askCairnOutput = {
     .describe(
       'answered; refused (writing or reviewing code); declined_decision (the call stays the user’s); off_topic; no_support (nothing in the sources)',
     ),
-  refusal: z.enum(['write_code', 'review_code', 'decide_for_user', 'off_topic']).nullable(),
+  refusal: z.enum(policyRefusals).nullable(),
   clarifyingQuestions: z.array(z.string()).describe('At most two questions whose answers would sharpen the advice: ask the user them'),
   frameworks: z.array(z.string()).describe('The frameworks the answer explains'),
   citations: z.array(citationSchema).describe('The sources of the [n] markers, each verified against its passage'),

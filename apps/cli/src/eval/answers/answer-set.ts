@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { policyRefusals } from '@cairn/answer';
 import { starterNotesDirectory } from '@cairn/starter-corpus';
 import { z } from 'zod';
 
@@ -54,7 +55,7 @@ export const assumptionKinds = ['hire_more', 'velocity_slow', 'rewrite', 'fire_s
 export type AssumptionKind = (typeof assumptionKinds)[number];
 
 /** Why a request is declined or redirected ("What You Don't Do", and questions outside leadership). */
-export const refusalKinds = ['write_code', 'review_code', 'decide_for_user', 'off_topic'] as const;
+export const refusalKinds = policyRefusals;
 export type RefusalKind = (typeof refusalKinds)[number];
 
 /** How a turn follows the one before it. */

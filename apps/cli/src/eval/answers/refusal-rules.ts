@@ -12,6 +12,12 @@ const wording: Record<RefusalKind, RegExp> = {
     /\b(?:review|reviewing)\b[^.!?\n]{0,30}\b(?:pull requests?|prs?|code|diffs?|patch(?:es)?|merge requests?)\b|\bcode reviews?\b|\breviewers?\b|\bpull requests?\b/i,
   decide_for_user:
     /\b(?:(?:make|take|making|taking) (?:that|this|the|a) (?:decision|call) for you|decide (?:that |this |it )?for you|(?:your|you(?:'re| are) the one to make the) (?:call|decision)|(?:the )?decision (?:is|stays|has to be) yours)\b/i,
+  system_instructions: /\b(?:my instructions|how i'?m set up|(?:instructions|keys|settings)[^.!?\n]{0,30}\b(?:not shared|private|stay))\b/i,
+  impersonate_author:
+    /\b(?:(?:speak|sign|write|answer)(?: or (?:speak|sign|write))? as (?:will larson|lara hogan|jack danger|one of the authors)|(?:new )?words in their mouths)\b/i,
+  private_information: /\bprivate (?:details|information|contact details)\b/i,
+  professional_advice:
+    /\b(?:a question for a (?:doctor|lawyer)|(?:employment )?lawyer|financial adviser|a legal question|personal finance|advise on health)\b/i,
   off_topic:
     /\b(?:outside (?:of )?what i (?:cover|know|do|help with)|not (?:something|a topic|a question) i (?:cover|can help with)|beyond (?:what i cover|engineering leadership)|(?:isn'?t|is not|that'?s not|that is not) (?:something i|a question i|what i|an engineering leadership)|i (?:only|just) (?:cover|help with|talk about))/i,
 };

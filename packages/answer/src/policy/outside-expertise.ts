@@ -1,0 +1,108 @@
+/**
+ * What a thought partner for engineering leadership must not stand in for, or give away:
+ * a professional's advice (law, health, personal money), someone's private information, a
+ * voice that is not its own (signing as, or speaking as, one of the authors), and its own
+ * instructions or secrets. Each is read from the question's words; a leadership question
+ * with a legal or health side ("can I legally let her go while she is on medical leave?") is
+ * still answered, with that side sent to the people who can answer it (see `professionalSide`).
+ */
+
+/** The professions whose advice Cairn does not give. */
+export type Profession = 'legal' | 'medical' | 'financial';
+
+const legal =
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will)\b/;
+const medical =
+  /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|medical leave|sick leave|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
+const financial =
+  /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|which stocks?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?)|capital gains)\b/;
+
+/** Asking for the medical or legal answer itself, with nothing of leading others in it. */
+const personalHealth = /\b(?:i|i've|i'm|my)\b[^.?!]{0,40}\b(?:chest pains?|heart|panic attacks?|symptoms?|medications?|insomnia|doctor)\b/;
+
+/** Leading, managing or working with people: what makes a legal or health side part of a leadership question. */
+const leadershipSide =
+  /\b(?:my (?:engineer|report|team|manager|employee|direct|colleague|staff|tech lead|peer)s?|(?:engineer|report|employee|team ?mate|colleague)s?\b|manag\w*|team|fire|firing|let (?:him|her|them) go|performance|pip|layoffs?|hire|hiring|reorg|org|support (?:him|her|them))\b/;
+
+/**
+ * The profession a question's answer belongs to, or null, from the question's own words ("legal"
+ * alone is a team too: "get legal and security to review our launch").
+ */
+export function professionOf(question: string): Profession | null {
+  const text = question.toLowerCase();
+  if (medical.test(text)) return 'medical';
+  if (legal.test(text)) return 'legal';
+  if (financial.test(text)) return 'financial';
+  return null;
+}
+
+/**
+ * Whether the question is only the professional's: health, law or money with no one to lead
+ * in it (answered as outside what Cairn covers, sending the user to the right professional),
+ * rather than a leadership question with such a side (answered, with the side named: see
+ * professionalSide).
+ */
+export function onlyProfessional(question: string, profession: Profession): boolean {
+  const text = question.toLowerCase();
+  if (profession === 'medical' && personalHealth.test(text) && !leadershipSide.test(text)) return true;
+  return !leadershipSide.test(text);
+}
+
+/** The line that names a leadership question's legal, health or money side and who should answer it. */
+export function professionalSide(profession: Profession): string {
+  switch (profession) {
+    case 'legal':
+      return "**Part of this is a legal question, and I can't answer it.** What the law allows depends on where you are and on the details: take it to HR or an employment lawyer before you act. What I can help with is the leadership side.";
+    case 'medical':
+      return "**Part of this is about health, and I can't advise on it.** Leave and accommodations are for HR (and occupational health, where you have it) to work out with the person. What I can help with is how you lead through it.";
+    case 'financial':
+      return "**Part of this is personal finance, and I can't advise on it.** A financial adviser can. What I can help with is the leadership side.";
+  }
+}
+
+/** The three authors, by full name or surname (a first name alone is too often another word: "who will pay"). */
+const author = String.raw`(?:will larson|lara hogan|jack danger|larson|hogan)`;
+
+/** Speaking, writing or signing as one of the authors. */
+const impersonation = new RegExp(
+  [
+    String.raw`\b(?:answer|respond|reply|write|speak|talk|pretend|act|role-?play|sign|post|tweet)\w*\b[^.?!]{0,60}?\b(?:as|like|as if you (?:were|are))\s+(?:if you were\s+)?${author}\b`,
+    String.raw`\bin\s+${author}'?s?\s+(?:own\s+)?(?:voice|name|words)\b`,
+    String.raw`\b(?:signed|sign(?:ed)? it|signing)\s+(?:by|as|from)\s+${author}\b`,
+    String.raw`\b(?:you are|you're|be)\s+(?:now\s+)?${author}\b`,
+    String.raw`\bin the first person as\s+${author}\b`,
+    String.raw`\b(?:starting|start|begin|beginning) with\s+["“']i,\s*(?:will|lara|jack|${author})\b`,
+  ].join('|'),
+  'i',
+);
+
+/** Someone's private facts: where they live, how to reach them privately, what they earn or charge. */
+const privateInformation = new RegExp(
+  [
+    String.raw`\b(?:home address|home phone|phone number|cell(?:phone)? number|mobile number|personal (?:email|phone|address|number)|where (?:does|do) (?:he|she|they|\w+(?: \w+)?) live)\b`,
+    String.raw`\b${author}'?s?\s+(?:salary|income|net worth|pay|compensation|email address|address|rates?|fees?)\b`,
+    String.raw`\bhow much (?:does|did|do) ${author}\b[^.?!]{0,30}\b(?:earn|make|charge|get paid|cost)\b`,
+    String.raw`\b(?:salary|income|net worth|compensation) of\s+${author}\b`,
+  ].join('|'),
+  'i',
+);
+
+/** Asking for the service's own instructions or secrets, or to set them aside. */
+const instructions = new RegExp(
+  [
+    String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,30}\b(?:instructions|rules|guidelines|system prompt|prompts?|persona|constraints)\b`,
+    String.raw`\b(?:print|reveal|show|repeat|output|dump|display|leak|give|send|tell|list|share|paste|copy|quote|recite)\b[^.?!]{0,30}\b(?:system prompt|your (?:instructions|prompt|rules|configuration)|hidden (?:instructions|prompt)|api keys?|connection strings?|passwords?|secrets?|credentials|environment variables|tokens?)\b`,
+    String.raw`\b(?:system override|jailbreak|developer mode|dan mode)\b`,
+  ].join('|'),
+  'i',
+);
+
+/** What a request asks of Cairn that it does not give, by kind (checked in this order), or null. */
+export type WithheldKind = 'system_instructions' | 'impersonate_author' | 'private_information';
+
+export function withheldRequest(question: string): WithheldKind | null {
+  if (instructions.test(question)) return 'system_instructions';
+  if (impersonation.test(question)) return 'impersonate_author';
+  if (privateInformation.test(question)) return 'private_information';
+  return null;
+}
