@@ -61,7 +61,7 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
     case 'people':
       return (
         context.people.length > 0 ||
-        /\b(?:he|she|him|her|his)\b|\b(?:my|our|the) (?:team|teams|reports|engineers|org)\b|\bpeople\b|\beveryone\b|\bcandidates?\b/.test(
+        /\b(?:he|she|him|her|his)\b|\b(?:my|our|the) (?:own )?(?:team|teams|reports|engineers|org)\b|\bpeople\b|\beveryone\b|\bcandidates?\b/.test(
           text,
         )
       );

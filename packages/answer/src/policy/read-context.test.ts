@@ -61,6 +61,8 @@ describe('readContext: stage, role, constraints, tried, people', () => {
     ['As a senior IC, how do I decide which projects are worth my time?', 'senior_engineer', false],
     ['I want a senior IC who acts as an extension of me as VP.', 'vp', false],
     ["I'm the only principal engineer at my company.", 'principal_engineer', false],
+    ["I've been a senior eng for 4 years and the promo never happens.", 'senior_engineer', false],
+    ['How do I take criticism from my own reports without getting defensive?', 'engineering_manager', false],
   ])('role of %j is %s (new: %s)', (question, role, isNew) => {
     expect(read(question).role).toMatchObject({ kind: role, isNew });
   });
@@ -70,6 +72,10 @@ describe('readContext: stage, role, constraints, tried, people', () => {
     // Someone who speaks of "my staff engineer" manages them; they are not the staff engineer.
     expect(read('My staff engineer wins every design argument.').role?.kind).toBe('engineering_manager');
     expect(read('Our staff engineer wins every design argument.').role).toBeUndefined();
+  });
+
+  it('reads "my own reports" as the people involved, as "my reports"', () => {
+    expect(read('How do I take criticism from my own reports without getting defensive?').people).toMatchObject([{ kind: 'report' }]);
   });
 
   it('reads constraints, each with its kind', () => {

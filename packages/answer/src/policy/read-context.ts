@@ -144,7 +144,10 @@ const roleTerms: [string, Role][] = [
   [String.raw`(?:senior )?principal(?: software)?(?: engineer)?|distinguished engineer|architect`, 'principal_engineer'],
   [String.raw`tech(?:nical)? lead(?: manager)?|tlm|team lead`, 'tech_lead'],
   [String.raw`(?:engineering |eng |software |line |people |dev(?:elopment)? )?manager|em`, 'engineering_manager'],
-  [String.raw`senior (?:software )?engineer|senior ic|senior individual contributor|senior dev(?:eloper)?`, 'senior_engineer'],
+  [
+    String.raw`senior (?:software |backend |frontend |full-?stack |mobile )?(?:engineer|eng|swe)|senior ic|senior individual contributor|senior dev(?:eloper)?`,
+    'senior_engineer',
+  ],
   [String.raw`(?:software )?engineer|developer|ic|individual contributor`, 'engineer'],
 ];
 
@@ -200,7 +203,7 @@ function roleIn(sentence: string, turn: number): RoleFact | undefined {
       isNew: newRole.test(sentence),
     };
   const manages =
-    /\b(?:i (?:manage|lead|run) (?:a |the |an |my )?(?:\w+ )?(?:team|engineers|people|devs|developers|squad)|my (?:direct )?reports\b|reports? to me\b|my team'?s? (?:manager|lead) is me|(?:should i|do i|to) (?:promote|fire|let go of|put on a pip) (?:him|her|them|one|either|[A-Z][a-z]+)|\b(?:one of )?my (?:senior |staff |junior |principal |new |best |strongest |most senior )?(?:engineers?|reports?|tech leads?|team leads?|devs?|developers?|staff engineers?|principal engineers?|new hires?)\b|\b(?:\w+ )on my team\b)/i.exec(
+    /\b(?:i (?:manage|lead|run) (?:a |the |an |my )?(?:\w+ )?(?:team|engineers|people|devs|developers|squad)|my (?:own )?(?:direct )?reports\b|reports? to me\b|my team'?s? (?:manager|lead) is me|(?:should i|do i|to) (?:promote|fire|let go of|put on a pip) (?:him|her|them|one|either|[A-Z][a-z]+)|\b(?:one of )?my (?:own )?(?:senior |staff |junior |principal |new |best |strongest |most senior )?(?:engineers?|reports?|tech leads?|team leads?|devs?|developers?|staff engineers?|principal engineers?|new hires?)\b|\b(?:\w+ )on my team\b)/i.exec(
       sentence,
     );
   if (manages) return { kind: 'engineering_manager', phrase: manages[0], source: sentence, turn, isNew: newRole.test(sentence) };
@@ -282,7 +285,7 @@ const relationTerms: [string, Relation][] = [
   [String.raw`engineers?|devs?|developers?|ics?|juniors?|junior engineers?`, 'engineer'],
 ];
 const relationAlternation = relationTerms.map(([pattern]) => `(?:${pattern})`).join('|');
-const adjectives = String.raw`(?:(?:new|best|strongest|most senior|top|former|previous|star|remote|quiet|struggling|newest|only|other|talented)\s+)?`;
+const adjectives = String.raw`(?:(?:own|new|best|strongest|most senior|top|former|previous|star|remote|quiet|struggling|newest|only|other|talented)\s+)?`;
 const possessed = new RegExp(
   String.raw`\b((?:one|two|three|some|a few|several|both|all|each|most) of (?:my|our) |my |our )${adjectives}(${relationAlternation})\b`,
   'gi',

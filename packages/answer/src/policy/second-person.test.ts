@@ -20,6 +20,15 @@ describe('toSecondPerson', () => {
     expect(toSecondPerson('How do you handle a report who misses deadlines?')).toBe('How do you handle a report who misses deadlines?');
   });
 
+  it('reads the "you" the user told something to as Cairn: "what I told you" is "what you told me"', () => {
+    expect(toSecondPerson('What should my first 30 days look like, given what I told you?')).toBe(
+      'What should your first 30 days look like, given what you told me?',
+    );
+    expect(toSecondPerson('As I mentioned to you, we have 40 engineers.')).toBe('As you mentioned to me, you have 40 engineers.');
+    // Someone else telling "you" is not the user speaking to Cairn.
+    expect(toSecondPerson('My boss told you nothing.')).toBe('Your boss told you nothing.');
+  });
+
   it('keeps proper nouns, acronyms and "US"', () => {
     expect(toSecondPerson('Our CTO and Priya moved the US team to AWS.')).toBe('Your CTO and Priya moved the US team to AWS.');
   });

@@ -36,6 +36,8 @@ const secondToFirst: Record<string, string> = {
 /** What a "you" addressed to Cairn is followed by ("do you think", "would you recommend"). */
 const cairnVerbs = new Set(['think', 'recommend', 'suggest', 'advise', 'believe', 'reckon', 'mean', 'know']);
 const requestModals = new Set(['can', 'could', 'would', 'will']);
+/** What the user did to Cairn earlier ("what I told you", "as I mentioned to you"): that "you" is Cairn too. */
+const tellingVerbs = new Set(['told', 'tell', 'asked', 'showed', 'gave', 'sent', 'mentioned', 'said', 'explained', 'described', 'wrote']);
 const opinionNouns = new Set([
   'view',
   'opinion',
@@ -110,6 +112,11 @@ export function toSecondPerson(text: string): string {
     const previous = words[position - 1]?.lower ?? '';
     const next = words[position + 1]?.lower ?? '';
     if (requestModals.has(previous) || cairnVerbs.has(next)) cairnYou.add(position);
+    // "I told you", "we just told you", "as I mentioned to you".
+    const verb = previous === 'to' ? (words[position - 2]?.lower ?? '') : previous;
+    const before = words.slice(Math.max(0, position - 4), position - 1).map((earlier) => earlier.lower);
+    if (tellingVerbs.has(verb) && before.some((earlier) => earlier === 'i' || earlier === 'we' || earlier === "i've" || earlier === "we've"))
+      cairnYou.add(position);
   });
 
   let output = '';
