@@ -115,7 +115,10 @@ export function toSecondPerson(text: string): string {
     // "I told you", "we just told you", "as I mentioned to you".
     const verb = previous === 'to' ? (words[position - 2]?.lower ?? '') : previous;
     const before = words.slice(Math.max(0, position - 4), position - 1).map((earlier) => earlier.lower);
-    if (tellingVerbs.has(verb) && before.some((earlier) => earlier === 'i' || earlier === 'we' || earlier === "i've" || earlier === "we've"))
+    if (
+      tellingVerbs.has(verb) &&
+      before.some((earlier) => earlier === 'i' || earlier === 'we' || earlier === "i've" || earlier === "we've")
+    )
       cairnYou.add(position);
   });
 
