@@ -52,6 +52,8 @@ export class InProcessRunner {
   private readonly shutdown = new AbortController();
   /** Runs scheduled here that have not ended yet. */
   private readonly pending = new Set<string>();
+  /** Runs that failed here whose record still says queued or running, with the error to record (see endUnended). */
+  private readonly unended = new Map<string, string>();
   /** Runs taken up from a process that stopped: a stop of this one puts them back in the queue. */
   private readonly adopted = new Set<string>();
   private current: { runId: string; stop: AbortController } | undefined;
@@ -146,8 +148,11 @@ export class InProcessRunner {
         await store.runs.requeue(runId);
       }
     } catch (error) {
-      // runCrawl has marked the run failed; a failure of one run must not stop the next.
+      // runCrawl has marked the run failed, unless that write failed too (the database away):
+      // then the run is ended here, now or at a later heartbeat. A failure of one run must not stop the next.
       this.options.onError?.(error, runId);
+      this.unended.set(runId, `${(error as Error)?.message ?? String(error)}`);
+      await this.endUnended();
     } finally {
       this.pending.delete(runId);
       this.adopted.delete(runId);
@@ -179,8 +184,25 @@ export class InProcessRunner {
       .finally(() => (this.beating = undefined));
   }
 
+  /**
+   * Ends as failed the runs that failed here but whose record could not say so (the database
+   * was away when they failed): until it can, their heartbeat goes on, so that no other
+   * process takes them for a crashed one's, and each heartbeat tries again.
+   */
+  private async endUnended(): Promise<void> {
+    for (const [runId, message] of this.unended) {
+      try {
+        await this.dependencies.store.runs.failUnfinished(runId, message);
+        this.unended.delete(runId);
+      } catch {
+        return;
+      }
+    }
+  }
+
   private async heartbeat(): Promise<void> {
-    if (this.pending.size > 0) {
+    if (this.unended.size > 0) await this.endUnended();
+    if (this.pending.size > 0 || this.unended.size > 0) {
       // Taken before the query: a run started while it awaits is not judged by its answer.
       const current = this.current;
       const live = new Set(await this.dependencies.store.runs.heartbeat(this.owner));
@@ -204,6 +226,7 @@ export class InProcessRunner {
     this.shutdown.abort();
     await this.beating;
     await this.tail;
+    await this.endUnended();
     await this.dependencies.store.runs.release(this.owner).catch(() => undefined);
   }
 }

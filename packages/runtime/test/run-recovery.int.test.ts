@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +246,90 @@ describe('ingestion runs that outlive their process, on server Postgres without 
     } finally {
       await runner.close();
       await runtime.close();
+    }
+  }, 120_000);
+});
+
+/**
+ * A TCP relay in front of the test Postgres that can be cut: every connection through it is
+ * dropped and new ones are refused (a database restarted, a network that went away) until it
+ * is restored.
+ */
+async function cuttableRelay(target: string): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  let cut = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (cut) return void client.destroy();
+    const upstream = connect(Number(port || 5432), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut: () => {
+      cut = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore: () => void (cut = false),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('a run whose database goes away, on server Postgres without a queue', () => {
+  let site: FixtureSite;
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    site = await startFixtureSite({ syntheticPages: pages, responseDelayMs: 60 });
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await site?.close();
+    await database?.drop();
+  });
+
+  it('ends failed, with the reason, once the database is back: its last write failed with the rest', async () => {
+    const relay = await cuttableRelay(database.url);
+    const runtime = await openRuntime(loadConfig({ ...environment, DATABASE_URL: relay.url }), { takeUpRuns: true });
+    // The run's record read straight from the database, not through the relay.
+    const observer = await openRuntime(loadConfig({ ...environment, DATABASE_URL: database.url }), {});
+    const runner = new InProcessRunner(
+      { store: runtime.store, embedder: runtime.embedder, crawler: runtime.crawler },
+      { heartbeatMs: 200 },
+    );
+    try {
+      const source = await addSource(runtime.store, site, 'bench-outage');
+      const runId = await runner.enqueue({ sourceId: source.id, trigger: 'api' });
+      await underWay(runtime.store, runId);
+      relay.cut();
+      // The run fails while the database is away: its own record cannot say so yet.
+      await runner.idle();
+      expect((await observer.store.runs.find(runId))?.status).toBe('running');
+      relay.restore();
+      const ended = await finished(observer.store, runId, 15_000);
+      expect(ended).toMatchObject({ status: 'failed', error: expect.stringMatching(/database|connect|terminat/i) });
+    } finally {
+      relay.restore();
+      await runner.close();
+      await runtime.close();
+      await observer.close();
+      await relay.close();
     }
   }, 120_000);
 });

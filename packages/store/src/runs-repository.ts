@@ -131,6 +131,21 @@ export class RunsRepository {
   }
 
   /**
+   * Ends a run that is still queued or running as failed with `error` (a run that ended
+   * meanwhile keeps how it ended): for a run whose own last write failed (see InProcessRunner).
+   * Resolves true when it ended the run here.
+   */
+  async failUnfinished(id: string, error: string): Promise<boolean> {
+    const rows = await this.database.query<{ id: string }>(
+      `update ingest_runs set status = case when cancel_requested_at is null then 'failed' else 'cancelled' end,
+         error = case when cancel_requested_at is null then $2 else error end, finished_at = now()
+       where id = $1 and status in ('queued', 'running') returning id`,
+      [id, error],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * An admin's cancellation: a queued or running run becomes cancelled at once, with
    * `reason` as its error, and stays so (no attempt starts or re-queues it; whoever runs
    * it stops at its next check). Resolves with the cancelled run, or undefined when no
