@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startFakeOpenAIServer, startFixtureSite, type TestDatabase } from '@cairn/testing';
+import { Redis } from 'ioredis';
+import { createTestDatabase, startFakeOpenAIServer, startFixtureSite, testRedisUrl, type TestDatabase } from '@cairn/testing';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
@@ -24,6 +25,17 @@ async function cairn(args: string[], environment: Record<string, string>): Promi
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** The keys of one Redis database, sorted. */
+async function redisKeys(redis: URL, database: number): Promise<string[]> {
+  const client = new Redis({ host: redis.hostname, port: Number(redis.port || 6379), db: database, lazyConnect: true });
+  try {
+    await client.connect();
+    return (await client.keys('*')).sort();
+  } finally {
+    client.disconnect();
   }
 }
 
@@ -275,6 +287,24 @@ describe('the cairn command', () => {
       /^cairn: configuration error: REDIS_URL: is redis:\/\/:\*\*\*@127\.0\.0\.1:1, which does not answer \(connect ECONNREFUSED/,
     );
     expect(deadRedis.stderr).not.toContain('secret');
+    // A database number this Redis does not have: refused, where the worker went on in database 0 (another deployment's queue).
+    const redis = new URL(testRedisUrl());
+    const before = await redisKeys(redis, 0);
+    const missingDatabase = await cairn(['worker'], { DATABASE_URL: testDatabase.url, REDIS_URL: `redis://${redis.host}/99` });
+    expect(missingDatabase).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^cairn: configuration error: REDIS_URL: is redis:\/\/[^ ]+\/99, whose database 99 this Redis does not have/,
+      ),
+    });
+    expect(await redisKeys(redis, 0)).toEqual(before);
+    // A path that is no database number: refused as configuration, where ioredis crashed with a stack at its first command.
+    const notANumber = await cairn(['worker'], { DATABASE_URL: testDatabase.url, REDIS_URL: `redis://${redis.host}/abc` });
+    expect(notANumber).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^cairn: configuration error: REDIS_URL: expects a database number/),
+    });
+    expect(notANumber.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('creates, lists and revokes API keys, printing a key once and storing its hash', async () => {

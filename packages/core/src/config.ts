@@ -22,6 +22,10 @@ const redisUrl = z
   .trim()
   .refine((value) => /^rediss?:\/\/.+/.test(value) && URL.canParse(value), {
     message: 'expects a redis:// or rediss:// URL, such as redis://127.0.0.1:6379',
+  })
+  // The path is the database number (redis://host:6379/2); anything else was read as database 0 or crashed at the first command.
+  .refine((value) => !URL.canParse(value) || /^\/?(?:\d{1,5})?$/.test(new URL(value).pathname), {
+    message: 'expects a database number as its path, if any (redis://127.0.0.1:6379/2)',
   });
 
 const httpUrl = z
