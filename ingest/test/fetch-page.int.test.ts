@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CairnError, errorCodes } from '@cairn/core';
 import { startFixtureSite, type FixtureSite } from '@cairn/testing';
@@ -127,6 +128,58 @@ describe('PageFetcher over real HTTP', () => {
     });
     expect(await failure('/to-private')).toMatchObject({ code: 'forbidden', statusCode: 403 });
     expect(await failure('/file.pdf')).toMatchObject({ code: 'content_type', statusCode: errorCodes.content_type.status });
+  });
+});
+
+describe('PageFetcher: the encoding a page declares', () => {
+  it('decodes a page by its header (quoted or not), its meta tag, its byte order mark or its XML declaration', async () => {
+    const html = (head: string, body: number[]) =>
+      Buffer.concat([
+        Buffer.from(`<html><head>${head}<title>t</title></head><body><p>`),
+        Buffer.from(body),
+        Buffer.from('</p></body></html>'),
+      ]);
+    const cafe = [...Buffer.from('café crème', 'latin1')];
+    const nihongo = [0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]; // 日本語 in Shift_JIS
+    const pages: Record<string, [string, Buffer]> = {
+      '/quoted': ['text/html; charset="iso-8859-1"', html('', cafe)],
+      '/meta': ['text/html', html('<meta charset="iso-8859-1">', cafe)],
+      '/http-equiv': ['text/html', html('<meta http-equiv="Content-Type" content="text/html; charset=shift_jis">', nihongo)],
+      '/meta-sjis': ['text/html', html('<meta charset="shift_jis">', nihongo)],
+      '/bom': ['text/html', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), html('', [...Buffer.from('naïve')])])],
+      '/utf8': ['text/html; charset=utf-8', html('', [...Buffer.from('日本語 café')])],
+      '/sitemap': [
+        'application/xml',
+        Buffer.concat([
+          Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><urlset><url><loc>https://a.test/'),
+          Buffer.from(cafe),
+          Buffer.from('</loc></url></urlset>'),
+        ]),
+      ],
+    };
+    const server = createServer((request, response) => {
+      const [type, body] = pages[request.url ?? ''] ?? ['text/plain', Buffer.from('')];
+      response.writeHead(200, { 'content-type': type }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const text = async (path: string) => {
+      const result = await crawler.fetcher.fetch({ url: `${base}${path}`, allowedTypes: ['text/html', 'application/xml'] });
+      if (result.kind !== 'ok') throw new Error(`expected a page at ${path}`);
+      return result.body;
+    };
+    try {
+      expect(await text('/quoted')).toContain('café crème');
+      expect(await text('/meta')).toContain('café crème');
+      expect(await text('/http-equiv')).toContain('日本語');
+      expect(await text('/meta-sjis')).toContain('日本語');
+      expect(await text('/bom')).toContain('naïve');
+      expect(await text('/utf8')).toContain('日本語 café');
+      expect(await text('/sitemap')).toContain('https://a.test/café crème');
+      for (const path of Object.keys(pages)) expect(await text(path), path).not.toContain('\uFFFD');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { decodeBuffer } from 'encoding-sniffer';
 import type { Dispatcher, fetch } from 'undici';
 import { CairnError } from '@cairn/core';
 import { assertFetchableUrl, ForbiddenUrlError, guardedLookup, type HostResolver, type PrivateNetworkAllowance } from './ssrf-guard.js';
@@ -197,13 +198,7 @@ export class PageFetcher {
         );
       }
       const body = await this.readBody(url, response, signal);
-      const charset = /charset=([^;]+)/i.exec(response.headers.get('content-type') ?? '')?.[1]?.trim() ?? 'utf-8';
-      let text: string;
-      try {
-        text = new TextDecoder(charset).decode(body);
-      } catch {
-        text = new TextDecoder('utf-8').decode(body);
-      }
+      const text = decodeBody(body, response.headers.get('content-type') ?? '', contentType);
       return {
         kind: 'ok',
         status: response.status,
@@ -277,4 +272,30 @@ export class PageFetcher {
     const opened = await client?.catch(() => undefined);
     await opened?.dispatcher.close();
   }
+}
+
+/** The charset a Content-Type header names, its quotes removed (`charset="iso-8859-1"` is legal, RFC 9110). */
+function headerCharset(header: string): string | undefined {
+  const value = /charset\s*=\s*("?)([^";]+)\1/i.exec(header)?.[2]?.trim();
+  return value || undefined;
+}
+
+/**
+ * The body as text, in the encoding the page declares, found as a browser finds it (the
+ * WHATWG encoding sniffing algorithm, encoding-sniffer: a byte order mark, the header's
+ * charset, then for HTML a `<meta charset>` or `http-equiv` among its first 1,024 bytes),
+ * UTF-8 when nothing says otherwise. An XML document (a sitemap, a feed) may name its encoding
+ * in its declaration instead. Read as UTF-8 only, a Shift_JIS or Latin-1 page declared in a
+ * meta tag became U+FFFD wherever it was not ASCII, and was stored and indexed so.
+ */
+function decodeBody(body: Uint8Array, header: string, contentType: string): string {
+  const declared =
+    headerCharset(header) ??
+    (/xml/.test(contentType)
+      ? /^(?:\uFEFF)?<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(new TextDecoder('latin1').decode(body.subarray(0, 200)))?.[1]
+      : undefined);
+  return decodeBuffer(Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+    ...(declared ? { transportLayerEncodingLabel: declared } : {}),
+    defaultEncoding: 'utf-8',
+  });
 }
