@@ -105,6 +105,33 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     ).toEqual([]);
   });
 
+  it('reads notes by the text policy of web pages: a NUL or a bidirectional override is dropped, and the notes after it are read', async () => {
+    const notes = await mkdtemp(join(tmpdir(), 'cairn-odd-notes-'));
+    try {
+      await writeFile(join(notes, 'a-nul.md'), '# Nul\u0000 title\n\nText with a NUL\u0000 byte about escalation paths.\n');
+      await writeFile(
+        join(notes, 'b-bidi.md'),
+        '# Bidi\n\nAn override \u202Eelbissopmi\u202C hides words from the reader about escalation paths.\n',
+      );
+      await writeFile(
+        join(notes, 'c-page.html'),
+        '<html><head><title>Tag\u0000 page</title></head><body><main><p>Escalation\u2066 paths\u2069 for the pager.</p></main></body></html>',
+      );
+      await writeFile(join(notes, 'd-after.md'), '# After\n\nThe note after the odd ones, about escalation paths too.\n');
+      const result = await ingestDirectory(store, embedder, { directory: notes, sourceName: 'odd-notes' });
+      expect(result.failures).toEqual([]);
+      expect(result.counts).toMatchObject({ fetched: 4, failed: 0 });
+      const stored = await store.database.query<{ title: string; text: string }>(
+        `select d.title, c.text from chunks c join documents d on d.id = c.document_id join sources s on s.id = d.source_id where s.name = 'odd-notes'`,
+      );
+      expect(stored.map((row) => row.title).sort()).toEqual(['After', 'Bidi', 'Nul title', 'Tag page']);
+      // eslint-disable-next-line no-control-regex -- NUL is one of the characters that must be gone
+      for (const row of stored) expect(`${row.title} ${row.text}`).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      await rm(notes, { recursive: true, force: true });
+    }
+  });
+
   it('puts back the keyword index a failed run dropped (PGlite drops it for a run past half the postings held)', async () => {
     const created = await runtime.create();
     const fresh = await Store.open({ databaseUrl: created.databaseUrl });

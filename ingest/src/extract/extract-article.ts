@@ -1,3 +1,4 @@
+import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import type { ArticleProfileName } from './article-profile.js';
@@ -45,20 +46,6 @@ const maximumLinkDensity = 0.8;
 
 function sameText(left: string, right: string): boolean {
   return collapseWhitespace(left).toLowerCase() === collapseWhitespace(right).toLowerCase();
-}
-
-/**
- * Characters that render as nothing (or reorder what is shown) and carry no meaning in
- * prose: zero-width spaces and joiners of words, soft hyphens, the byte-order mark,
- * bidirectional overrides and isolates, and the Unicode tag and variation-selector
- * blocks that "ASCII smuggling" spells whole instructions in. A reader never sees them,
- * a model reads them, and they split words so that no pattern matches an instruction.
- * (Zero-width joiners and non-joiners stay: emoji and several scripts need them.)
- */
-const invisibleCharacters = /[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]|[\u{e0100}-\u{e01ef}]/gu;
-
-function withoutInvisibleCharacters(text: string): string {
-  return text.replace(invisibleCharacters, '');
 }
 
 /** The outline with invisible characters taken out of every text it carries; blocks left empty go. */

@@ -1,3 +1,4 @@
+import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import { NoteParseError } from './note-parse-error.js';
@@ -20,7 +21,8 @@ function authorOfMeta(text: string | null): string | null {
  * navigation, scripts or hidden elements, headings with their ids as anchors.
  */
 export function parseHtmlNote(html: string, locator: string): DocumentOutline {
-  const $ = cheerio().load(html);
+  // The text policy of web pages (see withoutInvisibleCharacters): a note is read without what renders as nothing.
+  const $ = cheerio().load(withoutInvisibleCharacters(html));
   const meta = (selector: string) => $(selector).first().attr('content')?.trim() || null;
   const title = meta('meta[property="og:title"]') ?? ($('title').first().text().trim() || $('h1').first().text().trim() || null);
   if (!title) throw new NoteParseError(locator, 'has no <title> or <h1>');

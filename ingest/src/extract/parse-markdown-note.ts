@@ -1,3 +1,4 @@
+import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
@@ -86,7 +87,9 @@ function blockText(token: Token): string {
  * summarises, published, topics, frameworks) into an outline. Without a `title` in the
  * front matter, the first heading is the title.
  */
-export function parseMarkdownNote(markdown: string, locator: string): DocumentOutline {
+export function parseMarkdownNote(note: string, locator: string): DocumentOutline {
+  // The text policy of web pages (see withoutInvisibleCharacters): a note is read without what renders as nothing.
+  const markdown = withoutInvisibleCharacters(note);
   const match = frontMatterPattern.exec(markdown);
   let frontMatter: FrontMatter = {};
   if (match) {
