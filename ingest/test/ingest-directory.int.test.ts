@@ -132,6 +132,33 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     }
   });
 
+  it('stops after the note in hand when its signal aborts: cancelled, what was stored kept, nothing tombstoned', async () => {
+    const notes = await mkdtemp(join(tmpdir(), 'cairn-stopped-notes-'));
+    try {
+      for (const name of ['a', 'b', 'c', 'd'])
+        await writeFile(join(notes, `${name}.md`), `# Note ${name}\n\nA note about on-call handovers, number ${name}.\n`);
+      await ingestDirectory(store, embedder, { directory: notes, sourceName: 'stopped-notes' });
+      await writeFile(join(notes, 'e.md'), '# Note e\n\nA new note about on-call handovers.\n');
+      const stop = new AbortController();
+      const stopped = await ingestDirectory(store, embedder, {
+        directory: notes,
+        sourceName: 'stopped-notes',
+        signal: stop.signal,
+        onProgress: () => stop.abort(),
+      });
+      expect(stopped.status).toBe('cancelled');
+      expect(stopped.counts.fetched).toBe(1);
+      expect(await store.runs.find(stopped.runId)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/signal/) });
+      // The four notes it did not read this time are not gone.
+      const [counted] = await store.database.query<{ documents: number }>(
+        `select count(*)::int as documents from documents d join sources s on s.id = d.source_id where s.name = 'stopped-notes' and d.status = 'active'`,
+      );
+      expect(counted?.documents).toBe(4);
+    } finally {
+      await rm(notes, { recursive: true, force: true });
+    }
+  });
+
   it('puts back the keyword index a failed run dropped (PGlite drops it for a run past half the postings held)', async () => {
     const created = await runtime.create();
     const fresh = await Store.open({ databaseUrl: created.databaseUrl });

@@ -8,7 +8,7 @@ import { parseHtmlNote } from '../extract/parse-html-note.js';
 import { NoteParseError } from '../extract/note-parse-error.js';
 import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
-import { ingestStaticSite } from './ingest-static-site.js';
+import { endStoppedRun, ingestStaticSite, type StaticSiteResult } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
 
@@ -42,6 +42,11 @@ export interface IngestDirectoryOptions {
   onProgress?: (progress: DirectoryProgress) => void;
   /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
   passageContext?: PassageContextWriter | undefined;
+  /**
+   * Stops the run after the note in hand (Ctrl-C on `cairn ingest --dir`): it is recorded as
+   * cancelled, what was stored stays, and nothing is tombstoned (the notes not read are not gone).
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -63,12 +68,7 @@ async function refuseToReplaceSource(store: Store, name: string, directory: stri
   );
 }
 
-export interface IngestDirectoryResult {
-  runId: string;
-  sourceId: string;
-  counts: RunCounts;
-  failures: { file: string; error: string }[];
-}
+export type IngestDirectoryResult = StaticSiteResult;
 
 /** Source names: lower case letters, digits, dot, dash and underscore. */
 export function toSourceName(name: string): string {
@@ -107,6 +107,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       trigger: options.trigger,
       onProgress: options.onProgress,
       passageContext: options.passageContext,
+      signal: options.signal,
     });
   }
   const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
@@ -128,6 +129,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
   const seen: string[] = [];
   try {
     for (const [index, file] of files.entries()) {
+      if (options.signal?.aborted) break;
       const locator = relative(directory, file).split('\\').join('/');
       const fileUrl = pathToFileURL(file).toString();
       let outcome: DirectoryProgress['outcome'];
@@ -169,6 +171,10 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       }
       options.onProgress?.({ done: index + 1, total: files.length, file: locator, outcome });
     }
+    if (options.signal?.aborted) {
+      await endStoppedRun(store, run.id, counts);
+      return { runId: run.id, sourceId: source.id, counts, failures, status: 'cancelled' };
+    }
     // Files that failed to parse keep their previous version rather than vanishing.
     const kept = [...seen, ...failures.map((failure) => failure.file)];
     for (const gone of await store.documents.tombstoneMissing(source.id, kept)) {
@@ -197,5 +203,5 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
     await store.runs.finish(run.id, 'failed', runFailureText(error)).catch(() => undefined);
     throw error;
   }
-  return { runId: run.id, sourceId: source.id, counts, failures };
+  return { runId: run.id, sourceId: source.id, counts, failures, status: 'succeeded' };
 }

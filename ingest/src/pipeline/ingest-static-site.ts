@@ -24,6 +24,8 @@ export interface StaticSiteOptions {
     ((progress: { done: number; total: number; file: string; outcome: 'changed' | 'unchanged' | 'skipped' }) => void) | undefined;
   /** Writes the sentence that situates each new passage in its page (CAIRN_PASSAGE_CONTEXT=llm); none when absent. */
   passageContext?: PassageContextWriter | undefined;
+  /** Stops the run after the file in hand (see IngestDirectoryOptions.signal). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface StaticSiteResult {
@@ -31,6 +33,23 @@ export interface StaticSiteResult {
   sourceId: string;
   counts: RunCounts;
   failures: { file: string; error: string }[];
+  /** How the run ended: cancelled when `signal` stopped it. */
+  status: 'succeeded' | 'cancelled';
+}
+
+/** Why a run of files stopped early, as its record says. */
+export const stoppedBySignal = 'stopped by a signal (Ctrl-C or SIGTERM) before every file was read';
+
+/**
+ * Ends a run of files that a signal stopped: what was stored stays searchable (indexed, the
+ * keyword index back, statistics fresh), and nothing is tombstoned (the files not read are not gone).
+ */
+export async function endStoppedRun(store: Store, runId: string, counts: RunCounts): Promise<void> {
+  await store.embeddings.indexPending();
+  await store.documents.endRun();
+  if (counts.chunksAdded + counts.chunksRemoved > 0) await store.documents.refreshStatistics();
+  await store.runs.addCounts(runId, counts);
+  await store.runs.finish(runId, 'cancelled', stoppedBySignal);
 }
 
 /**
@@ -104,6 +123,7 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
   const none = { httpStatus: null, chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0 };
   try {
     for (const [index, file] of files.entries()) {
+      if (options.signal?.aborted) break;
       const path = relative(directory, file).split('\\').join('/');
       const url = staticPageUrl(path, base);
       let item: RunItemInput;
@@ -142,6 +162,10 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
         outcome: item.outcome === 'unchanged' || item.outcome === 'skipped' ? item.outcome : 'changed',
       });
     }
+    if (options.signal?.aborted) {
+      await endStoppedRun(store, run.id, counts);
+      return { runId: run.id, sourceId: source.id, counts, failures: [], status: 'cancelled' };
+    }
     for (const gone of await store.documents.tombstoneMissing(source.id, [...seen])) {
       counts.chunksRemoved += gone.chunksRemoved;
       await store.runs.addItems(run.id, [
@@ -160,5 +184,5 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
     await store.runs.finish(run.id, 'failed', runFailureText(error)).catch(() => undefined);
     throw error;
   }
-  return { runId: run.id, sourceId: source.id, counts, failures: [] };
+  return { runId: run.id, sourceId: source.id, counts, failures: [], status: 'succeeded' };
 }

@@ -113,6 +113,16 @@ export const ingestCommand = new Command('ingest')
     const config = loadConfig();
     // The lines of passages left without a context sentence (CAIRN_PASSAGE_CONTEXT=llm and a failing model).
     const runtime = await openRuntime(config, { passageContextLog: (line) => process.stderr.write(`${line}\n`) });
+    // Ctrl-C (or SIGTERM) stops the run after the page or note in hand, recorded as cancelled, with what was stored kept;
+    // a second one exits at once. Before, the process died with its run recorded as running for ever.
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) process.exit(130);
+      process.stderr.write(`\n${signal}: stopping after the page in hand (again to quit at once)\n`);
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const showBar = !options.json && process.stderr.isTTY;
     const bar = new SingleBar({ format: 'ingesting {bar} {value}/{total} | {item}', stream: process.stderr, hideCursor: true });
     let started = false;
@@ -135,6 +145,7 @@ export const ingestCommand = new Command('ingest')
           trigger: 'cli',
           passageContext: runtime.passageContext,
           onProgress: (step) => progress(step.done, step.total, step.file),
+          signal: stop.signal,
         });
         if (started) bar.stop();
         const sourceName = toSourceName(options.name ?? basename(resolve(options.dir)));
@@ -142,11 +153,14 @@ export const ingestCommand = new Command('ingest')
           summary(
             result.counts,
             result.runId,
-            result.failures.map((failure) => `failed: ${failure.error}`),
+            [
+              ...result.failures.map((failure) => `failed: ${failure.error}`),
+              ...(result.status === 'cancelled' ? ['run cancelled: stopped before every file was read; what was stored stays'] : []),
+            ],
             `into the source ${sourceName}`,
           ),
         );
-        if (result.counts.failed > 0) process.exitCode = 1;
+        if (result.counts.failed > 0 || result.status !== 'succeeded') process.exitCode = result.status === 'cancelled' ? 130 : 1;
         return;
       }
       const { sources, created } = await webSources(runtime, options);
@@ -155,6 +169,7 @@ export const ingestCommand = new Command('ingest')
         {
           sources,
           trigger: 'cli',
+          signal: stop.signal,
           onProgress: (step) => progress(step.done, step.discovered, step.url),
           onIndexing: (vectors) => {
             if (started) bar.update({ item: `indexing ${vectors} passage vectors` });
@@ -180,9 +195,11 @@ export const ingestCommand = new Command('ingest')
                   ]),
           ]),
       );
-      if (result.counts.failed > 0 || result.status !== 'succeeded') process.exitCode = 1;
+      if (result.counts.failed > 0 || result.status !== 'succeeded') process.exitCode = result.status === 'cancelled' ? 130 : 1;
     } finally {
       bar.stop();
       await runtime.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
   });
