@@ -23,6 +23,7 @@ export * from './crawl/extraction-pool.js';
 export * from './crawl/source-patterns.js';
 export * from './sources/default-sources.js';
 export * from './runs/in-process-runner.js';
+export * from './runs/in-process-scheduler.js';
 export * from './runs/run-ledger.js';
 export * from './extract/extract-article.js';
 export * from './extract/normalize-url.js';

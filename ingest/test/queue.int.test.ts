@@ -96,6 +96,44 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
     }
   }, 180_000);
 
+  it("drops a deleted source's schedule at the next sync, and a scheduled job for a source that is gone creates no run", async () => {
+    const runner = new QueueRunner(store, { redisUrl: testRedisUrl(), prefix: `${prefix}-gone` });
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: `${prefix}-gone` });
+    const logs: string[] = [];
+    const worker = startIngestWorker(
+      { store, embedder: new LocalHashEmbedder(), crawler },
+      { redisUrl: testRedisUrl(), prefix: `${prefix}-gone`, log: (line) => logs.push(line) },
+    );
+    try {
+      const doomed = await store.sources.upsert({
+        name: 'doomed',
+        kind: 'web',
+        baseUrl: `${site.url}/bench/`,
+        seeds: [`${site.url}/sitemap-bench.xml`],
+        schedule: '0 4 * * 0',
+      });
+      expect(await runner.syncSchedules()).toBe(2);
+      await store.sources.delete(doomed.id);
+      // A job its schedule had already put in the queue: it runs, and creates nothing.
+      await queue.add('scheduled-crawl', { sourceId: doomed.id });
+      await waitFor(
+        async () => logs.find((line) => line.includes(`scheduled crawl of ${doomed.id} skipped`)),
+        30_000,
+        'the job to be skipped',
+      );
+      expect(await store.database.query(`select id from ingest_runs where source_id = $1`, [doomed.id])).toEqual([]);
+      expect(logs.filter((line) => /failed/.test(line))).toEqual([]);
+      // The next sync removes the deleted source's scheduler, which fired for ever before.
+      expect(await runner.syncSchedules()).toBe(1);
+      expect((await queue.getJobSchedulers()).map((scheduler) => scheduler.key)).toEqual([`source:${source.id}`]);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await runner.close();
+    }
+  }, 60_000);
+
   it('finishes a run after its worker process is killed (kill -9), with no chunk lost or duplicated', async () => {
     // The reference: the same site crawled start to finish in a database of its own.
     const referenceDatabase = await createTestDatabase();

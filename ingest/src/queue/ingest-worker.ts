@@ -75,6 +75,14 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   /** Crawls one source (or all enabled web sources) into a run; a scheduled crawl creates its run. */
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
+    // A schedule that fired for a source deleted, disabled or unscheduled since (the next sync removes it): no run.
+    if (!('runId' in data)) {
+      const source = data.sourceId ? await store.sources.findById(data.sourceId) : undefined;
+      if (!source || !source.enabled || !source.schedule || source.kind !== 'web') {
+        log(`scheduled crawl of ${data.sourceId} skipped: the source is ${source ? 'no longer scheduled' : 'gone'}`);
+        return { skipped: true };
+      }
+    }
     if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
     if ('runId' in data && (await cancelledBeforeStart(data.runId))) return { cancelled: true };
     const ledger = 'runId' in data ? new RunLedger(store.runs, data.runId) : await RunLedger.create(store.runs, data.sourceId, 'schedule');

@@ -35,6 +35,9 @@ function isUnreachable(error: unknown): boolean {
  * duplicate request for the same run is a no-op. While Redis is down a run is refused
  * within seconds (503 `not_ready`, and the run recorded as failed), never left waiting.
  */
+/** How often `cairn worker` makes the queue's schedules match the sources (syncSchedules). */
+export const SCHEDULE_SYNC_MS = 60_000;
+
 export class QueueRunner {
   private readonly queue: Queue;
 
@@ -121,14 +124,18 @@ export class QueueRunner {
 
   /**
    * Makes the queue's repeatable schedules match the sources: one scheduler per enabled
-   * web source with a schedule (cron), none for the others.
+   * web source with a schedule (cron), none for the others or for sources that are gone.
+   * `cairn worker` calls it at start and then every SCHEDULE_SYNC_MS, so a schedule set,
+   * changed or cleared through the API or the admin UI reaches the queue within a minute.
    */
   async syncSchedules(): Promise<number> {
     const sources = await this.store.sources.list();
     let scheduled = 0;
+    const kept = new Set<string>();
     for (const source of sources) {
       const id = `source:${source.id}`;
       if (source.kind === 'web' && source.enabled && source.schedule) {
+        kept.add(id);
         await this.queue.upsertJobScheduler(
           id,
           { pattern: source.schedule, tz: 'UTC' },
@@ -138,6 +145,10 @@ export class QueueRunner {
       } else {
         await this.queue.removeJobScheduler(id);
       }
+    }
+    // A deleted source's schedule: it fired for ever, each job failing on the missing source.
+    for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
+      if (scheduler.key.startsWith('source:') && !kept.has(scheduler.key)) await this.queue.removeJobScheduler(scheduler.key);
     }
     return scheduled;
   }

@@ -77,6 +77,17 @@ export class InProcessRunner {
     this.timer.unref();
   }
 
+  /**
+   * A source's schedule fired at `firedAt`: records a scheduled run and runs it, unless a
+   * scheduled run of the source was recorded since (see RunsRepository.createScheduled).
+   * Resolves with the run's id, or undefined.
+   */
+  async enqueueScheduled(sourceId: string, firedAt: Date): Promise<string | undefined> {
+    const run = await this.dependencies.store.runs.createScheduled(sourceId, firedAt, this.owner);
+    if (run) this.schedule(run.id, { sourceId, trigger: 'schedule' });
+    return run?.id;
+  }
+
   /** Records a queued run and schedules it; resolves with its id before the crawl starts. */
   async enqueue(request: RunRequest): Promise<string> {
     const { store } = this.dependencies;

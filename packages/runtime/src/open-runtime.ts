@@ -5,6 +5,7 @@ import {
   createCrawler,
   ensureDefaultSources,
   InProcessRunner,
+  InProcessScheduler,
   loadStarterCorpus,
   prepareEmbeddingModel,
   reembedChunks,
@@ -108,7 +109,8 @@ export interface OpenRuntimeOptions {
   store?: Promise<RuntimeStore>;
   /**
    * This process runs ingestion for others (the API): without the queue, take up the runs a
-   * process that stopped left unfinished (see below). Default false: a short command
+   * process that stopped left unfinished (see below), and fire the sources' schedules
+   * (InProcessScheduler). Default false: a short command
    * (`cairn ask`, `cairn search`) would only start such a run to put it back on exit.
    */
   takeUpRuns?: boolean;
@@ -234,6 +236,8 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
     // Runs a crashed process left behind: the queue's workers take up their own jobs again,
     // so only runs of this process's kind are recovered here (see InProcessRunner.recover).
     if (runner instanceof InProcessRunner && options.takeUpRuns) await runner.recover();
+    // Without the queue (where `cairn worker` keeps the schedules), this process fires the sources' schedules itself.
+    const scheduler = runner instanceof InProcessRunner && options.takeUpRuns ? new InProcessScheduler(store, runner, { log }) : undefined;
     return {
       config,
       store,
@@ -250,6 +254,7 @@ export async function openRuntime(config: CairnConfig, options: OpenRuntimeOptio
       async close() {
         stopReembedding.abort();
         await reembedding;
+        await scheduler?.close();
         await runner.close();
         await crawler.close();
         await store.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
-import { InProcessRunner, interruptedRunError } from '@cairn/ingest';
+import { InProcessRunner, InProcessScheduler, interruptedRunError } from '@cairn/ingest';
 import { ingestQueueName, startIngestWorker, type QueueRunner } from '@cairn/ingest/queue';
 import type { RunRecord, SourceRecord, Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl, waitFor, type FixtureSite, type TestDatabase } from '@cairn/testing';
@@ -221,6 +221,40 @@ describe('ingestion runs that outlive their process, on server Postgres without 
       expect(await finished(second.store, alive.queued)).toMatchObject({ status: 'succeeded' });
     } finally {
       await second.close();
+    }
+  }, 120_000);
+
+  it("fires a source's schedule without the queue: one run a firing, however many processes read it", async () => {
+    const config = loadConfig({ ...environment, DATABASE_URL: database.url });
+    const runtime = await openRuntime(config, {});
+    const runners = [0, 1].map(
+      () => new InProcessRunner({ store: runtime.store, embedder: runtime.embedder, crawler: runtime.crawler }, { heartbeatMs: 200 }),
+    );
+    let clock = new Date('2026-12-07T10:00:30Z');
+    // Two processes' schedulers on one database, read by hand (a long interval) on a clock the test moves.
+    const schedulers = runners.map((runner) => new InProcessScheduler(runtime.store, runner, { intervalMs: 3_600_000, now: () => clock }));
+    try {
+      const source = await addSource(runtime.store, site, 'bench-scheduled');
+      await runtime.store.sources.update(source.id, { schedule: '*/5 * * * *' });
+      // Nothing fired between the start and 10:04.
+      clock = new Date('2026-12-07T10:04:00Z');
+      expect(await Promise.all(schedulers.map((scheduler) => scheduler.check()))).toEqual([[], []]);
+      // 10:05 fired: one run of the two readers, marked as scheduled.
+      clock = new Date('2026-12-07T10:05:20Z');
+      const started = (await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat();
+      expect(started).toHaveLength(1);
+      expect(await finished(runtime.store, started[0]!)).toMatchObject({ status: 'succeeded', trigger: 'schedule', sourceId: source.id });
+      // Read again before the next firing: nothing more.
+      clock = new Date('2026-12-07T10:06:00Z');
+      expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
+      // A source whose schedule is cleared fires no more.
+      await runtime.store.sources.update(source.id, { schedule: null });
+      clock = new Date('2026-12-07T10:11:00Z');
+      expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
+    } finally {
+      for (const scheduler of schedulers) await scheduler.close();
+      for (const runner of runners) await runner.close();
+      await runtime.close();
     }
   }, 120_000);
 

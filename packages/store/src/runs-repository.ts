@@ -82,6 +82,25 @@ export class RunsRepository {
   }
 
   /**
+   * Records a scheduled run of a source whose schedule fired at `firedAt`, unless one was
+   * recorded since (by another process on the same database: each checks the schedules),
+   * one at a time per source. Resolves with the run, or undefined when there was one.
+   */
+  async createScheduled(sourceId: string, firedAt: Date, owner: string): Promise<RunRecord | undefined> {
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`select pg_advisory_xact_lock(hashtext('cairn-schedule:' || $1::text))`, [sourceId]);
+      const [row] = await transaction.query<RunRecord>(
+        `insert into ingest_runs (source_id, trigger, owner, heartbeat_at)
+         select $1, 'schedule', $2, now()
+         where not exists (select 1 from ingest_runs where source_id = $1 and trigger = 'schedule' and created_at >= $3)
+         returning ${runColumns}`,
+        [sourceId, owner, firedAt],
+      );
+      return row;
+    });
+  }
+
+  /**
    * Marks a run running. An attempt starts from nothing: the counts and ledger of an
    * interrupted earlier attempt (a crashed worker) are cleared, so the record describes
    * one complete pass and nothing is counted twice. Resolves false, changing nothing, for

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@cairn/core';
 import { openRuntime } from '@cairn/runtime';
 import { embedderForModel } from '@cairn/embed';
-import { assertRedisReachable, QueueRunner, startIngestWorker } from '@cairn/ingest/queue';
+import { assertRedisReachable, QueueRunner, SCHEDULE_SYNC_MS, startIngestWorker } from '@cairn/ingest/queue';
 
 export const workerCommand = new Command('worker')
   .description("Process ingestion jobs from the BullMQ queue (needs REDIS_URL); keeps the sources' schedules in the queue")
@@ -20,8 +20,18 @@ export const workerCommand = new Command('worker')
     // A chat model only with CAIRN_PASSAGE_CONTEXT=llm: it writes the sentence situating each new passage in its page.
     const runtime = await openRuntime(config, { loadStarter: false, passageContextLog: log });
     const queue = new QueueRunner(runtime.store, { redisUrl: config.redisUrl, prefix: config.queuePrefix });
-    log(`scheduled ${await queue.syncSchedules()} sources for re-ingestion`);
-    await queue.close();
+    let scheduled = await queue.syncSchedules();
+    log(`scheduled ${scheduled} sources for re-ingestion`);
+    // Schedules set, changed or cleared through the API, and sources deleted, reach the queue within a minute.
+    const resync = setInterval(() => {
+      queue.syncSchedules().then(
+        (count) => {
+          if (count !== scheduled) log(`scheduled ${count} sources for re-ingestion (was ${scheduled})`);
+          scheduled = count;
+        },
+        (error: Error) => log(`schedules not synced this time: ${error.message}`),
+      );
+    }, SCHEDULE_SYNC_MS);
     const worker = startIngestWorker(
       { ...runtime, embedderFor: (model) => embedderForModel(model, config) },
       {
@@ -42,8 +52,10 @@ export const workerCommand = new Command('worker')
       log(`${signal}: stopping; a run in progress, if any, goes back to the queue`);
       const force = setTimeout(() => process.exit(1), 25_000);
       force.unref();
+      clearInterval(resync);
       worker
         .close()
+        .then(() => queue.close())
         .then(() => runtime.close())
         .then(
           () => process.exit(0),
