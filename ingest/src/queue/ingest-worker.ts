@@ -82,6 +82,11 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
         log(`scheduled crawl of ${data.sourceId} skipped: the source is ${source ? 'no longer scheduled' : 'gone'}`);
         return { skipped: true };
       }
+      // A schedule re-ingests: crawling a source the first time is an explicit step (README, "Sources and the crawler").
+      if (!(await store.runs.hasSucceeded(source.id))) {
+        log(`scheduled crawl of ${source.name} skipped: it has not been crawled yet (cairn ingest --source ${source.name})`);
+        return { skipped: true };
+      }
     }
     if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
     if ('runId' in data && (await cancelledBeforeStart(data.runId))) return { cancelled: true };

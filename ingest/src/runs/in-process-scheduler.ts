@@ -22,7 +22,8 @@ export interface InProcessSchedulerOptions {
  * Sources' re-ingestion schedules (cron, UTC) without the BullMQ queue: the embedded default,
  * and server Postgres without REDIS_URL, where `cairn worker` (which keeps the schedules in the
  * queue) does not run. Every `intervalMs` it reads the enabled web sources with a schedule and,
- * for each whose schedule fired since the last reading, records and runs a scheduled run in
+ * for each whose schedule fired since the last reading and that was crawled once already
+ * (a schedule re-ingests: crawling a source the first time is an explicit step), records and runs a scheduled run in
  * this process (InProcessRunner.enqueueScheduled: one per firing, however many API processes
  * share the database). A firing while no process ran is not made up for: the next one comes.
  */
@@ -68,6 +69,8 @@ export class InProcessScheduler {
         continue; // Schedules are checked when they are set; one that no longer parses fires nothing.
       }
       if (fired <= this.since || this.closed) continue;
+      // A re-ingestion schedule: a source never crawled on purpose (the five defaults, at first) stays uncrawled.
+      if (!(await this.store.runs.hasSucceeded(source.id))) continue;
       const runId = await this.runner.enqueueScheduled(source.id, fired);
       if (runId) {
         started.push(runId);

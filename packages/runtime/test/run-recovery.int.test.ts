@@ -239,17 +239,23 @@ describe('ingestion runs that outlive their process, on server Postgres without 
       // Nothing fired between the start and 10:04.
       clock = new Date('2026-12-07T10:04:00Z');
       expect(await Promise.all(schedulers.map((scheduler) => scheduler.check()))).toEqual([[], []]);
-      // 10:05 fired: one run of the two readers, marked as scheduled.
+      // 10:05 fired, but the source was never crawled: a first crawl is an explicit step.
       clock = new Date('2026-12-07T10:05:20Z');
+      expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
+      expect(await finished(runtime.store, await runners[0]!.enqueue({ sourceId: source.id, trigger: 'api' }))).toMatchObject({
+        status: 'succeeded',
+      });
+      // 10:10 fired: one run of the two readers, marked as scheduled.
+      clock = new Date('2026-12-07T10:10:20Z');
       const started = (await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat();
       expect(started).toHaveLength(1);
       expect(await finished(runtime.store, started[0]!)).toMatchObject({ status: 'succeeded', trigger: 'schedule', sourceId: source.id });
       // Read again before the next firing: nothing more.
-      clock = new Date('2026-12-07T10:06:00Z');
+      clock = new Date('2026-12-07T10:11:00Z');
       expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
       // A source whose schedule is cleared fires no more.
       await runtime.store.sources.update(source.id, { schedule: null });
-      clock = new Date('2026-12-07T10:11:00Z');
+      clock = new Date('2026-12-07T10:16:00Z');
       expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
     } finally {
       for (const scheduler of schedulers) await scheduler.close();

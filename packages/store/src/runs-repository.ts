@@ -81,6 +81,12 @@ export class RunsRepository {
     return row!;
   }
 
+  /** Whether a run of the source has succeeded: a schedule re-ingests only a source crawled once on purpose. */
+  async hasSucceeded(sourceId: string): Promise<boolean> {
+    const rows = await this.database.query(`select 1 from ingest_runs where source_id = $1 and status = 'succeeded' limit 1`, [sourceId]);
+    return rows.length > 0;
+  }
+
   /**
    * Records a scheduled run of a source whose schedule fired at `firedAt`, unless one was
    * recorded since (by another process on the same database: each checks the schedules),
