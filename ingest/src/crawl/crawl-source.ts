@@ -65,6 +65,9 @@ export function sourceScope(source: SourceRecord): (url: string) => boolean {
     if (url.length > maxUrlLength) return false;
     const parsed = new URL(url);
     if (parsed.hostname.replace(/^www\./, '') !== base.hostname.replace(/^www\./, '')) return false;
+    // Another port is another site (a URL keeps a port only when it is not its scheme's default, so
+    // http and https of one host stay one site: pages canonical to https under an http base are in scope).
+    if (parsed.port !== base.port) return false;
     if (!parsed.pathname.startsWith(base.pathname)) return false;
     return admits(url);
   };
