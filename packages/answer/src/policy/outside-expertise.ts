@@ -17,9 +17,6 @@ const medical =
 const financial =
   /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|which stocks?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?)|capital gains)\b/;
 
-/** Asking for the medical or legal answer itself, with nothing of leading others in it. */
-const personalHealth = /\b(?:i|i've|i'm|my)\b[^.?!]{0,40}\b(?:chest pains?|heart|panic attacks?|symptoms?|medications?|insomnia|doctor)\b/;
-
 /** Leading, managing or working with people: what makes a legal or health side part of a leadership question. */
 const leadershipSide =
   /\b(?:my (?:engineer|report|team|manager|employee|direct|colleague|staff|tech lead|peer)s?|(?:engineer|report|employee|team ?mate|colleague)s?\b|manag\w*|team|fire|firing|let (?:him|her|them) go|performance|pip|layoffs?|hire|hiring|reorg|org|support (?:him|her|them))\b/;
@@ -42,10 +39,8 @@ export function professionOf(question: string): Profession | null {
  * rather than a leadership question with such a side (answered, with the side named: see
  * professionalSide).
  */
-export function onlyProfessional(question: string, profession: Profession): boolean {
-  const text = question.toLowerCase();
-  if (profession === 'medical' && personalHealth.test(text) && !leadershipSide.test(text)) return true;
-  return !leadershipSide.test(text);
+export function onlyProfessional(question: string): boolean {
+  return !leadershipSide.test(question.toLowerCase());
 }
 
 /** The line that names a leadership question's legal, health or money side and who should answer it. */

@@ -171,7 +171,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
 
   const code = detectRefusal(question) ?? withheldRequest(plain(question));
   const profession = professionOf(plain(question)) ?? undefined;
-  const professionalOnly = profession !== undefined && onlyProfessional(plain(question), profession);
+  const professionalOnly = profession !== undefined && onlyProfessional(plain(question));
   const refusal: PolicyRefusal | undefined = code
     ? code
     : professionalOnly
