@@ -107,6 +107,13 @@ export class PostgresDatabase implements Database {
       throw this.translate(error);
     }
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: if its server goes away between two of the
+    // work's statements, the client emits 'error', which would crash the process unheard.
+    // The session keeps it as the reason to destroy the client; the next statement fails.
+    const lost = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', lost);
     const connection: Queryable = {
       query: async <Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) => {
         try {
@@ -123,6 +130,7 @@ export class PostgresDatabase implements Database {
     try {
       return await work(connection);
     } finally {
+      client.off('error', lost);
       // A connection that failed is destroyed rather than returned to the pool.
       client.release(broken);
     }

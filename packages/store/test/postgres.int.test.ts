@@ -66,6 +66,41 @@ describe('a busy pool on server Postgres', () => {
   });
 });
 
+describe('a session whose connection is lost on server Postgres', () => {
+  let testDatabase: TestDatabase;
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+  });
+  afterAll(async () => testDatabase?.drop());
+
+  it('keeps the process up when the server drops it between two statements, fails the next one, and serves again', async () => {
+    const database = await PostgresDatabase.open(testDatabase.url, { maxConnections: 1 });
+    const admin = await PostgresDatabase.open(testDatabase.url, { maxConnections: 1 });
+    const uncaught: Error[] = [];
+    const listener = (error: Error) => uncaught.push(error);
+    process.on('uncaughtException', listener);
+    try {
+      const failure = await database
+        .session(async (connection) => {
+          const [row] = await connection.query<{ pid: number }>('select pg_backend_pid() as pid');
+          // The work is between statements (awaiting an embedding, say) when its server goes.
+          await admin.query('select pg_terminate_backend($1)', [row?.pid]);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return connection.query('select 1');
+        })
+        .catch((caught: unknown) => caught);
+      expect(failure).toBeInstanceOf(Error);
+      expect(uncaught).toEqual([]);
+      // The lost client was destroyed, not handed back: the pool's one connection is a new one.
+      await expect(database.query('select 1 as one')).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', listener);
+      await admin.close();
+      await database.close();
+    }
+  });
+});
+
 describe('vector search plan at 10,000 chunks on server Postgres', () => {
   const dimensions = 384;
   const model = 'plan-test-v1';
