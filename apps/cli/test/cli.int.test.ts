@@ -273,13 +273,25 @@ describe('the cairn command', () => {
     expect(unreachable.stderr).toBe(
       'cairn: configuration error: DATABASE_URL: cannot connect to postgres://cairn:***@127.0.0.1:1/cairn (ECONNREFUSED)\n',
     );
+    // The server answers and refuses: its own words beside the SQLSTATE, which alone says nothing to a newcomer.
+    const missing = new URL(testDatabase.url);
+    missing.pathname = '/cairn_no_such_database';
+    const noDatabase = await cairn(['sources'], { DATABASE_URL: missing.href });
+    expect(noDatabase.code).toBe(2);
+    expect(noDatabase.stderr).toMatch(/cannot connect to .*\(3D000: database "cairn_no_such_database" does not exist\)\n$/);
   }, 60_000);
 
   it('refuses to start a worker without Redis or without server Postgres', async () => {
     const noRedis = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir });
-    expect(noRedis).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs REDIS_URL/) });
+    expect(noRedis).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^cairn: configuration error: REDIS_URL: cairn worker needs it/),
+    });
     const noPostgres = await cairn(['worker'], { CAIRN_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(noPostgres).toMatchObject({ code: 1, stderr: expect.stringMatching(/^cairn: cairn worker needs DATABASE_URL/) });
+    expect(noPostgres).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^cairn: configuration error: DATABASE_URL: cairn worker needs it \(server Postgres\)/),
+    });
     // A Redis that does not answer: one line naming REDIS_URL (password hidden), status 2, where BullMQ retried in silence.
     const deadRedis = await cairn(['worker'], { DATABASE_URL: testDatabase.url, REDIS_URL: 'redis://:secret@127.0.0.1:1' });
     expect(deadRedis.code).toBe(2);

@@ -64,7 +64,7 @@ export class PostgresDatabase implements Database {
       await pool.query('select 1');
     } catch (error) {
       await pool.end().catch(() => undefined);
-      const reason = error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+      const reason = connectFailure(error);
       throw new ConfigError('DATABASE_URL', `cannot connect to ${maskPassword(url)} (${reason})`, { cause: error });
     }
     return database;
@@ -139,6 +139,18 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * Why a connection failed, in a few words: the system's code for a network failure (ECONNREFUSED), and the
+ * server's own words beside its SQLSTATE (3D000: database "x" does not exist), which alone tells a newcomer nothing.
+ */
+export function connectFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  const fromServer = (error as { severity?: string }).severity !== undefined;
+  if (code && fromServer && error.message) return `${code}: ${error.message}`;
+  return code ?? error.message;
 }
 
 /** A statement as `pg` runs it (node-postgres keeps each connection's named statements). */

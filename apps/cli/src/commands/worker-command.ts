@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '@cairn/core';
+import { ConfigError, loadConfig } from '@cairn/core';
 import { openRuntime } from '@cairn/runtime';
 import { embedderForModel } from '@cairn/embed';
 import { assertRedisReachable, QueueRunner, SCHEDULE_SYNC_MS, startIngestWorker } from '@cairn/ingest/queue';
@@ -10,10 +10,14 @@ export const workerCommand = new Command('worker')
   .option('--lock-ms <ms>', "how long a job's lock lasts: a crashed worker's job is taken up again after it", '30000')
   .action(async (options: { concurrency: string; lockMs: string }) => {
     const config = loadConfig();
-    if (!config.redisUrl) throw new Error('cairn worker needs REDIS_URL (without it, runs are crawled inside the API process)');
+    // Settings the worker cannot do without: one line and exit status 2, as for any other setting.
+    if (!config.redisUrl) throw new ConfigError('REDIS_URL', 'cairn worker needs it (without it, runs are crawled inside the API process)');
     // An embedded PGlite belongs to one process: a worker beside the API would corrupt it.
     if (!config.databaseUrl)
-      throw new Error('cairn worker needs DATABASE_URL (server Postgres): the embedded database cannot be shared between processes');
+      throw new ConfigError(
+        'DATABASE_URL',
+        'cairn worker needs it (server Postgres): the embedded database cannot be shared between processes',
+      );
     // BullMQ would retry an unreachable Redis in silence for ever: one line and exit status 2 instead.
     await assertRedisReachable(config.redisUrl);
     const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
