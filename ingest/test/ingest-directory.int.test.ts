@@ -8,6 +8,7 @@ import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { queryTerms } from '@cairn/text';
 import { ingestDirectory, loadStarterCorpus } from '../src/index.js';
+import { maxLocalFileBytes } from '../src/pipeline/read-local-file.js';
 
 /** The local embedder, counting what it is asked to embed. */
 class CountingEmbedder extends LocalHashEmbedder implements Embedder {
@@ -127,6 +128,24 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
       expect(stored.map((row) => row.title).sort()).toEqual(['After', 'Bidi', 'Nul title', 'Tag page']);
       // eslint-disable-next-line no-control-regex -- NUL is one of the characters that must be gone
       for (const row of stored) expect(`${row.title} ${row.text}`).not.toMatch(/[\u0000\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      await rm(notes, { recursive: true, force: true });
+    }
+  });
+
+  it('records a note larger than a web page may be as failed, without reading it, and reads the notes after it', async () => {
+    const notes = await mkdtemp(join(tmpdir(), 'cairn-big-notes-'));
+    try {
+      const paragraph = 'Escalation paths for the pager rotate weekly between the platform engineers. ';
+      await writeFile(join(notes, 'a-huge.md'), `# Huge\n\n${paragraph.repeat(Math.ceil((maxLocalFileBytes + 1) / paragraph.length))}\n`);
+      await writeFile(join(notes, 'b-after.md'), '# After\n\nThe note after the huge one, about escalation paths too.\n');
+      const result = await ingestDirectory(store, embedder, { directory: notes, sourceName: 'big-notes' });
+      expect(result.failures).toEqual([{ file: 'a-huge.md', error: `a-huge.md: is larger than ${maxLocalFileBytes} bytes` }]);
+      expect(result.counts).toMatchObject({ failed: 1 });
+      const titles = await store.database.query<{ title: string }>(
+        `select d.title from documents d join sources s on s.id = d.source_id where s.name = 'big-notes'`,
+      );
+      expect(titles.map((row) => row.title)).toEqual(['After']);
     } finally {
       await rm(notes, { recursive: true, force: true });
     }

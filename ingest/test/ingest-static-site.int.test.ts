@@ -7,6 +7,7 @@ import { Store } from '@cairn/store';
 import { testRuntimes } from '@cairn/testing';
 import { queryTerms } from '@cairn/text';
 import { ingestDirectory } from '../src/index.js';
+import { maxLocalFileBytes } from '../src/pipeline/read-local-file.js';
 import { publicSite, staffengListing, staffengPage } from './staffeng-pages.js';
 
 /** A Hugo build of https://staffeng.example/: pretty URLs, canonical links, a listing home page. */
@@ -74,6 +75,29 @@ describe.each(testRuntimes)('ingesting a built static site on $name', (runtime) 
     expect(await store.sources.findByName('staffeng-build')).toMatchObject({ kind: 'directory', publicBaseUrl: publicSite });
     const [hit] = await store.search.keyword(queryTerms('archetypes in practice'), { limit: 1, filters: { sources: ['staffeng-build'] } });
     expect(hit).toMatchObject({ url: `${publicSite}guides/staff-archetypes/`, kind: 'article', anchor: 'in-practice' });
+  });
+
+  it('skips a file larger than a web page may be, naming the limit, and stores the pages beside it', async () => {
+    const site = await mkdtemp(join(tmpdir(), 'cairn-big-site-'));
+    try {
+      const page = staffengPage({ title: 'Staff archetypes', canonical: `${publicSite}guides/staff-archetypes/`, topic: 'Archetypes' });
+      await writeFile(join(site, 'big.html'), page.replace('</body>', `<p>${'padding '.repeat(maxLocalFileBytes / 8)}</p></body>`));
+      await writeFile(join(site, 'small.html'), page);
+      const result = await ingestDirectory(store, embedder, {
+        directory: site,
+        baseUrl: 'https://staffeng.example',
+        sourceName: 'big-site',
+      });
+      expect(result.counts).toMatchObject({ discovered: 2, skipped: 1, failed: 0 });
+      const items = await store.runs.items(result.runId);
+      expect(items.find((item) => item.url === `${publicSite}big.html`)).toMatchObject({
+        outcome: 'skipped',
+        error: `larger than ${maxLocalFileBytes} bytes`,
+      });
+      expect(items.find((item) => item.url === `${publicSite}small.html`)).toMatchObject({ outcome: 'changed' });
+    } finally {
+      await rm(site, { recursive: true, force: true });
+    }
   });
 
   it('changes nothing on a re-run, and tombstones the page of a deleted file', async () => {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CairnError } from '@cairn/core';
@@ -11,6 +11,7 @@ import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { endStoppedRun, ingestStaticSite, type StaticSiteResult } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
+import { maxLocalFileBytes, readLocalFile } from './read-local-file.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -134,7 +135,8 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       const fileUrl = pathToFileURL(file).toString();
       let outcome: DirectoryProgress['outcome'];
       try {
-        const text = await readFile(file, 'utf8');
+        const text = await readLocalFile(file);
+        if (text === undefined) throw new NoteParseError(locator, `is larger than ${maxLocalFileBytes} bytes`);
         counts.fetched += 1;
         const outline = /\.html?$/i.test(file) ? parseHtmlNote(text, locator) : parseMarkdownNote(text, locator);
         seen.push(locator);

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CairnError } from '@cairn/core';
@@ -10,6 +10,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
+import { maxLocalFileBytes, readLocalFile } from './read-local-file.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -128,11 +129,12 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
       const url = staticPageUrl(path, base);
       let item: RunItemInput;
       try {
-        const html = await readFile(file, 'utf8');
+        const html = await readLocalFile(file);
         counts.fetched += 1;
-        const article = extractArticle(html, url);
-        const locator = normalizeUrl(article.canonicalUrl);
-        if (!inScope(locator)) item = { url, outcome: 'skipped', ...none, error: `canonical URL ${locator} is out of scope` };
+        const article = html === undefined ? undefined : extractArticle(html, url);
+        const locator = article && normalizeUrl(article.canonicalUrl);
+        if (!article || locator === undefined) item = { url, outcome: 'skipped', ...none, error: `larger than ${maxLocalFileBytes} bytes` };
+        else if (!inScope(locator)) item = { url, outcome: 'skipped', ...none, error: `canonical URL ${locator} is out of scope` };
         else if (seen.has(locator)) item = { url, outcome: 'skipped', ...none, error: `another file is the page ${locator}` };
         else {
           seen.add(locator);
