@@ -328,7 +328,8 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
     await store.documents.endRun();
     if (total.chunksAdded + total.chunksRemoved > 0) await store.documents.refreshStatistics();
     if (options.signal?.aborted) {
-      await ledger.finish('cancelled');
+      // The stop's own words (a shutdown names itself); an admin's cancellation keeps the reason given then.
+      await ledger.finish('cancelled', typeof options.signal.reason === 'string' ? options.signal.reason : null);
       return { runId: ledger.runId, counts: total, complete, status: 'cancelled', error: null };
     }
     if (crawled > 0 && refusals.length === crawled) {

@@ -36,6 +36,9 @@ export interface InProcessRunnerOptions {
   heartbeatMs?: number;
 }
 
+/** Why a run of this process ended cancelled when the process stopped, as its record says. */
+export const stoppedByShutdown = 'the process running it stopped (a shutdown or SIGTERM); what it stored stays searchable';
+
 /**
  * Runs ingestion in the API's own process when no queue is configured: a run is recorded
  * as queued at once, then crawled in the background, one run at a time, with the same
@@ -234,7 +237,7 @@ export class InProcessRunner {
    */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.shutdown.abort();
+    this.shutdown.abort(stoppedByShutdown);
     await this.beating;
     await this.tail;
     await this.endUnended();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@cairn/core';
-import { InProcessRunner, InProcessScheduler, interruptedRunError } from '@cairn/ingest';
+import { InProcessRunner, InProcessScheduler, interruptedRunError, stoppedByShutdown } from '@cairn/ingest';
 import { ingestQueueName, startIngestWorker, type QueueRunner } from '@cairn/ingest/queue';
 import type { RunRecord, SourceRecord, Store } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl, waitFor, type FixtureSite, type TestDatabase } from '@cairn/testing';
@@ -135,7 +135,8 @@ describe('ingestion runs that outlive their process, on the embedded database (a
 
     // A second process takes the waiting run up at start, and stops before it has finished.
     const second = await openRuntime(config, { takeUpRuns: true });
-    expect(await second.store.runs.find(inProgress)).toMatchObject({ status: 'cancelled' });
+    // Its record says why it stopped, where it said nothing (probe 29, L4).
+    expect(await second.store.runs.find(inProgress)).toMatchObject({ status: 'cancelled', error: stoppedByShutdown });
     await underWay(second.store, waiting);
     await second.close();
 

@@ -119,7 +119,7 @@ export const ingestCommand = new Command('ingest')
     const onSignal = (signal: NodeJS.Signals) => {
       if (stop.signal.aborted) process.exit(130);
       process.stderr.write(`\n${signal}: stopping after the page in hand (again to quit at once)\n`);
-      stop.abort();
+      stop.abort(`stopped by ${signal} on cairn ingest; what it stored stays searchable`);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

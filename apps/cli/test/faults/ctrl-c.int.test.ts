@@ -48,7 +48,7 @@ describe('fault: Ctrl-C during cairn ingest', () => {
       expect(ingest.output()).toMatch(/SIGINT: stopping after the page in hand/);
       expect(ingest.output()).toMatch(/run cancelled/);
       const run = await store.runs.find(runId);
-      expect(run).toMatchObject({ status: 'cancelled' });
+      expect(run).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/^stopped by SIGINT on cairn ingest/) });
       expect(run!.counts.fetched).toBeGreaterThan(0);
       expect(run!.counts.fetched).toBeLessThan(80);
       // What was stored before the signal stays searchable.
