@@ -157,6 +157,22 @@ describe('answerQuestion, extractive', () => {
   });
 });
 
+describe('answerQuestion: a first message with nothing to look up', () => {
+  it('says hello and asks two questions by rule, without retrieval or the model, in either mode', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel(['Sure [1].']);
+    const { listener, heard } = recordingListener();
+    const result = await answerQuestion({ question: 'Help.', history: [] }, { retriever, chatModel }, listener);
+    expect(queries).toEqual([]);
+    expect(chatModel.prompts).toEqual([]);
+    expect(result).toMatchObject({ mode: 'extractive', outcome: 'no_support', refusal: null, citations: [], retrieval: [] });
+    expect(result.clarifyingQuestions).toHaveLength(2);
+    for (const question of result.clarifyingQuestions) expect(result.answer).toContain(question);
+    expect(result.answer).not.toMatch(/outside what I cover/);
+    expect(textOf(heard, 'token')).toBe(result.answer);
+  });
+});
+
 describe('answerQuestion, with a chat model', () => {
   it('streams the model, verifies its citations and lists the sources', async () => {
     const { retriever } = fixedRetriever(passages);

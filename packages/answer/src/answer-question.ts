@@ -8,6 +8,7 @@ import type { MeaningSimilarity } from './meaning-relevance.js';
 import { personaFrameworks } from './persona-frameworks.js';
 import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
 import { topicSearches } from './policy/classify-topic.js';
+import { openerText } from './policy/opener.js';
 import { planAnswer } from './policy/plan-answer.js';
 import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, PolicyRefusal, PolicyTurn } from './policy/types.js';
@@ -147,22 +148,25 @@ export async function answerQuestion(
   const plan = planAnswer(policyTurns(history), question);
   // Code and off-topic requests are answered by rule, whatever the mode, with no retrieval.
   const declined = plan.refusal && plan.refusal !== 'decide_for_user' ? plan.refusal : undefined;
-  const model = chatModel && !declined ? chatModel : undefined;
+  // A first message with nothing to look up ("Help.") is answered by rule too: a hello and what is going on.
+  const byRule = declined !== undefined || plan.opener === true;
+  const model = chatModel && !byRule ? chatModel : undefined;
 
   const condenseStarted = performance.now();
   // A question the policy reads as standing alone is searched as it is, even after clarifying questions.
   const { query } =
-    declined || !plan.followUp ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal });
+    byRule || !plan.followUp ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal });
   const condenseMs = performance.now() - condenseStarted;
 
   const retrieveStarted = performance.now();
-  const retrieved = declined ? [] : await retrieveForPlan(options.retriever, query, plan, history, input);
+  const retrieved = byRule ? [] : await retrieveForPlan(options.retriever, query, plan, history, input);
   const retrieveMs = performance.now() - retrieveStarted;
 
   const composeStarted = performance.now();
   let composed: ComposedPart;
   let generated: (ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }) | undefined;
   if (declined) composed = declinedAnswer(declined, listener, plan);
+  else if (plan.opener) composed = openerAnswer(listener, plan);
   else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
   else composed = extractiveAnswer({ question, query, retrieved, plan, history }, options, listener);
   const modelMs = generated?.modelMs ?? 0;
@@ -263,6 +267,22 @@ function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listene
     listener.verifiedText?.(piece);
   }
   return { answer, citations: [], outcome: scopeOutcomes[kind], refusal: kind, clarifyingQuestions: [], frameworks: [] };
+}
+
+/**
+ * A first message with nothing to look up ("Help.", "hi"): a hello, what Cairn helps with and two questions, no
+ * citations. Its outcome is `no_support` (no sources answer it yet, and the answer asks what would help), not
+ * `off_topic`, which would tell a user asking for help that help is outside what Cairn covers.
+ */
+function openerAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart {
+  const answer = openerText();
+  listener.candidates?.([]);
+  listener.citations?.([]);
+  for (const piece of sentencePieces(answer)) {
+    listener.token?.(piece);
+    listener.verifiedText?.(piece);
+  }
+  return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: plan.clarifyingQuestions, frameworks: [] };
 }
 
 /**

@@ -99,6 +99,19 @@ describe('planAnswer: refusals and shapes', () => {
     expect(plan.promptSection).toMatch(/outside engineering leadership/);
   });
 
+  it('meets a first message with nothing to look up ("Help.", "hi") with two questions, not as off-topic', () => {
+    for (const message of ['Help.', 'hi', 'thoughts?', 'Hey Cairn, could use some advice', 'I need help please']) {
+      const plan = planAnswer([], message);
+      expect(plan.opener, message).toBe(true);
+      expect(plan.refusal, message).toBeUndefined();
+      expect(plan.clarifyingQuestions, message).toHaveLength(2);
+    }
+    // A subject of its own is a question to answer; an off-topic one stays off-topic; later in a conversation it is a follow-up.
+    expect(planAnswer([], 'I need help with hiring').opener).toBeUndefined();
+    expect(planAnswer([], 'help with my lasagna recipe').refusal).toBe('off_topic');
+    expect(planAnswer([{ question: 'How do I run a good 1:1?' }], 'thoughts?').opener).toBeUndefined();
+  });
+
   it('refuses to decide for the user when asked outright, and still helps them decide', () => {
     const plan = planAnswer([], 'Just tell me yes or no: should I fire my tech lead?');
     expect(plan.refusal).toBe('decide_for_user');

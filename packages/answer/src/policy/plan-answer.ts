@@ -1,6 +1,7 @@
 import { detectRefusal } from '../detect-refusal.js';
 import { onlyProfessional, professionalSide, professionOf, withheldRequest } from './outside-expertise.js';
 import { clarifyingQuestionsFor } from './clarifying-questions-for.js';
+import { isOpener, openerQuestions } from './opener.js';
 import { classifyTopic, delegatesDecision, topicLabels } from './classify-topic.js';
 import { maxClarifyingQuestions } from './clarifying-trailer.js';
 import { frameworksFor } from './frameworks-for.js';
@@ -172,7 +173,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
   const code = detectRefusal(question) ?? withheldRequest(plain(question));
   const profession = professionOf(plain(question)) ?? undefined;
   const professionalOnly = profession !== undefined && onlyProfessional(plain(question));
-  const refusal: PolicyRefusal | undefined = code
+  const refusalOf: PolicyRefusal | undefined = code
     ? code
     : professionalOnly
       ? 'professional_advice'
@@ -181,13 +182,20 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
         : delegatesDecision.test(plain(question))
           ? 'decide_for_user'
           : undefined;
+  // "Help.", "hi", "thoughts?" as a first message: not off-topic, only nothing to look up yet.
+  const opener = isOpener(plain(question), context.earlierQuestions);
+  const refusal: PolicyRefusal | undefined = opener ? undefined : refusalOf;
   const declined = refusal !== undefined && refusal !== 'decide_for_user';
   const side = profession && !declined ? professionalSide(profession) : undefined;
 
   const assumptions = declined ? [] : recogniseAssumptions(resolvedQuestion, context);
   const topics = [topic, ...secondary];
   const frameworks = declined ? [] : frameworksFor(topics, intent, resolvedQuestion, context);
-  const clarifyingQuestions = declined ? [] : clarifyingQuestionsFor(topic, assumptions, context, resolvedQuestion, intent);
+  const clarifyingQuestions = opener
+    ? [...openerQuestions]
+    : declined
+      ? []
+      : clarifyingQuestionsFor(topic, assumptions, context, resolvedQuestion, intent);
   const summary = summarise(question, context, previous, {
     earlierTopic: topic === 'general' || topic === 'off_topic' ? undefined : topicLabels[topic],
   });
@@ -218,6 +226,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     summary,
     resolvedQuestion,
     ...(refusal ? { refusal } : {}),
+    ...(opener ? { opener } : {}),
     ...(profession ? { profession } : {}),
     ...(side ? { professionalSide: side } : {}),
     promptSection,

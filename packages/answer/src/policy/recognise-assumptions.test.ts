@@ -75,6 +75,15 @@ describe('recogniseAssumptions', () => {
     expect(text).toMatch(/changed|move/i);
   });
 
+  it("reads one person's low output as a performance matter, and a team's as the velocity claim", () => {
+    expect(kinds('My engineer was diagnosed with depression and her output has dropped. Can I let her go for low output?')).not.toContain(
+      'velocity_slow',
+    );
+    expect(kinds('His productivity is way down since the move. What do I say to him?')).not.toContain('velocity_slow');
+    expect(kinds('Our output has dropped since the reorg.')).toContain('velocity_slow');
+    expect(kinds("She says her team's output is low and wants two more engineers.")).toContain('velocity_slow');
+  });
+
   it('words the challenge for the person and the thing named', () => {
     expect(challenge('Should I fire my tech lead?', 'fire_someone')).toMatch(/your tech lead/);
     expect(challenge('Should I promote Alex or Priya?', 'decide_for_me')).toMatch(/promoting Alex.*promoting Priya/);
@@ -154,5 +163,13 @@ describe('recogniseAssumptions: who it asks about', () => {
     const asked = challenge('Thinking of letting go of a data engineer who has been checked out for months.', 'fire_someone');
     expect(asked).toMatch(/\bthe data engineer\b/);
     expect(asked).not.toMatch(/\bwho\b[^?]*\bwho\b/);
+  });
+
+  it('says back a person named at the start of a sentence without its capital, and a name with it', () => {
+    const context = readContext([], 'My engineer has been struggling for months. Can I let her go?');
+    const [assumption] = recogniseAssumptions('My engineer has been struggling for months. Can I let her go?', context);
+    expect(assumption?.challenge).toMatch(/\byour engineer\b/);
+    expect(assumption?.challenge).not.toMatch(/\bYour\b/);
+    expect(challenge('Priya has missed every deadline. Should I let Priya go?', 'fire_someone')).toMatch(/\bPriya\b/);
   });
 });

@@ -4,7 +4,15 @@ import { baseVerbs, gerundPhrase, lowerFirst, pick, plain, splitSentences } from
 import type { Assumption, AssumptionKind, ConversationContext } from './types.js';
 
 /** A phrase in the user's first person, said back in the second, without a closing stop. */
-const said = (phrase: string): string => toSecondPerson(phrase).replace(/[\s.?!,;:]+$/, '');
+/**
+ * A phrase of the question as the answer says it back, inside one of its own sentences: in the second person, without
+ * trailing punctuation, and without the capital its sentence start gave a determiner ("My engineer" → "your
+ * engineer", not "what Your engineer is doing"); a name keeps its capital.
+ */
+const said = (phrase: string): string =>
+  toSecondPerson(phrase)
+    .replace(/[\s.?!,;:]+$/, '')
+    .replace(/^(?:Your|The|A|An|Our|This|That|These|Those|His|Her|Their|One|Some|Each|Every)\b/, (word) => word.toLowerCase());
 
 // ── hire_more ─────────────────────────────────────────────────────────────────────────
 
@@ -84,8 +92,23 @@ const velocityPatterns: RegExp[] = [
   ),
 ];
 
+/**
+ * A sentence about one person's work ("her output has dropped", "can I let him go for low output?"): a performance
+ * matter between a manager and a report, not a team's speed, so the velocity question does not fit it.
+ */
+function aboutOnePerson(sentence: string): boolean {
+  return (
+    /\b(?:he|she|him|her|his|hers)\b/i.test(sentence) &&
+    !/\b(?:team|teams|we|us|our|engineering|org|organi[sz]ation|everyone|squad|company|department|group)\b/i.test(sentence)
+  );
+}
+
 function velocitySlow(text: string): Assumption | null {
-  const match = velocityPatterns.map((pattern) => pattern.exec(text)).find((found) => found !== null);
+  // The claim as a sentence makes it, in a sentence about the team's work rather than one person's.
+  const match = splitSentences(text)
+    .filter((sentence) => !aboutOnePerson(sentence))
+    .flatMap((sentence) => velocityPatterns.map((pattern) => pattern.exec(sentence)))
+    .find((found) => found !== null);
   if (!match) return null;
   const named = match[1]?.toLowerCase();
   const measure = named && !['progress', 'output'].includes(named) ? named : /\bdeliver/i.test(match[0]) ? 'delivery' : 'velocity';

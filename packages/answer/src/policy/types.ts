@@ -211,6 +211,8 @@ export interface AnswerPlan {
   /** The question with "it"/"that" replaced by what was discussed (first person kept). */
   resolvedQuestion: string;
   refusal?: PolicyRefusal | undefined;
+  /** A first message with nothing to look up yet ("Help.", "hi"): answered by a hello and two questions (opener.ts). */
+  opener?: boolean | undefined;
   /** The professional a question, or a side of it, belongs to (law, health, personal money): see outside-expertise.ts. */
   profession?: Profession | undefined;
   /** For a leadership question with such a side: the line that names it and who should answer it, to open the answer with. */

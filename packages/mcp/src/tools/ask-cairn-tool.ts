@@ -30,7 +30,7 @@ export const askCairnOutput = {
   outcome: z
     .enum(['answered', 'refused', 'declined_decision', 'off_topic', 'no_support'])
     .describe(
-      'answered; refused (writing or reviewing code); declined_decision (the call stays the user’s); off_topic; no_support (nothing in the sources)',
+      'answered; refused (writing or reviewing code); declined_decision (the call stays the user’s); off_topic; no_support (nothing in the sources, or a first message with nothing to look up yet, such as “Help.”)',
     ),
   refusal: z.enum(policyRefusals).nullable(),
   clarifyingQuestions: z.array(z.string()).describe('At most two questions whose answers would sharpen the advice: ask the user them'),
