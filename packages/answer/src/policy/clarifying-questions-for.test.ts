@@ -65,6 +65,19 @@ describe('clarifyingQuestionsFor', () => {
     expect(openNeeds('org_design', readContext([], 'x'), 'x')).toContain('company_stage');
   });
 
+  it("asks a topic's own questions only of the situation they presuppose: no reader of a strategy nobody is writing", () => {
+    const strategyWords = /\b(?:writing it|read it|the strategy|strategy carry)\b/i;
+    for (const question of [
+      'my new manager keeps changing priorities every week and my team is getting whiplash',
+      'Everything is P0 and my VP, the PM and sales all rank differently. How do I prioritise when everyone outranks me?',
+    ])
+      expect(questionsFor(question).join(' '), question).not.toMatch(strategyWords);
+    expect(questionsFor('How do I write an engineering strategy for my org?').join(' ')).toMatch(/\b(?:strategy|act on this|approve)\b/i);
+    expect(questionsFor('Our on-call is killing the team. People are getting paged 3-4 times a night.').join(' ')).not.toMatch(
+      /\b(?:cost|infrastructure and product)\b/i,
+    );
+  });
+
   it('words a question for the person the user named', () => {
     const asked = questionsFor('My tech lead keeps missing the reviews I ask for. How do I raise it with them?');
     expect(asked.join(' ')).toMatch(/your tech lead|Who|relationship/);

@@ -494,11 +494,27 @@ export function clarifyingQuestionsFor(
   const room = Math.min(2 - challenges.length, resolvedIntent === 'follow_up' ? 1 : 2);
   // A question about the user's own career or growth has no one else to ask about.
   const self = (topic === 'career_development' || topic === 'developing_people' || topic === 'staff_plus') && selfFocused.test(userText);
-  const needs = topicNeeds[topic]
+  // A topic's own questions fit only the situation they were written for: "Who will read it?" fits a strategy being
+  // written, not priorities that keep changing; the rest of a topic's questions are the general ones.
+  const asked = askingTopic(topic, userText);
+  const needs = topicNeeds[asked]
     .filter((need) => !(self && need === 'people'))
     .filter((need) => !covered.has(need) && !isKnown(need, context, userText) && !askedBefore(need, context))
     .slice(0, Math.max(0, room));
-  return [...challenges, ...needs.map((need) => wordingFor(need, topic, plain(question), context, self))];
+  return [...challenges, ...needs.map((need) => wordingFor(need, asked, plain(question), context, self))];
+}
+
+/** What a topic's own questions presuppose: a strategy written or set, infrastructure's cost or reliability. */
+const topicSituation: Partial<Record<Topic, RegExp>> = {
+  strategy: /\b(?:strateg\w*|vision|principles?|direction|doc|docs|document\w*|write|writing|written|rfcs?|technical plan|roadmap)\b/i,
+  infrastructure:
+    /\b(?:infra\w*|platform\w*|costs?|spend\w*|efficien\w*|cloud|aws|gcp|azure|servers?|reliab\w*|productivity|tooling|builds?|ci|developer experience|dev ?ex)\b/i,
+};
+
+/** The topic whose questions fit the user's words: its own, or `general` where they presuppose another situation. */
+function askingTopic(topic: Topic, userText: string): Topic {
+  const situation = topicSituation[topic];
+  return situation && !situation.test(userText) ? 'general' : topic;
 }
 
 /** The user asking about their own career ("my promotion", "vouching for me", "I haven't been promoted"). */

@@ -195,6 +195,16 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
     expect(classify('Who won the Tour de France last summer?').topic).toBe('off_topic');
   });
 
+  it('keeps a situation told in the words of planning and people matters in scope, question mark or not', () => {
+    for (const question of [
+      'We missed our quarterly goals again. Third quarter in a row.',
+      'Everything is P0 and nobody agrees on priorities.',
+      'Someone on another team is harassing one of my engineers.',
+      'Calibration is next week and I dread it.',
+    ])
+      expect(classify(question).topic, question).not.toBe('off_topic');
+  });
+
   it('keeps a question that names nothing of its own in scope when it continues a leadership conversation', () => {
     const turns = [{ question: 'My report keeps missing code review deadlines. How do I give feedback about it?', answer: 'An answer.' }];
     const followUp = classify('Could you show me what I might actually say?', turns);

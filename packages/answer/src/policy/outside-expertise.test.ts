@@ -47,6 +47,7 @@ describe('professionOf and onlyProfessional', () => {
     for (const question of [
       'My engineer was diagnosed with depression and needs time off. Can I legally let her go for low output?',
       "We're getting sued by a former employee. How do I keep the team focused?",
+      "An engineer on my team told me in confidence she's being harassed by someone on another team. What are my obligations and what do I do first?",
     ]) {
       const profession = professionOf(question);
       expect(profession, question).not.toBeNull();

@@ -11,7 +11,7 @@
 export type Profession = 'legal' | 'medical' | 'financial';
 
 const legal =
-  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will)\b/;
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will)\b/;
 const medical =
   /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|medical leave|sick leave|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
 const financial =
