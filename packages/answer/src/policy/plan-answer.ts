@@ -2,6 +2,7 @@ import { detectRefusal } from '../detect-refusal.js';
 import { onlyProfessional, professionalSide, professionOf, withheldRequest } from './outside-expertise.js';
 import { clarifyingQuestionsFor } from './clarifying-questions-for.js';
 import { isOpener, openerQuestions } from './opener.js';
+import { misattribution } from './misattribution.js';
 import { classifyTopic, delegatesDecision, topicLabels } from './classify-topic.js';
 import { maxClarifyingQuestions } from './clarifying-trailer.js';
 import { frameworksFor } from './frameworks-for.js';
@@ -68,6 +69,7 @@ interface PromptInputs {
   refusal: PolicyRefusal | undefined;
   previous: string | undefined;
   professionalSide: string | undefined;
+  correction: string | undefined;
 }
 
 /**
@@ -86,6 +88,10 @@ function promptSectionOf(inputs: PromptInputs): string {
         `Part of this question is for a professional you are not: say so first, in one or two sentences, then help with the leadership side. For example: "${inputs.professionalSide.replace(/\*\*/g, '')}"`,
       );
     lines.push(`Start by summarising what you understood, in one or two sentences, for example: ${quoted(inputs.summary)}`);
+    if (inputs.correction)
+      lines.push(
+        `The question credits a framework to the wrong author: correct it plainly right after the summary, and do not repeat the wrong credit as fact. ${inputs.correction.replace(/\*\*/g, '')}`,
+      );
     const also =
       inputs.secondaryTopics.length > 0 ? ` (it also touches ${inputs.secondaryTopics.map((topic) => topicLabels[topic]).join(', ')})` : '';
     lines.push(`Topic: ${topicLabels[inputs.topic]}${also}. The user wants ${intentLabels[inputs.baseIntent]}.`);
@@ -187,6 +193,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
   const refusal: PolicyRefusal | undefined = opener ? undefined : refusalOf;
   const declined = refusal !== undefined && refusal !== 'decide_for_user';
   const side = profession && !declined ? professionalSide(profession) : undefined;
+  const correction = declined ? undefined : misattribution(plain(question));
 
   const assumptions = declined ? [] : recogniseAssumptions(resolvedQuestion, context);
   const topics = [topic, ...secondary];
@@ -213,6 +220,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     refusal,
     previous,
     professionalSide: side,
+    correction,
   });
   return {
     context,
@@ -229,6 +237,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     ...(opener ? { opener } : {}),
     ...(profession ? { profession } : {}),
     ...(side ? { professionalSide: side } : {}),
+    ...(correction ? { correction } : {}),
     promptSection,
   };
 }

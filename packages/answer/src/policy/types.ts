@@ -217,6 +217,8 @@ export interface AnswerPlan {
   profession?: Profession | undefined;
   /** For a leadership question with such a side: the line that names it and who should answer it, to open the answer with. */
   professionalSide?: string | undefined;
+  /** The line that corrects a framework credited to the wrong author ("Lara Hogan's Staff Archetypes"): misattribution.ts. */
+  correction?: string | undefined;
   /** The block for the chat model's prompt: what is known, what to ask, what to challenge. */
   promptSection: string;
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { composeExtractiveAnswer } from '../compose-extractive-answer.js';
+import { misattribution } from './misattribution.js';
+import { planAnswer } from './plan-answer.js';
+
+describe('misattribution', () => {
+  it('corrects a framework credited to another of the authors, in whatever words', () => {
+    expect(misattribution("Lara Hogan's Staff Archetypes say every staff engineer should be a Solver first.")).toBe(
+      '**A correction first:** Staff Archetypes comes from Will Larson, not Lara Hogan.',
+    );
+    expect(misattribution('How would I use the BICEPS model from Will Larson with a team that just lost its manager?')).toMatch(
+      /BICEPS comes from Lara Hogan, not Will Larson/,
+    );
+    expect(misattribution("Larson's feedback equation feels clunky. Is there a shorter version?")).toMatch(
+      /Feedback Equation comes from Lara Hogan, not Will Larson/,
+    );
+  });
+
+  it('leaves right credits alone, each framework read with the author named nearest to it', () => {
+    expect(
+      misattribution("Will Larson's staff archetypes and Lara Hogan's BICEPS: which helps with a tech lead who feels sidelined?"),
+    ).toBe(undefined);
+    expect(misattribution('Jack Danger writes about technical coherence. How do I start?')).toBeUndefined();
+    // Larson's own guide on finding a sponsor is no credit of Hogan's sponsorship framework.
+    expect(misattribution('Will Larson says to find a sponsor. How do I do that?')).toBeUndefined();
+    expect(misattribution('How do I apply the staff archetypes to my team?')).toBeUndefined();
+  });
+
+  it('opens the answer plan with it, and tells the chat model to correct it', () => {
+    const plan = planAnswer([], "Lara Hogan's Staff Archetypes say every staff engineer should be a Solver first. How do I apply that?");
+    expect(plan.correction).toMatch(/Will Larson, not Lara Hogan/);
+    expect(plan.promptSection).toMatch(/credits a framework to the wrong author/);
+    expect(planAnswer([], 'How do I apply the staff archetypes to my team?').correction).toBeUndefined();
+    const question = 'How would I use the BICEPS model from Will Larson with a team that just lost its manager?';
+    const composed = composeExtractiveAnswer(question, [], { plan: planAnswer([], question) });
+    expect(composed.text.split('\n\n')[1]).toBe('**A correction first:** BICEPS comes from Lara Hogan, not Will Larson.');
+  });
+});
