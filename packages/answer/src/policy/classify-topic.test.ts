@@ -195,6 +195,14 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
     expect(classify('Who won the Tour de France last summer?').topic).toBe('off_topic');
   });
 
+  it('reads people at odds with each other as a difficult conversation, and telling someone about their work as feedback', () => {
+    expect(classify("Two of my senior engineers can't stand each other and it's splitting the team into camps.").topic).toBe(
+      'difficult_conversations',
+    );
+    expect(classify("My two leads don't get along and keep butting heads in planning.").topic).toBe('difficult_conversations');
+    expect(classify('I have to tell my most senior engineer that his design docs are way too long.').topic).toBe('feedback');
+  });
+
   it('keeps a situation told in the words of planning and people matters in scope, question mark or not', () => {
     for (const question of [
       'We missed our quarterly goals again. Third quarter in a row.',

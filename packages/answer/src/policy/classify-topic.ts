@@ -157,12 +157,17 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
       2,
     ],
     [
-      /\btell (?:him|her|them|a peer|an? \w+|my \w+|our \w+|one of my \w+|someone) (?:that|about)\b|\bbring (?:it|this) up\b|\braise (?:it|this|that|the issue) with\b|\b(?:he|she|they) keeps? missing\b|\bcurt\b|\babrasive\b|\brecognition\b/,
+      /\btell (?:him|her|them|a peer|an? \w+|(?:my|our|one of my|one of our) (?:\w+ ){0,3}?\w+|someone) (?:that|about)\b|\bbring (?:it|this) up\b|\braise (?:it|this|that|the issue) with\b|\b(?:he|she|they) keeps? missing\b|\bcurt\b|\babrasive\b|\brecognition\b/,
       2,
     ],
     [/\bfir(?:e|ing) (?:my|our|him|her|them|this|that|the|a|an|someone)\b|\blet (?:\w+ )?go\b/, 2],
   ],
   difficult_conversations: [
+    // People at odds with each other, in the words leaders use for it.
+    [
+      /\bcan'?t stand (?:each other|one another|him|her|them)\b|\b(?:don'?t|do not|doesn'?t|does not) get along\b|\bat each other'?s throats\b|\bfeud\w*|\binto (?:two )?camps\b|\btaking sides\b|\bbad blood\b|\bbicker\w*|\bbutt(?:s|ing)? heads\b|\bpersonality (?:clash|conflict)s?\b|\bharass\w*/,
+      3,
+    ],
     [
       /\b(?:difficult|hard|tough|awkward|uncomfortable) (?:conversations?|talks?|discussions?|news)\b|\bconflict\w*|\btension\b|\bclash\w*/,
       3,
