@@ -213,6 +213,17 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       expect(classify(question).topic, question).not.toBe('off_topic');
   });
 
+  it('reads a long turn that names something said before ("that role") as a follow-up, and facts added as the earlier question', () => {
+    const turns = [{ question: "what does a 'right hand' staff engineer actually do day to day?", answer: 'An answer.' }];
+    expect(classify('would that role make sense in a 30 person eng org or is that overkill for a company our size?', turns).followUp).toBe(
+      true,
+    );
+    const onCall = [{ question: 'Our on-call is killing the team. People are getting paged 3-4 times a night.', answer: 'An answer.' }];
+    const reply = classify("It's a team of 5 and we own 14 services, most inherited from a team that got disbanded.", onCall);
+    expect(reply.followUp).toBe(true);
+    expect(reply.topic).not.toBe('first_90_days');
+  });
+
   it('keeps a question that names nothing of its own in scope when it continues a leadership conversation', () => {
     const turns = [{ question: 'My report keeps missing code review deadlines. How do I give feedback about it?', answer: 'An answer.' }];
     const followUp = classify('Could you show me what I might actually say?', turns);

@@ -135,7 +135,8 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
       /\btaking over (?:a |an |the )?(?:existing )?(?:team|organization|group)\b|\babout to (?:become|start|take over|join)\b|\bstepping into\b|\bprevious (?:director|manager|cto|vp|lead) left\b/,
       3,
     ],
-    [/\binherit\w*/, 2],
+    // Inheriting a team or an org is a new role; services or code "inherited from a team that got disbanded" are not.
+    [/\binherit\w* (?:a |an |the |my |this )?(?:\w+ )?(?:team|org|organi[sz]ation|group|reports?|managers?|engineers?)\b/, 2],
     [
       /\bpromoted to (?:an? |the )?(?:engineering manager|manager|director|vp|cto|head|senior manager)\b|\bnew to (?:the )?(?:role|team|company)\b|\bonboard(?:ing)? (?:myself|as)\b/,
       3,
@@ -363,6 +364,9 @@ function intentOf(question: string): Exclude<Intent, 'follow_up'> {
 // ── Follow-ups ────────────────────────────────────────────────────────────────────────
 
 const backReference = /\b(?:it|its|that|this|those|these|they|them|their|he|she|him|her|the same|above|previous|earlier|instead)\b/i;
+/** Something from earlier named by "that", "this", "those" or "these" and a word for what was said or suggested. */
+const namedBackReference =
+  /\b(?:that|this|those|these) (?:role|roles|approach|idea|ideas|option|options|plan|advice|framework|model|setup|structure|process|suggestion|suggestions|change|changes|conversation|step|steps|archetype|archetypes|strategy|method|answer|point|points|list|pattern|rule|rules|practice|tactic|technique|script|template|example|examples|equation|diagram|question|questions|approaches)\b/i;
 const continuation =
   /^\s*(?:and|but|so|also|then|what about|how about|what if|and if|why|how so|ok|okay|yes|no|sure|right|thanks|thank you|got it|makes sense|fair|actually|follow(?:ing)? up|one more)\b/i;
 
@@ -392,6 +396,8 @@ export function isFollowUp(question: string, context: ConversationContext): bool
   if (continuation.test(text)) return true;
   if (askedQuestions(context.earlierAnswers[context.earlierAnswers.length - 1]) && !/\?/.test(text)) return true;
   if (words <= 14 && backReference.test(text)) return true;
+  // "would that role make sense in a 30 person org…": a thing said before, named as such, however long the turn.
+  if (words <= 40 && namedBackReference.test(text)) return true;
   return words <= 4;
 }
 
@@ -426,8 +432,11 @@ export function classifyTopic(question: string, context: ConversationContext): T
   const ownBest = ranked(scores)[0];
   if (followUp) {
     const earlier = context.earlierQuestions.slice(-2);
+    // A reply that only tells more ("It's a team of 5 and we own 14 services") still asks the earlier question: its
+    // topic is that question's, whatever its own words lean to ("inherited" a new role's).
+    const tellsMore = !/\?/.test(question);
     earlier.forEach((text, index) => {
-      const weight = index === earlier.length - 1 ? 0.6 : 0.3;
+      const weight = index === earlier.length - 1 ? (tellsMore ? 1.2 : 0.6) : 0.3;
       for (const [topic, score] of Object.entries(scoreTopics(text)) as [Topic, number][]) {
         if (topic === 'off_topic') continue;
         scores[topic] = (scores[topic] ?? 0) + score * weight;

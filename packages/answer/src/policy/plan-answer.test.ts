@@ -84,6 +84,17 @@ describe('planAnswer: follow-ups', () => {
   });
 });
 
+describe('planAnswer: a reply that adds facts', () => {
+  it('goes back to the earlier question by its own topic, not the one the reply’s words lean to', () => {
+    const plan = planAnswer(
+      [{ question: 'Our on-call is killing the team. People are getting paged 3-4 times a night.', answer: 'An answer.' }],
+      "It's a team of 5 and we own 14 services, most inherited from a team that got disbanded.",
+    );
+    expect(plan.summary).toMatch(/back to your question/);
+    expect(plan.summary).not.toMatch(/first 90 days/);
+  });
+});
+
 describe('planAnswer: refusals and shapes', () => {
   it('declines code and pull requests (from detectRefusal), with no questions or frameworks', () => {
     const code = planAnswer([], 'Write me a Python function that computes our DORA metrics.');

@@ -155,6 +155,19 @@ function promptSectionOf(inputs: PromptInputs): string {
   return lines.join('\n');
 }
 
+/** A topic as the summary names it, or undefined for none. */
+const labelOf = (topic: AnswerPlan['topic']): string | undefined =>
+  topic === 'general' || topic === 'off_topic' ? undefined : topicLabels[topic];
+
+/**
+ * The topic of the question a reply goes back to, read as it was asked: the reply's own words ("a team we inherited")
+ * may lean elsewhere, but "back to your question about …" names what was asked.
+ */
+function earlierTopicOf(turns: readonly PolicyTurn[], previous: string): AnswerPlan['topic'] {
+  const before = turns.slice(0, -1);
+  return classifyTopic(previous, readContext(before, previous)).topic;
+}
+
 /**
  * The conversation policy for one answer, shared by both answer modes: what the user has
  * told across the conversation, the topic and intent, the assumptions to challenge, the
@@ -204,7 +217,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
       ? []
       : clarifyingQuestionsFor(topic, assumptions, context, resolvedQuestion, intent);
   const summary = summarise(question, context, previous, {
-    earlierTopic: topic === 'general' || topic === 'off_topic' ? undefined : topicLabels[topic],
+    earlierTopic: labelOf(previous ? earlierTopicOf(turns, previous) : topic),
   });
 
   const promptSection = promptSectionOf({
