@@ -9,7 +9,7 @@ import { personaFrameworks, type PersonaFramework } from './persona-frameworks.j
 import { planAnswer } from './policy/plan-answer.js';
 import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
-import { selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
+import { adviceList, selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
 import { splitSentences } from './split-sentences.js';
 
 /** What an answer did: answered, declined by kind, or found nothing to stand on. */
@@ -173,9 +173,21 @@ export function composeExtractiveAnswer(
   const asked = reply ? `${earlier.at(-1)} ${focus}` : focus;
   const context = earlier.length > 0 ? earlier.join(' ') : undefined;
   const meaning = options.meaningSimilarity;
-  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, { max, exclude, context, stale, meaning });
-  if (selected.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
+  // The author's advice list on the question's subject first, where one of the first passages is one; then what the
+  // sentences of every passage add to it.
+  const listed = adviceList(asked, passages, { exclude, stale });
+  for (const item of listed) exclude.add(item.text);
+  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, {
+    max: max - listed.length,
+    exclude,
+    context,
+    stale,
+    meaning,
+    covered: listed,
+  });
+  if (selected.length === 0 && listed.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
     selected = selectSentences(options.fallbackFocus, passages, { max, exclude, meaning });
+  selected = [...listed, ...selected];
   const points = selected.map((sentence) => `- ${sentence.text} [${cite(sentence)}]`);
 
   const [challenge] = plan.assumptions;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retrievedPassage } from '../test/retrieved-passage.js';
-import { isQuotable, leansOnPrevious, selectSentences, speaksForItself, standaloneSentences } from './select-sentences.js';
+import { adviceList, isQuotable, leansOnPrevious, selectSentences, speaksForItself, standaloneSentences } from './select-sentences.js';
 
 describe('standaloneSentences', () => {
   it('takes a sentence that leans on the one before together with it, as one verbatim span', () => {
@@ -257,5 +257,45 @@ describe('selectSentences: by meaning as well as words', () => {
     const byMeaning = selectSentences(asked, few, { max: 2, meaning: close }).map((sentence) => sentence.text);
     expect(byWords).toHaveLength(1);
     expect(byMeaning).toHaveLength(2);
+  });
+});
+
+describe('adviceList', () => {
+  const habits = retrievedPassage(0, {
+    heading: 'Building effective 1:1s › Making ongoing 1:1s effective',
+    text: [
+      'The first 1:1 is the foundation; the regular ones need care too. Practical habits:',
+      '',
+      '- Let the report own the agenda, with a shared doc where either of you can add topics.',
+      '- Cover more than status. Use the time for growth, feedback in both directions and blockers.',
+      '- Use silence. Many managers find that pausing longer after a question gets more honest answers.',
+      '- Protect the time. Constantly rescheduling 1:1s signals low priority; reschedule rather than cancel.',
+      '- Treating the agenda as a status report instead of a conversation.',
+    ].join('\n'),
+  });
+  const other = retrievedPassage(1, { text: 'Constantly rescheduling 1:1s signals low priority to every report on the team.' });
+
+  it("quotes the author's imperative items under a heading on the question's subject, whole and in order", () => {
+    const listed = adviceList("every 1:1 she just says 'all good' and we end in 10 min", [habits, other]);
+    expect(listed.map((item) => item.text)).toEqual([
+      'Let the report own the agenda, with a shared doc where either of you can add topics.',
+      'Cover more than status. Use the time for growth, feedback in both directions and blockers.',
+      'Use silence. Many managers find that pausing longer after a question gets more honest answers.',
+    ]);
+    for (const item of listed) expect(habits.text).toContain(item.text);
+  });
+
+  it('takes no list under a heading on another subject, one of fewer than three imperatives, or a passage the last answer quoted', () => {
+    expect(adviceList('how do I close a senior candidate who has two other offers', [habits, other])).toEqual([]);
+    const short = retrievedPassage(0, { heading: habits.heading, text: habits.text.split('\n').slice(0, 4).join('\n') });
+    expect(adviceList('how do I make my 1:1s better', [short])).toEqual([]);
+    expect(adviceList('how do I make my 1:1s better', [habits], { stale: new Set([0]) })).toEqual([]);
+  });
+
+  it('leaves the rest of the answer to the sentences, which add to the list rather than repeat it', () => {
+    const listed = adviceList('how do I make my 1:1s better', [habits, other]);
+    const rest = selectSentences('how do I make my 1:1s better', [habits, other], { max: 2, covered: listed });
+    for (const sentence of rest) expect(listed.some((item) => item.text.includes(sentence.text))).toBe(false);
+    expect(rest.filter((sentence) => sentence.passageIndex === 0)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/text';
 import { meaningRedundancy, meaningScores, meaningWeight, type MeaningSimilarity } from './meaning-relevance.js';
+import { baseVerbs } from './policy/text-tools.js';
 import { carriesLinksOrMarkup } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
 import { isInstructionLike } from './verify-citations.js';
@@ -187,6 +188,8 @@ export interface SelectOptions {
    * already said in other words counts as redundant.
    */
   meaning?: MeaningSimilarity | undefined;
+  /** Sentences the answer quotes already (an advice list): the picks add to them, not repeat them. */
+  covered?: readonly QuotableSentence[] | undefined;
 }
 
 /**
@@ -285,17 +288,23 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
   const meaningGain = (candidate: QuotableSentence): number => meaningWeight * bestRelevance * meaningOf.get(candidate)!;
   const covered = new Map<string, number>();
   const chosen: SelectedSentence[] = [];
+  const prior = options.covered ?? [];
   const perPassage = new Map<number, number>();
+  for (const entry of prior) {
+    perPassage.set(entry.passageIndex, (perPassage.get(entry.passageIndex) ?? 0) + 1);
+    for (const term of new Set(entry.terms)) if (rarity.has(term)) covered.set(term, (covered.get(term) ?? 0) + 1);
+  }
   while (chosen.length < options.max) {
     let best: SelectedSentence | undefined;
     let bestRank = -Infinity;
+    const quoted = [...prior, ...chosen];
     const repeats = meaningRedundancy(
       closeness && options.meaning,
-      chosen.map((entry) => entry.text),
+      quoted.map((entry) => entry.text),
       relevant.map((candidate) => candidate.text),
     );
     relevant.forEach((candidate, index) => {
-      if (chosen.some((entry) => entry.text === candidate.text)) return;
+      if (quoted.some((entry) => entry.text === candidate.text || entry.text.includes(candidate.text))) return;
       if ((perPassage.get(candidate.passageIndex) ?? 0) >= (options.perPassage ?? 2)) return;
       const terms = new Set(candidate.terms);
       let gain = 0;
@@ -305,7 +314,7 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
         if (weight !== undefined) gain += (weight * (alone(candidate, term) ? 0.3 : 1)) / 2 ** (covered.get(term) ?? 0);
       }
       const headingGain = questionTerms.filter((term) => headingTerms[candidate.passageIndex]!.has(term)).length * 0.1;
-      const redundancy = Math.max(repeats[index]!, ...chosen.map((entry) => jaccard(terms, new Set(entry.terms))));
+      const redundancy = Math.max(repeats[index]!, ...quoted.map((entry) => jaccard(terms, new Set(entry.terms))));
       const staleness = options.stale?.has(candidate.passageIndex) ? 0.3 : 0;
       const words = gain / Math.sqrt(terms.size + 1) + headingGain + 0.3 / (candidate.passageIndex + 1);
       const relevance = words + meaningGain(candidate);
@@ -359,4 +368,60 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0;
   for (const term of a) if (b.has(term)) shared += 1;
   return shared / (a.size + b.size - shared);
+}
+
+/** A list item's marker ("- ", "* ", "1. "), as passages keep their lists. */
+const listMarker = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
+
+/** An item that gives advice: it opens with a verb in the imperative ("Use silence.", "Let the report own the agenda"). */
+function givesAdvice(item: string): boolean {
+  const first = /^[A-Za-z']+/.exec(item)?.[0];
+  if (!first || !/^[A-Z]/.test(first)) return false;
+  return baseVerbs.has(first.toLowerCase()) || /^(?:Don't|Do not|Never|Always|Avoid|Stop|Keep|Make|Treat)$/.test(first);
+}
+
+/**
+ * The author's own advice list in a passage: its list items that open with an imperative, each whole (a short lead-in
+ * and what explains it, "Use silence. Many managers find that pausing longer…", as one verbatim span).
+ */
+export function adviceItems(passage: RetrievedPassage, passageIndex: number): QuotableSentence[] {
+  const items: QuotableSentence[] = [];
+  for (const line of passage.text.split('\n')) {
+    const marker = listMarker.exec(line);
+    if (!marker) continue;
+    const text = line.slice(marker[0].length).trim();
+    const words = wordCount(text);
+    if (words < 4 || words > 60 || !givesAdvice(text) || !isQuotable(text)) continue;
+    items.push({ passageIndex, text, terms: analyzeText(text) });
+  }
+  return items;
+}
+
+/** How many of the first passages may lend their advice list, and how many items an answer takes from one. */
+const adviceListRanks = 2;
+const adviceListItems = 3;
+
+/**
+ * Where one of the first passages is a list of advice (three imperative items or more) under a heading on the
+ * question's own subject ("Making ongoing 1:1s effective" for a 1:1 that ends in ten minutes), the author's items, in
+ * the author's order: a situation told in the user's words rarely shares words with the advice that answers it, and
+ * choosing by shared words alone quoted the one item that did ("Constantly rescheduling 1:1s signals low priority")
+ * over the ones that answer ("Use silence.", "Rotate in deeper questions"). Empty where no passage is such a list.
+ */
+export function adviceList(
+  question: string,
+  passages: readonly RetrievedPassage[],
+  options: { exclude?: ReadonlySet<string> | undefined; stale?: ReadonlySet<number> | undefined } = {},
+): SelectedSentence[] {
+  const specific = new Set(analyzeText(question).filter((term) => !genericTerms.has(term)));
+  if (specific.size === 0) return [];
+  for (const [index, passage] of passages.slice(0, adviceListRanks).entries()) {
+    if (options.stale?.has(index)) continue;
+    const heading = analyzeText(passage.heading.split('›').at(-1) ?? '');
+    if (!heading.some((term) => specific.has(term))) continue;
+    const items = adviceItems(passage, index).filter((item) => !options.exclude?.has(item.text));
+    if (items.length < 3) continue;
+    return items.slice(0, adviceListItems).map((item, order) => ({ ...item, score: adviceListItems - order }));
+  }
+  return [];
 }
