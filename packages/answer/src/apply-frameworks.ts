@@ -29,7 +29,9 @@ function personOf(context: ConversationContext, fallback = 'the person involved'
 
 /** The user's organisation as they described it ("your 60-person org", "your six teams"). */
 function organisationOf(context: ConversationContext): string {
-  const size = context.size;
+  // One team ("a team of 5", "one manager per 5 engineers") is not an organisation to sort into teams: the org or
+  // company the user gave is, the largest of them.
+  const size = context.sizes.filter((fact) => fact.kind !== 'team').sort((a, b) => (b.count ?? 0) - (a.count ?? 0))[0];
   if (!size) return 'your organisation';
   const phrase = size.phrase.replace(/^(?:a|an|the|our|my|we have|we are|we're)\s+/i, '').trim();
   return phrase ? `your ${phrase}` : 'your organisation';

@@ -78,6 +78,16 @@ describe('clarifyingQuestionsFor', () => {
     );
   });
 
+  it('asks about people named as a group ("two of my engineers") only where "them" reads right', () => {
+    for (const question of [
+      "Two of my senior engineers can't stand each other and it's splitting the team into camps. What can I do?",
+      'Two of my reports keep clashing in design reviews. How do I handle it?',
+      'Some of my engineers feel passed over for promotion. What do I do?',
+    ])
+      for (const asked of questionsFor(question))
+        expect(asked, question).not.toMatch(/\bthem (?:would|is|has|wants?|does)\b|\b(?:has|does|is) them\b/i);
+  });
+
   it('words a question for the person the user named', () => {
     const asked = questionsFor('My tech lead keeps missing the reviews I ask for. How do I raise it with them?');
     expect(asked.join(' ')).toMatch(/your tech lead|Who|relationship/);

@@ -449,8 +449,11 @@ function wordingFor(need: ContextNeed, topic: Topic, key: string, context: Conve
   const person = self ? undefined : personPhrase(context, topic);
   // Without a named person, only the wordings that need none.
   // "@self" wordings are about the user's own career; "{person}" ones about someone they named.
+  // "them" (two of the user's engineers) cannot stand where a wording needs a subject: "What do you imagine them would say".
   const usable = (wordings: Wordings): Wordings =>
-    wordings.filter((wording) => (person ? !wording.startsWith('@self ') : !wording.includes('{person}')));
+    wordings.filter((wording) =>
+      person ? !wording.startsWith('@self ') && !(person === 'them' && personAsSubject.test(wording)) : !wording.includes('{person}'),
+    );
   const specific = usable(byTopic[topic]?.[need] ?? []);
   const options = specific.length >= 2 ? specific : [...specific, ...usable(generic[need])];
   const used = context.earlierAnswers.join('\n');
@@ -462,6 +465,10 @@ function wordingFor(need: ContextNeed, topic: Topic, key: string, context: Conve
   }
   return fill(options[start]!, person);
 }
+
+/** A wording whose "{person}" is the subject of its verb ("{person} would say", "Has {person} heard"). */
+const personAsSubject =
+  /\{person\} (?:would|will|is|was|has|had|did|does|can|could|should|wants?|needs?|thinks?|says?|feels?|sees?)\b|\b(?:does|has|is|did|was|would|can|could|will) \{person\}/i;
 
 function fill(wording: string, person: string | undefined): string {
   const filled = wording.replace(/^@self /, '').replace(/\{person\}/g, person ?? 'them');

@@ -151,6 +151,14 @@ export function embedQuestion(clause: string): string | null {
   const difference = /^what (?:is|are) the (difference|distinction|relationship|link|trade-?offs?) between (.+)$/i.exec(text);
   if (difference) return `the ${difference[1]!.toLowerCase()} between ${toSecondPerson(difference[2]!)}`;
 
+  // "What's a good way to run a calibration meeting so managers don't…?": the thing asked for, as the object of "know"
+  // ("a good way to run…"); "what a good way to run … is" would leave "is" stranded after a long clause.
+  const sought =
+    /^what (?:is|are|would be|will be) ((?:a|an|the) (?:good|better|best|right|sensible|healthy|reasonable|fair|effective|simple|quick|typical|usual|standard|ideal) (?:way|ways|approach|approaches|cadence|frequency|time|number|size|ratio|format|structure|process|playbook|framework|place|order|balance|mix|split) (?:to|for|of|between|when) .+)$/i.exec(
+      text,
+    );
+  if (sought) return toSecondPerson(lowerFirst(sought[1]!));
+
   // "What about X?", "How about X?": a new subject within the same conversation.
   const about = /^(?:what|how) about (.+)$/i.exec(text);
   if (about) return `about ${toSecondPerson(about[1]!)}`;

@@ -38,6 +38,13 @@ export function embedSentence(sentence: string): string | null {
 const unmarkedQuestion =
   /^(?:(?:and|so|but|ok|okay|also|then|anyway|honestly),?\s+)*(?:how|what|whats|hows|why|when|where|which|who|should|can|could|would|do|does|is|are|any (?:advice|tips|thoughts|ideas|suggestions))\b/i;
 
+/**
+ * A sentence that is a direct question by its order, whatever its punctuation ("how many engineers per manager is too
+ * many. i have 13 reports"): a wh-word and then a verb or a quantity, not "What I want is…".
+ */
+const directQuestion =
+  /^(?:how (?:many|much|often|long|do|does|did|can|could|should|would|is|are|to)|what (?:is|are|should|do|does|can|could|would|to)|why (?:is|are|do|does|did|should|would|can|would)|when (?:should|do|does|is|can)|where (?:should|do|does|can|is)|which (?:is|are|one|should))\b/i;
+
 /** Words that alone make a message and carry nothing to summarise: "haha ok.", "Fine.", "Fair enough." */
 const interjection =
   /^(?:(?:haha+|hah|lol|ok(?:ay)?|k|fine|sure|right|alright|all right|cool|great|thanks|thank you|thx|got it|fair enough|makes sense|hm+|um+|yes|yeah|yep|no|nope|oh|ah|wow|sorry|hi|hello|hey|understood|noted|then|quick (?:one|q|question)|question)[\s,.!-]*)+$/i;
@@ -122,7 +129,12 @@ export function partsOf(text: string): Parts {
       questions.push(marked[1]!.replace(/^(?:and|so|but)\s+/i, ''));
       return;
     }
-    if (isQuestionSentence(sentence) || request.test(sentence) || (!anyMarked && last && unmarkedQuestion.test(sentence))) {
+    if (
+      isQuestionSentence(sentence) ||
+      request.test(sentence) ||
+      (!anyMarked && last && unmarkedQuestion.test(sentence)) ||
+      (!anyMarked && directQuestion.test(sentence))
+    ) {
       // "tell me whether to promote Sam, I trust your judgement more than mine": a statement spliced on with a comma.
       const splice = isQuestionSentence(sentence) ? null : /,\s+(?=(?:i|we|i'm|we're|i've|we've)\s+\S+\s+\S+)/i.exec(sentence);
       if (splice && hasFiniteVerb(sentence.slice(splice.index + 1))) {

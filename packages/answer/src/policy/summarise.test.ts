@@ -188,7 +188,17 @@ describe('summarise: leaders’ own words', () => {
     // Typed quickly.
     [
       'whats the best way to do skip levels? dont want to undermine my managers',
-      "You want to know what the best way to do skip levels is. You don't want to undermine your managers.",
+      "You want to know the best way to do skip levels. You don't want to undermine your managers.",
+    ],
+    // The thing asked for as the object of "know", not "what … is" stranded after a long clause.
+    [
+      "What's a good way to run a calibration meeting so managers don't just fight for their own people?",
+      "You want to know a good way to run a calibration meeting so managers don't just fight for their own people.",
+    ],
+    // A direct question typed with a full stop is still asked back as a question.
+    [
+      "how many engineers per manager is too many. i have 13 direct reports right now and i'm drowning",
+      "You ask: how many engineers per manager is too many? You have 13 direct reports right now and you're drowning.",
     ],
     ['Thoughts on whether a guild will fix our testing culture?', "You'd like my view on whether a guild will fix your testing culture."],
     [
