@@ -260,6 +260,19 @@ describe('selectSentences: by meaning as well as words', () => {
   });
 });
 
+describe('sentences that only make sense after the one before', () => {
+  it('reads "In the second, …" and "The first group …" as leaning on what came before', () => {
+    expect(leansOnPrevious('In the second, common at fast-growing companies, infrastructure becomes an ego trip.')).toBe(true);
+    expect(leansOnPrevious('The first group has miscalibrated their own impact on the organisation.')).toBe(true);
+    expect(leansOnPrevious('The first 1:1 is the foundation; the regular ones need care too.')).toBe(false);
+  });
+
+  it('does not quote a gerund phrase with no verb of its own (an item of a list of pitfalls)', () => {
+    expect(isQuotable('Treating the diagram as a fixed org-wide rule instead of a team-level conversation.')).toBe(false);
+    expect(isQuotable('Building trust with a new team takes longer than most managers expect.')).toBe(true);
+  });
+});
+
 describe('adviceList', () => {
   const habits = retrievedPassage(0, {
     heading: 'Building effective 1:1s › Making ongoing 1:1s effective',

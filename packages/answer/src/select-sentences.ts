@@ -1,7 +1,7 @@
 import type { RetrievedPassage } from '@cairn/core';
 import { analyzeText } from '@cairn/text';
 import { meaningRedundancy, meaningScores, meaningWeight, type MeaningSimilarity } from './meaning-relevance.js';
-import { baseVerbs } from './policy/text-tools.js';
+import { baseVerbs, hasFiniteVerb } from './policy/text-tools.js';
 import { carriesLinksOrMarkup } from './sanitize-answer.js';
 import { splitSentences } from './split-sentences.js';
 import { isInstructionLike } from './verify-citations.js';
@@ -22,7 +22,7 @@ export interface SelectedSentence extends QuotableSentence {
 
 /** Words that make a sentence lean on the one before it: it cannot be quoted alone. */
 const leaningStart =
-  /^(?:it|its|they|them|their|this|that|these|those|he|she|his|her|such|but|however|also|so|and|or|instead|otherwise|then|thus|therefore|still|yet|here|there|both|which|again|likewise|similarly|meanwhile|finally|second|secondly|third|lastly|in (?:this|that|other) (?:case|way|words)|for (?:this|that) reason|as a result|on the other hand|even so|if (?:not|so|yes|no|that|this)\b|the (?:fix|answer|solution|remedy|cure|result|same|other|latter|former|rest|second|next)\b)\b/i;
+  /^(?:it|its|they|them|their|this|that|these|those|he|she|his|her|such|but|however|also|so|and|or|instead|otherwise|then|thus|therefore|still|yet|here|there|both|which|again|likewise|similarly|meanwhile|finally|second|secondly|third|lastly|in (?:this|that|other) (?:case|way|words)|in the (?:first|second|third|fourth|latter|former|other)\b|the (?:first|second|third|fourth|other|remaining) (?:group|groups|kind|kinds|type|types|mode|modes|case|cases|option|options|approach|one|ones|half)\b|for (?:this|that) reason|as a result|on the other hand|even so|if (?:not|so|yes|no|that|this)\b|the (?:fix|answer|solution|remedy|cure|result|same|other|latter|former|rest|second|next)\b)\b/i;
 
 /** A sentence that opens in lower case, or with a subordinate clause and nothing else ("Where systems hold the team back."), is a fragment of a list. */
 const fragmentStart =
@@ -94,6 +94,8 @@ export function leansOnPrevious(sentence: string): boolean {
 export function isQuotable(sentence: string): boolean {
   return (
     !metaSentence.test(sentence) &&
+    // "Treating the diagram as a fixed rule instead of a conversation.": an item of a list of pitfalls, no sentence.
+    !(/^["'“‘(]?[A-Z][a-z]+ing\b/.test(sentence) && !hasFiniteVerb(sentence)) &&
     !fragmentStart.test(sentence.replace(/^["'“‘(]+/, '')) &&
     !pointsBack(sentence) &&
     !isInstructionLike(sentence) &&
