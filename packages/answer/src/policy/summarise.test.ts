@@ -179,6 +179,8 @@ describe('summarise: leaders’ own words', () => {
     ['You decide: should I move Ana to the platform team?', "You'd like me to decide whether to move Ana to the platform team."],
     // No verb to build on: quoted as it was said, never made into a broken sentence.
     ['morale low. what now?', 'You put it as "morale low". You want to know what to do now.'],
+    // A fragment after a statement is part of it, not a quotation of its own.
+    ['We missed our quarterly goals again. Third quarter in a row.', 'You missed your quarterly goals again, third quarter in a row.'],
     // A role said as a greeting, and a statement without a subject.
     ['new EM here. how do I run my first team meeting?', "You're a new EM, and you want to know how to run your first team meeting."],
     [

@@ -73,7 +73,7 @@ export function summarise(question: string, _context: ConversationContext, previ
   const resolved = previous ? resolveReferences(typed, referent) : plain(typed);
   const parts = partsOf(resolved);
   const { statements, questions } = parts;
-  const told = keptStatements(statements).map(statementOf).filter(Boolean);
+  const told = joinFragments(keptStatements(statements).map(statementOf).filter(Boolean));
   const embedded = questions.map(embedSentence);
   const now = previous ? 'now ' : '';
 
@@ -121,6 +121,27 @@ export function summarise(question: string, _context: ConversationContext, previ
   const summary = compose(asked);
   if (!readsWrong(summary)) return summary;
   return compose(questions.length > 0 ? askedBack(questions) : null);
+}
+
+/**
+ * A verbless fragment after a statement ("We missed our quarterly goals again. Third quarter in a row.") belongs to
+ * it: said back as part of it ("you missed your quarterly goals again, third quarter in a row"), not quoted on its
+ * own ('You put it as "third quarter in a row"'). A fragment with nothing before it keeps its quotation marks.
+ */
+/** Words a fragment opens with that are no name ("Third quarter in a row", "Two weeks behind"). */
+const countingWord =
+  /^(?:First|Second|Third|Fourth|Fifth|Last|Next|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Every|Each|No|Not|Only|Just|Again|Still|Same|Another|Most|All|Half|Some|Zero|Twice|Once|Never|Always)\b/;
+
+function joinFragments(told: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const statement of told) {
+    const fragment = /^you put it as "(.*)"$/.exec(statement)?.[1];
+    const previous = joined.at(-1);
+    if (fragment !== undefined && previous && !/"$/.test(previous) && fragment.split(/\s+/).length <= 8)
+      joined[joined.length - 1] = `${previous}, ${toSecondPerson(fragment).replace(countingWord, (word) => word.toLowerCase())}`;
+    else joined.push(statement);
+  }
+  return joined;
 }
 
 /** The user's questions put back to them as questions, with their question mark: the form that never misreads. */
