@@ -15,4 +15,18 @@ describe('applyFramework', () => {
     const ratio = contextOf('If we have one engineering manager per 5 engineers, how do I restructure my 40-person org?');
     expect(applyFramework('Technical Coherence', ratio)).toMatch(/^Lay your 40-person org over/);
   });
+
+  it('coaches the one who received feedback to ask for an observation, and the one who gives it to prepare one', () => {
+    const received = "got feedback from my own manager that I'm 'not strategic enough'. no examples given. what do i do";
+    expect(applyFramework('Feedback Equation', contextOf(received), received)).toMatch(/^Turn the label you were given/);
+    const given = 'How do I give feedback to my tech lead who keeps missing deadlines?';
+    expect(applyFramework('Feedback Equation', contextOf(given), given)).toMatch(/^Before you talk to your tech lead/);
+  });
+
+  it('holds the archetypes against the engineer the user leads, or the user in that role, never their manager', () => {
+    const own = "I'm a staff engineer and I spend all my time in meetings with my manager. Is that the job?";
+    expect(applyFramework('Staff Archetypes', contextOf(own), own)).toMatch(/before judging your own role against it/);
+    const led = 'My staff engineer wants to be an architect. How do I help?';
+    expect(applyFramework('Staff Archetypes', contextOf(led), led)).toMatch(/before judging your staff engineer against it/);
+  });
 });

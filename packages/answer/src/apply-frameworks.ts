@@ -27,6 +27,23 @@ function personOf(context: ConversationContext, fallback = 'the person involved'
   return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
 }
 
+/** Feedback the user was given ("got feedback from my manager that I'm not strategic enough"), not one they give. */
+const receivedFeedback =
+  /\b(?:got|get|getting|received|receiving|was given|been given|heard|hearing) (?:some |a lot of |this |that |harsh |vague |negative |critical |tough |the )?feedback\b|\b(?:my (?:manager|boss|lead|skip-level|director|vp|cto|ceo|peers?)|(?:he|she|they)) (?:told|tells|keeps telling|said|says) (?:me|i)\b|\bi (?:was|got|keep getting) told\b/i;
+
+/** People whose role the archetypes describe: an engineer the user leads. */
+const engineers: ReadonlySet<Relation> = new Set(['staff_engineer', 'senior_engineer', 'engineer', 'tech_lead', 'report', 'new_hire']);
+
+/** Whom the archetypes are held against: the engineer the user named, the user in an engineer's role, or "the engineer". */
+function staffOf(context: ConversationContext): string {
+  const person = [...context.people].reverse().find((candidate) => engineers.has(candidate.kind));
+  if (person) return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
+  const role = context.role?.kind;
+  if (role === 'staff_engineer' || role === 'principal_engineer' || role === 'senior_engineer' || role === 'tech_lead')
+    return 'your own role';
+  return 'the engineer';
+}
+
 /** The user's organisation as they described it ("your 60-person org", "your six teams"). */
 function organisationOf(context: ConversationContext): string {
   // One team ("a team of 5", "one manager per 5 engineers") is not an organisation to sort into teams: the org or
@@ -42,12 +59,14 @@ function organisationOf(context: ConversationContext): string {
  * in their terms, rather than the framework's definition again. Statements, not questions:
  * the answer's questions to the user are its clarifying questions, at most two.
  */
-export function applyFramework(name: FrameworkName, context: ConversationContext): string {
+export function applyFramework(name: FrameworkName, context: ConversationContext, asked = ''): string {
+  // The user's own words across the conversation: who gives the feedback, who holds the role.
+  const said = [...context.earlierQuestions, asked].join(' ');
   switch (name) {
     case 'Technical Coherence':
       return `Lay ${organisationOf(context)} over the product's architecture: sort the teams into those delivering features in a product area, those building shared domain capabilities and those running commodity infrastructure. Where a team straddles layers, ownership gets muddy.`;
     case 'Staff Archetypes':
-      return `Decide which shape the need calls for (a Tech Lead for one team's direction, an Architect across teams, a Solver for the hardest problem, a Right Hand for an executive) before judging ${personOf(context, 'the engineer')} against it.`;
+      return `Decide which shape the need calls for (a Tech Lead for one team's direction, an Architect across teams, a Solver for the hardest problem, a Right Hand for an executive) before judging ${staffOf(context)} against it.`;
     case 'Trunk and Branches':
       return 'Keep the shared platform (the trunk) small and stable, and let specialised teams (reliability, security, productivity) branch from it; check which of your teams is which today.';
     case 'Engineering Strategy':
@@ -57,6 +76,8 @@ export function applyFramework(name: FrameworkName, context: ConversationContext
     case 'BICEPS':
       return `Work out which core need is threatened for ${personOf(context)} (belonging, improvement, choice, equality, predictability or significance): a strong reaction usually points at one, and that is what to address.`;
     case 'Feedback Equation':
+      if (receivedFeedback.test(said))
+        return 'Turn the label you were given into something you can act on: ask for one specific observation (what they saw you do) and its impact, and what they would like to see instead.';
       return `Before you talk to ${personOf(context)}, write down one specific observation (what they did, without judgment) and its impact, then open with a question or a clear request.`;
     case "Naming What's Happening":
       return 'When the tension rises, say what you notice ("I\'m noticing we keep circling this"), including your own reaction; it is easier to deal with once it is said.';

@@ -203,7 +203,7 @@ export function composeExtractiveAnswer(
   if (frameworkLines.length > 0) lines.push('**Frameworks that apply**', ...frameworkLines, '');
   if (points.length > 0) lines.push('**What the sources say**', ...points, '');
   if (named.length > 0)
-    lines.push('**What I would look at**', ...named.map((framework) => `- ${applyFramework(framework.name, plan.context)}`), '');
+    lines.push('**What I would look at**', ...named.map((framework) => `- ${applyFramework(framework.name, plan.context, question)}`), '');
 
   // A follow-up the sources have nothing new for, after an answer that had something, is still answered in the light of it.
   const carried =
