@@ -155,7 +155,9 @@ export async function answerQuestion(
   const condenseStarted = performance.now();
   // A question the policy reads as standing alone is searched as it is, even after clarifying questions.
   const { query } =
-    byRule || !plan.followUp ? { query: question } : await condenseQuestion(history, question, { model: chatModel, signal });
+    byRule || !plan.followUp
+      ? { query: question }
+      : await condenseQuestion(history, question, { model: chatModel, signal, followsUp: true });
   const condenseMs = performance.now() - condenseStarted;
 
   const retrieveStarted = performance.now();

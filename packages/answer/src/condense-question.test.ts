@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { condenseByRule, condenseQuestion } from './condense-question.js';
+import { condenseByRule, condenseQuestion, type ConversationTurn } from './condense-question.js';
 import type { ChatModel } from './chat-model.js';
 
 const clarifying = {
@@ -11,6 +11,14 @@ const clarifying = {
 describe('condensing a follow-up into a standalone query', () => {
   it('keeps a first question, and a follow-up that stands alone, as they are', () => {
     expect(condenseByRule([], 'How do I give feedback?')).toBe('How do I give feedback?');
+    // A long follow-up the conversation policy recognised ("that role") is joined to what it follows.
+    const archetype: ConversationTurn[] = [
+      { role: 'user', content: "What does a 'right hand' staff engineer actually do day to day?" },
+      { role: 'assistant', content: 'An answer about the Right Hand archetype [1].' },
+    ];
+    const long = 'Would that role make sense in a 30 person eng org, or is that overkill for a company our size?';
+    expect(condenseByRule(archetype, long)).toBe(long);
+    expect(condenseByRule(archetype, long, true)).toBe(`${archetype[0]!.content} ${long}`);
     const history = [
       { role: 'user' as const, content: 'How should I split my team?' },
       { role: 'assistant' as const, content: 'Split along product lines [1].' },

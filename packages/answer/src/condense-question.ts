@@ -27,12 +27,14 @@ function askedQuestions(turn: ConversationTurn | undefined): boolean {
  * two), so that the context they gave carries into retrieval and into the composer's
  * check for missing context. A question that stands on its own is kept as it is.
  */
-export function condenseByRule(history: readonly ConversationTurn[], question: string): string {
+export function condenseByRule(history: readonly ConversationTurn[], question: string, followsUp = false): string {
   const lastAssistant = [...history].reverse().find((turn) => turn.role === 'assistant');
   const earlierQuestions = history.filter((turn) => turn.role === 'user').map((turn) => turn.content.trim());
   if (earlierQuestions.length === 0) return question;
   const short = new Set(analyzeText(question)).size <= 6;
-  const dependent = askedQuestions(lastAssistant) || (short && (backReference.test(question) || continuation.test(question)));
+  // The conversation policy's reading (policy/classify-topic.ts isFollowUp) where the caller has it: "would that role
+  // make sense in a 30 person org…" is long, but it names what was discussed.
+  const dependent = followsUp || askedQuestions(lastAssistant) || (short && (backReference.test(question) || continuation.test(question)));
   if (!dependent) return question;
   return [...earlierQuestions.slice(-2), question].join(' ').slice(-2000);
 }
@@ -50,10 +52,10 @@ const condensePrompt =
 export async function condenseQuestion(
   history: readonly ConversationTurn[],
   question: string,
-  options: { model?: ChatModel | undefined; signal?: AbortSignal | undefined } = {},
+  options: { model?: ChatModel | undefined; signal?: AbortSignal | undefined; followsUp?: boolean | undefined } = {},
 ): Promise<{ query: string; by: 'none' | 'rule' | 'model' }> {
   if (history.length === 0) return { query: question, by: 'none' };
-  const rule = condenseByRule(history, question);
+  const rule = condenseByRule(history, question, options.followsUp);
   if (!options.model) return { query: rule, by: 'rule' };
   const transcript = history
     .slice(-6)

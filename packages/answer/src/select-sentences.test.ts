@@ -12,6 +12,13 @@ describe('standaloneSentences', () => {
     expect(rest).toEqual([]);
   });
 
+  it('keeps a quotable pair when the next leaning sentence would spoil it, rather than losing all three', () => {
+    const pair =
+      "The Right Hand extends an executive's attention, borrowing their scope and authority to operate on complex problems. They add leadership bandwidth to a senior leader of a large organisation.";
+    const text = `${pair} This archetype generally appears only in very large engineering organisations.`;
+    expect(standaloneSentences(retrievedPassage(0, { text }), 0).map((sentence) => sentence.text)).toEqual([pair]);
+  });
+
   it('leaves out a leaning sentence with nothing before it to lean on, and sentences that end in a colon', () => {
     const text = [
       'They often get promoted for the wrong reasons and nobody notices until later.',

@@ -131,8 +131,15 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
           previous = { text: sentence, start, standsAlone: false };
           continue;
         }
+        const joined = line.slice(previous.start, cursor);
+        // A span the leaning sentence would spoil ("… This archetype generally appears…", naming nothing it points
+        // to) is not made: what was quotable before it stays so.
+        if (!isQuotable(joined)) {
+          previous = { text: sentence, start, standsAlone: false };
+          continue;
+        }
         spanStart = previous.start;
-        text = line.slice(spanStart, cursor);
+        text = joined;
         // The pair replaces the first part quoted alone.
         const last = sentences.at(-1);
         if (last?.passageIndex === passageIndex && last.text === previous.text) sentences.pop();
