@@ -88,6 +88,11 @@ describe('clarifyingQuestionsFor', () => {
         expect(asked, question).not.toMatch(/\bthem (?:would|is|has|wants?|does)\b|\b(?:has|does|is) them\b/i);
   });
 
+  it('does not ask whose side the user is on when they lead the people they speak of', () => {
+    const asked = questionsFor('We have three staff engineers and all of them want to be architects. Nobody wants to be a tech lead.');
+    expect(asked.join(' ')).not.toMatch(/\bare you the staff engineer\b|which side of this are you on|what is your part in this/i);
+  });
+
   it('words a question for the person the user named', () => {
     const asked = questionsFor('My tech lead keeps missing the reviews I ask for. How do I raise it with them?');
     expect(asked.join(' ')).toMatch(/your tech lead|Who|relationship/);

@@ -53,7 +53,14 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
     case 'company_stage':
       return context.stage !== undefined;
     case 'role':
-      return context.role !== undefined || /\bas (?:a|an|the) (?:\w+ )?(?:manager|lead|director|vp|cto|engineer|ic|founder)\b/.test(text);
+      // "We have three staff engineers", "my reports", "on my team": the user leads the people they speak of.
+      return (
+        context.role !== undefined ||
+        /\bas (?:a|an|the) (?:\w+ )?(?:manager|lead|director|vp|cto|engineer|ic|founder)\b/.test(text) ||
+        /\b(?:we|i) (?:have|manage|lead|run) (?:\w+ ){0,2}(?:staff|senior|principal)?\s*(?:engineers|reports|managers|teams|tech leads)\b|\bmy (?:direct )?reports\b|\bon my team\b|\bmy (?:staff|senior|principal) engineers?\b/.test(
+          text,
+        )
+      );
     case 'tried':
       return context.tried.length > 0;
     case 'constraints':
