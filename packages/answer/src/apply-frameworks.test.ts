@@ -19,6 +19,11 @@ describe('applyFramework', () => {
   it('coaches the one who received feedback to ask for an observation, and the one who gives it to prepare one', () => {
     const received = "got feedback from my own manager that I'm 'not strategic enough'. no examples given. what do i do";
     expect(applyFramework('Feedback Equation', contextOf(received), received)).toMatch(/^Turn the label you were given/);
+    const told = "My manager told me I'm not strategic enough. What do I do with that?";
+    expect(applyFramework('Feedback Equation', contextOf(told), told)).toMatch(/^Turn the label you were given/);
+    // Someone telling the user how they are is no feedback to the user.
+    const burnout = "I think my tech lead is burning out. She's snapping at people and she told me she's 'fine'. What should I do?";
+    expect(applyFramework('Feedback Equation', contextOf(burnout), burnout)).toMatch(/^Before you talk to your tech lead/);
     const given = 'How do I give feedback to my tech lead who keeps missing deadlines?';
     expect(applyFramework('Feedback Equation', contextOf(given), given)).toMatch(/^Before you talk to your tech lead/);
   });

@@ -29,7 +29,7 @@ function personOf(context: ConversationContext, fallback = 'the person involved'
 
 /** Feedback the user was given ("got feedback from my manager that I'm not strategic enough"), not one they give. */
 const receivedFeedback =
-  /\b(?:got|get|getting|received|receiving|was given|been given|heard|hearing) (?:some |a lot of |this |that |harsh |vague |negative |critical |tough |the )?feedback\b|\b(?:my (?:manager|boss|lead|skip-level|director|vp|cto|ceo|peers?)|(?:he|she|they)) (?:told|tells|keeps telling|said|says) (?:me|i)\b|\bi (?:was|got|keep getting) told\b/i;
+  /\b(?:got|get|getting|received|receiving|was given|been given|heard|hearing) (?:some |a lot of |this |that |harsh |vague |negative |critical |tough |the )?feedback\b|\b(?:my (?:manager|boss|lead|skip-level|director|vp|cto|ceo|peers?)|i was|i keep (?:being|getting)) (?:told|tells|keeps telling|said|says)(?: me)?(?: that)? (?:i'?m|i am|i need|i should|i was|i have|i'?ve|i lack|i'?m not|my)\b/i;
 
 /** People whose role the archetypes describe: an engineer the user leads. */
 const engineers: ReadonlySet<Relation> = new Set(['staff_engineer', 'senior_engineer', 'engineer', 'tech_lead', 'report', 'new_hire']);

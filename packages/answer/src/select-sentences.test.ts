@@ -274,6 +274,15 @@ describe('sentences that only make sense after the one before', () => {
     expect(leansOnPrevious('The first 1:1 is the foundation; the regular ones need care too.')).toBe(false);
   });
 
+  it('does not quote the gerund items of a list of pitfalls, which name what goes wrong', () => {
+    const text = [
+      '- Assuming the engineering manager owns everything nobody else claimed.',
+      '- Skipping the conversation with the product manager leaves gaps that nobody sees.',
+    ].join('\n');
+    expect(standaloneSentences(retrievedPassage(0, { heading: 'The team leader Venn diagram › Pitfalls', text }), 0)).toEqual([]);
+    expect(standaloneSentences(retrievedPassage(0, { heading: 'The team leader Venn diagram › Why it helps', text }), 0)).toHaveLength(2);
+  });
+
   it('does not quote a gerund phrase with no verb of its own (an item of a list of pitfalls)', () => {
     expect(isQuotable('Treating the diagram as a fixed org-wide rule instead of a team-level conversation.')).toBe(false);
     expect(isQuotable('Building trust with a new team takes longer than most managers expect.')).toBe(true);

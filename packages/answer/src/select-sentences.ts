@@ -62,6 +62,9 @@ const particles = /^(?:back|up|out|down|off|over|away|together|apart|aside)$/;
 const auxiliaryLike =
   /^(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|makes?|gives?|helps?|one|ones|way|is,|kind|sort|and|or|to|of|in|on|for|with|as|at|by)$/;
 
+/** A section heading over a list of what goes wrong. */
+const pitfallHeading = /\b(?:pitfalls?|mistakes?|anti-?patterns?|goes wrong|go wrong|failure modes?|traps?|avoid)\b/i;
+
 /** Sentences about the note itself ("This note summarises …") carry no advice. */
 const metaSentence = /^this note summari[sz]es\b/i;
 
@@ -116,7 +119,11 @@ export function isQuotable(sentence: string): boolean {
  */
 export function standaloneSentences(passage: RetrievedPassage, passageIndex: number): QuotableSentence[] {
   const sentences: QuotableSentence[] = [];
+  // A list under "Pitfalls" or "Avoid the classic mistakes" names what goes wrong: its "Assuming the manager owns
+  // everything nobody else claimed." quoted alone reads as advice, or as nothing.
+  const pitfalls = pitfallHeading.test(passage.heading.split('›').at(-1) ?? '');
   for (const line of passage.text.split('\n')) {
+    if (pitfalls && /^\s*(?:[-*•]|\d{1,2}[.)])\s+["'“‘(]?[A-Z][a-z]+ing\b/.test(line)) continue;
     // The span a leaning sentence would join: the sentence before it, with what it joined.
     let previous: { text: string; start: number; standsAlone: boolean } | undefined;
     let cursor = 0;
