@@ -515,7 +515,27 @@ export function clarifyingQuestionsFor(
     .filter((need) => !(self && need === 'people'))
     .filter((need) => !covered.has(need) && !isKnown(need, context, userText) && !askedBefore(need, context))
     .slice(0, Math.max(0, room));
-  return [...challenges, ...needs.map((need) => wordingFor(need, asked, plain(question), context, self))];
+  return [
+    ...challenges,
+    ...needs.map((need) => wordingFor(need, fitsNeed(asked, need, userText) ? asked : 'general', plain(question), context, self)),
+  ];
+}
+
+/**
+ * What one of a topic's wordings for a need presupposes, where the rest of the topic's questions fit: infrastructure's
+ * "How big is the infrastructure group?" an infrastructure or platform team, its "how much does infrastructure cost
+ * matter?" a cost; elsewhere (measuring developer productivity, on-call pages) the need is asked in general words.
+ */
+const needSituation: Partial<Record<Topic, Partial<Record<ContextNeed, RegExp>>>> = {
+  infrastructure: {
+    team_size: /\b(?:infra\w*|platform\w*|sres?|devops|ops team|core team)\b/i,
+    company_stage: /\b(?:costs?|spend\w*|budget\w*|efficien\w*|cloud bill|aws bill)\b/i,
+  },
+};
+
+function fitsNeed(topic: Topic, need: ContextNeed, userText: string): boolean {
+  const situation = needSituation[topic]?.[need];
+  return !situation || situation.test(userText);
 }
 
 /** What a topic's own questions presuppose: a strategy written or set, infrastructure's cost or reliability. */
