@@ -84,6 +84,18 @@ describe('recogniseAssumptions', () => {
     expect(kinds("She says her team's output is low and wants two more engineers.")).toContain('velocity_slow');
   });
 
+  it('reads taking a monolith apart into services as the bet of a rewrite, and asks what it would fix', () => {
+    for (const question of [
+      'We want to break up the monolith into microservices because deploys are slow.',
+      'Should we move to microservices? Our builds take 45 minutes.',
+      "I'm thinking of splitting our monolith so teams stop stepping on each other.",
+    ]) {
+      expect(kinds(question), question).toContain('rewrite');
+      expect(challenge(question, 'rewrite'), question).toMatch(/monolith|split/);
+    }
+    expect(kinds('How do I keep our monolith healthy as the team grows?')).not.toContain('rewrite');
+  });
+
   it('words the challenge for the person and the thing named', () => {
     expect(challenge('Should I fire my tech lead?', 'fire_someone')).toMatch(/your tech lead/);
     expect(challenge('Should I promote Alex or Priya?', 'decide_for_me')).toMatch(/promoting Alex.*promoting Priya/);

@@ -140,7 +140,19 @@ function velocitySlow(text: string): Assumption | null {
 const rewritePattern =
   /\b(?:a|the|full|complete|total|big|ground-up) (?:rebuild|rewrite|re-write|re-?architecture)\b|\breplac(?:e|ing) (?:our|the|my|this|that) (?:\w+ )?(?:homegrown|home-grown|legacy|old|existing|current|in-house|aging|ageing) \w+|\b(?:rewrite|rewriting|re-write|rebuild(?:ing)?(?=\s+(?:(?:the|our|my|this|that|it|its|a|an|whole|entire|new|old|legacy|core)\s+){0,3}(?:\w+\s+)?(?:system|service|services|app|application|platform|codebase|code|backend|frontend|stack|architecture|monolith|product|site|infrastructure|it|everything|api|database|pipeline)\b|\s+(?:from scratch|from the ground up))|re-?architect(?:ing)?|re-?platform(?:ing)?|start(?:ing)? (?:over|again) from scratch|from scratch|from the ground up|throw (?:it|everything|the \w+) away|throw(?:ing)? away (?:the|our|my|this|that|all)\b|greenfield (?:replacement|rebuild|rewrite|version)|replac(?:e|ing) (?:it|the \w+|our \w+) (?:entirely|wholesale|completely))\b|\b(?:start(?:ing)?|begin(?:ning)?) (?:over|again|afresh|fresh)\b(?=[^.?!]*\b(?:code|codebase|app|application|system|service|platform|stack|monolith|backend|frontend|architecture)\b)|\b(?:code|codebase|app|application|system|service|platform|stack|monolith|backend|frontend|architecture)\b[^.?!]{0,60}\b(?:start(?:ing)?|begin(?:ning)?) (?:over|again|afresh|fresh)\b/i;
 
+/** Taking a monolith apart into services: the same bet as a rewrite, however it is put. */
+const decomposePattern =
+  /\b(?:break(?:ing)? up|split(?:ting)? up|split(?:ting)?|carv(?:e|ing) up|decompos(?:e|ing)|dismantl(?:e|ing)) (?:the |our |my |this |that |a )?monolith\b|\b(?:move|moving|migrate|migrating|switch|switching|go|going) (?:over )?to (?:micro-?services|a micro-?services architecture)\b|\binto micro-?services\b/i;
+
 function rewrite(text: string): Assumption | null {
+  const decompose = decomposePattern.exec(text);
+  if (decompose) {
+    const options = [
+      'What would splitting the monolith fix that changing how it is built, tested and deployed would not, and what will every team pay in operations and coordination once it is many services?',
+      'Which problem is the split meant to solve, and have you checked that it lives in the monolith itself rather than in the test suite, the deploy pipeline or how teams share the code?',
+    ];
+    return { kind: 'rewrite', phrase: decompose[0], challenge: pick(options, `${text}/decompose`) };
+  }
   const match = rewritePattern.exec(text);
   if (!match) return null;
   const object =
