@@ -1,3 +1,4 @@
+import { receivedFeedback } from './policy/text-tools.js';
 import type { AssumptionKind, ConversationContext, FrameworkName, Relation } from './policy/types.js';
 
 /** How the user's people are named in advice ("your tech lead"). */
@@ -26,10 +27,6 @@ function personOf(context: ConversationContext, fallback = 'the person involved'
   // Someone the user named ("Dave") is called by name.
   return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
 }
-
-/** Feedback the user was given ("got feedback from my manager that I'm not strategic enough"), not one they give. */
-const receivedFeedback =
-  /\b(?:got|get|getting|received|receiving|was given|been given|heard|hearing) (?:some |a lot of |this |that |harsh |vague |negative |critical |tough |the )?feedback\b|\b(?:my (?:manager|boss|lead|skip-level|director|vp|cto|ceo|peers?)|i was|i keep (?:being|getting)) (?:told|tells|keeps telling|said|says)(?: me)?(?: that)? (?:i'?m|i am|i need|i should|i was|i have|i'?ve|i lack|i'?m not|my)\b/i;
 
 /** People whose role the archetypes describe: an engineer the user leads. */
 const engineers: ReadonlySet<Relation> = new Set(['staff_engineer', 'senior_engineer', 'engineer', 'tech_lead', 'report', 'new_hire']);

@@ -92,6 +92,23 @@ describe('clarifyingQuestionsFor', () => {
         expect(asked, question).not.toMatch(/\bthem (?:would|is|has|wants?|does)\b|\b(?:has|does|is) them\b/i);
   });
 
+  it('asks what made it flare up only where the user tells of a clash', () => {
+    for (const question of [
+      "An engineer on my team told me in confidence she's being harassed by someone on another team. What are my obligations and what do I do first?",
+      "I want to fire an engineer who just told me she's pregnant because her performance has dropped. Am I legally ok to do that?",
+      'Just joined as VP Eng at a 200-person scaleup. Previous VP was fired. Team morale is low. What do I do first?',
+    ])
+      expect(questionsFor(question).join(' '), question).not.toMatch(/flared up|other side of this/i);
+    expect(clarifyingWordings().some((wording) => /flared up/.test(wording))).toBe(true);
+  });
+
+  it("does not ask for an example of someone else's behaviour when the user is the one who received the feedback", () => {
+    const asked = questionsFor(
+      "got feedback from my own manager that I'm 'not strategic enough'. no examples given. what do i do with that",
+    );
+    expect(asked.join(' ')).not.toMatch(/specific example|what exactly .* did|most recent time you saw it/i);
+  });
+
   it('does not ask whose side the user is on when they lead the people they speak of', () => {
     const asked = questionsFor('We have three staff engineers and all of them want to be architects. Nobody wants to be a tech lead.');
     expect(asked.join(' ')).not.toMatch(/\bare you the staff engineer\b|which side of this are you on|what is your part in this/i);

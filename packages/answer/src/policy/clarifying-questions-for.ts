@@ -1,7 +1,7 @@
 import { classifyTopic } from './classify-topic.js';
 import { actionAssumptions } from './recognise-assumptions.js';
 import { toSecondPerson } from './second-person.js';
-import { hash, lowerFirst, plain } from './text-tools.js';
+import { hash, lowerFirst, plain, receivedFeedback } from './text-tools.js';
 import type { Assumption, AssumptionKind, ContextNeed, ConversationContext, Intent, Relation, Topic } from './types.js';
 
 /** What each topic needs to know before advising, most important first. */
@@ -457,9 +457,13 @@ function wordingFor(need: ContextNeed, topic: Topic, key: string, context: Conve
   // Without a named person, only the wordings that need none.
   // "@self" wordings are about the user's own career; "{person}" ones about someone they named.
   // "them" (two of the user's engineers) cannot stand where a wording needs a subject: "What do you imagine them would say".
+  // "What happened just before this flared up?" presupposes a clash: not for a disclosure, a pregnancy or a new job.
+  const clash = conflictCue.test([...context.earlierQuestions, key].join(' '));
   const usable = (wordings: Wordings): Wordings =>
-    wordings.filter((wording) =>
-      person ? !wording.startsWith('@self ') && !(person === 'them' && personAsSubject.test(wording)) : !wording.includes('{person}'),
+    wordings.filter(
+      (wording) =>
+        (clash || !presupposesConflict.test(wording)) &&
+        (person ? !wording.startsWith('@self ') && !(person === 'them' && personAsSubject.test(wording)) : !wording.includes('{person}')),
     );
   const specific = usable(byTopic[topic]?.[need] ?? []);
   const options = specific.length >= 2 ? specific : [...specific, ...usable(generic[need])];
@@ -472,6 +476,11 @@ function wordingFor(need: ContextNeed, topic: Topic, key: string, context: Conve
   }
   return fill(options[start]!, person);
 }
+
+/** Wordings that speak of a clash, and the words that tell of one. */
+const presupposesConflict = /\bflared up\b|\bother side of this\b/i;
+const conflictCue =
+  /\b(?:clash\w*|conflict\w*|argu\w*|tension|fight\w*|disagree\w*|angry|upset|furious|heated|defensive|blew up|lash\w*|snap\w*|shout\w*|yell\w*|feud\w*|can'?t stand|butt\w* heads|don'?t get along|at each other|blam\w*|frustrat\w*|resent\w*|toxic|abrasive|rude|complain\w*|push(?:es|ed|ing)? back|escalat\w*)\b/i;
 
 /** A wording whose "{person}" is the subject of its verb ("{person} would say", "Has {person} heard"). */
 const personAsSubject =
@@ -547,6 +556,9 @@ const topicSituation: Partial<Record<Topic, RegExp>> = {
 
 /** The topic whose questions fit the user's words: its own, or `general` where they presuppose another situation. */
 function askingTopic(topic: Topic, userText: string): Topic {
+  // Feedback's questions are about feedback the user gives ("can you recall one recent, specific example?"); for one
+  // they were given ("no examples given"), the general ones.
+  if (topic === 'feedback' && receivedFeedback.test(userText)) return 'general';
   const situation = topicSituation[topic];
   return situation && !situation.test(userText) ? 'general' : topic;
 }

@@ -497,3 +497,7 @@ export function normaliseTyping(text: string): string {
     .replace(/\?{2,}/g, '?')
     .replace(/!{2,}/g, '!');
 }
+
+/** Feedback the user was given ("got feedback from my manager that I'm not strategic enough"), not one they give. */
+export const receivedFeedback =
+  /\b(?:got|get|getting|received|receiving|was given|been given|heard|hearing) (?:some |a lot of |this |that |harsh |vague |negative |critical |tough |the )?feedback\b|\b(?:my (?:manager|boss|lead|skip-level|director|vp|cto|ceo|peers?)|i was|i keep (?:being|getting)) (?:told|tells|keeps telling|said|says)(?: me)?(?: that)? (?:i'?m|i am|i need|i should|i was|i have|i'?ve|i lack|i'?m not|my)\b/i;
