@@ -109,6 +109,17 @@ describe('clarifyingQuestionsFor', () => {
     expect(asked.join(' ')).not.toMatch(/specific example|what exactly .* did|most recent time you saw it/i);
   });
 
+  it('does not ask who the person is, or what the aim is, when the user said so', () => {
+    const underperforming = questionsFor(
+      "I have an engineer who has been underperforming for 6 months. I've given feedback, nothing changes. What do I do?",
+    );
+    expect(underperforming.join(' ')).not.toMatch(/do they report to you|a report, a peer/i);
+    const promoting = questionsFor(
+      "I'm about to promote my first-ever manager from within the team. What should I set up so she doesn't fail?",
+    );
+    expect(promoting.join(' ')).not.toMatch(/is the aim a promotion/i);
+  });
+
   it('does not ask whose side the user is on when they lead the people they speak of', () => {
     const asked = questionsFor('We have three staff engineers and all of them want to be architects. Nobody wants to be a tech lead.');
     expect(asked.join(' ')).not.toMatch(/\bare you the staff engineer\b|which side of this are you on|what is your part in this/i);

@@ -68,12 +68,14 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
     case 'people':
       return (
         context.people.length > 0 ||
-        /\b(?:he|she|him|her|his)\b|\b(?:my|our|the) (?:own )?(?:team|teams|reports|engineers|org)\b|\bpeople\b|\beveryone\b|\bcandidates?\b/.test(
+        /\b(?:he|she|him|her|his)\b|\b(?:my|our|the) (?:own )?(?:team|teams|reports|engineers|org)\b|\bpeople\b|\beveryone\b|\bcandidates?\b|\bi (?:have|manage|lead) (?:an?|one|two|three|some) (?:\w+ )?(?:engineers?|reports?|devs?|developers?|designers?|managers?|tech leads?)\b/.test(
           text,
         )
       );
     case 'goal':
-      return /\b(?:want(?:s)? (?:to|them|him|her)|goal|aim|hoping|so that|in order to|trying to|objective|outcome|aspir\w*)\b/.test(text);
+      return /\b(?:want(?:s)? (?:to|them|him|her)|goal|aim|hoping|so that|in order to|trying to|objective|outcome|aspir\w*|promot(?:e|ing) (?:her|him|them|my|our|a|an|the|one)|about to promote)\b/.test(
+        text,
+      );
     case 'measure':
       return /\b(?:measur\w*|metrics?|dora|cycle time|lead time|deploy(?:ment)? frequency|story points|throughput|incident rate|incidents|latency|uptime|slos?|numbers?|data|dashboards?|bugs?)\b/.test(
         text,
