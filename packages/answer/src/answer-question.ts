@@ -261,13 +261,7 @@ async function retrieveForPlan(
 
 /** A request answered by rule (code, off-topic): its own wording and outcome, no citations. */
 function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listener: AnswerListener, plan: AnswerPlan): ComposedPart {
-  const answer = refusalText(kind, plan.profession);
-  listener.candidates?.([]);
-  listener.citations?.([]);
-  for (const piece of sentencePieces(answer)) {
-    listener.token?.(piece);
-    listener.verifiedText?.(piece);
-  }
+  const answer = heardByRule(refusalText(kind, plan.profession), listener);
   return { answer, citations: [], outcome: scopeOutcomes[kind], refusal: kind, clarifyingQuestions: [], frameworks: [] };
 }
 
@@ -277,14 +271,19 @@ function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listene
  * `off_topic`, which would tell a user asking for help that help is outside what Cairn covers.
  */
 function openerAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart {
-  const answer = openerText();
+  const answer = heardByRule(openerText(), listener);
+  return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: plan.clarifyingQuestions, frameworks: [] };
+}
+
+/** An answer written by rule, as a listener hears it: no candidates or citations, then its pieces, each verified as it is. */
+function heardByRule(answer: string, listener: AnswerListener): string {
   listener.candidates?.([]);
   listener.citations?.([]);
   for (const piece of sentencePieces(answer)) {
     listener.token?.(piece);
     listener.verifiedText?.(piece);
   }
-  return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: plan.clarifyingQuestions, frameworks: [] };
+  return answer;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { receivedFeedback } from './policy/text-tools.js';
-import type { AssumptionKind, ConversationContext, FrameworkName, Relation } from './policy/types.js';
+import type { AssumptionKind, ConversationContext, FrameworkName, Relation, StatedFact } from './policy/types.js';
 
 /** How the user's people are named in advice ("your tech lead"). */
 const relationNames: Record<Relation, string> = {
@@ -23,8 +23,11 @@ const relationNames: Record<Relation, string> = {
 /** The person the user is talking about (the latest named), or a neutral phrase. */
 function personOf(context: ConversationContext, fallback = 'the person involved'): string {
   const person = context.people.at(-1);
-  if (!person) return fallback;
-  // Someone the user named ("Dave") is called by name.
+  return person ? nameOf(person) : fallback;
+}
+
+/** A person as the advice calls them: by name where the user named them ("Dave"), else by relation ("your tech lead"). */
+function nameOf(person: StatedFact<Relation>): string {
   return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
 }
 
@@ -34,7 +37,7 @@ const engineers: ReadonlySet<Relation> = new Set(['staff_engineer', 'senior_engi
 /** Whom the archetypes are held against: the engineer the user named, the user in an engineer's role, or "the engineer". */
 function staffOf(context: ConversationContext): string {
   const person = [...context.people].reverse().find((candidate) => engineers.has(candidate.kind));
-  if (person) return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
+  if (person) return nameOf(person);
   const role = context.role?.kind;
   if (role === 'staff_engineer' || role === 'principal_engineer' || role === 'senior_engineer' || role === 'tech_lead')
     return 'your own role';

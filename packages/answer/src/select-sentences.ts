@@ -62,6 +62,15 @@ const particles = /^(?:back|up|out|down|off|over|away|together|apart|aside)$/;
 const auxiliaryLike =
   /^(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|makes?|gives?|helps?|one|ones|way|is,|kind|sort|and|or|to|of|in|on|for|with|as|at|by)$/;
 
+/** A sentence that opens with a gerund ("Treating …", "Assuming …"). */
+const gerundStart = /^["'“‘(]?[A-Z][a-z]+ing\b/;
+
+/** A list item's marker ("- ", "* ", "1. "), as passages keep their lists. */
+const listMarker = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
+
+/** A passage's own section: the last part of its heading path. */
+const sectionOf = (passage: RetrievedPassage): string => passage.heading.split('›').at(-1) ?? '';
+
 /** A section heading over a list of what goes wrong. */
 const pitfallHeading = /\b(?:pitfalls?|mistakes?|anti-?patterns?|goes wrong|go wrong|failure modes?|traps?|avoid)\b/i;
 
@@ -98,7 +107,7 @@ export function isQuotable(sentence: string): boolean {
   return (
     !metaSentence.test(sentence) &&
     // "Treating the diagram as a fixed rule instead of a conversation.": an item of a list of pitfalls, no sentence.
-    !(/^["'“‘(]?[A-Z][a-z]+ing\b/.test(sentence) && !hasFiniteVerb(sentence)) &&
+    !(gerundStart.test(sentence) && !hasFiniteVerb(sentence)) &&
     !fragmentStart.test(sentence.replace(/^["'“‘(]+/, '')) &&
     !pointsBack(sentence) &&
     !isInstructionLike(sentence) &&
@@ -121,9 +130,10 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
   const sentences: QuotableSentence[] = [];
   // A list under "Pitfalls" or "Avoid the classic mistakes" names what goes wrong: its "Assuming the manager owns
   // everything nobody else claimed." quoted alone reads as advice, or as nothing.
-  const pitfalls = pitfallHeading.test(passage.heading.split('›').at(-1) ?? '');
+  const pitfalls = pitfallHeading.test(sectionOf(passage));
   for (const line of passage.text.split('\n')) {
-    if (pitfalls && /^\s*(?:[-*•]|\d{1,2}[.)])\s+["'“‘(]?[A-Z][a-z]+ing\b/.test(line)) continue;
+    const item = listMarker.exec(line);
+    if (pitfalls && item && gerundStart.test(line.slice(item[0].length))) continue;
     // The span a leaning sentence would join: the sentence before it, with what it joined.
     let previous: { text: string; start: number; standsAlone: boolean } | undefined;
     let cursor = 0;
@@ -386,9 +396,6 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-/** A list item's marker ("- ", "* ", "1. "), as passages keep their lists. */
-const listMarker = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
-
 /** An item that gives advice: it opens with a verb in the imperative ("Use silence.", "Let the report own the agenda"). */
 function givesAdvice(item: string): boolean {
   const first = /^[A-Za-z']+/.exec(item)?.[0];
@@ -433,7 +440,7 @@ export function adviceList(
   if (specific.size === 0) return [];
   for (const [index, passage] of passages.slice(0, adviceListRanks).entries()) {
     if (options.stale?.has(index)) continue;
-    const heading = analyzeText(passage.heading.split('›').at(-1) ?? '');
+    const heading = analyzeText(sectionOf(passage));
     if (!heading.some((term) => specific.has(term))) continue;
     const items = adviceItems(passage, index).filter((item) => !options.exclude?.has(item.text));
     if (items.length < 3) continue;

@@ -43,7 +43,7 @@ const unmarkedQuestion =
  * many. i have 13 reports"): a wh-word and then a verb or a quantity, not "What I want is…".
  */
 const directQuestion =
-  /^(?:how (?:many|much|often|long|do|does|did|can|could|should|would|is|are|to)|what (?:is|are|should|do|does|can|could|would|to)|why (?:is|are|do|does|did|should|would|can|would)|when (?:should|do|does|is|can)|where (?:should|do|does|can|is)|which (?:is|are|one|should))\b/i;
+  /^(?:how (?:many|much|often|long|do|does|did|can|could|should|would|is|are|to)|what (?:is|are|should|do|does|can|could|would|to)|why (?:is|are|do|does|did|should|would|can)|when (?:should|do|does|is|can)|where (?:should|do|does|can|is)|which (?:is|are|one|should))\b/i;
 
 /** Words that alone make a message and carry nothing to summarise: "haha ok.", "Fine.", "Fair enough." */
 const interjection =
