@@ -32,6 +32,47 @@ const equivalences: [RegExp, string][] = [
   [/\binfra\b/g, ' infrastructure '],
 ];
 
+/**
+ * Everyday idioms rewritten to what they mean, before tokenising: read word by word, their
+ * content words name something else in this field ("keep my director in the loop" matched
+ * interview loops and feedback loops; "low-hanging fruit", "on the same page"). Both sides
+ * are rewritten alike, so a page that uses the idiom still meets a question that does. Only
+ * idioms whose literal words mislead here: "push back" or "ramp up" mean what they say.
+ */
+const idioms: [RegExp, string][] = [
+  [/\b(?:out of|outside) the loop\b/g, ' uninformed '],
+  [/\bin the loop\b/g, ' informed '],
+  [/\bon the same page\b/g, ' aligned '],
+  [/\blow[\s-]hanging fruits?\b/g, ' easy wins '],
+  [/\bboil(?:s|ed|ing)? the ocean\b/g, ' overly broad scope '],
+  [/\bmov(?:e|es|ed|ing) the needle\b/g, ' meaningful impact '],
+  [/\bdrop(?:s|ped|ping)? the ball\b/g, ' missed commitments '],
+  [/\bin the weeds\b/g, ' in the details '],
+  [/\b(?:on|off) (my|your|his|her|our|their|the team's) plates?\b/g, ' $1 workload '],
+  [/\b(?:throw|throws|threw|thrown|throwing) (?:\w+ ){0,2}under the bus\b/g, ' blame '],
+  [/\bwear(?:s|ing)? (?:too |so )?many hats\b/g, ' many roles '],
+  [/\breinvent(?:s|ed|ing)? the wheel\b/g, ' duplicating existing solutions '],
+  [/\bin a vacuum\b/g, ' in isolation '],
+  [/\btouch(?:es|ed|ing)? base\b/g, ' check in '],
+  [/\bcircl(?:e|es|ed|ing) back\b/g, ' follow up '],
+  [/\b(?:30|thirty),?000[\s-](?:foot|feet)\b/g, ' high level '],
+  [/\ball hands on deck\b/g, ' everyone helping '],
+  [/\bheads[\s-]down\b/g, ' focused '],
+  [/\bstep(?:s|ped|ping)? on (?:\w+ )?toes\b/g, ' overstep '],
+];
+
+/** The idioms as one pattern, so that a text is scanned once for all of them. */
+const anyIdiom = new RegExp(idioms.map(([pattern]) => `(?:${pattern.source})`).join('|'), 'g');
+
+/** An idiom found by anyIdiom, rewritten by the first of `idioms` that matches it. */
+function rewriteIdiom(found: string): string {
+  for (const [pattern, replacement] of idioms) {
+    pattern.lastIndex = 0;
+    if (pattern.test(found)) return found.replace(pattern, replacement);
+  }
+  return found;
+}
+
 /** British spellings folded to American ones (organisation → organization, behaviour → behavior). */
 const britishSpellings: [RegExp, string][] = [
   [/\b([a-z]{3,})is(ation|ations|e|es|ed|ing|er|ers)\b/g, '$1iz$2'],
@@ -46,6 +87,7 @@ export function normalizeText(text: string): string {
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`]/g, "'");
+  normalized = normalized.replace(anyIdiom, rewriteIdiom);
   for (const [pattern, replacement] of equivalences) normalized = normalized.replace(pattern, replacement);
   for (const [pattern, replacement] of britishSpellings) normalized = normalized.replace(pattern, replacement);
   return normalized;
