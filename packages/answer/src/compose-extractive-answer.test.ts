@@ -111,6 +111,42 @@ describe('composeExtractiveAnswer', () => {
   });
 });
 
+describe('composeExtractiveAnswer: passages found by their words alone', () => {
+  const question = 'How do I give feedback to an engineer who interrupts people in design reviews?';
+  const found = (vector: number | null, text: string, index: number) => passage(index, { ranks: { vector, keyword: index + 1 }, text });
+  const relevant = 'Feedback about interrupting lands best when it names one meeting and what the interruption cost the team.';
+  const wordy = 'Design reviews go faster when every engineer reads the document before the meeting and writes feedback in it.';
+  const first = [0, 1, 2].map((index) =>
+    found(
+      index + 1,
+      index === 0 ? relevant : `Unrelated sentence number ${index} about database clusters and their replication lag.`,
+      index,
+    ),
+  );
+
+  it('does not quote a passage below the first three that the dense list did not find', () => {
+    const answer = composeExtractiveAnswer(question, [...first, found(null, wordy, 3)]);
+    expect(answer.text).toContain(relevant);
+    expect(answer.text).not.toContain(wordy);
+  });
+
+  it('quotes it where the dense list found it, or where nothing else speaks to the question', () => {
+    expect(composeExtractiveAnswer(question, [...first, found(4, wordy, 3)]).text).toContain(wordy);
+    const nothingElse = [0, 1, 2].map((index) =>
+      found(index + 1, `Unrelated sentence number ${index} about database clusters and their replication lag.`, index),
+    );
+    expect(composeExtractiveAnswer(question, [...nothingElse, found(null, wordy, 3)]).text).toContain(wordy);
+  });
+
+  it('leaves keyword search alone (no passage has a dense rank)', () => {
+    const keywordOnly = [...first, found(null, wordy, 3)].map((entry) => ({
+      ...entry,
+      ranks: { vector: null, keyword: entry.ranks.keyword },
+    }));
+    expect(composeExtractiveAnswer(question, keywordOnly).text).toContain(wordy);
+  });
+});
+
 describe('composeExtractiveAnswer on passages with injected text', () => {
   const hostile = [
     passage(0, {

@@ -9,7 +9,7 @@ import { personaFrameworks, type PersonaFramework } from './persona-frameworks.j
 import { planAnswer } from './policy/plan-answer.js';
 import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
-import { adviceList, selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
+import { adviceList, foundByWordsAlone, selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
 import { splitSentences } from './split-sentences.js';
 
 /** What an answer did: answered, declined by kind, or found nothing to stand on. */
@@ -177,14 +177,21 @@ export function composeExtractiveAnswer(
   // sentences of every passage add to it.
   const listed = adviceList(asked, passages, { exclude, stale });
   for (const item of listed) exclude.add(item.text);
-  let selected = selectSentences(`${asked} ${premise}`.trim(), passages, {
-    max: max - listed.length,
-    exclude,
-    context,
-    stale,
-    meaning,
-    covered: listed,
-  });
+  // Passages found by their words alone, below the first few, are quoted only where nothing else speaks to the question.
+  const wordsOnly = new Set(exclude);
+  for (const index of foundByWordsAlone(passages))
+    for (const sentence of standaloneSentences(passages[index]!, index)) wordsOnly.add(sentence.text);
+  const pick = (excluded: ReadonlySet<string>) =>
+    selectSentences(`${asked} ${premise}`.trim(), passages, {
+      max: max - listed.length,
+      exclude: excluded,
+      context,
+      stale,
+      meaning,
+      covered: listed,
+    });
+  let selected = pick(wordsOnly);
+  if (selected.length === 0 && listed.length === 0) selected = pick(exclude);
   if (selected.length === 0 && listed.length === 0 && options.fallbackFocus && options.fallbackFocus !== focus)
     selected = selectSentences(options.fallbackFocus, passages, { max, exclude, meaning });
   selected = [...listed, ...selected];

@@ -289,6 +289,41 @@ describe('sentences that only make sense after the one before', () => {
   });
 });
 
+describe('sentences about the writing, and openings that stand for something unsaid', () => {
+  it('does not quote what the note or the book is, where an idea comes from, or what its author set out to do', () => {
+    for (const sentence of [
+      'Several chapters first appeared as posts on lethain.com, and the book collects them with new material.',
+      'The book discusses measuring for different audiences, from the board to the teams.',
+      'The framework comes from coach Paloma Medina and is remembered as BICEPS.',
+      'Before starting a new executive role, Larson wanted something more tactical than the generic advice.',
+      'Jack Danger starts from a problem every growing company hits when its teams multiply.',
+    ])
+      expect(isQuotable(sentence), sentence).toBe(false);
+    // What an author argues, recommends or describes something as is advice, and sentences about books in general stay.
+    for (const sentence of [
+      'Larson recommends writing five design documents before attempting a strategy.',
+      'Larson describes engineering strategy as a diagnosis, guiding policies and coherent actions.',
+      'Write the design doc before the book of record comes from finance.',
+      'Ask where the request comes from before you agree to the deadline.',
+    ])
+      expect(isQuotable(sentence), sentence).toBe(true);
+  });
+
+  it('reads "Beyond that level", "The exception is" and "argues the opposite" as leaning on what came before', () => {
+    expect(leansOnPrevious('Beyond that level, the expectation of progress disappears and many stay senior for good.')).toBe(true);
+    expect(leansOnPrevious('At that point the team stops shipping and starts firefighting.')).toBe(true);
+    expect(leansOnPrevious('The exception is a low-margin product where cost efficiency is central to the business model.')).toBe(true);
+    expect(leansOnPrevious('Larson argues the opposite: good engineering strategy is boring.')).toBe(true);
+    expect(leansOnPrevious('The opposite of delegation is not control but neglect.')).toBe(false);
+    expect(leansOnPrevious('Grow that team slowly, one hire a quarter.')).toBe(false);
+  });
+
+  it('does not quote a list of clauses with no sentence around it', () => {
+    expect(isQuotable('Where revenue comes from, where money goes, and what makes the domain unusual.')).toBe(false);
+    expect(isQuotable('Where teams share a codebase, agree on the review rules before the first conflict.')).toBe(true);
+  });
+});
+
 describe('adviceList', () => {
   const habits = retrievedPassage(0, {
     heading: 'Building effective 1:1s › Making ongoing 1:1s effective',

@@ -74,8 +74,31 @@ const sectionOf = (passage: RetrievedPassage): string => passage.heading.split('
 /** A section heading over a list of what goes wrong. */
 const pitfallHeading = /\b(?:pitfalls?|mistakes?|anti-?patterns?|goes wrong|go wrong|failure modes?|traps?|avoid)\b/i;
 
-/** Sentences about the note itself ("This note summarises …") carry no advice. */
-const metaSentence = /^this note summari[sz]es\b/i;
+/**
+ * Sentences about the writing rather than the problem carry no advice: the note or the book
+ * itself ("This note summarises …", "The book discusses …", "Several chapters first appeared as
+ * posts …"), where an idea comes from ("The framework comes from coach …", "is remembered as"),
+ * and what its author set out to do ("Before starting a new executive role, Larson wanted …",
+ * "Jack Danger starts from a problem …"). What an author argues or recommends is advice, and stays.
+ */
+const aboutTheWriting = [
+  /^this note summari[sz]es\b/i,
+  /^(?:this|the) (?:note|book|post|essay|article|chapter|talk|series|piece|newsletter)s? (?:also )?(?:summari[sz]es|discusses|covers|collects|introduces|surveys|includes|contains|opens|starts|ends|closes|walks|is (?:organi[sz]ed|structured|written|a collection|based on)|was (?:written|published))\b/i,
+  /\b(?:chapters?|posts?|essays?|articles?) (?:first |originally )?(?:appeared|were published|was published|ran)\b/i,
+  /\b(?:comes|came) from (?:coach |author |the (?:coach|author|writer) )?[A-Z]|\b(?:was |were )?coined by\b|\bis remembered as\b|\bnamed after\b|\boriginated (?:with|in)\b|\bis credited to\b/,
+  /(?:^|,\s+)(?:[A-Z][a-z]+ )?[A-Z][a-z]+ (?:also )?(?:wanted|covers|discusses|collects|introduces|surveys|starts (?:from|with)|opens with|walks through|tells the story)\b/,
+];
+const aboutWriting = (sentence: string): boolean => aboutTheWriting.some((pattern) => pattern.test(sentence));
+
+/**
+ * Openings that stand for something said before: "Beyond that level", "At that point", "The
+ * exception is …", "Larson argues the opposite: …" (the opposite of what the reader was not shown).
+ */
+const pointsBackAtStart = /^(?:beyond|after|at|by|from|with|without|under|past|before|until|above|below|for) that\b/i;
+const unnamedContrast = /^(?:\S+\s+){0,4}?the (?:opposite|reverse|converse|exception)\b(?!\s+(?:of|to|is true)\b)/i;
+
+/** A list of clauses and no sentence: "Where revenue comes from, where money goes, and what makes the domain unusual." */
+const clauseList = /^(?:Where|What|How|Who|When|Why|Which)\b[^.?!]*,\s*(?:and |or )?(?:where|what|how|who|when|why|which)\b[^?!]*\.$/;
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
@@ -91,7 +114,7 @@ const forwardIt = /^(?:\S+\s+){0,3}?it\s+(?:\S+\s+)?(?:to|that|if|when|whether)\
 /** Whether a sentence starts by pointing back at one before it ("It", "They", "This means", "But", "Use it…"). */
 export function leansOnPrevious(sentence: string): boolean {
   const text = sentence.replace(/^["'“‘(]+/, '');
-  if (leaningStart.test(text)) return true;
+  if (leaningStart.test(text) || pointsBackAtStart.test(text) || unnamedContrast.test(text)) return true;
   const early = earlyPronoun.exec(text);
   return early !== null && !(/\bits?$/i.test(early[0]) && forwardIt.test(text));
 }
@@ -105,7 +128,8 @@ export function leansOnPrevious(sentence: string): boolean {
  */
 export function isQuotable(sentence: string): boolean {
   return (
-    !metaSentence.test(sentence) &&
+    !aboutWriting(sentence) &&
+    !clauseList.test(sentence.replace(/^["'“‘(]+/, '')) &&
     // "Treating the diagram as a fixed rule instead of a conversation.": an item of a list of pitfalls, no sentence.
     !(gerundStart.test(sentence) && !hasFiniteVerb(sentence)) &&
     !fragmentStart.test(sentence.replace(/^["'“‘(]+/, '')) &&
@@ -118,6 +142,25 @@ export function isQuotable(sentence: string): boolean {
     !/\?["'”’)]*\s*$/.test(sentence) &&
     // A quotation cut in two by the sentence split ("try: \"The last two design docs…") is half a thought.
     (sentence.match(/["“”]/g) ?? []).length % 2 === 0
+  );
+}
+
+/** How many of the first passages are quoted from however they were found. */
+const FIRST_PASSAGES = 3;
+/** The dense list's first ranks: a passage there was found by meaning, not by shared words alone. */
+const MEANING_RANKS = 5;
+
+/**
+ * The passages, by index, that retrieval found by their words alone: below the first three,
+ * and outside the dense list's first five. Their sentences share a word with the question
+ * ("moved" her to another team, "Some solvers … move from hotspot to hotspot") more often than
+ * they speak to it: in an audit of 240 quoted sentences, those of such passages helped in 1 case
+ * of 32 (the rest 60 of 208). None where no passage has a dense rank (keyword search alone).
+ */
+export function foundByWordsAlone(passages: readonly RetrievedPassage[]): number[] {
+  if (!passages.some((passage) => passage.ranks.vector !== null && passage.ranks.vector !== undefined)) return [];
+  return passages.flatMap((passage, index) =>
+    index >= FIRST_PASSAGES && (passage.ranks.vector ?? Number.POSITIVE_INFINITY) > MEANING_RANKS ? [index] : [],
   );
 }
 
