@@ -7,7 +7,7 @@ import { refusalText, scopeOutcomes } from './detect-refusal.js';
 import type { MeaningSimilarity } from './meaning-relevance.js';
 import { personaFrameworks } from './persona-frameworks.js';
 import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
-import { topicSearches } from './policy/classify-topic.js';
+import { topicSearches, withoutSteering } from './policy/classify-topic.js';
 import { openerText } from './policy/opener.js';
 import { planAnswer } from './policy/plan-answer.js';
 import { assumptionSearches } from './policy/recognise-assumptions.js';
@@ -156,7 +156,7 @@ export async function answerQuestion(
   // A question the policy reads as standing alone is searched as it is, even after clarifying questions.
   const { query } =
     byRule || !plan.followUp
-      ? { query: question }
+      ? { query: withoutSteering(question) }
       : await condenseQuestion(history, question, { model: chatModel, signal, followsUp: true });
   const condenseMs = performance.now() - condenseStarted;
 

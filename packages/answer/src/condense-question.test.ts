@@ -9,6 +9,21 @@ const clarifying = {
 };
 
 describe('condensing a follow-up into a standalone query', () => {
+  it("keeps the thread's first message, which tells the situation, when later ones would push it out", () => {
+    const turns: ConversationTurn[] = [
+      'My team keeps missing deadlines and the PM blames estimation.',
+      'We are 8 engineers, two of them new.',
+      'Estimates are made by the tech lead alone.',
+    ].flatMap((content) => [
+      { role: 'user' as const, content },
+      { role: 'assistant' as const, content: 'An answer [1].\n\n**Before I go further:** What have you tried?' },
+    ]);
+    const query = condenseByRule(turns, 'How would I explain that to my VP?', true);
+    expect(query).toBe(
+      'My team keeps missing deadlines and the PM blames estimation. We are 8 engineers, two of them new. Estimates are made by the tech lead alone. How would I explain that to my VP?',
+    );
+  });
+
   it('keeps a first question, and a follow-up that stands alone, as they are', () => {
     expect(condenseByRule([], 'How do I give feedback?')).toBe('How do I give feedback?');
     // A long follow-up the conversation policy recognised ("that role") is joined to what it follows.

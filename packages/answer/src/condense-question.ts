@@ -23,8 +23,8 @@ function askedQuestions(turn: ConversationTurn | undefined): boolean {
 /**
  * A follow-up as a standalone query, by rule (no model): a reply to the assistant's
  * clarifying questions, or a short message that points back ("what about for managers?",
- * "how do I start it?"), is joined to the user's earlier messages of the thread (up to
- * two), so that the context they gave carries into retrieval and into the composer's
+ * "how do I start it?"), is joined to the user's earlier messages of the thread (the last
+ * two, and the first, which usually tells the situation), so that the context they gave carries into retrieval and into the composer's
  * check for missing context. A question that stands on its own is kept as it is.
  */
 export function condenseByRule(history: readonly ConversationTurn[], question: string, followsUp = false): string {
@@ -36,7 +36,9 @@ export function condenseByRule(history: readonly ConversationTurn[], question: s
   // make sense in a 30 person org…" is long, but it names what was discussed.
   const dependent = followsUp || askedQuestions(lastAssistant) || (short && (backReference.test(question) || continuation.test(question)));
   if (!dependent) return question;
-  return [...earlierQuestions.slice(-2), question].join(' ').slice(-2000);
+  // The thread's first message, which usually tells the situation, stays when later ones would push it out.
+  const window = earlierQuestions.length > 2 ? [earlierQuestions[0]!.slice(0, 600), ...earlierQuestions.slice(-2)] : earlierQuestions;
+  return [...window, question].join(' ').slice(-2000);
 }
 
 const condensePrompt =

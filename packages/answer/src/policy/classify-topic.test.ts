@@ -174,6 +174,24 @@ describe('follow-ups', () => {
     expect(isFollowUp('What about on-call?', readContext([], 'What about on-call?'))).toBe(false);
   });
 
+  it('knows a short question that points back before new facts, and a short question on what the last answer named', () => {
+    const pointing = 'Would that work for us? We have a 6-person infra team serving four product teams, and two of them ship daily.';
+    expect(isFollowUp(pointing, readContext(earlier, pointing))).toBe(true);
+    const strategy: PolicyTurn[] = [
+      {
+        question: 'We run 7 different databases and every team picks its own. How do I write a strategy to consolidate?',
+        answer:
+          '**Frameworks that apply**\n- **Engineering Strategy** (Will Larson): a diagnosis, guiding policies and coherent actions. [1]',
+      },
+    ];
+    const policy = 'What would the guiding policy look like?';
+    expect(isFollowUp(policy, readContext(strategy, policy))).toBe(true);
+    // Words every answer here uses ("staff engineer") name no earlier subject.
+    const fresh = 'How do I become a staff engineer at my company?';
+    const staff: PolicyTurn[] = [{ question: 'How do I manage my staff engineers?', answer: 'Staff engineers need sponsorship [1].' }];
+    expect(isFollowUp(fresh, readContext(staff, fresh))).toBe(false);
+  });
+
   it('a new, self-contained question is not a follow-up', () => {
     const question =
       'Separately, my report is angry that another team got the better launch slot and says it is unfair. How do I approach the conversation?';

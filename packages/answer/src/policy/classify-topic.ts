@@ -1,4 +1,4 @@
-import { normalizeText } from '@cairn/text';
+import { analyzeText, normalizeText } from '@cairn/text';
 import { detectRefusal } from '../detect-refusal.js';
 import { plain, splitSentences } from './text-tools.js';
 import type { ConversationContext, Intent, Topic, TopicClassification } from './types.js';
@@ -374,6 +374,55 @@ const continuation =
 const newSubject =
   /^\s*(?:(?:ok(?:ay)?|so|actually|also|and|but|anyway|alright|right|haha+|lol|fine|sorry|now|thanks)[,.!]?\s+)*(?:(?:a |one |my )?(?:different|new|another|separate|unrelated|real|serious) (?:question|topic|thing)|back to work|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?))\b/i;
 
+/**
+ * A message's opening that only steers the conversation ("Switching topics:", "Back to my own
+ * onboarding:", "Different question —"), taken off before the message is said back or searched:
+ * read as words, "switching" found a sentence about switching tools.
+ */
+const steeringOpening = new RegExp(
+  String.raw`^\s*(?:(?:ok(?:ay)?|so|actually|also|anyway|alright|right|now|and)[,.!]?\s+)*(?:(?:a |one |my )?(?:different|new|another|separate|unrelated) (?:question|topic|thing)|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?)|back to [^:?.!,]{1,40}?)\s*(?::|—|–| - )\s*`,
+  'i',
+);
+
+/** A message without its steering opening, where enough is left to stand for it. */
+export function withoutSteering(text: string): string {
+  const rest = text.replace(steeringOpening, '');
+  return rest !== text && rest.split(/\s+/).filter(Boolean).length >= 3 ? rest.charAt(0).toUpperCase() + rest.slice(1) : text;
+}
+
+/** Stems of words in nearly every question and answer here: "staff engineer" names no earlier subject. */
+const everywhere = new Set([
+  'engin',
+  'team',
+  'manag',
+  'staff',
+  'work',
+  'peopl',
+  'compani',
+  'organ',
+  'lead',
+  'leader',
+  'time',
+  'year',
+  'month',
+  'week',
+  'project',
+  'product',
+  'help',
+  'good',
+  'best',
+  'start',
+  'new',
+]);
+
+/** Terms two texts share in a row (stemmed): "the guiding policy" after an answer on guiding policies. */
+function sharesPair(text: string, earlier: string): boolean {
+  const pairs = (terms: string[]) => new Set(terms.slice(1).map((term, index) => `${terms[index]} ${term}`));
+  const specific = (terms: string[]) => terms.filter((term) => !everywhere.has(term));
+  const own = pairs(specific(analyzeText(text)));
+  return [...pairs(specific(analyzeText(earlier)))].some((pair) => own.has(pair));
+}
+
 /** Whether an assistant answer ended by asking the user something. */
 function askedQuestions(answer: string | undefined): boolean {
   if (!answer) return false;
@@ -396,6 +445,12 @@ export function isFollowUp(question: string, context: ConversationContext): bool
   if (continuation.test(text)) return true;
   if (askedQuestions(context.earlierAnswers[context.earlierAnswers.length - 1]) && !/\?/.test(text)) return true;
   if (words <= 14 && backReference.test(text)) return true;
+  // "Would that work for us? We have a 6-person infra team…": a short question that points back, then new facts.
+  if (splitSentences(text).some((sentence) => /\?\s*$/.test(sentence) && sentence.split(/\s+/).length <= 8 && backReference.test(sentence)))
+    return true;
+  // "What would the guiding policy look like?": a short question on something the last answer named.
+  const lastAnswer = context.earlierAnswers.at(-1)?.replace(/\n\*\*Sources\*\*[\s\S]*$/, '');
+  if (words <= 12 && lastAnswer && sharesPair(text, lastAnswer)) return true;
   // "would that role make sense in a 30 person org…": a thing said before, named as such, however long the turn.
   if (words <= 40 && namedBackReference.test(text)) return true;
   return words <= 4;

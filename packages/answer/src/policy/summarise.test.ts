@@ -252,3 +252,18 @@ describe('summarise: leaders’ own words', () => {
     );
   });
 });
+
+describe('summarise: openings that only steer, and contractions', () => {
+  it('leaves out "Switching topics:" and "Back to …:", which steer the conversation and say nothing of the question', () => {
+    expect(first('Switching topics: how do I run a blameless postmortem?')).not.toMatch(/switching/i);
+    expect(first('Switching topics: how do I run a blameless postmortem?')).toMatch(/postmortem/);
+    expect(first('Back to my own onboarding: what should I do in my first week as a director?')).not.toMatch(/back to/i);
+    expect(first('Back to my own onboarding: what should I do in my first week as a director?')).toMatch(/first week/);
+    // Nothing to leave out: the message is said back as it was.
+    expect(first('Back to basics')).toMatch(/basics/i);
+  });
+
+  it('lower-cases a contraction of "you" inside a sentence ("you say that you\'ll…")', () => {
+    expect(first("I'll just have two seniors rewrite the billing system from scratch. Good plan?")).not.toMatch(/\bthat You/);
+  });
+});

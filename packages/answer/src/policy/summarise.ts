@@ -4,6 +4,7 @@ import type { ConversationContext } from './types.js';
 import { discussedSubject, resolveReferences } from './discussed-subject.js';
 import { embedSentence, keptStatements, partsOf } from './message-parts.js';
 import { statementOf } from './statement-of.js';
+import { withoutSteering } from './classify-topic.js';
 
 /** "you're asking should you…", a direct question after a statement: the shapes a summary must never take. */
 export const ungrammaticalSummary =
@@ -69,7 +70,7 @@ export interface SummaryOptions {
 export function summarise(question: string, _context: ConversationContext, previous?: string, options: SummaryOptions = {}): string {
   // Only a phrase the earlier question asked about stands in for "it": a noun from its statements is too often the wrong one.
   const referent = previous ? discussedSubject(previous, { fromStatements: false }) : null;
-  const typed = normaliseTyping(question);
+  const typed = withoutSteering(normaliseTyping(question));
   const resolved = previous ? resolveReferences(typed, referent) : plain(typed);
   const parts = partsOf(resolved);
   const { statements, questions } = parts;

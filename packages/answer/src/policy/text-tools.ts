@@ -49,7 +49,7 @@ export const capitalise = (text: string): string => text.charAt(0).toUpperCase()
 
 /** Words that are ordinary at the start of a sentence and lower-cased inside one. */
 const commonOpeners = new Set(
-  `a an the my our your his her their its this that these those there here it i'm i've i'd we we're we've you you're they he she
+  `a an the my our your his her their its this that these those there here it i'm i've i'd we we're we've we'll we'd you you're you'll you've you'd they they're they'll they've they'd he she
   one two three four five six seven eight nine ten some any every each all no nobody none everyone everybody someone somebody
   people candidates engineers managers leadership finance product engineering management velocity delivery our
   how what why when where which who whom whose should can could would will do does did is are was were has have had am
