@@ -273,3 +273,21 @@ describe('answerQuestion: what it looks up beside the question', () => {
     ).toBe(true);
   });
 });
+
+describe('answerQuestion: a request for code beside a leadership question', () => {
+  it('leaves the code aside in one line and answers the rest, searching for the rest alone', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const result = await answerQuestion(
+      {
+        question: 'Write a bash script to restart our pods, then tell me how to give feedback to an engineer who interrupts people.',
+        history: [],
+      },
+      { retriever },
+    );
+    expect(result.outcome).toBe('answered');
+    expect(result.refusal).toBeNull();
+    expect(result.answer).toMatch(/\*\*I'll leave the code aside:\*\* I don't write code/);
+    expect(result.answer).not.toMatch(/bash script/);
+    expect(queries[0]!.query).toBe('Tell me how to give feedback to an engineer who interrupts people.');
+  });
+});

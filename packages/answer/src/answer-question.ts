@@ -3,7 +3,7 @@ import type { ChatModel } from './chat-model.js';
 import { citationFor, citationLine, type Citation } from './citation.js';
 import { canExplain, composeExtractiveAnswer, type ComposedAnswer } from './compose-extractive-answer.js';
 import { condenseQuestion, type ConversationTurn } from './condense-question.js';
-import { refusalText, scopeOutcomes } from './detect-refusal.js';
+import { codeAside, codeAsideText, refusalText, scopeOutcomes } from './detect-refusal.js';
 import type { MeaningSimilarity } from './meaning-relevance.js';
 import { personaFrameworks } from './persona-frameworks.js';
 import { clarifyingTrailerStart, parseClarifyingTrailer } from './policy/clarifying-trailer.js';
@@ -143,9 +143,20 @@ export async function answerQuestion(
   listener: AnswerListener = {},
 ): Promise<AnswerResult> {
   const started = performance.now();
-  const { question, history, signal } = input;
+  const { history, signal } = input;
   const { chatModel } = options;
-  const plan = planAnswer(policyTurns(history), question);
+  // A request for code beside a leadership question: the code is left aside, the rest answered.
+  const aside = codeAside(input.question);
+  const question = aside ? aside.rest : input.question;
+  const planned = planAnswer(policyTurns(history), question);
+  const plan =
+    aside && !planned.refusal
+      ? {
+          ...planned,
+          aside: codeAsideText(aside.kind),
+          promptSection: `${planned.promptSection}\nThe message also asked for code to be ${aside.kind === 'write_code' ? 'written' : 'reviewed'}: say in one sentence, first, that you leave that aside (you are a thought partner for engineering leadership, not a coding assistant), then answer the rest.`,
+        }
+      : planned;
   // Code and off-topic requests are answered by rule, whatever the mode, with no retrieval.
   const declined = plan.refusal && plan.refusal !== 'decide_for_user' ? plan.refusal : undefined;
   // A first message with nothing to look up ("Help.") is answered by rule too: a hello and what is going on.

@@ -97,6 +97,10 @@ export function lookBehind(kind: AssumptionKind): string | undefined {
       return 'A rewrite stops delivery for its whole length and rarely keeps its estimate; compare it with an incremental migration that ships value on the way.';
     case 'fire_someone':
       return 'Separate the performance problem from the person: whether the expectation was stated clearly, with specific examples and time to change, shapes what is fair.';
+    case 'cut_team':
+      return 'A team does more than its job title: list what it catches, who depends on it and what fills the gap before removing it, and how the people who stay will read the decision.';
+    case 'change_before_understanding':
+      return "A new leader's early changes spend trust not yet earned: learn why things are as they are (the history, the constraints, who depends on them) before changing them, and let the first changes be ones the team asked for.";
     case 'reorg_fixes':
       return 'A reorganisation moves boundaries; check which problem lives at a boundary before changing them, or the same problem moves with the teams.';
     case 'arbitrary_ratio':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectRefusal } from './detect-refusal.js';
+import { codeAside, detectRefusal } from './detect-refusal.js';
 
 describe('detectRefusal', () => {
   it.each([
@@ -47,5 +47,25 @@ describe('detectRefusal: requests put indirectly', () => {
     'Could you go over the trade-offs of a platform team for me?',
   ])('answers the leadership question %j', (question) => {
     expect(detectRefusal(question)).toBeNull();
+  });
+});
+
+describe('codeAside', () => {
+  it('sets a request for code aside from the leadership question beside it', () => {
+    expect(codeAside('Write a bash script to restart our pods, then tell me how to run better 1:1s.')).toEqual({
+      kind: 'write_code',
+      rest: 'Tell me how to run better 1:1s.',
+    });
+    expect(codeAside('Can you review my PR? Also, how do I get my team to write smaller ones?')).toEqual({
+      kind: 'review_code',
+      rest: 'How do I get my team to write smaller ones?',
+    });
+  });
+
+  it('leaves a message that only asks for code, or none, to the rule that answers it whole', () => {
+    expect(codeAside('Write a Python script that parses our on-call logs.')).toBeNull();
+    expect(codeAside('Write a Python script that parses our logs, then write the unit tests for it.')).toBeNull();
+    expect(codeAside('How do I run better 1:1s?')).toBeNull();
+    expect(detectRefusal('Could you write me a script for telling my team about the layoffs?')).toBeNull();
   });
 });

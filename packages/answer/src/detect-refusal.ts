@@ -28,7 +28,7 @@ const wantsCode = new RegExp(
 );
 /** A talk, not a program: "a script for telling my team about the reorg". */
 const spokenScript =
-  /\bscripts?\b[^.?!]{0,40}\b(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg)\b/i;
+  /\bscripts?\b(?:\s+[\w'’:-]+){0,6}?\s+(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg)\b/i;
 
 const reviewVerb = String.raw`(?:review(?:ing)?|look(?:ing)? (?:over|at|through)|go(?:ing)? (?:over|through)|read(?:ing)? through|check(?:ing)?|critiqu(?:e|ing)|approv(?:e|ing)|audit(?:ing)?|sanity[- ]check(?:ing)?|tak(?:e|ing) a (?:quick )?look at|hav(?:e|ing) a (?:quick )?look at|glanc(?:e|ing) (?:at|over)|eyeball(?:ing)?|tear(?:ing)? apart|giv(?:e|ing) feedback on|comment(?:ing)? on|lgtm)`;
 const reviewObject = String.raw`(?:prs?|pull requests?|diffs?|patch(?:es)?|code|commits?|merge requests?|changes?|branch|changeset)`;
@@ -62,6 +62,35 @@ export function detectRefusal(question: string): RefusalKind | null {
   if ((writeCode.test(question) || wantsCode.test(question)) && !spokenScript.test(question)) return 'write_code';
   if (hasPastedCode(question) && judgesCode.test(question)) return 'review_code';
   return null;
+}
+
+/** Where a message turns from one request to the next: "…, then tell me…", "; also…", ". And…". */
+const requestBreak = /(?<=[.!?;])\s+|,\s*(?:and\s+)?(?:then|also|plus)\s+|\s+and then\s+|\s+and also\s+/i;
+
+/**
+ * A request for code set beside a leadership question ("Write a bash script to restart our pods,
+ * then tell me how to run better 1:1s."): what it asked of code, and the rest, which is answered.
+ * Null where the whole message asks for code, or none of it does.
+ */
+export function codeAside(question: string): { kind: 'write_code' | 'review_code'; rest: string } | null {
+  const kind = detectRefusal(question);
+  if (kind !== 'write_code' && kind !== 'review_code') return null;
+  const parts = question.split(requestBreak).filter((part) => part.trim().length > 0);
+  const rest = parts
+    .filter((part) => detectRefusal(part) === null)
+    .join(' ')
+    .replace(/^(?:also|and|plus|then|and then|separately)\b[,:]?\s*/i, '')
+    .trim();
+  if (parts.length < 2 || rest.split(/\s+/).length < 4 || !/\?|\b(?:tell me|explain|help me|advise|what|how|why|should)\b/i.test(rest))
+    return null;
+  return { kind, rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
+}
+
+/** The line that sets a code request aside before the rest of the message is answered. */
+export function codeAsideText(kind: 'write_code' | 'review_code'): string {
+  return kind === 'write_code'
+    ? "**I'll leave the code aside:** I don't write code, I'm a thought partner for engineering leadership. On the rest of your question:"
+    : "**I'll leave the code review aside:** I don't review code, I'm a thought partner for engineering leadership. On the rest of your question:";
 }
 
 /** The kinds of request the persona answers by rule, each with its own wording and outcome. */

@@ -26,6 +26,13 @@ describe('misattribution', () => {
     expect(misattribution('How do I apply the staff archetypes to my team?')).toBeUndefined();
   });
 
+  it('reads a possessive just before a framework as its credit, whoever else the sentence names', () => {
+    expect(misattribution("How does Will Larson's feedback equation work, and how does it relate to Lara Hogan's staff archetypes?")).toBe(
+      '**A correction first:** Staff Archetypes comes from Will Larson, not Lara Hogan. Feedback Equation comes from Lara Hogan, not Will Larson.',
+    );
+    expect(misattribution("How does Lara Hogan's feedback equation fit with Will Larson's staff archetypes?")).toBeUndefined();
+  });
+
   it('opens the answer plan with it, and tells the chat model to correct it', () => {
     const plan = planAnswer([], "Lara Hogan's Staff Archetypes say every staff engineer should be a Solver first. How do I apply that?");
     expect(plan.correction).toMatch(/Will Larson, not Lara Hogan/);

@@ -47,8 +47,12 @@ export function misattribution(question: string): string | undefined {
         .map((mention) => ({ ...mention, distance: Math.abs(mention.at - found.index) }))
         .filter((mention) => mention.distance <= nearby)
         .sort((a, b) => a.distance - b.distance);
-      if (near.length === 0 || near.some((mention) => mention.author === framework.author)) continue;
-      const correction = `${framework.name} comes from ${framework.author}, not ${near[0]!.author}.`;
+      // "Will Larson's feedback equation": the possessive just before the framework is its credit, whoever else is near.
+      const before = sentence.slice(Math.max(0, found.index - 40), found.index);
+      const owner = authors.find((author) => new RegExp(`(?:${author.pattern.source})['’]s\\s+(?:[\\w-]+\\s+){0,2}$`, 'i').test(before));
+      const credited = owner?.name ?? (near.some((mention) => mention.author === framework.author) ? framework.author : near[0]?.author);
+      if (!credited || credited === framework.author) continue;
+      const correction = `${framework.name} comes from ${framework.author}, not ${credited}.`;
       if (!corrections.includes(correction)) corrections.push(correction);
     }
   }

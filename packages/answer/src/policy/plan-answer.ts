@@ -26,6 +26,8 @@ const assumptionLabels: Record<AssumptionKind, string> = {
   velocity_slow: 'velocity is slow',
   rewrite: 'a rewrite is needed',
   fire_someone: 'firing someone is the answer',
+  cut_team: 'removing a whole team is the answer',
+  change_before_understanding: 'changes should come before understanding',
   decide_for_me: 'Cairn should make the decision',
   reorg_fixes: 'a reorg will fix it',
   arbitrary_ratio: 'a standard ratio should set the structure',

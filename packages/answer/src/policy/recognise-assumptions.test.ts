@@ -185,3 +185,28 @@ describe('recogniseAssumptions: who it asks about', () => {
     expect(challenge('Priya has missed every deadline. Should I let Priya go?', 'fire_someone')).toMatch(/\bPriya\b/);
   });
 });
+
+describe('recogniseAssumptions: a whole team removed, and a new leader changing things at once', () => {
+  it('asks what removing a whole team solves, not whether one person heard feedback', () => {
+    const question = "I'm going to fire my whole QA team and have developers test their own code starting next week.";
+    expect(kinds(question)).toContain('cut_team');
+    expect(kinds(question)).not.toContain('fire_someone');
+    expect(challenge(question, 'cut_team')).toMatch(/your whole QA team/);
+    expect(challenge(question, 'cut_team')).not.toMatch(endorsement);
+    expect(kinds('Should I fire my tech lead? He keeps missing deadlines.')).toContain('fire_someone');
+  });
+
+  it('questions sweeping changes a new leader announces straight away', () => {
+    const question =
+      "I'm a new CTO and I already see three things I want to change on day one: the deploy process, the on-call rotation, and the team structure.";
+    expect(kinds(question)).toContain('change_before_understanding');
+    expect(challenge(question, 'change_before_understanding')).not.toMatch(endorsement);
+    // New, but listening first; or changing things, but not new.
+    expect(kinds("I'm a new CTO. What should I learn in my first week before I change anything?")).not.toContain(
+      'change_before_understanding',
+    );
+    expect(kinds('We want to change the on-call rotation right away after last week’s outage.')).not.toContain(
+      'change_before_understanding',
+    );
+  });
+});

@@ -197,6 +197,15 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
   }
   const object = (match?.[1] ?? match?.[2])?.trim() ?? '';
   if (/^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(object)) return null;
+  // A whole team or function ("my whole QA team", "all our testers") is no one's performance problem.
+  if (/\b(?:whole|entire|all)\b|\b(?:teams?|department|function|group|org)$/i.test(object)) {
+    const group = said(object);
+    const options = [
+      `What problem does removing ${group} solve, and who will catch what they catch today once they're gone?`,
+      `What would change for everyone else the week after ${group} is gone, and what is that plan based on?`,
+    ];
+    return { kind: 'cut_team', phrase: match?.[0] ?? 'fire', challenge: pick(options, `${text}/fire-group`) };
+  }
   const pronoun = !object || /^(?:him|her|them|someone|this|that)$/i.test(object);
   const person = pronoun ? (context.people[context.people.length - 1]?.phrase ?? '') : object;
   const named = person ? said(person).replace(/^(?:a|an)\s+/i, 'the ') : '';
@@ -270,6 +279,30 @@ function decideForMe(text: string): Assumption | null {
           `What are you trying to achieve, and what would make one option clearly better than the others for you?`,
         ];
   return { kind: 'decide_for_me', phrase: asked, challenge: pick(options, `${text}/decide`) };
+}
+
+// ── change_before_understanding ───────────────────────────────────────────────────────
+
+/** A leader new to the role or the team: "I'm a new CTO", "I just joined as director", "starting Monday as VP". */
+const newToRole =
+  /\b(?:i'?m|i am|as) (?:the |a )?new (?:cto|vp|vpe|director|head|manager|engineering manager|tech lead|lead|leader|em)\b|\b(?:just|recently) (?:joined|started|took over|became|inherited)\b|\b(?:starting|start|joined|joining) (?:on )?(?:monday|next week|this week|last week|as (?:the |a )?(?:new )?(?:cto|vp|director|head|manager|lead))\b/i;
+/** Sweeping change straight away: "on day one", "at my first all-hands", "in my first week". */
+const rightAway =
+  /\b(?:on )?(?:day one|day 1|my first (?:day|week|all-?hands|meeting|team meeting|staff meeting)|the first (?:day|week)|first thing|right away|immediately|straight away)\b/i;
+const sweepingChange =
+  /\b(?:change|changing|overhaul\w*|replace|replacing|scrap\w*|kill\w*|restructur\w*|reorg\w*|rewrite|rewriting|announce|announcing|roll out|rolling out|fix(?:ing)? (?:everything|all))\b/i;
+
+function changeBeforeUnderstanding(text: string): Assumption | null {
+  if (!newToRole.test(text) || !sweepingChange.test(text)) return null;
+  // "…before I change anything": the leader means to learn first.
+  if (/\b(?:before|without) (?:i |we )?(?:change|changing|mak\w+ (?:any )?changes|touch\w*)\b/i.test(text)) return null;
+  const match = rightAway.exec(text);
+  if (!match) return null;
+  const options = [
+    `What do you know yet about why these things are the way they are, and who could tell you before you change them?`,
+    `What would you lose by listening for your first few weeks, and what would the team make of changes announced before you've asked them anything?`,
+  ];
+  return { kind: 'change_before_understanding', phrase: match[0], challenge: pick(options, `${text}/early`) };
 }
 
 // ── reorg_fixes ───────────────────────────────────────────────────────────────────────
@@ -359,6 +392,8 @@ export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
   velocity_slow: 'measuring engineering velocity and developer productivity: where work waits, bottlenecks, lead time',
   rewrite: 'incremental migration instead of a full rewrite: paying down technical debt while still shipping',
   fire_someone: 'clear expectations and specific feedback about performance before deciding about someone’s job',
+  cut_team: 'what a team does for the system around it, second-order effects of removing it, quality owned by the team',
+  change_before_understanding: 'a new leader’s first 90 days: learn how things work and build trust before changing them',
   reorg_fixes: 'team structure and ownership boundaries: what a reorganisation fixes and what it moves',
   arbitrary_ratio: 'deriving the engineering organisation from the product architecture rather than ratios',
   individual_metrics: 'productivity metrics that punish individuals compared with team-level measures',
@@ -370,6 +405,7 @@ export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([
   'hire_more',
   'rewrite',
   'fire_someone',
+  'cut_team',
   'reorg_fixes',
   'arbitrary_ratio',
 ]);
@@ -388,6 +424,7 @@ export function recogniseAssumptions(question: string, context: ConversationCont
     hireMore(text),
     fireSomeone(text, context),
     rewrite(text),
+    changeBeforeUnderstanding(text),
     reorgFixes(text),
     arbitraryRatio(text),
     velocitySlow(text),

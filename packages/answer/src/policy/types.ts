@@ -132,6 +132,8 @@ export type AssumptionKind =
   | 'velocity_slow'
   | 'rewrite'
   | 'fire_someone'
+  | 'cut_team'
+  | 'change_before_understanding'
   | 'decide_for_me'
   | 'reorg_fixes'
   | 'arbitrary_ratio'
@@ -219,6 +221,8 @@ export interface AnswerPlan {
   professionalSide?: string | undefined;
   /** The line that corrects a framework credited to the wrong author ("Lara Hogan's Staff Archetypes"): misattribution.ts. */
   correction?: string | undefined;
+  /** For a request for code set beside a question: the line that leaves the code aside before the rest is answered. */
+  aside?: string | undefined;
   /** The block for the chat model's prompt: what is known, what to ask, what to challenge. */
   promptSection: string;
 }
