@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHashEmbedder } from '@cairn/embed';
-import { Store, type SourceRecord } from '@cairn/store';
+import { queueOwner, Store, type SourceRecord } from '@cairn/store';
 import { createTestDatabase, startFixtureSite, testRedisUrl, waitFor, type FixtureSite, type TestDatabase } from '@cairn/testing';
 import { createCrawler, runCrawl, type Crawler } from '../src/index.js';
 import { ingestQueueName, QueueRunner, startIngestWorker } from '../src/queue/index.js';
@@ -226,4 +226,88 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       await fresh.drop();
     }
   }, 300_000);
+
+  it('ends a queue run whose job is gone, leaves alone one whose job waits and a run of `cairn ingest` in its own process', async () => {
+    const sweepPrefix = `${prefix}-sweep`;
+    const runner = new QueueRunner(store, { redisUrl: testRedisUrl(), prefix: sweepPrefix });
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: sweepPrefix });
+    try {
+      const waiting = await runner.enqueue({ sourceId: source.id, trigger: 'api' });
+      const lost = await runner.enqueue({ sourceId: source.id, trigger: 'api' });
+      // Redis lost the job (restarted without its data): only the run record is left.
+      await (await queue.getJob(lost))!.remove();
+      const cli = await store.runs.create(source.id, 'cli');
+      await store.runs.start(cli.id);
+      // A worker of another queue prefix takes none of these jobs; its sweep reads the database and this queue.
+      const worker = startIngestWorker(
+        { store, embedder: new LocalHashEmbedder(), crawler },
+        { redisUrl: testRedisUrl(), prefix: sweepPrefix, concurrency: 1, sweepIntervalMs: 3_600_000, lostJobAfterMs: 0 },
+      );
+      await worker.worker.pause(true);
+      await worker.sweep();
+      await worker.close();
+      const lostRun = await store.runs.find(lost);
+      expect(lostRun?.status).toBe('failed');
+      expect(lostRun?.error).toMatch(/its job is gone from the queue/);
+      expect((await store.runs.find(waiting))?.status).toBe('queued');
+      expect((await store.runs.find(cli.id))?.status).toBe('running');
+      await store.runs.finish(cli.id, 'succeeded');
+      await store.runs.cancel(waiting, 'test over');
+    } finally {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await runner.close();
+    }
+  }, 60_000);
+
+  it('records a run failed when its last attempt failed and could not say so, once the database answers again', async () => {
+    const failPrefix = `${prefix}-lastfail`;
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: failPrefix });
+    // The database goes away for the run's writes: every write of a run's end fails until it is back.
+    const runs = store.runs;
+    let away = true;
+    const finish = runs.finish.bind(runs);
+    const failUnfinished = runs.failUnfinished.bind(runs);
+    runs.finish = async (...args) => (away ? Promise.reject(new Error('Connection terminated unexpectedly')) : finish(...args));
+    runs.failUnfinished = async (...args) =>
+      away ? Promise.reject(new Error('Connection terminated unexpectedly')) : failUnfinished(...args);
+    const gone = await store.sources.upsert({
+      name: 'unreachable',
+      kind: 'web',
+      baseUrl: 'http://127.0.0.1:9/',
+      seeds: [],
+      crawlDelayMs: 0,
+      maxPages: 1,
+    });
+    try {
+      // One attempt, as the last of five would be.
+      const { id: runId } = await store.runs.create(gone.id, 'api', { owner: queueOwner });
+      await queue.add('crawl-run', { runId, sourceId: gone.id }, { jobId: runId, attempts: 1 });
+      const worker = startIngestWorker(
+        { store, embedder: new LocalHashEmbedder(), crawler },
+        { redisUrl: testRedisUrl(), prefix: failPrefix, concurrency: 1, sweepIntervalMs: 200, lostJobAfterMs: 3_600_000 },
+      );
+      try {
+        await waitFor(
+          async () => ((await (await queue.getJob(runId))?.getState()) === 'failed' ? true : undefined),
+          20_000,
+          'the last attempt to fail',
+        );
+        expect((await store.runs.find(runId))?.status).toBe('running');
+        away = false;
+        await waitFor(
+          async () => ((await store.runs.find(runId))?.status === 'failed' ? true : undefined),
+          10_000,
+          'the run to be recorded failed',
+        );
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      runs.finish = finish;
+      runs.failUnfinished = failUnfinished;
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    }
+  }, 60_000);
 });

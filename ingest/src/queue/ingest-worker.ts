@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
 import type { Store } from '@cairn/store';
@@ -7,6 +7,7 @@ import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
 import type { PassageContextWriter } from '../pipeline/passage-context.js';
 import { reembedChunks } from '../reembed/reembed-chunks.js';
+import { runFailureText } from '../runs/run-failure-text.js';
 import { RunLedger } from '../runs/run-ledger.js';
 import { watchCancellation } from '../runs/watch-cancellation.js';
 import { ingestQueueName, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
@@ -22,6 +23,13 @@ export interface IngestWorkerOptions {
   /** How often a job checks whether an admin cancelled its run (default 2 s): it stops at the next page after. */
   cancelCheckMs?: number;
   log?: (line: string) => void;
+  /**
+   * How often the worker looks for runs that can no longer end by themselves (default 60 s):
+   * a failure it could not record, or a queued or running run whose job is gone from the queue.
+   */
+  sweepIntervalMs?: number;
+  /** How old a run must be before a missing job counts as gone, not as still being added (default 2 min). */
+  lostJobAfterMs?: number;
 }
 
 export interface IngestWorkerDependencies {
@@ -72,6 +80,25 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   };
   const watch = (runId: string) => watchCancellation(store.runs, runId, { intervalMs: options.cancelCheckMs });
 
+  /**
+   * Runs whose last attempt failed while their failure could not be written (the database was
+   * away): the failure is written again every few seconds until it lands, as the in-process
+   * runner does, so that no run stays "running" for ever.
+   */
+  const unended = new Map<string, string>();
+  /** The run a scheduled crawl's job created, by job id: its job data names no run. */
+  const scheduledRuns = new Map<string, string>();
+  const endUnended = async () => {
+    for (const [runId, message] of unended) {
+      try {
+        if (await store.runs.failUnfinished(runId, message)) log(`run ${runId}: recorded as failed (${message})`);
+        unended.delete(runId);
+      } catch {
+        return;
+      }
+    }
+  };
+
   /** Crawls one source (or all enabled web sources) into a run; a scheduled crawl creates its run. */
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
@@ -92,6 +119,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     if ('runId' in data && (await cancelledBeforeStart(data.runId))) return { cancelled: true };
     const ledger = 'runId' in data ? new RunLedger(store.runs, data.runId) : await RunLedger.create(store.runs, data.sourceId, 'schedule');
     const runId = ledger.runId;
+    if (!('runId' in data) && job.id) scheduledRuns.set(job.id, runId);
     const sourceId = data.sourceId;
     const all = await store.sources.list();
     const sources = sourceId
@@ -221,7 +249,57 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     // Here the attempt that failed is counted already.
     const again = job && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1);
     log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}${again ? '; it will be tried again' : ''}`);
+    if (!job || again || (error instanceof CairnError && error.code === 'job_interrupted')) return;
+    // The last attempt: its run ends failed, whether or not the attempt could say so (a run that ended keeps how).
+    const data = job.data as { runId?: string };
+    const runId = data.runId ?? (job.id ? scheduledRuns.get(job.id) : undefined);
+    if (job.id) scheduledRuns.delete(job.id);
+    if (!runId) return;
+    unended.set(runId, runFailureText(error));
+    void endUnended();
   });
+  worker.on('completed', (job) => {
+    if (job.id) scheduledRuns.delete(job.id);
+  });
+
+  /**
+   * Queued or running runs of the queue whose job is gone (Redis restarted without its data,
+   * or the job was removed) or ended without ending its run: nothing else would ever end them.
+   * A run younger than lostJobAfterMs may still be on its way into the queue, and a scheduled
+   * crawl's run has a job of its own id, so both are left alone.
+   */
+  const queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix ?? 'cairn' });
+  queue.on('error', () => undefined);
+  const sweepLostJobs = async () => {
+    const runs = await store.runs.unfinishedInQueue(options.lostJobAfterMs ?? 120_000);
+    for (const run of runs) {
+      if (run.trigger === 'schedule') continue;
+      const job = await queue.getJob(run.id);
+      const state = job ? await job.getState() : 'missing';
+      if (!['missing', 'failed', 'completed', 'unknown'].includes(state)) continue;
+      const message =
+        state === 'missing'
+          ? 'its job is gone from the queue (Redis restarted without its data, or the job was removed); start the run again'
+          : `its job ${state} without ending the run; start the run again`;
+      if (await store.runs.failUnfinished(run.id, message)) log(`run ${run.id}: recorded as failed (${message})`);
+    }
+  };
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await endUnended();
+      await sweepLostJobs();
+    } catch {
+      // The database or Redis is away: the next sweep tries again.
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweepTimer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
+  sweepTimer.unref();
+  void sweep();
   // While Redis is away every reconnection attempt (each second) fails: one line per 10 s.
   let lastErrorLogged = 0;
   let unlogged = 0;
@@ -240,7 +318,12 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     /** Stops taking jobs, interrupts the job in progress and waits for it to hand back. */
     async close(): Promise<void> {
       shutdown.abort();
+      clearInterval(sweepTimer);
       await worker.close();
+      await endUnended();
+      await queue.close().catch(() => undefined);
     },
+    /** Looks for runs that cannot end by themselves now, rather than at the next sweep (tests). */
+    sweep,
   };
 }

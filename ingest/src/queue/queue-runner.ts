@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { CairnError } from '@cairn/core';
-import type { Store } from '@cairn/store';
+import { queueOwner, type Store } from '@cairn/store';
 import type { RunRequest } from '../runs/in-process-runner.js';
 import { ingestJobOptions, ingestQueueName, jobIdFor, redisConnection, type IngestJobName, type IngestJobs } from './job-catalog.js';
 
@@ -55,7 +55,7 @@ export class QueueRunner {
   }
 
   async enqueue(request: RunRequest): Promise<string> {
-    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, { pageUrl: request.url });
+    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, { owner: queueOwner, pageUrl: request.url });
     try {
       const deadline = Date.now() + enqueueWaitMs;
       for (;;) {

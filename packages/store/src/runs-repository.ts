@@ -65,8 +65,16 @@ export interface AdoptedRun {
   pageUrl: string | null;
 }
 
+/**
+ * The owner of a run handed to the BullMQ queue: its job, not a process's heartbeat, says it
+ * is alive (an ingest worker checks, RunsRepository.unfinishedInQueue). Runs of the queue made
+ * before this marker, and runs of `cairn ingest` in its own process, have no owner.
+ */
+export const queueOwner = 'queue';
+
 /** A queued or running run whose owner is another process: any (`exclusive`), or one without a fresh heartbeat. */
 const orphanedBy = (status: 'queued' | 'running') => `status = '${status}' and owner is distinct from $1
+  and owner is distinct from '${queueOwner}'
   and ($2::boolean or (owner is not null and (heartbeat_at is null or heartbeat_at < now() - $3::int * interval '1 millisecond')))`;
 
 export class RunsRepository {
@@ -176,6 +184,19 @@ export class RunsRepository {
    * it stops at its next check). Resolves with the cancelled run, or undefined when no
    * queued or running run has this id (unknown, or finished already).
    */
+  /**
+   * Runs handed to the queue (queueOwner) still queued or running that were created at least
+   * `olderThanMs` ago, oldest first (at most 100): a worker checks that each still has its job.
+   */
+  async unfinishedInQueue(olderThanMs: number): Promise<Pick<RunRecord, 'id' | 'trigger' | 'status'>[]> {
+    return this.database.query<Pick<RunRecord, 'id' | 'trigger' | 'status'>>(
+      `select id, trigger, status from ingest_runs
+       where status in ('queued', 'running') and owner = '${queueOwner}' and created_at < now() - make_interval(secs => $1::float8)
+       order by created_at limit 100`,
+      [olderThanMs / 1000],
+    );
+  }
+
   async cancel(id: string, reason: string): Promise<RunRecord | undefined> {
     if (!isUuid(id)) return undefined;
     const [row] = await this.database.query<RunRecord>(
@@ -311,7 +332,7 @@ export class RunsRepository {
   async countQueued(staleAfterMs = runStaleAfterMs): Promise<number> {
     const [row] = await this.database.query<{ count: number }>(
       `select count(*)::int as count from ingest_runs
-       where status = 'queued' and (owner is null or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
+       where status = 'queued' and (owner is null or owner = '${queueOwner}' or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
       [staleAfterMs],
     );
     return row!.count;
