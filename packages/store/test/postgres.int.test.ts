@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@cairn/testing';
 import { PostgresDatabase, Store, denseSearchQuery, hnswIndexName, migrate, orphanEmbeddingsQuery, readMigrations } from '../src/index.js';
+import { isConnectionError } from '../src/database-errors.js';
 import { axisVector, insertBulkPassages } from './runtimes.js';
 import { embeddingToSql } from '../src/embedding-to-sql.js';
 
@@ -98,6 +99,39 @@ describe('a session whose connection is lost on server Postgres', () => {
       await admin.close();
       await database.close();
     }
+  });
+});
+
+describe('a database that is gone on server Postgres', () => {
+  it('answers database_unavailable while it is renamed away, and serves again when it is back', async () => {
+    const testDatabase = await createTestDatabase();
+    const name = new URL(testDatabase.url).pathname.slice(1);
+    const adminUrl = new URL(testDatabase.url);
+    adminUrl.pathname = '/postgres';
+    const admin = await PostgresDatabase.open(adminUrl.toString(), { maxConnections: 1 });
+    const database = await PostgresDatabase.open(testDatabase.url, { maxConnections: 1 });
+    try {
+      await expect(database.query('select 1 as one')).resolves.toEqual([{ one: 1 }]);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      await admin.exec(`alter database ${name} rename to ${name}_away`);
+      // 3D000, database "…" does not exist: nothing a retry of the statement would change, but no bug of Cairn's.
+      const failure = await database.query('select 1').catch((caught: unknown) => caught);
+      expect(failure).toMatchObject({ code: 'database_unavailable' });
+      await admin.exec(`alter database ${name}_away rename to ${name}`);
+      await expect(database.query('select 1 as one')).resolves.toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+      await admin.exec(`alter database ${name}_away rename to ${name}`).catch(() => undefined);
+      await admin.close();
+      await testDatabase.drop();
+    }
+  });
+
+  it('reads a refused login, too many connections and a dropped database as unavailable, a bad statement not', () => {
+    const withCode = (code: string) => Object.assign(new Error('server says no'), { code });
+    for (const code of ['3D000', '28P01', '28000', '53300', '53100', '57P04', '08006', 'ECONNREFUSED'])
+      expect(isConnectionError(withCode(code)), code).toBe(true);
+    for (const code of ['42601', '23505', '22P02', '40001', '57014']) expect(isConnectionError(withCode(code)), code).toBe(false);
   });
 });
 
