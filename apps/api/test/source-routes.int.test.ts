@@ -45,6 +45,27 @@ describe.each(testRuntimes)('sources and runs API on $name', (testRuntime) => {
     expect((await app.inject('/v1/ingest/runs')).json().runs).toEqual([]);
   });
 
+  it('creates a name once when ten requests ask for it at the same time, and keeps the one it answered 201 with', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/sources',
+          payload: { name: 'race', baseUrl: `https://site${index}.example.com/`, maxPages: index + 1 },
+        }),
+      ),
+    );
+    const created = responses.filter((response) => response.statusCode === 201);
+    expect(created).toHaveLength(1);
+    expect(
+      responses.filter((response) => response.statusCode === 409).every((response) => response.json().error.code === 'source_exists'),
+    ).toBe(true);
+    const { sources } = (await app.inject('/v1/sources')).json();
+    const stored = sources.find((source: { name: string }) => source.name === 'race');
+    expect(stored).toMatchObject({ baseUrl: created[0]!.json().baseUrl, maxPages: created[0]!.json().maxPages });
+    expect((await app.inject({ method: 'DELETE', url: `/v1/sources/${stored.id}` })).statusCode).toBe(204);
+  });
+
   it('creates, changes and deletes a source, with codes for bad input', async () => {
     const created = await app.inject({
       method: 'POST',

@@ -56,13 +56,29 @@ export class SourcesRepository {
 
   /** Creates the source, or updates the one with the same name, and returns it. */
   async upsert(input: SourceInput): Promise<SourceRecord> {
-    const rows = await this.database.query<SourceRecord>(
-      `insert into sources (name, kind, base_url, seeds, include, exclude, max_pages, crawl_delay_ms, schedule, enabled, public_base_url)
-       values ($1, $2, $3, $4, $5, $6, coalesce($7, 1000), coalesce($8, 1000), $9, coalesce($10, true), $11)
-       on conflict (name) do update set kind = excluded.kind, base_url = excluded.base_url,
+    const rows = await this.insert(
+      input,
+      `on conflict (name) do update set kind = excluded.kind, base_url = excluded.base_url,
          public_base_url = excluded.public_base_url, seeds = excluded.seeds,
          include = excluded.include, exclude = excluded.exclude, max_pages = excluded.max_pages,
-         crawl_delay_ms = excluded.crawl_delay_ms, schedule = excluded.schedule, enabled = excluded.enabled, updated_at = now()
+         crawl_delay_ms = excluded.crawl_delay_ms, schedule = excluded.schedule, enabled = excluded.enabled, updated_at = now()`,
+    );
+    return rows[0]!;
+  }
+
+  /**
+   * Creates the source, unless one has its name: then undefined, and the existing one is left
+   * as it was (one statement, so that of two creations at once exactly one succeeds).
+   */
+  async create(input: SourceInput): Promise<SourceRecord | undefined> {
+    return (await this.insert(input, 'on conflict (name) do nothing'))[0];
+  }
+
+  private insert(input: SourceInput, onConflict: string): Promise<SourceRecord[]> {
+    return this.database.query<SourceRecord>(
+      `insert into sources (name, kind, base_url, seeds, include, exclude, max_pages, crawl_delay_ms, schedule, enabled, public_base_url)
+       values ($1, $2, $3, $4, $5, $6, coalesce($7, 1000), coalesce($8, 1000), $9, coalesce($10, true), $11)
+       ${onConflict}
        returning ${columns}`,
       [
         input.name,
@@ -78,7 +94,6 @@ export class SourcesRepository {
         input.publicBaseUrl ?? null,
       ],
     );
-    return rows[0]!;
   }
 
   async findByName(name: string): Promise<SourceRecord | undefined> {

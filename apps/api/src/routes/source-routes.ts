@@ -87,13 +87,13 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (typeof request.body.publicBaseUrl === 'string') checkUrl(request.body.publicBaseUrl, 'body.publicBaseUrl');
       assertPatterns(request.body.include);
       assertPatterns(request.body.exclude);
-      if (await app.cairn.store.sources.findByName(request.body.name)) {
+      // One statement: of two creations of a name at once, one gets 201 and the other 409.
+      const source = await app.cairn.store.sources.create({ ...request.body, kind: 'web' });
+      if (!source)
         throw new CairnError(
           'source_exists',
           `A source named ${JSON.stringify(request.body.name)} exists already; PATCH /v1/sources/:id changes it.`,
         );
-      }
-      const source = await app.cairn.store.sources.upsert({ ...request.body, kind: 'web' });
       return reply.status(201).send(sourceJson(source));
     },
   );
@@ -127,7 +127,12 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (named && named.id !== request.params.id)
           throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already.`);
       }
-      const source = await app.cairn.store.sources.update(request.params.id, request.body);
+      const source = await app.cairn.store.sources.update(request.params.id, request.body).catch((error: unknown) => {
+        // A rename that another request's took first: the unique name decides, not the check above.
+        if ((error as { code?: unknown }).code === '23505' && request.body.name)
+          throw new CairnError('source_exists', `A source named ${JSON.stringify(request.body.name)} exists already.`);
+        throw error;
+      });
       if (!source) throw new CairnError('source_not_found', `No source has the id ${JSON.stringify(request.params.id)}.`);
       return sourceJson(source);
     },
