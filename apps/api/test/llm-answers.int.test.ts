@@ -298,6 +298,17 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(response.json().error.code).toBe('model_failed');
   });
 
+  it('reports a model that answers no text as model_failed (502), not as sources that say nothing', async () => {
+    server.setChatReply('');
+    try {
+      const response = await ask({ question: 'What are the staff engineer archetypes?' });
+      expect(response.statusCode).toBe(502);
+      expect(response.json().error).toMatchObject({ code: 'model_failed', message: expect.stringMatching(/returned no text/) });
+    } finally {
+      server.setChatReply(defaultChatReply);
+    }
+  });
+
   it('ends a streamed chat completion that runs past its time limit with the error, as /v1/ask does', async () => {
     // A model that keeps sending words, slowly: only the request's own limit (CHAT_TIMEOUT_MS + 10 s) stops it.
     server.setChatReply(Array.from({ length: 80 }, (_, index) => `word${index}`).join(' '));

@@ -148,14 +148,21 @@ export class OpenAIChatModel implements ChatModel {
         .catch((error: unknown) => {
           throw failure(error);
         });
+      let said = false;
       try {
         for await (const chunk of stream) {
           const text = chunkText(chunk.content);
-          if (text) yield text;
+          if (text) {
+            said = true;
+            yield text;
+          }
         }
       } catch (error) {
         throw failure(error);
       }
+      // A reply with no text (an empty stream, or a body the client could not read as one) is the provider's failure,
+      // not a model that found nothing in the sources: answered as no support, it hid a broken model or proxy.
+      if (!said) throw new CairnError('model_failed', `The chat model ${this.model} returned no text.`);
     } finally {
       release();
     }
