@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile, unlink, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,40 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
         `select d.title from documents d join sources s on s.id = d.source_id where s.name = 'big-notes'`,
       );
       expect(titles.map((row) => row.title)).toEqual(['After']);
+    } finally {
+      await rm(notes, { recursive: true, force: true });
+    }
+  });
+
+  it('reads on past a note that vanishes during the run (dropped as deleted) and a file name that is not UTF-8 (failed)', async () => {
+    const notes = await mkdtemp(join(tmpdir(), 'cairn-vanishing-notes-'));
+    try {
+      for (const name of ['a-first', 'b-vanishes', 'c-last'])
+        await writeFile(join(notes, `${name}.md`), `# ${name}\n\nA note on escalation paths for the pager rotation, named ${name}.\n`);
+      // Stored by a first run, then deleted while the second reads the note before it.
+      await ingestDirectory(store, embedder, { directory: notes, sourceName: 'vanishing-notes' });
+      await writeFile(Buffer.from(join(notes, 'd-bad\xffname.md'), 'latin1'), '# Bad name\n\nA note whose file name is not UTF-8.\n');
+      const result = await ingestDirectory(store, embedder, {
+        directory: notes,
+        sourceName: 'vanishing-notes',
+        onProgress: (progress) => {
+          if (progress.file === 'a-first.md') unlinkSync(join(notes, 'b-vanishes.md'));
+        },
+      });
+      expect(result.status).toBe('succeeded');
+      expect(result.counts).toMatchObject({ discovered: 4, skipped: 1, failed: 1 });
+      expect(result.failures).toEqual([
+        { file: expect.stringMatching(/^d-bad.*name\.md$/), error: expect.stringMatching(/not valid UTF-8/) },
+      ]);
+      const items = await store.runs.items(result.runId);
+      expect(items.find((item) => item.url.endsWith('b-vanishes.md'))).toMatchObject({
+        outcome: 'skipped',
+        error: 'the file disappeared during the run',
+      });
+      const titles = await store.database.query<{ title: string }>(
+        `select d.title from documents d join sources s on s.id = d.source_id where s.name = 'vanishing-notes' and d.status = 'active' order by 1`,
+      );
+      expect(titles.map((row) => row.title)).toEqual(['a-first', 'c-last']);
     } finally {
       await rm(notes, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { endStoppedRun, ingestStaticSite, type StaticSiteResult } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { maxLocalFileBytes, readLocalFile } from './read-local-file.js';
+import { maxLocalFileBytes, readLocalFile, unreadableFile } from './read-local-file.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -162,13 +162,41 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
           },
         ]);
       } catch (error) {
+        // A file that vanished during the run is dropped as a deleted one; one that cannot be read is recorded failed.
+        const unreadable = unreadableFile(error, locator);
+        if (unreadable?.gone) {
+          outcome = 'skipped';
+          counts.skipped += 1;
+          await store.runs.addItems(run.id, [
+            {
+              url: fileUrl,
+              httpStatus: null,
+              outcome: 'skipped',
+              chunksAdded: 0,
+              chunksRemoved: 0,
+              embeddingTokens: 0,
+              error: unreadable.reason,
+            },
+          ]);
+          options.onProgress?.({ done: index + 1, total: files.length, file: locator, outcome });
+          continue;
+        }
+        const failure = unreadable ? new NoteParseError(locator, unreadable.reason) : error;
         // A parse failure skips this file; a failing store or embedder fails the run.
-        if (!(error instanceof NoteParseError)) throw error;
+        if (!(failure instanceof NoteParseError)) throw failure;
         outcome = 'failed';
         counts.failed += 1;
-        failures.push({ file: locator, error: error.message });
+        failures.push({ file: locator, error: failure.message });
         await store.runs.addItems(run.id, [
-          { url: fileUrl, httpStatus: null, outcome: 'failed', chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0, error: error.message },
+          {
+            url: fileUrl,
+            httpStatus: null,
+            outcome: 'failed',
+            chunksAdded: 0,
+            chunksRemoved: 0,
+            embeddingTokens: 0,
+            error: failure.message,
+          },
         ]);
       }
       options.onProgress?.({ done: index + 1, total: files.length, file: locator, outcome });

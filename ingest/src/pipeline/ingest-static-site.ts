@@ -10,7 +10,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { maxLocalFileBytes, readLocalFile } from './read-local-file.js';
+import { maxLocalFileBytes, readLocalFile, unreadableFile } from './read-local-file.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -151,9 +151,12 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
           item = { url, httpStatus: null, outcome, chunksAdded, chunksRemoved, embeddingTokens, error: null };
         }
       } catch (error) {
-        // A file without an article is skipped; a failing disk, store or embedder fails the run.
-        if (!(error instanceof ExtractionError)) throw error;
-        item = { url, outcome: 'skipped', ...none, error: `not an article: ${error.reason}` };
+        // A file without an article, or one that vanished or cannot be read, is skipped; a failing disk, store or
+        // embedder fails the run.
+        const unreadable = unreadableFile(error, relative(options.directory, file));
+        if (unreadable) item = { url, outcome: 'skipped', ...none, error: unreadable.reason };
+        else if (error instanceof ExtractionError) item = { url, outcome: 'skipped', ...none, error: `not an article: ${error.reason}` };
+        else throw error;
       }
       if (item.outcome === 'skipped') counts.skipped += 1;
       await store.runs.addItems(run.id, [item]);

@@ -34,3 +34,21 @@ export async function readLocalFile(path: string, maxBytes = maxLocalFileBytes):
     await handle.close();
   }
 }
+
+/** File-system errors that concern one file only: the run records it and reads the next. */
+const oneFileErrors = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EILSEQ', 'ENXIO']);
+
+/**
+ * Why a file of a directory source could not be read, when the error is the file's own (it
+ * vanished during the run, it may not be read, its name is not valid UTF-8): `gone` when it is
+ * no longer there, to be dropped like a deleted note. Undefined for an error that is the disk's
+ * or the system's (EIO, EMFILE, ENOSPC…), which fails the run.
+ */
+export function unreadableFile(error: unknown, locator: string): { reason: string; gone: boolean } | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !oneFileErrors.has(code)) return undefined;
+  // readdir gave the name as text: bytes that are not UTF-8 came back as U+FFFD, a name no file has.
+  if (locator.includes('\uFFFD')) return { reason: 'its file name is not valid UTF-8: rename it to read it', gone: false };
+  if (code === 'ENOENT') return { reason: 'the file disappeared during the run', gone: true };
+  return { reason: `could not be read (${code})`, gone: false };
+}
