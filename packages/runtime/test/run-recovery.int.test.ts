@@ -254,6 +254,13 @@ describe('ingestion runs that outlive their process, on server Postgres without 
       // Read again before the next firing: nothing more.
       clock = new Date('2026-12-07T10:11:00Z');
       expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
+      // A firing while a run of the source is still going (a polite crawl longer than the period): none queued behind it.
+      const going = await runtime.store.runs.create(source.id, 'cli');
+      await runtime.store.runs.start(going.id);
+      // (An hour past the database's own clock, so that the earlier scheduled run counts as before this firing.)
+      clock = new Date(Date.now() + 3_600_000);
+      expect((await Promise.all(schedulers.map((scheduler) => scheduler.check()))).flat()).toEqual([]);
+      await runtime.store.runs.finish(going.id, 'succeeded');
       // A source whose schedule is cleared fires no more.
       await runtime.store.sources.update(source.id, { schedule: null });
       clock = new Date('2026-12-07T10:16:00Z');

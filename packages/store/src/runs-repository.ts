@@ -98,7 +98,9 @@ export class RunsRepository {
   /**
    * Records a scheduled run of a source whose schedule fired at `firedAt`, unless one was
    * recorded since (by another process on the same database: each checks the schedules),
-   * one at a time per source. Resolves with the run, or undefined when there was one.
+   * or a run of the source is still queued or running (an hourly schedule of a polite crawl
+   * that takes longer than an hour queued one more run at each firing, past the cap on
+   * queued runs); one at a time per source. Resolves with the run, or undefined when there was one.
    */
   async createScheduled(sourceId: string, firedAt: Date, owner: string): Promise<RunRecord | undefined> {
     return this.database.transaction(async (transaction) => {
@@ -107,6 +109,7 @@ export class RunsRepository {
         `insert into ingest_runs (source_id, trigger, owner, heartbeat_at)
          select $1, 'schedule', $2, now()
          where not exists (select 1 from ingest_runs where source_id = $1 and trigger = 'schedule' and created_at >= $3)
+           and not exists (select 1 from ingest_runs where source_id = $1 and status in ('queued', 'running'))
          returning ${runColumns}`,
         [sourceId, owner, firedAt],
       );
