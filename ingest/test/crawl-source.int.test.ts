@@ -263,3 +263,29 @@ describe.each(testRuntimes)('vectors kept out of the HNSW index during a crawl o
     expect(await store.runs.items(run!.id)).toHaveLength(recorded);
   });
 });
+
+describe.each(testRuntimes)('a polite crawl stopped while it waits for its turn on $name', (runtime) => {
+  it('stops at once, mid-delay, recorded cancelled with the reason and no page failed for it', async () => {
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      // Half a minute between two requests to the host, as a source may ask (up to a minute).
+      source: (url) => ({ name: 'slow', baseUrl: `${url}/`, seeds: [`${url}/sitemap.xml`], crawlDelayMs: 30_000 }),
+    });
+    try {
+      const stop = new AbortController();
+      const started = Date.now();
+      setTimeout(() => stop.abort('stopped by SIGTERM (a test)'), 1_000);
+      const result = await runCrawl(
+        { store: fixture.store, embedder: new LocalHashEmbedder(), ...fixture.crawler },
+        { sources: [fixture.source], signal: stop.signal },
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const run = await fixture.store.runs.find(result.runId);
+      expect(run).toMatchObject({ status: 'cancelled', error: 'stopped by SIGTERM (a test)' });
+      const items = await fixture.store.runs.items(result.runId);
+      expect(items.filter((item) => item.error?.endsWith(': cancelled'))).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});

@@ -55,9 +55,19 @@ export async function fetchPolitely(dependencies: CrawlDependencies, source: Sou
   const rules = await dependencies.robots.rulesFor(request.url);
   const delayMs = Math.max(source.crawlDelayMs, rules.crawlDelayMs ?? 0);
   const { host } = dependencies.fetcher.check(request.url);
-  return dependencies.scheduler.run(host, delayMs, () =>
-    dependencies.fetcher.fetch({ ...request, beforeRedirect: (url) => refuseDisallowed(dependencies.robots, url, host) }),
-  );
+  return dependencies.scheduler
+    .run(
+      host,
+      delayMs,
+      () => dependencies.fetcher.fetch({ ...request, beforeRedirect: (url) => refuseDisallowed(dependencies.robots, url, host) }),
+      request.signal,
+    )
+    .catch((error: unknown) => {
+      // Stopped while it waited for the host's turn: the page was not asked for, as a fetch stopped midway says.
+      if (request.signal?.aborted && !(error instanceof FetchError))
+        throw new FetchError(request.url, 'network', `${request.url}: cancelled`, false, { cause: error });
+      throw error;
+    });
 }
 
 /**

@@ -132,6 +132,8 @@ async function discoverFrontier(
         continue;
       }
       if (!(error instanceof FetchError)) throw error;
+      // Cut short by the run's stop: nothing to record of it.
+      if (signal?.aborted && error.message.endsWith(': cancelled')) break;
       const refused = error.code === 'forbidden';
       await tally.record(
         {
@@ -162,6 +164,8 @@ async function crawlOne(
     signal: context.signal,
     states: context.states,
   });
+  // A page the run's stop cut short (cancelled, SIGTERM) is not a failure of the page: the run's record leaves it out.
+  if (context.signal?.aborted && outcome.item.outcome === 'failed' && outcome.item.error?.endsWith(': cancelled')) return outcome;
   await frontier.addAll(outcome.links);
   if (outcome.seen) frontier.markSeen(outcome.seen);
   await tally.recordPage(outcome);

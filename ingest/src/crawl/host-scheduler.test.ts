@@ -21,4 +21,23 @@ describe('HostScheduler', () => {
     expect(startOf('b1') - started).toBeLessThan(40);
     expect(maxRunning).toBe(2);
   });
+
+  it('stops waiting for a turn as soon as the signal aborts, runs nothing for it, and keeps the order of the rest', async () => {
+    const scheduler = new HostScheduler();
+    const ran: string[] = [];
+    await scheduler.run('a', 0, async () => void ran.push('first'));
+    const stop = new AbortController();
+    const started = Date.now();
+    // The second would wait out a minute's politeness delay; a third, with no signal, waits behind it.
+    const waiting = scheduler.run('a', 60_000, async () => void ran.push('second'), stop.signal);
+    const after = scheduler.run('a', 0, async () => void ran.push('third'));
+    setTimeout(() => stop.abort('stopped by SIGTERM'), 50);
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await after;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(ran).toEqual(['first', 'third']);
+    // Already aborted: nothing waits and nothing runs.
+    await expect(scheduler.run('b', 0, async () => void ran.push('never'), AbortSignal.abort())).rejects.toBeDefined();
+    expect(ran).not.toContain('never');
+  });
 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as ioredis from 'ioredis';
 import type { Redis } from 'ioredis';
-import { HostScheduler, type HostGate } from './host-scheduler.js';
+import { abortable } from '@cairn/core';
+import { HostScheduler, pause, type HostGate } from './host-scheduler.js';
 
 // Holds the host for `delay` more milliseconds after a request ends, if the holder is still
 // this token: the next request to the host, from any process, waits for the key to expire.
@@ -67,29 +68,36 @@ export class SharedHostScheduler implements HostGate {
     this.pollMs = options.pollMs ?? 50;
   }
 
-  run<T>(host: string, delayMs: number, task: () => Promise<T>): Promise<T> {
-    return this.local.run(host, 0, async () => {
-      const key = `${this.prefix}:host:${host}`;
-      const token = randomUUID();
-      for (;;) {
-        if ((await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) === 'OK') break;
-        const remaining = await this.redis.pttl(key);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(remaining, 1))));
-      }
-      const renewal = setInterval(
-        () => {
-          void this.redis.eval(renewScript, 1, key, token, String(this.leaseMs)).catch(() => undefined);
-        },
-        Math.max(50, Math.floor(this.leaseMs / 3)),
-      );
-      try {
-        return await task();
-      } finally {
-        clearInterval(renewal);
-        // Should Redis fail here, the lease runs out on its own; the request itself succeeded.
-        await this.redis.eval(releaseScript, 1, key, token, String(Math.max(0, Math.round(delayMs)))).catch(() => undefined);
-      }
-    });
+  run<T>(host: string, delayMs: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.local.run(
+      host,
+      0,
+      async () => {
+        const key = `${this.prefix}:host:${host}`;
+        const token = randomUUID();
+        // Each step gives way to the signal: while Redis is away its commands wait for its return, and a lease
+        // another process holds may run for the host's whole delay.
+        for (;;) {
+          if ((await abortable(this.redis.set(key, token, 'PX', this.leaseMs, 'NX'), signal)) === 'OK') break;
+          const remaining = await abortable(this.redis.pttl(key), signal);
+          await pause(Math.min(this.pollMs, Math.max(remaining, 1)), signal);
+        }
+        const renewal = setInterval(
+          () => {
+            void this.redis.eval(renewScript, 1, key, token, String(this.leaseMs)).catch(() => undefined);
+          },
+          Math.max(50, Math.floor(this.leaseMs / 3)),
+        );
+        try {
+          return await task();
+        } finally {
+          clearInterval(renewal);
+          // Should Redis fail here, the lease runs out on its own; the request itself succeeded.
+          await this.redis.eval(releaseScript, 1, key, token, String(Math.max(0, Math.round(delayMs)))).catch(() => undefined);
+        }
+      },
+      signal,
+    );
   }
 
   async close(): Promise<void> {
