@@ -75,6 +75,12 @@ describe('loadConfig', () => {
       '127.0.0.1',
       '10.0.0.0/8',
     ]);
+    expect(loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: '::1,fd00::/8,[::1]' }).allowPrivateNetworks).toEqual(['::1', 'fd00::/8', '[::1]']);
+    // An entry the crawler cannot read stops the start, where it used to allow nothing in silence.
+    for (const bad of ['127.0.0.0/33', '300.1.1.1', 'localhost', '10.0.0.0/8;192.168.0.0/16', '10.0.0.0/8/1'])
+      expect(() => loadConfig({ INGEST_ALLOW_PRIVATE_NETWORKS: bad }), bad).toThrowError(
+        /^INGEST_ALLOW_PRIVATE_NETWORKS: expects true, false, or IP/,
+      );
   });
 
   it('reads the MCP token budget and the key cairn mcp --url sends, and never repeats a key in an error', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -284,10 +285,26 @@ function parseAllowPrivate(value: string): boolean | string[] {
   const lowered = value.toLowerCase();
   if (['true', 'on', '1', 'yes'].includes(lowered)) return true;
   if (['false', 'off', '0', 'no', ''].includes(lowered)) return false;
-  return value
+  const entries = value
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
+  // Checked here, once: an entry the crawler cannot read allowed nothing, and the crawl said to set this very variable.
+  const unreadable = entries.find((entry) => !isAddressOrRange(entry));
+  if (unreadable !== undefined)
+    throw new ConfigError(
+      'INGEST_ALLOW_PRIVATE_NETWORKS',
+      `expects true, false, or IP addresses and CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8 (got ${JSON.stringify(unreadable)})`,
+    );
+  return entries;
+}
+
+/** An IP address ("127.0.0.1", "::1") or a CIDR range ("10.0.0.0/8", "fd00::/8"), as the crawler's address guard reads them. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address.replace(/^\[|\]$/g, ''));
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 /**

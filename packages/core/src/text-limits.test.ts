@@ -11,6 +11,10 @@ describe('text limits', () => {
   it('checks a search query: trimmed, not empty, at most the limit in characters', () => {
     expect(validSearchQuery('  feedback  ')).toBe('feedback');
     expect(() => validSearchQuery(' \n ')).toThrow(expect.objectContaining({ code: 'query_empty' }));
+    // Invisible characters alone are no words: a zero-width space, a word joiner, a BOM.
+    for (const invisible of ['\u200b\u200b', '\u2060', ' \ufeff\u200d '])
+      expect(() => validSearchQuery(invisible)).toThrow(expect.objectContaining({ code: 'query_empty' }));
+    expect(validSearchQuery('\u200bfeedback')).toBe('\u200bfeedback');
     expect(() => validSearchQuery('y'.repeat(maxQueryChars + 1))).toThrow(expect.objectContaining({ code: 'query_too_long' }));
     expect(validSearchQuery('😀'.repeat(maxQueryChars))).toHaveLength(2 * maxQueryChars);
   });

@@ -18,7 +18,9 @@ export const maxQueryChars = 2000;
 /** Checks a search query against the documented limits; returns it trimmed (`query_empty`, `query_too_long`). */
 export function validSearchQuery(query: string, maxChars = maxQueryChars): string {
   const trimmed = query.trim();
-  if (!trimmed) throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
+  // Invisible characters alone (zero-width spaces and joiners, a word joiner, a BOM) are no words either.
+  if (!trimmed.replace(/[\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/g, '').trim())
+    throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
   const characters = characterCount(trimmed);
   if (characters > maxChars) throw new CairnError('query_too_long', `The query has ${characters} characters; the limit is ${maxChars}.`);
   return trimmed;
