@@ -76,7 +76,8 @@ describe('clarifyingQuestionsFor', () => {
     expect(questionsFor('How do I measure developer productivity without my engineers feeling spied on?').join(' ')).not.toMatch(
       /\b(?:infrastructure cost|infrastructure and product engineers|infrastructure group)\b/i,
     );
-    expect(questionsFor('Our cloud costs doubled this year. Where do I start cutting?').join(' ')).toMatch(/cost|spend|stage/i);
+    // (The measure is given, "doubled": what is asked is the group and the company's stage.)
+    expect(questionsFor('Our cloud costs doubled this year. Where do I start cutting?').join(' ')).toMatch(/cost|spend|stage|scaling/i);
     expect(questionsFor('Our on-call is killing the team. People are getting paged 3-4 times a night.').join(' ')).not.toMatch(
       /\b(?:cost|infrastructure and product)\b/i,
     );
@@ -123,6 +124,17 @@ describe('clarifyingQuestionsFor', () => {
   it('does not ask whose side the user is on when they lead the people they speak of', () => {
     const asked = questionsFor('We have three staff engineers and all of them want to be architects. Nobody wants to be a tech lead.');
     expect(asked.join(' ')).not.toMatch(/\bare you the staff engineer\b|which side of this are you on|what is your part in this/i);
+  });
+
+  it('does not ask what is measured, or which pain it is, when the user gave a figure', () => {
+    const asksMeasure = /\bmeasure\b|\bnumbers\b|\bis the pain\b|\bwhich is hurting\b/i;
+    for (const question of [
+      'Our cloud bill grew 70% this year and the CFO wants it down. Where do I start?',
+      'Our CI builds take 25 minutes and engineers are frustrated. What should the infra team do first?',
+      'We spend $40k a month on staging environments. How do I get that under control?',
+    ])
+      expect(questionsFor(question).join(' '), question).not.toMatch(asksMeasure);
+    expect(questionsFor('Our infrastructure team is overwhelmed. Where do I start?').join(' ')).toMatch(/./);
   });
 
   it('words a question for the person the user named', () => {

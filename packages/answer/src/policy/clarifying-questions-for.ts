@@ -77,8 +77,11 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
         text,
       );
     case 'measure':
-      return /\b(?:measur\w*|metrics?|dora|cycle time|lead time|deploy(?:ment)? frequency|story points|throughput|incident rate|incidents|latency|uptime|slos?|numbers?|data|dashboards?|bugs?)\b/.test(
-        text,
+      // A figure the user gives ("grew 70%", "$40k a month", "builds take 25 minutes", "doubled") is a measure they have.
+      return (
+        /\b(?:measur\w*|metrics?|dora|cycle time|lead time|deploy(?:ment)? frequency|story points|throughput|incident rate|incidents|latency|uptime|slos?|numbers?|data|dashboards?|bugs?|doubled|tripled|halved|quadrupled)\b/.test(
+          text,
+        ) || /\d+(?:\.\d+)?\s*(?:%|percent\b|x\b|ms\b|minutes?\b|mins?\b|hours?\b|hrs?\b|seconds?\b|secs?\b)|[$€£]\s?\d/.test(text)
       );
     case 'history':
       return /\b(?:for (?:months|weeks|years|a while|a year|over a year)|since|last (?:week|month|quarter|year|sprint)|recently|lately|used to|after (?:the|a|an|our|my)|every time|whenever|again|twice|keeps?|kept|for the past|this (?:week|month|quarter))\b/.test(
