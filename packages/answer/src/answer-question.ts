@@ -167,7 +167,7 @@ export async function answerQuestion(
   // A question the policy reads as standing alone is searched as it is, even after clarifying questions.
   const { query } =
     byRule || !plan.followUp
-      ? { query: withoutSteering(question) }
+      ? { query: withoutSteering(question, { keepReturns: true }) }
       : await condenseQuestion(history, question, { model: chatModel, signal, followsUp: true });
   const condenseMs = performance.now() - condenseStarted;
 

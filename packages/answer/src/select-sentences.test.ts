@@ -297,6 +297,8 @@ describe('sentences about the writing, and openings that stand for something uns
       'The framework comes from coach Paloma Medina and is remembered as BICEPS.',
       'Before starting a new executive role, Larson wanted something more tactical than the generic advice.',
       'Jack Danger starts from a problem every growing company hits when its teams multiply.',
+      'Larson describes strategy as a diagnosis and policies. He also covers annual and quarterly planning in depth.',
+      'Larson describes a moment every engineering executive eventually faces: the reorg nobody asked for.',
     ])
       expect(isQuotable(sentence), sentence).toBe(false);
     // What an author argues, recommends or describes something as is advice, and sentences about books in general stay.
@@ -316,6 +318,14 @@ describe('sentences about the writing, and openings that stand for something uns
     expect(leansOnPrevious('Larson argues the opposite: good engineering strategy is boring.')).toBe(true);
     expect(leansOnPrevious('The opposite of delegation is not control but neglect.')).toBe(false);
     expect(leansOnPrevious('Grow that team slowly, one hire a quarter.')).toBe(false);
+  });
+
+  it('does not quote a sentence that ends on a pronoun for something before it, nor lets it carry the next one', () => {
+    expect(isQuotable('You can be managed out for staying too long below it.')).toBe(false);
+    expect(isQuotable('Most teams need far more than that.')).toBe(false);
+    expect(isQuotable('Write the strategy down and share it.')).toBe(true);
+    const text = 'You can be managed out for staying too long below it. Beyond that level, the expectation of progress disappears.';
+    expect(standaloneSentences(retrievedPassage(0, { text }), 0)).toEqual([]);
   });
 
   it('does not quote a list of clauses with no sentence around it', () => {

@@ -40,6 +40,13 @@ export function pointsBack(span: string): boolean {
   const lower = span.toLowerCase();
   // A pronoun with no noun at all ("reduces these, and…", "Do this.") names nothing here.
   if (/\b(?:this|these|those)\s*(?:[,.;!?)]|…|$)/.test(lower)) return true;
+  // Nor one that ends it after a preposition ("…for staying too long below it.", "…more than that.").
+  if (
+    /\b(?:below|above|beyond|under|over|with|without|from|about|than|like|after|before|past|behind)\s+(?:it|them|that)\s*[.!?]?["')”’]*\s*$/.test(
+      lower,
+    )
+  )
+    return true;
   // "these rules: …": the phrase points ahead, to what the colon spells out.
   const ahead = new Set([...lower.matchAll(/\b(?:this|these|those)\s+([a-z][a-z'-]*)\s*:/g)].map((match) => match[1]));
   const words = lower.match(/[a-z][a-z'-]*/g) ?? [];
@@ -86,7 +93,7 @@ const aboutTheWriting = [
   /^(?:this|the) (?:note|book|post|essay|article|chapter|talk|series|piece|newsletter)s? (?:also )?(?:summari[sz]es|discusses|covers|collects|introduces|surveys|includes|contains|opens|starts|ends|closes|walks|is (?:organi[sz]ed|structured|written|a collection|based on)|was (?:written|published))\b/i,
   /\b(?:chapters?|posts?|essays?|articles?) (?:first |originally )?(?:appeared|were published|was published|ran)\b/i,
   /\b(?:comes|came) from (?:coach |author |the (?:coach|author|writer) )?[A-Z]|\b(?:was |were )?coined by\b|\bis remembered as\b|\bnamed after\b|\boriginated (?:with|in)\b|\bis credited to\b/,
-  /(?:^|,\s+)(?:[A-Z][a-z]+ )?[A-Z][a-z]+ (?:also )?(?:wanted|covers|discusses|collects|introduces|surveys|starts (?:from|with)|opens with|walks through|tells the story)\b/,
+  /(?:^|[,.;:]\s+)(?:(?:[A-Z][a-z]+ )?[A-Z][a-z]+|He|She|They) (?:also )?(?:wanted|covers|discusses|collects|introduces|surveys|starts (?:from|with)|opens with|walks through|tells the story|describes (?:a|the) (?:moment|time|situation|scenario|story|case))\b/,
 ];
 const aboutWriting = (sentence: string): boolean => aboutTheWriting.some((pattern) => pattern.test(sentence));
 
@@ -204,9 +211,11 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
         const last = sentences.at(-1);
         if (last?.passageIndex === passageIndex && last.text === previous.text) sentences.pop();
       }
-      previous = { text, start: spanStart, standsAlone: true };
+      // Only a span quotable itself may carry the leaning sentence after it.
+      const quotable = isQuotable(text);
+      previous = { text, start: spanStart, standsAlone: quotable };
       const words = wordCount(text);
-      if (words < 6 || words > 80 || !isQuotable(text)) continue;
+      if (words < 6 || words > 80 || !quotable) continue;
       sentences.push({ passageIndex, text, terms: analyzeText(text) });
     }
   }

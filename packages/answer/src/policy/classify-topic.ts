@@ -384,8 +384,13 @@ const steeringOpening = new RegExp(
   'i',
 );
 
-/** A message without its steering opening, where enough is left to stand for it. */
-export function withoutSteering(text: string): string {
+/**
+ * A message without its steering opening, where enough is left to stand for it. With
+ * `keepReturns`, a return to an earlier subject ("Back to my own onboarding: …") is kept: its
+ * subject is what a search needs ("what should I have done by day 90?" alone finds 1:1 notes).
+ */
+export function withoutSteering(text: string, options: { keepReturns?: boolean } = {}): string {
+  if (options.keepReturns && /^\s*(?:\S+[,.!]?\s+){0,3}?back to\b/i.test(steeringOpening.exec(text)?.[0] ?? '')) return text;
   const rest = text.replace(steeringOpening, '');
   return rest !== text && rest.split(/\s+/).filter(Boolean).length >= 3 ? rest.charAt(0).toUpperCase() + rest.slice(1) : text;
 }

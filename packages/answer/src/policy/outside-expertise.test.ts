@@ -73,8 +73,11 @@ describe('professionOf: decisions about someone that law protects', () => {
     expect(professionOf(question)).toBe('legal');
     expect(onlyProfessional(question)).toBe(false);
     expect(planAnswer([], question).professionalSide).toMatch(/legal question/);
-    expect(professionOf('How do I plan cover while my tech lead is on parental leave?')).toBe('legal');
-    expect(professionOf('How do I plan cover while my tech lead is on holiday?')).toBeNull();
+    expect(professionOf('My designer is autistic and I want to take him out of client workshops. How do I bring it up?')).toBe('legal');
+    expect(professionOf("She's back from parental leave next month; should I leave her off the promotion list this cycle?")).toBe('legal');
+    // The condition alone, with no decision against the person, is leadership: support, cover, a conversation.
+    expect(professionOf('How do I plan cover while my tech lead is on parental leave?')).toBeNull();
+    expect(professionOf('How do I support a neurodivergent engineer in design reviews?')).toBeNull();
   });
 });
 

@@ -11,7 +11,14 @@
 export type Profession = 'legal' | 'medical' | 'financial';
 
 const legal =
-  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
+/** What the law protects at work: a decision about someone that turns on one of these has a legal side. */
+const protectedCondition =
+  /\b(?:pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
+/** A decision that works against someone: moved off, taken out, passed over, let go. */
+const adverseDecision =
+  /\b(?:mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
+
 const medical =
   /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|medical leave|sick leave|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
 const financial =
@@ -28,7 +35,7 @@ const leadershipSide =
 export function professionOf(question: string): Profession | null {
   const text = question.toLowerCase();
   if (medical.test(text)) return 'medical';
-  if (legal.test(text)) return 'legal';
+  if (legal.test(text) || (protectedCondition.test(text) && adverseDecision.test(text))) return 'legal';
   if (financial.test(text)) return 'financial';
   return null;
 }

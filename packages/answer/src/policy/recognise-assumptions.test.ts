@@ -194,6 +194,14 @@ describe('recogniseAssumptions: a whole team removed, and a new leader changing 
     expect(challenge(question, 'cut_team')).toMatch(/your whole QA team/);
     expect(challenge(question, 'cut_team')).not.toMatch(endorsement);
     expect(kinds('Should I fire my tech lead? He keeps missing deadlines.')).toContain('fire_someone');
+    for (const other of [
+      "We're going to disband the data platform squad next month and hand their pipelines to the product teams.",
+      "I'll be laying off our entire support engineering department after the quarter closes.",
+    ]) {
+      expect(kinds(other), other).toContain('cut_team');
+      expect(kinds(other), other).not.toContain('fire_someone');
+    }
+    expect(kinds('We cut the scope of the project in half.')).not.toContain('cut_team');
   });
 
   it('questions sweeping changes a new leader announces straight away', () => {
@@ -201,6 +209,9 @@ describe('recogniseAssumptions: a whole team removed, and a new leader changing 
       "I'm a new CTO and I already see three things I want to change on day one: the deploy process, the on-call rotation, and the team structure.";
     expect(kinds(question)).toContain('change_before_understanding');
     expect(challenge(question, 'change_before_understanding')).not.toMatch(endorsement);
+    const townHall =
+      "I came in as VP Engineering two weeks ago, and at next Tuesday's all-hands I'm announcing a switch from Scrum to Kanban for every team.";
+    expect(kinds(townHall)).toContain('change_before_understanding');
     // New, but listening first; or changing things, but not new.
     expect(kinds("I'm a new CTO. What should I learn in my first week before I change anything?")).not.toContain(
       'change_before_understanding',

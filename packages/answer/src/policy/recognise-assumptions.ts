@@ -197,15 +197,8 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
   }
   const object = (match?.[1] ?? match?.[2])?.trim() ?? '';
   if (/^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(object)) return null;
-  // A whole team or function ("my whole QA team", "all our testers") is no one's performance problem.
-  if (/\b(?:whole|entire|all)\b|\b(?:teams?|department|function|group|org)$/i.test(object)) {
-    const group = said(object);
-    const options = [
-      `What problem does removing ${group} solve, and who will catch what they catch today once they're gone?`,
-      `What would change for everyone else the week after ${group} is gone, and what is that plan based on?`,
-    ];
-    return { kind: 'cut_team', phrase: match?.[0] ?? 'fire', challenge: pick(options, `${text}/fire-group`) };
-  }
+  // A whole team or function is no one's performance problem: cutTeam asks about it.
+  if (/\b(?:whole|entire|all)\b|\b(?:teams?|department|function|group|org|squad)$/i.test(object) || cutTeamPattern.test(text)) return null;
   const pronoun = !object || /^(?:him|her|them|someone|this|that)$/i.test(object);
   const person = pronoun ? (context.people[context.people.length - 1]?.phrase ?? '') : object;
   const named = person ? said(person).replace(/^(?:a|an)\s+/i, 'the ') : '';
@@ -281,14 +274,31 @@ function decideForMe(text: string): Assumption | null {
   return { kind: 'decide_for_me', phrase: asked, challenge: pick(options, `${text}/decide`) };
 }
 
+// ── cut_team ───────────────────────────────────────────────────────────────────────────
+
+/** Removing a whole team or function: "fire my whole QA team", "lay off the entire SRE group", "disband the platform squad". */
+const cutTeamPattern =
+  /\b(?:fire|firing|fired|lay(?:ing)? off|laid off|let go of|cut(?:ting)?|disband(?:ing)?|dissolv(?:e|ing)|eliminat(?:e|ing)|shut(?:ting)? down|get(?:ting)? rid of|outsourc(?:e|ing)|scrap(?:ping)?)\s+((?:the|my|our|an?|this|that)\s+(?:(?:whole|entire)\s+)?(?:[\w-]+\s+){0,2}?(?:team|group|department|function|org|organi[sz]ation|squad|division)s?|(?:all|all of|every one of)\s+(?:the|my|our)\s+(?:[\w-]+\s+){0,2}?(?:testers|engineers|contractors|qa|sres?|designers|analysts))\b/i;
+
+function cutTeam(text: string): Assumption | null {
+  const match = cutTeamPattern.exec(text);
+  if (!match) return null;
+  const group = said(match[1]!.trim());
+  const options = [
+    `What problem does removing ${group} solve, and who will catch what they catch today once they're gone?`,
+    `What would change for everyone else the week after ${group} is gone, and what is that plan based on?`,
+  ];
+  return { kind: 'cut_team', phrase: match[0], challenge: pick(options, `${text}/cut-team`) };
+}
+
 // ── change_before_understanding ───────────────────────────────────────────────────────
 
 /** A leader new to the role or the team: "I'm a new CTO", "I just joined as director", "starting Monday as VP". */
 const newToRole =
-  /\b(?:i'?m|i am|as) (?:the |a )?new (?:cto|vp|vpe|director|head|manager|engineering manager|tech lead|lead|leader|em)\b|\b(?:just|recently) (?:joined|started|took over|became|inherited)\b|\b(?:starting|start|joined|joining) (?:on )?(?:monday|next week|this week|last week|as (?:the |a )?(?:new )?(?:cto|vp|director|head|manager|lead))\b/i;
+  /\b(?:i'?m|i am|as) (?:the |a )?new (?:cto|vp|vpe|director|head|manager|engineering manager|tech lead|lead|leader|em)\b|\b(?:just |recently )?(?:joined|started|took over|came in) as\b|\b(?:just|recently) (?:joined|started|took over|became|inherited)\b|\b(?:starting|start|joined|joining) (?:on )?(?:monday|next week|this week|last week|as (?:the |a )?(?:new )?(?:cto|vp|director|head|manager|lead))\b/i;
 /** Sweeping change straight away: "on day one", "at my first all-hands", "in my first week". */
 const rightAway =
-  /\b(?:on )?(?:day one|day 1|my first (?:day|week|all-?hands|meeting|team meeting|staff meeting)|the first (?:day|week)|first thing|right away|immediately|straight away)\b/i;
+  /\b(?:on )?(?:day one|day 1|my first (?:day|week|all-?hands|meeting|team meeting|staff meeting)|the first (?:day|week)|first thing|right away|immediately|straight away|town ?halls?|all-?hands|offsite|kick-?off)\b/i;
 const sweepingChange =
   /\b(?:change|changing|overhaul\w*|replace|replacing|scrap\w*|kill\w*|restructur\w*|reorg\w*|rewrite|rewriting|announce|announcing|roll out|rolling out|fix(?:ing)? (?:everything|all))\b/i;
 
@@ -422,6 +432,7 @@ export function recogniseAssumptions(question: string, context: ConversationCont
   const text = plain(question);
   const found = [
     hireMore(text),
+    cutTeam(text),
     fireSomeone(text, context),
     rewrite(text),
     changeBeforeUnderstanding(text),

@@ -3,6 +3,7 @@ import { readContext } from './read-context.js';
 import { discussedSubject, resolveReferences } from './discussed-subject.js';
 import { embedQuestion } from './embed-question.js';
 import { summarise, ungrammaticalSummary } from './summarise.js';
+import { withoutSteering } from './classify-topic.js';
 
 const first = (question: string): string => summarise(question, readContext([], question));
 
@@ -259,6 +260,13 @@ describe('summarise: openings that only steer, and contractions', () => {
     expect(first('Switching topics: how do I run a blameless postmortem?')).toMatch(/postmortem/);
     expect(first('Back to my own onboarding: what should I do in my first week as a director?')).not.toMatch(/back to/i);
     expect(first('Back to my own onboarding: what should I do in my first week as a director?')).toMatch(/first week/);
+    // A search keeps a return's subject; a switch of topic says nothing of the question.
+    expect(withoutSteering('Back to my own onboarding: what should I have done by day 90?', { keepReturns: true })).toBe(
+      'Back to my own onboarding: what should I have done by day 90?',
+    );
+    expect(withoutSteering('Switching topics: how do I run a blameless postmortem?', { keepReturns: true })).toBe(
+      'How do I run a blameless postmortem?',
+    );
     // Nothing to leave out: the message is said back as it was.
     expect(first('Back to basics')).toMatch(/basics/i);
   });
