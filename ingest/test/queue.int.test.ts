@@ -238,6 +238,8 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       await (await queue.getJob(lost))!.remove();
       const cli = await store.runs.create(source.id, 'cli');
       await store.runs.start(cli.id);
+      // Another deployment's queue on the same database (another CAIRN_QUEUE_PREFIX): not this worker's to judge.
+      const elsewhere = await store.runs.create(source.id, 'api', { owner: queueOwner(`${sweepPrefix}-elsewhere`) });
       // A worker of another queue prefix takes none of these jobs; its sweep reads the database and this queue.
       const worker = startIngestWorker(
         { store, embedder: new LocalHashEmbedder(), crawler },
@@ -251,6 +253,8 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       expect(lostRun?.error).toMatch(/its job is gone from the queue/);
       expect((await store.runs.find(waiting))?.status).toBe('queued');
       expect((await store.runs.find(cli.id))?.status).toBe('running');
+      expect((await store.runs.find(elsewhere.id))?.status).toBe('queued');
+      await store.runs.cancel(elsewhere.id, 'test over');
       await store.runs.finish(cli.id, 'succeeded');
       await store.runs.cancel(waiting, 'test over');
     } finally {
@@ -281,7 +285,7 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
     });
     try {
       // One attempt, as the last of five would be.
-      const { id: runId } = await store.runs.create(gone.id, 'api', { owner: queueOwner });
+      const { id: runId } = await store.runs.create(gone.id, 'api', { owner: queueOwner(failPrefix) });
       await queue.add('crawl-run', { runId, sourceId: gone.id }, { jobId: runId, attempts: 1 });
       const worker = startIngestWorker(
         { store, embedder: new LocalHashEmbedder(), crawler },

@@ -271,7 +271,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   const queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix ?? 'cairn' });
   queue.on('error', () => undefined);
   const sweepLostJobs = async () => {
-    const runs = await store.runs.unfinishedInQueue(options.lostJobAfterMs ?? 120_000);
+    const runs = await store.runs.unfinishedInQueue(options.prefix ?? 'cairn', options.lostJobAfterMs ?? 120_000);
     for (const run of runs) {
       if (run.trigger === 'schedule') continue;
       const job = await queue.getJob(run.id);
@@ -284,19 +284,19 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
       if (await store.runs.failUnfinished(run.id, message)) log(`run ${run.id}: recorded as failed (${message})`);
     }
   };
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      await endUnended();
-      await sweepLostJobs();
-    } catch {
-      // The database or Redis is away: the next sweep tries again.
-    } finally {
-      sweeping = false;
-    }
-  };
+  // One sweep at a time: a sweep asked for while one runs waits for that one.
+  let sweeping: Promise<void> | undefined;
+  const sweep = (): Promise<void> =>
+    (sweeping ??= (async () => {
+      try {
+        await endUnended();
+        await sweepLostJobs();
+      } catch {
+        // The database or Redis is away: the next sweep tries again.
+      } finally {
+        sweeping = undefined;
+      }
+    })());
   const sweepTimer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 60_000);
   sweepTimer.unref();
   void sweep();

@@ -40,14 +40,17 @@ export const SCHEDULE_SYNC_MS = 60_000;
 
 export class QueueRunner {
   private readonly queue: Queue;
+  /** The queue's key prefix (CAIRN_QUEUE_PREFIX): the runs it is handed are marked with it (queueOwner). */
+  private readonly prefix: string;
 
   constructor(
     private readonly store: Store,
     options: { redisUrl: string; prefix?: string },
   ) {
+    this.prefix = options.prefix ?? 'cairn';
     this.queue = new Queue(ingestQueueName, {
       connection: redisConnection(options.redisUrl, { failFast: true }),
-      prefix: options.prefix ?? 'cairn',
+      prefix: this.prefix,
     });
     // Connection errors while Redis is away surface where the queue is used (a refused run,
     // /readyz): without a listener BullMQ prints each reconnection attempt's error.
@@ -55,7 +58,10 @@ export class QueueRunner {
   }
 
   async enqueue(request: RunRequest): Promise<string> {
-    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, { owner: queueOwner, pageUrl: request.url });
+    const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, {
+      owner: queueOwner(this.prefix),
+      pageUrl: request.url,
+    });
     try {
       const deadline = Date.now() + enqueueWaitMs;
       for (;;) {

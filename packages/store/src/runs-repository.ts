@@ -66,15 +66,18 @@ export interface AdoptedRun {
 }
 
 /**
- * The owner of a run handed to the BullMQ queue: its job, not a process's heartbeat, says it
- * is alive (an ingest worker checks, RunsRepository.unfinishedInQueue). Runs of the queue made
- * before this marker, and runs of `cairn ingest` in its own process, have no owner.
+ * The owner of a run handed to the BullMQ queue of `prefix` (CAIRN_QUEUE_PREFIX): its job, not
+ * a process's heartbeat, says it is alive (an ingest worker of that queue checks,
+ * RunsRepository.unfinishedInQueue). Runs of the queue made before this marker, and runs of
+ * `cairn ingest` in its own process, have no owner.
  */
-export const queueOwner = 'queue';
+export function queueOwner(prefix: string): string {
+  return `queue:${prefix}`;
+}
 
 /** A queued or running run whose owner is another process: any (`exclusive`), or one without a fresh heartbeat. */
 const orphanedBy = (status: 'queued' | 'running') => `status = '${status}' and owner is distinct from $1
-  and owner is distinct from '${queueOwner}'
+  and coalesce(owner, '') not like 'queue:%'
   and ($2::boolean or (owner is not null and (heartbeat_at is null or heartbeat_at < now() - $3::int * interval '1 millisecond')))`;
 
 export class RunsRepository {
@@ -188,15 +191,16 @@ export class RunsRepository {
    * queued or running run has this id (unknown, or finished already).
    */
   /**
-   * Runs handed to the queue (queueOwner) still queued or running that were created at least
-   * `olderThanMs` ago, oldest first (at most 100): a worker checks that each still has its job.
+   * Runs handed to the queue of `prefix` (queueOwner) still queued or running that were created
+   * at least `olderThanMs` ago, oldest first (at most 100): a worker of that queue checks that
+   * each still has its job.
    */
-  async unfinishedInQueue(olderThanMs: number): Promise<Pick<RunRecord, 'id' | 'trigger' | 'status'>[]> {
+  async unfinishedInQueue(prefix: string, olderThanMs: number): Promise<Pick<RunRecord, 'id' | 'trigger' | 'status'>[]> {
     return this.database.query<Pick<RunRecord, 'id' | 'trigger' | 'status'>>(
       `select id, trigger, status from ingest_runs
-       where status in ('queued', 'running') and owner = '${queueOwner}' and created_at < now() - make_interval(secs => $1::float8)
+       where status in ('queued', 'running') and owner = $2 and created_at < now() - make_interval(secs => $1::float8)
        order by created_at limit 100`,
-      [olderThanMs / 1000],
+      [olderThanMs / 1000, queueOwner(prefix)],
     );
   }
 
@@ -335,7 +339,7 @@ export class RunsRepository {
   async countQueued(staleAfterMs = runStaleAfterMs): Promise<number> {
     const [row] = await this.database.query<{ count: number }>(
       `select count(*)::int as count from ingest_runs
-       where status = 'queued' and (owner is null or owner = '${queueOwner}' or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
+       where status = 'queued' and (owner is null or owner like 'queue:%' or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
       [staleAfterMs],
     );
     return row!.count;
