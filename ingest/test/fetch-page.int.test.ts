@@ -210,4 +210,44 @@ describe('RobotsCache', () => {
       await fresh.close();
     }
   });
+
+  it('reads the first 500 KiB of a robots.txt larger than the page cap (RFC 9309), dropping the line cut in two', async () => {
+    const limit = 500 * 1024;
+    const head = 'User-agent: *\nDisallow: /private/\n';
+    const cut = 'Disallow: /pa-cut-in-two/\n';
+    const padding = '# ' + 'x'.repeat(60) + '\n';
+    let text = head;
+    while (text.length + padding.length < limit - 12) text += padding;
+    text += '#'.repeat(limit - 12 - text.length - 1) + '\n';
+    text += cut; // starts 12 bytes before the limit: "Disallow: /p" is all that is read of it
+    while (text.length < 6 * 1024 * 1024) text += padding;
+    text += 'Disallow: /late/\n';
+    const requested: string[] = [];
+    const server = createServer((request, response) => {
+      requested.push(request.url ?? '');
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const fresh = createCrawler({
+      allowance: ['127.0.0.1'],
+      contact: 'https://cairn.invalid/tests',
+      policy: { timeoutMs: 5000, maxBytes: 2 * 1024 * 1024 },
+    });
+    try {
+      const rules = await fresh.robots.rulesFor(`${origin}/`);
+      expect(rules.basis).toBe('robots.txt');
+      expect(rules.isAllowed(`${origin}/private/secret/`)).toBe(false);
+      expect(rules.isAllowed(`${origin}/posts/a/`)).toBe(true);
+      // the cut line is not read as "Disallow: /p"
+      expect(rules.isAllowed(`${origin}/pages/a/`)).toBe(true);
+      // past the first 500 KiB nothing is read
+      expect(rules.isAllowed(`${origin}/late/a/`)).toBe(true);
+      expect(requested).toEqual(['/robots.txt']);
+    } finally {
+      await fresh.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -531,6 +531,21 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(one.json().choices).toHaveLength(1);
   });
 
+  it('refuses a max_tokens or max_completion_tokens that is not a positive integer, as OpenAI does, and accepts one that is', async () => {
+    const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
+    for (const field of ['max_tokens', 'max_completion_tokens'])
+      for (const value of [-1, 0, 1.5, '100']) {
+        const response = await post('/v1/chat/completions', { model: 'cairn', messages, [field]: value });
+        expect(response.statusCode, `${field} ${value}`).toBe(400);
+        expect(response.json().error, `${field} ${value}`).toMatchObject({
+          code: 'invalid_request',
+          message: expect.stringContaining(`body.${field}`),
+        });
+      }
+    for (const extra of [{ max_tokens: 256 }, { max_completion_tokens: 1 }, { max_tokens: null }])
+      expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...extra })).statusCode, JSON.stringify(extra)).toBe(200);
+  });
+
   it('serves the built admin UI at /admin: the page for client routes, cached assets, 404 for missing files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cairn-admin-'));
     await mkdir(join(dir, 'assets'));

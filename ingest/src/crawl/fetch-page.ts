@@ -55,6 +55,8 @@ export type FetchResult =
       etag: string | null;
       lastModified: string | null;
       redirects: string[];
+      /** The body was cut at the request's `keepFirstBytes`. */
+      truncated?: true;
     }
   | { kind: 'not_modified'; status: 304; url: string; redirects: string[] }
   | { kind: 'http_error'; status: number; url: string; redirects: string[] };
@@ -68,6 +70,12 @@ export interface FetchRequest {
   beforeRedirect?: (url: string) => Promise<void> | void;
   /** Overrides the policy's content types (robots.txt, sitemaps, feeds). */
   allowedTypes?: readonly string[];
+  /**
+   * Keep only the first this many bytes of the body and stop reading there, instead of
+   * failing as `too_large` past the policy's cap (robots.txt: RFC 9309 has a crawler parse
+   * at least the first 500 KiB, and a longer file is read that far, not refused).
+   */
+  keepFirstBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -197,7 +205,7 @@ export class PageFetcher {
           true,
         );
       }
-      const body = await this.readBody(url, response, signal);
+      const { body, truncated } = await this.readBody(url, response, signal, request.keepFirstBytes);
       const text = decodeBody(body, response.headers.get('content-type') ?? '', contentType);
       return {
         kind: 'ok',
@@ -208,25 +216,42 @@ export class PageFetcher {
         etag: response.headers.get('etag'),
         lastModified: response.headers.get('last-modified'),
         redirects,
+        ...(truncated ? { truncated } : {}),
       };
     }
   }
 
-  /** Reads the decoded body, stopping as soon as it passes the size cap. */
-  private async readBody(url: string, response: Awaited<ReturnType<typeof fetch>>, signal: AbortSignal): Promise<Uint8Array> {
+  /**
+   * Reads the decoded body, stopping as soon as it passes the size cap; with `keepFirst`,
+   * stopping there and keeping what came before it.
+   */
+  private async readBody(
+    url: string,
+    response: Awaited<ReturnType<typeof fetch>>,
+    signal: AbortSignal,
+    keepFirst?: number,
+  ): Promise<{ body: Uint8Array; truncated?: true }> {
     const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared > this.policy.maxBytes && !response.headers.get('content-encoding')) {
+    if (keepFirst === undefined && declared > this.policy.maxBytes && !response.headers.get('content-encoding')) {
       await response.body?.cancel().catch(() => undefined);
       throw new FetchError(url, 'too_large', `${url} declares ${declared} bytes; the limit is ${this.policy.maxBytes}`, true);
     }
     const parts: Uint8Array[] = [];
     let size = 0;
+    let truncated: true | undefined;
     const reader = response.body?.getReader();
-    if (!reader) return new Uint8Array();
+    if (!reader) return { body: new Uint8Array() };
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        if (keepFirst !== undefined && size + value.byteLength > keepFirst) {
+          parts.push(value.subarray(0, keepFirst - size));
+          size = keepFirst;
+          truncated = true;
+          await reader.cancel().catch(() => undefined);
+          break;
+        }
         size += value.byteLength;
         if (size > this.policy.maxBytes) {
           await reader.cancel().catch(() => undefined);
@@ -244,7 +269,7 @@ export class PageFetcher {
       body.set(part, offset);
       offset += part.byteLength;
     }
-    return body;
+    return { body, truncated };
   }
 
   private toFetchError(url: string, error: unknown, signal: AbortSignal): FetchError {

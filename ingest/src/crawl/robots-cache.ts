@@ -35,6 +35,8 @@ export interface RobotsOptions {
 
 const day = 24 * 60 * 60 * 1000;
 const robotsTypes = ['text/plain', 'text/html', 'application/octet-stream', ''];
+/** RFC 9309 2.5: a crawler parses at least the first 500 KiB of robots.txt; what follows is not read. */
+export const robotsParseLimit = 500 * 1024;
 
 /** The rules of a URL the crawler will not fetch at all: nothing allowed, and why. */
 function refusedRules(refusal: string): RobotsRules {
@@ -90,10 +92,13 @@ export class RobotsCache {
     let rules: RobotsRules;
     let expires = now + ttl;
     try {
-      const fetchRobots = () => this.fetcher.fetch({ url: robotsUrl, allowedTypes: robotsTypes });
+      const fetchRobots = () => this.fetcher.fetch({ url: robotsUrl, allowedTypes: robotsTypes, keepFirstBytes: robotsParseLimit });
       const result = gate ? await gate.run(new URL(origin).host, 0, fetchRobots) : await fetchRobots();
       if (result.kind === 'ok') {
-        const parsed = robotsParser(robotsUrl, result.body.slice(0, 512 * 1024));
+        // A file cut at the limit loses its last, partial line: "Disallow: /private-area" cut
+        // to "Disallow: /priv" would refuse more than the site asked.
+        const text = result.truncated ? result.body.slice(0, result.body.lastIndexOf('\n') + 1) : result.body;
+        const parsed = robotsParser(robotsUrl, text);
         const delaySeconds = parsed.getCrawlDelay(this.options.agentToken);
         const maxDelay = this.options.maxCrawlDelayMs ?? 10_000;
         rules = {

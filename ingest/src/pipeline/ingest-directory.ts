@@ -1,9 +1,8 @@
-import { readdir } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import type { RunCounts, RunTrigger, Store } from '@cairn/store';
+import type { RunTrigger, Store } from '@cairn/store';
 import { parseHtmlNote } from '../extract/parse-html-note.js';
 import { NoteParseError } from '../extract/note-parse-error.js';
 import { parseMarkdownNote } from '../extract/parse-markdown-note.js';
@@ -11,7 +10,7 @@ import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { endStoppedRun, ingestStaticSite, type StaticSiteResult } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { maxLocalFileBytes, readLocalFile, unreadableFile } from './read-local-file.js';
+import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnfollowed, unreadableFile } from './read-local-file.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -82,14 +81,6 @@ export function toSourceName(name: string): string {
   );
 }
 
-async function listNoteFiles(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && noteExtensions.has(extname(entry.name).toLowerCase()))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
-
 /**
  * Ingests a directory of markdown or HTML notes as a source: each file is a document
  * (its path is its locator), unchanged files cost nothing, files that have disappeared
@@ -111,7 +102,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       signal: options.signal,
     });
   }
-  const files = await listNoteFiles(directory).catch((error: NodeJS.ErrnoException) => {
+  const { files, unfollowed } = await listLocalFiles(directory, noteExtensions).catch((error: NodeJS.ErrnoException) => {
     throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
       cause: error,
       details: { directory },
@@ -125,10 +116,11 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
   });
   const run = await store.runs.create(source.id, options.trigger ?? 'cli');
   await store.runs.start(run.id);
-  const counts: RunCounts = { discovered: files.length, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  const counts = listedCounts(files, unfollowed);
   const failures: { file: string; error: string }[] = [];
   const seen: string[] = [];
   try {
+    await recordUnfollowed(store, run.id, unfollowed);
     for (const [index, file] of files.entries()) {
       if (options.signal?.aborted) break;
       const locator = relative(directory, file).split('\\').join('/');

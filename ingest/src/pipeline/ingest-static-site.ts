@@ -1,5 +1,4 @@
-import { readdir } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
@@ -10,7 +9,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { maxLocalFileBytes, readLocalFile, unreadableFile } from './read-local-file.js';
+import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnfollowed, unreadableFile } from './read-local-file.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -83,14 +82,6 @@ export function staticPageUrl(relativePath: string, base: string): string {
   return new URL(segments.map((segment) => encodeURIComponent(segment)).join('/'), base).toString();
 }
 
-async function listPageFiles(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && pageExtensions.has(extname(entry.name).toLowerCase()))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
-
 /**
  * Ingests a built static site (a directory of HTML files) as the pages of the site it is
  * published at, as a crawl of it would: each file is read with the article extractor at
@@ -103,7 +94,7 @@ async function listPageFiles(directory: string): Promise<string[]> {
 export async function ingestStaticSite(store: Store, embedder: Embedder, options: StaticSiteOptions): Promise<StaticSiteResult> {
   const { directory } = options;
   const base = staticSiteBase(options.baseUrl);
-  const files = await listPageFiles(directory).catch((error: NodeJS.ErrnoException) => {
+  const { files, unfollowed } = await listLocalFiles(directory, pageExtensions).catch((error: NodeJS.ErrnoException) => {
     throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
       cause: error,
       details: { directory },
@@ -119,10 +110,11 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
   const inScope = sourceScope(source);
   const run = await store.runs.create(source.id, options.trigger ?? 'cli');
   await store.runs.start(run.id);
-  const counts: RunCounts = { discovered: files.length, fetched: 0, unchanged: 0, skipped: 0, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+  const counts = listedCounts(files, unfollowed);
   const seen = new Set<string>();
   const none = { httpStatus: null, chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0 };
   try {
+    await recordUnfollowed(store, run.id, unfollowed);
     for (const [index, file] of files.entries()) {
       if (options.signal?.aborted) break;
       const path = relative(directory, file).split('\\').join('/');

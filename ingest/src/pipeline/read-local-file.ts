@@ -1,4 +1,7 @@
-import { open } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RunCounts, Store } from '@cairn/store';
 import { defaultFetchPolicy } from '../crawl/fetch-page.js';
 
 /** The most a note or a static site's file may hold: the same bound as a fetched page's body. */
@@ -51,4 +54,91 @@ export function unreadableFile(error: unknown, locator: string): { reason: strin
   if (locator.includes('\uFFFD')) return { reason: 'its file name is not valid UTF-8: rename it to read it', gone: false };
   if (code === 'ENOENT') return { reason: 'the file disappeared during the run', gone: true };
   return { reason: `could not be read (${code})`, gone: false };
+}
+
+/** A directory's entry that is not read, and why (for the run's ledger). */
+export interface UnfollowedLink {
+  path: string;
+  reason: string;
+}
+
+/**
+ * The files under `directory` (recursively) whose extension is one of `extensions`, sorted,
+ * and the symbolic links among them that are not read, each with why. A link to a file is
+ * read through the link (a note linked into a vault from elsewhere is one of its notes),
+ * unless it is the same file as another one listed; a broken link, a loop and a link to a
+ * directory (not walked: it may lead back up the tree) are reported, not dropped silently.
+ */
+export async function listLocalFiles(
+  directory: string,
+  extensions: ReadonlySet<string>,
+): Promise<{ files: string[]; unfollowed: UnfollowedLink[] }> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  const links: string[] = [];
+  const unfollowed: UnfollowedLink[] = [];
+  for (const entry of entries) {
+    const path = join(entry.parentPath, entry.name);
+    if (entry.isFile()) {
+      if (extensions.has(extname(entry.name).toLowerCase())) files.push(path);
+    } else if (entry.isSymbolicLink()) links.push(path);
+  }
+  if (links.length === 0) return { files: files.sort(), unfollowed };
+  const real = new Map<string, string>();
+  for (const file of files) real.set(await realpath(file).catch(() => file), file);
+  for (const link of links.sort()) {
+    const target = await stat(link).catch((error: NodeJS.ErrnoException) => error);
+    if (target instanceof Error) {
+      if (!extensions.has(extname(link).toLowerCase())) continue;
+      const why =
+        target.code === 'ELOOP'
+          ? 'a loop of symbolic links'
+          : target.code === 'ENOENT'
+            ? 'a broken symbolic link'
+            : `a symbolic link that cannot be followed (${target.code ?? target.message})`;
+      unfollowed.push({ path: link, reason: `${why}: not read` });
+    } else if (target.isDirectory()) {
+      unfollowed.push({
+        path: link,
+        reason:
+          'a symbolic link to a directory, which is not walked (it may lead back up the tree): link its files, or ingest it on its own',
+      });
+    } else if (target.isFile() && extensions.has(extname(link).toLowerCase())) {
+      const resolved = await realpath(link);
+      const same = real.get(resolved);
+      if (same !== undefined) {
+        unfollowed.push({
+          path: link,
+          reason: `a symbolic link to ${relative(directory, same).split('\\').join('/')}, read once under that name`,
+        });
+      } else {
+        real.set(resolved, link);
+        files.push(link);
+      }
+    }
+  }
+  return { files: files.sort(), unfollowed };
+}
+
+/** The links a directory run does not read, in its ledger as skipped, each with why. */
+export async function recordUnfollowed(store: Store, runId: string, unfollowed: readonly UnfollowedLink[]): Promise<void> {
+  if (unfollowed.length === 0) return;
+  await store.runs.addItems(
+    runId,
+    unfollowed.map(({ path, reason }) => ({
+      url: pathToFileURL(path).toString(),
+      httpStatus: null,
+      outcome: 'skipped' as const,
+      chunksAdded: 0,
+      chunksRemoved: 0,
+      embeddingTokens: 0,
+      error: reason,
+    })),
+  );
+}
+
+/** A directory run's counts before it reads a file: every file and link discovered, the links not followed skipped. */
+export function listedCounts(files: readonly string[], unfollowed: readonly UnfollowedLink[]): RunCounts {
+  const discovered = files.length + unfollowed.length;
+  return { discovered, fetched: 0, unchanged: 0, skipped: unfollowed.length, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
 }

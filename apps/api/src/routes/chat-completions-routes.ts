@@ -34,6 +34,15 @@ const ChatCompletionsBody = Type.Object(
         description: 'How many choices: Cairn gives one answer, so 1 (a larger n is refused, not cut)',
       }),
     ),
+    max_tokens: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        description:
+          'Accepted and ignored (the answer is as long as the persona makes it), but must be a positive integer, as OpenAI requires',
+      }),
+    ),
+    max_completion_tokens: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'As max_tokens: a positive integer, ignored' }),
+    ),
     stream: Type.Optional(Type.Boolean()),
     stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
   },
