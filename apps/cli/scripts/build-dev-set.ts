@@ -78,6 +78,9 @@ export const knownSets: Record<string, SiteSource & { repository: string }> = {
   // Written at the end of session 25, after pair 7 was scored; not scored yet: the next retrieval change's judge.
   'seangoedecke-heldout-8': seangoedecke,
   'staffeng-heldout-8': staffeng,
+  // Written at the start of session 32 by two blind writers, before any retrieval change of that session; not scored yet.
+  'seangoedecke-heldout-9': seangoedecke,
+  'staffeng-heldout-9': staffeng,
 };
 
 export interface SitePage {
