@@ -240,6 +240,10 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       await store.runs.start(cli.id);
       // Another deployment's queue on the same database (another CAIRN_QUEUE_PREFIX): not this worker's to judge.
       const elsewhere = await store.runs.create(source.id, 'api', { owner: queueOwner(`${sweepPrefix}-elsewhere`) });
+      // Scheduled crawls' runs: one whose job (named by the schedule, not the run) waits for a retry, one whose job is gone.
+      const scheduledWaiting = await store.runs.create(source.id, 'schedule', { owner: queueOwner(sweepPrefix) });
+      await queue.add('scheduled-crawl', { sourceId: source.id, runId: scheduledWaiting.id }, { delay: 3_600_000 });
+      const scheduledLost = await store.runs.create(source.id, 'schedule', { owner: queueOwner(sweepPrefix) });
       // A worker of another queue prefix takes none of these jobs; its sweep reads the database and this queue.
       const worker = startIngestWorker(
         { store, embedder: new LocalHashEmbedder(), crawler },
@@ -254,7 +258,10 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       expect((await store.runs.find(waiting))?.status).toBe('queued');
       expect((await store.runs.find(cli.id))?.status).toBe('running');
       expect((await store.runs.find(elsewhere.id))?.status).toBe('queued');
+      expect((await store.runs.find(scheduledWaiting.id))?.status).toBe('queued');
+      expect(await store.runs.find(scheduledLost.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/its job is gone/) });
       await store.runs.cancel(elsewhere.id, 'test over');
+      await store.runs.cancel(scheduledWaiting.id, 'test over');
       await store.runs.finish(cli.id, 'succeeded');
       await store.runs.cancel(waiting, 'test over');
     } finally {
@@ -263,6 +270,52 @@ describe('the BullMQ ingestion queue, with real Redis and server Postgres', () =
       await runner.close();
     }
   }, 60_000);
+
+  it("takes up a scheduled crawl's run in the attempt after a failed one: one run, which ends, where a second was made and the first left queued", async () => {
+    const retryPrefix = `${prefix}-schedretry`;
+    const queue = new Queue(ingestQueueName, { connection: { url: testRedisUrl() }, prefix: retryPrefix });
+    const scheduled = await store.sources.upsert({
+      name: 'scheduled-retry',
+      kind: 'web',
+      baseUrl: `${site.url}/bench/`,
+      seeds: [`${site.url}/sitemap-bench.xml`],
+      crawlDelayMs: 0,
+      maxPages: 3,
+      schedule: '0 5 * * 0',
+    });
+    // A schedule re-crawls a source crawled once on purpose.
+    const first = await store.runs.create(scheduled.id, 'cli');
+    await store.runs.finish(first.id, 'succeeded');
+    // The first attempt's end cannot be written (the database went away for a moment): the attempt fails.
+    const runs = store.runs;
+    const finish = runs.finish.bind(runs);
+    let failures = 0;
+    runs.finish = async (...args) => (failures++ === 0 ? Promise.reject(new Error('Connection terminated unexpectedly')) : finish(...args));
+    const worker = startIngestWorker(
+      { store, embedder: new LocalHashEmbedder(), crawler },
+      { redisUrl: testRedisUrl(), prefix: retryPrefix, concurrency: 1, sweepIntervalMs: 3_600_000 },
+    );
+    try {
+      const job = await queue.add('scheduled-crawl', { sourceId: scheduled.id }, { attempts: 2 });
+      await waitFor(
+        async () => ((await (await queue.getJob(job.id!))?.getState()) === 'completed' ? true : undefined),
+        60_000,
+        'the second attempt to complete',
+      );
+      expect(failures).toBeGreaterThanOrEqual(2);
+      const made = await store.database.query<{ id: string; status: string }>(
+        `select id, status from ingest_runs where source_id = $1 and trigger = 'schedule'`,
+        [scheduled.id],
+      );
+      expect(made).toEqual([{ id: expect.any(String), status: 'succeeded' }]);
+      expect((await queue.getJob(job.id!))?.data).toEqual({ sourceId: scheduled.id, runId: made[0]!.id });
+    } finally {
+      runs.finish = finish;
+      await worker.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    }
+  }, 90_000);
 
   it('records a run failed when its last attempt failed and could not say so, once the database answers again', async () => {
     const failPrefix = `${prefix}-lastfail`;

@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { CairnError } from '@cairn/core';
 import type { Embedder } from '@cairn/embed';
-import type { Store } from '@cairn/store';
+import { queueOwner, type Store } from '@cairn/store';
 import { runCrawl } from '../crawl/crawl-source.js';
 import type { Crawler } from '../crawl/create-crawler.js';
 import { runPage } from '../crawl/run-page.js';
@@ -45,6 +45,20 @@ export interface IngestWorkerDependencies {
 
 type Handler<Name extends IngestJobName> = (job: Job<IngestJobs[Name]>, signal: AbortSignal) => Promise<unknown>;
 
+/**
+ * The scheduled crawls still to run or running (active, waiting, delayed for a retry), by the
+ * run their data names: a scheduled crawl's job id is the schedule's, not its run's.
+ */
+async function scheduledCrawlJobs(queue: Queue): Promise<Map<string, Job>> {
+  const jobs = await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+  const byRun = new Map<string, Job>();
+  for (const job of jobs) {
+    const runId = job?.name === 'scheduled-crawl' ? (job.data as IngestJobs['scheduled-crawl']).runId : undefined;
+    if (runId) byRun.set(runId, job);
+  }
+  return byRun;
+}
+
 /** Whether BullMQ will try this job again after the current attempt fails. */
 function hasAttemptsLeft(job: Job): boolean {
   return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
@@ -58,6 +72,7 @@ function hasAttemptsLeft(job: Job): boolean {
  */
 export function startIngestWorker(dependencies: IngestWorkerDependencies, options: IngestWorkerOptions) {
   const { store, embedder, crawler, passageContext } = dependencies;
+  const prefix = options.prefix ?? 'cairn';
   const log = options.log ?? (() => undefined);
   const shutdown = new AbortController();
 
@@ -103,7 +118,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   const crawl = async (job: Job<IngestJobs['crawl-run'] | IngestJobs['scheduled-crawl']>, signal: AbortSignal) => {
     const data = job.data;
     // A schedule that fired for a source deleted, disabled or unscheduled since (the next sync removes it): no run.
-    if (!('runId' in data)) {
+    if (!data.runId) {
       const source = data.sourceId ? await store.sources.findById(data.sourceId) : undefined;
       if (!source || !source.enabled || !source.schedule || source.kind !== 'web') {
         log(`scheduled crawl of ${data.sourceId} skipped: the source is ${source ? 'no longer scheduled' : 'gone'}`);
@@ -115,11 +130,19 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
         return { skipped: true };
       }
     }
-    if ('runId' in data && (await refusedAtEnqueue(data.runId))) return { refused: true };
-    if ('runId' in data && (await cancelledBeforeStart(data.runId))) return { cancelled: true };
-    const ledger = 'runId' in data ? new RunLedger(store.runs, data.runId) : await RunLedger.create(store.runs, data.sourceId, 'schedule');
+    if (data.runId && (await refusedAtEnqueue(data.runId))) return { refused: true };
+    if (data.runId && (await cancelledBeforeStart(data.runId))) return { cancelled: true };
+    let ledger: RunLedger;
+    if (data.runId) ledger = new RunLedger(store.runs, data.runId);
+    else {
+      // A scheduled crawl's run is the queue's (the sweep checks it has a job), and its job names it from here on: a
+      // later attempt of this firing (after a failed attempt, or a worker killed) takes up this run, where it used to
+      // create another and leave this one queued or running for ever.
+      ledger = await RunLedger.create(store.runs, data.sourceId, 'schedule', { owner: queueOwner(prefix) });
+      if (job.id) scheduledRuns.set(job.id, ledger.runId);
+      await job.updateData({ ...data, runId: ledger.runId });
+    }
     const runId = ledger.runId;
-    if (!('runId' in data) && job.id) scheduledRuns.set(job.id, runId);
     const sourceId = data.sourceId;
     const all = await store.sources.list();
     const sources = sourceId
@@ -238,7 +261,7 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
     },
     {
       connection: redisConnection(options.redisUrl),
-      prefix: options.prefix ?? 'cairn',
+      prefix,
       concurrency: options.concurrency ?? 2,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: Math.max(1000, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
@@ -265,16 +288,20 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   /**
    * Queued or running runs of the queue whose job is gone (Redis restarted without its data,
    * or the job was removed) or ended without ending its run: nothing else would ever end them.
-   * A run younger than lostJobAfterMs may still be on its way into the queue, and a scheduled
-   * crawl's run has a job of its own id, so both are left alone.
+   * A run younger than lostJobAfterMs may still be on its way into the queue, and is left alone.
+   * A scheduled crawl's run has a job of the schedule's id, which names the run in its data.
    */
-  const queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix ?? 'cairn' });
+  const queue = new Queue(ingestQueueName, { connection: redisConnection(options.redisUrl), prefix });
   queue.on('error', () => undefined);
   const sweepLostJobs = async () => {
-    const runs = await store.runs.unfinishedInQueue(options.prefix ?? 'cairn', options.lostJobAfterMs ?? 120_000);
+    const runs = await store.runs.unfinishedInQueue(prefix, options.lostJobAfterMs ?? 120_000);
+    let scheduledJobs: Promise<Map<string, Job>> | undefined;
     for (const run of runs) {
-      if (run.trigger === 'schedule') continue;
-      const job = await queue.getJob(run.id);
+      let job: Job | undefined;
+      if (run.trigger === 'schedule') {
+        scheduledJobs ??= scheduledCrawlJobs(queue);
+        job = (await scheduledJobs).get(run.id);
+      } else job = await queue.getJob(run.id);
       const state = job ? await job.getState() : 'missing';
       if (!['missing', 'failed', 'completed', 'unknown'].includes(state)) continue;
       const message =

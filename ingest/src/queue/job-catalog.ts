@@ -10,8 +10,12 @@ export const ingestQueueName = 'ingest';
 export interface IngestJobs {
   /** Crawl one source, or every enabled web source, into a run created by the API or the CLI. */
   'crawl-run': { runId: string; sourceId: string | null };
-  /** A source's repeatable schedule fired: create a run and crawl the source. */
-  'scheduled-crawl': { sourceId: string };
+  /**
+   * A source's repeatable schedule fired: create a run and crawl the source. The first attempt
+   * writes the run it created into the job (`runId`), so that a later attempt takes up that run
+   * rather than leaving it queued for ever beside a new one.
+   */
+  'scheduled-crawl': { sourceId: string; runId?: string };
   /**
    * Fetch and ingest one page of a source into a run of its own (a page added or changed
    * out of a crawl's turn). A 404, a robots.txt refusal or a page that is not an article

@@ -1,4 +1,4 @@
-import type { RunCounts, RunItemInput, RunsRepository, RunStatus, RunTrigger } from '@cairn/store';
+import type { RunCounts, RunCreateOptions, RunItemInput, RunsRepository, RunStatus, RunTrigger } from '@cairn/store';
 
 /**
  * What one attempt at an ingestion run records about it: the run's status (running,
@@ -19,8 +19,13 @@ export class RunLedger {
   ) {}
 
   /** Records a new run (queued) and returns its ledger. */
-  static async create(runs: RunsRepository, sourceId: string | null, trigger: RunTrigger): Promise<RunLedger> {
-    const run = await runs.create(sourceId, trigger);
+  static async create(
+    runs: RunsRepository,
+    sourceId: string | null,
+    trigger: RunTrigger,
+    options: RunCreateOptions = {},
+  ): Promise<RunLedger> {
+    const run = await runs.create(sourceId, trigger, options);
     return new RunLedger(runs, run.id);
   }
 
