@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,6 +130,34 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     const conversation = (await app.inject(`/v1/conversations/${body.conversationId}`)).json();
     expect(conversation.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(conversation.messages[1]).toMatchObject({ id: body.messageId, citations: body.citations, mode: 'extractive' });
+  });
+
+  it('pages a long conversation: the latest messages first kept, oldest first in a page, older pages by `before`', async () => {
+    let conversationId: string | undefined;
+    for (let turn = 1; turn <= 5; turn += 1) {
+      const answer = { content: `answer ${turn}`, citations: [], mode: 'extractive' as const, model: 'test' };
+      ({ conversationId } = await runtime.store.conversations.addExchange({ conversationId, question: `question ${turn}`, answer }));
+    }
+    const page = async (query: string) => app.inject(`/v1/conversations/${conversationId}${query}`);
+    const contents = (response: { json(): { messages: { content: string }[] } }) =>
+      response.json().messages.map((message) => message.content);
+    const whole = await page('');
+    expect(whole.json()).toMatchObject({ hasMore: false });
+    expect(contents(whole)).toHaveLength(10);
+    const latest = await page('?limit=4');
+    expect(contents(latest)).toEqual(['question 4', 'answer 4', 'question 5', 'answer 5']);
+    expect(latest.json().hasMore).toBe(true);
+    const older = await page(`?limit=4&before=${latest.json().messages[0].id}`);
+    expect(contents(older)).toEqual(['question 2', 'answer 2', 'question 3', 'answer 3']);
+    expect(older.json().hasMore).toBe(true);
+    const oldest = await page(`?limit=4&before=${older.json().messages[0].id}`);
+    expect(contents(oldest)).toEqual(['question 1', 'answer 1']);
+    expect(oldest.json().hasMore).toBe(false);
+    for (const query of ['?limit=0', '?limit=501', '?before=not-an-id', `?before=${randomUUID()}`, '?page=2']) {
+      const refused = await page(query);
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.json().error.code, query).toBe('invalid_request');
+    }
   });
 
   it('asks clarifying questions when the advice depends on missing context', async () => {

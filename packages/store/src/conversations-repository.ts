@@ -1,3 +1,4 @@
+import { CairnError } from '@cairn/core';
 import type { Database, Queryable } from './database.js';
 import { isUuid } from './is-uuid.js';
 
@@ -26,6 +27,14 @@ export interface ConversationRecord {
   createdAt: Date;
   updatedAt: Date;
   messages: MessageRecord[];
+  /** With a page asked for (`limit`): whether messages older than the first one given are left out. */
+  hasMore?: boolean;
+}
+
+/** A page of a conversation's messages: the latest `limit`, or the latest before the message `before`. */
+export interface MessagePage {
+  limit: number;
+  before?: string | undefined;
 }
 
 /**
@@ -114,7 +123,13 @@ export class ConversationsRepository {
   }
 
   /** The conversation with its messages, if it exists and `reader` may see it. */
-  async find(id: string, reader: ConversationReader = {}): Promise<ConversationRecord | undefined> {
+  /**
+   * A conversation with its messages in order: all of them, or with `page` the latest
+   * `page.limit` (before the message `page.before`, itself left out), and whether older ones
+   * are left out. Undefined when no conversation `reader` may see has this id; a `before` that
+   * is no message of it is `invalid_request`.
+   */
+  async find(id: string, reader: ConversationReader = {}, page?: MessagePage): Promise<ConversationRecord | undefined> {
     if (!isUuid(id)) return undefined;
     const owner = ownerCondition(reader, 2);
     const [conversation] = await this.database.query<Omit<ConversationRecord, 'messages'>>(
@@ -123,11 +138,32 @@ export class ConversationsRepository {
       [id, ...owner.values],
     );
     if (!conversation) return undefined;
-    const messages = await this.database.query<MessageRecord>(
-      `select ${messageColumns} from messages where conversation_id = $1 order by sequence`,
-      [id],
+    if (!page) {
+      const messages = await this.database.query<MessageRecord>(
+        `select ${messageColumns} from messages where conversation_id = $1 order by sequence`,
+        [id],
+      );
+      return { ...conversation, messages };
+    }
+    if (page.before !== undefined) {
+      const found = isUuid(page.before)
+        ? await this.database.query(`select 1 from messages where id = $1 and conversation_id = $2`, [page.before, id])
+        : [];
+      if (found.length === 0)
+        throw new CairnError(
+          'invalid_request',
+          `before: ${JSON.stringify(page.before)} is no message of this conversation; send the id of the first message of the page you have.`,
+        );
+    }
+    // One more than asked: whether older messages are left out.
+    const newestFirst = await this.database.query<MessageRecord>(
+      `select ${messageColumns} from messages
+       where conversation_id = $1 and ($2::uuid is null or sequence < (select sequence from messages where id = $2::uuid))
+       order by sequence desc limit $3`,
+      [id, page.before ?? null, page.limit + 1],
     );
-    return { ...conversation, messages };
+    const hasMore = newestFirst.length > page.limit;
+    return { ...conversation, messages: newestFirst.slice(0, page.limit).reverse(), hasMore };
   }
 
   async addMessage(message: Omit<MessageRecord, 'id' | 'createdAt'>): Promise<MessageRecord> {

@@ -5,6 +5,7 @@ import { CairnError } from '@cairn/core';
 import { conversationReader } from '../auth.js';
 import { isUuid } from '@cairn/store';
 import {
+  ConversationQuery,
   ConversationResponse,
   FeedbackBody,
   FeedbackResponse,
@@ -20,18 +21,26 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['answers'],
         summary: 'A conversation with its messages and their citations',
+        description:
+          'The latest 500 messages (fewer with `limit`), oldest first; `hasMore` says whether older ones are left out, and `before` (the first message id of a page) asks for the page before it.',
         params: Type.Object({ id: Type.String() }),
+        querystring: ConversationQuery,
         response: { 200: ConversationResponse, ...errorResponses },
       },
     },
     async (request) => {
       // Another key's conversation is not found, rather than forbidden: its id says nothing.
-      const conversation = await app.cairn.store.conversations.find(request.params.id, conversationReader(request.caller));
+      const { limit = 500, before } = request.query;
+      const conversation = await app.cairn.store.conversations.find(request.params.id, conversationReader(request.caller), {
+        limit,
+        before,
+      });
       if (!conversation) throw new CairnError('conversation_not_found', `No conversation has the id ${JSON.stringify(request.params.id)}.`);
       return {
         ...conversation,
         createdAt: conversation.createdAt.toISOString(),
         updatedAt: conversation.updatedAt.toISOString(),
+        hasMore: conversation.hasMore ?? false,
         // Citations are stored as the composer produced them.
         messages: conversation.messages.map((message) => ({
           ...message,

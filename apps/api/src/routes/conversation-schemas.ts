@@ -26,8 +26,19 @@ export const ConversationResponse = Type.Object({
   title: nullableString,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  messages: Type.Array(MessageSchema),
+  messages: Type.Array(MessageSchema, { description: 'In order, oldest first: the latest `limit` messages (before `before`)' }),
+  hasMore: Type.Boolean({
+    description: 'Whether older messages are left out of this page: ask again with `before` set to the first message id given',
+  }),
 });
+
+export const ConversationQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 500, description: 'How many messages, the latest kept' })),
+    before: Type.Optional(Type.String({ description: 'A message id of this conversation: only the messages before it' })),
+  },
+  { additionalProperties: false },
+);
 
 export const FeedbackBody = Type.Object(
   {
