@@ -110,6 +110,13 @@ export const scopeOutcomes = {
 
 /** Who answers a question that is only a professional's (`professional_advice`). */
 const professionals: Record<Profession, string> = {
+  crisis: [
+    "I'm really sorry you're feeling this way, and I'm glad you said it. This matters more than any work question.",
+    '',
+    'If you might act on these thoughts, or feel you are in danger, call your local emergency number now. In the US you can call or text 988 (the Suicide & Crisis Lifeline); in the UK and Ireland, Samaritans on 116 123; elsewhere, findahelpline.com lists free, confidential lines. If you can, tell someone you trust today, and let them stay with you.',
+    '',
+    "When you're ready, I'm here to think through the work side with you: the workload, your manager, taking time off.",
+  ].join('\n'),
   medical:
     'That is a question for a doctor, not for me: please talk to one, and get urgent help if it is severe or sudden. If the pressure of the work is part of it, I can help you think through workload, on-call and boundaries.',
   legal:
@@ -161,6 +168,8 @@ export function refusalText(kind: ScopeKind, profession?: Profession): string {
         'What I can do is point you to what they have published. What is the leadership question behind it?',
       ].join('\n');
     case 'professional_advice':
+      // Someone in crisis is not told what the service covers.
+      if (profession === 'crisis') return professionals.crisis;
       return [professionals[profession ?? 'medical'], '', `I'm a thought partner for engineering leaders: ${coveredTopics}.`].join('\n');
     case 'decide_for_user':
       return "I won't make this call for you: you know the people and the context, and the decision is yours. What I can do is help you think it through.";

@@ -16,6 +16,22 @@ describe('misattribution', () => {
     );
   });
 
+  it('corrects a framework credited to someone outside the three authors, by a possessive or by "by/from"', () => {
+    expect(misattribution("How do I use Kim Scott's BICEPS model to understand why my engineer reacted so badly to the reorg?")).toBe(
+      '**A correction first:** BICEPS comes from Lara Hogan, not Kim Scott.',
+    );
+    expect(misattribution('Is the feedback equation from Camille Fournier better than SBI?')).toMatch(
+      /Feedback Equation comes from Lara Hogan, not Camille Fournier/,
+    );
+    expect(misattribution('We tried the Staff Archetypes framework by Tanya Reilly and it felt rigid.')).toMatch(
+      /Staff Archetypes comes from Will Larson, not Tanya Reilly/,
+    );
+    // A name that is not the credit, and a right credit beside another name, are left alone.
+    expect(misattribution('Priya Shah read about BICEPS and wants to try it in our retro. Good idea?')).toBeUndefined();
+    expect(misattribution("Kim Scott's Radical Candor and Lara Hogan's BICEPS: how do they fit together?")).toBeUndefined();
+    expect(misattribution('How do I apply the Staff Archetypes to my team?')).toBeUndefined();
+  });
+
   it('leaves right credits alone, each framework read with the author named nearest to it', () => {
     expect(
       misattribution("Will Larson's staff archetypes and Lara Hogan's BICEPS: which helps with a tech lead who feels sidelined?"),

@@ -24,6 +24,26 @@ const frameworkNames: Record<string, RegExp> = {
   'Sponsorship vs Mentorship': /sponsorship (?:vs\.?|versus|and|or) mentorship|mentorship (?:vs\.?|versus|and|or) sponsorship/i,
 };
 
+/** A person's full name as a question writes it ("Kim Scott", "Camille Fournier"): two capitalised words. */
+const fullName = String.raw`[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:(?:de|van|von|da|del|le)\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?`;
+const someoneNamed = new RegExp(`\\b${fullName}\\b`);
+/** "Kim Scott's BICEPS": a possessive full name at most two words before the framework's name. */
+const possessiveName = new RegExp(`\\b(${fullName})['’]s\\s+(?:[\\w-]+\\s+){0,2}$`);
+/** "the BICEPS model by Kim Scott", "Trunk and Branches from Camille Fournier". */
+const byName = new RegExp(`^(?:\\s+(?:model|framework|method|idea|concept|approach))?\\s+(?:by|from)\\s+(${fullName})\\b`);
+
+/**
+ * Someone other than the three authors credited with a framework in a sentence that names none of
+ * them near it ("Kim Scott's BICEPS", "the feedback equation from Camille Fournier"), or undefined.
+ */
+function otherCredit(sentence: string, found: RegExpExecArray): string | undefined {
+  const before = sentence.slice(Math.max(0, found.index - 60), found.index);
+  const after = sentence.slice(found.index + found[0].length, found.index + found[0].length + 60);
+  const name = possessiveName.exec(before)?.[1] ?? byName.exec(after)?.[1];
+  if (!name || authors.some((author) => new RegExp(author.pattern.source, 'i').test(name))) return undefined;
+  return name.replace(/\s+/g, ' ');
+}
+
 /** How far (in characters) an author's name may stand from a framework's and still be what the sentence credits it to. */
 const nearby = 60;
 
@@ -39,7 +59,7 @@ export function misattribution(question: string): string | undefined {
     const named = authors.flatMap((author) =>
       [...sentence.matchAll(author.pattern)].map((match) => ({ author: author.name, at: match.index ?? 0 })),
     );
-    if (named.length === 0) continue;
+    if (named.length === 0 && !someoneNamed.test(sentence)) continue;
     for (const framework of personaFrameworks) {
       const found = frameworkNames[framework.name]?.exec(sentence);
       if (!found) continue;
@@ -50,7 +70,11 @@ export function misattribution(question: string): string | undefined {
       // "Will Larson's feedback equation": the possessive just before the framework is its credit, whoever else is near.
       const before = sentence.slice(Math.max(0, found.index - 40), found.index);
       const owner = authors.find((author) => new RegExp(`(?:${author.pattern.source})['’]s\\s+(?:[\\w-]+\\s+){0,2}$`, 'i').test(before));
-      const credited = owner?.name ?? (near.some((mention) => mention.author === framework.author) ? framework.author : near[0]?.author);
+      const credited =
+        owner?.name ??
+        (near.some((mention) => mention.author === framework.author)
+          ? framework.author
+          : (near[0]?.author ?? otherCredit(sentence, found)));
       if (!credited || credited === framework.author) continue;
       const correction = `${framework.name} comes from ${framework.author}, not ${credited}.`;
       if (!corrections.includes(correction)) corrections.push(correction);

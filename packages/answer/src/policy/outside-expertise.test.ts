@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeExtractiveAnswer } from '../compose-extractive-answer.js';
 import { planAnswer } from './plan-answer.js';
-import { onlyProfessional, professionOf, withheldRequest } from './outside-expertise.js';
+import { crisisOf, onlyProfessional, professionOf, withheldRequest } from './outside-expertise.js';
 
 describe('withheldRequest', () => {
   it.each([
@@ -118,5 +118,58 @@ describe('planAnswer with what Cairn does not give', () => {
       expect(planAnswer([], question).refusal, question).toBeUndefined();
     expect(planAnswer([], 'How tall is Mount Everest?').refusal).toBe('off_topic');
     expect(planAnswer([], 'Tell me about Paris in the spring.').refusal).toBe('off_topic');
+  });
+});
+
+describe('someone who may be thinking of ending their life', () => {
+  const reports = [
+    "One of my engineers messaged me late last night saying he doesn't see the point of going on anymore. What do I do?",
+    'A colleague on my team told me she has been thinking about suicide. How should I handle tomorrow?',
+    'My report mentioned self-harm in our 1:1 and then changed the subject.',
+    "I think my tech lead wants to kill himself; he said the team would be fine if he wasn't around.",
+  ];
+
+  it("answers a report's crisis with what to do now first: reach them today, emergency number, a crisis line; no framework or question about what was tried", () => {
+    for (const question of reports) {
+      expect(crisisOf(question), question).toBe('other');
+      expect(professionOf(question), question).toBe('crisis');
+      const plan = planAnswer([], question);
+      expect(plan.refusal, question).toBeUndefined();
+      expect(plan.frameworks, question).toEqual([]);
+      expect(plan.clarifyingQuestions, question).toEqual([]);
+      expect(plan.assumptions, question).toEqual([]);
+      expect(plan.promptSection, question).toMatch(/may be thinking of ending their life\. Before anything else/);
+      const composed = composeExtractiveAnswer(question, [], { plan });
+      expect(composed.text.split('\n\n')[1], question).toMatch(/^\*\*If they may be thinking of ending their life/);
+      expect(composed.text, question).toMatch(/emergency number/);
+      expect(composed.text, question).toMatch(/988/);
+    }
+  });
+
+  it('answers the user in crisis by rule, warmly, with where to get help now, whatever work words the message holds', () => {
+    for (const question of [
+      "I don't see the point of going on anymore. My team hates me and the reorg broke me.",
+      "Honestly I've been having suicidal thoughts since the layoffs. How do I keep managing my team?",
+      'I want to die. Work is too much.',
+    ]) {
+      expect(crisisOf(question), question).toBe('self');
+      const plan = planAnswer([], question);
+      expect(plan.refusal, question).toBe('professional_advice');
+      const composed = composeExtractiveAnswer(question, [], { plan });
+      expect(composed.text, question).toMatch(/^I'm really sorry you're feeling this way/);
+      expect(composed.text, question).toMatch(/988/);
+      expect(composed.text, question).not.toMatch(/thought partner for engineering leaders/);
+    }
+  });
+
+  it('does not read idioms that borrow the words as a crisis', () => {
+    for (const question of [
+      'Would moving into management be career suicide for a staff engineer?',
+      'Honestly the team would be better off without him. How do I start a PIP?',
+      "The team doesn't see the point of this migration. How do I make the case?",
+      'How do we end it all-hands style, with a clear decision?',
+      'Our on-call rotation is killing me. How do I fix the pager load?',
+    ])
+      expect(crisisOf(question), question).toBeNull();
   });
 });

@@ -7,8 +7,50 @@
  * still answered, with that side sent to the people who can answer it (see `professionalSide`).
  */
 
-/** The professions whose advice Cairn does not give. */
-export type Profession = 'legal' | 'medical' | 'financial';
+/**
+ * The professions whose advice Cairn does not give; `crisis` is someone who may be thinking of
+ * ending their life, where what to do now comes before any leadership question.
+ */
+export type Profession = 'crisis' | 'legal' | 'medical' | 'financial';
+
+/**
+ * Words that tell of someone thinking of ending their life or harming themselves. Idioms that
+ * only borrow the words ("career suicide", "the team would be better off without him") are not.
+ */
+const crisis = new RegExp(
+  [
+    String.raw`\b(?<!(?:career|political|professional|social|commercial|brand|product)[\s-])suicid(?:e|es|al|ality)\b`,
+    String.raw`\bkill(?:s|ed|ing)? (?:my|him|her|them|your|one)sel(?:f|ves)\b`,
+    String.raw`\b(?:end|ends|ending|ended|take|takes|taking|took) (?:my|his|her|their|your) (?:own )?life\b`,
+    String.raw`\bend(?:ing)? it all\b(?![-\w])`,
+    String.raw`\bself[- ]?harm\w*`,
+    String.raw`\bharm(?:s|ed|ing)? (?:my|him|her|them|your)sel(?:f|ves)\b`,
+    String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|can'?t|cannot|no longer|not) see (?:the|any|a) (?:point|reason) (?:in|of|to|for) (?:going on|living|carrying on|being (?:here|alive)|life|anything anymore)\b`,
+    String.raw`\b(?:no|any) (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b`,
+    String.raw`\bbetter off dead\b`,
+    String.raw`\bwant(?:s|ed|ing)? to die\b`,
+    String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not) want to (?:be alive|live anymore|wake up)\b`,
+  ].join('|'),
+  'i',
+);
+/** Someone other than the user: the sentence that tells of the crisis speaks of him, her or them. */
+const thirdPerson =
+  /\b(?:he|she|they|him|her|them|his|hers|their|himself|herself|themselves|someone|somebody|colleague|engineer|report|teammate|employee)\b/i;
+
+/**
+ * Whether the question tells of someone who may be thinking of ending their life: `self`
+ * when it is the user, `other` when it is someone they know (a report, a colleague), else null.
+ */
+export function crisisOf(question: string): 'self' | 'other' | null {
+  const match = crisis.exec(question);
+  if (!match) return null;
+  const sentence =
+    question
+      .slice(0, match.index + match[0].length)
+      .split(/(?<=[.!?])\s+/)
+      .at(-1) ?? '';
+  return thirdPerson.test(sentence) ? 'other' : 'self';
+}
 
 const legal =
   /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
@@ -34,6 +76,7 @@ const leadershipSide =
  */
 export function professionOf(question: string): Profession | null {
   const text = question.toLowerCase();
+  if (crisisOf(question)) return 'crisis';
   if (medical.test(text)) return 'medical';
   if (legal.test(text) || (protectedCondition.test(text) && adverseDecision.test(text))) return 'legal';
   if (financial.test(text)) return 'financial';
@@ -47,12 +90,21 @@ export function professionOf(question: string): Profession | null {
  * professionalSide).
  */
 export function onlyProfessional(question: string): boolean {
+  // The user in crisis is answered with where to get help now, whatever else the message holds.
+  const crisisFor = crisisOf(question);
+  if (crisisFor) return crisisFor === 'self';
   return !leadershipSide.test(question.toLowerCase());
 }
 
 /** The line that names a leadership question's legal, health or money side and who should answer it. */
 export function professionalSide(profession: Profession): string {
   switch (profession) {
+    case 'crisis':
+      return [
+        '**If they may be thinking of ending their life, that comes before any leadership question.** Reach them today, privately, and ask them directly whether they are thinking about suicide: asking does not put the idea in their head, and it tells them you take it seriously. Listen more than you advise.',
+        'If they may be in danger now, call your local emergency number and stay with them (or on the line) until help comes. In the US you or they can call or text 988, the Suicide & Crisis Lifeline; in the UK and Ireland, Samaritans on 116 123; elsewhere, findahelpline.com lists free lines.',
+        'Then bring in support (HR, your Employee Assistance Programme) without handing them off: keep in touch yourself. Workload, time off and what the team hears can wait until they are safe.',
+      ].join('\n\n');
     case 'legal':
       return "**Part of this is a legal question, and I can't answer it.** What the law allows depends on where you are and on the details: take it to HR or an employment lawyer before you act. What I can help with is the leadership side.";
     case 'medical':
