@@ -38,6 +38,16 @@ const timeNouns =
  */
 export function pointsBack(span: string): boolean {
   const lower = span.toLowerCase();
+  // "The above approach…", "as mentioned earlier", "Examples include…", "For each item…": what they stand for was shown
+  // before, or is a list the answer does not show.
+  if (/\b(?:the|as) above\b|\b(?:mentioned|noted|described|discussed|shown|listed|outlined) (?:above|earlier|previously)\b/.test(lower))
+    return true;
+  if (
+    /^["'“‘(]?(?:examples? (?:include|are|of (?:this|these|that|those))|for each (?:item|one|of (?:these|them|those))|(?:some|other) examples\b)/.test(
+      lower,
+    )
+  )
+    return true;
   // A pronoun with no noun at all ("reduces these, and…", "Do this.") names nothing here.
   if (/\b(?:this|these|those)\s*(?:[,.;!?)]|…|$)/.test(lower)) return true;
   // Nor one that ends it after a preposition ("…for staying too long below it.", "…more than that.").
@@ -136,6 +146,7 @@ export function leansOnPrevious(sentence: string): boolean {
 export function isQuotable(sentence: string): boolean {
   return (
     !aboutWriting(sentence) &&
+    !isTitleOrLabel(sentence) &&
     !clauseList.test(sentence.replace(/^["'“‘(]+/, '')) &&
     // "Treating the diagram as a fixed rule instead of a conversation.": an item of a list of pitfalls, no sentence.
     !(gerundStart.test(sentence) && !hasFiniteVerb(sentence)) &&
@@ -149,6 +160,42 @@ export function isQuotable(sentence: string): boolean {
     !/\?["'”’)]*\s*$/.test(sentence) &&
     // A quotation cut in two by the sentence split ("try: \"The last two design docs…") is half a thought.
     (sentence.match(/["“”]/g) ?? []).length % 2 === 0
+  );
+}
+
+/**
+ * A title or a label rather than a sentence: a title and its author with no finite verb ("On becoming a senior
+ * technical leader by Jesse Pollak"), a quotation and nothing else ("\"Daily Stand-Up Meetings: Start Breaking the Rules\"."), or a short label
+ * with a clause after its colon that says what it is, not what to do ("Funnel performance: where candidates drop off…").
+ */
+function isTitleOrLabel(sentence: string): boolean {
+  const text = sentence.trim();
+  if (/^["“'‘][^"“”'‘’]+["”'’][.!]?$/.test(text)) return true;
+  if (/^(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s+(?:where|what|how|when|who|which|whether|why)\b/i.test(text)) return true;
+  return !hasFiniteVerb(text) && /\bby (?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+[.!]?$/.test(text);
+}
+
+/**
+ * A sentence that tells the speaker's own story rather than what to do: told in the first person, in the past
+ * ("Around 2015, I started mentoring…", "This week alone, I had 12 1-1s") or about where they work ("I work at IBM
+ * on…"). Quoted alone it is an anecdote of someone the reader cannot see; what they learned or recommend ("I learned
+ * that…", "I'd recommend…") is advice, and stays. In audit 32, 43 of 46 first-person quotes were off the point.
+ */
+export function toldAsStory(sentence: string): boolean {
+  if (speaksForItself(sentence)) return false;
+  const unquoted = sentence.replace(/“[^”]*”|"[^"]*"/g, ' ');
+  if (
+    /\bI\s+(?:\w+ly\s+|also\s+|then\s+|eventually\s+|finally\s+)?(?:learned|learnt|realized|realised|discovered|found|noticed|believe|think|recommend|suggest)\s+(?:that|how|it|to)\b/.test(
+      unquoted,
+    )
+  )
+    return false;
+  return (
+    /\bI\s+(?:\w+ly\s+|also\s+|then\s+|eventually\s+|finally\s+|just\s+|once\s+)?(?:was|were|had|became|began|got|took|went|spent|left|made|led|wrote|built|did|knew|felt|saw|came|gave|told|said|ran|kept|brought|sent|met|joined|moved|started|worked|decided|switched|transitioned|stayed|grew|asked|tried|wanted|needed|used|helped|hired|managed|[a-z]+ed)\b/.test(
+      unquoted,
+    ) ||
+    /\b(?:I(?:['’]m| am| work| live)|I've been|I have been)\s+(?:at|on|for|in|with|now|currently|still)\b/.test(unquoted) ||
+    /\bmy (?:first|last|previous|old|current|former|then) (?:job|manager|boss|role|company|team|employer|startup)\b/i.test(unquoted)
   );
 }
 
@@ -184,6 +231,10 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
   for (const line of passage.text.split('\n')) {
     const item = listMarker.exec(line);
     if (pitfalls && item && gerundStart.test(line.slice(item[0].length))) continue;
+    // A short paragraph that ends by asking (an interviewer's prompt, a FAQ's question): what comes before its question
+    // sets the question up ("You first got the title Staff engineer at Box."), and is not the answer.
+    const parts = splitSentences(line);
+    if (parts.length <= 3 && /\?["'”’)*_]*\s*$/.test(line.trim())) continue;
     // The span a leaning sentence would join: the sentence before it, with what it joined.
     let previous: { text: string; start: number; standsAlone: boolean } | undefined;
     let cursor = 0;
@@ -326,6 +377,7 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
   const minimumOverlap = options.minimumOverlap ?? Math.min(2, questionTerms.length);
   const eligible = candidates.filter((candidate) => {
     if (options.exclude?.has(candidate.text)) return false;
+    if (toldAsStory(candidate.text)) return false;
     const own = new Set(candidate.terms.filter((term) => questionTerms.includes(term)));
     if (own.size === 0) return false;
     if (specific.length > 0 && !specific.some((term) => own.has(term) && !alone(candidate, term))) return false;

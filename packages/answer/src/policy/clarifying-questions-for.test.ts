@@ -239,3 +239,20 @@ describe('clarifying question wordings', () => {
       expect(question).not.toMatch(/\byour (?:role|position|part)\b|\bwhich (?:hat|seat)\b|\bwhere do you sit\b/i);
   });
 });
+
+describe('questions about the user’s own career only where they ask about it', () => {
+  it('does not ask a manager making the case for others, or telling one he is not promoted, where they are on the ladder', () => {
+    for (const question of [
+      "In last cycle's promotion calibration my candidates kept losing to people whose managers are louder advocates. How do I advocate better for my people?",
+      'At calibration my reports keep losing out to people with louder managers. How do I make a stronger case for them?',
+      "I have to tell a long-tenured engineer he isn't getting the promotion he expected.",
+    ])
+      for (const asked of questionsFor(question))
+        expect(asked, question).not.toMatch(
+          /\bon the ladder\b|\bwould you be promoted\b|\byour current level\b|\bnext step look like for you\b/i,
+        );
+    // Asking about their own promotion, they are asked.
+    const own = questionsFor("I've been passed over for promotion to staff twice. What should I do differently?");
+    expect(own.join(' ')).not.toMatch(/\{person\}/);
+  });
+});

@@ -460,7 +460,7 @@ function personPhrase(context: ConversationContext, topic: Topic): string | unde
 function wordingFor(need: ContextNeed, topic: Topic, key: string, context: ConversationContext, self: boolean): string {
   const person = self ? undefined : personPhrase(context, topic);
   // Without a named person, only the wordings that need none.
-  // "@self" wordings are about the user's own career; "{person}" ones about someone they named.
+  // "@self" wordings are about the user's own career (only where `self`); "{person}" ones about someone they named.
   // "them" (two of the user's engineers) cannot stand where a wording needs a subject: "What do you imagine them would say".
   // "What happened just before this flared up?" presupposes a clash: not for a disclosure, a pregnancy or a new job.
   const clash = conflictCue.test([...context.earlierQuestions, key].join(' '));
@@ -468,7 +468,11 @@ function wordingFor(need: ContextNeed, topic: Topic, key: string, context: Conve
     wordings.filter(
       (wording) =>
         (clash || !presupposesConflict.test(wording)) &&
-        (person ? !wording.startsWith('@self ') && !(person === 'them' && personAsSubject.test(wording)) : !wording.includes('{person}')),
+        (person
+          ? !wording.startsWith('@self ') && !(person === 'them' && personAsSubject.test(wording))
+          : // "Where are you on the ladder today?" only where the user asks about their own career: a manager making the
+            // case for their reports, or telling one he is not promoted, is asked neither about them nor about themself.
+            !wording.includes('{person}') && (self || !wording.startsWith('@self '))),
     );
   const specific = usable(byTopic[topic]?.[need] ?? []);
   const options = specific.length >= 2 ? specific : [...specific, ...usable(generic[need])];
