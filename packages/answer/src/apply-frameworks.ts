@@ -101,6 +101,14 @@ export function lookBehind(kind: AssumptionKind): string | undefined {
       return 'A team does more than its job title: list what it catches, who depends on it and what fills the gap before removing it, and how the people who stay will read the decision.';
     case 'change_before_understanding':
       return "A new leader's early changes spend trust not yet earned: learn why things are as they are (the history, the constraints, who depends on them) before changing them, and let the first changes be ones the team asked for.";
+    case 'replace_one_on_ones':
+      return 'A standup is about the work, in front of the team; a 1:1 is about the person, in private: career, worries and feedback that nobody raises in a group. Without them those surface late, or leave with the person.';
+    case 'promotion_as_cure':
+      return 'Management is a different job with its own learning curve, not a rest or a reward: moving someone who is worn out into it usually adds load, and fails them and their new team if they do not want the work.';
+    case 'feedback_saved_for_review':
+      return 'Nothing in a review should be a surprise: criticism first read in the write-up comes too late to act on and reads as an ambush. Say it now, specifically, and let the review record what was already discussed.';
+    case 'one_hire_fixes':
+      return 'One senior hire rarely fixes a system problem alone: the architecture reflects decisions, priorities and ownership that will still be there when they arrive. Name the problem and who owns the change, and the hire becomes part of a plan rather than the plan.';
     case 'reorg_fixes':
       return 'A reorganisation moves boundaries; check which problem lives at a boundary before changing them, or the same problem moves with the teams.';
     case 'arbitrary_ratio':

@@ -174,6 +174,12 @@ describe('follow-ups', () => {
     expect(isFollowUp('What about on-call?', readContext([], 'What about on-call?'))).toBe(false);
   });
 
+  it('knows a report of what was tried that ends by asking what next, however long', () => {
+    const tried = 'I gave him the feedback we talked about and he said everyone else on the team is just too slow. Now what?';
+    expect(isFollowUp(tried, readContext(earlier, tried))).toBe(true);
+    expect(isFollowUp(tried, readContext([], tried))).toBe(false);
+  });
+
   it('knows a short question that points back before new facts, and a short question on what the last answer named', () => {
     const pointing = 'Would that work for us? We have a 6-person infra team serving four product teams, and two of them ship daily.';
     expect(isFollowUp(pointing, readContext(earlier, pointing))).toBe(true);

@@ -448,6 +448,13 @@ export function isFollowUp(question: string, context: ConversationContext): bool
   const words = text.split(/\s+/).length;
   if (newSubject.test(text)) return false;
   if (continuation.test(text)) return true;
+  // "I gave him feedback and he said everyone else is too slow. Now what?": what to do after what was tried.
+  if (
+    /\b(?:now what|what now|what next|what do (?:i|we) do now|what should (?:i|we) do (?:now|next)|where do (?:i|we) go from here|then what)\s*[?.!]*\s*$/i.test(
+      text,
+    )
+  )
+    return true;
   if (askedQuestions(context.earlierAnswers[context.earlierAnswers.length - 1]) && !/\?/.test(text)) return true;
   if (words <= 14 && backReference.test(text)) return true;
   // "Would that work for us? We have a 6-person infra team…": a short question that points back, then new facts.

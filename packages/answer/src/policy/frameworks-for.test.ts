@@ -170,3 +170,15 @@ describe('frameworksFor: follow-ups and other words for the same need', () => {
     expect(offered("Our two principal engineers don't know what to focus on day to day. How do I help?")).toContain('Staff Archetypes');
   });
 });
+
+describe('frameworksFor: words that borrow a framework’s name', () => {
+  it('offers no career sponsorship for a visa sponsor, and no feedback equation for a layoff', () => {
+    expect(
+      offered('One of my engineers is on an H-1B visa and we may have to let her go. How long does she have to find a new sponsor?'),
+    ).not.toContain('Sponsorship vs Mentorship');
+    expect(
+      offered('I have to lay off two people from my team of eight next week. How do I tell them, and the rest of the team?'),
+    ).not.toContain('Feedback Equation');
+    expect(offered('How do I find a sponsor for my promotion to staff?')).toContain('Sponsorship vs Mentorship');
+  });
+});

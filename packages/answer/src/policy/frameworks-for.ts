@@ -342,6 +342,20 @@ const rules: Rule[] = [
 const threshold = 3;
 
 /**
+ * Situations where a framework's words appear but the framework does not fit: a visa "sponsor" is no
+ * career sponsor, and a layoff is no behaviour to observe and give feedback on (its "one specific
+ * observation (what they did)" would blame the people let go).
+ */
+const unfit: { framework: FrameworkName; when: RegExp; unless?: RegExp }[] = [
+  { framework: 'Sponsorship vs Mentorship', when: /\b(?:visas?|h-?1b|immigration|green cards?|work permits?)\b/i, unless: /\bmentor\w*/i },
+  {
+    framework: 'Feedback Equation',
+    when: /\b(?:lay(?:ing)? (?:off|\w+ off)|laid off|layoffs?|redundanc\w*|(?:role|position|job)s? (?:is |are |was |were |being )?eliminated|reductions? in force)\b/i,
+    unless: /\bfeedback\b/i,
+  },
+];
+
+/**
  * The spec's frameworks that fit a question, ranked, at most three, each with what it is
  * for and why it fits: a mapping from topics, intents, the question's cues and the
  * assumptions it carries. A framework is offered for what it is for, not for a word it
@@ -395,6 +409,8 @@ export function frameworksFor(
     const weight = heldBy(holds(text, assumptions), (index) => holds(thread[index]!.text, earlierAssumptions[index]!));
     if (weight > 0) credit(rule.framework, rule.score * weight, rule.reason);
   }
+
+  for (const { framework, when, unless } of unfit) if (when.test(text) && !(unless?.test(text) ?? false)) totals.delete(framework);
 
   return [...totals.entries()]
     .filter(([, total]) => total.score >= threshold)

@@ -220,4 +220,47 @@ describe('recogniseAssumptions: a whole team removed, and a new leader changing 
       'change_before_understanding',
     );
   });
+
+  it('questions 1:1s given up for a standup, a move into management as a cure, criticism kept for the review, and one hire to fix a system', () => {
+    const cases: [string, AssumptionKind][] = [
+      ["I'm going to stop doing 1:1s since we have daily standup and I see everyone there anyway.", 'replace_one_on_ones'],
+      ["We're thinking of replacing our weekly one-on-ones with a team retro.", 'replace_one_on_ones'],
+      ['Can a Slack check-in work instead of 1:1s for a remote team?', 'replace_one_on_ones'],
+      ["My best engineer is a bit burnt out, so I'm going to promote him to manager. That should re-energize him.", 'promotion_as_cure'],
+      ["She's bored and a flight risk; I'm thinking of making her a team lead.", 'promotion_as_cure'],
+      [
+        "I'll put all the negative feedback in the written performance review so it's documented. No need to discuss any of it beforehand.",
+        'feedback_saved_for_review',
+      ],
+      ["I'm saving my concerns about his code quality for the annual review.", 'feedback_saved_for_review'],
+      ["I'm thinking of hiring a staff engineer to fix our architecture problems.", 'one_hire_fixes'],
+      ['We plan to hire a principal architect who will sort out the tech debt.', 'one_hire_fixes'],
+    ];
+    for (const [question, kind] of cases) {
+      expect(kinds(question), question).toContain(kind);
+      expect(challenge(question, kind), question).not.toMatch(endorsement);
+    }
+  });
+
+  it('leaves alone the same words where they make no such claim', () => {
+    for (const [question, kind] of [
+      ['My manager keeps skipping our 1:1s. How do I raise it?', 'replace_one_on_ones'],
+      ['How do I run better 1:1s with a report who only talks about status?', 'replace_one_on_ones'],
+      ['My best engineer wants to move into management. How do I set her up to succeed?', 'promotion_as_cure'],
+      ['How do I promote someone to manager without losing a strong engineer?', 'promotion_as_cure'],
+      ['How should I phrase negative feedback in a written performance review?', 'feedback_saved_for_review'],
+      ["We're hiring a staff engineer. What should the interview loop look like?", 'one_hire_fixes'],
+    ] as [string, AssumptionKind][])
+      expect(kinds(question), question).not.toContain(kind);
+  });
+
+  it('does not ask what someone did wrong where they are let go for the business’s reasons, or where the user doubts another’s plan', () => {
+    for (const question of [
+      'One of my engineers is on an H-1B visa and we may have to let her go. How many days does she have to find a new sponsor?',
+      'I have to lay off two people from my team of eight next week. How do I tell them?',
+      'HR wants me to put someone on a PIP, but I think the real problem is that we put her on the wrong project.',
+    ])
+      expect(kinds(question), question).not.toContain('fire_someone');
+    expect(kinds('Should I put my report on a PIP?')).toContain('fire_someone');
+  });
 });

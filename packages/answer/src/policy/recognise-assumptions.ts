@@ -197,6 +197,11 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
   }
   const object = (match?.[1] ?? match?.[2])?.trim() ?? '';
   if (/^(?:the (?:alarm|drill)|a (?:drill|warning))/i.test(object)) return null;
+  // Let go for the business's reasons (a layoff, a visa, the budget) is no one's performance: the gap question would
+  // blame them.
+  if (businessReasons.test(text)) return null;
+  // Someone else's plan the user doubts ("HR wants me to put her on a PIP, but I think…"): the user already asks it.
+  if (othersPlan.test(text) && doubted.test(text)) return null;
   // A whole team or function is no one's performance problem: cutTeam asks about it.
   if (/\b(?:whole|entire|all)\b|\b(?:teams?|department|function|group|org|squad)$/i.test(object) || cutTeamPattern.test(text)) return null;
   const pronoun = !object || /^(?:him|her|them|someone|this|that)$/i.test(object);
@@ -214,6 +219,89 @@ function fireSomeone(text: string, context: ConversationContext): Assumption | n
         `What have you told them so far about what you need from them, and how did they respond?`,
       ];
   return { kind: 'fire_someone', phrase: match?.[0] ?? 'fire', challenge: pick(options, `${text}/fire`) };
+}
+
+/** Reasons to let someone go that are the business's, not their work's. */
+const businessReasons =
+  /\b(?:lay(?:ing)? off|laid off|layoffs?|redundanc\w*|budget cuts?|headcount (?:cuts?|reductions?)|reductions? in force|downsiz\w*|(?:role|position)s? (?:is |was |being )?eliminated|visas?|h-?1b|funding)\b/i;
+/** A decision about someone that another person wants. */
+const othersPlan =
+  /\b(?:hr|my (?:manager|boss|director|vp|skip)|leadership|the (?:company|ceo|cto|vp|director)|(?:they|he|she)) (?:wants?|asked|is asking|are asking|told|is pushing|are pushing|insists?|suggested)\b|\bi(?:'ve| have)? (?:been|was|am being) (?:asked|told)\b/i;
+/** The user doubting it. */
+const doubted =
+  /\bbut (?:i|we) (?:think|believe|feel|suspect|doubt|disagree)\b|\bi (?:don'?t|do not) (?:think|agree|believe)\b|\bi'?m not (?:sure|convinced)\b|\bi disagree\b|\bnot (?:her|his|their) fault\b/i;
+
+// ── replace_one_on_ones ───────────────────────────────────────────────────────────────
+
+const oneOnOnes = String.raw`(?:1[:-]1s?|1-on-1s?|1on1s?|one[- ]on[- ]ones?|one to ones?|1:1 meetings)`;
+const replaceOneOnOnesPattern = new RegExp(
+  String.raw`\b(?:i'?m|i am|i'?ll|i will|we'?re|we are|we'?ll|we will|(?:i|we) (?:want|plan|intend|need|decided|have decided|am going|are going|might|could|should)(?: to)?|planning to|going to|thinking (?:of|about)|about to|considering)\s+(?:\w+\s+){0,2}?(?:stop(?:ping)?|skip(?:ping)?|cancel(?:l?ing)?|drop(?:ping)?|get(?:ting)? rid of|do(?:ing)? away with|replac(?:e|ing)|scrap(?:ping)?|end(?:ing)?|fold(?:ing)?|merg(?:e|ing))\s+(?:(?:doing|having|all|my|our|the|regular|weekly)\s+)*${oneOnOnes}\b|\b(?:instead of|in place of|rather than|replace)\s+(?:(?:doing|having|my|our|the|weekly)\s+)*${oneOnOnes}\b`,
+  'i',
+);
+
+function replaceOneOnOnes(text: string): Assumption | null {
+  const match = replaceOneOnOnesPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    'What do your 1:1s give people that a standup or a group channel cannot (a private place for career, worries and feedback), and where will that go once they stop?',
+    'Who on the team would raise a worry about their career or a colleague in front of everyone, and how would you hear it without a 1:1?',
+  ];
+  return { kind: 'replace_one_on_ones', phrase: match[0], challenge: pick(options, `${text}/oneonones`) };
+}
+
+// ── promotion_as_cure ─────────────────────────────────────────────────────────────────
+
+const intoManagement =
+  /\b(?:promot\w*|mov(?:e|es|ed|ing)|put(?:ting)?|turn(?:ing)?|switch(?:ing)?)\s+(?:him|her|them|my \w+(?: \w+)?|our \w+(?: \w+)?|the \w+|\w+)\s+(?:in)?to (?:a |an |the )?(?:manage\w*|em|engineering manager|team lead|tech lead|lead)\b|\bmak(?:e|ing) (?:him|her|them|\w+) (?:a |an |the )?(?:manager|em|engineering manager|team lead|lead)\b|\bgive (?:him|her|them) (?:a |the )?(?:team|reports) to manage\b/i;
+const asCure =
+  /\b(?:burn(?:t|ed|ing)? ?out|burnout|exhausted|bored|boredom|disengaged|unmotivated|demotivated|re-?energi[sz]\w*|motivat\w*|keep (?:him|her|them) (?:engaged|interested|happy|from leaving)|stop (?:him|her|them) (?:from )?(?:leaving|quitting)|so (?:he|she|they) (?:doesn'?t|won'?t|don'?t) (?:leave|quit)|retain (?:him|her|them)|flight risk|a fresh challenge|shake things up for (?:him|her|them))\b/i;
+
+function promotionAsCure(text: string): Assumption | null {
+  const match = intoManagement.exec(text);
+  if (!match || !asCure.test(text)) return null;
+  const options = [
+    'Does this engineer want to manage people, and what is wearing them out today that the new job would not carry too?',
+    'What is behind how they feel now (the work, the load, the lack of growth), and would management, a different job with its own learning curve, fix that or add to it?',
+  ];
+  return { kind: 'promotion_as_cure', phrase: match[0], challenge: pick(options, `${text}/cure`) };
+}
+
+// ── feedback_saved_for_review ─────────────────────────────────────────────────────────
+
+const reviewWords = String.raw`(?:(?:written |annual |year-end |mid-year |quarterly )?(?:performance |perf )?reviews?|review (?:doc|document|packet)|write-?ups?|appraisals?|evaluations?)`;
+const savedForReviewPattern = new RegExp(
+  [
+    String.raw`\b(?:put|putting|save|saving|keep|keeping|hold|holding|store|storing|leave|leaving|raise|raising|include|including|write|writing|document|documenting)\s+(?:\w+\s+){0,4}?(?:negative |critical |tough |hard |constructive )?(?:feedback|criticism|concerns?|issues|problems|complaints)\b[^.?!]{0,40}\b(?:for|in|until|till|into) (?:the |my |his |her |their |our )?${reviewWords}`,
+    String.raw`\b(?:wait|waiting|hold off|holding off)\s+(?:until|till|for)\s+(?:the |my |his |her |their |our )?${reviewWords}\b`,
+    String.raw`\b(?:no need|don'?t need|won'?t need|not going|won'?t|don'?t want)\s+(?:to\s+)?(?:discuss|talk about|mention|bring up|raise|go over|tell (?:him|her|them))\b[^.?!]{0,40}\b(?:beforehand|before(?:hand)?|ahead of time|in advance|first|before the review)\b`,
+    String.raw`\bsurprise (?:him|her|them) (?:with|in)\b[^.?!]{0,30}\b${reviewWords}`,
+  ].join('|'),
+  'i',
+);
+
+function feedbackSavedForReview(text: string): Assumption | null {
+  const match = savedForReviewPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    'What will they do with criticism they first read in a written review, and what would change if they heard it now, while there is still time to act on it?',
+    'If the review is the first they hear of it, what will they take from the review: the feedback, or that it was kept from them?',
+  ];
+  return { kind: 'feedback_saved_for_review', phrase: match[0], challenge: pick(options, `${text}/review`) };
+}
+
+// ── one_hire_fixes ────────────────────────────────────────────────────────────────────
+
+const oneHirePattern =
+  /\bhir(?:e|ing)\s+(?:a|an|one|the right|some)\s+(?:\w+\s+){0,2}?(?:staff|principal|senior|lead|architect|cto|vp|head of \w+|rock ?star|10x|strong|great|experienced)\b[^.?!]{0,40}?\b(?:to|who (?:will|can|could|would)|that (?:will|can|could|would))\s+(?:\w+\s+)?(?:fix|sort out|solve|clean up|untangle|rescue|save|turn around|sort|repair|overhaul|rebuild)\b/i;
+
+function oneHireFixes(text: string): Assumption | null {
+  const match = oneHirePattern.exec(text);
+  if (!match) return null;
+  const options = [
+    'What exactly is wrong with it, and who decides about it today? One new hire inherits the priorities and habits that shaped it: what will they be able to change that your current team cannot?',
+    'Which problem should the hire solve first, and who will back them when the fix needs other teams to change how they work?',
+  ];
+  return { kind: 'one_hire_fixes', phrase: match[0], challenge: pick(options, `${text}/onehire`) };
 }
 
 // ── decide_for_me ─────────────────────────────────────────────────────────────────────
@@ -404,6 +492,10 @@ export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
   fire_someone: 'clear expectations and specific feedback about performance before deciding about someone’s job',
   cut_team: 'what a team does for the system around it, second-order effects of removing it, quality owned by the team',
   change_before_understanding: 'a new leader’s first 90 days: learn how things work and build trust before changing them',
+  replace_one_on_ones: 'what one-on-ones are for beyond status updates: the report’s agenda, career, feedback, trust',
+  promotion_as_cure: 'moving an engineer into management is a different job, not a promotion or a reward; burnout',
+  feedback_saved_for_review: 'feedback early and often, so that nothing in a performance review is a surprise',
+  one_hire_fixes: 'what a staff engineer can change in an architecture, and hiring senior engineers',
   reorg_fixes: 'team structure and ownership boundaries: what a reorganisation fixes and what it moves',
   arbitrary_ratio: 'deriving the engineering organisation from the product architecture rather than ratios',
   individual_metrics: 'productivity metrics that punish individuals compared with team-level measures',
@@ -413,6 +505,10 @@ export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
 /** Kinds that carry their own decision: with one of them, "decide for me" adds no new question. */
 export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([
   'hire_more',
+  'replace_one_on_ones',
+  'promotion_as_cure',
+  'feedback_saved_for_review',
+  'one_hire_fixes',
   'rewrite',
   'fire_someone',
   'cut_team',
@@ -436,6 +532,10 @@ export function recogniseAssumptions(question: string, context: ConversationCont
     fireSomeone(text, context),
     rewrite(text),
     changeBeforeUnderstanding(text),
+    replaceOneOnOnes(text),
+    promotionAsCure(text),
+    feedbackSavedForReview(text),
+    oneHireFixes(text),
     reorgFixes(text),
     arbitraryRatio(text),
     velocitySlow(text),
