@@ -298,6 +298,22 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(response.json().error.code).toBe('model_failed');
   });
 
+  it("never passes on the provider's error text (a key it echoes, an organisation id): only what its status means", async () => {
+    for (const [status, meaning] of [
+      [401, /refused the key or its access \(401\)/],
+      [429, /rate limiting the calls or the quota is spent \(429\)/],
+      [500, /failed on its side \(500\)/],
+    ] as const) {
+      // Retries run out on a 429 and a 500: each attempt fails the same way.
+      server.failNext(5, status, 'Incorrect API key provided: Bearer sk-probe-secret-abc; org-Secret123');
+      const response = await ask({ question: 'What are the staff engineer archetypes?' });
+      expect(response.statusCode, String(status)).toBe(502);
+      expect(response.json().error, String(status)).toMatchObject({ code: 'model_failed', message: expect.stringMatching(meaning) });
+      expect(response.body, String(status)).not.toMatch(/sk-probe|org-Secret|Incorrect API key|langchain/i);
+      server.failNext(0);
+    }
+  });
+
   it('reports a model that answers no text as model_failed (502), not as sources that say nothing', async () => {
     server.setChatReply('');
     try {

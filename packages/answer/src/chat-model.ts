@@ -59,13 +59,36 @@ function chunkText(content: unknown): string {
   return '';
 }
 
-/** A provider failure as a client-facing error: a timeout, or a failed call. */
+/** What a provider's HTTP status says, in Cairn's words. */
+function statusReason(status: number): string {
+  if (status === 401 || status === 403) return `the provider refused the key or its access (${status})`;
+  if (status === 404) return `the provider does not know the model or the address (${status})`;
+  if (status === 429) return `the provider is rate limiting the calls or the quota is spent (${status})`;
+  if (status >= 500) return `the provider failed on its side (${status})`;
+  return `the provider refused the request (${status})`;
+}
+
+/**
+ * A provider failure as a client-facing error: a timeout, or a failed call. The provider's own
+ * text stays in the cause (the server's log), never in the message a caller reads: providers and
+ * proxies put API keys, organisation ids and internal URLs in their error bodies.
+ */
 function modelError(error: unknown, model: string, timeoutMs: number): CairnError {
   const message = error instanceof Error ? error.message : String(error);
   if (/timed? ?out|timeout/i.test(message) || (error instanceof Error && error.name === 'TimeoutError')) {
     return new CairnError('model_timeout', `The chat model ${model} did not answer within ${timeoutMs} ms.`, { cause: error });
   }
-  return new CairnError('model_failed', `The chat model ${model} failed: ${message.slice(0, 300)}`, { cause: error });
+  const status = (error as { status?: unknown } | null)?.status;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.cause?.code ?? (error as { code?: unknown } | null)?.code;
+  const reason =
+    typeof status === 'number' && status >= 400
+      ? statusReason(status)
+      : /^\d{3}\b/.test(message)
+        ? statusReason(Number(message.slice(0, 3)))
+        : typeof code === 'string' && /^E[A-Z_]+$/.test(code)
+          ? `the provider could not be reached (${code})`
+          : 'the call failed; the server log has the provider’s answer';
+  return new CairnError('model_failed', `The chat model ${model} failed: ${reason}.`, { cause: error });
 }
 
 /**

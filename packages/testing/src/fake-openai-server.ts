@@ -24,8 +24,8 @@ export interface FakeOpenAIServer {
   /** Base URL for OpenAI clients, ending in `/v1`. */
   url: string;
   requests: RecordedRequest[];
-  /** Makes the next `count` requests fail with `status` (to exercise retries). */
-  failNext(count: number, status?: number): void;
+  /** Makes the next `count` requests fail with `status` (to exercise retries), and `message` as the error's text. */
+  failNext(count: number, status?: number, message?: string): void;
   /**
    * What chat completions answer from now on: a fixed text, or one made from the request
    * (an adversarial model, in citation tests). Default: `defaultChatReply`.
@@ -104,7 +104,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
  */
 export async function startFakeOpenAIServer(options: { defaultDimensions?: number } = {}): Promise<FakeOpenAIServer> {
   const requests: RecordedRequest[] = [];
-  let failures = { count: 0, status: 500 };
+  let failures = { count: 0, status: 500, message: 'injected failure' };
   let chatReply: FakeChatReply = defaultChatReply;
   let chatDelay = 0;
   let chatChunks: (text: string) => string[] = chatTokens;
@@ -121,7 +121,7 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
     };
     if (failures.count > 0) {
       failures.count -= 1;
-      send(failures.status, { error: { message: 'injected failure', type: 'server_error' } });
+      send(failures.status, { error: { message: failures.message, type: 'server_error' } });
       return;
     }
     if (request.method === 'POST' && path === '/v1/embeddings') {
@@ -194,8 +194,8 @@ export async function startFakeOpenAIServer(options: { defaultDimensions?: numbe
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    failNext(count, status = 500) {
-      failures = { count, status };
+    failNext(count, status = 500, message = 'injected failure') {
+      failures = { count, status, message };
     },
     setChatReply(reply) {
       chatReply = reply;
