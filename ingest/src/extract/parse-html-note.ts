@@ -1,3 +1,4 @@
+import { isWebUrl } from './parse-markdown-note.js';
 import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
@@ -51,7 +52,7 @@ export function parseHtmlNote(html: string, locator: string): DocumentOutline {
     title,
     author: authorOfMeta(meta('meta[name="author"]')),
     publishedAt,
-    url: canonical && URL.canParse(canonical) ? canonical : locator,
+    url: canonical && isWebUrl(canonical) ? canonical : locator,
     kind: 'note',
     topics: (meta('meta[name="keywords"]') ?? '')
       .split(',')

@@ -42,3 +42,13 @@ describe('parseMarkdownNote', () => {
     expect(texts(markdown)).toEqual(['First line\nsecond line\nthird line\nfourth line', 'const a = 1;\nconst b = 2;']);
   });
 });
+
+describe('a note’s url, which citations link', () => {
+  it('takes an http(s) address, and refuses a script, data or mail link, or no URL at all, naming the note', () => {
+    const note = (url: string) => `---\ntitle: Odd\nurl: "${url}"\n---\n\nA note on on-call load and how to share it.\n`;
+    expect(parseMarkdownNote(note('https://lethain.com/staff-archetypes/'), 'a.md').url).toBe('https://lethain.com/staff-archetypes/');
+    for (const url of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'mailto:someone@example.com'])
+      expect(() => parseMarkdownNote(note(url), 'odd.md'), url).toThrow(/odd\.md.*is not an http\(s\) address/);
+    expect(() => parseMarkdownNote(note('not a url'), 'odd.md')).toThrow(/is not a URL/);
+  });
+});

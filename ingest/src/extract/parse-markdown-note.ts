@@ -117,7 +117,13 @@ export function parseMarkdownNote(note: string, locator: string): DocumentOutlin
   if (!title) throw new NoteParseError(locator, 'has no title (add `title:` to the front matter or a heading)');
   if (!blocks.some((block) => block.kind === 'text')) throw new NoteParseError(locator, 'has no text');
   const url = optionalString(frontMatter.url);
-  if (url && !URL.canParse(url)) throw new NoteParseError(locator, `url ${JSON.stringify(url)} is not a URL`);
+  if (url && !isWebUrl(url))
+    throw new NoteParseError(
+      locator,
+      URL.canParse(url)
+        ? `url ${JSON.stringify(url)} is not an http(s) address: a citation links it, so it must be a web page`
+        : `url ${JSON.stringify(url)} is not a URL`,
+    );
   return {
     title,
     author: optionalString(frontMatter.author),
@@ -128,4 +134,11 @@ export function parseMarkdownNote(note: string, locator: string): DocumentOutlin
     frameworks: stringList(frontMatter.frameworks),
     blocks,
   };
+}
+
+/** An address a citation may link: http or https (a `javascript:` or `data:` one would run or hide in a client's link). */
+export function isWebUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol } = new URL(url);
+  return protocol === 'http:' || protocol === 'https:';
 }
