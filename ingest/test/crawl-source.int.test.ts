@@ -289,3 +289,36 @@ describe.each(testRuntimes)('a polite crawl stopped while it waits for its turn 
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a site with no sitemap on $name', (runtime) => {
+  it('notes the missing /sitemap.xml it guessed without failing the run, so a page no longer linked leaves search', async () => {
+    const page = (title: string, body: string) =>
+      `<!doctype html><html><head><title>${title}</title></head><body><main><article><h1>${title}</h1>${body}</article></main></body></html>`;
+    const prose = (topic: string) =>
+      `<p>${`Notes on ${topic}: how the team shares the pager, reviews incidents and keeps the rotation fair across time zones. `.repeat(6)}</p>`;
+    const links = (names: string[]) => names.map((name) => `<p><a href="/nositemap/${name}/">${name}</a></p>`).join('');
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: (siteUrl) => ({ name: 'nositemap', baseUrl: `${siteUrl}/nositemap/`, seeds: [] }),
+    });
+    try {
+      const { site, crawler, store, source } = fixture;
+      site.setPage('/nositemap/', page('Index', `${prose('the index')}${links(['a', 'b', 'c'])}`));
+      for (const name of ['a', 'b', 'c']) site.setPage(`/nositemap/${name}/`, page(`Page ${name}`, prose(`page ${name}`)));
+      const crawl = () => runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      const first = await crawl();
+      expect(first.counts.failed).toBe(0);
+      const guess = (await store.runs.items(first.runId)).find((item) => item.url.endsWith('/nositemap/sitemap.xml'));
+      expect(guess).toMatchObject({ outcome: 'skipped', httpStatus: 404, error: expect.stringMatching(/no sitemap here/) });
+      const locator = `${site.url}/nositemap/c/`;
+      expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
+      // /nositemap/c/ is still served, but nothing links to it any more.
+      site.setPage('/nositemap/', page('Index', `${prose('the index')}${links(['a', 'b'])}`));
+      const second = await crawl();
+      expect(second.counts.failed).toBe(0);
+      expect((await store.documents.findState(source.id, locator))?.status).toBe('tombstoned');
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});

@@ -89,7 +89,10 @@ async function discoverFrontier(
   const base = new URL(source.baseUrl);
   // A mirror's sitemaps and seeds may name the public site: their copies on the mirror are fetched.
   const { toMirror } = mirrorMapping(source);
-  const seeds = source.seeds.length > 0 ? source.seeds : [new URL('sitemap.xml', base).toString(), base.toString()];
+  // Without seeds, /sitemap.xml is a guess: a site without one is no failure of the run (whose failures would keep
+  // vanished pages from leaving search), only a note in its ledger.
+  const guessedSitemap = source.seeds.length > 0 ? undefined : new URL('sitemap.xml', base).toString();
+  const seeds = guessedSitemap ? [guessedSitemap, base.toString()] : source.seeds;
   const discovery = [...(await robots.rulesFor(base.toString())).sitemaps, ...seeds];
   const visited = new Set<string>();
   while (discovery.length > 0 && !signal?.aborted) {
@@ -101,14 +104,17 @@ async function discoverFrontier(
       const result = await fetchPolitely(dependencies, source, { url, allowedTypes: discoveryTypes, signal });
       if (result.kind !== 'ok') {
         if (result.kind === 'http_error') {
+          const noGuessedSitemap = url === toMirror(guessedSitemap ?? '') && (result.status === 404 || result.status === 410);
           await tally.record({
             url,
             httpStatus: result.status,
-            outcome: 'failed',
+            outcome: noGuessedSitemap ? 'skipped' : 'failed',
             chunksAdded: 0,
             chunksRemoved: 0,
             embeddingTokens: 0,
-            error: `discovery: HTTP ${result.status}`,
+            error: noGuessedSitemap
+              ? `discovery: the site has no sitemap here (HTTP ${result.status}); its pages are found from the start page`
+              : `discovery: HTTP ${result.status}`,
           });
         }
         continue;
