@@ -322,3 +322,44 @@ describe.each(testRuntimes)('a site with no sitemap on $name', (runtime) => {
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a copy whose canonical link names another page on $name', (runtime) => {
+  it("reads the page it names instead of storing the copy's text under the page's URL", async () => {
+    const page = (title: string, canonical: string, body: string, links = '') =>
+      `<!doctype html><html><head><title>${title}</title><link rel="canonical" href="${canonical}"></head><body><main><article><h1>${title}</h1><p>${body.repeat(6)}</p>${links}</article></main></body></html>`;
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: (siteUrl) => ({ name: 'copies', baseUrl: `${siteUrl}/copies/`, seeds: [`${siteUrl}/copies/`] }),
+    });
+    try {
+      const { site, crawler, store, source } = fixture;
+      const post = `${site.url}/copies/post/`;
+      site.setPage(
+        '/copies/',
+        page(
+          'Index',
+          `${site.url}/copies/`,
+          'An index of posts about running incident reviews. ',
+          '<a href="/copies/post/?page=2">page two</a>',
+        ),
+      );
+      // Only the second page is linked; it names the post as its canonical page.
+      site.setPage('/copies/post/?page=2', page('Second page', post, 'Zeppelin rotations continue on the second page. '));
+      site.setPage('/copies/post/', page('The post', post, 'Blameless incident reviews start from the timeline. '));
+      const result = await runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      const items = await store.runs.items(result.runId);
+      expect(items.find((item) => item.url.includes('page=2'))).toMatchObject({
+        outcome: 'skipped',
+        error: expect.stringMatching(/^a copy of .*\/copies\/post\/ \(its canonical link\)/),
+      });
+      const stored = await store.database.query<{ title: string }>(
+        `select d.title from documents d where d.source_id = $1 and d.locator = $2 and d.status = 'active'`,
+        [source.id, post],
+      );
+      expect(stored).toEqual([{ title: 'The post' }]);
+      expect(await store.search.keyword(queryTerms('zeppelin rotations'), { limit: 5, filters: { sources: ['copies'] } })).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});

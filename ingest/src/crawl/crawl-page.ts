@@ -171,11 +171,27 @@ export async function crawlPage(
     const article = await (dependencies.reader ?? inThreadReader).readArticle(result.body, result.url);
     // A mirror's page is stored and cited under the public URL: its canonical link names it,
     // or the mirror's URL (no canonical link, or a relative one) stands for it.
-    const locator = normalizeUrl(mirrorMapping(source).toPublic(article.canonicalUrl));
+    const { toPublic } = mirrorMapping(source);
+    const locator = normalizeUrl(toPublic(article.canonicalUrl));
     if (!options.inScope(locator)) {
       return outcome(
         { url, httpStatus: result.status, outcome: 'skipped', ...none, error: `canonical URL ${locator} is out of scope` },
         { fetched: true, links: article.links, failure: 'permanent' },
+      );
+    }
+    // A page whose canonical link names another page (a second page of a post, a print or tracking copy) is a copy of
+    // it: stored under that page's URL it replaced the page's own text, the last one read winning. The page itself is
+    // read instead (its URL joins the links), and the copy is not stored.
+    if (locator !== key && locator !== normalizeUrl(toPublic(result.url))) {
+      return outcome(
+        {
+          url,
+          httpStatus: result.status,
+          outcome: 'skipped',
+          ...none,
+          error: `a copy of ${locator} (its canonical link): that page is read instead`,
+        },
+        { fetched: true, links: [...article.links, locator] },
       );
     }
     const ingested = await ingestDocument(
