@@ -104,6 +104,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly model: string;
   private connection: Promise<{ client: ChatOpenAI; messages: LangChainMessages }> | undefined;
   private readonly limit: LimitFunction;
+  /** Calls waiting for a slot now: a caller that hung up while waiting is not one. */
+  private waiting = 0;
 
   constructor(private readonly options: OpenAIChatModelOptions) {
     this.model = options.model;
@@ -132,22 +134,47 @@ export class OpenAIChatModel implements ChatModel {
 
   async *stream(messages: readonly ChatMessage[], options: { signal?: AbortSignal | undefined } = {}): AsyncIterable<string> {
     const { maxConcurrency, maxQueued } = this.options;
-    if (maxQueued !== undefined && this.limit.activeCount >= maxConcurrency && this.limit.pendingCount >= maxQueued) {
+    options.signal?.throwIfAborted();
+    if (maxQueued !== undefined && this.limit.activeCount >= maxConcurrency && this.waiting >= maxQueued) {
       throw new CairnError(
         'model_busy',
-        `All ${maxConcurrency} calls to the chat model ${this.model} are in flight and ${this.limit.pendingCount} wait already (CHAT_MAX_CONCURRENCY, CHAT_MAX_QUEUED); retry in a few seconds.`,
+        `All ${maxConcurrency} calls to the chat model ${this.model} are in flight and ${this.waiting} wait already (CHAT_MAX_CONCURRENCY, CHAT_MAX_QUEUED); retry in a few seconds.`,
       );
     }
-    // The slot is taken before the call and given back when the stream ends, however it ends.
+    // The slot is taken before the call and given back when the stream ends, however it ends. A caller that hangs up
+    // while it waits leaves the queue at once (it no longer counts against CHAT_MAX_QUEUED), and its turn, when it
+    // comes, passes without a call to the provider.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let acquired!: () => void;
-    const slot = new Promise<void>((resolve) => (acquired = resolve));
+    let abandoned!: (reason: unknown) => void;
+    const slot = new Promise<void>((resolve, reject) => {
+      acquired = resolve;
+      abandoned = reject;
+    });
+    let queued = true;
+    const leaveQueue = () => {
+      if (queued) this.waiting -= 1;
+      queued = false;
+    };
+    this.waiting += 1;
     void this.limit(() => {
+      const gone = !queued;
+      leaveQueue();
+      if (gone || options.signal?.aborted) return Promise.resolve();
       acquired();
       return released;
     });
-    await slot;
+    const hangUp = () => {
+      leaveQueue();
+      abandoned(options.signal?.reason);
+    };
+    options.signal?.addEventListener('abort', hangUp, { once: true });
+    try {
+      await slot;
+    } finally {
+      options.signal?.removeEventListener('abort', hangUp);
+    }
     // The whole call, its last token included, within CHAT_TIMEOUT_MS: the client's own timeout
     // bounds each request up to its first byte only, and a model that trickles tokens went on.
     const deadline = AbortSignal.timeout(this.options.timeoutMs);

@@ -223,6 +223,26 @@ describe.each(implementations)('ChatModel contract: $name', (harness) => {
     expect(await completeChat(model, messages)).toBe(answer);
   });
 
+  it('lets callers who hang up while they wait leave the queue: a new caller waits instead of model_busy, and they never reach the provider', async () => {
+    harness.pace(20);
+    const model = harness.create({ maxConcurrency: 1, maxQueued: 2 });
+    const callsBefore = harness.calls();
+    const first = model.stream(messages)[Symbol.asyncIterator]();
+    expect((await first.next()).done).toBe(false);
+    const controllers = [new AbortController(), new AbortController()];
+    const waiting = controllers.map((controller) => drain(model.stream(messages, { signal: controller.signal })));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const controller of controllers) controller.abort();
+    for (const gone of await Promise.all(waiting)) expect((gone.error as Error).name).toBe('AbortError');
+    const next = drain(model.stream(messages));
+    let rest = await first.next();
+    while (!rest.done) rest = await first.next();
+    const served = await next;
+    expect(served.error).toBeUndefined();
+    expect(served.pieces.join('')).toBe(answer);
+    expect(harness.calls() - callsBefore).toBe(2);
+  });
+
   it('gives its slot back when a call fails or is aborted', async () => {
     const model = harness.create({ maxConcurrency: 1 });
     harness.failNext();
