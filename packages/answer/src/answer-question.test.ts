@@ -173,6 +173,24 @@ describe('answerQuestion: a first message with nothing to look up', () => {
   });
 });
 
+describe('answerQuestion: someone who may be thinking of ending their life', () => {
+  it('gives the steps for now by rule, with nothing quoted beside them and no questions, in either mode', async () => {
+    const { retriever, queries } = fixedRetriever(passages);
+    const chatModel = new ScriptedChatModel(['Sure [1].']);
+    const { listener, heard } = recordingListener();
+    const question = "One of my engineers told me last night he doesn't see the point of going on anymore. What do I do?";
+    const result = await answerQuestion({ question, history: [] }, { retriever, chatModel }, listener);
+    expect(queries).toEqual([]);
+    expect(chatModel.prompts).toEqual([]);
+    expect(result).toMatchObject({ outcome: 'no_support', refusal: null, citations: [], clarifyingQuestions: [], frameworks: [] });
+    expect(result.answer).toMatch(/^\*\*If they may be thinking of ending their life/);
+    expect(result.answer).toMatch(/emergency number/);
+    expect(result.answer).toMatch(/988/);
+    expect(result.answer).not.toMatch(/link removed|\[\d\]/);
+    expect(textOf(heard, 'token')).toBe(result.answer);
+  });
+});
+
 describe('answerQuestion, with a chat model', () => {
   it('streams the model, verifies its citations and lists the sources', async () => {
     const { retriever } = fixedRetriever(passages);

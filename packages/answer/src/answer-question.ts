@@ -160,7 +160,10 @@ export async function answerQuestion(
   // Code and off-topic requests are answered by rule, whatever the mode, with no retrieval.
   const declined = plan.refusal && plan.refusal !== 'decide_for_user' ? plan.refusal : undefined;
   // A first message with nothing to look up ("Help.") is answered by rule too: a hello and what is going on.
-  const byRule = declined !== undefined || plan.opener === true;
+  // Someone who may be thinking of ending their life: what to do now, by rule, with nothing quoted beside it (the
+  // sources are about leading, and a line on feedback or networking under it reads as not having listened).
+  const crisis = !declined && plan.profession === 'crisis';
+  const byRule = declined !== undefined || plan.opener === true || crisis;
   const model = chatModel && !byRule ? chatModel : undefined;
 
   const condenseStarted = performance.now();
@@ -180,6 +183,7 @@ export async function answerQuestion(
   let generated: (ComposedPart & { given: readonly RetrievedPassage[]; modelMs: number }) | undefined;
   if (declined) composed = declinedAnswer(declined, listener, plan);
   else if (plan.opener) composed = openerAnswer(listener, plan);
+  else if (crisis) composed = crisisAnswer(listener, plan);
   else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
   else composed = extractiveAnswer({ question, query, retrieved, plan, history }, options, listener);
   const modelMs = generated?.modelMs ?? 0;
@@ -284,6 +288,23 @@ function declinedAnswer(kind: Exclude<PolicyRefusal, 'decide_for_user'>, listene
 function openerAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart {
   const answer = heardByRule(openerText(), listener);
   return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: plan.clarifyingQuestions, frameworks: [] };
+}
+
+/**
+ * Someone the user knows may be thinking of ending their life: the steps for now (plan.professionalSide), and that the
+ * rest can wait, by rule and with no sources quoted. Outcome `no_support`, as the opener's: nothing is cited.
+ */
+function crisisAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart {
+  const answer = heardByRule(
+    [
+      plan.professionalSide ?? '',
+      "When they are safe, I'm glad to think the rest through with you: what the team hears, their workload, time off.",
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    listener,
+  );
+  return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: [], frameworks: [] };
 }
 
 /** An answer written by rule, as a listener hears it: no candidates or citations, then its pieces, each verified as it is. */

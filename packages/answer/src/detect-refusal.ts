@@ -113,7 +113,7 @@ const professionals: Record<Profession, string> = {
   crisis: [
     "I'm really sorry you're feeling this way, and I'm glad you said it. This matters more than any work question.",
     '',
-    'If you might act on these thoughts, or feel you are in danger, call your local emergency number now. In the US you can call or text 988 (the Suicide & Crisis Lifeline); in the UK and Ireland, Samaritans on 116 123; elsewhere, findahelpline.com lists free, confidential lines. If you can, tell someone you trust today, and let them stay with you.',
+    'If you might act on these thoughts, or feel you are in danger, call your local emergency number now. In the US you can call or text 988 (the Suicide & Crisis Lifeline); in the UK and Ireland, Samaritans on 116 123; elsewhere, the Find A Helpline directory lists free, confidential lines for most countries. If you can, tell someone you trust today, and let them stay with you.',
     '',
     "When you're ready, I'm here to think through the work side with you: the workload, your manager, taking time off.",
   ].join('\n'),

@@ -228,6 +228,8 @@ describe('selectSentences: what the question is about', () => {
     ])
       expect(toldAsStory(story), story).toBe(true);
     for (const advice of [
+      'I approached people asking them for their thoughts before the meeting, securing the buy-in first.',
+      'I used nemawashi: talking to each stakeholder one by one before the decision meeting.',
       "I learned that sponsorship matters more than any mentoring I'd done.",
       'I think the best staff engineers write things down.',
       'Write the promotion packet with your manager.',
@@ -252,6 +254,14 @@ describe('selectSentences: what the question is about', () => {
     expect(standaloneSentences(prompt, 0).map((sentence) => sentence.text)).toEqual([
       'At Box, we submit a promotion case that outlines how we already operate at the next level.',
     ]);
+    // A paragraph of advice that ends by asking the reader something keeps its advice; an instruction before a colon is no label.
+    const advice = retrievedPassage(0, {
+      text: 'If you manage senior engineers doing staff-level work, recognise that you are their most important advocate. Which of them would you put forward today?',
+    });
+    expect(standaloneSentences(advice, 0).map((sentence) => sentence.text)).toEqual([
+      'If you manage senior engineers doing staff-level work, recognise that you are their most important advocate.',
+    ]);
+    expect(isQuotable("Rotate in deeper questions: what's going well, what's hard, and what they would change.")).toBe(true);
   });
 
   it('reads a follow-up with few words of its own in the light of the turns before it', () => {

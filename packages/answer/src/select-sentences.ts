@@ -171,7 +171,9 @@ export function isQuotable(sentence: string): boolean {
 function isTitleOrLabel(sentence: string): boolean {
   const text = sentence.trim();
   if (/^["“'‘][^"“”'‘’]+["”'’][.!]?$/.test(text)) return true;
-  if (/^(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s+(?:where|what|how|when|who|which|whether|why)\b/i.test(text)) return true;
+  const label = /^((?:[\w'’-]+\s+){0,4}[\w'’-]+):\s+(?:where|what|how|when|who|which|whether|why)\b/i.exec(text);
+  // "Rotate in deeper questions: what's going well…" is an instruction, not a label.
+  if (label && !baseVerbs.has(label[1]!.split(/\s+/)[0]!.toLowerCase())) return true;
   return !hasFiniteVerb(text) && /\bby (?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+[.!]?$/.test(text);
 }
 
@@ -191,13 +193,17 @@ export function toldAsStory(sentence: string): boolean {
   )
     return false;
   return (
-    /\bI\s+(?:\w+ly\s+|also\s+|then\s+|eventually\s+|finally\s+|just\s+|once\s+)?(?:was|were|had|became|began|got|took|went|spent|left|made|led|wrote|built|did|knew|felt|saw|came|gave|told|said|ran|kept|brought|sent|met|joined|moved|started|worked|decided|switched|transitioned|stayed|grew|asked|tried|wanted|needed|used|helped|hired|managed|[a-z]+ed)\b/.test(
+    /\bI\s+(?:\w+ly\s+|also\s+|then\s+|eventually\s+|finally\s+|just\s+|once\s+)?(?:was|were|had|became|began|got|went|spent|left|joined|moved|started|worked|switched|transitioned|stayed|grew up|graduated|studied|retired|quit|applied|interviewed|relocated)\b/.test(
       unquoted,
     ) ||
     /\b(?:I(?:['’]m| am| work| live)|I've been|I have been)\s+(?:at|on|for|in|with|now|currently|still)\b/.test(unquoted) ||
     /\bmy (?:first|last|previous|old|current|former|then) (?:job|manager|boss|role|company|team|employer|startup)\b/i.test(unquoted)
   );
 }
+
+/** A statement an interviewer makes to set up a question: about the person asked, in the second person. */
+const interviewerSetUp =
+  /^["'“‘(*_]*(?:you(?:'ve|'re| have| are| were| was| first| joined| started| work| worked| spent| moved| became| got| recently| currently| now| previously)\b|tell us\b)/i;
 
 /** How many of the first passages are quoted from however they were found. */
 const FIRST_PASSAGES = 3;
@@ -231,10 +237,11 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
   for (const line of passage.text.split('\n')) {
     const item = listMarker.exec(line);
     if (pitfalls && item && gerundStart.test(line.slice(item[0].length))) continue;
-    // A short paragraph that ends by asking (an interviewer's prompt, a FAQ's question): what comes before its question
-    // sets the question up ("You first got the title Staff engineer at Box."), and is not the answer.
+    // An interviewer's prompt: what comes before its question tells the interviewee about themself ("You first got the
+    // title Staff engineer at Box."), and is not the answer.
     const parts = splitSentences(line);
-    if (parts.length <= 3 && /\?["'”’)*_]*\s*$/.test(line.trim())) continue;
+    if (parts.length <= 3 && /\?["'”’)*_]*\s*$/.test(line.trim()) && parts.slice(0, -1).every((part) => interviewerSetUp.test(part)))
+      continue;
     // The span a leaning sentence would join: the sentence before it, with what it joined.
     let previous: { text: string; start: number; standsAlone: boolean } | undefined;
     let cursor = 0;

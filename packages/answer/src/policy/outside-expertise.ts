@@ -102,7 +102,7 @@ export function professionalSide(profession: Profession): string {
     case 'crisis':
       return [
         '**If they may be thinking of ending their life, that comes before any leadership question.** Reach them today, privately, and ask them directly whether they are thinking about suicide: asking does not put the idea in their head, and it tells them you take it seriously. Listen more than you advise.',
-        'If they may be in danger now, call your local emergency number and stay with them (or on the line) until help comes. In the US you or they can call or text 988, the Suicide & Crisis Lifeline; in the UK and Ireland, Samaritans on 116 123; elsewhere, findahelpline.com lists free lines.',
+        'If they may be in danger now, call your local emergency number and stay with them (or on the line) until help comes. In the US you or they can call or text 988, the Suicide & Crisis Lifeline; in the UK and Ireland, Samaritans on 116 123; elsewhere, the Find A Helpline directory lists free lines for most countries.',
         'Then bring in support (HR, your Employee Assistance Programme) without handing them off: keep in touch yourself. Workload, time off and what the team hears can wait until they are safe.',
       ].join('\n\n');
     case 'legal':
