@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CairnError } from '@cairn/core';
-import type { Queryable } from './database.js';
+import type { Database } from './database.js';
 import { isUuid } from './is-uuid.js';
 
 export const apiKeyScopes = ['ask', 'admin'] as const;
@@ -39,7 +39,7 @@ const activeAdminKeys = `select 1 from api_keys k where k.revoked_at is null and
 const columns = `id, name, prefix, scopes, created_at as "createdAt", last_used_at as "lastUsedAt", revoked_at as "revokedAt"`;
 
 export class ApiKeysRepository {
-  constructor(private readonly database: Queryable) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Stores a new key's hash; the key itself is returned once, here, and kept nowhere. With
@@ -95,22 +95,26 @@ export class ApiKeysRepository {
    * With `keepAdmin` (see `create`), the last active admin key is refused (`no_admin_key`)
    * while other keys stay active: they would keep keys required, and no key could reach the
    * admin routes. (Revoking the very last key of all returns the API to open mode, on
-   * loopback only.) Two admins revoking the last two admin keys at the same moment can both
-   * succeed: the check and the revocation are one statement, not one lock.
+   * loopback only.) Guarded revocations take one lock in turn, so two admins revoking the last
+   * two admin keys at the same moment cannot both succeed: the second sees the first's.
    */
   async revoke(id: string, options: { keepAdmin?: { configured: boolean } } = {}): Promise<ApiKeyRecord | undefined> {
     if (!isUuid(id)) return undefined;
     const guarded = options.keepAdmin && !options.keepAdmin.configured;
-    const [row] = await this.database.query<ApiKeyRecord>(
-      `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1${
-        guarded
-          ? ` and (revoked_at is not null or not ('admin' = any(scopes))
+    const statement = `update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1${
+      guarded
+        ? ` and (revoked_at is not null or not ('admin' = any(scopes))
               or exists (${activeAdminKeys} and k.id <> $1)
               or not exists (select 1 from api_keys k where k.revoked_at is null and k.id <> $1))`
-          : ''
-      } returning ${columns}`,
-      [id],
-    );
+        : ''
+    } returning ${columns}`;
+    const [row] = guarded
+      ? await this.database.transaction(async (transaction) => {
+          // The statement after the lock reads what the revocation before it committed.
+          await transaction.query(`select pg_advisory_xact_lock(hashtext('cairn-api-keys:revoke'))`);
+          return transaction.query<ApiKeyRecord>(statement, [id]);
+        })
+      : await this.database.query<ApiKeyRecord>(statement, [id]);
     if (!row && guarded && (await this.database.query('select 1 from api_keys where id = $1', [id])).length > 0)
       throw new CairnError(
         'no_admin_key',

@@ -325,3 +325,34 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(items.slice(1).map(({ id: _id, ...item }) => item)).toEqual(batch);
   });
 });
+
+describe.each(runtimes)('API keys on $name', (runtime) => {
+  it('lets only one of two admins revoking each other at once succeed, so an admin key stays while other keys do', async () => {
+    const { store, close } = await runtime.open();
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const first = await store.apiKeys.create({ name: `a1-${round}`, scopes: ['admin'] });
+        const second = await store.apiKeys.create({ name: `a2-${round}`, scopes: ['admin'] });
+        const ask = await store.apiKeys.create({ name: `ask-${round}`, scopes: ['ask'] });
+        const keepAdmin = { configured: false };
+        const outcomes = await Promise.allSettled([
+          store.apiKeys.revoke(second.record.id, { keepAdmin }),
+          store.apiKeys.revoke(first.record.id, { keepAdmin }),
+        ]);
+        expect(
+          outcomes.filter((outcome) => outcome.status === 'fulfilled'),
+          `round ${round}`,
+        ).toHaveLength(1);
+        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+        expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'no_admin_key' });
+        const [active] = await store.database.query<{ count: number }>(
+          `select count(*)::int as count from api_keys where revoked_at is null and 'admin' = any(scopes)`,
+        );
+        expect(active!.count, `round ${round}`).toBe(1);
+        await store.database.query('delete from api_keys where id = any($1::uuid[])', [[first.record.id, second.record.id, ask.record.id]]);
+      }
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
