@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CairnError, errorCodes, type ErrorCode } from '@cairn/core';
@@ -206,6 +207,44 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     if (bodylessMethods.has(request.method) && request.headers['content-length'] === '0') delete request.headers['content-type'];
     refuseUnreadableBody(request);
+  });
+  // JSON is UTF-8 (RFC 8259): a body whose bytes are not is refused, where the parser read each bad byte as U+FFFD and
+  // the question was stored so.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (!/\bjson\b/i.test(request.headers['content-type'] ?? '')) return payload;
+    const checked = utf8Check();
+    // A client that hangs up mid-body ends the check too, as it ended the body.
+    payload.on('error', (error) => checked.destroy(error));
+    return payload.pipe(checked);
+  });
+}
+
+/** A pass-through stream that fails with `invalid_json` at the first byte sequence that is not UTF-8. */
+function utf8Check(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const refuse = () =>
+    new CairnError('invalid_json', `The request body is not valid UTF-8 (after byte ${offset}): send the JSON encoded as UTF-8.`);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        callback(refuse());
+        return;
+      }
+      offset += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback) {
+      try {
+        decoder.decode();
+      } catch {
+        callback(refuse());
+        return;
+      }
+      callback();
+    },
   });
 }
 

@@ -406,6 +406,35 @@ describe.each(testRuntimes)('fuzzing every string of every route with NUL, lone 
     }
   });
 
+  it('refuses a JSON body whose bytes are not UTF-8 as invalid_json, where each bad byte was stored as U+FFFD', async () => {
+    const bodies = [
+      Buffer.concat([Buffer.from('{"query":"caf'), Buffer.from([0xe9]), Buffer.from(' staff engineer"}')]),
+      Buffer.concat([Buffer.from('{"query":"feedback '), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+      Buffer.concat([Buffer.from('{"query":"overlong '), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]),
+      Buffer.concat([Buffer.from('{"query":"cut short '), Buffer.from([0xe2, 0x82])]),
+    ];
+    for (const payload of bodies) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/search',
+        payload,
+        headers: { 'content-type': 'application/json; charset=utf-8', authorization: headers.authorization },
+      });
+      expect(response.statusCode, payload.toString('latin1')).toBe(400);
+      expect(response.json().error, payload.toString('latin1')).toMatchObject({
+        code: 'invalid_json',
+        message: expect.stringMatching(/not valid UTF-8/),
+      });
+    }
+    const fine = await app.inject({
+      method: 'POST',
+      url: '/v1/search',
+      payload: Buffer.from('{"query":"café, naïve 1:1s — 🙂 feedback"}', 'utf8'),
+      headers: { 'content-type': 'application/json', authorization: headers.authorization },
+    });
+    expect(fine.statusCode).toBe(200);
+  });
+
   it('answers a path that is not UTF-8, or a segment longer than any id, in the one error shape without echoing it', async () => {
     const long = 'a'.repeat(10_000);
     for (const url of ['/v1/conversations/%ED%A0%80', '/v1/conversations/%FF%FE', `/v1/conversations/${long}`, `/v1/ingest/runs/${long}`]) {
