@@ -414,5 +414,19 @@ describe('answers from a chat model (an OpenAI-compatible server on loopback)', 
     expect(shown).toContain('The moon is cheese.');
     expect(shown.match(/\[1\]/g)!.length).toBe(2); // once in the answer, once in the footnotes
     expect(shown.indexOf('**Sources**')).toBe(shown.lastIndexOf('**Sources**'));
+
+    // An answer none of whose citations hold shows nothing of itself while it streams: only the "no support" answer
+    // that replaces it, as the whole completion gives.
+    server.setChatReply(
+      'Every team should have exactly seven engineers [12]. Managers must rotate yearly [14]. What stage is your company at?',
+    );
+    const question = { model: 'cairn', messages: [{ role: 'user' as const, content: 'How big should an engineering team be?' }] };
+    const whole = (await client.chat.completions.create(question)).choices[0]!.message.content!;
+    let unsupported = '';
+    for await (const chunk of await client.chat.completions.create({ ...question, stream: true }))
+      unsupported += chunk.choices[0]?.delta.content ?? '';
+    expect(whole).toMatch(/couldn't find support/);
+    expect(unsupported).not.toMatch(/seven engineers|rotate yearly/);
+    expect(unsupported.trim()).toBe(whole.trim());
   });
 });

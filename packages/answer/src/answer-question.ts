@@ -418,7 +418,8 @@ async function generatedAnswer(
 /**
  * Streams the model's answer to the listener and returns the whole of it. Unverified pieces
  * are shown as they come (`token`), but never an image, a link off the passages or the
- * prompt; whole sentences follow with their citations checked (`verifiedText`).
+ * prompt; whole sentences follow with their citations checked (`verifiedText`), from the
+ * first one whose citation holds (what came before it with it).
  */
 async function streamModelAnswer(
   model: ChatModel,
@@ -436,6 +437,20 @@ async function streamModelAnswer(
       )
     : undefined;
   let text = '';
+  // Verified text is held until a citation in it holds: an answer none of whose citations hold is replaced whole by
+  // the "no support" answer, and what was shown of it (uncited claims) could not be taken back by a client that only
+  // appends, as an OpenAI stream's does.
+  let held = '';
+  let supported = false;
+  const verified = (ready: string) => {
+    if (!supported && /\[\d+\]/.test(ready)) supported = true;
+    if (!supported) {
+      held += ready;
+      return;
+    }
+    listener.verifiedText?.(held + ready);
+    held = '';
+  };
   // The clarifying-questions trailer at the end is data, not answer: what may be it is held back.
   let passed = 0;
   const pass = (upTo: number) => {
@@ -445,7 +460,7 @@ async function streamModelAnswer(
     const shown = showing?.push(piece);
     if (shown) listener.token?.(shown);
     const ready = verifying?.push(piece);
-    if (ready) listener.verifiedText?.(ready);
+    if (ready) verified(ready);
   };
   for await (const piece of model.stream(prompt.messages, { signal })) {
     text += piece;
@@ -459,7 +474,7 @@ async function streamModelAnswer(
   const shownRest = showing?.end();
   if (shownRest) listener.token?.(shownRest);
   const rest = verifying?.end().text;
-  if (rest) listener.verifiedText?.(rest);
+  if (rest) verified(rest);
   return text;
 }
 
