@@ -485,7 +485,7 @@ export function selectSentences(question: string, passages: readonly RetrievedPa
  * author, someone the author quotes), and a story of one career is weaker advice than a guide's. It still answers
  * where nothing else does.
  */
-const personalShare = 0.6;
+const personalShare = 0.4;
 
 /** Whether a sentence speaks without "I", "me" or "my" outside the quotations it carries. */
 export function speaksForItself(sentence: string): boolean {

@@ -151,6 +151,8 @@ describe('someone who may be thinking of ending their life', () => {
       "I don't see the point of going on anymore. My team hates me and the reorg broke me.",
       "Honestly I've been having suicidal thoughts since the layoffs. How do I keep managing my team?",
       'I want to die. Work is too much.',
+      "Some days I think about ending it all. I'm a manager and I can't keep going like this.",
+      "I want to end it all and I don't know who to tell.",
     ]) {
       expect(crisisOf(question), question).toBe('self');
       const plan = planAnswer([], question);
@@ -169,6 +171,10 @@ describe('someone who may be thinking of ending their life', () => {
       "The team doesn't see the point of this migration. How do I make the case?",
       'How do we end it all-hands style, with a clear decision?',
       'Our on-call rotation is killing me. How do I fix the pager load?',
+      'Our trust and safety team reviews self-harm content all day. How do I keep them from burning out?',
+      'Honestly I want to end it all and go back to the old system, the migration has been a disaster.',
+      'We are building a suicide prevention feature for our app. How should I staff the team?',
+      'How do I run a retro on our self-harm detection classifier missing cases?',
     ])
       expect(crisisOf(question), question).toBeNull();
   });

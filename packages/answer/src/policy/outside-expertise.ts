@@ -17,13 +17,16 @@ export type Profession = 'crisis' | 'legal' | 'medical' | 'financial';
  * Words that tell of someone thinking of ending their life or harming themselves. Idioms that
  * only borrow the words ("career suicide", "the team would be better off without him") are not.
  */
+/** Words after "suicide" or "self-harm" that make it a subject of work (a feature, a policy, content to moderate), not a person's crisis. */
+const asSubject = String.raw`(?![-\s]+(?:prevention|hotlines?|awareness|risk (?:models?|scores?)|detection|detectors?|content|classifiers?|filters?|features?|polic(?:y|ies)|moderation|keywords?|terms?|resources?|training|data(?:set)?s?|signals?|flags?|reports?|queues?|reviews?|rates?|statistics|research|studies|squad|mission)\b)`;
+
 const crisis = new RegExp(
   [
-    String.raw`\b(?<!(?:career|political|professional|social|commercial|brand|product)[\s-])suicid(?:e|es|al|ality)\b`,
+    String.raw`\b(?<!(?:career|political|professional|social|commercial|brand|product|corporate)[\s-])suicid(?:e|es|al|ality)\b${asSubject}`,
     String.raw`\bkill(?:s|ed|ing)? (?:my|him|her|them|your|one)sel(?:f|ves)\b`,
     String.raw`\b(?:end|ends|ending|ended|take|takes|taking|took) (?:my|his|her|their|your) (?:own )?life\b`,
-    String.raw`\bend(?:ing)? it all\b(?![-\w])`,
-    String.raw`\bself[- ]?harm\w*`,
+    String.raw`\b(?:want(?:s|ed)? to|going to|thinking (?:of|about)|think about|talk(?:s|ed)? about|might|could) end(?:ing)? it all\b(?![-\w]|\s+and (?:go|move|start|switch|roll|revert|rewrite|rebuild|migrate)\b)`,
+    String.raw`\bself[- ]?harm(?:ing)?\b${asSubject}`,
     String.raw`\bharm(?:s|ed|ing)? (?:my|him|her|them|your)sel(?:f|ves)\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|can'?t|cannot|no longer|not) see (?:the|any|a) (?:point|reason) (?:in|of|to|for) (?:going on|living|carrying on|being (?:here|alive)|life|anything anymore)\b`,
     String.raw`\b(?:no|any) (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b`,
