@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { unlinkSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile, unlink, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -186,34 +187,42 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     }
   });
 
-  it('reads a note linked in from elsewhere, and reports a broken link, a linked directory and a second name of one note as skipped', async () => {
+  it('reads a note linked within the folder once, and reports a link out of it, a broken link, a linked directory and a pipe as skipped', async () => {
     const notes = await mkdtemp(join(tmpdir(), 'cairn-linked-notes-'));
     const elsewhere = await mkdtemp(join(tmpdir(), 'cairn-elsewhere-'));
     try {
       const note = (name: string) => `# ${name}\n\nA note on staffing the pager rotation across time zones, named ${name}.\n`;
       await writeFile(join(notes, 'a-own.md'), note('a-own'));
-      await writeFile(join(elsewhere, 'shared.md'), note('shared'));
+      await mkdir(join(notes, 'drafts'));
+      await writeFile(join(notes, 'drafts', 'inner.txt.md'), note('inner'));
+      await writeFile(join(elsewhere, 'secret.md'), note('secret'));
       await mkdir(join(elsewhere, 'more'));
-      await writeFile(join(elsewhere, 'more', 'inner.md'), note('inner'));
-      await symlink(join(elsewhere, 'shared.md'), join(notes, 'b-linked.md'));
-      await symlink(join(notes, 'a-own.md'), join(notes, 'c-same-as-a.md'));
-      await symlink(join(elsewhere, 'missing.md'), join(notes, 'd-broken.md'));
-      await symlink(join(elsewhere, 'more'), join(notes, 'e-folder'));
-      await symlink(join(notes, 'f-loop.md'), join(notes, 'f-loop.md')).catch(() => undefined);
+      await symlink(join(notes, 'drafts', 'inner.txt.md'), join(notes, 'b-linked-inside.md'));
+      await symlink(join(elsewhere, 'secret.md'), join(notes, 'c-outside.md'));
+      await symlink(join(notes, 'a-own.md'), join(notes, 'd-same-as-a.md'));
+      await symlink(join(elsewhere, 'missing.md'), join(notes, 'e-broken.md'));
+      await symlink(join(elsewhere, 'more'), join(notes, 'f-folder'));
+      await symlink(join(notes, 'g-loop.md'), join(notes, 'g-loop.md'));
+      execFileSync('mkfifo', [join(notes, 'h-pipe.md')]);
       const result = await ingestDirectory(store, embedder, { directory: notes, sourceName: 'linked-notes' });
       expect(result.status).toBe('succeeded');
-      expect(result.counts).toMatchObject({ discovered: 6, fetched: 2, skipped: 4, failed: 0 });
+      expect(result.counts).toMatchObject({ discovered: 9, fetched: 2, skipped: 7, failed: 0 });
       const items = await store.runs.items(result.runId);
-      const reason = (name: string) => items.find((item) => item.url.endsWith(`/${name}`));
-      expect(reason('b-linked.md')).toMatchObject({ outcome: 'changed', error: null });
-      expect(reason('c-same-as-a.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/symbolic link to a-own\.md/) });
-      expect(reason('d-broken.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/broken symbolic link/) });
-      expect(reason('e-folder')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/link to a directory/) });
-      expect(reason('f-loop.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/loop of symbolic links/) });
+      const entry = (name: string) => items.find((item) => item.url.endsWith(`/${name}`));
+      expect(entry('c-outside.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/outside the directory/) });
+      expect(entry('b-linked-inside.md')).toMatchObject({
+        outcome: 'skipped',
+        error: expect.stringMatching(/symbolic link to drafts\/inner\.txt\.md/),
+      });
+      expect(entry('d-same-as-a.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/symbolic link to a-own\.md/) });
+      expect(entry('e-broken.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/broken symbolic link/) });
+      expect(entry('f-folder')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/link to a directory/) });
+      expect(entry('g-loop.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/loop of symbolic links/) });
+      expect(entry('h-pipe.md')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/not a regular file/) });
       const titles = await store.database.query<{ title: string }>(
         `select d.title from documents d join sources s on s.id = d.source_id where s.name = 'linked-notes' and d.status = 'active' order by 1`,
       );
-      expect(titles.map((row) => row.title)).toEqual(['a-own', 'shared']);
+      expect(titles.map((row) => row.title)).toEqual(['a-own', 'inner']);
     } finally {
       await rm(notes, { recursive: true, force: true });
       await rm(elsewhere, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, relative } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunCounts, Store } from '@cairn/store';
 import { defaultFetchPolicy } from '../crawl/fetch-page.js';
@@ -64,10 +64,12 @@ export interface UnfollowedLink {
 
 /**
  * The files under `directory` (recursively) whose extension is one of `extensions`, sorted,
- * and the symbolic links among them that are not read, each with why. A link to a file is
- * read through the link (a note linked into a vault from elsewhere is one of its notes),
- * unless it is the same file as another one listed; a broken link, a loop and a link to a
- * directory (not walked: it may lead back up the tree) are reported, not dropped silently.
+ * and the entries among them that are not read, each with why. A link to a file inside the
+ * directory is read through the link, unless it is the same file as another one listed; a
+ * link to a file outside it (a shared folder's link to this machine's keys would be stored
+ * and served as a note), a broken link, a loop, a link to a directory (not walked: it may
+ * lead back up the tree) and a pipe or device named like a note are reported, not dropped
+ * silently.
  */
 export async function listLocalFiles(
   directory: string,
@@ -79,11 +81,16 @@ export async function listLocalFiles(
   const unfollowed: UnfollowedLink[] = [];
   for (const entry of entries) {
     const path = join(entry.parentPath, entry.name);
+    const named = extensions.has(extname(entry.name).toLowerCase());
     if (entry.isFile()) {
-      if (extensions.has(extname(entry.name).toLowerCase())) files.push(path);
+      if (named) files.push(path);
     } else if (entry.isSymbolicLink()) links.push(path);
+    // A pipe, a socket or a device named like a note is never read (a pipe would wait for a writer for ever).
+    else if (named && !entry.isDirectory())
+      unfollowed.push({ path, reason: 'not a regular file (a pipe, a socket or a device): not read' });
   }
   if (links.length === 0) return { files: files.sort(), unfollowed };
+  const root = await realpath(directory);
   const real = new Map<string, string>();
   for (const file of files) real.set(await realpath(file).catch(() => file), file);
   for (const link of links.sort()) {
@@ -106,7 +113,15 @@ export async function listLocalFiles(
     } else if (target.isFile() && extensions.has(extname(link).toLowerCase())) {
       const resolved = await realpath(link);
       const same = real.get(resolved);
-      if (same !== undefined) {
+      const inside = resolved === root || resolved.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+      if (!inside) {
+        // A folder shared or cloned from someone else may hold a link to a file of this machine's (a key, a
+        // config): read, it would be stored and served to every user as a note.
+        unfollowed.push({
+          path: link,
+          reason: 'a symbolic link to a file outside the directory, which is not read: copy the file in, or ingest its own directory',
+        });
+      } else if (same !== undefined) {
         unfollowed.push({
           path: link,
           reason: `a symbolic link to ${relative(directory, same).split('\\').join('/')}, read once under that name`,
