@@ -211,6 +211,27 @@ describe('RobotsCache', () => {
     }
   });
 
+  it('reads a robots.txt whatever type it is served as (RFC 9309 goes by its status)', async () => {
+    for (const type of ['application/json', 'binary/octet-stream', 'text/plain; charset=utf-8']) {
+      const server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': type });
+        response.end('User-agent: *\nDisallow: /private/\n');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const fresh = createCrawler({ allowance: ['127.0.0.1'], contact: 'https://cairn.invalid/tests' });
+      try {
+        const rules = await fresh.robots.rulesFor(`${origin}/`);
+        expect(rules.basis, type).toBe('robots.txt');
+        expect(rules.isAllowed(`${origin}/private/x`), type).toBe(false);
+        expect(rules.isAllowed(`${origin}/posts/x`), type).toBe(true);
+      } finally {
+        await fresh.close();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+  });
+
   it('reads the first 500 KiB of a robots.txt larger than the page cap (RFC 9309), dropping the line cut in two', async () => {
     const limit = 500 * 1024;
     const head = 'User-agent: *\nDisallow: /private/\n';

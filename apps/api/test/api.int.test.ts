@@ -132,6 +132,16 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(conversation.messages[1]).toMatchObject({ id: body.messageId, citations: body.citations, mode: 'extractive' });
   });
 
+  it("titles a conversation with its question's first 120 characters, never half an emoji", async () => {
+    const question = `${'How do I run a good first one-on-one with a new report who is nervous about the team'.padEnd(119, '.')}🙂 and keep it going?`;
+    const body = (await post('/v1/ask', { question })).json();
+    const [row] = await runtime.store.database.query<{ title: string }>('select title from conversations where id = $1', [
+      body.conversationId,
+    ]);
+    expect(row!.title).not.toContain('\uFFFD');
+    expect(row!.title.endsWith('🙂')).toBe(true);
+  });
+
   it('pages a long conversation: the latest messages first kept, oldest first in a page, older pages by `before`', async () => {
     let conversationId: string | undefined;
     for (let turn = 1; turn <= 5; turn += 1) {
@@ -571,7 +581,13 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
           message: expect.stringContaining(`body.${field}`),
         });
       }
-    for (const extra of [{ max_tokens: 256 }, { max_completion_tokens: 1 }, { max_tokens: null }])
+    for (const extra of [
+      { max_tokens: 256 },
+      { max_completion_tokens: 1 },
+      { max_tokens: null },
+      // null is "unset" to OpenAI's clients.
+      { stream: null, n: null, stream_options: null },
+    ])
       expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...extra })).statusCode, JSON.stringify(extra)).toBe(200);
   });
 

@@ -68,7 +68,7 @@ export interface FetchRequest {
   lastModified?: string | null;
   /** Called before each redirect hop is followed (robots, scope); throw to refuse it. */
   beforeRedirect?: (url: string) => Promise<void> | void;
-  /** Overrides the policy's content types (robots.txt, sitemaps, feeds). */
+  /** Overrides the policy's content types (robots.txt, sitemaps, feeds); `*` takes any. */
   allowedTypes?: readonly string[];
   /**
    * Keep only the first this many bytes of the body and stop reading there, instead of
@@ -196,12 +196,12 @@ export class PageFetcher {
       }
       const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const allowed = request.allowedTypes ?? this.policy.allowedTypes;
-      if (!allowed.includes(contentType)) {
+      if (!allowed.includes('*') && !allowed.includes(contentType)) {
         await response.body?.cancel().catch(() => undefined);
         throw new FetchError(
           url,
           'content_type',
-          `${url} is ${contentType || 'of no declared type'}, not one of ${allowed.join(', ')}`,
+          `${url} is ${contentType || 'of no declared type'}, not one of ${allowed.map((type) => type || 'no declared type').join(', ')}`,
           true,
         );
       }

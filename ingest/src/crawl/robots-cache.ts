@@ -34,7 +34,8 @@ export interface RobotsOptions {
 }
 
 const day = 24 * 60 * 60 * 1000;
-const robotsTypes = ['text/plain', 'text/html', 'application/octet-stream', ''];
+/** RFC 9309 reads robots.txt by its status, not its type: S3 serves it as binary/octet-stream, some servers as JSON. */
+const robotsTypes = ['*'];
 /** RFC 9309 2.5: a crawler parses at least the first 500 KiB of robots.txt; what follows is not read. */
 export const robotsParseLimit = 500 * 1024;
 

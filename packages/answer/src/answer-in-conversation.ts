@@ -149,7 +149,8 @@ async function recordExchange(
 ): Promise<{ conversationId: string; messageId: string }> {
   const stored = await conversations.addExchange({
     conversationId,
-    title: question.slice(0, 120),
+    // By code points: a cut inside an emoji's surrogate pair was stored as U+FFFD.
+    title: Array.from(question).slice(0, 120).join(''),
     ownerKeyId,
     question,
     answer: { content: answered.answer, citations: answered.citations, mode: answered.mode, model: answered.model },

@@ -28,11 +28,17 @@ const ChatCompletionsBody = Type.Object(
       { minItems: 1, maxItems: 200 },
     ),
     n: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 1,
-        description: 'How many choices: Cairn gives one answer, so 1 (a larger n is refused, not cut)',
-      }),
+      Type.Union(
+        [
+          Type.Integer({
+            minimum: 1,
+            maximum: 1,
+            description: 'How many choices: Cairn gives one answer, so 1 (a larger n is refused, not cut)',
+          }),
+          Type.Null(),
+        ],
+        { description: 'How many choices: 1, or null (a larger n is refused, not cut)' },
+      ),
     ),
     max_tokens: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
@@ -43,8 +49,14 @@ const ChatCompletionsBody = Type.Object(
     max_completion_tokens: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'As max_tokens: a positive integer, ignored' }),
     ),
-    stream: Type.Optional(Type.Boolean()),
-    stream_options: Type.Optional(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
+    // null is "unset" to OpenAI, as for tool_choice and response_format.
+    stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    stream_options: Type.Optional(
+      Type.Union([
+        Type.Object({ include_usage: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])) }, { additionalProperties: true }),
+        Type.Null(),
+      ]),
+    ),
   },
   {
     additionalProperties: true,
