@@ -156,8 +156,17 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
   it('answers with citations that resolve with get_document, and continues the conversation by its id', async () => {
     const key = await newKey(['ask']);
     const client = await connect(key);
+    const counted = async () =>
+      Number(
+        /cairn_retrieval_duration_seconds_count\{route="\/mcp"\} (\d+)/.exec(
+          (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${adminKey}` } })).body,
+        )?.[1] ?? 0,
+      );
+    const before = await counted();
     const answer = read(await client.callTool({ name: 'ask_cairn', arguments: { question } }));
     expect(answer.isError, answer.text).toBe(false);
+    // Answers through MCP count at /metrics, as /v1/ask's do.
+    expect(await counted()).toBe(before + 1);
     expect(answer.structured).toMatchObject({
       outcome: 'answered',
       mode: 'extractive',

@@ -464,6 +464,12 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     const app = await appWith({});
     await app.inject({ method: 'POST', url: '/v1/search', payload: { query: 'feedback' } });
     await app.inject({ method: 'POST', url: '/v1/ask', payload: { question: 'How do I give feedback?' } });
+    // Answers through the OpenAI-compatible route count too.
+    await app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      payload: { messages: [{ role: 'user', content: 'How do I give feedback?' }] },
+    });
     await app.inject('/no/such/path');
     const metrics = await app.inject('/metrics');
     expect(metrics.statusCode).toBe(200);
@@ -472,7 +478,8 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(text).toMatch(/cairn_http_requests_total\{method="POST",route="\/v1\/search",status="200"\} 1/);
     expect(text).toMatch(/cairn_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
     expect(text).toMatch(/cairn_retrieval_duration_seconds_count\{route="\/v1\/search"\} 1/);
-    expect(text).toMatch(/cairn_answers_total\{mode="extractive",outcome="answered"\} 1/);
+    expect(text).toMatch(/cairn_answers_total\{mode="extractive",outcome="answered"\} 2/);
+    expect(text).toMatch(/cairn_retrieval_duration_seconds_count\{route="\/v1\/chat\/completions"\} 1/);
     expect(text).toMatch(/cairn_ingest_runs\{status="succeeded"\} [1-9]/);
     expect(text).toMatch(/cairn_index_size\{kind="chunks"\} [1-9]\d*/);
     expect(text).toMatch(/cairn_process_resident_memory_bytes \d+/);

@@ -27,7 +27,7 @@ export const argumentLimits = {
 } as const;
 
 /** Where the server says what went wrong inside it (never to the client: it gets a code and a message). */
-export type McpLog = (level: 'warn' | 'error', message: string, error?: unknown) => void;
+export type McpLog = (level: 'info' | 'warn' | 'error', message: string, error?: unknown) => void;
 
 /**
  * What the MCP server is built from: the same store, retriever, answers and ingestion

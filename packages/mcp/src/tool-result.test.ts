@@ -29,6 +29,22 @@ describe('tool errors and their codes', () => {
     expect(lost.code).toBe('database_unavailable');
   });
 
+  it('logs a client that hung up as cancelled work at info, not as a failure with its stack', () => {
+    const controller = new AbortController();
+    controller.abort(Object.assign(new Error('the client disconnected'), { name: 'ClientDisconnectedError' }));
+    const logged: { level: string; message: string; error: unknown }[] = [];
+    const reported = reportedError(
+      new Error('aborted'),
+      controller.signal,
+      (level, message, error) => logged.push({ level, message, error }),
+      'ask_cairn',
+    );
+    expect(reported).toMatchObject({ code: 'client_closed_request' });
+    expect(logged).toEqual([
+      { level: 'info', message: 'ask_cairn: the client disconnected before the result; its work was cancelled', error: undefined },
+    ]);
+  });
+
   it('refuses NUL, lone surrogates and bidirectional controls in arguments, naming where', () => {
     expect(() => checkArgumentText({ query: 'ok', filters: ['fine', 'bad\u202Eone'] })).toThrowError(
       /^arguments\.filters\.1 holds a bidirectional control \(U\+202E\) at index 3/,

@@ -35,6 +35,11 @@ export function toolError(error: CairnError): CallToolResult {
  */
 export function reportedError(error: unknown, signal: AbortSignal | undefined, log: McpLog | undefined, tool: string): CairnError {
   if (signal?.aborted && signal.reason instanceof CairnError) return signal.reason;
+  // The client hung up (its request's signal aborted): its work was cancelled, which is no server error.
+  if (signal?.aborted) {
+    log?.('info', `${tool}: the client disconnected before the result; its work was cancelled`);
+    return new CairnError('client_closed_request', `${tool} was cancelled: the client disconnected.`);
+  }
   const translated = translateDatabaseError(error);
   if (translated instanceof CairnError) {
     if (translated.statusCode >= 500) log?.('error', `${tool}: ${translated.message}`, translated.cause ?? translated);

@@ -5,6 +5,7 @@ import { sourcesList, type Citation, type ConversationTurn } from '@cairn/answer
 import { CairnError, characterCount, estimateTokens } from '@cairn/core';
 import { CitationSchema, errorResponses, limits } from './shared-schemas.js';
 import type { AskResult } from '../services/ask-service.js';
+import { recordAnswer } from './ask-routes.js';
 import { abortOnDisconnect, openEventStream, streamedError, timedOut, type EventStream } from './event-stream.js';
 
 const ContentPart = Type.Object({ type: Type.String(), text: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -202,6 +203,7 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = { question, history, signal: controller.signal };
       if (!request.body.stream) {
         const result = await app.cairn.ask.ask(input);
+        recordAnswer(app, '/v1/chat/completions', result);
         const content = withFootnotes(result.answer, result.citations);
         return {
           id,
@@ -241,6 +243,7 @@ export const chatCompletionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             open().send(null, chunk({ content: text }, null));
           },
         });
+        recordAnswer(app, '/v1/chat/completions', result);
         // The rest of the verified answer (the sources as footnotes; for an answer without
         // support, the whole of it, which replaces what the model wrote).
         const shown = streamed.trim();

@@ -1,3 +1,4 @@
+import { recordAnswer } from './ask-routes.js';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebStandardStreamableHTTPServerTransport as McpTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type * as McpModule from '@cairn/mcp';
@@ -64,7 +65,14 @@ export const mcpRoutes: FastifyPluginAsync = async (app) => {
         services: {
           store,
           retriever,
-          answers: ask,
+          // Counted at /metrics as /v1/ask's answers are.
+          answers: {
+            ask: async (input: Parameters<typeof ask.ask>[0]) => {
+              const result = await ask.ask(input);
+              recordAnswer(app, '/mcp', result);
+              return result;
+            },
+          },
           runner,
           persona,
           limits: mcp.mcpLimits(config),
