@@ -363,3 +363,33 @@ describe.each(testRuntimes)('a copy whose canonical link names another page on $
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a server that answers 304 to a page never stored, on $name', (runtime) => {
+  it('records the page failed, not unchanged: nothing of it is searchable', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.writeHead(404).end();
+      if (request.url === '/notmodified/a/') return void response.writeHead(304).end();
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(
+        `<!doctype html><html><head><title>Index</title></head><body><main><article><h1>Index</h1><p>${'Notes on pager load and rotations. '.repeat(8)}</p><a href="/notmodified/a/">a</a></article></main></body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: () => ({ name: 'notmodified', baseUrl: `${origin}/notmodified/`, seeds: [`${origin}/notmodified/`] }),
+    });
+    try {
+      const { crawler, store, source } = fixture;
+      const result = await runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      const item = (await store.runs.items(result.runId)).find((entry) => entry.url.endsWith('/notmodified/a/'));
+      expect(item).toMatchObject({ outcome: 'failed', httpStatus: 304, error: expect.stringMatching(/without validators/) });
+      expect(result.counts.unchanged).toBe(0);
+    } finally {
+      await fixture.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+});

@@ -147,13 +147,23 @@ export async function crawlPage(
       signal: options.signal,
     });
     if (result.kind === 'not_modified') {
-      if (current) await states.seenUnchanged(current.id);
+      // A 304 to a request that sent no validators (nothing of the page is stored): the server answered nothing to
+      // store, and calling it unchanged would hide that the page is not searchable.
+      if (!current)
+        return outcome(
+          {
+            url,
+            httpStatus: 304,
+            outcome: 'failed',
+            ...none,
+            error: 'HTTP 304 to a request without validators: no copy is stored, so nothing was read',
+          },
+          { failure: 'transient' },
+        );
+      await states.seenUnchanged(current.id);
       // A 304 carries no page: its links are the ones it held when last read, so that the
       // pages only it leads to are found again (and not tombstoned as missing).
-      return outcome(
-        { url, httpStatus: 304, outcome: 'unchanged', ...none },
-        { unchanged: true, seen: current ? key : null, links: current?.links ?? [] },
-      );
+      return outcome({ url, httpStatus: 304, outcome: 'unchanged', ...none }, { unchanged: true, seen: key, links: current.links ?? [] });
     }
     if (result.kind === 'http_error') {
       const gone = result.status === 404 || result.status === 410;

@@ -271,7 +271,9 @@ export function startIngestWorker(dependencies: IngestWorkerDependencies, option
   worker.on('failed', (job, error) => {
     // Here the attempt that failed is counted already.
     const again = job && error.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1);
-    log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}${again ? '; it will be tried again' : ''}`);
+    // A page job's own message may say it already ("…; it will be tried again").
+    const retried = again && !/it will be tried again$/.test(error.message) ? '; it will be tried again' : '';
+    log(`job ${job?.name ?? '?'} ${job?.id ?? '?'} failed: ${error.message}${retried}`);
     if (!job || again || (error instanceof CairnError && error.code === 'job_interrupted')) return;
     // The last attempt: its run ends failed, whether or not the attempt could say so (a run that ended keeps how).
     const data = job.data as { runId?: string };
