@@ -393,3 +393,44 @@ describe.each(testRuntimes)('a server that answers 304 to a page never stored, o
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a gzipped sitemap on $name', (runtime) => {
+  it('unpacks a sitemap.xml.gz to find the pages only it lists, and stops a gzip bomb at the size cap', async () => {
+    const { createServer } = await import('node:http');
+    const { gzipSync } = await import('node:zlib');
+    let origin = '';
+    const page = (title: string) =>
+      `<!doctype html><html><head><title>${title}</title></head><body><main><article><h1>${title}</h1><p>${'Notes on pager load and rotations. '.repeat(8)}</p></article></main></body></html>`;
+    const server = createServer((request, response) => {
+      if (request.url === '/robots.txt') return void response.writeHead(404).end();
+      if (request.url === '/gz/sitemap.xml.gz') {
+        const xml = `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/gz/only-in-the-sitemap/</loc></url></urlset>`;
+        return void response.writeHead(200, { 'content-type': 'application/x-gzip' }).end(gzipSync(xml));
+      }
+      if (request.url === '/gz/bomb.xml.gz')
+        return void response.writeHead(200, { 'content-type': 'application/gzip' }).end(gzipSync(Buffer.alloc(12 * 1024 * 1024, 0x20)));
+      if (request.url === '/gz/only-in-the-sitemap/')
+        return void response.writeHead(200, { 'content-type': 'text/html' }).end(page('Only in the sitemap'));
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: () => ({ name: 'gzipped', baseUrl: `${origin}/gz/`, seeds: [`${origin}/gz/sitemap.xml.gz`, `${origin}/gz/bomb.xml.gz`] }),
+    });
+    try {
+      const { crawler, store, source } = fixture;
+      const result = await runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      const items = await store.runs.items(result.runId);
+      expect(items.find((item) => item.url.endsWith('/gz/only-in-the-sitemap/'))).toMatchObject({ outcome: 'changed', httpStatus: 200 });
+      expect(items.find((item) => item.url.endsWith('/gz/bomb.xml.gz'))).toMatchObject({
+        outcome: 'failed',
+        error: expect.stringMatching(/unpacks to more than/),
+      });
+    } finally {
+      await fixture.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+});

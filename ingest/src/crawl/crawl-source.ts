@@ -38,7 +38,17 @@ export interface CrawlResult {
 /** Pages being fetched, extracted, embedded or stored at once within one crawl. */
 const pagesInFlight = 4;
 
-const discoveryTypes = ['application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml', 'text/html', 'application/xhtml+xml'];
+const discoveryTypes = [
+  'application/xml',
+  'text/xml',
+  'application/rss+xml',
+  'application/atom+xml',
+  'text/html',
+  'application/xhtml+xml',
+  // A gzipped sitemap (sitemap.xml.gz), which the sitemaps protocol allows: unpacked by the fetcher.
+  'application/gzip',
+  'application/x-gzip',
+];
 
 /**
  * The longest URL a crawl takes in (the sitemaps protocol's limit): longer ones are session

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { decodeBuffer } from 'encoding-sniffer';
 import type { Dispatcher, fetch } from 'undici';
 import { CairnError } from '@cairn/core';
@@ -78,6 +79,9 @@ export interface FetchRequest {
   keepFirstBytes?: number;
   signal?: AbortSignal;
 }
+
+/** Content types of a gzipped document (not a Content-Encoding: the file itself is gzip). */
+const gzipTypes = new Set(['application/gzip', 'application/x-gzip']);
 
 /** A Location as it goes into a message and the ledger: quoted, and cut short if long. */
 function quoteLocation(location: string): string {
@@ -205,8 +209,15 @@ export class PageFetcher {
           true,
         );
       }
-      const { body, truncated } = await this.readBody(url, response, signal, request.keepFirstBytes);
-      const text = decodeBody(body, response.headers.get('content-type') ?? '', contentType);
+      const read = await this.readBody(url, response, signal, request.keepFirstBytes);
+      const { truncated } = read;
+      // A gzipped document (a sitemap.xml.gz) is unpacked, within the same cap as any body: a bomb stops at it.
+      const body = gzipTypes.has(contentType) ? this.gunzip(url, read.body) : read.body;
+      const text = decodeBody(
+        body,
+        response.headers.get('content-type') ?? '',
+        gzipTypes.has(contentType) ? 'application/xml' : contentType,
+      );
       return {
         kind: 'ok',
         status: response.status,
@@ -270,6 +281,18 @@ export class PageFetcher {
       offset += part.byteLength;
     }
     return { body, truncated };
+  }
+
+  private gunzip(url: string, body: Uint8Array): Uint8Array {
+    try {
+      return gunzipSync(body, { maxOutputLength: this.policy.maxBytes });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+        throw new FetchError(url, 'too_large', `${url} unpacks to more than ${this.policy.maxBytes} bytes`, true, { cause: error });
+      throw new FetchError(url, 'content_type', `${url} is declared gzip but does not unpack: ${(error as Error).message}`, true, {
+        cause: error,
+      });
+    }
   }
 
   private toFetchError(url: string, error: unknown, signal: AbortSignal): FetchError {
