@@ -391,6 +391,8 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       '{"id":1,"method":"tools/list"}',
       '{"jsonrpc":"2.0","id":1}',
       '{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}',
+      // A null id (the SDK answered a bare 400 parse error with no code).
+      '{"jsonrpc":"2.0","id":null,"method":"tools/list"}',
       // Numbers that are not integers, and positional params (the SDK called these a parse error).
       '{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}',
       '{"jsonrpc":"2.0","id":1e308,"method":"tools/list"}',

@@ -27,6 +27,9 @@ export function envelopeProblem(message: unknown): string | undefined {
   if ('id' in message && message.id !== null && typeof message.id !== 'string' && !Number.isSafeInteger(message.id))
     return `"id" must be a string or an integer, not ${typeof message.id === 'number' ? String(message.id) : kindOf(message.id)}.`;
   const response = 'result' in message || 'error' in message;
+  // MCP's requests may not have a null id (the SDK's transport answered such a message with a bare parse error).
+  if (!response && 'id' in message && message.id === null)
+    return '"id" must be a string or an integer: MCP takes no null id (leave "id" out for a notification).';
   if (!response && typeof message.method !== 'string') return 'A JSON-RPC request needs a "method" (a string), such as "tools/list".';
   if ('params' in message && message.params !== undefined && !isPlainObject(message.params))
     return `"params" must be an object (MCP takes no positional params), not ${kindOf(message.params)}.`;
