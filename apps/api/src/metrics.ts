@@ -5,6 +5,16 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Store } from '@cairn/store';
 
 /** What the routes record beyond HTTP: retrieval and model figures. */
+/** What a database read of a scrape gives when the database is away. */
+const unavailable = Symbol('unavailable');
+async function orUnavailable<T>(read: () => Promise<T>): Promise<T | typeof unavailable> {
+  try {
+    return await read();
+  } catch {
+    return unavailable;
+  }
+}
+
 export interface CairnMetrics {
   registry: Registry;
   retrievalSeconds: Histogram<'route'>;
@@ -63,6 +73,15 @@ export const metricsPlugin = fp<{ store: Store }>(
       labelNames: ['mode', 'outcome'],
       registers: [registry],
     });
+    // Whether the last scrape reached the database: 0 while it is away, when the gauges read from it are left out.
+    new Gauge({
+      name: 'cairn_database_up',
+      help: 'Whether the database answered this scrape (1) or not (0)',
+      registers: [registry],
+      async collect() {
+        this.set((await orUnavailable(() => store.database.query('select 1'))) === unavailable ? 0 : 1);
+      },
+    });
     new Gauge({
       name: 'cairn_ingest_runs',
       help: 'Ingestion runs by status',
@@ -70,10 +89,13 @@ export const metricsPlugin = fp<{ store: Store }>(
       registers: [registry],
       async collect() {
         this.reset();
-        for (const row of await store.database.query<{ status: string; count: number }>(
-          'select status, count(*)::int as count from ingest_runs group by status',
-        ))
-          this.set({ status: row.status }, row.count);
+        // A database that is away leaves these out (cairn_database_up says so): the scrape that shows the outage is kept.
+        await orUnavailable(async () => {
+          for (const row of await store.database.query<{ status: string; count: number }>(
+            'select status, count(*)::int as count from ingest_runs group by status',
+          ))
+            this.set({ status: row.status }, row.count);
+        });
       },
     });
     new Gauge({
@@ -83,11 +105,14 @@ export const metricsPlugin = fp<{ store: Store }>(
       registers: [registry],
       async collect() {
         this.reset();
-        const [row] = await store.database.query<Record<string, number>>(
-          `select coalesce(sum((counts->>'fetched')::int), 0)::int as fetched, coalesce(sum((counts->>'unchanged')::int), 0)::int as unchanged,
+        // A database that is away leaves these out (cairn_database_up says so): the scrape that shows the outage is kept.
+        await orUnavailable(async () => {
+          const [row] = await store.database.query<Record<string, number>>(
+            `select coalesce(sum((counts->>'fetched')::int), 0)::int as fetched, coalesce(sum((counts->>'unchanged')::int), 0)::int as unchanged,
              coalesce(sum((counts->>'skipped')::int), 0)::int as skipped, coalesce(sum((counts->>'failed')::int), 0)::int as failed from ingest_runs`,
-        );
-        for (const [outcome, value] of Object.entries(row ?? {})) this.set({ outcome }, value);
+          );
+          for (const [outcome, value] of Object.entries(row ?? {})) this.set({ outcome }, value);
+        });
       },
     });
     new Gauge({
@@ -97,11 +122,14 @@ export const metricsPlugin = fp<{ store: Store }>(
       registers: [registry],
       async collect() {
         this.reset();
-        const [row] = await store.database.query<{ documents: number; chunks: number }>(
-          `select (select count(*)::int from documents where status = 'active') as documents, (select count(*)::int from chunks) as chunks`,
-        );
-        this.set({ kind: 'documents' }, row?.documents ?? 0);
-        this.set({ kind: 'chunks' }, row?.chunks ?? 0);
+        // A database that is away leaves these out (cairn_database_up says so): the scrape that shows the outage is kept.
+        await orUnavailable(async () => {
+          const [row] = await store.database.query<{ documents: number; chunks: number }>(
+            `select (select count(*)::int from documents where status = 'active') as documents, (select count(*)::int from chunks) as chunks`,
+          );
+          this.set({ kind: 'documents' }, row?.documents ?? 0);
+          this.set({ kind: 'chunks' }, row?.chunks ?? 0);
+        });
       },
     });
 

@@ -485,6 +485,25 @@ describe('API keys from an open start, binding, limits, headers and metrics (PGl
     expect(text).toMatch(/cairn_process_resident_memory_bytes \d+/);
   });
 
+  it('serves /metrics while the database is away, saying so in cairn_database_up, where the scrape failed with 503', async () => {
+    const app = await appWith({});
+    const database = runtime.store.database;
+    const query = database.query.bind(database);
+    expect((await app.inject('/metrics')).body).toMatch(/^cairn_database_up 1$/m);
+    database.query = (async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    }) as typeof database.query;
+    try {
+      const metrics = await app.inject('/metrics');
+      expect(metrics.statusCode).toBe(200);
+      expect(metrics.body).toMatch(/^cairn_database_up 0$/m);
+      expect(metrics.body).toMatch(/cairn_process_resident_memory_bytes \d+/);
+      expect(metrics.body).not.toMatch(/cairn_index_size\{/);
+    } finally {
+      database.query = query;
+    }
+  });
+
   it('counts a streamed answer at /metrics, and a client that hung up as 499', async () => {
     const slow = slowEmbedder(runtime.embedder, (text) => text.includes('slowly'));
     const app = await appWith({}, { embedder: slow });
