@@ -52,3 +52,20 @@ describe('a note’s url, which citations link', () => {
     expect(() => parseMarkdownNote(note('not a url'), 'odd.md')).toThrow(/is not a URL/);
   });
 });
+
+describe('front matter with a YAML tag the reader does not know', () => {
+  it('reads the note without printing a warning and its code frame to stderr', async () => {
+    const { vi } = await import('vitest');
+    const warned = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const logged = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const note = parseMarkdownNote('---\ntitle: !custom Tagged title\n---\n\nA note on pager load.\n', 'tagged.md');
+      expect(note.title).toBe('Tagged title');
+      expect(warned).not.toHaveBeenCalled();
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      warned.mockRestore();
+      logged.mockRestore();
+    }
+  });
+});

@@ -94,7 +94,7 @@ export function parseMarkdownNote(note: string, locator: string): DocumentOutlin
   let frontMatter: FrontMatter = {};
   if (match) {
     try {
-      frontMatter = (parseYaml(match[1]!) as FrontMatter | null) ?? {};
+      frontMatter = (parseYaml(match[1]!, { logLevel: 'error' }) as FrontMatter | null) ?? {};
     } catch (error) {
       throw new NoteParseError(locator, `front matter is not valid YAML (${(error as Error).message.split('\n')[0]})`);
     }
