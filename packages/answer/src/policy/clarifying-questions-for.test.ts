@@ -256,3 +256,15 @@ describe('questions about the user’s own career only where they ask about it',
     expect(own.join(' ')).not.toMatch(/\{person\}/);
   });
 });
+
+describe('what the user said of their own part is not asked again', () => {
+  it('does not ask "what is your role" of a user who told it in their own words', () => {
+    for (const question of [
+      "In last cycle's promotion calibration my candidates kept losing to people whose managers are louder advocates. How do I advocate better for my people?",
+      'I run a weekly architecture review and the same two people dominate it. How do I get quieter engineers to speak?',
+      "I'm the EM and my team's on-call is burning people out. What should I change first?",
+    ])
+      for (const asked of questionsFor(question))
+        expect(asked, question).not.toMatch(/\byour (?:role|part|position)\b|\bwhich (?:hat|seat)\b|\bwhere do you sit\b/i);
+  });
+});

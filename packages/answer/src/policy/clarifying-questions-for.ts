@@ -59,6 +59,10 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
         /\bas (?:a|an|the) (?:\w+ )?(?:manager|lead|director|vp|cto|engineer|ic|founder)\b/.test(text) ||
         /\b(?:we|i) (?:have|manage|lead|run) (?:\w+ ){0,2}(?:staff|senior|principal)?\s*(?:engineers|reports|managers|teams|tech leads)\b|\bmy (?:direct )?reports\b|\bon my team\b|\bmy (?:staff|senior|principal) engineers?\b/.test(
           text,
+        ) ||
+        // "advocate for my people", "my team's on-call", "I run a weekly review", "I'm the EM": the user's part is said.
+        /\bmy (?:people|team'?s|teams|candidates|engineers|managers|ems|org|organi[sz]ation|directs|tech leads?|leads)\b|\bi (?:run|manage|lead|chair|facilitate|own)\b|\bi'?m (?:a|an|the) (?:new )?(?:\w+ )?(?:manager|em|lead|director|vp|cto|head of \w+)\b/.test(
+          text,
         )
       );
     case 'tried':
