@@ -127,6 +127,7 @@ describe('someone who may be thinking of ending their life', () => {
     'A colleague on my team told me she has been thinking about suicide. How should I handle tomorrow?',
     'My report mentioned self-harm in our 1:1 and then changed the subject.',
     "I think my tech lead wants to kill himself; he said the team would be fine if he wasn't around.",
+    'One of my reports told me in our 1:1 that she has started cutting herself again. What do I do?',
   ];
 
   it("answers a report's crisis with what to do now first: reach them today, emergency number, a crisis line; no framework or question about what was tried", () => {
@@ -153,6 +154,9 @@ describe('someone who may be thinking of ending their life', () => {
       'I want to die. Work is too much.',
       "Some days I think about ending it all. I'm a manager and I can't keep going like this.",
       "I want to end it all and I don't know who to tell.",
+      'Some nights I feel like ending it all. Leading this team through the layoffs has broken me.',
+      "Honestly, my family and my team would be better off without me. I can't do this job anymore.",
+      'I called a suicide hotline last night after another awful week managing this team. Should I tell my boss?',
     ]) {
       expect(crisisOf(question), question).toBe('self');
       const plan = planAnswer([], question);
@@ -175,6 +179,11 @@ describe('someone who may be thinking of ending their life', () => {
       'Honestly I want to end it all and go back to the old system, the migration has been a disaster.',
       'We are building a suicide prevention feature for our app. How should I staff the team?',
       'How do I run a retro on our self-harm detection classifier missing cases?',
+      'Our trust-and-safety team moderates self-harm videos all day and two of them are burning out. How do I support them?',
+      'My team owns the suicide-risk triage model for our crisis text line and the on-call load is brutal. How should I staff it?',
+      'Our PM keeps calling the move off Kubernetes suicidal. How do I get the team to debate it productively?',
+      "I'm going to end it all with the legacy monolith and rebuild from scratch. How do I sell the rewrite to my VP?",
+      'Honestly the team would be better off without him. How do I start the conversation with HR?',
     ])
       expect(crisisOf(question), question).toBeNull();
   });

@@ -18,19 +18,22 @@ export type Profession = 'crisis' | 'legal' | 'medical' | 'financial';
  * only borrow the words ("career suicide", "the team would be better off without him") are not.
  */
 /** Words after "suicide" or "self-harm" that make it a subject of work (a feature, a policy, content to moderate), not a person's crisis. */
-const asSubject = String.raw`(?![-\s]+(?:prevention|hotlines?|awareness|risk (?:models?|scores?)|detection|detectors?|content|classifiers?|filters?|features?|polic(?:y|ies)|moderation|keywords?|terms?|resources?|training|data(?:set)?s?|signals?|flags?|reports?|queues?|reviews?|rates?|statistics|research|studies|squad|mission)\b)`;
+const asSubject = String.raw`(?![-\s]+(?:prevention|hotlines?|awareness|risk[-\s](?:triage|models?|scor\w*|classifiers?|detection)|triage|detection|detectors?|content|videos?|posts?|images?|material|messages?|classifiers?|filters?|features?|polic(?:y|ies)|moderation|keywords?|terms?|resources?|training|data(?:set)?s?|signals?|flags?|reports?|queues?|reviews?|rates?|statistics|research|studies|squad|mission)\b)`;
+/** "Suicidal" said of a plan, a move or a deadline (a bet that would ruin the company), not of a person. */
+const aboutAThing = String.raw`(?<!\b(?:move|moves|plan|plans|idea|ideas|decision|strategy|migration|deadline|timeline|schedule|project|roadmap|rewrite|launch|architecture|approach|bet|pricing|change|it|that|this)\b[^.?!]{0,50})`;
 
 const crisis = new RegExp(
   [
-    String.raw`\b(?<!(?:career|political|professional|social|commercial|brand|product|corporate)[\s-])suicid(?:e|es|al|ality)\b${asSubject}`,
+    String.raw`\b(?:call(?:ed|ing|s)?|text(?:ed|ing|s)?|contact(?:ed|ing|s)?|phon(?:ed|ing|es)|rang|ring(?:ing)?) (?:a|the) (?:suicide|crisis) (?:hotline|line|lifeline|helpline)\b`,
+    String.raw`${aboutAThing}\b(?<!(?:career|political|professional|social|commercial|brand|product|corporate)[\s-])suicid(?:e|es|al|ality)\b${asSubject}`,
     String.raw`\bkill(?:s|ed|ing)? (?:my|him|her|them|your|one)sel(?:f|ves)\b`,
     String.raw`\b(?:end|ends|ending|ended|take|takes|taking|took) (?:my|his|her|their|your) (?:own )?life\b`,
-    String.raw`\b(?:want(?:s|ed)? to|going to|thinking (?:of|about)|think about|talk(?:s|ed)? about|might|could) end(?:ing)? it all\b(?![-\w]|\s+and (?:go|move|start|switch|roll|revert|rewrite|rebuild|migrate)\b)`,
+    String.raw`\b(?:want(?:s|ed)? to|going to|thinking (?:of|about)|think about|talk(?:s|ed)? about|feel(?:s|ing)? like|might|could) end(?:ing)? it all\b(?![-\w]|\s+(?:with|and (?:go|move|start|switch|roll|revert|rewrite|rebuild|migrate))\b)`,
     String.raw`\bself[- ]?harm(?:ing)?\b${asSubject}`,
-    String.raw`\bharm(?:s|ed|ing)? (?:my|him|her|them|your)sel(?:f|ves)\b`,
+    String.raw`\b(?:harm|cut)(?:s|ed|ing|ting)? (?:my|him|her|them|your)sel(?:f|ves)\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|can'?t|cannot|no longer|not) see (?:the|any|a) (?:point|reason) (?:in|of|to|for) (?:going on|living|carrying on|being (?:here|alive)|life|anything anymore)\b`,
     String.raw`\b(?:no|any) (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b`,
-    String.raw`\bbetter off dead\b`,
+    String.raw`\bbetter off (?:dead|without me)\b`,
     String.raw`\bwant(?:s|ed|ing)? to die\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not) want to (?:be alive|live anymore|wake up)\b`,
   ].join('|'),
