@@ -4,7 +4,6 @@ import { errorCodes } from '@cairn/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from '@cairn/store';
 
-/** What the routes record beyond HTTP: retrieval and model figures. */
 /** What a database read of a scrape gives when the database is away. */
 const unavailable = Symbol('unavailable');
 async function orUnavailable<T>(read: () => Promise<T>): Promise<T | typeof unavailable> {
@@ -15,6 +14,7 @@ async function orUnavailable<T>(read: () => Promise<T>): Promise<T | typeof unav
   }
 }
 
+/** What the routes record beyond HTTP: retrieval and model figures. */
 export interface CairnMetrics {
   registry: Registry;
   retrievalSeconds: Histogram<'route'>;

@@ -10,7 +10,7 @@ import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import { endStoppedRun, ingestStaticSite, type StaticSiteResult } from './ingest-static-site.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnfollowed, unreadableFile } from './read-local-file.js';
+import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnread, unreadableFile } from './read-local-file.js';
 
 const noteExtensions = new Set(['.md', '.markdown', '.html', '.htm']);
 
@@ -102,7 +102,7 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
       signal: options.signal,
     });
   }
-  const { files, unfollowed } = await listLocalFiles(directory, noteExtensions).catch((error: NodeJS.ErrnoException) => {
+  const { files, unread } = await listLocalFiles(directory, noteExtensions).catch((error: NodeJS.ErrnoException) => {
     throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
       cause: error,
       details: { directory },
@@ -116,11 +116,11 @@ export async function ingestDirectory(store: Store, embedder: Embedder, options:
   });
   const run = await store.runs.create(source.id, options.trigger ?? 'cli');
   await store.runs.start(run.id);
-  const counts = listedCounts(files, unfollowed);
+  const counts = listedCounts(files, unread);
   const failures: { file: string; error: string }[] = [];
   const seen: string[] = [];
   try {
-    await recordUnfollowed(store, run.id, unfollowed);
+    await recordUnread(store, run.id, unread);
     for (const [index, file] of files.entries()) {
       if (options.signal?.aborted) break;
       const locator = relative(directory, file).split('\\').join('/');

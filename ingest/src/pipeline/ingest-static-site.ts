@@ -9,7 +9,7 @@ import { normalizeUrl } from '../extract/normalize-url.js';
 import { ingestDocument, prepareEmbeddingModel } from './ingest-document.js';
 import type { PassageContextWriter } from './passage-context.js';
 import { runFailureText } from '../runs/run-failure-text.js';
-import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnfollowed, unreadableFile } from './read-local-file.js';
+import { listedCounts, listLocalFiles, maxLocalFileBytes, readLocalFile, recordUnread, unreadableFile } from './read-local-file.js';
 
 const pageExtensions = new Set(['.html', '.htm']);
 
@@ -94,7 +94,7 @@ export function staticPageUrl(relativePath: string, base: string): string {
 export async function ingestStaticSite(store: Store, embedder: Embedder, options: StaticSiteOptions): Promise<StaticSiteResult> {
   const { directory } = options;
   const base = staticSiteBase(options.baseUrl);
-  const { files, unfollowed } = await listLocalFiles(directory, pageExtensions).catch((error: NodeJS.ErrnoException) => {
+  const { files, unread } = await listLocalFiles(directory, pageExtensions).catch((error: NodeJS.ErrnoException) => {
     throw new CairnError('directory_unreadable', `Cannot read the directory ${directory} (${error.code ?? error.message})`, {
       cause: error,
       details: { directory },
@@ -110,11 +110,11 @@ export async function ingestStaticSite(store: Store, embedder: Embedder, options
   const inScope = sourceScope(source);
   const run = await store.runs.create(source.id, options.trigger ?? 'cli');
   await store.runs.start(run.id);
-  const counts = listedCounts(files, unfollowed);
+  const counts = listedCounts(files, unread);
   const seen = new Set<string>();
   const none = { httpStatus: null, chunksAdded: 0, chunksRemoved: 0, embeddingTokens: 0 };
   try {
-    await recordUnfollowed(store, run.id, unfollowed);
+    await recordUnread(store, run.id, unread);
     for (const [index, file] of files.entries()) {
       if (options.signal?.aborted) break;
       const path = relative(directory, file).split('\\').join('/');

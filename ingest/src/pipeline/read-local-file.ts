@@ -57,7 +57,7 @@ export function unreadableFile(error: unknown, locator: string): { reason: strin
 }
 
 /** A directory's entry that is not read, and why (for the run's ledger). */
-export interface UnfollowedLink {
+export interface UnreadEntry {
   path: string;
   reason: string;
 }
@@ -74,11 +74,11 @@ export interface UnfollowedLink {
 export async function listLocalFiles(
   directory: string,
   extensions: ReadonlySet<string>,
-): Promise<{ files: string[]; unfollowed: UnfollowedLink[] }> {
+): Promise<{ files: string[]; unread: UnreadEntry[] }> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   const links: string[] = [];
-  const unfollowed: UnfollowedLink[] = [];
+  const unread: UnreadEntry[] = [];
   for (const entry of entries) {
     const path = join(entry.parentPath, entry.name);
     const named = extensions.has(extname(entry.name).toLowerCase());
@@ -86,10 +86,9 @@ export async function listLocalFiles(
       if (named) files.push(path);
     } else if (entry.isSymbolicLink()) links.push(path);
     // A pipe, a socket or a device named like a note is never read (a pipe would wait for a writer for ever).
-    else if (named && !entry.isDirectory())
-      unfollowed.push({ path, reason: 'not a regular file (a pipe, a socket or a device): not read' });
+    else if (named && !entry.isDirectory()) unread.push({ path, reason: 'not a regular file (a pipe, a socket or a device): not read' });
   }
-  if (links.length === 0) return { files: files.sort(), unfollowed };
+  if (links.length === 0) return { files: files.sort(), unread };
   const root = await realpath(directory);
   const real = new Map<string, string>();
   for (const file of files) real.set(await realpath(file).catch(() => file), file);
@@ -103,9 +102,9 @@ export async function listLocalFiles(
           : target.code === 'ENOENT'
             ? 'a broken symbolic link'
             : `a symbolic link that cannot be followed (${target.code ?? target.message})`;
-      unfollowed.push({ path: link, reason: `${why}: not read` });
+      unread.push({ path: link, reason: `${why}: not read` });
     } else if (target.isDirectory()) {
-      unfollowed.push({
+      unread.push({
         path: link,
         reason:
           'a symbolic link to a directory, which is not walked (it may lead back up the tree): link its files, or ingest it on its own',
@@ -117,12 +116,12 @@ export async function listLocalFiles(
       if (!inside) {
         // A folder shared or cloned from someone else may hold a link to a file of this machine's (a key, a
         // config): read, it would be stored and served to every user as a note.
-        unfollowed.push({
+        unread.push({
           path: link,
           reason: 'a symbolic link to a file outside the directory, which is not read: copy the file in, or ingest its own directory',
         });
       } else if (same !== undefined) {
-        unfollowed.push({
+        unread.push({
           path: link,
           reason: `a symbolic link to ${relative(directory, same).split('\\').join('/')}, read once under that name`,
         });
@@ -132,15 +131,15 @@ export async function listLocalFiles(
       }
     }
   }
-  return { files: files.sort(), unfollowed };
+  return { files: files.sort(), unread };
 }
 
-/** The links a directory run does not read, in its ledger as skipped, each with why. */
-export async function recordUnfollowed(store: Store, runId: string, unfollowed: readonly UnfollowedLink[]): Promise<void> {
-  if (unfollowed.length === 0) return;
+/** The entries a directory run does not read (links, pipes), in its ledger as skipped, each with why. */
+export async function recordUnread(store: Store, runId: string, unread: readonly UnreadEntry[]): Promise<void> {
+  if (unread.length === 0) return;
   await store.runs.addItems(
     runId,
-    unfollowed.map(({ path, reason }) => ({
+    unread.map(({ path, reason }) => ({
       url: pathToFileURL(path).toString(),
       httpStatus: null,
       outcome: 'skipped' as const,
@@ -152,8 +151,8 @@ export async function recordUnfollowed(store: Store, runId: string, unfollowed: 
   );
 }
 
-/** A directory run's counts before it reads a file: every file and link discovered, the links not followed skipped. */
-export function listedCounts(files: readonly string[], unfollowed: readonly UnfollowedLink[]): RunCounts {
-  const discovered = files.length + unfollowed.length;
-  return { discovered, fetched: 0, unchanged: 0, skipped: unfollowed.length, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
+/** A directory run's counts before it reads a file: every file and entry discovered, those not read skipped. */
+export function listedCounts(files: readonly string[], unread: readonly UnreadEntry[]): RunCounts {
+  const discovered = files.length + unread.length;
+  return { discovered, fetched: 0, unchanged: 0, skipped: unread.length, failed: 0, chunksAdded: 0, chunksRemoved: 0 };
 }

@@ -1,10 +1,10 @@
-import { recordAnswer } from './ask-routes.js';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebStandardStreamableHTTPServerTransport as McpTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type * as McpModule from '@cairn/mcp';
 import type { McpServices } from '@cairn/mcp';
 import { checkBrowserOrigin, conversationCaller } from '../auth.js';
 import { describeError, type RouteRefusal } from '../error-handler.js';
+import { recordAnswer } from './ask-routes.js';
 import { mcpRoute } from './mcp-route-path.js';
 
 /** The Fastify request as the SDK's web-standard transport reads it (the body is passed parsed). */

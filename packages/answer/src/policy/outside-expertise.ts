@@ -13,15 +13,15 @@
  */
 export type Profession = 'crisis' | 'legal' | 'medical' | 'financial';
 
-/**
- * Words that tell of someone thinking of ending their life or harming themselves. Idioms that
- * only borrow the words ("career suicide", "the team would be better off without him") are not.
- */
 /** Words after "suicide" or "self-harm" that make it a subject of work (a feature, a policy, content to moderate), not a person's crisis. */
 const asSubject = String.raw`(?![-\s]+(?:prevention|hotlines?|awareness|risk[-\s](?:triage|models?|scor\w*|classifiers?|detection)|triage|detection|detectors?|content|videos?|posts?|images?|material|messages?|classifiers?|filters?|features?|polic(?:y|ies)|moderation|keywords?|terms?|resources?|training|data(?:set)?s?|signals?|flags?|reports?|queues?|reviews?|rates?|statistics|research|studies|squad|mission)\b)`;
 /** "Suicidal" said of a plan, a move or a deadline (a bet that would ruin the company), not of a person. */
 const aboutAThing = String.raw`(?<!\b(?:move|moves|plan|plans|idea|ideas|decision|strategy|migration|deadline|timeline|schedule|project|roadmap|rewrite|launch|architecture|approach|bet|pricing|change|it|that|this)\b[^.?!]{0,50})`;
 
+/**
+ * Words that tell of someone thinking of ending their life or harming themselves. Idioms that
+ * only borrow the words ("career suicide", "the team would be better off without him") are not.
+ */
 const crisis = new RegExp(
   [
     String.raw`\b(?:call(?:ed|ing|s)?|text(?:ed|ing|s)?|contact(?:ed|ing|s)?|phon(?:ed|ing|es)|rang|ring(?:ing)?) (?:a|the) (?:suicide|crisis) (?:hotline|line|lifeline|helpline)\b`,
