@@ -296,12 +296,7 @@ function openerAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart 
  */
 function crisisAnswer(listener: AnswerListener, plan: AnswerPlan): ComposedPart {
   const answer = heardByRule(
-    [
-      plan.professionalSide ?? '',
-      "When they are safe, I'm glad to think the rest through with you: what the team hears, their workload, time off.",
-    ]
-      .filter(Boolean)
-      .join('\n\n'),
+    [plan.professionalSide ?? '', "When they are safe, I'm here to think the rest through with you."].filter(Boolean).join('\n\n'),
     listener,
   );
   return { answer, citations: [], outcome: 'no_support', refusal: null, clarifyingQuestions: [], frameworks: [] };
