@@ -219,6 +219,27 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
     expect(classify('Who won the Tour de France last summer?').topic).toBe('off_topic');
   });
 
+  it('reads a life word told as the situation as context, and one in what is asked as the subject unless the ask is about work', () => {
+    for (const question of [
+      "I've become the person every design decision on my team routes through, and the team stalls whenever I'm on vacation. How do I get others to own the big calls?",
+      "I'm going on parental leave for my baby in a month. How do I set my team up to run without me?",
+      'Our CTO wants everyone back in the office; half my team moved cities for cheaper mortgage rates. How do I handle the fallout?',
+      'Someone on my team is planning their wedding and has been distracted for months. How do I raise performance?',
+      'How do I handle an engineer whose diet restrictions keep getting ignored at team dinners?',
+    ])
+      expect(classify(question).topic, question).not.toBe('off_topic');
+    for (const question of [
+      "What's a good lasagna recipe for my team's potluck?",
+      'Can you recommend a movie for a team movie night?',
+      'My team is great. Which hotel should I book for my vacation?',
+      'Write me a poem about my team.',
+      'Help me plan my vacation to Italy.',
+    ])
+      expect(classify(question).topic, question).toBe('off_topic');
+    // Code is out of scope wherever it is said: Cairn does not debug a build.
+    expect(classify('Our team build is broken. How do I fix this webpack syntax error?').topic).toBe('off_topic');
+  });
+
   it('reads people at odds with each other as a difficult conversation, and telling someone about their work as feedback', () => {
     expect(classify("Two of my senior engineers can't stand each other and it's splitting the team into camps.").topic).toBe(
       'difficult_conversations',

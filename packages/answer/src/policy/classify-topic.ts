@@ -299,9 +299,48 @@ function scoreTopics(text: string): Partial<Record<Topic, number>> {
     const score = cues.reduce((sum, [pattern, weight]) => sum + (pattern.test(normalized) ? weight : 0), 0);
     if (score > 0) scores[topic] = score;
   }
-  const offTopic = offTopicCues.reduce((sum, [pattern, weight]) => sum + (pattern.test(normalized) ? weight : 0), 0);
+  const offTopic = offTopicScore(normalized);
   if (offTopic > 0) scores.off_topic = offTopic;
   return scores;
+}
+
+const cueScore = (cues: readonly Cue[], text: string) =>
+  cues.reduce((sum, [pattern, weight]) => sum + (pattern.test(text) ? weight : 0), 0);
+
+/**
+ * What a question asks: its sentences that end with a question mark, else its last sentence
+ * ("Help me plan my vacation to Italy."). The sentences before tell the situation.
+ */
+export function askOf(normalized: string): string {
+  const sentences =
+    normalized
+      .match(/[^.!?;]+(?:[.!?;]+|$)/g)
+      ?.map((sentence) => sentence.trim())
+      .filter(Boolean) ?? [];
+  const asked = sentences.filter((sentence) => sentence.endsWith('?'));
+  return (asked.length > 0 ? asked : sentences.slice(-1)).join(' ');
+}
+
+/** The distinct words of work in a text ("team", "launch", "standup"). */
+const workWordsIn = (text: string) => new Set(Array.from(text.matchAll(new RegExp(workVocabulary.source, 'g')), (match) => match[0]));
+
+/**
+ * How plainly a question is about something other than leading engineers. A life word told
+ * as the situation ("the team stalls whenever I'm on vacation. How do I get others to own
+ * the big calls?") is context, not the subject, when the question speaks of work at all;
+ * one in what is asked is the subject unless the ask is about work as plainly ("an engineer
+ * whose diet restrictions keep getting ignored at team dinners": engineer, team), where a
+ * single word of work is not enough ("a lasagna recipe for my team's potluck"). Code words
+ * count wherever they are: Cairn does not write or debug code.
+ */
+function offTopicScore(normalized: string): number {
+  const [codeCue, ...lifeCues] = [...offTopicCues].reverse();
+  const code = cueScore([codeCue!], normalized);
+  const life = cueScore(lifeCues, normalized);
+  if (life === 0) return code;
+  const ask = askOf(normalized);
+  const aboutWork = cueScore(lifeCues, ask) === 0 ? workVocabulary.test(normalized) : workWordsIn(ask).size >= 2;
+  return code + (aboutWork ? 0 : life);
 }
 
 // ── Intent ────────────────────────────────────────────────────────────────────────────
