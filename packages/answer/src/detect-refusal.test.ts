@@ -34,6 +34,12 @@ describe('detectRefusal: requests put indirectly', () => {
     ['Our intern sent a pull request last night. Can you go over it and tell me what is wrong?', 'review_code'],
     ['is this ok to ship?\n- const limit = 10;\n+ const limit = Number(process.env.LIMIT ?? 10);', 'review_code'],
     ['any thoughts on this?\n\nfunction backoff(n) {\n  return Math.min(1000 * 2 ** n, 30000);\n}', 'review_code'],
+    [
+      "Please review this for security issues:\n\napp.get('/user', (req, res) => db.query('SELECT * FROM users WHERE id=' + req.query.id).then(r => res.json(r)))",
+      'review_code',
+    ],
+    ["Write the code review comments for my team's PRs this week so I look more technical.", 'review_code'],
+    ['Can you resolve the merge conflict in our release branch?', 'write_code'],
   ])('declines %j', (question, kind) => {
     expect(detectRefusal(question)).toBe(kind);
   });
@@ -45,6 +51,10 @@ describe('detectRefusal: requests put indirectly', () => {
     'Make sure every PR gets two reviewers: how do I get the team to buy into that?',
     'How do I get engineers to fix bugs before they pile up?',
     'Could you go over the trade-offs of a platform team for me?',
+    "Give me a script to guilt-trip my engineer into withdrawing her resignation. She's leaving for a competitor.",
+    'I need a script for my skip-level where I explain the reorg.',
+    'Can you help me resolve the conflict between my two tech leads?',
+    'Our app.get handler is slow, and the team argues about who owns it. How do I settle ownership?',
   ])('answers the leadership question %j', (question) => {
     expect(detectRefusal(question)).toBeNull();
   });

@@ -17,7 +17,7 @@ const writeCode = new RegExp(
     String.raw`${requestLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e|give|send|show|draft|whip up|put together)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${codeArtifact}\b`,
     String.raw`${requestLead}(?:write|implement|code up|debug|refactor)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${programPart}\b`,
     // "Can you fix this bug: TypeError…", "help me debug our CI pipeline": hands-on debugging is code work too.
-    String.raw`${requestLead}(?:fix|debug|solve|resolve|troubleshoot)\b[^.?!]{0,40}?\b(?:bugs?|errors?|exceptions?|stack ?traces?|crash(?:es)?|segfaults?|typeerror|null pointer|failing tests?|flaky tests?|builds?|pipelines?|ci|deploys?|deployments?|tests?)\b`,
+    String.raw`${requestLead}(?:fix|debug|solve|resolve|troubleshoot)\b[^.?!]{0,40}?\b(?:bugs?|errors?|exceptions?|stack ?traces?|crash(?:es)?|segfaults?|typeerror|null pointer|failing tests?|flaky tests?|builds?|pipelines?|ci|deploys?|deployments?|tests?|(?:dependency|merge|version|package) conflicts?)\b`,
   ].join('|'),
   'i',
 );
@@ -28,11 +28,18 @@ const wantsCode = new RegExp(
 );
 /** A talk, not a program: "a script for telling my team about the reorg". */
 const spokenScript =
-  /\bscripts?\b(?:\s+[\w'’:-]+){0,6}?\s+(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg)\b/i;
+  /\bscripts?\b(?:\s+[\w'’:-]+){0,6}?\s+(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg|resignation|counteroffer|convince|persuade)\b|\bscripts? (?:to|for) (?:[\w'’-]+ ){0,3}?(?:my|our|her|his|their|a|an|the) (?:engineers?|reports?|team|manager|boss|director|vp|ceo|cto|peers?|colleagues?|employees?|candidates?|people|skip-level)\b/i;
 
 const reviewVerb = String.raw`(?:review(?:ing)?|look(?:ing)? (?:over|at|through)|go(?:ing)? (?:over|through)|read(?:ing)? through|check(?:ing)?|critiqu(?:e|ing)|approv(?:e|ing)|audit(?:ing)?|sanity[- ]check(?:ing)?|tak(?:e|ing) a (?:quick )?look at|hav(?:e|ing) a (?:quick )?look at|glanc(?:e|ing) (?:at|over)|eyeball(?:ing)?|tear(?:ing)? apart|giv(?:e|ing) feedback on|comment(?:ing)? on|lgtm)`;
 const reviewObject = String.raw`(?:prs?|pull requests?|diffs?|patch(?:es)?|code|commits?|merge requests?|changes?|branch|changeset)`;
-const reviewCode = new RegExp(String.raw`${requestLead}${reviewVerb}\b[^.?!]{0,40}?\b${reviewObject}\b`, 'i');
+const reviewCode = new RegExp(
+  [
+    String.raw`${requestLead}${reviewVerb}\b[^.?!]{0,40}?\b${reviewObject}\b`,
+    // "Write the code review comments for my team's PRs": the review itself, asked for in writing.
+    String.raw`${requestLead}(?:write|draft|leave|give|generate)\b[^.?!]{0,30}?\b(?:code[- ]review|pr|pull request) comments\b`,
+  ].join('|'),
+  'i',
+);
 /** "Could you go through it and flag anything wrong?" after naming a pull request: the request points back at code. */
 const reviewPointer = new RegExp(String.raw`${requestLead}${reviewVerb}\s+(?:it|them|this|that|these|those)\b[^.?!]{0,60}`, 'i');
 const namesCode = new RegExp(String.raw`\b(?:a|an|the|this|that|my|our|their|his|her)\s+(?:\w+\s+){0,2}?${reviewObject}\b`, 'i');
@@ -43,12 +50,23 @@ const reviewProcess =
 /** Code pasted into the question: a fence, a diff, or two or more lines that read as code. */
 const pastedCode = /```|^diff --git|^@@ -\d|^\s*(?:def|function|class|import|public static)\s+\w+/m;
 const codeLine = /^\s*[-+]\s*\S.*(?:[(){};]|=>|==|\+=|\?\?|&&|\|\|)/;
+/** What only code is written with: a method call on an object, an arrow, a statement's end, a query. */
+const codeSigns = [
+  /\b[a-z_$][\w$]*\.[a-z_$][\w$]*\(/i,
+  /=>/,
+  /\)\s*;?\s*$/,
+  /\bselect\b.+\bfrom\b/i,
+  /\b(?:const|let|var|def|return)\s+\w+/,
+];
 const judgesCode =
   /\b(?:review|fix|check|look at|look over|what'?s wrong|safe|ship|merge|bugs?|ok|okay|good|correct|right|approve|broken|works?|thoughts?|think|opinion|feedback|improve|better|cleaner|wrong)\b|\?/i;
 
 function hasPastedCode(question: string): boolean {
   if (pastedCode.test(question)) return true;
-  return question.split('\n').filter((line) => codeLine.test(line)).length >= 2;
+  const lines = question.split('\n');
+  if (lines.filter((line) => codeLine.test(line)).length >= 2) return true;
+  // One pasted line of code: three of its signs at once (prose has none).
+  return lines.some((line) => codeSigns.filter((sign) => sign.test(line)).length >= 3);
 }
 
 /**

@@ -307,9 +307,14 @@ function scoreTopics(text: string): Partial<Record<Topic, number>> {
 const cueScore = (cues: readonly Cue[], text: string) =>
   cues.reduce((sum, [pattern, weight]) => sum + (pattern.test(text) ? weight : 0), 0);
 
+/** A sentence that asks for something without a question mark ("Write me…", "Help me plan…"). */
+const requestOpener =
+  /^(?:please |can you |could you )?(?:write|draft|compose|help|give|tell|make|plan|recommend|suggest|list|create|find|book|explain|show|describe)\b/;
+
 /**
- * What a question asks: its sentences that end with a question mark, else its last sentence
- * ("Help me plan my vacation to Italy."). The sentences before tell the situation.
+ * What a question asks: its sentences that end with a question mark, else those that open
+ * with a request ("Write a toast for my buddy's wedding. He's a software engineer."), else its
+ * last sentence. The other sentences tell the situation.
  */
 export function askOf(normalized: string): string {
   const sentences =
@@ -318,29 +323,41 @@ export function askOf(normalized: string): string {
       ?.map((sentence) => sentence.trim())
       .filter(Boolean) ?? [];
   const asked = sentences.filter((sentence) => sentence.endsWith('?'));
-  return (asked.length > 0 ? asked : sentences.slice(-1)).join(' ');
+  const requested = sentences.filter((sentence) => requestOpener.test(sentence));
+  return (asked.length > 0 ? asked : requested.length > 0 ? requested : sentences.slice(-1)).join(' ');
 }
 
-/** The distinct words of work in a text ("team", "launch", "standup"). */
-const workWordsIn = (text: string) => new Set(Array.from(text.matchAll(new RegExp(workVocabulary.source, 'g')), (match) => match[0]));
+/** Terms of work that hold a life word: a vacation policy is a people matter, not a holiday. */
+const workTermsWithLifeWords =
+  /\b(?:(?:vacation|holiday|pto|leave|time[- ]off) polic(?:y|ies)|unlimited (?:vacation|pto)|parental leave)\b/g;
+
+/** Where the first match of a pattern is in a text (Infinity when none). */
+const firstIndex = (pattern: RegExp, text: string) => {
+  const index = text.search(pattern);
+  return index < 0 ? Infinity : index;
+};
 
 /**
  * How plainly a question is about something other than leading engineers. A life word told
  * as the situation ("the team stalls whenever I'm on vacation. How do I get others to own
- * the big calls?") is context, not the subject, when the question speaks of work at all;
- * one in what is asked is the subject unless the ask is about work as plainly ("an engineer
- * whose diet restrictions keep getting ignored at team dinners": engineer, team), where a
- * single word of work is not enough ("a lasagna recipe for my team's potluck"). Code words
- * count wherever they are: Cairn does not write or debug code.
+ * the big calls?") is context, not the subject, when the question speaks of work at all. In
+ * what is asked, it is the subject unless work comes first ("an engineer whose diet
+ * restrictions keep getting ignored at team dinners") or the ask is full of work (three
+ * words of it); "a poem about my engineering team" and "a lasagna recipe for my team's
+ * potluck" stay out. Code words count wherever they are: Cairn does not write or debug code.
  */
 function offTopicScore(normalized: string): number {
   const [codeCue, ...lifeCues] = [...offTopicCues].reverse();
   const code = cueScore([codeCue!], normalized);
-  const life = cueScore(lifeCues, normalized);
+  const text = normalized.replace(workTermsWithLifeWords, 'policy');
+  const life = cueScore(lifeCues, text);
   if (life === 0) return code;
-  const ask = askOf(normalized);
-  const aboutWork = cueScore(lifeCues, ask) === 0 ? workVocabulary.test(normalized) : workWordsIn(ask).size >= 2;
-  return code + (aboutWork ? 0 : life);
+  const ask = askOf(text);
+  if (cueScore(lifeCues, ask) === 0) return code + (workVocabulary.test(text) ? 0 : life);
+  const lifeAt = Math.min(...lifeCues.map(([pattern]) => firstIndex(pattern, ask)));
+  const workFirst = firstIndex(workVocabulary, ask) < lifeAt;
+  const workWords = new Set(Array.from(ask.matchAll(new RegExp(workVocabulary.source, 'g')), (match) => match[0]));
+  return code + (workFirst || workWords.size >= 3 ? 0 : life);
 }
 
 // ── Intent ────────────────────────────────────────────────────────────────────────────

@@ -59,7 +59,7 @@ export function crisisOf(question: string): 'self' | 'other' | null {
 }
 
 const legal =
-  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
 /** What the law protects at work: a decision about someone that turns on one of these has a legal side. */
 const protectedCondition =
   /\b(?:pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
@@ -70,7 +70,7 @@ const adverseDecision =
 const medical =
   /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|medical leave|sick leave|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
 const financial =
-  /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|which stocks?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?)|capital gains)\b/;
+  /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|which stocks?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?|implications|consequences|returns?)|(?:income|state|federal|payroll) tax(?:es)?|capital gains|83\s?\(b\)|deduct\b[^.?!]{0,40}\btax(?:es)?)\b/;
 
 /** Leading, managing or working with people: what makes a legal or health side part of a leadership question. */
 const leadershipSide =
@@ -153,6 +153,11 @@ const instructions = new RegExp(
     String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,30}\b(?:instructions|rules|guidelines|system prompt|prompts?|persona|constraints)\b`,
     String.raw`\b(?:print|reveal|show|repeat|output|dump|display|leak|give|send|tell|list|share|paste|copy|quote|recite)\b[^.?!]{0,30}\b(?:system prompt|your (?:instructions|prompt|rules|configuration)|hidden (?:instructions|prompt)|api keys?|connection strings?|passwords?|secrets?|credentials|environment variables|tokens?)\b`,
     String.raw`\b(?:system override|jailbreak|developer mode|dan mode)\b`,
+    // Instructions of the user's own put in the persona's place, and the rules wished away.
+    String.raw`\b(?:new|updated|revised|real) instructions\s*:|<\/?(?:context|system|instructions?|prompt)>`,
+    String.raw`\b(?:forget (?:that )?you(?:'re| are)|from now on,? you(?:'re| are| will be)|you are no longer)\b`,
+    String.raw`\b(?:if you (?:had|have) no|(?:pretend|imagine|suppose) you (?:have|had) no|without your) (?:rules|guidelines|restrictions|instructions|filters|guardrails|safety)\b`,
+    String.raw`\b(?:list|name|enumerate|show)\b[^.?!]{0,20}\b(?:tools?|apis?|functions?|plugins?)\b[^.?!]{0,10}\b(?:you have|you can (?:use|call|access)|at your disposal|available to you|you have access to)\b`,
   ].join('|'),
   'i',
 );

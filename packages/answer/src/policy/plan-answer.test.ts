@@ -120,6 +120,8 @@ describe('planAnswer: refusals and shapes', () => {
     // A subject of its own is a question to answer; an off-topic one stays off-topic; later in a conversation it is a follow-up.
     expect(planAnswer([], 'I need help with hiring').opener).toBeUndefined();
     expect(planAnswer([], 'help with my lasagna recipe').refusal).toBe('off_topic');
+    // A life choice handed to Cairn is still off-topic: handing a choice over is not a leadership claim to challenge.
+    expect(planAnswer([], 'Should I propose to my girlfriend at a restaurant or somewhere private?').refusal).toBe('off_topic');
     expect(planAnswer([{ question: 'How do I run a good 1:1?' }], 'thoughts?').opener).toBeUndefined();
   });
 

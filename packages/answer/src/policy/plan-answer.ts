@@ -193,9 +193,12 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
   const context = readContext(turns, question);
   const classification = classifyTopic(question, context);
   const { secondary, intent, baseIntent, followUp } = classification;
-  // A claim the persona challenges ("we should start over from scratch") is leadership, whatever words carry it.
+  // A claim the persona challenges ("we should start over from scratch") is leadership, whatever words carry it; a
+  // choice handed over is not a claim ("Should I propose at a restaurant or somewhere private?" stays off-topic).
   const topic =
-    classification.topic === 'off_topic' && !detectRefusal(question) && recogniseAssumptions(question, context).length > 0
+    classification.topic === 'off_topic' &&
+    !detectRefusal(question) &&
+    recogniseAssumptions(question, context).some((assumption) => assumption.kind !== 'decide_for_me')
       ? 'general'
       : classification.topic;
   const previous = followUp ? context.earlierQuestions[context.earlierQuestions.length - 1] : undefined;
