@@ -342,9 +342,10 @@ const firstIndex = (pattern: RegExp, text: string) => {
  * as the situation ("the team stalls whenever I'm on vacation. How do I get others to own
  * the big calls?") is context, not the subject, when the question speaks of work at all. In
  * what is asked, it is the subject unless work comes first ("an engineer whose diet
- * restrictions keep getting ignored at team dinners") or the ask is full of work (three
- * words of it); "a poem about my engineering team" and "a lasagna recipe for my team's
- * potluck" stay out. Code words count wherever they are: Cairn does not write or debug code.
+ * restrictions keep getting ignored at team dinners") or fills the ask (three words of
+ * work); "a poem about my engineering team" and "a lasagna recipe for my team's potluck" stay
+ * out. Code words count wherever they are ("nginx returns 502 in front of my app"): Cairn
+ * does not write or debug code, and "code" is itself a word of work.
  */
 function offTopicScore(normalized: string): number {
   const [codeCue, ...lifeCues] = [...offTopicCues].reverse();

@@ -151,7 +151,9 @@ const privateInformation = new RegExp(
 const instructions = new RegExp(
   [
     String.raw`\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,30}\b(?:instructions|rules|guidelines|system prompt|prompts?|persona|constraints)\b`,
-    String.raw`\b(?:print|reveal|show|repeat|output|dump|display|leak|give|send|tell|list|share|paste|copy|quote|recite)\b[^.?!]{0,30}\b(?:system prompt|your (?:instructions|prompt|rules|configuration)|hidden (?:instructions|prompt)|api keys?|connection strings?|passwords?|secrets?|credentials|environment variables|tokens?)\b`,
+    String.raw`\b(?:print|reveal|show|repeat|output|dump|display|leak|give|send|tell|list|share|paste|copy|quote|recite|translate)\b[^.?!]{0,30}\b(?:system prompt|your (?:(?:full|whole|exact|entire|original|initial|current) )?(?:instructions|prompt|rules|configuration|config|settings)|hidden (?:instructions|prompt)|api keys?|connection strings?|passwords?|secrets?|credentials|environment variables|tokens?)\b`,
+    String.raw`\bwhat(?:'s| is| are| were)\s+(?:your (?:system prompt|(?:initial|original|hidden) (?:instructions|prompt)|configuration|config)|the (?:system prompt|(?:initial|original|hidden) (?:instructions|prompt)))\b`,
+    String.raw`\b(?:ai|assistant|model|chatbot|bot) (?:with no|without(?: any)?) (?:rules|guidelines|restrictions|filters|guardrails)\b`,
     String.raw`\b(?:system override|jailbreak|developer mode|dan mode)\b`,
     // Instructions of the user's own put in the persona's place, and the rules wished away.
     String.raw`\b(?:new|updated|revised|real) instructions\s*:|<\/?(?:context|system|instructions?|prompt)>`,
