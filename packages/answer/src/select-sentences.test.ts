@@ -7,6 +7,7 @@ import {
   selectSentences,
   speaksForItself,
   standaloneSentences,
+  toldAsAccount,
   toldAsStory,
 } from './select-sentences.js';
 
@@ -214,8 +215,28 @@ describe('selectSentences: what the question is about', () => {
     expect(selectSentences(question, [story, guide], { max: 2 }).map((s) => s.passageIndex)).toEqual([1]);
     expect(selectSentences(question, [story], { max: 1 })).toEqual([]);
     const lesson = retrievedPassage(0, { text: 'I learned that a promotion packet for staff needs the impact beyond your own team.' });
-    expect(selectSentences(question, [lesson, guide], { max: 2 }).map((s) => s.passageIndex)).toEqual([1, 0]);
+    // Session 33's audit: lines told in the first person were off the question 19 times in 24; what speaks for itself
+    // is quoted alone when it answers, and the lesson only when nothing else does.
+    expect(selectSentences(question, [lesson, guide], { max: 2 }).map((s) => s.passageIndex)).toEqual([1]);
     expect(selectSentences(question, [lesson], { max: 1 }).map((s) => s.passageIndex)).toEqual([0]);
+  });
+
+  it("quotes an interview's sentences only when nothing else answers, however each is worded", () => {
+    const interview = retrievedPassage(0, {
+      text: [
+        'I joined the platform team in 2018 and my first project was the deploy pipeline.',
+        'At our company, a promotion packet for staff lists every project of the last two years.',
+        'I wrote mine with my manager over a few weeks, and I asked my skip-level to read it.',
+        'My advice is to start early.',
+      ].join(' '),
+    });
+    const guide = retrievedPassage(1, { text: 'A promotion packet for staff shows the impact of your work beyond your team.' });
+    const question = 'What goes into a promotion packet for staff?';
+    expect(toldAsAccount(interview)).toBe(true);
+    expect(toldAsAccount(guide)).toBe(false);
+    expect(selectSentences(question, [interview, guide], { max: 2 }).map((s) => s.text)).toEqual([guide.text]);
+    // Alone, the interview still answers.
+    expect(selectSentences(question, [interview], { max: 1 }).map((s) => s.passageIndex)).toEqual([0]);
   });
 
   it('tells a story of the speaker from what they learned or recommend', () => {
