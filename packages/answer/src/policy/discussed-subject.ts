@@ -11,6 +11,16 @@ const genericNouns = new Set(
   ),
 );
 
+/** Words in -s that are not plurals ("the on-call process", "our status"). */
+const singularInS = /(?:ss|us|is|ics|news|series|ops|sales)$/;
+
+/** Whether a noun phrase names many ("teams", "the career ladders"): "it", "that" and "this" do not stand for it. */
+function namesMany(phrase: string): boolean {
+  const last = phrase.split(/\s+/).at(-1) ?? '';
+  // A name is one thing, however it ends ("Trunk and Branches", "Staff Archetypes").
+  return /^[a-z].*[a-z]s$/.test(last) && !singularInS.test(last);
+}
+
 /** Nouns "it" and "that" rarely point back to: a person is "him", "her" or "them". */
 const personNouns =
   /\b(?:manager|managers|lead|leads|engineer|engineers|report|reports|peer|peers|boss|ceo|cto|vp|director|person|people|someone|candidate|hire|him|her|them)$/i;
@@ -93,7 +103,8 @@ export function discussedSubject(previous: string, options: { fromStatements?: b
 
 /** Replaces the "it"/"that" of a follow-up with what it points back to (never "them": that is usually people). */
 export function resolveReferences(question: string, referent: string | null): string {
-  if (!referent) return question;
+  // "It" stands for one thing: "3 of 12 teams use it" after "How do I get teams to adopt our tooling?" is not "use teams".
+  if (!referent || namesMany(referent)) return question;
   const text = plain(question);
   const particle =
     /\b(?:it|that|this)\s+(out|up|in|over|off|back|down|through)\b(?=\s*(?:[?.!,;]|$|\b(?:to|with|for|on|at|without|if|when|so|before|after|across)\b))/i;

@@ -50,8 +50,9 @@ function embedInverted(auxToken: Token, rest: readonly Token[], wh: string): str
     if (['should', 'can', 'do', 'shall'].includes(aux)) {
       if (afterSubject.length === 0) return null;
       // "What do I need to learn" is what you need to learn, not "what to need to learn".
-      if (aux === 'do' && /^(?:need|want|have|like|mean|expect|owe|wish|hope)$/.test(afterSubject[0]!.key))
-        return `you ${said(afterSubject)}`;
+      // "Do I still need to give him the feedback" too: whether you still need to, not "whether to still need to".
+      const verb = afterSubject.find((token) => !/^(?:still|really|actually|even|just|also|ever|truly)$/.test(token.key));
+      if (aux === 'do' && verb && /^(?:need|want|have|like|mean|expect|owe|wish|hope)$/.test(verb.key)) return `you ${said(afterSubject)}`;
       if (why) return `you ${aux === 'do' ? '' : `${aux} `}${said(afterSubject)}`.replace(/\s+/g, ' ');
       return wh === 'whether' && aux === 'can' ? `you can ${said(afterSubject)}` : `to ${said(afterSubject)}`;
     }

@@ -24,6 +24,7 @@ describe('embedQuestion', () => {
       'whether it is normal to have to change companies to get the staff title',
     ],
     ['Is my team too big?', 'whether your team is too big'],
+    ['Do I still need to give him the feedback?', 'whether you still need to give him the feedback'],
     [
       "What's the difference between coaching someone and going to bat for them?",
       'the difference between coaching someone and going to bat for them',
@@ -147,6 +148,10 @@ describe('references in follow-ups', () => {
   it('replaces an object "it" or "that", and leaves a dummy "it" alone', () => {
     expect(resolveReferences('How do I roll it out?', 'the career ladder')).toBe('How do I roll out the career ladder?');
     expect(resolveReferences('Does it work for small teams?', 'Trunk and Branches')).toBe('Does Trunk and Branches work for small teams?');
+    // "It" stands for one thing, not for "teams".
+    expect(resolveReferences("It's been out six months and 3 of 12 teams use it.", 'teams')).toBe(
+      "It's been out six months and 3 of 12 teams use it.",
+    );
     expect(resolveReferences('Is it worth the effort?', 'the rewrite')).toBe('Is it worth the effort?');
   });
 });

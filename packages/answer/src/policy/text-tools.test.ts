@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasFiniteVerb, lowerFirst, normaliseTyping, splitSentences } from './text-tools.js';
+import { gerundPhrase, hasFiniteVerb, lowerFirst, normaliseTyping, splitSentences } from './text-tools.js';
 
 describe('hasFiniteVerb', () => {
   it.each([
@@ -40,5 +40,15 @@ describe('splitSentences', () => {
   it('splits at a dash only where a question starts, not inside a statement', () => {
     expect(splitSentences('Our pager is brutal — four pages a night.')).toEqual(['Our pager is brutal — four pages a night.']);
     expect(splitSentences('My lead quit — how do I cover her work?')).toEqual(['My lead quit', 'how do I cover her work?']);
+  });
+});
+
+describe('gerundPhrase', () => {
+  it('turns the verb into its -ing form, past the words that only soften it', () => {
+    expect(gerundPhrase('merge it with the platform team')).toBe('merging it with the platform team');
+    expect(gerundPhrase('just reuse the roadmap I wrote at my last company')).toBe('reusing the roadmap I wrote at my last company');
+    expect(gerundPhrase('go ahead and hire two seniors')).toBe('hiring two seniors');
+    expect(gerundPhrase('reuse the roadmap and adapt it')).toBe('reusing the roadmap and adapting it');
+    expect(gerundPhrase('merge the teams and the backlogs')).toBe('merging the teams and the backlogs');
   });
 });

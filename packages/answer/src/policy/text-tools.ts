@@ -190,7 +190,7 @@ export const prepositions = new Set([
 
 /** Common base forms of verbs in leaders' questions: how a subject's end is found without a tagger. */
 export const baseVerbs = new Set(
-  `accept act add address adopt advocate affect agree align allocate announce answer apply approach argue arrange ask assess
+  `accept act adapt add address adopt advocate affect agree align allocate announce answer apply approach argue arrange ask assess
   assign avoid back balance be become begin believe bring build buy calibrate care carve change choose claim close coach
   come commit communicate compare compensate complain consider contain continue convince cope count create cut deal decide
   define delegate deliver demand deploy describe design develop differ disagree discuss distinguish divide do document drive
@@ -301,9 +301,23 @@ export function gerund(verb: string): string {
   return `${verb}ing`;
 }
 
-/** The phrase with its first word (a base verb) turned into its -ing form: "merge it with…" → "merging it with…". */
+/** Words before a verb that only soften or stress it ("just reuse", "go ahead and hire"): not the verb. */
+const beforeTheVerb = /^(?:(?:just|simply|actually|really|finally|maybe|also|still|quickly|go ahead and|try and|try to)\s+)+/i;
+
+/**
+ * The phrase with its first word (a base verb) turned into its -ing form: "merge it with…" → "merging it with…";
+ * "just reuse the roadmap" → "reusing the roadmap" (not "justing reuse").
+ */
 export function gerundPhrase(phrase: string): string {
-  return phrase.replace(/^([A-Za-z]+)/, (verb) => gerund(verb.toLowerCase()));
+  return (
+    phrase
+      .replace(beforeTheVerb, '')
+      .replace(/^([A-Za-z]+)/, (verb) => gerund(verb.toLowerCase()))
+      // "…and adapt it": a second verb joined to the first takes the same form.
+      .replace(/\b(and|or) ([a-z]+)\b/g, (whole, joiner: string, verb: string) =>
+        baseVerbs.has(verb) ? `${joiner} ${gerund(verb)}` : whole,
+      )
+  );
 }
 
 const numberWords: Record<string, number> = {
