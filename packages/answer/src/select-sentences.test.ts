@@ -12,6 +12,19 @@ import {
 } from './select-sentences.js';
 
 describe('standaloneSentences', () => {
+  it('does not quote a sentence alone when the next one takes it back or limits it', () => {
+    const passage = retrievedPassage(0, {
+      text: [
+        'One sure-fire way to align technical direction is to route all related decisions to one architect.',
+        "This works well but is challenging to scale, and the quality of an architect's decisions degrade the further they get from real work on real code in the real process.",
+        'Teams that write down their decisions in design documents keep their direction without a single gatekeeper.',
+      ].join(' '),
+    });
+    const texts = standaloneSentences(passage, 0).map((sentence) => sentence.text);
+    expect(texts.some((text) => text.startsWith('One sure-fire way'))).toBe(false);
+    expect(texts).toContain('Teams that write down their decisions in design documents keep their direction without a single gatekeeper.');
+  });
+
   it('takes a sentence that leans on the one before together with it, as one verbatim span', () => {
     const text =
       'A staff engineer sets technical direction across several teams at once. It is distinct from a tech lead manager, who sits on the management ladder.';

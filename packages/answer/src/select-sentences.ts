@@ -79,6 +79,10 @@ const particles = /^(?:back|up|out|down|off|over|away|together|apart|aside)$/;
 const auxiliaryLike =
   /^(?:is|are|was|were|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|makes?|gives?|helps?|one|ones|way|is,|kind|sort|and|or|to|of|in|on|for|with|as|at|by)$/;
 
+/** What takes back or limits what was just said: "but", "however", "challenging to scale", "does not work". */
+const qualifies =
+  /\b(?:but|however|although|though|except|unless|challenging|difficult|hard to|does(?:n'?t| not)|is(?:n'?t| not)|won'?t|will not|fails?|breaks? down|downsides?|risks?|at a cost|rarely|seldom)\b/i;
+
 /** A sentence that opens with a gerund ("Treating …", "Assuming …"). */
 const gerundStart = /^["'“‘(]?[A-Z][a-z]+ing\b/;
 
@@ -252,15 +256,23 @@ export function standaloneSentences(passage: RetrievedPassage, passageIndex: num
       let text = sentence;
       let spanStart = start;
       if (leansOnPrevious(sentence)) {
+        // A sentence that takes back or limits the one before ("This works well but is challenging to scale…"): the one
+        // before is not quoted without it, or a quote would endorse what the page goes on to qualify.
+        const dropQualified = () => {
+          const last = sentences.at(-1);
+          if (qualifies.test(sentence) && last?.passageIndex === passageIndex && last.text === previous?.text) sentences.pop();
+        };
         // Together with the sentence before, as the page has them (a verbatim span), or not at all.
         if (!previous?.standsAlone || wordCount(previous.text) < 4 || wordCount(previous.text) + wordCount(sentence) > 70) {
+          dropQualified();
           previous = { text: sentence, start, standsAlone: false };
           continue;
         }
         const joined = line.slice(previous.start, cursor);
         // A span the leaning sentence would spoil ("… This archetype generally appears…", naming nothing it points
-        // to) is not made: what was quotable before it stays so.
+        // to) is not made: what was quotable before it stays so, unless the sentence qualifies it.
         if (!isQuotable(joined)) {
+          dropQualified();
           previous = { text: sentence, start, standsAlone: false };
           continue;
         }

@@ -8,4 +8,17 @@ describe('splitSentences', () => {
     expect(sentences).toEqual(['Read lethain.com, version 1.2 too.', 'Then ask "why?"', 'And stop!', 'A list item', 'Last line']);
     for (const sentence of sentences) expect(text).toContain(sentence);
   });
+
+  it('does not end a sentence at an abbreviation or before a word in lower case', () => {
+    const text =
+      'Workgroups set guidelines (e.g.  a new framework).  Ask Dr. Hogan. Pick one, i.e. the cheapest. It ends etc. and goes on.';
+    const sentences = splitSentences(text);
+    expect(sentences).toEqual([
+      'Workgroups set guidelines (e.g.  a new framework).',
+      'Ask Dr. Hogan.',
+      'Pick one, i.e. the cheapest.',
+      'It ends etc. and goes on.',
+    ]);
+    for (const sentence of sentences) expect(text).toContain(sentence);
+  });
 });

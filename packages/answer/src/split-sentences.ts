@@ -1,17 +1,35 @@
 /** A sentence ends at . ! or ? (with closing quotes or brackets) followed by white space or the end. */
-const sentenceEnd = /(?<=[.!?]["')\]]*)\s+/;
+const sentenceEnd = /((?<=[.!?]["')\]]*)\s+)/;
+
+/** Abbreviations whose dot ends no sentence ("(e.g. adopting…", "Dr. Hogan", "J. Doe"). */
+const abbreviation = /(?:^|[\s([])(?:e\.g|i\.e|vs|cf|approx|incl|esp|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|[A-Z])\.$/;
 
 /**
  * The sentences of a passage, each a verbatim span of it (list markers dropped). Dots
- * inside words (lethain.com, v1.2) do not end a sentence.
+ * inside words (lethain.com, v1.2), after an abbreviation ("e.g.", "Dr.") or before a
+ * word in lower case do not end a sentence.
  */
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   for (const line of text.split('\n')) {
-    for (const piece of line.split(sentenceEnd)) {
-      const sentence = piece.trim().replace(/^[-*•]\s+/, '');
-      if (sentence) sentences.push(sentence);
+    const parts = line.split(sentenceEnd);
+    // parts alternate: text, separator, text, …; a piece that does not end a sentence takes the next with its separator.
+    let current = parts[0] ?? '';
+    for (let index = 1; index < parts.length; index += 2) {
+      const separator = parts[index]!;
+      const next = parts[index + 1] ?? '';
+      if (abbreviation.test(current) || /^[a-z]/.test(next)) current += separator + next;
+      else {
+        pushSentence(sentences, current);
+        current = next;
+      }
     }
+    pushSentence(sentences, current);
   }
   return sentences;
+}
+
+function pushSentence(sentences: string[], piece: string): void {
+  const sentence = piece.trim().replace(/^[-*•]\s+/, '');
+  if (sentence) sentences.push(sentence);
 }
