@@ -49,6 +49,14 @@ describe('reading an answer', () => {
     expect(bodyWithoutSummary(extractive)).not.toContain("you're asking");
   });
 
+  it('splits sentences as the composer does: not before a word in lower case, nor after an abbreviation', () => {
+    const sentences = sentencesOf('- The question "how do we measure it?" eventually comes up. [1] Use one (e.g. lead time). [2]');
+    expect(sentences.map((sentence) => sentence.text)).toEqual([
+      'The question "how do we measure it?" eventually comes up. [1]',
+      'Use one (e.g. lead time). [2]',
+    ]);
+  });
+
   it('splits sentences with their markers, knowing list items and headings', () => {
     const sentences = sentencesOf('**Points**\n- First point. [1] It follows. [2]\nProse here? Yes.');
     expect(sentences.map((sentence) => sentence.text)).toEqual([

@@ -120,6 +120,8 @@ export function bodyWithoutSummary(answer: string): string {
 
 /** A sentence ends at . ! or ? (closing quotes and brackets, then any citation markers), before white space or the end. */
 const sentenceEnd = /[.!?]+["'”’)]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s|$)/g;
+/** Abbreviations whose dot ends no sentence. */
+const notAnEnd = /(?:^|[\s([])(?:e\.g|i\.e|vs|cf|approx|incl|esp|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|[A-Z])\.$/;
 
 /** A list item's bullet or number, and a leading bold label (`**Before I go further:**`). */
 const leadIn = /^\s*(?:[-*•]|\d+[.)])\s+/;
@@ -157,6 +159,9 @@ export function sentencesOf(text: string): AnswerSentence[] {
     };
     for (const match of content.matchAll(sentenceEnd)) {
       const end = match.index + match[0].length;
+      // As the composer splits (splitSentences of @cairn/answer): no end before a word in lower case ('the question
+      // "how do we measure it?" eventually comes up') or after an abbreviation ("e.g.", "Dr.").
+      if (/^\s*[a-z]/.test(content.slice(end)) || notAnEnd.test(content.slice(start, end))) continue;
       push(content.slice(start, end));
       start = end;
     }
