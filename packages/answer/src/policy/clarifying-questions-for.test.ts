@@ -137,6 +137,21 @@ describe('clarifyingQuestionsFor', () => {
     expect(questionsFor('Our infrastructure team is overwhelmed. Where do I start?').join(' ')).toMatch(/./);
   });
 
+  it('does not ask how long, whose part or what was tried when the user said it in other words (session 33 audit)', () => {
+    const since = questionsFor("My engineer keeps missing deadlines and his PRs are sloppy. It's been like this for about three months.");
+    expect(since.join(' ')).not.toMatch(/how long|when did this start|is this new/i);
+    const promo = questionsFor(
+      "I've been told twice that I'm operating at staff level but my promo keeps getting pushed. What am I missing?",
+    );
+    expect(promo.join(' ')).not.toMatch(/seeking the promotion|your part in this/i);
+    const turns: PolicyTurn[] = [{ question: 'How do I get teams to adopt our new internal deploy tooling?' }];
+    const notDone = questionsFor(
+      "3 of 12 teams use it. The rest say migrating is too much work. We haven't offered any migration help.",
+      turns,
+    );
+    expect(notDone.join(' ')).not.toMatch(/already tried|tried anything|tried to fix/i);
+  });
+
   it('words a question for the person the user named', () => {
     const asked = questionsFor('My tech lead keeps missing the reviews I ask for. How do I raise it with them?');
     expect(asked.join(' ')).toMatch(/your tech lead|Who|relationship/);

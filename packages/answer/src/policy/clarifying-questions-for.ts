@@ -60,6 +60,8 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
         /\b(?:we|i) (?:have|manage|lead|run) (?:\w+ ){0,2}(?:staff|senior|principal)?\s*(?:engineers|reports|managers|teams|tech leads)\b|\bmy (?:direct )?reports\b|\bon my team\b|\bmy (?:staff|senior|principal) engineers?\b/.test(
           text,
         ) ||
+        // "my promo keeps getting pushed", "I'm up for staff": the user is the one seeking it.
+        /\bmy (?:promo|promotion|promo packet|packet|next level|level)\b|\bi(?:'m| am) (?:up|going up|being put up) for\b/.test(text) ||
         // "advocate for my people", "my team's on-call", "I run a weekly review", "I'm the EM": the user's part is said.
         /\bmy (?:people|team'?s|teams|candidates|engineers|managers|ems|org|organi[sz]ation|directs|tech leads?|leads)\b|\bi (?:run|manage|lead|chair|facilitate|own)\b|\bi'?m (?:a|an|the) (?:new )?(?:\w+ )?(?:manager|em|lead|director|vp|cto|head of \w+)\b/.test(
           text,
@@ -88,8 +90,14 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
         ) || /\d+(?:\.\d+)?\s*(?:%|percent\b|x\b|ms\b|minutes?\b|mins?\b|hours?\b|hrs?\b|seconds?\b|secs?\b)|[$€£]\s?\d/.test(text)
       );
     case 'history':
-      return /\b(?:for (?:months|weeks|years|a while|a year|over a year)|since|last (?:week|month|quarter|year|sprint)|recently|lately|used to|after (?:the|a|an|our|my)|every time|whenever|again|twice|keeps?|kept|for the past|this (?:week|month|quarter))\b/.test(
-        text,
+      // "for about three months", "two quarters ago", "it's been like this since the reorg": how long is said.
+      return (
+        /\b(?:for (?:months|weeks|years|a while|a year|over a year)|since|last (?:week|month|quarter|year|sprint)|recently|lately|used to|after (?:the|a|an|our|my)|every time|whenever|again|twice|keeps?|kept|for the past|this (?:week|month|quarter))\b/.test(
+          text,
+        ) ||
+        /\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple(?: of)?|several|many)\s+(?:more\s+)?(?:days?|weeks?|months?|quarters?|years?|sprints?|cycles?)\b(?:\s+(?:ago|now|running|in a row|straight))?/.test(
+          text,
+        )
       );
     case 'their_view':
       return /\b(?:(?:they|he|she) (?:say|says|said|think|thinks|feel|feels|told|believe|believes|calls?)|told me|says|complain\w*|their (?:view|side|perspective))\b/.test(

@@ -259,6 +259,8 @@ const triedPatterns: RegExp[] = [
   /\b(?:i|we)(?:'ve| have)\s+been\s+(?:trying|giving|telling|asking|pushing|doing|running|using|holding|coaching|pairing|experimenting)\b/i,
   /\b(?:didn'?t|did not|hasn'?t|has not|haven'?t|have not|never)\s+(?:really\s+)?(?:work|worked|help|helped|stick|stuck|land|landed|change|changed|improve|improved)\b/i,
   /\b(?:last|this) (?:quarter|year|month|sprint|week),? (?:i|we)\b/i,
+  // What has not been done is known too: "We haven't offered any migration help."
+  /\b(?:i|we)\s+(?:haven'?t|have not|never|didn'?t|did not)\s+(?:yet\s+)?(?:offered|given|provided|set up|talked to|spoken to|asked|told|raised|tried|run|held|shared|written|documented)\b/i,
 ];
 
 // ── People involved ────────────────────────────────────────────────────────────────────
