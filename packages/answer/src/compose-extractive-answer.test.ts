@@ -200,6 +200,17 @@ describe('composeExtractiveAnswer: the premise, replies and follow-ups', () => {
     expect(composed.text).not.toMatch(/the fix is to add people/i);
   });
 
+  it('does not give again, word for word, what to look at that an earlier answer of the conversation gave', () => {
+    const question = 'How should I give feedback to an engineer who interrupts people in meetings?';
+    const first = composeExtractiveAnswer(question, passages);
+    const lookAt = /\*\*What I would look at\*\*\n((?:- .*\n?)+)/.exec(first.text)?.[1]?.trim();
+    expect(lookAt).toBeTruthy();
+    const followUp = 'He has been doing it for months, and the team has stopped speaking up. What now?';
+    const plan = planAnswer([{ question, answer: first.text }], followUp);
+    const second = composeExtractiveAnswer(followUp, passages, { plan });
+    expect(second.text).not.toContain(lookAt!.replace(/^- /, ''));
+  });
+
   it('answers a reply that only adds facts with what the earlier question asked', () => {
     const question = 'We have about forty engineers.';
     const plan = planAnswer(

@@ -210,8 +210,12 @@ export function composeExtractiveAnswer(
   }
   if (frameworkLines.length > 0) lines.push('**Frameworks that apply**', ...frameworkLines, '');
   if (points.length > 0) lines.push('**What the sources say**', ...points, '');
-  if (named.length > 0)
-    lines.push('**What I would look at**', ...named.map((framework) => `- ${applyFramework(framework.name, plan.context, question)}`), '');
+  // What to look at, once: a line an earlier answer of the conversation gave is not given again word for word (session 33's
+  // audit: 12 of 25 follow-ups repeated it, one after the user had told of a family illness).
+  const lookAt = named
+    .map((framework) => applyFramework(framework.name, plan.context, question))
+    .filter((line) => !plan.context.earlierAnswers.some((earlier) => earlier.includes(line)));
+  if (lookAt.length > 0) lines.push('**What I would look at**', ...lookAt.map((line) => `- ${line}`), '');
 
   // A follow-up the sources have nothing new for, after an answer that had something, is still answered in the light of it.
   const carried =
