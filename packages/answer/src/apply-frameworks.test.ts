@@ -28,6 +28,15 @@ describe('applyFramework', () => {
     expect(applyFramework('Feedback Equation', contextOf(given), given)).toMatch(/^Before you talk to your tech lead/);
   });
 
+  it('speaks to the user when they seek a sponsor or a promotion themselves (session 33 audit: "what your skip-level needs")', () => {
+    const own = 'How do I get someone senior to actually go to bat for me in calibration? My skip-level barely knows my name.';
+    expect(applyFramework('Sponsorship vs Mentorship', contextOf(own), own)).toMatch(/^Tell apart what you need: .*advocating for you/);
+    const theirs = 'My report keeps getting passed over for promotion. How do I help her?';
+    expect(applyFramework('Sponsorship vs Mentorship', contextOf(theirs), theirs)).not.toMatch(/what you need/);
+    const promo = "I've been told I'm operating at staff level but my promo keeps getting pushed. What am I missing?";
+    expect(applyFramework('Staff Archetypes', contextOf(promo), promo)).toMatch(/judging your own role against it/);
+  });
+
   it('holds the archetypes against the engineer the user leads, or the user in that role, never their manager', () => {
     const own = "I'm a staff engineer and I spend all my time in meetings with my manager. Is that the job?";
     expect(applyFramework('Staff Archetypes', contextOf(own), own)).toMatch(/before judging your own role against it/);

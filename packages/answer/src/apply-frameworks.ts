@@ -31,11 +31,16 @@ function nameOf(person: StatedFact<Relation>): string {
   return /^[A-Z][a-z]+$/.test(person.phrase) ? person.phrase : relationNames[person.kind];
 }
 
+/** The user speaking of their own career: their promotion, their path, someone to advocate for them. */
+const ownCareer =
+  /\b(?:(?:go|going) to bat for me|advocat\w* for me|sponsor(?:ing)? me|for me in (?:calibration|the room|promo\w*)|my (?:promo|promotion|promo packet|path to staff|next level|skip-level barely knows)|i(?:'m| am) (?:up|going up) for (?:promo\w*|staff)|i want to (?:be|become|get to|reach) (?:a )?(?:staff|principal)|(?:get|make) (?:me )?promoted to staff)\b/i;
+
 /** People whose role the archetypes describe: an engineer the user leads. */
 const engineers: ReadonlySet<Relation> = new Set(['staff_engineer', 'senior_engineer', 'engineer', 'tech_lead', 'report', 'new_hire']);
 
 /** Whom the archetypes are held against: the engineer the user named, the user in an engineer's role, or "the engineer". */
-function staffOf(context: ConversationContext): string {
+function staffOf(context: ConversationContext, said = ''): string {
+  if (ownCareer.test(said)) return 'your own role';
   const person = [...context.people].reverse().find((candidate) => engineers.has(candidate.kind));
   if (person) return nameOf(person);
   const role = context.role?.kind;
@@ -66,7 +71,7 @@ export function applyFramework(name: FrameworkName, context: ConversationContext
     case 'Technical Coherence':
       return `Lay ${organisationOf(context)} over the product's architecture: sort the teams into those delivering features in a product area, those building shared domain capabilities and those running commodity infrastructure. Where a team straddles layers, ownership gets muddy.`;
     case 'Staff Archetypes':
-      return `Decide which shape the need calls for (a Tech Lead for one team's direction, an Architect across teams, a Solver for the hardest problem, a Right Hand for an executive) before judging ${staffOf(context)} against it.`;
+      return `Decide which shape the need calls for (a Tech Lead for one team's direction, an Architect across teams, a Solver for the hardest problem, a Right Hand for an executive) before judging ${staffOf(context, said)} against it.`;
     case 'Trunk and Branches':
       return 'Keep the shared platform (the trunk) small and stable, and let specialised teams (reliability, security, productivity) branch from it; check which of your teams is which today.';
     case 'Engineering Strategy':
@@ -82,6 +87,9 @@ export function applyFramework(name: FrameworkName, context: ConversationContext
     case "Naming What's Happening":
       return 'When the tension rises, say what you notice ("I\'m noticing we keep circling this"), including your own reaction; it is easier to deal with once it is said.';
     case 'Sponsorship vs Mentorship':
+      // "How do I get someone senior to go to bat for me?": the user is the one who needs a sponsor, not the skip-level.
+      if (ownCareer.test(said))
+        return 'Tell apart what you need: more advice (mentorship), or someone advocating for you in rooms you are not in (sponsorship). The second is what opens doors, and it is worth asking for by name.';
       return `Tell apart what ${personOf(context, 'the person')} needs: more advice (mentorship), or someone advocating for them in rooms they are not in (sponsorship). The second is what opens doors.`;
   }
 }
