@@ -30,6 +30,8 @@ const assumptionLabels: Record<AssumptionKind, string> = {
   change_before_understanding: 'changes should come before understanding',
   replace_one_on_ones: 'a group meeting can stand in for 1:1s',
   promotion_as_cure: 'a move into management will fix how someone feels',
+  staff_stop_coding: 'staff engineers should stop writing code',
+  best_engineer_to_manager: 'the best engineer will make the best manager',
   feedback_saved_for_review: 'criticism can wait for the written review',
   one_hire_fixes: 'one senior hire will fix a system problem',
   decide_for_me: 'Cairn should make the decision',

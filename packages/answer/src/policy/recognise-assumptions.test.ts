@@ -35,6 +35,10 @@ describe('recogniseAssumptions', () => {
     ['How do I measure the productivity of each engineer?', 'individual_metrics'],
     ['Everyone is working weekends until the launch.', 'short_term_fix'],
     ['Am I overreacting?', 'seek_validation'],
+    ["Staff engineers shouldn't be writing code anymore, right? I'm planning to tell mine to stop coding.", 'staff_stop_coding'],
+    ['I want to ban our staff engineers from coding so they focus on architecture.', 'staff_stop_coding'],
+    ["Our best engineer is brilliant technically, so I'm making him the manager of the team next week.", 'best_engineer_to_manager'],
+    ['Our strongest engineer is great technically; I am promoting her to engineering manager next month.', 'best_engineer_to_manager'],
   ])('%j carries %s', (question, kind) => {
     expect(kinds(question)).toContain(kind);
   });
@@ -49,6 +53,9 @@ describe('recogniseAssumptions', () => {
     'The board wants a number for engineering productivity without ranking individual engineers.',
     'Our on-call engineer kept putting out fires all weekend.',
     'How many engineers should one manager support?',
+    'How much should a staff engineer code?',
+    'My staff engineer wants to stop coding and move to architecture. How do I support that?',
+    'Our best engineer asked to try management. How do I set her up to succeed?',
   ])('%j carries none of the assumptions it only resembles', (question) => {
     expect(kinds(question)).toEqual([]);
   });

@@ -266,6 +266,49 @@ function promotionAsCure(text: string): Assumption | null {
   return { kind: 'promotion_as_cure', phrase: match[0], challenge: pick(options, `${text}/cure`) };
 }
 
+// ── staff_stop_coding ─────────────────────────────────────────────────────────────────
+
+const staffWords = String.raw`(?:staff(?:[- ]plus|\+)?|principal|senior staff)(?: (?:engineers?|engs?|ics?|folks|people|devs?))?`;
+const staffStopCodingPattern = new RegExp(
+  [
+    String.raw`\b${staffWords}\s+(?:shouldn'?t|should not|don'?t need to|do not need to|no longer need to|shouldn'?t have to|should stop|need to stop)\s+(?:be\s+)?(?:writ(?:e|ing)|cod(?:e|ing)|ship(?:ping)? code|touch(?:ing)? (?:the )?code)\b`,
+    String.raw`\b(?:tell|telling|ask|asking|make|making|get|getting|ban|banning|stop|stopping|forbid|forbidding)\s+(?:mine|them|him|her|my ${staffWords}|our ${staffWords}|the ${staffWords})\s+(?:to\s+)?(?:from\s+)?(?:stop\s+)?(?:writ(?:e|ing)|cod(?:e|ing))\b`,
+  ].join('|'),
+  'i',
+);
+
+function staffStopCoding(text: string): Assumption | null {
+  const match = staffStopCodingPattern.exec(text);
+  if (!match) return null;
+  const options = [
+    'Which shape of staff role is this (a Tech Lead often keeps coding with the team, an Architect may code less), and what would stop working if they stopped coding?',
+    'What problem is taking them off code meant to solve, and how will they keep the hands-on judgement that makes their design docs worth reading?',
+  ];
+  return { kind: 'staff_stop_coding', phrase: match[0], challenge: pick(options, `${text}/coding`) };
+}
+
+// ── best_engineer_to_manager ──────────────────────────────────────────────────────────
+
+const strongestEngineer =
+  /\b(?:best|strongest|top|most senior|most productive|star|brilliant|smartest)\b[^.?!]{0,30}\b(?:engineer|developer|dev|ic|coder|performer)\b|\b(?:brilliant|great|strong) technically\b|\btechnically (?:brilliant|the strongest|the best)\b/i;
+
+function bestEngineerToManager(text: string): Assumption | null {
+  const match = intoManagement.exec(text);
+  if (!match || !strongestEngineer.test(text) || asCure.test(text)) return null;
+  // The person as the user spoke of them: "him", "her", else "they".
+  const [they, their] = /\b(?:him|he|his)\b/i.test(text)
+    ? ['he', 'his']
+    : /\b(?:her|she)\b/i.test(text)
+      ? ['she', 'her']
+      : ['they', 'their'];
+  const [does, has] = they === 'they' ? ['Do', 'have'] : ['Does', 'has'];
+  const options = [
+    `${does} ${they} want to manage people, and ${has} ${they} had a chance to try parts of the job (running a meeting, giving hard feedback) before it becomes ${their} job?`,
+    `What will the team lose in ${their} technical work, and what support will ${they} have in the first months of a job that is different, not a step up?`,
+  ];
+  return { kind: 'best_engineer_to_manager', phrase: match[0], challenge: pick(options, `${text}/manager`) };
+}
+
 // ── feedback_saved_for_review ─────────────────────────────────────────────────────────
 
 const reviewWords = String.raw`(?:(?:written |annual |year-end |mid-year |quarterly )?(?:performance |perf )?reviews?|review (?:doc|document|packet)|write-?ups?|appraisals?|evaluations?)`;
@@ -494,6 +537,8 @@ export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
   change_before_understanding: 'a new leader’s first 90 days: learn how things work and build trust before changing them',
   replace_one_on_ones: 'what one-on-ones are for beyond status updates: the report’s agenda, career, feedback, trust',
   promotion_as_cure: 'moving an engineer into management is a different job, not a promotion or a reward; burnout',
+  staff_stop_coding: 'what staff engineers do day to day: the archetypes, how much they code, staying close to the code',
+  best_engineer_to_manager: 'moving an engineer into management is a different job, not a promotion or a reward',
   feedback_saved_for_review: 'feedback early and often, so that nothing in a performance review is a surprise',
   one_hire_fixes: 'what a staff engineer can change in an architecture, and hiring senior engineers',
   reorg_fixes: 'team structure and ownership boundaries: what a reorganisation fixes and what it moves',
@@ -507,6 +552,8 @@ export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([
   'hire_more',
   'replace_one_on_ones',
   'promotion_as_cure',
+  'staff_stop_coding',
+  'best_engineer_to_manager',
   'feedback_saved_for_review',
   'one_hire_fixes',
   'rewrite',
@@ -534,6 +581,8 @@ export function recogniseAssumptions(question: string, context: ConversationCont
     changeBeforeUnderstanding(text),
     replaceOneOnOnes(text),
     promotionAsCure(text),
+    bestEngineerToManager(text),
+    staffStopCoding(text),
     feedbackSavedForReview(text),
     oneHireFixes(text),
     reorgFixes(text),

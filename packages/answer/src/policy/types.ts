@@ -143,7 +143,9 @@ export type AssumptionKind =
   | 'arbitrary_ratio'
   | 'individual_metrics'
   | 'short_term_fix'
-  | 'seek_validation';
+  | 'seek_validation'
+  | 'staff_stop_coding'
+  | 'best_engineer_to_manager';
 
 export interface Assumption {
   kind: AssumptionKind;
