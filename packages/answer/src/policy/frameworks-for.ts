@@ -118,7 +118,7 @@ const rules: Rule[] = [
     score: 5,
     topics: ['org_design'],
     cues: [
-      /\b(?:carve (?:up )?|how (?:to |should (?:i|we) |do (?:i|we) )(?:structure|organize|divide|split up) (?:the |my |our |a )?(?:\w+ )?(?:organization|teams?|engineering|department|group)|team boundaries|which teams|the teams we have|team topolog\w*)/,
+      /\b(?:carve (?:up )?|how (?:to |should (?:i|we) |do (?:i|we) )(?:structure|organize|divide|split up) (?:the |my |our |a )?(?:\w+ )?(?:organization|teams?|engineering|department|group)|team boundaries|which teams|the teams we have|team topolog\w*)|\bhow (?:to|should (?:i|we)|do (?:i|we)|can (?:i|we)) (?:re-?structure|re-?organi[sz]e)\b/,
     ],
     reason:
       'it gives a principled way to decide which teams should exist: start from the UX domains and shared capabilities, not from the current chart',
