@@ -434,3 +434,40 @@ describe.each(testRuntimes)('a gzipped sitemap on $name', (runtime) => {
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a source whose own patterns leave out its start page, on $name', (runtime) => {
+  it('says so in the ledger and tombstones nothing: a crawl that found no page is not complete (probe 33 H2)', async () => {
+    const page = (title: string, body: string) =>
+      `<!doctype html><html><head><title>${title}</title></head><body><main><article><h1>${title}</h1>${body}</article></main></body></html>`;
+    const prose = (topic: string) =>
+      `<p>${`Notes on ${topic}: how the team shares the pager, reviews incidents and keeps the rotation fair across time zones. `.repeat(6)}</p>`;
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: (siteUrl) => ({ name: 'leftout', baseUrl: `${siteUrl}/leftout/`, seeds: [`${siteUrl}/leftout/`] }),
+    });
+    try {
+      const { site, crawler, store } = fixture;
+      let { source } = fixture;
+      site.setPage('/leftout/', page('Index', `${prose('the index')}<p><a href="/leftout/a/">a</a></p>`));
+      site.setPage('/leftout/a/', page('Page a', prose('page a')));
+      const crawl = () => runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      const first = await crawl();
+      expect(first.counts.fetched).toBe(2);
+      const locator = `${site.url}/leftout/a/`;
+      expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
+      // An exclude pattern that catches the start page (matched with its trailing slash).
+      source = await store.sources.upsert({ ...source, exclude: ['/leftout/$'] });
+      const second = await crawl();
+      expect(second.counts.fetched).toBe(0);
+      const items = await store.runs.items(second.runId);
+      expect(items.find((item) => item.url.endsWith('/leftout/'))).toMatchObject({
+        outcome: 'skipped',
+        error: expect.stringMatching(/outside the source's include\/exclude patterns \(matched as .*\/leftout\/\)/),
+      });
+      expect(items.filter((item) => item.outcome === 'tombstoned')).toEqual([]);
+      expect((await store.documents.findState(source.id, locator))?.status).toBe('active');
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});

@@ -32,19 +32,24 @@ export class CrawlFrontier {
     private readonly mapping: MirrorMapping = sameAddress,
   ) {}
 
-  /** Queues a URL from a sitemap, a feed or a page; one already known, out of scope or not a URL is ignored. */
-  add(url: string): void {
+  /**
+   * Queues a URL from a sitemap, a feed or a page; one already known, out of scope or not a URL is ignored. Says which
+   * (with the normalised URL the source's patterns were matched against).
+   */
+  add(url: string): { status: 'added' | 'known' | 'out_of_scope' | 'invalid'; key?: string } {
     let key: string;
     let fetchUrl: string;
     try {
       key = normalizeUrl(this.mapping.toPublic(url));
       fetchUrl = this.mapping.toMirror(normalizeUrl(url, { trailingSlash: false }));
     } catch {
-      return;
+      return { status: 'invalid' };
     }
-    if (this.known.has(key) || !this.inScope(key)) return;
+    if (this.known.has(key)) return { status: 'known', key };
+    if (!this.inScope(key)) return { status: 'out_of_scope', key };
     this.known.add(key);
     this.waiting.push({ key, url: fetchUrl });
+    return { status: 'added', key };
   }
 
   /**

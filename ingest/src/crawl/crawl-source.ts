@@ -132,7 +132,20 @@ async function discoverFrontier(
       const parsed = await (dependencies.reader ?? inThreadReader).readDiscovery(result.body, result.url);
       if (parsed?.kind === 'sitemap-index') discovery.push(...parsed.sitemaps.map((entry) => entry.url));
       else if (parsed) await frontier.addAll(parsed.urls.map((entry) => entry.url));
-      else frontier.add(result.url);
+      else {
+        const added = frontier.add(result.url);
+        // A start page the source's own patterns leave out is never crawled: said, or the run reads as "nothing there".
+        if (added.status === 'out_of_scope')
+          await tally.record({
+            url,
+            httpStatus: result.status,
+            outcome: 'skipped',
+            chunksAdded: 0,
+            chunksRemoved: 0,
+            embeddingTokens: 0,
+            error: `the start page is outside the source's include/exclude patterns (matched as ${added.key})`,
+          });
+      }
     } catch (error) {
       if (error instanceof ExtractionError) {
         // The reader ran out of time or memory on the document: one discovery entry fails.
@@ -263,8 +276,9 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
     await discoverFrontier(dependencies, source, frontier, tally, signal);
     const finished = (await crawlFrontier(dependencies, source, { frontier, tally, states, signal })) && !signal?.aborted;
     const { refusedEverywhere } = tally;
-    // Only a complete crawl may conclude that a page has vanished; one refused everywhere saw nothing.
-    const complete = finished && refusedEverywhere === undefined;
+    // Only a complete crawl may conclude that a page has vanished; one refused everywhere saw nothing, and neither did
+    // one that found no page at all (its seeds left out by the source's patterns, say): it tombstones nothing (probe 33 H2).
+    const complete = finished && refusedEverywhere === undefined && frontier.seen.length > 0;
     if (complete && tally.counts.failed === 0) await tombstoneVanished(dependencies.store, source, frontier.seen, tally);
     await tally.flush();
     return { counts: tally.counts, complete, refusedEverywhere };
