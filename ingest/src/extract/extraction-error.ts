@@ -28,3 +28,34 @@ export class ExtractionError extends CairnError {
     this.links = options.links ?? [];
   }
 }
+
+/**
+ * Whether an error is the stack overflow of a walk over a document nested deeper than the
+ * engine's stack allows (tens of thousands of unclosed blockquotes in a few hundred KB): the
+ * document's fault, to be reported as unreadable, not the run's (probe 33 M1).
+ */
+export function nestedTooDeeply(error: unknown): boolean {
+  return error instanceof RangeError && /maximum call stack size exceeded/i.test(error.message);
+}
+
+/** Elements that must be closed: each start tag left open takes a level of nesting (optional-end and void tags do not). */
+const containerTag =
+  /<(\/?)(?:div|blockquote|section|article|aside|main|nav|header|footer|span|ul|ol|dl|table|font|b|i|u|em|strong|a|center|small|big|code|pre|form|fieldset|details|figure|q|s|sub|sup|mark|label|button|svg|g)\b[^>]*>/gi;
+
+/** Deeper than any page written for people (the walks overflow near 10,000): refused before parsing, which is quadratic in it. */
+export const maxNestingDepth = 2000;
+
+/**
+ * Whether a document opens container elements deeper than `maxNestingDepth` (counted from
+ * its tags in one pass, before the parser spends seconds on it), or a markdown line opens
+ * that many block quotes. Such a document is unreadable (probe 33 M1).
+ */
+export function nestsTooDeeply(source: string): boolean {
+  let depth = 0;
+  for (const match of source.matchAll(containerTag)) {
+    depth += match[1] ? -1 : 1;
+    if (depth > maxNestingDepth) return true;
+    if (depth < 0) depth = 0;
+  }
+  return new RegExp(`^(?:\\s*>){${maxNestingDepth + 1}}`, 'm').test(source);
+}

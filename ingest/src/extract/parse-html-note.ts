@@ -2,6 +2,7 @@ import { isWebUrl } from './parse-markdown-note.js';
 import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { nestedTooDeeply, nestsTooDeeply } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
 import { nameInGoMap } from './read-page-metadata.js';
 import { slugify } from './slugify.js';
@@ -22,6 +23,17 @@ function authorOfMeta(text: string | null): string | null {
  * navigation, scripts or hidden elements, headings with their ids as anchors.
  */
 export function parseHtmlNote(html: string, locator: string): DocumentOutline {
+  if (nestsTooDeeply(html)) throw new NoteParseError(locator, 'nests its elements too deeply to read');
+  try {
+    return parseHtmlNoteUnguarded(html, locator);
+  } catch (error) {
+    // A document nested deeper than the walk's stack allows is unreadable, not a failure of the run.
+    if (nestedTooDeeply(error)) throw new NoteParseError(locator, 'nests its elements too deeply to read');
+    throw error;
+  }
+}
+
+function parseHtmlNoteUnguarded(html: string, locator: string): DocumentOutline {
   // The text policy of web pages (see withoutInvisibleCharacters): a note is read without what renders as nothing.
   const $ = cheerio().load(withoutInvisibleCharacters(html));
   const meta = (selector: string) => $(selector).first().attr('content')?.trim() || null;

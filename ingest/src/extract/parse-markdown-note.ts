@@ -2,6 +2,7 @@ import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { nestedTooDeeply, nestsTooDeeply } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
 import { slugify } from './slugify.js';
 
@@ -88,6 +89,17 @@ function blockText(token: Token): string {
  * front matter, the first heading is the title.
  */
 export function parseMarkdownNote(note: string, locator: string): DocumentOutline {
+  if (nestsTooDeeply(note)) throw new NoteParseError(locator, 'nests its content too deeply to read');
+  try {
+    return parseMarkdownNoteUnguarded(note, locator);
+  } catch (error) {
+    // A document nested deeper than the walk's stack allows is unreadable, not a failure of the run.
+    if (nestedTooDeeply(error)) throw new NoteParseError(locator, 'nests its content too deeply to read');
+    throw error;
+  }
+}
+
+function parseMarkdownNoteUnguarded(note: string, locator: string): DocumentOutline {
   // The text policy of web pages (see withoutInvisibleCharacters): a note is read without what renders as nothing.
   const markdown = withoutInvisibleCharacters(note);
   const match = frontMatterPattern.exec(markdown);
