@@ -294,6 +294,27 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect((await store.conversations.find(id))!.messages).toHaveLength(42);
   });
 
+  it('keeps every change when changes of different fields of one source come at once (probe 33 M3)', async () => {
+    const { id } = await store.sources.upsert({ name: 'epsilon', kind: 'web', baseUrl: 'https://epsilon.test/' });
+    for (let round = 0; round < 3; round += 1) {
+      const changes = [
+        { maxPages: 100 + round },
+        { crawlDelayMs: 2_000 + round },
+        { include: [`^https://epsilon\\.test/r${round}/`] },
+        { schedule: `${round} 3 * * *` },
+      ];
+      await Promise.all(changes.map((change) => store.sources.update(id, change)));
+      expect(await store.sources.findById(id)).toMatchObject({
+        maxPages: 100 + round,
+        crawlDelayMs: 2_000 + round,
+        include: [`^https://epsilon\\.test/r${round}/`],
+        schedule: `${round} 3 * * *`,
+      });
+    }
+    expect(await store.sources.update('not-a-uuid', { maxPages: 3 })).toBeUndefined();
+    expect(await store.sources.update(id, {})).toMatchObject({ maxPages: 102 });
+  });
+
   it('adds run counts atomically and keeps the per-URL ledger', async () => {
     const run = await store.runs.create(sourceA, 'cli');
     await store.runs.start(run.id);
