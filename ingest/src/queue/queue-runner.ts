@@ -61,6 +61,7 @@ export class QueueRunner {
     const run = await this.store.runs.create(request.sourceId ?? null, request.trigger, {
       owner: queueOwner(this.prefix),
       pageUrl: request.url,
+      maxQueued: request.maxQueued,
     });
     try {
       const deadline = Date.now() + enqueueWaitMs;

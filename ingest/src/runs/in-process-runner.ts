@@ -13,6 +13,8 @@ export interface RunRequest {
   /** Just this page of the source (which is then required), not a crawl. */
   url?: string | undefined;
   trigger: RunTrigger;
+  /** Refused with `ingest_queue_full` when this many runs wait already (INGEST_MAX_QUEUED_RUNS), checked as the run is recorded. */
+  maxQueued?: number | undefined;
 }
 
 /**
@@ -94,7 +96,11 @@ export class InProcessRunner {
   /** Records a queued run and schedules it; resolves with its id before the crawl starts. */
   async enqueue(request: RunRequest): Promise<string> {
     const { store } = this.dependencies;
-    const run = await store.runs.create(request.sourceId ?? null, request.trigger, { owner: this.owner, pageUrl: request.url });
+    const run = await store.runs.create(request.sourceId ?? null, request.trigger, {
+      owner: this.owner,
+      pageUrl: request.url,
+      maxQueued: request.maxQueued,
+    });
     this.schedule(run.id, request);
     return run.id;
   }

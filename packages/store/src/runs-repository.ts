@@ -1,3 +1,4 @@
+import { CairnError } from '@cairn/core';
 import type { Database } from './database.js';
 import { isUuid } from './is-uuid.js';
 
@@ -55,7 +56,16 @@ export interface RunCreateOptions {
   owner?: string | undefined;
   /** The one page of a one-page run. */
   pageUrl?: string | undefined;
+  /**
+   * Refuse the run (`ingest_queue_full`) when this many runs are waiting already: counted and
+   * recorded under one lock, so that requests at once cannot all pass a count taken before
+   * any of them was recorded (probe 33 M2: 30 of 30 passed a cap of 3).
+   */
+  maxQueued?: number | undefined;
 }
+
+/** The runs waiting to start that count against the cap: queued, and not orphans of a process that stopped. */
+const queuedRunsWhere = `status = 'queued' and (owner is null or owner like 'queue:%' or heartbeat_at >= now() - $1::int * interval '1 millisecond')`;
 
 /** A run left queued by a process that stopped, now owned by the runner that took it up. */
 export interface AdoptedRun {
@@ -84,12 +94,28 @@ export class RunsRepository {
   constructor(private readonly database: Database) {}
 
   async create(sourceId: string | null, trigger: RunTrigger, options: RunCreateOptions = {}): Promise<RunRecord> {
-    const [row] = await this.database.query<RunRecord>(
-      `insert into ingest_runs (source_id, trigger, owner, heartbeat_at, page_url)
-       values ($1, $2, $3, case when $3::text is null then null else now() end, $4) returning ${runColumns}`,
-      [sourceId, trigger, options.owner ?? null, options.pageUrl ?? null],
-    );
-    return row!;
+    const insert = `insert into ingest_runs (source_id, trigger, owner, heartbeat_at, page_url)
+       values ($1, $2, $3, case when $3::text is null then null else now() end, $4) returning ${runColumns}`;
+    const values = [sourceId, trigger, options.owner ?? null, options.pageUrl ?? null];
+    const { maxQueued } = options;
+    if (maxQueued === undefined) {
+      const [row] = await this.database.query<RunRecord>(insert, values);
+      return row!;
+    }
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`select pg_advisory_xact_lock(hashtext('cairn-queued-runs'))`);
+      const [counted] = await transaction.query<{ count: number }>(
+        `select count(*)::int as count from ingest_runs where ${queuedRunsWhere}`,
+        [runStaleAfterMs],
+      );
+      if (counted!.count >= maxQueued)
+        throw new CairnError(
+          'ingest_queue_full',
+          `${counted!.count} ingestion runs are waiting already (INGEST_MAX_QUEUED_RUNS=${maxQueued}); retry when some have started.`,
+        );
+      const [row] = await transaction.query<RunRecord>(insert, values);
+      return row!;
+    });
   }
 
   /** Whether a run of the source has succeeded: a schedule re-ingests only a source crawled once on purpose. */
@@ -337,11 +363,9 @@ export class RunsRepository {
    * stopped does not count (the next start takes it up).
    */
   async countQueued(staleAfterMs = runStaleAfterMs): Promise<number> {
-    const [row] = await this.database.query<{ count: number }>(
-      `select count(*)::int as count from ingest_runs
-       where status = 'queued' and (owner is null or owner like 'queue:%' or heartbeat_at >= now() - $1::int * interval '1 millisecond')`,
-      [staleAfterMs],
-    );
+    const [row] = await this.database.query<{ count: number }>(`select count(*)::int as count from ingest_runs where ${queuedRunsWhere}`, [
+      staleAfterMs,
+    ]);
     return row!.count;
   }
 

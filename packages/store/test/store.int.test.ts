@@ -315,6 +315,21 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect(await store.sources.update(id, {})).toMatchObject({ maxPages: 102 });
   });
 
+  it('holds the cap on queued runs when requests come at once: counted and recorded under one lock (probe 33 M2)', async () => {
+    const before = await store.runs.countQueued();
+    const cap = before + 3;
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, () => store.runs.create(sourceB, 'api', { owner: 'queue:test', maxQueued: cap })),
+    );
+    const created = attempts.filter((attempt) => attempt.status === 'fulfilled');
+    const refused = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason as { code?: string }] : []));
+    expect(created).toHaveLength(3);
+    expect(refused).toHaveLength(9);
+    expect(refused.every((error) => error.code === 'ingest_queue_full')).toBe(true);
+    expect(await store.runs.countQueued()).toBe(cap);
+    for (const attempt of created) if (attempt.status === 'fulfilled') await store.runs.finish(attempt.value.id, 'cancelled', 'test');
+  });
+
   it('adds run counts atomically and keeps the per-URL ledger', async () => {
     const run = await store.runs.create(sourceA, 'cli');
     await store.runs.start(run.id);
