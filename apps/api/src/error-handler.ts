@@ -205,7 +205,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // Fastify's parser refuses it as empty JSON. A POST, PUT or PATCH with an empty JSON body is
   // still refused (invalid_json): there a body is expected.
   app.addHook('onRequest', async (request) => {
-    if (bodylessMethods.has(request.method) && request.headers['content-length'] === '0') delete request.headers['content-type'];
+    // No body is "content-length: 0", or neither a length nor a chunked transfer (what fetch() and curl send for a DELETE).
+    const noBody =
+      request.headers['content-length'] === '0' ||
+      (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined);
+    if (bodylessMethods.has(request.method) && noBody) delete request.headers['content-type'];
     refuseUnreadableBody(request);
   });
   // JSON is UTF-8 (RFC 8259): a body whose bytes are not is refused, where the parser read each bad byte as U+FFFD and

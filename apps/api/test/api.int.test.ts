@@ -349,6 +349,19 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect((await chat('🙂'.repeat(4001))).json().error.code).toBe('question_too_long');
   });
 
+  it("reads a message sent in text parts as one text, words at the parts' edges kept apart (probe 33 L6)", async () => {
+    const parts = ['How should I give feedback to a senior engineer', 'who keeps interrupting people in meetings?'];
+    const response = await post('/v1/chat/completions', {
+      model: 'cairn',
+      messages: [{ role: 'user', content: parts.map((text) => ({ type: 'text', text })) }],
+    });
+    expect(response.statusCode).toBe(200);
+    const content = response.json().choices[0].message.content as string;
+    expect(content).not.toMatch(/engineerwho|engineer\*\*who/);
+    expect(content).toMatch(/engineer who keeps interrupting/);
+    expect(content).toMatch(/feedback/i);
+  });
+
   it('rejects malformed JSON, oversized bodies and unknown routes with codes', async () => {
     const malformed = await app.inject({
       method: 'POST',
@@ -463,6 +476,14 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect((await app.inject('/v1/sources')).json().sources.map((source: { name: string }) => source.name)).not.toContain(
       'empty-body-delete',
     );
+    // Neither a length nor a chunked body, as fetch() and curl send a DELETE (probe 33 L4).
+    const another = await post('/v1/sources', { name: 'no-length-delete', baseUrl: 'https://example.com/' });
+    const noLength = await app.inject({
+      method: 'DELETE',
+      url: `/v1/sources/${another.json().id}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(noLength.statusCode, noLength.body).toBeLessThan(300);
     const empty = await app.inject({
       method: 'POST',
       url: '/v1/ask',

@@ -86,7 +86,11 @@ const ChatCompletionResponse = Type.Object({
 
 function textOf(content: ChatCompletionsBody['messages'][number]['content']): string {
   if (typeof content === 'string') return content;
-  return (content ?? []).map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('');
+  // Parts are pieces of one message: joined so that words at their edges stay words ("engineer" + "who", not "engineerwho").
+  return (content ?? [])
+    .map((part) => (part.type === 'text' ? (part.text ?? '') : ''))
+    .filter((text) => text.length > 0)
+    .reduce((joined, text) => (joined === '' || /\s$/.test(joined) || /^\s/.test(text) ? joined + text : `${joined} ${text}`), '');
 }
 
 /** The question (the last message, which must be the user's) and the turns before it. */
