@@ -321,6 +321,9 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
 
   it.each([
     ['/v1/ask', { question: '   ' }, 400, 'question_empty'],
+    // Invisible characters alone are no question, as they are no query (probe 33 L7).
+    ['/v1/ask', { question: '\u200b\u200c\u2060' }, 400, 'question_empty'],
+    ['/v1/chat/completions', { messages: [{ role: 'user', content: '\u00ad' }] }, 400, 'question_empty'],
     ['/v1/ask', { question: 'x'.repeat(4001) }, 400, 'question_too_long'],
     ['/v1/ask', { question: 'hello', conversationId: '6c8e1c4e-1d7e-4c55-9a34-0d7b6bbd0f11' }, 404, 'conversation_not_found'],
     ['/v1/ask', { question: 'hello', conversationId: 'nope' }, 404, 'conversation_not_found'],

@@ -1,4 +1,4 @@
-import { CairnError, characterCount, type SearchFilters } from '@cairn/core';
+import { CairnError, characterCount, isBlank, type SearchFilters } from '@cairn/core';
 import {
   answerQuestion,
   roundMilliseconds,
@@ -72,7 +72,8 @@ export interface AnswerInConversationOptions extends AnswerQuestionOptions {
 /** Checks a question against the limit; returns it trimmed. */
 export function validQuestion(question: string, maxChars: number): string {
   const trimmed = question.trim();
-  if (!trimmed)
+  // Invisible characters alone ("\u200b") are no question either, as they are no search query (probe 33 L7).
+  if (isBlank(trimmed))
     throw new CairnError('question_empty', 'The question is empty; ask something, for example "How do I give feedback to a peer?"');
   const characters = characterCount(trimmed);
   if (characters > maxChars) {

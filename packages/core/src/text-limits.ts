@@ -15,12 +15,16 @@ export function characterCount(text: string): number {
 /** The longest search query, in characters (REST, MCP and `cairn search` alike). */
 export const maxQueryChars = 2000;
 
+/** Whether a text is blank: white space and invisible characters (zero-width spaces and joiners, a word joiner, a BOM, a soft hyphen) alone. */
+export function isBlank(text: string): boolean {
+  return !text.replace(/[\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/g, '').trim();
+}
+
 /** Checks a search query against the documented limits; returns it trimmed (`query_empty`, `query_too_long`). */
 export function validSearchQuery(query: string, maxChars = maxQueryChars): string {
   const trimmed = query.trim();
-  // Invisible characters alone (zero-width spaces and joiners, a word joiner, a BOM) are no words either.
-  if (!trimmed.replace(/[\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/g, '').trim())
-    throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
+  // Invisible characters alone are no words either.
+  if (isBlank(trimmed)) throw new CairnError('query_empty', 'The query is empty; send some words to search for.');
   const characters = characterCount(trimmed);
   if (characters > maxChars) throw new CairnError('query_too_long', `The query has ${characters} characters; the limit is ${maxChars}.`);
   return trimmed;
