@@ -471,3 +471,22 @@ describe.each(testRuntimes)('a source whose own patterns leave out its start pag
     }
   }, 60_000);
 });
+
+describe.each(testRuntimes)('a site whose every page fails, on $name', (runtime) => {
+  it('ends the run failed, saying so, where it ended succeeded with nothing fetched (probe 33 L9)', async () => {
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: (siteUrl) => ({ name: 'outage', baseUrl: `${siteUrl}/error/`, seeds: [`${siteUrl}/error/`] }),
+    });
+    try {
+      const { crawler, store, source } = fixture;
+      const result = await runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      expect(result.counts).toMatchObject({ fetched: 0, failed: 1 });
+      expect(result.status).toBe('failed');
+      expect(result.error).toMatch(/every page failed and nothing was fetched/);
+      expect((await store.runs.find(result.runId))?.status).toBe('failed');
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
+});

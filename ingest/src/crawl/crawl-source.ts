@@ -371,6 +371,12 @@ export async function runCrawl(dependencies: CrawlDependencies, options: RunCraw
       await ledger.finish('failed', error);
       return { runId: ledger.runId, counts: total, complete, status: 'failed', error };
     }
+    // Every page it tried failed (the site answering 503, each page over the size cap): an outage, not a success.
+    if (total.failed > 0 && total.fetched === 0 && total.unchanged === 0) {
+      const error = `every page failed and nothing was fetched (${total.failed} failed; the run's ledger says why for each)`;
+      await ledger.finish('failed', error);
+      return { runId: ledger.runId, counts: total, complete, status: 'failed', error };
+    }
     await ledger.finish('succeeded');
     return { runId: ledger.runId, counts: total, complete, status: 'succeeded', error: null };
   } catch (error) {
