@@ -20,5 +20,10 @@ describe('splitSentences', () => {
       'It ends etc. and goes on.',
     ]);
     for (const sentence of sentences) expect(text).toContain(sentence);
+    // A bare question mark still ends one: a link's title, then where it is.
+    expect(splitSentences('How does one become a staff engineer at Google? on Quora')).toEqual([
+      'How does one become a staff engineer at Google?',
+      'on Quora',
+    ]);
   });
 });

@@ -18,7 +18,9 @@ export function splitSentences(text: string): string[] {
     for (let index = 1; index < parts.length; index += 2) {
       const separator = parts[index]!;
       const next = parts[index + 1] ?? '';
-      if (abbreviation.test(current) || /^[a-z]/.test(next)) current += separator + next;
+      // Before a word in lower case only after a full stop, or a question or exclamation inside quotes ('the question
+      // "how do we measure it?" eventually comes up'): a bare "?" ends a sentence ("…at Google?" then "on Quora").
+      if (abbreviation.test(current) || (/^[a-z]/.test(next) && /(?:\.|[.!?]["'”’)\]]+)$/.test(current))) current += separator + next;
       else {
         pushSentence(sentences, current);
         current = next;

@@ -161,7 +161,12 @@ export function sentencesOf(text: string): AnswerSentence[] {
       const end = match.index + match[0].length;
       // As the composer splits (splitSentences of @cairn/answer): no end before a word in lower case ('the question
       // "how do we measure it?" eventually comes up') or after an abbreviation ("e.g.", "Dr.").
-      if (/^\s*[a-z]/.test(content.slice(end)) || notAnEnd.test(content.slice(start, end))) continue;
+      const piece = content.slice(start, end);
+      if (
+        (/^\s*[a-z]/.test(content.slice(end)) && /(?:\.|[.!?]["'”’)\]]+)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*$/.test(piece)) ||
+        notAnEnd.test(piece)
+      )
+        continue;
       push(content.slice(start, end));
       start = end;
     }
