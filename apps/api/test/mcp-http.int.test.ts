@@ -429,6 +429,19 @@ describe.each(testRuntimes)('MCP over Streamable HTTP at /mcp on $name', (testRu
       ),
     );
     expect(prompt).toMatchObject({ id: 11, error: { code: -32602, message: expect.stringContaining('"situation" must be a string') } });
+    // The other methods' params, in words too (the SDK answered -32603 with its schema's issues: probe 33 L3).
+    for (const [method, params, words] of [
+      ['tools/list', { cursor: 123 }, /^tools\/list's "cursor" must be the string/],
+      ['resources/list', { cursor: {} }, /^resources\/list's "cursor"/],
+      ['resources/templates/list', { cursor: false }, /^resources\/templates\/list's "cursor"/],
+      ['resources/read', {}, /^resources\/read needs params \{"uri"/],
+      ['resources/read', { uri: 42 }, /^resources\/read needs params/],
+      ['initialize', {}, /^initialize needs params/],
+    ] as const) {
+      const body = await json(await post(JSON.stringify({ jsonrpc: '2.0', id: 13, method, params }), { authorization: `Bearer ${key}` }));
+      expect(body, method).toMatchObject({ id: 13, error: { code: -32602, message: expect.stringMatching(words) } });
+      expect(body.error.message).not.toMatch(/"expected"|invalid_type/);
+    }
     // A name every object has is no tool or prompt (the SDK's lookup found the inherited function and said "disabled").
     for (const [method, name] of [
       ['tools/call', 'toString'],

@@ -70,6 +70,43 @@ export function promptGetParamsProblem(message: JsonRpcMessage): string | undefi
   return undefined;
 }
 
+/** Methods whose params are at most a paging cursor. */
+const listMethods = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']);
+
+/**
+ * Why the params of another method the SDK checks with its schema are not what it takes (its
+ * own answer is -32603 with the schema's issues, raw: probe 33 L3), or undefined.
+ */
+function otherParamsProblem(message: JsonRpcMessage): string | undefined {
+  const { method, params } = message;
+  if (typeof method !== 'string') return undefined;
+  if (listMethods.has(method)) {
+    if (params === undefined) return undefined;
+    if (!isPlainObject(params)) return `${method}'s params must be an object, not ${kindOf(params)}.`;
+    if (params.cursor !== undefined && typeof params.cursor !== 'string')
+      return `${method}'s "cursor" must be the string a previous page gave as nextCursor, not ${kindOf(params.cursor)}.`;
+    return undefined;
+  }
+  if (method === 'resources/read') {
+    if (!isPlainObject(params) || typeof params.uri !== 'string' || params.uri === '')
+      return 'resources/read needs params {"uri": a resource\'s URI}; resources/list names them.';
+    return undefined;
+  }
+  if (method === 'initialize') {
+    const info = isPlainObject(params) ? params.clientInfo : undefined;
+    if (
+      !isPlainObject(params) ||
+      typeof params.protocolVersion !== 'string' ||
+      !isPlainObject(params.capabilities) ||
+      !isPlainObject(info) ||
+      typeof info.name !== 'string' ||
+      typeof info.version !== 'string'
+    )
+      return 'initialize needs params {"protocolVersion": a string, "capabilities": an object, "clientInfo": {"name": a string, "version": a string}}.';
+  }
+  return undefined;
+}
+
 /** The message's id where it is one (a string or an integer), so that the client can match the error to its request; else null. */
 function readableId(message: unknown): string | number | null {
   if (!isPlainObject(message)) return null;
@@ -101,7 +138,10 @@ export function incomingMessageError(message: unknown): object | undefined {
     );
   const envelope = envelopeProblem(message);
   if (envelope) return { ...jsonRpcErrorBody('invalid_request', envelope), id: readableId(message) };
-  const params = toolCallParamsProblem(message as JsonRpcMessage) ?? promptGetParamsProblem(message as JsonRpcMessage);
+  const params =
+    toolCallParamsProblem(message as JsonRpcMessage) ??
+    promptGetParamsProblem(message as JsonRpcMessage) ??
+    otherParamsProblem(message as JsonRpcMessage);
   if (params) return { jsonrpc: '2.0', id: (message as JsonRpcMessage).id ?? null, error: { code: -32602, message: params } };
   return undefined;
 }
