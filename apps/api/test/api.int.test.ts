@@ -584,6 +584,42 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(wizard.json().error.message).toMatch(/^body\.messages\.0\.role must be one of "system", "developer", "user", "assistant"/);
   });
 
+  it('refuses sampling parameters of a type or range OpenAI refuses, and takes them (ignored) when they are right (probe 33 L5)', async () => {
+    const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
+    for (const extra of [
+      { temperature: 'hot' },
+      { temperature: 99 },
+      { top_p: -5 },
+      { stop: 123 },
+      { stop: ['a', 'b', 'c', 'd', 'e'] },
+      { user: { a: 1 } },
+      { seed: 'x' },
+      { presence_penalty: 'x' },
+      { frequency_penalty: 3 },
+      { logprobs: 'yes' },
+    ]) {
+      const response = await post('/v1/chat/completions', { model: 'cairn', messages, ...extra });
+      expect(response.statusCode, JSON.stringify(extra)).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringContaining(`body.${Object.keys(extra)[0]}`),
+      });
+    }
+    const right = {
+      temperature: 0.2,
+      top_p: 1,
+      stop: ['\n\n'],
+      seed: 7,
+      user: 'u-1',
+      presence_penalty: 0,
+      frequency_penalty: -1,
+      logprobs: false,
+    };
+    expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...right })).statusCode).toBe(200);
+    const unset = { temperature: null, top_p: null, stop: null, seed: null, user: null, logprobs: null };
+    expect((await post('/v1/chat/completions', { model: 'cairn', messages, ...unset })).statusCode).toBe(200);
+  });
+
   it('refuses chat completions with n above 1 (one answer, not a cut list)', async () => {
     const messages = [{ role: 'user', content: 'How do I run a good first 1:1 with a new report?' }];
     const two = await post('/v1/chat/completions', { model: 'cairn', n: 2, messages });

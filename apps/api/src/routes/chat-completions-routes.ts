@@ -50,6 +50,26 @@ const ChatCompletionsBody = Type.Object(
     max_completion_tokens: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'As max_tokens: a positive integer, ignored' }),
     ),
+    // Sampling parameters: accepted and ignored, but of the type and range OpenAI takes, so that a client's bug shows
+    // here as it would there (probe 33 L5); null is unset.
+    temperature: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 2 }), Type.Null()], { description: 'Ignored; 0 to 2' })),
+    top_p: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'Ignored; 0 to 1' })),
+    presence_penalty: Type.Optional(
+      Type.Union([Type.Number({ minimum: -2, maximum: 2 }), Type.Null()], { description: 'Ignored; -2 to 2' }),
+    ),
+    frequency_penalty: Type.Optional(
+      Type.Union([Type.Number({ minimum: -2, maximum: 2 }), Type.Null()], { description: 'Ignored; -2 to 2' }),
+    ),
+    seed: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'Ignored; an integer' })),
+    stop: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 4 }), Type.Null()], {
+        description: 'Ignored; a string or up to 4 strings',
+      }),
+    ),
+    user: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Ignored; a string' })),
+    logprobs: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], { description: 'Ignored (no log probabilities are given); a boolean' }),
+    ),
     // null is "unset" to OpenAI, as for tool_choice and response_format.
     stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
     stream_options: Type.Optional(
