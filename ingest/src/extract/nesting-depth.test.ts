@@ -29,3 +29,14 @@ describe('documents nested deeper than any page written for people', () => {
     expect(extractArticle(ordinary, 'https://example.test/ordinary').outline.title).toBe('Deep');
   });
 });
+
+describe('a note whose paragraph holds tens of thousands of emphasis markers', () => {
+  it('is refused at once, where marked took minutes over it (probe 33 L1), and ordinary emphasis is read', () => {
+    const started = performance.now();
+    const flood = `---\ntitle: Flood\n---\n\nSome text about the pager.\n\n${'_a'.repeat(100_000)}\n`;
+    expect(() => parseMarkdownNote(flood, 'flood.md')).toThrow(/emphasis markers/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const ordinary = `---\ntitle: Ordinary\n---\n\n${'Some *text* about the _pager_ and snake_case_names.\n\n'.repeat(500)}`;
+    expect(parseMarkdownNote(ordinary, 'ordinary.md').title).toBe('Ordinary');
+  });
+});
