@@ -82,7 +82,7 @@ const ChatCompletionsBody = Type.Object(
   {
     additionalProperties: true,
     description:
-      'An OpenAI chat completions request; other fields (temperature, max_tokens, tools with tool_choice "auto", …) are accepted and ignored. A forced tool call (tool_choice "required" or a function) and JSON output (response_format json_object or json_schema) are refused with 400 invalid_request: Cairn answers in markdown and calls no tools',
+      'An OpenAI chat completions request; sampling fields (temperature, top_p, max_tokens, stop, …) are checked for the types and ranges OpenAI takes, then ignored; other fields (tools with tool_choice "auto", …) are accepted and ignored. A forced tool call (tool_choice "required" or a function) and JSON output (response_format json_object or json_schema) are refused with 400 invalid_request: Cairn answers in markdown and calls no tools',
   },
 );
 type ChatCompletionsBody = Static<typeof ChatCompletionsBody>;
