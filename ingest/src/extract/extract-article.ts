@@ -5,7 +5,7 @@ import type { ArticleProfileName } from './article-profile.js';
 import { chooseArticleProfile } from './choose-article-profile.js';
 import { collectLinks, documentBaseUrl } from './collect-links.js';
 import { collapseWhitespace, elementText, measureText } from './element-text.js';
-import { ExtractionError, nestedTooDeeply, nestsTooDeeply } from './extraction-error.js';
+import { ExtractionError, readWithinDepth } from './extraction-error.js';
 import { containsNode } from './html-node.js';
 import { looksLikeListing } from './looks-like-listing.js';
 import { headingAnchor, readBlocks } from './read-blocks.js';
@@ -82,14 +82,11 @@ function stripInvisibleCharacters(outline: DocumentOutline): DocumentOutline {
  * @throws TypeError when `pageUrl` is not an absolute http(s) URL.
  */
 export function extractArticle(html: string, pageUrl: string): ExtractedPage {
-  if (nestsTooDeeply(html)) throw new ExtractionError(pageUrl, 'the page nests its elements too deeply to read');
-  try {
-    return extractArticleUnguarded(html, pageUrl);
-  } catch (error) {
-    // A document nested deeper than the walk's stack allows is unreadable, not a failure of the run.
-    if (nestedTooDeeply(error)) throw new ExtractionError(pageUrl, 'the page nests its elements too deeply to read');
-    throw error;
-  }
+  return readWithinDepth(
+    html,
+    () => extractArticleUnguarded(html, pageUrl),
+    () => new ExtractionError(pageUrl, 'the page nests its elements too deeply to read'),
+  );
 }
 
 function extractArticleUnguarded(html: string, pageUrl: string): ExtractedPage {

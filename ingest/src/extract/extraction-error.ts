@@ -29,13 +29,25 @@ export class ExtractionError extends CairnError {
   }
 }
 
-/**
- * Whether an error is the stack overflow of a walk over a document nested deeper than the
- * engine's stack allows (tens of thousands of unclosed blockquotes in a few hundred KB): the
- * document's fault, to be reported as unreadable, not the run's (probe 33 M1).
- */
-export function nestedTooDeeply(error: unknown): boolean {
+/** Whether an error is the stack overflow of a walk over a document nested deeper than the engine's stack allows. */
+function stackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /maximum call stack size exceeded/i.test(error.message);
+}
+
+/**
+ * Reads a document unless it nests too deeply to read (tens of thousands of unclosed
+ * blockquotes in a few hundred KB): refused before the read when its tags say so
+ * (nestsTooDeeply), and a stack overflow in the read is the same refusal. Either way the
+ * document's fault, `unreadable()`, not the run's (probe 33 M1).
+ */
+export function readWithinDepth<T>(source: string, read: () => T, unreadable: () => Error): T {
+  if (nestsTooDeeply(source)) throw unreadable();
+  try {
+    return read();
+  } catch (error) {
+    if (stackOverflow(error)) throw unreadable();
+    throw error;
+  }
 }
 
 /** Elements that must be closed: each start tag left open takes a level of nesting (optional-end and void tags do not). */

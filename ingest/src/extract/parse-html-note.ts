@@ -2,7 +2,7 @@ import { isWebUrl } from './parse-markdown-note.js';
 import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
-import { nestedTooDeeply, nestsTooDeeply } from './extraction-error.js';
+import { readWithinDepth } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
 import { nameInGoMap } from './read-page-metadata.js';
 import { slugify } from './slugify.js';
@@ -23,14 +23,11 @@ function authorOfMeta(text: string | null): string | null {
  * navigation, scripts or hidden elements, headings with their ids as anchors.
  */
 export function parseHtmlNote(html: string, locator: string): DocumentOutline {
-  if (nestsTooDeeply(html)) throw new NoteParseError(locator, 'nests its elements too deeply to read');
-  try {
-    return parseHtmlNoteUnguarded(html, locator);
-  } catch (error) {
-    // A document nested deeper than the walk's stack allows is unreadable, not a failure of the run.
-    if (nestedTooDeeply(error)) throw new NoteParseError(locator, 'nests its elements too deeply to read');
-    throw error;
-  }
+  return readWithinDepth(
+    html,
+    () => parseHtmlNoteUnguarded(html, locator),
+    () => new NoteParseError(locator, 'nests its elements too deeply to read'),
+  );
 }
 
 function parseHtmlNoteUnguarded(html: string, locator: string): DocumentOutline {

@@ -2,7 +2,7 @@ import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
-import { nestedTooDeeply, nestsTooDeeply } from './extraction-error.js';
+import { readWithinDepth } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
 import { slugify } from './slugify.js';
 
@@ -104,19 +104,16 @@ function emphasisCost(markdown: string): number {
 const maxEmphasisCost = 5e7;
 
 export function parseMarkdownNote(note: string, locator: string): DocumentOutline {
-  if (nestsTooDeeply(note)) throw new NoteParseError(locator, 'nests its content too deeply to read');
   if (emphasisCost(note) > maxEmphasisCost)
     throw new NoteParseError(
       locator,
       'holds more emphasis markers in a paragraph than notes are written with (reading it would take minutes)',
     );
-  try {
-    return parseMarkdownNoteUnguarded(note, locator);
-  } catch (error) {
-    // A document nested deeper than the walk's stack allows is unreadable, not a failure of the run.
-    if (nestedTooDeeply(error)) throw new NoteParseError(locator, 'nests its content too deeply to read');
-    throw error;
-  }
+  return readWithinDepth(
+    note,
+    () => parseMarkdownNoteUnguarded(note, locator),
+    () => new NoteParseError(locator, 'nests its content too deeply to read'),
+  );
 }
 
 function parseMarkdownNoteUnguarded(note: string, locator: string): DocumentOutline {

@@ -2,7 +2,7 @@
 const sentenceEnd = /((?<=[.!?]["')\]]*)\s+)/;
 
 /** Abbreviations whose dot ends no sentence ("(e.g. adopting…", "Dr. Hogan", "J. Doe"). */
-const abbreviation = /(?:^|[\s([])(?:e\.g|i\.e|vs|cf|approx|incl|esp|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|[A-Z])\.$/;
+export const abbreviationEnd = /(?:^|[\s([])(?:e\.g|i\.e|vs|cf|approx|incl|esp|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|[A-Z])\.$/;
 
 /**
  * The sentences of a passage, each a verbatim span of it (list markers dropped). Dots
@@ -20,7 +20,7 @@ export function splitSentences(text: string): string[] {
       const next = parts[index + 1] ?? '';
       // Before a word in lower case only after a full stop, or a question or exclamation inside quotes ('the question
       // "how do we measure it?" eventually comes up'): a bare "?" ends a sentence ("…at Google?" then "on Quora").
-      if (abbreviation.test(current) || (/^[a-z]/.test(next) && /(?:\.|[.!?]["'”’)\]]+)$/.test(current))) current += separator + next;
+      if (abbreviationEnd.test(current) || (/^[a-z]/.test(next) && /(?:\.|[.!?]["'”’)\]]+)$/.test(current))) current += separator + next;
       else {
         pushSentence(sentences, current);
         current = next;

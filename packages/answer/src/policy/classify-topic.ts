@@ -327,6 +327,9 @@ export function askOf(normalized: string): string {
   return (asked.length > 0 ? asked : requested.length > 0 ? requested : sentences.slice(-1)).join(' ');
 }
 
+/** Every word of work in a text, for counting them. */
+const everyWorkWord = new RegExp(workVocabulary.source, 'g');
+
 /** Terms of work that hold a life word: a vacation policy is a people matter, not a holiday. */
 const workTermsWithLifeWords =
   /\b(?:(?:vacation|holiday|pto|leave|time[- ]off) polic(?:y|ies)|unlimited (?:vacation|pto)|parental leave)\b/g;
@@ -357,7 +360,7 @@ function offTopicScore(normalized: string): number {
   if (cueScore(lifeCues, ask) === 0) return code + (workVocabulary.test(text) ? 0 : life);
   const lifeAt = Math.min(...lifeCues.map(([pattern]) => firstIndex(pattern, ask)));
   const workFirst = firstIndex(workVocabulary, ask) < lifeAt;
-  const workWords = new Set(Array.from(ask.matchAll(new RegExp(workVocabulary.source, 'g')), (match) => match[0]));
+  const workWords = new Set(Array.from(ask.matchAll(everyWorkWord), (match) => match[0]));
   return code + (workFirst || workWords.size >= 3 ? 0 : life);
 }
 

@@ -1,3 +1,5 @@
+import { abbreviationEnd } from '@cairn/answer';
+
 /**
  * Reading an answer as a user sees it: its sentences, summary, questions, citation markers
  * and sources list. Pure functions over text, shared by the rules; they assume no more of
@@ -120,8 +122,6 @@ export function bodyWithoutSummary(answer: string): string {
 
 /** A sentence ends at . ! or ? (closing quotes and brackets, then any citation markers), before white space or the end. */
 const sentenceEnd = /[.!?]+["'”’)]*(?:\s*\[\d+(?:\s*,\s*\d+)*\])*(?=\s|$)/g;
-/** Abbreviations whose dot ends no sentence. */
-const notAnEnd = /(?:^|[\s([])(?:e\.g|i\.e|vs|cf|approx|incl|esp|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|[A-Z])\.$/;
 
 /** A list item's bullet or number, and a leading bold label (`**Before I go further:**`). */
 const leadIn = /^\s*(?:[-*•]|\d+[.)])\s+/;
@@ -164,7 +164,7 @@ export function sentencesOf(text: string): AnswerSentence[] {
       const piece = content.slice(start, end);
       if (
         (/^\s*[a-z]/.test(content.slice(end)) && /(?:\.|[.!?]["'”’)\]]+)(?:\s*\[\d+(?:\s*,\s*\d+)*\])*$/.test(piece)) ||
-        notAnEnd.test(piece)
+        abbreviationEnd.test(piece)
       )
         continue;
       push(content.slice(start, end));
