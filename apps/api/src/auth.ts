@@ -32,6 +32,15 @@ export function conversationCaller(caller: Caller | null): ConversationCaller | 
   return { keyId: caller.keyId === bootstrapKeyId ? null : caller.keyId, admin: caller.scopes.includes('admin') };
 }
 
+/**
+ * Who a rating is from, so that each rater rates an answer once: the stored key's id, `admin`
+ * for CAIRN_ADMIN_KEY, `open` when the API runs without keys (every caller is then the same).
+ */
+export function raterOf(caller: Caller | null): string {
+  if (!caller) return 'open';
+  return caller.keyId === bootstrapKeyId ? 'admin' : caller.keyId;
+}
+
 /** Which conversations (and their messages) a caller may read: its own, unless it is an admin or the API runs open. */
 export function conversationReader(caller: Caller | null): ConversationReader {
   const asking = conversationCaller(caller);

@@ -241,6 +241,20 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect(stored.map((entry) => entry.messageId)).not.toContain(question.id);
   });
 
+  it('keeps one rating of an answer per caller: a retry or a change of mind replaces it', async () => {
+    const asked = (await post('/v1/ask', { question: 'How do I prepare for a skip-level with my director?' })).json();
+    const first = await post('/v1/feedback', { messageId: asked.messageId, rating: 1, comment: 'useful' });
+    const retried = await post('/v1/feedback', { messageId: asked.messageId, rating: 1, comment: 'useful' });
+    expect([first.statusCode, retried.statusCode]).toEqual([201, 201]);
+    expect(retried.json().id).toBe(first.json().id);
+    const changed = await post('/v1/feedback', { messageId: asked.messageId, rating: -1 });
+    expect(changed.json()).toMatchObject({ id: first.json().id, rating: -1, comment: null });
+    const stored = ((await app.inject('/v1/feedback?limit=500')).json().feedback as { messageId: string; rating: number }[]).filter(
+      (entry) => entry.messageId === asked.messageId,
+    );
+    expect(stored).toEqual([expect.objectContaining({ rating: -1, comment: null })]);
+  });
+
   it('lists rated answers for review with their questions and citations, filtered by rating', async () => {
     const liked = (await post('/v1/ask', { question: 'How do I run a good 1:1 with a new report?' })).json();
     const disliked = (await post('/v1/ask', { question: 'When should a manager escalate a conflict between two teams?' })).json();

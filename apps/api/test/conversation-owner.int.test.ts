@@ -69,6 +69,15 @@ describe.each(testRuntimes)('conversations belong to the key that started them, 
       expect(conversation.json().messages).toHaveLength(4);
     }
     expect((await call('POST', '/v1/feedback', ops, { messageId, rating: 1 })).statusCode).toBe(201);
+    // Each key rates once: Alice's rating and the admin's stand side by side.
+    expect((await call('POST', '/v1/feedback', alice, { messageId, rating: -1, comment: 'changed my mind' })).statusCode).toBe(201);
+    const ratings = (await call('GET', '/v1/feedback?limit=500', ops)).json().feedback as { messageId: string; rating: number }[];
+    expect(
+      ratings
+        .filter((entry) => entry.messageId === messageId)
+        .map((entry) => entry.rating)
+        .sort(),
+    ).toEqual([-1, 1]);
     expect((await call('POST', '/v1/ask', ops, { question: 'What about remote teams?', conversationId })).statusCode).toBe(200);
 
     // A conversation an admin started is not an ask key's either.

@@ -21,11 +21,17 @@ export interface FeedbackReview extends FeedbackRecord {
 export class FeedbackRepository {
   constructor(private readonly database: Queryable) {}
 
-  async add(feedback: { messageId: string; rating: 1 | -1; comment: string | null }): Promise<FeedbackRecord> {
+  /**
+   * Records a rater's rating of an answer. A rater rates an answer once: a second rating of the
+   * same answer (a retried request, a change of mind) replaces the first whole, rating, comment
+   * and time, and keeps its id (migration 0016).
+   */
+  async add(feedback: { messageId: string; rating: 1 | -1; comment: string | null; rater: string }): Promise<FeedbackRecord> {
     const [row] = await this.database.query<FeedbackRecord>(
-      `insert into feedback (message_id, rating, comment) values ($1, $2, $3)
+      `insert into feedback (message_id, rating, comment, rater) values ($1, $2, $3, $4)
+       on conflict (message_id, rater) do update set rating = excluded.rating, comment = excluded.comment, created_at = now()
        returning id, message_id as "messageId", rating, comment, created_at as "createdAt"`,
-      [feedback.messageId, feedback.rating, feedback.comment],
+      [feedback.messageId, feedback.rating, feedback.comment, feedback.rater],
     );
     return row!;
   }

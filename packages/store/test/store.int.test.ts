@@ -252,8 +252,32 @@ describe.each(runtimes)('store contract on $name', (runtime) => {
     expect((await store.conversations.find(burst))?.messages.map((message) => message.content)).toEqual(
       Array.from({ length: 20 }, (_, index) => String(index)),
     );
-    const feedback = await store.feedback.add({ messageId: answer.id, rating: -1, comment: 'too vague' });
+    const feedback = await store.feedback.add({ messageId: answer.id, rating: -1, comment: 'too vague', rater: 'open' });
     expect(feedback).toMatchObject({ rating: -1, comment: 'too vague' });
+  });
+
+  it('keeps one rating of an answer per rater, the latest, however many arrive at once', async () => {
+    const {
+      answer: { id: answerId },
+    } = await store.conversations.addExchange({
+      title: 'Rated',
+      question: 'q',
+      answer: { content: 'a', citations: [], mode: 'extractive', model: 'm' },
+    });
+    // A client retrying ten times at once, and a second rater.
+    const retried = await Promise.all(
+      Array.from({ length: 10 }, () => store.feedback.add({ messageId: answerId, rating: 1, comment: 'good', rater: 'key-a' })),
+    );
+    expect(new Set(retried.map((row) => row.id)).size).toBe(1);
+    await store.feedback.add({ messageId: answerId, rating: 1, comment: null, rater: 'key-b' });
+    // A change of mind replaces rating and comment, under the same id.
+    const changed = await store.feedback.add({ messageId: answerId, rating: -1, comment: 'on reflection, vague', rater: 'key-a' });
+    expect(changed).toMatchObject({ id: retried[0]!.id, rating: -1, comment: 'on reflection, vague' });
+    const ratings = (await store.feedback.review({ limit: 500 })).filter((row) => row.messageId === answerId);
+    expect(ratings.map((row) => [row.rating, row.comment]).sort()).toEqual([
+      [-1, 'on reflection, vague'],
+      [1, null],
+    ]);
   });
 
   it('stores an exchange whole and next to itself, however many of one conversation end together', async () => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Citation } from '@cairn/answer';
 import { CairnError } from '@cairn/core';
-import { conversationReader } from '../auth.js';
+import { conversationReader, raterOf } from '../auth.js';
 import { isUuid } from '@cairn/store';
 import {
   ConversationQuery,
@@ -82,6 +82,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['answers'],
         summary: 'Rate an answer (1 or -1) with an optional comment',
+        description:
+          'Each caller (API key) rates an answer once: rating it again, a retried request or a change of mind, replaces the earlier rating and its comment, and returns the same id.',
         body: FeedbackBody,
         response: { 201: FeedbackResponse, ...errorResponses },
       },
@@ -100,7 +102,12 @@ export const conversationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'invalid_request',
           `body.messageId: ${messageId} is a question; rate the answer, the messageId that /v1/ask returned.`,
         );
-      const feedback = await app.cairn.store.feedback.add({ messageId, rating, comment: comment?.trim() || null });
+      const feedback = await app.cairn.store.feedback.add({
+        messageId,
+        rating,
+        comment: comment?.trim() || null,
+        rater: raterOf(request.caller),
+      });
       return reply.status(201).send({ ...feedback, createdAt: feedback.createdAt.toISOString() });
     },
   );
