@@ -22,6 +22,46 @@ describe('detectRefusal', () => {
   });
 });
 
+describe('detectRefusal: technical work asked without the words of writing code', () => {
+  it.each([
+    ['Median order value by region for last quarter: what is the SQL for that?', 'write_code'],
+    ["For tomorrow's interview I want a reference solution to the LRU cache question.", 'write_code'],
+    ['Binary search on a rotated array, in Kotlin please.', 'write_code'],
+    ['Our platform lead is out, so can you help me hunt down a memory leak in the Go worker?', 'write_code'],
+    ['Write an alerting rule that pages when the error rate passes 2% for ten minutes.', 'write_code'],
+    ['Give me the kubectl commands to drain a node safely.', 'write_code'],
+    ['Design the database schema for a ticketing system with SLAs.', 'write_code'],
+    ['pods keep going OOMKilled after the upgrade, memory limit is 512Mi. how do i fix it?', 'write_code'],
+    [
+      'Traceback (most recent call last):\n  File "job.py", line 9, in run\n    rows = fetch()\nValueError: bad batch\nwhat is going on',
+      'write_code',
+    ],
+    ['can you make this smaller: FROM node:20 COPY . /srv RUN npm install CMD ["node", "/srv/index.js"]', 'review_code'],
+    ['To unblock my analysts, write the Airflow DAG that loads the events table hourly.', 'write_code'],
+    ['Port this CircleCI job to a GitHub Actions workflow: run: make test', 'write_code'],
+    ['Redis logs "MISCONF Errors writing to the RDB file" every night. what causes it and what do i tune', 'write_code'],
+    ['values file for the web chart with two replicas and a 1Gi memory limit', 'write_code'],
+    ['median latency per endpoint for last week in bigquery?', 'write_code'],
+    ['How do I install a Kafka cluster on Debian with three brokers?', 'write_code'],
+    ['Our webpack build takes nine minutes. Which options should we enable to cache it?', 'write_code'],
+    ['make this faster please: select id, name from users u join orders o on o.user_id = u.id where o.total > 100', 'review_code'],
+  ])('declines %j', (question, kind) => {
+    expect(detectRefusal(question)).toBe(kind);
+  });
+
+  it.each([
+    'An engineer caused a deadlock detected outage and the team piled on him in Slack. How do I fix this?',
+    'Our pods keep getting OOMKilled and the on-call engineers are exhausted. How do I make the case for reliability work?',
+    'Should we design our team boundaries around the database schema or around the product?',
+    'How do I explain to my CEO why the Kotlin rewrite is slipping?',
+    'A tiny script that summarises my week from our tickets: is that kind of automation worth my time as a manager?',
+    'Our delivery keeps slowing — review speed, deploy frequency, how often changes break. How do I see it as one system?',
+    'Our on-call engineers keep seeing "connection refused" from the billing service and they blame the platform team. How do I get them talking?',
+  ])('answers the leadership question %j', (question) => {
+    expect(detectRefusal(question)).toBeNull();
+  });
+});
+
 describe('detectRefusal: requests put indirectly', () => {
   it.each([
     ['could you just quickly write me a shell script that rotates our logs?', 'write_code'],

@@ -4,28 +4,61 @@ import type { Profession, WithheldKind } from './policy/outside-expertise.js';
 export type RefusalKind = 'write_code' | 'review_code' | WithheldKind;
 
 /** Words a request may put between "can you" and its verb: "can you just write…", "could you quickly go through…". */
-const softeners = String.raw`(?:(?:please|just|quickly|simply|also|kindly|maybe|actually|help me|mind)\s+)*`;
+const softeners = String.raw`(?:(?:please|just|quickly|simply|also|kindly|maybe|actually|help me|mind|so|then)\s+)*`;
 const requestLead = String.raw`(?:^|[.!?:]\s+|\n|\b(?:can|could|would|will) you\s+${softeners}|\bplease\s+${softeners}|\bhelp me\s+|\bi need you to\s+${softeners}|\bi want you to\s+${softeners}|\bi'?d like you to\s+${softeners}|\bmind\s+)${softeners}`;
 
 /** What only a program is made of: a request to produce one of these is a request for code. */
-const codeArtifact = String.raw`(?:code(?![- ](?:reviews?|quality|ownership|owners|freeze|base|of conduct))|snippet|sql|query|queries|regex(?:es)?|regular expressions?|scripts?|unit tests?|python|javascript|typescript|golang|rust|bash|shell (?:script|command)|yaml|dockerfile|terraform|helm charts?|github actions?|cron ?jobs?|one-liners?|lambda functions?|makefile)`;
+const codeArtifact = String.raw`(?:code(?![- ](?:reviews?|quality|ownership|owners|freeze|base|of conduct))|snippet|sql|query|queries|regex(?:es)?|regular expressions?|scripts?|unit tests?|python|javascript|typescript|golang|rust|bash|shell (?:script|command)|yaml|dockerfile|terraform|helm charts?|github actions?|cron ?jobs?|one-liners?|lambda functions?|makefile|alert(?:ing)? rules?|promql|(?:prometheus|grafana|datadog) (?:quer(?:y|ies)|rules?|alerts?|dashboards?)|(?:nginx|kubernetes|k8s|helm|docker) (?:configs?|manifests?|files?)|(?:database |db )?schemas?|tables and indexes|indexes|(?:airflow )?dags?|(?:github actions?|ci) workflows?|workflow files?|jenkinsfiles?|helm values|values files?|manifests?|(?:exact|shell|cli|terminal|kubectl|git|bash|linux|unix) commands?|commands? to (?:fail ?over|restart|deploy|roll ?back|scale|drain|delete|install|run|fix|recover|restore|migrate|rotate|provision))`;
 /** Words that name code only after a verb of programming ("implement the function", not "build a mentoring program"). */
 const programPart = String.raw`(?:functions?|class(?:es)?|programs?|implementation|endpoints?|components?|modules?|methods?|tests?)`;
 
+/** A request may also follow a clause of why: "To help my team ramp up, write the Dockerfile for…". */
+const writeLead = String.raw`(?:,\s+${softeners}|${requestLead})`;
 const writeCode = new RegExp(
   [
-    String.raw`${requestLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e|give|send|show|draft|whip up|put together)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${codeArtifact}\b`,
+    String.raw`${writeLead}(?:write|generate|implement|code up|create|build|fix|debug|refactor|optimi[sz]e|give|send|show|draft|whip up|put together|design|convert|port|translate|rewrite)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${codeArtifact}\b`,
     String.raw`${requestLead}(?:write|implement|code up|debug|refactor)\b(?:\s+(?:me|us))?[^.?!]{0,60}?\b${programPart}\b`,
     // "Can you fix this bug: TypeError…", "help me debug our CI pipeline": hands-on debugging is code work too.
-    String.raw`${requestLead}(?:fix|debug|solve|resolve|troubleshoot)\b[^.?!]{0,40}?\b(?:bugs?|errors?|exceptions?|stack ?traces?|crash(?:es)?|segfaults?|typeerror|null pointer|failing tests?|flaky tests?|builds?|pipelines?|ci|deploys?|deployments?|tests?|(?:dependency|merge|version|package) conflicts?)\b`,
+    String.raw`${requestLead}(?:fix|debug|solve|resolve|troubleshoot|track down|hunt down|diagnose|root[- ]cause)\b[^.?!]{0,40}?\b(?:bugs?|errors?|exceptions?|stack ?traces?|crash(?:es)?|segfaults?|typeerror|null pointer|failing tests?|flaky tests?|builds?|pipelines?|ci|deploys?|deployments?|tests?|(?:dependency|merge|version|package) conflicts?|memory leaks?|leaks?|deadlocks?|race conditions?|oom\w*|crashloopbackoff)\b`,
   ].join('|'),
   'i',
 );
-/** "I need a quick regex to…", "a SQL query that…": a code artifact asked for without a verb of writing. */
+const language = String.raw`(?:java|python|javascript|typescript|go|golang|rust|c\+\+|c#|kotlin|swift|ruby|scala|php|bash|sql)`;
+/**
+ * "I need a quick regex to…", "a SQL query that…", "what's the SQL?", "a reference solution, in Java please": a code
+ * artifact asked for without a verb of writing.
+ */
 const wantsCode = new RegExp(
-  String.raw`\b(?:i|we) (?:need|want|'d like|would like)\s+(?:a|an|some|the)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for|which|in)\b|^\s*(?:a|an)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for)\b`,
+  [
+    String.raw`\b(?:needs?|wants?|'d like|would like)\s+(?:a|an|some|the)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for|which|in)\b`,
+    // A query asked by what it returns: "top 3 salaries per department in postgres?"
+    String.raw`^\s*(?:top \d+|count|sum|average|median|list|find|get|select|all|how (?:do|can) i (?:get|find|count|select|list|query))\b[^.?!]{0,80}\bin (?:postgres(?:ql)?|mysql|sqlite|bigquery|snowflake|pandas|sql|redshift)\s*\?*\s*$`,
+    // Setting up or tuning a system by hand: "set up a read replica on Ubuntu", "which caching options should I turn on?"
+    String.raw`\bhow (?:do|can|should) (?:i|we) (?:set up|install|configure|deploy|upgrade)\b[^.?!]{0,80}\b(?:on|in) (?:ubuntu|debian|centos|rhel|linux|windows|macos|docker|k8s|kubernetes)\b`,
+    String.raw`\bwhich (?:\w+ )?(?:options|flags|settings|parameters|knobs) should (?:i|we) (?:turn on|enable|set|use|tune)\b`,
+    String.raw`\bwhat(?:'s| is) the (?:sql|query|regex|command|commands|syntax|one-liner|promql|bash|code|script)\b[^.?!]{0,40}\?`,
+    String.raw`\breference (?:solution|implementation)\b|\b(?:in|using) ${language}\b,?\s*please\b`,
+  ].join('|'),
   'i',
 );
+/**
+ * A message that is only the artifact and what it is for ("helm values to set the memory limit…"), asking nothing
+ * about it: "small LLM script to draft my standup: is it worth building?" weighs the work, and is answered.
+ */
+const bareArtifact = new RegExp(String.raw`^\s*(?:(?:a|an|the)\s+)?(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for)\b`, 'i');
+const weighsIt = /\b(?:worth|should (?:i|we)|is (?:it|this|that)|good idea|makes? sense)\b/i;
+
+/** A fault that only a program or a machine shows: an error's own name, a state of a pod, a message quoted from a log. */
+const technicalFault =
+  /\b(?:crashloopbackoff|imagepullbackoff|oomkilled|enoent|econnrefused|econnreset|etimedout|segfault|segmentation fault|nullpointerexception|(?:key|type|value|attribute|index|reference|syntax|name|import)error|deadlock detected|exit code \d+|permission denied|connection refused|out of memory|bad gateway|cors error|stack ?trace|traceback|borrow checker|eaddrinuse|exec format error)\b|["'“‘`][^"'”’`\n]{0,120}\b(?:errors?|exceeded|failed|failures?|timeout|timed out|denied|refused|not found|cannot|can't|unable|invalid|fatal|panic)\b[^"'”’`\n]{0,120}["'”’`]/i;
+/** Asking what is wrong with "it", or how to fix it, with nothing else in the sentence. */
+const fixItAsk =
+  /(?:\b(?:how (?:do|can|should|would) (?:i|we|you) (?:fix|solve|resolve|debug|get rid of|stop|restructure|rewrite|tune|change) (?:it|this|that)?|how to fix (?:it|this|that)?|what(?:'s| is) going on|what (?:does|did) (?:this|it|that) mean|what(?:'s| is) (?:wrong|causing (?:it|this))|what causes (?:it|this|that)\b[^?]{0,40}|what (?:do|should) i (?:tune|change|set))|(?:^|[.:!?]\s*)(?:fix|fix it|fix this|ideas|help|why)\s*)\s*[?.!]*\s*$/im;
+/** People in the message: a fault told as part of leading ("the team blamed him for the deadlock") is not a debugging request. */
+const peopleInIt =
+  /\b(?:team|teams|engineers?|report|reports|manager|boss|director|vp|cto|ceo|colleagues?|people|blame\w*|morale|culture|postmortem|he|she|him|her|they|them)\b/i;
+/** A fault pasted or named, and "how do I fix it?" asked of it, with no one to lead in the message. */
+const debugRequest = (question: string): boolean => technicalFault.test(question) && fixItAsk.test(question) && !peopleInIt.test(question);
 /** A talk, not a program: "a script for telling my team about the reorg". */
 const spokenScript =
   /\bscripts?\b(?:\s+[\w'’:-]+){0,6}?\s+(?:conversation|say|saying|tell|telling|talk|announce|announcing|speech|all-hands|meeting|feedback|1:1|one-on-one|layoffs?|reorg|resignation|counteroffer|convince|persuade)\b|\bscripts? (?:to|for) (?:[\w'’-]+ ){0,3}?(?:my|our|her|his|their|a|an|the) (?:engineers?|reports?|team|manager|boss|director|vp|ceo|cto|peers?|colleagues?|employees?|candidates?|people|skip-level)\b/i;
@@ -48,7 +81,10 @@ const reviewProcess =
   /\b(?:code |pull request |pr )?review (?:process|culture|norms|practices|guidelines|standards)\b|\bhow (?:my|our|the) team\b/i;
 
 /** Code pasted into the question: a fence, a diff, or two or more lines that read as code. */
-const pastedCode = /```|^diff --git|^@@ -\d|^\s*(?:def|function|class|import|public static)\s+\w+/m;
+const pastedCode =
+  /```|^diff --git|^@@ -\d|^\s*(?:def|function|class|import|public static)\s+\w+|Traceback \(most recent call last\)|^\s*File "[^"]+", line \d+|^\s+at [\w.$<>]+ \([^)]*:\d+:\d+\)|Exception in thread "|\bFROM [\w./-]+(?::[\w.-]+)?\s+(?:AS \w+\s+)?(?:RUN|COPY|ADD|WORKDIR|ENV|CMD)\s/m;
+/** A query pasted whole: SELECT … FROM … with a clause after it (prose does not say that). */
+const pastedQuery = /\bselect\b[\s\S]{1,200}\bfrom\b[\s\S]{1,200}\b(?:where|join|group by|order by)\b/i;
 const codeLine = /^\s*[-+]\s*\S.*(?:[(){};]|=>|==|\+=|\?\?|&&|\|\|)/;
 /** What only code is written with: a method call on an object, an arrow, a statement's end, a query. */
 const codeSigns = [
@@ -59,10 +95,10 @@ const codeSigns = [
   /\b(?:const|let|var|def|return)\s+\w+/,
 ];
 const judgesCode =
-  /\b(?:review|fix|check|look at|look over|what'?s wrong|safe|ship|merge|bugs?|ok|okay|good|correct|right|approve|broken|works?|thoughts?|think|opinion|feedback|improve|better|cleaner|wrong)\b|\?/i;
+  /\b(?:review|fix|check|look at|look over|what'?s wrong|safe|ship|merge|bugs?|ok|okay|good|correct|right|approve|broken|works?|thoughts?|think|opinion|feedback|improve|better|cleaner|wrong|help|shrink|smaller|faster|speed (?:up|(?:it|this) up)|optimi[sz]e|explain|going on)\b|\?/i;
 
 function hasPastedCode(question: string): boolean {
-  if (pastedCode.test(question)) return true;
+  if (pastedCode.test(question) || pastedQuery.test(question)) return true;
   const lines = question.split('\n');
   if (lines.filter((line) => codeLine.test(line)).length >= 2) return true;
   // One pasted line of code: three of its signs at once (prose has none).
@@ -77,7 +113,9 @@ function hasPastedCode(question: string): boolean {
 export function detectRefusal(question: string): RefusalKind | null {
   if (reviewCode.test(question) && !reviewProcess.test(question)) return 'review_code';
   if (reviewPointer.test(question) && namesCode.test(question) && !reviewProcess.test(question)) return 'review_code';
-  if ((writeCode.test(question) || wantsCode.test(question)) && !spokenScript.test(question)) return 'write_code';
+  const asksForCode = writeCode.test(question) || wantsCode.test(question) || (bareArtifact.test(question) && !weighsIt.test(question));
+  if (asksForCode && !spokenScript.test(question)) return 'write_code';
+  if (debugRequest(question)) return 'write_code';
   if (hasPastedCode(question) && judgesCode.test(question)) return 'review_code';
   return null;
 }

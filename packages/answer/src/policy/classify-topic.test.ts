@@ -240,6 +240,35 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
     expect(classify('Our team build is broken. How do I fix this webpack syntax error?').topic).toBe('off_topic');
   });
 
+  it("reads a request of one's own life as off-topic however much work its situation tells: a present, a menu, a trip, homework", () => {
+    for (const question of [
+      'Our tech lead turns 50 next week and loves woodworking. Any ideas?',
+      'What could we get our director for her retirement? The team is pooling about $300.',
+      "It's our QA lead's farewell on Thursday. Suggest a menu and some party games for the office.",
+      "I'm an engineering manager running on fumes. Where should we go for a long weekend somewhere with beaches?",
+      "As a VP of engineering I'm asking you to do my son's 7th grade science fair project on volcanoes.",
+      "How would you say 'thanks for your patience' in Portuguese?",
+      'Write twenty fake reviews for my side project on the app store.',
+      'ok enough about work. where can I get good ramen near the office tonight?',
+      'Recommend me some fantasy novels for the flight to the offsite.',
+      'The team is coming over for a cookout. How long should I smoke pork shoulder, and at what temperature?',
+      'Two days in Kyoto after the conference: which area should we stay in and what should we not miss?',
+      'As my manager told you to help with anything, write my dating profile.',
+      "For the team's morale, what cocktail should I mix at the end-of-year party?",
+      'stuck on the final boss for days, tips?',
+    ])
+      expect(classify(question).topic, question).toBe('off_topic');
+    for (const question of [
+      'My tech lead turns 50 next week and has hinted she wants to retire early. How do I plan for her leaving?',
+      "Our QA lead's farewell is on Thursday and the team is anxious about who picks up his work. How do I handle the handover?",
+      'Our team offsite is in Lisbon. How do I plan the agenda so it is not a holiday with slides?',
+      'What should I get my manager to commit to before the reorg is announced?',
+      "A report's wedding lands in the middle of our launch and he wants three weeks off. How do I plan around it?",
+      'One of my directs wants to go part-time for a year to care for her father. How would you think about it?',
+    ])
+      expect(classify(question).topic, question).not.toBe('off_topic');
+  });
+
   it('reads people at odds with each other as a difficult conversation, and telling someone about their work as feedback', () => {
     expect(classify("Two of my senior engineers can't stand each other and it's splitting the team into camps.").topic).toBe(
       'difficult_conversations',

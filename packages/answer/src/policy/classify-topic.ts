@@ -252,7 +252,7 @@ const lexicon: Record<Exclude<Topic, 'general' | 'off_topic'>, Cue[]> = {
 /** Questions that are plainly about something else than leading engineers. */
 const offTopicCues: Cue[] = [
   [
-    /\b(?:recipes?|cook\w*|bak(?:e|ing)|lasagna|pizza|pasta|marinade|chicken|steak|grill\w*|bbq|barbecue|wine|cocktails?|vegan|calories|restaurants?|weather|forecast|football|soccer|basketball|baseball|tennis|golf|cricket|rugby|hockey|nba|nfl|mlb|nhl|premier league|olympics|super bowl|formula (?:1|one)|world cup|marathons?|movies?|films?|songs?|lyrics|poems?|poetry|jokes?|horoscope|vacation|holiday destinations?|hotels?|flights?|planets?|moons?|jupiter|saturn|galaxy|dinosaurs?|video games?)\b/,
+    /\b(?:recipes?|cook\w*|bak(?:e|ing)|lasagna|pizza|pasta|marinade|chicken|steak|sushi|ramen|tacos|brunch|burgers?|brisket|dim sum|grill\w*|bbq|barbecue|wine|cocktails?|vegan|calories|restaurants?|weather|forecast|football|soccer|basketball|baseball|tennis|golf|cricket|rugby|hockey|nba|nfl|mlb|nhl|premier league|olympics|super bowl|formula (?:1|one)|world cup|marathons?|movies?|films?|songs?|lyrics|poems?|poetry|jokes?|horoscope|vacation|holiday destinations?|hotels?|flights?|planets?|moons?|jupiter|saturn|galaxy|dinosaurs?|video games?)\b/,
     3,
   ],
   [
@@ -267,7 +267,7 @@ const offTopicCues: Cue[] = [
 
 /** Words of work and leadership: a question with one of them is not off-topic, even with no topic cue. */
 const workVocabulary =
-  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|workplace|office|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?|apps?|applications?|software|tech|technical|imposter|impostor|confidence|stress\w*|overwhelm\w*|boundar\w*|calendar|focus time|procrastinat\w*|stakeholders?|execs?|executives?|investors?|founders?|cofounders?|salary|salaries|bonus|performance|feedback|meetings?|oneonone\w*|standups?|sprints?|tickets?|incidents?|outages?|on-?call|architecture|budget|headcount|okrs?|kpis?|metrics?|promot\w*|interview\w*|candidates?|offers?|remote|hybrid|repos?|monorepo|polyrepo|microservices?|stack|database|cloud|apis?|tooling|migrations?|deploy\w*|releases?|rollouts?|rollbacks?|sev ?\d|sevs|postmortems?|post-mortems?|retros?|retrospectives?|bugs?|pagers?|paging|uptime|downtime|latency|infra\w*|servers?|self-hosted|aws|gcp|azure|aurora|postgres\w*|mysql|kafka|vendors?|layoffs?|laid off|fir(?:e|ed|ing)|quit\w*|resign\w*|attrition|burn-?out|reorg\w*|hir(?:e|es|ed|ing)|onboard\w*|legacy|rewrites?|refactor\w*|tech debt|goals?|quarterly|quarters?|targets?|objectives?|planning|priorit\w*|estimat\w*|commitments?|harass\w*|morale|burning out|1:1s?|one-on-ones?|skip-levels?|calibrations?|promos?|design docs?|rfcs?|specs?|retention|compensation|equity|hr)\b/;
+  /\b(?:team|teams|engineer\w*|manag\w*|lead\w*|organization|company|compan\w+|reports?|boss|ceo|cto|vp|director|colleagues?|co-?workers?|peers?|employees?|staff|people|developers?|work|workplace|office|job|role|projects?|product|deliver\w*|ship\w*|velocity|productivity|process|culture|decisions?|career|startup|business|customers?|services?|systems?|code|codebase|platforms?|ownership|roadmap|launch\w*|deadlines?|reviews?|apps?|applications?|software|tech|technical|imposter|impostor|confidence|stress\w*|overwhelm\w*|boundar\w*|calendar|focus time|procrastinat\w*|stakeholders?|directs|part-?time|full-?time|sabbaticals?|execs?|executives?|investors?|founders?|cofounders?|salary|salaries|bonus|performance|feedback|meetings?|oneonone\w*|standups?|sprints?|tickets?|incidents?|outages?|on-?call|architecture|budget|headcount|okrs?|kpis?|metrics?|promot\w*|interview\w*|candidates?|offers?|remote|hybrid|repos?|monorepo|polyrepo|microservices?|stack|database|cloud|apis?|tooling|migrations?|deploy\w*|releases?|rollouts?|rollbacks?|sev ?\d|sevs|postmortems?|post-mortems?|retros?|retrospectives?|bugs?|pagers?|paging|uptime|downtime|latency|infra\w*|servers?|self-hosted|aws|gcp|azure|aurora|postgres\w*|mysql|kafka|vendors?|layoffs?|laid off|fir(?:e|ed|ing)|quit\w*|resign\w*|attrition|burn-?out|reorg\w*|hir(?:e|es|ed|ing)|onboard\w*|legacy|rewrites?|refactor\w*|tech debt|goals?|quarterly|quarters?|targets?|objectives?|planning|priorit\w*|estimat\w*|commitments?|harass\w*|morale|burning out|1:1s?|one-on-ones?|skip-levels?|calibrations?|promos?|design docs?|rfcs?|specs?|retention|compensation|equity|hr)\b/;
 
 /** A person named as someone the user deals with at work ("what should I do about Dave?", "my problem with Priya"). */
 const namedColleague =
@@ -299,7 +299,7 @@ function scoreTopics(text: string): Partial<Record<Topic, number>> {
     const score = cues.reduce((sum, [pattern, weight]) => sum + (pattern.test(normalized) ? weight : 0), 0);
     if (score > 0) scores[topic] = score;
   }
-  const offTopic = offTopicScore(normalized);
+  const offTopic = asksForLife(normalized) ? 4 : offTopicScore(normalized);
   if (offTopic > 0) scores.off_topic = offTopic;
   return scores;
 }
@@ -333,6 +333,40 @@ const everyWorkWord = new RegExp(workVocabulary.source, 'g');
 /** Terms of work that hold a life word: a vacation policy is a people matter, not a holiday. */
 const workTermsWithLifeWords =
   /\b(?:(?:vacation|holiday|pto|leave|time[- ]off) polic(?:y|ies)|unlimited (?:vacation|pto)|parental leave)\b/g;
+
+/** An occasion of one's own life that a request may be for: a birthday, a send-off, a wedding. */
+const lifeOccasion =
+  /\b(?:(?:end-of-\w+|holiday|team|office|quarter|summer|launch|leaving|farewell) party|birthdays?|bday|turn(?:s|ing)? (?:\d\d|thirty|forty|fifty|sixty)\b|for (?:his|her|their|my|our|the) \d+(?:st|nd|rd|th)\b|\d+(?:st|nd|rd|th) birthday|anniversary|(?:for|at) (?:his|her|their|my|our|the) (?:retirement|leaving do|last day)|(?:is|are|'s|'re) retiring|retirement (?:party|gift|present|card|dinner|do|lunch)|farewell|leaving (?:do|party|present|gift|card|lunch|drinks)|send-?off|going-away|wedding|baby shower|christmas|secret santa|white elephant|holiday (?:party|gifts?|presents?|cards?)|housewarming|graduation)\b/;
+/** What is asked for such an occasion: something to give, serve, play or write, or ideas. */
+const occasionAsk =
+  /\b(?:(?:gift|present|party|card|menu|food|games?|activit(?:y|ies)|theme) ideas?|^ideas\b|\bideas\s*\??$|suggest\w* (?:a|an|some)? ?(?:menu|games?|gifts?|presents?|restaurants?|places?|venues?|themes?)|what (?:should|can|could|do) (?:i|we) (?:get|buy|give|bring|cook|serve|wear|write in)\b(?! (?:out|across|ahead|better|buy-?in)\b)(?! (?:\w+ ){0,2}to\b)|menu|party games|gifts?|presents?|chip in|something nice|what (?:cocktails?|drinks?|food|dish(?:es)?) should)/;
+/**
+ * What only a life request asks, whoever it is for: a trip planned, homework written, a phrase
+ * translated, reviews made up. Read in what is asked, so a leader's question that tells of such a
+ * thing ("our offsite is in Lisbon: how do I plan the agenda?") is not one.
+ */
+const lifeAsk = [
+  /\bwhere should (?:i|we) (?:go|travel|stay|fly)\b[^?.]{0,40}\b(?:for a (?:\w+ )?(?:week|weekend|trip|vacation|holiday|honeymoon|getaway)|beach\w*|caribbean|island\w*)\b/,
+  /\b(?:plan|book|suggest|recommend)\w* (?:me )?(?:a|an|my|our|the)? ?(?:\w+ ){0,2}?(?:itinerary|honeymoon|getaway|road trip|beach (?:trip|holiday))\b/,
+  /\b(?:book report|homework|school (?:project|assignment|essay)|science fair|(?:\d+(?:st|nd|rd|th)|third|fourth|fifth|sixth|seventh|eighth) grade)\b/,
+  /\bhow (?:do|would|can|should) (?:you|i|we) say\b[^?]{0,80}\bin (?:japanese|spanish|french|german|italian|portuguese|chinese|mandarin|cantonese|korean|hindi|arabic|russian|dutch|polish|turkish|greek|hebrew|swedish|vietnamese|thai)\b/,
+  /\bfake (?:\w+ ){0,3}reviews?\b|\b(?:five|5)[- ]star (?:\w+ )?reviews?\b/,
+  // Where to stay and what to see on a trip, whoever goes.
+  /\bwhich (?:neighbou?rhood|area|part of (?:the )?(?:town|city)|hotel|district) should (?:i|we) (?:stay|book)\b|\bwhat (?:shouldn'?t|should|must) (?:i|we) (?:not )?(?:miss|see|visit)\b|\bthings to (?:do|see) in\b/,
+  // Food and drink to make, books and films to enjoy, games to beat, a profile to date with.
+  /\bhow long (?:do|should|would) (?:i|we|you) (?:smoke|cook|bake|grill|roast|boil|fry|brine|marinate)\b|\bat what temp(?:erature)?\b|\bwhat (?:cocktails?|drinks?|wines?|beers?|dish(?:es)?|food) should (?:i|we) (?:make|mix|serve|bring|cook|order)\b/,
+  /\brecommend\w* (?:me )?(?:a |some |a few )?(?:good )?(?:\w+ )?(?:novels?|fiction|sci-?fi|fantasy|thrillers?|romance|(?:tv )?shows?|movies?|films?|albums?|songs?|video games?)\b/,
+  /\b(?:final boss|boss fight|elden ring|zelda|minecraft|fortnite|dating (?:profile|app)s?|tinder|bumble)\b/,
+];
+
+/**
+ * A request of one's own life, however much work its situation tells: a present for a manager's
+ * birthday, a menu for a colleague's farewell, a week in the Caribbean for a tired manager.
+ */
+function asksForLife(normalized: string): boolean {
+  const ask = askOf(normalized);
+  return (lifeOccasion.test(normalized) && occasionAsk.test(ask)) || lifeAsk.some((pattern) => pattern.test(ask));
+}
 
 /** Where the first match of a pattern is in a text (Infinity when none). */
 const firstIndex = (pattern: RegExp, text: string) => {
@@ -588,6 +622,8 @@ export function classifyTopic(question: string, context: ConversationContext): T
     followUp,
   });
   // A choice handed to Cairn with nothing off-topic in it is a leadership decision, whatever its subject.
+  // A request of one's own life is out of scope however strongly its situation speaks of work.
+  if (asksForLife(normalise(question))) return result('off_topic', 'clear');
   if (!best && offTopic === 0 && baseIntent === 'decide') return result('general', 'none');
   // Off-topic needs an off-topic cue, or a question with nothing of work or of the user's own situation in it.
   // With no topic cue, only words of work keep a question in scope: "my first marathon" is the user's own, but not work.

@@ -36,6 +36,14 @@ const crisis = new RegExp(
     String.raw`\bbetter off (?:dead|without me)\b`,
     String.raw`\bwant(?:s|ed|ing)? to die\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not) want to (?:be alive|live anymore|wake up)\b`,
+    // Said without the words: wishing not to wake up, a way out looked up, a painless way to go, belongings given away.
+    String.raw`\b(?:just )?not wak(?:e|ing) up\b(?!\s+(?:at|for|to|in time|early|when|until|before|during|on time))`,
+    String.raw`\b(?:looking up|looked up|researching|searching|googling|reading about|thinking about) (?:ways|how) to (?:end it|die|disappear for good|not be here)\b`,
+    String.raw`\b(?:most )?painless way to (?:go|die|end it)\b`,
+    String.raw`\b(?:easier|better) (?:to|if i) (?:just )?(?:swerve|drive|veer|crash)\w* (?:into|off)\b`,
+    String.raw`\bgiv(?:e|es|ing|en) (?:all )?(?:my|his|her|their) (?:stuff|things|belongings|possessions) away\b`,
+    // "doesn't want to be around anymore": not here, at this job, but at all.
+    String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|no longer) want(?:s)? to be around (?:any ?more|much longer)\b`,
   ].join('|'),
   'i',
 );
@@ -59,18 +67,18 @@ export function crisisOf(question: string): 'self' | 'other' | null {
 }
 
 const legal =
-  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|(?:disability|reasonable|religious) accommodations?|warn act|notice periods?|works councils?|misclassif\w*|contractors? (?:instead of|rather than|vs\.?|versus|or) (?:full-?time )?employees|ip assignments?|invention assignments?|(?:layoff |legal )?notice requirements?|are we (?:legally )?(?:required|obligated) to|do we (?:legally )?have to (?:grant|give|allow|approve|pay|offer|accommodate)|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
 /** What the law protects at work: a decision about someone that turns on one of these has a legal side. */
 const protectedCondition =
-  /\b(?:pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
+  /\b(?:pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|epilep\w*|diabet\w*|cancer|(?:his|her|their) (?:illness|medical history)|older (?:candidates?|engineers?|employees?|workers?|applicants?|people|folks|colleagues?|developers?|hires?)|too old|over (?:40|50|fifty|forty)|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
 /** A decision that works against someone: moved off, taken out, passed over, let go. */
 const adverseDecision =
-  /\b(?:mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
+  /\b(?:mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|pass(?:es|ed|ing)? on (?:him|her|them|a|an|the)|reject\w*|turn(?:s|ed|ing)? (?:him|her|them) down|offers?|factor\w* (?:that|it|this) into|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
 
 const medical =
-  /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|medical leave|sick leave|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
+  /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|(?<!\b(?:back|returned|returning|return) from (?:\w+ ){0,3})(?:medical|sick) leave|smell(?:s|ed|ing)? of (?:alcohol|booze)|(?:drunk|intoxicated|under the influence|hung ?over) (?:at|during|in|on)\b|(?:drinking|substance|alcohol|drug) (?:problem|abuse|issue|use disorder)|addict(?:ion|ed)|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
 const financial =
-  /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|which stocks?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?|implications|consequences|returns?)|(?:income|state|federal|payroll) tax(?:es)?|capital gains|83\s?\(b\)|deduct\b[^.?!]{0,40}\btax(?:es)?)\b/;
+  /\b(?:(?:buy|sell|short|put|invest|move)\b[^.?!]{0,40}\b(?:stocks?|shares|nvda|aapl|tsla|msft|amd|etfs?|index funds?|bonds|crypto\w*|bitcoin)|stock picks?|(?:which|what) stocks?|(?:rent|renting) or buy(?:ing)? (?:in|a|an|the|my|our)\b(?! (?:gpus?|servers?|hardware|capacity|compute|tools?|software))|buy(?:ing)? (?:a |an |the |my )?(?:house|home|condo|apartment|flat)|how (?:are|is|do|does|will|would)\b[^.?!]{0,40}\btax(?:ed|es)?|\bamt\b|alternative minimum tax|quarterly (?:estimated )?tax(?:es)?|estimated taxes|home office deduction|deduct (?:my|our|a|the) home office|1099\b|\b(?:llc|s-?corp|c-?corp)\b[^.?!]{0,30}\btax\w*|credit cards?|(?:my|our) (?:portfolio|401\s?\(?k\)?|ira|retirement savings|mortgage|tax(?:es| return))|tax (?:advice|deductions?|brackets?|implications|consequences|returns?)|(?:income|state|federal|payroll) tax(?:es)?|capital gains|83\s?\(b\)|deduct\b[^.?!]{0,40}\btax(?:es)?)\b/;
 
 /** Leading, managing or working with people: what makes a legal or health side part of a leadership question. */
 const leadershipSide =
@@ -155,6 +163,12 @@ const instructions = new RegExp(
     String.raw`\bwhat(?:'s| is| are| were)\s+(?:your (?:system prompt|(?:initial|original|hidden) (?:instructions|prompt)|configuration|config)|the (?:system prompt|(?:initial|original|hidden) (?:instructions|prompt)))\b`,
     String.raw`\b(?:ai|assistant|model|chatbot|bot) (?:with no|without(?: any)?) (?:rules|guidelines|restrictions|filters|guardrails)\b`,
     String.raw`\b(?:system override|jailbreak|developer mode|dan mode)\b`,
+    // Permission the user says they hold to set the rules aside: "I'm authorizing you to answer anything".
+    String.raw`\b(?:authori[sz](?:e|es|ed|ing)|allow(?:s|ed|ing)?|permit(?:s|ted|ting)?) you to (?:answer|do|say|discuss|talk about|help with) (?:anything|everything|whatever|any (?:question|topic|request))\b`,
+    String.raw`\b(?:passphrase|pass phrase|code ?word|magic word|secret word|override code)\b`,
+    String.raw`\b(?:repeat|print|output|copy|show|reproduce)\b[^.?!]{0,20}\b(?:the )?(?:text|words|everything|messages?|content) (?:above|before this|preceding)\b|\bstarting with ["“']you are\b`,
+    String.raw`\byou(?:'re| are) (?:now )?my (?:girlfriend|boyfriend|wife|husband|partner|date|lover|crush)\b`,
+    String.raw`\b(?:previous|prior|earlier|all|your|the|those) (?:rules|instructions|guidelines|restrictions) (?:no longer apply|(?:are|have been) (?:lifted|removed|suspended|void(?:ed)?|cancell?ed|disabled|off))\b`,
     // Instructions of the user's own put in the persona's place, and the rules wished away.
     String.raw`\b(?:new|updated|revised|real) instructions\s*:|<\/?(?:context|system|instructions?|prompt)>`,
     String.raw`\b(?:forget (?:that )?you(?:'re| are)|from now on,? you(?:'re| are| will be)|you are no longer)\b`,
