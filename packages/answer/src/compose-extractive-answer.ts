@@ -200,6 +200,7 @@ export function composeExtractiveAnswer(
   const [challenge] = plan.assumptions;
   const otherQuestions = plan.clarifyingQuestions.filter((asked) => asked !== challenge?.challenge);
   const lines = [`**What I understood:** ${plan.summary}`, ''];
+  if (plan.feelings) lines.push(plan.feelings, '');
   if (plan.aside) lines.push(plan.aside, '');
   if (plan.correction) lines.push(plan.correction, '');
   if (plan.professionalSide) lines.push(plan.professionalSide, '');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTopic, isFollowUp } from './classify-topic.js';
+import { planAnswer } from './plan-answer.js';
 import { readContext } from './read-context.js';
 import type { PolicyTurn, Topic } from './types.js';
 
@@ -196,6 +197,22 @@ describe('follow-ups', () => {
     const fresh = 'How do I become a staff engineer at my company?';
     const staff: PolicyTurn[] = [{ question: 'How do I manage my staff engineers?', answer: 'Staff engineers need sponsorship [1].' }];
     expect(isFollowUp(fresh, readContext(staff, fresh))).toBe(false);
+  });
+
+  it('a question opened as a different one is not a follow-up, after clarifying questions and with "it" in it', () => {
+    const feedbackTurn: PolicyTurn[] = [
+      {
+        question: 'How do I give feedback to a staff engineer who steamrolls people in design reviews?',
+        answer: 'Some points.\n\n**Before I go further:** How long has this been going on?',
+      },
+    ];
+    for (const question of [
+      'Thanks. Totally different question: how big should a team get before I split it?',
+      'Got it. A completely new topic: how do I run a skip-level without undermining my managers?',
+    ]) {
+      expect(isFollowUp(question, readContext(feedbackTurn, question)), question).toBe(false);
+      expect(planAnswer(feedbackTurn, question).summary, question).not.toMatch(/feedback/i);
+    }
   });
 
   it('a new, self-contained question is not a follow-up', () => {

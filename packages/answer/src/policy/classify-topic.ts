@@ -465,8 +465,12 @@ const continuation =
   /^\s*(?:and|but|so|also|then|what about|how about|what if|and if|why|how so|ok|okay|yes|no|sure|right|thanks|thank you|got it|makes sense|fair|actually|follow(?:ing)? up|one more)\b/i;
 
 /** An opening that says the conversation turns to something else: "Actually, a different question:", "Back to work:". */
-const newSubject =
-  /^\s*(?:(?:ok(?:ay)?|so|actually|also|and|but|anyway|alright|right|haha+|lol|fine|sorry|now|thanks)[,.!]?\s+)*(?:(?:a |one |my )?(?:different|new|another|separate|unrelated|real|serious) (?:question|topic|thing)|back to work|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?))\b/i;
+/** "Totally different question", "a completely new topic": how much a subject changes. */
+const howDifferent = String.raw`(?:(?:totally|completely|entirely|very|quite|somewhat|slightly|a bit|kind of|sort of|bit of an?|a little) )?`;
+const newSubject = new RegExp(
+  String.raw`^\s*(?:(?:ok(?:ay)?|so|actually|also|and|but|anyway|alright|right|haha+|lol|fine|sorry|now|thanks|thank you|cool|great|got it)[,.!]?\s+)*(?:(?:a |one |my )?${howDifferent}(?:different|new|another|separate|unrelated|real|serious) (?:question|topic|thing)|back to work|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?))\b`,
+  'i',
+);
 
 /**
  * A message's opening that only steers the conversation ("Switching topics:", "Back to my own
@@ -474,7 +478,7 @@ const newSubject =
  * read as words, "switching" found a sentence about switching tools.
  */
 const steeringOpening = new RegExp(
-  String.raw`^\s*(?:(?:ok(?:ay)?|so|actually|also|anyway|alright|right|now|and)[,.!]?\s+)*(?:(?:a |one |my )?(?:different|new|another|separate|unrelated) (?:question|topic|thing)|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?)|back to [^:?.!,]{1,40}?)\s*(?::|—|–| - )\s*`,
+  String.raw`^\s*(?:(?:ok(?:ay)?|so|actually|also|anyway|alright|right|now|and|thanks|thank you|cool|great|got it)[,.!]?\s+)*(?:(?:a |one |my )?${howDifferent}(?:different|new|another|separate|unrelated) (?:question|topic|thing)|changing (?:the )?subject|on (?:a |another )?(?:different|separate) note|switching (?:gears|topics?)|back to [^:?.!,]{1,40}?)\s*(?::|—|–| - )\s*`,
   'i',
 );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeExtractiveAnswer } from '../compose-extractive-answer.js';
-import { misattribution } from './misattribution.js';
+import { authorshipAnswer, misattribution } from './misattribution.js';
 import { planAnswer } from './plan-answer.js';
 
 describe('misattribution', () => {
@@ -57,5 +57,19 @@ describe('misattribution', () => {
     const question = 'How would I use the BICEPS model from Will Larson with a team that just lost its manager?';
     const composed = composeExtractiveAnswer(question, [], { plan: planAnswer([], question) });
     expect(composed.text.split('\n\n')[1]).toBe('**A correction first:** BICEPS comes from Lara Hogan, not Will Larson.');
+  });
+});
+
+describe('authorshipAnswer', () => {
+  it('answers whose a named framework is, asked in a follow-up or outright', () => {
+    expect(authorshipAnswer('And BICEPS -- is that also his?')).toBe("**Where it comes from:** BICEPS is Lara Hogan's.");
+    expect(authorshipAnswer('Who came up with the staff archetypes?')).toBe("**Where it comes from:** Staff Archetypes is Will Larson's.");
+    expect(authorshipAnswer("Is technical coherence Larson's too?")).toBe("**Where it comes from:** Technical Coherence is Jack Danger's.");
+    expect(planAnswer([], 'And BICEPS -- is that also his?').correction).toMatch(/BICEPS is Lara Hogan's/);
+  });
+
+  it('says nothing where no framework is named or none is asked about', () => {
+    expect(authorshipAnswer('Who came up with our on-call rotation?')).toBeUndefined();
+    expect(authorshipAnswer('How do I use BICEPS with a report who is upset about the reorg?')).toBeUndefined();
   });
 });

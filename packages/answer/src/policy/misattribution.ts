@@ -82,3 +82,19 @@ export function misattribution(question: string): string | undefined {
   }
   return corrections.length > 0 ? `**A correction first:** ${corrections.join(' ')}` : undefined;
 }
+
+/** Asking whose a framework is: "who came up with BICEPS?", "is that also his?", "is the feedback equation Larson's too?". */
+const asksWhose =
+  /\b(?:who (?:came up with|created|coined|wrote|invented|developed|introduced|is behind|made)|whose (?:is|framework|idea|model)|where does [^?]{1,60} come from|(?:is|was) (?:that|this|it|[^?]{1,40}) (?:also |too )?(?:his|hers|her|theirs|their|larson'?s|hogan'?s|danger'?s|(?:will|lara|jack)'?s)(?: (?:too|as well|idea|framework))?\s*\?)/i;
+
+/**
+ * The line that answers whose a framework is, when a question asks it and credits no one wrongly
+ * ("And BICEPS: is that also his?"), or undefined: the answer is a fact Cairn has, stated first.
+ */
+export function authorshipAnswer(question: string): string | undefined {
+  if (!asksWhose.test(question)) return undefined;
+  const named = personaFrameworks.filter((framework) => frameworkNames[framework.name]?.test(question));
+  if (named.length === 0) return undefined;
+  const facts = named.map((framework) => `${framework.name} is ${framework.author}'s.`);
+  return `**Where it comes from:** ${facts.join(' ')}`;
+}

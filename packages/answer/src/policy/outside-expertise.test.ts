@@ -94,6 +94,7 @@ describe('professionOf and onlyProfessional', () => {
     ] as const)
       expect(professionOf(question), question).toBe(profession);
     expect(professionOf("I'm back from four months of medical leave. How do I re-enter as a director?")).toBeNull();
+    expect(professionOf("Can I fire an engineer who's on medical leave? She was underperforming before it.")).toBe('legal');
     // Leave told as what the user came back from is their context, not a health question.
     expect(professionOf('I came back from medical leave and my team reorganized around me. How do I re-establish my role?')).toBeNull();
     expect(professionOf('Should we rent or buy GPUs for the ML platform team?')).toBeNull();
@@ -150,7 +151,8 @@ describe('planAnswer with what Cairn does not give', () => {
     expect(plan.professionalSide).toMatch(/HR/);
     expect(plan.promptSection).toContain('Part of this question is for a professional');
     const composed = composeExtractiveAnswer(question, [], { plan });
-    expect(composed.text.split('\n\n')[1]).toMatch(/^\*\*Part of this is about health/);
+    // "Can I legally let her go": the law's side leads, though the reason for the leave is health.
+    expect(composed.text.split('\n\n')[1]).toMatch(/^\*\*Part of this is a legal question/);
   });
 
   it('keeps in scope a work question in its own jargon, and one about a named colleague', () => {

@@ -70,7 +70,7 @@ const legal =
   /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|(?:disability|reasonable|religious) accommodations?|warn act|notice periods?|works councils?|misclassif\w*|contractors? (?:instead of|rather than|vs\.?|versus|or) (?:full-?time )?employees|ip assignments?|invention assignments?|(?:layoff |legal )?notice requirements?|are we (?:legally )?(?:required|obligated) to|do we (?:legally )?have to (?:grant|give|allow|approve|pay|offer|accommodate)|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
 /** What the law protects at work: a decision about someone that turns on one of these has a legal side. */
 const protectedCondition =
-  /\b(?:pregnan\w*|maternity|paternity|parental leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|epilep\w*|diabet\w*|cancer|(?:his|her|their) (?:illness|medical history)|older (?:candidates?|engineers?|employees?|workers?|applicants?|people|folks|colleagues?|developers?|hires?)|too old|over (?:40|50|fifty|forty)|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
+  /\b(?:pregnan\w*|maternity|paternity|parental leave|(?:medical|sick|disability) leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|epilep\w*|diabet\w*|cancer|(?:his|her|their) (?:illness|medical history)|older (?:candidates?|engineers?|employees?|workers?|applicants?|people|folks|colleagues?|developers?|hires?)|too old|over (?:40|50|fifty|forty)|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
 /** A decision that works against someone: moved off, taken out, passed over, let go. */
 const adverseDecision =
   /\b(?:mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|pass(?:es|ed|ing)? on (?:him|her|them|a|an|the)|reject\w*|turn(?:s|ed|ing)? (?:him|her|them) down|offers?|factor\w* (?:that|it|this) into|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
@@ -91,8 +91,9 @@ const leadershipSide =
 export function professionOf(question: string): Profession | null {
   const text = question.toLowerCase();
   if (crisisOf(question)) return 'crisis';
-  if (medical.test(text)) return 'medical';
+  // A decision against someone on medical leave, or with a condition, is first whether the law allows it.
   if (legal.test(text) || (protectedCondition.test(text) && adverseDecision.test(text))) return 'legal';
+  if (medical.test(text)) return 'medical';
   if (financial.test(text)) return 'financial';
   return null;
 }

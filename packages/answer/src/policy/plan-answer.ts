@@ -2,7 +2,8 @@ import { detectRefusal } from '../detect-refusal.js';
 import { onlyProfessional, professionalSide, professionOf, withheldRequest } from './outside-expertise.js';
 import { clarifyingQuestionsFor } from './clarifying-questions-for.js';
 import { isOpener, openerQuestions } from './opener.js';
-import { misattribution } from './misattribution.js';
+import { acknowledgement } from './acknowledge-feelings.js';
+import { authorshipAnswer, misattribution } from './misattribution.js';
 import { classifyTopic, delegatesDecision, topicLabels } from './classify-topic.js';
 import { maxClarifyingQuestions } from './clarifying-trailer.js';
 import { frameworksFor } from './frameworks-for.js';
@@ -80,6 +81,8 @@ interface PromptInputs {
   /** The professional side is someone's safety (see outside-expertise.ts, crisisOf). */
   crisis: boolean;
   correction: string | undefined;
+  /** The user said how shaken they are: hear it first. */
+  feelings: string | undefined;
 }
 
 /**
@@ -102,9 +105,17 @@ function promptSectionOf(inputs: PromptInputs): string {
         `Part of this question is for a professional you are not: say so first, in one or two sentences, then help with the leadership side. For example: "${inputs.professionalSide.replace(/\*\*/g, '')}"`,
       );
     lines.push(`Start by summarising what you understood, in one or two sentences, for example: ${quoted(inputs.summary)}`);
-    if (inputs.correction)
+    if (inputs.feelings)
+      lines.push(
+        'The user says how shaken or worn out they are: right after the summary, acknowledge it in a sentence, as a person would, before any advice; managing their own reaction is part of the answer.',
+      );
+    if (inputs.correction?.startsWith('**A correction first:**'))
       lines.push(
         `The question credits a framework to the wrong author: correct it plainly right after the summary, and do not repeat the wrong credit as fact. ${inputs.correction.replace(/\*\*/g, '')}`,
+      );
+    else if (inputs.correction)
+      lines.push(
+        `The question asks whose a framework is: say it plainly right after the summary. ${inputs.correction.replace(/\*\*/g, '')}`,
       );
     const also =
       inputs.secondaryTopics.length > 0 ? ` (it also touches ${inputs.secondaryTopics.map((topic) => topicLabels[topic]).join(', ')})` : '';
@@ -182,6 +193,9 @@ function earlierTopicOf(turns: readonly PolicyTurn[], previous: string): AnswerP
   return classifyTopic(previous, readContext(before, previous)).topic;
 }
 
+/** A declined request or someone's safety: no line about feelings is laid over its answer. */
+const urgentOrDeclined = (declined: boolean, profession: string | undefined): boolean => declined || profession === 'crisis';
+
 /**
  * The conversation policy for one answer, shared by both answer modes: what the user has
  * told across the conversation, the topic and intent, the assumptions to challenge, the
@@ -223,7 +237,8 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
   const refusal: PolicyRefusal | undefined = opener ? undefined : refusalOf;
   const declined = refusal !== undefined && refusal !== 'decide_for_user';
   const side = profession && !declined ? professionalSide(profession) : undefined;
-  const correction = declined ? undefined : misattribution(plain(question));
+  const correction = declined ? undefined : (misattribution(plain(question)) ?? authorshipAnswer(plain(question)));
+  const feelings = urgentOrDeclined(declined, profession) ? undefined : acknowledgement(plain(question));
 
   // Someone who may be thinking of ending their life: what to do now leads, and no framework, challenge or question
   // about what was tried is laid over it.
@@ -255,6 +270,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     professionalSide: side,
     crisis: profession === 'crisis',
     correction,
+    feelings,
   });
   return {
     context,
@@ -272,6 +288,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     ...(profession ? { profession } : {}),
     ...(side ? { professionalSide: side } : {}),
     ...(correction ? { correction } : {}),
+    ...(feelings ? { feelings } : {}),
     promptSection,
   };
 }

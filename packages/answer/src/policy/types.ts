@@ -227,6 +227,8 @@ export interface AnswerPlan {
   professionalSide?: string | undefined;
   /** The line that corrects a framework credited to the wrong author ("Lara Hogan's Staff Archetypes"): misattribution.ts. */
   correction?: string | undefined;
+  /** The user said how shaken or worn out they are: the line that hears it, before any advice (acknowledge-feelings.ts). */
+  feelings?: string | undefined;
   /** For a request for code set beside a question: the line that leaves the code aside before the rest is answered. */
   aside?: string | undefined;
   /** The block for the chat model's prompt: what is known, what to ask, what to challenge. */
