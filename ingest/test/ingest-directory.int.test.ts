@@ -153,6 +153,26 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     }
   });
 
+  it('keeps a title and a heading of a page\'s length cut to a name\'s, and the note\'s body whole (probe 34, H1)', async () => {
+    const notes = await mkdtemp(join(tmpdir(), 'cairn-long-titles-'));
+    try {
+      const body = 'Escalation paths for the pager rotate weekly between the platform engineers.';
+      await writeFile(join(notes, 'long.md'), `# ${'Title '.repeat(10_000)}\n\n## ${'Heading '.repeat(5_000)}\n\n${body}\n`);
+      const result = await ingestDirectory(store, embedder, { directory: notes, sourceName: 'long-titles' });
+      expect(result.failures).toEqual([]);
+      const [document] = await store.database.query<{ title: string; heading: string; text: string }>(
+        `select d.title, c.heading, c.text from documents d join sources s on s.id = d.source_id join chunks c on c.document_id = d.id
+         where s.name = 'long-titles' and c.text like '%Escalation%'`,
+      );
+      expect(document!.title.length).toBeLessThanOrEqual(300);
+      expect(document!.title).toMatch(/^Title Title .*…$/);
+      expect(document!.heading.length).toBeLessThanOrEqual(700);
+      expect(document!.text).toContain(body);
+    } finally {
+      await rm(notes, { recursive: true, force: true });
+    }
+  });
+
   it('reads on past a note that vanishes during the run (dropped as deleted) and a file name that is not UTF-8 (failed)', async () => {
     const notes = await mkdtemp(join(tmpdir(), 'cairn-vanishing-notes-'));
     try {

@@ -3,7 +3,7 @@ import { embedWithCache, type Embedder } from '@cairn/embed';
 import type { ChunkInput, Store } from '@cairn/store';
 import { keywordWeights } from '@cairn/text';
 import { chunkOutline, defaultChunkOptions, type ChunkOptions, type OutlineChunk } from '../chunk/chunk-outline.js';
-import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { boundedOutline, type DocumentOutline, type OutlineBlock } from '../outline.js';
 import { passageHash, type PassageContextWriter } from './passage-context.js';
 
 export interface IngestDocumentInput {
@@ -126,7 +126,7 @@ export async function ingestDocument(
   input: IngestDocumentInput,
   options: IngestDocumentOptions = {},
 ): Promise<IngestDocumentResult> {
-  const { outline } = input;
+  const outline = boundedOutline(input.outline);
   const writer = options.passageContext;
   const outlineHash = contentHash(
     JSON.stringify([

@@ -1,6 +1,7 @@
 import { CairnError, characterCount, isBlank, type SearchFilters } from '@cairn/core';
 import {
   answerQuestion,
+  maxQuestionChars,
   roundMilliseconds,
   type AnswerListener,
   type AnswerQuestionOptions,
@@ -9,8 +10,7 @@ import {
 import type { Citation } from './citation.js';
 import type { ConversationTurn } from './condense-question.js';
 
-/** The longest question answered, in characters: the documented limit of the API and the CLI. */
-export const maxQuestionChars = 4000;
+export { maxQuestionChars } from './answer-question.js';
 
 /**
  * What answering in a stored conversation needs of the store: the conversations

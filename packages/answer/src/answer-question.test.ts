@@ -309,3 +309,22 @@ describe('answerQuestion: a request for code beside a leadership question', () =
     expect(queries[0]!.query).toBe('Tell me how to give feedback to an engineer who interrupts people.');
   });
 });
+
+describe('answerQuestion: what the rules read of a long history', () => {
+  // Probe 34, H2: a chat-completions history message of "1," or "team " repeated to 240 KB held the event loop for 7 to
+  // 32 s (a number pattern backtracking, and other scans quadratic in a turn's length). The rules read a question's limit
+  // of each user turn.
+  it('answers at once after a 240 KB earlier message', async () => {
+    for (const unit of ['1,', 'team ']) {
+      const long = unit.repeat(Math.floor(240_000 / unit.length));
+      const history = [
+        { role: 'user' as const, content: long },
+        { role: 'assistant' as const, content: 'Noted.' },
+      ];
+      const started = performance.now();
+      const result = await answerQuestion({ question, history }, { retriever: fixedRetriever(passages).retriever });
+      expect(result.outcome, unit).toBe('answered');
+      expect(performance.now() - started, unit).toBeLessThan(4000);
+    }
+  }, 20_000);
+});

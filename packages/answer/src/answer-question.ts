@@ -143,7 +143,10 @@ export async function answerQuestion(
   listener: AnswerListener = {},
 ): Promise<AnswerResult> {
   const started = performance.now();
-  const { history, signal } = input;
+  const { signal } = input;
+  // What the rules read of earlier turns is bounded (the chat model's prompt keeps turns by its own token budget): a chat-completions history may
+  // hold a 250 KB message, and reading one of "team team team…" took seconds of the event loop (probe 34, H2).
+  const history = boundedHistory(input.history);
   const { chatModel } = options;
   // A request for code beside a leadership question: the code is left aside, the rest answered.
   const aside = codeAside(input.question);
@@ -184,7 +187,8 @@ export async function answerQuestion(
   if (declined) composed = declinedAnswer(declined, listener, plan);
   else if (plan.opener) composed = openerAnswer(listener, plan);
   else if (crisis) composed = crisisAnswer(listener, plan);
-  else if (model) composed = generated = await generatedAnswer(model, { question, history, retrieved, signal, plan }, options, listener);
+  else if (model)
+    composed = generated = await generatedAnswer(model, { question, history: input.history, retrieved, signal, plan }, options, listener);
   else composed = extractiveAnswer({ question, query, retrieved, plan, history }, options, listener);
   const modelMs = generated?.modelMs ?? 0;
   const composeMs = performance.now() - composeStarted - modelMs;
@@ -211,6 +215,22 @@ export async function answerQuestion(
 }
 
 /** The conversation as the policy reads it: each user message with the answer that followed it. */
+/** The longest question answered, in characters: the documented limit of the API and the CLI. */
+export const maxQuestionChars = 4000;
+
+/** How much of an earlier turn the rules read: a question's limit for the user's, three times it for an answer. */
+const readOfTurn = { user: maxQuestionChars, assistant: 3 * maxQuestionChars } as const;
+
+/** Earlier turns cut to what the rules read, at a code point (a cut inside a surrogate pair would leave half a character). */
+function boundedHistory(history: readonly ConversationTurn[]): ConversationTurn[] {
+  return history.map((turn) => {
+    const limit = readOfTurn[turn.role];
+    if (turn.content.length <= limit) return turn;
+    const end = /[\uD800-\uDBFF]/.test(turn.content.charAt(limit - 1)) ? limit - 1 : limit;
+    return { ...turn, content: turn.content.slice(0, end) };
+  });
+}
+
 function policyTurns(history: readonly ConversationTurn[]): PolicyTurn[] {
   const turns: PolicyTurn[] = [];
   for (const turn of history) {

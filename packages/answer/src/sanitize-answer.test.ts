@@ -258,6 +258,19 @@ describe('sanitizeAnswer: bare addresses', () => {
   });
 });
 
+describe('sanitizeAnswer: long words', () => {
+  // Probe 34, H1: a scheme was tried at every letter of a long word and ran to its end each time; a page title of
+  // 200,000 letters held the event loop for about 70 s in chat completions' source list.
+  it('reads a 200,000-letter word in linear time, and still finds an address after it', () => {
+    const word = 'T'.repeat(200_000);
+    const started = performance.now();
+    const cleaned = sanitizeAnswer(`${word} see evil-site.example/x and https://evil.example/y`, { allowedUrls: [] });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(cleaned.text.startsWith(word)).toBe(true);
+    expect(cleaned.text).not.toMatch(/evil/);
+  }, 20_000);
+});
+
 describe('AnswerGuard', () => {
   it('carries its context from call to call, as a streamed answer arrives', () => {
     const guard = new AnswerGuard({ systemPrompt });

@@ -36,7 +36,9 @@ export interface AnswerGuardOptions {
  * anywhere (renderers differ on what may precede one, so this takes the widest view); and
  * `//host/…` without a scheme, which a link split over two lines could still point at.
  */
-const bareUrlPattern = /(?:[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi;
+// A scheme starts where no scheme character stands before it: tried at every letter of a long word, `[a-z0-9+.-]*`
+// ran to the word's end each time, quadratic in its length (a 200,000-character title took 70 s; probe 34, H1).
+const bareUrlPattern = /(?:(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:)?\/\/[^\s<>()[\]"'`]*|www\.[^\s<>()[\]"'`]*/gi;
 /** `![alt](url "title")` and `![alt][ref]`; a `!` left before `[` is taken out separately. */
 const imagePattern = /!\[[^\]]*\](?:\([^)]*\)?|\[[^\]]*\])?/g;
 /** `[label](url "title")`: the label stays, the target only when allowed. */
@@ -134,7 +136,9 @@ function bareAddressAt(folded: string, match: RegExpExecArray, from: number): Ba
     const rest = portAndPathPattern.exec(folded.slice(end))![0];
     end += rest.length - (trailingPunctuation.exec(rest)?.[0].length ?? 0);
   }
-  const user = emailUserPattern.exec(folded.slice(from, start));
+  // The user part is read from a window of 256 characters before the `@` (it is at most 64): the pattern, unanchored at
+  // its start, would try every character of a long word before a host (quadratic; probe 34, H1).
+  const user = folded[start - 1] === '@' ? emailUserPattern.exec(folded.slice(Math.max(from, start - 256), start)) : null;
   if (user) start -= user[0].length;
   const runOnSentence = start === match.index && full === 2 && end === afterLabels && /^\p{Lu}\p{Ll}+$/u.test(labels[1]!);
   return { start, end, runOnSentence, dot: match.index + labels[0]!.length };

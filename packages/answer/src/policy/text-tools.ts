@@ -353,7 +353,7 @@ const numberWords: Record<string, number> = {
 };
 
 /** The number words a size may be written with, as a regular-expression alternation. */
-export const numberWordPattern = String.raw`(?:\d[\d,]*(?:\.\d+)?k?|(?:a |two |three |a couple of )?(?:dozen|hundred)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)`;
+export const numberWordPattern = String.raw`(?:\d+(?:,\d{3})*(?:\.\d+)?k?|(?:a |two |three |a couple of )?(?:dozen|hundred)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)`;
 
 /** The value of a number as the user wrote it ("60", "1,200", "2k", "twelve", "forty-five", "two dozen"). */
 export function parseNumber(text: string): number | null {
