@@ -153,7 +153,7 @@ describe.each(testRuntimes)('directory ingestion on $name', (runtime) => {
     }
   });
 
-  it('keeps a title and a heading of a page\'s length cut to a name\'s, and the note\'s body whole (probe 34, H1)', async () => {
+  it("keeps a title and a heading of a page's length cut to a name's, and the note's body whole (probe 34, H1)", async () => {
     const notes = await mkdtemp(join(tmpdir(), 'cairn-long-titles-'));
     try {
       const body = 'Escalation paths for the pager rotate weekly between the platform engineers.';

@@ -1,7 +1,6 @@
 import { CairnError, characterCount, isBlank, type SearchFilters } from '@cairn/core';
 import {
   answerQuestion,
-  maxQuestionChars,
   roundMilliseconds,
   type AnswerListener,
   type AnswerQuestionOptions,
