@@ -362,6 +362,49 @@ describe.each(testRuntimes)('a copy whose canonical link names another page on $
       await fixture.close();
     }
   }, 60_000);
+
+  it('keeps a page under its own URL when the page it names cannot be read, or names it back (probe 34, M1)', async () => {
+    const page = (title: string, canonical: string | null, body: string, links = '') =>
+      `<!doctype html><html><head><title>${title}</title>${canonical ? `<link rel="canonical" href="${canonical}">` : ''}</head><body><main><article><h1>${title}</h1><p>${body.repeat(6)}</p>${links}</article></main></body></html>`;
+    const fixture = await openCrawlFixture(runtime, {
+      maxCrawlDelayMs: 0,
+      source: (siteUrl) => ({ name: 'orphans', baseUrl: `${siteUrl}/orphans/`, seeds: [`${siteUrl}/orphans/`] }),
+    });
+    try {
+      const { site, crawler, store, source } = fixture;
+      const at = (path: string) => `${site.url}/orphans/${path}`;
+      site.setPage(
+        '/orphans/',
+        page(
+          'Index',
+          null,
+          'An index of posts about pager load. ',
+          '<a href="/orphans/a/">a</a> <a href="/orphans/b/">b</a> <a href="/orphans/c/">c</a>',
+        ),
+      );
+      site.setPage('/orphans/a/', page('Post A', null, 'Albatross rotations keep the pager fair. '));
+      site.setPage('/orphans/b/', page('Post B', null, 'Bittern escalations go to the secondary. '));
+      site.setPage('/orphans/c/', page('Post C', null, 'Cormorant handoffs happen on Mondays. '));
+      const crawl = () => runCrawl({ store, embedder: new LocalHashEmbedder(), ...crawler }, { sources: [source], trigger: 'cli' });
+      expect((await crawl()).counts.failed).toBe(0);
+      // A now names a page that answers 404; B and C name each other.
+      site.setPage('/orphans/a/', page('Post A', at('gone/'), 'Albatross rotations keep the pager fair, revised. '));
+      site.setPage('/orphans/b/', page('Post B', at('c/'), 'Bittern escalations go to the secondary. '));
+      site.setPage('/orphans/c/', page('Post C', at('b/'), 'Cormorant handoffs happen on Mondays. '));
+      const second = await crawl();
+      expect(second.counts.failed).toBe(0);
+      const active = await store.database.query<{ locator: string; title: string }>(
+        `select locator, title from documents where source_id = $1 and status = 'active' order by locator`,
+        [source.id],
+      );
+      expect(active.map((row) => row.locator)).toEqual([at(''), at('a/'), at('b/'), at('c/')]);
+      for (const words of ['albatross revised', 'bittern escalations', 'cormorant handoffs'])
+        expect(await store.search.keyword(queryTerms(words), { limit: 5, filters: { sources: ['orphans'] } }), words).not.toEqual([]);
+      expect((await store.runs.items(second.runId)).filter((item) => item.outcome === 'tombstoned')).toEqual([]);
+    } finally {
+      await fixture.close();
+    }
+  }, 60_000);
 });
 
 describe.each(testRuntimes)('a server that answers 304 to a page never stored, on $name', (runtime) => {

@@ -48,6 +48,8 @@ export interface PageOutcome {
    * the page. A crawl in which every URL was refused has fetched nothing, and fails.
    */
   refused: boolean;
+  /** The page named another as its canonical one and was not stored: that page's normalised URL. */
+  copyOf?: string | undefined;
 }
 
 /** Fetches `url` once the host's turn comes: one request at a time per host, with the delay. */
@@ -109,6 +111,11 @@ export async function crawlPage(
     signal?: AbortSignal | undefined;
     /** Where stored states are read and 304s recorded (default: the store, at once). */
     states?: DocumentStates | undefined;
+    /**
+     * Store the page under its own URL whatever its canonical link names: that page could not be read in this crawl (a
+     * 404, a loop of pages naming each other), and a copy with no original stored would be no page at all.
+     */
+    ownUrl?: boolean | undefined;
   },
 ): Promise<PageOutcome> {
   const { store, embedder, robots } = dependencies;
@@ -192,7 +199,7 @@ export async function crawlPage(
     // A page whose canonical link names another page (a second page of a post, a print or tracking copy) is a copy of
     // it: stored under that page's URL it replaced the page's own text, the last one read winning. The page itself is
     // read instead (its URL joins the links), and the copy is not stored.
-    if (locator !== key && locator !== normalizeUrl(toPublic(result.url))) {
+    if (!options.ownUrl && locator !== key && locator !== normalizeUrl(toPublic(result.url))) {
       return outcome(
         {
           url,
@@ -201,17 +208,19 @@ export async function crawlPage(
           ...none,
           error: `a copy of ${locator} (its canonical link): that page is read instead`,
         },
-        { fetched: true, links: [...article.links, locator] },
+        { fetched: true, links: [...article.links, locator], copyOf: locator },
       );
     }
+    // Kept under its own URL (the canonical page was not read): the URL the page was asked for, as it is stored.
+    const storedAs = options.ownUrl ? key : locator;
     const ingested = await ingestDocument(
       store,
       embedder,
       {
         sourceId: source.id,
         sourceName: source.name,
-        locator,
-        outline: { ...article.outline, url: locator },
+        locator: storedAs,
+        outline: { ...article.outline, url: storedAs },
         validators: { etag: result.etag, lastModified: result.lastModified, links: article.links },
       },
       { passageContext: dependencies.passageContext, signal: options.signal },
@@ -226,7 +235,7 @@ export async function crawlPage(
         embeddingTokens: ingested.embeddingTokens,
         error: null,
       },
-      { fetched: true, unchanged: ingested.outcome === 'unchanged', seen: locator, links: article.links },
+      { fetched: true, unchanged: ingested.outcome === 'unchanged', seen: storedAs, links: article.links },
     );
   } catch (error) {
     if (error instanceof FetchError) {

@@ -180,19 +180,32 @@ async function discoverFrontier(
   }
 }
 
+/** What a crawl of the frontier carries from page to page. */
+interface CrawlContext {
+  frontier: CrawlFrontier;
+  tally: SourceTally;
+  states: BatchedStates;
+  signal: AbortSignal | undefined;
+  /** Pages not stored because their canonical link names another page, with that page. */
+  copies: { page: FrontierPage; original: string }[];
+}
+
 /** Crawls one page of the frontier, adds the links it gave to the frontier and records what became of it. */
 async function crawlOne(
   dependencies: CrawlDependencies,
   source: SourceRecord,
   page: FrontierPage,
-  context: { frontier: CrawlFrontier; tally: SourceTally; states: BatchedStates; signal: AbortSignal | undefined },
+  context: CrawlContext,
+  ownUrl = false,
 ): Promise<PageOutcome> {
   const { frontier, tally } = context;
   const outcome = await crawlPage(dependencies, source, page, {
     inScope: frontier.inScope,
     signal: context.signal,
     states: context.states,
+    ownUrl,
   });
+  if (outcome.copyOf) context.copies.push({ page, original: outcome.copyOf });
   // A page the run's stop cut short (cancelled, SIGTERM) is not a failure of the page: the run's record leaves it out.
   if (context.signal?.aborted && outcome.item.outcome === 'failed' && outcome.item.error?.endsWith(': cancelled')) return outcome;
   await frontier.addAll(outcome.links);
@@ -209,11 +222,7 @@ async function crawlOne(
  * transient failure cut the crawl short. On an error it waits for the pages in flight
  * (whose entries the ledger keeps) before it throws.
  */
-async function crawlFrontier(
-  dependencies: CrawlDependencies,
-  source: SourceRecord,
-  context: { frontier: CrawlFrontier; tally: SourceTally; states: BatchedStates; signal: AbortSignal | undefined },
-): Promise<boolean> {
+async function crawlFrontier(dependencies: CrawlDependencies, source: SourceRecord, context: CrawlContext): Promise<boolean> {
   const { frontier, signal } = context;
   const inFlight = new Set<Promise<void>>();
   let complete = true;
@@ -242,6 +251,24 @@ async function crawlFrontier(
     await Promise.allSettled(inFlight);
     throw error;
   }
+}
+
+/**
+ * Reads again, to store under its own URL, each page that deferred to a canonical page the crawl did not store (a 404,
+ * pages naming each other): a copy whose original is missing is the only copy (probe 34, M1). Which originals are
+ * missing is decided before any is read again, so both pages of a loop are kept. Resolves with false when one of them
+ * failed in a way that may pass.
+ */
+async function keepOrphanedCopies(dependencies: CrawlDependencies, source: SourceRecord, context: CrawlContext): Promise<boolean> {
+  const stored = new Set(context.frontier.seen);
+  const orphaned = context.copies.filter((copy) => !stored.has(copy.original));
+  let complete = true;
+  for (const { page } of orphaned) {
+    if (context.signal?.aborted) return false;
+    const outcome = await crawlOne(dependencies, source, page, context, true);
+    if (outcome.failure === 'transient') complete = false;
+  }
+  return complete;
 }
 
 /** Tombstones the source's stored pages a complete crawl did not find, each with its ledger entry. */
@@ -274,7 +301,10 @@ export async function crawlSource(dependencies: CrawlDependencies, source: Sourc
   const tally = new SourceTally(options.ledger, { states, discovered: () => frontier.discovered, onProgress: options.onProgress });
   try {
     await discoverFrontier(dependencies, source, frontier, tally, signal);
-    const finished = (await crawlFrontier(dependencies, source, { frontier, tally, states, signal })) && !signal?.aborted;
+    const context: CrawlContext = { frontier, tally, states, signal, copies: [] };
+    const crawled = await crawlFrontier(dependencies, source, context);
+    // Only after a whole crawl can a canonical page be known to be missing.
+    const finished = crawled && !signal?.aborted && (await keepOrphanedCopies(dependencies, source, context)) && !signal?.aborted;
     const { refusedEverywhere } = tally;
     // Only a complete crawl may conclude that a page has vanished; one refused everywhere saw nothing, and neither did
     // one that found no page at all (its seeds left out by the source's patterns, say): it tombstones nothing (probe 33 H2).

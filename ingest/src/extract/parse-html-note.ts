@@ -2,6 +2,7 @@ import { isWebUrl } from './parse-markdown-note.js';
 import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { cheerio } from './load-cheerio.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
+import { parsePublishedDate } from './parse-published-date.js';
 import { readWithinDepth } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
 import { nameInGoMap } from './read-page-metadata.js';
@@ -38,7 +39,8 @@ function parseHtmlNoteUnguarded(html: string, locator: string): DocumentOutline 
   if (!title) throw new NoteParseError(locator, 'has no <title> or <h1>');
   const canonical = $('link[rel="canonical"]').attr('href')?.trim() || meta('meta[property="og:url"]');
   const published = meta('meta[property="article:published_time"]') ?? $('time[datetime]').first().attr('datetime') ?? null;
-  const publishedAt = published && !Number.isNaN(new Date(published).getTime()) ? new Date(published) : null;
+  // Read as a page's date is: an impossible one (2024-02-30) is none, not the first of March.
+  const publishedAt = parsePublishedDate(published);
   const root = $('main').first().length ? $('main').first() : $('article').first().length ? $('article').first() : $('body');
   root.find(boilerplate).remove();
   root

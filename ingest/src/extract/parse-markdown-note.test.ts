@@ -69,3 +69,18 @@ describe('front matter with a YAML tag the reader does not know', () => {
     }
   });
 });
+
+describe('parseMarkdownNote: the published date', () => {
+  const note = (published: string) => `---\ntitle: Dated\npublished: ${published}\n---\n\nA note about pager load.\n`;
+
+  it('reads a real date, with or without a time, as UTC', () => {
+    expect(parseMarkdownNote(note('2024-02-29'), 'a.md').publishedAt?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(parseMarkdownNote(note('2024-02-29T09:30:00+02:00'), 'a.md').publishedAt?.toISOString()).toBe('2024-02-29T07:30:00.000Z');
+    expect(parseMarkdownNote('---\ntitle: Undated\n---\n\nText.\n', 'a.md').publishedAt).toBeNull();
+  });
+
+  it('refuses a date that is no date, naming it, where it was rolled into March or stored as given (probe 34, L1)', () => {
+    for (const published of ['2024-02-30', '99999-01-01', '-1000-01-01', 'yesterday', '2024-13-01'])
+      expect(() => parseMarkdownNote(note(published), 'a.md'), published).toThrow(/a\.md: published: .* is not a date/);
+  });
+});

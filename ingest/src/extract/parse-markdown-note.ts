@@ -1,6 +1,7 @@
 import { withoutInvisibleCharacters } from './hidden-characters.js';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
+import { parsePublishedDate } from './parse-published-date.js';
 import type { DocumentOutline, OutlineBlock } from '../outline.js';
 import { readWithinDepth } from './extraction-error.js';
 import { NoteParseError } from './note-parse-error.js';
@@ -27,11 +28,24 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
-function parseDate(value: unknown): Date | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
-  if (typeof value !== 'string' || !value.trim()) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+/**
+ * The note's `published` date, read as pages' dates are (parsePublishedDate): a date that is no date (2024-02-30, the
+ * year 99999) is refused with the note's error, where `new Date` rolled it into March or stored it as given (probe 34, L1).
+ */
+function parseDate(value: unknown, locator: string): Date | null {
+  if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) return null;
+  const date =
+    value instanceof Date
+      ? Number.isNaN(value.getTime())
+        ? null
+        : value
+      : parsePublishedDate(typeof value === 'string' ? value : String(value));
+  if (!date || date.getUTCFullYear() < 1000 || date.getUTCFullYear() > 9999)
+    throw new NoteParseError(
+      locator,
+      `published: ${JSON.stringify(value instanceof Date ? value.toISOString() : value)} is not a date (write it as 2024-02-29, or 2024-02-29T09:00:00Z)`,
+    );
+  return date;
 }
 
 /** Plain text of inline markdown: links keep their words, emphasis its text, images their alt. */
@@ -156,7 +170,7 @@ function parseMarkdownNoteUnguarded(note: string, locator: string): DocumentOutl
   return {
     title,
     author: optionalString(frontMatter.author),
-    publishedAt: parseDate(frontMatter.published),
+    publishedAt: parseDate(frontMatter.published, locator),
     url: url ?? locator,
     kind: 'note',
     topics: stringList(frontMatter.topics),
