@@ -127,6 +127,8 @@ export function lookBehind(kind: AssumptionKind): string | undefined {
       return 'A quick fix that relieves today can feed the problem later; ask what it does to the loop that caused it.';
     case 'staff_stop_coding':
       return 'Staff roles differ by shape: a Tech Lead or a Solver often keeps coding, and an Architect who drifts far from the code makes worse calls. Decide by what the team needs from them, not by the title.';
+    case 'cant_delegate':
+      return 'A team that never gets the work stays too junior for it, and you stay the bottleneck: hand over a small piece with a check-in, and let the mistakes be cheap ones.';
     case 'best_engineer_to_manager':
       return 'Being the strongest engineer says little about wanting or being ready to manage: it is a different job, not a step up, and a move that fails can cost you both the manager and the engineer.';
     default:

@@ -33,6 +33,7 @@ const assumptionLabels: Record<AssumptionKind, string> = {
   promotion_as_cure: 'a move into management will fix how someone feels',
   staff_stop_coding: 'staff engineers should stop writing code',
   best_engineer_to_manager: 'the best engineer will make the best manager',
+  cant_delegate: 'the team is too junior to take the work, so the manager keeps it',
   feedback_saved_for_review: 'criticism can wait for the written review',
   one_hire_fixes: 'one senior hire will fix a system problem',
   decide_for_me: 'Cairn should make the decision',

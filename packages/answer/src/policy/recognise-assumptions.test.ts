@@ -39,6 +39,9 @@ describe('recogniseAssumptions', () => {
     ['I want to ban our staff engineers from coding so they focus on architecture.', 'staff_stop_coding'],
     ["Our best engineer is brilliant technically, so I'm making him the manager of the team next week.", 'best_engineer_to_manager'],
     ['Our strongest engineer is great technically; I am promoting her to engineering manager next month.', 'best_engineer_to_manager'],
+    ["I can't delegate. My team is too junior, they'd mess it up.", 'cant_delegate'],
+    ["Honestly it's faster if I just do it myself than explain it to the new hires.", 'cant_delegate'],
+    ["I won't hand this off, they're not ready and the migration is too important.", 'cant_delegate'],
   ])('%j carries %s', (question, kind) => {
     expect(kinds(question)).toContain(kind);
   });
@@ -56,6 +59,8 @@ describe('recogniseAssumptions', () => {
     'How much should a staff engineer code?',
     'My staff engineer wants to stop coding and move to architecture. How do I support that?',
     'Our best engineer asked to try management. How do I set her up to succeed?',
+    'How do I delegate to a team that is still quite junior?',
+    "My report says she can't delegate because her team is too junior. How do I coach her?",
   ])('%j carries none of the assumptions it only resembles', (question) => {
     expect(kinds(question)).toEqual([]);
   });

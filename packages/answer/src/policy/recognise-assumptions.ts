@@ -309,6 +309,31 @@ function bestEngineerToManager(text: string): Assumption | null {
   return { kind: 'best_engineer_to_manager', phrase: match[0], challenge: pick(options, `${text}/manager`) };
 }
 
+// ── cant_delegate ─────────────────────────────────────────────────────────────────────
+
+/**
+ * "I can't delegate, they're too junior", "it's faster if I do it myself": the manager keeps the work, so the team
+ * never gets the practice that would let it take the work, and the manager stays the bottleneck (a reinforcing loop).
+ */
+const cantDelegatePattern = new RegExp(
+  [
+    String.raw`(?:\bi\s+|\bi(?:'m| am)\s+|^\s*)(?:can'?t|cannot|couldn'?t|won'?t|don'?t want to|am not able to|'m not able to)\s+(?:really\s+)?(?:delegate|hand (?:it|this|that|anything|things|work) (?:off|over)|let go of)\b[\s\S]{0,100}?\b(?:too junior|too green|too new|inexperienced|mess (?:it|this|things) up|screw (?:it|this|things) up|drop the ball|not ready|isn'?t ready|aren'?t ready|do it (?:wrong|badly)|get it wrong|faster (?:if i do it|myself|to do it myself)|quicker (?:if i do it|myself))`,
+    String.raw`\b(?:they(?:'re| are)|my team is|the team is|my reports are|everyone is)\s+(?:just\s+|all\s+)?(?:too junior|too green|too new|not ready)\s+(?:to|for)\s+(?:delegate|hand|take (?:over|on)|own)\b`,
+    String.raw`\b(?:it'?s|it is|it'?d be|it would be)\s+(?:just\s+)?(?:faster|quicker|easier)\s+(?:if i (?:just )?do it|to (?:just )?do it myself|for me to (?:just )?do it)\b`,
+  ].join('|'),
+  'i',
+);
+
+function cantDelegate(text: string): Assumption | null {
+  const match = cantDelegatePattern.exec(text);
+  if (!match) return null;
+  const options = [
+    'If they never get this work, when do they stop being too junior for it? What is the smallest piece you could hand over this week, with a check-in halfway, where a mistake would be cheap?',
+    'Doing it yourself is faster this week and keeps you the bottleneck next quarter: which piece could someone take with your review rather than your hands, and what would a mistake on it actually cost?',
+  ];
+  return { kind: 'cant_delegate', phrase: match[0], challenge: pick(options, `${text}/delegate`) };
+}
+
 // ── feedback_saved_for_review ─────────────────────────────────────────────────────────
 
 const reviewWords = String.raw`(?:(?:written |annual |year-end |mid-year |quarterly )?(?:performance |perf )?reviews?|review (?:doc|document|packet)|write-?ups?|appraisals?|evaluations?)`;
@@ -539,6 +564,7 @@ export const assumptionSearches: Partial<Record<AssumptionKind, string>> = {
   promotion_as_cure: 'moving an engineer into management is a different job, not a promotion or a reward; burnout',
   staff_stop_coding: 'what staff engineers do day to day: the archetypes, how much they code, staying close to the code',
   best_engineer_to_manager: 'moving an engineer into management is a different job, not a promotion or a reward',
+  cant_delegate: 'delegating to grow the team: sponsoring stretch work, the manager as a bottleneck, leverage',
   feedback_saved_for_review: 'feedback early and often, so that nothing in a performance review is a surprise',
   one_hire_fixes: 'what a staff engineer can change in an architecture, and hiring senior engineers',
   reorg_fixes: 'team structure and ownership boundaries: what a reorganisation fixes and what it moves',
@@ -554,6 +580,7 @@ export const actionAssumptions: ReadonlySet<AssumptionKind> = new Set([
   'promotion_as_cure',
   'staff_stop_coding',
   'best_engineer_to_manager',
+  'cant_delegate',
   'feedback_saved_for_review',
   'one_hire_fixes',
   'rewrite',
@@ -583,6 +610,7 @@ export function recogniseAssumptions(question: string, context: ConversationCont
     promotionAsCure(text),
     bestEngineerToManager(text),
     staffStopCoding(text),
+    cantDelegate(text),
     feedbackSavedForReview(text),
     oneHireFixes(text),
     reorgFixes(text),

@@ -145,7 +145,8 @@ export type AssumptionKind =
   | 'short_term_fix'
   | 'seek_validation'
   | 'staff_stop_coding'
-  | 'best_engineer_to_manager';
+  | 'best_engineer_to_manager'
+  | 'cant_delegate';
 
 export interface Assumption {
   kind: AssumptionKind;
