@@ -11,6 +11,7 @@ import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
 import { adviceList, foundByWordsAlone, selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
 import { splitSentences } from './split-sentences.js';
+import { asksForWords, workedExample } from './worked-example.js';
 
 /** What an answer did: answered, declined by kind, or found nothing to stand on. */
 export type AnswerOutcome = 'answered' | 'refused' | 'no_support' | 'declined_decision' | 'off_topic';
@@ -217,6 +218,16 @@ export function composeExtractiveAnswer(
     .map((framework) => applyFramework(framework.name, plan.context, question))
     .filter((line) => !plan.context.earlierAnswers.some((earlier) => earlier.includes(line)));
   if (lookAt.length > 0) lines.push('**What I would look at**', ...lookAt.map((line) => `- ${line}`), '');
+  // "Give me an example", "What do I actually say?": the words of a framework said out loud, in the user's situation.
+  if (asksForWords.test(question)) {
+    const said = [question, ...[...plan.context.earlierQuestions].reverse()];
+    const names = [...new Set([...named, ...plan.frameworks].map((framework) => framework.name))];
+    const examples = names.flatMap((name) => {
+      const example = workedExample(name, said);
+      return example ? [`- **${name}:** ${example}`] : [];
+    });
+    if (examples.length > 0) lines.push('**An example, in your situation**', ...examples, '');
+  }
 
   // A follow-up the sources have nothing new for, after an answer that had something, is still answered in the light of it.
   const carried =

@@ -2,6 +2,7 @@ import { detectRefusal } from '../detect-refusal.js';
 import { onlyProfessional, professionalSide, professionOf, withheldRequest } from './outside-expertise.js';
 import { clarifyingQuestionsFor } from './clarifying-questions-for.js';
 import { isOpener, openerQuestions } from './opener.js';
+import { asksForWords } from '../worked-example.js';
 import { acknowledgement } from './acknowledge-feelings.js';
 import { authorshipAnswer, misattribution } from './misattribution.js';
 import { classifyTopic, delegatesDecision, topicLabels } from './classify-topic.js';
@@ -84,6 +85,8 @@ interface PromptInputs {
   correction: string | undefined;
   /** The user said how shaken they are: hear it first. */
   feelings: string | undefined;
+  /** The question as typed. */
+  question: string;
 }
 
 /**
@@ -106,6 +109,10 @@ function promptSectionOf(inputs: PromptInputs): string {
         `Part of this question is for a professional you are not: say so first, in one or two sentences, then help with the leadership side. For example: "${inputs.professionalSide.replace(/\*\*/g, '')}"`,
       );
     lines.push(`Start by summarising what you understood, in one or two sentences, for example: ${quoted(inputs.summary)}`);
+    if (asksForWords.test(inputs.question))
+      lines.push(
+        'The user asks for an example or for the words to use: give one short worked example in their situation (the words they could say, with what only they know left in brackets), not the framework again.',
+      );
     if (inputs.feelings)
       lines.push(
         'The user says how shaken or worn out they are: right after the summary, acknowledge it in a sentence, as a person would, before any advice; managing their own reaction is part of the answer.',
@@ -272,6 +279,7 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
     crisis: profession === 'crisis',
     correction,
     feelings,
+    question,
   });
   return {
     context,
