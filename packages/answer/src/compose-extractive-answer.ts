@@ -11,7 +11,7 @@ import { assumptionSearches } from './policy/recognise-assumptions.js';
 import type { AnswerPlan, FrameworkSuggestion, PolicyRefusal } from './policy/types.js';
 import { adviceList, foundByWordsAlone, selectSentences, standaloneSentences, type QuotableSentence } from './select-sentences.js';
 import { splitSentences } from './split-sentences.js';
-import { asksForWords, workedExample } from './worked-example.js';
+import { asksForWords, exampleFrameworks, workedExample } from './worked-example.js';
 
 /** What an answer did: answered, declined by kind, or found nothing to stand on. */
 export type AnswerOutcome = 'answered' | 'refused' | 'no_support' | 'declined_decision' | 'off_topic';
@@ -221,7 +221,10 @@ export function composeExtractiveAnswer(
   // "Give me an example", "What do I actually say?": the words of a framework said out loud, in the user's situation.
   if (asksForWords.test(question)) {
     const said = [question, ...[...plan.context.earlierQuestions].reverse()];
-    const names = [...new Set([...named, ...plan.frameworks].map((framework) => framework.name))];
+    const names = exampleFrameworks(
+      [...named, ...plan.frameworks].map((framework) => framework.name),
+      said,
+    );
     const examples = names.flatMap((name) => {
       const example = workedExample(name, said);
       return example ? [`- **${name}:** ${example}`] : [];

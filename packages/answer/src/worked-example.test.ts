@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeExtractiveAnswer } from './compose-extractive-answer.js';
 import { planAnswer } from './policy/plan-answer.js';
-import { asksForWords, behaviourOf, workedExample } from './worked-example.js';
+import { asksForWords, behaviourOf, exampleFrameworks, workedExample } from './worked-example.js';
 
 describe('behaviourOf', () => {
   it('says the behaviour the user told back to the person, in the second person', () => {
@@ -41,5 +41,18 @@ describe('workedExample', () => {
       /\*\*An example, in your situation\*\*\n- \*\*Feedback Equation:\*\* "I've noticed you keep missing standups/,
     );
     expect(planAnswer([], 'How do I give feedback to an engineer who keeps missing standups?').promptSection).not.toMatch(/worked example/);
+  });
+});
+
+describe('exampleFrameworks', () => {
+  it("adds Naming What's Happening's words where the conversation tells of people at odds in a room", () => {
+    const said = [
+      'What do I actually say in the next meeting when it starts up again?',
+      'My two tech leads keep fighting in our architecture meetings.',
+    ];
+    expect(exampleFrameworks([], said)).toEqual(["Naming What's Happening"]);
+    expect(exampleFrameworks(['Feedback Equation'], ['What do I say to an engineer who keeps missing standups?'])).toEqual([
+      'Feedback Equation',
+    ]);
   });
 });

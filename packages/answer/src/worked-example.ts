@@ -80,3 +80,14 @@ export function workedExample(framework: FrameworkName, said: readonly string[])
     return `"I'm noticing we've come back to this point [three times] and the tone is getting sharper, and I'm feeling it too. Can we name what's going on before we decide anything?" Say what you see and what you feel, not who is to blame; then let the room answer.`;
   return undefined;
 }
+
+/** A conversation about people at odds in a room: the words to say there are Naming What's Happening's. */
+const tensionInTheRoom =
+  /\b(?:fight\w*|argu\w*|tension|tense|heated|clash\w*|conflict|getting personal|blow(?:s|ing)? up|snap\w*|shouting|talk(?:s|ing)? over|steamroll\w*|derail\w*|starts? up again)\b/i;
+
+/** The frameworks whose words an example gives: those the answer names, and Naming What's Happening for a tense room. */
+export function exampleFrameworks(named: readonly FrameworkName[], said: readonly string[]): FrameworkName[] {
+  const names = new Set(named);
+  if (said.some((text) => tensionInTheRoom.test(text))) names.add("Naming What's Happening");
+  return [...names];
+}
