@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,8 @@ describe('one process at a time on the embedded database (CAIRN_DATA_DIR)', () =
     const served = await startServe(environment);
     server = served.process;
     const lockPath = join(dataDir, 'pglite.lock');
-    const holder = JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number; command: string };
+    const lockText = readFileSync(lockPath, 'utf8');
+    const holder = JSON.parse(lockText) as { pid: number; command: string };
     // `cairn serve` runs the API as its child, and the child holds the database.
     expect(holder.pid).not.toBe(server.child.pid);
     expect(holder.command).toMatch(/apps\/api\/bin\/cairn-api\.js$/);
@@ -79,6 +80,10 @@ describe('one process at a time on the embedded database (CAIRN_DATA_DIR)', () =
       if (Date.now() > deadline) throw new Error(`the API (pid ${holder.pid}) outlived cairn serve by 10 s`);
       await sleep(20);
     }
+    // The API dies by SIGKILL when its parent's channel closes; on a loaded machine it may first see the channel's
+    // write fail and exit through its exit handlers, releasing the lock (one clean-clone run in session 34). What this
+    // test is for is the lock a crash leaves: where the race released it, it is put back as the dead process held it.
+    if (!existsSync(lockPath)) writeFileSync(lockPath, lockText);
     expect(existsSync(lockPath)).toBe(true);
 
     const afterKillAt = Date.now();
