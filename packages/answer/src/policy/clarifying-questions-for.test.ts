@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planAnswer } from './plan-answer.js';
 import { clarifyingQuestionsFor, clarifyingWordings, openNeeds } from './clarifying-questions-for.js';
 import { classifyTopic } from './classify-topic.js';
 import { readContext } from './read-context.js';
@@ -119,6 +120,15 @@ describe('clarifyingQuestionsFor', () => {
       "I'm about to promote my first-ever manager from within the team. What should I set up so she doesn't fail?",
     );
     expect(promoting.join(' ')).not.toMatch(/is the aim a promotion/i);
+    // The aim told in the first turn holds for the next (audit 34: asked after "get one of my engineers promoted to senior").
+    const turns = [
+      {
+        question: 'How do I get one of my engineers promoted to senior? The calibration committee keeps pushing back.',
+        answer: 'Some points. [1]\n\n**Before I go further:** What has the committee said?',
+      },
+    ];
+    const reply = "She's the only Black woman on a team of mostly white men, and the feedback is always 'needs more visibility'.";
+    expect(planAnswer(turns, reply).clarifyingQuestions.join(' ')).not.toMatch(/is the aim a promotion|what would a promotion change/i);
   });
 
   it('does not ask whose side the user is on when they lead the people they speak of', () => {

@@ -79,7 +79,7 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
         )
       );
     case 'goal':
-      return /\b(?:want(?:s)? (?:to|them|him|her)|goal|aim|hoping|so that|in order to|trying to|objective|outcome|aspir\w*|promot(?:e|ing) (?:her|him|them|my|our|a|an|the|one)|about to promote)\b/.test(
+      return /\b(?:want(?:s)? (?:to|them|him|her)|goal|aim|hoping|so that|in order to|trying to|objective|outcome|aspir\w*|promot(?:e|ing) (?:her|him|them|my|our|a|an|the|one)|about to promote|promoted (?:to|into)|get (?:\w+ ){0,4}promoted|promotion (?:to|into)|(?:make|reach|get to) (?:senior|staff|principal|director|vp))\b/.test(
         text,
       );
     case 'measure':
