@@ -215,6 +215,18 @@ describe('follow-ups', () => {
     }
   });
 
+  it("does not take a topic for a reply that only tells more from its own faint words (audit 34: 'she was the team's tech lead')", () => {
+    const turns: PolicyTurn[] = [
+      {
+        question: 'I just became a director over 4 managers. One of them, Priya, is struggling: her team missed three deadlines in a row.',
+        answer: "Some points. [1]\n\n**Before I go further:** What's been tried so far?",
+      },
+    ];
+    const reply = "She's been a manager for 8 months; before that she was the team's tech lead.";
+    expect(classify(reply, turns).topic).not.toBe('staff_plus');
+    expect(planAnswer(turns, reply).clarifyingQuestions.join(' ')).not.toMatch(/staff role/);
+  });
+
   it('a new, self-contained question is not a follow-up', () => {
     const question =
       'Separately, my report is angry that another team got the better launch slot and says it is unfair. How do I approach the conversation?';

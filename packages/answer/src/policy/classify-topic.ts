@@ -595,16 +595,23 @@ export function classifyTopic(question: string, context: ConversationContext): T
   const followUp = isFollowUp(question, context) || ongoing;
   // Its own words, before a follow-up borrows the earlier turns' topics: a recipe asked mid-conversation is still a recipe.
   const ownBest = ranked(scores)[0];
+  /** Topics the earlier turns gave a follow-up. */
+  const fromEarlier = new Set<Topic>();
   if (followUp) {
     const earlier = context.earlierQuestions.slice(-2);
     // A reply that only tells more ("It's a team of 5 and we own 14 services") still asks the earlier question: its
     // topic is that question's, whatever its own words lean to ("inherited" a new role's).
     const tellsMore = !/\?/.test(question);
+    // Its own words count for less than the question it answers: "She's been a manager for 8 months; before that she
+    // was the team's tech lead" answers a question about a struggling manager, not one about the tech lead role (audit 34).
+    if (tellsMore && earlier.length > 0)
+      for (const topic of Object.keys(scores) as Topic[]) if (topic !== 'off_topic') scores[topic] = scores[topic]! * 0.5;
     earlier.forEach((text, index) => {
       const weight = index === earlier.length - 1 ? (tellsMore ? 1.2 : 0.6) : 0.3;
       for (const [topic, score] of Object.entries(scoreTopics(text)) as [Topic, number][]) {
         if (topic === 'off_topic') continue;
         scores[topic] = (scores[topic] ?? 0) + score * weight;
+        fromEarlier.add(topic);
       }
     });
   }
@@ -638,7 +645,9 @@ export function classifyTopic(question: string, context: ConversationContext): T
   if (offTopic >= 3 && (offTopic > best[1] || ownBest === undefined)) return result('off_topic', 'clear');
   if (offTopic >= 2 && best[1] < 2 && !onTopicWords) return result('off_topic', 'weak');
   // One faint cue ("tech lead", "teams") is not a topic: the question is about leadership in general.
-  if (best[1] < 2) return result(followUp ? best[0] : 'general', 'weak');
+  // A follow-up keeps a faint topic the conversation has had; a reply that only tells more does not take one from its
+  // own words alone ("before that she was the team's tech lead" after a question of no one topic).
+  if (best[1] < 2) return result(followUp && (fromEarlier.has(best[0]) || /\?/.test(question)) ? best[0] : 'general', 'weak');
   const confidence = runnerUp && runnerUp[1] >= best[1] * 0.8 ? 'mixed' : 'clear';
   return result(best[0], confidence);
 }
