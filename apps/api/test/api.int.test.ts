@@ -550,6 +550,42 @@ describe.each(testRuntimes)('API on $name', (testRuntime) => {
     expect([200, 409]).toContain(cancelled.statusCode);
   });
 
+  it("serves a run's ledger a page at a time, in the order it was written (probe 33, L11)", async () => {
+    const run = await runtime.store.runs.create(null, 'cli');
+    const entry = (index: number) => ({
+      url: `https://example.com/page-${index}`,
+      httpStatus: 200,
+      outcome: 'changed' as const,
+      chunksAdded: 1,
+      chunksRemoved: 0,
+      embeddingTokens: 10,
+      error: null,
+    });
+    await runtime.store.runs.addItems(
+      run.id,
+      Array.from({ length: 25 }, (_, index) => entry(index)),
+    );
+    const urls: string[] = [];
+    let after: number | null = null;
+    let pages = 0;
+    do {
+      const page: { items: { id: number; url: string }[]; hasMore: boolean; nextAfter: number | null } = (
+        await app.inject(`/v1/ingest/runs/${run.id}?limit=10${after === null ? '' : `&after=${after}`}`)
+      ).json();
+      expect(page.items.length).toBeLessThanOrEqual(10);
+      urls.push(...page.items.map((item) => item.url));
+      expect(page.nextAfter).toBe(page.hasMore ? page.items.at(-1)!.id : null);
+      after = page.nextAfter;
+      pages += 1;
+    } while (after !== null);
+    expect(pages).toBe(3);
+    expect(urls).toEqual(Array.from({ length: 25 }, (_, index) => `https://example.com/page-${index}`));
+    // The default page holds them all; a limit out of range is refused.
+    expect((await app.inject(`/v1/ingest/runs/${run.id}`)).json()).toMatchObject({ hasMore: false, nextAfter: null });
+    expect((await app.inject(`/v1/ingest/runs/${run.id}?limit=0`)).json().error.code).toBe('invalid_request');
+    expect((await app.inject(`/v1/ingest/runs/${run.id}?limit=5001`)).json().error.code).toBe('invalid_request');
+  });
+
   it('streams an answer only when the Accept header prefers the event stream to JSON', async () => {
     const ask = (accept: string) =>
       app.inject({ method: 'POST', url: '/v1/ask', headers: { accept }, payload: { question: 'How do I run a good first 1:1?' } });

@@ -380,6 +380,22 @@ export class RunsRepository {
     return rows[0];
   }
 
+  /**
+   * One page of a run's ledger, in the order it was written: at most `limit` entries after the entry `after` (an
+   * entry's id), and whether more follow. A run of many thousand pages is read a page at a time, not held whole.
+   */
+  async itemsPage(
+    runId: string,
+    page: { limit: number; after?: number | undefined },
+  ): Promise<{ items: (RunItemInput & { id: number })[]; hasMore: boolean }> {
+    const rows = await this.database.query<RunItemInput & { id: number }>(
+      `select id::int, url, http_status as "httpStatus", outcome, chunks_added as "chunksAdded", chunks_removed as "chunksRemoved",
+         embedding_tokens as "embeddingTokens", error from ingest_run_items where run_id = $1 and id > $2 order by id limit $3`,
+      [runId, page.after ?? 0, page.limit + 1],
+    );
+    return { items: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
+  }
+
   async items(runId: string): Promise<(RunItemInput & { id: number })[]> {
     return this.database.query(
       `select id::int, url, http_status as "httpStatus", outcome, chunks_added as "chunksAdded", chunks_removed as "chunksRemoved",

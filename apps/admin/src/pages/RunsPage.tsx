@@ -257,8 +257,8 @@ export function RunDetailPage({ id }: { id: string }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {data.items.map((item, index) => (
-                      <tr key={`${index}-${item.url}`} data-outcome={item.outcome}>
+                    {data.items.map((item) => (
+                      <tr key={item.id} data-outcome={item.outcome}>
                         <td className="url">
                           <LedgerUrl url={item.url} />
                         </td>
@@ -275,6 +275,12 @@ export function RunDetailPage({ id }: { id: string }) {
                     ))}
                   </tbody>
                 </table>
+                {data.hasMore && (
+                  <p className="state state-empty">
+                    The first {data.items.length.toLocaleString('en')} entries; the rest of the ledger comes a page at a time from{' '}
+                    <code>GET /v1/ingest/runs/{data.id}?after=…</code>, and the counts above cover the whole run.
+                  </p>
+                )}
               </div>
             )}
           </>

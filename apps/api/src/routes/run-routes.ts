@@ -104,15 +104,24 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['sources'],
         summary: 'A run with its counts and per-URL ledger',
+        description:
+          'The ledger comes a page at a time, in the order it was written: `limit` entries (default 1,000, at most 5,000) after the entry `after` (an entry id; `nextAfter` of the page before). `hasMore` says whether more follow.',
         params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000, description: 'Ledger entries in this page' })),
+          after: Type.Optional(Type.Integer({ minimum: 0, description: 'The id of the last entry already read (`nextAfter`)' })),
+        }),
         response: { 200: RunDetailResponse, ...errorResponses },
       },
     },
     async (request) => {
       const run = await app.cairn.store.runs.find(request.params.id);
       if (!run) throw new CairnError('run_not_found', `No ingestion run has the id ${JSON.stringify(request.params.id)}.`);
-      const items = await app.cairn.store.runs.items(run.id);
-      return { ...runJson(run), items };
+      const { items, hasMore } = await app.cairn.store.runs.itemsPage(run.id, {
+        limit: request.query.limit ?? 1000,
+        after: request.query.after,
+      });
+      return { ...runJson(run), items, hasMore, nextAfter: hasMore ? (items.at(-1)?.id ?? null) : null };
     },
   );
 };

@@ -37,6 +37,7 @@ export const RunDetailResponse = Type.Intersect([
   Type.Object({
     items: Type.Array(
       Type.Object({
+        id: Type.Integer({ description: 'The entry id, in the order the ledger was written' }),
         url: Type.String(),
         httpStatus: Type.Union([Type.Integer(), Type.Null()]),
         outcome: Type.String({ description: 'changed, unchanged, skipped, failed or tombstoned' }),
@@ -45,7 +46,9 @@ export const RunDetailResponse = Type.Intersect([
         embeddingTokens: Type.Integer(),
         error: nullableString,
       }),
-      { description: 'The per-URL ledger' },
+      { description: 'The per-URL ledger: one page of it (see `hasMore`)' },
     ),
+    hasMore: Type.Boolean({ description: 'More ledger entries follow: ask again with `after` set to `nextAfter`' }),
+    nextAfter: Type.Union([Type.Integer(), Type.Null()], { description: 'The `after` of the next page, or null for the last' }),
   }),
 ]);
