@@ -39,6 +39,8 @@ describe('recogniseAssumptions', () => {
     ['I want to ban our staff engineers from coding so they focus on architecture.', 'staff_stop_coding'],
     ["Our best engineer is brilliant technically, so I'm making him the manager of the team next week.", 'best_engineer_to_manager'],
     ['Our strongest engineer is great technically; I am promoting her to engineering manager next month.', 'best_engineer_to_manager'],
+    ['We need to hire 10 senior engineers this year. How do I design the interview loop?', 'hire_more'],
+    ["We're planning to add twenty engineers next year to hit the roadmap.", 'hire_more'],
     ["I can't delegate. My team is too junior, they'd mess it up.", 'cant_delegate'],
     ["Honestly it's faster if I just do it myself than explain it to the new hires.", 'cant_delegate'],
     ["I won't hand this off, they're not ready and the migration is too important.", 'cant_delegate'],

@@ -34,6 +34,11 @@ const hirePatterns: RegExp[] = [
     'i',
   ),
   /\bthrow (?:more )?(?:people|engineers|bodies|headcount) at\b/i,
+  // "We need to hire 10 senior engineers this year": a plan of many hires, said without "more".
+  new RegExp(
+    String.raw`\b(?:need|needs|have|want|wants|plan(?:ning)?|going|hoping|expect(?:ing)?) (?:to )?(?:hire|add|recruit|bring on)\s+((?:[5-9]|[1-9]\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens of))\s+(?:(?:senior|junior|experienced|backend|frontend|mobile|platform|product|staff|new)\s+)?${peopleWord}\b`,
+    'i',
+  ),
   /\b(?:double|triple|grow) (?:the|my|our) team\b.{0,30}\b(?:to|so)\b|\b(?:double|triple|doubling|tripling) (?:the|my|our) (?:team|org|organi[sz]ation|headcount|engineering team)\b/i,
 ];
 const hiringProcess =
@@ -48,8 +53,14 @@ function hireMore(text: string): Assumption | null {
   if (!match) return null;
   // "every time we hire more people" describes what happened, not a plan to hire.
   if (/\b(?:every time|each time|whenever|when|after|as)\s+(?:we|i|they|you)\s*$/i.test(text.slice(0, match.index))) return null;
-  if (hiringProcess.test(text) && !capacityWords.test(text)) return null;
-  const count = match[1] && !/^(?:a|some|the|lots?|many)$/i.test(match[1]) ? `${match[1]} more` : 'more';
+  // Many hires at once is a bet worth a question even when what is asked is the loop that hires them ("We need to hire 10
+  // senior engineers this year. How do I design the interview loop?"); two more for a loop is routine.
+  const many =
+    match[1] !== undefined &&
+    /^(?:[5-9]|[1-9]\d+|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens of)$/i.test(match[1]);
+  if (hiringProcess.test(text) && !capacityWords.test(text) && !many) return null;
+  const count =
+    match[1] && !/^(?:a|some|the|lots?|many)$/i.test(match[1]) ? (/\bmore\b/i.test(match[0]) ? `${match[1]} more` : match[1]) : 'more';
   const purpose = hirePurpose.exec(text.slice(match.index));
   const people = `${count} engineers`;
   const options = purpose
