@@ -56,7 +56,7 @@ const fixItAsk =
   /(?:\b(?:how (?:do|can|should|would) (?:i|we|you) (?:fix|solve|resolve|debug|get rid of|stop|restructure|rewrite|tune|change) (?:it|this|that)?|how to fix (?:it|this|that)?|what(?:'s| is) going on|what (?:does|did) (?:this|it|that) mean|what(?:'s| is) (?:wrong|causing (?:it|this))|what causes (?:it|this|that)\b[^?]{0,40}|what (?:do|should) i (?:tune|change|set))|(?:^|[.:!?]\s*)(?:fix|fix it|fix this|ideas|help|why)\s*)\s*[?.!]*\s*$/im;
 /** People in the message: a fault told as part of leading ("the team blamed him for the deadlock") is not a debugging request. */
 const peopleInIt =
-  /\b(?:team|teams|engineers?|report|reports|manager|boss|director|vp|cto|ceo|colleagues?|people|blame\w*|morale|culture|postmortem|he|she|him|her|they|them)\b/i;
+  /\b(?:team|teams|engineers?|report|reports|manager|boss|director|vp|cto|ceo|colleagues?|people|blame\w*|morale|culture|postmortem|he|she|him|her|they|them|nobody|no one|anyone|everyone|who|owns?|owner\w*|ownership|priorit\w*|roadmap|headcount|budget|process|on-?call|oncall|rotation)\b/i;
 /** A fault pasted or named, and "how do I fix it?" asked of it, with no one to lead in the message. */
 const debugRequest = (question: string): boolean => technicalFault.test(question) && fixItAsk.test(question) && !peopleInIt.test(question);
 /** A talk, not a program: "a script for telling my team about the reorg". */
