@@ -292,6 +292,7 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       "Our QA lead's farewell is on Thursday and the team is anxious about who picks up his work. How do I handle the handover?",
       'Our team offsite is in Lisbon. How do I plan the agenda so it is not a holiday with slides?',
       'What should I get my manager to commit to before the reorg is announced?',
+      "Our tech lead's farewell is in two weeks. What should we get done before she leaves, and who takes her reviews?",
       "A report's wedding lands in the middle of our launch and he wants three weeks off. How do I plan around it?",
       'One of my directs wants to go part-time for a year to care for her father. How would you think about it?',
     ])
