@@ -283,6 +283,13 @@ describe('questions about the user’s own career only where they ask about it',
 });
 
 describe('what the user said of their own part is not asked again', () => {
+  it('does not ask a manager who speaks of their peer managers what their part is (audit 34)', () => {
+    const asked = questionsFor(
+      "I just got out of a skip-level where my director said my team is 'the weakest in the org' in front of my peer managers. What do I do?",
+    );
+    expect(asked.join(' ')).not.toMatch(/what is your role|are you managing the team/i);
+  });
+
   it('does not ask "what is your role" of a user who told it in their own words', () => {
     for (const question of [
       "In last cycle's promotion calibration my candidates kept losing to people whose managers are louder advocates. How do I advocate better for my people?",

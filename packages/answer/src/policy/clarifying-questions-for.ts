@@ -57,7 +57,7 @@ function isKnown(need: ContextNeed, context: ConversationContext, userText: stri
       return (
         context.role !== undefined ||
         /\bas (?:a|an|the) (?:\w+ )?(?:manager|lead|director|vp|cto|engineer|ic|founder)\b/.test(text) ||
-        /\b(?:we|i) (?:have|manage|lead|run) (?:\w+ ){0,2}(?:staff|senior|principal)?\s*(?:engineers|reports|managers|teams|tech leads)\b|\bmy (?:direct )?reports\b|\bon my team\b|\bmy (?:staff|senior|principal) engineers?\b/.test(
+        /\b(?:we|i) (?:have|manage|lead|run) (?:\w+ ){0,2}(?:staff|senior|principal)?\s*(?:engineers|reports|managers|teams|tech leads)\b|\bmy (?:direct )?reports\b|\bon my team\b|\bmy (?:staff|senior|principal) engineers?\b|\bmy (?:peer|fellow) (?:managers|ems|directors|leads)\b|\b(?:in front of|with|and) (?:the )?other (?:managers|ems|directors)\b/.test(
           text,
         ) ||
         // "my promo keeps getting pushed", "I'm up for staff": the user is the one seeking it.
