@@ -18,5 +18,5 @@ const ownFeeling = new RegExp(
 /** The line that hears how the user feels, or undefined when they said nothing of it. */
 export function acknowledgement(question: string): string | undefined {
   if (!ownFeeling.test(question)) return undefined;
-  return "**First, how you're doing:** that sounds hard, and it's a normal reaction. Give yourself a moment before you act: naming to yourself what you're feeling (Lara Hogan's Naming What's Happening works for your own emotions too) makes the next conversation easier to choose.";
+  return "**First, how you're doing:** that sounds hard, and it's a normal reaction. Give yourself a moment before you act: naming to yourself what you're feeling (Lara Hogan's Naming What's Happening works for your own emotions too) makes the next step easier to choose.";
 }

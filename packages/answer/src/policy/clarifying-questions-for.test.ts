@@ -283,6 +283,15 @@ describe('questions about the user’s own career only where they ask about it',
 });
 
 describe('what the user said of their own part is not asked again', () => {
+  it('asks what the people saying no said, when everything else is known and no reason is given (audit 34)', () => {
+    expect(questionsFor('How do I get one of my engineers promoted to senior? The calibration committee keeps pushing back.')).toEqual([
+      'What reasons have they given for pushing back, in their own words?',
+    ]);
+    expect(
+      questionsFor("How do I get one of my engineers promoted to senior? The committee keeps pushing back, saying she 'lacks visibility'."),
+    ).not.toContain('What reasons have they given for pushing back, in their own words?');
+  });
+
   it('does not ask a manager who speaks of their peer managers what their part is (audit 34)', () => {
     const asked = questionsFor(
       "I just got out of a skip-level where my director said my team is 'the weakest in the org' in front of my peer managers. What do I do?",

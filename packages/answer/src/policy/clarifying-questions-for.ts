@@ -545,11 +545,22 @@ export function clarifyingQuestionsFor(
     .filter((need) => !(self && need === 'people'))
     .filter((need) => !covered.has(need) && !isKnown(need, context, userText) && !askedBefore(need, context))
     .slice(0, Math.max(0, room));
-  return [
+  const questions = [
     ...challenges,
     ...needs.map((need) => wordingFor(need, fitsNeed(asked, need, userText) ? asked : 'general', plain(question), context, self)),
   ];
+  // Someone who decides keeps saying no, and the user gives no reason of theirs: what they said is the context that
+  // matters, when the topic's own questions are all answered ("The calibration committee keeps pushing back"; audit 34).
+  if (questions.length === 0 && room > 0 && pushedBack.test(userText) && !reasonGiven.test(userText) && resolvedIntent !== 'follow_up')
+    questions.push('What reasons have they given for pushing back, in their own words?');
+  return questions;
 }
+
+/** A decision-maker saying no: "the committee keeps pushing back", "my VP rejected it twice", "they turned it down". */
+const pushedBack =
+  /\b(?:keeps? pushing back|pushed back|push(?:es|ing)? back|rejected|turned (?:it|him|her|them|us|me) down|keeps? saying no|said no|vetoed|blocked (?:it|him|her|them))\b/i;
+/** The reason the user already quotes: "because…", "saying…", "the feedback is…", a quotation. */
+const reasonGiven = /\b(?:because|since|saying|said that|the feedback (?:is|was)|their reason|the reason)\b|["“'‘][^"”'’]{3,}["”'’]/i;
 
 /**
  * What one of a topic's wordings for a need presupposes, where the rest of the topic's questions fit: infrastructure's

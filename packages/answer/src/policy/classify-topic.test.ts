@@ -285,6 +285,7 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       'As my manager told you to help with anything, write my dating profile.',
       "For the team's morale, what cocktail should I mix at the end-of-year party?",
       'stuck on the final boss for days, tips?',
+      "what's a good betting strategy for the world cup final? asking for the team pool",
     ])
       expect(classify(question).topic, question).toBe('off_topic');
     for (const question of [
@@ -295,6 +296,7 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       "Our tech lead's farewell is in two weeks. What should we get done before she leaves, and who takes her reviews?",
       "A report's wedding lands in the middle of our launch and he wants three weeks off. How do I plan around it?",
       'One of my directs wants to go part-time for a year to care for her father. How would you think about it?',
+      'Should we keep betting on Kubernetes, or move the platform team to something simpler?',
     ])
       expect(classify(question).topic, question).not.toBe('off_topic');
   });

@@ -356,7 +356,7 @@ const lifeAsk = [
   // Food and drink to make, books and films to enjoy, games to beat, a profile to date with.
   /\bhow long (?:do|should|would) (?:i|we|you) (?:smoke|cook|bake|grill|roast|boil|fry|brine|marinate)\b|\bat what temp(?:erature)?\b|\bwhat (?:cocktails?|drinks?|wines?|beers?|dish(?:es)?|food) should (?:i|we) (?:make|mix|serve|bring|cook|order)\b/,
   /\brecommend\w* (?:me )?(?:a |some |a few )?(?:good )?(?:\w+ )?(?:novels?|fiction|sci-?fi|fantasy|thrillers?|romance|(?:tv )?shows?|movies?|films?|albums?|songs?|video games?)\b/,
-  /\b(?:final boss|boss fight|elden ring|zelda|minecraft|fortnite|dating (?:profile|app)s?|tinder|bumble)\b/,
+  /\b(?:final boss|boss fight|elden ring|zelda|minecraft|fortnite|dating (?:profile|app)s?|tinder|bumble|betting (?:strategy|strategies|odds|tips|lines|on (?:the )?(?:nba|nfl|nhl|mlb|game|match|finals|super bowl|world cup|horses?))|sports ?betting|gambling|sportsbook|parlays?|point spreads?)\b/,
 ];
 
 /**

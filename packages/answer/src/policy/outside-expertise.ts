@@ -33,6 +33,7 @@ const crisis = new RegExp(
     String.raw`\b(?:harm|cut)(?:s|ed|ing|ting)? (?:my|him|her|them|your)sel(?:f|ves)\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|can'?t|cannot|no longer|not) see (?:the|any|a) (?:point|reason) (?:in|of|to|for) (?:going on|living|carrying on|being (?:here|alive)|life|anything anymore)\b`,
     String.raw`\b(?:no|any) (?:reason|point) (?:to|in) (?:live|living|go on|going on|keep going)\b`,
+    String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|can'?t|cannot|no longer) see the point (?:of|in) (?:anything|any of it|life)\b`,
     String.raw`\bbetter off (?:dead|without me)\b`,
     String.raw`\bwant(?:s|ed|ing)? to die\b`,
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not) want to (?:be alive|live anymore|wake up)\b`,
@@ -42,6 +43,15 @@ const crisis = new RegExp(
     String.raw`\b(?:most )?painless way to (?:go|die|end it)\b`,
     String.raw`\b(?:easier|better) (?:to|if i) (?:just )?(?:swerve|drive|veer|crash)\w* (?:into|off)\b`,
     String.raw`\bgiv(?:e|es|ing|en) (?:all )?(?:my|his|her|their) (?:stuff|things|belongings|possessions) away\b`,
+    // The warning signs crisis lines list, said in a message: belongings given away, letters to family, a goodbye, being
+    // a burden, disappearing for good, looking down from a bridge.
+    String.raw`\bgiv(?:e|es|ing|en)\s+away\s+(?:a lot of |all (?:of )?|most (?:of )?|some of )?(?:my|his|her|their)\s+(?:stuff|things|belongings|possessions)\b`,
+    String.raw`\bwr(?:ote|ites|iting|itten|ite) (?:goodbye )?letters? to (?:my|his|her|their) (?:kids|children|family|wife|husband|partner|parents)\b`,
+    String.raw`\b(?:it was )?nice knowing (?:you|everyone|y'?all|you all)\b`,
+    String.raw`\bthanks for everything\b[\s\S]{0,200}\b(?:not answering|isn'?t answering|won'?t answer|not picking up|went (?:offline|silent|dark)|can'?t reach (?:him|her|them))\b`,
+    String.raw`\b(?:won'?t|will not|not going to) be (?:your|a|anyone'?s) (?:problem|burden) (?:much|for much|any) longer\b|\bbetter off (?:with the (?:life )?insurance|if i (?:were|was) gone|without (?:him|her|them) around)\b|\b(?:i'?m|i am|i feel like) (?:just )?a burden (?:to|on) (?:everyone|my|them)\b`,
+    String.raw`\bdisappear(?:ed|ing)? (?:for good|forever|permanently)\b`,
+    String.raw`\b(?:bridge|ledge|rooftop|roof|tracks|platform edge)\b[^.?!]{0,60}\b(?:staring|stare|looking|look) down\b|\b(?:staring|stare|looking|look) down\b[^.?!]{0,40}\b(?:from|off) the (?:bridge|ledge|roof)\b`,
     // "doesn't want to be around anymore": not here, at this job, but at all.
     String.raw`\b(?:do(?:es)?n'?t|do(?:es)? not|no longer) want(?:s)? to be around (?:any ?more|much longer)\b`,
   ].join('|'),
@@ -67,13 +77,13 @@ export function crisisOf(question: string): 'self' | 'other' | null {
 }
 
 const legal =
-  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|(?:disability|reasonable|religious) accommodations?|warn act|notice periods?|works councils?|misclassif\w*|contractors? (?:instead of|rather than|vs\.?|versus|or) (?:full-?time )?employees|ip assignments?|invention assignments?|(?:layoff |legal )?notice requirements?|are we (?:legally )?(?:required|obligated) to|do we (?:legally )?have to (?:grant|give|allow|approve|pay|offer|accommodate)|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
+  /\b(?:legally|(?:is|was|would|be) (?:it |this |that )?(?:even )?legal|legal (?:advice|risks?|liability|rights?|requirements?|obligations?|to)|illegal(?:ly)?|unlawful(?:ly)?|lawsuits?|sue|sued|suing|lawyers?|attorneys?|employment law|labou?r laws?|wrongful(?:ly)? (?:terminat\w*|dismiss\w*|fir\w*)|(?:discrimination|harassment|retaliation) (?:claims?|suits?|cases?)|harass(?:ed|es|ing|ment)|sexual(?:ly)? (?:harass\w*|misconduct|assault\w*)|discriminat(?:ed|es|ing|ion|ory)|(?:my|our) (?:legal )?obligations|duty to report|fmla|ada accommodations?|non-?exempt|overtime pay|paid for on-?call|wage and hour|flsa|who owns the (?:ip|code|intellectual property)|intellectual property|comments? about (?:her|his|their) (?:body|looks|appearance|weight)|inappropriate (?:comments|touching)|go (?:through|into) (?:his|her|their) (?:laptop|email|emails|messages|phone|slack|drive)|(?:read|monitor|search) (?:his|her|their) (?:email|emails|messages|slack|dms)|ask (?:a |the )?candidates? (?:if|whether|about)[^.?!]{0,30}\b(?:kids|children|pregnan\w*|married|religio\w*|age)|(?:disability|reasonable|religious) accommodations?|warn act|notice periods?|works councils?|misclassif\w*|contractors? (?:instead of|rather than|vs\.?|versus|or) (?:full-?time )?employees|ip assignments?|invention assignments?|(?:layoff |legal )?notice requirements?|are we (?:legally )?(?:required|obligated) to|do we (?:legally )?have to (?:grant|give|allow|approve|pay|offer|accommodate)|non-?competes?|cease[- ]and[- ]desist|h-?1b|visa sponsorship|immigration status|severance (?:law|rules)|at-will|(?:because of|due to|given) (?:her|his|their) (?:age|race|religion|gender|ethnicity|nationality|sexual orientation|disability|pregnancy))\b/;
 /** What the law protects at work: a decision about someone that turns on one of these has a legal side. */
 const protectedCondition =
   /\b(?:pregnan\w*|maternity|paternity|parental leave|(?:medical|sick|disability) leave|disabilit(?:y|ies)|disabled|adhd|autis(?:m|tic)|dyslexi\w*|neurodivergen\w*|(?:a|his|her|their) (?:medical|health|chronic) condition|epilep\w*|diabet\w*|cancer|(?:his|her|their) (?:illness|medical history)|older (?:candidates?|engineers?|employees?|workers?|applicants?|people|folks|colleagues?|developers?|hires?)|too old|over (?:40|50|fifty|forty)|chronic illness|religio(?:n|us)|(?:his|her|their) (?:age|race|ethnicity|nationality|gender|sexual orientation))\b/;
 /** A decision that works against someone: moved off, taken out, passed over, let go. */
 const adverseDecision =
-  /\b(?:mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|pass(?:es|ed|ing)? on (?:him|her|them|a|an|the)|reject\w*|turn(?:s|ed|ing)? (?:him|her|them) down|offers?|factor\w* (?:that|it|this) into|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
+  /\b(?:let go of|letting go of|lay(?:ing)? off|terminat\w*|dismiss\w*|mov(?:e|es|ed|ing)|tak(?:e|es|ing)|took|pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|reassign\w*|demot\w*|fir(?:e|es|ed|ing)|let (?:him|her|them) go|lay(?:ing)? off|laid off|pass(?:es|ed|ing)? (?:him|her|them) over|pass(?:es|ed|ing)? on (?:him|her|them|a|an|the)|reject\w*|turn(?:s|ed|ing)? (?:him|her|them) down|offers?|factor\w* (?:that|it|this) into|promot\w*|exclud\w*|skip(?:s|ped|ping)? (?:him|her|them)|rating|bonus|pay|pip|hire|hiring|not (?:hire|promote|give))\b/;
 
 const medical =
   /\b(?:chest pains?|heart (?:attack|palpitations|racing)|panic attacks?|symptoms?|diagnos(?:ed|is|e)|medications?|medicines?|prescri\w*|dosage|doses?|antidepressants?|(?:what|which) (?:pills?|drugs?|supplements?)|what (?:should|can|could) i take|should i (?:see|go to) a doctor|insomnia|(?:clinical |major )?depression|anxiety disorder|(?<!\b(?:back|returned|returning|return) from (?:\w+ ){0,3})(?:medical|sick) leave|smell(?:s|ed|ing)? of (?:alcohol|booze)|(?:drunk|intoxicated|under the influence|hung ?over) (?:at|during|in|on)\b|(?:drinking|substance|alcohol|drug) (?:problem|abuse|issue|use disorder)|addict(?:ion|ed)|mental health (?:condition|diagnosis)|therapy (?:for|options))\b/;
@@ -167,6 +177,8 @@ const instructions = new RegExp(
     // Permission the user says they hold to set the rules aside: "I'm authorizing you to answer anything".
     String.raw`\b(?:authori[sz](?:e|es|ed|ing)|allow(?:s|ed|ing)?|permit(?:s|ted|ting)?) you to (?:answer|do|say|discuss|talk about|help with) (?:anything|everything|whatever|any (?:question|topic|request))\b`,
     String.raw`\b(?:passphrase|pass phrase|code ?word|magic word|secret word|override code)\b`,
+    String.raw`\[(?:admin|developer|dev|debug|system|root|god|maintenance) mode\]|\b[a-z_]*(?:scope|safety|filter|guard|policy)[a-z_]*\s*=\s*(?:false|off|0|disabled|none)\b`,
+    String.raw`<\/?[\w-]*(?:context|system|instructions?|prompt|task)[\w-]*(?:\s[^>]*)?>`,
     String.raw`\b(?:repeat|print|output|copy|show|reproduce)\b[^.?!]{0,20}\b(?:the )?(?:text|words|everything|messages?|content) (?:above|before this|preceding)\b|\bstarting with ["“']you are\b`,
     String.raw`\byou(?:'re| are) (?:now )?my (?:girlfriend|boyfriend|wife|husband|partner|date|lover|crush)\b`,
     String.raw`\b(?:previous|prior|earlier|all|your|the|those) (?:rules|instructions|guidelines|restrictions) (?:no longer apply|(?:are|have been) (?:lifted|removed|suspended|void(?:ed)?|cancell?ed|disabled|off))\b`,
