@@ -45,6 +45,10 @@ describe('detectRefusal: technical work asked without the words of writing code'
     ['How do I install a Kafka cluster on Debian with three brokers?', 'write_code'],
     ['Our webpack build takes nine minutes. Which options should we enable to cache it?', 'write_code'],
     ['make this faster please: select id, name from users u join orders o on o.user_id = u.id where o.total > 100', 'review_code'],
+    ['whats the git command to squash my last five commits', 'write_code'],
+    ['As VP I want a GitHub Actions deploy workflow yaml that runs on tags. Write it.', 'write_code'],
+    ['Why does my useMemo recompute on every render?', 'write_code'],
+    ['Escríbeme un script en Python que cuente los tickets abiertos.', 'write_code'],
   ])('declines %j', (question, kind) => {
     expect(detectRefusal(question)).toBe(kind);
   });

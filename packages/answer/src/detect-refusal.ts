@@ -8,7 +8,7 @@ const softeners = String.raw`(?:(?:please|just|quickly|simply|also|kindly|maybe|
 const requestLead = String.raw`(?:^|[.!?:]\s+|\n|\b(?:can|could|would|will) you\s+${softeners}|\bplease\s+${softeners}|\bhelp me\s+|\bi need you to\s+${softeners}|\bi want you to\s+${softeners}|\bi'?d like you to\s+${softeners}|\bmind\s+)${softeners}`;
 
 /** What only a program is made of: a request to produce one of these is a request for code. */
-const codeArtifact = String.raw`(?:code(?![- ](?:reviews?|quality|ownership|owners|freeze|base|of conduct))|snippet|sql|query|queries|regex(?:es)?|regular expressions?|scripts?|unit tests?|python|javascript|typescript|golang|rust|bash|shell (?:script|command)|yaml|dockerfile|terraform|helm charts?|github actions?|cron ?jobs?|one-liners?|lambda functions?|makefile|alert(?:ing)? rules?|promql|(?:prometheus|grafana|datadog) (?:quer(?:y|ies)|rules?|alerts?|dashboards?)|(?:nginx|kubernetes|k8s|helm|docker) (?:configs?|manifests?|files?)|(?:database |db )?schemas?|tables and indexes|indexes|(?:airflow )?dags?|(?:github actions?|ci) workflows?|workflow files?|jenkinsfiles?|helm values|values files?|manifests?|(?:exact|shell|cli|terminal|kubectl|git|bash|linux|unix) commands?|commands? to (?:fail ?over|restart|deploy|roll ?back|scale|drain|delete|install|run|fix|recover|restore|migrate|rotate|provision))`;
+const codeArtifact = String.raw`(?:code(?![- ](?:reviews?|quality|ownership|owners|freeze|base|of conduct))|snippet|sql|query|queries|regex(?:es)?|regular expressions?|scripts?|unit tests?|python|javascript|typescript|golang|rust|bash|shell (?:script|command)|yaml|dockerfile|terraform|helm charts?|github actions?|cron ?jobs?|one-liners?|lambda functions?|makefile|alert(?:ing)? rules?|promql|(?:prometheus|grafana|datadog) (?:quer(?:y|ies)|rules?|alerts?|dashboards?)|(?:nginx|kubernetes|k8s|helm|docker) (?:configs?|manifests?|files?)|(?:database |db )?schemas?|jql|config(?:uration)? files?|tables and indexes|indexes|(?:airflow )?dags?|(?:github actions?|ci) workflows?|workflow files?|jenkinsfiles?|helm values|values files?|manifests?|(?:exact|shell|cli|terminal|kubectl|git|bash|linux|unix) commands?|commands? to (?:fail ?over|restart|deploy|roll ?back|scale|drain|delete|install|run|fix|recover|restore|migrate|rotate|provision))`;
 /** Words that name code only after a verb of programming ("implement the function", not "build a mentoring program"). */
 const programPart = String.raw`(?:functions?|class(?:es)?|programs?|implementation|endpoints?|components?|modules?|methods?|tests?)`;
 
@@ -30,13 +30,16 @@ const language = String.raw`(?:java|python|javascript|typescript|go|golang|rust|
  */
 const wantsCode = new RegExp(
   [
-    String.raw`\b(?:needs?|wants?|'d like|would like)\s+(?:a|an|some|the)\s+(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for|which|in)\b`,
+    String.raw`\b(?:needs?|wants?|'d like|would like)\s+(?:a|an|some|the)\s+(?:\w+\s+){0,4}?${codeArtifact}\s+(?:to|that|for|which|in)\b`,
+    String.raw`\b(?:need|want|give me|send me|show me)\s+(?:the |a |an )?(?:actual |exact |full |working )?${codeArtifact}\s*[.!?]*\s*$`,
+    String.raw`\bwhat do (?:i|we) change in (?:the|my|our) (?:dockerfile|config|code|yaml|script|query|makefile|workflow|terraform)\b`,
+    String.raw`\b(?:escr[ií]b[ea]\w*|hazme|schreib\w*|[ée]cri(?:s|re|vez))\b[^.?!]{0,40}\b(?:script|c[oó]digo|code|programm?e?|funci[oó]n|function|query|consulta)\b`,
     // A query asked by what it returns: "top 3 salaries per department in postgres?"
     String.raw`^\s*(?:top \d+|count|sum|average|median|list|find|get|select|all|how (?:do|can) i (?:get|find|count|select|list|query))\b[^.?!]{0,80}\bin (?:postgres(?:ql)?|mysql|sqlite|bigquery|snowflake|pandas|sql|redshift)\s*\?*\s*$`,
     // Setting up or tuning a system by hand: "set up a read replica on Ubuntu", "which caching options should I turn on?"
     String.raw`\bhow (?:do|can|should) (?:i|we) (?:set up|install|configure|deploy|upgrade)\b[^.?!]{0,80}\b(?:on|in) (?:ubuntu|debian|centos|rhel|linux|windows|macos|docker|k8s|kubernetes)\b`,
     String.raw`\bwhich (?:\w+ )?(?:options|flags|settings|parameters|knobs) should (?:i|we) (?:turn on|enable|set|use|tune)\b`,
-    String.raw`\bwhat(?:'s| is) the (?:sql|query|regex|command|commands|syntax|one-liner|promql|bash|code|script)\b[^.?!]{0,40}\?`,
+    String.raw`\bwhat(?:'s| is|s) the (?:\w+ )?(?:sql|query|regex|command|commands|syntax|one-liner|promql|bash|code|script|jql)\b[^.?!]{0,60}(?:\?|$)`,
     String.raw`\breference (?:solution|implementation)\b|\b(?:in|using) ${language}\b,?\s*please\b`,
   ].join('|'),
   'i',
@@ -47,6 +50,14 @@ const wantsCode = new RegExp(
  */
 const bareArtifact = new RegExp(String.raw`^\s*(?:(?:a|an|the)\s+)?(?:\w+\s+){0,2}?${codeArtifact}\s+(?:to|that|for)\b`, 'i');
 const weighsIt = /\b(?:worth|should (?:i|we)|is (?:it|this|that)|good idea|makes? sense)\b/i;
+
+/** "…a workflow yaml that runs on tags. Write it.": the artifact named, then asked for at the end. */
+const writeItAtEnd =
+  /(?:^|[.!?]\s*)(?:please\s+)?(?:just\s+)?(?:write|generate|draft|give me|send me) (?:it|that|this|one)(?: for me)?\s*[.!]*\s*$/i;
+const namesArtifact = new RegExp(String.raw`\b${codeArtifact}\b`, 'i');
+
+/** "why does my useEffect run twice?": a question about a named identifier of code (camelCase, as only code writes words). */
+const codeIdentifierQuestion = /\b[Ww]hy (?:does|is|do|are) (?:my|our|the) [a-z]+[A-Z][A-Za-z]*\b/;
 
 /** A fault that only a program or a machine shows: an error's own name, a state of a pod, a message quoted from a log. */
 const technicalFault =
@@ -113,7 +124,12 @@ function hasPastedCode(question: string): boolean {
 export function detectRefusal(question: string): RefusalKind | null {
   if (reviewCode.test(question) && !reviewProcess.test(question)) return 'review_code';
   if (reviewPointer.test(question) && namesCode.test(question) && !reviewProcess.test(question)) return 'review_code';
-  const asksForCode = writeCode.test(question) || wantsCode.test(question) || (bareArtifact.test(question) && !weighsIt.test(question));
+  const asksForCode =
+    writeCode.test(question) ||
+    wantsCode.test(question) ||
+    codeIdentifierQuestion.test(question) ||
+    (writeItAtEnd.test(question) && namesArtifact.test(question)) ||
+    (bareArtifact.test(question) && !weighsIt.test(question));
   if (asksForCode && !spokenScript.test(question)) return 'write_code';
   if (debugRequest(question)) return 'write_code';
   if (hasPastedCode(question) && judgesCode.test(question)) return 'review_code';

@@ -286,6 +286,11 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       "For the team's morale, what cocktail should I mix at the end-of-year party?",
       'stuck on the final boss for days, tips?',
       "what's a good betting strategy for the world cup final? asking for the team pool",
+      'best wireless earbuds for all-day calls? budget 150',
+      'any good places to eat near the Shibuya office for a team of 9?',
+      'we got a puppy for the office, need names for a beagle puppy',
+      'Give me an easy recipe for the team potluck, something vegetarian.',
+      "translate my status update into German: 'the migration is on track'",
     ])
       expect(classify(question).topic, question).toBe('off_topic');
     for (const question of [

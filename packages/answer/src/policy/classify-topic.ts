@@ -356,6 +356,11 @@ const lifeAsk = [
   // Food and drink to make, books and films to enjoy, games to beat, a profile to date with.
   /\bhow long (?:do|should|would) (?:i|we|you) (?:smoke|cook|bake|grill|roast|boil|fry|brine|marinate)\b|\bat what temp(?:erature)?\b|\bwhat (?:cocktails?|drinks?|wines?|beers?|dish(?:es)?|food) should (?:i|we) (?:make|mix|serve|bring|cook|order)\b/,
   /\brecommend\w* (?:me )?(?:a |some |a few )?(?:good )?(?:\w+ )?(?:novels?|fiction|sci-?fi|fantasy|thrillers?|romance|(?:tv )?shows?|movies?|films?|albums?|songs?|video games?)\b/,
+  // Things to buy, eat, watch or name for one's own life: "noise-cancelling headphones, budget 300", "netflix recs",
+  // "restaurants near Alfama", "a name for our puppy", "meal prep".
+  /\b(?:headphones|earbuds|keyboards?|office chairs?|standing desks?|monitors? (?:to buy|recs?|recommendations?)|netflix|hbo|disney\+|tv shows?|movies? to watch|series to watch)\b[^.?!]{0,60}\b(?:recs?|recommend\w*|suggest\w*|best|budget|buy|should i get|worth it)\b|\b(?:recs?|recommend\w*|suggest\w*|best)\b[^.?!]{0,60}\b(?:headphones|earbuds|keyboards?|office chairs?|standing desks?|netflix|tv shows?)\b/,
+  /\b(?:restaurants?|bars?|cafes?|places to eat)\b (?:near|in|around|close to)\b|\bnames? for (?:a|my|our|the) (?:\w+ ){0,2}(?:puppy|dog|cat|kitten|baby|boat)\b|\bmeal[- ]?prep|\bmeal plan|\bgrocery list|\b(?:workout|diet) (?:plan|routine)\b|\b(?:give me|suggest|need|want|find me|share) (?:a |an |some )?(?:easy |quick |simple |good )?recipes?\b|\bwhich (?:video )?games should (?:i|we) (?:buy|play|get)\b|\bhinge (?:bio|profile)\b/,
+  /\btranslat\w*\b[^.?!]{0,60}\b(?:into|to|in) (?:french|spanish|german|italian|portuguese|japanese|chinese|mandarin|korean|hindi|arabic|russian|dutch|polish)\b|\b(?:c[oó]mo se dice|wie sagt man|comment dit-on)\b/,
   /\b(?:final boss|boss fight|elden ring|zelda|minecraft|fortnite|dating (?:profile|app)s?|tinder|bumble|betting (?:strategy|strategies|odds|tips|lines|on (?:the )?(?:nba|nfl|nhl|mlb|game|match|finals|super bowl|world cup|horses?))|sports ?betting|gambling|sportsbook|parlays?|point spreads?)\b/,
 ];
 
