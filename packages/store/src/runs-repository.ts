@@ -307,17 +307,36 @@ export class RunsRepository {
     options: { exclusive: boolean; error: string; staleAfterMs?: number },
   ): Promise<{ failed: string[]; adopted: AdoptedRun[] }> {
     const parameters = [owner, options.exclusive, options.staleAfterMs ?? runStaleAfterMs];
-    const failed = await this.database.query<{ id: string }>(
-      `with failed as (
-         update ingest_runs set status = 'failed', error = $4, finished_at = now(), owner = $1, heartbeat_at = null
-         where ${orphanedBy('running')} returning id, source_id
-       )
-       insert into ingest_run_items (run_id, url, http_status, outcome, error)
-       select failed.id, coalesce(sources.base_url, '(all sources)'), null, 'failed', $4
-       from failed left join sources on sources.id = failed.source_id
-       returning run_id as id`,
-      [...parameters, options.error],
-    );
+    // The run ends failed, and its ledger gets back the pages it stored or tombstoned in the last seconds before the
+    // process stopped (the ledger is written in batches; a kill -9 lost up to 2 s of entries: probe 33, L2), then the
+    // entry that says why it ended. One transaction, so two processes never take the same run.
+    const failed = await this.database.transaction(async (transaction) => {
+      const runs = await transaction.query<{ id: string }>(
+        `update ingest_runs set status = 'failed', error = $4, finished_at = now(), owner = $1, heartbeat_at = null
+         where ${orphanedBy('running')} returning id`,
+        [...parameters, options.error],
+      );
+      if (runs.length === 0) return runs;
+      const ids = runs.map((run) => run.id);
+      await transaction.query(
+        `insert into ingest_run_items (run_id, url, http_status, outcome, error)
+         select r.id, d.locator, null, case when d.status = 'active' then 'changed' else 'tombstoned' end,
+           'written before the process stopped; its ledger entry was lost with it'
+         from ingest_runs r join documents d on (r.source_id is null or d.source_id = r.source_id)
+           and r.started_at is not null and d.updated_at >= r.started_at
+         where r.id = any($1::uuid[])
+           and not exists (select 1 from ingest_run_items i where i.run_id = r.id and (i.url = d.locator or i.url = d.url))
+         order by d.updated_at, d.locator`,
+        [ids],
+      );
+      await transaction.query(
+        `insert into ingest_run_items (run_id, url, http_status, outcome, error)
+         select r.id, coalesce(sources.base_url, '(all sources)'), null, 'failed', $2
+         from ingest_runs r left join sources on sources.id = r.source_id where r.id = any($1::uuid[])`,
+        [ids, options.error],
+      );
+      return runs;
+    });
     const adopted = await this.database.query<AdoptedRun & { createdAt: Date }>(
       `update ingest_runs set owner = $1, heartbeat_at = now() where ${orphanedBy('queued')}
        returning id, source_id as "sourceId", trigger, page_url as "pageUrl", created_at as "createdAt"`,
