@@ -62,6 +62,7 @@ describe('detectRefusal: technical work asked without the words of writing code'
     'Our delivery keeps slowing — review speed, deploy frequency, how often changes break. How do I see it as one system?',
     'Our on-call engineers keep seeing "connection refused" from the billing service and they blame the platform team. How do I get them talking?',
     "We keep getting 'connection refused' errors in prod and nobody owns the service. ideas?",
+    'Why is our iPhone app release slipping every quarter, and how do I talk to product about it?',
   ])('answers the leadership question %j', (question) => {
     expect(detectRefusal(question)).toBeNull();
   });

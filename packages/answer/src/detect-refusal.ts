@@ -57,7 +57,7 @@ const writeItAtEnd =
 const namesArtifact = new RegExp(String.raw`\b${codeArtifact}\b`, 'i');
 
 /** "why does my useEffect run twice?": a question about a named identifier of code (camelCase, as only code writes words). */
-const codeIdentifierQuestion = /\b[Ww]hy (?:does|is|do|are) (?:my|our|the) [a-z]+[A-Z][A-Za-z]*\b/;
+const codeIdentifierQuestion = /\b[Ww]hy (?:does|is|do|are) (?:my|our|the) [a-z]{2,}[A-Z][a-z]+[A-Za-z]*\b/;
 
 /** A fault that only a program or a machine shows: an error's own name, a state of a pod, a message quoted from a log. */
 const technicalFault =

@@ -302,6 +302,7 @@ describe('classifyTopic: off-topic, scope and continuations', () => {
       "A report's wedding lands in the middle of our launch and he wants three weeks off. How do I plan around it?",
       'One of my directs wants to go part-time for a year to care for her father. How would you think about it?',
       'Should we keep betting on Kubernetes, or move the platform team to something simpler?',
+      "Netflix split its platform teams by domain; what's the best way for a 60-person org to copy that?",
     ])
       expect(classify(question).topic, question).not.toBe('off_topic');
   });
