@@ -217,7 +217,6 @@ export async function answerQuestion(
   };
 }
 
-/** The conversation as the policy reads it: each user message with the answer that followed it. */
 /** The longest question answered, in characters: the documented limit of the API and the CLI. */
 export const maxQuestionChars = 4000;
 
@@ -234,6 +233,7 @@ function boundedHistory(history: readonly ConversationTurn[]): ConversationTurn[
   });
 }
 
+/** The conversation as the policy reads it: each user message with the answer that followed it. */
 function policyTurns(history: readonly ConversationTurn[]): PolicyTurn[] {
   const turns: PolicyTurn[] = [];
   for (const turn of history) {

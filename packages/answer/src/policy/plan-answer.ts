@@ -201,9 +201,6 @@ function earlierTopicOf(turns: readonly PolicyTurn[], previous: string): AnswerP
   return classifyTopic(previous, readContext(before, previous)).topic;
 }
 
-/** A declined request or someone's safety: no line about feelings is laid over its answer. */
-const urgentOrDeclined = (declined: boolean, profession: string | undefined): boolean => declined || profession === 'crisis';
-
 /**
  * The conversation policy for one answer, shared by both answer modes: what the user has
  * told across the conversation, the topic and intent, the assumptions to challenge, the
@@ -246,11 +243,12 @@ export function planAnswer(turns: readonly PolicyTurn[], typedQuestion: string):
   const declined = refusal !== undefined && refusal !== 'decide_for_user';
   const side = profession && !declined ? professionalSide(profession) : undefined;
   const correction = declined ? undefined : (misattribution(plain(question)) ?? authorshipAnswer(plain(question)));
-  const feelings = urgentOrDeclined(declined, profession) ? undefined : acknowledgement(plain(question));
 
   // Someone who may be thinking of ending their life: what to do now leads, and no framework, challenge or question
   // about what was tried is laid over it.
   const urgent = declined || profession === 'crisis';
+  // A declined request or someone's safety: no line about feelings is laid over its answer.
+  const feelings = urgent ? undefined : acknowledgement(plain(question));
   const assumptions = urgent ? [] : recogniseAssumptions(resolvedQuestion, context);
   const topics = [topic, ...secondary];
   const frameworks = urgent ? [] : frameworksFor(topics, intent, resolvedQuestion, context);
